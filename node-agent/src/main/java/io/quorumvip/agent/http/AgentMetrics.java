@@ -1,0 +1,123 @@
+package io.quorumvip.agent.http;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/** Every metric the agent exports, in one registry, rendered in the Prometheus text format on {@code /metrics}. */
+public final class AgentMetrics {
+
+    private static final List<String> STATES = List.of("INIT", "BACKUP", "MASTER", "FAULT");
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final PrometheusTextFormatWriter writer = new PrometheusTextFormatWriter(false);
+
+    private final Gauge state = Gauge.builder().name("qvip_vrrp_state")
+            .help("1 for the VRRP state the instance is in, 0 for the others")
+            .labelNames("instance", "state").register(registry);
+    private final Gauge effectivePriority = Gauge.builder().name("qvip_vrrp_effective_priority")
+            .help("priority advertised now: configured priority adjusted by tracker weights")
+            .labelNames("instance").register(registry);
+    private final Counter advertsSent = Counter.builder().name("qvip_vrrp_adverts_sent_total")
+            .help("VRRP advertisements sent").labelNames("instance").register(registry);
+    private final Counter advertsReceived = Counter.builder().name("qvip_vrrp_adverts_received_total")
+            .help("valid VRRP advertisements received").labelNames("instance").register(registry);
+    private final Counter packetsDropped = Counter.builder().name("qvip_vrrp_packets_dropped_total")
+            .help("received VRRP packets dropped, by reason").labelNames("interface", "reason").register(registry);
+    private final Counter transitions = Counter.builder().name("qvip_vrrp_transitions_total")
+            .help("VRRP state changes").labelNames("instance", "from", "to").register(registry);
+    private final Gauge vipOwned = Gauge.builder().name("qvip_vip_owned")
+            .help("1 while this node has the instance's virtual addresses on its interface").labelNames("instance")
+            .register(registry);
+    private final Counter ownershipChanges = Counter.builder().name("qvip_ownership_changes_total")
+            .help("times this node bound or released the instance's virtual addresses")
+            .labelNames("instance", "action").register(registry);
+    private final Counter garpSent = Counter.builder().name("qvip_garp_sent_total")
+            .help("gratuitous ARP packets sent").labelNames("instance").register(registry);
+    private final Gauge trackerHealthy = Gauge.builder().name("qvip_tracker_healthy")
+            .help("1 while the tracked script or interface is healthy").labelNames("tracker").register(registry);
+    private final Counter notifyRuns = Counter.builder().name("qvip_notify_runs_total")
+            .help("notify scripts run, by outcome").labelNames("instance", "outcome").register(registry);
+    private final Counter errors = Counter.builder().name("qvip_errors_total")
+            .help("operations that failed, by kind (send, bind, release, garp, ...)").labelNames("instance", "kind")
+            .register(registry);
+
+    public void state(String instance, String current) {
+        for (String s : STATES) {
+            state.labelValues(instance, s).set(s.equals(current) ? 1 : 0);
+        }
+    }
+
+    public void transition(String instance, String from, String to) {
+        transitions.labelValues(instance, from, to).inc();
+        state(instance, to);
+    }
+
+    public void effectivePriority(String instance, int priority) {
+        effectivePriority.labelValues(instance).set(priority);
+    }
+
+    public void advertSent(String instance) {
+        advertsSent.labelValues(instance).inc();
+    }
+
+    public void advertReceived(String instance) {
+        advertsReceived.labelValues(instance).inc();
+    }
+
+    public void packetDropped(String iface, String reason) {
+        packetsDropped.labelValues(iface, reason).inc();
+    }
+
+    public void vipOwned(String instance, boolean owned) {
+        vipOwned.labelValues(instance).set(owned ? 1 : 0);
+        ownershipChanges.labelValues(instance, owned ? "bind" : "release").inc();
+    }
+
+    public void garpSent(String instance, int count) {
+        garpSent.labelValues(instance).inc(count);
+    }
+
+    public void trackerHealthy(String tracker, boolean healthy) {
+        trackerHealthy.labelValues(tracker).set(healthy ? 1 : 0);
+    }
+
+    public void notifyRun(String instance, String outcome) {
+        notifyRuns.labelValues(instance, outcome).inc();
+    }
+
+    public void error(String instance, String kind) {
+        errors.labelValues(instance, kind).inc();
+    }
+
+    /** Registers the instance's series at zero so a scrape shows them before anything happened. */
+    public void declareInstance(String instance) {
+        state(instance, "INIT");
+        vipOwned.labelValues(instance).set(0);
+        advertsSent.labelValues(instance);
+        advertsReceived.labelValues(instance);
+    }
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    public String scrape() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+        try {
+            writer.write(out, registry.scrape());
+        } catch (IOException e) {
+            throw new UncheckedIOException("rendering metrics failed", e);
+        }
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    public String contentType() {
+        return writer.getContentType();
+    }
+}

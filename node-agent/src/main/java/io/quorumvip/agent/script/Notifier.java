@@ -1,0 +1,81 @@
+package io.quorumvip.agent.script;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
+
+/**
+ * Runs one instance's notify scripts with keepalived's arguments: first the state's own script
+ * ({@code notify_master}, {@code notify_backup}, {@code notify_fault}, {@code notify_stop}) as written, then the
+ * generic {@code notify} with {@code INSTANCE <name> <state> <priority>} appended. Runs are queued per instance and
+ * executed one at a time, in the order the states were entered, so a slow script never overlaps the next one.
+ */
+public final class Notifier {
+
+    /** The scripts configured for one instance; empty where none. */
+    public record Scripts(Optional<String> master, Optional<String> backup, Optional<String> fault,
+                          Optional<String> stop, Optional<String> any) {
+        public static final Scripts NONE =
+                new Scripts(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+
+        boolean isEmpty() {
+            return master.isEmpty() && backup.isEmpty() && fault.isEmpty() && stop.isEmpty() && any.isEmpty();
+        }
+    }
+
+    private final String instance;
+    private final Scripts scripts;
+    private final Executor executor;
+    private final Duration timeout;
+    private final BiConsumer<String, ScriptRunner.Outcome> onOutcome;
+    private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+
+    /**
+     * @param onOutcome told the script line and how it ended, on the worker thread, for logs and metrics
+     */
+    public Notifier(String instance, Scripts scripts, Executor executor, Duration timeout,
+                    BiConsumer<String, ScriptRunner.Outcome> onOutcome) {
+        this.instance = instance;
+        this.scripts = scripts;
+        this.executor = executor;
+        this.timeout = timeout;
+        this.onOutcome = onOutcome;
+    }
+
+    /**
+     * Queues the scripts for entering {@code state} (MASTER, BACKUP, FAULT or STOP).
+     *
+     * @return completes when this state's scripts have run
+     */
+    public synchronized CompletableFuture<Void> entered(String state, int priority) {
+        if (scripts.isEmpty()) {
+            return tail;
+        }
+        List<List<String>> commands = new ArrayList<>();
+        specific(state).ifPresent(line -> commands.add(ScriptCommand.split(line)));
+        scripts.any().ifPresent(line -> {
+            List<String> argv = new ArrayList<>(ScriptCommand.split(line));
+            argv.addAll(List.of("INSTANCE", instance, state, Integer.toString(priority)));
+            commands.add(argv);
+        });
+        for (List<String> argv : commands) {
+            tail = tail.thenRunAsync(() -> onOutcome.accept(String.join(" ", argv), ScriptRunner.run(argv, timeout)),
+                    executor);
+        }
+        return tail;
+    }
+
+    private Optional<String> specific(String state) {
+        return switch (state) {
+            case "MASTER" -> scripts.master();
+            case "BACKUP" -> scripts.backup();
+            case "FAULT" -> scripts.fault();
+            case "STOP" -> scripts.stop();
+            default -> Optional.empty();
+        };
+    }
+}
