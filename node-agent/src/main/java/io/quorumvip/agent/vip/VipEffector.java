@@ -1,0 +1,158 @@
+package io.quorumvip.agent.vip;
+
+import io.quorumvip.agent.http.AgentMetrics;
+import io.quorumvip.agent.net.AddressManager;
+import io.quorumvip.agent.net.ArpAnnouncer;
+import io.quorumvip.agent.net.InterfaceAddress;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies one instance's ownership decision to the kernel: binds its virtual addresses (with an optional kernel
+ * lifetime) and announces them with gratuitous ARP, or releases them. It remembers what it applied, so calling it
+ * again with the same decision does no I/O beyond renewing lifetimes. Runs on the agent's event loop.
+ */
+public final class VipEffector {
+
+    private static final Logger log = LoggerFactory.getLogger(VipEffector.class);
+
+    private final String instance;
+    private final List<InterfaceAddress> vips;
+    private final AddressManager addresses;
+    private final ArpAnnouncer arp;
+    private final GarpPolicy garp;
+    private final Vertx vertx;
+    private final AgentMetrics metrics;
+    private boolean owned;
+    private long ownershipGeneration;
+    private long refreshTimer = -1;
+
+    public VipEffector(String instance, List<InterfaceAddress> vips, AddressManager addresses, ArpAnnouncer arp,
+                       GarpPolicy garp, Vertx vertx, AgentMetrics metrics) {
+        this.instance = instance;
+        this.vips = List.copyOf(vips);
+        this.addresses = addresses;
+        this.arp = arp;
+        this.garp = garp;
+        this.vertx = vertx;
+        this.metrics = metrics;
+    }
+
+    public boolean owned() {
+        return owned;
+    }
+
+    public List<InterfaceAddress> vips() {
+        return vips;
+    }
+
+    /**
+     * Binds every address (or renews its lifetime when already bound). The first bind announces the addresses.
+     *
+     * @return true when every address is on its interface now
+     */
+    public boolean own(Optional<Duration> lifetime, String cause) {
+        boolean all = true;
+        for (InterfaceAddress vip : vips) {
+            try {
+                addresses.addOrRenew(vip, lifetime);
+            } catch (IOException e) {
+                all = false;
+                metrics.error(instance, "bind");
+                log.atError().setMessage("could not bind virtual address").addKeyValue("instance", instance)
+                        .addKeyValue("vip", vip).addKeyValue("error", e.getMessage()).log();
+            }
+        }
+        if (!owned && all) {
+            owned = true;
+            ownershipGeneration++;
+            metrics.vipOwned(instance, true);
+            log.atInfo().setMessage("virtual addresses bound").addKeyValue("instance", instance)
+                    .addKeyValue("vips", vips).addKeyValue("cause", cause).log();
+            announce(garp.repeat());
+            scheduleFollowUps(ownershipGeneration);
+        }
+        return all;
+    }
+
+    /** Removes every address (also those this process did not add, e.g. left over by a crashed run). */
+    public void release(String cause) {
+        boolean wasOwned = owned;
+        owned = false;
+        ownershipGeneration++;
+        if (refreshTimer >= 0) {
+            vertx.cancelTimer(refreshTimer);
+            refreshTimer = -1;
+        }
+        boolean removedAny = false;
+        for (InterfaceAddress vip : vips) {
+            try {
+                removedAny |= addresses.remove(vip);
+            } catch (IOException e) {
+                metrics.error(instance, "release");
+                log.atError().setMessage("could not remove virtual address").addKeyValue("instance", instance)
+                        .addKeyValue("vip", vip).addKeyValue("error", e.getMessage()).log();
+            }
+        }
+        if (wasOwned) {
+            metrics.vipOwned(instance, false);
+        }
+        if (wasOwned || removedAny) {
+            log.atInfo().setMessage("virtual addresses released").addKeyValue("instance", instance)
+                    .addKeyValue("vips", vips).addKeyValue("cause", cause).log();
+        }
+    }
+
+    /** Announces the bound addresses again now, e.g. after a dual-master episode ended. */
+    public void reannounce() {
+        if (owned) {
+            announce(garp.repeat());
+        }
+    }
+
+    private void scheduleFollowUps(long generation) {
+        if (!garp.delay().isZero()) {
+            vertx.setTimer(garp.delay().toMillis(), id -> {
+                if (owned && ownershipGeneration == generation) {
+                    announce(garp.repeat());
+                }
+            });
+        }
+        if (!garp.refresh().isZero()) {
+            refreshTimer = vertx.setPeriodic(garp.refresh().toMillis(), id -> {
+                if (owned && ownershipGeneration == generation) {
+                    announce(garp.refreshRepeat());
+                }
+            });
+        }
+    }
+
+    private void announce(int times) {
+        int sent = 0;
+        for (InterfaceAddress vip : vips) {
+            if (!(vip.address() instanceof Inet4Address v4)) {
+                continue;
+            }
+            for (int i = 0; i < times; i++) {
+                try {
+                    arp.announce(vip.device(), v4);
+                    sent++;
+                } catch (IOException e) {
+                    metrics.error(instance, "garp");
+                    log.atWarn().setMessage("gratuitous ARP failed").addKeyValue("instance", instance)
+                            .addKeyValue("vip", vip).addKeyValue("error", e.getMessage()).log();
+                    break;
+                }
+            }
+        }
+        if (sent > 0) {
+            metrics.garpSent(instance, sent);
+        }
+    }
+}
