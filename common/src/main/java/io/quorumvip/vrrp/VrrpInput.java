@@ -59,7 +59,12 @@ public sealed interface VrrpInput {
         }
     }
 
-    /** Leave MASTER now (e.g. the quorum lease cannot be proven); {@code reason} is journaled as the cause. */
+    /**
+     * Leave MASTER now (e.g. the quorum lease cannot be proven): send a priority-0 advert and go BACKUP;
+     * {@code reason} is journaled as the cause. Ignored outside MASTER. It does not hold the node out: if it still
+     * has the top priority and preempts, it takes over again one Master_Down_Interval later, so to stay out the
+     * agent should also lower the priority or raise a fault.
+     */
     record ForceBackup(String reason) implements VrrpInput {
         public ForceBackup {
             Objects.requireNonNull(reason, "reason");
