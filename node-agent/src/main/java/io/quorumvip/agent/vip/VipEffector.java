@@ -58,6 +58,9 @@ public final class VipEffector {
      * @return true when every address is on its interface now
      */
     public boolean own(Optional<Duration> lifetime, String cause) {
+        if (owned && lifetime.isEmpty()) {
+            return true;
+        }
         boolean all = true;
         for (InterfaceAddress vip : vips) {
             try {
