@@ -244,7 +244,9 @@ public final class RawVrrpSocket implements VrrpTransport {
 
     private static Inet4Address resolveSource(String device, Optional<Inet4Address> source) throws IOException {
         try (NetlinkAddressManager addresses = NetlinkAddressManager.open()) {
-            List<InterfaceAddress> onDevice = addresses.list(device);
+            List<InterfaceAddress> onDevice = addresses.list(device).stream()
+                    .filter(a -> a.address() instanceof Inet4Address)
+                    .toList();
             if (source.isPresent()) {
                 boolean present = onDevice.stream().anyMatch(a -> a.address().equals(source.get()));
                 if (!present) {
