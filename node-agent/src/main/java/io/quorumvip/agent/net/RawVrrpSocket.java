@@ -7,7 +7,9 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -41,7 +43,9 @@ public final class RawVrrpSocket implements VrrpTransport {
 
     private final String device;
     private final Inet4Address source;
-    private final List<Inet4Address> unicastPeers;
+    private final List<Inet4Address> destinations;
+    /** A struct sockaddr_in per destination, made once so that sending allocates no native memory. */
+    private final Map<Inet4Address, ByteBuffer> destinationAddresses = new HashMap<>();
     private final int fd;
     private final int wakeFd;
     private final ByteBuffer receiveBuffer = Structs.allocate(MAX_DATAGRAM);
@@ -54,7 +58,10 @@ public final class RawVrrpSocket implements VrrpTransport {
     private RawVrrpSocket(String device, Inet4Address source, List<Inet4Address> unicastPeers, int fd, int wakeFd) {
         this.device = device;
         this.source = source;
-        this.unicastPeers = unicastPeers;
+        this.destinations = unicastPeers.isEmpty() ? List.of(VRRP_GROUP) : unicastPeers;
+        for (Inet4Address destination : destinations) {
+            destinationAddresses.put(destination, Structs.sockaddrIn(destination));
+        }
         this.fd = fd;
         this.wakeFd = wakeFd;
     }
@@ -104,12 +111,13 @@ public final class RawVrrpSocket implements VrrpTransport {
     /** 224.0.0.18 in multicast mode, else the unicast peers. */
     @Override
     public List<Inet4Address> destinations() {
-        return unicastPeers.isEmpty() ? List.of(VRRP_GROUP) : unicastPeers;
+        return destinations;
     }
 
     @Override
     public void send(ByteBuffer vrrpMessage, Inet4Address destination) throws IOException {
-        if (!destinations().contains(destination)) {
+        ByteBuffer address = destinationAddresses.get(destination);
+        if (address == null) {
             throw new IllegalArgumentException("VRRP destination " + destination.getHostAddress() + " on " + device
                     + " (expected one of " + names(destinations()) + ")");
         }
@@ -125,7 +133,7 @@ public final class RawVrrpSocket implements VrrpTransport {
             synchronized (sendBuffer) {
                 sendBuffer.clear();
                 sendBuffer.put(vrrpMessage.duplicate()).flip();
-                long sent = LIBC.sendto(fd, sendBuffer, length, 0, Structs.sockaddrIn(destination), Structs.SOCKADDR_IN_SIZE);
+                long sent = LIBC.sendto(fd, sendBuffer, length, 0, address, Structs.SOCKADDR_IN_SIZE);
                 if (sent != length) {
                     throw new IOException("sendto(" + destination.getHostAddress() + ") from " + source.getHostAddress()
                             + " on " + device + " failed: " + LibC.lastErrorText() + " — is " + device + " up?");

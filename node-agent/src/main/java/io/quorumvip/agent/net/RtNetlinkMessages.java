@@ -55,6 +55,23 @@ final class RtNetlinkMessages {
                 .build();
     }
 
+    /** Why the kernel would refuse or misread the address's label, if it would. */
+    static Optional<String> labelProblem(InterfaceAddress address) {
+        if (address.label().isEmpty()) {
+            return Optional.empty();
+        }
+        String label = address.label().get();
+        if (!(address.address() instanceof Inet4Address)) {
+            return Optional.of("label " + label + " on IPv6 address " + address.address().getHostAddress()
+                    + " (only IPv4 addresses have labels; drop the label)");
+        }
+        if (!label.startsWith(address.device()) || label.length() > Netlink.MAX_NAME_LENGTH) {
+            return Optional.of("label " + label + " of " + address + " (expected the device name " + address.device()
+                    + " followed by at most " + Math.max(0, Netlink.MAX_NAME_LENGTH - address.device().length())
+                    + " more characters, e.g. " + address.device() + ":1)");
+        }
+        return Optional.empty();
+    }
     static KernelAddress decodeAddress(NetlinkMessage message) throws NetlinkFormatException {
         var payload = message.payload();
         if (message.type() != Netlink.RTM_NEWADDR || payload.capacity() < Netlink.IFADDRMSG_SIZE) {
@@ -112,20 +129,4 @@ final class RtNetlinkMessages {
                 .u8(family).u8(address.prefixLength()).u8(0).u8(Netlink.RT_SCOPE_UNIVERSE).u32(ifindex);
     }
 
-    static Optional<String> labelProblem(InterfaceAddress address) {
-        if (address.label().isEmpty()) {
-            return Optional.empty();
-        }
-        String label = address.label().get();
-        if (!(address.address() instanceof Inet4Address)) {
-            return Optional.of("label " + label + " on IPv6 address " + address.address().getHostAddress()
-                    + " (only IPv4 addresses have labels; drop the label)");
-        }
-        if (!label.startsWith(address.device()) || label.length() > Netlink.MAX_NAME_LENGTH) {
-            return Optional.of("label " + label + " of " + address + " (expected the device name " + address.device()
-                    + " followed by at most " + Math.max(0, Netlink.MAX_NAME_LENGTH - address.device().length())
-                    + " more characters, e.g. " + address.device() + ":1)");
-        }
-        return Optional.empty();
-    }
 }

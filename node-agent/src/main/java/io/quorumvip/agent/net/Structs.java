@@ -73,10 +73,4 @@ final class Structs {
         b.put(0, bytes);
         return b;
     }
-
-    static byte[] bytes(ByteBuffer buffer) {
-        byte[] out = new byte[buffer.capacity()];
-        buffer.get(0, out);
-        return out;
-    }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HexFormat;
 
@@ -25,7 +26,7 @@ class StructsTest {
     void shouldLayOutSockaddrIn() throws Exception {
         Inet4Address address = (Inet4Address) InetAddress.getByName("192.0.2.11");
 
-        assertThat(HEX.formatHex(Structs.bytes(Structs.sockaddrIn(address))))
+        assertThat(HEX.formatHex(bytes(Structs.sockaddrIn(address))))
                 .isEqualTo("0200" + "0000" + "c000020b" + "0000000000000000");
     }
 
@@ -34,18 +35,24 @@ class StructsTest {
         Inet4Address group = (Inet4Address) InetAddress.getByName("224.0.0.18");
         Inet4Address local = (Inet4Address) InetAddress.getByName("192.0.2.11");
 
-        assertThat(HEX.formatHex(Structs.bytes(Structs.ipMreqn(group, local, 5))))
+        assertThat(HEX.formatHex(bytes(Structs.ipMreqn(group, local, 5))))
                 .isEqualTo("e0000012" + "c000020b" + "05000000");
     }
 
     @Test
     void shouldLayOutSockaddrLlWithProtocolInNetworkOrder() {
-        assertThat(HEX.formatHex(Structs.bytes(Structs.sockaddrLl(4, LibC.ETH_P_ARP, GratuitousArp.BROADCAST))))
+        assertThat(HEX.formatHex(bytes(Structs.sockaddrLl(4, LibC.ETH_P_ARP, GratuitousArp.BROADCAST))))
                 .isEqualTo("1100" + "0806" + "04000000" + "0000" + "00" + "06" + "ffffffffffff0000");
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        byte[] out = new byte[buffer.capacity()];
+        buffer.get(0, out);
+        return out;
     }
 
     @Test
     void shouldLayOutSockaddrNl() {
-        assertThat(HEX.formatHex(Structs.bytes(Structs.sockaddrNl()))).isEqualTo("1000" + "0000" + "00000000" + "00000000");
+        assertThat(HEX.formatHex(bytes(Structs.sockaddrNl()))).isEqualTo("1000" + "0000" + "00000000" + "00000000");
     }
 }
