@@ -3,6 +3,7 @@ package io.quorumvip.agent.net;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * A raw IP socket for protocol 112 (VRRP) bound to one interface. Outbound datagrams carry IP TTL 255 and are
@@ -11,7 +12,16 @@ import java.nio.ByteBuffer;
  */
 public interface VrrpTransport extends AutoCloseable {
 
-    /** Sends one VRRP message (no IP header) from the configured source address to {@code destination}. */
+    /** The IPv4 source address of every advert sent (the VRRPv3 checksum's pseudo-header needs it). */
+    Inet4Address source();
+
+    /** Where adverts go: 224.0.0.18, or each unicast peer. */
+    List<Inet4Address> destinations();
+
+    /**
+     * Sends one VRRP message (no IP header, from its position to its limit; the position is advanced) from
+     * {@link #source()} to {@code destination}, which must be one of {@link #destinations()}.
+     */
     void send(ByteBuffer vrrpMessage, Inet4Address destination) throws IOException;
 
     /**
@@ -19,6 +29,7 @@ public interface VrrpTransport extends AutoCloseable {
      * (from its position; the position is advanced).
      *
      * @return the datagram's length, or 0 when the time ran out
+     * @throws java.nio.channels.ClosedChannelException when the transport is or gets closed (also from another thread)
      */
     int receive(ByteBuffer into, int timeoutMillis) throws IOException;
 

@@ -1,0 +1,109 @@
+package io.quorumvip.agent.net;
+
+import java.nio.ByteBuffer;
+
+import jnr.ffi.LastError;
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Runtime;
+import jnr.ffi.annotations.In;
+import jnr.ffi.annotations.Out;
+import jnr.ffi.annotations.SaveError;
+
+/**
+ * The libc calls the native edges make, through jnr-ffi. Structs are passed as direct {@link ByteBuffer}s in
+ * {@link java.nio.ByteOrder#nativeOrder() native order}; jnr-ffi passes a direct buffer's address from its position.
+ *
+ * <p>Every constant was checked against the Linux and glibc headers in /usr/include (x86_64, Debian 12) with a C
+ * program that printed them; the same values hold on aarch64, which shares the generic socket and errno headers.
+ */
+public interface LibC {
+
+    LibC INSTANCE = LibraryLoader.create(LibC.class).load("c");
+
+    // sys/socket.h, bits/socket_type.h
+    int AF_INET = 2;
+    int AF_INET6 = 10;
+    int AF_NETLINK = 16;
+    int AF_PACKET = 17;
+    int SOCK_RAW = 3;
+    int SOCK_CLOEXEC = 0x80000;
+    int SOL_SOCKET = 1;
+    int SO_BINDTODEVICE = 25;
+    int MSG_TRUNC = 0x20;
+    int MSG_DONTWAIT = 0x40;
+
+    // netinet/in.h, linux/in.h
+    int IPPROTO_IP = 0;
+    int IPPROTO_VRRP = 112;
+    int IP_TTL = 2;
+    int IP_MULTICAST_IF = 32;
+    int IP_MULTICAST_TTL = 33;
+    int IP_MULTICAST_LOOP = 34;
+    int IP_ADD_MEMBERSHIP = 35;
+
+    // linux/netlink.h
+    int NETLINK_ROUTE = 0;
+    int SOL_NETLINK = 270;
+    int NETLINK_CAP_ACK = 10;
+    int NETLINK_EXT_ACK = 11;
+
+    // linux/if_ether.h
+    int ETH_P_ARP = 0x0806;
+
+    // poll.h, sys/eventfd.h
+    short POLLIN = 0x1;
+    int EFD_NONBLOCK = 0x800;
+    int EFD_CLOEXEC = 0x80000;
+
+    // asm-generic/errno-base.h, asm-generic/errno.h
+    int EINTR = 4;
+    int ENODEV = 19;
+    int EAGAIN = 11;
+    int EEXIST = 17;
+    int EADDRNOTAVAIL = 99;
+
+    @SaveError
+    int socket(int domain, int type, int protocol);
+
+    @SaveError
+    int bind(int fd, @In ByteBuffer address, int addressLength);
+
+    @SaveError
+    int setsockopt(int fd, int level, int option, @In ByteBuffer value, int valueLength);
+
+    @SaveError
+    long sendto(int fd, @In ByteBuffer data, long length, int flags, @In ByteBuffer address, int addressLength);
+
+    @SaveError
+    long recv(int fd, @Out ByteBuffer into, long length, int flags);
+
+    /** {@code fds} holds {@code count} struct pollfd (int fd, short events, short revents: 8 bytes each). */
+    @SaveError
+    int poll(@In @Out ByteBuffer fds, long count, int timeoutMillis);
+
+    @SaveError
+    int eventfd(int initialValue, int flags);
+
+    @SaveError
+    long write(int fd, @In ByteBuffer data, long length);
+
+    @SaveError
+    int close(int fd);
+
+    /** @return the index, or 0 with errno set (ENODEV) when there is no such device */
+    @SaveError
+    int if_nametoindex(String name);
+
+    String strerror(int errno);
+
+    /** The errno the calling thread's last call above left behind. */
+    static int errno() {
+        return LastError.getLastError(Runtime.getRuntime(INSTANCE));
+    }
+
+    /** The text of the calling thread's last errno, as strerror(3) gives it. */
+    static String lastErrorText() {
+        int errno = errno();
+        return INSTANCE.strerror(errno) + " (errno " + errno + ")";
+    }
+}

@@ -1,0 +1,135 @@
+package io.quorumvip.agent.net;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
+
+/**
+ * A NETLINK_ROUTE socket that sends one request at a time and reads the replies that carry its sequence number,
+ * skipping any others (late replies to a request that failed half-way). Thread-safe: requests are serialised.
+ */
+final class RtNetlinkSocket implements AutoCloseable {
+    private static final int RECEIVE_SIZE = 65536;
+    private static final int SEND_SIZE = 1024;
+    /** The kernel answers at once; this only bounds a wait that should never happen. */
+    private static final int REPLY_TIMEOUT_MILLIS = 5000;
+
+    private static final LibC LIBC = LibC.INSTANCE;
+
+    private final int fd;
+    private final ByteBuffer receiveBuffer = Structs.allocate(RECEIVE_SIZE);
+    private final ByteBuffer sendBuffer = Structs.allocate(SEND_SIZE);
+    private final ByteBuffer pollFd = Structs.allocate(8);
+    private final ByteBuffer kernelAddress = Structs.sockaddrNl();
+    private int sequence;
+    private boolean closed;
+
+    private RtNetlinkSocket(int fd) {
+        this.fd = fd;
+    }
+
+    static RtNetlinkSocket open() throws IOException {
+        int fd = LIBC.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, LibC.NETLINK_ROUTE);
+        if (fd < 0) {
+            throw new IOException("socket(AF_NETLINK, NETLINK_ROUTE) failed: " + LibC.lastErrorText());
+        }
+        if (LIBC.bind(fd, Structs.sockaddrNl(), Structs.SOCKADDR_NL_SIZE) < 0) {
+            String error = LibC.lastErrorText();
+            LIBC.close(fd);
+            throw new IOException("bind(AF_NETLINK) failed: " + error);
+        }
+        // Both options only improve error replies (the kernel's own message, no echoed request); kernels older
+        // than 4.12 lack them and still work, so a refusal is not an error.
+        LIBC.setsockopt(fd, LibC.SOL_NETLINK, LibC.NETLINK_EXT_ACK, Structs.int32(1), 4);
+        LIBC.setsockopt(fd, LibC.SOL_NETLINK, LibC.NETLINK_CAP_ACK, Structs.int32(1), 4);
+        return new RtNetlinkSocket(fd);
+    }
+
+    /**
+     * Sends the request built for the next sequence number and returns the data messages of its reply, which ends
+     * with an acknowledgement (NLMSG_ERROR 0) or, for a dump, NLMSG_DONE.
+     *
+     * @param what names the request in errors, e.g. "RTM_NEWADDR 192.0.2.200/24 dev eth0"
+     * @throws NetlinkErrorException when the kernel answers with an error
+     */
+    synchronized List<NetlinkMessage> exchange(String what, IntFunction<byte[]> request) throws IOException {
+        if (closed) {
+            throw new IOException(what + ": the netlink socket is closed");
+        }
+        int expected = ++sequence;
+        send(what, request.apply(expected));
+        List<NetlinkMessage> data = new ArrayList<>();
+        while (true) {
+            for (NetlinkMessage message : receive(what)) {
+                if (message.sequence() != expected) {
+                    continue;
+                }
+                if (message.type() == Netlink.NLMSG_ERROR) {
+                    int errno = message.errorCode();
+                    if (errno == 0) {
+                        return data;
+                    }
+                    throw failure(what, errno, message.extendedErrorText());
+                }
+                if (message.type() == Netlink.NLMSG_DONE) {
+                    int errno = message.payload().capacity() >= 4 ? -message.payload().getInt(0) : 0;
+                    if (errno > 0) {
+                        throw failure(what, errno, "");
+                    }
+                    return data;
+                }
+                data.add(message);
+            }
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            LIBC.close(fd);
+        }
+    }
+
+    private void send(String what, byte[] message) throws IOException {
+        if (message.length > SEND_SIZE) {
+            throw new IOException(what + ": request of " + message.length + " bytes (expected at most " + SEND_SIZE + ")");
+        }
+        sendBuffer.clear();
+        sendBuffer.put(0, message);
+        long sent = LIBC.sendto(fd, sendBuffer, message.length, 0, kernelAddress, Structs.SOCKADDR_NL_SIZE);
+        if (sent != message.length) {
+            throw new IOException(what + ": sendto(netlink) failed: " + LibC.lastErrorText());
+        }
+    }
+
+    private List<NetlinkMessage> receive(String what) throws IOException {
+        pollFd.putInt(0, fd).putShort(4, LibC.POLLIN).putShort(6, (short) 0);
+        int ready;
+        do {
+            ready = LIBC.poll(pollFd, 1, REPLY_TIMEOUT_MILLIS);
+        } while (ready < 0 && LibC.errno() == LibC.EINTR);
+        if (ready < 0) {
+            throw new IOException(what + ": poll(netlink) failed: " + LibC.lastErrorText());
+        }
+        if (ready == 0) {
+            throw new IOException(what + ": no reply from the kernel within " + REPLY_TIMEOUT_MILLIS + " ms");
+        }
+        receiveBuffer.clear();
+        long length = LIBC.recv(fd, receiveBuffer, RECEIVE_SIZE, LibC.MSG_TRUNC);
+        if (length < 0) {
+            throw new IOException(what + ": recv(netlink) failed: " + LibC.lastErrorText());
+        }
+        if (length > RECEIVE_SIZE) {
+            throw new IOException(what + ": netlink reply of " + length + " bytes (expected at most " + RECEIVE_SIZE + ")");
+        }
+        return NetlinkMessage.parseAll(receiveBuffer, (int) length);
+    }
+
+    private static NetlinkErrorException failure(String what, int errno, String kernelText) {
+        String text = LIBC.strerror(errno) + " (errno " + errno + ")";
+        return new NetlinkErrorException(what + " failed: " + text + (kernelText.isEmpty() ? "" : " — kernel says: " + kernelText), errno);
+    }
+}

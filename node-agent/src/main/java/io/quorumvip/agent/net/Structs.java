@@ -1,0 +1,76 @@
+package io.quorumvip.agent.net;
+
+import java.net.Inet4Address;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The C structs the socket calls take, laid out as on Linux x86_64 and aarch64 (linux/in.h, linux/if_packet.h,
+ * linux/netlink.h). Fields in network order are marked; the rest are in native order.
+ */
+final class Structs {
+    static final int SOCKADDR_IN_SIZE = 16;
+    static final int IP_MREQN_SIZE = 12;
+    static final int SOCKADDR_LL_SIZE = 20;
+    static final int SOCKADDR_NL_SIZE = 12;
+
+    private Structs() {
+    }
+
+    static ByteBuffer allocate(int size) {
+        return ByteBuffer.allocateDirect(size).order(ByteOrder.nativeOrder());
+    }
+
+    /** struct sockaddr_in: family, port (network order), address (network order), 8 bytes of zero. */
+    static ByteBuffer sockaddrIn(Inet4Address address) {
+        ByteBuffer b = allocate(SOCKADDR_IN_SIZE);
+        b.putShort(0, (short) LibC.AF_INET);
+        b.put(4, address.getAddress());
+        return b;
+    }
+
+    /** struct ip_mreqn: group (network order), local address (network order), interface index. */
+    static ByteBuffer ipMreqn(Inet4Address group, Inet4Address local, int ifindex) {
+        ByteBuffer b = allocate(IP_MREQN_SIZE);
+        b.put(0, group.getAddress());
+        b.put(4, local.getAddress());
+        b.putInt(8, ifindex);
+        return b;
+    }
+
+    /**
+     * struct sockaddr_ll for sending: family, protocol (network order), ifindex, hatype 0, pkttype 0,
+     * address length and the destination hardware address.
+     */
+    static ByteBuffer sockaddrLl(int ifindex, int protocol, byte[] hardwareAddress) {
+        ByteBuffer b = allocate(SOCKADDR_LL_SIZE);
+        b.putShort(0, (short) LibC.AF_PACKET);
+        b.order(ByteOrder.BIG_ENDIAN).putShort(2, (short) protocol).order(ByteOrder.nativeOrder());
+        b.putInt(4, ifindex);
+        b.put(11, (byte) hardwareAddress.length);
+        b.put(12, hardwareAddress);
+        return b;
+    }
+
+    /** struct sockaddr_nl with port id 0 (the kernel picks one) and no multicast groups. */
+    static ByteBuffer sockaddrNl() {
+        ByteBuffer b = allocate(SOCKADDR_NL_SIZE);
+        b.putShort(0, (short) LibC.AF_NETLINK);
+        return b;
+    }
+
+    static ByteBuffer int32(int value) {
+        ByteBuffer b = allocate(4);
+        b.putInt(0, value);
+        return b;
+    }
+
+    /** A NUL-terminated C string, as SO_BINDTODEVICE takes the interface name. */
+    static ByteBuffer cString(String value) {
+        byte[] bytes = value.getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer b = allocate(bytes.length + 1);
+        b.put(0, bytes);
+        return b;
+    }
+}

@@ -1,0 +1,207 @@
+package io.quorumvip.agent.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The rtnetlink requests byte for byte, and the decoding of replies, in memory (little-endian hosts). */
+class RtNetlinkMessagesTest {
+    private static final HexFormat HEX = HexFormat.of();
+
+    @BeforeAll
+    static void littleEndianHost() {
+        Assumptions.assumeTrue(ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN,
+                "the expected bytes are written for little-endian hosts (x86_64, aarch64)");
+    }
+
+    @Test
+    void shouldBuildNewAddressWithLabelBroadcastAndLifetime() throws Exception {
+        InterfaceAddress vip = new InterfaceAddress("eth0", InetAddress.getByName("192.0.2.200"), 24, Optional.of("eth0:1"));
+
+        byte[] message = RtNetlinkMessages.newAddress(7, RtNetlinkMessages.ADD_FLAGS, 3, vip, 5);
+
+        assertThat(HEX.formatHex(message)).isEqualTo(
+                "50000000" + "1400" + "0506" + "07000000" + "00000000"  // nlmsghdr: RTM_NEWADDR, REQUEST|ACK|EXCL|CREATE
+                        + "02180000" + "03000000"                      // ifaddrmsg: AF_INET /24 flags 0 scope 0, ifindex 3
+                        + "08000200" + "c00002c8"                      // IFA_LOCAL
+                        + "08000100" + "c00002c8"                      // IFA_ADDRESS
+                        + "08000400" + "c00002ff"                      // IFA_BROADCAST
+                        + "0b000300" + "657468303a3100" + "00"         // IFA_LABEL "eth0:1", padded
+                        + "14000600" + "05000000" + "05000000" + "00000000" + "00000000"); // IFA_CACHEINFO
+    }
+
+    @Test
+    void shouldRenewWithReplaceAndForeverLifetimeWithoutBroadcastForSlash32() throws Exception {
+        InterfaceAddress vip = new InterfaceAddress("eth0", InetAddress.getByName("192.0.2.201"), 32, Optional.empty());
+
+        byte[] message = RtNetlinkMessages.newAddress(8, RtNetlinkMessages.RENEW_FLAGS, 3, vip, Netlink.INFINITE_LIFETIME);
+
+        assertThat(HEX.formatHex(message)).isEqualTo(
+                "3c000000" + "1400" + "0505" + "08000000" + "00000000"  // REQUEST|ACK|REPLACE|CREATE
+                        + "02200000" + "03000000"
+                        + "08000200" + "c00002c9"
+                        + "08000100" + "c00002c9"
+                        + "14000600" + "ffffffff" + "ffffffff" + "00000000" + "00000000");
+    }
+
+    @Test
+    void shouldBuildIpv6NewAddressWithoutBroadcast() throws Exception {
+        InterfaceAddress address = new InterfaceAddress("eth0", InetAddress.getByName("2001:db8::1"), 64, Optional.empty());
+
+        byte[] message = RtNetlinkMessages.newAddress(1, RtNetlinkMessages.ADD_FLAGS, 2, address, 10);
+
+        assertThat(HEX.formatHex(message)).isEqualTo(
+                "54000000" + "1400" + "0506" + "01000000" + "00000000"
+                        + "0a400000" + "02000000"
+                        + "14000200" + "20010db8000000000000000000000001"
+                        + "14000100" + "20010db8000000000000000000000001"
+                        + "14000600" + "0a000000" + "0a000000" + "00000000" + "00000000");
+    }
+
+    @Test
+    void shouldBuildDeleteAddressWithoutLabel() throws Exception {
+        InterfaceAddress vip = new InterfaceAddress("eth0", InetAddress.getByName("192.0.2.200"), 24, Optional.of("eth0:1"));
+
+        byte[] message = RtNetlinkMessages.deleteAddress(9, 3, vip);
+
+        assertThat(HEX.formatHex(message)).isEqualTo(
+                "28000000" + "1500" + "0500" + "09000000" + "00000000"  // RTM_DELADDR, REQUEST|ACK
+                        + "02180000" + "03000000"
+                        + "08000200" + "c00002c8"
+                        + "08000100" + "c00002c8");
+    }
+
+    @Test
+    void shouldBuildAddressDumpAndLinkRequest() {
+        assertThat(HEX.formatHex(RtNetlinkMessages.dumpAddresses(4))).isEqualTo(
+                "18000000" + "1600" + "0103" + "04000000" + "00000000" + "00000000" + "00000000");
+        assertThat(HEX.formatHex(RtNetlinkMessages.getLink(5, "eth0"))).isEqualTo(
+                "2c000000" + "1200" + "0500" + "05000000" + "00000000"
+                        + "00000000" + "00000000" + "00000000" + "00000000"  // ifinfomsg, all zero
+                        + "09000300" + "6574683000" + "000000");              // IFLA_IFNAME "eth0", padded
+    }
+
+    @Test
+    void shouldComputeBroadcastForShortPrefixes() {
+        byte[] address = {(byte) 192, 0, 2, (byte) 200};
+        assertThat(RtNetlinkMessages.broadcast(address, 24)).containsExactly(192, 0, 2, 255);
+        assertThat(RtNetlinkMessages.broadcast(address, 30)).containsExactly(192, 0, 2, 203);
+        assertThat(RtNetlinkMessages.broadcast(address, 0)).containsExactly(255, 255, 255, 255);
+    }
+
+    @Test
+    void shouldDecodeAddressFromDumpWithFlagsAttributeAndLifetime() throws Exception {
+        ByteBuffer reply = ByteBuffer.wrap(HEX.parseHex(
+                "50000000" + "1400" + "0200" + "04000000" + "39300000"
+                        + "02180080" + "03000000"                     // /24, header flags 0x80 (permanent), ifindex 3
+                        + "08000100" + "c00002c8"
+                        + "08000200" + "c00002c8"
+                        + "0b000300" + "657468303a3100" + "00"
+                        + "08000800" + "01000000"                     // IFA_FLAGS: secondary
+                        + "14000600" + "03000000" + "05000000" + "00000000" + "00000000"));
+
+        List<NetlinkMessage> messages = NetlinkMessage.parseAll(reply, reply.capacity());
+        KernelAddress address = RtNetlinkMessages.decodeAddress(messages.get(0));
+
+        assertThat(messages).hasSize(1);
+        assertThat(messages.get(0).sequence()).isEqualTo(4);
+        assertThat(address.address()).isEqualTo(InetAddress.getByName("192.0.2.200"));
+        assertThat(address.prefixLength()).isEqualTo(24);
+        assertThat(address.ifindex()).isEqualTo(3);
+        assertThat(address.secondary()).isTrue();
+        assertThat(address.label()).contains("eth0:1");
+        assertThat(address.validLifetimeSeconds()).isEqualTo(5);
+        assertThat(address.toInterfaceAddress("eth0").label()).contains("eth0:1");
+    }
+
+    @Test
+    void shouldTreatLabelEqualToDeviceAsNoLabel() throws Exception {
+        KernelAddress address = new KernelAddress(3, InetAddress.getByName("192.0.2.11"), 24, 0, Optional.of("eth0"),
+                Netlink.INFINITE_LIFETIME);
+
+        assertThat(address.toInterfaceAddress("eth0").label()).isEmpty();
+    }
+
+    @Test
+    void shouldDecodeLinkStatus() throws Exception {
+        ByteBuffer reply = ByteBuffer.wrap(HEX.parseHex(
+                "40000000" + "1000" + "0000" + "05000000" + "00000000"
+                        + "00000100" + "07000000" + "43100100" + "00000000" // ether, ifindex 7, UP|BROADCAST|RUNNING|MULTICAST|LOWER_UP
+                        + "09000300" + "6574683000" + "000000"
+                        + "0a000100" + "0242c000020b" + "0000"
+                        + "05001000" + "06" + "000000"));                       // IFLA_OPERSTATE UP
+
+        LinkStatus link = RtNetlinkMessages.decodeLink(NetlinkMessage.parseAll(reply, reply.capacity()).get(0));
+
+        assertThat(link).isEqualTo(new LinkStatus("eth0", 7, true, true, OperState.UP,
+                new MacAddress(HEX.parseHex("0242c000020b"))));
+        assertThat(link.isUp()).isTrue();
+        assertThat(link.mac()).hasToString("02:42:c0:00:02:0b");
+    }
+
+    @Test
+    void shouldSayLinkIsDownWithoutCarrierOrWhenAdministrativelyDown() {
+        MacAddress mac = new MacAddress(new byte[6]);
+        assertThat(new LinkStatus("eth0", 2, true, false, OperState.LOWER_LAYER_DOWN, mac).isUp()).isFalse();
+        assertThat(new LinkStatus("eth0", 2, false, false, OperState.DOWN, mac).isUp()).isFalse();
+        assertThat(new LinkStatus("lo", 1, true, true, OperState.UNKNOWN, mac).isUp()).isTrue();
+    }
+
+    @Test
+    void shouldReadErrorCodeAndKernelMessageFromExtendedAck() throws Exception {
+        ByteBuffer reply = ByteBuffer.wrap(HEX.parseHex(
+                "38000000" + "0200" + "0002" + "09000000" + "00000000"   // NLMSG_ERROR with NLM_F_ACK_TLVS
+                        + "efffffff"                                     // error -17
+                        + "28000000" + "1400" + "0506" + "09000000" + "00000000" // echoed request header
+                        + "13000100" + "6164647265737320657869737473" + "00" + "00")); // "address exists"
+
+        NetlinkMessage error = NetlinkMessage.parseAll(reply, reply.capacity()).get(0);
+
+        assertThat(error.type()).isEqualTo(Netlink.NLMSG_ERROR);
+        assertThat(error.errorCode()).isEqualTo(LibC.EEXIST);
+        assertThat(error.extendedErrorText()).isEqualTo("address exists");
+    }
+
+    @Test
+    void shouldRejectMessageWhoseLengthRunsPastTheDatagram() {
+        ByteBuffer reply = ByteBuffer.wrap(HEX.parseHex("40000000" + "1400" + "0200" + "01000000" + "00000000"));
+
+        assertThatThrownBy(() -> NetlinkMessage.parseAll(reply, reply.capacity()))
+                .isInstanceOf(NetlinkFormatException.class)
+                .hasMessage("netlink message at offset 0 claims 64 bytes (expected 16..16)");
+    }
+
+    @Test
+    void shouldRejectAttributeWhoseLengthRunsPastTheMessage() {
+        ByteBuffer payload = ByteBuffer.wrap(HEX.parseHex("02180000" + "03000000" + "20000100" + "c00002c8"));
+
+        assertThatThrownBy(() -> NetlinkAttributes.parse(payload, 8))
+                .isInstanceOf(NetlinkFormatException.class)
+                .hasMessage("attribute 1 at offset 8 claims 32 bytes (expected 4..8)");
+    }
+
+    @Test
+    void shouldExplainLabelsTheKernelWouldRefuseOrMisread() throws Exception {
+        InetAddress vip = InetAddress.getByName("192.0.2.200");
+
+        assertThat(RtNetlinkMessages.labelProblem(new InterfaceAddress("eth0", vip, 24, Optional.of("eth0:vip")))).isEmpty();
+        assertThat(RtNetlinkMessages.labelProblem(new InterfaceAddress("eth0", vip, 24, Optional.of("vip"))))
+                .contains("label vip of 192.0.2.200/24 dev eth0 label vip (expected the device name eth0 followed by"
+                        + " at most 11 more characters, e.g. eth0:1)");
+        assertThat(RtNetlinkMessages.labelProblem(new InterfaceAddress("eth0", vip, 24, Optional.of("eth0:0123456789a"))))
+                .isPresent();
+        assertThat(RtNetlinkMessages.labelProblem(
+                new InterfaceAddress("eth0", InetAddress.getByName("2001:db8::1"), 64, Optional.of("eth0:1"))))
+                .contains("label eth0:1 on IPv6 address 2001:db8:0:0:0:0:0:1 (only IPv4 addresses have labels; drop the label)");
+    }
+}

@@ -1,0 +1,182 @@
+package io.quorumvip.agent.net;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Assumptions;
+
+import jnr.ffi.LastError;
+
+/**
+ * Two network namespaces {@code qvt-native-<random>-a} and {@code -b} joined by a veth pair named {@code eth0} on
+ * both sides, with 192.0.2.11/24 and 192.0.2.12/24.
+ *
+ * <p>Native code runs in a namespace on a dedicated thread that first calls setns(CLONE_NEWNET): the network
+ * namespace belongs to the thread in Linux, and sockets keep the namespace they were created in, so the sockets
+ * made there can then be used from any thread. Names are resolved (if_nametoindex) in the calling thread's
+ * namespace, so calls that take a device name go through {@link #inA}/{@link #inB} too.
+ *
+ * <p>{@link #close} removes both namespaces (which destroys the veth pair) even when a test failed.
+ */
+final class VethLab implements AutoCloseable {
+    static final String ADDRESS_A = "192.0.2.11";
+    static final String ADDRESS_B = "192.0.2.12";
+
+    final String nsA;
+    final String nsB;
+    private final List<String> created = new ArrayList<>();
+    private final List<ExecutorService> threads = new ArrayList<>();
+    private ExecutorService threadA;
+    private ExecutorService threadB;
+
+    private VethLab(String prefix) {
+        this.nsA = prefix + "-a";
+        this.nsB = prefix + "-b";
+    }
+
+    /** Skips the calling test (with the reason) unless it runs as root with iproute2 installed. */
+    static void assumeRootAndIp() {
+        Assumptions.assumeTrue(isRoot(), "needs root to create network namespaces and raw sockets");
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip"))
+                || Files.isExecutable(Path.of("/usr/bin/ip")), "needs the ip command (iproute2)");
+    }
+
+    static VethLab create() throws Exception {
+        VethLab lab = new VethLab("qvt-native-" + UUID.randomUUID().toString().substring(0, 8));
+        try {
+            lab.build();
+            return lab;
+        } catch (Exception | Error e) {
+            lab.close();
+            throw e;
+        }
+    }
+
+    <T> T inA(Callable<T> work) throws Exception {
+        return run(threadA, work);
+    }
+
+    <T> T inB(Callable<T> work) throws Exception {
+        return run(threadB, work);
+    }
+
+    /** Runs {@code ip} (from the test's own namespace; use -n NS) and returns its output; fails on a non-zero exit. */
+    static String ip(String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add("ip");
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IOException(command + " did not finish within 30 s");
+        }
+        if (process.exitValue() != 0) {
+            throw new IOException(command + " exited with " + process.exitValue() + ": " + output.strip());
+        }
+        return output;
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (ExecutorService thread : threads) {
+            thread.shutdownNow();
+            thread.awaitTermination(10, TimeUnit.SECONDS);
+        }
+        List<String> failures = new ArrayList<>();
+        for (String namespace : created) {
+            try {
+                ip("netns", "del", namespace);
+            } catch (IOException e) {
+                failures.add(e.getMessage());
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new IOException("could not remove test namespaces: " + failures);
+        }
+    }
+
+    private void build() throws Exception {
+        ip("netns", "add", nsA);
+        created.add(nsA);
+        ip("netns", "add", nsB);
+        created.add(nsB);
+        ip("-n", nsA, "link", "add", "eth0", "type", "veth", "peer", "name", "eth0", "netns", nsB);
+        ip("-n", nsA, "addr", "add", ADDRESS_A + "/24", "dev", "eth0");
+        ip("-n", nsB, "addr", "add", ADDRESS_B + "/24", "dev", "eth0");
+        for (String namespace : created) {
+            ip("-n", namespace, "link", "set", "lo", "up");
+            ip("-n", namespace, "link", "set", "eth0", "up");
+        }
+        threadA = namespaceThread(nsA);
+        threadB = namespaceThread(nsB);
+    }
+
+    private ExecutorService namespaceThread(String namespace) throws Exception {
+        ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "netns-" + namespace);
+            t.setDaemon(true);
+            return t;
+        });
+        threads.add(thread);
+        run(thread, () -> {
+            enter(namespace);
+            return null;
+        });
+        return thread;
+    }
+
+    private static void enter(String namespace) throws IOException {
+        NamespaceCalls calls = NamespaceCalls.INSTANCE;
+        int fd = calls.open("/var/run/netns/" + namespace, NamespaceCalls.O_RDONLY | NamespaceCalls.O_CLOEXEC);
+        if (fd < 0) {
+            throw new IOException("open(/var/run/netns/" + namespace + ") failed: " + lastError(calls));
+        }
+        try {
+            if (calls.setns(fd, NamespaceCalls.CLONE_NEWNET) < 0) {
+                throw new IOException("setns(" + namespace + ", CLONE_NEWNET) failed: " + lastError(calls));
+            }
+        } finally {
+            calls.close(fd);
+        }
+    }
+
+    private static String lastError(NamespaceCalls calls) {
+        int errno = LastError.getLastError(jnr.ffi.Runtime.getRuntime(calls));
+        return LibC.INSTANCE.strerror(errno) + " (errno " + errno + ")";
+    }
+
+    private static <T> T run(ExecutorService thread, Callable<T> work) throws Exception {
+        try {
+            return thread.submit(work).get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    private static boolean isRoot() {
+        try {
+            Process process = new ProcessBuilder("id", "-u").start();
+            String uid = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            return process.waitFor() == 0 && uid.equals("0");
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
