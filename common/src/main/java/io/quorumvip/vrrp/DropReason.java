@@ -23,7 +23,8 @@ public enum DropReason {
     /** The checksum is wrong (version 3: computed with the IPv4 pseudo-header, RFC 5798 §5.2.8). */
     BAD_CHECKSUM("corrupted in transit, or a VRRPv3 sender that leaves out the pseudo-header"),
     /** No instance on this interface has this VRID. */
-    UNKNOWN_VRID("another VRRP router uses this VRID on the link: configure it here or give it another virtual_router_id"),
+    UNKNOWN_VRID("another VRRP router uses this VRID on the link: configure it here, "
+            + "or give that router another virtual_router_id"),
     /** This VRID is configured for the other VRRP version. */
     VERSION_MISMATCH("set the same vrrp_version on every router of this VRID"),
     /** The version 2 Auth Type differs from the configured {@code auth_type}. */

@@ -220,6 +220,9 @@ public final class VrrpCodec {
                         () -> "advert interval 0 cs (expected 1..4095 cs)");
             }
         }
+        // RFC 3768 §7.1 would only log a differing address list; keepalived 2.2 drops the advert (VRRP_PACKET_KO,
+        // addr_list_err) unless skip_check_adv_addr applies, and a node that accepted what keepalived ignores would
+        // elect differently, so it is dropped here too.
         if (count != expected.addressInts.length) {
             return drop(DropReason.ADDRESS_LIST_MISMATCH, vrid, from, () -> "address count " + count
                     + " (expected " + expected.addressInts.length + ": " + describe(expected.addressInts) + ")");

@@ -2,7 +2,7 @@ package io.quorumvip.vrrp;
 
 /** The VRRP protocol version, the high nibble of the first byte of every VRRP message. */
 public enum VrrpVersion {
-    /** VRRP version 2, RFC 3768 §5.3.1: IPv4 only, interval in seconds, authentication fields. keepalived's default. */
+    /** VRRP version 2, RFC 3768 §5.3.1: IPv4 only, interval in seconds, authentication; keepalived's default. */
     V2((byte) 2),
     /** VRRP version 3, RFC 5798 §5.2.1: IPv4 or IPv6, interval in centiseconds, checksum with pseudo-header. */
     V3((byte) 3);

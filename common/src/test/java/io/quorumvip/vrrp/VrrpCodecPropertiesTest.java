@@ -91,8 +91,9 @@ class VrrpCodecPropertiesTest {
         Arbitrary<Integer> types = Arbitraries.frequencyOf(
                 Tuple.of(90, Arbitraries.just(1)),
                 Tuple.of(10, Arbitraries.integers().between(0, 15)));
-        Arbitrary<Integer> vrids = Arbitraries.oneOf(Arbitraries.of(51, 60, 52), Arbitraries.integers().between(0, 255));
-        Arbitrary<Integer> smallOrAny = Arbitraries.oneOf(Arbitraries.of(0, 1, 2), Arbitraries.integers().between(0, 255));
+        Arbitrary<Integer> anyByte = Arbitraries.integers().between(0, 255);
+        Arbitrary<Integer> vrids = Arbitraries.oneOf(Arbitraries.of(51, 60, 52), anyByte);
+        Arbitrary<Integer> smallOrAny = Arbitraries.oneOf(Arbitraries.of(0, 1, 2), anyByte);
         Arbitrary<List<Integer>> hosts = Arbitraries.of(200, 201, 202).list().ofMaxSize(3);
         Arbitrary<Boolean> rightPassword = Arbitraries.of(true, true, false);
         Arbitrary<Integer> cut = Arbitraries.frequencyOf(
