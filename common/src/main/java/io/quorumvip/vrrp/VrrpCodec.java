@@ -120,6 +120,8 @@ public final class VrrpCodec {
             return drop(DropReason.BAD_IP_HEADER, VrrpDrop.UNKNOWN, source, () -> "IPv4 total length "
                     + totalLength + " (expected " + received + ", the bytes received)");
         }
+        // The kernel has checked this already for datagrams off the wire; checking again costs little and keeps a
+        // damaged source address (which the version 2 checksum does not cover) from passing as another sender.
         long headerSum = InternetChecksum.add(0, datagram, ip, headerLength);
         if (!InternetChecksum.verifies(headerSum)) {
             int stored = u16(datagram, ip + 10);
