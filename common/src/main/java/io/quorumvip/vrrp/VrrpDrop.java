@@ -1,0 +1,61 @@
+package io.quorumvip.vrrp;
+
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * A datagram that {@link VrrpCodec#decode} refused, with the reason. The human-readable detail is only built when
+ * asked for, so that a flood of bad datagrams costs no string building when its log lines are throttled.
+ */
+public final class VrrpDrop implements VrrpDecodeResult {
+
+    /** Marks a VRID or source address that the datagram ended before. */
+    public static final int UNKNOWN = -1;
+
+    private final DropReason reason;
+    private final int vrid;
+    private final long sourceIpv4;
+    private final Supplier<String> detail;
+
+    VrrpDrop(DropReason reason, int vrid, long sourceIpv4, Supplier<String> detail) {
+        this.reason = Objects.requireNonNull(reason, "reason");
+        this.vrid = vrid;
+        this.sourceIpv4 = sourceIpv4;
+        this.detail = Objects.requireNonNull(detail, "detail");
+    }
+
+    public DropReason reason() {
+        return reason;
+    }
+
+    /** The VRID field of the advert, or {@link #UNKNOWN} when the datagram was refused before it was read. */
+    public int vrid() {
+        return vrid;
+    }
+
+    /** What exactly was wrong, e.g. {@code "checksum 0x1234 (expected 0xabcd)"}. */
+    public String detail() {
+        return detail.get();
+    }
+
+    /**
+     * One log line: reason, detail, sender, VRID and the hint, e.g. {@code "dropped VRRP advert (BAD_CHECKSUM):
+     * checksum 0x1234 (expected 0xabcd); from 192.0.2.12, VRID 51; corrupted in transit, ..."}.
+     */
+    public String message() {
+        StringBuilder line = new StringBuilder(160)
+                .append("dropped VRRP advert (").append(reason).append("): ").append(detail());
+        if (sourceIpv4 != UNKNOWN) {
+            line.append("; from ").append(Ipv4.format((int) sourceIpv4));
+        }
+        if (vrid != UNKNOWN) {
+            line.append(sourceIpv4 != UNKNOWN ? ", VRID " : "; VRID ").append(vrid);
+        }
+        return line.append("; ").append(reason.hint()).toString();
+    }
+
+    @Override
+    public String toString() {
+        return message();
+    }
+}
