@@ -62,6 +62,7 @@ final class ConfigCompleter {
     private static GlobalDefs globalDefs(Drafts.Global g) {
         return new GlobalDefs(
                 Optional.ofNullable(g.routerId),
+                Optional.ofNullable(g.routerIdPosition),
                 g.notificationEmail,
                 Optional.ofNullable(g.notificationEmailFrom),
                 Optional.ofNullable(g.smtpServer),

@@ -39,6 +39,7 @@ final class Drafts {
 
     static final class Global {
         String routerId;
+        SourcePosition routerIdPosition;
         final List<String> notificationEmail = new ArrayList<>();
         String notificationEmailFrom;
         SmtpServer smtpServer;

@@ -10,7 +10,10 @@ final class GlobalDefsKeywords {
 
     static final KeywordTable<Drafts.Global> TABLE = KeywordTable.<Drafts.Global>forBlock("global_defs")
             .keyword("router_id", (s, g, d) ->
-                    Values.word(s, "router_id NAME", d).ifPresent(v -> g.routerId = v))
+                    Values.word(s, "router_id NAME", d).ifPresent(v -> {
+                        g.routerId = v;
+                        g.routerIdPosition = s.arguments().get(0).position();
+                    }))
             .repeatable("notification_email", GlobalDefsKeywords::notificationEmail)
             .keyword("notification_email_from", (s, g, d) ->
                     Values.word(s, "notification_email_from ADDRESS", d).ifPresent(v -> g.notificationEmailFrom = v))
