@@ -1,0 +1,299 @@
+package io.quorumvip.config;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The one pass over a whole file after every keyword was read (keepalived: vrrp_complete_instance): fills in
+ * defaults, checks what involves more than one keyword or instance, and builds the immutable model. An instance
+ * missing what it cannot run without (interface, virtual_router_id) is reported and left out.
+ */
+final class ConfigCompleter {
+
+    /** keepalived warns above this many addresses in a VRRPv2 advert. */
+    static final int MAX_V2_ADDRESSES = 20;
+    private static final int MAX_V3_ADVERT_CENTISECONDS = 4095;
+
+    private final Diagnostics diagnostics;
+
+    private ConfigCompleter(Diagnostics diagnostics) {
+        this.diagnostics = diagnostics;
+    }
+
+    static KeepalivedConfig complete(Path source, Drafts.Config draft, Diagnostics diagnostics) {
+        return new ConfigCompleter(diagnostics).complete(source, draft);
+    }
+
+    private KeepalivedConfig complete(Path source, Drafts.Config draft) {
+        GlobalDefs global = globalDefs(draft.global);
+        Set<String> droppedScripts = new HashSet<>();
+        Map<String, VrrpScript> scripts = scripts(draft.scripts, droppedScripts);
+        List<VrrpInstanceConfig> instances = new ArrayList<>();
+        Map<String, VrrpInstanceConfig> byName = new HashMap<>();
+        for (Drafts.Instance d : draft.instances) {
+            VrrpInstanceConfig earlier = byName.get(d.name);
+            if (earlier != null) {
+                diagnostics.error(d.position, "vrrp_instance `" + d.name + "` is defined twice (first at "
+                        + earlier.position() + ")", "give each instance its own name");
+                continue;
+            }
+            instance(d, global, scripts, droppedScripts).ifPresent(instance -> {
+                instances.add(instance);
+                byName.put(instance.name(), instance);
+            });
+        }
+        checkVirtualRouterIds(instances);
+        checkSharedAddresses(instances);
+        Optional<QuorumConfig> quorum = draft.quorums.isEmpty() ? Optional.empty() : quorum(draft.quorums.get(0));
+        return new KeepalivedConfig(source, global, scripts, instances, quorum);
+    }
+
+    private static GlobalDefs globalDefs(Drafts.Global g) {
+        return new GlobalDefs(
+                Optional.ofNullable(g.routerId),
+                Optional.ofNullable(g.routerIdPosition),
+                g.notificationEmail,
+                Optional.ofNullable(g.notificationEmailFrom),
+                Optional.ofNullable(g.smtpServer),
+                g.smtpConnectTimeout != null ? g.smtpConnectTimeout : GlobalDefs.DEFAULT_SMTP_CONNECT_TIMEOUT,
+                g.vrrpVersion != null ? g.vrrpVersion : 2,
+                g.garp.resolve(GarpSettings.KEEPALIVED_DEFAULTS));
+    }
+
+    private Map<String, VrrpScript> scripts(List<Drafts.Script> drafts, Set<String> dropped) {
+        Map<String, VrrpScript> scripts = new LinkedHashMap<>();
+        for (Drafts.Script d : drafts) {
+            VrrpScript earlier = scripts.get(d.name);
+            if (earlier != null) {
+                diagnostics.error(d.position, "vrrp_script `" + d.name + "` is defined twice (first at "
+                        + earlier.position() + ")", "give each script its own name");
+                continue;
+            }
+            if (d.script == null) {
+                diagnostics.warning(d.position, "vrrp_script `" + d.name + "` has no `script`; it is dropped, "
+                        + "as keepalived does", "add `script \"/path/check.sh\"`");
+                dropped.add(d.name);
+                continue;
+            }
+            Duration interval = d.interval != null ? d.interval : Duration.ofSeconds(1);
+            scripts.put(d.name, new VrrpScript(d.name, d.script, interval,
+                    d.timeout != null ? d.timeout : interval,
+                    d.weight != null ? d.weight : 0,
+                    d.rise != null ? d.rise : 1,
+                    d.fall != null ? d.fall : 1,
+                    Optional.ofNullable(d.user), d.position));
+        }
+        return scripts;
+    }
+
+    private Optional<VrrpInstanceConfig> instance(Drafts.Instance d, GlobalDefs global,
+                                                  Map<String, VrrpScript> scripts, Set<String> droppedScripts) {
+        boolean complete = true;
+        if (d.interfaceName == null) {
+            diagnostics.error(d.position, "vrrp_instance `" + d.name + "` has no `interface`",
+                    "add `interface eth0`: the interface VRRP adverts go out on");
+            complete = false;
+        }
+        if (d.virtualRouterId == null) {
+            diagnostics.error(d.position, "vrrp_instance `" + d.name + "` has no `virtual_router_id`",
+                    "add `virtual_router_id 1..255`, the same on every node of this instance");
+            complete = false;
+        }
+        List<VirtualIpAddress> vips = d.virtualIpAddresses;
+        boolean ipv6 = !vips.isEmpty() && vips.get(0).isIpv6();
+        if (vips.stream().anyMatch(v -> v.isIpv6() != ipv6)) {
+            VirtualIpAddress odd = vips.stream().filter(v -> v.isIpv6() != ipv6).findFirst().orElseThrow();
+            diagnostics.error(odd.position(), "virtual_ipaddress mixes IPv4 and IPv6 in `" + d.name + "`",
+                    "one instance advertises one family; put the others in virtual_ipaddress_excluded");
+            complete = false;
+        }
+        int version = version(d, global, ipv6);
+        OptionalCentis advert = advertInterval(d, version);
+        if (!complete || advert.failed) {
+            return Optional.empty();
+        }
+        InitialState state = d.state != null ? d.state : InitialState.BACKUP;
+        int priority = d.priority != null ? d.priority : VrrpInstanceConfig.DEFAULT_PRIORITY;
+        checkStateAndPriority(d, state, priority);
+        checkAddresses(d, version);
+        return Optional.of(new VrrpInstanceConfig(d.name, d.position, state, d.interfaceName, d.virtualRouterId,
+                priority, advert.centiseconds, version, authentication(d, version), vips,
+                d.excludedVirtualIpAddresses, trackScripts(d, scripts, droppedScripts), d.trackInterfaces,
+                d.nopreempt, d.preemptDelay != null ? d.preemptDelay : Duration.ZERO,
+                Optional.ofNullable(d.unicastSourceIp), d.unicastPeers, Optional.ofNullable(d.multicastSourceIp),
+                d.garp.resolve(global.garp()),
+                new NotifyScripts(Optional.ofNullable(d.notifyMaster), Optional.ofNullable(d.notifyBackup),
+                        Optional.ofNullable(d.notifyFault), Optional.ofNullable(d.notifyStop),
+                        Optional.ofNullable(d.notifyAny)),
+                d.smtpAlert, d.dontTrackPrimary));
+    }
+
+    private int version(Drafts.Instance d, GlobalDefs global, boolean ipv6) {
+        if (ipv6 && d.version != null && d.version == 2) {
+            diagnostics.error(d.versionPosition, "vrrp_instance `" + d.name + "` has IPv6 addresses but version 2",
+                    "VRRPv2 is IPv4 only: use `version 3`");
+        }
+        if (ipv6) {
+            return 3;
+        }
+        return d.version != null ? d.version : global.vrrpVersion();
+    }
+
+    /** advert_int in centiseconds for the version, or failed. */
+    private record OptionalCentis(int centiseconds, boolean failed) {
+    }
+
+    private OptionalCentis advertInterval(Drafts.Instance d, int version) {
+        if (d.advertIntervalSeconds == null) {
+            return new OptionalCentis(VrrpInstanceConfig.DEFAULT_ADVERT_INTERVAL_CENTISECONDS, false);
+        }
+        BigDecimal seconds = d.advertIntervalSeconds;
+        int centiseconds = seconds.movePointRight(2).intValueExact();
+        if (version == 3 && centiseconds > MAX_V3_ADVERT_CENTISECONDS) {
+            diagnostics.error(d.advertIntervalPosition, "advert_int " + seconds.toPlainString()
+                    + " is out of range for VRRPv3 (expected 0.01..40.95 seconds)", "use at most 40.95");
+            return new OptionalCentis(0, true);
+        }
+        if (version == 2 && centiseconds % 100 != 0) {
+            int whole = Math.max(1, seconds.setScale(0, RoundingMode.HALF_UP).intValueExact());
+            diagnostics.warning(d.advertIntervalPosition, "advert_int " + seconds.toPlainString()
+                            + " has a fraction, but VRRPv2 adverts carry whole seconds; " + whole + " s is used",
+                    "write `advert_int " + whole + "`, or use `version 3` for sub-second adverts");
+            centiseconds = whole * 100;
+        }
+        return new OptionalCentis(centiseconds, false);
+    }
+
+    private Optional<Authentication> authentication(Drafts.Instance d, int version) {
+        Drafts.Authentication a = d.authentication;
+        if (a == null) {
+            return Optional.empty();
+        }
+        if (version == 3) {
+            diagnostics.warning(a.position, "VRRPv3 has no authentication; this block is ignored, as keepalived "
+                    + "does", "remove it, or use version 2 on every node");
+            return Optional.empty();
+        }
+        if (a.type == null || a.password == null) {
+            diagnostics.error(a.position, "authentication block in `" + d.name + "` needs both auth_type and "
+                    + "auth_pass", "write `authentication { auth_type PASS  auth_pass SECRET }`");
+            return Optional.empty();
+        }
+        return Optional.of(new Authentication(a.type, a.password));
+    }
+
+    private void checkStateAndPriority(Drafts.Instance d, InitialState state, int priority) {
+        if (priority == 255 && state == InitialState.BACKUP) {
+            diagnostics.warning(d.priorityPosition, "priority 255 (address owner) with state BACKUP in `"
+                    + d.name + "`", "an address owner starts as MASTER; use state MASTER or a priority below 255");
+        }
+        if (d.nopreempt && state == InitialState.MASTER) {
+            diagnostics.warning(d.nopreemptPosition, "nopreempt with state MASTER in `" + d.name + "`",
+                    "nopreempt only works from state BACKUP: set `state BACKUP` on every node");
+        }
+        if (d.preemptDelay != null && state == InitialState.MASTER) {
+            diagnostics.warning(d.preemptDelayPosition, "preempt_delay with state MASTER in `" + d.name + "`",
+                    "preempt_delay only works from state BACKUP");
+        }
+    }
+
+    private void checkAddresses(Drafts.Instance d, int version) {
+        List<VirtualIpAddress> vips = d.virtualIpAddresses;
+        if (vips.isEmpty()) {
+            diagnostics.warning(d.position, "vrrp_instance `" + d.name + "` has no virtual_ipaddress",
+                    "add the address it should move, e.g. `virtual_ipaddress { 192.0.2.200/24 }`");
+        }
+        if (version == 2 && vips.size() > MAX_V2_ADDRESSES) {
+            diagnostics.warning(vips.get(MAX_V2_ADDRESSES).position(), "vrrp_instance `" + d.name + "` has "
+                            + vips.size() + " virtual addresses; VRRPv2 adverts carry at most " + MAX_V2_ADDRESSES,
+                    "move the rest to virtual_ipaddress_excluded");
+        }
+        Map<InetAddress, VirtualIpAddress> seen = new HashMap<>();
+        List<VirtualIpAddress> all = new ArrayList<>(vips);
+        all.addAll(d.excludedVirtualIpAddresses);
+        for (VirtualIpAddress vip : all) {
+            VirtualIpAddress earlier = seen.putIfAbsent(vip.address(), vip);
+            if (earlier != null) {
+                diagnostics.warning(vip.position(), vip.address().getHostAddress() + " is listed twice in `"
+                        + d.name + "` (first at line " + earlier.position().line() + ")", "remove one of them");
+            }
+        }
+    }
+
+    private List<TrackedScript> trackScripts(Drafts.Instance d, Map<String, VrrpScript> scripts,
+                                             Set<String> droppedScripts) {
+        List<TrackedScript> tracked = new ArrayList<>();
+        for (TrackedScript t : d.trackScripts) {
+            if (scripts.containsKey(t.scriptName())) {
+                tracked.add(t);
+            } else if (droppedScripts.contains(t.scriptName())) {
+                diagnostics.warning(t.position(), "track_script `" + t.scriptName() + "` refers to a vrrp_script "
+                        + "that was dropped; it is not tracked", "give that vrrp_script a `script`");
+            } else {
+                diagnostics.error(t.position(), "track_script `" + t.scriptName() + "` names no vrrp_script",
+                        KeywordSuggester.closest(t.scriptName(), scripts.keySet())
+                                .map(n -> "did you mean `" + n + "`?")
+                                .orElse("define `vrrp_script " + t.scriptName() + " { ... }`"));
+            }
+        }
+        return tracked;
+    }
+
+    /** Two instances with one VRID on one interface and family fight over one virtual router MAC. */
+    private void checkVirtualRouterIds(List<VrrpInstanceConfig> instances) {
+        Map<String, VrrpInstanceConfig> byKey = new HashMap<>();
+        for (VrrpInstanceConfig instance : instances) {
+            boolean ipv6 = !instance.virtualIpAddresses().isEmpty() && instance.virtualIpAddresses().get(0).isIpv6();
+            String key = instance.interfaceName() + "/" + instance.virtualRouterId() + "/" + ipv6;
+            VrrpInstanceConfig earlier = byKey.putIfAbsent(key, instance);
+            if (earlier != null) {
+                diagnostics.error(instance.position(), "virtual_router_id " + instance.virtualRouterId() + " on "
+                                + instance.interfaceName() + " is used by both `" + earlier.name() + "` (line "
+                                + earlier.position().line() + ") and `" + instance.name() + "`",
+                        "each instance on an interface needs its own virtual_router_id");
+            }
+        }
+    }
+
+    /** One address under two VRIDs: two virtual routers both think they own it, a classic split brain. */
+    private void checkSharedAddresses(List<VrrpInstanceConfig> instances) {
+        Map<InetAddress, VrrpInstanceConfig> owner = new HashMap<>();
+        for (VrrpInstanceConfig instance : instances) {
+            for (VirtualIpAddress vip : instance.virtualIpAddresses()) {
+                VrrpInstanceConfig earlier = owner.putIfAbsent(vip.address(), instance);
+                if (earlier != null && earlier != instance
+                        && earlier.virtualRouterId() != instance.virtualRouterId()) {
+                    diagnostics.error(vip.position(), vip.address().getHostAddress() + " is in `" + earlier.name()
+                                    + "` (virtual_router_id " + earlier.virtualRouterId() + ") and in `"
+                                    + instance.name() + "` (virtual_router_id " + instance.virtualRouterId() + ")",
+                            "an address must belong to one virtual router, or two nodes may own it at once");
+                }
+            }
+        }
+    }
+
+    private Optional<QuorumConfig> quorum(Drafts.Quorum q) {
+        if (q.servers == null) {
+            diagnostics.error(q.position, "quorum block has no `connect`",
+                    "add `connect 192.0.2.21:2181,192.0.2.22:2181,192.0.2.23:2181`");
+            return Optional.empty();
+        }
+        return Optional.of(new QuorumConfig(q.servers,
+                q.sessionTimeout != null ? q.sessionTimeout : QuorumConfig.DEFAULT_SESSION_TIMEOUT,
+                q.path != null ? q.path : QuorumConfig.DEFAULT_PATH,
+                Optional.ofNullable(q.digest),
+                q.onLoss != null ? q.onLoss : OnLoss.RELEASE,
+                q.position));
+    }
+}

@@ -1,0 +1,129 @@
+package io.quorumvip.config;
+
+import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the keyword handlers fill in while one file is read: mutable, local to one parse, and turned into the
+ * immutable model by {@link ConfigCompleter} once everything has been seen. A null field was not written.
+ */
+final class Drafts {
+
+    private Drafts() {
+    }
+
+    static final class Config {
+        final Global global = new Global();
+        final List<Script> scripts = new ArrayList<>();
+        final List<Instance> instances = new ArrayList<>();
+        final List<Quorum> quorums = new ArrayList<>();
+    }
+
+    static final class Garp {
+        Duration masterDelay;
+        Integer masterRepeat;
+        Duration masterRefresh;
+        Integer masterRefreshRepeat;
+
+        GarpSettings resolve(GarpSettings defaults) {
+            return new GarpSettings(
+                    masterDelay != null ? masterDelay : defaults.masterDelay(),
+                    masterRepeat != null ? masterRepeat : defaults.masterRepeat(),
+                    masterRefresh != null ? masterRefresh : defaults.masterRefresh(),
+                    masterRefreshRepeat != null ? masterRefreshRepeat : defaults.masterRefreshRepeat());
+        }
+    }
+
+    static final class Global {
+        String routerId;
+        SourcePosition routerIdPosition;
+        final List<String> notificationEmail = new ArrayList<>();
+        String notificationEmailFrom;
+        SmtpServer smtpServer;
+        Duration smtpConnectTimeout;
+        Integer vrrpVersion;
+        final Garp garp = new Garp();
+    }
+
+    static final class Script {
+        final String name;
+        final SourcePosition position;
+        String script;
+        Duration interval;
+        Duration timeout;
+        Integer weight;
+        Integer rise;
+        Integer fall;
+        String user;
+
+        Script(String name, SourcePosition position) {
+            this.name = name;
+            this.position = position;
+        }
+    }
+
+    static final class Authentication {
+        final SourcePosition position;
+        AuthType type;
+        String password;
+
+        Authentication(SourcePosition position) {
+            this.position = position;
+        }
+    }
+
+    static final class Instance {
+        final String name;
+        final SourcePosition position;
+        InitialState state;
+        String interfaceName;
+        Integer virtualRouterId;
+        Integer priority;
+        SourcePosition priorityPosition;
+        BigDecimal advertIntervalSeconds;
+        SourcePosition advertIntervalPosition;
+        Integer version;
+        SourcePosition versionPosition;
+        Authentication authentication;
+        final List<VirtualIpAddress> virtualIpAddresses = new ArrayList<>();
+        final List<VirtualIpAddress> excludedVirtualIpAddresses = new ArrayList<>();
+        final List<TrackedScript> trackScripts = new ArrayList<>();
+        final List<TrackedInterface> trackInterfaces = new ArrayList<>();
+        boolean nopreempt;
+        SourcePosition nopreemptPosition;
+        Duration preemptDelay;
+        SourcePosition preemptDelayPosition;
+        InetAddress unicastSourceIp;
+        final List<InetAddress> unicastPeers = new ArrayList<>();
+        InetAddress multicastSourceIp;
+        final Garp garp = new Garp();
+        NotifyScript notifyMaster;
+        NotifyScript notifyBackup;
+        NotifyScript notifyFault;
+        NotifyScript notifyStop;
+        NotifyScript notifyAny;
+        boolean smtpAlert;
+        boolean dontTrackPrimary;
+
+        Instance(String name, SourcePosition position) {
+            this.name = name;
+            this.position = position;
+        }
+    }
+
+    static final class Quorum {
+        final SourcePosition position;
+        List<ZooKeeperServer> servers;
+        Duration sessionTimeout;
+        String path;
+        DigestCredentials digest;
+        OnLoss onLoss;
+
+        Quorum(SourcePosition position) {
+            this.position = position;
+        }
+    }
+}

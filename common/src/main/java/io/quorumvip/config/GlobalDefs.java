@@ -1,0 +1,29 @@
+package io.quorumvip.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@code global_defs} block.
+ *
+ * @param routerIdPosition where {@code router_id} was written, for findings about it
+ * @param vrrpVersion {@code vrrp_version}, the default VRRP version of instances (2 unless set)
+ * @param garp        {@code vrrp_garp_master_*}, the defaults of every instance's gratuitous ARP settings
+ */
+public record GlobalDefs(
+        Optional<String> routerId,
+        Optional<SourcePosition> routerIdPosition,
+        List<String> notificationEmail,
+        Optional<String> notificationEmailFrom,
+        Optional<SmtpServer> smtpServer,
+        Duration smtpConnectTimeout,
+        int vrrpVersion,
+        GarpSettings garp) {
+
+    public static final Duration DEFAULT_SMTP_CONNECT_TIMEOUT = Duration.ofSeconds(30);
+
+    public GlobalDefs {
+        notificationEmail = List.copyOf(notificationEmail);
+    }
+}

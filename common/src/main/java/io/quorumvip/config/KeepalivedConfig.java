@@ -1,0 +1,33 @@
+package io.quorumvip.config;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A keepalived.conf with its quorum block, parsed and checked. Immutable.
+ *
+ * @param source        the main file (includes are folded in)
+ * @param vrrpScripts   by name, in the order written
+ * @param vrrpInstances in the order written
+ * @param quorum        absent: VRRP only, like plain keepalived
+ */
+public record KeepalivedConfig(
+        Path source,
+        GlobalDefs globalDefs,
+        Map<String, VrrpScript> vrrpScripts,
+        List<VrrpInstanceConfig> vrrpInstances,
+        Optional<QuorumConfig> quorum) {
+
+    public KeepalivedConfig {
+        vrrpScripts = Collections.unmodifiableMap(new LinkedHashMap<>(vrrpScripts));
+        vrrpInstances = List.copyOf(vrrpInstances);
+    }
+
+    public Optional<VrrpInstanceConfig> instance(String name) {
+        return vrrpInstances.stream().filter(i -> i.name().equals(name)).findFirst();
+    }
+}

@@ -1,0 +1,52 @@
+package io.quorumvip.config;
+
+/** Handlers for the top level of keepalived.conf. */
+final class TopLevelKeywords {
+
+    static final KeywordTable<Drafts.Config> TABLE = KeywordTable.<Drafts.Config>forBlock("the top level")
+            .repeatable("global_defs", (s, c, d) -> Values.block(s, 0, "global_defs { router_id NAME }", d)
+                    .ifPresent(block -> GlobalDefsKeywords.TABLE.dispatch(block.statements(), c.global, d)))
+            .repeatable("vrrp_script", TopLevelKeywords::vrrpScript)
+            .repeatable("vrrp_instance", TopLevelKeywords::vrrpInstance)
+            .repeatable("quorum", TopLevelKeywords::quorum)
+            .notSupported(KeepalivedKeywords.TOP_LEVEL_NOT_SUPPORTED)
+            .build();
+
+    private TopLevelKeywords() {
+    }
+
+    private static void vrrpScript(Statement s, Drafts.Config c, Diagnostics d) {
+        Values.block(s, 1, "vrrp_script NAME { script \"/path/check.sh\" }", d).ifPresent(block -> {
+            if (s.arguments().size() != 1) {
+                return;
+            }
+            Drafts.Script script = new Drafts.Script(s.arguments().get(0).text(), s.position());
+            VrrpScriptKeywords.TABLE.dispatch(block.statements(), script, d);
+            c.scripts.add(script);
+        });
+    }
+
+    private static void vrrpInstance(Statement s, Drafts.Config c, Diagnostics d) {
+        Values.block(s, 1, "vrrp_instance NAME { ... }", d).ifPresent(block -> {
+            if (s.arguments().size() != 1) {
+                return;
+            }
+            Drafts.Instance instance = new Drafts.Instance(s.arguments().get(0).text(), s.position());
+            VrrpInstanceKeywords.TABLE.dispatch(block.statements(), instance, d);
+            c.instances.add(instance);
+        });
+    }
+
+    private static void quorum(Statement s, Drafts.Config c, Diagnostics d) {
+        Values.block(s, 0, "quorum { connect HOST:PORT,... }", d).ifPresent(block -> {
+            if (!c.quorums.isEmpty()) {
+                d.error(s.position(), "second `quorum` block (the first is at line "
+                        + c.quorums.get(0).position.line() + ")", "merge them into one");
+                return;
+            }
+            Drafts.Quorum quorum = new Drafts.Quorum(s.position());
+            QuorumKeywords.TABLE.dispatch(block.statements(), quorum, d);
+            c.quorums.add(quorum);
+        });
+    }
+}

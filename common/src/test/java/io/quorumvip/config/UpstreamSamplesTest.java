@@ -1,0 +1,124 @@
+package io.quorumvip.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class UpstreamSamplesTest {
+
+    static Stream<Path> upstreamSamples() {
+        return SharedSamples.list(SharedSamples.upstreamSamples(), "keepalived.conf.*").stream();
+    }
+
+    private static ParseResult parse(String name) throws IOException {
+        return KeepalivedConfigParser.parse(SharedSamples.upstreamSamples().resolve(name));
+    }
+
+    @ParameterizedTest
+    @MethodSource("upstreamSamples")
+    void shouldParseEveryUpstreamSampleWithoutError(Path sample) throws IOException {
+        ParseResult result = KeepalivedConfigParser.parse(sample);
+
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.findings()).allSatisfy(f -> {
+            assertThat(f.file()).isEqualTo(sample);
+            assertThat(f.line()).isPositive();
+            assertThat(f.column()).isPositive();
+        });
+    }
+
+    @Test
+    void shouldWarnAboutVirtualServerAtItsRealLineInTheSample() throws IOException {
+        ParseResult result = parse("keepalived.conf.sample");
+
+        assertThat(result.findings())
+                .extracting(Finding::severity, Finding::line, Finding::column, Finding::message)
+                .containsExactly(tuple(Severity.WARNING, 26, 1, "not supported yet: `virtual_server`"));
+        assertThat(result.config().vrrpInstances()).extracting(VrrpInstanceConfig::name).containsExactly("VI_1");
+    }
+
+    @Test
+    void shouldWarnOncePerSyncGroupBlock() throws IOException {
+        ParseResult result = parse("keepalived.conf.vrrp.sync");
+
+        assertThat(result.warnings()).extracting(Finding::line, Finding::message).containsExactly(
+                tuple(3, "not supported yet: `vrrp_sync_group`"),
+                tuple(18, "not supported yet: `vrrp_sync_group`"));
+        assertThat(result.config().vrrpInstances()).hasSize(9);
+    }
+
+    @Test
+    void shouldWarnAboutStaticAndVirtualRoutesAtTheirLines() throws IOException {
+        ParseResult result = parse("keepalived.conf.vrrp.routes");
+
+        assertThat(result.warnings()).extracting(Finding::line, Finding::column, Finding::message).containsExactly(
+                tuple(7, 1, "not supported yet: `static_routes`"),
+                tuple(25, 5, "not supported yet: `virtual_routes`"));
+        assertThat(result.config().instance("VI_1").orElseThrow().virtualIpAddresses())
+                .extracting(v -> v.device().orElse("-")).containsExactly("-", "eth1", "eth2");
+    }
+
+    @Test
+    void shouldWarnAboutUnsupportedInstanceKeywordsInsideAnInstance() throws IOException {
+        assertThat(parse("keepalived.conf.vrrp.lvs_syncd").warnings())
+                .extracting(Finding::line, Finding::message)
+                .contains(tuple(11, "not supported yet: `lvs_sync_daemon_interface`"));
+        assertThat(parse("keepalived.conf.vrrp.static_ipaddress").warnings())
+                .extracting(Finding::line, Finding::message)
+                .containsExactly(tuple(7, "not supported yet: `static_ipaddress`"),
+                        tuple(21, "not supported yet: `virtual_routes`"));
+    }
+
+    @Test
+    void shouldReadTheConditionalSampleForTheDefaultConfigId() throws IOException {
+        ParseResult result = parse("keepalived.conf.conditional_conf");
+
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.warnings()).extracting(Finding::line, Finding::message).containsExactly(
+                tuple(6, "vrrp_script `check_VI_0` has no `script`; it is dropped, as keepalived does"),
+                tuple(23, "not supported yet: `use_vmac`"),
+                tuple(25, "track_script `check_VI_0` refers to a vrrp_script that was dropped; it is not tracked"));
+        VrrpInstanceConfig instance = result.config().instance("VI_0").orElseThrow();
+        assertThat(instance.priority()).isEqualTo(VrrpInstanceConfig.DEFAULT_PRIORITY);
+        assertThat(instance.version()).isEqualTo(3);
+        assertThat(instance.advertIntervalCentiseconds()).isEqualTo(1200);
+        assertThat(instance.trackInterfaces()).extracting(TrackedInterface::interfaceName, TrackedInterface::weight)
+                .containsExactly(tuple("eth3", 0), tuple("eth2", 20));
+    }
+
+    @Test
+    void shouldTakeTheLinesOfTheGivenConfigId() throws IOException {
+        Path file = SharedSamples.upstreamSamples().resolve("keepalived.conf.conditional_conf");
+        ParseResult result = KeepalivedConfigParser.parse(file, ParseOptions.defaults().withConfigId("high"));
+
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.warnings()).extracting(Finding::line, Finding::column, Finding::message).containsExactly(
+                tuple(3, 7, "not supported yet: `net_namespace`"),
+                tuple(23, 2, "not supported yet: `use_vmac`"));
+        assertThat(result.config().vrrpScripts().get("check_VI_0").script())
+                .isEqualTo("/etc/keepalived/scripts/check_high_VI_0.sh");
+        VrrpInstanceConfig instance = result.config().instance("VI_0").orElseThrow();
+        assertThat(instance.priority()).isEqualTo(170);
+        assertThat(instance.trackScripts()).extracting(TrackedScript::scriptName).containsExactly("check_VI_0");
+    }
+
+    @Test
+    void shouldKeepEveryInstanceOfTheLocalCheckSampleWithItsTracking() throws IOException {
+        ParseResult result = parse("keepalived.conf.vrrp.localcheck");
+
+        assertThat(result.findings()).isEmpty();
+        VrrpInstanceConfig vi1 = result.config().instance("VI_1").orElseThrow();
+        assertThat(vi1.trackScripts()).extracting(TrackedScript::scriptName, t -> t.weight().orElse(99))
+                .containsExactly(tuple("chk_sshd", 99), tuple("chk_haproxy", 2), tuple("chk_http_port", 99),
+                        tuple("chk_https_port", 99), tuple("chk_smtp_port", 99));
+        assertThat(vi1.trackInterfaces()).extracting(TrackedInterface::weight).containsExactly(2, -2, 0);
+        assertThat(result.config().vrrpScripts().get("chk_http_port").script())
+                .isEqualTo("</dev/tcp/127.0.0.1/80");
+    }
+}
