@@ -5,6 +5,8 @@
 #   lab.sh up     [--name L] [--nodes N] [--keepalived K] [--config-set NAME]
 #   lab.sh status [--name L]     JSON on stdout
 #   lab.sh down   [--name L]     no-op when the lab does not exist
+#   lab.sh start  [--name L] --node nI (--keepalived-config FILE | --agent-config FILE)
+#                                starts one daemon on a node of a running lab, prints its PID
 #
 # Exit codes: 0 ok, 1 failure, 2 bad usage.
 set -euo pipefail
@@ -24,6 +26,7 @@ usage() {
 usage: lab.sh up     [--name L] [--nodes N] [--keepalived K] [--config-set NAME]
        lab.sh status [--name L]
        lab.sh down   [--name L]
+       lab.sh start  [--name L] --node nI (--keepalived-config FILE | --agent-config FILE)
   L: 1-8 chars [a-z0-9], starting with a letter (default qvip)
   N: 1-9 nodes (default 2); K: nodes 1..K run keepalived, K+1..N the quorum-vip agent (needs --config-set)
   --config-set NAME: node i uses shared/keepalived-samples/NAME-node{i}.conf (shared/ beside the repo, or $QVIP_SHARED)
@@ -215,6 +218,21 @@ cmd_up() {
   echo "lab: $name up ($nodes nodes + client; state in $state)" >&2
 }
 
+cmd_start() {
+  [[ -f "$state/hosts" ]] || fail "lab $name is not up (no $state/hosts)"
+  [[ "$node" =~ ^n[1-9]$ && -d "$state/$node" ]] || { echo "lab: --node got '$node' (expected a node of lab $name, like n1)" >&2; exit 2; }
+  [[ -f "$daemon_config" ]] || { echo "lab: config file not found: '$daemon_config'" >&2; exit 2; }
+  local pid_file=$state/$node/pid
+  if [[ -f "$pid_file" ]] && is_running "$(cat "$pid_file")" && is_ours "$(cat "$pid_file")"; then
+    fail "$node already runs $(cat "$state/$node/daemon") (pid $(cat "$pid_file")): one daemon per node"
+  fi
+  case "$daemon" in
+    keepalived) start_keepalived "$node" "$daemon_config" ;;
+    agent) "$root/scripts/qvip" build && start_agent "$node" "$daemon_config" ;;
+  esac
+  cat "$pid_file"
+}
+
 # --- status -----------------------------------------------------------------------------------------------------
 
 # Per instance, the state from keepalived's last "(VI_1) Entering MASTER STATE" line, as a JSON object.
@@ -298,12 +316,23 @@ name=qvip
 nodes=2
 keepalived=0
 config_set=""
+node=""
+daemon=""
+daemon_config=""
 while (($# > 0)); do
   case "$1" in
     --name) (($# >= 2)) || usage; name=$2; shift 2 ;;
     --nodes) [[ "$command" == up && $# -ge 2 ]] || usage; nodes=$2; shift 2 ;;
     --keepalived) [[ "$command" == up && $# -ge 2 ]] || usage; keepalived=$2; shift 2 ;;
     --config-set) [[ "$command" == up && $# -ge 2 ]] || usage; config_set=$2; shift 2 ;;
+    --node) [[ "$command" == start && $# -ge 2 ]] || usage; node=$2; shift 2 ;;
+    --keepalived-config | --agent-config)
+      [[ "$command" == start && $# -ge 2 && -z "$daemon" ]] || usage
+      daemon=${1#--}
+      daemon=${daemon%-config}
+      daemon_config=$(readlink -f "$2" || echo "$2")
+      shift 2
+      ;;
     *) echo "lab: unknown argument '$1'" >&2; usage ;;
   esac
 done
@@ -318,5 +347,6 @@ case "$command" in
   up) cmd_up ;;
   status) cmd_status ;;
   down) cmd_down ;;
+  start) [[ -n "$node" && -n "$daemon" ]] || usage; cmd_start ;;
   *) usage ;;
 esac
