@@ -70,6 +70,21 @@ class LabTest {
     }
 
     @Test
+    void shouldRemoveTheLabWhenTheJvmExitsWithoutClosingIt() {
+        CommandResult run = HostCommand.run(Duration.ofSeconds(60),
+                JavaMain.of(AbandonedLabMain.class.getName()).command());
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        String[] nameAndPid = run.stdout().strip().split(" ");
+        String name = nameAndPid[0];
+        long probePid = Long.parseLong(nameAndPid[1]);
+        assertThat(name).startsWith("qvt");
+        assertThat(labNamespaces(name)).isEmpty();
+        assertThat(LabProcess.isRunning(probePid)).as("probe process " + probePid).isFalse();
+        assertThat(Files.exists(Lab.STATE_ROOT.resolve(name))).isFalse();
+    }
+
+    @Test
     void shouldRunAJavaMainInsideTheNodeNamespaceAndControlItBySignals() {
         try (Lab lab = Lab.up(1)) {
             LabProcess probe = lab.node(1).startJava("probe", JavaMain.of(NamespaceProbeMain.class.getName()));
