@@ -253,13 +253,14 @@ node_json() {
     pid=$(cat "$dir/pid")
     if is_running "$pid" && is_ours "$pid"; then alive=true; fi
   fi
-  case "$daemon" in
-    keepalived)
+  # A dead daemon has no VRRP state, whatever its log said last; the kernel's addresses still show in vips.
+  case "$alive:$daemon" in
+    true:keepalived)
       instances=$(keepalived_instances "$dir/keepalived.log")
       last=$(sed -n 's/.*) Entering \([A-Z]*\) STATE.*/\1/p' "$dir/keepalived.log" 2>/dev/null | tail -n 1)
       ;;
-    agent)
-      if [[ "$alive" == true ]]; then instances=$(agent_instances "$ns"); fi
+    true:agent)
+      instances=$(agent_instances "$ns")
       last=$(jq -r '[.[]] | first // empty' <<<"$instances")
       ;;
   esac
