@@ -130,14 +130,24 @@ public final class LabProcess {
         return children;
     }
 
+    /** The kernel's state letter for this process (R, S, D, T for stopped, Z, ...), or "gone". */
+    public String state() {
+        return state(pid);
+    }
+
     static boolean isRunning(long pid) {
+        String state = state(pid);
+        return !state.equals("Z") && !state.equals("X") && !state.equals("gone");
+    }
+
+    private static String state(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             // The state follows the command name, which is in parentheses and may itself contain ") ".
-            char state = stat.charAt(stat.lastIndexOf(')') + 2);
-            return state != 'Z' && state != 'X';
+            int afterName = stat.lastIndexOf(')') + 2;
+            return stat.substring(afterName, afterName + 1);
         } catch (IOException e) {
-            return false;
+            return "gone";
         }
     }
 

@@ -95,9 +95,9 @@ class LabTest {
             assertThat(probe.log()).startsWith(lab.stateDir());
 
             probe.sigstop();
-            awaitCondition("the probe is stopped", BOUND, () -> processState(probe), "T"::equals);
+            awaitCondition("the probe is stopped", BOUND, probe::state, "T"::equals);
             probe.sigcont();
-            awaitCondition("the probe runs again", BOUND, () -> processState(probe), state -> !state.equals("T"));
+            awaitCondition("the probe runs again", BOUND, probe::state, state -> !state.equals("T"));
             probe.stop();
             assertThat(probe.isAlive()).isFalse();
         }
@@ -120,10 +120,5 @@ class LabTest {
                 .map(line -> line.split(" ")[0])
                 .filter(namespace -> namespace.startsWith(labName + "-"))
                 .toList();
-    }
-
-    private static String processState(LabProcess process) {
-        String stat = HostCommand.run("cat", "/proc/" + process.pid() + "/stat").stdout();
-        return stat.isEmpty() ? "gone" : stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
     }
 }
