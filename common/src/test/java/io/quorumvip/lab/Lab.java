@@ -1,0 +1,267 @@
+package io.quorumvip.lab;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A network-namespace lab for one test: nodes n1..nN and a client on a bridge, built and torn down by
+ * scripts/lab.sh. Closing it (or the JVM exiting, through a shutdown hook) stops every process it started, keeps
+ * their logs under {@code target/lab-logs/<name>/} and removes every namespace.
+ *
+ * <pre>{@code
+ * try (Lab lab = Lab.up(2)) {
+ *     LabProcess keepalived = lab.node(1).startKeepalived(lab.keepalivedSample("pair-node1.conf"));
+ *     awaitCondition("n1 holds the VIP", Duration.ofSeconds(10), () -> lab.vipHolders(VIP), Set.of("n1")::equals);
+ * }
+ * }</pre>
+ */
+public final class Lab implements AutoCloseable {
+
+    public static final Path STATE_ROOT = Path.of("/run/qvip-lab");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(120);
+    private static final Pattern ARPING_REPLY = Pattern.compile("from ((?:[0-9a-f]{2}:){5}[0-9a-f]{2}) \\(");
+    private static final Path LOG_ARCHIVE = Path.of("target", "lab-logs");
+
+    private final String name;
+    private final RepositoryLayout layout;
+    private final List<LabHost> nodes = new ArrayList<>();
+    private final List<LabProcess> processes = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Thread shutdownHook;
+    private LabHost client;
+    private String switchNamespace;
+
+    private Lab(String name, RepositoryLayout layout) {
+        this.name = name;
+        this.layout = layout;
+        this.shutdownHook = new Thread(this::tearDown, "lab-" + name + "-cleanup");
+    }
+
+    /** Builds a lab with {@code nodes} nodes (1-9) and a client, under a fresh name like {@code qvt1a2b}. */
+    public static Lab up(int nodes) {
+        Lab lab = new Lab(freshName(), RepositoryLayout.locate());
+        Runtime.getRuntime().addShutdownHook(lab.shutdownHook);
+        try {
+            lab.labScript("up", "--nodes", Integer.toString(nodes));
+            lab.readHosts();
+            return lab;
+        } catch (RuntimeException e) {
+            lab.close();
+            throw e;
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** /run/qvip-lab/NAME: configs, logs and pid files of this lab. */
+    public Path stateDir() {
+        return STATE_ROOT.resolve(name);
+    }
+
+    public RepositoryLayout layout() {
+        return layout;
+    }
+
+    /** A file of shared/keepalived-samples, e.g. {@code pair-node1.conf}. */
+    public Path keepalivedSample(String fileName) {
+        return layout.keepalivedSample(fileName);
+    }
+
+    /** Node {@code index}, counting from 1 like the host names n1, n2, ... */
+    public LabHost node(int index) {
+        if (index < 1 || index > nodes.size()) {
+            throw new IllegalArgumentException("node index got " + index + " (expected 1-" + nodes.size() + ")");
+        }
+        return nodes.get(index - 1);
+    }
+
+    public List<LabHost> nodes() {
+        return List.copyOf(nodes);
+    }
+
+    public LabHost client() {
+        return client;
+    }
+
+    String switchNamespace() {
+        return switchNamespace;
+    }
+
+    /** Names of the nodes whose kernel has {@code vip} on eth0 right now (ground truth, not the daemons' word). */
+    public Set<String> vipHolders(String vip) {
+        Set<String> holders = new TreeSet<>();
+        for (LabHost node : nodes) {
+            if (node.holds(vip)) {
+                holders.add(node.name());
+            }
+        }
+        return holders;
+    }
+
+    /**
+     * The MAC the client's kernel sends {@code vip} traffic to: it pings once (resolving the address if it has no
+     * entry yet), then reads its neighbour table. Empty when the address does not resolve.
+     */
+    public Optional<String> arpMac(String vip) {
+        client.exec("ping", "-c", "1", "-W", "1", vip);
+        JsonNode entries = json(HostCommand.run("ip", "-n", client.namespace(), "-j", "neigh", "show", vip,
+                "dev", "eth0").requireSuccess().stdout());
+        for (JsonNode entry : entries) {
+            String state = entry.path("state").toString();
+            if (entry.hasNonNull("lladdr") && !state.contains("FAILED") && !state.contains("INCOMPLETE")) {
+                return Optional.of(entry.get("lladdr").asText());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Every MAC that answers one ARP request for {@code vip} from the client: two of them is a split brain. */
+    public Set<String> arpReplies(String vip) {
+        CommandResult arping = client.exec("arping", "-c", "1", "-w", "1", "-i", "eth0", vip);
+        Set<String> macs = new TreeSet<>();
+        Matcher reply = ARPING_REPLY.matcher(arping.stdout());
+        while (reply.find()) {
+            macs.add(reply.group(1));
+        }
+        return macs;
+    }
+
+    /** {@code lab.sh status}: the lab as JSON (nodes, daemons, VRRP states, VIPs). */
+    public JsonNode status() {
+        return json(labScript("status").stdout());
+    }
+
+    /** Stops every process this lab started, archives the logs, removes the lab. Safe to call twice. */
+    @Override
+    public void close() {
+        tearDown();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // The JVM is already shutting down and runs the hook itself; tearDown is idempotent.
+        }
+    }
+
+    LabProcess track(LabProcess process) {
+        processes.add(process);
+        return process;
+    }
+
+    CommandResult labScript(String command, String... args) {
+        List<String> full = new ArrayList<>(List.of(layout.labScript().toString(), command, "--name", name));
+        full.addAll(List.of(args));
+        return HostCommand.run(SCRIPT_TIMEOUT, full).requireSuccess();
+    }
+
+    static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("not valid JSON: " + e.getOriginalMessage() + " in: " + text, e);
+        }
+    }
+
+    private void readHosts() {
+        JsonNode status = status();
+        switchNamespace = status.path("switch").asText();
+        for (JsonNode node : status.path("nodes")) {
+            nodes.add(new LabHost(this, node.path("node").asText(), node.path("namespace").asText(),
+                    node.path("address").asText()));
+        }
+        JsonNode clientJson = status.path("client");
+        client = new LabHost(this, "client", clientJson.path("namespace").asText(), clientJson.path("address").asText());
+    }
+
+    private void tearDown() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        RuntimeException failure = null;
+        List<LabProcess> started;
+        synchronized (processes) {
+            started = new ArrayList<>(processes);
+        }
+        Collections.reverse(started);
+        for (LabProcess process : started) {
+            try {
+                process.stop();
+            } catch (RuntimeException e) {
+                failure = addTo(failure, e);
+            }
+        }
+        try {
+            archiveLogs();
+        } catch (UncheckedIOException e) {
+            failure = addTo(failure, e);
+        }
+        try {
+            // Also kills anything still running in the lab's namespaces, then removes them.
+            labScript("down");
+        } catch (RuntimeException e) {
+            failure = addTo(failure, e);
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static RuntimeException addTo(RuntimeException first, RuntimeException next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
+    }
+
+    /** The state dir disappears with the lab; its logs are what explains a failed test, so they are kept. */
+    private void archiveLogs() {
+        Path source = stateDir();
+        if (!Files.isDirectory(source)) {
+            return;
+        }
+        Path target = LOG_ARCHIVE.resolve(name).toAbsolutePath();
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Path copy = target.resolve(source.relativize(file).toString());
+                Files.createDirectories(copy.getParent());
+                Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot archive the logs of lab " + name + " from " + source + " to "
+                    + target, e);
+        }
+    }
+
+    private static String freshName() {
+        while (true) {
+            String candidate = String.format("qvt%04x", ThreadLocalRandom.current().nextInt(0x10000));
+            boolean taken = Files.exists(STATE_ROOT.resolve(candidate)) || Files.exists(Path.of("/run/netns",
+                    candidate + "-sw"));
+            if (!taken) {
+                return candidate;
+            }
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package io.quorumvip.lab;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** One host of the lab (a node or the client): a network namespace with eth0 on the lab's bridge. */
+public final class LabHost {
+
+    /** Drops VRRP (IP protocol 112) in both directions; replacing the table first makes it idempotent. */
+    private static final String BLOCK_VRRP = """
+            add table ip qvip_fault_vrrp
+            delete table ip qvip_fault_vrrp
+            table ip qvip_fault_vrrp {
+                chain input { type filter hook input priority 0; policy accept; ip protocol 112 drop; }
+                chain output { type filter hook output priority 0; policy accept; ip protocol 112 drop; }
+            }
+            """;
+    private static final String UNBLOCK_VRRP = """
+            add table ip qvip_fault_vrrp
+            delete table ip qvip_fault_vrrp
+            """;
+
+    private final Lab lab;
+    private final String name;
+    private final String namespace;
+    private final String address;
+
+    LabHost(Lab lab, String name, String namespace, String address) {
+        this.lab = lab;
+        this.name = name;
+        this.namespace = namespace;
+        this.address = address;
+    }
+
+    /** n1, n2, ... or client. */
+    public String name() {
+        return name;
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    /** The host's own address on eth0, e.g. 192.0.2.11. */
+    public String address() {
+        return address;
+    }
+
+    /** The MAC address of eth0, lower case with colons. */
+    public String mac() {
+        JsonNode links = Lab.json(HostCommand.run("ip", "-n", namespace, "-j", "link", "show", "dev", "eth0")
+                .requireSuccess().stdout());
+        return links.path(0).path("address").asText();
+    }
+
+    /** Every IPv4 address on eth0, as the kernel has them now. */
+    public Set<String> ipv4Addresses() {
+        JsonNode links = Lab.json(HostCommand.run("ip", "-n", namespace, "-j", "addr", "show", "dev", "eth0")
+                .requireSuccess().stdout());
+        Set<String> addresses = new TreeSet<>();
+        for (JsonNode link : links) {
+            for (JsonNode info : link.path("addr_info")) {
+                if ("inet".equals(info.path("family").asText())) {
+                    addresses.add(info.path("local").asText());
+                }
+            }
+        }
+        return addresses;
+    }
+
+    /** Whether this host's kernel has the address on eth0: the ground truth of VIP ownership. */
+    public boolean holds(String vip) {
+        return ipv4Addresses().contains(vip);
+    }
+
+    /** Runs a command inside this host's namespace and waits for it; the caller judges the exit code. */
+    public CommandResult exec(String... command) {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
+        full.addAll(List.of(command));
+        return HostCommand.run(HostCommand.DEFAULT_TIMEOUT, full);
+    }
+
+    public boolean canPing(String target) {
+        return exec("ping", "-c", "1", "-W", "1", target).succeeded();
+    }
+
+    /**
+     * Starts keepalived (VRRP only) on this host with the config as it is, through {@code lab.sh start}, so
+     * {@code lab status} reports it too. One keepalived per host.
+     */
+    public LabProcess startKeepalived(Path config) {
+        String pid = lab.labScript("start", "--node", name, "--keepalived-config", config.toString()).stdout().strip();
+        Path dir = lab.stateDir().resolve(name);
+        return lab.track(new LabProcess("keepalived on " + name, Long.parseLong(pid), dir.resolve("keepalived.log")));
+    }
+
+    /** Starts a Java main inside this host's namespace; output goes to {@code <state dir>/<host>/<logName>.log}. */
+    public LabProcess startJava(String logName, JavaMain main) {
+        return start(logName, main.command());
+    }
+
+    /** Starts any command inside this host's namespace, as its own session; output goes to the log file. */
+    public LabProcess start(String logName, List<String> command) {
+        Path log = lab.stateDir().resolve(name).resolve(logName + ".log");
+        List<String> full = new ArrayList<>(List.of("setsid", "ip", "netns", "exec", namespace));
+        full.addAll(command);
+        try {
+            // Not a process-group leader, so setsid execs in place and the PID is the command's own.
+            Process process = new ProcessBuilder(full)
+                    .redirectInput(Redirect.from(new File("/dev/null")))
+                    .redirectErrorStream(true)
+                    .redirectOutput(Redirect.appendTo(log.toFile()))
+                    .start();
+            return lab.track(new LabProcess(logName + " on " + name, process.pid(), log));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + String.join(" ", full) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Drops VRRP packets in and out of this host (nftables in its namespace), as a firewall mistake would. */
+    public void blockVrrp() {
+        nft(BLOCK_VRRP);
+    }
+
+    public void unblockVrrp() {
+        nft(UNBLOCK_VRRP);
+    }
+
+    /** Pulls the cable: the switch side of this host's veth goes down, so eth0 loses carrier. */
+    public void linkDown() {
+        setSwitchPort("down");
+    }
+
+    public void linkUp() {
+        setSwitchPort("up");
+    }
+
+    private void setSwitchPort(String state) {
+        HostCommand.run("ip", "-n", lab.switchNamespace(), "link", "set", namespace, state).requireSuccess();
+    }
+
+    private void nft(String script) {
+        List<String> command = List.of("ip", "netns", "exec", namespace, "nft", "-f", "-");
+        HostCommand.run(Duration.ofSeconds(10), script, command).requireSuccess();
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + namespace + ", " + address + ")";
+    }
+}

@@ -1,0 +1,353 @@
+#!/usr/bin/env bash
+# The network-namespace lab (docs/lab.md): a switch namespace with a bridge, one namespace per host, each with
+# eth0 on 192.0.2.0/24. Nothing is created in the host's own network namespace.
+#
+#   lab.sh up     [--name L] [--nodes N] [--keepalived K] [--config-set NAME]
+#   lab.sh status [--name L]     JSON on stdout
+#   lab.sh down   [--name L]     no-op when the lab does not exist
+#   lab.sh start  [--name L] --node nI (--keepalived-config FILE | --agent-config FILE)
+#                                starts one daemon on a node of a running lab, prints its PID
+#
+# Exit codes: 0 ok, 1 failure, 2 bad usage.
+set -euo pipefail
+
+readonly SUBNET_PREFIX=24
+readonly STATE_ROOT=/run/qvip-lab
+readonly AGENT_HTTP=127.0.0.1:9110
+# The longest host suffix is "-client" (7 chars); interface names stop at 15 chars, so 8 is the name limit.
+readonly NAME_PATTERN='^[a-z][a-z0-9]{0,7}$'
+readonly MAX_NODES=9
+
+script=$(readlink -f "${BASH_SOURCE[0]}")
+root=$(dirname "$(dirname "$script")")
+
+usage() {
+  cat >&2 <<'TXT'
+usage: lab.sh up     [--name L] [--nodes N] [--keepalived K] [--config-set NAME]
+       lab.sh status [--name L]
+       lab.sh down   [--name L]
+       lab.sh start  [--name L] --node nI (--keepalived-config FILE | --agent-config FILE)
+  L: 1-8 chars [a-z0-9], starting with a letter (default qvip)
+  N: 1-9 nodes (default 2); K: nodes 1..K run keepalived, K+1..N the quorum-vip agent (needs --config-set)
+  --config-set NAME: node i uses shared/keepalived-samples/NAME-node{i}.conf (shared/ beside the repo, or $QVIP_SHARED)
+TXT
+  exit 2
+}
+
+fail() {
+  echo "lab: $*" >&2
+  exit 1
+}
+
+# The lab's hosts, one line each: "host address". Addresses reserved by DESIGN.md §6 for hosts the lab does
+# not create yet: zk1..zk3 192.0.2.21-23 (ZooKeeper), coord 192.0.2.30 (coordinator).
+lab_hosts() {
+  local i
+  for ((i = 1; i <= nodes; i++)); do
+    echo "n$i 192.0.2.$((10 + i))"
+  done
+  echo "client 192.0.2.100"
+}
+
+lab_namespaces() {
+  ip netns list | awk -v prefix="$name-" 'index($1, prefix) == 1 {print $1}'
+}
+
+# --- process handling: always by PID, never by name -------------------------------------------------------------
+
+descendants() {
+  local child
+  for child in $(cat /proc/"$1"/task/*/children 2>/dev/null); do # space-separated PIDs
+    echo "$child"
+    descendants "$child"
+  done
+}
+
+# A zombie still answers kill -0; it is dead for our purpose.
+is_running() {
+  local state
+  state=$(awk '{print $3}' /proc/"$1"/stat 2>/dev/null) || return 1
+  [[ -n "$state" && "$state" != Z ]]
+}
+
+# SIGTERM a process and its descendants (keepalived then drops its VIPs and sends a priority-0 advert),
+# SIGKILL whatever is left after the grace period.
+stop_tree() {
+  local pid=$1 pids p _
+  mapfile -t pids < <(echo "$pid"; descendants "$pid")
+  kill -TERM "${pids[@]}" 2>/dev/null || true
+  for _ in {1..30}; do
+    for p in "${pids[@]}"; do
+      if is_running "$p"; then
+        sleep 0.1
+        continue 2
+      fi
+    done
+    return 0
+  done
+  kill -KILL "${pids[@]}" 2>/dev/null || true
+}
+
+# A recorded PID is ours only if its command line names this lab's state dir (PIDs get reused).
+is_ours() {
+  local cmdline
+  cmdline=$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null) || return 1
+  [[ "$cmdline" == *"$state/"* ]]
+}
+
+# --- up ---------------------------------------------------------------------------------------------------------
+
+shared_dir() {
+  local dir=${QVIP_SHARED:-$root/../shared}
+  [[ -d "$dir" ]] || fail "shared directory not found: $dir (put shared/ beside the repository or set QVIP_SHARED)"
+  readlink -f "$dir"
+}
+
+create_host() {
+  local host=$1 address=$2 ns=$name-$1
+  ip netns add "$ns"
+  ip -n "$ns" link set lo up
+  # The lab speaks IPv4 in 192.0.2.0/24 only; no IPv6 link-local chatter on the wire.
+  ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+  # The veth is born in the switch namespace and its peer directly as eth0 in the host's namespace.
+  ip -n "$name-sw" link add "$ns" type veth peer name eth0 netns "$ns"
+  ip -n "$name-sw" link set "$ns" master br0 up
+  ip -n "$ns" addr add "$address/$SUBNET_PREFIX" dev eth0
+  ip -n "$ns" link set eth0 up
+}
+
+# Waits until a just-started daemon is still alive after a moment, so a bad config fails `up` with its log.
+check_started() {
+  local pid=$1 log=$2 _
+  for _ in {1..10}; do
+    sleep 0.1
+    is_running "$pid" || {
+      tail -n 20 "$log" >&2 || true
+      fail "process $pid exited right after start (log: $log)"
+    }
+  done
+}
+
+start_keepalived() {
+  local host=$1 conf=$2 dir=$state/$1 pid
+  cp "$conf" "$dir/keepalived.conf"
+  # Separate pid files so several keepalived run on one host; setsid gives each its own process group.
+  setsid ip netns exec "$name-$host" keepalived --vrrp -n -l -D -f "$dir/keepalived.conf" \
+    -p "$dir/keepalived.pid" -r "$dir/vrrp.pid" -c "$dir/checkers.pid" \
+    </dev/null >"$dir/keepalived.log" 2>&1 &
+  pid=$!
+  echo keepalived >"$dir/daemon"
+  echo "$pid" >"$dir/pid"
+  check_started "$pid" "$dir/keepalived.log"
+}
+
+start_agent() {
+  local host=$1 conf=$2 dir=$state/$1 pid
+  cp "$conf" "$dir/agent.conf"
+  setsid ip netns exec "$name-$host" "$root/scripts/qvip" agent --config "$dir/agent.conf" --http "$AGENT_HTTP" \
+    </dev/null >"$dir/agent.log" 2>&1 &
+  pid=$!
+  echo agent >"$dir/daemon"
+  echo "$pid" >"$dir/pid"
+  check_started "$pid" "$dir/agent.log"
+}
+
+cmd_up() {
+  if ! [[ "$nodes" =~ ^[0-9]+$ ]] || ((nodes < 1 || nodes > MAX_NODES)); then
+    echo "lab: --nodes got '$nodes' (expected 1-$MAX_NODES)" >&2
+    usage
+  fi
+  if ! [[ "$keepalived" =~ ^[0-9]+$ ]] || ((keepalived > nodes)); then
+    echo "lab: --keepalived got '$keepalived' (expected 0-$nodes, at most --nodes)" >&2
+    usage
+  fi
+  if [[ -z "$config_set" ]] && ((keepalived > 0)); then
+    echo "lab: --keepalived $keepalived needs --config-set NAME (which configs to run)" >&2
+    usage
+  fi
+
+  local configs=() i conf
+  if [[ -n "$config_set" ]]; then
+    local samples
+    samples=$(shared_dir)/keepalived-samples
+    for ((i = 1; i <= nodes; i++)); do
+      conf=$samples/$config_set-node$i.conf
+      if [[ ! -f "$conf" ]]; then
+        echo "lab: config set '$config_set' has no file for node $i: $conf (pick a set in $samples)" >&2
+        exit 2
+      fi
+      configs+=("$conf")
+    done
+  fi
+
+  if [[ -d "$state" || -n "$(lab_namespaces)" ]]; then
+    echo "lab: $name already exists: tearing it down first" >&2
+    cmd_down
+  fi
+
+  trap 'status=$?; if ((status != 0)); then echo "lab: up failed, removing what it made" >&2; cmd_down; fi' EXIT
+  mkdir -p "$state"
+  : >"$state/hosts"
+
+  ip netns add "$name-sw"
+  ip -n "$name-sw" link set lo up
+  ip netns exec "$name-sw" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+  # No STP, no forwarding delay, no IGMP snooping: VRRP multicast (224.0.0.18) must flood to every port at once.
+  ip -n "$name-sw" link add br0 type bridge stp_state 0 forward_delay 0 mcast_snooping 0
+  ip -n "$name-sw" link set br0 up
+
+  local host address
+  while read -r host address; do
+    create_host "$host" "$address"
+    mkdir -p "$state/$host"
+    echo none >"$state/$host/daemon"
+    echo "$host $name-$host $address" >>"$state/hosts"
+  done < <(lab_hosts)
+
+  if ((${#configs[@]} > keepalived)); then
+    "$root/scripts/qvip" build
+  fi
+  for ((i = 1; i <= ${#configs[@]}; i++)); do
+    if ((i <= keepalived)); then
+      start_keepalived "n$i" "${configs[i - 1]}"
+    else
+      start_agent "n$i" "${configs[i - 1]}"
+    fi
+  done
+  trap - EXIT
+  echo "lab: $name up ($nodes nodes + client; state in $state)" >&2
+}
+
+cmd_start() {
+  [[ -f "$state/hosts" ]] || fail "lab $name is not up (no $state/hosts)"
+  [[ "$node" =~ ^n[1-9]$ && -d "$state/$node" ]] || { echo "lab: --node got '$node' (expected a node of lab $name, like n1)" >&2; exit 2; }
+  [[ -f "$daemon_config" ]] || { echo "lab: config file not found: '$daemon_config'" >&2; exit 2; }
+  local pid_file=$state/$node/pid
+  if [[ -f "$pid_file" ]] && is_running "$(cat "$pid_file")" && is_ours "$(cat "$pid_file")"; then
+    fail "$node already runs $(cat "$state/$node/daemon") (pid $(cat "$pid_file")): one daemon per node"
+  fi
+  case "$daemon" in
+    keepalived) start_keepalived "$node" "$daemon_config" ;;
+    agent) "$root/scripts/qvip" build && start_agent "$node" "$daemon_config" ;;
+  esac
+  cat "$pid_file"
+}
+
+# --- status -----------------------------------------------------------------------------------------------------
+
+# Per instance, the state from keepalived's last "(VI_1) Entering MASTER STATE" line, as a JSON object.
+keepalived_instances() {
+  sed -n 's/.*(\([^)]*\)) Entering \([A-Z]*\) STATE.*/\1 \2/p' "$1" 2>/dev/null \
+    | jq -Rn '[inputs | split(" ") | {key: .[0], value: .[1]}] | from_entries'
+}
+
+agent_instances() {
+  ip netns exec "$1" curl -s --max-time 1 "http://$AGENT_HTTP/v1/status" 2>/dev/null \
+    | jq -c '[.instances[]? | {key: .name, value: .state}] | from_entries' 2>/dev/null || echo '{}'
+}
+
+node_json() {
+  local host=$1 ns=$2 address=$3 dir=$state/$1 daemon pid="" alive=false instances='{}' last="" vips
+  daemon=$(cat "$dir/daemon")
+  if [[ -f "$dir/pid" ]]; then
+    pid=$(cat "$dir/pid")
+    if is_running "$pid" && is_ours "$pid"; then alive=true; fi
+  fi
+  # A dead daemon has no VRRP state, whatever its log said last; the kernel's addresses still show in vips.
+  case "$alive:$daemon" in
+    true:keepalived)
+      instances=$(keepalived_instances "$dir/keepalived.log")
+      last=$(sed -n 's/.*) Entering \([A-Z]*\) STATE.*/\1/p' "$dir/keepalived.log" 2>/dev/null | tail -n 1)
+      ;;
+    true:agent)
+      instances=$(agent_instances "$ns")
+      last=$(jq -r '[.[]] | first // empty' <<<"$instances")
+      ;;
+  esac
+  vips=$(ip -n "$ns" -j addr show 2>/dev/null | jq -c '[.[].addr_info[]? | select(.family == "inet") | .local
+      | select(startswith("192.0.2.")) | select((split(".")[3] | tonumber) as $h | $h >= 200 and $h <= 250)]')
+  jq -cn --arg node "$host" --arg ns "$ns" --arg address "$address" --arg daemon "$daemon" --arg pid "$pid" \
+    --argjson alive "$alive" --arg state "${last:-unknown}" --argjson instances "$instances" --argjson vips "$vips" \
+    '{node: $node, namespace: $ns, address: $address, daemon: $daemon, pid: ($pid | tonumber? // null),
+      alive: $alive, state: $state, instances: $instances, vips: $vips}'
+}
+
+cmd_status() {
+  [[ -f "$state/hosts" ]] || fail "lab $name is not up (no $state/hosts)"
+  local host ns address nodes_json=() client=null
+  while read -r host ns address; do
+    if [[ "$host" == client ]]; then
+      client=$(jq -cn --arg ns "$ns" --arg address "$address" '{namespace: $ns, address: $address}')
+    else
+      nodes_json+=("$(node_json "$host" "$ns" "$address")")
+    fi
+  done <"$state/hosts"
+  printf '%s\n' "${nodes_json[@]}" | jq -s --arg lab "$name" --arg sw "$name-sw" --arg dir "$state" \
+    --argjson client "$client" '{lab: $lab, switch: $sw, state_dir: $dir, client: $client, nodes: .}'
+}
+
+# --- down -------------------------------------------------------------------------------------------------------
+
+cmd_down() {
+  local pid_file pid ns
+  for pid_file in "$state"/*/pid; do
+    [[ -f "$pid_file" ]] || continue
+    pid=$(cat "$pid_file")
+    if is_running "$pid" && is_ours "$pid"; then stop_tree "$pid"; fi
+  done
+  # Whatever else still runs inside the lab's namespaces was started for the lab (e.g. by a test): stop it too.
+  for ns in $(lab_namespaces); do
+    for pid in $(ip netns pids "$ns" 2>/dev/null); do
+      stop_tree "$pid"
+    done
+  done
+  for ns in $(lab_namespaces); do
+    ip netns del "$ns"
+  done
+  rm -rf "$state"
+  rmdir --ignore-fail-on-non-empty "$STATE_ROOT" 2>/dev/null || true
+}
+
+# --- main -------------------------------------------------------------------------------------------------------
+
+(($# >= 1)) || usage
+command=$1
+shift
+name=qvip
+nodes=2
+keepalived=0
+config_set=""
+node=""
+daemon=""
+daemon_config=""
+while (($# > 0)); do
+  case "$1" in
+    --name) (($# >= 2)) || usage; name=$2; shift 2 ;;
+    --nodes) [[ "$command" == up && $# -ge 2 ]] || usage; nodes=$2; shift 2 ;;
+    --keepalived) [[ "$command" == up && $# -ge 2 ]] || usage; keepalived=$2; shift 2 ;;
+    --config-set) [[ "$command" == up && $# -ge 2 ]] || usage; config_set=$2; shift 2 ;;
+    --node) [[ "$command" == start && $# -ge 2 ]] || usage; node=$2; shift 2 ;;
+    --keepalived-config | --agent-config)
+      [[ "$command" == start && $# -ge 2 && -z "$daemon" ]] || usage
+      daemon=${1#--}
+      daemon=${daemon%-config}
+      daemon_config=$(readlink -f "$2" || echo "$2")
+      shift 2
+      ;;
+    *) echo "lab: unknown argument '$1'" >&2; usage ;;
+  esac
+done
+[[ "$name" =~ $NAME_PATTERN ]] || { echo "lab: --name got '$name' (expected 1-8 chars [a-z0-9], starting with a letter)" >&2; usage; }
+state=$STATE_ROOT/$name
+
+if ((EUID != 0)); then
+  fail "the lab needs root (network namespaces); run it as root"
+fi
+
+case "$command" in
+  up) cmd_up ;;
+  status) cmd_status ;;
+  down) cmd_down ;;
+  start) [[ -n "$node" && -n "$daemon" ]] || usage; cmd_start ;;
+  *) usage ;;
+esac
