@@ -1,5 +1,7 @@
 package io.quorumvip.agent.script;
 
+import io.quorumvip.config.NotifyScript;
+import io.quorumvip.config.NotifyScripts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,19 +18,8 @@ import java.util.function.BiConsumer;
  */
 public final class Notifier {
 
-    /** The scripts configured for one instance; empty where none. */
-    public record Scripts(Optional<String> master, Optional<String> backup, Optional<String> fault,
-                          Optional<String> stop, Optional<String> any) {
-        public static final Scripts NONE =
-                new Scripts(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
-
-        boolean isEmpty() {
-            return master.isEmpty() && backup.isEmpty() && fault.isEmpty() && stop.isEmpty() && any.isEmpty();
-        }
-    }
-
     private final String instance;
-    private final Scripts scripts;
+    private final NotifyScripts scripts;
     private final Executor executor;
     private final Duration timeout;
     private final BiConsumer<String, ScriptRunner.Outcome> onOutcome;
@@ -37,7 +28,7 @@ public final class Notifier {
     /**
      * @param onOutcome told the script line and how it ended, on the worker thread, for logs and metrics
      */
-    public Notifier(String instance, Scripts scripts, Executor executor, Duration timeout,
+    public Notifier(String instance, NotifyScripts scripts, Executor executor, Duration timeout,
                     BiConsumer<String, ScriptRunner.Outcome> onOutcome) {
         this.instance = instance;
         this.scripts = scripts;
@@ -52,13 +43,13 @@ public final class Notifier {
      * @return completes when this state's scripts have run
      */
     public synchronized CompletableFuture<Void> entered(String state, int priority) {
-        if (scripts.isEmpty()) {
+        if (scripts.equals(NotifyScripts.NONE)) {
             return tail;
         }
         List<List<String>> commands = new ArrayList<>();
-        specific(state).ifPresent(line -> commands.add(ScriptCommand.split(line)));
-        scripts.any().ifPresent(line -> {
-            List<String> argv = new ArrayList<>(ScriptCommand.split(line));
+        specific(state).ifPresent(script -> commands.add(ScriptCommand.split(script.command())));
+        scripts.any().ifPresent(script -> {
+            List<String> argv = new ArrayList<>(ScriptCommand.split(script.command()));
             argv.addAll(List.of("INSTANCE", instance, state, Integer.toString(priority)));
             commands.add(argv);
         });
@@ -69,7 +60,7 @@ public final class Notifier {
         return tail;
     }
 
-    private Optional<String> specific(String state) {
+    private Optional<NotifyScript> specific(String state) {
         return switch (state) {
             case "MASTER" -> scripts.master();
             case "BACKUP" -> scripts.backup();

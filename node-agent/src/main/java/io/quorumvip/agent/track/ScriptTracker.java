@@ -2,9 +2,9 @@ package io.quorumvip.agent.track;
 
 import io.quorumvip.agent.script.ScriptCommand;
 import io.quorumvip.agent.script.ScriptRunner;
+import io.quorumvip.config.VrrpScript;
 import io.quorumvip.track.ScriptHealth;
 import io.vertx.core.Vertx;
-import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -19,12 +19,7 @@ public final class ScriptTracker {
 
     private static final Logger log = LoggerFactory.getLogger(ScriptTracker.class);
 
-    /** What the tracker needs from a vrrp_script block. */
-    public record Spec(String name, String script, Duration interval, Duration timeout, int rise, int fall,
-                       boolean initFail) {
-    }
-
-    private final Spec spec;
+    private final VrrpScript spec;
     private final List<String> argv;
     private final Vertx vertx;
     private final Consumer<Boolean> onVerdict;
@@ -33,12 +28,12 @@ public final class ScriptTracker {
     private long timer = -1;
 
     /** @param onVerdict called on the event loop with the new verdict each time it changes */
-    public ScriptTracker(Spec spec, Vertx vertx, Consumer<Boolean> onVerdict) {
+    public ScriptTracker(VrrpScript spec, Vertx vertx, Consumer<Boolean> onVerdict) {
         this.spec = spec;
         this.argv = ScriptCommand.split(spec.script());
         this.vertx = vertx;
         this.onVerdict = onVerdict;
-        this.health = ScriptHealth.initial(spec.initFail());
+        this.health = ScriptHealth.initial(false);
     }
 
     public String name() {

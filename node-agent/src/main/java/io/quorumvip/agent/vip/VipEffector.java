@@ -4,6 +4,7 @@ import io.quorumvip.agent.http.AgentMetrics;
 import io.quorumvip.agent.net.AddressManager;
 import io.quorumvip.agent.net.ArpAnnouncer;
 import io.quorumvip.agent.net.InterfaceAddress;
+import io.quorumvip.config.GarpSettings;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -26,7 +27,7 @@ public final class VipEffector {
     private final List<InterfaceAddress> vips;
     private final AddressManager addresses;
     private final ArpAnnouncer arp;
-    private final GarpPolicy garp;
+    private final GarpSettings garp;
     private final Vertx vertx;
     private final AgentMetrics metrics;
     private boolean owned;
@@ -34,7 +35,7 @@ public final class VipEffector {
     private long refreshTimer = -1;
 
     public VipEffector(String instance, List<InterfaceAddress> vips, AddressManager addresses, ArpAnnouncer arp,
-                       GarpPolicy garp, Vertx vertx, AgentMetrics metrics) {
+                       GarpSettings garp, Vertx vertx, AgentMetrics metrics) {
         this.instance = instance;
         this.vips = List.copyOf(vips);
         this.addresses = addresses;
@@ -78,7 +79,7 @@ public final class VipEffector {
             metrics.vipOwned(instance, true);
             log.atInfo().setMessage("virtual addresses bound").addKeyValue("instance", instance)
                     .addKeyValue("vips", vips).addKeyValue("cause", cause).log();
-            announce(garp.repeat());
+            announce(garp.masterRepeat());
             scheduleFollowUps(ownershipGeneration);
         }
         return all;
@@ -115,22 +116,22 @@ public final class VipEffector {
     /** Announces the bound addresses again now, e.g. after a dual-master episode ended. */
     public void reannounce() {
         if (owned) {
-            announce(garp.repeat());
+            announce(garp.masterRepeat());
         }
     }
 
     private void scheduleFollowUps(long generation) {
-        if (!garp.delay().isZero()) {
-            vertx.setTimer(garp.delay().toMillis(), id -> {
+        if (!garp.masterDelay().isZero()) {
+            vertx.setTimer(garp.masterDelay().toMillis(), id -> {
                 if (owned && ownershipGeneration == generation) {
-                    announce(garp.repeat());
+                    announce(garp.masterRepeat());
                 }
             });
         }
-        if (!garp.refresh().isZero()) {
-            refreshTimer = vertx.setPeriodic(garp.refresh().toMillis(), id -> {
+        if (!garp.masterRefresh().isZero()) {
+            refreshTimer = vertx.setPeriodic(garp.masterRefresh().toMillis(), id -> {
                 if (owned && ownershipGeneration == generation) {
-                    announce(garp.refreshRepeat());
+                    announce(garp.masterRefreshRepeat());
                 }
             });
         }

@@ -2,6 +2,8 @@ package io.quorumvip.agent.script;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.quorumvip.config.NotifyScript;
+import io.quorumvip.config.NotifyScripts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +30,10 @@ class NotifierTest {
         executor.awaitTermination(5, TimeUnit.SECONDS);
     }
 
+    private static Optional<NotifyScript> script(String line) {
+        return Optional.of(new NotifyScript(line, Optional.empty()));
+    }
+
     private String logging(String tag) {
         Path log = dir.resolve("log");
         return "/bin/sh -c 'echo start " + tag + " \"$*\" >> " + log + "; sleep 0.1; echo end " + tag + " >> " + log + "' sh";
@@ -35,8 +41,8 @@ class NotifierTest {
 
     @Test
     void shouldRunStateScriptThenGenericNotifyWithKeepalivedArguments() throws Exception {
-        var scripts = new Notifier.Scripts(Optional.of(logging("master")), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.of(logging("any")));
+        var scripts = new NotifyScripts(script(logging("master")), Optional.empty(), Optional.empty(),
+                Optional.empty(), script(logging("any")));
         var notifier = new Notifier("VI_1", scripts, executor, Duration.ofSeconds(10), (line, outcome) -> { });
 
         notifier.entered("MASTER", 150).get(10, TimeUnit.SECONDS);
@@ -47,8 +53,8 @@ class NotifierTest {
 
     @Test
     void shouldNeverRunTwoScriptsOfOneInstanceAtOnceAndKeepTheirOrder() throws Exception {
-        var scripts = new Notifier.Scripts(Optional.of(logging("master")), Optional.of(logging("backup")),
-                Optional.of(logging("fault")), Optional.empty(), Optional.empty());
+        var scripts = new NotifyScripts(script(logging("master")), script(logging("backup")),
+                script(logging("fault")), Optional.empty(), Optional.empty());
         var notifier = new Notifier("VI_1", scripts, executor, Duration.ofSeconds(10), (line, outcome) -> { });
 
         notifier.entered("BACKUP", 100);
@@ -62,7 +68,7 @@ class NotifierTest {
     @Test
     void shouldReportAScriptThatCannotStart() throws Exception {
         var outcomes = new ConcurrentLinkedQueue<ScriptRunner.Outcome>();
-        var scripts = new Notifier.Scripts(Optional.of("/nonexistent/notify.sh"), Optional.empty(), Optional.empty(),
+        var scripts = new NotifyScripts(script("/nonexistent/notify.sh"), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty());
         var notifier = new Notifier("VI_1", scripts, executor, Duration.ofSeconds(10), (l, o) -> outcomes.add(o));
 

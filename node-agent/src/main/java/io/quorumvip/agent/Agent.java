@@ -1,0 +1,254 @@
+package io.quorumvip.agent;
+
+import io.quorumvip.agent.http.AgentMetrics;
+import io.quorumvip.agent.http.AgentStatus;
+import io.quorumvip.agent.net.AddressManager;
+import io.quorumvip.agent.net.ArpAnnouncer;
+import io.quorumvip.agent.net.LinkState;
+import io.quorumvip.agent.net.NetlinkAddressManager;
+import io.quorumvip.agent.net.NetlinkLinkState;
+import io.quorumvip.agent.net.PacketSocketArpAnnouncer;
+import io.quorumvip.agent.net.RawVrrpSocket;
+import io.quorumvip.agent.script.Notifier;
+import io.quorumvip.agent.track.LinkTracker;
+import io.quorumvip.agent.track.ScriptTracker;
+import io.quorumvip.agent.vip.VipEffector;
+import io.quorumvip.config.KeepalivedConfig;
+import io.quorumvip.config.VrrpInstanceConfig;
+import io.quorumvip.config.VrrpScript;
+import io.quorumvip.track.TrackerStatus;
+import io.quorumvip.vrrp.VrrpExpectations;
+import io.quorumvip.vrrp.VrrpStateMachine;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running agent: every vrrp_instance of one config, the sockets they share, their trackers, and the kernel
+ * edges. All VRRP state lives on one Vert.x context; receive threads and workers only hand work to it.
+ */
+public final class Agent {
+
+    private static final Logger log = LoggerFactory.getLogger(Agent.class);
+    private static final Duration NOTIFY_TIMEOUT = Duration.ofSeconds(60);
+    private static final long LINK_POLL_MILLIS = 100;
+
+    private final String node;
+    private final Context context;
+    private final AddressManager addresses;
+    private final LinkState links;
+    private final ArpAnnouncer arp;
+    private final ExecutorService notifyExecutor;
+    private final List<InstanceRunner> runners;
+    private final List<VrrpChannel> channels;
+    private final List<ScriptTracker> scriptTrackers;
+    private final List<LinkTracker> linkTrackers;
+
+    private Agent(String node, Context context, AddressManager addresses, LinkState links, ArpAnnouncer arp,
+                  ExecutorService notifyExecutor, List<InstanceRunner> runners, List<VrrpChannel> channels,
+                  List<ScriptTracker> scriptTrackers, List<LinkTracker> linkTrackers) {
+        this.node = node;
+        this.context = context;
+        this.addresses = addresses;
+        this.links = links;
+        this.arp = arp;
+        this.notifyExecutor = notifyExecutor;
+        this.runners = runners;
+        this.channels = channels;
+        this.scriptTrackers = scriptTrackers;
+        this.linkTrackers = linkTrackers;
+    }
+
+    /** Opens the kernel edges, builds every instance, and starts them on one context of {@code vertx}. */
+    public static Agent start(KeepalivedConfig config, String node, Vertx vertx, AgentMetrics metrics)
+            throws IOException {
+        NetlinkAddressManager addresses = NetlinkAddressManager.open();
+        NetlinkLinkState links = NetlinkLinkState.open();
+        PacketSocketArpAnnouncer arp = PacketSocketArpAnnouncer.open();
+        ExecutorService notifyExecutor = Executors.newCachedThreadPool(daemonThreads("notify"));
+        Context context = vertx.getOrCreateContext();
+        List<VrrpChannel> channels = new ArrayList<>();
+        try {
+            InstancePlans plans = InstancePlans.resolve(config, addresses);
+            Map<String, VrrpExpectations> expectationsByDevice = plans.expectationsByDevice();
+            List<InstanceRunner> runners = new ArrayList<>();
+            for (InstancePlans.ChannelPlan channelPlan : plans.channels()) {
+                RawVrrpSocket socket = RawVrrpSocket.open(channelPlan.device(), channelPlan.source(),
+                        channelPlan.unicastPeers());
+                Map<Integer, InstanceRunner> byVrid = new LinkedHashMap<>();
+                for (InstancePlans.InstancePlan plan : channelPlan.instances()) {
+                    InstanceRunner runner = runner(plan, socket, channelPlan, addresses, arp, vertx, metrics,
+                            notifyExecutor);
+                    byVrid.put(plan.config().virtualRouterId(), runner);
+                    runners.add(runner);
+                }
+                channels.add(new VrrpChannel(channelPlan.device(), socket,
+                        expectationsByDevice.get(channelPlan.device()), byVrid, context, metrics));
+            }
+            runners.sort((a, b) -> Integer.compare(plans.order(a.name()), plans.order(b.name())));
+            List<ScriptTracker> scriptTrackers = scriptTrackers(config, plans, runners, vertx, metrics);
+            List<LinkTracker> linkTrackers = linkTrackers(plans, runners, links, vertx, metrics);
+            Agent agent = new Agent(node, context, addresses, links, arp, notifyExecutor, runners, channels,
+                    scriptTrackers, linkTrackers);
+            agent.onContext(() -> {
+                channels.forEach(VrrpChannel::start);
+                runners.forEach(InstanceRunner::start);
+                scriptTrackers.forEach(ScriptTracker::start);
+                linkTrackers.forEach(LinkTracker::start);
+            }).toCompletionStage().toCompletableFuture().join();
+            return agent;
+        } catch (IOException | RuntimeException e) {
+            channels.forEach(VrrpChannel::close);
+            arp.close();
+            links.close();
+            addresses.close();
+            notifyExecutor.shutdownNow();
+            throw e;
+        }
+    }
+
+    public String node() {
+        return node;
+    }
+
+    /** A snapshot taken on the agent's context. */
+    public Future<AgentStatus> status() {
+        Promise<AgentStatus> promise = Promise.promise();
+        context.runOnContext(v -> promise.complete(new AgentStatus(node, "disabled",
+                runners.stream().map(InstanceRunner::status).toList())));
+        return promise.future();
+    }
+
+    /**
+     * Graceful stop, keepalived's order: each instance drops its addresses and sends its priority-0 advert, the
+     * notify_stop scripts run, then the sockets close.
+     */
+    public void stop(Duration notifyGrace) {
+        onContext(() -> {
+            scriptTrackers.forEach(ScriptTracker::stop);
+            linkTrackers.forEach(LinkTracker::stop);
+            runners.forEach(InstanceRunner::shutdown);
+        }).toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> {
+            log.atError().setMessage("graceful shutdown did not finish").setCause(e).log();
+            return null;
+        }).join();
+        notifyExecutor.shutdown();
+        try {
+            if (!notifyExecutor.awaitTermination(notifyGrace.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.atWarn().setMessage("notify scripts still running at exit; killed")
+                        .addKeyValue("grace_ms", notifyGrace.toMillis()).log();
+                notifyExecutor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        channels.forEach(VrrpChannel::close);
+        arp.close();
+        links.close();
+        addresses.close();
+    }
+
+    private Future<Void> onContext(Runnable action) {
+        Promise<Void> promise = Promise.promise();
+        context.runOnContext(v -> {
+            try {
+                action.run();
+                promise.complete();
+            } catch (RuntimeException e) {
+                promise.fail(e);
+            }
+        });
+        return promise.future();
+    }
+
+    private static InstanceRunner runner(InstancePlans.InstancePlan plan, RawVrrpSocket socket,
+                                         InstancePlans.ChannelPlan channel, AddressManager addresses,
+                                         ArpAnnouncer arp, Vertx vertx, AgentMetrics metrics,
+                                         ExecutorService notifyExecutor) {
+        VrrpInstanceConfig config = plan.config();
+        List<Inet4Address> destinations = channel.unicastPeers().isEmpty()
+                ? List.of(RawVrrpSocket.VRRP_GROUP) : channel.unicastPeers();
+        AdvertPublisher publisher = new ChannelAdvertPublisher(plan.advertTemplate(), socket, destinations);
+        VipEffector vips = new VipEffector(config.name(), plan.vips(), addresses, arp, config.garp(), vertx, metrics);
+        Notifier notifier = new Notifier(config.name(), config.notifyScripts(), notifyExecutor, NOTIFY_TIMEOUT,
+                (line, outcome) -> {
+                    metrics.notifyRun(config.name(), outcome.label());
+                    log.atInfo().setMessage("notify script ran").addKeyValue("instance", config.name())
+                            .addKeyValue("script", line).addKeyValue("outcome", outcome.detail()).log();
+                });
+        return new InstanceRunner(config.name(), config.interfaceName(), config.priority(),
+                new VrrpStateMachine(plan.machineConfig()), publisher, vips, notifier, metrics, vertx,
+                System::nanoTime);
+    }
+
+    private static List<ScriptTracker> scriptTrackers(KeepalivedConfig config, InstancePlans plans,
+                                                      List<InstanceRunner> runners, Vertx vertx,
+                                                      AgentMetrics metrics) {
+        List<ScriptTracker> trackers = new ArrayList<>();
+        for (VrrpScript script : config.vrrpScripts().values()) {
+            String trackerName = "script " + script.name();
+            List<InstanceRunner> tracking = new ArrayList<>();
+            for (InstanceRunner runner : runners) {
+                plans.scriptWeight(runner.name(), script.name()).ifPresent(weight -> {
+                    runner.track(new TrackerStatus(trackerName, weight, true));
+                    tracking.add(runner);
+                });
+            }
+            if (tracking.isEmpty()) {
+                continue;
+            }
+            metrics.trackerHealthy(trackerName, true);
+            trackers.add(new ScriptTracker(script, vertx, healthy -> {
+                metrics.trackerHealthy(trackerName, healthy);
+                tracking.forEach(r -> r.onTracker(trackerName, healthy));
+            }));
+        }
+        return trackers;
+    }
+
+    private static List<LinkTracker> linkTrackers(InstancePlans plans, List<InstanceRunner> runners, LinkState links,
+                                                  Vertx vertx, AgentMetrics metrics) {
+        Map<String, List<InstanceRunner>> byDevice = new LinkedHashMap<>();
+        for (InstanceRunner runner : runners) {
+            plans.interfaceWeights(runner.name()).keySet()
+                    .forEach(device -> byDevice.computeIfAbsent(device, d -> new ArrayList<>()).add(runner));
+        }
+        List<LinkTracker> trackers = new ArrayList<>();
+        byDevice.forEach((device, tracking) -> {
+            String trackerName = "interface " + device;
+            LinkTracker tracker = new LinkTracker(device, links, vertx, LINK_POLL_MILLIS, up -> {
+                metrics.trackerHealthy(trackerName, up);
+                tracking.forEach(r -> r.onTracker(trackerName, up));
+            });
+            metrics.trackerHealthy(trackerName, tracker.up());
+            for (InstanceRunner runner : tracking) {
+                int weight = plans.interfaceWeights(runner.name()).get(device);
+                runner.track(new TrackerStatus(trackerName, weight, tracker.up()));
+            }
+            trackers.add(tracker);
+        });
+        return trackers;
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+        java.util.concurrent.atomic.AtomicInteger counter = new java.util.concurrent.atomic.AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

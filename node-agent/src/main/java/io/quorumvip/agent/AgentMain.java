@@ -1,0 +1,135 @@
+package io.quorumvip.agent;
+
+import io.quorumvip.agent.http.AgentMetrics;
+import io.quorumvip.agent.http.StatusServer;
+import io.quorumvip.config.Finding;
+import io.quorumvip.config.KeepalivedConfig;
+import io.quorumvip.config.KeepalivedConfigParser;
+import io.quorumvip.config.ParseResult;
+import io.quorumvip.config.Severity;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code qvip agent --config FILE}: runs every vrrp_instance of a keepalived.conf until SIGTERM or SIGINT, then stops
+ * gracefully (addresses dropped, priority-0 adverts sent, notify_stop run). Exit 0 after a clean stop, 1 when the
+ * agent failed while running, 2 for bad usage or a config that does not parse.
+ */
+@Command(name = "qvip agent", mixinStandardHelpOptions = true,
+        description = "Run the quorum-vip node agent for a keepalived.conf (plus an optional quorum { } block).")
+public final class AgentMain implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(AgentMain.class);
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "keepalived.conf to run")
+    Path config;
+
+    @Option(names = "--http", defaultValue = "127.0.0.1:9110", paramLabel = "HOST:PORT",
+            description = "where /v1/status and /metrics listen (default ${DEFAULT-VALUE})")
+    String http;
+
+    @Option(names = "--node-id", paramLabel = "ID",
+            description = "this node's name in status, logs and journals (default: global_defs router_id, else the host name)")
+    String nodeId;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new AgentMain()).setExitCodeExceptionMapper(e -> 2).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        int colon = http.lastIndexOf(':');
+        if (colon <= 0) {
+            System.err.println("qvip agent: --http " + http + " is not HOST:PORT (e.g. 127.0.0.1:9110)");
+            return 2;
+        }
+        String httpHost = http.substring(0, colon);
+        int httpPort;
+        try {
+            httpPort = Integer.parseInt(http.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            System.err.println("qvip agent: --http port " + http.substring(colon + 1) + " is not a number");
+            return 2;
+        }
+
+        ParseResult parsed;
+        try {
+            parsed = KeepalivedConfigParser.parse(config);
+        } catch (IOException e) {
+            System.err.println("qvip agent: cannot read " + config + ": " + e.getMessage());
+            return 2;
+        }
+        boolean errors = false;
+        for (Finding finding : parsed.findings()) {
+            System.err.println(finding);
+            errors |= finding.severity() == Severity.ERROR;
+        }
+        if (errors) {
+            System.err.println("qvip agent: " + config + " has errors; nothing started (run `qvip lint` for details)");
+            return 2;
+        }
+        KeepalivedConfig keepalived = parsed.config();
+        if (keepalived.quorum().isPresent()) {
+            System.err.println("qvip agent: " + keepalived.quorum().get().position()
+                    + ": the quorum lease is not built into this agent yet; remove the quorum { } block to run"
+                    + " VRRP alone, knowing that VRRP alone can split its brain");
+            return 2;
+        }
+        if (keepalived.vrrpInstances().isEmpty()) {
+            System.err.println("qvip agent: " + config + " has no vrrp_instance; nothing to run");
+            return 2;
+        }
+        String node = nodeId != null ? nodeId
+                : keepalived.globalDefs().routerId().orElse(InetAddress.getLocalHost().getHostName());
+
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(4)
+                .setInternalBlockingPoolSize(2));
+        AgentMetrics metrics = new AgentMetrics();
+        Agent agent;
+        try {
+            agent = Agent.start(keepalived, node, vertx, metrics);
+        } catch (IllegalArgumentException | IOException e) {
+            System.err.println("qvip agent: " + e.getMessage());
+            vertx.close();
+            return 2;
+        }
+        log.atWarn().setMessage("no quorum { } block: VRRP alone decides who owns the addresses, as in keepalived;"
+                + " a broken heartbeat path can make two nodes own them").addKeyValue("node", node).log();
+        StatusServer server = new StatusServer(vertx, agent::status, metrics);
+        try {
+            server.listen(httpHost, httpPort).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            System.err.println("qvip agent: cannot listen on " + http + ": " + e.getMessage());
+            agent.stop(Duration.ofSeconds(5));
+            vertx.close();
+            return 2;
+        }
+        log.atInfo().setMessage("agent started").addKeyValue("node", node).addKeyValue("config", config)
+                .addKeyValue("instances", keepalived.vrrpInstances().size()).addKeyValue("http", http).log();
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.atInfo().setMessage("stopping").addKeyValue("node", node).log();
+            agent.stop(Duration.ofSeconds(10));
+            server.close();
+            vertx.close().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS)
+                    .exceptionally(e -> null).join();
+            log.atInfo().setMessage("agent stopped").addKeyValue("node", node).log();
+            stopped.countDown();
+        }, "qvip-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,217 @@
+package io.quorumvip.agent;
+
+import io.quorumvip.agent.net.InterfaceAddress;
+import io.quorumvip.agent.net.NetlinkAddressManager;
+import io.quorumvip.config.Authentication;
+import io.quorumvip.config.KeepalivedConfig;
+import io.quorumvip.config.TrackedInterface;
+import io.quorumvip.config.TrackedScript;
+import io.quorumvip.config.VirtualIpAddress;
+import io.quorumvip.config.VrrpInstanceConfig;
+import io.quorumvip.config.VrrpScript;
+import io.quorumvip.vrrp.AuthType;
+import io.quorumvip.vrrp.InitialState;
+import io.quorumvip.vrrp.VridExpectation;
+import io.quorumvip.vrrp.VrrpConfig;
+import io.quorumvip.vrrp.VrrpExpectations;
+import io.quorumvip.vrrp.VrrpPacket;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a parsed keepalived.conf into what the agent runs: per instance the state machine's config, the advert
+ * template, the expectations received adverts must meet, the kernel addresses, and which instances share a socket.
+ * Where keepalived quietly overrides a setting (nopreempt from state MASTER), this does the same and says so.
+ */
+final class InstancePlans {
+
+    private static final Logger log = LoggerFactory.getLogger(InstancePlans.class);
+
+    record InstancePlan(VrrpInstanceConfig config, VrrpConfig machineConfig, VrrpPacket advertTemplate,
+                        VridExpectation expectation, List<InterfaceAddress> vips, Inet4Address source,
+                        List<Inet4Address> unicastPeers) {
+    }
+
+    record ChannelPlan(String device, Optional<Inet4Address> source, List<Inet4Address> unicastPeers,
+                       List<InstancePlan> instances) {
+    }
+
+    private final List<InstancePlan> instances;
+    private final Map<String, VrrpScript> scripts;
+
+    private InstancePlans(List<InstancePlan> instances, Map<String, VrrpScript> scripts) {
+        this.instances = List.copyOf(instances);
+        this.scripts = scripts;
+    }
+
+    static InstancePlans resolve(KeepalivedConfig config, NetlinkAddressManager addresses) throws IOException {
+        List<InstancePlan> plans = new ArrayList<>();
+        for (VrrpInstanceConfig instance : config.vrrpInstances()) {
+            plans.add(plan(instance, addresses));
+        }
+        return new InstancePlans(plans, config.vrrpScripts());
+    }
+
+    List<ChannelPlan> channels() {
+        Map<List<Object>, List<InstancePlan>> grouped = new LinkedHashMap<>();
+        for (InstancePlan plan : instances) {
+            grouped.computeIfAbsent(List.of(plan.config().interfaceName(), plan.source(), plan.unicastPeers()),
+                    k -> new ArrayList<>()).add(plan);
+        }
+        List<ChannelPlan> channels = new ArrayList<>();
+        grouped.forEach((key, members) -> {
+            InstancePlan first = members.get(0);
+            channels.add(new ChannelPlan(first.config().interfaceName(), Optional.of(first.source()),
+                    first.unicastPeers(), members));
+        });
+        return channels;
+    }
+
+    /** Every VRID configured on each interface, so a channel does not count a sibling channel's adverts as unknown. */
+    Map<String, VrrpExpectations> expectationsByDevice() {
+        Map<String, List<VridExpectation>> byDevice = new LinkedHashMap<>();
+        for (InstancePlan plan : instances) {
+            byDevice.computeIfAbsent(plan.config().interfaceName(), d -> new ArrayList<>()).add(plan.expectation());
+        }
+        Map<String, VrrpExpectations> result = new LinkedHashMap<>();
+        byDevice.forEach((device, list) -> result.put(device, VrrpExpectations.of(list)));
+        return result;
+    }
+
+    int order(String instanceName) {
+        for (int i = 0; i < instances.size(); i++) {
+            if (instances.get(i).config().name().equals(instanceName)) {
+                return i;
+            }
+        }
+        return Integer.MAX_VALUE;
+    }
+
+    /** The weight the instance gives a vrrp_script it tracks (its own override or the script's), or empty. */
+    Optional<Integer> scriptWeight(String instanceName, String scriptName) {
+        VrrpInstanceConfig instance = instance(instanceName);
+        for (TrackedScript tracked : instance.trackScripts()) {
+            if (tracked.scriptName().equals(scriptName)) {
+                int weight = tracked.weight().isPresent() ? tracked.weight().getAsInt()
+                        : scripts.get(scriptName).weight();
+                return Optional.of(weight);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Tracked interfaces and their weights: the instance's own interface (weight 0) unless dont_track_primary. */
+    Map<String, Integer> interfaceWeights(String instanceName) {
+        VrrpInstanceConfig instance = instance(instanceName);
+        Map<String, Integer> weights = new LinkedHashMap<>();
+        if (!instance.dontTrackPrimary()) {
+            weights.put(instance.interfaceName(), 0);
+        }
+        for (TrackedInterface tracked : instance.trackInterfaces()) {
+            weights.put(tracked.interfaceName(), tracked.weight());
+        }
+        return weights;
+    }
+
+    private VrrpInstanceConfig instance(String name) {
+        return instances.stream().map(InstancePlan::config).filter(c -> c.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no vrrp_instance named " + name));
+    }
+
+    private static InstancePlan plan(VrrpInstanceConfig instance, NetlinkAddressManager addresses) throws IOException {
+        String where = "vrrp_instance " + instance.name() + " (" + instance.position() + ")";
+        List<Inet4Address> peers = new ArrayList<>();
+        for (InetAddress peer : instance.unicastPeers()) {
+            peers.add(ipv4(peer, where + " unicast_peer"));
+        }
+        Optional<InetAddress> configuredSource = peers.isEmpty()
+                ? instance.multicastSourceIp().or(instance::unicastSourceIp)
+                : instance.unicastSourceIp().or(instance::multicastSourceIp);
+        Inet4Address source = configuredSource.isPresent()
+                ? ipv4(configuredSource.get(), where + " source address")
+                : addresses.primaryIpv4Address(instance.interfaceName()).orElseThrow(() -> new IllegalArgumentException(
+                        where + ": interface " + instance.interfaceName() + " has no IPv4 address to send adverts"
+                                + " from (add one, or set mcast_src_ip / unicast_src_ip)"));
+
+        List<InterfaceAddress> vips = new ArrayList<>();
+        List<Inet4Address> advertised = new ArrayList<>();
+        for (VirtualIpAddress vip : instance.virtualIpAddresses()) {
+            vips.add(new InterfaceAddress(vip.device().orElse(instance.interfaceName()), vip.address(),
+                    vip.prefixLength(), vip.label()));
+            if (vip.address() instanceof Inet4Address v4) {
+                advertised.add(v4);
+            }
+        }
+        for (VirtualIpAddress vip : instance.excludedVirtualIpAddresses()) {
+            vips.add(new InterfaceAddress(vip.device().orElse(instance.interfaceName()), vip.address(),
+                    vip.prefixLength(), vip.label()));
+        }
+
+        boolean preempt = !instance.nopreempt();
+        boolean startsAsMaster = instance.state() == io.quorumvip.config.InitialState.MASTER;
+        if (!preempt && (startsAsMaster || instance.priority() == 255)) {
+            log.atWarn().setMessage("nopreempt ignored: it only works from state BACKUP below priority 255, as in"
+                    + " keepalived").addKeyValue("instance", instance.name()).log();
+            preempt = true;
+        }
+        Duration preemptDelay = instance.preemptDelay();
+        if (!preemptDelay.isZero() && (!preempt || startsAsMaster)) {
+            log.atWarn().setMessage("preempt_delay ignored: it only works with preemption from state BACKUP, as in"
+                    + " keepalived").addKeyValue("instance", instance.name()).log();
+            preemptDelay = Duration.ZERO;
+        }
+        VrrpConfig machine = new VrrpConfig(instance.virtualRouterId(), instance.priority(), instance.version(),
+                instance.advertIntervalCentiseconds(), preempt, preemptDelay,
+                startsAsMaster ? InitialState.MASTER : InitialState.BACKUP, source);
+
+        VrrpPacket template;
+        VridExpectation expectation;
+        if (instance.version() == 2) {
+            if (instance.advertIntervalCentiseconds() % 100 != 0) {
+                throw new IllegalArgumentException(where + ": advert_int " + instance.advertIntervalCentiseconds() / 100.0
+                        + " is not a whole number of seconds, which VRRP version 2 requires (use version 3)");
+            }
+            int seconds = instance.advertIntervalCentiseconds() / 100;
+            AuthType authType = authType(instance.authentication(), where);
+            String password = instance.authentication().map(Authentication::password).orElse("");
+            template = VrrpPacket.v2Advert(instance.virtualRouterId(), instance.priority(), seconds, advertised,
+                    authType, authType == AuthType.SIMPLE_TEXT ? password : "", source);
+            expectation = VridExpectation.v2(instance.virtualRouterId(), seconds, authType,
+                    authType == AuthType.SIMPLE_TEXT ? password : "", advertised);
+        } else {
+            template = VrrpPacket.v3Advert(instance.virtualRouterId(), instance.priority(),
+                    instance.advertIntervalCentiseconds(), advertised, source);
+            expectation = VridExpectation.v3(instance.virtualRouterId(), instance.advertIntervalCentiseconds(),
+                    advertised);
+        }
+        return new InstancePlan(instance, machine, template, expectation, vips, source, List.copyOf(peers));
+    }
+
+    private static AuthType authType(Optional<Authentication> authentication, String where) {
+        if (authentication.isEmpty()) {
+            return AuthType.NONE;
+        }
+        return switch (authentication.get().type()) {
+            case PASS -> AuthType.SIMPLE_TEXT;
+            case AH -> throw new IllegalArgumentException(where + ": auth_type AH is not supported"
+                    + " (use auth_type PASS, or none)");
+        };
+    }
+
+    private static Inet4Address ipv4(InetAddress address, String what) {
+        if (address instanceof Inet4Address v4) {
+            return v4;
+        }
+        throw new IllegalArgumentException(what + " " + address.getHostAddress()
+                + " is IPv6; VRRP over IPv6 is not supported by the agent yet (use IPv4)");
+    }
+}

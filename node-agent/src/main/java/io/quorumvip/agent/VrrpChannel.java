@@ -1,0 +1,121 @@
+package io.quorumvip.agent;
+
+import io.quorumvip.agent.http.AgentMetrics;
+import io.quorumvip.agent.net.VrrpTransport;
+import io.quorumvip.vrrp.DropLogThrottle;
+import io.quorumvip.vrrp.VrrpCodec;
+import io.quorumvip.vrrp.VrrpDecodeResult;
+import io.quorumvip.vrrp.VrrpDrop;
+import io.quorumvip.vrrp.VrrpExpectations;
+import io.quorumvip.vrrp.VrrpPacket;
+import io.vertx.core.Context;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One raw VRRP socket and the instances that share it (same interface, same source address and peers). A dedicated
+ * thread receives datagrams, decodes and validates them with the pure codec, counts and throttles what it drops, and
+ * hands each valid advert to its instance on the agent's event loop. A bad packet never leaves this loop as an
+ * exception. Several channels on one interface all receive every VRRP datagram there; each dispatches only the VRIDs
+ * it carries, and validates against every VRID of the interface so a sibling's traffic is not counted as unknown.
+ */
+final class VrrpChannel implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(VrrpChannel.class);
+    private static final int RECEIVE_TIMEOUT_MILLIS = 250;
+
+    private final String device;
+    private final VrrpTransport transport;
+    private final VrrpExpectations interfaceExpectations;
+    private final Map<Integer, InstanceRunner> runners;
+    private final Context context;
+    private final AgentMetrics metrics;
+    private final DropLogThrottle throttle = new DropLogThrottle(3, TimeUnit.SECONDS.toNanos(10));
+    private final Thread receiver;
+    private volatile boolean running;
+
+    VrrpChannel(String device, VrrpTransport transport, VrrpExpectations interfaceExpectations,
+                Map<Integer, InstanceRunner> runners, Context context, AgentMetrics metrics) {
+        this.device = device;
+        this.transport = transport;
+        this.interfaceExpectations = interfaceExpectations;
+        this.runners = Map.copyOf(runners);
+        this.context = context;
+        this.metrics = metrics;
+        this.receiver = new Thread(this::receiveLoop, "vrrp-rx-" + device);
+        this.receiver.setDaemon(true);
+    }
+
+    VrrpTransport transport() {
+        return transport;
+    }
+
+    void start() {
+        running = true;
+        receiver.start();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        transport.close();
+        try {
+            receiver.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void receiveLoop() {
+        ByteBuffer buffer = ByteBuffer.allocate(65_535);
+        while (running) {
+            try {
+                buffer.clear();
+                int length = transport.receive(buffer, RECEIVE_TIMEOUT_MILLIS);
+                long now = System.nanoTime();
+                if (length > 0) {
+                    buffer.flip();
+                    handle(VrrpCodec.decode(buffer, interfaceExpectations), now);
+                }
+                for (String summary : throttle.summariesDue(now)) {
+                    log.atWarn().setMessage(summary).addKeyValue("interface", device).log();
+                }
+            } catch (IOException e) {
+                if (running) {
+                    log.atError().setMessage("VRRP receive failed").addKeyValue("interface", device)
+                            .addKeyValue("error", e.getMessage()).log();
+                    sleepBeforeRetry();
+                }
+            } catch (RuntimeException e) {
+                log.atError().setMessage("VRRP packet handling failed; packet dropped").addKeyValue("interface", device)
+                        .setCause(e).log();
+            }
+        }
+    }
+
+    private void handle(VrrpDecodeResult result, long now) {
+        if (result instanceof VrrpDrop drop) {
+            metrics.packetDropped(device, drop.reason().name());
+            throttle.admit(drop, now).ifPresent(line ->
+                    log.atWarn().setMessage(line).addKeyValue("interface", device).log());
+            return;
+        }
+        VrrpPacket advert = (VrrpPacket) result;
+        InstanceRunner runner = runners.get(advert.vrid());
+        if (runner != null) {
+            context.runOnContext(v -> runner.onAdvert(advert.source(), advert.priority(), advert.advertIntervalCentis()));
+        }
+    }
+
+    private static void sleepBeforeRetry() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
