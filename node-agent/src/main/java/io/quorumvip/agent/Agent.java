@@ -30,9 +30,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -137,24 +140,27 @@ public final class Agent {
      * notify_stop scripts run, then the sockets close.
      */
     public void stop(Duration notifyGrace) {
+        List<CompletableFuture<Void>> notifies = new ArrayList<>();
         onContext(() -> {
             scriptTrackers.forEach(ScriptTracker::stop);
             linkTrackers.forEach(LinkTracker::stop);
-            runners.forEach(InstanceRunner::shutdown);
+            runners.forEach(runner -> notifies.add(runner.shutdown()));
         }).toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> {
             log.atError().setMessage("graceful shutdown did not finish").setCause(e).log();
             return null;
         }).join();
-        notifyExecutor.shutdown();
         try {
-            if (!notifyExecutor.awaitTermination(notifyGrace.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.atWarn().setMessage("notify scripts still running at exit; killed")
-                        .addKeyValue("grace_ms", notifyGrace.toMillis()).log();
-                notifyExecutor.shutdownNow();
-            }
+            CompletableFuture.allOf(notifies.toArray(CompletableFuture[]::new))
+                    .get(notifyGrace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            log.atWarn().setMessage("notify scripts still running at exit; killed")
+                    .addKeyValue("grace_ms", notifyGrace.toMillis()).log();
+        } catch (ExecutionException e) {
+            log.atWarn().setMessage("a notify script failed at exit").setCause(e.getCause()).log();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        notifyExecutor.shutdownNow();
         channels.forEach(VrrpChannel::close);
         arp.close();
         links.close();

@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -122,12 +123,16 @@ final class InstanceRunner {
         trackedPriority = next;
     }
 
-    /** Graceful stop: the addresses go first, then the priority-0 advert invites a backup to take over at once. */
-    void shutdown() {
+    /**
+     * Graceful stop: the addresses go first, then the priority-0 advert invites a backup to take over at once.
+     *
+     * @return completes when the notify_stop scripts have run
+     */
+    CompletableFuture<Void> shutdown() {
         apply(machine.step(new VrrpInput.Shutdown(), now()));
         cancelTimer();
         vips.release("shutdown");
-        notifier.entered("STOP", machine.effectivePriority());
+        return notifier.entered("STOP", machine.effectivePriority());
     }
 
     InstanceStatus status() {
