@@ -65,10 +65,12 @@ class LintCommandTest {
     void shouldExitTwoWithAMessageForAMissingFile() {
         Path missing = dir.resolve("missing.conf");
 
-        Run run = lint(SharedSamples.samples().resolve("pair-node1.conf").toString(), missing.toString());
+        Run run = lint(SharedSamples.upstreamSamples().resolve("keepalived.conf.sample").toString(),
+                missing.toString());
 
         assertThat(run.status()).isEqualTo(2);
         assertThat(run.err()).isEqualTo("qvip lint: cannot read " + missing + ": no such file\n");
+        assertThat(run.out()).isEmpty();
     }
 
     @Test
