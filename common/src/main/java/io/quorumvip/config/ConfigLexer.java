@@ -5,6 +5,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,8 @@ final class ConfigLexer {
     private static final Pattern DEFINITION = Pattern.compile("^\\s*\\$([A-Za-z_][A-Za-z0-9_]*)=(.*)$");
     private static final Pattern INCLUDE = Pattern.compile("^(\\s*)(include[rmwba]?)(?:\\s+(.*?))?\\s*$");
     private static final int MAX_EXPANSION_DEPTH = 32;
+    /** Multi-line definitions that use each other can multiply lines without end; this caps a whole parse. */
+    static final int MAX_EXPANDED_LINES = 100_000;
 
     private final ConfigFiles files;
     private final Optional<String> configId;
@@ -33,6 +36,7 @@ final class ConfigLexer {
     private final Deque<Path> includeChainAsWritten = new ArrayDeque<>();
     private final List<Token> tokens = new ArrayList<>();
     private int logicalLine;
+    private int expandedLines;
 
     ConfigLexer(ConfigFiles files, Optional<String> configId, Diagnostics diagnostics) {
         this.files = files;
@@ -113,6 +117,15 @@ final class ConfigLexer {
                     diagnostics.error(new SourcePosition(file, lineNumber, 1),
                             "parameter expansion nested deeper than " + MAX_EXPANSION_DEPTH,
                             "a multi-line definition uses itself");
+                    return;
+                }
+                expandedLines += expansion.lines().size();
+                if (expandedLines > MAX_EXPANDED_LINES) {
+                    if (expandedLines - expansion.lines().size() <= MAX_EXPANDED_LINES) {
+                        diagnostics.error(new SourcePosition(file, lineNumber, 1), "parameter expansion produces "
+                                + "more than " + MAX_EXPANDED_LINES + " lines; the rest is skipped",
+                                "check for multi-line definitions that use each other");
+                    }
                     return;
                 }
                 for (String expanded : expansion.lines()) {
@@ -196,7 +209,7 @@ final class ConfigLexer {
         }
         if (includeChain.contains(canonical)) {
             List<Path> chain = new ArrayList<>(includeChainAsWritten);
-            java.util.Collections.reverse(chain);
+            Collections.reverse(chain);
             chain.add(match);
             diagnostics.error(at, "include cycle: " + chain.stream().map(Path::toString)
                     .collect(Collectors.joining(" -> ")), "remove one of these include lines");

@@ -78,6 +78,8 @@ public final class LintCommand implements Callable<Integer> {
                         + (Files.exists(file) ? "not a readable file" : "no such file"));
                 return BAD_INPUT;
             }
+        }
+        for (Path file : files) {
             ParseResult result;
             try {
                 result = KeepalivedConfigParser.parse(file, options);

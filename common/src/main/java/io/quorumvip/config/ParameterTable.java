@@ -18,6 +18,8 @@ final class ParameterTable {
     static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     /** Recursive definitions ({@code $A=${A}x}) would never end; keepalived has no limit, we stop here. */
     private static final int MAX_ROUNDS = 64;
+    /** {@code $A=${A} ${A}} doubles each round; stop long before memory runs out. */
+    static final int MAX_LINE_LENGTH = 65_536;
 
     private final Map<String, List<String>> values = new HashMap<>();
 
@@ -39,6 +41,9 @@ final class ParameterTable {
                 return new Expansion(List.of(current), changed, false, unsupported);
             }
             changed = true;
+            if (next.stream().anyMatch(l -> l.length() > MAX_LINE_LENGTH)) {
+                return new Expansion(List.of(current), true, true, unsupported);
+            }
             if (next.size() > 1) {
                 // The expanded lines may define parameters used by later ones: the caller processes them in order.
                 return new Expansion(next, true, false, unsupported);

@@ -143,6 +143,22 @@ class ConditionalConfigTest {
     }
 
     @Test
+    void shouldStopAParameterThatDoublesEveryRound() {
+        ParseResult result = parseAs(null, "$D=${D} ${D}\nglobal_defs { router_id ${D} }\n");
+
+        assertThat(result.errors()).extracting(Finding::line, Finding::message)
+                .containsExactly(tuple(2, "parameter substitution does not terminate"));
+    }
+
+    @Test
+    void shouldStopMultiLineDefinitionsThatMultiplyEachOther() {
+        ParseResult result = parseAs(null, "$A= \\\n$B \\\n$B\n$B= \\\n$C \\\n$C\n$C= \\\n$A \\\n$A\n$A\n");
+
+        assertThat(result.errors()).extracting(Finding::message).contains(
+                "parameter expansion produces more than 100000 lines; the rest is skipped");
+    }
+
+    @Test
     void shouldProvideThePredefinedParameters() {
         KeepalivedConfig config = parseAs("node7", """
                 global_defs {

@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /** Writes configuration text into a test's temporary directory and parses it. */
 final class ConfigFixture {
@@ -43,10 +42,6 @@ final class ConfigFixture {
         ParseResult result = parse(directory, text);
         assertThat(result.findings()).as("findings").isEmpty();
         return result.config();
-    }
-
-    static List<Finding> errors(ParseResult result) {
-        return result.errors();
     }
 
     /** A minimal valid instance body with the given extra lines. */

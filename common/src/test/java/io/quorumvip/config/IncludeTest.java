@@ -57,6 +57,21 @@ class IncludeTest {
     }
 
     @Test
+    void shouldMatchWildcardsInDirectoryComponents() {
+        write(dir, "nodes/web/vrrp.conf", ConfigFixture.instance("WEB", "interface eth0", "virtual_router_id 51",
+                "virtual_ipaddress { 192.0.2.201 }"));
+        write(dir, "nodes/api/vrrp.conf", ConfigFixture.instance("API", "interface eth0", "virtual_router_id 52",
+                "virtual_ipaddress { 192.0.2.202 }"));
+        write(dir, "nodes/api/other.conf", "this would not parse {\n");
+
+        ParseResult result = parse(dir, "include nodes/*/vrrp.conf\n");
+
+        assertThat(result.findings()).isEmpty();
+        assertThat(result.config().vrrpInstances()).extracting(VrrpInstanceConfig::name)
+                .containsExactly("API", "WEB");
+    }
+
+    @Test
     void shouldReportAnIncludeCycleAtTheIncludeLine() {
         write(dir, "a.conf", "include b.conf\n");
         write(dir, "b.conf", "\ninclude a.conf\n");
