@@ -11,6 +11,9 @@ public record EventDraft(long wallMicros, long monoNanos, long leaseEpoch, Cause
     public EventDraft {
         Objects.requireNonNull(cause, "cause");
         Objects.requireNonNull(event, "event");
+        if (wallMicros < 0) {
+            throw new IllegalArgumentException("wall time: got " + wallMicros + " µs (expected >= 0, microseconds since 1970)");
+        }
         if (leaseEpoch < 0) {
             throw new IllegalArgumentException("lease epoch: got " + leaseEpoch + " (expected >= 0, 0 = none)");
         }
