@@ -510,7 +510,7 @@ public final class Journal implements AutoCloseable {
                         throw new JournalDamageException(segment, cursor.offset(), "sequence jumps from " + seq + " to "
                                 + record.seq() + " (expected " + (seq + 1) + ")");
                     }
-                    digest.update(cursor.payload(), 0, cursor.payloadLength());
+                    digest.update(cursor.payload(), cursor.payloadOffset(), cursor.payloadLength());
                     hash = new Hash256(digest.digest());
                     seq = record.seq();
                     hlcStamp = record.hlc();

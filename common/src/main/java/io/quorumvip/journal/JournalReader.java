@@ -19,7 +19,7 @@ public final class JournalReader {
     /** Receives each record in journal order; return false to stop reading. */
     @FunctionalInterface
     public interface Visitor {
-        boolean record(Path segment, long offset, EventRecord record, byte[] payload, int payloadLength);
+        boolean record(Path segment, long offset, EventRecord record, byte[] payload, int payloadOffset, int payloadLength);
     }
 
     /** Called at each segment start, before its first record (verification checks the header's base hash). */
@@ -72,7 +72,8 @@ public final class JournalReader {
                     }
                     EventRecord record = decode(codec, cursor);
                     count++;
-                    if (!visitor.record(cursor.file(), cursor.offset(), record, cursor.payload(), cursor.payloadLength())) {
+                    if (!visitor.record(cursor.file(), cursor.offset(), record, cursor.payload(), cursor.payloadOffset(),
+                            cursor.payloadLength())) {
                         return new Outcome(count, true, Optional.empty());
                     }
                 }
@@ -83,14 +84,14 @@ public final class JournalReader {
 
     static EventRecord decode(EventCodec codec, SegmentCursor cursor) {
         try {
-            return codec.decode(cursor.payload(), 0, cursor.payloadLength());
+            return codec.decode(cursor.payload(), cursor.payloadOffset(), cursor.payloadLength());
         } catch (MalformedRecordException e) {
             throw new JournalDamageException(cursor.file(), cursor.offset(), "record passes its CRC but does not decode: " + e.getMessage());
         }
     }
 
     /** Classifies a bad frame: the unfinished end of the last segment, or damage (thrown). */
-    static TornTail tornOrDamaged(SegmentCursor cursor, SegmentCursor.Frame frame, boolean lastSegment) {
+    static TornTail tornOrDamaged(SegmentCursor cursor, SegmentCursor.Frame frame, boolean lastSegment) throws IOException {
         String reason = SegmentCursor.describe(frame);
         if (!lastSegment) {
             throw new JournalDamageException(cursor.file(), cursor.offset(), reason

@@ -46,7 +46,7 @@ public final class JournalFixtures {
     public static List<EventRecord> readAll(Path dir) throws IOException {
         List<EventRecord> records = new ArrayList<>();
         JournalReader.read(JournalReader.segmentFiles(dir), (segment, header) -> { },
-                (segment, offset, record, payload, length) -> records.add(record));
+                (segment, offset, record, payload, payloadOffset, length) -> records.add(record));
         return records;
     }
 }

@@ -276,7 +276,7 @@ class JournalTest {
 
     static long offsetOfRecord(Path segment, long seq) throws IOException {
         long[] found = {-1};
-        JournalReader.read(List.of(segment), (s, h) -> { }, (s, offset, record, p, l) -> {
+        JournalReader.read(List.of(segment), (s, h) -> { }, (s, offset, record, p, o, l) -> {
             if (record.seq() == seq) {
                 found[0] = offset;
                 return false;
