@@ -18,7 +18,7 @@ public final class CrashAppenderMain {
             System.err.println("usage: CrashAppenderMain JOURNAL_DIR");
             System.exit(2);
         }
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true);
+        PrintStream out = System.out;
         Semaphore window = new Semaphore(4096);
         try (Journal journal = Journal.open(JournalConfig.of(Path.of(args[0]), "node-11").withSegmentBytes(256 * 1024))) {
             out.println("ready");

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -100,7 +101,7 @@ class JournalTest {
         assertThat(segments).hasSizeGreaterThan(3);
         List<EventRecord> records = JournalFixtures.readAll(dir);
         assertThat(records).extracting(EventRecord::seq).containsExactlyElementsOf(
-                java.util.stream.LongStream.rangeClosed(1, 400).boxed().toList());
+                LongStream.rangeClosed(1, 400).boxed().toList());
         assertThat(Journal.readHeader(segments.get(0)).baseHash()).isEqualTo(Hash256.ZERO);
         assertThat(Journal.readHeader(segments.get(1)).baseHash()).isNotEqualTo(Hash256.ZERO);
     }

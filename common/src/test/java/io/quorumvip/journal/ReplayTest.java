@@ -3,6 +3,7 @@ package io.quorumvip.journal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quorumvip.events.EventRecord;
+import io.quorumvip.events.Hash256;
 import io.quorumvip.events.HybridLogicalClock;
 import io.quorumvip.replay.ClusterView;
 import io.quorumvip.replay.ReplayState;
@@ -81,7 +82,7 @@ class ReplayTest {
         ReplayIndex stored = ReplayIndex.load(dir);
         List<ReplayIndex.Entry> forged = new ArrayList<>(stored.entries());
         ReplayIndex.Entry third = forged.get(2);
-        forged.set(2, new ReplayIndex.Entry(third.segmentIndex(), io.quorumvip.events.Hash256.ZERO, third.firstHlc(), ClusterView.EMPTY));
+        forged.set(2, new ReplayIndex.Entry(third.segmentIndex(), Hash256.ZERO, third.firstHlc(), ClusterView.EMPTY));
         new ReplayIndex(ReplayIndex.SCHEMA, forged).save(dir);
 
         long hlc = written.get(1_500).hlc();
