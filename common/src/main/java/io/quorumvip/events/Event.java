@@ -1,0 +1,266 @@
+package io.quorumvip.events;
+
+import io.quorumvip.ownership.OwnershipDecision;
+import io.quorumvip.ownership.OwnershipInputs;
+import io.quorumvip.ownership.RoleInput;
+import java.util.Objects;
+
+/**
+ * Every transition a node records. The envelope ({@link EventRecord}) carries who, when, the lease epoch and the
+ * cause; these records carry only what changed. Lease events take their epoch from the envelope.
+ */
+public sealed interface Event {
+
+    EventType type();
+
+    /** The agent process started. */
+    record AgentStarted(String version) implements Event {
+        public AgentStarted {
+            Objects.requireNonNull(version, "version");
+        }
+
+        @Override
+        public EventType type() {
+            return EventType.AGENT_STARTED;
+        }
+    }
+
+    /** The agent process stops (graceful path only: a crash leaves no event, replay sees the gap). */
+    record AgentStopped(String reason) implements Event {
+        public AgentStopped {
+            Objects.requireNonNull(reason, "reason");
+        }
+
+        @Override
+        public EventType type() {
+            return EventType.AGENT_STOPPED;
+        }
+    }
+
+    /** A configuration file was loaded; the hash says exactly which text was in force. */
+    record ConfigLoaded(String path, Hash256 sha256) implements Event {
+        public ConfigLoaded {
+            Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(sha256, "sha256");
+        }
+
+        @Override
+        public EventType type() {
+            return EventType.CONFIG_LOADED;
+        }
+    }
+
+    /** The VRRP role of an instance changed; the envelope's cause says why (advert, timer, priority, shutdown). */
+    record VrrpStateChanged(String instance, int vrid, RoleInput from, RoleInput to) implements Event {
+        public VrrpStateChanged {
+            Objects.requireNonNull(instance, "instance");
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(to, "to");
+        }
+
+        @Override
+        public EventType type() {
+            return EventType.VRRP_STATE_CHANGED;
+        }
+    }
+
+    /** The priority this instance advertises changed (tracker weights applied to the configured priority). */
+    record EffectivePriorityChanged(String instance, int basePriority, int from, int to) implements Event {
+        public EffectivePriorityChanged {
+            Objects.requireNonNull(instance, "instance");
+        }
+
+        @Override
+        public EventType type() {
+            return EventType.EFFECTIVE_PRIORITY_CHANGED;
+        }
+    }
+
+    /** A health tracker (script, interface, process) changed result. */
+    record TrackerResultChanged(String tracker, boolean healthy, String detail) implements Event {
+        public TrackerResultChanged {
+            Objects.requireNonNull(tracker, "tracker");
+            Objects.requireNonNull(detail, "detail");
+        }
+
+        @Override
+        public EventType type() {
+            return EventType.TRACKER_RESULT_CHANGED;
+        }
+    }
+
+    /** The node started contending for the instance's lease (it became VRRP MASTER). */
+    record LeaseRequested(String instance, long sessionId) implements Event {
+        public LeaseRequested {
+            Objects.requireNonNull(instance, "instance");
+        }
+
+        @Override
+        public EventType type() {
+            return EventType.LEASE_REQUESTED;
+        }
+    }
+
+    /** The node holds the lease; the envelope's epoch is the fencing number. */
+    record LeaseAcquired(String instance, long sessionId, long validUntilNanos) implements Event {
+        public LeaseAcquired {
+            Objects.requireNonNull(instance, "instance");
+        }
+
+        @Override
+        public EventType type() {
+            return EventType.LEASE_ACQUIRED;
+        }
+    }
+
+    /** The lease could not be confirmed in time: it is no longer provably valid, though not known lost. */
+    record LeaseConfirmationLapsed(String instance, long sessionId, long lastConfirmedNanos) implements Event {
+        public LeaseConfirmationLapsed {
+            Objects.requireNonNull(instance, "instance");
+        }
+
+        @Override
+        public EventType type() {
+            return EventType.LEASE_CONFIRMATION_LAPSED;
+        }
+    }
+
+    /** The lease is gone (session expired, latch node deleted). */
+    record LeaseLost(String instance, long sessionId) implements Event {
+        public LeaseLost {
+            Objects.requireNonNull(instance, "instance");
+        }
+
+        @Override
+        public EventType type() {
+            return EventType.LEASE_LOST;
+        }
+    }
+
+    /** The node gave the lease up on purpose (left MASTER, shut down). */
+    record LeaseReleased(String instance, long sessionId) implements Event {
+        public LeaseReleased {
+            Objects.requireNonNull(instance, "instance");
+        }
+
+        @Override
+        public EventType type() {
+            return EventType.LEASE_RELEASED;
+        }
+    }
+
+    /** Written ahead, durably, before the address is added: the node is about to gain the VIP. */
+    record VipBindIntended(String instance, String address, int lifetimeSeconds) implements Event {
+        public VipBindIntended {
+            Objects.requireNonNull(instance, "instance");
+            Objects.requireNonNull(address, "address");
+        }
+
+        @Override
+        public EventType type() {
+            return EventType.VIP_BIND_INTENDED;
+        }
+    }
+
+    /** The kernel holds the address with the given valid lifetime. */
+    record VipBound(String instance, String address, int lifetimeSeconds) implements Event {
+        public VipBound {
+            Objects.requireNonNull(instance, "instance");
+            Objects.requireNonNull(address, "address");
+        }
+
+        @Override
+        public EventType type() {
+            return EventType.VIP_BOUND;
+        }
+    }
+
+    /** The address was removed (or its lifetime ran out, as observed). */
+    record VipReleased(String instance, String address) implements Event {
+        public VipReleased {
+            Objects.requireNonNull(instance, "instance");
+            Objects.requireNonNull(address, "address");
+        }
+
+        @Override
+        public EventType type() {
+            return EventType.VIP_RELEASED;
+        }
+    }
+
+    record FaultEntered(String instance, String reason) implements Event {
+        public FaultEntered {
+            Objects.requireNonNull(instance, "instance");
+            Objects.requireNonNull(reason, "reason");
+        }
+
+        @Override
+        public EventType type() {
+            return EventType.FAULT_ENTERED;
+        }
+    }
+
+    record FaultCleared(String instance) implements Event {
+        public FaultCleared {
+            Objects.requireNonNull(instance, "instance");
+        }
+
+        @Override
+        public EventType type() {
+            return EventType.FAULT_CLEARED;
+        }
+    }
+
+    /** An operator asked for something (reload, release, drain); the argument is the command's target. */
+    record OperatorAction(String command, String argument) implements Event {
+        public OperatorAction {
+            Objects.requireNonNull(command, "command");
+            Objects.requireNonNull(argument, "argument");
+        }
+
+        @Override
+        public EventType type() {
+            return EventType.OPERATOR_ACTION;
+        }
+    }
+
+    /** Malformed packets dropped since the last burst event, for one reason (one event per burst, not per packet). */
+    record MalformedPacketBurst(String interfaceName, String reason, long count) implements Event {
+        public MalformedPacketBurst {
+            Objects.requireNonNull(interfaceName, "interfaceName");
+            Objects.requireNonNull(reason, "reason");
+        }
+
+        @Override
+        public EventType type() {
+            return EventType.MALFORMED_PACKET_BURST;
+        }
+    }
+
+    /** Adverts now come from a different master. */
+    record NewMasterSeen(String instance, String address, int priority) implements Event {
+        public NewMasterSeen {
+            Objects.requireNonNull(instance, "instance");
+            Objects.requireNonNull(address, "address");
+        }
+
+        @Override
+        public EventType type() {
+            return EventType.NEW_MASTER_SEEN;
+        }
+    }
+
+    /** The ownership rule ran: its inputs and output, so replay can run it again and compare. */
+    record OwnershipDecided(String instance, OwnershipInputs inputs, OwnershipDecision decision) implements Event {
+        public OwnershipDecided {
+            Objects.requireNonNull(instance, "instance");
+            Objects.requireNonNull(inputs, "inputs");
+            Objects.requireNonNull(decision, "decision");
+        }
+
+        @Override
+        public EventType type() {
+            return EventType.OWNERSHIP_DECIDED;
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.quorumvip.events;
+
+/** The one-byte type code of each event in the journal format. Codes are never reused. */
+public enum EventType {
+    AGENT_STARTED((byte) 1),
+    AGENT_STOPPED((byte) 2),
+    CONFIG_LOADED((byte) 3),
+    VRRP_STATE_CHANGED((byte) 4),
+    EFFECTIVE_PRIORITY_CHANGED((byte) 5),
+    TRACKER_RESULT_CHANGED((byte) 6),
+    LEASE_REQUESTED((byte) 7),
+    LEASE_ACQUIRED((byte) 8),
+    LEASE_CONFIRMATION_LAPSED((byte) 9),
+    LEASE_LOST((byte) 10),
+    LEASE_RELEASED((byte) 11),
+    VIP_BIND_INTENDED((byte) 12),
+    VIP_BOUND((byte) 13),
+    VIP_RELEASED((byte) 14),
+    FAULT_ENTERED((byte) 15),
+    FAULT_CLEARED((byte) 16),
+    OPERATOR_ACTION((byte) 17),
+    MALFORMED_PACKET_BURST((byte) 18),
+    NEW_MASTER_SEEN((byte) 19),
+    OWNERSHIP_DECIDED((byte) 20);
+
+    private static final EventType[] BY_CODE = new EventType[32];
+
+    static {
+        for (EventType type : values()) {
+            BY_CODE[type.byteValue] = type;
+        }
+    }
+
+    private final byte byteValue;
+
+    EventType(byte byteValue) {
+        this.byteValue = byteValue;
+    }
+
+    public byte byteValue() {
+        return byteValue;
+    }
+
+    public static EventType valueOf(byte value) {
+        EventType type = value > 0 && value < BY_CODE.length ? BY_CODE[value] : null;
+        if (type == null) {
+            throw new IllegalArgumentException("unknown event type code: got " + value + " (expected 1.." + values().length + ")");
+        }
+        return type;
+    }
+}

@@ -1,0 +1,22 @@
+package io.quorumvip.replay;
+
+import java.util.Map;
+
+/** One node at a point of the journal: the last record seen and its instances by name. */
+public record NodeView(
+        String node,
+        long lastSeq,
+        long lastHlc,
+        long lastWallMicros,
+        boolean running,
+        String configSha256,
+        long malformedPackets,
+        String lastOperatorAction,
+        Map<String, Boolean> trackersHealthy,
+        Map<String, InstanceView> instances) {
+
+    public NodeView {
+        trackersHealthy = Map.copyOf(trackersHealthy);
+        instances = Map.copyOf(instances);
+    }
+}
