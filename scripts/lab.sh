@@ -145,7 +145,7 @@ start_agent() {
   local host=$1 conf=$2 dir=$state/$1 pid
   cp "$conf" "$dir/agent.conf"
   setsid ip netns exec "$name-$host" "$root/scripts/qvip" agent --config "$dir/agent.conf" --http "$AGENT_HTTP" \
-    </dev/null >"$dir/agent.log" 2>&1 &
+    --node-id "$host" --journal "$dir/journal" </dev/null >"$dir/agent.log" 2>&1 &
   pid=$!
   echo agent >"$dir/daemon"
   echo "$pid" >"$dir/pid"

@@ -82,6 +82,11 @@ public final class LabHost {
         return ipv4Addresses().contains(vip);
     }
 
+    /** This host's directory in the lab's state dir: logs, configs, journals; removed with the lab. */
+    public Path stateDir() {
+        return lab.stateDir().resolve(name);
+    }
+
     /** Runs a command inside this host's namespace and waits for it; the caller judges the exit code. */
     public CommandResult exec(String... command) {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", namespace));

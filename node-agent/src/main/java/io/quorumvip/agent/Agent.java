@@ -2,6 +2,7 @@ package io.quorumvip.agent;
 
 import io.quorumvip.agent.http.AgentMetrics;
 import io.quorumvip.agent.http.AgentStatus;
+import io.quorumvip.agent.journal.AgentJournal;
 import io.quorumvip.agent.net.AddressManager;
 import io.quorumvip.agent.net.ArpAnnouncer;
 import io.quorumvip.agent.net.LinkState;
@@ -16,6 +17,9 @@ import io.quorumvip.agent.vip.VipEffector;
 import io.quorumvip.config.KeepalivedConfig;
 import io.quorumvip.config.VrrpInstanceConfig;
 import io.quorumvip.config.VrrpScript;
+import io.quorumvip.events.Cause;
+import io.quorumvip.events.CauseKind;
+import io.quorumvip.events.Event;
 import io.quorumvip.track.TrackerStatus;
 import io.quorumvip.vrrp.VrrpExpectations;
 import io.quorumvip.vrrp.VrrpStateMachine;
@@ -76,8 +80,8 @@ public final class Agent {
     }
 
     /** Opens the kernel edges, builds every instance, and starts them on one context of {@code vertx}. */
-    public static Agent start(KeepalivedConfig config, String node, Vertx vertx, AgentMetrics metrics)
-            throws IOException {
+    public static Agent start(KeepalivedConfig config, String node, Vertx vertx, AgentMetrics metrics,
+                              AgentJournal journal) throws IOException {
         NetlinkAddressManager addresses = NetlinkAddressManager.open();
         NetlinkLinkState links = NetlinkLinkState.open();
         PacketSocketArpAnnouncer arp = PacketSocketArpAnnouncer.open();
@@ -94,16 +98,16 @@ public final class Agent {
                 Map<Integer, InstanceRunner> byVrid = new LinkedHashMap<>();
                 for (InstancePlans.InstancePlan plan : channelPlan.instances()) {
                     InstanceRunner runner = runner(plan, socket, channelPlan, addresses, arp, vertx, metrics,
-                            notifyExecutor);
+                            notifyExecutor, journal);
                     byVrid.put(plan.config().virtualRouterId(), runner);
                     runners.add(runner);
                 }
                 channels.add(new VrrpChannel(channelPlan.device(), socket,
-                        expectationsByDevice.get(channelPlan.device()), byVrid, context, metrics));
+                        expectationsByDevice.get(channelPlan.device()), byVrid, context, metrics, journal));
             }
             runners.sort((a, b) -> Integer.compare(plans.order(a.name()), plans.order(b.name())));
-            List<ScriptTracker> scriptTrackers = scriptTrackers(config, plans, runners, vertx, metrics);
-            List<LinkTracker> linkTrackers = linkTrackers(plans, runners, links, vertx, metrics);
+            List<ScriptTracker> scriptTrackers = scriptTrackers(config, plans, runners, vertx, metrics, journal);
+            List<LinkTracker> linkTrackers = linkTrackers(plans, runners, links, vertx, metrics, journal);
             Agent agent = new Agent(node, context, addresses, links, arp, notifyExecutor, runners, channels,
                     scriptTrackers, linkTrackers);
             agent.onContext(() -> {
@@ -183,12 +187,13 @@ public final class Agent {
     private static InstanceRunner runner(InstancePlans.InstancePlan plan, RawVrrpSocket socket,
                                          InstancePlans.ChannelPlan channel, AddressManager addresses,
                                          ArpAnnouncer arp, Vertx vertx, AgentMetrics metrics,
-                                         ExecutorService notifyExecutor) {
+                                         ExecutorService notifyExecutor, AgentJournal journal) {
         VrrpInstanceConfig config = plan.config();
         List<Inet4Address> destinations = channel.unicastPeers().isEmpty()
                 ? List.of(RawVrrpSocket.VRRP_GROUP) : channel.unicastPeers();
         AdvertPublisher publisher = new ChannelAdvertPublisher(plan.advertTemplate(), socket, destinations);
-        VipEffector vips = new VipEffector(config.name(), plan.vips(), addresses, arp, config.garp(), vertx, metrics);
+        VipEffector vips = new VipEffector(config.name(), plan.vips(), addresses, arp, config.garp(), vertx, metrics,
+                journal);
         Notifier notifier = new Notifier(config.name(), config.notifyScripts(), notifyExecutor, NOTIFY_TIMEOUT,
                 (line, outcome) -> {
                     metrics.notifyRun(config.name(), outcome.label());
@@ -197,12 +202,12 @@ public final class Agent {
                 });
         return new InstanceRunner(config.name(), config.interfaceName(), config.priority(),
                 new VrrpStateMachine(plan.machineConfig()), publisher, vips, notifier, metrics, vertx,
-                System::nanoTime);
+                System::nanoTime, journal);
     }
 
     private static List<ScriptTracker> scriptTrackers(KeepalivedConfig config, InstancePlans plans,
                                                       List<InstanceRunner> runners, Vertx vertx,
-                                                      AgentMetrics metrics) {
+                                                      AgentMetrics metrics, AgentJournal journal) {
         List<ScriptTracker> trackers = new ArrayList<>();
         for (VrrpScript script : config.vrrpScripts().values()) {
             String trackerName = "script " + script.name();
@@ -217,8 +222,10 @@ public final class Agent {
                 continue;
             }
             metrics.trackerHealthy(trackerName, true);
-            trackers.add(new ScriptTracker(script, vertx, healthy -> {
+            trackers.add(new ScriptTracker(script, vertx, (healthy, detail) -> {
                 metrics.trackerHealthy(trackerName, healthy);
+                journal.record(Cause.health(trackerName, 0), new Event.TrackerResultChanged(trackerName, healthy,
+                        detail));
                 tracking.forEach(r -> r.onTracker(trackerName, healthy));
             }));
         }
@@ -226,7 +233,7 @@ public final class Agent {
     }
 
     private static List<LinkTracker> linkTrackers(InstancePlans plans, List<InstanceRunner> runners, LinkState links,
-                                                  Vertx vertx, AgentMetrics metrics) {
+                                                  Vertx vertx, AgentMetrics metrics, AgentJournal journal) {
         Map<String, List<InstanceRunner>> byDevice = new LinkedHashMap<>();
         for (InstanceRunner runner : runners) {
             plans.interfaceWeights(runner.name()).keySet()
@@ -237,6 +244,8 @@ public final class Agent {
             String trackerName = "interface " + device;
             LinkTracker tracker = new LinkTracker(device, links, vertx, LINK_POLL_MILLIS, up -> {
                 metrics.trackerHealthy(trackerName, up);
+                journal.record(new Cause(CauseKind.LINK, device, 0), new Event.TrackerResultChanged(trackerName, up,
+                        up ? "link up" : "link down"));
                 tracking.forEach(r -> r.onTracker(trackerName, up));
             });
             metrics.trackerHealthy(trackerName, tracker.up());

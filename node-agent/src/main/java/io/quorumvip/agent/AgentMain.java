@@ -2,16 +2,24 @@ package io.quorumvip.agent;
 
 import io.quorumvip.agent.http.AgentMetrics;
 import io.quorumvip.agent.http.StatusServer;
+import io.quorumvip.agent.journal.AgentJournal;
 import io.quorumvip.config.Finding;
 import io.quorumvip.config.KeepalivedConfig;
 import io.quorumvip.config.KeepalivedConfigParser;
 import io.quorumvip.config.ParseResult;
 import io.quorumvip.config.Severity;
+import io.quorumvip.events.Cause;
+import io.quorumvip.events.CauseKind;
+import io.quorumvip.events.Event;
+import io.quorumvip.events.Hash256;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -39,6 +47,10 @@ public final class AgentMain implements Callable<Integer> {
     @Option(names = "--http", defaultValue = "127.0.0.1:9110", paramLabel = "HOST:PORT",
             description = "where /v1/status and /metrics listen (default ${DEFAULT-VALUE})")
     String http;
+
+    @Option(names = "--journal", paramLabel = "DIR",
+            description = "where this node's journal of transitions lives (default /var/lib/quorum-vip/journal/NODE-ID)")
+    Path journalDir;
 
     @Option(names = "--node-id", paramLabel = "ID",
             description = "this node's name in status, logs and journals (default: global_defs router_id, else the host name)")
@@ -94,14 +106,33 @@ public final class AgentMain implements Callable<Integer> {
         String node = nodeId != null ? nodeId
                 : keepalived.globalDefs().routerId().orElse(InetAddress.getLocalHost().getHostName());
 
+        if (journalDir == null) {
+            journalDir = Path.of("/var/lib/quorum-vip/journal", node);
+        }
+        AgentMetrics metrics = new AgentMetrics();
+        AgentJournal journal;
+        try {
+            journal = AgentJournal.open(journalDir, node, metrics);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("qvip agent: cannot open the journal in " + journalDir + ": " + e.getMessage()
+                    + " (choose another directory with --journal, or repair it: qvip replay --verify " + journalDir
+                    + ")");
+            return 2;
+        }
+        journal.record(new Cause(CauseKind.STARTUP, node, ProcessHandle.current().pid()),
+                new Event.AgentStarted(version()));
+        journal.record(new Cause(CauseKind.CONFIG, config.toString(), 0),
+                new Event.ConfigLoaded(config.toString(), sha256(config)));
+
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(4)
                 .setInternalBlockingPoolSize(2));
-        AgentMetrics metrics = new AgentMetrics();
         Agent agent;
         try {
-            agent = Agent.start(keepalived, node, vertx, metrics);
+            agent = Agent.start(keepalived, node, vertx, metrics, journal);
         } catch (IllegalArgumentException | IOException e) {
             System.err.println("qvip agent: " + e.getMessage());
+            journal.record(new Cause(CauseKind.STARTUP, "failed", 0), new Event.AgentStopped(e.getMessage()));
+            journal.close();
             vertx.close();
             return 2;
         }
@@ -113,6 +144,8 @@ public final class AgentMain implements Callable<Integer> {
         } catch (Exception e) {
             System.err.println("qvip agent: cannot listen on " + http + ": " + e.getMessage());
             agent.stop(Duration.ofSeconds(5));
+            journal.record(new Cause(CauseKind.STARTUP, "failed", 0), new Event.AgentStopped("cannot listen on " + http));
+            journal.close();
             vertx.close();
             return 2;
         }
@@ -123,6 +156,8 @@ public final class AgentMain implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.atInfo().setMessage("stopping").addKeyValue("node", node).log();
             agent.stop(Duration.ofSeconds(10));
+            journal.record(new Cause(CauseKind.SHUTDOWN, "signal", 0), new Event.AgentStopped("stopped by signal"));
+            journal.close();
             server.close();
             vertx.close().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS)
                     .exceptionally(e -> null).join();
@@ -131,5 +166,18 @@ public final class AgentMain implements Callable<Integer> {
         }, "qvip-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    private static String version() {
+        String version = AgentMain.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+
+    private static Hash256 sha256(Path file) throws IOException {
+        try {
+            return new Hash256(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 }

@@ -3,8 +3,13 @@ package io.quorumvip.agent;
 import io.quorumvip.agent.http.AgentMetrics;
 import io.quorumvip.agent.http.InstanceStatus;
 import io.quorumvip.agent.http.LeaseStatus;
+import io.quorumvip.agent.journal.AgentJournal;
+import io.quorumvip.agent.journal.Causes;
 import io.quorumvip.agent.script.Notifier;
 import io.quorumvip.agent.vip.VipEffector;
+import io.quorumvip.events.Cause;
+import io.quorumvip.events.CauseKind;
+import io.quorumvip.events.Event;
 import io.quorumvip.ownership.OwnershipDecision;
 import io.quorumvip.ownership.OwnershipInputs;
 import io.quorumvip.ownership.OwnershipRule;
@@ -47,14 +52,16 @@ final class InstanceRunner {
     private final AgentMetrics metrics;
     private final Vertx vertx;
     private final LongSupplier monotonicNanos;
+    private final AgentJournal journal;
     private final Map<String, TrackerStatus> trackers = new LinkedHashMap<>();
     private EffectivePriority.Result trackedPriority;
     private OwnershipDecision decision;
     private long timerId = -1;
+    private InetAddress lastMasterSeen;
 
     InstanceRunner(String name, String iface, int configuredPriority, VrrpStateMachine machine,
                    AdvertPublisher publisher, VipEffector vips, Notifier notifier, AgentMetrics metrics, Vertx vertx,
-                   LongSupplier monotonicNanos) {
+                   LongSupplier monotonicNanos, AgentJournal journal) {
         this.name = name;
         this.iface = iface;
         this.configuredPriority = configuredPriority;
@@ -65,6 +72,7 @@ final class InstanceRunner {
         this.metrics = metrics;
         this.vertx = vertx;
         this.monotonicNanos = monotonicNanos;
+        this.journal = journal;
         this.trackedPriority = new EffectivePriority.Result(configuredPriority, List.of());
         metrics.declareInstance(name);
         metrics.effectivePriority(name, configuredPriority);
@@ -84,7 +92,7 @@ final class InstanceRunner {
     }
 
     void start() {
-        vips.release("start-up: this node does not own the addresses until it wins");
+        vips.release(new Cause(CauseKind.STARTUP, "not owned until won", 0));
         EffectivePriority.Result initial = EffectivePriority.compute(configuredPriority, List.copyOf(trackers.values()));
         for (String source : initial.faultingTrackers()) {
             apply(machine.step(new VrrpInput.FaultRaised(source), now()));
@@ -98,6 +106,11 @@ final class InstanceRunner {
 
     void onAdvert(InetAddress sender, int priority, int advertIntervalCentis) {
         metrics.advertReceived(name);
+        if (priority > 0 && !sender.equals(lastMasterSeen)) {
+            lastMasterSeen = sender;
+            journal.record(Cause.advert(sender.getHostAddress(), priority),
+                    new Event.NewMasterSeen(name, sender.getHostAddress(), priority));
+        }
         apply(machine.step(new VrrpInput.AdvertReceived(sender, priority, advertIntervalCentis), now()));
     }
 
@@ -118,6 +131,8 @@ final class InstanceRunner {
                     .addKeyValue("from", trackedPriority.priority()).addKeyValue("to", next.priority())
                     .addKeyValue("tracker", tracker).addKeyValue("healthy", healthy).log();
             metrics.effectivePriority(name, next.priority());
+            journal.record(Cause.health(tracker, old.weight()), new Event.EffectivePriorityChanged(name,
+                    configuredPriority, trackedPriority.priority(), next.priority()));
             apply(machine.step(new VrrpInput.PriorityChanged(next.priority()), now()));
         }
         trackedPriority = next;
@@ -131,7 +146,7 @@ final class InstanceRunner {
     CompletableFuture<Void> shutdown() {
         apply(machine.step(new VrrpInput.Shutdown(), now()));
         cancelTimer();
-        vips.release("shutdown");
+        vips.release(new Cause(CauseKind.SHUTDOWN, "shutdown", 0));
         return notifier.entered("STOP", machine.effectivePriority());
     }
 
@@ -151,7 +166,7 @@ final class InstanceRunner {
             }
         }
         if (decision != null && decision.own() && !vips.owned()) {
-            reconcileOwnership("retrying a bind that failed");
+            reconcileOwnership(new Cause(CauseKind.NONE, "retrying a bind that failed", 0));
         }
         for (VrrpOutput output : outputs.items()) {
             if (output instanceof VrrpOutput.SendAdvert send) {
@@ -170,19 +185,31 @@ final class InstanceRunner {
         log.atInfo().setMessage("VRRP state changed").addKeyValue("instance", name).addKeyValue("from", from)
                 .addKeyValue("to", to).addKeyValue("cause", changed.cause()).log();
         metrics.transition(name, from, to);
-        reconcileOwnership(changed.cause().toString());
+        Cause cause = Causes.of(changed.cause());
+        journal.record(cause, new Event.VrrpStateChanged(name, vrid(), role(changed.from()), role(changed.to())));
+        if (changed.to() == VrrpState.FAULT) {
+            journal.record(cause, new Event.FaultEntered(name, cause.subject()));
+        } else if (changed.from() == VrrpState.FAULT) {
+            journal.record(cause, new Event.FaultCleared(name));
+        }
+        reconcileOwnership(cause);
         if (changed.to() != VrrpState.INITIALIZE) {
             notifier.entered(to, machine.effectivePriority());
         }
     }
 
-    private void reconcileOwnership(String cause) {
-        decision = OwnershipRule.decide(new OwnershipInputs(role(machine.state()), machine.state() == VrrpState.FAULT,
-                false, false, 0, now()));
+    private void reconcileOwnership(Cause cause) {
+        OwnershipInputs inputs = new OwnershipInputs(role(machine.state()), machine.state() == VrrpState.FAULT,
+                false, false, 0, now());
+        OwnershipDecision next = OwnershipRule.decide(inputs);
+        if (!next.equals(decision)) {
+            journal.record(cause, new Event.OwnershipDecided(name, inputs, next));
+        }
+        decision = next;
         if (decision.own()) {
             vips.own(Optional.empty(), cause);
         } else if (vips.owned()) {
-            vips.release(decision.reason() + " (" + cause + ")");
+            vips.release(cause);
         }
     }
 

@@ -1,7 +1,12 @@
 package io.quorumvip.agent;
 
 import io.quorumvip.agent.http.AgentMetrics;
+import io.quorumvip.agent.journal.AgentJournal;
 import io.quorumvip.agent.net.VrrpTransport;
+import io.quorumvip.events.Cause;
+import io.quorumvip.events.CauseKind;
+import io.quorumvip.events.Event;
+import io.quorumvip.vrrp.DropReason;
 import io.quorumvip.vrrp.DropLogThrottle;
 import io.quorumvip.vrrp.VrrpCodec;
 import io.quorumvip.vrrp.VrrpDecodeResult;
@@ -11,6 +16,7 @@ import io.quorumvip.vrrp.VrrpPacket;
 import io.vertx.core.Context;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -35,17 +41,20 @@ final class VrrpChannel implements AutoCloseable {
     private final Context context;
     private final AgentMetrics metrics;
     private final DropLogThrottle throttle = new DropLogThrottle(3, TimeUnit.SECONDS.toNanos(10));
+    private final AgentJournal journal;
+    private final long[] unjournaledDrops = new long[DropReason.values().length];
     private final Thread receiver;
     private volatile boolean running;
 
     VrrpChannel(String device, VrrpTransport transport, VrrpExpectations interfaceExpectations,
-                Map<Integer, InstanceRunner> runners, Context context, AgentMetrics metrics) {
+                Map<Integer, InstanceRunner> runners, Context context, AgentMetrics metrics, AgentJournal journal) {
         this.device = device;
         this.transport = transport;
         this.interfaceExpectations = interfaceExpectations;
         this.runners = Map.copyOf(runners);
         this.context = context;
         this.metrics = metrics;
+        this.journal = journal;
         this.receiver = new Thread(this::receiveLoop, "vrrp-rx-" + device);
         this.receiver.setDaemon(true);
     }
@@ -81,8 +90,10 @@ final class VrrpChannel implements AutoCloseable {
                     buffer.flip();
                     handle(VrrpCodec.decode(buffer, interfaceExpectations), now);
                 }
-                for (String summary : throttle.summariesDue(now)) {
-                    log.atWarn().setMessage(summary).addKeyValue("interface", device).log();
+                List<String> summaries = throttle.summariesDue(now);
+                if (!summaries.isEmpty()) {
+                    summaries.forEach(line -> log.atWarn().setMessage(line).addKeyValue("interface", device).log());
+                    journalPendingDrops();
                 }
             } catch (IOException e) {
                 if (running) {
@@ -100,14 +111,33 @@ final class VrrpChannel implements AutoCloseable {
     private void handle(VrrpDecodeResult result, long now) {
         if (result instanceof VrrpDrop drop) {
             metrics.packetDropped(device, drop.reason().name());
-            throttle.admit(drop, now).ifPresent(line ->
-                    log.atWarn().setMessage(line).addKeyValue("interface", device).log());
+            unjournaledDrops[drop.reason().ordinal()]++;
+            throttle.admit(drop, now).ifPresent(line -> {
+                log.atWarn().setMessage(line).addKeyValue("interface", device).log();
+                journalDrops(drop.reason());
+            });
             return;
         }
         VrrpPacket advert = (VrrpPacket) result;
         InstanceRunner runner = runners.get(advert.vrid());
         if (runner != null) {
             context.runOnContext(v -> runner.onAdvert(advert.source(), advert.priority(), advert.advertIntervalCentis()));
+        }
+    }
+
+    /** Malformed input is journaled at the throttle's pace, each record counting the drops since the last one. */
+    private void journalDrops(DropReason reason) {
+        long count = unjournaledDrops[reason.ordinal()];
+        if (count > 0) {
+            unjournaledDrops[reason.ordinal()] = 0;
+            journal.record(new Cause(CauseKind.PACKET, reason.name(), count),
+                    new Event.MalformedPacketBurst(device, reason.name(), count));
+        }
+    }
+
+    private void journalPendingDrops() {
+        for (DropReason reason : DropReason.values()) {
+            journalDrops(reason);
         }
     }
 

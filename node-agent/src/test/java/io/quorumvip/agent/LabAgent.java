@@ -25,8 +25,14 @@ public final class LabAgent {
 
     public static LabAgent start(LabHost host, Path config) {
         LabProcess process = host.startJava("agent", JavaMain.of(AgentMain.class.getName(), "--config",
-                config.toString(), "--http", "127.0.0.1:9110", "--node-id", host.name()));
+                config.toString(), "--http", "127.0.0.1:9110", "--node-id", host.name(), "--journal",
+                journalDir(host).toString()));
         return new LabAgent(host, process);
+    }
+
+    /** Each node's journal lives in the lab's state directory, so it goes when the lab does. */
+    public static Path journalDir(LabHost host) {
+        return host.stateDir().resolve("journal");
     }
 
     public LabProcess process() {

@@ -47,6 +47,19 @@ public final class AgentMetrics {
             .help("operations that failed, by kind (send, bind, release, garp, ...)").labelNames("instance", "kind")
             .register(registry);
 
+    private final Gauge journalWritable = Gauge.builder().name("qvip_journal_writable")
+            .help("1 while the journal can be written ahead; 0 means the node refuses to gain a VIP").register(registry);
+    private final Counter journalAppendFailures = Counter.builder().name("qvip_journal_append_failures_total")
+            .help("journal appends that could not be made durable").register(registry);
+
+    public void journalWritable(boolean writable) {
+        journalWritable.set(writable ? 1 : 0);
+    }
+
+    public void journalAppendFailed() {
+        journalAppendFailures.inc();
+    }
+
     public void state(String instance, String current) {
         for (String s : STATES) {
             state.labelValues(instance, s).set(s.equals(current) ? 1 : 0);

@@ -6,7 +6,7 @@ import io.quorumvip.config.VrrpScript;
 import io.quorumvip.track.ScriptHealth;
 import io.vertx.core.Vertx;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,13 +22,13 @@ public final class ScriptTracker {
     private final VrrpScript spec;
     private final List<String> argv;
     private final Vertx vertx;
-    private final Consumer<Boolean> onVerdict;
+    private final BiConsumer<Boolean, String> onVerdict;
     private ScriptHealth health;
     private boolean running;
     private long timer = -1;
 
-    /** @param onVerdict called on the event loop with the new verdict each time it changes */
-    public ScriptTracker(VrrpScript spec, Vertx vertx, Consumer<Boolean> onVerdict) {
+    /** @param onVerdict called on the event loop with the new verdict and the run that decided it, on each change */
+    public ScriptTracker(VrrpScript spec, Vertx vertx, BiConsumer<Boolean, String> onVerdict) {
         this.spec = spec;
         this.argv = ScriptCommand.split(spec.script());
         this.vertx = vertx;
@@ -71,7 +71,7 @@ public final class ScriptTracker {
                     if (health.healthy() != before) {
                         log.atInfo().setMessage(health.healthy() ? "tracked script healthy" : "tracked script failing")
                                 .addKeyValue("script", spec.name()).addKeyValue("outcome", outcome.detail()).log();
-                        onVerdict.accept(health.healthy());
+                        onVerdict.accept(health.healthy(), outcome.detail());
                     }
                 });
     }

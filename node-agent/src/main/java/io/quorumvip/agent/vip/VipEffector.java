@@ -1,10 +1,15 @@
 package io.quorumvip.agent.vip;
 
 import io.quorumvip.agent.http.AgentMetrics;
+import io.quorumvip.agent.journal.AgentJournal;
 import io.quorumvip.agent.net.AddressManager;
 import io.quorumvip.agent.net.ArpAnnouncer;
 import io.quorumvip.agent.net.InterfaceAddress;
 import io.quorumvip.config.GarpSettings;
+import io.quorumvip.events.Cause;
+import io.quorumvip.events.Event.VipBindIntended;
+import io.quorumvip.events.Event.VipBound;
+import io.quorumvip.events.Event.VipReleased;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -21,6 +26,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class VipEffector {
 
+    /** The lifetime journaled for an address bound without one: it stays until removed. */
+    public static final int FOREVER = 0;
+
     private static final Logger log = LoggerFactory.getLogger(VipEffector.class);
 
     private final String instance;
@@ -30,12 +38,13 @@ public final class VipEffector {
     private final GarpSettings garp;
     private final Vertx vertx;
     private final AgentMetrics metrics;
+    private final AgentJournal journal;
     private boolean owned;
     private long ownershipGeneration;
     private long refreshTimer = -1;
 
     public VipEffector(String instance, List<InterfaceAddress> vips, AddressManager addresses, ArpAnnouncer arp,
-                       GarpSettings garp, Vertx vertx, AgentMetrics metrics) {
+                       GarpSettings garp, Vertx vertx, AgentMetrics metrics, AgentJournal journal) {
         this.instance = instance;
         this.vips = List.copyOf(vips);
         this.addresses = addresses;
@@ -43,6 +52,7 @@ public final class VipEffector {
         this.garp = garp;
         this.vertx = vertx;
         this.metrics = metrics;
+        this.journal = journal;
     }
 
     public boolean owned() {
@@ -54,18 +64,33 @@ public final class VipEffector {
     }
 
     /**
-     * Binds every address (or renews its lifetime when already bound). The first bind announces the addresses.
+     * Binds every address (or renews its lifetime when already bound). Gaining the addresses is written ahead in
+     * the journal first; when that fails nothing is bound. The first bind announces the addresses.
      *
      * @return true when every address is on its interface now
      */
-    public boolean own(Optional<Duration> lifetime, String cause) {
+    public boolean own(Optional<Duration> lifetime, Cause cause) {
         if (owned && lifetime.isEmpty()) {
             return true;
+        }
+        int lifetimeSeconds = lifetime.map(d -> (int) d.toSeconds()).orElse(FOREVER);
+        if (!owned) {
+            for (InterfaceAddress vip : vips) {
+                if (!journal.writeAhead(cause, new VipBindIntended(instance, cidr(vip), lifetimeSeconds))) {
+                    metrics.error(instance, "journal");
+                    log.atError().setMessage("not binding: the journal cannot record the bind ahead")
+                            .addKeyValue("instance", instance).addKeyValue("vip", vip)
+                            .addKeyValue("journal", journal.health()).log();
+                    return false;
+                }
+            }
         }
         boolean all = true;
         for (InterfaceAddress vip : vips) {
             try {
-                addresses.addOrRenew(vip, lifetime);
+                if (addresses.addOrRenew(vip, lifetime) || !owned) {
+                    journal.record(cause, new VipBound(instance, cidr(vip), lifetimeSeconds));
+                }
             } catch (IOException e) {
                 all = false;
                 metrics.error(instance, "bind");
@@ -86,7 +111,7 @@ public final class VipEffector {
     }
 
     /** Removes every address (also those this process did not add, e.g. left over by a crashed run). */
-    public void release(String cause) {
+    public void release(Cause cause) {
         boolean wasOwned = owned;
         owned = false;
         ownershipGeneration++;
@@ -97,7 +122,10 @@ public final class VipEffector {
         boolean removedAny = false;
         for (InterfaceAddress vip : vips) {
             try {
-                removedAny |= addresses.remove(vip);
+                if (addresses.remove(vip)) {
+                    removedAny = true;
+                    journal.record(cause, new VipReleased(instance, cidr(vip)));
+                }
             } catch (IOException e) {
                 metrics.error(instance, "release");
                 log.atError().setMessage("could not remove virtual address").addKeyValue("instance", instance)
@@ -118,6 +146,10 @@ public final class VipEffector {
         if (owned) {
             announce(garp.masterRepeat());
         }
+    }
+
+    private static String cidr(InterfaceAddress vip) {
+        return vip.address().getHostAddress() + "/" + vip.prefixLength();
     }
 
     private void scheduleFollowUps(long generation) {

@@ -1,0 +1,96 @@
+package io.quorumvip.agent.journal;
+
+import io.quorumvip.agent.http.AgentMetrics;
+import io.quorumvip.events.Cause;
+import io.quorumvip.events.Event;
+import io.quorumvip.events.EventDraft;
+import io.quorumvip.journal.Journal;
+import io.quorumvip.journal.JournalConfig;
+import io.quorumvip.journal.JournalHealth;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's journal as the agent uses it: every transition recorded with the time read here, at the edge, and the
+ * one write-ahead the safety rule needs (the event that gives this node an address is on disk before the address is
+ * added). A record that cannot be written is logged and counted; a write-ahead that cannot be written stops the bind.
+ */
+public final class AgentJournal implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(AgentJournal.class);
+
+    private final Journal journal;
+    private final AgentMetrics metrics;
+
+    private AgentJournal(Journal journal, AgentMetrics metrics) {
+        this.journal = journal;
+        this.metrics = metrics;
+        metrics.journalWritable(journal.health().canWriteAhead());
+    }
+
+    /** Opens (and recovers) the journal in {@code dir}; a torn tail cut on open is logged with its place. */
+    public static AgentJournal open(Path dir, String node, AgentMetrics metrics) throws IOException {
+        Journal journal = Journal.open(JournalConfig.of(dir, node));
+        journal.recoveredTornTail().ifPresent(torn -> log.atWarn()
+                .setMessage("journal had a torn tail from an earlier crash; cut it (nothing acknowledged was lost)")
+                .addKeyValue("tail", torn).log());
+        return new AgentJournal(journal, metrics);
+    }
+
+    public Path dir() {
+        return journal.dir();
+    }
+
+    /** Appends without waiting for the disk; a failure is reported when it happens. */
+    public void record(Cause cause, Event event) {
+        journal.append(draft(cause, event)).whenComplete((record, failure) -> {
+            if (failure != null) {
+                failed(event, failure);
+            }
+        });
+    }
+
+    /**
+     * Appends and waits until the record is on disk.
+     *
+     * @return false when it could not be made durable: the caller must not act on it
+     */
+    public boolean writeAhead(Cause cause, Event event) {
+        try {
+            journal.appendDurably(draft(cause, event));
+            return true;
+        } catch (RuntimeException e) {
+            failed(event, e);
+            return false;
+        }
+    }
+
+    public JournalHealth health() {
+        return journal.health();
+    }
+
+    @Override
+    public void close() {
+        try {
+            journal.close();
+        } catch (IOException e) {
+            log.atError().setMessage("journal did not close cleanly").addKeyValue("dir", journal.dir())
+                    .addKeyValue("error", e.getMessage()).log();
+        }
+    }
+
+    private void failed(Event event, Throwable failure) {
+        metrics.journalAppendFailed();
+        metrics.journalWritable(journal.health().canWriteAhead());
+        log.atError().setMessage("journal append failed").addKeyValue("event", event.type())
+                .addKeyValue("dir", journal.dir()).addKeyValue("error", failure.getMessage()).log();
+    }
+
+    private static EventDraft draft(Cause cause, Event event) {
+        long wallMicros = TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis());
+        return EventDraft.of(wallMicros, System.nanoTime(), cause, event);
+    }
+}
