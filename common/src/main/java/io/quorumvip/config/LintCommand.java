@@ -32,7 +32,6 @@ public final class LintCommand implements Callable<Integer> {
     static final int FINDINGS = 1;
     static final int BAD_INPUT = 2;
 
-    private static final Path HOSTNAME = Path.of("/proc/sys/kernel/hostname");
 
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "keepalived.conf files, one per node")
     private List<Path> files;
@@ -67,7 +66,7 @@ public final class LintCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ParseOptions options = new ParseOptions(configId != null ? Optional.of(configId) : hostConfigId(),
+        ParseOptions options = new ParseOptions(configId != null ? Optional.of(configId) : ParseOptions.hostConfigId(),
                 ConfigFiles.local());
         List<KeepalivedConfig> configs = new ArrayList<>();
         int errors = 0;
@@ -103,17 +102,6 @@ public final class LintCommand implements Callable<Integer> {
         out.println("qvip lint: " + files.size() + (files.size() == 1 ? " file, " : " files, ")
                 + count(errors, "error") + ", " + count(warnings, "warning"));
         return errors + warnings == 0 ? CLEAN : FINDINGS;
-    }
-
-    /** keepalived's default config id: the host name up to its first dot. */
-    private static Optional<String> hostConfigId() {
-        try {
-            String name = Files.readString(HOSTNAME, StandardCharsets.UTF_8).strip();
-            int dot = name.indexOf('.');
-            return Optional.of(dot < 0 ? name : name.substring(0, dot)).filter(s -> !s.isEmpty());
-        } catch (IOException e) {
-            return Optional.empty();
-        }
     }
 
     private static String count(int n, String noun) {

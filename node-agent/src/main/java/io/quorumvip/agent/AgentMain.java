@@ -3,9 +3,11 @@ package io.quorumvip.agent;
 import io.quorumvip.agent.http.AgentMetrics;
 import io.quorumvip.agent.http.StatusServer;
 import io.quorumvip.agent.journal.AgentJournal;
+import io.quorumvip.config.ConfigFiles;
 import io.quorumvip.config.Finding;
 import io.quorumvip.config.KeepalivedConfig;
 import io.quorumvip.config.KeepalivedConfigParser;
+import io.quorumvip.config.ParseOptions;
 import io.quorumvip.config.ParseResult;
 import io.quorumvip.config.Severity;
 import io.quorumvip.events.Cause;
@@ -21,6 +23,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +55,10 @@ public final class AgentMain implements Callable<Integer> {
             description = "where this node's journal of transitions lives (default /var/lib/quorum-vip/journal/NODE-ID)")
     Path journalDir;
 
+    @Option(names = {"-i", "--config-id"}, paramLabel = "ID",
+            description = "keepalived's config id for @ID lines (default: the host name up to its first dot)")
+    String configId;
+
     @Option(names = "--node-id", paramLabel = "ID",
             description = "this node's name in status, logs and journals (default: global_defs router_id, else the host name)")
     String nodeId;
@@ -78,7 +85,9 @@ public final class AgentMain implements Callable<Integer> {
 
         ParseResult parsed;
         try {
-            parsed = KeepalivedConfigParser.parse(config);
+            ParseOptions options = new ParseOptions(
+                    configId != null ? Optional.of(configId) : ParseOptions.hostConfigId(), ConfigFiles.local());
+            parsed = KeepalivedConfigParser.parse(config, options);
         } catch (IOException e) {
             System.err.println("qvip agent: cannot read " + config + ": " + e.getMessage());
             return 2;
