@@ -145,6 +145,7 @@ public final class AgentMain implements Callable<Integer> {
             vertx.close();
             return 2;
         }
+        journal.retainPeriodically(vertx, Duration.ofHours(1));
         log.atWarn().setMessage("no quorum { } block: VRRP alone decides who owns the addresses, as in keepalived;"
                 + " a broken heartbeat path can make two nodes own them").addKeyValue("node", node).log();
         StatusServer server = new StatusServer(vertx, agent::status, metrics);

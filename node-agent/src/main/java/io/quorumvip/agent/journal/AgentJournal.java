@@ -8,7 +8,9 @@ import io.quorumvip.journal.Journal;
 import io.quorumvip.journal.JournalConfig;
 import io.quorumvip.journal.JournalHealth;
 import java.io.IOException;
+import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +68,27 @@ public final class AgentJournal implements AutoCloseable {
             failed(event, e);
             return false;
         }
+    }
+
+    /**
+     * Applies the retention budget now and then every {@code period}, on a worker thread: old sealed segments go,
+     * and the anchor the first kept segment chains from is recorded first, so the rest still verifies.
+     */
+    public void retainPeriodically(Vertx vertx, Duration period) {
+        retainOnce(vertx);
+        vertx.setPeriodic(period.toMillis(), id -> retainOnce(vertx));
+    }
+
+    private void retainOnce(Vertx vertx) {
+        vertx.executeBlocking(journal::applyRetention, false).onComplete(result -> {
+            if (result.failed()) {
+                log.atError().setMessage("journal retention failed").addKeyValue("dir", journal.dir())
+                        .addKeyValue("error", result.cause().getMessage()).log();
+            } else if (!result.result().isEmpty()) {
+                log.atInfo().setMessage("journal retention removed old segments").addKeyValue("dir", journal.dir())
+                        .addKeyValue("segments", result.result().size()).log();
+            }
+        });
     }
 
     public JournalHealth health() {
