@@ -2,11 +2,13 @@
 # The network-namespace lab (docs/lab.md): a switch namespace with a bridge, one namespace per host, each with
 # eth0 on 192.0.2.0/24. Nothing is created in the host's own network namespace.
 #
-#   lab.sh up     [--name L] [--nodes N] [--keepalived K] [--config-set NAME]
+#   lab.sh up     [--name L] [--nodes N] [--keepalived K] [--config-set NAME] [--zk Z]
 #   lab.sh status [--name L]     JSON on stdout
 #   lab.sh down   [--name L]     no-op when the lab does not exist
 #   lab.sh start  [--name L] --node nI (--keepalived-config FILE | --agent-config FILE)
 #                                starts one daemon on a node of a running lab, prints its PID
+#   lab.sh start  [--name L] --zk-server I
+#                                starts ZooKeeper server zkI again (after a stop or kill), prints its PID
 #
 # Exit codes: 0 ok, 1 failure, 2 bad usage.
 set -euo pipefail
@@ -17,18 +19,25 @@ readonly AGENT_HTTP=127.0.0.1:9110
 # The longest host suffix is "-client" (7 chars); interface names stop at 15 chars, so 8 is the name limit.
 readonly NAME_PATTERN='^[a-z][a-z0-9]{0,7}$'
 readonly MAX_NODES=9
+readonly MAX_ZK=3
+readonly ZK_CLIENT_PORT=2181
+readonly ZK_MAIN=org.apache.zookeeper.server.quorum.QuorumPeerMain
+# Small heap and C1 only: three servers and the agents share a 2-core machine.
+readonly ZK_JAVA_OPTS=(-Xms16m -Xmx96m -XX:+UseSerialGC -XX:TieredStopAtLevel=1)
 
 script=$(readlink -f "${BASH_SOURCE[0]}")
 root=$(dirname "$(dirname "$script")")
 
 usage() {
   cat >&2 <<'TXT'
-usage: lab.sh up     [--name L] [--nodes N] [--keepalived K] [--config-set NAME]
+usage: lab.sh up     [--name L] [--nodes N] [--keepalived K] [--config-set NAME] [--zk Z]
        lab.sh status [--name L]
        lab.sh down   [--name L]
        lab.sh start  [--name L] --node nI (--keepalived-config FILE | --agent-config FILE)
+       lab.sh start  [--name L] --zk-server I
   L: 1-8 chars [a-z0-9], starting with a letter (default qvip)
   N: 1-9 nodes (default 2); K: nodes 1..K run keepalived, K+1..N the quorum-vip agent (needs --config-set)
+  Z: 0-3 ZooKeeper servers zk1..zkZ at 192.0.2.21.. (default 3; 0: none), up waits until they serve
   --config-set NAME: node i uses shared/keepalived-samples/NAME-node{i}.conf (shared/ beside the repo, or $QVIP_SHARED)
 TXT
   exit 2
@@ -39,14 +48,21 @@ fail() {
   exit 1
 }
 
-# The lab's hosts, one line each: "host address". Addresses reserved by DESIGN.md §6 for hosts the lab does
-# not create yet: zk1..zk3 192.0.2.21-23 (ZooKeeper), coord 192.0.2.30 (coordinator).
+# The lab's hosts, one line each: "host address". Reserved by DESIGN.md §6 for a host the lab does not create
+# yet: coord 192.0.2.30 (coordinator).
 lab_hosts() {
   local i
   for ((i = 1; i <= nodes; i++)); do
     echo "n$i 192.0.2.$((10 + i))"
   done
+  for ((i = 1; i <= zk; i++)); do
+    echo "zk$i $(zk_address "$i")"
+  done
   echo "client 192.0.2.100"
+}
+
+zk_address() {
+  echo "192.0.2.$((20 + $1))"
 }
 
 lab_namespaces() {
@@ -152,6 +168,87 @@ start_agent() {
   check_started "$pid" "$dir/agent.log"
 }
 
+# --- ZooKeeper ----------------------------------------------------------------------------------------------------
+
+# The server's classpath, resolved by Maven from scripts/zookeeper-server/pom.xml (why: see that pom) and cached
+# beside it until a pom changes. Two labs starting at once resolve it once.
+zookeeper_classpath() {
+  local pom=$root/scripts/zookeeper-server/pom.xml cache=$root/scripts/zookeeper-server/target/classpath log
+  mkdir -p "$(dirname "$cache")"
+  exec 8<"$pom"
+  flock 8
+  if [[ ! -s "$cache" || "$pom" -nt "$cache" || "$root/pom.xml" -nt "$cache" ]]; then
+    command -v mvn >/dev/null || fail "mvn not found: it resolves the ZooKeeper server's classpath (run scripts/install-deps as root)"
+    log=$(mktemp /tmp/qvip-zk-classpath.XXXXXX)
+    if ! mvn -B -q -ntp -f "$pom" dependency:build-classpath -Dmdep.includeScope=runtime \
+      -Dmdep.outputFile="$cache" >"$log" 2>&1; then
+      cat "$log" >&2
+      rm -f "$log" "$cache"
+      fail "cannot resolve the ZooKeeper server classpath (mvn -f $pom dependency:build-classpath)"
+    fi
+    rm -f "$log"
+  fi
+  exec 8<&-
+  cat "$cache"
+}
+
+# tickTime 200 ms so elections take well under a second; maxSessionTimeout 10 s so session_timeout up to 10000
+# works (ZooKeeper's default cap is 20 ticks = 4 s); only the four-letter words the lab reads are allowed.
+write_zoo_cfg() {
+  local i=$1 dir=$state/zk$1 j
+  mkdir -p "$dir/data"
+  echo "$i" >"$dir/data/myid"
+  {
+    echo "tickTime=200"
+    echo "initLimit=10"
+    echo "syncLimit=5"
+    echo "minSessionTimeout=400"
+    echo "maxSessionTimeout=10000"
+    echo "dataDir=$dir/data"
+    echo "clientPort=$ZK_CLIENT_PORT"
+    echo "clientPortAddress=$(zk_address "$i")"
+    echo "admin.enableServer=false"
+    echo "4lw.commands.whitelist=srvr,stat,mntr,ruok"
+    for ((j = 1; j <= zk; j++)); do
+      echo "server.$j=$(zk_address "$j"):2888:3888"
+    done
+  } >"$dir/zoo.cfg"
+}
+
+start_zookeeper() {
+  local i=$1 classpath=$2 dir=$state/zk$1 pid
+  setsid ip netns exec "$name-zk$i" java "${ZK_JAVA_OPTS[@]}" \
+    -Dlogback.configurationFile="$root/scripts/zookeeper-server/logback.xml" \
+    -cp "$classpath" "$ZK_MAIN" "$dir/zoo.cfg" </dev/null >>"$dir/zookeeper.log" 2>&1 &
+  pid=$!
+  echo zookeeper >"$dir/daemon"
+  echo "$pid" >"$dir/pid"
+  check_started "$pid" "$dir/zookeeper.log"
+}
+
+# leader, follower or standalone, from the four-letter word srvr; empty while the server does not serve.
+zk_mode() {
+  local i=$1
+  ip netns exec "$name-zk$i" timeout 2 bash -c \
+    "exec 3<>/dev/tcp/$(zk_address "$i")/$ZK_CLIENT_PORT && printf srvr >&3 && cat <&3" 2>/dev/null \
+    | sed -n 's/^Mode: //p' || true
+}
+
+await_zookeeper() {
+  local i _
+  for _ in {1..600}; do
+    for ((i = 1; i <= zk; i++)); do
+      [[ -n "$(zk_mode "$i")" ]] || { sleep 0.1; continue 2; }
+    done
+    return 0
+  done
+  fail "the ZooKeeper servers do not serve after 60 s (logs: $state/zk*/zookeeper.log)"
+}
+
+zk_count() {
+  find "$state" -maxdepth 1 -name 'zk[0-9]' -type d 2>/dev/null | wc -l
+}
+
 cmd_up() {
   if ! [[ "$nodes" =~ ^[0-9]+$ ]] || ((nodes < 1 || nodes > MAX_NODES)); then
     echo "lab: --nodes got '$nodes' (expected 1-$MAX_NODES)" >&2
@@ -159,6 +256,10 @@ cmd_up() {
   fi
   if ! [[ "$keepalived" =~ ^[0-9]+$ ]] || ((keepalived > nodes)); then
     echo "lab: --keepalived got '$keepalived' (expected 0-$nodes, at most --nodes)" >&2
+    usage
+  fi
+  if ! [[ "$zk" =~ ^[0-9]+$ ]] || ((zk > MAX_ZK)); then
+    echo "lab: --zk got '$zk' (expected 0-$MAX_ZK)" >&2
     usage
   fi
   if [[ -z "$config_set" ]] && ((keepalived > 0)); then
@@ -204,6 +305,15 @@ cmd_up() {
     echo "$host $name-$host $address" >>"$state/hosts"
   done < <(lab_hosts)
 
+  if ((zk > 0)); then
+    local classpath
+    classpath=$(zookeeper_classpath)
+    for ((i = 1; i <= zk; i++)); do
+      write_zoo_cfg "$i"
+      start_zookeeper "$i" "$classpath"
+    done
+    await_zookeeper
+  fi
   if ((${#configs[@]} > keepalived)); then
     "$root/scripts/qvip" build
   fi
@@ -215,7 +325,20 @@ cmd_up() {
     fi
   done
   trap - EXIT
-  echo "lab: $name up ($nodes nodes + client; state in $state)" >&2
+  echo "lab: $name up ($nodes nodes, $zk ZooKeeper servers, client; state in $state)" >&2
+}
+
+cmd_start_zookeeper() {
+  [[ -f "$state/hosts" ]] || fail "lab $name is not up (no $state/hosts)"
+  zk=$(zk_count)
+  [[ "$zk_server" =~ ^[1-3]$ ]] && ((zk_server <= zk)) \
+    || { echo "lab: --zk-server got '$zk_server' (expected 1-$zk, a server of lab $name)" >&2; exit 2; }
+  local pid_file=$state/zk$zk_server/pid
+  if [[ -f "$pid_file" ]] && is_running "$(cat "$pid_file")" && is_ours "$(cat "$pid_file")"; then
+    fail "zk$zk_server already runs (pid $(cat "$pid_file"))"
+  fi
+  start_zookeeper "$zk_server" "$(zookeeper_classpath)"
+  cat "$pid_file"
 }
 
 cmd_start() {
@@ -272,18 +395,37 @@ node_json() {
       alive: $alive, state: $state, instances: $instances, vips: $vips}'
 }
 
+zk_json() {
+  local host=$1 ns=$2 address=$3 dir=$state/$1 pid="" alive=false mode=""
+  if [[ -f "$dir/pid" ]]; then
+    pid=$(cat "$dir/pid")
+    if is_running "$pid" && is_ours "$pid"; then alive=true; fi
+  fi
+  if [[ "$alive" == true ]]; then mode=$(zk_mode "${host#zk}"); fi
+  jq -cn --arg server "$host" --arg ns "$ns" --arg address "$address" --arg pid "$pid" --argjson alive "$alive" \
+    --arg mode "$mode" --argjson port "$ZK_CLIENT_PORT" \
+    '{server: $server, namespace: $ns, address: $address, client_port: $port, pid: ($pid | tonumber? // null),
+      alive: $alive, mode: (if $mode == "" then null else $mode end)}'
+}
+
 cmd_status() {
   [[ -f "$state/hosts" ]] || fail "lab $name is not up (no $state/hosts)"
-  local host ns address nodes_json=() client=null
+  local host ns address nodes_json=() zk_servers=() client=null
   while read -r host ns address; do
     if [[ "$host" == client ]]; then
       client=$(jq -cn --arg ns "$ns" --arg address "$address" '{namespace: $ns, address: $address}')
+    elif [[ "$host" == zk* ]]; then
+      zk_servers+=("$(zk_json "$host" "$ns" "$address")")
     else
       nodes_json+=("$(node_json "$host" "$ns" "$address")")
     fi
   done <"$state/hosts"
+  local zookeeper='[]'
+  if ((${#zk_servers[@]} > 0)); then zookeeper=$(printf '%s\n' "${zk_servers[@]}" | jq -cs .); fi
   printf '%s\n' "${nodes_json[@]}" | jq -s --arg lab "$name" --arg sw "$name-sw" --arg dir "$state" \
-    --argjson client "$client" '{lab: $lab, switch: $sw, state_dir: $dir, client: $client, nodes: .}'
+    --argjson client "$client" --argjson zookeeper "$zookeeper" \
+    '{lab: $lab, switch: $sw, state_dir: $dir, client: $client, nodes: .,
+      zookeeper: $zookeeper, zk_connect: ([$zookeeper[] | "\(.address):\(.client_port)"] | join(","))}'
 }
 
 # --- down -------------------------------------------------------------------------------------------------------
@@ -320,12 +462,16 @@ config_set=""
 node=""
 daemon=""
 daemon_config=""
+zk=3
+zk_server=""
 while (($# > 0)); do
   case "$1" in
     --name) (($# >= 2)) || usage; name=$2; shift 2 ;;
     --nodes) [[ "$command" == up && $# -ge 2 ]] || usage; nodes=$2; shift 2 ;;
     --keepalived) [[ "$command" == up && $# -ge 2 ]] || usage; keepalived=$2; shift 2 ;;
     --config-set) [[ "$command" == up && $# -ge 2 ]] || usage; config_set=$2; shift 2 ;;
+    --zk) [[ "$command" == up && $# -ge 2 ]] || usage; zk=$2; shift 2 ;;
+    --zk-server) [[ "$command" == start && $# -ge 2 ]] || usage; zk_server=$2; shift 2 ;;
     --node) [[ "$command" == start && $# -ge 2 ]] || usage; node=$2; shift 2 ;;
     --keepalived-config | --agent-config)
       [[ "$command" == start && $# -ge 2 && -z "$daemon" ]] || usage
@@ -348,6 +494,14 @@ case "$command" in
   up) cmd_up ;;
   status) cmd_status ;;
   down) cmd_down ;;
-  start) [[ -n "$node" && -n "$daemon" ]] || usage; cmd_start ;;
+  start)
+    if [[ -n "$zk_server" ]]; then
+      [[ -z "$node" && -z "$daemon" ]] || usage
+      cmd_start_zookeeper
+    else
+      [[ -n "$node" && -n "$daemon" ]] || usage
+      cmd_start
+    fi
+    ;;
   *) usage ;;
 esac

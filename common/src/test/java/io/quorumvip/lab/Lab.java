@@ -45,6 +45,7 @@ public final class Lab implements AutoCloseable {
     private final String name;
     private final RepositoryLayout layout;
     private final List<LabHost> nodes = new ArrayList<>();
+    private final List<LabZooKeeper> zkServers = new ArrayList<>();
     private final List<LabProcess> processes = Collections.synchronizedList(new ArrayList<>());
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
@@ -57,12 +58,20 @@ public final class Lab implements AutoCloseable {
         this.shutdownHook = new Thread(this::tearDown, "lab-" + name + "-cleanup");
     }
 
-    /** Builds a lab with {@code nodes} nodes (1-9) and a client, under a fresh name like {@code qvt1a2b}. */
+    /** Builds a lab with {@code nodes} nodes (1-9), a client and no ZooKeeper, under a fresh name like {@code qvt1a2b}. */
     public static Lab up(int nodes) {
+        return up(nodes, 0);
+    }
+
+    /**
+     * Builds a lab with {@code nodes} nodes (1-9), a client and {@code zkServers} ZooKeeper servers (0-3) that
+     * already serve when this returns.
+     */
+    public static Lab up(int nodes, int zkServers) {
         Lab lab = new Lab(freshName(), RepositoryLayout.locate());
         Runtime.getRuntime().addShutdownHook(lab.shutdownHook);
         try {
-            lab.labScript("up", "--nodes", Integer.toString(nodes));
+            lab.labScript("up", "--nodes", Integer.toString(nodes), "--zk", Integer.toString(zkServers));
             lab.readHosts();
             return lab;
         } catch (RuntimeException e) {
@@ -103,6 +112,29 @@ public final class Lab implements AutoCloseable {
 
     public LabHost client() {
         return client;
+    }
+
+    /** ZooKeeper server {@code index}, counting from 1 like zk1, zk2, zk3. */
+    public LabZooKeeper zk(int index) {
+        if (index < 1 || index > zkServers.size()) {
+            throw new IllegalArgumentException("zk index got " + index + " (expected 1-" + zkServers.size()
+                    + "; start the lab with Lab.up(nodes, zkServers))");
+        }
+        return zkServers.get(index - 1);
+    }
+
+    public List<LabZooKeeper> zkServers() {
+        return List.copyOf(zkServers);
+    }
+
+    /** {@code 192.0.2.21:2181,192.0.2.22:2181,...}: reachable from the lab's nodes, not from the host. */
+    public String zkConnectString() {
+        return String.join(",", zkServers.stream().map(LabZooKeeper::connectAddress).toList());
+    }
+
+    /** The server that says it leads the ensemble right now, if any. */
+    public Optional<LabZooKeeper> zkLeader() {
+        return zkServers.stream().filter(zk -> zk.mode().filter("leader"::equals).isPresent()).findFirst();
     }
 
     String switchNamespace() {
@@ -189,6 +221,13 @@ public final class Lab implements AutoCloseable {
         for (JsonNode node : status.path("nodes")) {
             nodes.add(new LabHost(this, node.path("node").asText(), node.path("namespace").asText(),
                     node.path("address").asText()));
+        }
+        for (JsonNode zk : status.path("zookeeper")) {
+            String server = zk.path("server").asText();
+            LabProcess process = track(new LabProcess(server, zk.path("pid").asLong(),
+                    stateDir().resolve(server).resolve("zookeeper.log")));
+            zkServers.add(new LabZooKeeper(this, Integer.parseInt(server.substring(2)), zk.path("namespace").asText(),
+                    zk.path("address").asText(), process));
         }
         JsonNode clientJson = status.path("client");
         client = new LabHost(this, "client", clientJson.path("namespace").asText(), clientJson.path("address").asText());

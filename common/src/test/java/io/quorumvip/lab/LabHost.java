@@ -29,6 +29,20 @@ public final class LabHost {
             delete table ip qvip_fault_vrrp
             """;
 
+    /** Drops ZooKeeper client traffic (tcp 2181) to and from this host; replacing the table makes it idempotent. */
+    private static final String BLOCK_ZOOKEEPER = """
+            add table ip qvip_fault_zk
+            delete table ip qvip_fault_zk
+            table ip qvip_fault_zk {
+                chain input { type filter hook input priority 0; policy accept; tcp sport 2181 drop; }
+                chain output { type filter hook output priority 0; policy accept; tcp dport 2181 drop; }
+            }
+            """;
+    private static final String UNBLOCK_ZOOKEEPER = """
+            add table ip qvip_fault_zk
+            delete table ip qvip_fault_zk
+            """;
+
     private final Lab lab;
     private final String name;
     private final String namespace;
@@ -138,6 +152,18 @@ public final class LabHost {
 
     public void unblockVrrp() {
         nft(UNBLOCK_VRRP);
+    }
+
+    /**
+     * Cuts this host off from ZooKeeper (nftables in its namespace drops tcp 2181 both ways) while everything else,
+     * VRRP included, still flows: packets vanish, so the client notices only by its own timeouts.
+     */
+    public void blockZooKeeper() {
+        nft(BLOCK_ZOOKEEPER);
+    }
+
+    public void unblockZooKeeper() {
+        nft(UNBLOCK_ZOOKEEPER);
     }
 
     /** Pulls the cable: the switch side of this host's veth goes down, so eth0 loses carrier. */

@@ -1,0 +1,124 @@
+package io.quorumvip.agent.lease;
+
+import io.quorumvip.config.DigestCredentials;
+import io.quorumvip.config.QuorumConfig;
+import java.nio.charset.StandardCharsets;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.LongSupplier;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.api.ACLProvider;
+import org.apache.curator.framework.state.SessionConnectionStateErrorPolicy;
+import org.apache.curator.retry.BoundedExponentialBackoffRetry;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.data.Id;
+import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
+
+/**
+ * The agent's one ZooKeeper client (Curator), shared by the lease keepers of all its instances.
+ *
+ * <ul>
+ *   <li>Session timeout S from the {@code quorum} block; ZooKeeper may negotiate it down or up within its
+ *       min/max, and the keepers use the negotiated value.</li>
+ *   <li>{@link SessionConnectionStateErrorPolicy}: only LOST drops latch leadership, so a ZooKeeper leader
+ *       election (SUSPENDED, then RECONNECTED on the same session) does not move the VIP; safety during
+ *       SUSPENDED comes from the lease validity bound, not from the connection state.</li>
+ *   <li>With {@code digest user:password} configured, every znode this client creates gets
+ *       {@code digest:user:HASH} ALL plus world READ: anyone may look, only the cluster's credential may create or
+ *       delete latch nodes. Without it, znodes are open (ZooKeeper's world ALL), which docs/lease.md warns
+ *       about.</li>
+ * </ul>
+ */
+public final class QuorumClient implements AutoCloseable {
+
+    /** Retries of one operation end well within S: a late answer proves less and less. */
+    private static final int RETRY_BASE_MS = 50;
+    private static final int RETRY_MAX_MS = 400;
+    private static final int RETRY_COUNT = 5;
+
+    private final CuratorFramework curator;
+    private final QuorumConfig config;
+    private final LongSupplier monotonicNanos;
+
+    private QuorumClient(CuratorFramework curator, QuorumConfig config, LongSupplier monotonicNanos) {
+        this.curator = curator;
+        this.config = config;
+        this.monotonicNanos = monotonicNanos;
+    }
+
+    /** Starts connecting in the background; keepers may be created at once. */
+    public static QuorumClient start(QuorumConfig config) {
+        return start(config, System::nanoTime);
+    }
+
+    static QuorumClient start(QuorumConfig config, LongSupplier monotonicNanos) {
+        int sessionMs = Math.toIntExact(config.sessionTimeout().toMillis());
+        CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
+                .connectString(config.connectString())
+                .sessionTimeoutMs(sessionMs)
+                .connectionTimeoutMs(sessionMs)
+                .retryPolicy(new BoundedExponentialBackoffRetry(RETRY_BASE_MS, RETRY_MAX_MS, RETRY_COUNT))
+                .connectionStateErrorPolicy(new SessionConnectionStateErrorPolicy());
+        config.digest().ifPresent(digest -> builder
+                .authorization("digest", digest.authString().getBytes(StandardCharsets.UTF_8))
+                .aclProvider(clusterOnly(digest)));
+        CuratorFramework curator = builder.build();
+        curator.start();
+        return new QuorumClient(curator, config, monotonicNanos);
+    }
+
+    /**
+     * The lease keeper of one VRRP instance: its latch lives under {@code <path>/<instance>}, and its node carries
+     * {@code participantId} (the agent's node name) so operators see who holds it.
+     */
+    public LeaseKeeper keeper(String instance, String participantId, LeaseListener listener) {
+        String latchPath = config.path().equals("/") ? "/" + instance : config.path() + "/" + instance;
+        return new LeaseKeeper(curator, latchPath, instance, participantId, listener, monotonicNanos);
+    }
+
+    /** The ACL for every znode created with {@code digest}: its identity may do anything, the world may read. */
+    static List<ACL> aclFor(DigestCredentials digest) {
+        try {
+            Id cluster = new Id("digest", DigestAuthenticationProvider.generateDigest(digest.authString()));
+            // Not List.of: ZooKeeper.create asks the list contains(null), which List.of answers with an NPE.
+            return Collections.unmodifiableList(Arrays.asList(new ACL(ZooDefs.Perms.ALL, cluster),
+                    new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA1 for ZooKeeper digest ACLs: " + e.getMessage(), e);
+        }
+    }
+
+    private static ACLProvider clusterOnly(DigestCredentials digest) {
+        List<ACL> acl = aclFor(digest);
+        return new ACLProvider() {
+            @Override
+            public List<ACL> getDefaultAcl() {
+                return acl;
+            }
+
+            @Override
+            public List<ACL> getAclForPath(String path) {
+                return acl;
+            }
+        };
+    }
+
+    public Duration requestedSessionTimeout() {
+        return config.sessionTimeout();
+    }
+
+    CuratorFramework curator() {
+        return curator;
+    }
+
+    /** Closes the session: ZooKeeper deletes this agent's latch nodes at once. Close the keepers first. */
+    @Override
+    public void close() {
+        curator.close();
+    }
+}
