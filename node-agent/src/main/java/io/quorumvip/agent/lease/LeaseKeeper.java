@@ -257,12 +257,23 @@ public final class LeaseKeeper implements AutoCloseable {
         LeaseValidity generation = validity;
         LeaseRequest request = generation.requestSent(monotonicNanos.getAsLong());
         try {
-            curator.checkExists().inBackground((client, event) -> {
-                // Read here, on the thread of the ZooKeeper handle that answered: a replaced handle has a new id.
-                long answeredOn = currentSessionId();
-                int code = event.getResultCode();
-                Stat stat = event.getStat();
-                thread.execute(() -> answered(checked, generation, request, code, stat, answeredOn));
+            // A follower cut off from its leader keeps answering reads until it notices, while the leader may
+            // already be counting our session down. sync goes through the leader, so only a server still in the
+            // quorum can answer it; the read that follows then sees the latch node as the quorum has it.
+            curator.sync().inBackground((client, synced) -> {
+                if (synced.getResultCode() != KeeperException.Code.OK.intValue()) {
+                    int code = synced.getResultCode();
+                    long answeredOn = currentSessionId();
+                    thread.execute(() -> answered(checked, generation, request, code, null, answeredOn));
+                    return;
+                }
+                curator.checkExists().inBackground((c, event) -> {
+                    // Read here, on the thread of the ZooKeeper handle that answered: a replaced handle has a new id.
+                    long answeredOn = currentSessionId();
+                    int code = event.getResultCode();
+                    Stat stat = event.getStat();
+                    thread.execute(() -> answered(checked, generation, request, code, stat, answeredOn));
+                }).forPath(path);
             }).forPath(path);
         } catch (Exception e) {
             generation.failed(request);
