@@ -36,6 +36,7 @@ class AdvertOnTheWireTest {
             for (String frame : frames) {
                 SoftAssertions softly = new SoftAssertions();
                 softly.assertThat(frame)
+                        .contains("Differentiated Services Field: 0xc0 (DSCP: CS6, ECN: Not-ECT)")
                         .contains("Time to Live: 255")
                         .contains("Protocol: VRRP (112)")
                         .contains("Source Address: " + lab.node(1).address())
@@ -66,6 +67,7 @@ class AdvertOnTheWireTest {
             for (String frame : frames) {
                 SoftAssertions softly = new SoftAssertions();
                 softly.assertThat(frame)
+                        .contains("Differentiated Services Field: 0xc0 (DSCP: CS6, ECN: Not-ECT)")
                         .contains("Time to Live: 255")
                         .contains("Source Address: " + lab.node(1).address())
                         .contains("Destination Address: 224.0.0.18")
