@@ -24,8 +24,11 @@ import java.time.Duration;
 final class LabAgent {
 
     static final String HTTP = "127.0.0.1:9110";
-    /** Generous: the agent's JVM starts, then waits one master-down interval (about 3.6 s) before it becomes MASTER. */
-    static final Duration START_BOUND = Duration.ofSeconds(30);
+    /**
+     * Generous: covers a JVM start on a busy 2-core machine, then a master-down interval (about 3.6 s) before the
+     * agent becomes MASTER, at start-up or after the master it heard fell silent.
+     */
+    static final Duration MASTER_BOUND = Duration.ofSeconds(30);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -77,7 +80,7 @@ final class LabAgent {
 
     /** Waits until the instance is MASTER and says it owns its addresses. */
     void awaitMaster() {
-        awaitCondition(host.name() + "'s agent MASTER with vip_owned true", START_BOUND, this::stateSummary,
+        awaitCondition(host.name() + "'s agent MASTER with vip_owned true", MASTER_BOUND, this::stateSummary,
                 "MASTER vip_owned=true"::equals);
     }
 
