@@ -35,6 +35,7 @@ public interface LibC {
     // netinet/in.h, linux/in.h
     int IPPROTO_IP = 0;
     int IPPROTO_VRRP = 112;
+    int IP_TOS = 1;
     int IP_TTL = 2;
     int IP_MULTICAST_IF = 32;
     int IP_MULTICAST_TTL = 33;

@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
  * group; it joins the group on the interface (IP_ADD_MEMBERSHIP with ip_mreqn), and IP_MULTICAST_IF names the
  * interface and the source address, which the kernel then puts in every advert. Binding to the source address
  * instead would make the kernel deliver only datagrams addressed to that unicast address, never the group's.
- * Outbound TTL 255 (IP_MULTICAST_TTL), no loop-back to this host (IP_MULTICAST_LOOP 0).
+ * Outbound TTL 255 (IP_MULTICAST_TTL), no loop-back to this host (IP_MULTICAST_LOOP 0). In both modes adverts
+ * carry DSCP CS6 (IP_TOS 0xc0), as keepalived's do.
  *
  * <p>Unicast mode: the socket is bound to the source address, so it receives adverts addressed to it, and sends to
  * each peer with IP_TTL 255.
@@ -38,6 +39,8 @@ public final class RawVrrpSocket implements VrrpTransport {
     private static final int MAX_DATAGRAM = 65535;
     private static final int MAX_MESSAGE = 1480;
     private static final int TTL = 255;
+    /** DSCP CS6, internetwork control: keepalived marks its adverts so, and QoS policies queue them ahead of data. */
+    private static final int TOS_CS6 = 0xc0;
 
     private static final LibC LIBC = LibC.INSTANCE;
 
@@ -233,6 +236,8 @@ public final class RawVrrpSocket implements VrrpTransport {
         Inet4Address bindTo = peers.isEmpty() ? VRRP_GROUP : source;
         check(LIBC.bind(fd, Structs.sockaddrIn(bindTo), Structs.SOCKADDR_IN_SIZE),
                 "bind(" + bindTo.getHostAddress() + ") on " + device, "is the address on the interface?");
+        check(LIBC.setsockopt(fd, LibC.IPPROTO_IP, LibC.IP_TOS, Structs.int32(TOS_CS6), 4),
+                "setsockopt(IP_TOS, 0xc0) on " + device, "");
         if (peers.isEmpty()) {
             ByteBuffer membership = Structs.ipMreqn(VRRP_GROUP, source, ifindex);
             check(LIBC.setsockopt(fd, LibC.IPPROTO_IP, LibC.IP_ADD_MEMBERSHIP, membership, Structs.IP_MREQN_SIZE),

@@ -157,6 +157,8 @@ class RawVrrpSocketTest {
 
     private static void assertIpHeader(byte[] datagram, String source, String destination) throws Exception {
         assertThat(datagram[0]).as("version 4, 20-byte header").isEqualTo((byte) 0x45);
+        assertThat(Byte.toUnsignedInt(datagram[1])).as("DSCP CS6 (internetwork control), as keepalived sends")
+                .isEqualTo(0xc0);
         assertThat(Byte.toUnsignedInt(datagram[8])).as("TTL").isEqualTo(255);
         assertThat(Byte.toUnsignedInt(datagram[9])).as("protocol").isEqualTo(112);
         assertThat(InetAddress.getByAddress(Arrays.copyOfRange(datagram, 12, 16)).getHostAddress()).isEqualTo(source);

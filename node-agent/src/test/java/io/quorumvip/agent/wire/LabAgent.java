@@ -1,0 +1,123 @@
+package io.quorumvip.agent.wire;
+
+import static io.quorumvip.lab.Await.awaitCondition;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quorumvip.agent.AgentMain;
+import io.quorumvip.lab.CommandResult;
+import io.quorumvip.lab.JavaMain;
+import io.quorumvip.lab.Lab;
+import io.quorumvip.lab.LabHost;
+import io.quorumvip.lab.LabProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Our agent ({@link AgentMain}) running in a lab node's namespace, seen only from outside: its HTTP status and
+ * metrics, read with curl inside that namespace. The lab stops it and keeps its log and config.
+ */
+final class LabAgent {
+
+    static final String HTTP = "127.0.0.1:9110";
+    /**
+     * Generous: covers a JVM start on a busy 2-core machine, then a master-down interval (about 3.6 s) before the
+     * agent becomes MASTER, at start-up or after the master it heard fell silent.
+     */
+    static final Duration MASTER_BOUND = Duration.ofSeconds(30);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final LabHost host;
+    private final LabProcess process;
+
+    private LabAgent(LabHost host, LabProcess process) {
+        this.host = host;
+        this.process = process;
+    }
+
+    /** Writes {@code config} as {@code <lab state dir>/<host>/agent.conf} and starts the agent on it. */
+    static LabAgent start(Lab lab, LabHost host, String config) {
+        Path file = lab.stateDir().resolve(host.name()).resolve("agent.conf");
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, config);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the agent config " + file, e);
+        }
+        LabProcess process = host.startJava("agent", JavaMain.of(AgentMain.class.getName(), "--config",
+                file.toString(), "--http", HTTP, "--node-id", host.name()));
+        return new LabAgent(host, process);
+    }
+
+    /** pair-node1.conf as it is: VRID 66, priority 150, version 2, auth PASS 1111, advert_int 1, VIP 192.0.2.200. */
+    static String pairNode1Config(Lab lab) {
+        Path sample = lab.keepalivedSample("pair-node1.conf");
+        try {
+            return Files.readString(sample);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the keepalived sample " + sample, e);
+        }
+    }
+
+    /** {@code GET /v1/status}; fails naming the agent's log when the agent died. */
+    JsonNode status() {
+        return json(get("/v1/status"));
+    }
+
+    /** The one instance of the status, e.g. {@code {"name":"VI_1","state":"MASTER","vip_owned":true,...}}. */
+    JsonNode instance() {
+        return status().path("instances").path(0);
+    }
+
+    MetricSamples metrics() {
+        return MetricSamples.parse(get("/metrics"));
+    }
+
+    /** Waits until the instance is MASTER and says it owns its addresses. */
+    void awaitMaster() {
+        awaitCondition(host.name() + "'s agent MASTER with vip_owned true", MASTER_BOUND, this::stateSummary,
+                "MASTER vip_owned=true"::equals);
+    }
+
+    /** State and ownership of the instance, or why there is none yet (the HTTP server is not up). */
+    String stateSummary() {
+        String body = tryGet("/v1/status");
+        if (body == null) {
+            return "no answer on " + HTTP;
+        }
+        JsonNode instance = json(body).path("instances").path(0);
+        return instance.path("state").asText() + " vip_owned=" + instance.path("vip_owned").asBoolean();
+    }
+
+    private String get(String path) {
+        String body = tryGet(path);
+        if (body == null) {
+            throw new IllegalStateException("agent on " + host.name() + " did not answer GET " + path + " on " + HTTP
+                    + " (expected an answer once started); its log " + process.log() + ":\n" + process.logText());
+        }
+        return body;
+    }
+
+    /** The body, or null when nothing answered; fails at once when the agent process is gone. */
+    private String tryGet(String path) {
+        if (!process.isAlive()) {
+            throw new IllegalStateException(process + " exited (expected it to keep running); its log "
+                    + process.log() + ":\n" + process.logText());
+        }
+        CommandResult curl = host.exec("curl", "-s", "-f", "--max-time", "5", "http://" + HTTP + path);
+        return curl.succeeded() ? curl.stdout() : null;
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("agent status is not JSON: " + e.getOriginalMessage() + " in: " + text, e);
+        }
+    }
+}
