@@ -65,13 +65,13 @@ class AgentJournalTest {
 
             disk.fill();
             // Each link flap journals a few events; within a page's worth the journal needs a page it cannot get.
-            for (int flap = 0; flap < 40 && !n1.metrics().contains("qvip_journal_writable 0.0"); flap++) {
+            for (int flap = 0; flap < 40 && n1.metrics().value("qvip_journal_writable") != 0; flap++) {
                 lab.node(1).linkDown();
                 awaitCondition("n1 in FAULT", Duration.ofSeconds(5), () -> n1.state("VI_1"), "FAULT"::equals);
                 lab.node(1).linkUp();
                 awaitCondition("n1 BACKUP again", Duration.ofSeconds(5), () -> n1.state("VI_1"), "BACKUP"::equals);
             }
-            assertThat(n1.metrics()).contains("qvip_journal_writable 0.0");
+            assertThat(n1.metrics().value("qvip_journal_writable")).isZero();
 
             n2.process().freezeAndKill();
             awaitCondition("n1 wins VRRP", Duration.ofSeconds(15), () -> n1.state("VI_1"), "MASTER"::equals);
@@ -79,7 +79,7 @@ class AgentJournalTest {
             sleep(Duration.ofSeconds(3));
             assertThat(lab.node(1).holds(VIP)).isFalse();
             assertThat(n1.status().path("instances").get(0).path("vip_owned").asBoolean()).isFalse();
-            assertThat(n1.metrics()).containsPattern("qvip_errors_total\\{instance=\"VI_1\",kind=\"journal\"} [1-9]");
+            assertThat(n1.metrics().value("qvip_errors_total", "instance", "VI_1", "kind", "journal")).isPositive();
         }
     }
 

@@ -1,17 +1,34 @@
 package io.quorumvip.agent;
 
+import static io.quorumvip.lab.Await.awaitCondition;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quorumvip.lab.CommandResult;
 import io.quorumvip.lab.JavaMain;
+import io.quorumvip.lab.Lab;
 import io.quorumvip.lab.LabHost;
 import io.quorumvip.lab.LabProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
-/** Our agent running in a lab namespace, started from the test classpath, and its own account of itself. */
+/**
+ * Our agent ({@link AgentMain}) running in a lab node's namespace from the test classpath, seen from outside: its
+ * HTTP status and metrics, read with curl inside that namespace. Its journal lives in the node's state directory,
+ * so it goes with the lab; the lab stops the process and keeps its log.
+ */
 public final class LabAgent {
+
+    public static final String HTTP = "127.0.0.1:9110";
+    /**
+     * Generous: covers a JVM start on a busy 2-core machine, then a master-down interval (about 3.6 s) before the
+     * agent becomes MASTER, at start-up or after the master it heard fell silent.
+     */
+    public static final Duration MASTER_BOUND = Duration.ofSeconds(30);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -25,9 +42,31 @@ public final class LabAgent {
 
     public static LabAgent start(LabHost host, Path config) {
         LabProcess process = host.startJava("agent", JavaMain.of(AgentMain.class.getName(), "--config",
-                config.toString(), "--http", "127.0.0.1:9110", "--node-id", host.name(), "--journal",
+                config.toString(), "--http", HTTP, "--node-id", host.name(), "--journal",
                 journalDir(host).toString()));
         return new LabAgent(host, process);
+    }
+
+    /** Writes {@code config} as {@code <lab state dir>/<host>/agent.conf} and starts the agent on it. */
+    public static LabAgent start(Lab lab, LabHost host, String config) {
+        Path file = host.stateDir().resolve("agent.conf");
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, config);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the agent config " + file, e);
+        }
+        return start(host, file);
+    }
+
+    /** pair-node1.conf as it is: VRID 66, priority 150, version 2, auth PASS 1111, advert_int 1, VIP 192.0.2.200. */
+    public static String pairNode1Config(Lab lab) {
+        Path sample = lab.keepalivedSample("pair-node1.conf");
+        try {
+            return Files.readString(sample);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the keepalived sample " + sample, e);
+        }
     }
 
     /** Each node's journal lives in the lab's state directory, so it goes when the lab does. */
@@ -43,13 +82,13 @@ public final class LabAgent {
         return host;
     }
 
-    /** The instance's state from /v1/status, or "unreachable" while the agent is not answering. */
+    /** The instance's state from /v1/status, or "unreachable" while the agent is not answering yet. */
     public String state(String instance) {
-        JsonNode status = status();
-        if (status == null) {
+        String body = tryGet("/v1/status");
+        if (body == null) {
             return "unreachable";
         }
-        for (JsonNode node : status.path("instances")) {
+        for (JsonNode node : json(body).path("instances")) {
             if (node.path("name").asText().equals(instance)) {
                 return node.path("state").asText();
             }
@@ -57,23 +96,60 @@ public final class LabAgent {
         return "no instance " + instance;
     }
 
-    /** /v1/status as JSON, or null while the agent is not answering. */
+    /** {@code GET /v1/status}; fails naming the agent's log when the agent does not answer. */
     public JsonNode status() {
-        CommandResult result = host.exec("curl", "-s", "--max-time", "2", "http://127.0.0.1:9110/v1/status");
-        if (!result.succeeded() || result.stdout().isBlank()) {
-            return null;
-        }
-        try {
-            return JSON.readTree(result.stdout());
-        } catch (IOException e) {
-            throw new UncheckedIOException("agent on " + host.name() + " answered /v1/status with bad JSON: "
-                    + result.stdout(), e);
-        }
+        return json(get("/v1/status"));
     }
 
-    /** /metrics as Prometheus text, or "" while the agent is not answering. */
-    public String metrics() {
-        CommandResult result = host.exec("curl", "-s", "--max-time", "2", "http://127.0.0.1:9110/metrics");
-        return result.succeeded() ? result.stdout() : "";
+    /** The first instance of the status, e.g. {@code {"name":"VI_1","state":"MASTER","vip_owned":true,...}}. */
+    public JsonNode instance() {
+        return status().path("instances").path(0);
+    }
+
+    public MetricSamples metrics() {
+        return MetricSamples.parse(get("/metrics"));
+    }
+
+    /** Waits until the first instance is MASTER and says it owns its addresses. */
+    public void awaitMaster() {
+        awaitCondition(host.name() + "'s agent MASTER with vip_owned true", MASTER_BOUND, this::stateSummary,
+                "MASTER vip_owned=true"::equals);
+    }
+
+    /** State and ownership of the first instance, or why there is none yet (the HTTP server is not up). */
+    public String stateSummary() {
+        String body = tryGet("/v1/status");
+        if (body == null) {
+            return "no answer on " + HTTP;
+        }
+        JsonNode instance = json(body).path("instances").path(0);
+        return instance.path("state").asText() + " vip_owned=" + instance.path("vip_owned").asBoolean();
+    }
+
+    private String get(String path) {
+        String body = tryGet(path);
+        if (body == null) {
+            throw new IllegalStateException("agent on " + host.name() + " did not answer GET " + path + " on " + HTTP
+                    + " (expected an answer once started); its log " + process.log() + ":\n" + process.logText());
+        }
+        return body;
+    }
+
+    /** The body, or null when nothing answered; fails at once when the agent process is gone. */
+    private String tryGet(String path) {
+        if (!process.isAlive()) {
+            throw new IllegalStateException(process + " exited (expected it to keep running); its log "
+                    + process.log() + ":\n" + process.logText());
+        }
+        CommandResult curl = host.exec("curl", "-s", "-f", "--max-time", "5", "http://" + HTTP + path);
+        return curl.succeeded() ? curl.stdout() : null;
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("agent status is not JSON: " + e.getOriginalMessage() + " in: " + text, e);
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.quorumvip.agent.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.quorumvip.agent.LabAgent;
 import io.quorumvip.lab.CommandResult;
 import io.quorumvip.lab.Lab;
 import io.quorumvip.lab.LabHost;

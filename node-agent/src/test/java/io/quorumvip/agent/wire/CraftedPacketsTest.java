@@ -3,6 +3,8 @@ package io.quorumvip.agent.wire;
 import static io.quorumvip.lab.Await.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.quorumvip.agent.LabAgent;
+import io.quorumvip.agent.MetricSamples;
 import io.quorumvip.lab.JavaMain;
 import io.quorumvip.lab.Lab;
 import io.quorumvip.lab.LabHost;

@@ -1,4 +1,4 @@
-package io.quorumvip.agent.wire;
+package io.quorumvip.agent;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,7 +8,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The samples of one scrape of {@code /metrics} (Prometheus text format), looked up by name and labels. */
-final class MetricSamples {
+public final class MetricSamples {
 
     private static final Pattern SAMPLE = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})? (\\S+)");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\",?");
@@ -24,7 +24,7 @@ final class MetricSamples {
         this.text = text;
     }
 
-    static MetricSamples parse(String text) {
+    public static MetricSamples parse(String text) {
         List<Sample> samples = new ArrayList<>();
         for (String line : text.split("\n")) {
             if (line.isBlank() || line.startsWith("#")) {
@@ -43,7 +43,7 @@ final class MetricSamples {
      * The sum of the samples of {@code name} whose labels include {@code labels} (name, value, name, value...); 0 when
      * there is none, as for a counter that was never incremented.
      */
-    double value(String name, String... labels) {
+    public double value(String name, String... labels) {
         Map<String, String> wanted = new LinkedHashMap<>();
         for (int i = 0; i + 1 < labels.length; i += 2) {
             wanted.put(labels[i], labels[i + 1]);
