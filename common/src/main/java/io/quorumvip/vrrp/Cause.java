@@ -48,4 +48,8 @@ public sealed interface Cause {
     /** The agent asked to leave MASTER (ForceBackup). */
     record Yielded(String reason) implements Cause {
     }
+
+    /** A released master's lease was seen free, so the Skew_Time wait after its priority-0 advert was cut short. */
+    record TookOver(String reason) implements Cause {
+    }
 }

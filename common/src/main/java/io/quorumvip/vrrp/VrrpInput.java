@@ -70,4 +70,14 @@ public sealed interface VrrpInput {
             Objects.requireNonNull(reason, "reason");
         }
     }
+
+    /**
+     * The master that just sent priority 0 is known to be gone (its quorum lease is released): a BACKUP waiting out
+     * Skew_Time after that priority-0 advert (RFC 5798 §6.4.2) becomes MASTER now. Ignored in any other situation.
+     */
+    record TakeOver(String reason) implements VrrpInput {
+        public TakeOver {
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
 }

@@ -71,6 +71,8 @@ public final class VrrpStateMachine {
             onFaultCleared(cleared, nowNanos);
         } else if (input instanceof VrrpInput.ForceBackup yield) {
             onForceBackup(yield, nowNanos);
+        } else if (input instanceof VrrpInput.TakeOver takeOver) {
+            onTakeOver(takeOver, nowNanos);
         } else {
             throw new IllegalArgumentException("VRID " + config.vrid() + ": unhandled input " + input
                     + " (expected one of the VrrpInput records)");
@@ -307,6 +309,13 @@ public final class VrrpStateMachine {
         preemptDelayRunning = false;
         nextMasterCause = new Cause.NoMasterHeard();
         armTimer(VrrpTimer.MASTER_DOWN_TIMER, now + masterDownIntervalNanos());
+    }
+
+    private void onTakeOver(VrrpInput.TakeOver takeOver, long now) {
+        if (state == VrrpState.BACKUP && armedTimer == VrrpTimer.MASTER_DOWN_TIMER
+                && nextMasterCause instanceof Cause.MasterReleased) {
+            becomeMaster(now, new Cause.TookOver(takeOver.reason()));
+        }
     }
 
     private void becomeMaster(long now, Cause cause) {

@@ -205,6 +205,32 @@ class VrrpStateMachineTest {
         }
 
         @Test
+        void backupShouldTakeOverAtOnceWhenTheReleasedMastersLeaseIsSeenFree() {
+            VrrpStateMachine machine = started(config(100, 11));
+            step(machine, advert(12, 150));
+            step(machine, advert(12, 0));
+            clock.advance(Duration.ofMillis(20));
+
+            Outputs takeOver = step(machine, new VrrpInput.TakeOver("lease free"));
+
+            assertThat(takeOver.ofType(StateChanged.class)).containsExactly(
+                    new StateChanged(VrrpState.BACKUP, VrrpState.MASTER, new Cause.TookOver("lease free")));
+            assertThat(takeOver.ofType(VrrpOutput.SendAdvert.class)).containsExactly(new VrrpOutput.SendAdvert(100));
+            assertThat(machine.armedTimer()).isEqualTo(VrrpTimer.ADVER_TIMER);
+        }
+
+        @Test
+        void backupShouldIgnoreTakeOverUnlessItHeardTheMasterSayPriorityZero() {
+            VrrpStateMachine machine = started(config(100, 11));
+            step(machine, advert(12, 150));
+
+            Outputs ignored = step(machine, new VrrpInput.TakeOver("lease free"));
+
+            assertThat(ignored.isEmpty()).isTrue();
+            assertThat(machine.state()).isEqualTo(VrrpState.BACKUP);
+        }
+
+        @Test
         void backupShouldDiscardLowerPriorityAdvertAndPreemptWhenItsTimerFires() {
             VrrpStateMachine machine = started(config(200, 11));
             long deadline = machine.timerDeadlineNanos().orElseThrow();

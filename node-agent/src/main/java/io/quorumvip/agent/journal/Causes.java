@@ -12,6 +12,7 @@ import io.quorumvip.vrrp.Cause.PreemptedLowerPriority;
 import io.quorumvip.vrrp.Cause.ShutDown;
 import io.quorumvip.vrrp.Cause.StartedAsAddressOwner;
 import io.quorumvip.vrrp.Cause.StartedUp;
+import io.quorumvip.vrrp.Cause.TookOver;
 import io.quorumvip.vrrp.Cause.Yielded;
 
 /** Translates the state machine's causes into the journal's compact cause, keeping the sender and its priority. */
@@ -45,6 +46,8 @@ public final class Causes {
             return Cause.health("all faults cleared", 0);
         } else if (cause instanceof Yielded yielded) {
             return Cause.operator(yielded.reason());
+        } else if (cause instanceof TookOver tookOver) {
+            return new Cause(CauseKind.LEASE_WATCH, tookOver.reason(), 0);
         }
         throw new IllegalArgumentException("no journal cause for " + cause);
     }
