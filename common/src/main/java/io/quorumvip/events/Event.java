@@ -114,7 +114,7 @@ public sealed interface Event {
     }
 
     /** The lease could not be confirmed in time: it is no longer provably valid, though not known lost. */
-    record LeaseConfirmationLapsed(String instance, long sessionId, long lastConfirmedNanos) implements Event {
+    record LeaseConfirmationLapsed(String instance, long sessionId, long validUntilNanos) implements Event {
         public LeaseConfirmationLapsed {
             Objects.requireNonNull(instance, "instance");
         }

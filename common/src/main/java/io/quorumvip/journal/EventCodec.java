@@ -121,7 +121,7 @@ public final class EventCodec {
                 var e = (Event.LeaseConfirmationLapsed) event;
                 out.string(e.instance());
                 out.zigzag(e.sessionId());
-                out.zigzag(e.lastConfirmedNanos());
+                out.zigzag(e.validUntilNanos());
             }
             case LEASE_LOST -> {
                 var e = (Event.LeaseLost) event;

@@ -3,6 +3,8 @@ package io.quorumvip.agent;
 import io.quorumvip.agent.http.AgentMetrics;
 import io.quorumvip.agent.http.AgentStatus;
 import io.quorumvip.agent.journal.AgentJournal;
+import io.quorumvip.agent.lease.LeaseKeeper;
+import io.quorumvip.agent.lease.QuorumClient;
 import io.quorumvip.agent.net.AddressManager;
 import io.quorumvip.agent.net.ArpAnnouncer;
 import io.quorumvip.agent.net.LinkState;
@@ -34,12 +36,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,10 +67,14 @@ public final class Agent {
     private final List<VrrpChannel> channels;
     private final List<ScriptTracker> scriptTrackers;
     private final List<LinkTracker> linkTrackers;
+    private final List<LeaseKeeper> keepers;
+    private final Optional<QuorumClient> quorum;
+    private final String quorumDescription;
 
     private Agent(String node, Context context, AddressManager addresses, LinkState links, ArpAnnouncer arp,
                   ExecutorService notifyExecutor, List<InstanceRunner> runners, List<VrrpChannel> channels,
-                  List<ScriptTracker> scriptTrackers, List<LinkTracker> linkTrackers) {
+                  List<ScriptTracker> scriptTrackers, List<LinkTracker> linkTrackers, List<LeaseKeeper> keepers,
+                  Optional<QuorumClient> quorum, String quorumDescription) {
         this.node = node;
         this.context = context;
         this.addresses = addresses;
@@ -77,17 +85,24 @@ public final class Agent {
         this.channels = channels;
         this.scriptTrackers = scriptTrackers;
         this.linkTrackers = linkTrackers;
+        this.keepers = keepers;
+        this.quorum = quorum;
+        this.quorumDescription = quorumDescription;
     }
 
-    /** Opens the kernel edges, builds every instance, and starts them on one context of {@code vertx}. */
+    /**
+     * Opens the kernel edges, builds every instance, and starts them on one context of {@code vertx}. With a
+     * {@code quorum} client each instance gets its lease keeper; without one, VRRP alone decides, as in keepalived.
+     */
     public static Agent start(KeepalivedConfig config, String node, Vertx vertx, AgentMetrics metrics,
-                              AgentJournal journal) throws IOException {
+                              AgentJournal journal, Optional<QuorumClient> quorum) throws IOException {
         NetlinkAddressManager addresses = NetlinkAddressManager.open();
         NetlinkLinkState links = NetlinkLinkState.open();
         PacketSocketArpAnnouncer arp = PacketSocketArpAnnouncer.open();
         ExecutorService notifyExecutor = Executors.newCachedThreadPool(daemonThreads("notify"));
         Context context = vertx.getOrCreateContext();
         List<VrrpChannel> channels = new ArrayList<>();
+        List<LeaseKeeper> keepers = new ArrayList<>();
         try {
             InstancePlans plans = InstancePlans.resolve(config, addresses);
             Map<String, VrrpExpectations> expectationsByDevice = plans.expectationsByDevice();
@@ -97,8 +112,16 @@ public final class Agent {
                         channelPlan.unicastPeers());
                 Map<Integer, InstanceRunner> byVrid = new LinkedHashMap<>();
                 for (InstancePlans.InstancePlan plan : channelPlan.instances()) {
+                    Optional<LeaseKeeper> keeper = Optional.empty();
+                    AtomicReference<InstanceRunner> created = new AtomicReference<>();
+                    if (quorum.isPresent()) {
+                        keeper = Optional.of(quorum.get().keeper(plan.config().name(), node,
+                                event -> context.runOnContext(v -> created.get().onLease(event))));
+                        keepers.add(keeper.get());
+                    }
                     InstanceRunner runner = runner(plan, socket, channelPlan, addresses, arp, vertx, metrics,
-                            notifyExecutor, journal);
+                            notifyExecutor, journal, keeper);
+                    created.set(runner);
                     byVrid.put(plan.config().virtualRouterId(), runner);
                     runners.add(runner);
                 }
@@ -109,7 +132,8 @@ public final class Agent {
             List<ScriptTracker> scriptTrackers = scriptTrackers(config, plans, runners, vertx, metrics, journal);
             List<LinkTracker> linkTrackers = linkTrackers(plans, runners, links, vertx, metrics, journal);
             Agent agent = new Agent(node, context, addresses, links, arp, notifyExecutor, runners, channels,
-                    scriptTrackers, linkTrackers);
+                    scriptTrackers, linkTrackers, keepers, quorum,
+                    config.quorum().map(q -> q.connectString() + q.path()).orElse("disabled"));
             agent.onContext(() -> {
                 channels.forEach(VrrpChannel::start);
                 runners.forEach(InstanceRunner::start);
@@ -123,6 +147,7 @@ public final class Agent {
             links.close();
             addresses.close();
             notifyExecutor.shutdownNow();
+            keepers.forEach(LeaseKeeper::close);
             throw e;
         }
     }
@@ -134,7 +159,7 @@ public final class Agent {
     /** A snapshot taken on the agent's context. */
     public Future<AgentStatus> status() {
         Promise<AgentStatus> promise = Promise.promise();
-        context.runOnContext(v -> promise.complete(new AgentStatus(node, "disabled",
+        context.runOnContext(v -> promise.complete(new AgentStatus(node, quorumDescription,
                 runners.stream().map(InstanceRunner::status).toList())));
         return promise.future();
     }
@@ -165,6 +190,8 @@ public final class Agent {
             Thread.currentThread().interrupt();
         }
         notifyExecutor.shutdownNow();
+        keepers.forEach(LeaseKeeper::close);
+        quorum.ifPresent(QuorumClient::close);
         channels.forEach(VrrpChannel::close);
         arp.close();
         links.close();
@@ -187,7 +214,8 @@ public final class Agent {
     private static InstanceRunner runner(InstancePlans.InstancePlan plan, RawVrrpSocket socket,
                                          InstancePlans.ChannelPlan channel, AddressManager addresses,
                                          ArpAnnouncer arp, Vertx vertx, AgentMetrics metrics,
-                                         ExecutorService notifyExecutor, AgentJournal journal) {
+                                         ExecutorService notifyExecutor, AgentJournal journal,
+                                         Optional<LeaseKeeper> keeper) {
         VrrpInstanceConfig config = plan.config();
         List<Inet4Address> destinations = channel.unicastPeers().isEmpty()
                 ? List.of(RawVrrpSocket.VRRP_GROUP) : channel.unicastPeers();
@@ -202,7 +230,7 @@ public final class Agent {
                 });
         return new InstanceRunner(config.name(), config.interfaceName(), config.priority(),
                 new VrrpStateMachine(plan.machineConfig()), publisher, vips, notifier, metrics, vertx,
-                System::nanoTime, journal);
+                System::nanoTime, journal, keeper);
     }
 
     private static List<ScriptTracker> scriptTrackers(KeepalivedConfig config, InstancePlans plans,

@@ -3,12 +3,14 @@ package io.quorumvip.agent;
 import io.quorumvip.agent.http.AgentMetrics;
 import io.quorumvip.agent.http.StatusServer;
 import io.quorumvip.agent.journal.AgentJournal;
+import io.quorumvip.agent.lease.QuorumClient;
 import io.quorumvip.config.ConfigFiles;
 import io.quorumvip.config.Finding;
 import io.quorumvip.config.KeepalivedConfig;
 import io.quorumvip.config.KeepalivedConfigParser;
 import io.quorumvip.config.ParseOptions;
 import io.quorumvip.config.ParseResult;
+import io.quorumvip.config.QuorumConfig;
 import io.quorumvip.config.Severity;
 import io.quorumvip.events.Cause;
 import io.quorumvip.events.CauseKind;
@@ -102,12 +104,6 @@ public final class AgentMain implements Callable<Integer> {
             return 2;
         }
         KeepalivedConfig keepalived = parsed.config();
-        if (keepalived.quorum().isPresent()) {
-            System.err.println("qvip agent: " + keepalived.quorum().get().position()
-                    + ": the quorum lease is not built into this agent yet; remove the quorum { } block to run"
-                    + " VRRP alone, knowing that VRRP alone can split its brain");
-            return 2;
-        }
         if (keepalived.vrrpInstances().isEmpty()) {
             System.err.println("qvip agent: " + config + " has no vrrp_instance; nothing to run");
             return 2;
@@ -135,19 +131,28 @@ public final class AgentMain implements Callable<Integer> {
 
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(4)
                 .setInternalBlockingPoolSize(2));
+        Optional<QuorumClient> quorum = keepalived.quorum().map(QuorumClient::start);
         Agent agent;
         try {
-            agent = Agent.start(keepalived, node, vertx, metrics, journal);
+            agent = Agent.start(keepalived, node, vertx, metrics, journal, quorum);
         } catch (IllegalArgumentException | IOException e) {
             System.err.println("qvip agent: " + e.getMessage());
+            quorum.ifPresent(QuorumClient::close);
             journal.record(new Cause(CauseKind.STARTUP, "failed", 0), new Event.AgentStopped(e.getMessage()));
             journal.close();
             vertx.close();
             return 2;
         }
         journal.retainPeriodically(vertx, Duration.ofHours(1));
-        log.atWarn().setMessage("no quorum { } block: VRRP alone decides who owns the addresses, as in keepalived;"
-                + " a broken heartbeat path can make two nodes own them").addKeyValue("node", node).log();
+        if (quorum.isEmpty()) {
+            log.atWarn().setMessage("no quorum { } block: VRRP alone decides who owns the addresses, as in"
+                    + " keepalived; a broken heartbeat path can make two nodes own them").addKeyValue("node", node).log();
+        } else {
+            QuorumConfig q = keepalived.quorum().get();
+            log.atInfo().setMessage("quorum lease on: an address is owned only with VRRP MASTER and a lease provably"
+                    + " valid").addKeyValue("zookeeper", q.connectString()).addKeyValue("path", q.path())
+                    .addKeyValue("session_timeout_ms", q.sessionTimeout().toMillis()).log();
+        }
         StatusServer server = new StatusServer(vertx, agent::status, metrics);
         try {
             server.listen(httpHost, httpPort).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

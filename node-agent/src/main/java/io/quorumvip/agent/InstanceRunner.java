@@ -5,11 +5,16 @@ import io.quorumvip.agent.http.InstanceStatus;
 import io.quorumvip.agent.http.LeaseStatus;
 import io.quorumvip.agent.journal.AgentJournal;
 import io.quorumvip.agent.journal.Causes;
+import io.quorumvip.agent.lease.LeaseEvent;
+import io.quorumvip.agent.lease.LeaseKeeper;
+import io.quorumvip.agent.lease.LeaseSnapshot;
+import io.quorumvip.agent.lease.LossCause;
 import io.quorumvip.agent.script.Notifier;
 import io.quorumvip.agent.vip.VipEffector;
 import io.quorumvip.events.Cause;
 import io.quorumvip.events.CauseKind;
 import io.quorumvip.events.Event;
+import io.quorumvip.lease.LeaseTiming;
 import io.quorumvip.ownership.OwnershipDecision;
 import io.quorumvip.ownership.OwnershipInputs;
 import io.quorumvip.ownership.OwnershipRule;
@@ -21,9 +26,11 @@ import io.quorumvip.vrrp.VrrpInput;
 import io.quorumvip.vrrp.VrrpOutput;
 import io.quorumvip.vrrp.VrrpState;
 import io.quorumvip.vrrp.VrrpStateMachine;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +48,8 @@ import org.slf4j.LoggerFactory;
 final class InstanceRunner {
 
     private static final Logger log = LoggerFactory.getLogger(InstanceRunner.class);
+    private static final String QUORUM_FAULT = "quorum";
+    private static final Duration WITHDRAW_BOUND = Duration.ofMillis(250);
 
     private final String name;
     private final String iface;
@@ -53,15 +62,22 @@ final class InstanceRunner {
     private final Vertx vertx;
     private final LongSupplier monotonicNanos;
     private final AgentJournal journal;
+    private final Optional<LeaseKeeper> lease;
+    private final Duration advertInterval;
     private final Map<String, TrackerStatus> trackers = new LinkedHashMap<>();
     private EffectivePriority.Result trackedPriority;
     private OwnershipDecision decision;
     private long timerId = -1;
     private InetAddress lastMasterSeen;
+    private Context context;
+    private long validityTimer = -1;
+    private long quorumProbeTimer = -1;
+    private boolean quorumFault;
+    private long lastReannounceNanos;
 
     InstanceRunner(String name, String iface, int configuredPriority, VrrpStateMachine machine,
                    AdvertPublisher publisher, VipEffector vips, Notifier notifier, AgentMetrics metrics, Vertx vertx,
-                   LongSupplier monotonicNanos, AgentJournal journal) {
+                   LongSupplier monotonicNanos, AgentJournal journal, Optional<LeaseKeeper> lease) {
         this.name = name;
         this.iface = iface;
         this.configuredPriority = configuredPriority;
@@ -73,6 +89,8 @@ final class InstanceRunner {
         this.vertx = vertx;
         this.monotonicNanos = monotonicNanos;
         this.journal = journal;
+        this.lease = lease;
+        this.advertInterval = Duration.ofMillis(machine.config().advertIntervalCentis() * 10L);
         this.trackedPriority = new EffectivePriority.Result(configuredPriority, List.of());
         metrics.declareInstance(name);
         metrics.effectivePriority(name, configuredPriority);
@@ -92,6 +110,7 @@ final class InstanceRunner {
     }
 
     void start() {
+        context = vertx.getOrCreateContext();
         vips.release(new Cause(CauseKind.STARTUP, "not owned until won", 0));
         EffectivePriority.Result initial = EffectivePriority.compute(configuredPriority, List.copyOf(trackers.values()));
         for (String source : initial.faultingTrackers()) {
@@ -111,7 +130,52 @@ final class InstanceRunner {
             journal.record(Cause.advert(sender.getHostAddress(), priority),
                     new Event.NewMasterSeen(name, sender.getHostAddress(), priority));
         }
+        VrrpState before = machine.state();
         apply(machine.step(new VrrpInput.AdvertReceived(sender, priority, advertIntervalCentis), now()));
+        if (priority == 0 && before == VrrpState.BACKUP) {
+            takeOverIfLeaseFree(sender);
+        }
+        if (before == VrrpState.MASTER && machine.state() == VrrpState.MASTER && vips.owned()) {
+            reannounceAfterDualMaster(sender);
+        }
+    }
+
+    /** A lease event, delivered on the agent's context. */
+    void onLease(LeaseEvent event) {
+        long session = lease.map(LeaseKeeper::sessionId).orElse(0L);
+        Cause cause = Cause.leaseWatch(leaseEventName(event), session);
+        metrics.leaseEvent(name, leaseEventName(event));
+        if (event instanceof LeaseEvent.Acquired acquired) {
+            log.atInfo().setMessage("quorum lease acquired").addKeyValue("instance", name)
+                    .addKeyValue("epoch", acquired.epoch()).addKeyValue("session", Long.toHexString(session)).log();
+            journal.record(acquired.epoch(), cause, new Event.LeaseAcquired(name, acquired.sessionId(),
+                    acquired.validUntilNanos()));
+        } else if (event instanceof LeaseEvent.Lapsed lapsed) {
+            log.atWarn().setMessage("quorum lease can no longer be proven: no answer from ZooKeeper in time")
+                    .addKeyValue("instance", name).addKeyValue("epoch", lapsed.epoch()).log();
+            journal.record(lapsed.epoch(), cause, new Event.LeaseConfirmationLapsed(name, session,
+                    lapsed.validUntilNanos()));
+            if (machine.state() == VrrpState.MASTER) {
+                raiseQuorumFault("lease lapsed");
+            }
+        } else if (event instanceof LeaseEvent.Lost lost) {
+            log.atWarn().setMessage("quorum lease lost").addKeyValue("instance", name)
+                    .addKeyValue("epoch", lost.epoch()).addKeyValue("cause", lost.cause()).log();
+            journal.record(lost.epoch(), new Cause(CauseKind.LEASE_WATCH, lost.cause().name(), session),
+                    new Event.LeaseLost(name, session));
+            if (lost.cause() == LossCause.SESSION_LOST && machine.state() == VrrpState.MASTER) {
+                raiseQuorumFault("ZooKeeper session lost");
+            }
+        } else if (event instanceof LeaseEvent.Released released) {
+            journal.record(released.epoch(), cause, new Event.LeaseReleased(name, session));
+        } else if (event instanceof LeaseEvent.Connection connection) {
+            if (connection.usable()) {
+                clearQuorumFault("ZooKeeper " + connection.state());
+            } else {
+                raiseQuorumFault("ZooKeeper " + connection.state());
+            }
+        }
+        reconcileOwnership(cause);
     }
 
     /** A tracker's verdict changed: recompute the effective priority and the fault set. */
@@ -146,6 +210,8 @@ final class InstanceRunner {
     CompletableFuture<Void> shutdown() {
         apply(machine.step(new VrrpInput.Shutdown(), now()));
         cancelTimer();
+        cancelValidityTimer();
+        stopQuorumProbe();
         vips.release(new Cause(CauseKind.SHUTDOWN, "shutdown", 0));
         return notifier.entered("STOP", machine.effectivePriority());
     }
@@ -154,7 +220,7 @@ final class InstanceRunner {
         List<String> addresses = vips.vips().stream()
                 .map(v -> v.address().getHostAddress() + "/" + v.prefixLength()).toList();
         return new InstanceStatus(name, vrid(), iface, stateName(machine.state()), configuredPriority,
-                machine.effectivePriority(), LeaseStatus.NONE, vips.owned(), addresses,
+                machine.effectivePriority(), leaseStatus(), vips.owned(), addresses,
                 decision == null ? "NOT_STARTED" : decision.reason().name());
     }
 
@@ -192,28 +258,181 @@ final class InstanceRunner {
         } else if (changed.from() == VrrpState.FAULT) {
             journal.record(cause, new Event.FaultCleared(name));
         }
+        if (changed.to() == VrrpState.MASTER) {
+            lease.ifPresent(keeper -> {
+                journal.record(cause, new Event.LeaseRequested(name, keeper.sessionId()));
+                keeper.contend();
+            });
+        }
         reconcileOwnership(cause);
+        if (changed.from() == VrrpState.MASTER) {
+            // Addresses first (just above), then the latch, then (in apply) the priority-0 advert: the backup it
+            // invites finds the lease already free.
+            lease.ifPresent(keeper -> keeper.withdrawAndWait(WITHDRAW_BOUND));
+        }
         if (changed.to() != VrrpState.INITIALIZE) {
             notifier.entered(to, machine.effectivePriority());
         }
     }
 
+    /**
+     * own = MASTER ∧ ¬FAULT ∧ (no quorum ∨ lease provably valid now). With a lease, the addresses carry a kernel
+     * lifetime that ends before the lease could have expired at ZooKeeper, so a frozen or cut-off node loses them
+     * by itself; each confirmation renews it.
+     */
     private void reconcileOwnership(Cause cause) {
+        LeaseSnapshot snapshot = lease.map(LeaseKeeper::snapshot).orElse(LeaseSnapshot.NONE);
+        long now = now();
         OwnershipInputs inputs = new OwnershipInputs(role(machine.state()), machine.state() == VrrpState.FAULT,
-                false, false, 0, now());
+                lease.isPresent(), snapshot.held() && snapshot.proven(), snapshot.validUntilNanos(), now);
         OwnershipDecision next = OwnershipRule.decide(inputs);
         if (!next.equals(decision)) {
-            journal.record(cause, new Event.OwnershipDecided(name, inputs, next));
+            journal.record(snapshot.epoch(), cause, new Event.OwnershipDecided(name, inputs, next));
         }
         decision = next;
-        if (decision.own()) {
+        metrics.lease(name, snapshot.held() && snapshot.validAt(now), snapshot.validForNanos(now) / 1e9);
+        if (!decision.own()) {
+            cancelValidityTimer();
+            if (vips.owned()) {
+                vips.release(cause);
+            }
+            return;
+        }
+        if (lease.isEmpty()) {
             vips.own(Optional.empty(), cause);
-        } else if (vips.owned()) {
-            vips.release(cause);
+            return;
+        }
+        long seconds = LeaseTiming.kernelLifetimeSeconds(snapshot.validUntilNanos(), now);
+        if (seconds < 1) {
+            cancelValidityTimer();
+            vips.release(new Cause(CauseKind.LEASE_WATCH, "lease too close to its end for a kernel lifetime", 0));
+            return;
+        }
+        vips.own(Optional.of(Duration.ofSeconds(seconds)), cause);
+        // The kernel starts the lifetime when it handles the request: a pause before that must not stretch it.
+        long afterAck = LeaseTiming.kernelLifetimeSeconds(snapshot.validUntilNanos(), now());
+        if (afterAck < seconds) {
+            if (afterAck < 1) {
+                vips.release(new Cause(CauseKind.LEASE_WATCH, "paused while binding: lease too close to its end", 0));
+            } else {
+                vips.own(Optional.of(Duration.ofSeconds(afterAck)), cause);
+            }
+        }
+        armValidityTimer(snapshot.validUntilNanos());
+    }
+
+    /** Re-decides when the lease's proven validity ends, in case no confirmation moves it on before. */
+    private void armValidityTimer(long validUntilNanos) {
+        cancelValidityTimer();
+        long delayMillis = Math.max(1, (validUntilNanos - now()) / 1_000_000 + 1);
+        validityTimer = vertx.setTimer(delayMillis, id -> {
+            validityTimer = -1;
+            reconcileOwnership(new Cause(CauseKind.LEASE_WATCH, "validity ended", 0));
+        });
+    }
+
+    private void cancelValidityTimer() {
+        if (validityTimer >= 0) {
+            vertx.cancelTimer(validityTimer);
+            validityTimer = -1;
         }
     }
 
+    /** Quorum loss is a fault: the node stops advertising (after a priority-0 advert) so a node with quorum wins. */
+    private void raiseQuorumFault(String reason) {
+        if (quorumFault) {
+            return;
+        }
+        quorumFault = true;
+        log.atWarn().setMessage("quorum unreachable: entering FAULT so a node that reaches it can take over")
+                .addKeyValue("instance", name).addKeyValue("reason", reason).log();
+        apply(machine.step(new VrrpInput.FaultRaised(QUORUM_FAULT), now()));
+        quorumProbeTimer = vertx.setPeriodic(Math.max(100, advertInterval.toMillis()), id -> lease.ifPresent(
+                keeper -> keeper.checkReachable(reachable -> {
+                    if (reachable) {
+                        context.runOnContext(v -> clearQuorumFault("ZooKeeper answers through its leader again"));
+                    }
+                })));
+    }
+
+    private void clearQuorumFault(String reason) {
+        if (!quorumFault) {
+            return;
+        }
+        quorumFault = false;
+        stopQuorumProbe();
+        log.atInfo().setMessage("quorum reachable again: leaving FAULT").addKeyValue("instance", name)
+                .addKeyValue("reason", reason).log();
+        apply(machine.step(new VrrpInput.FaultCleared(QUORUM_FAULT), now()));
+    }
+
+    private void stopQuorumProbe() {
+        if (quorumProbeTimer >= 0) {
+            vertx.cancelTimer(quorumProbeTimer);
+            quorumProbeTimer = -1;
+        }
+    }
+
+    /**
+     * The master left with priority 0. When its lease is already gone from ZooKeeper there is nobody to wait for:
+     * take over now rather than after Skew_Time.
+     */
+    private void takeOverIfLeaseFree(InetAddress releasedMaster) {
+        lease.ifPresent(keeper -> keeper.checkLatchFree(free -> {
+            if (free) {
+                context.runOnContext(v -> apply(machine.step(
+                        new VrrpInput.TakeOver("lease of " + releasedMaster.getHostAddress() + " released"), now())));
+            }
+        }));
+    }
+
+    /**
+     * Another master's advert reached this owner: a heartbeat split is healing. Clients may have learnt the other
+     * node's MAC meanwhile (without a quorum it may have bound the address too), so announce again, at most once
+     * per advert interval.
+     */
+    private void reannounceAfterDualMaster(InetAddress otherMaster) {
+        long now = now();
+        if (now - lastReannounceNanos < advertInterval.toNanos()) {
+            return;
+        }
+        lastReannounceNanos = now;
+        log.atInfo().setMessage("another master heard: announcing the addresses again").addKeyValue("instance", name)
+                .addKeyValue("other", otherMaster.getHostAddress()).log();
+        vips.reannounce();
+    }
+
+    private LeaseStatus leaseStatus() {
+        if (lease.isEmpty()) {
+            return LeaseStatus.NONE;
+        }
+        LeaseSnapshot snapshot = lease.get().snapshot();
+        long now = now();
+        boolean valid = snapshot.held() && snapshot.validAt(now);
+        return new LeaseStatus(valid, snapshot.held() ? snapshot.epoch() : null,
+                valid ? snapshot.validForNanos(now) / 1_000_000 : 0);
+    }
+
+    private static String leaseEventName(LeaseEvent event) {
+        if (event instanceof LeaseEvent.Acquired) {
+            return "acquired";
+        } else if (event instanceof LeaseEvent.Confirmed) {
+            return "confirmed";
+        } else if (event instanceof LeaseEvent.Lapsed) {
+            return "lapsed";
+        } else if (event instanceof LeaseEvent.Lost) {
+            return "lost";
+        } else if (event instanceof LeaseEvent.Released) {
+            return "released";
+        }
+        return "connection";
+    }
+
     private void send(int priority) {
+        if (priority > 0 && machine.state() == VrrpState.MASTER) {
+            // Every advert interval while MASTER: one answered confirmation keeps the lease provable.
+            lease.ifPresent(LeaseKeeper::confirm);
+        }
         try {
             publisher.publish(priority);
             metrics.advertSent(name);

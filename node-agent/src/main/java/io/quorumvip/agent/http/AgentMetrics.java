@@ -52,6 +52,25 @@ public final class AgentMetrics {
     private final Counter journalAppendFailures = Counter.builder().name("qvip_journal_append_failures_total")
             .help("journal appends that could not be made durable").register(registry);
 
+    private final Gauge leaseHeld = Gauge.builder().name("qvip_lease_held")
+            .help("1 while this node holds the instance's quorum lease and can prove it valid").labelNames("instance")
+            .register(registry);
+    private final Gauge leaseValidFor = Gauge.builder().name("qvip_lease_valid_for_seconds")
+            .help("how much longer the lease is provably valid, as of the last confirmation").labelNames("instance")
+            .register(registry);
+    private final Counter leaseEvents = Counter.builder().name("qvip_lease_events_total")
+            .help("lease events: acquired, confirmed, lapsed, lost, released, connection").labelNames("instance", "event")
+            .register(registry);
+
+    public void leaseEvent(String instance, String event) {
+        leaseEvents.labelValues(instance, event).inc();
+    }
+
+    public void lease(String instance, boolean held, double validForSeconds) {
+        leaseHeld.labelValues(instance).set(held ? 1 : 0);
+        leaseValidFor.labelValues(instance).set(validForSeconds);
+    }
+
     public void journalWritable(boolean writable) {
         journalWritable.set(writable ? 1 : 0);
     }

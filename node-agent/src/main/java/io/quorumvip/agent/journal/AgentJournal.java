@@ -4,6 +4,7 @@ import io.quorumvip.agent.http.AgentMetrics;
 import io.quorumvip.events.Cause;
 import io.quorumvip.events.Event;
 import io.quorumvip.events.EventDraft;
+import io.quorumvip.events.EventRecord;
 import io.quorumvip.journal.Journal;
 import io.quorumvip.journal.JournalConfig;
 import io.quorumvip.journal.JournalHealth;
@@ -48,7 +49,12 @@ public final class AgentJournal implements AutoCloseable {
 
     /** Appends without waiting for the disk; a failure is reported when it happens. */
     public void record(Cause cause, Event event) {
-        journal.append(draft(cause, event)).whenComplete((record, failure) -> {
+        record(EventRecord.NO_EPOCH, cause, event);
+    }
+
+    /** The same, for an event that concerns the lease with this epoch (the latch node's czxid). */
+    public void record(long leaseEpoch, Cause cause, Event event) {
+        journal.append(draft(leaseEpoch, cause, event)).whenComplete((record, failure) -> {
             if (failure != null) {
                 failed(event, failure);
             }
@@ -62,7 +68,7 @@ public final class AgentJournal implements AutoCloseable {
      */
     public boolean writeAhead(Cause cause, Event event) {
         try {
-            journal.appendDurably(draft(cause, event));
+            journal.appendDurably(draft(EventRecord.NO_EPOCH, cause, event));
             return true;
         } catch (RuntimeException e) {
             failed(event, e);
@@ -112,8 +118,8 @@ public final class AgentJournal implements AutoCloseable {
                 .addKeyValue("dir", journal.dir()).addKeyValue("error", failure.getMessage()).log();
     }
 
-    private static EventDraft draft(Cause cause, Event event) {
+    private static EventDraft draft(long leaseEpoch, Cause cause, Event event) {
         long wallMicros = TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis());
-        return EventDraft.of(wallMicros, System.nanoTime(), cause, event);
+        return new EventDraft(wallMicros, System.nanoTime(), leaseEpoch, cause, event);
     }
 }

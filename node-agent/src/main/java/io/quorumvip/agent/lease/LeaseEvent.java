@@ -35,4 +35,12 @@ public sealed interface LeaseEvent {
     /** This node gave the lease up ({@link LeaseKeeper#withdraw()} or close). */
     record Released(String instance, long epoch, long atNanos) implements LeaseEvent {
     }
+
+    /**
+     * The ZooKeeper connection changed: {@code usable} is true once connected with a session, false when the session
+     * is lost (Curator's LOST). SUSPENDED is not reported: a ZooKeeper leader election passes through it, and the
+     * validity bound already covers the time without answers.
+     */
+    record Connection(String instance, long epoch, boolean usable, String state, long atNanos) implements LeaseEvent {
+    }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
@@ -96,9 +97,60 @@ public final class LeaseKeeper implements AutoCloseable {
         thread.execute(this::leave);
     }
 
+    /**
+     * Leaves the latch and waits up to {@code bound} for the latch node to be gone, so that a priority-0 advert
+     * sent next already finds the lease free at the backup. Past the bound the withdrawal goes on by itself.
+     */
+    public void withdrawAndWait(Duration bound) {
+        try {
+            thread.submit(this::leave).get(bound.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("lease {}: withdrawal not finished within {} ms; it goes on in the background", instance,
+                    bound.toMillis());
+        }
+    }
+
     /** Sends one confirmation request; its answer moves validity on, or reveals that the lease is gone. */
     public void confirm() {
         thread.execute(this::check);
+    }
+
+    /**
+     * Asks ZooKeeper, through its leader, whether anyone is in the latch, and tells {@code answer} on the keeper's
+     * thread: true when the latch is empty (a released owner's node is gone), false when not or when unsure.
+     */
+    public void checkLatchFree(Consumer<Boolean> answer) {
+        try {
+            curator.sync().inBackground((client, synced) -> {
+                if (synced.getResultCode() != KeeperException.Code.OK.intValue()) {
+                    thread.execute(() -> answer.accept(false));
+                    return;
+                }
+                curator.getChildren().inBackground((c, event) -> {
+                    boolean free = event.getResultCode() == KeeperException.Code.NONODE.intValue()
+                            || event.getResultCode() == KeeperException.Code.OK.intValue()
+                            && event.getChildren().isEmpty();
+                    thread.execute(() -> answer.accept(free));
+                }).forPath(latchPath);
+            }).forPath(latchPath);
+        } catch (Exception e) {
+            log.warn("lease {}: cannot ask whether the latch {} is free: {}", instance, latchPath, e.toString());
+            thread.execute(() -> answer.accept(false));
+        }
+    }
+
+    /** Tells {@code answer}, on the keeper's thread, whether a request through the ZooKeeper leader is answered. */
+    public void checkReachable(Consumer<Boolean> answer) {
+        try {
+            curator.sync().inBackground((client, synced) -> {
+                boolean ok = synced.getResultCode() == KeeperException.Code.OK.intValue();
+                thread.execute(() -> answer.accept(ok));
+            }).forPath(latchPath);
+        } catch (Exception e) {
+            thread.execute(() -> answer.accept(false));
+        }
     }
 
     /** Leader of the latch with the node confirmed as this session's. Validity is a separate question. */
@@ -153,7 +205,10 @@ public final class LeaseKeeper implements AutoCloseable {
     private void connectionChanged(ConnectionState state) {
         log.info("lease {}: ZooKeeper connection {}", instance, state);
         switch (state) {
-            case CONNECTED, RECONNECTED -> readSession();
+            case CONNECTED, RECONNECTED -> {
+                readSession();
+                emit(new LeaseEvent.Connection(instance, epoch, true, state.name(), monotonicNanos.getAsLong()));
+            }
             case LOST -> {
                 sessionId = 0;
                 validity.sessionEnded();
@@ -161,6 +216,7 @@ public final class LeaseKeeper implements AutoCloseable {
                     lose(LossCause.SESSION_LOST);
                 }
                 publish();
+                emit(new LeaseEvent.Connection(instance, epoch, false, state.name(), monotonicNanos.getAsLong()));
             }
             case SUSPENDED, READ_ONLY -> {
                 // Leadership stays (SessionConnectionStateErrorPolicy); validity runs out by itself if no answer comes.
