@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# qvip demo: a real keepalived and the quorum-vip agent on one VRID in network namespaces, a graceful stop, a
-# preemption and a crash, with the kernel's address lists as the only judge of who owns the VIP.
+# qvip demo: network namespaces, a 3-server ZooKeeper ensemble, and two acts with the kernel's address lists as the
+# only judge of who owns the VIP. Act 1: a real keepalived and the quorum-vip agent on one VRID (graceful stop,
+# preemption, crash: keepalived's split brain). Act 2: two quorum-vip agents with the quorum lease (graceful
+# hand-over, a ZooKeeper leader kill, the same crash: one owner throughout).
 # A progress line per step; the lab is removed at the end (after Enter when run from a terminal), also on failure.
 set -euo pipefail
 
@@ -48,12 +50,52 @@ wait_for() {
 }
 
 agent_state() {
-  ip netns exec "$lab-n2" curl -s --max-time 2 http://127.0.0.1:9110/v1/status 2>/dev/null \
+  ip netns exec "$lab-${1:-n2}" curl -s --max-time 2 http://127.0.0.1:9110/v1/status 2>/dev/null \
     | jq -r '.instances[0] | "\(.state) priority \(.effective_priority) vip_owned=\(.vip_owned) (\(.reason))"' \
     2>/dev/null || echo unreachable
 }
 
 keepalived_pid() { cat "/run/qvip-lab/$lab/n1/pid"; }
+daemon_pid() { cat "/run/qvip-lab/$lab/$1/pid"; }
+
+# watch_until EXPECTED: like wait_for, but also counts the ms during which both nodes held the VIP.
+# Prints "<ms until EXPECTED> <ms of double ownership>".
+watch_until() {
+  local expected=$1 start now last both=0 h
+  start=$(now_ms)
+  last=$start
+  while true; do
+    h=$(holders)
+    now=$(now_ms)
+    [[ "$h" == "n1 n2" ]] && both=$((both + now - last))
+    last=$now
+    [[ "$h" == "$expected" ]] && { echo "$((now - start)) $both"; return 0; }
+    if ((now - start > bound_ms)); then
+      echo "demo: VIP holders never became '$expected' within ${bound_ms} ms (now: $h)" >&2
+      return 1
+    fi
+    sleep 0.02
+  done
+}
+
+quorum_config() {
+  local node=$1 out=/run/qvip-lab/$lab/$1/quorum.conf
+  cat "$samples/pair-node${node#n}.conf" - >"$out" <<QUORUM
+quorum {
+    connect 192.0.2.21:2181,192.0.2.22:2181,192.0.2.23:2181
+    session_timeout 4000
+    path /quorum-vip/demo
+    digest qvip:demo-secret
+}
+QUORUM
+  echo "$out"
+}
+
+lease_line() {
+  ip netns exec "$lab-$1" curl -s --max-time 2 http://127.0.0.1:9110/v1/status 2>/dev/null \
+    | jq -r '.instances[0] | "\(.state), vip_owned=\(.vip_owned), lease held=\(.lease.held) epoch=\(.lease.epoch) valid for \(.lease.valid_for_ms) ms (\(.reason))"' \
+    2>/dev/null || echo unreachable
+}
 
 tree() {
   local pid=$1 child
@@ -71,7 +113,7 @@ step "Preparing: system packages and the build"
 step "Lint: the pair of configs the nodes will run (one file per node, cross-node checks included)"
 "$root/scripts/qvip" lint "$samples/pair-node1.conf" "$samples/pair-node2.conf" | sed 's/^/           /'
 
-step "Lab up: n1 = keepalived 2.2.7 (priority 150), n2 = quorum-vip agent (priority 100), VRID 66, VIP $vip"
+step "Act 1, lab up: 3 ZooKeeper servers; n1 = keepalived 2.2.7 (priority 150), n2 = quorum-vip agent without a quorum block (priority 100); VRID 66, VIP $vip"
 "$root/scripts/lab.sh" up --name "$lab" --nodes 2 --config-set pair --keepalived 1 | sed 's/^/           /'
 took=$(wait_for "n1 owning the VIP" n1)
 sleep 1
@@ -109,11 +151,80 @@ ip netns exec "$lab-n2" curl -s http://127.0.0.1:9110/metrics \
   | grep -E '^qvip_(vrrp_state|vrrp_transitions_total|vip_owned|garp_sent_total|vrrp_adverts_(sent|received)_total)' \
   | grep -v ' 0.0$' | sed 's/^/           /'
 
-step "Summary"
-printf '           %-48s %8s\n' "event" "ms"
-printf '           %-48s %8d\n' "keepalived SIGTERM -> quorum-vip owns the VIP" "$graceful"
-printf '           %-48s %8d\n' "keepalived back -> keepalived owns it again" "$preempt"
-printf '           %-48s %8d\n' "keepalived crash -> quorum-vip owns the VIP" "$crash"
+step "Act 2: the same two nodes, both quorum-vip agents, with the quorum lease (S = 4 s)"
+kill -TERM "$(daemon_pid n2)"
+for _ in $(seq 100); do [[ -d /proc/$(daemon_pid n2) ]] || break; sleep 0.1; done
+ip -n "$lab-n1" addr del "$vip/24" dev eth0 2>/dev/null || true
+note "stopped act 1's agent, removed the VIP the dead keepalived left on n1 by hand"
+"$root/scripts/lab.sh" start --name "$lab" --node n1 --agent-config "$(quorum_config n1)" >/dev/null
+"$root/scripts/lab.sh" start --name "$lab" --node n2 --agent-config "$(quorum_config n2)" >/dev/null
+took=$(wait_for "n1 owning the VIP with a lease" n1)
+sleep 1
+note "VIP on: $(holders) after ${took} ms"
+note "n1: $(lease_line n1)"
+note "n2: $(lease_line n2)"
+note "n1's kernel: $(ip -n "$lab-n1" addr show dev eth0 | grep -A1 " $vip/" | tail -1 | xargs)"
+
+step "Graceful stop of n1 (SIGTERM: VIP dropped, latch closed, priority 0 sent; n2 sees the lease free)"
+stopped_pid=$(daemon_pid n1)
+kill -TERM "$stopped_pid"
+read -r handover handover_both < <(watch_until n2)
+note "n2 owns the VIP ${handover} ms after the SIGTERM (both held it for ${handover_both} ms); n2: $(lease_line n2)"
+for _ in $(seq 100); do [[ -d /proc/$stopped_pid ]] || break; sleep 0.1; done
+"$root/scripts/lab.sh" start --name "$lab" --node n1 --agent-config "$(quorum_config n1)" >/dev/null
+read -r back back_both < <(watch_until n1)
+note "n1 is back and preempts: it owns the VIP again after ${back} ms (both: ${back_both} ms)"
+sleep 2
+
+step "Kill the ZooKeeper leader: a new leader is elected; the VIP must neither move nor drop"
+leader=""
+for i in 1 2 3; do
+  mode=$(ip netns exec "$lab-zk$i" timeout 2 bash -c "exec 3<>/dev/tcp/192.0.2.2$i/2181 && printf srvr >&3 && cat <&3" 2>/dev/null | sed -n 's/^Mode: //p')
+  [[ "$mode" == leader ]] && leader=$i
+done
+if [[ -n "$leader" ]]; then
+  kill -KILL "$(cat "/run/qvip-lab/$lab/zk$leader/pid")"
+  changes=0 last=$(holders)
+  for _ in $(seq 250); do h=$(holders); [[ "$h" != "$last" ]] && changes=$((changes + 1)); last=$h; sleep 0.02; done
+  note "killed zk$leader; over the next 5 s the VIP holders changed $changes times (now: $(holders)); n1: $(lease_line n1)"
+  "$root/scripts/lab.sh" start --name "$lab" --zk-server "$leader" >/dev/null
+else
+  note "no ZooKeeper leader found; skipped"
+fi
+
+step "Crash of n1 (freeze, then SIGKILL: no goodbye)"
+pids=$(tree "$(daemon_pid n1)")
+# shellcheck disable=SC2086
+kill -STOP $pids
+crash_at=$(now_ms)
+# shellcheck disable=SC2086
+kill -KILL $pids
+gone=""
+both2=0
+while true; do
+  h=$(holders)
+  el=$(($(now_ms) - crash_at))
+  [[ "$h" == "n1 n2" ]] && both2=$((both2 + 20))
+  [[ -z "$gone" && "$h" != "n1" && "$h" != "n1 n2" ]] && gone=$el
+  [[ "$h" == n2 ]] && break
+  ((el > bound_ms)) && { echo "demo: n2 did not take over within ${bound_ms} ms (holders: $h)" >&2; exit 1; }
+  sleep 0.02
+done
+crash2=$el
+note "n1's kernel dropped the VIP by itself after ${gone} ms (its lifetime ran out)"
+note "n2 owns the VIP ${crash2} ms after the crash, once ZooKeeper expired n1's session; both held it for ${both2} ms"
+macs=$(ip netns exec "$lab-client" arping -c 1 -w 2 -i eth0 "$vip" 2>/dev/null | grep -oE '([0-9a-f]{2}:){5}[0-9a-f]{2}' | sort -u | tr '\n' ' ')
+note "ARP replies for $vip seen from the client: ${macs:-none}"
+
+step "Summary (ms; ground truth: ip addr in each namespace, polled every 20 ms)"
+printf '           %-58s %8s\n' "event" "ms"
+printf '           %-58s %8d\n' "act 1: keepalived SIGTERM -> agent owns the VIP" "$graceful"
+printf '           %-58s %8d\n' "act 1: keepalived crash -> agent owns the VIP" "$crash"
+printf '           %-58s %8s\n' "act 1: both hold the VIP after the crash" "until removed by hand"
+printf '           %-58s %8d\n' "act 2: agent SIGTERM -> the other agent owns the VIP" "$handover"
+printf '           %-58s %8d\n' "act 2: agent crash -> crashed node's kernel drops the VIP" "$gone"
+printf '           %-58s %8d\n' "act 2: agent crash -> the other agent owns the VIP" "$crash2"
+printf '           %-58s %8d\n' "act 2: both hold the VIP, all steps" "$((handover_both + back_both + both2))"
 
 if [[ -t 0 && -z "${CI:-}" ]]; then
   step "The lab stays up: try 'scripts/qvip lab status --name $lab'. Press Enter to tear it down."
