@@ -87,9 +87,9 @@ is_running() {
 
 # Waits until every PID given is gone (or a zombie), at most $1 tenths of a second; 1 if some still run.
 await_exit() {
-  local tenths=$1 pid _
+  local tenths=$1 pid attempt
   shift
-  for _ in $(seq "$tenths"); do
+  for attempt in $(seq "$tenths"); do
     for pid in "$@"; do
       if is_running "$pid"; then
         sleep 0.1
@@ -214,7 +214,7 @@ await_injection_time() {
 
 # One trial: fault on n1, poll both kernels, append one JSON line to $work/trials.jsonl, restore n1.
 run_trial() {
-  local kind=$1 fault=$2 trial=$3 conf=$4 pid pids fault_us t previous gap n1_vip n2_vip
+  local kind=$1 fault=$2 trial=$3 conf=$4 pid pids fault_us t previous n1_vip n2_vip
   local first_none="" first_n2="" first_both="" n1_gone="" gaps=() stale_removed=false k=1
   await_steady
   pid=$(daemon_pid n1)

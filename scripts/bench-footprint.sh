@@ -155,10 +155,10 @@ threads() {
 }
 
 stop_daemon() {
-  local pids pid _
+  local pids pid attempt
   mapfile -t pids < <(daemon_pids "$1")
   kill -TERM "${pids[@]}" 2>/dev/null || true
-  for _ in {1..100}; do
+  for attempt in {1..100}; do
     for pid in "${pids[@]}"; do
       if is_running "$pid"; then
         sleep 0.1
@@ -196,7 +196,7 @@ node_json() {
 
 # measure DAEMON COUNT: one JSON line per node into $work/cases.jsonl.
 measure() {
-  local kind=$1 count=$2 node n1_pids n2_pids start_n1 start_n2 end_n1 end_n2 rss1=0 rss2=0 r elapsed_us t0 _
+  local kind=$1 count=$2 node n1_pids n2_pids start_n1 start_n2 end_n1 end_n2 rss1=0 rss2=0 r elapsed_us t0 waited
   write_config "$work/n1.conf" "$count" 150 MASTER qb-n1
   write_config "$work/n2.conf" "$count" 100 BACKUP qb-n2
   "$lab" start --name "$name" --node n1 "--$kind-config" "$work/n1.conf" >/dev/null
@@ -208,10 +208,10 @@ measure() {
   t0=${EPOCHREALTIME/./}
   start_n1=$(cpu_ticks "${n1_pids[@]}")
   start_n2=$(cpu_ticks "${n2_pids[@]}")
-  for ((_ = 0; _ < seconds; _ += rss_sample_s)); do
+  for ((waited = 0; waited < seconds; waited += rss_sample_s)); do
     r=$(rss_kb "${n1_pids[@]}"); ((r > rss1)) && rss1=$r
     r=$(rss_kb "${n2_pids[@]}"); ((r > rss2)) && rss2=$r
-    sleep $((seconds - _ < rss_sample_s ? seconds - _ : rss_sample_s))
+    sleep $((seconds - waited < rss_sample_s ? seconds - waited : rss_sample_s))
   done
   end_n1=$(cpu_ticks "${n1_pids[@]}")
   end_n2=$(cpu_ticks "${n2_pids[@]}")
