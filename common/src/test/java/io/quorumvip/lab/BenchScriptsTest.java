@@ -1,0 +1,54 @@
+package io.quorumvip.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The benchmark scripts' argument checks, which run before anything needs root or makes a lab: a bad value exits 2
+ * with a message naming the value and what was expected. The benchmarks themselves are run by hand
+ * (docs/benchmarks.md): they take minutes and their figures are not assertions.
+ */
+class BenchScriptsTest {
+
+    private final RepositoryLayout layout = RepositoryLayout.locate();
+
+    @Test
+    void shouldRejectATrialCountOfZeroNamingTheValue() {
+        CommandResult result = script("bench-failover.sh", "--trials", "0");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains("--trials got '0' (expected 1-99)");
+    }
+
+    @Test
+    void shouldRejectALabNameOutsideTheBenchmarkPrefix() {
+        CommandResult result = script("bench-failover.sh", "--name", "qvip");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains("--name got 'qvip' (expected qb + up to 6 chars [a-z0-9])");
+    }
+
+    @Test
+    void shouldRejectAFootprintOfADaemonItDoesNotKnow() {
+        CommandResult result = script("bench-footprint.sh", "--only", "haproxy");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains("--only got 'haproxy' (expected keepalived or agent)");
+    }
+
+    @Test
+    void shouldNameTheKnownBenchmarksWhenAskedForAnUnknownOne() {
+        CommandResult result = script("qvip", "bench", "latency");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains("unknown benchmark 'latency' (expected failover, footprint or jmh)");
+    }
+
+    private CommandResult script(String name, String... arguments) {
+        String[] command = new String[arguments.length + 1];
+        command[0] = layout.root().resolve("scripts").resolve(name).toString();
+        System.arraycopy(arguments, 0, command, 1, arguments.length);
+        return HostCommand.run(command);
+    }
+}

@@ -1,0 +1,268 @@
+#!/usr/bin/env bash
+# qvip bench footprint [--seconds S] [--only keepalived|agent] [--name L]: idle memory and CPU of keepalived and of
+# the quorum-vip agent, with 1 and with 100 vrrp_instance blocks, two nodes per lab (n1 priority 150 sends the
+# adverts, n2 priority 100 with the same config receives them).
+#
+# Per case: start both nodes, wait until n1 holds every VIP and n2 none, let them idle 15 s (JVM start-up and JIT
+# out of the way), then measure over S seconds (default 60): CPU time (utime + stime from /proc/PID/stat) and RSS
+# (VmRSS from /proc/PID/status, largest of one sample every 5 s), both summed over every process of the daemon
+# (keepalived: parent + VRRP child; agent: its JVM). The agent runs with the launcher's JVM options, or
+# QVIP_JAVA_OPTS when set (recorded in the output).
+# Instances i = 1..100: VRID i, VIP 192.0.2.(199 + i) for i <= 51 (.200-.250), then .151-.199.
+#
+# Output: a Markdown table on stdout, and lab-runs/bench/footprint-DATE.{json,md}. Lab name default qbp.
+# Exit codes: 0 ok, 1 failure, 2 bad usage.
+set -euo pipefail
+
+root=$(dirname "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")")
+readonly root
+readonly lab=$root/scripts/lab.sh
+readonly idle_before_s=15
+readonly settle_timeout_s=90
+readonly rss_sample_s=5
+readonly instance_counts=(1 100)
+
+# usage [exit-code]: to stdout when asked for (exit 0), to stderr on bad usage (exit 2).
+usage() {
+  local code=${1:-2}
+  ((code == 0)) || exec 1>&2
+  sed -n '2,14s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  exit "$code"
+}
+
+fail() {
+  echo "bench footprint: $*" >&2
+  exit 1
+}
+
+seconds=60
+daemons=(keepalived agent)
+name=qbp
+while (($# > 0)); do
+  case "$1" in
+    --seconds) (($# >= 2)) || usage; seconds=$2; shift 2 ;;
+    --only) (($# >= 2)) || usage; daemons=("$2"); shift 2 ;;
+    --name) (($# >= 2)) || usage; name=$2; shift 2 ;;
+    -h | --help) usage 0 ;;
+    *) echo "bench footprint: unknown argument '$1'" >&2; usage ;;
+  esac
+done
+[[ "$seconds" =~ ^[1-9][0-9]{0,3}$ ]] || { echo "bench footprint: --seconds got '$seconds' (expected 1-9999)" >&2; usage; }
+[[ "${daemons[*]}" =~ ^(keepalived|agent)( agent)?$ ]] || { echo "bench footprint: --only got '${daemons[*]}' (expected keepalived or agent)" >&2; usage; }
+[[ "$name" =~ ^qb[a-z0-9]{0,6}$ ]] || { echo "bench footprint: --name got '$name' (expected qb + up to 6 chars [a-z0-9])" >&2; usage; }
+((EUID == 0)) || fail "needs root (network namespaces); run it as root"
+for tool in keepalived jq ip; do
+  command -v "$tool" >/dev/null || fail "$tool not found (run scripts/install-deps as root)"
+done
+
+state=/run/qvip-lab/$name
+out_dir=$root/lab-runs/bench
+mkdir -p "$out_dir"
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+work=$(mktemp -d /tmp/qvip-bench-footprint.XXXXXX)
+clock_ticks=$(getconf CLK_TCK)
+
+cleanup() {
+  "$lab" down --name "$name" || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+descendants() {
+  local child
+  for child in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+    echo "$child"
+    descendants "$child"
+  done
+}
+
+is_running() {
+  local process_state
+  process_state=$(awk '{print $3}' /proc/"$1"/stat 2>/dev/null) || return 1
+  [[ -n "$process_state" && "$process_state" != Z ]]
+}
+
+vip_of() {
+  local i=$1
+  if ((i <= 51)); then echo "192.0.2.$((199 + i))"; else echo "192.0.2.$((99 + i))"; fi
+}
+
+# write_config FILE COUNT PRIORITY STATE ROUTER_ID
+write_config() {
+  local file=$1 count=$2 priority=$3 initial=$4 router_id=$5 i
+  {
+    printf 'global_defs {\n    router_id %s\n}\n' "$router_id"
+    for ((i = 1; i <= count; i++)); do
+      cat <<CONF
+
+vrrp_instance VI_$i {
+    state $initial
+    interface eth0
+    virtual_router_id $i
+    priority $priority
+    advert_int 1
+    authentication {
+        auth_type PASS
+        auth_pass 1111
+    }
+    virtual_ipaddress {
+        $(vip_of "$i")/24 dev eth0
+    }
+}
+CONF
+    done
+  } >"$file"
+}
+
+vip_count() {
+  ip -n "$name-$1" -o -4 addr show dev eth0 | awk '{print $4}' | grep -c -E '^192\.0\.2\.(1[5-9][0-9]|2[0-4][0-9]|250)/' || true
+}
+
+daemon_pids() {
+  local pid
+  pid=$(cat "$state/$1/pid")
+  echo "$pid"
+  descendants "$pid"
+}
+
+# CPU ticks (utime + stime) summed over the given PIDs; fields counted after the ")" that ends the command name.
+cpu_ticks() {
+  local pid total=0 fields
+  for pid in "$@"; do
+    fields=$(sed 's/.*) //' "/proc/$pid/stat") || fail "process $pid is gone while being measured"
+    read -r -a stat <<<"$fields"
+    total=$((total + stat[11] + stat[12]))
+  done
+  echo "$total"
+}
+
+rss_kb() {
+  local pid total=0 kb
+  for pid in "$@"; do
+    kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status") || fail "process $pid is gone while being measured"
+    total=$((total + kb))
+  done
+  echo "$total"
+}
+
+threads() {
+  local pid total=0 count
+  for pid in "$@"; do
+    count=$(awk '/^Threads:/ {print $2}' "/proc/$pid/status")
+    total=$((total + count))
+  done
+  echo "$total"
+}
+
+stop_daemon() {
+  local pids pid attempt
+  mapfile -t pids < <(daemon_pids "$1")
+  kill -TERM "${pids[@]}" 2>/dev/null || true
+  for attempt in {1..100}; do
+    for pid in "${pids[@]}"; do
+      if is_running "$pid"; then
+        sleep 0.1
+        continue 2
+      fi
+    done
+    return 0
+  done
+  kill -KILL "${pids[@]}" 2>/dev/null || true
+}
+
+await_settled() {
+  local count=$1 deadline=$((SECONDS + settle_timeout_s))
+  while ((SECONDS < deadline)); do
+    if (($(vip_count n1) == count && $(vip_count n2) == 0)); then return 0; fi
+    sleep 1
+  done
+  "$lab" status --name "$name" >&2 || true
+  fail "n1 did not hold all $count VIPs (n2 none) within ${settle_timeout_s} s: n1 $(vip_count n1), n2 $(vip_count n2)"
+}
+
+# node_json DAEMON COUNT NODE ROLE CPU_TICKS RSS_KB ELAPSED_US PID...: one JSON line into $work/cases.jsonl.
+node_json() {
+  local kind=$1 count=$2 node=$3 role=$4 ticks=$5 rss=$6 elapsed_us=$7
+  shift 7
+  jq -cn --arg daemon "$kind" --argjson instances "$count" --arg node "$node" --arg role "$role" \
+    --argjson processes $# --argjson threads "$(threads "$@")" --argjson rss_kb "$rss" --argjson ticks "$ticks" \
+    --argjson hz "$clock_ticks" --argjson elapsed_us "$elapsed_us" --arg cmdline "$(tr '\0' ' ' <"/proc/$1/cmdline")" '
+    {daemon: $daemon, instances: $instances, node: $node, role: $role, processes: $processes, threads: $threads,
+     rss_mib: ($rss_kb / 1024 | . * 10 | round / 10),
+     cpu_s: ($ticks / $hz), cpu_s_per_min: ($ticks / $hz * 60e6 / $elapsed_us | . * 100 | round / 100),
+     window_s: ($elapsed_us / 1e6 | . * 10 | round / 10), cmdline: $cmdline}' >>"$work/cases.jsonl"
+  tail -n 1 "$work/cases.jsonl" >&2
+}
+
+# measure DAEMON COUNT: one JSON line per node into $work/cases.jsonl.
+measure() {
+  local kind=$1 count=$2 node n1_pids n2_pids start_n1 start_n2 end_n1 end_n2 rss1=0 rss2=0 r elapsed_us t0 waited
+  write_config "$work/n1.conf" "$count" 150 MASTER qb-n1
+  write_config "$work/n2.conf" "$count" 100 BACKUP qb-n2
+  "$lab" start --name "$name" --node n1 "--$kind-config" "$work/n1.conf" >/dev/null
+  "$lab" start --name "$name" --node n2 "--$kind-config" "$work/n2.conf" >/dev/null
+  await_settled "$count"
+  sleep "$idle_before_s"
+  mapfile -t n1_pids < <(daemon_pids n1)
+  mapfile -t n2_pids < <(daemon_pids n2)
+  t0=${EPOCHREALTIME/./}
+  start_n1=$(cpu_ticks "${n1_pids[@]}")
+  start_n2=$(cpu_ticks "${n2_pids[@]}")
+  for ((waited = 0; waited < seconds; waited += rss_sample_s)); do
+    r=$(rss_kb "${n1_pids[@]}"); ((r > rss1)) && rss1=$r
+    r=$(rss_kb "${n2_pids[@]}"); ((r > rss2)) && rss2=$r
+    sleep $((seconds - waited < rss_sample_s ? seconds - waited : rss_sample_s))
+  done
+  end_n1=$(cpu_ticks "${n1_pids[@]}")
+  end_n2=$(cpu_ticks "${n2_pids[@]}")
+  elapsed_us=$((${EPOCHREALTIME/./} - t0))
+  r=$(rss_kb "${n1_pids[@]}"); ((r > rss1)) && rss1=$r
+  r=$(rss_kb "${n2_pids[@]}"); ((r > rss2)) && rss2=$r
+  (($(vip_count n1) == count && $(vip_count n2) == 0)) \
+    || echo "bench footprint: $kind x$count: ownership changed during the measurement (n1 $(vip_count n1), n2 $(vip_count n2) VIPs)" >&2
+  node_json "$kind" "$count" n1 "master (sends adverts)" $((end_n1 - start_n1)) "$rss1" "$elapsed_us" "${n1_pids[@]}"
+  node_json "$kind" "$count" n2 "backup (receives adverts)" $((end_n2 - start_n2)) "$rss2" "$elapsed_us" "${n2_pids[@]}"
+  stop_daemon n1
+  stop_daemon n2
+  for node in n1 n2; do
+    if (($(vip_count "$node") > 0)); then
+      echo "bench footprint: $node still held $(vip_count "$node") VIPs after its $kind stopped; lab reset" >&2
+      return 1
+    fi
+  done
+}
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+if [[ " ${daemons[*]} " == *" agent "* ]]; then "$root/scripts/qvip" build; fi
+"$lab" up --name "$name" --nodes 2
+: >"$work/cases.jsonl"
+for kind in "${daemons[@]}"; do
+  for count in "${instance_counts[@]}"; do
+    echo "bench footprint: $kind with $count instance(s), ${seconds} s" >&2
+    if ! measure "$kind" "$count"; then
+      "$lab" up --name "$name" --nodes 2
+    fi
+  done
+done
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+json=$out_dir/footprint-$stamp.json
+table=$out_dir/footprint-$stamp.md
+jq -s --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg command "qvip bench footprint --seconds $seconds" \
+  --argjson cores "$(nproc)" --arg kernel "$(uname -r)" --arg load_before "$load_before" --arg load_after "$load_after" \
+  --arg keepalived "$(keepalived --version 2>&1 | head -n 1)" --arg java_opts "${QVIP_JAVA_OPTS-launcher default}" \
+  --arg agent "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)" '
+  {benchmark: "footprint", date: $date, command: $command,
+   machine: {cores: $cores, kernel: $kernel, load_average_before: $load_before, load_average_after: $load_after},
+   keepalived: $keepalived, agent_commit: $agent, agent_java_opts: $java_opts, results: .}' "$work/cases.jsonl" >"$json"
+jq -r '
+  "| daemon | instances | node | processes / threads | RSS, MiB (max) | CPU, s per minute |",
+  "|---|---:|---|---|---:|---:|",
+  (.results[] | "| \(.daemon) | \(.instances) | \(.node) \(.role) | \(.processes) / \(.threads) | \(.rss_mib) | \(.cpu_s_per_min) |")' \
+  "$json" >"$table"
+{
+  echo
+  echo "Idle footprint over ${seconds} s; $(nproc) cores, load average $load_before before, $load_after after."
+  cat "$table"
+  echo "(raw: $json)"
+}
