@@ -50,6 +50,16 @@ final class OwnershipObserver implements AutoCloseable {
         }
     }
 
+    /**
+     * The holders at the latest poll. Wait on this rather than on a fresh look of one's own, so that what the
+     * test waited for is in {@link #timeline()} too.
+     */
+    Set<String> latestHolders() {
+        synchronized (samples) {
+            return samples.get(samples.size() - 1).holders();
+        }
+    }
+
     /** Stops polling after the current poll; fails when a poll failed, since the timeline then has a hole. */
     @Override
     public void close() {

@@ -133,7 +133,8 @@ final class OwnershipTimeline {
         Set<String> last = null;
         for (Sample sample : samples) {
             if (!sample.holders().equals(last)) {
-                text.append(String.format("%n  %+7d ms %s", (sample.atNanos() - originNanos) / 1_000_000, sample.holders()));
+                long millis = (sample.atNanos() - originNanos) / 1_000_000;
+                text.append(String.format("%n  %+7d ms %s", millis, sample.holders()));
                 last = sample.holders();
             }
         }
