@@ -43,8 +43,9 @@ final class OwnershipObserver implements AutoCloseable {
         return observer;
     }
 
-    /** What has been seen so far. */
+    /** What has been seen so far; fails once a poll failed, since the timeline then has a hole. */
     OwnershipTimeline timeline() {
+        requireNoFailure();
         synchronized (samples) {
             return new OwnershipTimeline(samples);
         }
@@ -55,6 +56,7 @@ final class OwnershipObserver implements AutoCloseable {
      * test waited for is in {@link #timeline()} too.
      */
     Set<String> latestHolders() {
+        requireNoFailure();
         synchronized (samples) {
             return samples.get(samples.size() - 1).holders();
         }
@@ -73,8 +75,13 @@ final class OwnershipObserver implements AutoCloseable {
             throw new IllegalStateException("ownership observer for " + vip + " did not stop within "
                     + COMMAND_BOUND_SECONDS * 2 + " s after close (expected it to finish its poll)");
         }
-        if (failure != null) {
-            throw failure;
+        requireNoFailure();
+    }
+
+    private void requireNoFailure() {
+        RuntimeException failed = failure;
+        if (failed != null) {
+            throw failed;
         }
     }
 
