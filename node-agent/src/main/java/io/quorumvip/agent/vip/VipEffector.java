@@ -110,7 +110,10 @@ public final class VipEffector {
         return all;
     }
 
-    /** Removes every address (also those this process did not add, e.g. left over by a crashed run). */
+    /**
+     * Removes every address (also those this process did not add, e.g. left over by a crashed run). The release of
+     * an owned address is journaled even when its kernel lifetime already took it.
+     */
     public void release(Cause cause) {
         boolean wasOwned = owned;
         owned = false;
@@ -122,8 +125,11 @@ public final class VipEffector {
         boolean removedAny = false;
         for (InterfaceAddress vip : vips) {
             try {
-                if (addresses.remove(vip)) {
-                    removedAny = true;
+                boolean removed = addresses.remove(vip);
+                removedAny |= removed;
+                // An owned address the kernel no longer has ran out of lifetime before this release: it is gone
+                // all the same, and the journal must say so, or replay keeps it bound.
+                if (removed || wasOwned) {
                     journal.record(cause, new VipReleased(instance, cidr(vip)));
                 }
             } catch (IOException e) {

@@ -115,7 +115,8 @@ class LeaseKeeperTest {
         }
         a.await(LeaseEvent.Confirmed.class);
         assertThat(b.keeper.held()).isFalse();
-        assertThat(b.events).allMatch(LeaseEvent.Connection.class::isInstance);
+        assertThat(b.events).as("b's lease events while a holds the latch (its connection's aside)")
+                .allMatch(LeaseEvent.Connection.class::isInstance);
 
         a.keeper.withdraw();
 
