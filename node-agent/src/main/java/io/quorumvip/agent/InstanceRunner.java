@@ -50,6 +50,9 @@ final class InstanceRunner {
     private static final Logger log = LoggerFactory.getLogger(InstanceRunner.class);
     private static final String QUORUM_FAULT = "quorum";
     private static final Duration WITHDRAW_BOUND = Duration.ofMillis(250);
+    private static final long SECOND_NANOS = 1_000_000_000L;
+    /** How far before validUntil an aligned lifetime ends: room for the netlink round trip. */
+    private static final long RENEWAL_CUSHION_NANOS = 100_000_000L;
 
     private final String name;
     private final String iface;
@@ -71,6 +74,9 @@ final class InstanceRunner {
     private InetAddress lastMasterSeen;
     private Context context;
     private long validityTimer = -1;
+    private long alignedRenewalTimer = -1;
+    private long confirmTimer = -1;
+    private long kernelLifetimeEndNanos;
     private long quorumProbeTimer = -1;
     private boolean quorumFault;
     private long lastReannounceNanos;
@@ -211,6 +217,7 @@ final class InstanceRunner {
         apply(machine.step(new VrrpInput.Shutdown(), now()));
         cancelTimer();
         cancelValidityTimer();
+        stopConfirming();
         stopQuorumProbe();
         vips.release(new Cause(CauseKind.SHUTDOWN, "shutdown", 0));
         return notifier.entered("STOP", machine.effectivePriority());
@@ -262,12 +269,14 @@ final class InstanceRunner {
             lease.ifPresent(keeper -> {
                 journal.record(cause, new Event.LeaseRequested(name, keeper.sessionId()));
                 keeper.contend();
+                startConfirming(keeper);
             });
         }
         reconcileOwnership(cause);
         if (changed.from() == VrrpState.MASTER) {
             // Addresses first (just above), then the latch, then (in apply) the priority-0 advert: the backup it
             // invites finds the lease already free.
+            stopConfirming();
             lease.ifPresent(keeper -> keeper.withdrawAndWait(WITHDRAW_BOUND));
         }
         if (changed.to() != VrrpState.INITIALIZE) {
@@ -302,23 +311,83 @@ final class InstanceRunner {
             vips.own(Optional.empty(), cause);
             return;
         }
-        long seconds = LeaseTiming.kernelLifetimeSeconds(snapshot.validUntilNanos(), now);
+        long validUntil = snapshot.validUntilNanos();
+        long seconds = LeaseTiming.kernelLifetimeSeconds(validUntil, now);
+        if (!vips.owned() || now + seconds * SECOND_NANOS > kernelLifetimeEndNanos) {
+            // Never shortened and never removed early: an address bound earlier keeps the lifetime it was given,
+            // which already ends within the lease; the agent lets go of it when validUntil passes.
+            bindWithin(validUntil, seconds, cause);
+        }
+        scheduleAlignedRenewal(validUntil);
+        armValidityTimer(validUntil);
+    }
+
+    /**
+     * Binds or renews with a lifetime of {@code seconds}, then checks it against the lease as of the kernel's
+     * answer: the kernel counts from when it handled the request, so a pause before that must not stretch it.
+     */
+    private void bindWithin(long validUntil, long seconds, Cause cause) {
         if (seconds < 1) {
-            cancelValidityTimer();
-            vips.release(new Cause(CauseKind.LEASE_WATCH, "lease too close to its end for a kernel lifetime", 0));
             return;
         }
         vips.own(Optional.of(Duration.ofSeconds(seconds)), cause);
-        // The kernel starts the lifetime when it handles the request: a pause before that must not stretch it.
-        long afterAck = LeaseTiming.kernelLifetimeSeconds(snapshot.validUntilNanos(), now());
-        if (afterAck < seconds) {
-            if (afterAck < 1) {
-                vips.release(new Cause(CauseKind.LEASE_WATCH, "paused while binding: lease too close to its end", 0));
-            } else {
-                vips.own(Optional.of(Duration.ofSeconds(afterAck)), cause);
-            }
+        long ack = now();
+        long afterAck = LeaseTiming.kernelLifetimeSeconds(validUntil, ack);
+        if (afterAck >= seconds) {
+            kernelLifetimeEndNanos = ack + seconds * SECOND_NANOS;
+        } else if (afterAck >= 1) {
+            vips.own(Optional.of(Duration.ofSeconds(afterAck)), cause);
+            kernelLifetimeEndNanos = now() + afterAck * SECOND_NANOS;
+        } else {
+            vips.release(new Cause(CauseKind.LEASE_WATCH, "paused while binding: lease too close to its end", 0));
         }
-        armValidityTimer(snapshot.validUntilNanos());
+    }
+
+    /**
+     * Kernel lifetimes come in whole seconds, so a renewal right after a confirmation loses up to a second of the
+     * proven validity. One renewal timed so that the lifetime ends just before validUntil wins it back, which is
+     * what carries the owner through a ZooKeeper leader election without dropping the address.
+     */
+    private void scheduleAlignedRenewal(long validUntil) {
+        if (alignedRenewalTimer >= 0) {
+            return;
+        }
+        long now = now();
+        long wholeSeconds = (validUntil - now - RENEWAL_CUSHION_NANOS) / SECOND_NANOS;
+        long renewAt = validUntil - RENEWAL_CUSHION_NANOS - wholeSeconds * SECOND_NANOS;
+        if (wholeSeconds < 1 || renewAt + wholeSeconds * SECOND_NANOS <= kernelLifetimeEndNanos) {
+            return;
+        }
+        alignedRenewalTimer = vertx.setTimer(Math.max(1, (renewAt - now) / 1_000_000), id -> {
+            alignedRenewalTimer = -1;
+            LeaseSnapshot latest = lease.map(LeaseKeeper::snapshot).orElse(LeaseSnapshot.NONE);
+            long at = now();
+            if (decision != null && decision.own() && vips.owned() && latest.held() && latest.validAt(at)) {
+                long seconds = LeaseTiming.kernelLifetimeSeconds(latest.validUntilNanos(), at);
+                if (at + seconds * SECOND_NANOS > kernelLifetimeEndNanos) {
+                    bindWithin(latest.validUntilNanos(), seconds,
+                            new Cause(CauseKind.LEASE_WATCH, "lifetime aligned with the lease", seconds));
+                }
+            }
+        });
+    }
+
+    /** While MASTER, the lease is confirmed a few times per advert interval, so one slow answer costs little. */
+    private void startConfirming(LeaseKeeper keeper) {
+        stopConfirming();
+        long period = Math.max(100, Math.min(1000, advertInterval.toMillis() / 4));
+        confirmTimer = vertx.setPeriodic(period, id -> keeper.confirm());
+    }
+
+    private void stopConfirming() {
+        if (confirmTimer >= 0) {
+            vertx.cancelTimer(confirmTimer);
+            confirmTimer = -1;
+        }
+        if (alignedRenewalTimer >= 0) {
+            vertx.cancelTimer(alignedRenewalTimer);
+            alignedRenewalTimer = -1;
+        }
     }
 
     /** Re-decides when the lease's proven validity ends, in case no confirmation moves it on before. */
@@ -429,10 +498,6 @@ final class InstanceRunner {
     }
 
     private void send(int priority) {
-        if (priority > 0 && machine.state() == VrrpState.MASTER) {
-            // Every advert interval while MASTER: one answered confirmation keeps the lease provable.
-            lease.ifPresent(LeaseKeeper::confirm);
-        }
         try {
             publisher.publish(priority);
             metrics.advertSent(name);
