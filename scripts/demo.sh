@@ -83,7 +83,7 @@ quorum_config() {
   cat "$samples/pair-node${node#n}.conf" - >"$out" <<QUORUM
 quorum {
     connect 192.0.2.21:2181,192.0.2.22:2181,192.0.2.23:2181
-    session_timeout 4000
+    session_timeout 6000
     path /quorum-vip/demo
     digest qvip:demo-secret
 }
@@ -151,7 +151,7 @@ ip netns exec "$lab-n2" curl -s http://127.0.0.1:9110/metrics \
   | grep -E '^qvip_(vrrp_state|vrrp_transitions_total|vip_owned|garp_sent_total|vrrp_adverts_(sent|received)_total)' \
   | grep -v ' 0.0$' | sed 's/^/           /'
 
-step "Act 2: the same two nodes, both quorum-vip agents, with the quorum lease (S = 4 s)"
+step "Act 2: the same two nodes, both quorum-vip agents, with the quorum lease (S = 6 s)"
 kill -TERM "$(daemon_pid n2)"
 for _ in $(seq 100); do [[ -d /proc/$(daemon_pid n2) ]] || break; sleep 0.1; done
 ip -n "$lab-n1" addr del "$vip/24" dev eth0 2>/dev/null || true

@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
  *
  * @param servers        {@code connect host:port,...}
  * @param sessionTimeout {@code session_timeout} in ms, at least 3000 so address lifetimes of 1 s or more fit
- *                       under it (default 4000)
+ *                       under it (default 6000)
  * @param path           {@code path}, the base znode (default {@code /quorum-vip})
  * @param digest         {@code digest user:password}, if set
  */
@@ -23,7 +23,7 @@ public record QuorumConfig(
         SourcePosition position) {
 
     public static final Duration MIN_SESSION_TIMEOUT = Duration.ofMillis(3000);
-    public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofMillis(4000);
+    public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofMillis(6000);
     public static final String DEFAULT_PATH = "/quorum-vip";
 
     public QuorumConfig {

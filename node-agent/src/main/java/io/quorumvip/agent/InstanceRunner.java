@@ -51,6 +51,8 @@ final class InstanceRunner {
     private static final String QUORUM_FAULT = "quorum";
     private static final Duration WITHDRAW_BOUND = Duration.ofMillis(250);
     private static final long SECOND_NANOS = 1_000_000_000L;
+    private static final int LATCH_FREE_ATTEMPTS = 6;
+    private static final long LATCH_FREE_RETRY_MILLIS = 50;
     /** How far before validUntil an aligned lifetime ends: room for the netlink round trip. */
     private static final long RENEWAL_CUSHION_NANOS = 100_000_000L;
 
@@ -447,10 +449,23 @@ final class InstanceRunner {
      * take over now rather than after Skew_Time.
      */
     private void takeOverIfLeaseFree(InetAddress releasedMaster) {
-        lease.ifPresent(keeper -> keeper.checkLatchFree(free -> {
+        lease.ifPresent(keeper -> askLatchFree(keeper, releasedMaster, LATCH_FREE_ATTEMPTS));
+    }
+
+    /**
+     * The leaving master deletes its latch znode before its priority-0 advert, but under load the deletion can land
+     * after our first look; look again a few times within the skew wait the state machine is running anyway.
+     */
+    private void askLatchFree(LeaseKeeper keeper, InetAddress releasedMaster, int attemptsLeft) {
+        keeper.checkLatchFree(free -> context.runOnContext(v -> {
+            if (machine.state() != VrrpState.BACKUP) {
+                return;
+            }
             if (free) {
-                context.runOnContext(v -> apply(machine.step(
-                        new VrrpInput.TakeOver("lease of " + releasedMaster.getHostAddress() + " released"), now())));
+                apply(machine.step(
+                        new VrrpInput.TakeOver("lease of " + releasedMaster.getHostAddress() + " released"), now()));
+            } else if (attemptsLeft > 1) {
+                vertx.setTimer(LATCH_FREE_RETRY_MILLIS, id -> askLatchFree(keeper, releasedMaster, attemptsLeft - 1));
             }
         }));
     }
@@ -513,8 +528,23 @@ final class InstanceRunner {
         long delayMillis = Math.max(1, (deadlineNanos - now() + 999_999) / 1_000_000);
         timerId = vertx.setTimer(delayMillis, id -> {
             timerId = -1;
+            if (machine.state() == VrrpState.MASTER && ownedPastItsLease()) {
+                // Back from a pause (SIGSTOP, a long GC): the lease ran out while this process was frozen. Say so
+                // with priority 0 instead of advertising a mastership it can no longer back.
+                raiseQuorumFault("lease ran out while this process was not running");
+                return;
+            }
             apply(machine.step(new VrrpInput.TimerFired(), now()));
         });
+    }
+
+    /** A lease this node held (the latch says so) that can no longer be proven: it ran out unseen. */
+    private boolean ownedPastItsLease() {
+        if (lease.isEmpty()) {
+            return false;
+        }
+        LeaseSnapshot snapshot = lease.get().snapshot();
+        return snapshot.held() && !snapshot.validAt(now());
     }
 
     private void cancelTimer() {

@@ -38,7 +38,7 @@ class QuorumFaultsTest {
 
     private static final String VIP = "192.0.2.200";
     private static final String INSTANCE = "VI_1";
-    private static final Duration SESSION_TIMEOUT = Duration.ofMillis(4000);
+    private static final Duration SESSION_TIMEOUT = Duration.ofMillis(6000);
     /** advert_int of the pair samples: the lease is confirmed, so the session touched, once per interval. */
     private static final Duration ADVERT_INTERVAL = Duration.ofSeconds(1);
     /** Generous: it catches a pair that never gets there, it does not measure how fast. */
