@@ -1,12 +1,22 @@
 #!/usr/bin/env bash
-# qvip bench failover [--trials N] [--name L]: fail-over time of two keepalived nodes and of two quorum-vip agents,
-# in one lab, same run, same configs (shared/keepalived-samples/pair-node{1,2}.conf: VRID 66, priority 150/100).
+# qvip bench failover [--trials N] [--long-trials N] [--setups LIST] [--faults LIST] [--name L]: fail-over of a
+# keepalived pair, an agent pair without quorum and an agent pair with the quorum lease, in one lab, same run, same
+# VRRP configs (shared/keepalived-samples/pair-node{1,2}.conf: VRID 66, priority 150/100; the leased pair adds a
+# quorum block for the lab's 3 ZooKeeper servers with session_timeout 4000).
 #
-# Per trial: wait until n1 is MASTER with the VIP and n2 BACKUP without it; inject the fault just after one of n1's
-# adverts (seen by tshark in n2's namespace; the real offset is measured and reported), so every trial starts at
-# the same point of the advert cycle; then poll `ip -n` on both nodes every 20 ms. Faults: hard kill (SIGSTOP then
-# SIGKILL every process of the daemon on n1) and graceful stop (SIGTERM to the daemon). Then n1 is restored for the
-# next trial: a VIP left in a dead node's kernel is removed by hand (counted), and the daemon is started again.
+# Faults, each injected on n1 just after one of its adverts (predicted from a capture in n2's namespace; the real
+# offset is reported): hard_kill (SIGSTOP then SIGKILL every process of the daemon), graceful (SIGTERM), partition
+# (VRRP, IP protocol 112, dropped both ways on n1 by nftables for 10 s, then healed), pause (SIGSTOP every process
+# of the daemon for 20 s, then SIGCONT). Both kernels are polled with `ip -n` every 20 ms; after a partition or a
+# pause ends, the client's ARP entry for the VIP too (a UDP sender in the client namespace keeps it in use), and
+# then the client ARPs for the VIP once. Between trials n1 is restored: a VIP left in a dead node's kernel is removed
+# by hand (counted), the daemon is started again, and the next trial waits until n1 owns the VIP and n2 is BACKUP
+# (leased: until n1 holds the lease too). A double ownership with the lease stops the run and keeps the evidence.
+#
+#   --trials N        trials per setup and fault (default 5)
+#   --long-trials N   trials for partition and pause (default: --trials)
+#   --setups LIST     comma-separated, from keepalived,agent,leased (default all)
+#   --faults LIST     comma-separated, from hard_kill,graceful,partition,pause (default all)
 #
 # Output: a Markdown table (median of N, min-max) on stdout, and lab-runs/bench/failover-DATE.{json,md}.
 # Lab name default qbf (labs made by benchmarks start with qb). Exit codes: 0 ok, 1 failure, 2 bad usage.
@@ -18,21 +28,29 @@ readonly root
 readonly lab=$root/scripts/lab.sh
 readonly vip=192.0.2.200
 readonly n1_address=192.0.2.11
+readonly agent_http=127.0.0.1:9110
 readonly poll_us=20000
 # After n2 first shows the VIP, keep polling this long to see whether n1 still holds it too.
 readonly watch_after_takeover_us=2000000
-# keepalived's slowest take-over is 3 x advert_int + skew = 3.6 s; past this the trial is recorded as failed.
+# The slowest take-over expected is max(3 x advert_int + skew, S) = 4 s; past this the trial has no take-over.
 readonly takeover_timeout_us=10000000
+readonly partition_us=10000000
+readonly pause_us=20000000
+# After a partition heals or a pause ends: long enough for preemption and the announcements to settle.
+readonly after_fault_end_us=6000000
 readonly settle_timeout_s=30
 # advert_int of the pair samples.
 readonly advert_interval_us=1000000
 readonly fault_after_advert_us=10000
+readonly nft_table=qvip_bench
+readonly all_setups="keepalived agent leased"
+readonly all_faults="hard_kill graceful partition pause"
 
 # usage [exit-code]: to stdout when asked for (exit 0), to stderr on bad usage (exit 2).
 usage() {
   local code=${1:-2}
   ((code == 0)) || exec 1>&2
-  sed -n '2,12s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,22s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
   exit "$code"
 }
 
@@ -41,20 +59,45 @@ fail() {
   exit 1
 }
 
+# Prints the items of the comma-separated list $1 in the order of $2 (space-separated); 1 if one is not in $2.
+pick() {
+  local wanted=",$1," item picked=()
+  [[ "$wanted" =~ ^,[a-z_]+(,[a-z_]+)*,$ ]] || return 1
+  for item in ${1//,/ }; do
+    [[ " $2 " == *" $item "* ]] || return 1
+  done
+  for item in $2; do
+    [[ "$wanted" == *",$item,"* ]] && picked+=("$item")
+  done
+  echo "${picked[*]}"
+}
+
 trials=5
+long_trials=""
+setups_arg=${all_setups// /,}
+faults_arg=${all_faults// /,}
 name=qbf
 while (($# > 0)); do
   case "$1" in
     --trials) (($# >= 2)) || usage; trials=$2; shift 2 ;;
+    --long-trials) (($# >= 2)) || usage; long_trials=$2; shift 2 ;;
+    --setups) (($# >= 2)) || usage; setups_arg=$2; shift 2 ;;
+    --faults) (($# >= 2)) || usage; faults_arg=$2; shift 2 ;;
     --name) (($# >= 2)) || usage; name=$2; shift 2 ;;
     -h | --help) usage 0 ;;
     *) echo "bench failover: unknown argument '$1'" >&2; usage ;;
   esac
 done
+long_trials=${long_trials:-$trials}
 [[ "$trials" =~ ^[1-9][0-9]?$ ]] || { echo "bench failover: --trials got '$trials' (expected 1-99)" >&2; usage; }
+[[ "$long_trials" =~ ^[1-9][0-9]?$ ]] || { echo "bench failover: --long-trials got '$long_trials' (expected 1-99)" >&2; usage; }
+setups=$(pick "$setups_arg" "$all_setups") \
+  || { echo "bench failover: --setups got '$setups_arg' (expected a comma-separated list of ${all_setups// /, })" >&2; usage; }
+faults=$(pick "$faults_arg" "$all_faults") \
+  || { echo "bench failover: --faults got '$faults_arg' (expected a comma-separated list of ${all_faults// /, })" >&2; usage; }
 [[ "$name" =~ ^qb[a-z0-9]{0,6}$ ]] || { echo "bench failover: --name got '$name' (expected qb + up to 6 chars [a-z0-9])" >&2; usage; }
 ((EUID == 0)) || fail "needs root (network namespaces); run it as root"
-for tool in keepalived tshark jq ip; do
+for tool in keepalived tshark jq ip nft arping curl; do
   command -v "$tool" >/dev/null || fail "$tool not found (run scripts/install-deps as root)"
 done
 shared=${QVIP_SHARED:-$root/../shared}
@@ -68,6 +111,8 @@ mkdir -p "$out_dir"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 work=$(mktemp -d /tmp/qvip-bench-failover.XXXXXX)
 capture_pid=""
+client_pid=""
+paused_pids=()
 latest_advert_us=0
 previous_advert_us=0
 
@@ -101,13 +146,18 @@ await_exit() {
   return 1
 }
 
+stop_tree() {
+  local pids
+  mapfile -t pids < <(echo "$1"; descendants "$1")
+  kill -TERM "${pids[@]}" 2>/dev/null || true
+  await_exit 30 "${pids[@]}" || kill -KILL "${pids[@]}" 2>/dev/null || true
+}
+
 cleanup() {
-  if [[ -n "$capture_pid" ]]; then
-    local pids
-    mapfile -t pids < <(echo "$capture_pid"; descendants "$capture_pid")
-    kill -TERM "${pids[@]}" 2>/dev/null || true
-    await_exit 30 "${pids[@]}" || kill -KILL "${pids[@]}" 2>/dev/null || true
-  fi
+  # A daemon left frozen by an interrupted pause could not act on the lab's SIGTERM.
+  ((${#paused_pids[@]} == 0)) || kill -CONT "${paused_pids[@]}" 2>/dev/null || true
+  [[ -z "$client_pid" ]] || stop_tree "$client_pid"
+  [[ -z "$capture_pid" ]] || stop_tree "$capture_pid"
   "$lab" down --name "$name" || true
   rm -rf "$work"
 }
@@ -128,6 +178,10 @@ has_vip() {
   [[ "$(ip -n "$name-$1" -o -4 addr show dev eth0)" == *" $vip/"* ]]
 }
 
+mac_of() {
+  ip -n "$name-$1" -o link show dev eth0 | sed -n 's|.*link/ether \([0-9a-f:]*\).*|\1|p'
+}
+
 daemon_pid() {
   cat "$state/$1/pid"
 }
@@ -136,31 +190,65 @@ node_state() {
   "$lab" status --name "$name" | jq -r --arg node "$1" '.nodes[] | select(.node == $node) | .state'
 }
 
-start_daemon() {
-  local node=$1 kind=$2 conf=$3
-  "$lab" start --name "$name" --node "$node" "--$kind-config" "$conf" >/dev/null
+lease_held() {
+  [[ "$(ip netns exec "$name-$1" curl -s --max-time 1 "http://$agent_http/v1/status" 2>/dev/null \
+    | jq -r '.instances[0].lease.held' 2>/dev/null)" == true ]]
 }
 
-# Graceful stop of a node's daemon and its children (used between the keepalived and the agent series).
+# The pair's config for node $1 (1 or 2) in setup $2: the sample, plus the quorum block for the leased agent.
+config_of() {
+  local node=$1 setup=$2 sample=$shared/keepalived-samples/pair-node$1.conf
+  if [[ "$setup" != leased ]]; then
+    echo "$sample"
+    return
+  fi
+  cat "$sample" - >"$work/leased-node$node.conf" <<'QUORUM'
+quorum {
+    connect 192.0.2.21:2181,192.0.2.22:2181,192.0.2.23:2181
+    session_timeout 4000
+    path /quorum-vip/bench
+    digest qvip:bench
+}
+QUORUM
+  echo "$work/leased-node$node.conf"
+}
+
+daemon_of() {
+  if [[ "$1" == keepalived ]]; then echo keepalived; else echo agent; fi
+}
+
+start_daemon() {
+  local node=$1 setup=$2
+  "$lab" start --name "$name" --node "$node" "--$(daemon_of "$setup")-config" "$(config_of "${node#n}" "$setup")" >/dev/null
+}
+
+# Graceful stop of a node's daemon and its children (between series, and to restore a pair that did not settle).
 stop_daemon() {
-  local pid pids
+  local pid
   pid=$(daemon_pid "$1")
   is_running "$pid" || return 0
-  mapfile -t pids < <(echo "$pid"; descendants "$pid")
-  kill -TERM "${pids[@]}" 2>/dev/null || true
-  await_exit 100 "${pids[@]}" || kill -KILL "${pids[@]}" 2>/dev/null || true
+  stop_tree "$pid"
 }
 
+# 0 once n1 is MASTER with the VIP and n2 BACKUP without it (leased: and n1 holds the lease); 1 after the timeout.
 await_steady() {
-  local deadline=$((SECONDS + settle_timeout_s))
+  local setup=$1 deadline=$((SECONDS + settle_timeout_s))
   while ((SECONDS < deadline)); do
-    if has_vip n1 && ! has_vip n2 && [[ "$(node_state n1)" == MASTER && "$(node_state n2)" == BACKUP ]]; then
+    if has_vip n1 && ! has_vip n2 && [[ "$(node_state n1)" == MASTER && "$(node_state n2)" == BACKUP ]] \
+      && { [[ "$setup" != leased ]] || lease_held n1; }; then
       return 0
     fi
     sleep 0.5
   done
-  "$lab" status --name "$name" >&2 || true
-  fail "n1 did not become MASTER with $vip (and n2 BACKUP without it) within ${settle_timeout_s} s"
+  return 1
+}
+
+# UDP to the VIP every 50 ms from the client, so the client's kernel keeps an ARP entry for it: where that entry
+# points is where the client's traffic goes.
+start_client() {
+  ip netns exec "$name-client" bash -c "exec 3>/dev/udp/$vip/9; exec 4<> <(:)
+    while :; do printf x >&3 2>/dev/null; read -r -t 0.05 -u 4; done" </dev/null >/dev/null 2>&1 &
+  client_pid=$!
 }
 
 # tshark prints one line per advert from n1: "epoch-seconds<TAB>priority".
@@ -212,109 +300,236 @@ await_injection_time() {
     + fault_after_advert_us))
 }
 
-# One trial: fault on n1, poll both kernels, append one JSON line to $work/trials.jsonl, restore n1.
+begin_fault() {
+  local fault=$1 pid=$2
+  shift 2
+  case "$fault" in
+    hard_kill)
+      kill -STOP "$@"
+      kill -KILL "$@"
+      ;;
+    graceful) kill -TERM "$pid" ;;
+    partition)
+      ip netns exec "$name-n1" nft -f - <<NFT
+table ip $nft_table {
+  chain input { type filter hook input priority 0; policy accept; ip protocol 112 drop; }
+  chain output { type filter hook output priority 0; policy accept; ip protocol 112 drop; }
+}
+NFT
+      ;;
+    pause)
+      paused_pids=("$@")
+      kill -STOP "$@"
+      ;;
+  esac
+}
+
+end_fault() {
+  case "$1" in
+    partition) ip netns exec "$name-n1" nft delete table ip "$nft_table" ;;
+    pause)
+      kill -CONT "${paused_pids[@]}"
+      paused_pids=()
+      ;;
+  esac
+}
+
+# Keeps what shows a double ownership with the lease (it must never happen) before n1 is restarted over it.
+keep_evidence() {
+  local setup=$1 fault=$2 trial=$3 dir node
+  shift 3
+  dir=$out_dir/failover-$stamp-double-ownership-$setup-$fault-$trial
+  mkdir -p "$dir"
+  for node in n1 n2; do
+    cp "$state/$node/agent.log" "$dir/$node-agent.log" 2>/dev/null || true
+    cp -r "$state/$node/journal" "$dir/$node-journal" 2>/dev/null || true
+    ip netns exec "$name-$node" curl -s --max-time 1 "http://$agent_http/v1/status" >"$dir/$node-status.json" || true
+  done
+  printf '%s\n' "$@" >"$dir/polls.txt"
+  cp "$work/trials.jsonl" "$dir/"
+  fail "$setup, $fault, trial $trial: both nodes held $vip at once with the quorum lease; evidence (agent logs, journals, polls 'time_us n1 n2 client_mac') in $dir"
+}
+
+# One trial: fault on n1, poll both kernels (and the client's ARP entry once the fault has ended), ARP from the
+# client, restore n1, append one JSON line to $work/trials.jsonl.
 run_trial() {
-  local kind=$1 fault=$2 trial=$3 conf=$4 pid pids fault_us t previous n1_vip n2_vip
-  local first_none="" first_n2="" first_both="" n1_gone="" gaps=() stale_removed=false k=1
-  await_steady
+  local setup=$1 fault=$2 trial=$3 pid pids fault_us fault_length_us="" fault_end_us="" t line mac n1_vip n2_vip
+  local polls=() first_n2="" both_seen=false k=1 arp_answers="" stale_removed=false pair_restarted=false node
   pid=$(daemon_pid n1)
   mapfile -t pids < <(echo "$pid"; descendants "$pid")
+  case "$fault" in
+    partition) fault_length_us=$partition_us ;;
+    pause) fault_length_us=$pause_us ;;
+  esac
   await_injection_time
   sleep_until_us "$injection_us"
   fault_us=$(now_us)
-  case "$fault" in
-    hard_kill)
-      kill -STOP "${pids[@]}"
-      kill -KILL "${pids[@]}"
-      ;;
-    graceful) kill -TERM "$pid" ;;
-  esac
+  begin_fault "$fault" "$pid" "${pids[@]}"
 
-  previous=$fault_us
   while :; do
     sleep_until_us $((fault_us + k * poll_us))
     k=$((k + 1))
     t=$(now_us)
-    gaps+=($((t - previous)))
-    previous=$t
-    n2_vip=false n1_vip=false
-    has_vip n2 && n2_vip=true
-    has_vip n1 && n1_vip=true
-    [[ -z "$first_n2" && "$n2_vip" == true ]] && first_n2=$t
-    [[ -z "$first_none" && -z "$first_n2" && "$n1_vip" == false && "$n2_vip" == false ]] && first_none=$t
-    [[ -z "$first_both" && "$n1_vip" == true && "$n2_vip" == true ]] && first_both=$t
-    [[ -z "$n1_gone" && "$n1_vip" == false ]] && n1_gone=$t
-    if [[ -n "$first_n2" ]] && ((t - first_n2 >= watch_after_takeover_us)); then break; fi
-    if ((t - fault_us >= takeover_timeout_us)); then break; fi
+    n1_vip=0 n2_vip=0 mac=-
+    has_vip n2 && n2_vip=1
+    has_vip n1 && n1_vip=1
+    if [[ -n "$fault_end_us" ]]; then
+      line=$(ip -n "$name-client" neigh show "$vip" dev eth0)
+      [[ "$line" =~ lladdr\ ([0-9a-f:]+) ]] && mac=${BASH_REMATCH[1]}
+    fi
+    polls+=("$t $n1_vip $n2_vip $mac")
+    [[ "$n1_vip$n2_vip" == 11 ]] && both_seen=true
+    [[ -z "$first_n2" && "$n2_vip" == 1 ]] && first_n2=$t
+    if [[ -n "$fault_length_us" ]]; then
+      if [[ -z "$fault_end_us" ]] && ((t - fault_us >= fault_length_us)); then
+        end_fault "$fault"
+        fault_end_us=$(now_us)
+      fi
+      if [[ -n "$fault_end_us" ]] && ((t - fault_end_us >= after_fault_end_us)); then break; fi
+    else
+      if [[ -n "$first_n2" ]] && ((t - first_n2 >= watch_after_takeover_us)); then break; fi
+      if ((t - fault_us >= takeover_timeout_us)); then break; fi
+    fi
   done
-
-  await_exit 100 "${pids[@]}" || fail "$kind on n1 (pid $pid) still runs 10 s after the $fault"
-  take_adverts "$fault_us"
-  if has_vip n1; then
-    ip -n "$name-n1" addr del "$vip/24" dev eth0
-    stale_removed=true
+  if [[ -n "$fault_end_us" ]]; then
+    arp_answers=$(ip netns exec "$name-client" arping -c 2 -w 2 -i eth0 "$vip" 2>/dev/null \
+      | grep -oE '([0-9a-f]{2}:){5}[0-9a-f]{2}' | sort -u | tr '\n' ' ' || true)
   fi
-  printf '%s\n' "${gaps[@]}" >"$work/gaps"
-  jq -cn --arg daemon "$kind" --arg fault "$fault" --argjson trial "$trial" --argjson fault_us "$fault_us" \
-    --argjson advert_us "$latest_advert_us" --arg first_n2 "$first_n2" --arg first_none "$first_none" \
-    --arg first_both "$first_both" --arg n1_gone "$n1_gone" --argjson stale "$stale_removed" \
-    --slurpfile gaps "$work/gaps" '
-      def s: if . == "" then null else tonumber end;
+  if [[ "$setup" == leased && "$both_seen" == true ]]; then
+    keep_evidence "$setup" "$fault" "$trial" "${polls[@]}"
+  fi
+
+  take_adverts "$fault_us"
+  if [[ "$fault" == hard_kill || "$fault" == graceful ]]; then
+    await_exit 100 "${pids[@]}" || fail "$setup on n1 (pid $pid) still runs 10 s after the $fault"
+    if has_vip n1; then
+      ip -n "$name-n1" addr del "$vip/24" dev eth0
+      stale_removed=true
+    fi
+    start_daemon n1 "$setup"
+  fi
+  if ! await_steady "$setup"; then
+    echo "bench failover: $setup pair not back to n1 MASTER with $vip within ${settle_timeout_s} s after $fault trial $trial; restarting both daemons" >&2
+    "$lab" status --name "$name" >&2 || true
+    stop_daemon n1
+    stop_daemon n2
+    for node in n1 n2; do
+      if has_vip "$node"; then
+        ip -n "$name-$node" addr del "$vip/24" dev eth0
+        stale_removed=true
+      fi
+    done
+    start_daemon n1 "$setup"
+    start_daemon n2 "$setup"
+    pair_restarted=true
+    await_steady "$setup" || fail "$setup pair: n1 did not become MASTER with $vip (n2 BACKUP without it) within ${settle_timeout_s} s of a restart"
+  fi
+
+  printf '%s\n' "${polls[@]}" >"$work/polls"
+  jq -cn --arg setup "$setup" --arg daemon "$(daemon_of "$setup")" --arg fault "$fault" --argjson trial "$trial" \
+    --argjson fault_us "$fault_us" --arg fault_end_us "$fault_end_us" --argjson advert_us "$latest_advert_us" \
+    --arg mac1 "$mac1" --arg mac2 "$mac2" --arg arp "$arp_answers" --argjson stale "$stale_removed" \
+    --argjson restarted "$pair_restarted" --rawfile polls "$work/polls" '
       def sec: . / 1e6 | . * 1000 | round / 1000;
-      ($first_n2 | s) as $n2 | ($first_none | s) as $none | ($first_both | s) as $both | ($n1_gone | s) as $gone
-      | ($gaps | sort) as $g
-      | {daemon: $daemon, fault: $fault, trial: $trial,
+      def ms1: . / 1000 | . * 10 | round / 10;
+      {($mac1): "n1", ($mac2): "n2"} as $names
+      | def holders: if .n1 and .n2 then "n1+n2" elif .n1 then "n1" elif .n2 then "n2" else "none" end;
+        def misdirected: .mac != "-" and (.[$names[.mac] // "unknown"] | not);
+      ($polls | split("\n") | map(select(. != "") | split(" ")
+        | {t: (.[0] | tonumber), n1: (.[1] == "1"), n2: (.[2] == "1"), mac: .[3]})) as $p
+      | ($fault_end_us | if . == "" then null else tonumber end) as $ended
+      | [range(0; ($p | length) - 1) as $i | $p[$i] + {dt: ($p[$i + 1].t - $p[$i].t)}] as $spans
+      | ([$fault_us] + ($p | map(.t))) as $ts | [range(1; $ts | length) as $i | $ts[$i] - $ts[$i - 1]] | sort as $g
+      | ($p | map(select(.n2)) | first | .t?) as $n2
+      | ($p | map(select(.n1 | not)) | first | .t?) as $n1_gone
+      | ([{n1: true, n2: false}] + $p) as $seq
+      | {setup: $setup, daemon: $daemon, fault: $fault, trial: $trial,
          takeover_s: (if $n2 == null then null else ($n2 - $fault_us | sec) end),
-         no_owner_s: (if $none == null then 0 else ((($n2 // ($fault_us + 1e7)) - $none) | sec) end),
-         both_own_s: (if $both == null then 0 elif $gone != null and $gone > $both then ($gone - $both | sec)
-                      else null end),
-         both_own_until_removed: ($both != null and ($gone == null or $gone < $both)),
-         advert_to_fault_ms: (($fault_us - $advert_us) / 1000 | . * 10 | round / 10),
+         no_owner_s: ($spans | map(select((.n1 or .n2) | not) | .dt) | add // 0 | sec),
+         both_own_s: ($spans | map(select(.n1 and .n2) | .dt) | add // 0 | sec),
+         both_own_at_end: ($p[-1] | .n1 and .n2),
+         old_owner_dropped_s: (if $n1_gone == null then null else ($n1_gone - $fault_us | sec) end),
+         owner_changes: ([range(1; $seq | length) as $i
+           | ($seq[$i].n1 and ($seq[$i - 1].n1 | not)), ($seq[$i].n2 and ($seq[$i - 1].n2 | not)) | select(.)] | length),
+         fault_end_s: (if $ended == null then null else ($ended - $fault_us | sec) end),
+         client_misdirected_s: (if $ended == null then null
+           else ($spans | map(select(.t >= $ended and misdirected) | .dt) | add // 0 | sec) end),
+         client_misdirected_at_end: (if $ended == null then null else ($p[-1] | misdirected) end),
+         client_entry_at_end: (if $ended == null then null else ($p[-1].mac | if . == "-" then "none" else $names[.] // . end) end),
+         arp_answers_after: (if $ended == null then null
+           else ($arp | split(" ") | map(select(. != "") | $names[.] // .) | sort) end),
+         advert_to_fault_ms: ($fault_us - $advert_us | ms1),
          polls: ($g | length),
-         poll_gap_median_ms: ($g[($g | length) / 2 | floor] / 1000 | . * 10 | round / 10),
-         poll_gap_max_ms: ($g[-1] / 1000 | . * 10 | round / 10),
-         stale_vip_removed_by_hand: $stale}' >>"$work/trials.jsonl"
-  tail -n 1 "$work/trials.jsonl" >&2
-  start_daemon n1 "$kind" "$conf"
+         poll_gap_median_ms: ($g[($g | length) / 2 | floor] | ms1),
+         poll_gap_max_ms: ($g[-1] | ms1),
+         stale_vip_removed_by_hand: $stale,
+         pair_restarted: $restarted,
+         timeline_ms: [range(0; $p | length) as $i
+           | select($i == 0 or ($p[$i] | [holders, .mac]) != ($p[$i - 1] | [holders, .mac]))
+           | [($p[$i].t - $fault_us) / 1000 | round, ($p[$i] | holders)
+              + (if $p[$i].mac == "-" then "" else ", client -> \($names[$p[$i].mac] // $p[$i].mac)" end)]]}' \
+    >>"$work/trials.jsonl"
+  tail -n 1 "$work/trials.jsonl" | jq -c 'del(.timeline_ms)' >&2
 }
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 "$root/scripts/qvip" build
-"$lab" up --name "$name" --nodes 2
+zk_servers=0
+[[ " $setups " == *" leased "* ]] && zk_servers=3
+"$lab" up --name "$name" --nodes 2 --zk "$zk_servers"
+mac1=$(mac_of n1)
+mac2=$(mac_of n2)
 start_capture
+start_client
+load_samples=()
 : >"$work/trials.jsonl"
-for kind in keepalived agent; do
-  echo "bench failover: $kind pair, $trials trials per fault" >&2
-  start_daemon n1 "$kind" "$conf1"
-  start_daemon n2 "$kind" "$conf2"
-  for fault in hard_kill graceful; do
-    for ((trial = 1; trial <= trials; trial++)); do
-      run_trial "$kind" "$fault" "$trial" "$conf1"
+for setup in $setups; do
+  echo "bench failover: $setup pair; $trials trials per fault, $long_trials for partition and pause" >&2
+  start_daemon n1 "$setup"
+  start_daemon n2 "$setup"
+  await_steady "$setup" || fail "$setup pair: n1 did not become MASTER with $vip (n2 BACKUP without it) within ${settle_timeout_s} s of the start"
+  for fault in $faults; do
+    count=$trials
+    [[ "$fault" == partition || "$fault" == pause ]] && count=$long_trials
+    for ((trial = 1; trial <= count; trial++)); do
+      run_trial "$setup" "$fault" "$trial"
     done
+    load_samples+=("$(cut -d' ' -f1 /proc/loadavg)")
   done
   stop_daemon n1
   stop_daemon n2
   # A graceful stop removes the VIP; anything left is a finding, removed so the next series starts clean.
   for node in n1 n2; do
     if has_vip "$node"; then
-      echo "bench failover: $node still held $vip after its $kind stopped; removed by hand" >&2
+      echo "bench failover: $node still held $vip after its $setup daemon stopped; removed by hand" >&2
       ip -n "$name-$node" addr del "$vip/24" dev eth0
     fi
   done
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
+command="qvip bench failover --trials $trials"
+[[ "$long_trials" == "$trials" ]] || command+=" --long-trials $long_trials"
+[[ "$setups" == "$all_setups" ]] || command+=" --setups ${setups// /,}"
+[[ "$faults" == "$all_faults" ]] || command+=" --faults ${faults// /,}"
 json=$out_dir/failover-$stamp.json
 table=$out_dir/failover-$stamp.md
-jq -s --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg command "qvip bench failover --trials $trials" \
+jq -s --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg command "$command" \
   --argjson cores "$(nproc)" --arg kernel "$(uname -r)" --arg load_before "$load_before" --arg load_after "$load_after" \
+  --arg load_samples "${load_samples[*]}" \
   --arg keepalived "$(keepalived --version 2>&1 | head -n 1)" \
   --arg agent "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
-  --argjson poll_ms $((poll_us / 1000)) --argjson trials "$trials" '
+  --argjson poll_ms $((poll_us / 1000)) --argjson trials "$trials" --argjson long_trials "$long_trials" \
+  --argjson partition_s $((partition_us / 1000000)) --argjson pause_s $((pause_us / 1000000)) \
+  --argjson after_s $((after_fault_end_us / 1000000)) '
   {benchmark: "failover", date: $date, command: $command,
-   machine: {cores: $cores, kernel: $kernel, load_average_before: $load_before, load_average_after: $load_after},
-   keepalived: $keepalived, agent_commit: $agent, configs: "pair-node1.conf (150) / pair-node2.conf (100), VRID 66",
-   poll_interval_ms: $poll_ms, trials_per_case: $trials, results: .}' "$work/trials.jsonl" >"$json"
+   machine: {cores: $cores, kernel: $kernel, load_average_before: $load_before, load_average_after: $load_after,
+             load_average_1min_after_each_fault: $load_samples},
+   keepalived: $keepalived, agent_commit: $agent,
+   configs: "pair-node1.conf (150) / pair-node2.conf (100), VRID 66, advert_int 1; leased: + quorum { 3 servers, session_timeout 4000 }",
+   poll_interval_ms: $poll_ms, trials_per_case: $trials, trials_partition_pause: $long_trials,
+   partition_s: $partition_s, pause_s: $pause_s, watched_after_fault_end_s: $after_s, results: .}' \
+  "$work/trials.jsonl" >"$json"
 
 # Median of N (mean of the two middle values when N is even), then min-max.
 jq -r '
@@ -322,20 +537,35 @@ jq -r '
               else (.[length / 2 - 1] + .[length / 2]) / 2 end;
   def summary: map(select(. != null)) | if length == 0 then "-"
                else "\(median | . * 1000 | round / 1000) (\(min)–\(max))" end;
-  "| daemon | fault | new owner after, s | no owner, s | both own, s | advert → fault, ms | poll gap median / max, ms | stale VIP removed by hand |",
-  "|---|---|---|---|---|---|---|---|",
-  (.results | group_by(.daemon, .fault) | sort_by(.[0].daemon != "keepalived", .[0].fault)[] |
-    "| \(.[0].daemon) | \(.[0].fault | sub("_"; " ")) | \(map(.takeover_s) | summary)"
-    + (if any(.takeover_s == null) then " (\(map(select(.takeover_s == null)) | length) without take-over)" else "" end)
+  def count(f): "\(map(select(f)) | length)/\(length)";
+  def setup_name: {keepalived: "keepalived", agent: "agent", leased: "agent + lease"}[.];
+  def order: ({keepalived: 0, agent: 1, leased: 2}[.[0].setup]),
+             ({hard_kill: 0, graceful: 1, partition: 2, pause: 3}[.[0].fault]);
+  "| setup | fault | new owner after, s | no owner, s | both own, s | advert → fault, ms | poll gap median / max, ms | stale VIP removed by hand | n1 dropped the VIP after, s | owner changes | client → non-owner after the fault ended, s | ARP answers after |",
+  "|---|---|---|---|---|---|---|---|---|---|---|---|",
+  (.results | group_by(.setup, .fault) | sort_by(order)[] |
+    "| \(.[0].setup | setup_name) | \(.[0].fault | sub("_"; " "))"
+    + " | \(map(.takeover_s) | summary)"
+    + (if any(.takeover_s == null) then " (no take-over: \(count(.takeover_s == null)))" else "" end)
     + " | \(map(.no_owner_s) | summary)"
-    + " | \(if any(.both_own_until_removed) then "until removed (\(map(select(.both_own_until_removed)) | length)/\(length))"
-           else (map(.both_own_s) | summary) end)"
+    + " | \(if .[0].fault == "hard_kill" and any(.both_own_at_end) then "until removed (\(count(.both_own_at_end)))"
+           else (map(.both_own_s) | summary)
+             + (if any(.both_own_at_end) then " (both still at the end: \(count(.both_own_at_end)))" else "" end) end)"
     + " | \(map(.advert_to_fault_ms) | summary)"
     + " | \(map(.poll_gap_median_ms) | median) / \(map(.poll_gap_max_ms) | max)"
-    + " | \(map(select(.stale_vip_removed_by_hand)) | length)/\(length) |")' "$json" >"$table"
+    + " | \(count(.stale_vip_removed_by_hand))"
+    + (if any(.pair_restarted) then ", pair restarted \(count(.pair_restarted))" else "" end)
+    + " | \(map(.old_owner_dropped_s) | summary)"
+    + (if any(.old_owner_dropped_s == null) then " (kept: \(count(.old_owner_dropped_s == null)))" else "" end)
+    + " | \(map(.owner_changes) | summary)"
+    + " | \(if .[0].fault_end_s == null then "n/a" else (map(.client_misdirected_s) | summary)
+           + (if any(.client_misdirected_at_end) then " (still at the end: \(count(.client_misdirected_at_end)))" else "" end) end)"
+    + " | \(if .[0].fault_end_s == null then "n/a"
+           else (length as $n | map(.arp_answers_after | if length == 0 then "none" else join("+") end) | group_by(.)
+                 | map("\(.[0]) (\(length)/\($n))") | join(", ")) end) |")' "$json" >"$table"
 {
   echo
-  echo "Fail-over, median of $trials (min–max); $(nproc) cores, load average $load_before before, $load_after after."
+  echo "Fail-over, median of $trials (partition and pause: $long_trials) (min–max); $(nproc) cores, load average $load_before before, $load_after after."
   cat "$table"
   echo "(raw: $json)"
 }

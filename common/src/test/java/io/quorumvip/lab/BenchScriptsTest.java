@@ -30,6 +30,32 @@ class BenchScriptsTest {
     }
 
     @Test
+    void shouldRejectASetupItDoesNotKnowNamingTheList() {
+        CommandResult result = script("bench-failover.sh", "--setups", "keepalived,haproxy");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains(
+                "--setups got 'keepalived,haproxy' (expected a comma-separated list of keepalived, agent, leased)");
+    }
+
+    @Test
+    void shouldRejectAFaultListWithAnEmptyItem() {
+        CommandResult result = script("bench-failover.sh", "--faults", "pause,,graceful");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains(
+                "--faults got 'pause,,graceful' (expected a comma-separated list of hard_kill, graceful, partition, pause)");
+    }
+
+    @Test
+    void shouldRejectALongTrialCountThatIsNotANumber() {
+        CommandResult result = script("bench-failover.sh", "--long-trials", "three");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains("--long-trials got 'three' (expected 1-99)");
+    }
+
+    @Test
     void shouldRejectAFootprintOfADaemonItDoesNotKnow() {
         CommandResult result = script("bench-footprint.sh", "--only", "haproxy");
 
