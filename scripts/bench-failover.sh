@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# qvip bench failover [--trials N] [--long-trials N] [--setups LIST] [--faults LIST] [--name L]: fail-over of a
+# qvip bench failover [--trials N] [--long-trials N] [--setups LIST] [--faults LIST] [--session-timeout MS]
+# [--name L]: fail-over of a
 # keepalived pair, an agent pair without quorum and an agent pair with the quorum lease, in one lab, same run, same
 # VRRP configs (shared/keepalived-samples/pair-node{1,2}.conf: VRID 66, priority 150/100; the leased pair adds a
-# quorum block for the lab's 3 ZooKeeper servers with session_timeout 4000).
+# quorum block for the lab's 3 ZooKeeper servers, session_timeout 6000 unless --session-timeout says otherwise).
 #
 # Faults, each injected on n1 just after one of its adverts (predicted from a capture in n2's namespace; the real
 # offset is reported): hard_kill (SIGSTOP then SIGKILL every process of the daemon), graceful (SIGTERM), partition
@@ -17,6 +18,7 @@
 #   --long-trials N   trials for partition and pause (default: --trials)
 #   --setups LIST     comma-separated, from keepalived,agent,leased (default all)
 #   --faults LIST     comma-separated, from hard_kill,graceful,partition,pause (default all)
+#   --session-timeout MS  the leased pair's quorum session_timeout (default 6000, the agent's default)
 #
 # Output: a Markdown table (median of N, min-max) on stdout, and lab-runs/bench/failover-DATE.{json,md}.
 # Lab name default qbf (labs made by benchmarks start with qb). Exit codes: 0 ok, 1 failure, 2 bad usage.
@@ -77,6 +79,7 @@ long_trials=""
 setups_arg=${all_setups// /,}
 faults_arg=${all_faults// /,}
 name=qbf
+session_timeout=6000
 while (($# > 0)); do
   case "$1" in
     --trials) (($# >= 2)) || usage; trials=$2; shift 2 ;;
@@ -84,11 +87,14 @@ while (($# > 0)); do
     --setups) (($# >= 2)) || usage; setups_arg=$2; shift 2 ;;
     --faults) (($# >= 2)) || usage; faults_arg=$2; shift 2 ;;
     --name) (($# >= 2)) || usage; name=$2; shift 2 ;;
+    --session-timeout) (($# >= 2)) || usage; session_timeout=$2; shift 2 ;;
     -h | --help) usage 0 ;;
     *) echo "bench failover: unknown argument '$1'" >&2; usage ;;
   esac
 done
 long_trials=${long_trials:-$trials}
+[[ "$session_timeout" =~ ^[0-9]{4,6}$ ]] && ((session_timeout >= 3000)) \
+  || { echo "bench failover: --session-timeout got '$session_timeout' (expected milliseconds, at least 3000)" >&2; usage; }
 [[ "$trials" =~ ^[1-9][0-9]?$ ]] || { echo "bench failover: --trials got '$trials' (expected 1-99)" >&2; usage; }
 [[ "$long_trials" =~ ^[1-9][0-9]?$ ]] || { echo "bench failover: --long-trials got '$long_trials' (expected 1-99)" >&2; usage; }
 setups=$(pick "$setups_arg" "$all_setups") \
@@ -202,10 +208,10 @@ config_of() {
     echo "$sample"
     return
   fi
-  cat "$sample" - >"$work/leased-node$node.conf" <<'QUORUM'
+  cat "$sample" - >"$work/leased-node$node.conf" <<QUORUM
 quorum {
     connect 192.0.2.21:2181,192.0.2.22:2181,192.0.2.23:2181
-    session_timeout 4000
+    session_timeout $session_timeout
     path /quorum-vip/bench
     digest qvip:bench
 }
@@ -510,6 +516,7 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 command="qvip bench failover --trials $trials"
 [[ "$long_trials" == "$trials" ]] || command+=" --long-trials $long_trials"
+[[ "$session_timeout" == 6000 ]] || command+=" --session-timeout $session_timeout"
 [[ "$setups" == "$all_setups" ]] || command+=" --setups ${setups// /,}"
 [[ "$faults" == "$all_faults" ]] || command+=" --faults ${faults// /,}"
 json=$out_dir/failover-$stamp.json
@@ -526,7 +533,7 @@ jq -s --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg command "$command" \
    machine: {cores: $cores, kernel: $kernel, load_average_before: $load_before, load_average_after: $load_after,
              load_average_1min_after_each_fault: $load_samples},
    keepalived: $keepalived, agent_commit: $agent,
-   configs: "pair-node1.conf (150) / pair-node2.conf (100), VRID 66, advert_int 1; leased: + quorum { 3 servers, session_timeout 4000 }",
+   configs: "pair-node1.conf (150) / pair-node2.conf (100), VRID 66, advert_int 1; leased: + quorum { 3 servers, session_timeout '"$session_timeout"' }",
    poll_interval_ms: $poll_ms, trials_per_case: $trials, trials_partition_pause: $long_trials,
    partition_s: $partition_s, pause_s: $pause_s, watched_after_fault_end_s: $after_s, results: .}' \
   "$work/trials.jsonl" >"$json"
