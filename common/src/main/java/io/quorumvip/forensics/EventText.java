@@ -1,0 +1,132 @@
+package io.quorumvip.forensics;
+
+import io.quorumvip.events.CauseKind;
+import io.quorumvip.events.Event;
+import io.quorumvip.events.EventRecord;
+import java.util.Optional;
+
+/** An event in words, as a link of a chain of causes. */
+final class EventText {
+
+    private EventText() {
+    }
+
+    static CauseStep step(EventRecord record) {
+        return new CauseStep(record.node(), record.seq(), MergedJournals.timeMicros(record), record.hlc(),
+                record.node() + " " + describe(record) + " " + Times.clock(MergedJournals.timeMicros(record)));
+    }
+
+    static String describe(EventRecord record) {
+        Event event = record.event();
+        String what = switch (event.type()) {
+            case AGENT_STARTED -> "agent started (" + ((Event.AgentStarted) event).version() + ")";
+            case AGENT_STOPPED -> "agent stopped (" + ((Event.AgentStopped) event).reason() + ")";
+            case CONFIG_LOADED -> {
+                var e = (Event.ConfigLoaded) event;
+                yield "loaded " + e.path() + " (sha256 " + e.sha256().toHex().substring(0, 12) + "…)";
+            }
+            case VRRP_STATE_CHANGED -> {
+                var e = (Event.VrrpStateChanged) event;
+                yield e.instance() + " " + e.from() + " → " + e.to();
+            }
+            case EFFECTIVE_PRIORITY_CHANGED -> {
+                var e = (Event.EffectivePriorityChanged) event;
+                yield e.instance() + " priority " + e.from() + " → " + e.to();
+            }
+            case TRACKER_RESULT_CHANGED -> {
+                var e = (Event.TrackerResultChanged) event;
+                yield "tracker " + e.tracker() + (e.healthy() ? " healthy" : " failing")
+                        + (e.detail().isEmpty() ? "" : " (" + e.detail() + ")");
+            }
+            case LEASE_REQUESTED -> {
+                var e = (Event.LeaseRequested) event;
+                yield e.instance() + " contends for the lease (session " + session(e.sessionId()) + ")";
+            }
+            case LEASE_ACQUIRED -> {
+                var e = (Event.LeaseAcquired) event;
+                yield e.instance() + " lease epoch " + record.leaseEpoch() + " acquired (session " + session(e.sessionId()) + ")";
+            }
+            case LEASE_CONFIRMATION_LAPSED -> {
+                var e = (Event.LeaseConfirmationLapsed) event;
+                yield e.instance() + " lease epoch " + record.leaseEpoch() + " not confirmed in time (session "
+                        + session(e.sessionId()) + ")";
+            }
+            case LEASE_LOST -> {
+                var e = (Event.LeaseLost) event;
+                yield e.instance() + " lost lease epoch " + record.leaseEpoch() + " (session " + session(e.sessionId()) + ")";
+            }
+            case LEASE_RELEASED -> {
+                var e = (Event.LeaseReleased) event;
+                yield e.instance() + " released lease epoch " + record.leaseEpoch();
+            }
+            case VIP_BIND_INTENDED -> {
+                var e = (Event.VipBindIntended) event;
+                yield e.instance() + " about to bind " + e.address();
+            }
+            case VIP_BOUND -> {
+                var e = (Event.VipBound) event;
+                yield e.instance() + " VIP " + e.address() + " bound"
+                        + (e.lifetimeSeconds() > 0 ? " (lifetime " + e.lifetimeSeconds() + " s)" : " (no lifetime)");
+            }
+            case VIP_RELEASED -> {
+                var e = (Event.VipReleased) event;
+                yield e.instance() + " VIP " + e.address() + " released";
+            }
+            case FAULT_ENTERED -> {
+                var e = (Event.FaultEntered) event;
+                yield e.instance() + " FAULT (" + e.reason() + ")";
+            }
+            case FAULT_CLEARED -> ((Event.FaultCleared) event).instance() + " fault cleared";
+            case OPERATOR_ACTION -> {
+                var e = (Event.OperatorAction) event;
+                yield "operator " + e.command() + " " + e.argument();
+            }
+            case MALFORMED_PACKET_BURST -> {
+                var e = (Event.MalformedPacketBurst) event;
+                yield e.count() + " malformed packets on " + e.interfaceName() + " (" + e.reason() + ")";
+            }
+            case NEW_MASTER_SEEN -> {
+                var e = (Event.NewMasterSeen) event;
+                yield e.instance() + " adverts now from " + e.address() + " priority " + e.priority();
+            }
+            case OWNERSHIP_DECIDED -> {
+                var e = (Event.OwnershipDecided) event;
+                yield e.instance() + " decides own=" + e.decision().own() + " (" + e.decision().reason() + ")";
+            }
+        };
+        return record.cause().kind() == CauseKind.NONE ? what : what + " [" + cause(record) + "]";
+    }
+
+    /** The instance an event is about, if it is about one. */
+    static Optional<String> instanceOf(Event event) {
+        return Optional.ofNullable(switch (event.type()) {
+            case VRRP_STATE_CHANGED -> ((Event.VrrpStateChanged) event).instance();
+            case EFFECTIVE_PRIORITY_CHANGED -> ((Event.EffectivePriorityChanged) event).instance();
+            case LEASE_REQUESTED -> ((Event.LeaseRequested) event).instance();
+            case LEASE_ACQUIRED -> ((Event.LeaseAcquired) event).instance();
+            case LEASE_CONFIRMATION_LAPSED -> ((Event.LeaseConfirmationLapsed) event).instance();
+            case LEASE_LOST -> ((Event.LeaseLost) event).instance();
+            case LEASE_RELEASED -> ((Event.LeaseReleased) event).instance();
+            case VIP_BIND_INTENDED -> ((Event.VipBindIntended) event).instance();
+            case VIP_BOUND -> ((Event.VipBound) event).instance();
+            case VIP_RELEASED -> ((Event.VipReleased) event).instance();
+            case FAULT_ENTERED -> ((Event.FaultEntered) event).instance();
+            case FAULT_CLEARED -> ((Event.FaultCleared) event).instance();
+            case NEW_MASTER_SEEN -> ((Event.NewMasterSeen) event).instance();
+            case OWNERSHIP_DECIDED -> ((Event.OwnershipDecided) event).instance();
+            default -> null;
+        });
+    }
+
+    private static String cause(EventRecord record) {
+        var cause = record.cause();
+        if (cause.kind() == CauseKind.LEASE_WATCH && cause.value() != 0) {
+            return cause.kind() + (cause.subject().isEmpty() ? "" : " " + cause.subject()) + " session " + session(cause.value());
+        }
+        return cause.toString();
+    }
+
+    private static String session(long id) {
+        return "0x" + Long.toHexString(id);
+    }
+}

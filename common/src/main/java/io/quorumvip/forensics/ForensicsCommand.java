@@ -1,0 +1,137 @@
+package io.quorumvip.forensics;
+
+import io.quorumvip.events.EventRecord;
+import io.quorumvip.journal.JournalDamageException;
+import io.quorumvip.journal.JournalReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code qvip forensics}: incidents in the merged journals of all nodes, as text, JSON or an HTML timeline. */
+@Command(name = "forensics", mixinStandardHelpOptions = true,
+        description = "Find split brain (dual ownership), dual VRRP masters, lease/VRRP disagreement, outages and "
+                + "configuration differences in the merged journals of all nodes.",
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:no dual ownership", "1:dual ownership found (a finding)", "2:bad usage or unreadable input"})
+public final class ForensicsCommand implements Callable<Integer> {
+
+    static final int OK = 0;
+    static final int FINDING = 1;
+    static final int BAD_INPUT = 2;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "DIR", description = "journal directories (one per node)")
+    private List<Path> dirs;
+
+    @Option(names = "--from", paramLabel = "TIME", description = "only incidents ending at or after TIME (ISO-8601 or epoch ms)")
+    private String from;
+
+    @Option(names = "--to", paramLabel = "TIME", description = "only incidents starting at or before TIME (ISO-8601 or epoch ms)")
+    private String to;
+
+    @Option(names = "--json", description = "print the report as JSON")
+    private boolean json;
+
+    @Option(names = "--html", paramLabel = "FILE", description = "write a self-contained HTML timeline to FILE")
+    private Path html;
+
+    @Option(names = "--clock-uncertainty", paramLabel = "MS", defaultValue = "50",
+            description = "the most two nodes' clocks may differ, in ms (default ${DEFAULT-VALUE})")
+    private long clockUncertaintyMillis;
+
+    @Option(names = "--lease-grace", paramLabel = "MS", defaultValue = "3000",
+            description = "how long lease and VRRP role may disagree before it is an incident, in ms (default ${DEFAULT-VALUE})")
+    private long leaseGraceMillis;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ForensicsCommand()).execute(args));
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            if (json && html != null) {
+                throw new IllegalArgumentException("--json and --html FILE both given (expected at most one of them)");
+            }
+            ForensicsSettings settings = ForensicsSettings.DEFAULT
+                    .withClockUncertaintyMicros(nonNegative("--clock-uncertainty", clockUncertaintyMillis) * 1000)
+                    .withLeaseGraceMicros(nonNegative("--lease-grace", leaseGraceMillis) * 1000)
+                    .withWindow(from == null ? Long.MIN_VALUE : parseMillis("--from", from) * 1000,
+                            to == null ? Long.MAX_VALUE : parseMillis("--to", to) * 1000 + 999);
+            List<List<EventRecord>> journals = new ArrayList<>();
+            for (Path dir : dirs) {
+                journals.add(read(dir, err));
+            }
+            ForensicsReport report = Forensics.analyze(journals, settings);
+            if (json) {
+                out.println(JsonReport.render(report));
+            } else if (html != null) {
+                Files.writeString(html, HtmlTimeline.render(report), StandardCharsets.UTF_8);
+                out.println("wrote " + html + ": " + report.incidents().size() + " incident(s)"
+                        + (report.splitBrain() ? ", dual ownership found" : ", no dual ownership"));
+            } else {
+                out.print(TextReport.render(report));
+            }
+            return report.splitBrain() ? FINDING : OK;
+        } catch (IllegalArgumentException e) {
+            err.println("qvip forensics: " + e.getMessage());
+            return BAD_INPUT;
+        } catch (JournalDamageException e) {
+            err.println("qvip forensics: damaged journal: " + e.getMessage() + " (check it with qvip replay --verify)");
+            return BAD_INPUT;
+        } catch (IOException e) {
+            err.println("qvip forensics: cannot read or write: " + e.getMessage());
+            return BAD_INPUT;
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private static List<EventRecord> read(Path dir, PrintWriter err) throws IOException {
+        List<EventRecord> records = new ArrayList<>();
+        JournalReader.Outcome outcome = JournalReader.read(JournalReader.segmentFiles(dir), (s, h) -> { },
+                (segment, offset, record, payload, payloadOffset, length) -> records.add(record));
+        outcome.tornTail().ifPresent(torn -> err.println("note: " + torn + " (a writer crashed; read up to it)"));
+        if (records.isEmpty()) {
+            err.println("note: " + dir + " holds no records");
+        }
+        return records;
+    }
+
+    private static long nonNegative(String option, long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(option + " got " + value + " (expected >= 0 ms)");
+        }
+        return value;
+    }
+
+    static long parseMillis(String option, String time) {
+        if (time.matches("\\d{1,15}")) {
+            return Long.parseLong(time);
+        }
+        try {
+            return Instant.parse(time).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(option + " got '" + time
+                    + "' (expected an ISO-8601 instant like 2026-11-21T03:12:07.250Z, or epoch milliseconds)");
+        }
+    }
+}

@@ -1,0 +1,235 @@
+package io.quorumvip.forensics;
+
+import io.quorumvip.events.Event;
+import io.quorumvip.events.EventRecord;
+import io.quorumvip.ownership.RoleInput;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Folds merged records into per-node intervals: VRRP roles, lease holdings by epoch, bound addresses.
+ *
+ * <p>A crash leaves no record, so what a crashed process held is closed by evidence. Its roles and leases ended
+ * between its last record and the next of: its restart, another node taking over (MASTER for the same instance, or
+ * the same lease with a newer epoch). Its addresses: a restarted agent removes leftovers at start and journals each
+ * removal, which closes them; with a kernel lifetime the address was gone by the crash plus the lifetime, and the
+ * crash came before another node won VRRP after the master's silence, so that bounds it. Renewals of the lifetime
+ * are not journaled: the end of a crashed holding is therefore a range, never a guess.
+ */
+final class IntervalFolder {
+
+    private final Map<String, NodeTrack> nodes = new LinkedHashMap<>();
+    private final List<Pending> pending = new ArrayList<>();
+    private final List<Interval> closed = new ArrayList<>();
+    private final List<Takeover> masters = new ArrayList<>();
+    private final List<Takeover> leases = new ArrayList<>();
+    private long endOfJournals = Long.MIN_VALUE;
+
+    private record Open(IntervalKind kind, String instance, String subject, int lifetimeSeconds, long start,
+                        EventRecord opening) {
+    }
+
+    /** An interval whose process vanished: ended after {@code lastSeen}, at the latest by {@code latest}. */
+    private record Pending(Open open, String node, long lastSeen, long latest, boolean restarted) {
+    }
+
+    /** Another node became MASTER, or acquired a lease, at this time. */
+    private record Takeover(String node, String instance, long time) {
+    }
+
+    private static final class NodeTrack {
+        final String node;
+        EventRecord last;
+        boolean running;
+        final Map<String, Integer> vrids = new HashMap<>();
+        final Map<String, Open> roles = new LinkedHashMap<>();
+        final Map<String, Open> leases = new LinkedHashMap<>();
+        final Map<String, Open> vips = new LinkedHashMap<>();
+        final List<Pending> orphans = new ArrayList<>();
+
+        NodeTrack(String node) {
+            this.node = node;
+        }
+    }
+
+    static List<Interval> fold(List<EventRecord> merged) {
+        IntervalFolder folder = new IntervalFolder();
+        merged.forEach(folder::apply);
+        return folder.finish();
+    }
+
+    private void apply(EventRecord record) {
+        long t = MergedJournals.timeMicros(record);
+        endOfJournals = Math.max(endOfJournals, t);
+        NodeTrack node = nodes.computeIfAbsent(record.node(), NodeTrack::new);
+        resolveOrphans(node, record, t);
+        Event event = record.event();
+        switch (event.type()) {
+            case AGENT_STARTED -> {
+                if (node.running && node.last != null) {
+                    crashed(node, MergedJournals.timeMicros(node.last), t, true);
+                }
+                node.running = true;
+            }
+            case AGENT_STOPPED -> {
+                closeAll(node, record, t);
+                node.running = false;
+            }
+            case VRRP_STATE_CHANGED -> {
+                var changed = (Event.VrrpStateChanged) event;
+                node.running = true;
+                node.vrids.put(changed.instance(), changed.vrid());
+                close(node, node.roles.remove(changed.instance()), record, t);
+                node.roles.put(changed.instance(), new Open(IntervalKind.ROLE, changed.instance(), changed.to().name(), 0,
+                        t, record));
+                if (changed.to() == RoleInput.MASTER) {
+                    masters.add(new Takeover(node.node, changed.instance(), t));
+                }
+            }
+            case LEASE_ACQUIRED -> {
+                var acquired = (Event.LeaseAcquired) event;
+                String epoch = Long.toString(record.leaseEpoch());
+                Open held = node.leases.get(acquired.instance());
+                if (held == null || !held.subject().equals(epoch)) {
+                    close(node, node.leases.remove(acquired.instance()), record, t);
+                    node.leases.put(acquired.instance(), new Open(IntervalKind.LEASE, acquired.instance(), epoch, 0, t,
+                            record));
+                    leases.add(new Takeover(node.node, acquired.instance(), t));
+                }
+            }
+            case LEASE_CONFIRMATION_LAPSED ->
+                    close(node, node.leases.remove(((Event.LeaseConfirmationLapsed) event).instance()), record, t);
+            case LEASE_LOST -> close(node, node.leases.remove(((Event.LeaseLost) event).instance()), record, t);
+            case LEASE_RELEASED -> close(node, node.leases.remove(((Event.LeaseReleased) event).instance()), record, t);
+            case VIP_BOUND -> {
+                var bound = (Event.VipBound) event;
+                if (!node.vips.containsKey(bound.address())) {
+                    node.vips.put(bound.address(), new Open(IntervalKind.VIP, bound.instance(), bound.address(),
+                            bound.lifetimeSeconds(), t, record));
+                }
+            }
+            case VIP_RELEASED -> close(node, node.vips.remove(((Event.VipReleased) event).address()), record, t);
+            default -> {
+            }
+        }
+        node.last = record;
+    }
+
+    /**
+     * A restarted process removes addresses left by the crashed one before it starts the instance, journaling
+     * each removal: a removal closes the leftover then; the instance starting without one means it was gone.
+     */
+    private void resolveOrphans(NodeTrack node, EventRecord record, long t) {
+        Iterator<Pending> it = node.orphans.iterator();
+        while (it.hasNext()) {
+            Pending orphan = it.next();
+            if (record.event() instanceof Event.VipReleased released && released.address().equals(orphan.open().subject())) {
+                closed.add(interval(node.node, orphan.open(), t, t, EndReason.RECORDED, Optional.of(record)));
+                it.remove();
+            } else if (record.event() instanceof Event.VrrpStateChanged changed
+                    && changed.instance().equals(orphan.open().instance())) {
+                pending.add(orphan);
+                it.remove();
+            }
+        }
+    }
+
+    private void crashed(NodeTrack node, long lastSeen, long latest, boolean restarted) {
+        for (Map<String, Open> opens : List.of(node.roles, node.leases)) {
+            opens.values().forEach(open -> pending.add(new Pending(open, node.node, lastSeen, latest, restarted)));
+            opens.clear();
+        }
+        for (Open vip : node.vips.values()) {
+            Pending orphan = new Pending(vip, node.node, lastSeen, latest, restarted);
+            if (restarted) {
+                node.orphans.add(orphan);
+            } else {
+                pending.add(orphan);
+            }
+        }
+        node.vips.clear();
+    }
+
+    private void closeAll(NodeTrack node, EventRecord record, long t) {
+        for (Map<String, Open> opens : List.of(node.roles, node.leases, node.vips)) {
+            opens.values().forEach(open -> close(node, open, record, t));
+            opens.clear();
+        }
+    }
+
+    private void close(NodeTrack node, Open open, EventRecord record, long t) {
+        if (open != null) {
+            closed.add(interval(node.node, open, t, t, EndReason.RECORDED, Optional.of(record)));
+        }
+    }
+
+    private List<Interval> finish() {
+        for (NodeTrack node : nodes.values()) {
+            if (node.last == null) {
+                continue;
+            }
+            long lastSeen = MergedJournals.timeMicros(node.last);
+            pending.addAll(node.orphans);
+            node.orphans.clear();
+            crashed(node, lastSeen, endOfJournals, false);
+        }
+        for (Pending p : pending) {
+            closed.add(resolve(p));
+        }
+        closed.sort(Comparator.comparingLong(Interval::startMicros).thenComparing(Interval::node)
+                .thenComparing(Interval::kind));
+        return closed;
+    }
+
+    private Interval resolve(Pending p) {
+        Open open = p.open();
+        long lastSeen = Math.max(open.start(), p.lastSeen());
+        if (open.kind() == IntervalKind.VIP && open.lifetimeSeconds() == 0 && !p.restarted()) {
+            // Without a lifetime the kernel keeps the address of a dead agent until someone removes it.
+            return interval(p.node(), open, endOfJournals, endOfJournals, EndReason.OPEN, Optional.empty());
+        }
+        Optional<Long> successor = switch (open.kind()) {
+            case ROLE -> open.subject().equals(RoleInput.MASTER.name()) ? firstAfter(masters, p, lastSeen) : Optional.empty();
+            case LEASE -> firstAfter(leases, p, lastSeen);
+            case VIP -> open.lifetimeSeconds() > 0 ? firstAfter(masters, p, lastSeen) : Optional.empty();
+        };
+        long latest = p.latest();
+        EndReason reason = p.restarted() ? EndReason.RESTARTED : EndReason.OPEN;
+        if (successor.isPresent()) {
+            long bound = successor.get() + open.lifetimeSeconds() * 1_000_000L;
+            if (bound < latest) {
+                latest = bound;
+                reason = open.kind() == IntervalKind.VIP ? EndReason.CLOSED_BY_LIFETIME : EndReason.TAKEN_OVER;
+            }
+        }
+        return interval(p.node(), open, lastSeen, Math.max(lastSeen, latest), reason, Optional.empty());
+    }
+
+    private Optional<Long> firstAfter(List<Takeover> takeovers, Pending p, long after) {
+        String instance = p.open().instance();
+        Integer vrid = nodes.get(p.node()).vrids.get(instance);
+        return takeovers.stream()
+                .filter(o -> !o.node().equals(p.node()) && o.time() > after)
+                .filter(o -> o.instance().equals(instance) || sameVrid(vrid, nodes.get(o.node()).vrids.get(o.instance())))
+                .map(Takeover::time)
+                .findFirst();
+    }
+
+    private static boolean sameVrid(Integer vrid, Integer other) {
+        return vrid != null && vrid != 0 && vrid.equals(other);
+    }
+
+    private Interval interval(String node, Open open, long endMin, long endMax, EndReason reason,
+                              Optional<EventRecord> closing) {
+        int vrid = nodes.get(node).vrids.getOrDefault(open.instance(), 0);
+        return new Interval(open.kind(), node, open.instance(), vrid, open.subject(), open.lifetimeSeconds(),
+                open.start(), Math.max(open.start(), endMin), Math.max(open.start(), endMax), reason, open.opening(),
+                closing);
+    }
+}

@@ -1,0 +1,112 @@
+package io.quorumvip.forensics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quorumvip.events.Cause;
+import io.quorumvip.ownership.RoleInput;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ForensicsCommandTest {
+
+    @TempDir
+    Path root;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(List<Path> dirs, String... options) {
+        List<String> args = new ArrayList<>(List.of(options));
+        dirs.forEach(d -> args.add(d.toString()));
+        CommandLine command = new CommandLine(new ForensicsCommand());
+        command.setOut(new PrintWriter(out));
+        command.setErr(new PrintWriter(err));
+        return command.execute(args.toArray(String[]::new));
+    }
+
+    /** Three agents without a quorum block; n3 stays BACKUP; n1 and n2 both bind during a partition. */
+    private List<Path> splitCluster() throws IOException {
+        return ForensicsTest.partitionWithoutQuorum()
+                .started("n3", 0).role("n3", 1, RoleInput.INITIALIZE, RoleInput.BACKUP, Cause.NONE).stopped("n3", 20_000)
+                .write(root.resolve("split"));
+    }
+
+    private List<Path> healthyCluster() throws IOException {
+        return new ClusterScript()
+                .ownerWithoutQuorum("n1", 0).released("n1", 9000).stopped("n1", 9000)
+                .started("n2", 0).role("n2", 1, RoleInput.INITIALIZE, RoleInput.BACKUP, Cause.NONE).stopped("n2", 9001)
+                .write(root.resolve("healthy"));
+    }
+
+    @Test
+    void shouldPrintIncidentsThenOwnershipAndExitOneOnDualOwnership() throws IOException {
+        assertThat(run(splitCluster())).isEqualTo(1);
+
+        String text = out.toString();
+        assertThat(text).contains("3 node(s) n1, n2, n3", "[CRITICAL] DUAL_OWNERSHIP 192.0.2.200/24 (VI_1, VRID 51)  n1, n2",
+                "[WARNING] DUAL_MASTER", "causes: ", "OWNERSHIP", "FINDING: dual ownership");
+        assertThat(text.indexOf("INCIDENTS")).isLessThan(text.indexOf("OWNERSHIP\n"));
+    }
+
+    @Test
+    void shouldExitZeroWhenNoAddressWasEverHeldTwice() throws IOException {
+        assertThat(run(healthyCluster())).isEqualTo(0);
+        assertThat(out.toString()).contains("no dual ownership", "192.0.2.200/24 (VI_1): n1 8.998 s (1 bind)");
+    }
+
+    @Test
+    void shouldPrintJsonThatNamesTheSplitBrain() throws IOException {
+        assertThat(run(splitCluster(), "--json")).isEqualTo(1);
+
+        JsonNode json = new ObjectMapper().readTree(out.toString());
+        assertThat(json.get("split_brain").asBoolean()).isTrue();
+        assertThat(json.get("clock_uncertainty_micros").asLong()).isEqualTo(50_000);
+        assertThat(json.get("incidents")).anySatisfy(incident -> {
+            assertThat(incident.get("kind").asText()).isEqualTo("DUAL_OWNERSHIP");
+            assertThat(incident.get("min_duration_micros").asLong()).isEqualTo(7_000_000);
+            assertThat(incident.get("causes").size()).isPositive();
+        });
+        assertThat(json.get("vips").get(0).get("address").asText()).isEqualTo("192.0.2.200/24");
+    }
+
+    @Test
+    void shouldWriteASelfContainedHtmlTimeline() throws IOException {
+        Path page = root.resolve("timeline.html");
+
+        assertThat(run(splitCluster(), "--html", page.toString(), "--clock-uncertainty", "10")).isEqualTo(1);
+
+        String html = Files.readString(page);
+        assertThat(html).startsWith("<!DOCTYPE html>").contains("<h2>Addresses</h2>", "192.0.2.200/24", "n3 VI_1",
+                "DUAL_OWNERSHIP", "±10 ms").doesNotContain("http://", "https://", "<script", "src=");
+        assertThat(out.toString()).contains("wrote " + page);
+    }
+
+    @Test
+    void shouldHonourTheWindow() throws IOException {
+        assertThat(run(splitCluster(), "--to", Long.toString(ClusterScript.START_MILLIS + 1000))).isEqualTo(0);
+        assertThat(out.toString()).contains("INCIDENTS (0)");
+    }
+
+    @Test
+    void shouldExitTwoOnBadUsageOrUnreadableInput() throws IOException {
+        List<Path> dirs = healthyCluster();
+
+        assertThat(run(List.of(root.resolve("missing")))).isEqualTo(2);
+        assertThat(err.toString()).contains("missing").contains("does not exist");
+        assertThat(run(dirs, "--json", "--html", root.resolve("x.html").toString())).isEqualTo(2);
+        assertThat(run(dirs, "--from", "yesterday")).isEqualTo(2);
+        assertThat(err.toString()).contains("--from got 'yesterday' (expected an ISO-8601 instant");
+        assertThat(run(dirs, "--clock-uncertainty", "-1")).isEqualTo(2);
+        assertThat(run(List.of())).isEqualTo(2);
+    }
+}
