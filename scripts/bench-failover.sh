@@ -26,6 +26,9 @@ set -euo pipefail
 export LC_ALL=C # EPOCHREALTIME and tshark print their decimal point as '.'
 
 root=$(dirname "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")")
+
+# shellcheck source=lib/processes.sh
+source "$root/scripts/lib/processes.sh"
 readonly root
 readonly lab=$root/scripts/lab.sh
 readonly vip=192.0.2.200
@@ -122,19 +125,7 @@ paused_pids=()
 latest_advert_us=0
 previous_advert_us=0
 
-descendants() {
-  local child
-  for child in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
-    echo "$child"
-    descendants "$child"
-  done
-}
 
-is_running() {
-  local process_state
-  process_state=$(awk '{print $3}' /proc/"$1"/stat 2>/dev/null) || return 1
-  [[ -n "$process_state" && "$process_state" != Z ]]
-}
 
 # Waits until every PID given is gone (or a zombie), at most $1 tenths of a second; 1 if some still run.
 await_exit() {

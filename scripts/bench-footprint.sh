@@ -15,6 +15,9 @@
 set -euo pipefail
 
 root=$(dirname "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")")
+
+# shellcheck source=lib/processes.sh
+source "$root/scripts/lib/processes.sh"
 readonly root
 readonly lab=$root/scripts/lab.sh
 readonly idle_before_s=15
@@ -68,19 +71,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-descendants() {
-  local child
-  for child in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
-    echo "$child"
-    descendants "$child"
-  done
-}
 
-is_running() {
-  local process_state
-  process_state=$(awk '{print $3}' /proc/"$1"/stat 2>/dev/null) || return 1
-  [[ -n "$process_state" && "$process_state" != Z ]]
-}
 
 vip_of() {
   local i=$1

@@ -7,6 +7,8 @@
 set -euo pipefail
 
 root=$(dirname "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")")
+# shellcheck source=lib/processes.sh
+source "$root/scripts/lib/processes.sh"
 readonly lab=qdemo
 readonly vip=192.0.2.200
 readonly bound_ms=15000
@@ -97,10 +99,10 @@ lease_line() {
     2>/dev/null || echo unreachable
 }
 
+# tree PID: the process and all its descendants.
 tree() {
-  local pid=$1 child
-  echo "$pid"
-  for child in $(cat /proc/"$pid"/task/*/children 2>/dev/null); do tree "$child"; done
+  echo "$1"
+  descendants "$1"
 }
 
 [[ $EUID -eq 0 ]] || { echo "demo: needs root for network namespaces (run as root)" >&2; exit 2; }

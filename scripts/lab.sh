@@ -28,6 +28,9 @@ readonly ZK_JAVA_OPTS=(-Xms16m -Xmx96m -XX:+UseSerialGC -XX:TieredStopAtLevel=1)
 script=$(readlink -f "${BASH_SOURCE[0]}")
 root=$(dirname "$(dirname "$script")")
 
+# shellcheck source=lib/processes.sh
+source "$root/scripts/lib/processes.sh"
+
 usage() {
   cat >&2 <<'TXT'
 usage: lab.sh up     [--name L] [--nodes N] [--keepalived K] [--config-set NAME] [--zk Z]
@@ -69,22 +72,7 @@ lab_namespaces() {
   ip netns list | awk -v prefix="$name-" 'index($1, prefix) == 1 {print $1}'
 }
 
-# --- process handling: always by PID, never by name -------------------------------------------------------------
-
-descendants() {
-  local child
-  for child in $(cat /proc/"$1"/task/*/children 2>/dev/null); do # space-separated PIDs
-    echo "$child"
-    descendants "$child"
-  done
-}
-
-# A zombie still answers kill -0; it is dead for our purpose.
-is_running() {
-  local state
-  state=$(awk '{print $3}' /proc/"$1"/stat 2>/dev/null) || return 1
-  [[ -n "$state" && "$state" != Z ]]
-}
+# --- process handling: always by PID, never by name (descendants, is_running: lib/processes.sh) ------------------
 
 # SIGTERM a process and its descendants (keepalived then drops its VIPs and sends a priority-0 advert),
 # SIGKILL whatever is left after the grace period.
