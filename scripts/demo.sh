@@ -218,6 +218,12 @@ note "n2 owns the VIP ${crash2} ms after the crash, once ZooKeeper expired n1's 
 macs=$(ip netns exec "$lab-client" arping -c 1 -w 2 -i eth0 "$vip" 2>/dev/null | grep -oE '([0-9a-f]{2}:){5}[0-9a-f]{2}' | sort -u | tr '\n' ' ')
 note "ARP replies for $vip seen from the client: ${macs:-none}"
 
+step "Forensics over both agents' journals (what each node recorded, merged): scripts/qvip forensics"
+forensics_status=0
+"$root/scripts/qvip" forensics "/run/qvip-lab/$lab/n1/journal" "/run/qvip-lab/$lab/n2/journal" \
+  | sed 's/^/           /' || forensics_status=$?
+note "forensics exit status: $forensics_status (0: no dual ownership found in the journals)"
+
 step "Summary (ms; ground truth: ip addr in each namespace, polled every 20 ms)"
 printf '           %-58s %8s\n' "event" "ms"
 printf '           %-58s %8d\n' "act 1: keepalived SIGTERM -> agent owns the VIP" "$graceful"

@@ -6,6 +6,7 @@ import io.quorumvip.events.EventType;
 import io.quorumvip.ownership.RoleInput;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -111,7 +112,7 @@ final class IncidentFinder {
     }
 
     private List<Incident> leaseVrrpDisagreement() {
-        Set<String> quorum = quorumInstances();
+        Map<String, List<long[]>> quorum = quorumRuns();
         List<Incident> found = new ArrayList<>();
         Map<String, List<Interval>> roles = group(IntervalKind.ROLE, i -> i.node() + "|" + i.instance());
         Map<String, List<Interval>> leases = group(IntervalKind.LEASE, i -> i.node() + "|" + i.instance());
@@ -126,9 +127,18 @@ final class IncidentFinder {
                     disagreement(found, lease, piece, "held lease epoch " + lease.subject() + " while not VRRP MASTER");
                 }
             }
-            if (quorum.contains(key)) {
-                for (Interval master : masters) {
-                    for (long[] piece : subtract(master, held)) {
+            List<long[]> runs = quorum.getOrDefault(key, List.of());
+            for (Interval master : masters) {
+                for (long[] run : runs) {
+                    long from = Math.max(master.startMicros(), run[0]);
+                    long to = Math.min(master.endMinMicros(), run[1]);
+                    if (from >= to) {
+                        continue;
+                    }
+                    Interval during = new Interval(master.kind(), master.node(), master.instance(), master.vrid(),
+                            master.subject(), master.lifetimeSeconds(), from, to, to, master.endReason(),
+                            master.opening(), master.closing());
+                    for (long[] piece : subtract(during, held)) {
                         disagreement(found, master, piece, "VRRP MASTER without the lease");
                     }
                 }
@@ -168,18 +178,39 @@ final class IncidentFinder {
         return pieces;
     }
 
-    /** node|instance pairs that run with a quorum block: they contended for a lease or said so when deciding. */
-    private Set<String> quorumInstances() {
-        Set<String> quorum = new HashSet<>();
+    /**
+     * Per node|instance, the stretches of time its agent ran with a quorum block: from the agent's start (or the
+     * journal's first record) to its next start or the journal's end, for runs that contended for a lease or said
+     * so when deciding. A node that ran without a quorum block has no lease to disagree with.
+     */
+    private Map<String, List<long[]>> quorumRuns() {
+        Map<String, Long> runStart = new HashMap<>();
+        Map<String, Set<String>> quorumInstancesOfRun = new HashMap<>();
+        Map<String, List<long[]>> runs = new HashMap<>();
+        BiConsumer<String, Long> closeRun = (node, at) -> {
+            for (String instance : quorumInstancesOfRun.getOrDefault(node, Set.of())) {
+                long from = runStart.getOrDefault(node, 0L);
+                runs.computeIfAbsent(node + "|" + instance, k -> new ArrayList<>()).add(new long[] {from, at});
+            }
+            quorumInstancesOfRun.remove(node);
+        };
         for (EventRecord record : merged) {
             Event event = record.event();
-            if (event instanceof Event.LeaseRequested requested) {
-                quorum.add(record.node() + "|" + requested.instance());
+            long at = MergedJournals.timeMicros(record);
+            runStart.putIfAbsent(record.node(), at);
+            if (event instanceof Event.AgentStarted) {
+                closeRun.accept(record.node(), at);
+                runStart.put(record.node(), at);
+            } else if (event instanceof Event.LeaseRequested requested) {
+                quorumInstancesOfRun.computeIfAbsent(record.node(), n -> new HashSet<>()).add(requested.instance());
             } else if (event instanceof Event.OwnershipDecided decided && decided.inputs().quorumConfigured()) {
-                quorum.add(record.node() + "|" + decided.instance());
+                quorumInstancesOfRun.computeIfAbsent(record.node(), n -> new HashSet<>()).add(decided.instance());
             }
         }
-        return quorum;
+        for (String node : new ArrayList<>(quorumInstancesOfRun.keySet())) {
+            closeRun.accept(node, endOfJournals);
+        }
+        return runs;
     }
 
     private List<Incident> noOwner() {

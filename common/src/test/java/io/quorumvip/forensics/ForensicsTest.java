@@ -88,6 +88,16 @@ class ForensicsTest {
     }
 
     @Test
+    void shouldNotBlameARunWithoutAQuorumBlockForMasteringWithoutALease() throws IOException {
+        ClusterScript script = new ClusterScript()
+                .started("n2", 0).master("n2", 1).bound("n2", 2, 0).released("n2", 10_000).stopped("n2", 10_000)
+                .started("n2", 11_000).master("n2", 11_001).leaseRequested("n2", 11_001)
+                .leaseAcquired("n2", 11_100, 9).bound("n2", 11_101, 2).released("n2", 20_000).stopped("n2", 20_000);
+
+        assertThat(of(analyze(script), IncidentKind.LEASE_VRRP_DISAGREEMENT)).isEmpty();
+    }
+
+    @Test
     void shouldReportALeaseHeldWhileNotMasterOnlyBeyondTheGrace() throws IOException {
         ClusterScript script = new ClusterScript()
                 .started("n1", 0).master("n1", 1).leaseRequested("n1", 1).leaseAcquired("n1", 10, 7)
