@@ -3,13 +3,12 @@ package io.quorumvip.forensics;
 import io.quorumvip.events.EventRecord;
 import io.quorumvip.journal.JournalDamageException;
 import io.quorumvip.journal.JournalReader;
+import io.quorumvip.journal.TimeArgument;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -73,8 +72,8 @@ public final class ForensicsCommand implements Callable<Integer> {
             ForensicsSettings settings = ForensicsSettings.DEFAULT
                     .withClockUncertaintyMicros(nonNegative("--clock-uncertainty", clockUncertaintyMillis) * 1000)
                     .withLeaseGraceMicros(nonNegative("--lease-grace", leaseGraceMillis) * 1000)
-                    .withWindow(from == null ? Long.MIN_VALUE : parseMillis("--from", from) * 1000,
-                            to == null ? Long.MAX_VALUE : parseMillis("--to", to) * 1000 + 999);
+                    .withWindow(from == null ? Long.MIN_VALUE : TimeArgument.parseMillis("--from", from) * 1000,
+                            to == null ? Long.MAX_VALUE : TimeArgument.parseMillis("--to", to) * 1000 + 999);
             List<List<EventRecord>> journals = new ArrayList<>();
             for (Path dir : dirs) {
                 journals.add(read(dir, err));
@@ -123,15 +122,4 @@ public final class ForensicsCommand implements Callable<Integer> {
         return value;
     }
 
-    static long parseMillis(String option, String time) {
-        if (time.matches("\\d{1,15}")) {
-            return Long.parseLong(time);
-        }
-        try {
-            return Instant.parse(time).toEpochMilli();
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(option + " got '" + time
-                    + "' (expected an ISO-8601 instant like 2026-11-21T03:12:07.250Z, or epoch milliseconds)");
-        }
-    }
 }

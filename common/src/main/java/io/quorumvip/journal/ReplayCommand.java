@@ -13,7 +13,6 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -70,7 +69,7 @@ public final class ReplayCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         long hlcLimit;
         try {
-            hlcLimit = at == null ? Long.MAX_VALUE : HybridLogicalClock.endOfMillis(parseMillis(at));
+            hlcLimit = at == null ? Long.MAX_VALUE : HybridLogicalClock.endOfMillis(TimeArgument.parseMillis("--at", at));
         } catch (IllegalArgumentException e) {
             err.println("qvip replay: " + e.getMessage());
             return BAD_INPUT;
@@ -99,17 +98,6 @@ public final class ReplayCommand implements Callable<Integer> {
         }
     }
 
-    static long parseMillis(String time) {
-        if (time.matches("\\d{1,15}")) {
-            return Long.parseLong(time);
-        }
-        try {
-            return Instant.parse(time).toEpochMilli();
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("--at got '" + time
-                    + "' (expected an ISO-8601 instant like 2026-11-21T03:12:07.250Z, or epoch milliseconds)");
-        }
-    }
 
     private int verify(PrintWriter out) throws IOException {
         JournalVerifier.Result result = JournalVerifier.verify(dirs);

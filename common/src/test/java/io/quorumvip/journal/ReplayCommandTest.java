@@ -148,8 +148,8 @@ class ReplayCommandTest {
 
     @Test
     void shouldAcceptEpochMillisForAt() {
-        assertThat(ReplayCommand.parseMillis("1763700000123")).isEqualTo(1_763_700_000_123L);
-        assertThat(ReplayCommand.parseMillis("2025-11-21T04:40:00.123Z")).isEqualTo(1_763_700_000_123L);
+        assertThat(TimeArgument.parseMillis("--at", "1763700000123")).isEqualTo(1_763_700_000_123L);
+        assertThat(TimeArgument.parseMillis("--at", "2025-11-21T04:40:00.123Z")).isEqualTo(1_763_700_000_123L);
     }
 
     /** Changes one payload byte and recomputes the frame's CRC, as a careful tamperer would. */
