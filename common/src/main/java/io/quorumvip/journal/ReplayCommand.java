@@ -132,7 +132,8 @@ public final class ReplayCommand implements Callable<Integer> {
         return OK;
     }
 
-    static ObjectNode toJson(ObjectMapper mapper, EventRecord record) {
+    /** One record as the JSON object {@code --export jsonl} prints per line (the coordinator serves the same shape). */
+    public static ObjectNode toJson(ObjectMapper mapper, EventRecord record) {
         ObjectNode json = mapper.createObjectNode();
         json.put("node", record.node());
         json.put("seq", record.seq());

@@ -36,7 +36,7 @@ public record SegmentHeader(int schemaVersion, long index, long createdWallMicro
         }
     }
 
-    ByteBuffer encode() {
+    public ByteBuffer encode() {
         ByteBuffer buf = ByteBuffer.allocate(SIZE);
         buf.put(MAGIC).putInt(schemaVersion).putLong(index).putLong(createdWallMicros).put(baseHash.bytes());
         CRC32C crc = new CRC32C();

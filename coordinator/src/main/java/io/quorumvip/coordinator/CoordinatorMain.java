@@ -1,0 +1,82 @@
+package io.quorumvip.coordinator;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code qvip coordinator}: ingests the agents' journals and serves the cluster's timeline until SIGTERM or SIGINT.
+ * Exit 0 after a clean stop, 1 when it could not start (port taken, damaged archive), 2 for bad usage or input.
+ */
+@Command(name = "qvip coordinator", mixinStandardHelpOptions = true,
+        description = "Run the quorum-vip coordinator: one durable copy of every agent's journal, and the cluster API.")
+public final class CoordinatorMain implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(CoordinatorMain.class);
+
+    @Option(names = "--listen", defaultValue = "127.0.0.1:9120", paramLabel = "HOST:PORT",
+            description = "where the HTTP API listens (default ${DEFAULT-VALUE})")
+    String listen;
+
+    @Option(names = "--data", defaultValue = "/var/lib/quorum-vip/coordinator", paramLabel = "DIR",
+            description = "where the nodes' archived journals live (default ${DEFAULT-VALUE})")
+    Path data;
+
+    @Option(names = "--tokens", required = true, paramLabel = "FILE",
+            description = "properties file of node=token lines: the bearer token each agent ships with")
+    Path tokensFile;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new CoordinatorMain()).setExitCodeExceptionMapper(e -> 2).execute(args));
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        int colon = listen.lastIndexOf(':');
+        if (colon <= 0 || !listen.substring(colon + 1).matches("\\d{1,5}")
+                || Integer.parseInt(listen.substring(colon + 1)) > 65535) {
+            System.err.println("qvip coordinator: --listen got '" + listen + "' (expected HOST:PORT, e.g. 127.0.0.1:9120)");
+            return 2;
+        }
+        NodeTokens tokens;
+        try {
+            tokens = NodeTokens.load(tokensFile);
+        } catch (IOException | IllegalArgumentException e) {
+            System.err.println("qvip coordinator: cannot use --tokens " + tokensFile + ": " + e.getMessage());
+            return 2;
+        }
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(4));
+        CoordinatorServer server;
+        try {
+            server = CoordinatorServer.start(vertx, data, tokens, listen.substring(0, colon),
+                    Integer.parseInt(listen.substring(colon + 1)), () -> System.currentTimeMillis() * 1000)
+                    .toCompletionStage().toCompletableFuture().join();
+        } catch (RuntimeException e) {
+            System.err.println("qvip coordinator: cannot start on " + listen + " with --data " + data + ": "
+                    + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()));
+            vertx.close();
+            return 1;
+        }
+        log.info("coordinator listening listen={}:{} data={}", listen.substring(0, colon), server.port(), data);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close().eventually(() -> vertx.close()).onComplete(done -> stopped.countDown());
+            try {
+                stopped.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "qvip-coordinator-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}

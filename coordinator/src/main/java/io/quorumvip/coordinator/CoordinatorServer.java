@@ -1,0 +1,267 @@
+package io.quorumvip.coordinator;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quorumvip.events.EventRecord;
+import io.quorumvip.events.HybridLogicalClock;
+import io.quorumvip.forensics.Forensics;
+import io.quorumvip.forensics.ForensicsSettings;
+import io.quorumvip.forensics.JsonReport;
+import io.quorumvip.journal.ReplayCommand;
+import io.quorumvip.journal.TimeArgument;
+import io.quorumvip.replay.ClusterView;
+import io.quorumvip.replay.InstanceView;
+import io.quorumvip.replay.NodeView;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The coordinator's HTTP face: ingest of agents' journal records and the query API (see docs/coordinator.md).
+ * Storage and folding run on Vert.x worker threads (they fsync and may fold many records); every answer is JSON,
+ * every error a JSON {@code {"error": ...}} naming what was wrong.
+ */
+public final class CoordinatorServer {
+
+    private static final Logger log = LoggerFactory.getLogger(CoordinatorServer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final int MAX_BODY_BYTES = 16 << 20;
+    static final int DEFAULT_LIMIT = 1000;
+    static final int MAX_LIMIT = 10_000;
+
+    private final Vertx vertx;
+    private final ClusterStore store;
+    private final NodeTokens tokens;
+    private HttpServer server;
+
+    private CoordinatorServer(Vertx vertx, ClusterStore store, NodeTokens tokens) {
+        this.vertx = vertx;
+        this.store = store;
+        this.tokens = tokens;
+    }
+
+    /**
+     * Opens the node archives under {@code dataDir} (recovering what each stored) and listens on {@code host:port}
+     * (port 0: any free port, see {@link #port()}).
+     */
+    public static Future<CoordinatorServer> start(Vertx vertx, Path dataDir, NodeTokens tokens, String host, int port,
+                                                  LongSupplier wallMicros) {
+        return vertx.executeBlocking(() -> ClusterStore.open(dataDir, wallMicros), false)
+                .compose(store -> {
+                    CoordinatorServer coordinator = new CoordinatorServer(vertx, store, tokens);
+                    return coordinator.listen(host, port)
+                            .map(coordinator)
+                            .recover(e -> closeQuietly(store).compose(v -> Future.failedFuture(e)));
+                });
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    /** Stops listening and closes the archives (everything acknowledged is already on disk). */
+    public Future<Void> close() {
+        return server.close().compose(v -> vertx.executeBlocking(() -> {
+            store.close();
+            return null;
+        }, false));
+    }
+
+    private Future<Void> listen(String host, int port) {
+        Router router = Router.router(vertx);
+        router.post("/v1/nodes/:node/records").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+                .handler(this::ingest);
+        router.get("/v1/events").handler(this::events);
+        router.get("/v1/cluster").handler(ctx -> answer(ctx, () -> clusterJson(store.cluster())));
+        router.get("/v1/state").handler(this::state);
+        router.get("/v1/forensics").handler(this::forensics);
+        router.route().last().handler(ctx -> error(ctx, 404, "no such resource: " + ctx.request().method() + " "
+                + ctx.request().path() + " (try POST /v1/nodes/NODE/records, GET /v1/events, /v1/cluster, /v1/state, /v1/forensics)"));
+        server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port));
+        return server.requestHandler(router).listen().mapEmpty();
+    }
+
+    private void ingest(RoutingContext ctx) {
+        String node = ctx.pathParam("node");
+        String authorization = ctx.request().getHeader("Authorization");
+        if (authorization == null || !authorization.startsWith("Bearer ")) {
+            error(ctx, 401, "missing 'Authorization: Bearer TOKEN' (expected the token configured for node '" + node + "')");
+            return;
+        }
+        if (!tokens.accepts(node, authorization.substring("Bearer ".length()).strip())) {
+            error(ctx, 401, "token refused for node '" + node + "' (expected the token configured for it in the coordinator's tokens file)");
+            return;
+        }
+        byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+        List<ReceivedRecord> batch;
+        try {
+            batch = RecordBatch.parse(body);
+        } catch (MalformedBatchException e) {
+            error(ctx, 400, e.getMessage());
+            return;
+        }
+        for (ReceivedRecord received : batch) {
+            if (!received.record().node().equals(node)) {
+                error(ctx, 400, "record at offset " + received.offset() + " (seq " + received.record().seq() + ") is of node '"
+                        + received.record().node() + "' (expected '" + node + "' as in the URL)");
+                return;
+            }
+        }
+        vertx.executeBlocking(() -> store.ingest(node, batch), false).onComplete(result -> {
+            if (result.failed()) {
+                log.error("ingest for node {} failed", node, result.cause());
+                error(ctx, 503, result.cause().getMessage());
+                return;
+            }
+            IngestOutcome outcome = result.result();
+            ObjectNode json = JSON.createObjectNode().put("node", outcome.node()).put("acked_seq", outcome.ackedSeq());
+            if (outcome instanceof IngestOutcome.Conflict conflict) {
+                log.warn("ingest for node {} refused: {}", node, conflict.message());
+                json.put("error", conflict.message());
+                send(ctx, 409, json);
+                return;
+            }
+            send(ctx, 200, json);
+        });
+    }
+
+    private void events(RoutingContext ctx) {
+        Optional<EventCursor> since;
+        int limit;
+        try {
+            String sinceParam = ctx.request().getParam("since");
+            since = sinceParam == null || sinceParam.isEmpty() ? Optional.empty() : Optional.of(EventCursor.parse(sinceParam));
+            limit = limit(ctx.request().getParam("limit"));
+        } catch (IllegalArgumentException e) {
+            error(ctx, 400, e.getMessage());
+            return;
+        }
+        answer(ctx, () -> {
+            List<EventRecord> page = store.events(since, limit);
+            ObjectNode root = JSON.createObjectNode();
+            ArrayNode events = root.putArray("events");
+            page.forEach(record -> events.add(ReplayCommand.toJson(JSON, record)));
+            Optional<EventCursor> next = page.isEmpty() ? since : Optional.of(EventCursor.after(page.get(page.size() - 1)));
+            root.put("next", next.map(EventCursor::toString).orElse(""));
+            root.put("more", page.size() == limit);
+            return root;
+        });
+    }
+
+    private static int limit(String value) {
+        if (value == null || value.isEmpty()) {
+            return DEFAULT_LIMIT;
+        }
+        if (value.matches("\\d{1,9}")) {
+            int limit = Integer.parseInt(value);
+            if (limit >= 1 && limit <= MAX_LIMIT) {
+                return limit;
+            }
+        }
+        throw new IllegalArgumentException("limit got '" + value + "' (expected 1.." + MAX_LIMIT + ")");
+    }
+
+    private void state(RoutingContext ctx) {
+        String at = ctx.request().getParam("at");
+        long hlcLimit;
+        try {
+            if (at == null || at.isEmpty()) {
+                throw new IllegalArgumentException("at is missing (expected an ISO-8601 instant like 2026-11-21T03:12:07.250Z, or epoch milliseconds)");
+            }
+            hlcLimit = HybridLogicalClock.endOfMillis(TimeArgument.parseMillis("at", at));
+        } catch (IllegalArgumentException e) {
+            error(ctx, 400, e.getMessage());
+            return;
+        }
+        answer(ctx, () -> {
+            ObjectNode root = clusterJson(store.stateAt(hlcLimit));
+            root.put("at", Instant.ofEpochMilli(HybridLogicalClock.physicalMillis(hlcLimit)).toString());
+            return root;
+        });
+    }
+
+    private void forensics(RoutingContext ctx) {
+        ForensicsSettings settings;
+        try {
+            String from = ctx.request().getParam("from");
+            String to = ctx.request().getParam("to");
+            settings = ForensicsSettings.DEFAULT.withWindow(
+                    from == null || from.isEmpty() ? Long.MIN_VALUE : TimeArgument.parseMillis("from", from) * 1000,
+                    to == null || to.isEmpty() ? Long.MAX_VALUE : TimeArgument.parseMillis("to", to) * 1000 + 999);
+        } catch (IllegalArgumentException e) {
+            error(ctx, 400, e.getMessage());
+            return;
+        }
+        answer(ctx, () -> JsonReport.toJson(Forensics.analyze(store.journals(), settings)));
+    }
+
+    /** The fold's view per node and instance, plus which nodes hold each VIP now (two owners is a split brain). */
+    private static ObjectNode clusterJson(ClusterView view) {
+        ObjectNode root = JSON.createObjectNode();
+        root.set("nodes", JSON.valueToTree(new TreeMap<>(view.nodes())));
+        Map<String, ArrayNode> owners = new TreeMap<>();
+        for (NodeView node : new TreeMap<>(view.nodes()).values()) {
+            for (InstanceView instance : new TreeMap<>(node.instances()).values()) {
+                for (String vip : instance.vips()) {
+                    owners.computeIfAbsent(vip, k -> JSON.createArrayNode())
+                            .addObject().put("node", node.node()).put("instance", instance.name());
+                }
+            }
+        }
+        ArrayNode vips = root.putArray("vips");
+        owners.forEach((address, list) -> vips.addObject().put("address", address).set("owners", list));
+        return root;
+    }
+
+    private void answer(RoutingContext ctx, Callable<ObjectNode> work) {
+        vertx.executeBlocking(work, false).onComplete(result -> {
+            if (result.failed()) {
+                log.error("{} {} failed", ctx.request().method(), ctx.request().path(), result.cause());
+                error(ctx, 500, ctx.request().path() + " failed: " + result.cause().getMessage());
+                return;
+            }
+            send(ctx, 200, result.result());
+        });
+    }
+
+    private static void send(RoutingContext ctx, int code, ObjectNode json) {
+        String body;
+        try {
+            body = JSON.writeValueAsString(json);
+        } catch (JsonProcessingException e) {
+            code = 500;
+            body = "{\"error\":\"answer could not be rendered: " + e.getOriginalMessage().replace('"', '\'') + "\"}";
+        }
+        ctx.response().setStatusCode(code).putHeader("content-type", "application/json").end(body);
+    }
+
+    private static void error(RoutingContext ctx, int code, String message) {
+        send(ctx, code, JSON.createObjectNode().put("error", message));
+    }
+
+    private static Future<Void> closeQuietly(ClusterStore store) {
+        try {
+            store.close();
+        } catch (IOException e) {
+            log.warn("closing the node archives after a failed start failed", e);
+        }
+        return Future.succeededFuture();
+    }
+}
