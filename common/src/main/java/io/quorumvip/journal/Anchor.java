@@ -44,7 +44,8 @@ public record Anchor(int schema, long segmentIndex, Hash256 baseHash, List<Remov
         return Optional.of(anchor);
     }
 
-    void write(Path dir) throws IOException {
+    /** Writes {@code anchor.json} atomically (temp file, fsync, rename, directory fsync). */
+    public void write(Path dir) throws IOException {
         Path tmp = dir.resolve(FILE_NAME + ".tmp");
         Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(this));
         try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {

@@ -3,6 +3,7 @@ package io.quorumvip.coordinator;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -50,6 +51,9 @@ public final class CoordinatorMain implements Callable<Integer> {
         NodeTokens tokens;
         try {
             tokens = NodeTokens.load(tokensFile);
+        } catch (NoSuchFileException e) {
+            System.err.println("qvip coordinator: --tokens " + tokensFile + " does not exist (expected a file of node=token lines)");
+            return 2;
         } catch (IOException | IllegalArgumentException e) {
             System.err.println("qvip coordinator: cannot use --tokens " + tokensFile + ": " + e.getMessage());
             return 2;
@@ -69,12 +73,16 @@ public final class CoordinatorMain implements Callable<Integer> {
         log.info("coordinator listening listen={}:{} data={}", listen.substring(0, colon), server.port(), data);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close().eventually(() -> vertx.close()).onComplete(done -> stopped.countDown());
-            try {
-                stopped.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            log.info("stopping");
+            server.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS)
+                    .exceptionally(e -> {
+                        log.error("closing the coordinator failed", e);
+                        return null;
+                    }).join();
+            vertx.close().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS)
+                    .exceptionally(e -> null).join();
+            log.info("coordinator stopped");
+            stopped.countDown();
         }, "qvip-coordinator-shutdown"));
         stopped.await();
         return 0;

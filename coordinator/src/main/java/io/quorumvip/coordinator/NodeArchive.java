@@ -2,6 +2,7 @@ package io.quorumvip.coordinator;
 
 import io.quorumvip.events.EventRecord;
 import io.quorumvip.events.Hash256;
+import io.quorumvip.journal.Anchor;
 import io.quorumvip.journal.EventCodec;
 import io.quorumvip.journal.Journal;
 import io.quorumvip.journal.JournalConfig;
@@ -62,6 +63,8 @@ final class NodeArchive implements AutoCloseable {
         Files.createDirectories(dir);
         List<Path> segments = JournalReader.segmentFiles(dir);
         if (segments.isEmpty()) {
+            // An anchor.json without a segment is left by a crash while creating the segment: nothing was stored.
+            Files.deleteIfExists(dir.resolve(Anchor.FILE_NAME));
             return new NodeArchive(node, dir, wallMicros, new ArrayList<>(), null, 0, null);
         }
         if (segments.size() > 1) {
@@ -80,6 +83,7 @@ final class NodeArchive implements AutoCloseable {
             // A crash between creating the segment and the fsync of its first records: nothing was acknowledged, and
             // the header's anchor must come from whatever record arrives first next time.
             Files.delete(segments.get(0));
+            Files.deleteIfExists(dir.resolve(Anchor.FILE_NAME));
             return new NodeArchive(node, dir, wallMicros, new ArrayList<>(), null, 0, null);
         }
         List<EventRecord> records = new ArrayList<>();
@@ -171,7 +175,14 @@ final class NodeArchive implements AutoCloseable {
         }
     }
 
+    /**
+     * Creates the segment chaining from the anchor record. An anchor that is not the node's first record (seq 1, zero
+     * hash) is also written to {@code anchor.json}, as retention does on the agent, so verification starts there.
+     */
     private FileChannel createSegment(Hash256 anchor) throws IOException {
+        if (!anchor.equals(Hash256.ZERO)) {
+            new Anchor(Anchor.SCHEMA, 1, anchor, List.of()).write(dir);
+        }
         Path file = dir.resolve(SegmentHeader.fileName(1));
         FileChannel created = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);

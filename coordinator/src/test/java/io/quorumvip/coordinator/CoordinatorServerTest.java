@@ -10,6 +10,7 @@ import io.quorumvip.events.EventRecord;
 import io.quorumvip.journal.EventCodec;
 import io.quorumvip.journal.Journal;
 import io.quorumvip.journal.JournalConfig;
+import io.quorumvip.journal.JournalVerifier;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.URI;
@@ -261,6 +262,7 @@ class CoordinatorServerTest {
             assertThat(archive.lastDurableSeq()).isEqualTo(7);
             assertThat(archive.lastDurableHash()).isEqualTo(agent.lastDurableHash());
         }
+        assertThat(JournalVerifier.verify(List.of(tmp.resolve("coordinator/nodes/n1"))).findings()).isEmpty();
     }
 
     @Test

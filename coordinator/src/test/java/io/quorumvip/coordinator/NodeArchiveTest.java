@@ -1,0 +1,108 @@
+package io.quorumvip.coordinator;
+
+import static io.quorumvip.coordinator.AgentJournals.body;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quorumvip.events.EventRecord;
+import io.quorumvip.journal.JournalReader;
+import io.quorumvip.journal.JournalVerifier;
+import io.quorumvip.journal.SegmentHeader;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.LongSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NodeArchiveTest {
+
+    private static final LongSupplier CLOCK = () -> AgentJournals.START_MILLIS * 1000;
+
+    @TempDir
+    Path tmp;
+
+    private List<byte[]> agentFrames(int fillers) throws IOException {
+        return AgentJournals.write(tmp.resolve("agent"), "n1", AgentJournals.filler(0, fillers));
+    }
+
+    private IngestOutcome append(NodeArchive archive, List<byte[]> frames, int from, int to) throws IOException {
+        return archive.append(RecordBatch.parse(body(frames, from, to)));
+    }
+
+    @Test
+    void shouldAcceptTheFirstRecordReceivedAsTheAnchorEvenWhenItIsNotSeqOne() throws IOException {
+        List<byte[]> frames = agentFrames(6);
+        try (NodeArchive archive = NodeArchive.open(tmp.resolve("archive"), "n1", CLOCK)) {
+            IngestOutcome outcome = append(archive, frames, 4, 6);
+
+            assertThat(outcome).isEqualTo(new IngestOutcome.Stored("n1", 6, 3, 0));
+        }
+        try (NodeArchive reopened = NodeArchive.open(tmp.resolve("archive"), "n1", CLOCK)) {
+            assertThat(reopened.lastSeq()).isEqualTo(6);
+            assertThat(reopened.records()).extracting(EventRecord::seq).containsExactly(4L, 5L, 6L);
+        }
+        JournalVerifier.Result verified = JournalVerifier.verify(List.of(tmp.resolve("archive")));
+        assertThat(verified.findings()).isEmpty();
+        assertThat(verified.records()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldCutATornTailOnOpenAndKeepEverythingAcknowledged() throws IOException {
+        List<byte[]> frames = agentFrames(5);
+        try (NodeArchive archive = NodeArchive.open(tmp.resolve("archive"), "n1", CLOCK)) {
+            append(archive, frames, 1, 3);
+        }
+        Path segment = tmp.resolve("archive").resolve(SegmentHeader.fileName(1));
+        byte[] half = Arrays.copyOf(frames.get(3), frames.get(3).length / 2);
+        Files.write(segment, half, StandardOpenOption.APPEND);
+
+        try (NodeArchive reopened = NodeArchive.open(tmp.resolve("archive"), "n1", CLOCK)) {
+            assertThat(reopened.lastSeq()).isEqualTo(3);
+            assertThat(append(reopened, frames, 4, 5)).isEqualTo(new IngestOutcome.Stored("n1", 5, 2, 0));
+        }
+        List<Long> seqs = new ArrayList<>();
+        JournalReader.read(JournalReader.segmentFiles(tmp.resolve("archive")), (f, h) -> { },
+                (f, offset, record, payload, at, length) -> seqs.add(record.seq()));
+        assertThat(seqs).containsExactly(1L, 2L, 3L, 4L, 5L);
+    }
+
+    @Test
+    void shouldDropASegmentThatHoldsOnlyItsHeaderSinceNothingInItWasAcknowledged() throws IOException {
+        List<byte[]> frames = agentFrames(3);
+        try (NodeArchive archive = NodeArchive.open(tmp.resolve("archive"), "n1", CLOCK)) {
+            append(archive, frames, 1, 3);
+        }
+        Path segment = tmp.resolve("archive").resolve(SegmentHeader.fileName(1));
+        try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+            channel.truncate(SegmentHeader.SIZE);
+        }
+
+        try (NodeArchive reopened = NodeArchive.open(tmp.resolve("archive"), "n1", CLOCK)) {
+            assertThat(reopened.lastSeq()).isZero();
+            assertThat(append(reopened, frames, 2, 3)).isEqualTo(new IngestOutcome.Stored("n1", 3, 2, 0));
+        }
+    }
+
+    @Test
+    void shouldStoreTheRecordsBeforeAGapAndAckThem() throws IOException {
+        List<byte[]> frames = agentFrames(6);
+        try (NodeArchive archive = NodeArchive.open(tmp.resolve("archive"), "n1", CLOCK)) {
+            append(archive, frames, 1, 2);
+            byte[] gapped = AgentJournals.body(List.of(frames.get(2), frames.get(3), frames.get(5)), 1, 3);
+
+            IngestOutcome outcome = archive.append(RecordBatch.parse(gapped));
+
+            assertThat(outcome).isInstanceOfSatisfying(IngestOutcome.Conflict.class, c -> {
+                assertThat(c.ackedSeq()).isEqualTo(4);
+                assertThat(c.stored()).isEqualTo(2);
+                assertThat(c.message()).contains("got seq 6 (expected 5)");
+            });
+            assertThat(archive.lastSeq()).isEqualTo(4);
+        }
+    }
+}
