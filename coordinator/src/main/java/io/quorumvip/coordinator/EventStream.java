@@ -61,7 +61,6 @@ final class EventStream {
                 .putHeader("content-type", "text/event-stream; charset=utf-8")
                 .putHeader("cache-control", "no-cache")
                 .setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
-        response.write("retry: " + RETRY_MILLIS + "\n\n");
         Client client = new Client(ctx.request().remoteAddress() + "", response, vertx.getOrCreateContext(), since);
         response.closeHandler(v -> client.closed());
         response.exceptionHandler(e -> client.closed());
@@ -73,6 +72,8 @@ final class EventStream {
                 client.endWhenWritten();
             } else if (client.isClosed()) {
                 store.unsubscribe(client.listener);
+            } else {
+                client.subscribed();
             }
         });
     }
@@ -88,6 +89,8 @@ final class EventStream {
         Optional<EventCursor> lastId;
         boolean closed;
         boolean endWhenWritten;
+        /** Whether the first line went out: it (and the headers) only go once the client is subscribed. */
+        boolean started;
 
         Client(String remote, HttpServerResponse response, Context context, Optional<EventCursor> since) {
             this.remote = remote;
@@ -95,7 +98,7 @@ final class EventStream {
             this.lastId = since;
             this.listener = records -> context.runOnContext(v -> offer(records));
             this.keepAliveTimer = vertx.setPeriodic(KEEP_ALIVE_MILLIS, id -> {
-                if (!closed && !response.writeQueueFull()) {
+                if (!closed && started && !response.writeQueueFull()) {
                     response.write(": keep-alive\n\n");
                 }
             });
@@ -119,12 +122,20 @@ final class EventStream {
             pump();
         }
 
+        void subscribed() {
+            pump();
+        }
+
         void endWhenWritten() {
             endWhenWritten = true;
             pump();
         }
 
         private void pump() {
+            if (!started && !closed) {
+                started = true;
+                response.write("retry: " + RETRY_MILLIS + "\n\n");
+            }
             while (!closed && !queue.isEmpty() && !response.writeQueueFull()) {
                 response.write(frame(queue.poll()));
             }
