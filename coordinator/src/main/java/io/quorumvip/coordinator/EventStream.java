@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quorumvip.events.EventRecord;
 import io.quorumvip.journal.ReplayCommand;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
@@ -61,21 +62,14 @@ final class EventStream {
                 .putHeader("content-type", "text/event-stream; charset=utf-8")
                 .putHeader("cache-control", "no-cache")
                 .setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
-        Client client = new Client(ctx.request().remoteAddress() + "", response, vertx.getOrCreateContext(), since);
+        Context context = vertx.getOrCreateContext();
+        Client client = new Client(String.valueOf(ctx.request().remoteAddress()), response, context, since);
         response.closeHandler(v -> client.closed());
         response.exceptionHandler(e -> client.closed());
-        vertx.executeBlocking(() -> store.subscribe(since, queueCapacity, client.listener), false).onComplete(result -> {
-            if (result.failed()) {
-                log.error("stream for {} could not subscribe", client.remote, result.cause());
-                client.drop();
-            } else if (!result.result()) {
-                client.endWhenWritten();
-            } else if (client.isClosed()) {
-                store.unsubscribe(client.listener);
-            } else {
-                client.subscribed();
-            }
-        });
+        // The backlog reaches the client as a task on its event loop; so must the outcome, after it: a future that
+        // completes before onComplete is attached calls back at once, ahead of tasks already queued.
+        vertx.executeBlocking(() -> store.subscribe(since, queueCapacity, client.listener), false)
+                .onComplete(result -> context.runOnContext(v -> client.subscribeDone(result)));
     }
 
     /** One connected reader. Everything but {@link #listener}'s hand-over runs on the connection's event loop. */
@@ -104,10 +98,6 @@ final class EventStream {
             });
         }
 
-        boolean isClosed() {
-            return closed;
-        }
-
         void offer(List<EventRecord> records) {
             if (closed) {
                 return;
@@ -122,8 +112,18 @@ final class EventStream {
             pump();
         }
 
-        void subscribed() {
-            pump();
+        /** Subscribed (start writing), or given only part of a long backlog (end once it is written), or failed. */
+        void subscribeDone(AsyncResult<Boolean> result) {
+            if (result.failed()) {
+                log.error("stream for {} could not subscribe", remote, result.cause());
+                drop();
+            } else if (!result.result()) {
+                endWhenWritten();
+            } else if (closed) {
+                store.unsubscribe(listener);
+            } else {
+                pump();
+            }
         }
 
         void endWhenWritten() {
