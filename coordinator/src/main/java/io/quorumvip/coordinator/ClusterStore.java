@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
@@ -27,6 +29,8 @@ final class ClusterStore implements AutoCloseable {
     private final LongSupplier wallMicros;
     private final Map<String, NodeArchive> archives = new TreeMap<>();
     private final ReplayState live = new ReplayState();
+    /** Told of newly stored records under the lock, so each sees every record once, in the order stored. */
+    private final List<Consumer<List<EventRecord>>> listeners = new CopyOnWriteArrayList<>();
 
     private ClusterStore(Path nodesDir, LongSupplier wallMicros) {
         this.nodesDir = nodesDir;
@@ -68,8 +72,38 @@ final class ClusterStore implements AutoCloseable {
         }
         int before = archive.records().size();
         IngestOutcome outcome = archive.append(batch);
-        archive.records().subList(before, archive.records().size()).forEach(live::apply);
+        List<EventRecord> stored = List.copyOf(archive.records().subList(before, archive.records().size()));
+        stored.forEach(live::apply);
+        if (!stored.isEmpty()) {
+            listeners.forEach(listener -> listener.accept(stored));
+        }
         return outcome;
+    }
+
+    /**
+     * Hands {@code listener} the records after {@code after} (all when empty) and then every record stored from now
+     * on, with nothing lost or doubled between the two. When more than {@code maxBacklog} records are due, it gets
+     * only the first {@code maxBacklog} and is not registered: the caller sends those and lets the client come back
+     * for the rest. The listener is called under the store's lock: it must only hand the records on.
+     *
+     * @return whether the listener is registered for records stored from now on
+     */
+    synchronized boolean subscribe(Optional<EventCursor> after, int maxBacklog, Consumer<List<EventRecord>> listener) {
+        List<EventRecord> backlog = after.isEmpty() ? List.of() : events(after, maxBacklog + 1);
+        if (backlog.size() > maxBacklog) {
+            listener.accept(backlog.subList(0, maxBacklog));
+            return false;
+        }
+        if (!backlog.isEmpty()) {
+            listener.accept(backlog);
+        }
+        listeners.add(listener);
+        return true;
+    }
+
+    /** Stops telling {@code listener} of new records; takes no lock, so the event loop may call it. */
+    void unsubscribe(Consumer<List<EventRecord>> listener) {
+        listeners.remove(listener);
     }
 
     /** The highest sequence durably stored for {@code node}, 0 when none is. */

@@ -21,6 +21,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -45,16 +46,20 @@ public final class CoordinatorServer {
     static final int MAX_BODY_BYTES = 16 << 20;
     static final int DEFAULT_LIMIT = 1000;
     static final int MAX_LIMIT = 10_000;
+    /** Records a stream client may have waiting to be written before it is dropped (and resumes from the store). */
+    static final int STREAM_QUEUE_CAPACITY = 10_000;
 
     private final Vertx vertx;
     private final ClusterStore store;
     private final NodeTokens tokens;
+    private final EventStream stream;
     private HttpServer server;
 
-    private CoordinatorServer(Vertx vertx, ClusterStore store, NodeTokens tokens) {
+    private CoordinatorServer(Vertx vertx, ClusterStore store, NodeTokens tokens, int streamQueueCapacity) {
         this.vertx = vertx;
         this.store = store;
         this.tokens = tokens;
+        this.stream = new EventStream(vertx, store, streamQueueCapacity);
     }
 
     /**
@@ -63,9 +68,14 @@ public final class CoordinatorServer {
      */
     public static Future<CoordinatorServer> start(Vertx vertx, Path dataDir, NodeTokens tokens, String host, int port,
                                                   LongSupplier wallMicros) {
+        return start(vertx, dataDir, tokens, host, port, wallMicros, STREAM_QUEUE_CAPACITY);
+    }
+
+    static Future<CoordinatorServer> start(Vertx vertx, Path dataDir, NodeTokens tokens, String host, int port,
+                                           LongSupplier wallMicros, int streamQueueCapacity) {
         return vertx.executeBlocking(() -> ClusterStore.open(dataDir, wallMicros), false)
                 .compose(store -> {
-                    CoordinatorServer coordinator = new CoordinatorServer(vertx, store, tokens);
+                    CoordinatorServer coordinator = new CoordinatorServer(vertx, store, tokens, streamQueueCapacity);
                     return coordinator.listen(host, port)
                             .map(coordinator)
                             .recover(e -> closeQuietly(store).compose(v -> Future.failedFuture(e)));
@@ -92,8 +102,11 @@ public final class CoordinatorServer {
         router.get("/v1/cluster").handler(ctx -> answer(ctx, () -> clusterJson(store.cluster())));
         router.get("/v1/state").handler(this::state);
         router.get("/v1/forensics").handler(this::forensics);
+        router.get("/v1/stream").handler(stream::handle);
+        router.get("/*").handler(StaticHandler.create("web").setCachingEnabled(false).setDefaultContentEncoding("UTF-8"));
         router.route().last().handler(ctx -> error(ctx, 404, "no such resource: " + ctx.request().method() + " "
-                + ctx.request().path() + " (try POST /v1/nodes/NODE/records, GET /v1/events, /v1/cluster, /v1/state, /v1/forensics)"));
+                + ctx.request().path() + " (try GET / for the page, POST /v1/nodes/NODE/records, GET /v1/events, /v1/cluster,"
+                + " /v1/state, /v1/forensics, /v1/stream)"));
         server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port));
         return server.requestHandler(router).listen().mapEmpty();
     }
@@ -252,7 +265,7 @@ public final class CoordinatorServer {
         ctx.response().setStatusCode(code).putHeader("content-type", "application/json").end(body);
     }
 
-    private static void error(RoutingContext ctx, int code, String message) {
+    static void error(RoutingContext ctx, int code, String message) {
         send(ctx, code, JSON.createObjectNode().put("error", message));
     }
 

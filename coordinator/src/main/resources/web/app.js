@@ -1,0 +1,233 @@
+// The coordinator's page: who owns each VIP now, the timeline, the incidents with their causes, live events.
+// Data: /v1/forensics (intervals and incidents) and /v1/cluster (lease per node); /v1/stream says when to refresh.
+
+import { Timeline, ROLE_COLOURS, NO_OWNER } from './timeline.js';
+import { el, time, dateTime, duration, durationRange, describe } from './format.js';
+
+const NODE_COLOURS = ['#2b6cb0', '#7b4fb3', '#1f9e89', '#b7612b', '#b0467a', '#5a7d2a', '#3f5b76', '#a08a1a'];
+const FEED_MAX = 200;
+
+const state = { cluster: null, report: null, selectedKey: null, latestEventMicros: 0, received: 0 };
+const $ = id => document.getElementById(id);
+
+const timeline = new Timeline($('timeline'), {
+  onFollowChange: on => { $('follow').checked = on; },
+  onSelect: key => select(key),
+});
+$('zoom-in').addEventListener('click', () => timeline.zoom(0.5));
+$('zoom-out').addEventListener('click', () => timeline.zoom(2));
+$('zoom-fit').addEventListener('click', () => { timeline.setFollow(false); timeline.fit(); });
+$('follow').addEventListener('change', e => timeline.setFollow(e.target.checked));
+$('legend').append(
+  ...Object.entries(ROLE_COLOURS).map(([role, colour]) => el('span', {}, el('i', { style: `background:${colour}` }), role)),
+  el('span', {}, el('i', { style: 'background:#17212b;height:5px' }), 'lease held'),
+  el('span', {}, el('i', { style: `background:${NO_OWNER}` }), 'no owner'),
+  el('span', {}, el('i', { style: 'background:repeating-linear-gradient(45deg,#888 0 2px,#fff 2px 4px)' }), 'end uncertain (crash)'));
+
+async function getJson(path) {
+  const response = await fetch(path, { cache: 'no-store' });
+  const body = await response.json();
+  if (!response.ok) throw new Error(`${path} answered ${response.status}: ${body.error ?? ''}`);
+  return body;
+}
+
+let refreshing = false;
+let refreshAgain = false;
+let refreshTimer = null;
+
+async function refresh() {
+  if (refreshing) { refreshAgain = true; return; }
+  refreshing = true;
+  try {
+    const [cluster, report] = await Promise.all([getJson('v1/cluster'), getJson('v1/forensics')]);
+    state.cluster = cluster;
+    state.report = report;
+    render();
+  } catch (e) {
+    setLink('pill-wait', `error: ${e.message}`);
+  } finally {
+    refreshing = false;
+    if (refreshAgain) { refreshAgain = false; refresh(); }
+  }
+}
+
+function scheduleRefresh() {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(refresh, 150);
+}
+
+function incidentKey(i) {
+  return `${i.kind}|${i.start_micros}|${i.address}|${i.instance}|${i.nodes.join(',')}`;
+}
+
+function latestMicros() {
+  return Math.max(state.latestEventMicros, state.report && state.report.nodes.length ? Date.parse(state.report.last) * 1000 : 0);
+}
+
+function render() {
+  const report = state.report;
+  const nodes = report.nodes;
+  const colour = node => NODE_COLOURS[Math.max(nodes.indexOf(node), 0) % NODE_COLOURS.length];
+  const last = Math.max(latestMicros(), ...report.intervals.map(i => i.end_max_micros));
+  const first = Math.min(...report.intervals.map(i => i.start_micros), last);
+  const incidents = report.incidents.map(i => ({ ...i, key: incidentKey(i) }));
+  $('clock').textContent = report.nodes.length ? `latest ${dateTime(last)}` : 'no records yet';
+  renderOwners(report, colour, last);
+  timeline.setData({ vips: vipLanes(report), nodes: nodeLanes(report), incidents, first, last, colour });
+  renderIncidents(incidents);
+  const selected = incidents.find(i => i.key === state.selectedKey);
+  timeline.selected = selected ?? null;
+  timeline.render();
+  if (selected) renderDetail(selected);
+}
+
+function vipLanes(report) {
+  const byAddress = new Map();
+  for (const interval of report.intervals.filter(i => i.kind === 'VIP')) {
+    if (!byAddress.has(interval.subject)) byAddress.set(interval.subject, []);
+    byAddress.get(interval.subject).push(interval);
+  }
+  return [...byAddress.entries()].sort().map(([address, intervals]) => ({ address, intervals }));
+}
+
+function nodeLanes(report) {
+  const lanes = new Map();
+  for (const interval of report.intervals.filter(i => i.kind !== 'VIP')) {
+    const key = `${interval.node}\u0000${interval.instance}`;
+    if (!lanes.has(key)) lanes.set(key, { node: interval.node, instance: interval.instance, roles: [], leases: [] });
+    lanes.get(key)[interval.kind === 'ROLE' ? 'roles' : 'leases'].push(interval);
+  }
+  return [...lanes.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, lane]) => lane);
+}
+
+/** The current holders of each address: its intervals still open at the end of the journals. */
+function renderOwners(report, colour, last) {
+  const box = $('owners');
+  box.replaceChildren();
+  const lanes = vipLanes(report);
+  if (!lanes.length) {
+    box.append(el('p', { class: 'empty' }, 'No address has been bound yet.'));
+    return;
+  }
+  for (const { address, intervals } of lanes) {
+    const open = intervals.filter(i => i.end_reason === 'OPEN');
+    if (open.length === 0) {
+      const lastEnd = Math.max(...intervals.map(i => i.end_max_micros));
+      box.append(el('div', { class: 'owner no-owner', 'data-vip': address },
+        el('div', { class: 'owner-vip' }, address),
+        el('div', { class: 'owner-main' }, el('span', { class: 'owner-arrow' }, '→'), el('span', { class: 'owner-node' }, 'NO OWNER')),
+        el('div', { class: 'owner-meta' }, 'since ', el('b', {}, time(lastEnd)), ` (${duration(last - lastEnd)})`)));
+    } else if (open.length > 1) {
+      box.append(el('div', { class: 'owner split', 'data-vip': address },
+        el('div', { class: 'owner-vip' }, address),
+        el('div', { class: 'owner-main' }, el('span', { class: 'owner-arrow' }, '→'),
+          el('span', { class: 'owner-node' }, open.map(i => i.node).join(' + '))),
+        el('div', { class: 'owner-meta' }, el('b', {}, 'SPLIT BRAIN'), ': bound on ', open.length, ' nodes')));
+    } else {
+      const holding = open[0];
+      const instance = state.cluster?.nodes?.[holding.node]?.instances?.[holding.instance];
+      const lease = instance && instance.leaseEpoch
+        ? ['lease epoch ', el('b', {}, instance.leaseEpoch), instance.lease === 'HELD' ? '' : ` (${instance.lease})`]
+        : ['no lease (VRRP only)'];
+      box.append(el('div', { class: 'owner', 'data-vip': address, style: `border-left-color:${colour(holding.node)}` },
+        el('div', { class: 'owner-vip' }, `${address} · ${holding.instance}`),
+        el('div', { class: 'owner-main' }, el('span', { class: 'owner-arrow' }, '→'),
+          el('span', { class: 'owner-node', style: `color:${colour(holding.node)}` }, holding.node)),
+        el('div', { class: 'owner-meta' }, ...lease, ' · since ', el('b', { title: dateTime(holding.start_micros) }, time(holding.start_micros)),
+          ` (${duration(last - holding.start_micros)})`)));
+    }
+  }
+}
+
+function renderIncidents(incidents) {
+  const body = $('incidents');
+  body.replaceChildren();
+  $('incident-count').textContent = incidents.length ? `${incidents.length}` : '';
+  if (!incidents.length) {
+    body.append(el('tr', {}, el('td', { colspan: 5, class: 'empty' }, 'No incident.')));
+    return;
+  }
+  for (const incident of incidents) {
+    body.append(el('tr', {
+      class: `incident${incident.key === state.selectedKey ? ' selected' : ''}`, 'data-kind': incident.kind,
+      'data-key': incident.key, tabindex: 0, onclick: () => select(incident.key),
+      onkeydown: e => { if (e.key === 'Enter') select(incident.key); },
+    },
+    el('td', {}, el('span', { class: `sev sev-${incident.severity}` }, incident.severity)),
+    el('td', {}, el('div', { class: 'kind' }, incident.kind), el('small', {}, incident.address || incident.instance)),
+    el('td', { title: `${dateTime(incident.start_micros)} → ${dateTime(incident.end_micros)}` },
+      `${time(incident.start_micros)} → ${time(incident.end_micros)}`),
+    el('td', {}, durationRange(incident.min_duration_micros, incident.max_duration_micros)),
+    el('td', {}, incident.summary)));
+  }
+}
+
+function select(key) {
+  state.selectedKey = key;
+  const incident = state.report.incidents.map(i => ({ ...i, key: incidentKey(i) })).find(i => i.key === key);
+  for (const row of $('incidents').querySelectorAll('tr.incident')) row.classList.toggle('selected', row.dataset.key === key);
+  timeline.select(incident ?? null);
+  if (incident) renderDetail(incident);
+}
+
+function renderDetail(incident) {
+  const box = $('detail');
+  box.replaceChildren(el('div', { class: 'panel-head' }, el('h2', {}, 'Drill-down')));
+  box.append(
+    el('h3', {}, el('span', { class: `sev sev-${incident.severity}` }, incident.severity), ' ', incident.kind,
+      incident.address ? ` · ${incident.address}` : ''),
+    el('p', { class: 'summary' }, incident.summary),
+    el('dl', {},
+      el('dt', {}, 'nodes'), el('dd', {}, incident.nodes.join(', ')),
+      el('dt', {}, 'instance'), el('dd', {}, `${incident.instance || '–'}${incident.vrid ? ` (VRID ${incident.vrid})` : ''}`),
+      el('dt', {}, 'as journaled'), el('dd', { class: 'mono' }, `${dateTime(incident.start_micros)} → ${time(incident.end_micros)}`),
+      el('dt', {}, 'lasted'), el('dd', { class: 'mono' }, durationRange(incident.min_duration_micros, incident.max_duration_micros))),
+    el('h2', {}, 'Chain of causes ', el('small', {}, `${incident.causes.length} events, oldest first`)),
+    el('ol', { class: 'causes' }, incident.causes.map(step => {
+      const micros = Date.parse(step.time) * 1000;
+      const inside = micros >= incident.start_micros && micros <= incident.end_micros;
+      return el('li', { class: `cause${inside ? ' inside' : ''}`, 'data-node': step.node, 'data-seq': step.seq },
+        el('span', { class: 'when', title: step.time }, time(micros)),
+        el('span', { class: 'who' }, `${step.node} #${step.seq}`),
+        el('span', { class: 'text' }, stepText(step)));
+    })));
+  if (incident.notes?.length) {
+    box.append(el('ul', { class: 'notes' }, incident.notes.map(note => el('li', {}, note))));
+  }
+}
+
+/** A cause's text without the node and time it starts and ends with: the list shows those in their own columns. */
+function stepText(step) {
+  const text = step.text.startsWith(`${step.node} `) ? step.text.slice(step.node.length + 1) : step.text;
+  return text.replace(/ \d\d:\d\d:\d\d\.\d{3}$/, '');
+}
+
+function setLink(cls, text) {
+  const link = $('link');
+  link.className = `pill ${cls}`;
+  link.textContent = text;
+}
+
+function onEvent(message) {
+  const record = JSON.parse(message.data);
+  state.received += 1;
+  state.latestEventMicros = Math.max(state.latestEventMicros, record.wall_micros);
+  const feed = $('feed');
+  feed.prepend(el('li', { class: 'fresh', 'data-node': record.node, 'data-seq': record.seq, 'data-type': record.type },
+    el('span', { class: 'when', title: record.wall }, time(record.wall_micros)), ' ',
+    el('span', { class: 'who' }, `${record.node} #${record.seq}`), ' ',
+    el('span', { class: 'type' }, describe(record))));
+  while (feed.children.length > FEED_MAX) feed.lastElementChild.remove();
+  $('event-count').textContent = `${state.received} received since the page opened`;
+  scheduleRefresh();
+}
+
+function connect() {
+  const stream = new EventSource('v1/stream');
+  stream.addEventListener('open', () => { setLink('pill-live', 'live'); refresh(); });
+  stream.addEventListener('error', () => setLink('pill-wait', 'reconnecting…'));
+  stream.addEventListener('message', onEvent);
+}
+
+$('event-count').textContent = 'none received since the page opened';
+connect();
