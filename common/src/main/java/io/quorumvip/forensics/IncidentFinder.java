@@ -244,10 +244,12 @@ final class IncidentFinder {
 
     /**
      * After the last holding: an outage only while some node that runs the instance is still up (a cluster that
-     * was stopped on purpose is not one).
+     * was stopped on purpose is not one), and only when the last holding is known to have ended: a holder whose
+     * journal simply ends earlier than another's (it is running and had nothing to record, or its records have not
+     * been shipped yet) may hold it still, so the open end is not evidence of an outage.
      */
     private void trailingGap(List<Incident> found, String address, Interval last, long coverEnd, long coverEndMax) {
-        if (coverEnd >= endOfJournals) {
+        if (coverEnd >= endOfJournals || last.endReason() == EndReason.OPEN) {
             return;
         }
         Map<String, EventRecord> lastRecords = new TreeMap<>();

@@ -207,6 +207,20 @@ class ForensicsTest {
     }
 
     @Test
+    void shouldNotCallAnOwnerWhoseJournalSimplyEndsEarlierThanAnothersAnOutage() throws IOException {
+        ClusterScript script = new ClusterScript()
+                .started("n1", 0).master("n1", 1).leaseRequested("n1", 1).leaseAcquired("n1", 10, 41).bound("n1", 11, 2)
+                .started("n2", 0).role("n2", 1, RoleInput.INITIALIZE, RoleInput.BACKUP, Cause.NONE)
+                .masterSeen("n2", 20_000, "192.0.2.13");
+
+        ForensicsReport report = analyze(script);
+
+        assertThat(of(report, IncidentKind.NO_OWNER)).isEmpty();
+        assertThat(report.intervals()).filteredOn(i -> i.kind() == IntervalKind.VIP).singleElement()
+                .satisfies(vip -> assertThat(vip.endReason()).isEqualTo(EndReason.OPEN));
+    }
+
+    @Test
     void shouldCloseTheLeftoverOfACrashedProcessWhenTheRestartedAgentRemovesIt() throws IOException {
         ClusterScript script = new ClusterScript()
                 .ownerWithoutQuorum("n1", 0).masterSeen("n1", 1000, "192.0.2.12")
