@@ -3,12 +3,15 @@
 # eth0 on 192.0.2.0/24. Nothing is created in the host's own network namespace.
 #
 #   lab.sh up     [--name L] [--nodes N] [--keepalived K] [--config-set NAME] [--zk Z]
+#                 [--coordinator [--coordinator-classpath CP]]
 #   lab.sh status [--name L]     JSON on stdout
 #   lab.sh down   [--name L]     no-op when the lab does not exist
 #   lab.sh start  [--name L] --node nI (--keepalived-config FILE | --agent-config FILE)
 #                                starts one daemon on a node of a running lab, prints its PID
 #   lab.sh start  [--name L] --zk-server I
 #                                starts ZooKeeper server zkI again (after a stop or kill), prints its PID
+#   lab.sh start  [--name L] --coordinator [--coordinator-classpath CP]
+#                                starts the coordinator again (after a stop or kill), prints its PID
 #
 # Exit codes: 0 ok, 1 failure, 2 bad usage.
 set -euo pipefail
@@ -16,6 +19,9 @@ set -euo pipefail
 readonly SUBNET_PREFIX=24
 readonly STATE_ROOT=/run/qvip-lab
 readonly AGENT_HTTP=127.0.0.1:9110
+readonly COORD_ADDRESS=192.0.2.30
+readonly COORD_PORT=9120
+readonly COORD_MAIN=io.quorumvip.coordinator.CoordinatorMain
 # The longest host suffix is "-client" (7 chars); interface names stop at 15 chars, so 8 is the name limit.
 readonly NAME_PATTERN='^[a-z][a-z0-9]{0,7}$'
 readonly MAX_NODES=9
@@ -34,13 +40,18 @@ source "$root/scripts/lib/processes.sh"
 usage() {
   cat >&2 <<'TXT'
 usage: lab.sh up     [--name L] [--nodes N] [--keepalived K] [--config-set NAME] [--zk Z]
+                     [--coordinator [--coordinator-classpath CP]]
        lab.sh status [--name L]
        lab.sh down   [--name L]
        lab.sh start  [--name L] --node nI (--keepalived-config FILE | --agent-config FILE)
        lab.sh start  [--name L] --zk-server I
+       lab.sh start  [--name L] --coordinator [--coordinator-classpath CP]
   L: 1-8 chars [a-z0-9], starting with a letter (default qvip)
   N: 1-9 nodes (default 2); K: nodes 1..K run keepalived, K+1..N the quorum-vip agent (needs --config-set)
   Z: 0-3 ZooKeeper servers zk1..zkZ at 192.0.2.21.. (default 3; 0: none), up waits until they serve
+  --coordinator: host coord at 192.0.2.30 runs the coordinator on port 9120, with a random token per node
+    (tokens in STATE/coord/tokens, node nI's in STATE/nI/token); --coordinator-classpath runs it from CP
+    (e.g. a test's classpath) instead of scripts/qvip coordinator
   --config-set NAME: node i uses shared/keepalived-samples/NAME-node{i}.conf (shared/ beside the repo, or $QVIP_SHARED)
 TXT
   exit 2
@@ -51,8 +62,7 @@ fail() {
   exit 1
 }
 
-# The lab's hosts, one line each: "host address". Reserved by DESIGN.md §6 for a host the lab does not create
-# yet: coord 192.0.2.30 (coordinator).
+# The lab's hosts, one line each: "host address" (DESIGN.md §6).
 lab_hosts() {
   local i
   for ((i = 1; i <= nodes; i++)); do
@@ -61,6 +71,9 @@ lab_hosts() {
   for ((i = 1; i <= zk; i++)); do
     echo "zk$i $(zk_address "$i")"
   done
+  if [[ "$coordinator" == true ]]; then
+    echo "coord $COORD_ADDRESS"
+  fi
   echo "client 192.0.2.100"
 }
 
@@ -154,6 +167,73 @@ start_agent() {
   echo agent >"$dir/daemon"
   echo "$pid" >"$dir/pid"
   check_started "$pid" "$dir/agent.log"
+}
+
+# --- coordinator ------------------------------------------------------------------------------------------------
+
+# One random token per node: the coordinator's tokens file, and each node's own copy for its token_file.
+write_tokens() {
+  local dir=$state/coord i token
+  mkdir -p "$dir/data"
+  (umask 077 && : >"$dir/tokens")
+  for ((i = 1; i <= nodes; i++)); do
+    token=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
+    echo "n$i=$token" >>"$dir/tokens"
+    (umask 077 && echo "$token" >"$state/n$i/token")
+  done
+}
+
+start_coordinator() {
+  local dir=$state/coord pid command
+  if [[ -n "$coordinator_classpath" ]]; then
+    command=(java "${ZK_JAVA_OPTS[@]}" -cp "$coordinator_classpath" "$COORD_MAIN")
+  else
+    "$root/scripts/qvip" build
+    command=("$root/scripts/qvip" coordinator)
+  fi
+  setsid ip netns exec "$name-coord" "${command[@]}" --listen "$COORD_ADDRESS:$COORD_PORT" --data "$dir/data" \
+    --tokens "$dir/tokens" </dev/null >>"$dir/coordinator.log" 2>&1 &
+  pid=$!
+  echo coordinator >"$dir/daemon"
+  echo "$pid" >"$dir/pid"
+  check_started "$pid" "$dir/coordinator.log"
+  await_coordinator "$pid"
+}
+
+await_coordinator() {
+  local pid=$1 _
+  for _ in {1..600}; do
+    is_running "$pid" || { tail -n 20 "$state/coord/coordinator.log" >&2 || true; fail "the coordinator exited (log: $state/coord/coordinator.log)"; }
+    if ip netns exec "$name-coord" curl -s -o /dev/null --max-time 1 "http://$COORD_ADDRESS:$COORD_PORT/v1/cluster"; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  fail "the coordinator does not answer on $COORD_ADDRESS:$COORD_PORT after 60 s (log: $state/coord/coordinator.log)"
+}
+
+cmd_start_coordinator() {
+  [[ -f "$state/hosts" ]] || fail "lab $name is not up (no $state/hosts)"
+  [[ -f "$state/coord/tokens" ]] || fail "lab $name has no coordinator (bring it up with --coordinator)"
+  local pid_file=$state/coord/pid
+  if [[ -f "$pid_file" ]] && is_running "$(cat "$pid_file")" && is_ours "$(cat "$pid_file")"; then
+    fail "the coordinator already runs (pid $(cat "$pid_file"))"
+  fi
+  start_coordinator
+  cat "$pid_file"
+}
+
+coordinator_json() {
+  local ns=$1 address=$2 dir=$state/coord pid="" alive=false
+  if [[ -f "$dir/pid" ]]; then
+    pid=$(cat "$dir/pid")
+    if is_running "$pid" && is_ours "$pid"; then alive=true; fi
+  fi
+  jq -cn --arg ns "$ns" --arg address "$address" --argjson port "$COORD_PORT" --arg pid "$pid" \
+    --argjson alive "$alive" --arg dir "$dir" \
+    '{namespace: $ns, address: $address, port: $port, url: "http://\($address):\($port)",
+      pid: ($pid | tonumber? // null), alive: $alive, data: "\($dir)/data", tokens: "\($dir)/tokens",
+      log: "\($dir)/coordinator.log"}'
 }
 
 # --- ZooKeeper ----------------------------------------------------------------------------------------------------
@@ -302,6 +382,10 @@ cmd_up() {
     done
     await_zookeeper
   fi
+  if [[ "$coordinator" == true ]]; then
+    write_tokens
+    start_coordinator
+  fi
   if ((${#configs[@]} > keepalived)); then
     "$root/scripts/qvip" build
   fi
@@ -313,7 +397,7 @@ cmd_up() {
     fi
   done
   trap - EXIT
-  echo "lab: $name up ($nodes nodes, $zk ZooKeeper servers, client; state in $state)" >&2
+  echo "lab: $name up ($nodes nodes, $zk ZooKeeper servers, coordinator: $coordinator, client; state in $state)" >&2
 }
 
 cmd_start_zookeeper() {
@@ -398,9 +482,11 @@ zk_json() {
 
 cmd_status() {
   [[ -f "$state/hosts" ]] || fail "lab $name is not up (no $state/hosts)"
-  local host ns address nodes_json=() zk_servers=() client=null
+  local host ns address nodes_json=() zk_servers=() client=null coord=null
   while read -r host ns address; do
-    if [[ "$host" == client ]]; then
+    if [[ "$host" == coord ]]; then
+      coord=$(coordinator_json "$ns" "$address")
+    elif [[ "$host" == client ]]; then
       client=$(jq -cn --arg ns "$ns" --arg address "$address" '{namespace: $ns, address: $address}')
     elif [[ "$host" == zk* ]]; then
       zk_servers+=("$(zk_json "$host" "$ns" "$address")")
@@ -411,8 +497,8 @@ cmd_status() {
   local zookeeper='[]'
   if ((${#zk_servers[@]} > 0)); then zookeeper=$(printf '%s\n' "${zk_servers[@]}" | jq -cs .); fi
   printf '%s\n' "${nodes_json[@]}" | jq -s --arg lab "$name" --arg sw "$name-sw" --arg dir "$state" \
-    --argjson client "$client" --argjson zookeeper "$zookeeper" \
-    '{lab: $lab, switch: $sw, state_dir: $dir, client: $client, nodes: .,
+    --argjson client "$client" --argjson zookeeper "$zookeeper" --argjson coordinator "$coord" \
+    '{lab: $lab, switch: $sw, state_dir: $dir, client: $client, nodes: ., coordinator: $coordinator,
       zookeeper: $zookeeper, zk_connect: ([$zookeeper[] | "\(.address):\(.client_port)"] | join(","))}'
 }
 
@@ -452,6 +538,8 @@ daemon=""
 daemon_config=""
 zk=3
 zk_server=""
+coordinator=false
+coordinator_classpath=""
 while (($# > 0)); do
   case "$1" in
     --name) (($# >= 2)) || usage; name=$2; shift 2 ;;
@@ -461,6 +549,12 @@ while (($# > 0)); do
     --zk) [[ "$command" == up && $# -ge 2 ]] || usage; zk=$2; shift 2 ;;
     --zk-server) [[ "$command" == start && $# -ge 2 ]] || usage; zk_server=$2; shift 2 ;;
     --node) [[ "$command" == start && $# -ge 2 ]] || usage; node=$2; shift 2 ;;
+    --coordinator) [[ "$command" == up || "$command" == start ]] || usage; coordinator=true; shift ;;
+    --coordinator-classpath)
+      [[ ("$command" == up || "$command" == start) && $# -ge 2 ]] || usage
+      coordinator_classpath=$2
+      shift 2
+      ;;
     --keepalived-config | --agent-config)
       [[ "$command" == start && $# -ge 2 && -z "$daemon" ]] || usage
       daemon=${1#--}
@@ -483,7 +577,10 @@ case "$command" in
   status) cmd_status ;;
   down) cmd_down ;;
   start)
-    if [[ -n "$zk_server" ]]; then
+    if [[ "$coordinator" == true ]]; then
+      [[ -z "$node" && -z "$daemon" && -z "$zk_server" ]] || usage
+      cmd_start_coordinator
+    elif [[ -n "$zk_server" ]]; then
       [[ -z "$node" && -z "$daemon" ]] || usage
       cmd_start_zookeeper
     else

@@ -56,7 +56,9 @@ final class ConfigCompleter {
         checkVirtualRouterIds(instances);
         checkSharedAddresses(instances);
         Optional<QuorumConfig> quorum = draft.quorums.isEmpty() ? Optional.empty() : quorum(draft.quorums.get(0));
-        return new KeepalivedConfig(source, global, scripts, instances, quorum);
+        Optional<CoordinatorConfig> coordinator = draft.coordinators.isEmpty() ? Optional.empty()
+                : coordinator(draft.coordinators.get(0));
+        return new KeepalivedConfig(source, global, scripts, instances, quorum, coordinator);
     }
 
     private static GlobalDefs globalDefs(Drafts.Global g) {
@@ -295,5 +297,19 @@ final class ConfigCompleter {
                 Optional.ofNullable(q.digest),
                 q.onLoss != null ? q.onLoss : OnLoss.RELEASE,
                 q.position));
+    }
+
+    private Optional<CoordinatorConfig> coordinator(Drafts.Coordinator c) {
+        if (c.urls.isEmpty()) {
+            diagnostics.error(c.position, "coordinator block has no valid `url`",
+                    "add `url http://192.0.2.30:9120` (one line per coordinator)");
+            return Optional.empty();
+        }
+        if (c.token == null) {
+            diagnostics.error(c.position, "coordinator block has no `token_file` or `token`",
+                    "add `token_file /etc/quorum-vip/token` (the node's token from the coordinator's tokens file)");
+            return Optional.empty();
+        }
+        return Optional.of(new CoordinatorConfig(c.urls, c.token, c.position));
     }
 }

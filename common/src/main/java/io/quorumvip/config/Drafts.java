@@ -2,6 +2,7 @@ package io.quorumvip.config;
 
 import java.math.BigDecimal;
 import java.net.InetAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,7 @@ final class Drafts {
         final List<Script> scripts = new ArrayList<>();
         final List<Instance> instances = new ArrayList<>();
         final List<Quorum> quorums = new ArrayList<>();
+        final List<Coordinator> coordinators = new ArrayList<>();
     }
 
     static final class Garp {
@@ -123,6 +125,17 @@ final class Drafts {
         OnLoss onLoss;
 
         Quorum(SourcePosition position) {
+            this.position = position;
+        }
+    }
+
+    static final class Coordinator {
+        final SourcePosition position;
+        final List<URI> urls = new ArrayList<>();
+        CoordinatorToken token;
+        SourcePosition tokenPosition;
+
+        Coordinator(SourcePosition position) {
             this.position = position;
         }
     }

@@ -8,19 +8,21 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A keepalived.conf with its quorum block, parsed and checked. Immutable.
+ * A keepalived.conf with its quorum and coordinator blocks, parsed and checked. Immutable.
  *
  * @param source        the main file (includes are folded in)
  * @param vrrpScripts   by name, in the order written
  * @param vrrpInstances in the order written
  * @param quorum        absent: VRRP only, like plain keepalived
+ * @param coordinator   absent: the journal stays on the node
  */
 public record KeepalivedConfig(
         Path source,
         GlobalDefs globalDefs,
         Map<String, VrrpScript> vrrpScripts,
         List<VrrpInstanceConfig> vrrpInstances,
-        Optional<QuorumConfig> quorum) {
+        Optional<QuorumConfig> quorum,
+        Optional<CoordinatorConfig> coordinator) {
 
     public KeepalivedConfig {
         vrrpScripts = Collections.unmodifiableMap(new LinkedHashMap<>(vrrpScripts));

@@ -20,7 +20,8 @@ final class KeepalivedKeywords {
             "linkbeat_use_polling", "child_wait_time");
 
     /** Top-level keywords we implement; seeing one nested usually means a missing {@code }}. */
-    static final Set<String> TOP_LEVEL_SUPPORTED = Set.of("global_defs", "vrrp_script", "vrrp_instance", "quorum");
+    static final Set<String> TOP_LEVEL_SUPPORTED = Set.of("global_defs", "vrrp_script", "vrrp_instance", "quorum",
+            "coordinator");
 
     static final Set<String> GLOBAL_DEFS_NOT_SUPPORTED = Set.of(
             "tmp_config_directory", "config_save_dir", "process_names", "process_name", "vrrp_process_name",

@@ -9,6 +9,7 @@ final class TopLevelKeywords {
             .repeatable("vrrp_script", TopLevelKeywords::vrrpScript)
             .repeatable("vrrp_instance", TopLevelKeywords::vrrpInstance)
             .repeatable("quorum", TopLevelKeywords::quorum)
+            .repeatable("coordinator", TopLevelKeywords::coordinator)
             .notSupported(KeepalivedKeywords.TOP_LEVEL_NOT_SUPPORTED)
             .build();
 
@@ -47,6 +48,19 @@ final class TopLevelKeywords {
             Drafts.Quorum quorum = new Drafts.Quorum(s.position());
             QuorumKeywords.TABLE.dispatch(block.statements(), quorum, d);
             c.quorums.add(quorum);
+        });
+    }
+
+    private static void coordinator(Statement s, Drafts.Config c, Diagnostics d) {
+        Values.block(s, 0, "coordinator { url http://HOST:PORT token_file PATH }", d).ifPresent(block -> {
+            if (!c.coordinators.isEmpty()) {
+                d.error(s.position(), "second `coordinator` block (the first is at line "
+                        + c.coordinators.get(0).position.line() + ")", "merge them into one: `url` may repeat");
+                return;
+            }
+            Drafts.Coordinator coordinator = new Drafts.Coordinator(s.position());
+            CoordinatorKeywords.TABLE.dispatch(block.statements(), coordinator, d);
+            c.coordinators.add(coordinator);
         });
     }
 }

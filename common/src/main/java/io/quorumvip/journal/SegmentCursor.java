@@ -91,6 +91,15 @@ final class SegmentCursor implements AutoCloseable {
         return payloadLength;
     }
 
+    /** Makes {@link #next()} look at the frame starting at {@code offset} (a frame boundary found earlier). */
+    void seek(long offset) {
+        if (offset < SegmentHeader.SIZE || offset > size) {
+            throw new IllegalArgumentException("seek in " + file + " got offset " + offset + " (expected "
+                    + SegmentHeader.SIZE + ".." + size + ")");
+        }
+        nextOffset = offset;
+    }
+
     Frame next() throws IOException {
         offset = nextOffset;
         Frame frame = frameAt(offset);

@@ -50,6 +50,7 @@ public final class Lab implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
     private LabHost client;
+    private LabCoordinator coordinator;
     private String switchNamespace;
 
     private Lab(String name, RepositoryLayout layout) {
@@ -68,10 +69,25 @@ public final class Lab implements AutoCloseable {
      * already serve when this returns.
      */
     public static Lab up(int nodes, int zkServers) {
+        return up(nodes, zkServers, List.of());
+    }
+
+    /**
+     * The same plus the coordinator (host coord, 192.0.2.30:9120, see {@link #coordinator()}), run from this JVM's
+     * test classpath, with a random token per node in {@code <node state dir>/token}.
+     */
+    public static Lab upWithCoordinator(int nodes, int zkServers) {
+        return up(nodes, zkServers, List.of("--coordinator", "--coordinator-classpath", LabCoordinator.classpath()));
+    }
+
+    private static Lab up(int nodes, int zkServers, List<String> extra) {
         Lab lab = new Lab(freshName(), RepositoryLayout.locate());
         Runtime.getRuntime().addShutdownHook(lab.shutdownHook);
         try {
-            lab.labScript("up", "--nodes", Integer.toString(nodes), "--zk", Integer.toString(zkServers));
+            List<String> args = new ArrayList<>(List.of("--nodes", Integer.toString(nodes), "--zk",
+                    Integer.toString(zkServers)));
+            args.addAll(extra);
+            lab.labScript("up", args.toArray(String[]::new));
             lab.readHosts();
             return lab;
         } catch (RuntimeException e) {
@@ -135,6 +151,14 @@ public final class Lab implements AutoCloseable {
     /** The server that says it leads the ensemble right now, if any. */
     public Optional<LabZooKeeper> zkLeader() {
         return zkServers.stream().filter(zk -> zk.mode().filter("leader"::equals).isPresent()).findFirst();
+    }
+
+    /** The coordinator of a lab built with {@link #upWithCoordinator}. */
+    public LabCoordinator coordinator() {
+        if (coordinator == null) {
+            throw new IllegalStateException("lab " + name + " has no coordinator (build it with Lab.upWithCoordinator)");
+        }
+        return coordinator;
     }
 
     String switchNamespace() {
@@ -228,6 +252,14 @@ public final class Lab implements AutoCloseable {
                     stateDir().resolve(server).resolve("zookeeper.log")));
             zkServers.add(new LabZooKeeper(this, Integer.parseInt(server.substring(2)), zk.path("namespace").asText(),
                     zk.path("address").asText(), process));
+        }
+        JsonNode coord = status.path("coordinator");
+        if (coord.isObject()) {
+            Path dir = stateDir().resolve("coord");
+            LabProcess process = track(new LabProcess("coordinator", coord.path("pid").asLong(),
+                    dir.resolve("coordinator.log")));
+            coordinator = new LabCoordinator(this, coord.path("namespace").asText(), coord.path("url").asText(), dir,
+                    process);
         }
         JsonNode clientJson = status.path("client");
         client = new LabHost(this, "client", clientJson.path("namespace").asText(), clientJson.path("address").asText());

@@ -4,7 +4,9 @@ import io.quorumvip.agent.http.AgentMetrics;
 import io.quorumvip.agent.http.StatusServer;
 import io.quorumvip.agent.journal.AgentJournal;
 import io.quorumvip.agent.lease.QuorumClient;
+import io.quorumvip.agent.ship.Shipping;
 import io.quorumvip.config.ConfigFiles;
+import io.quorumvip.config.CoordinatorConfig;
 import io.quorumvip.config.Finding;
 import io.quorumvip.config.KeepalivedConfig;
 import io.quorumvip.config.KeepalivedConfigParser;
@@ -114,6 +116,13 @@ public final class AgentMain implements Callable<Integer> {
         if (journalDir == null) {
             journalDir = Path.of("/var/lib/quorum-vip/journal", node);
         }
+        Optional<String> coordinatorToken;
+        try {
+            coordinatorToken = coordinatorToken(keepalived);
+        } catch (IOException e) {
+            System.err.println("qvip agent: " + e.getMessage());
+            return 2;
+        }
         AgentMetrics metrics = new AgentMetrics();
         AgentJournal journal;
         try {
@@ -144,6 +153,8 @@ public final class AgentMain implements Callable<Integer> {
             return 2;
         }
         journal.retainPeriodically(vertx, Duration.ofHours(1));
+        Optional<Shipping> shipping = keepalived.coordinator().map(c -> startShipping(c,
+                coordinatorToken.orElseThrow(), node, journal, metrics));
         if (quorum.isEmpty()) {
             log.atWarn().setMessage("no quorum { } block: VRRP alone decides who owns the addresses, as in"
                     + " keepalived; a broken heartbeat path can make two nodes own them").addKeyValue("node", node).log();
@@ -153,11 +164,13 @@ public final class AgentMain implements Callable<Integer> {
                     + " valid").addKeyValue("zookeeper", q.connectString()).addKeyValue("path", q.path())
                     .addKeyValue("session_timeout_ms", q.sessionTimeout().toMillis()).log();
         }
-        StatusServer server = new StatusServer(vertx, agent::status, metrics);
+        StatusServer server = new StatusServer(vertx, () -> agent.status().map(status -> shipping
+                .map(s -> status.withShipping(s.status())).orElse(status)), metrics);
         try {
             server.listen(httpHost, httpPort).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             System.err.println("qvip agent: cannot listen on " + http + ": " + e.getMessage());
+            shipping.ifPresent(Shipping::close);
             agent.stop(Duration.ofSeconds(5));
             journal.record(new Cause(CauseKind.STARTUP, "failed", 0), new Event.AgentStopped("cannot listen on " + http));
             journal.close();
@@ -173,6 +186,7 @@ public final class AgentMain implements Callable<Integer> {
             agent.stop(Duration.ofSeconds(10));
             journal.record(new Cause(CauseKind.SHUTDOWN, "signal", 0), new Event.AgentStopped("stopped by signal"));
             journal.close();
+            shipping.ifPresent(Shipping::close);
             server.close();
             vertx.close().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS)
                     .exceptionally(e -> null).join();
@@ -181,6 +195,21 @@ public final class AgentMain implements Callable<Integer> {
         }, "qvip-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** Read before anything starts, so a missing token file stops the start with its path. */
+    private static Optional<String> coordinatorToken(KeepalivedConfig keepalived) throws IOException {
+        if (keepalived.coordinator().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(Shipping.token(keepalived.coordinator().get().token()));
+    }
+
+    private static Shipping startShipping(CoordinatorConfig coordinator, String token, String node, AgentJournal journal,
+            AgentMetrics metrics) {
+        log.atInfo().setMessage("shipping the journal to the coordinators").addKeyValue("node", node)
+                .addKeyValue("coordinators", coordinator.urls()).log();
+        return Shipping.start(coordinator, token, node, journal.dir(), journal::lastDurableSeq, metrics);
     }
 
     private static String version() {

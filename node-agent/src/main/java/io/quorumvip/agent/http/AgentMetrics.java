@@ -62,6 +62,26 @@ public final class AgentMetrics {
             .help("lease events: acquired, confirmed, lapsed, lost, released, connection").labelNames("instance", "event")
             .register(registry);
 
+    private final Gauge shipAcked = Gauge.builder().name("qvip_ship_acked_seq")
+            .help("the highest journal seq of this node the coordinator said it stored").labelNames("coordinator")
+            .register(registry);
+    private final Gauge shipLag = Gauge.builder().name("qvip_ship_lag_records")
+            .help("durable journal records the coordinator has not acknowledged yet").labelNames("coordinator")
+            .register(registry);
+    private final Counter shipErrors = Counter.builder().name("qvip_ship_errors_total")
+            .help("failed shipments to a coordinator, by kind (connection, timeout, unavailable, bad_answer,"
+                    + " unauthorized, rejected, gap, conflict, journal)").labelNames("coordinator", "kind")
+            .register(registry);
+
+    public void shipProgress(String coordinator, long ackedSeq, long lagRecords) {
+        shipAcked.labelValues(coordinator).set(ackedSeq);
+        shipLag.labelValues(coordinator).set(lagRecords);
+    }
+
+    public void shipError(String coordinator, String kind) {
+        shipErrors.labelValues(coordinator, kind).inc();
+    }
+
     public void leaseEvent(String instance, String event) {
         leaseEvents.labelValues(instance, event).inc();
     }

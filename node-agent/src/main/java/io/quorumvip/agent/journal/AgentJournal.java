@@ -97,6 +97,11 @@ public final class AgentJournal implements AutoCloseable {
         });
     }
 
+    /** The seq of the last record on disk: what a shipper may read and send. */
+    public long lastDurableSeq() {
+        return journal.lastDurableSeq();
+    }
+
     public JournalHealth health() {
         return journal.health();
     }
