@@ -1,5 +1,6 @@
 package io.quorumvip.sim;
 
+import io.quorumvip.lease.KernelLifetime;
 import io.quorumvip.lease.LeaseTiming;
 import io.quorumvip.ownership.OwnershipDecision;
 import io.quorumvip.ownership.OwnershipInputs;
@@ -15,13 +16,23 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * One simulated agent with one VRRP instance: a model of node-agent's {@code InstanceRunner} (with
- * {@code VipEffector}'s bind/release) around the real {@link VrrpStateMachine}, {@link OwnershipRule} and
- * {@link LeaseTiming}. Method names and order follow InstanceRunner so the two can be read side by side; the
- * Vert.x timers become scheduler events on the agent's own (drifting) clock.
+ * One simulated agent with one VRRP instance.
  *
- * <p>Left out because they do not touch the kernel's address set: the journal (its write-ahead can only prevent a
- * bind), notify scripts, metrics, trackers, gratuitous ARP and the re-announcement after a dual-master episode.
+ * <p><b>Real production code</b>, called exactly as the agent calls it: {@link VrrpStateMachine} (every input,
+ * output and timer), {@link OwnershipRule} on {@link OwnershipInputs}, {@link LeaseTiming#kernelLifetimeSeconds}
+ * and {@link KernelLifetime} (when to renew the kernel lifetime), and, inside {@link SimLeaseKeeper},
+ * {@link io.quorumvip.lease.LeaseValidity}.
+ *
+ * <p><b>A model</b> (a line-by-line mirror, same method names, to be kept in step by hand): node-agent's
+ * {@code InstanceRunner} (state changes before adverts; contend and confirm every advert_int/4 while MASTER;
+ * bind with a lifetime and check it against the kernel's answer; the aligned renewal; the validity timer; FAULT
+ * on lapse or session loss and the probe that clears it; TakeOver when a priority-0 advert came and the latch is
+ * free; leaving MASTER drops the VIP, then the latch, then sends priority 0) and {@code VipEffector}'s
+ * bind/release. Vert.x timers become scheduler events on the agent's own drifting clock; lease events reach the
+ * runner asynchronously, as they cross threads in the agent.
+ *
+ * <p>Left out because they never add an address: the journal (its write-ahead can only prevent a bind), notify
+ * scripts, metrics, trackers, gratuitous ARP and the re-announcement after a dual-master episode.
  */
 final class SimAgent {
 
@@ -35,7 +46,6 @@ final class SimAgent {
     private static final long MILLI_NANOS = 1_000_000L;
     private static final int LATCH_FREE_ATTEMPTS = 6;
     private static final long LATCH_FREE_RETRY_MILLIS = 50;
-    private static final long RENEWAL_CUSHION_NANOS = 100_000_000L;
     private static final long NO_CHECK_VALIDITY_NANOS = 3_600 * SECOND_NANOS;
 
     private final int node;
@@ -182,7 +192,7 @@ final class SimAgent {
             return;
         }
         long seconds = LeaseTiming.kernelLifetimeSeconds(validUntil, now);
-        if (!owned || now + seconds * SECOND_NANOS > kernelLifetimeEndNanos) {
+        if (!owned || KernelLifetime.extendsLifetime(now, seconds, kernelLifetimeEndNanos)) {
             bindWithin(validUntil, seconds);
         }
         scheduleAlignedRenewal(validUntil);
@@ -211,18 +221,17 @@ final class SimAgent {
             return;
         }
         long now = now();
-        long wholeSeconds = (validUntil - now - RENEWAL_CUSHION_NANOS) / SECOND_NANOS;
-        long renewAt = validUntil - RENEWAL_CUSHION_NANOS - wholeSeconds * SECOND_NANOS;
-        if (wholeSeconds < 1 || renewAt + wholeSeconds * SECOND_NANOS <= kernelLifetimeEndNanos) {
+        OptionalLong renewAt = KernelLifetime.alignedRenewalAt(validUntil, now, kernelLifetimeEndNanos);
+        if (renewAt.isEmpty()) {
             return;
         }
-        alignedRenewalTimer = afterMillis(Math.max(1, (renewAt - now) / 1_000_000), () -> {
+        alignedRenewalTimer = afterMillis(Math.max(1, (renewAt.getAsLong() - now) / 1_000_000), () -> {
             alignedRenewalTimer = null;
             SimLeaseSnapshot latest = lease.snapshot();
             long at = now();
             if (decision != null && decision.own() && owned && latest.held() && latest.validAt(at)) {
                 long seconds = LeaseTiming.kernelLifetimeSeconds(latest.validUntilNanos(), at);
-                if (at + seconds * SECOND_NANOS > kernelLifetimeEndNanos) {
+                if (KernelLifetime.extendsLifetime(at, seconds, kernelLifetimeEndNanos)) {
                     bindWithin(latest.validUntilNanos(), seconds);
                 }
             }
