@@ -68,6 +68,7 @@ final class SimAgent {
     private Periodic quorumProbeTimer;
     private long kernelLifetimeEndNanos;
     private boolean quorumFault;
+    /** After a graceful stop the process is on its way out: what still arrives is not handled. */
     private boolean stopped;
 
     SimAgent(int node, String name, VrrpStateMachine machine, SimScheduler scheduler, SimClock clock,
@@ -84,10 +85,6 @@ final class SimAgent {
         this.advertIntervalMillis = machine.config().advertIntervalCentis() * 10L;
         this.lease = new SimLeaseKeeper(name, scheduler, clock, zooKeeper, this::onLease, trace);
         zooKeeper.start(lease);
-    }
-
-    VrrpState state() {
-        return machine.state();
     }
 
     void start() {

@@ -12,6 +12,8 @@ final class SimKernel {
 
     /** docs/lease.md: the worker runs at most 1 s late by its code, 1.25 s with scheduling slack. */
     static final long MAX_OVERSHOOT_NANOS = 1_250_000_000L;
+    /** Beyond the budget, for {@link SimulationBugs#KERNEL_LATER_THAN_ASSUMED}. */
+    static final long LATE_OVERSHOOT_NANOS = 1_500_000_000L;
 
     private static final long SECOND = 1_000_000_000L;
 
@@ -20,10 +22,14 @@ final class SimKernel {
     private final SimClock clock;
     private final SimTrace trace;
     private final Runnable changed;
+    private final long maxOvershootNanos;
     private boolean holds;
+    private boolean lastRemovedByLifetime;
     private SimScheduler.Scheduled expiry;
 
-    SimKernel(int node, SimScheduler scheduler, SimClock clock, SimTrace trace, Runnable changed) {
+    SimKernel(int node, SimScheduler scheduler, SimClock clock, SimTrace trace, long maxOvershootNanos,
+              Runnable changed) {
+        this.maxOvershootNanos = maxOvershootNanos;
         this.node = node;
         this.scheduler = scheduler;
         this.clock = clock;
@@ -35,6 +41,11 @@ final class SimKernel {
         return holds;
     }
 
+    /** Whether the address was last removed by its lifetime running out rather than by the agent. */
+    boolean lastRemovedByLifetime() {
+        return lastRemovedByLifetime;
+    }
+
     /** Adds the VIP, or renews its lifetime; empty: no lifetime, it stays until removed. */
     void addOrRenew(OptionalLong lifetimeSeconds) {
         if (expiry != null) {
@@ -43,10 +54,11 @@ final class SimKernel {
         }
         if (lifetimeSeconds.isPresent()) {
             long end = clock.global(clock.local(scheduler.now()) + lifetimeSeconds.getAsLong() * SECOND);
-            long overshoot = scheduler.random().nextBoolean() ? MAX_OVERSHOOT_NANOS
-                    : (long) (scheduler.random().nextDouble() * MAX_OVERSHOOT_NANOS);
+            long overshoot = scheduler.random().nextBoolean() ? maxOvershootNanos
+                    : (long) (scheduler.random().nextDouble() * maxOvershootNanos);
             expiry = scheduler.at(end + overshoot, SimScheduler.ENVIRONMENT, () -> {
                 expiry = null;
+                lastRemovedByLifetime = true;
                 set(false, "lifetime ended: the kernel removed the VIP");
             });
         }
@@ -55,6 +67,9 @@ final class SimKernel {
     }
 
     void remove() {
+        if (holds) {
+            lastRemovedByLifetime = false;
+        }
         if (expiry != null) {
             expiry.cancel();
             expiry = null;

@@ -178,10 +178,6 @@ final class SimLeaseKeeper implements ZkConnectionListener {
         return snapshot;
     }
 
-    long sessionId() {
-        return snapshot.sessionId();
-    }
-
     @Override
     public void stateChanged(State state) {
         switch (state) {

@@ -13,7 +13,6 @@ final class SimTrace {
 
     private final Deque<String> tail = new ArrayDeque<>();
     private long hash = 1125899906842597L;
-    private long lines;
 
     void line(long nowNanos, String who, String what) {
         String text = String.format("%10.6f s  %-5s %s", nowNanos / 1e9, who, what);
@@ -22,15 +21,10 @@ final class SimTrace {
         }
         tail.addLast(text);
         hash = 31 * hash + text.hashCode();
-        lines++;
     }
 
     long hash() {
         return hash;
-    }
-
-    long lines() {
-        return lines;
     }
 
     String tail() {

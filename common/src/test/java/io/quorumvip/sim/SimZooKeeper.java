@@ -57,10 +57,6 @@ final class SimZooKeeper {
         scheduler.after(TICK_NANOS, SimScheduler.ENVIRONMENT, this::tick);
     }
 
-    boolean hasQuorum() {
-        return quorum;
-    }
-
     /** The servers stop serving and close their clients' connections (the clients reconnect, in vain, until it is back). */
     void quorumLost() {
         quorum = false;

@@ -45,6 +45,12 @@ final class Simulation {
     private final VrrpConfig[] configs;
     private String violation;
     private boolean safetyViolation;
+    private final boolean[] held;
+    private int lastHolder = -1;
+    private long lastReleaseNanos;
+    private boolean lastReleaseByLifetime;
+    private long closestHandOverNanos = Long.MAX_VALUE;
+    private long closestAfterLifetimeNanos = Long.MAX_VALUE;
 
     private Simulation(long seed, Set<SimulationBugs> bugs) {
         this.seed = seed;
@@ -60,9 +66,12 @@ final class Simulation {
         this.agents = new SimAgent[agentCount];
         this.clients = new SimZkClient[agentCount];
         this.configs = new VrrpConfig[agentCount];
+        this.held = new boolean[agentCount];
         for (int i = 0; i < agentCount; i++) {
             clocks[i] = driftingClock(random);
-            kernels[i] = new SimKernel(i, scheduler, clocks[i], trace, this::checkSafety);
+            kernels[i] = new SimKernel(i, scheduler, clocks[i], trace,
+                    bugs.contains(SimulationBugs.KERNEL_LATER_THAN_ASSUMED) ? SimKernel.LATE_OVERSHOOT_NANOS
+                            : SimKernel.MAX_OVERSHOOT_NANOS, this::checkSafety);
             configs[i] = VrrpConfig.keepalivedDefaults(51, PRIORITIES[i], address(i));
         }
     }
@@ -85,8 +94,8 @@ final class Simulation {
         trace.line(0, "sim", "faults over at " + quietFrom / 1e9 + " s; liveness checked at " + checkAt / 1e9 + " s");
         scheduler.at(checkAt, SimScheduler.ENVIRONMENT, this::checkLiveness);
         scheduler.runUntil(checkAt, () -> violation != null);
-        return new SimResult(seed, Optional.ofNullable(violation), safetyViolation, trace.hash(),
-                scheduler.executed(), trace.tail());
+        return new SimResult(seed, Optional.ofNullable(violation), safetyViolation, closestHandOverNanos,
+                closestAfterLifetimeNanos, trace.hash(), scheduler.executed(), trace.tail());
     }
 
     /** Draws this seed's faults and returns when the last one is over. */
@@ -206,6 +215,7 @@ final class Simulation {
 
     private void checkSafety() {
         List<Integer> holders = holders();
+        measureHandOver();
         if (holders.size() > 1 && violation == null) {
             violation = "SAFETY: kernels of agents " + holders + " hold the VIP at " + scheduler.now() / 1e9 + " s";
             safetyViolation = true;
@@ -219,6 +229,25 @@ final class Simulation {
             violation = "LIVENESS: " + holders.size() + " owners " + holders + " at " + scheduler.now() / 1e9
                     + " s, long after the faults ended";
             trace.line(scheduler.now(), "check", violation);
+        }
+    }
+
+    /** How soon after one kernel lost the VIP another one got it: how close a run came to two owners. */
+    private void measureHandOver() {
+        for (int i = 0; i < agentCount; i++) {
+            boolean now = kernels[i].holds();
+            if (held[i] && !now) {
+                lastHolder = i;
+                lastReleaseNanos = scheduler.now();
+                lastReleaseByLifetime = kernels[i].lastRemovedByLifetime();
+            } else if (!held[i] && now && lastHolder >= 0 && lastHolder != i) {
+                long gap = scheduler.now() - lastReleaseNanos;
+                closestHandOverNanos = Math.min(closestHandOverNanos, gap);
+                if (lastReleaseByLifetime) {
+                    closestAfterLifetimeNanos = Math.min(closestAfterLifetimeNanos, gap);
+                }
+            }
+            held[i] = now;
         }
     }
 

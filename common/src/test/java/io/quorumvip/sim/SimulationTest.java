@@ -23,16 +23,21 @@ class SimulationTest {
         List<SimResult> failures = new ArrayList<>();
         long started = System.nanoTime();
         long events = 0;
+        long closestHandOver = Long.MAX_VALUE;
+        long closestAfterLifetime = Long.MAX_VALUE;
         List<Long> seeds = seeds();
         for (long seed : seeds) {
             SimResult result = Simulation.run(seed, Set.of());
             events += result.events();
+            closestHandOver = Math.min(closestHandOver, result.closestHandOverNanos());
+            closestAfterLifetime = Math.min(closestAfterLifetime, result.closestAfterLifetimeNanos());
             if (!result.ok()) {
                 failures.add(result);
             }
         }
-        System.out.printf("measured: %d seeds, %d events, %.1f s%n", seeds.size(), events,
-                (System.nanoTime() - started) / 1e9);
+        System.out.printf("measured: %d seeds, %d events, %.1f s; closest hand-over %.3f ms, after a lifetime"
+                + " ran out %.3f ms%n", seeds.size(), events, (System.nanoTime() - started) / 1e9,
+                closestHandOver / 1e6, closestAfterLifetime / 1e6);
         assertThat(failures).as(() -> failures.size() + " of " + seeds.size() + " seeds failed; first:\n"
                 + failures.get(0).report()).isEmpty();
     }
@@ -58,6 +63,13 @@ class SimulationTest {
     void shouldCatchTheBugOfIgnoringLeaseValidity() {
         assertThat(firstSafetyViolation(EnumSet.of(SimulationBugs.NO_LEASE_CHECK)))
                 .as("some seed must show two kernels holding the VIP when validity is ignored").isNotNull();
+    }
+
+    @Test
+    void shouldCatchAKernelThatRemovesExpiredAddressesLaterThanAssumed() {
+        assertThat(firstSafetyViolation(EnumSet.of(SimulationBugs.KERNEL_LATER_THAN_ASSUMED)))
+                .as("some seed must show two kernels holding the VIP when the kernel overshoots its budget")
+                .isNotNull();
     }
 
     private static SimResult firstSafetyViolation(Set<SimulationBugs> bugs) {
