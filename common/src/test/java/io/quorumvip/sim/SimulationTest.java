@@ -10,13 +10,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Thousands of seeded runs of the deterministic simulation (docs/simulation.md). A failing seed is printed with
- * the command that replays it: {@code -Dqvip.sim.seed=N} runs that seed alone.
+ * the command that replays it: {@code -Dqvip.sim.seed=N} runs that seed alone; {@code -Dqvip.sim.firstSeed=F
+ * -Dqvip.sim.seeds=C} runs seeds F to F+C-1 instead of the default 0 to 4,999.
  */
 class SimulationTest {
 
     private static final int SEEDS = 5_000;
     private static final String SEED_PROPERTY = "qvip.sim.seed";
     private static final String SEED_COUNT_PROPERTY = "qvip.sim.seeds";
+    private static final String FIRST_SEED_PROPERTY = "qvip.sim.firstSeed";
 
     @Test
     void shouldNeverLetTwoKernelsHoldTheVipAndEndWithExactlyOneOwner() {
@@ -90,8 +92,9 @@ class SimulationTest {
             return List.of(Long.parseLong(one.trim()));
         }
         List<Long> all = new ArrayList<>();
+        long first = Long.getLong(FIRST_SEED_PROPERTY, 0);
         long count = Long.getLong(SEED_COUNT_PROPERTY, SEEDS);
-        for (long seed = 0; seed < count; seed++) {
+        for (long seed = first; seed < first + count; seed++) {
             all.add(seed);
         }
         return all;
