@@ -24,7 +24,7 @@ import java.util.Set;
  */
 final class Simulation {
 
-    static final long SECOND = 1_000_000_000L;
+    private static final long SECOND = 1_000_000_000L;
     private static final long FAULTS_FROM = 5 * SECOND;
     private static final long FAULT_WINDOW = 20 * SECOND;
     private static final int ADVERT_CENTIS = 100;
