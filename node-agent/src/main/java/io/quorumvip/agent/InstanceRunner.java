@@ -14,6 +14,7 @@ import io.quorumvip.agent.vip.VipEffector;
 import io.quorumvip.events.Cause;
 import io.quorumvip.events.CauseKind;
 import io.quorumvip.events.Event;
+import io.quorumvip.lease.KernelLifetime;
 import io.quorumvip.lease.LeaseTiming;
 import io.quorumvip.ownership.OwnershipDecision;
 import io.quorumvip.ownership.OwnershipInputs;
@@ -35,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -53,8 +55,6 @@ final class InstanceRunner {
     private static final long SECOND_NANOS = 1_000_000_000L;
     private static final int LATCH_FREE_ATTEMPTS = 6;
     private static final long LATCH_FREE_RETRY_MILLIS = 50;
-    /** How far before validUntil an aligned lifetime ends: room for the netlink round trip. */
-    private static final long RENEWAL_CUSHION_NANOS = 100_000_000L;
 
     private final String name;
     private final String iface;
@@ -315,7 +315,7 @@ final class InstanceRunner {
         }
         long validUntil = snapshot.validUntilNanos();
         long seconds = LeaseTiming.kernelLifetimeSeconds(validUntil, now);
-        if (!vips.owned() || now + seconds * SECOND_NANOS > kernelLifetimeEndNanos) {
+        if (!vips.owned() || KernelLifetime.extendsLifetime(now, seconds, kernelLifetimeEndNanos)) {
             // Never shortened and never removed early: an address bound earlier keeps the lifetime it was given,
             // which already ends within the lease; the agent lets go of it when validUntil passes.
             bindWithin(validUntil, seconds, cause);
@@ -355,18 +355,17 @@ final class InstanceRunner {
             return;
         }
         long now = now();
-        long wholeSeconds = (validUntil - now - RENEWAL_CUSHION_NANOS) / SECOND_NANOS;
-        long renewAt = validUntil - RENEWAL_CUSHION_NANOS - wholeSeconds * SECOND_NANOS;
-        if (wholeSeconds < 1 || renewAt + wholeSeconds * SECOND_NANOS <= kernelLifetimeEndNanos) {
+        OptionalLong renewAt = KernelLifetime.alignedRenewalAt(validUntil, now, kernelLifetimeEndNanos);
+        if (renewAt.isEmpty()) {
             return;
         }
-        alignedRenewalTimer = vertx.setTimer(Math.max(1, (renewAt - now) / 1_000_000), id -> {
+        alignedRenewalTimer = vertx.setTimer(Math.max(1, (renewAt.getAsLong() - now) / 1_000_000), id -> {
             alignedRenewalTimer = -1;
             LeaseSnapshot latest = lease.map(LeaseKeeper::snapshot).orElse(LeaseSnapshot.NONE);
             long at = now();
             if (decision != null && decision.own() && vips.owned() && latest.held() && latest.validAt(at)) {
                 long seconds = LeaseTiming.kernelLifetimeSeconds(latest.validUntilNanos(), at);
-                if (at + seconds * SECOND_NANOS > kernelLifetimeEndNanos) {
+                if (KernelLifetime.extendsLifetime(at, seconds, kernelLifetimeEndNanos)) {
                     bindWithin(latest.validUntilNanos(), seconds,
                             new Cause(CauseKind.LEASE_WATCH, "lifetime aligned with the lease", seconds));
                 }
