@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154,SC2034 # globals shared with the script that sources this file (listed below)
 # A VRRP pair (n1 = pair-node1.conf, priority 150; n2 = pair-node2.conf, priority 100) in a lab: starting, stopping
 # and watching its daemons, a client sending to the VIP, timing. Shared by bench-failover.sh and chaos.sh. Sourced,
 # not run; needs lib/processes.sh and these globals from the caller: lab (scripts/lab.sh), name (the lab), state
