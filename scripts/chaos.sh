@@ -370,6 +370,8 @@ if [[ -n "$setup" ]]; then
 fi
 
 "$root/scripts/qvip" build
+# The code under test: taken before the run, as the checkout may move on while it runs.
+agent_commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
 started=$SECONDS
 out_dir=$root/lab-runs/chaos
 mkdir -p "$out_dir"
@@ -387,7 +389,7 @@ parent_cleanup() {
   rm -rf "$parent_work"
 }
 trap parent_cleanup EXIT
-trap 'exit 1' INT TERM
+trap 'echo "chaos: interrupted; the labs are being taken down" >&2; exit 1' INT TERM
 mode=()
 [[ "$quick" != true ]] || mode=(--quick)
 for s in $setups; do
@@ -411,8 +413,7 @@ table=$out_dir/chaos-$stamp.md
 cat "$parent_work"/*.jsonl 2>/dev/null | jq -s --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg command "$command" \
   --argjson cores "$(nproc)" --arg kernel "$(uname -r)" --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" \
   --arg keepalived "$(keepalived --version 2>&1 | head -n 1)" --argjson wall_s $((SECONDS - started)) \
-  --arg agent "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
-  --arg failed "${failed[*]}" --argjson session_timeout "$session_timeout" '
+  --arg agent "$agent_commit" --arg failed "${failed[*]}" --argjson session_timeout "$session_timeout" '
   {benchmark: "chaos", date: $date, command: $command, wall_s: $wall_s,
    machine: {cores: $cores, kernel: $kernel, load_average_after: $load}, keepalived: $keepalived, agent_commit: $agent,
    configs: "pair-node1.conf (150) / pair-node2.conf (100), VRID 66, advert_int 1; quorum-vip: + quorum { 3 servers, session_timeout \($session_timeout) }",
