@@ -29,6 +29,8 @@ root=$(dirname "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")")
 
 # shellcheck source=lib/processes.sh
 source "$root/scripts/lib/processes.sh"
+# shellcheck source=lib/pair.sh
+source "$root/scripts/lib/pair.sh"
 readonly root
 readonly lab=$root/scripts/lab.sh
 readonly vip=192.0.2.200
@@ -62,19 +64,6 @@ usage() {
 fail() {
   echo "bench failover: $*" >&2
   exit 1
-}
-
-# Prints the items of the comma-separated list $1 in the order of $2 (space-separated); 1 if one is not in $2.
-pick() {
-  local wanted=",$1," item picked=()
-  [[ "$wanted" =~ ^,[a-z_]+(,[a-z_]+)*,$ ]] || return 1
-  for item in ${1//,/ }; do
-    [[ " $2 " == *" $item "* ]] || return 1
-  done
-  for item in $2; do
-    [[ "$wanted" == *",$item,"* ]] && picked+=("$item")
-  done
-  echo "${picked[*]}"
 }
 
 trials=5
@@ -125,31 +114,6 @@ paused_pids=()
 latest_advert_us=0
 previous_advert_us=0
 
-
-
-# Waits until every PID given is gone (or a zombie), at most $1 tenths of a second; 1 if some still run.
-await_exit() {
-  local tenths=$1 pid attempt
-  shift
-  for attempt in $(seq "$tenths"); do
-    for pid in "$@"; do
-      if is_running "$pid"; then
-        sleep 0.1
-        continue 2
-      fi
-    done
-    return 0
-  done
-  return 1
-}
-
-stop_tree() {
-  local pids
-  mapfile -t pids < <(echo "$1"; descendants "$1")
-  kill -TERM "${pids[@]}" 2>/dev/null || true
-  await_exit 30 "${pids[@]}" || kill -KILL "${pids[@]}" 2>/dev/null || true
-}
-
 cleanup() {
   # A daemon left frozen by an interrupted pause could not act on the lab's SIGTERM.
   ((${#paused_pids[@]} == 0)) || kill -CONT "${paused_pids[@]}" 2>/dev/null || true
@@ -159,94 +123,6 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-
-now_us() {
-  echo "${EPOCHREALTIME/./}"
-}
-
-# A read with a timeout on a pipe nobody writes to: a sleep without forking a process.
-exec {sleeper}<> <(:)
-sleep_until_us() {
-  local remaining=$(($1 - ${EPOCHREALTIME/./}))
-  ((remaining <= 0)) || read -r -t "$((remaining / 1000000)).$(printf '%06d' $((remaining % 1000000)))" -u "$sleeper" || true
-}
-
-has_vip() {
-  [[ "$(ip -n "$name-$1" -o -4 addr show dev eth0)" == *" $vip/"* ]]
-}
-
-mac_of() {
-  ip -n "$name-$1" -o link show dev eth0 | sed -n 's|.*link/ether \([0-9a-f:]*\).*|\1|p'
-}
-
-daemon_pid() {
-  cat "$state/$1/pid"
-}
-
-node_state() {
-  "$lab" status --name "$name" | jq -r --arg node "$1" '.nodes[] | select(.node == $node) | .state'
-}
-
-lease_held() {
-  [[ "$(ip netns exec "$name-$1" curl -s --max-time 1 "http://$agent_http/v1/status" 2>/dev/null \
-    | jq -r '.instances[0].lease.held' 2>/dev/null)" == true ]]
-}
-
-# The pair's config for node $1 (1 or 2) in setup $2: the sample, plus the quorum block for the leased agent.
-config_of() {
-  local node=$1 setup=$2 sample=$shared/keepalived-samples/pair-node$1.conf
-  if [[ "$setup" != leased ]]; then
-    echo "$sample"
-    return
-  fi
-  cat "$sample" - >"$work/leased-node$node.conf" <<QUORUM
-quorum {
-    connect 192.0.2.21:2181,192.0.2.22:2181,192.0.2.23:2181
-    session_timeout $session_timeout
-    path /quorum-vip/bench
-    digest qvip:bench
-}
-QUORUM
-  echo "$work/leased-node$node.conf"
-}
-
-daemon_of() {
-  if [[ "$1" == keepalived ]]; then echo keepalived; else echo agent; fi
-}
-
-start_daemon() {
-  local node=$1 setup=$2
-  "$lab" start --name "$name" --node "$node" "--$(daemon_of "$setup")-config" "$(config_of "${node#n}" "$setup")" >/dev/null
-}
-
-# Graceful stop of a node's daemon and its children (between series, and to restore a pair that did not settle).
-stop_daemon() {
-  local pid
-  pid=$(daemon_pid "$1")
-  is_running "$pid" || return 0
-  stop_tree "$pid"
-}
-
-# 0 once n1 is MASTER with the VIP and n2 BACKUP without it (leased: and n1 holds the lease); 1 after the timeout.
-await_steady() {
-  local setup=$1 deadline=$((SECONDS + settle_timeout_s))
-  while ((SECONDS < deadline)); do
-    if has_vip n1 && ! has_vip n2 && [[ "$(node_state n1)" == MASTER && "$(node_state n2)" == BACKUP ]] \
-      && { [[ "$setup" != leased ]] || lease_held n1; }; then
-      return 0
-    fi
-    sleep 0.5
-  done
-  return 1
-}
-
-# UDP to the VIP every 50 ms from the client, so the client's kernel keeps an ARP entry for it: where that entry
-# points is where the client's traffic goes.
-start_client() {
-  ip netns exec "$name-client" bash -c "exec 3>/dev/udp/$vip/9; exec 4<> <(:)
-    while :; do printf x >&3 2>/dev/null; read -r -t 0.05 -u 4; done" </dev/null >/dev/null 2>&1 &
-  client_pid=$!
-}
 
 # tshark prints one line per advert from n1: "epoch-seconds<TAB>priority".
 start_capture() {
@@ -351,7 +227,7 @@ keep_evidence() {
 # client, restore n1, append one JSON line to $work/trials.jsonl.
 run_trial() {
   local setup=$1 fault=$2 trial=$3 pid pids fault_us fault_length_us="" fault_end_us="" t line mac n1_vip n2_vip
-  local polls=() first_n2="" both_seen=false k=1 arp_answers="" stale_removed=false pair_restarted=false node
+  local polls=() first_n2="" both_seen=false k=1 arp_answers="" stale_removed=false pair_restarted=false
   pid=$(daemon_pid n1)
   mapfile -t pids < <(echo "$pid"; descendants "$pid")
   case "$fault" in
@@ -399,27 +275,13 @@ run_trial() {
   take_adverts "$fault_us"
   if [[ "$fault" == hard_kill || "$fault" == graceful ]]; then
     await_exit 100 "${pids[@]}" || fail "$setup on n1 (pid $pid) still runs 10 s after the $fault"
-    if has_vip n1; then
-      ip -n "$name-n1" addr del "$vip/24" dev eth0
-      stale_removed=true
-    fi
+    remove_leftover_vip n1
     start_daemon n1 "$setup"
   fi
   if ! await_steady "$setup"; then
     echo "bench failover: $setup pair not back to n1 MASTER with $vip within ${settle_timeout_s} s after $fault trial $trial; restarting both daemons" >&2
     "$lab" status --name "$name" >&2 || true
-    stop_daemon n1
-    stop_daemon n2
-    for node in n1 n2; do
-      if has_vip "$node"; then
-        ip -n "$name-$node" addr del "$vip/24" dev eth0
-        stale_removed=true
-      fi
-    done
-    start_daemon n1 "$setup"
-    start_daemon n2 "$setup"
-    pair_restarted=true
-    await_steady "$setup" || fail "$setup pair: n1 did not become MASTER with $vip (n2 BACKUP without it) within ${settle_timeout_s} s of a restart"
+    restart_pair "$setup" || fail "$setup pair: n1 did not become MASTER with $vip (n2 BACKUP without it) within ${settle_timeout_s} s of a restart"
   fi
 
   printf '%s\n' "${polls[@]}" >"$work/polls"

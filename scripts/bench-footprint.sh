@@ -146,19 +146,10 @@ threads() {
 }
 
 stop_daemon() {
-  local pids pid attempt
+  local pids
   mapfile -t pids < <(daemon_pids "$1")
   kill -TERM "${pids[@]}" 2>/dev/null || true
-  for attempt in {1..100}; do
-    for pid in "${pids[@]}"; do
-      if is_running "$pid"; then
-        sleep 0.1
-        continue 2
-      fi
-    done
-    return 0
-  done
-  kill -KILL "${pids[@]}" 2>/dev/null || true
+  await_exit 100 "${pids[@]}" || kill -KILL "${pids[@]}" 2>/dev/null || true
 }
 
 await_settled() {

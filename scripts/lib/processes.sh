@@ -16,3 +16,19 @@ is_running() {
   process_state=$(awk '{print $3}' /proc/"$1"/stat 2>/dev/null) || return 1
   [[ -n "$process_state" && "$process_state" != Z ]]
 }
+
+# Waits until every PID given is gone (or a zombie), at most $1 tenths of a second; 1 if some still run.
+await_exit() {
+  local tenths=$1 pid attempt
+  shift
+  for attempt in $(seq "$tenths"); do
+    for pid in "$@"; do
+      if is_running "$pid"; then
+        sleep 0.1
+        continue 2
+      fi
+    done
+    return 0
+  done
+  return 1
+}
