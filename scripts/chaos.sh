@@ -12,7 +12,8 @@
 #
 # A witness of its own (lib/chaos-observer.sh) samples both kernels, the client's ARP entry and the nodes' counters of
 # the client's datagrams every 20 ms; lib/chaos-summary.jq turns each run into figures. For quorum-vip, the forensics
-# of both journals over the run must agree with the witness about dual ownership.
+# of both journals over the run must agree with the witness about dual ownership, and the coordinator in its lab
+# (192.0.2.30, to which both agents ship their journals) must have every record of both within 30 s of each run.
 # Output: a Markdown table on stdout, lab-runs/chaos/chaos-DATE.{json,md}. Exit codes: 0 ok; 1 when quorum-vip shows
 # dual ownership, a checker disagrees or a run fails to set up; 2 bad usage.
 set -euo pipefail
@@ -47,7 +48,7 @@ readonly agree_within_ms=200
 usage() {
   local code=${1:-2}
   ((code == 0)) || exec 1>&2
-  sed -n '2,17s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,19s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
   exit "$code"
 }
 
@@ -68,8 +69,8 @@ not_applicable() {
   if [[ "$setup" == keepalived && "$quick" == true ]] \
     && [[ " $zookeeper_faults coordinator_down journal_full " == *" $fault "* ]]; then
     echo "n/a (not used by keepalived)"
-  elif [[ "$fault" == coordinator_down ]] && [[ -z "$(coordinator_pid)" ]]; then
-    echo "n/a (no coordinator in this lab)"
+  elif [[ "$fault" == coordinator_down && "$setup" == keepalived ]]; then
+    echo "n/a (keepalived ships nothing to a coordinator)"
   fi
 }
 
@@ -185,10 +186,9 @@ inject() {
       done
       ;;
     coordinator_down)
-      pid=$(coordinator_pid)
-      kill -KILL "$pid"
+      kill -KILL "$(coordinator_pid)"
       hold 15
-      fail "coordinator_down: the lab has a coordinator (pid $pid) but chaos.sh cannot restart it yet (wire lab.sh's coordinator start here)"
+      "$lab" start --name "$name" --coordinator >/dev/null
       ;;
     journal_full)
       # dd ends with "No space left on device": that is the point.
@@ -215,6 +215,22 @@ restore() {
   restart_pair "$setup" || fail "n1 did not become MASTER with $vip (n2 BACKUP) within ${settle_timeout_s} s of a restart after $fault"
 }
 
+# true once both agents say the coordinator acknowledged every durable record of theirs (within 30 s), else false:
+# a coordinator that was down, or any fault, must not lose what the agents shipped.
+shipping_caught_up() {
+  local deadline=$((SECONDS + 30)) node lagging
+  while ((SECONDS < deadline)); do
+    lagging=0
+    for node in n1 n2; do
+      [[ "$(ip netns exec "$name-$node" curl -s --max-time 1 "http://$agent_http/v1/status" 2>/dev/null \
+        | jq -r '.shipping[0].lag_records' 2>/dev/null)" == 0 ]] || lagging=1
+    done
+    ((lagging == 0)) && { echo true; return; }
+    sleep 0.5
+  done
+  echo false
+}
+
 # The history checker: forensics over both journals for the run's window, as JSON in $1.
 run_forensics() {
   local out=$1 copy=$work/journals node code=0
@@ -231,7 +247,7 @@ run_forensics() {
 
 # One run: fault, watch, restore, figures (and, for quorum-vip, the checker) as one JSON line on the output.
 run_fault() {
-  local fault=$1 run=$2 reason pid pids end_us stale_removed=false pair_restarted=false summary verdict=null
+  local fault=$1 run=$2 reason pid pids end_us stale_removed=false pair_restarted=false summary verdict=null shipped=null
   reason=$(not_applicable "$fault")
   if [[ -n "$reason" ]]; then
     jq -cn --arg setup "$setup" --arg fault "$fault" --argjson run "$run" --arg reason "$reason" \
@@ -250,6 +266,7 @@ run_fault() {
   summary=$(jq -cn --rawfile samples "$work/run-samples" --argjson fault_us "$fault_us" \
     --argjson fault_end_us "$fault_end_us" --arg mac1 "$mac1" --arg mac2 "$mac2" -f "$root/scripts/lib/chaos-summary.jq")
   if uses_lease "$setup"; then
+    shipped=$(shipping_caught_up)
     run_forensics "$work/forensics.json"
     verdict=$(jq -c --argjson observed "$(jq '.dual_ms' <<<"$summary")" --argjson within "$agree_within_ms" '
       [.incidents[] | select(.kind == "DUAL_OWNERSHIP")] as $dual
@@ -265,10 +282,12 @@ run_fault() {
   fi
   jq -cn --arg setup "$setup" --arg fault "$fault" --argjson run "$run" --argjson summary "$summary" \
     --argjson checker "$verdict" --argjson fault_us "$fault_us" --argjson fault_end_us "$fault_end_us" \
-    --argjson end_us "$end_us" --argjson stale "$stale_removed" --argjson restarted "$pair_restarted" '
+    --argjson end_us "$end_us" --argjson stale "$stale_removed" --argjson restarted "$pair_restarted" \
+    --argjson shipped "$shipped" '
     {setup: $setup, fault: $fault, run: $run, fault_s: (($fault_end_us - $fault_us) / 1e6 | . * 10 | round / 10),
      watched_s: (($end_us - $fault_us) / 1e6 | . * 10 | round / 10), stale_vip_removed_by_hand: $stale,
-     pair_restarted: $restarted} + $summary + (if $checker == null then {} else {checker: $checker} end)' >>"$out"
+     pair_restarted: $restarted} + $summary + (if $checker == null then {} else {checker: $checker} end)
+    + (if $shipped == null then {} else {shipping_caught_up: $shipped} end)' >>"$out"
   tail -n 1 "$out" | jq -c 'del(.timeline_ms)' | sed "s/^/chaos [$setup]: /" >&2
 }
 
@@ -299,7 +318,9 @@ run_setup() {
   trap setup_cleanup EXIT
   trap 'exit 1' INT TERM
   if uses_lease "$setup" || [[ "$quick" != true && " $faults " == *" zk_"* ]]; then zk=3; fi
-  "$lab" up --name "$name" --nodes 2 --zk "$zk" >&2
+  coordinator=()
+  if uses_lease "$setup"; then coordinator=(--coordinator); fi
+  "$lab" up --name "$name" --nodes 2 --zk "$zk" "${coordinator[@]}" >&2
   # The owner's journal on a small tmpfs for journal_full (keepalived never writes there: it shows it is unaffected).
   mkdir -p "$state/n1/journal"
   mount -t tmpfs -o size=4m tmpfs "$state/n1/journal"
@@ -438,4 +459,6 @@ jq -e '[.sessions[] | select(.setup == "quorum-vip" and .dual_ms_whole_session >
   || { echo "chaos: FAILED: quorum-vip showed dual ownership while the pair was being restored (see $json)" >&2; status=1; }
 jq -e '[.results[] | select(.checker and (.checker.verdict != "agree"))] | length == 0' "$json" >/dev/null \
   || { echo "chaos: FAILED: the history checker disagrees with the observer (see $json)" >&2; status=1; }
+jq -e '[.results[] | select(.shipping_caught_up == false)] | length == 0' "$json" >/dev/null \
+  || { echo "chaos: FAILED: an agent's journal did not reach the coordinator within 30 s of a run (see $json)" >&2; status=1; }
 exit "$status"

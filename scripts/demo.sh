@@ -202,8 +202,8 @@ note "n1 restarted and preempted with a new lease: it owns the VIP again after $
 step "kill -9 of the owner n1 (its processes frozen, then killed: no goodbye)"
 crash n1
 read -r takeover both none changes < <(watch_until n2)
-note "n2 owns the VIP ${takeover} ms after the crash, once ZooKeeper expired n1's session (S = 6 s)"
-note "n1's kernel dropped the VIP by itself (its lifetime ended before the lease could); two holders: ${both} ms"
+note "n1's kernel dropped the VIP by itself $((takeover - none)) ms after the crash: its lifetime ended before the lease could"
+note "n2 owns the VIP ${takeover} ms after the crash, once ZooKeeper expired n1's session (S = 6 s); two holders: ${both} ms"
 start_agent n1
 read -r back both none changes < <(watch_until n1)
 note "n1 restarted; it owns the VIP again after ${back} ms"

@@ -77,6 +77,15 @@ quorum {
     digest qvip:bench
 }
 QUORUM
+  # A lab brought up with --coordinator gave every node a token: the agents ship their journals to it.
+  if [[ -f "$state/n$node/token" ]]; then
+    cat >>"$work/leased-node$node.conf" <<COORDINATOR
+coordinator {
+    url http://192.0.2.30:9120
+    token_file $state/n$node/token
+}
+COORDINATOR
+  fi
   echo "$work/leased-node$node.conf"
 }
 

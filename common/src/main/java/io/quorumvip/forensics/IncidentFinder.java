@@ -388,8 +388,9 @@ final class IncidentFinder {
             case TAKEN_OVER -> node + "'s journal ends at " + last + " (a crash leaves no record): its " + what
                     + " ended before another node took over at " + latest;
             case CLOSED_BY_LIFETIME -> node + "'s journal ends at " + last + " with " + what + " bound with a kernel lifetime of "
-                    + interval.lifetimeSeconds() + " s: renewals are not journaled, but they stopped with the crash, "
-                    + "before another node won VRRP; so the kernel removed it by " + latest + " (take-over + lifetime)";
+                    + interval.lifetimeSeconds() + " s: renewals are not journaled, but they need a confirmed lease, "
+                    + "none after another node acquired the lease; so the kernel removed it by " + latest
+                    + " (lease take-over + lifetime)";
             case OPEN -> node + "'s journal ends at " + last + " with " + what + " still held"
                     + (interval.kind() == IntervalKind.VIP && interval.lifetimeSeconds() == 0
                     ? " and no kernel lifetime: the kernel keeps it until removed; counted until the end of the journals "

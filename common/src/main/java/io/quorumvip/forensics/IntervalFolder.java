@@ -6,21 +6,25 @@ import io.quorumvip.ownership.RoleInput;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Folds merged records into per-node intervals: VRRP roles, lease holdings by epoch, bound addresses.
  *
- * <p>A crash leaves no record, so what a crashed process held is closed by evidence. Its roles and leases ended
- * between its last record and the next of: its restart, another node taking over (MASTER for the same instance, or
- * the same lease with a newer epoch). Its addresses: a restarted agent removes leftovers at start and journals each
- * removal, which closes them; with a kernel lifetime the address was gone by the crash plus the lifetime, and the
- * crash came before another node won VRRP after the master's silence, so that bounds it. Renewals of the lifetime
- * are not journaled: the end of a crashed holding is therefore a range, never a guess.
+ * <p>A crash leaves no record, so what a crashed process held is closed by evidence. A journal that merely ends is
+ * no evidence: a running agent with nothing to record (or whose records are not shipped yet) looks the same, so its
+ * holdings stay open. Evidence of a crash is its restart, or another node taking over: the same lease with a newer
+ * epoch (ZooKeeper hands it over only once the holder's session expired or it let go), or, for an instance without a
+ * lease, another node becoming MASTER. Its addresses: a restarted agent removes leftovers at start and journals each
+ * removal, which closes them; an address with a kernel lifetime was bound under a lease, whose holder could not renew
+ * it after another node acquired the lease, so it was gone by that take-over plus the lifetime. Renewals of the
+ * lifetime are not journaled: the end of a crashed holding is therefore a range, never a guess.
  */
 final class IntervalFolder {
 
@@ -35,8 +39,11 @@ final class IntervalFolder {
                         EventRecord opening) {
     }
 
-    /** An interval whose process vanished: ended after {@code lastSeen}, at the latest by {@code latest}. */
-    private record Pending(Open open, String node, long lastSeen, long latest, boolean restarted) {
+    /**
+     * An interval whose process vanished: ended after {@code lastSeen}, at the latest by {@code latest}; {@code leased}
+     * when its instance ran with the quorum lease.
+     */
+    private record Pending(Open open, String node, long lastSeen, long latest, boolean restarted, boolean leased) {
     }
 
     /** Another node became MASTER, or acquired a lease, at this time. */
@@ -48,6 +55,7 @@ final class IntervalFolder {
         EventRecord last;
         boolean running;
         final Map<String, Integer> vrids = new HashMap<>();
+        final Set<String> leasedInstances = new HashSet<>();
         final Map<String, Open> roles = new LinkedHashMap<>();
         final Map<String, Open> leases = new LinkedHashMap<>();
         final Map<String, Open> vips = new LinkedHashMap<>();
@@ -76,6 +84,7 @@ final class IntervalFolder {
                     crashed(node, MergedJournals.timeMicros(node.last), t, true);
                 }
                 node.running = true;
+                node.leasedInstances.clear();
             }
             case AGENT_STOPPED -> {
                 closeAll(node, record, t);
@@ -92,8 +101,10 @@ final class IntervalFolder {
                     masters.add(new Takeover(node.node, changed.instance(), t));
                 }
             }
+            case LEASE_REQUESTED -> node.leasedInstances.add(((Event.LeaseRequested) event).instance());
             case LEASE_ACQUIRED -> {
                 var acquired = (Event.LeaseAcquired) event;
+                node.leasedInstances.add(acquired.instance());
                 String epoch = Long.toString(record.leaseEpoch());
                 Open held = node.leases.get(acquired.instance());
                 if (held == null || !held.subject().equals(epoch)) {
@@ -142,11 +153,13 @@ final class IntervalFolder {
 
     private void crashed(NodeTrack node, long lastSeen, long latest, boolean restarted) {
         for (Map<String, Open> opens : List.of(node.roles, node.leases)) {
-            opens.values().forEach(open -> pending.add(new Pending(open, node.node, lastSeen, latest, restarted)));
+            opens.values().forEach(open -> pending.add(new Pending(open, node.node, lastSeen, latest, restarted,
+                    node.leasedInstances.contains(open.instance()))));
             opens.clear();
         }
         for (Open vip : node.vips.values()) {
-            Pending orphan = new Pending(vip, node.node, lastSeen, latest, restarted);
+            Pending orphan = new Pending(vip, node.node, lastSeen, latest, restarted,
+                    node.leasedInstances.contains(vip.instance()));
             if (restarted) {
                 node.orphans.add(orphan);
             } else {
@@ -195,9 +208,10 @@ final class IntervalFolder {
             return interval(p.node(), open, endOfJournals, endOfJournals, EndReason.OPEN, Optional.empty());
         }
         Optional<Long> successor = switch (open.kind()) {
-            case ROLE -> open.subject().equals(RoleInput.MASTER.name()) ? firstAfter(masters, p, lastSeen) : Optional.empty();
+            case ROLE -> open.subject().equals(RoleInput.MASTER.name())
+                    ? firstAfter(p.leased() ? leases : masters, p, lastSeen) : Optional.empty();
             case LEASE -> firstAfter(leases, p, lastSeen);
-            case VIP -> open.lifetimeSeconds() > 0 ? firstAfter(masters, p, lastSeen) : Optional.empty();
+            case VIP -> open.lifetimeSeconds() > 0 ? firstAfter(leases, p, lastSeen) : Optional.empty();
         };
         long latest = p.latest();
         EndReason reason = p.restarted() ? EndReason.RESTARTED : EndReason.OPEN;

@@ -268,6 +268,9 @@ final class InstanceRunner {
             journal.record(cause, new Event.FaultCleared(name));
         }
         if (changed.to() == VrrpState.MASTER) {
+            // This node is the master it hears now: whoever advertises next is news, and journaling it records
+            // when a heartbeat split healed (and that this node lived through it) even for a quiet owner.
+            lastMasterSeen = null;
             lease.ifPresent(keeper -> {
                 journal.record(cause, new Event.LeaseRequested(name, keeper.sessionId()));
                 keeper.contend();
