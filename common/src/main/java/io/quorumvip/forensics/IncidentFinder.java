@@ -390,6 +390,10 @@ final class IncidentFinder {
             case CLOSED_BY_LIFETIME -> node + "'s journal ends at " + last + " with " + what + " bound with a kernel lifetime of "
                     + interval.lifetimeSeconds() + " s: renewals are not journaled, but they stopped with the crash, "
                     + "before another node won VRRP; so the kernel removed it by " + latest + " (take-over + lifetime)";
+            case EXPIRED -> node + "'s kernel removed " + what + " by itself when its lifetime ran out: the lifetime "
+                    + "ended at " + last + " and the kernel removes within its slack, so it was gone by " + latest
+                    + "; the agent (frozen or late) journaled the release only at "
+                    + interval.closing().map(r -> Times.instant(MergedJournals.timeMicros(r))).orElse(latest);
             case OPEN -> node + "'s journal ends at " + last + " with " + what + " still held"
                     + (interval.kind() == IntervalKind.VIP && interval.lifetimeSeconds() == 0
                     ? " and no kernel lifetime: the kernel keeps it until removed; counted until the end of the journals "
