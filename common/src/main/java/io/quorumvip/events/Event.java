@@ -175,11 +175,30 @@ public sealed interface Event {
         }
     }
 
-    /** The address was removed (or its lifetime ran out, as observed). */
-    record VipReleased(String instance, String address) implements Event {
+    /**
+     * The address is gone. Either the agent removed it ({@code lifetimeEndedMicros == 0}), or the agent found that
+     * the kernel had already removed it on its own because its lifetime ran out: then {@code lifetimeEndedMicros} is
+     * when that lifetime ended (wall µs since 1970, on this node's clock), which can be long before this record
+     * when the agent was frozen.
+     */
+    record VipReleased(String instance, String address, long lifetimeEndedMicros) implements Event {
         public VipReleased {
             Objects.requireNonNull(instance, "instance");
             Objects.requireNonNull(address, "address");
+            if (lifetimeEndedMicros < 0) {
+                throw new IllegalArgumentException("VipReleased " + address + ": lifetime ended at "
+                        + lifetimeEndedMicros + " µs (expected 0 = removed by the agent, or a time since 1970)");
+            }
+        }
+
+        /** Removed by the agent itself. */
+        public VipReleased(String instance, String address) {
+            this(instance, address, 0);
+        }
+
+        /** Whether the kernel had removed it already, when its lifetime ended. */
+        public boolean removedByKernel() {
+            return lifetimeEndedMicros > 0;
         }
 
         @Override

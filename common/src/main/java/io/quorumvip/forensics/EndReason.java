@@ -13,6 +13,12 @@ public enum EndReason {
      * so it was gone by the last renewal (at the latest when another node took over) plus the lifetime.
      */
     CLOSED_BY_LIFETIME,
+    /**
+     * The kernel removed the address by itself when its lifetime ran out, while the agent was frozen or slow; the
+     * agent journaled the release later, with the lifetime's end: it ended between that end and the kernel's
+     * removal slack after it (at the latest by the release record).
+     */
+    EXPIRED,
     /** The node's journal ends and nothing bounds the end: open until the end of the journals. */
     OPEN
 }

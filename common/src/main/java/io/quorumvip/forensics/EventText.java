@@ -70,7 +70,9 @@ final class EventText {
             }
             case VIP_RELEASED -> {
                 var e = (Event.VipReleased) event;
-                yield e.instance() + " VIP " + e.address() + " released";
+                yield e.instance() + " VIP " + e.address() + (e.removedByKernel()
+                        ? " removed by the kernel when its lifetime ended at " + Times.clock(e.lifetimeEndedMicros())
+                        : " released");
             }
             case FAULT_ENTERED -> {
                 var e = (Event.FaultEntered) event;

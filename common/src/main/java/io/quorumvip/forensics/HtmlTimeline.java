@@ -73,7 +73,7 @@ public final class HtmlTimeline {
         html.append("<p>roles: ");
         ROLE_COLOURS.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> html.append("<span style=\"background:")
                 .append(e.getValue()).append("\">&nbsp;&nbsp;&nbsp;</span> ").append(e.getKey()).append(' '));
-        html.append("; black bar: lease held; hatched end: uncertain (crashed node)</p>\n");
+        html.append("; black bar: lease held; hatched end: uncertain (crashed node, or a lifetime the kernel let run out)</p>\n");
         html.append("<h2>Incidents (").append(report.incidents().size()).append(")</h2>\n<table><tr><th>kind</th>")
                 .append("<th>subject</th><th>nodes</th><th>start .. end</th><th>lasted</th><th>what</th><th>causes</th></tr>\n");
         for (Incident incident : report.incidents()) {

@@ -391,6 +391,10 @@ final class IncidentFinder {
                     + interval.lifetimeSeconds() + " s: renewals are not journaled, but they need a confirmed lease, "
                     + "none after another node acquired the lease; so the kernel removed it by " + latest
                     + " (lease take-over + lifetime)";
+            case EXPIRED -> node + "'s kernel removed " + what + " by itself when its lifetime ran out: the lifetime "
+                    + "ended at " + last + " and the kernel removes within its slack, so it was gone by " + latest
+                    + "; the agent (frozen or late) journaled the release only at "
+                    + interval.closing().map(r -> Times.instant(MergedJournals.timeMicros(r))).orElse(latest);
             case OPEN -> node + "'s journal ends at " + last + " with " + what + " still held"
                     + (interval.kind() == IntervalKind.VIP && interval.lifetimeSeconds() == 0
                     ? " and no kernel lifetime: the kernel keeps it until removed; counted until the end of the journals "

@@ -2,6 +2,7 @@ package io.quorumvip.forensics;
 
 import io.quorumvip.events.Event;
 import io.quorumvip.events.EventRecord;
+import io.quorumvip.lease.LeaseTiming;
 import io.quorumvip.ownership.RoleInput;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,9 +25,14 @@ import java.util.Set;
  * lease, another node becoming MASTER. Its addresses: a restarted agent removes leftovers at start and journals each
  * removal, which closes them; an address with a kernel lifetime was bound under a lease, whose holder could not renew
  * it after another node acquired the lease, so it was gone by that take-over plus the lifetime. Renewals of the
- * lifetime are not journaled: the end of a crashed holding is therefore a range, never a guess.
+ * lifetime are not journaled: the end of a crashed holding is therefore a range, never a guess. The same holds for a
+ * frozen agent whose kernel removed the address when its lifetime ran out: its release, journaled after it woke,
+ * names the lifetime's end, and the holding ended within the kernel's removal slack after it.
  */
 final class IntervalFolder {
+
+    /** How late after a lifetime's end the kernel removes the address: the slack the lease margin budgets. */
+    private static final long KERNEL_REMOVAL_SLACK_MICROS = LeaseTiming.KERNEL_OVERSHOOT.toNanos() / 1_000;
 
     private final Map<String, NodeTrack> nodes = new LinkedHashMap<>();
     private final List<Pending> pending = new ArrayList<>();
@@ -125,7 +131,15 @@ final class IntervalFolder {
                             bound.lifetimeSeconds(), t, record));
                 }
             }
-            case VIP_RELEASED -> close(node, node.vips.remove(((Event.VipReleased) event).address()), record, t);
+            case VIP_RELEASED -> {
+                var released = (Event.VipReleased) event;
+                Open vip = node.vips.remove(released.address());
+                if (vip != null && released.removedByKernel()) {
+                    expired(node, vip, released, record, t);
+                } else {
+                    close(node, vip, record, t);
+                }
+            }
             default -> {
             }
         }
@@ -180,6 +194,18 @@ final class IntervalFolder {
         if (open != null) {
             closed.add(interval(node.node, open, t, t, EndReason.RECORDED, Optional.of(record)));
         }
+    }
+
+    /**
+     * The kernel removed the address once its lifetime ended, within its removal slack, and the agent only noticed
+     * later: the holding ended in [lifetime end, lifetime end + slack], and by the release record at the latest.
+     * The lifetime's end is on the node's wall clock; it is placed relative to the record's own time, so a wall
+     * clock that stepped back moves both alike.
+     */
+    private void expired(NodeTrack node, Open vip, Event.VipReleased released, EventRecord record, long t) {
+        long earliest = Math.min(t, t - (record.wallMicros() - released.lifetimeEndedMicros()));
+        long latest = Math.min(t, earliest + KERNEL_REMOVAL_SLACK_MICROS);
+        closed.add(interval(node.node, vip, earliest, latest, EndReason.EXPIRED, Optional.of(record)));
     }
 
     private List<Interval> finish() {

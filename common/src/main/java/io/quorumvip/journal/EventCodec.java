@@ -20,8 +20,14 @@ import java.util.Arrays;
  */
 public final class EventCodec {
 
-    /** Bump when any layout changes; readers refuse segments written with a version they do not know. */
-    public static final int SCHEMA_VERSION = 1;
+    /**
+     * Bump when any layout changes; readers refuse segments written with a version they do not know. Version 2
+     * added {@code VipReleased.lifetimeEndedMicros}.
+     */
+    public static final int SCHEMA_VERSION = 2;
+
+    /** The oldest version this code still reads. */
+    public static final int OLDEST_READABLE_VERSION = 1;
 
     private final BinaryReader reader = new BinaryReader();
 
@@ -149,6 +155,7 @@ public final class EventCodec {
                 var e = (Event.VipReleased) event;
                 out.string(e.instance());
                 out.string(e.address());
+                out.zigzag(e.lifetimeEndedMicros());
             }
             case FAULT_ENTERED -> {
                 var e = (Event.FaultEntered) event;
@@ -209,7 +216,8 @@ public final class EventCodec {
             case VIP_BIND_INTENDED -> new Event.VipBindIntended(in.string("instance"), in.string("address"),
                     in.zigzag32("lifetime"));
             case VIP_BOUND -> new Event.VipBound(in.string("instance"), in.string("address"), in.zigzag32("lifetime"));
-            case VIP_RELEASED -> new Event.VipReleased(in.string("instance"), in.string("address"));
+            case VIP_RELEASED -> new Event.VipReleased(in.string("instance"), in.string("address"),
+                    lifetimeEnded(in));
             case FAULT_ENTERED -> new Event.FaultEntered(in.string("instance"), in.string("reason"));
             case FAULT_CLEARED -> new Event.FaultCleared(in.string("instance"));
             case OPERATOR_ACTION -> new Event.OperatorAction(in.string("command"), in.string("argument"));
@@ -233,6 +241,15 @@ public final class EventCodec {
         OwnershipReason reason = OwnershipReason.valueOf((byte) in.u8("ownership reason"));
         var inputs = new OwnershipInputs(role, (flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0, validUntil, now);
         return new Event.OwnershipDecided(instance, inputs, new OwnershipDecision((flags & 8) != 0, reason));
+    }
+
+    /**
+     * Version 2's last field of {@code VipReleased}; a version-1 record ends before it (removed by the agent). Read
+     * by what is left rather than by the segment's version because frames also travel without their segment header
+     * (shipped to the coordinator), and an upgraded agent still ships the version-1 records of its older segments.
+     */
+    private static long lifetimeEnded(BinaryReader in) {
+        return in.remaining() == 0 ? 0 : in.zigzag("lifetime ended");
     }
 
     private static RoleInput role(BinaryReader in, String what) {

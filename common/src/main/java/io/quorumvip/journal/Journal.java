@@ -77,7 +77,8 @@ public final class Journal implements AutoCloseable {
      * segment is cut (see {@link #recoveredTornTail()}), a segment left with an unfinished header by a crash during a
      * roll is removed. Damage anywhere else in the last segment, a broken chain in it, a gap in the segment numbers,
      * an unknown schema version or records of another node throw {@link JournalDamageException}. Sealed segments are
-     * only header-checked here; {@code qvip replay --verify} checks them fully.
+     * only header-checked here; {@code qvip replay --verify} checks them fully. A last segment of an older schema
+     * version is sealed and new records go into a new segment of the current one.
      */
     public static Journal open(JournalConfig config) throws IOException {
         Files.createDirectories(config.dir());
@@ -462,7 +463,24 @@ public final class Journal implements AutoCloseable {
             }
             r.segmentIndex = SegmentHeader.indexOf(last);
             r.segmentSize = r.channel.size();
+            if (readHeader(last).schemaVersion() < EventCodec.SCHEMA_VERSION) {
+                r.startCurrentVersionSegment(config);
+            }
             return r;
+        }
+
+        /**
+         * A segment's header names the layout of all its records, so records of this version never go into a
+         * segment of an older one: the older segment is sealed as it is, and the chain goes on in a new segment.
+         */
+        private void startCurrentVersionSegment(JournalConfig config) throws IOException {
+            long nextIndex = segmentIndex + 1;
+            FileChannel next = createSegment(config.dir().resolve(SegmentHeader.fileName(nextIndex)),
+                    new SegmentHeader(EventCodec.SCHEMA_VERSION, nextIndex, config.wallClockMicros().getAsLong(), lastHash));
+            channel.close();
+            channel = next;
+            segmentIndex = nextIndex;
+            segmentSize = SegmentHeader.SIZE;
         }
 
         /** A crash while rolling can leave a last segment shorter than its header: it never held a record. */

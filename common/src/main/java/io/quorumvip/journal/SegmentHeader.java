@@ -67,9 +67,10 @@ public record SegmentHeader(int schemaVersion, long index, long createdWallMicro
         }
         buf.position(MAGIC.length);
         int version = buf.getInt();
-        if (version != EventCodec.SCHEMA_VERSION) {
+        if (version < EventCodec.OLDEST_READABLE_VERSION || version > EventCodec.SCHEMA_VERSION) {
             throw new JournalDamageException(file, 0, "segment schema version " + version + " is not supported (expected "
-                    + EventCodec.SCHEMA_VERSION + "): read it with the quorum-vip release that wrote it");
+                    + EventCodec.OLDEST_READABLE_VERSION + ".." + EventCodec.SCHEMA_VERSION
+                    + "): read it with the quorum-vip release that wrote it");
         }
         long index = buf.getLong();
         long created = buf.getLong();

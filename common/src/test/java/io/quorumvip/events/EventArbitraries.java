@@ -44,7 +44,8 @@ public final class EventArbitraries {
                 Combinators.combine(names(), longs).as(Event.LeaseReleased::new),
                 Combinators.combine(names(), addresses(), ints).as(Event.VipBindIntended::new),
                 Combinators.combine(names(), addresses(), ints).as(Event.VipBound::new),
-                Combinators.combine(names(), addresses()).as(Event.VipReleased::new),
+                Combinators.combine(names(), addresses(), Arbitraries.longs().greaterOrEqual(0))
+                        .as(Event.VipReleased::new),
                 Combinators.combine(names(), names()).as(Event.FaultEntered::new),
                 names().map(Event.FaultCleared::new),
                 Combinators.combine(names(), names()).as(Event.OperatorAction::new),

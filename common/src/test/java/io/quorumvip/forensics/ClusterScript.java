@@ -93,6 +93,12 @@ final class ClusterScript {
         return event(node, ms, 0, Cause.NONE, new Event.VipReleased(INSTANCE, VIP));
     }
 
+    /** The agent found the address already removed by its kernel, whose lifetime ended at {@code endedMs}. */
+    ClusterScript expired(String node, long ms, long endedMs) {
+        return event(node, ms, 0, Cause.leaseWatch("validity ended", 0),
+                new Event.VipReleased(INSTANCE, VIP, micros(endedMs)));
+    }
+
     ClusterScript masterSeen(String node, long ms, String address) {
         return event(node, ms, 0, Cause.advert(address, 100), new Event.NewMasterSeen(INSTANCE, address, 100));
     }

@@ -192,6 +192,40 @@ class ForensicsTest {
         });
     }
 
+    /**
+     * The chaos run's sigstop story: n1 is frozen at 0 s holding the address with a 4 s lifetime; its kernel removes
+     * it at about 4 s; n2 wins VRRP at 3.6 s and binds at 6.1 s; n1 wakes at 20 s and journals the release then,
+     * naming the lifetime's end. No split brain: the kernel's removal slack ends before n2 bound.
+     */
+    @Test
+    void shouldEndAnAddressTheKernelLetExpireWhenItsLifetimeEndedNotWhenTheFrozenAgentWokeUp() throws IOException {
+        ClusterScript script = new ClusterScript()
+                .started("n1", -2000).master("n1", -1999).leaseRequested("n1", -1999).leaseAcquired("n1", -1990, 41)
+                .bound("n1", -1989, 4)
+                .started("n2", -2000).role("n2", -1999, RoleInput.INITIALIZE, RoleInput.BACKUP, Cause.NONE)
+                .role("n2", 3600, RoleInput.BACKUP, RoleInput.MASTER, Cause.timer("master_down after 192.0.2.11"))
+                .leaseRequested("n2", 3600).leaseAcquired("n2", 6050, 42).bound("n2", 6100, 4)
+                .expired("n1", 20_000, 4000);
+
+        ForensicsReport report = analyze(script);
+
+        Interval expired = report.intervals().stream()
+                .filter(i -> i.kind() == IntervalKind.VIP && i.node().equals("n1")).findFirst().orElseThrow();
+        assertThat(expired.endReason()).isEqualTo(EndReason.EXPIRED);
+        assertThat(expired.endMinMicros()).isEqualTo(micros(4000));
+        assertThat(expired.endMaxMicros()).isEqualTo(micros(5250));
+        assertThat(of(report, IncidentKind.DUAL_OWNERSHIP)).isEmpty();
+        assertThat(report.splitBrain()).isFalse();
+        assertThat(of(report, IncidentKind.NO_OWNER)).singleElement().satisfies(gap -> {
+            assertThat(gap.minDurationMicros()).isEqualTo(ms(6100 - 5250 - EPSILON_MS));
+            assertThat(gap.notes()).anyMatch(n -> n.contains("n1's kernel removed " + VIP)
+                    && n.contains("lifetime ended at 2025-11-21T04:40:04Z") && n.contains("gone by 2025-11-21T04:40:05.250Z")
+                    && n.contains("journaled the release only at 2025-11-21T04:40:20Z"));
+            assertThat(gap.causes()).anyMatch(step -> step.text()
+                    .contains("removed by the kernel when its lifetime ended at 04:40:04.000"));
+        });
+    }
+
     @Test
     void shouldKeepACrashedAgentsAddressWithoutLifetimeUntilTheEndOfTheJournals() throws IOException {
         ClusterScript script = new ClusterScript()

@@ -65,8 +65,66 @@ class EventCodecTest {
     }
 
     @Test
+    void shouldRoundTripAReleaseTheKernelMadeWithTheEndOfTheLifetime() {
+        EventRecord record = release(new Event.VipReleased("VI_1", "192.0.2.200/24", 1_763_700_004_000_000L));
+        byte[] bytes = EventCodec.encode(record);
+
+        EventRecord decoded = new EventCodec().decode(bytes, 0, bytes.length);
+
+        assertThat(decoded).isEqualTo(record);
+        assertThat(((Event.VipReleased) decoded.event()).removedByKernel()).isTrue();
+    }
+
+    @Test
+    void shouldReadAVersionOneReleaseAsRemovedByTheAgent() {
+        EventRecord current = release(new Event.VipReleased("VI_1", "192.0.2.200/24"));
+        byte[] v1 = versionOneRelease(current);
+
+        EventRecord decoded = new EventCodec().decode(v1, 0, v1.length);
+
+        assertThat(decoded).isEqualTo(current);
+        assertThat(((Event.VipReleased) decoded.event()).lifetimeEndedMicros()).isZero();
+        assertThat(EventCodec.encode(current)).hasSize(v1.length + 1);
+    }
+
+    @Test
+    void shouldRejectANegativeLifetimeEnd() {
+        EventRecord record = release(new Event.VipReleased("VI_1", "192.0.2.200/24"));
+        byte[] bytes = EventCodec.encode(record);
+        bytes[bytes.length - 1] = 1;
+        assertThatThrownBy(() -> new EventCodec().decode(bytes, 0, bytes.length))
+                .isInstanceOf(MalformedRecordException.class)
+                .hasMessageContaining("lifetime ended at -1");
+    }
+
+    @Test
     void shouldKeepATypicalRecordUnderAHundredBytes() {
         assertThat(EventCodec.encode(sample())).hasSizeLessThan(100);
+    }
+
+    private static EventRecord release(Event.VipReleased event) {
+        return new EventRecord("node-11", 43, 1_763_700_020_000_000L, 20_000_000_000L, 1L << 40, 0,
+                Cause.leaseWatch("validity ended", 0), Hash256.ZERO, event);
+    }
+
+    /** A release as schema version 1 wrote it: the same envelope and fields, ending after the address. */
+    static byte[] versionOneRelease(EventRecord record) {
+        var event = (Event.VipReleased) record.event();
+        BinaryWriter out = new BinaryWriter(128);
+        out.u8(event.type().byteValue());
+        out.string(record.node());
+        out.varint(record.seq());
+        out.zigzag(record.wallMicros());
+        out.zigzag(record.monoNanos());
+        out.varint(record.hlc());
+        out.varint(record.leaseEpoch());
+        out.u8(record.cause().kind().byteValue());
+        out.string(record.cause().subject());
+        out.zigzag(record.cause().value());
+        out.bytes(record.previousHash().bytes());
+        out.string(event.instance());
+        out.string(event.address());
+        return Arrays.copyOf(out.array(), out.position());
     }
 
     private static EventRecord sample() {

@@ -8,6 +8,8 @@ import io.quorumvip.events.Event;
 import io.quorumvip.events.EventDraft;
 import io.quorumvip.events.EventRecord;
 import io.quorumvip.events.Hash256;
+import io.quorumvip.events.HybridLogicalClock;
+import io.quorumvip.ownership.RoleInput;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -18,9 +20,11 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.LongStream;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -181,7 +185,59 @@ class JournalTest {
 
         assertThatThrownBy(() -> Journal.open(config()))
                 .isInstanceOf(JournalDamageException.class)
-                .hasMessageContaining("schema version 7 is not supported (expected 1)");
+                .hasMessageContaining("schema version 7 is not supported (expected 1..2)");
+    }
+
+    @Test
+    void shouldReadVerifyAndContinueAJournalWrittenWithSchemaVersionOne() throws Exception {
+        List<EventRecord> written = writeVersionOneSegment();
+
+        assertThat(JournalFixtures.readAll(dir)).isEqualTo(written);
+        assertThat(JournalVerifier.verify(List.of(dir)).findings()).isEmpty();
+
+        try (Journal journal = Journal.open(config())) {
+            journal.appendDurably(EventDraft.of(JournalFixtures.START_WALL_MICROS + 9_000_000, 9_000_000_000L,
+                    Cause.leaseWatch("validity ended", 0),
+                    new Event.VipReleased("VI_1", "192.0.2.200/24", JournalFixtures.START_WALL_MICROS + 4_000_000)));
+        }
+
+        List<Path> segments = JournalReader.segmentFiles(dir);
+        assertThat(segments).hasSize(2);
+        assertThat(Journal.readHeader(segments.get(0)).schemaVersion()).isEqualTo(1);
+        assertThat(Journal.readHeader(segments.get(1)).schemaVersion()).isEqualTo(EventCodec.SCHEMA_VERSION);
+        List<EventRecord> all = JournalFixtures.readAll(dir);
+        assertThat(all).hasSize(4).startsWith(written.toArray(EventRecord[]::new));
+        assertThat(((Event.VipReleased) all.get(3).event()).removedByKernel()).isTrue();
+        assertThat(JournalVerifier.verify(List.of(dir)).findings()).isEmpty();
+    }
+
+    /** Segment 1 as version 1 wrote it: its header says 1 and its release has no lifetime end. */
+    private List<EventRecord> writeVersionOneSegment() throws Exception {
+        long wall = JournalFixtures.START_WALL_MICROS;
+        List<Event> events = List.of(new Event.VipBound("VI_1", "192.0.2.200/24", 4),
+                new Event.VipReleased("VI_1", "192.0.2.200/24"),
+                new Event.VrrpStateChanged("VI_1", 51, RoleInput.MASTER, RoleInput.BACKUP));
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        Files.createDirectories(dir);
+        List<EventRecord> records = new ArrayList<>();
+        ByteBuffer file = ByteBuffer.allocate(4096);
+        file.put(new SegmentHeader(1, 1, wall, Hash256.ZERO).encode());
+        Hash256 previous = Hash256.ZERO;
+        for (int i = 0; i < events.size(); i++) {
+            long at = wall + i * 1_000_000L;
+            EventRecord record = new EventRecord("node-11", i + 1, at, (i + 1) * 1_000_000_000L, HybridLogicalClock.of(at / 1000, 0), 0,
+                    Cause.NONE, previous, events.get(i));
+            byte[] payload = record.event() instanceof Event.VipReleased
+                    ? EventCodecTest.versionOneRelease(record) : EventCodec.encode(record);
+            CRC32C crc = new CRC32C();
+            crc.update(ByteBuffer.allocate(4).putInt(0, payload.length));
+            crc.update(payload);
+            file.putInt(payload.length).putInt((int) crc.getValue()).put(payload);
+            previous = new Hash256(sha.digest(payload));
+            records.add(record);
+        }
+        Files.write(dir.resolve(SegmentHeader.fileName(1)), Arrays.copyOf(file.array(), file.position()));
+        return records;
     }
 
     @Test

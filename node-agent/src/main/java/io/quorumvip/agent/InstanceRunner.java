@@ -119,7 +119,7 @@ final class InstanceRunner {
 
     void start() {
         context = vertx.getOrCreateContext();
-        vips.release(new Cause(CauseKind.STARTUP, "not owned until won", 0));
+        vips.release(new Cause(CauseKind.STARTUP, "not owned until won", 0), OptionalLong.empty());
         EffectivePriority.Result initial = EffectivePriority.compute(configuredPriority, List.copyOf(trackers.values()));
         for (String source : initial.faultingTrackers()) {
             apply(machine.step(new VrrpInput.FaultRaised(source), now()));
@@ -221,7 +221,7 @@ final class InstanceRunner {
         cancelValidityTimer();
         stopConfirming();
         stopQuorumProbe();
-        vips.release(new Cause(CauseKind.SHUTDOWN, "shutdown", 0));
+        releaseVips(new Cause(CauseKind.SHUTDOWN, "shutdown", 0));
         return notifier.entered("STOP", machine.effectivePriority());
     }
 
@@ -308,7 +308,7 @@ final class InstanceRunner {
         if (!decision.own()) {
             cancelValidityTimer();
             if (vips.owned()) {
-                vips.release(cause);
+                releaseVips(cause);
             }
             return;
         }
@@ -337,15 +337,23 @@ final class InstanceRunner {
         }
         vips.own(Optional.of(Duration.ofSeconds(seconds)), cause);
         long ack = now();
+        kernelLifetimeEndNanos = ack + seconds * SECOND_NANOS;
         long afterAck = LeaseTiming.kernelLifetimeSeconds(validUntil, ack);
-        if (afterAck >= seconds) {
-            kernelLifetimeEndNanos = ack + seconds * SECOND_NANOS;
-        } else if (afterAck >= 1) {
+        if (afterAck >= 1 && afterAck < seconds) {
             vips.own(Optional.of(Duration.ofSeconds(afterAck)), cause);
             kernelLifetimeEndNanos = now() + afterAck * SECOND_NANOS;
-        } else {
-            vips.release(new Cause(CauseKind.LEASE_WATCH, "paused while binding: lease too close to its end", 0));
+        } else if (afterAck < 1) {
+            releaseVips(new Cause(CauseKind.LEASE_WATCH, "paused while binding: lease too close to its end", 0));
         }
+    }
+
+    /**
+     * Releases the addresses, telling the effector when the kernel lifetime they were last given ran out, if it
+     * has: an address already gone then was removed by the kernel, not by this release.
+     */
+    private void releaseVips(Cause cause) {
+        boolean ranOut = lease.isPresent() && vips.owned() && kernelLifetimeEndNanos - now() <= 0;
+        vips.release(cause, ranOut ? OptionalLong.of(kernelLifetimeEndNanos) : OptionalLong.empty());
     }
 
     /**

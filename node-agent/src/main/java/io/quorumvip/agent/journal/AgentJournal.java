@@ -97,6 +97,16 @@ public final class AgentJournal implements AutoCloseable {
         });
     }
 
+    /**
+     * The wall time (µs since 1970) of an instant given on the monotonic clock the records carry, read as wall now
+     * minus how long ago that instant was; for instants in the past, e.g. when a kernel lifetime ended.
+     */
+    public long wallMicrosAt(long monoNanos) {
+        long nowNanos = System.nanoTime();
+        long wallMicros = TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis());
+        return wallMicros - (nowNanos - monoNanos) / 1_000;
+    }
+
     /** The seq of the last record on disk: what a shipper may read and send. */
     public long lastDurableSeq() {
         return journal.lastDurableSeq();

@@ -16,6 +16,7 @@ import java.net.Inet4Address;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,8 +114,12 @@ public final class VipEffector {
     /**
      * Removes every address (also those this process did not add, e.g. left over by a crashed run). The release of
      * an owned address is journaled even when its kernel lifetime already took it.
+     *
+     * @param lifetimeEndedNanos when the kernel lifetime last given to the addresses ran out (monotonic), if it has:
+     *                           an owned address found already gone was removed by the kernel then, and the
+     *                           journal says so (forensics must not count it as bound until now)
      */
-    public void release(Cause cause) {
+    public void release(Cause cause, OptionalLong lifetimeEndedNanos) {
         boolean wasOwned = owned;
         owned = false;
         ownershipGeneration++;
@@ -129,8 +134,12 @@ public final class VipEffector {
                 removedAny |= removed;
                 // An owned address the kernel no longer has ran out of lifetime before this release: it is gone
                 // all the same, and the journal must say so, or replay keeps it bound.
-                if (removed || wasOwned) {
+                if (removed) {
                     journal.record(cause, new VipReleased(instance, cidr(vip)));
+                } else if (wasOwned) {
+                    long endedMicros = lifetimeEndedNanos.isPresent()
+                            ? journal.wallMicrosAt(lifetimeEndedNanos.getAsLong()) : 0;
+                    journal.record(cause, new VipReleased(instance, cidr(vip), endedMicros));
                 }
             } catch (IOException e) {
                 metrics.error(instance, "release");

@@ -22,7 +22,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,7 +65,7 @@ class VipEffectorTest {
         effector.own(Optional.of(Duration.ofSeconds(2)), LEASE_ENDED);
         kernel.lifetimeRunsOut(vip);
 
-        effector.release(LEASE_ENDED);
+        effector.release(LEASE_ENDED, OptionalLong.empty());
 
         assertThat(events()).filteredOn(e -> e instanceof Event.VipBound || e instanceof Event.VipReleased)
                 .containsExactly(new Event.VipBound("VI_1", "192.0.2.200/24", 2),
@@ -72,8 +74,36 @@ class VipEffectorTest {
     }
 
     @Test
+    void shouldJournalWhenTheLifetimeEndedWhenTheKernelHadRemovedTheAddressAlready() throws IOException {
+        effector.own(Optional.of(Duration.ofSeconds(4)), LEASE_ENDED);
+        kernel.lifetimeRunsOut(vip);
+        long wallBefore = TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis());
+        long ended = System.nanoTime() - Duration.ofSeconds(16).toNanos();
+
+        effector.release(LEASE_ENDED, OptionalLong.of(ended));
+
+        long wallAfter = TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis());
+        Event.VipReleased released = events().stream().filter(e -> e instanceof Event.VipReleased)
+                .map(Event.VipReleased.class::cast).findFirst().orElseThrow();
+        long sixteenSeconds = Duration.ofSeconds(16).toNanos() / 1_000;
+        assertThat(released.removedByKernel()).isTrue();
+        assertThat(released.lifetimeEndedMicros())
+                .isBetween(wallBefore - sixteenSeconds - 1_000_000, wallAfter - sixteenSeconds + 1_000);
+    }
+
+    @Test
+    void shouldNotClaimTheKernelRemovedAnAddressTheAgentRemovedItself() throws IOException {
+        effector.own(Optional.of(Duration.ofSeconds(4)), LEASE_ENDED);
+
+        effector.release(LEASE_ENDED, OptionalLong.of(System.nanoTime()));
+
+        assertThat(events()).contains(new Event.VipReleased("VI_1", "192.0.2.200/24"));
+        assertThat(kernel.list("eth0")).isEmpty();
+    }
+
+    @Test
     void shouldJournalNoReleaseWhenTheAddressWasNeitherOwnedNorPresent() throws IOException {
-        effector.release(LEASE_ENDED);
+        effector.release(LEASE_ENDED, OptionalLong.empty());
 
         assertThat(events()).noneMatch(e -> e instanceof Event.VipReleased);
     }
@@ -82,7 +112,7 @@ class VipEffectorTest {
     void shouldJournalTheRemovalOfAnAddressLeftOverByAnotherRun() throws IOException {
         kernel.addOrRenew(vip, Optional.empty());
 
-        effector.release(LEASE_ENDED);
+        effector.release(LEASE_ENDED, OptionalLong.empty());
 
         assertThat(events()).contains(new Event.VipReleased("VI_1", "192.0.2.200/24"));
         assertThat(kernel.list("eth0")).isEmpty();
