@@ -15,7 +15,7 @@
 # of both journals over the run must agree with the witness about dual ownership, and the coordinator in its lab
 # (192.0.2.30, to which both agents ship their journals) must have every record of both within 30 s of each run.
 # Output: a Markdown table on stdout, lab-runs/chaos/chaos-DATE.{json,md}. Exit codes: 0 ok; 1 when quorum-vip shows
-# dual ownership, a checker disagrees or a run fails to set up; 2 bad usage.
+# dual ownership or misses an expected outcome, a checker disagrees or a run fails to set up; 2 bad usage.
 set -euo pipefail
 export LC_ALL=C # EPOCHREALTIME prints its decimal point as '.'
 
@@ -34,6 +34,9 @@ readonly settle_timeout_s=40
 readonly all_setups="keepalived quorum-vip"
 readonly all_faults="kill9 sigstop20 partition15 oneway zk_cutoff zk_leader_kill zk_quorum_loss link_flap coordinator_down journal_full"
 readonly zookeeper_faults="zk_cutoff zk_leader_kill zk_quorum_loss"
+# quorum-vip's expected outcome beyond zero dual ownership: the owner keeps the VIP, or n2 takes it over.
+readonly owner_stays="partition15 oneway zk_leader_kill coordinator_down journal_full"
+readonly owner_moves="kill9 sigstop20 zk_cutoff"
 readonly fault_table=qvip_chaos_fault
 # Watched after the fault is lifted: preemption by n1, lease acquisition (S = 6 s after a lost session) and the
 # announcements settle within this.
@@ -459,6 +462,14 @@ jq -e '[.sessions[] | select(.setup == "quorum-vip" and .dual_ms_whole_session >
   || { echo "chaos: FAILED: quorum-vip showed dual ownership while the pair was being restored (see $json)" >&2; status=1; }
 jq -e '[.results[] | select(.checker and (.checker.verdict != "agree"))] | length == 0' "$json" >/dev/null \
   || { echo "chaos: FAILED: the history checker disagrees with the observer (see $json)" >&2; status=1; }
+# What the design promises beyond "never two owners" (docs/reliability.md): faults that leave the lease holder able
+# to prove its lease move nothing; faults that take the owner away hand the VIP to n2.
+jq -e --arg stay "$owner_stays" '[.results[] | select(.setup == "quorum-vip" and (.fault | IN($stay | split(" ")[]))
+    and ((.owner_changes // 0) > 0 or (.no_owner_ms // 0) > 0))] | length == 0' "$json" >/dev/null \
+  || { echo "chaos: FAILED: under $owner_stays the quorum-vip owner must stay, but it moved or dropped (see $json)" >&2; status=1; }
+jq -e --arg move "$owner_moves" '[.results[] | select(.setup == "quorum-vip" and (.fault | IN($move | split(" ")[]))
+    and .new_owner_ms == null)] | length == 0' "$json" >/dev/null \
+  || { echo "chaos: FAILED: under $owner_moves n2 must take the VIP over, but it never did (see $json)" >&2; status=1; }
 jq -e '[.results[] | select(.shipping_caught_up == false)] | length == 0' "$json" >/dev/null \
   || { echo "chaos: FAILED: an agent's journal did not reach the coordinator within 30 s of a run (see $json)" >&2; status=1; }
 exit "$status"
