@@ -272,6 +272,24 @@ class ForensicsTest {
     }
 
     @Test
+    void shouldReportTheDualMasterOnceTheQuietOwnerJournalsTheOtherMasterAfterTheSplitHeals() throws IOException {
+        ClusterScript script = new ClusterScript()
+                .started("n1", 0).master("n1", 1).leaseRequested("n1", 1).leaseAcquired("n1", 10, 41).bound("n1", 11, 4)
+                .started("n2", 0).role("n2", 1, RoleInput.INITIALIZE, RoleInput.BACKUP, Cause.NONE)
+                .role("n2", 4000, RoleInput.BACKUP, RoleInput.MASTER, Cause.timer("master_down after 192.0.2.11"))
+                .leaseRequested("n2", 4000)
+                .masterSeen("n1", 16_000, "192.0.2.12")
+                .role("n2", 16_001, RoleInput.MASTER, RoleInput.BACKUP, Cause.NONE);
+
+        ForensicsReport report = analyze(script);
+
+        assertThat(of(report, IncidentKind.DUAL_MASTER)).singleElement()
+                .satisfies(d -> assertThat(d.summary()).contains("ownership stayed single: n1"));
+        assertThat(of(report, IncidentKind.DUAL_OWNERSHIP)).isEmpty();
+        assertThat(report.splitBrain()).isFalse();
+    }
+
+    @Test
     void shouldCloseTheLeftoverOfACrashedProcessWhenTheRestartedAgentRemovesIt() throws IOException {
         ClusterScript script = new ClusterScript()
                 .ownerWithoutQuorum("n1", 0).masterSeen("n1", 1000, "192.0.2.12")
