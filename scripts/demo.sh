@@ -172,8 +172,9 @@ step "Preparing: system packages and the build"
 
 step "Lab up: 3 ZooKeeper servers (192.0.2.21-23), the coordinator (192.0.2.30), 3 node namespaces, a client"
 "$root/scripts/lab.sh" up --name "$lab" --nodes 3 --zk 3 --coordinator | sed 's/^/             /'
+# Each connection to 127.0.0.1:PORT gets a socat inside the coordinator's namespace (colons escaped for socat).
 socat "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr,fork" \
-  "EXEC:ip netns exec $lab-coord socat STDIO TCP\:$coordinator" >/dev/null 2>&1 &
+  "SYSTEM:'exec ip netns exec $lab-coord socat STDIO TCP4\:${coordinator/:/\\:}'" >/dev/null 2>&1 &
 forwarder_pid=$!
 note "the coordinator's page: http://127.0.0.1:$port/  (live: open it now and watch the story)"
 
