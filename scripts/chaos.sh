@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # qvip chaos [--quick] [--setups LIST] [--faults LIST]: the split-brain scoreboard (docs/reliability.md). The same
 # faults against two keepalived nodes and two quorum-vip agents with the quorum lease (3 ZooKeeper servers,
-# session_timeout 6000), same VRRP configs (shared/keepalived-samples/pair-node{1,2}.conf), each setup in its own lab
-# (qck, qcq), both labs at once. Every fault hits the owner, n1; between runs the pair is restored to n1 MASTER with
-# the VIP, n2 BACKUP.
+# session_timeout 6000), same VRRP configs (shared/keepalived-samples/pair-node{1,2}.conf), in labs of their own
+# (keepalived: qck; quorum-vip: qcq and qcr, each taking every other fault), all three at once. Every fault hits
+# the owner, n1; between runs the pair is restored to n1 MASTER with the VIP, n2 BACKUP.
 #
 #   --quick          each fault once; faults on what keepalived does not use are reported n/a for it
 #   --setups LIST    comma-separated, from keepalived,quorum-vip (default both)
@@ -56,12 +56,12 @@ usage() {
 }
 
 fail() {
-  echo "chaos${setup:+ [$setup]}: $*" >&2
+  echo "chaos${setup:+ [$setup $name]}: $*" >&2
   exit 1
 }
 
 say() {
-  echo "chaos [$setup] $(date -u +%T): $*" >&2
+  echo "chaos [$setup $name] $(date -u +%T): $*" >&2
 }
 
 # --- one setup in its own lab (the parent runs this as a child process per setup) ---------------------------------
@@ -416,16 +416,33 @@ trap parent_cleanup EXIT
 trap 'echo "chaos: interrupted; the labs are being taken down" >&2; exit 1' INT TERM
 mode=()
 [[ "$quick" != true ]] || mode=(--quick)
+# A child per lab: keepalived in qck; quorum-vip's faults dealt alternately to qcq and qcr, two labs at once, since
+# its runs take longer (a restarted JVM, a new lease) and it has every fault to run even in --quick.
+start_child() {
+  local child=$1 setup_of_child=$2 lab_of_child=$3 faults_of_child=$4
+  [[ -n "$faults_of_child" ]] || return 0
+  "${BASH_SOURCE[0]}" "${mode[@]}" --faults "${faults_of_child// /,}" --run-setup "$setup_of_child" "$lab_of_child" \
+    "$parent_work/$child.jsonl" &
+  child_pid[$child]=$!
+}
 for s in $setups; do
-  lab_name=qck
-  [[ "$s" == keepalived ]] || lab_name=qcq
-  "${BASH_SOURCE[0]}" "${mode[@]}" --faults "${faults// /,}" --run-setup "$s" "$lab_name" "$parent_work/$s.jsonl" &
-  child_pid[$s]=$!
+  if [[ "$s" == keepalived ]]; then
+    start_child keepalived keepalived qck "$faults"
+  else
+    dealt=(""  "")
+    i=0
+    for fault in $faults; do
+      dealt[i % 2]+="${dealt[i % 2]:+ }$fault"
+      i=$((i + 1))
+    done
+    start_child quorum-vip-a quorum-vip qcq "${dealt[0]}"
+    start_child quorum-vip-b quorum-vip qcr "${dealt[1]}"
+  fi
 done
 failed=()
-for s in $setups; do
-  wait "${child_pid[$s]}" || failed+=("$s")
-  unset "child_pid[$s]"
+for child in "${!child_pid[@]}"; do
+  wait "${child_pid[$child]}" || failed+=("$child")
+  unset "child_pid[$child]"
 done
 
 command="qvip chaos"
