@@ -153,14 +153,11 @@ crash() {
   kill -KILL $pids
 }
 
+# The number of the ZooKeeper server that says it leads (lab.sh status asks each one with `srvr`).
 zk_leader() {
-  local i mode
-  for i in 1 2 3; do
-    mode=$(ip netns exec "$lab-zk$i" timeout 2 bash -c \
-      "exec 3<>/dev/tcp/192.0.2.2$i/2181 && printf srvr >&3 && cat <&3" 2>/dev/null | sed -n 's/^Mode: //p')
-    [[ "$mode" == leader ]] && { echo "$i"; return 0; }
-  done
-  return 1
+  local server
+  server=$("$root/scripts/lab.sh" status --name "$lab" | jq -r '.zookeeper[] | select(.mode == "leader") | .server')
+  [[ -n "$server" ]] && echo "${server#zk}"
 }
 
 [[ $EUID -eq 0 ]] || { echo "demo: needs root for network namespaces (run as root)" >&2; exit 2; }

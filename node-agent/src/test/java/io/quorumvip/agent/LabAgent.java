@@ -5,6 +5,8 @@ import static io.quorumvip.lab.Await.awaitCondition;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quorumvip.events.EventRecord;
+import io.quorumvip.journal.JournalFixtures;
 import io.quorumvip.lab.CommandResult;
 import io.quorumvip.lab.JavaMain;
 import io.quorumvip.lab.Lab;
@@ -15,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Our agent ({@link AgentMain}) running in a lab node's namespace from the test classpath, seen from outside: its
@@ -61,7 +64,12 @@ public final class LabAgent {
 
     /** pair-node1.conf as it is: VRID 66, priority 150, version 2, auth PASS 1111, advert_int 1, VIP 192.0.2.200. */
     public static String pairNode1Config(Lab lab) {
-        Path sample = lab.keepalivedSample("pair-node1.conf");
+        return sampleConfig(lab, "pair-node1.conf");
+    }
+
+    /** The text of one of the shared keepalived samples, e.g. {@code pair-node2.conf}. */
+    public static String sampleConfig(Lab lab, String fileName) {
+        Path sample = lab.keepalivedSample(fileName);
         try {
             return Files.readString(sample);
         } catch (IOException e) {
@@ -69,9 +77,28 @@ public final class LabAgent {
         }
     }
 
+    /** A quorum block for the lab's ZooKeeper ensemble, with a znode path of the lab's own. */
+    public static String quorumBlock(Lab lab, Duration sessionTimeout) {
+        return "\nquorum {\n"
+                + "    connect " + lab.zkConnectString() + "\n"
+                + "    session_timeout " + sessionTimeout.toMillis() + "\n"
+                + "    path /quorum-vip/" + lab.name() + "\n"
+                + "    digest qvip:secret\n"
+                + "}\n";
+    }
+
     /** Each node's journal lives in the lab's state directory, so it goes when the lab does. */
     public static Path journalDir(LabHost host) {
         return host.stateDir().resolve("journal");
+    }
+
+    /** Every record of a journal directory, in order. */
+    public static List<EventRecord> journalRecords(Path journal) {
+        try {
+            return JournalFixtures.readAll(journal);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the journal " + journal, e);
+        }
     }
 
     public LabProcess process() {

@@ -4,20 +4,14 @@ import static io.quorumvip.lab.Await.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quorumvip.agent.LabAgent;
-import io.quorumvip.events.EventRecord;
 import io.quorumvip.forensics.Forensics;
 import io.quorumvip.forensics.ForensicsReport;
 import io.quorumvip.forensics.ForensicsSettings;
 import io.quorumvip.forensics.Incident;
 import io.quorumvip.forensics.IncidentKind;
 import io.quorumvip.forensics.TextReport;
-import io.quorumvip.journal.JournalReader;
 import io.quorumvip.lab.Lab;
 import io.quorumvip.lab.LabPreconditions;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -60,7 +54,7 @@ class ForensicsAgainstObserverTest {
     @Test
     void forensicsShouldReportTheHeartbeatSplitAsDualMasterWithOwnershipKeptSingleByTheLease() {
         try (Lab lab = Lab.up(2, 3)) {
-            Run run = Run.partition(lab, quorumBlock(lab));
+            Run run = Run.partition(lab, LabAgent.quorumBlock(lab, SESSION_TIMEOUT));
             ForensicsReport report = run.forensics();
             Incident dualMaster = only(report, IncidentKind.DUAL_MASTER);
             System.out.printf("measured: forensics vs observer, quorum: dual_master_ms=%d (min %d, max %d) "
@@ -132,8 +126,8 @@ class ForensicsAgainstObserverTest {
                        long firstN2MasterMicros, long lastN2MasterMicros) {
 
         static Run partition(Lab lab, String extraConfig) {
-            LabAgent n1 = LabAgent.start(lab, lab.node(1), sample(lab, "pair-node1.conf") + extraConfig);
-            LabAgent n2 = LabAgent.start(lab, lab.node(2), sample(lab, "pair-node2.conf") + extraConfig);
+            LabAgent n1 = LabAgent.start(lab, lab.node(1), LabAgent.sampleConfig(lab, "pair-node1.conf") + extraConfig);
+            LabAgent n2 = LabAgent.start(lab, lab.node(2), LabAgent.sampleConfig(lab, "pair-node2.conf") + extraConfig);
             awaitCondition("n1 owns " + VIP + " and n2 is BACKUP", BOUND,
                     () -> lab.vipHolders(VIP) + " n1=" + n1.stateSummary() + " n2=" + n2.stateSummary(),
                     "[n1] n1=MASTER vip_owned=true n2=BACKUP vip_owned=false"::equals);
@@ -164,8 +158,8 @@ class ForensicsAgainstObserverTest {
         }
 
         ForensicsReport forensics() {
-            ForensicsReport report = Forensics.analyze(List.of(records(LabAgent.journalDir(lab.node(1))),
-                    records(LabAgent.journalDir(lab.node(2)))), ForensicsSettings.DEFAULT);
+            ForensicsReport report = Forensics.analyze(List.of(LabAgent.journalRecords(LabAgent.journalDir(lab.node(1))),
+                    LabAgent.journalRecords(LabAgent.journalDir(lab.node(2)))), ForensicsSettings.DEFAULT);
             System.out.println("forensics:\n" + text(report));
             System.out.println("timeline (ms from the block): " + timeline.describe(timeline.samples().get(0)
                     .atNanos()));
@@ -195,35 +189,6 @@ class ForensicsAgainstObserverTest {
         List<Incident> found = report.incidents().stream().filter(i -> i.kind() == kind).toList();
         assertThat(found).as("%s incidents; report:%n%s", kind, text(report)).hasSize(1);
         return found.get(0);
-    }
-
-    private static String quorumBlock(Lab lab) {
-        return "\nquorum {\n"
-                + "    connect " + lab.zkConnectString() + "\n"
-                + "    session_timeout " + SESSION_TIMEOUT.toMillis() + "\n"
-                + "    path /quorum-vip/" + lab.name() + "\n"
-                + "    digest qvip:secret\n"
-                + "}\n";
-    }
-
-    private static String sample(Lab lab, String fileName) {
-        Path file = lab.keepalivedSample(fileName);
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the keepalived sample " + file, e);
-        }
-    }
-
-    private static List<EventRecord> records(Path journal) {
-        List<EventRecord> records = new ArrayList<>();
-        try {
-            JournalReader.read(JournalReader.segmentFiles(journal), (segment, header) -> { },
-                    (segment, offset, record, payload, at, length) -> records.add(record));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the journal " + journal, e);
-        }
-        return records;
     }
 
     private static String text(ForensicsReport report) {

@@ -7,16 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.quorumvip.agent.LabAgent;
 import io.quorumvip.events.Event;
 import io.quorumvip.events.EventRecord;
-import io.quorumvip.journal.JournalReader;
 import io.quorumvip.journal.ReplayCommand;
 import io.quorumvip.lab.Lab;
 import io.quorumvip.lab.LabPreconditions;
 import io.quorumvip.lab.LabZooKeeper;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -286,7 +282,7 @@ class QuorumFaultsTest {
             assertThat(n1Release.seenNanos() - killed).as("ns from the kill until n1's kernel lost %s (expected "
                     + "within S + 1 s)", VIP).isLessThanOrEqualTo(SESSION_TIMEOUT.plusSeconds(1).toNanos());
             pair.stopAgents();
-            List<EventRecord> afterKill = records(LabAgent.journalDir(lab.node(1))).stream()
+            List<EventRecord> afterKill = LabAgent.journalRecords(LabAgent.journalDir(lab.node(1))).stream()
                     .filter(r -> r.monoNanos() - killed >= 0 && r.monoNanos() - restarted < 0).toList();
             assertThat(afterKill).as("n1's journal after the kill says why it let go (the lease lapsed or the session "
                     + "was lost, a FAULT) and that the address went")
@@ -340,8 +336,8 @@ class QuorumFaultsTest {
 
         /** Starts both agents and waits until n1 owns the VIP with a held lease and n2 is BACKUP. */
         static Pair start(Lab lab) {
-            LabAgent n1 = LabAgent.start(lab, lab.node(1), sample(lab, "pair-node1.conf") + quorumBlock(lab));
-            LabAgent n2 = LabAgent.start(lab, lab.node(2), sample(lab, "pair-node2.conf") + quorumBlock(lab));
+            LabAgent n1 = LabAgent.start(lab, lab.node(1), LabAgent.sampleConfig(lab, "pair-node1.conf") + LabAgent.quorumBlock(lab, SESSION_TIMEOUT));
+            LabAgent n2 = LabAgent.start(lab, lab.node(2), LabAgent.sampleConfig(lab, "pair-node2.conf") + LabAgent.quorumBlock(lab, SESSION_TIMEOUT));
             Pair pair = new Pair(lab, n1, n2);
             awaitCondition("n1 owns " + VIP + " with a held lease and n2 is BACKUP", BOUND, pair::view,
                     SETTLED::equals);
@@ -385,24 +381,6 @@ class QuorumFaultsTest {
             System.out.println("replay --verify: " + output.toString().strip());
             assertThat(exit).as("qvip replay --verify over both journals: %s", output).isZero();
         }
-
-        private static String sample(Lab lab, String fileName) {
-            Path file = lab.keepalivedSample(fileName);
-            try {
-                return Files.readString(file);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read the keepalived sample " + file, e);
-            }
-        }
-
-        private static String quorumBlock(Lab lab) {
-            return "\nquorum {\n"
-                    + "    connect " + lab.zkConnectString() + "\n"
-                    + "    session_timeout " + SESSION_TIMEOUT.toMillis() + "\n"
-                    + "    path /quorum-vip/" + lab.name() + "\n"
-                    + "    digest qvip:secret\n"
-                    + "}\n";
-        }
     }
 
     private static void assertNeverTwoHolders(OwnershipTimeline timeline) {
@@ -420,7 +398,7 @@ class QuorumFaultsTest {
     private static List<Long> bindsAfter(Path journal, long afterNanos) {
         List<Long> epochs = new ArrayList<>();
         long decidedEpoch = -1;
-        for (EventRecord record : records(journal)) {
+        for (EventRecord record : LabAgent.journalRecords(journal)) {
             if (record.event() instanceof Event.OwnershipDecided decided) {
                 decidedEpoch = decided.decision().own() ? record.leaseEpoch() : -1;
             } else if (record.event() instanceof Event.VipBound && record.monoNanos() - afterNanos >= 0) {
@@ -428,17 +406,6 @@ class QuorumFaultsTest {
             }
         }
         return epochs;
-    }
-
-    private static List<EventRecord> records(Path journal) {
-        List<EventRecord> records = new ArrayList<>();
-        try {
-            JournalReader.read(JournalReader.segmentFiles(journal), (segment, header) -> { },
-                    (segment, offset, record, payload, at, length) -> records.add(record));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the journal " + journal, e);
-        }
-        return records;
     }
 
     /** Skew_Time of RFC 3768 for a priority: (256 - priority) / 256 s. */
