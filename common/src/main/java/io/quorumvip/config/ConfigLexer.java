@@ -59,6 +59,7 @@ final class ConfigLexer {
         for (int index = 0; index < lines.size(); index++) {
             int lineNumber = index + 1;
             String text = LineTokenizer.stripComment(lines.get(index));
+            refuseRawBytes(file, lineNumber, text);
             if (multilineName != null) {
                 boolean continues = endsWithBackslash(text);
                 multilineValue.add(continues ? withoutBackslash(text) : text);
@@ -88,6 +89,15 @@ final class ConfigLexer {
         }
         includeChain.pop();
         includeChainAsWritten.pop();
+    }
+
+    /** A byte that is not UTF-8 is harmless in a comment, but we will not guess what it means in a value. */
+    private void refuseRawBytes(Path file, int lineNumber, String text) {
+        ConfigText.firstRawByte(text).ifPresent(index -> diagnostics.error(
+                new SourcePosition(file, lineNumber, index + 1),
+                String.format("byte 0x%02X is not UTF-8", ConfigText.rawByte(text, index)),
+                "save the file as UTF-8; keepalived would pass the raw byte on, but outside a comment it must "
+                        + "be text"));
     }
 
     private void processLine(Path file, int lineNumber, String text, int depth) {

@@ -1,7 +1,6 @@
 package io.quorumvip.config;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +18,7 @@ final class LocalConfigFiles implements ConfigFiles {
 
     @Override
     public List<String> readLines(Path file) throws IOException {
-        return Files.readAllLines(file, StandardCharsets.UTF_8);
+        return ConfigText.lines(Files.readAllBytes(file));
     }
 
     @Override

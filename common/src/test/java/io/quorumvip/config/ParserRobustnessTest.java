@@ -3,9 +3,8 @@ package io.quorumvip.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.NoSuchFileException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -17,29 +16,6 @@ import net.jqwik.api.Provide;
 class ParserRobustnessTest {
 
     private static final Path MAIN = Path.of("/etc/keepalived/keepalived.conf");
-
-    /** Files held in memory, so thousands of generated configurations need no disk. */
-    private record InMemoryFiles(Map<Path, String> files) implements ConfigFiles {
-
-        @Override
-        public List<String> readLines(Path file) throws IOException {
-            String text = files.get(file.normalize());
-            if (text == null) {
-                throw new NoSuchFileException(file.toString());
-            }
-            return text.lines().toList();
-        }
-
-        @Override
-        public List<Path> glob(Path pattern) {
-            return List.of(pattern);
-        }
-
-        @Override
-        public Path canonical(Path file) {
-            return file.normalize();
-        }
-    }
 
     @Provide
     Arbitrary<String> configText() {
@@ -55,7 +31,8 @@ class ParserRobustnessTest {
     @Property(tries = 500)
     void shouldAnswerAnyTextWithFindingsAndNeverThrow(@ForAll("configText") String main,
                                                        @ForAll("configText") String included) throws IOException {
-        ConfigFiles files = new InMemoryFiles(Map.of(MAIN, main, MAIN.resolveSibling("other.conf"), included));
+        ConfigFiles files = new InMemoryConfigFiles(Map.of(MAIN, main.getBytes(StandardCharsets.UTF_8),
+                MAIN.resolveSibling("other.conf"), included.getBytes(StandardCharsets.UTF_8)));
 
         ParseResult result = KeepalivedConfigParser.parse(MAIN, new ParseOptions(java.util.Optional.of("main"),
                 files));
