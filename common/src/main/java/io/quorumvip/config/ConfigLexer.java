@@ -1,6 +1,7 @@
 package io.quorumvip.config;
 
 import java.io.IOException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -184,7 +185,14 @@ final class ConfigLexer {
         }
         String written = unquote(argument);
         Path parent = file.getParent();
-        Path pattern = parent == null ? Path.of(written) : parent.resolve(written);
+        Path pattern;
+        try {
+            pattern = parent == null ? Path.of(written) : parent.resolve(written);
+        } catch (InvalidPathException e) {
+            diagnostics.error(at, "`" + written + "` is not a file name: " + e.getReason(),
+                    "write a path without NUL bytes");
+            return;
+        }
         List<Path> matches;
         try {
             matches = files.glob(pattern);

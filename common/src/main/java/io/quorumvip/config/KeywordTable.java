@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -39,30 +40,55 @@ final class KeywordTable<T> {
             String keyword = statement.name();
             KeywordHandler<T> handler = statement.keyword().quoted() ? null : handlers.get(keyword);
             if (handler != null) {
-                Statement earlier = seen.putIfAbsent(keyword, statement);
-                if (earlier != null && !repeatable.contains(keyword)) {
-                    diagnostics.warning(statement.position(), "`" + keyword + "` is set again in " + blockName
-                                    + " (first at line " + earlier.position().line() + "); the last one wins",
-                            "remove one of them");
-                }
-                handler.handle(statement, draft, diagnostics);
+                handle(keyword, statement, draft, seen, diagnostics);
             } else if (notSupported.contains(keyword)) {
                 diagnostics.notSupportedYet(statement.position(), keyword);
             } else if (elsewhere.contains(keyword)) {
                 diagnostics.error(statement.position(), "`" + keyword + "` is not valid inside " + blockName,
                         "it belongs at the top level; is a `}` missing above?");
             } else {
-                diagnostics.error(statement.position(), "unknown keyword `" + keyword + "` in " + blockName,
-                        suggestion(keyword));
+                Optional<String> meant = closest(keyword);
+                if (meant.isPresent() && statement.block().isPresent() && handlers.containsKey(meant.get())) {
+                    readAsMeant(statement, meant.get(), draft, seen, diagnostics);
+                } else {
+                    diagnostics.error(statement.position(), "unknown keyword `" + keyword + "` in " + blockName,
+                            suggestion(meant));
+                }
             }
         }
     }
 
-    private String suggestion(String keyword) {
+    /**
+     * A misspelt block keyword with a close match: still an error (the file does not run), but its block is read
+     * as the keyword meant, so the mistakes inside it and the checks across nodes are reported in the same run.
+     */
+    private void readAsMeant(Statement statement, String meant, T draft, Map<String, Statement> seen,
+                             Diagnostics diagnostics) {
+        diagnostics.error(statement.position(), "unknown keyword `" + statement.name() + "` in " + blockName
+                        + "; its block is checked as `" + meant + "`",
+                "did you mean `" + meant + "`? Fix the spelling: a file with errors is not run");
+        handle(meant, statement, draft, seen, diagnostics);
+    }
+
+    private void handle(String keyword, Statement statement, T draft, Map<String, Statement> seen,
+                        Diagnostics diagnostics) {
+        Statement earlier = seen.putIfAbsent(keyword, statement);
+        if (earlier != null && !repeatable.contains(keyword)) {
+            diagnostics.warning(statement.position(), "`" + keyword + "` is set again in " + blockName
+                            + " (first at line " + earlier.position().line() + "); the last one wins",
+                    "remove one of them");
+        }
+        handlers.get(keyword).handle(statement, draft, diagnostics);
+    }
+
+    private Optional<String> closest(String keyword) {
         List<String> known = new ArrayList<>(handlers.keySet());
         known.addAll(notSupported);
-        return KeywordSuggester.closest(keyword, known)
-                .map(k -> "did you mean `" + k + "`?")
+        return KeywordSuggester.closest(keyword, known);
+    }
+
+    private String suggestion(Optional<String> meant) {
+        return meant.map(k -> "did you mean `" + k + "`?")
                 .orElseGet(() -> "valid here: " + String.join(", ", handlers.keySet().stream().sorted().toList()));
     }
 

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.List;
+import java.util.regex.PatternSyntaxException;
 import java.util.stream.Stream;
 
 /** {@link ConfigFiles} on the local file system. */
@@ -32,7 +33,12 @@ final class LocalConfigFiles implements ConfigFiles {
             return List.of();
         }
         int depth = pattern.getNameCount() - firstWild;
-        PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+        PathMatcher matcher;
+        try {
+            matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+        } catch (PatternSyntaxException e) {
+            throw new IOException("not a valid pattern: " + e.getDescription(), e);
+        }
         try (Stream<Path> walk = Files.walk(base, depth)) {
             return walk.filter(p -> p.getNameCount() == pattern.getNameCount())
                     .filter(matcher::matches)

@@ -116,6 +116,17 @@ class IncludeTest {
     }
 
     @Test
+    void shouldReportAMalformedPatternAsAnErrorAtTheIncludeLine() {
+        write(dir, "conf.d/10-vi1.conf", "");
+
+        ParseResult result = parse(dir, "global_defs { router_id lb01 }\ninclude conf.d/[.conf\n");
+
+        assertThat(result.errors()).extracting(Finding::line, Finding::message)
+                .singleElement().satisfies(t -> assertThat(t.toList().get(1).toString())
+                        .startsWith("cannot expand include pattern `conf.d/[.conf`: not a valid pattern"));
+    }
+
+    @Test
     void shouldThrowWhenTheMainFileCannotBeRead() {
         assertThatThrownBy(() -> KeepalivedConfigParser.parse(dir.resolve("absent.conf")))
                 .isInstanceOf(NoSuchFileException.class);

@@ -39,10 +39,12 @@ class KeywordAndValueTest {
             assertThat(f.file()).isEqualTo(copy);
             assertThat(f.line()).isEqualTo(12);
             assertThat(f.column()).isEqualTo(1);
-            assertThat(f.message()).isEqualTo("unknown keyword `vrrp_instace` in the top level");
-            assertThat(f.hint()).isEqualTo("did you mean `vrrp_instance`?");
+            assertThat(f.message()).isEqualTo("unknown keyword `vrrp_instace` in the top level; its block is "
+                    + "checked as `vrrp_instance`");
+            assertThat(f.hint()).startsWith("did you mean `vrrp_instance`?");
         });
         assertThat(result.usableConfig()).isEmpty();
+        assertThat(result.config().instance("VI_1")).isPresent();
     }
 
     @ParameterizedTest
