@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code qvip lint FILE...}: checks keepalived.conf files, one per node of a cluster, each alone and then against
  * each other. Prints {@code FILE:LINE:COL: error: MESSAGE (hint)} per file, then the cross-file findings, then a
- * summary. Exit status: 0 clean, 1 any finding, 2 bad usage or a file that cannot be read.
+ * summary; {@code --format json} prints every finding as one JSON array instead (see {@link LintJson}). Exit status:
+ * 0 clean, 1 any finding, 2 bad usage or a file that cannot be read.
  */
 @Command(name = "lint",
         description = "Check keepalived.conf files (one per node) alone and against each other.",
@@ -41,6 +42,14 @@ public final class LintCommand implements Callable<Integer> {
                     + "as keepalived)")
     private String configId;
 
+    /** How findings are printed. */
+    enum Format { TEXT, JSON }
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "text (FILE:LINE:COL: severity: message, then a summary) or json (one array, one object "
+                    + "per finding: file, line, column, severity, message, hint). Default: ${DEFAULT-VALUE}")
+    private Format format;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
 
@@ -53,7 +62,7 @@ public final class LintCommand implements Callable<Integer> {
     }
 
     static int execute(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine commandLine = new CommandLine(new LintCommand());
+        CommandLine commandLine = new CommandLine(new LintCommand()).setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setOut(out);
         commandLine.setErr(err);
         int status = commandLine.execute(args);
@@ -69,8 +78,7 @@ public final class LintCommand implements Callable<Integer> {
         ParseOptions options = new ParseOptions(configId != null ? Optional.of(configId) : ParseOptions.hostConfigId(),
                 ConfigFiles.local());
         List<KeepalivedConfig> configs = new ArrayList<>();
-        int errors = 0;
-        int warnings = 0;
+        List<Finding> findings = new ArrayList<>();
         for (Path file : files) {
             if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
                 err.println("qvip lint: cannot read " + file + ": "
@@ -86,25 +94,22 @@ public final class LintCommand implements Callable<Integer> {
                 err.println("qvip lint: cannot read " + file + ": " + e.getMessage());
                 return BAD_INPUT;
             }
-            result.findings().forEach(f -> out.println(f.format()));
-            errors += result.errors().size();
-            warnings += result.warnings().size();
+            findings.addAll(result.findings());
             configs.add(result.config());
         }
-        for (Finding finding : ClusterLint.lint(configs)) {
-            out.println(finding.format());
-            if (finding.isError()) {
-                errors++;
-            } else {
-                warnings++;
-            }
+        findings.addAll(ClusterLint.lint(configs));
+        if (format == Format.JSON) {
+            out.println(LintJson.format(findings));
+        } else {
+            findings.forEach(f -> out.println(f.format()));
+            long errors = findings.stream().filter(Finding::isError).count();
+            out.println("qvip lint: " + files.size() + (files.size() == 1 ? " file, " : " files, ")
+                    + count(errors, "error") + ", " + count(findings.size() - errors, "warning"));
         }
-        out.println("qvip lint: " + files.size() + (files.size() == 1 ? " file, " : " files, ")
-                + count(errors, "error") + ", " + count(warnings, "warning"));
-        return errors + warnings == 0 ? CLEAN : FINDINGS;
+        return findings.isEmpty() ? CLEAN : FINDINGS;
     }
 
-    private static String count(int n, String noun) {
+    private static String count(long n, String noun) {
         return n + " " + noun + (n == 1 ? "" : "s");
     }
 }

@@ -2,9 +2,12 @@ package io.quorumvip.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,5 +89,39 @@ class LintCommandTest {
         Run run = lint("--config-id", "low", file.toString());
 
         assertThat(run.out()).contains(file + ":4:6: warning: not supported yet: `net_namespace`");
+    }
+
+    @Test
+    void shouldPrintEveryFindingAsOneJsonObjectWithTheSameExitStatus() throws Exception {
+        Path node1 = ConfigFixture.write(dir, "node1.conf", ConfigFixture.copyWith(
+                SharedSamples.samples().resolve("pair-node1.conf"), "priority 150", "priorty 150"));
+        Path node2 = ConfigFixture.write(dir, "node2.conf", ConfigFixture.copyWith(
+                SharedSamples.samples().resolve("pair-node2.conf"), "virtual_router_id 66", "virtual_router_id 67"));
+
+        Run run = lint("--format", "json", node1.toString(), node2.toString());
+
+        assertThat(run.status()).isEqualTo(1);
+        JsonNode findings = new ObjectMapper().readTree(run.out());
+        assertThat(findings.isArray()).isTrue();
+        assertThat(findings).hasSize(3);
+        JsonNode first = findings.get(0);
+        assertThat(first.properties()).extracting(Map.Entry::getKey)
+                .containsExactly("file", "line", "column", "severity", "message", "hint");
+        assertThat(first.get("file").asText()).isEqualTo(node1.toString());
+        assertThat(first.get("line").asInt()).isEqualTo(16);
+        assertThat(first.get("column").asInt()).isEqualTo(5);
+        assertThat(first.get("severity").asText()).isEqualTo("error");
+        assertThat(first.get("message").asText()).isEqualTo("unknown keyword `priorty` in vrrp_instance");
+        assertThat(first.get("hint").asText()).isEqualTo("did you mean `priority`?");
+        assertThat(findings.get(2).get("severity").asText()).isEqualTo("warning");
+    }
+
+    @Test
+    void shouldPrintAnEmptyJsonArrayAndExitZeroForACleanPair() throws Exception {
+        Run run = lint("--format", "JSON", SharedSamples.samples().resolve("pair-node1.conf").toString(),
+                SharedSamples.samples().resolve("pair-node2.conf").toString());
+
+        assertThat(run.status()).isZero();
+        assertThat(new ObjectMapper().readTree(run.out()).isEmpty()).isTrue();
     }
 }
