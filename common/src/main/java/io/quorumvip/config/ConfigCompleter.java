@@ -23,6 +23,10 @@ final class ConfigCompleter {
 
     /** keepalived warns above this many addresses in a VRRPv2 advert. */
     static final int MAX_V2_ADDRESSES = 20;
+    /** keepalived's default_interface when global_defs sets none. */
+    static final String DEFAULT_INTERFACE = "eth0";
+    /** Starts the message of a warning about a configuration that runs but can give a VIP two owners. */
+    static final String SPLIT_BRAIN_RISK = "SPLIT-BRAIN RISK: ";
     private static final int MAX_V3_ADVERT_CENTISECONDS = 4095;
 
     private final Diagnostics diagnostics;
@@ -37,6 +41,8 @@ final class ConfigCompleter {
 
     private KeepalivedConfig complete(Path source, Drafts.Config draft) {
         GlobalDefs global = globalDefs(draft.global);
+        String defaultInterface = draft.global.defaultInterface != null ? draft.global.defaultInterface
+                : DEFAULT_INTERFACE;
         Set<String> droppedScripts = new HashSet<>();
         Map<String, VrrpScript> scripts = scripts(draft.scripts, droppedScripts);
         List<VrrpInstanceConfig> instances = new ArrayList<>();
@@ -48,7 +54,7 @@ final class ConfigCompleter {
                         + earlier.position() + ")", "give each instance its own name");
                 continue;
             }
-            instance(d, global, scripts, droppedScripts).ifPresent(instance -> {
+            instance(d, global, defaultInterface, scripts, droppedScripts).ifPresent(instance -> {
                 instances.add(instance);
                 byName.put(instance.name(), instance);
             });
@@ -99,13 +105,15 @@ final class ConfigCompleter {
         return scripts;
     }
 
-    private Optional<VrrpInstanceConfig> instance(Drafts.Instance d, GlobalDefs global,
+    private Optional<VrrpInstanceConfig> instance(Drafts.Instance d, GlobalDefs global, String defaultInterface,
                                                   Map<String, VrrpScript> scripts, Set<String> droppedScripts) {
         boolean complete = true;
-        if (d.interfaceName == null) {
-            diagnostics.error(d.position, "vrrp_instance `" + d.name + "` has no `interface`",
-                    "add `interface eth0`: the interface VRRP adverts go out on");
-            complete = false;
+        String interfaceName = d.interfaceName;
+        if (interfaceName == null) {
+            interfaceName = defaultInterface;
+            diagnostics.warning(d.position, "vrrp_instance `" + d.name + "` has no `interface`; " + defaultInterface
+                            + " is used, keepalived's default_interface",
+                    "add `interface IF` for the interface VRRP adverts go out on");
         }
         if (d.virtualRouterId == null) {
             diagnostics.error(d.position, "vrrp_instance `" + d.name + "` has no `virtual_router_id`",
@@ -129,7 +137,7 @@ final class ConfigCompleter {
         int priority = d.priority != null ? d.priority : VrrpInstanceConfig.DEFAULT_PRIORITY;
         checkStateAndPriority(d, state, priority);
         checkAddresses(d, version);
-        return Optional.of(new VrrpInstanceConfig(d.name, d.position, state, d.interfaceName, d.virtualRouterId,
+        return Optional.of(new VrrpInstanceConfig(d.name, d.position, state, interfaceName, d.virtualRouterId,
                 priority, advert.centiseconds, version, authentication(d, version), vips,
                 d.excludedVirtualIpAddresses, trackScripts(d, scripts, droppedScripts), d.trackInterfaces,
                 d.nopreempt, d.preemptDelay != null ? d.preemptDelay : Duration.ZERO,
@@ -161,13 +169,19 @@ final class ConfigCompleter {
             return new OptionalCentis(VrrpInstanceConfig.DEFAULT_ADVERT_INTERVAL_CENTISECONDS, false);
         }
         BigDecimal seconds = d.advertIntervalSeconds;
-        int centiseconds = seconds.movePointRight(2).intValueExact();
+        int centiseconds = Math.max(1, seconds.movePointRight(2).setScale(0, RoundingMode.HALF_UP).intValueExact());
         if (version == 3 && centiseconds > MAX_V3_ADVERT_CENTISECONDS) {
             diagnostics.error(d.advertIntervalPosition, "advert_int " + seconds.toPlainString()
                     + " is out of range for VRRPv3 (expected 0.01..40.95 seconds)", "use at most 40.95");
             return new OptionalCentis(0, true);
         }
-        if (version == 2 && centiseconds % 100 != 0) {
+        if (version == 3 && seconds.movePointRight(2).stripTrailingZeros().scale() > 0) {
+            String used = BigDecimal.valueOf(centiseconds, 2).stripTrailingZeros().toPlainString();
+            diagnostics.warning(d.advertIntervalPosition, "advert_int " + seconds.toPlainString() + " is finer than "
+                            + "VRRPv3's hundredths of a second; " + used + " s is used, as keepalived does",
+                    "write `advert_int " + used + "`");
+        }
+        if (version == 2 && seconds.stripTrailingZeros().scale() > 0) {
             int whole = Math.max(1, seconds.setScale(0, RoundingMode.HALF_UP).intValueExact());
             diagnostics.warning(d.advertIntervalPosition, "advert_int " + seconds.toPlainString()
                             + " has a fraction, but VRRPv2 adverts carry whole seconds; " + whole + " s is used",
@@ -252,7 +266,10 @@ final class ConfigCompleter {
         return tracked;
     }
 
-    /** Two instances with one VRID on one interface and family fight over one virtual router MAC. */
+    /**
+     * Two instances with one VRID on one interface and family fight over one virtual router MAC. keepalived runs
+     * it (and so do we, or the migration stops here), but it is the classic split brain: a warning that says so.
+     */
     private void checkVirtualRouterIds(List<VrrpInstanceConfig> instances) {
         Map<String, VrrpInstanceConfig> byKey = new HashMap<>();
         for (VrrpInstanceConfig instance : instances) {
@@ -260,15 +277,20 @@ final class ConfigCompleter {
             String key = instance.interfaceName() + "/" + instance.virtualRouterId() + "/" + ipv6;
             VrrpInstanceConfig earlier = byKey.putIfAbsent(key, instance);
             if (earlier != null) {
-                diagnostics.error(instance.position(), "virtual_router_id " + instance.virtualRouterId() + " on "
-                                + instance.interfaceName() + " is used by both `" + earlier.name() + "` (line "
-                                + earlier.position().line() + ") and `" + instance.name() + "`",
-                        "each instance on an interface needs its own virtual_router_id");
+                diagnostics.warning(instance.position(), SPLIT_BRAIN_RISK + "virtual_router_id "
+                                + instance.virtualRouterId() + " on " + instance.interfaceName() + " is used by both `"
+                                + earlier.name() + "` (line " + earlier.position().line() + ") and `" + instance.name()
+                                + "`: each takes the other's adverts for its own, so the two can be MASTER at once",
+                        "keepalived runs this and so does quorum-vip; give each instance on an interface its own "
+                                + "virtual_router_id");
             }
         }
     }
 
-    /** One address under two VRIDs: two virtual routers both think they own it, a classic split brain. */
+    /**
+     * One address under two VRIDs: two virtual routers both think they own it, a classic split brain. keepalived runs
+     * it, so we do too, and say loudly why it is dangerous.
+     */
     private void checkSharedAddresses(List<VrrpInstanceConfig> instances) {
         Map<InetAddress, VrrpInstanceConfig> owner = new HashMap<>();
         for (VrrpInstanceConfig instance : instances) {
@@ -276,10 +298,11 @@ final class ConfigCompleter {
                 VrrpInstanceConfig earlier = owner.putIfAbsent(vip.address(), instance);
                 if (earlier != null && earlier != instance
                         && earlier.virtualRouterId() != instance.virtualRouterId()) {
-                    diagnostics.error(vip.position(), vip.address().getHostAddress() + " is in `" + earlier.name()
-                                    + "` (virtual_router_id " + earlier.virtualRouterId() + ") and in `"
-                                    + instance.name() + "` (virtual_router_id " + instance.virtualRouterId() + ")",
-                            "an address must belong to one virtual router, or two nodes may own it at once");
+                    diagnostics.warning(vip.position(), SPLIT_BRAIN_RISK + vip.address().getHostAddress() + " is in `"
+                                    + earlier.name() + "` (virtual_router_id " + earlier.virtualRouterId()
+                                    + ") and in `" + instance.name() + "` (virtual_router_id "
+                                    + instance.virtualRouterId() + "): two virtual routers may both own it at once",
+                            "keepalived runs this and so does quorum-vip; put each address in one instance");
                 }
             }
         }

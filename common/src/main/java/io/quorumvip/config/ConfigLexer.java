@@ -218,8 +218,9 @@ final class ConfigLexer {
             canonical = files.canonical(match);
             lines = files.readLines(match);
         } catch (NoSuchFileException e) {
-            diagnostics.error(at, "included file " + match + " does not exist",
-                    "relative paths are relative to the including file's directory");
+            // keepalived logs "Config files missing" and runs the rest; refusing would block a migration.
+            diagnostics.warning(at, "included file " + match + " does not exist; the rest is read without it, "
+                    + "as keepalived does", "relative paths are relative to the including file's directory");
             return;
         } catch (IOException e) {
             diagnostics.error(at, "cannot read included file " + match + ": " + e, "check its permissions");

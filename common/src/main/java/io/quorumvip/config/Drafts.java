@@ -47,6 +47,8 @@ final class Drafts {
         SmtpServer smtpServer;
         Duration smtpConnectTimeout;
         Integer vrrpVersion;
+        /** keepalived's interface for an instance that names none. */
+        String defaultInterface;
         final Garp garp = new Garp();
     }
 

@@ -23,6 +23,15 @@ final class GlobalDefsKeywords {
                             .ifPresent(v -> g.smtpConnectTimeout = v))
             .keyword("vrrp_version", (s, g, d) ->
                     Values.integer(s, 2, 3, d).ifPresent(v -> g.vrrpVersion = v))
+            .keyword("default_interface", (s, g, d) ->
+                    Values.word(s, "default_interface eth0", d).ifPresent(v -> {
+                        if (VrrpInstanceKeywords.validInterfaceName(v)) {
+                            g.defaultInterface = v;
+                        } else {
+                            d.error(s.arguments().get(0).position(), "default_interface " + v + " is not a valid "
+                                    + "interface name", "write e.g. `eth0`");
+                        }
+                    }))
             .keyword("vrrp_garp_master_delay", (s, g, d) ->
                     Values.duration(s, BigDecimal.ZERO, ONE_DAY, 0, d).ifPresent(v -> g.garp.masterDelay = v))
             .keyword("vrrp_garp_master_repeat", (s, g, d) ->

@@ -28,7 +28,7 @@ final class KeepalivedKeywords {
             "checker_process_name", "bfd_process_name", "use_symlink_paths", "set_supplementary_groups",
             "startup_script", "startup_script_timeout", "shutdown_script", "shutdown_script_timeout",
             "smtp_helo_name", "smtp_alert", "smtp_alert_vrrp", "smtp_alert_checker", "checker_log_all_failures",
-            "no_email_faults", "vrrp_mcast_group4", "vrrp_mcast_group6", "default_interface", "lvs_sync_daemon",
+            "no_email_faults", "vrrp_mcast_group4", "vrrp_mcast_group6", "lvs_sync_daemon",
             "lvs_timeouts", "lvs_flush", "lvs_flush_on_stop", "vrrp_garp_lower_prio_repeat",
             "vrrp_garp_lower_prio_delay", "vrrp_garp_interval", "vrrp_gna_interval", "vrrp_min_garp",
             "vrrp_garp_extra_if", "vrrp_down_timer_adverts", "vrrp_lower_prio_no_advert",
@@ -55,7 +55,11 @@ final class KeepalivedKeywords {
             "include_check", "reload_time_file", "reload_repeat", "reload_file", "data_use_instance",
             "state_file_location", "stats_file_location", "json_file_location", "json_version",
             "iproute_usr_dir", "iproute_etc_dir", "net_namespace", "net_namespace_ipvs", "namespace_with_ipsets",
-            "instance", "use_pid_dir", "linkbeat_use_polling", "child_wait_time", "lvs_id");
+            "instance", "use_pid_dir", "linkbeat_use_polling", "child_wait_time", "lvs_id", "lvs_process_name",
+            // Older spellings keepalived 2.2 still reads as the keyword after the arrow:
+            "enable_snmp_keepalived", // -> enable_snmp_vrrp
+            "lvs_flush_onstop", // -> lvs_flush_on_stop
+            "vrrp_rlimit_rtime", "checker_rlimit_rtime", "bfd_rlimit_rtime"); // -> *_rlimit_rttime
 
     static final Set<String> VRRP_INSTANCE_NOT_SUPPORTED = Set.of(
             "vrf", "use_vmac", "use_vmac_addr", "vmac_xmit_base", "use_ipvlan", "native_ipv6", "track_file",
@@ -66,7 +70,9 @@ final class KeepalivedKeywords {
             "no_virtual_ipaddress", "promote_secondaries", "virtual_routes", "virtual_rules", "accept",
             "no_accept", "skip_check_adv_addr", "strict_mode", "notify_master_rx_lower_pri",
             "notify_priority_changes", "notify_deleted", "kernel_rx_buf_size", "linkbeat_use_polling",
-            "lvs_sync_daemon_interface");
+            "lvs_sync_daemon_interface",
+            // keepalived 1.x spellings found in many real files; 2.2 logs them as unknown and carries on:
+            "lvs_sync_daemon_inteface", "vrrp_track_file");
 
     static final Set<String> VRRP_SCRIPT_NOT_SUPPORTED = Set.of("init_fail");
 

@@ -13,6 +13,8 @@ import java.util.function.Consumer;
 final class VrrpInstanceKeywords {
 
     private static final BigDecimal MAX_ADVERT_SECONDS = BigDecimal.valueOf(255);
+    /** keepalived reads advert_int to the microsecond, then rounds it to what the VRRP version carries. */
+    private static final int ADVERT_DECIMALS = 6;
     private static final BigDecimal MAX_PREEMPT_DELAY_SECONDS = BigDecimal.valueOf(1000);
     private static final BigDecimal ONE_DAY = BigDecimal.valueOf(86_400);
     private static final int MAX_INTERFACE_NAME = 15;
@@ -54,8 +56,8 @@ final class VrrpInstanceKeywords {
                         v.preemptDelay = x;
                         v.preemptDelayPosition = s.position();
                     }))
-            .keyword("unicast_src_ip", (s, v, d) -> Values.address(s, d).ifPresent(x -> v.unicastSourceIp = x))
-            .keyword("mcast_src_ip", (s, v, d) -> Values.address(s, d).ifPresent(x -> v.multicastSourceIp = x))
+            .keyword("unicast_src_ip", (s, v, d) -> sourceAddress(s, d).ifPresent(x -> v.unicastSourceIp = x))
+            .keyword("mcast_src_ip", (s, v, d) -> sourceAddress(s, d).ifPresent(x -> v.multicastSourceIp = x))
             .repeatable("unicast_peer", VrrpInstanceKeywords::unicastPeer)
             .keyword("garp_master_delay", (s, v, d) ->
                     Values.duration(s, BigDecimal.ZERO, ONE_DAY, 0, d).ifPresent(x -> v.garp.masterDelay = x))
@@ -100,12 +102,15 @@ final class VrrpInstanceKeywords {
             switch (word) {
                 case "MASTER" -> v.state = InitialState.MASTER;
                 case "BACKUP" -> v.state = InitialState.BACKUP;
-                default -> d.error(s.arguments().get(0).position(),
-                        "state " + word + " is not a VRRP state (expected MASTER or BACKUP)",
-                        word.equalsIgnoreCase("master") || word.equalsIgnoreCase("backup")
-                                ? "write it in capitals, as keepalived reads only `" + word.toUpperCase(
-                                java.util.Locale.ROOT) + "`"
-                                : "keepalived would silently start this instance as BACKUP");
+                default -> {
+                    // keepalived starts such an instance as BACKUP; refusing would stop a migration, so we do too.
+                    v.state = InitialState.BACKUP;
+                    d.warning(s.arguments().get(0).position(), "state " + word + " is not a VRRP state (expected "
+                                    + "MASTER or BACKUP); BACKUP is used, as keepalived does",
+                            word.equalsIgnoreCase("master")
+                                    ? "write `state MASTER` in capitals: keepalived reads only capitals"
+                                    : "write `state BACKUP` to say so");
+                }
             }
         });
     }
@@ -128,12 +133,35 @@ final class VrrpInstanceKeywords {
 
     private static void advertInterval(Statement s, Drafts.Instance v, Diagnostics d) {
         if (Values.arguments(s, 1, 1, "advert_int SECONDS", d)) {
-            Values.seconds("advert_int", s.arguments().get(0), new BigDecimal("0.01"), MAX_ADVERT_SECONDS, 2, d)
+            Values.seconds("advert_int", s.arguments().get(0), new BigDecimal("0.01"), MAX_ADVERT_SECONDS,
+                            ADVERT_DECIMALS, d)
                     .ifPresent(x -> {
                         v.advertIntervalSeconds = x;
                         v.advertIntervalPosition = s.arguments().get(0).position();
                     });
         }
+    }
+
+    /**
+     * A source address; keepalived also takes it with a prefix length ({@code 192.0.2.11/24}, copied from an
+     * {@code ip addr} line) and uses the address alone, so do we, with a warning.
+     */
+    private static Optional<InetAddress> sourceAddress(Statement s, Diagnostics d) {
+        if (!Values.arguments(s, 1, 1, s.name() + " ADDRESS", d)) {
+            return Optional.empty();
+        }
+        Token value = s.arguments().get(0);
+        String text = value.text();
+        int slash = text.indexOf('/');
+        if (slash > 0 && text.substring(slash + 1).matches("\\d{1,3}")) {
+            Optional<InetAddress> address = IpAddresses.parse(text.substring(0, slash));
+            if (address.isPresent()) {
+                d.warning(value.position(), "the prefix length in `" + s.name() + " " + text + "` is ignored, as "
+                        + "keepalived does", "write `" + s.name() + " " + text.substring(0, slash) + "`");
+                return address;
+            }
+        }
+        return Values.address(s.name(), value, d);
     }
 
     private static void authentication(Statement s, Drafts.Instance v, Diagnostics d) {
@@ -261,12 +289,14 @@ final class VrrpInstanceKeywords {
                     broadcast = Optional.of(text);
                 }
                 default -> {
-                    if (!SCOPES.contains(text)) {
-                        d.error(value.position(), "scope " + text + " is not a scope (expected one of "
-                                + String.join(", ", SCOPES.stream().sorted().toList()) + ")", "write `scope global`");
-                        return false;
+                    if (SCOPES.contains(text)) {
+                        scope = Optional.of(text);
+                    } else {
+                        d.warning(value.position(), "scope " + text + " is not a scope (expected one of "
+                                        + String.join(", ", SCOPES.stream().sorted().toList())
+                                        + "); it is ignored and the address gets scope global, as keepalived does",
+                                "write `scope global`, or remove it");
                     }
-                    scope = Optional.of(text);
                 }
             }
             return true;

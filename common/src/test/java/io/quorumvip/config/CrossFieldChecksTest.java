@@ -34,11 +34,14 @@ class CrossFieldChecksTest {
     }
 
     @Test
-    void shouldRejectADuplicateVridOnOneInterface() {
+    void shouldRunButWarnLoudlyAboutADuplicateVridOnOneInterface() {
         ParseResult result = parse(dir, vi("VI_1", 51, "192.0.2.200") + vi("VI_2", 51, "192.0.2.201"));
 
-        assertThat(result.errors()).extracting(Finding::line, Finding::message).containsExactly(tuple(6,
-                "virtual_router_id 51 on eth0 is used by both `VI_1` (line 1) and `VI_2`"));
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.warnings()).extracting(Finding::line, Finding::message).containsExactly(tuple(6,
+                "SPLIT-BRAIN RISK: virtual_router_id 51 on eth0 is used by both `VI_1` (line 1) and `VI_2`: each "
+                        + "takes the other's adverts for its own, so the two can be MASTER at once"));
+        assertThat(result.usableConfig()).isPresent();
     }
 
     @Test
@@ -91,20 +94,22 @@ class CrossFieldChecksTest {
     }
 
     @Test
-    void shouldRejectOneAddressInTwoInstancesWithDifferentVrids() {
+    void shouldRunButWarnLoudlyAboutOneAddressInTwoInstancesWithDifferentVrids() {
         ParseResult result = parse(dir, vi("VI_1", 51, "192.0.2.200")
                 + vi("VI_2", 52, "192.0.2.200").replace("interface eth0", "interface eth1"));
 
-        assertThat(result.errors()).extracting(Finding::line, Finding::message).containsExactly(tuple(9,
-                "192.0.2.200 is in `VI_1` (virtual_router_id 51) and in `VI_2` (virtual_router_id 52)"));
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.warnings()).extracting(Finding::line, Finding::message).containsExactly(tuple(9,
+                "SPLIT-BRAIN RISK: 192.0.2.200 is in `VI_1` (virtual_router_id 51) and in `VI_2` "
+                        + "(virtual_router_id 52): two virtual routers may both own it at once"));
+        assertThat(result.usableConfig()).isPresent();
     }
 
     @Test
-    void shouldRejectAnInstanceWithoutInterfaceOrVridAndLeaveItOut() {
+    void shouldRejectAnInstanceWithoutVridAndLeaveItOut() {
         ParseResult result = parse(dir, instance("VI_1", "virtual_ipaddress { 192.0.2.200 }"));
 
         assertThat(result.errors()).extracting(Finding::line, Finding::message).containsExactly(
-                tuple(1, "vrrp_instance `VI_1` has no `interface`"),
                 tuple(1, "vrrp_instance `VI_1` has no `virtual_router_id`"));
         assertThat(result.config().vrrpInstances()).isEmpty();
     }

@@ -87,11 +87,13 @@ class IncludeTest {
     }
 
     @Test
-    void shouldReportAMissingIncludedFileAsAnError() {
+    void shouldWarnAboutAMissingIncludedFileAndReadTheRestLikeKeepalived() {
         ParseResult result = parse(dir, "\n  include missing.conf\n");
 
-        assertThat(result.errors()).extracting(Finding::line, Finding::column, Finding::message)
-                .containsExactly(tuple(2, 3, "included file " + dir.resolve("missing.conf") + " does not exist"));
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.warnings()).extracting(Finding::line, Finding::column, Finding::message)
+                .containsExactly(tuple(2, 3, "included file " + dir.resolve("missing.conf") + " does not exist; "
+                        + "the rest is read without it, as keepalived does"));
     }
 
     @Test

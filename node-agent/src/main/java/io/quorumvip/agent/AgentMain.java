@@ -98,7 +98,7 @@ public final class AgentMain implements Callable<Integer> {
         }
         boolean errors = false;
         for (Finding finding : parsed.findings()) {
-            System.err.println(finding);
+            System.err.println(finding.format());
             errors |= finding.severity() == Severity.ERROR;
         }
         if (errors) {

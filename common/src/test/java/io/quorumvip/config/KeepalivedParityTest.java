@@ -1,0 +1,117 @@
+package io.quorumvip.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * What keepalived 2.2 runs, we run: each class of configuration we used to refuse now starts, with a warning that
+ * says what keepalived does with it (docs/configuration.md, "Where keepalived and quorum-vip differ").
+ */
+class KeepalivedParityTest {
+
+    @TempDir
+    Path dir;
+
+    private ParseResult parseInstance(String... lines) {
+        return ConfigFixture.parse(dir, ConfigFixture.instance("VI_1", lines));
+    }
+
+    private static VrrpInstanceConfig vi1(ParseResult result) {
+        assertThat(result.errors()).isEmpty();
+        return result.usableConfig().orElseThrow().instance("VI_1").orElseThrow();
+    }
+
+    @Test
+    void shouldRunAnInstanceWithoutInterfaceOnKeepalivedsDefaultInterface() {
+        ParseResult result = parseInstance("virtual_router_id 51", "virtual_ipaddress { 192.0.2.200 }");
+
+        assertThat(vi1(result).interfaceName()).isEqualTo("eth0");
+        assertThat(result.warnings()).extracting(Finding::line, Finding::message).containsExactly(tuple(1,
+                "vrrp_instance `VI_1` has no `interface`; eth0 is used, keepalived's default_interface"));
+    }
+
+    @Test
+    void shouldTakeTheDefaultInterfaceFromGlobalDefs() {
+        ParseResult result = ConfigFixture.parse(dir, "global_defs {\n    default_interface bond0\n}\n"
+                + ConfigFixture.instance("VI_1", "virtual_router_id 51", "virtual_ipaddress { 192.0.2.200 }"));
+
+        assertThat(vi1(result).interfaceName()).isEqualTo("bond0");
+    }
+
+    @Test
+    void shouldUseASourceAddressWrittenWithAPrefixLength() {
+        ParseResult result = parseInstance("interface eth0", "virtual_router_id 51", "mcast_src_ip 192.0.2.11/24",
+                "virtual_ipaddress { 192.0.2.200 }");
+
+        assertThat(vi1(result).multicastSourceIp()).map(InetAddress::getHostAddress).contains("192.0.2.11");
+        assertThat(result.warnings()).extracting(Finding::message).containsExactly(
+                "the prefix length in `mcast_src_ip 192.0.2.11/24` is ignored, as keepalived does");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "2 | 0.5   | 100 | advert_int 0.5 has a fraction, but VRRPv2 adverts carry whole seconds; 1 s is used",
+        "2 | 0.01  | 100 | advert_int 0.01 has a fraction, but VRRPv2 adverts carry whole seconds; 1 s is used",
+        "2 | 2.5   | 300 | advert_int 2.5 has a fraction, but VRRPv2 adverts carry whole seconds; 3 s is used",
+        "3 | 0.015 |   2 | advert_int 0.015 is finer than VRRPv3's hundredths of a second; 0.02 s is used, as keepalived does",
+        "3 | 0.011 |   1 | advert_int 0.011 is finer than VRRPv3's hundredths of a second; 0.01 s is used, as keepalived does",
+    })
+    void shouldRoundAnAdvertIntervalToWhatTheVersionCarries(int version, String written, int centiseconds,
+                                                            String warning) {
+        ParseResult result = parseInstance("interface eth0", "virtual_router_id 51", "version " + version,
+                "advert_int " + written, "virtual_ipaddress { 192.0.2.200 }");
+
+        assertThat(vi1(result).advertIntervalCentiseconds()).isEqualTo(centiseconds);
+        assertThat(result.warnings()).extracting(Finding::message).containsExactly(warning);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "state master | state master is not a VRRP state (expected MASTER or BACKUP); BACKUP is used, as keepalived does",
+        "state SLAVE  | state SLAVE is not a VRRP state (expected MASTER or BACKUP); BACKUP is used, as keepalived does",
+    })
+    void shouldStartAnUnknownStateAsBackupLikeKeepalived(String line, String warning) {
+        ParseResult result = parseInstance("interface eth0", "virtual_router_id 51", line.strip(),
+                "virtual_ipaddress { 192.0.2.200 }");
+
+        assertThat(vi1(result).state()).isEqualTo(InitialState.BACKUP);
+        assertThat(result.warnings()).extracting(Finding::message).containsExactly(warning);
+    }
+
+    @Test
+    void shouldIgnoreAnUnknownAddressScopeLikeKeepalived() {
+        ParseResult result = parseInstance("interface eth0", "virtual_router_id 51",
+                "virtual_ipaddress { 192.0.2.200 scope world }");
+
+        assertThat(vi1(result).virtualIpAddresses()).singleElement()
+                .satisfies(v -> assertThat(v.scope()).isEmpty());
+        assertThat(result.warnings()).extracting(Finding::message).containsExactly("scope world is not a scope "
+                + "(expected one of global, host, link, nowhere, site); it is ignored and the address gets scope "
+                + "global, as keepalived does");
+    }
+
+    @Test
+    void shouldKnowKeepalivedsOlderSpellingsAndReportThemAsNotSupportedYet() {
+        ParseResult result = ConfigFixture.parse(dir, "global_defs {\n    enable_snmp_keepalived\n"
+                + "    lvs_flush_onstop\n    vrrp_rlimit_rtime 1000\n}\n"
+                + ConfigFixture.instance("VI_1", "interface eth0", "lvs_sync_daemon_inteface eth0",
+                "virtual_router_id 51", "notify_master_rx_lower_pri /bin/true", "vrrp_track_file {", "    f1",
+                "}", "virtual_ipaddress { 192.0.2.200 }"));
+
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.warnings()).extracting(Finding::line, Finding::message).containsExactly(
+                tuple(2, "not supported yet: `enable_snmp_keepalived`"),
+                tuple(3, "not supported yet: `lvs_flush_onstop`"),
+                tuple(4, "not supported yet: `vrrp_rlimit_rtime`"),
+                tuple(8, "not supported yet: `lvs_sync_daemon_inteface`"),
+                tuple(10, "not supported yet: `notify_master_rx_lower_pri`"),
+                tuple(11, "not supported yet: `vrrp_track_file`"));
+    }
+}
