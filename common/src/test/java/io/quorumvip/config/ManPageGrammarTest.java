@@ -1,0 +1,192 @@
+package io.quorumvip.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Reads the grammar of keepalived.conf(5) as installed with keepalived (scripts/install-deps installs it), from the
+ * global definitions to the VRRP sections (the LVS sections belong to the load-balancing parser), and turns every
+ * keyword line of its syntax blocks into a configuration: each must be known (implemented or "not supported
+ * yet"), never "unknown keyword". The options of a virtual_ipaddress line are instantiated and must parse.
+ */
+class ManPageGrammarTest {
+
+    private static final Path MAN_PAGE = Path.of("/usr/share/man/man5/keepalived.conf.5.gz");
+    private static final Pattern KEYWORD_LINE = Pattern.compile("^\\s*\\\\fB([a-z][a-z0-9_]*)");
+    private static final String FIRST_SECTION = "Global definitions";
+    private static final String END_SECTION = "LVS CONFIGURATION";
+
+    /** One keyword line of the man page: the blocks it sits in (outermost first) and the line itself. */
+    record KeywordLine(List<String> parents, String keyword, String text, int manLine) {
+
+        String path() {
+            List<String> all = new ArrayList<>(parents.stream().map(p -> p.split("\\s+")[0]).toList());
+            all.add(keyword);
+            return String.join(" > ", all);
+        }
+
+        /** The line inside its parents' blocks, each closed. */
+        String asConfig() {
+            StringBuilder config = new StringBuilder();
+            parents.forEach(p -> config.append(p).append('\n'));
+            config.append(text).append('\n');
+            if (text.endsWith("{")) {
+                config.append("}\n");
+            }
+            parents.forEach(p -> config.append("}\n"));
+            return config.toString();
+        }
+    }
+
+    private static List<KeywordLine> lines;
+    private static List<String> addressOptions;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void readManPage() throws IOException {
+        Assumptions.assumeTrue(Files.isReadable(MAN_PAGE), MAN_PAGE + " is not installed (scripts/install-deps "
+                + "installs keepalived, which ships it)");
+        List<String> roff;
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(MAN_PAGE))) {
+            roff = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        }
+        lines = keywordLines(roff);
+        addressOptions = addressOptions(roff);
+    }
+
+    private static String plain(String roffLine) {
+        return roffLine.replaceAll("\\\\f[BRIP]", "").replace("\\-", "-").replace("\\e", "\\")
+                .replace("\\(aq", "'").strip();
+    }
+
+    private static List<KeywordLine> keywordLines(List<String> roff) {
+        List<KeywordLine> found = new ArrayList<>();
+        Deque<String> parents = new ArrayDeque<>();
+        boolean inScope = false;
+        for (int i = 0; i < roff.size(); i++) {
+            String raw = roff.get(i);
+            if (raw.startsWith(".SH ")) {
+                String section = raw.substring(4).replace("\"", "").strip();
+                inScope = section.equals(FIRST_SECTION) || (inScope && !section.equals(END_SECTION));
+                parents.clear();
+                continue;
+            }
+            String text = LineTokenizer.stripComment(plain(raw)).strip();
+            if (!inScope || text.isEmpty()) {
+                continue;
+            }
+            Matcher keyword = KEYWORD_LINE.matcher(raw);
+            if (keyword.find()) {
+                found.add(new KeywordLine(List.copyOf(parents), keyword.group(1), text, i + 1));
+                if (text.endsWith("{")) {
+                    parents.addLast(text);
+                }
+            } else if (text.equals("}") && !parents.isEmpty()) {
+                parents.removeLast();
+            }
+        }
+        return found;
+    }
+
+    /** Each {@code [option VALUE]} of the virtual_ipaddress entry grammar, with its placeholders filled in. */
+    private static List<String> addressOptions(List<String> roff) {
+        int start = -1;
+        for (int i = 0; i < roff.size() && start < 0; i++) {
+            if (roff.get(i).contains("\\fBvirtual_ipaddress \\fR{")) {
+                start = i + 1;
+            }
+        }
+        assertThat(start).as("virtual_ipaddress grammar in the man page").isPositive();
+        StringBuilder grammar = new StringBuilder();
+        for (int i = start; roff.get(i).strip().startsWith("<IPADDR>") || roff.get(i).strip().startsWith("["); i++) {
+            grammar.append(' ').append(plain(roff.get(i)));
+        }
+        Matcher option = Pattern.compile("\\[([^\\]]+)]").matcher(grammar);
+        List<String> options = new ArrayList<>();
+        while (option.find()) {
+            String filled = option.group(1).replace("<IPADDR>", "192.0.2.1").replace("<STRING>", "eth1")
+                    .replace("<SCOPE>", "link").replace("<LABEL>", "eth1:vip").replace("nn|forever", "forever");
+            if (!filled.startsWith("/")) {
+                options.add(filled);
+            }
+        }
+        return options;
+    }
+
+    @Test
+    void shouldFindTheGrammarOfEveryVrrpBlockInTheManPage() {
+        Map<String, Set<String>> byParent = new LinkedHashMap<>();
+        lines.forEach(l -> byParent.computeIfAbsent(l.parents().isEmpty() ? "(top level)"
+                : l.parents().get(l.parents().size() - 1).split("\\s+")[0], k -> new LinkedHashSet<>())
+                .add(l.keyword()));
+
+        assertThat(byParent.get("(top level)")).contains("global_defs", "vrrp_script", "vrrp_sync_group",
+                "vrrp_instance", "track_file", "vrrp_track_process", "bfd_instance", "static_ipaddress",
+                "garp_group", "linkbeat_interfaces");
+        assertThat(byParent.get("global_defs")).hasSizeGreaterThan(100).contains("router_id", "vrrp_strict");
+        assertThat(byParent.get("vrrp_instance")).hasSizeGreaterThan(60).contains("state", "use_vmac",
+                "track_file", "unicast_peer", "notify_master_rx_lower_pri");
+        assertThat(addressOptions).contains("dev eth1", "scope link", "label eth1:vip", "no_track");
+        System.out.printf("keepalived.conf(5) grammar: %d keyword lines in %d blocks, %d virtual_ipaddress options%n",
+                lines.size(), byParent.size(), addressOptions.size());
+    }
+
+    @Test
+    void shouldKnowEveryKeywordOfTheManPageGrammar() {
+        List<String> unknown = new ArrayList<>();
+        for (KeywordLine line : lines) {
+            ParseResult result = ConfigFixture.parse(dir, line.asConfig());
+            result.findings().stream()
+                    .filter(f -> f.message().startsWith("unknown keyword") || f.message().contains("not valid inside"))
+                    .forEach(f -> unknown.add("man line " + line.manLine() + " " + line.path() + ": " + f.format()));
+        }
+
+        assertThat(unknown).as("keywords of keepalived.conf(5) we call unknown").isEmpty();
+    }
+
+    @Test
+    void shouldParseEveryVirtualAddressOptionOfTheManPageGrammar() {
+        for (String option : addressOptions) {
+            ParseResult result = ConfigFixture.parse(dir, ConfigFixture.instance("VI_1", "interface eth0",
+                    "virtual_router_id 51", "virtual_ipaddress {", "    192.0.2.201/24 " + option, "}"));
+
+            assertThat(result.errors()).as("virtual_ipaddress option `%s`", option).isEmpty();
+            assertThat(result.config().instance("VI_1").orElseThrow().virtualIpAddresses()).as(option).hasSize(1);
+        }
+    }
+
+    @Test
+    void shouldKeepTheWholeSyntaxOfAVrrpInstanceFromTheManPageKnown() {
+        String instance = lines.stream().filter(l -> l.parents().size() == 1
+                        && l.parents().get(0).startsWith("vrrp_instance"))
+                .map(l -> l.text().endsWith("{") ? l.text() + "\n}" : l.text())
+                .collect(Collectors.joining("\n", "vrrp_instance VI_1 {\n", "\n}\n"));
+
+        ParseResult result = ConfigFixture.parse(dir, instance);
+
+        assertThat(result.findings()).noneMatch(f -> f.message().startsWith("unknown keyword"));
+    }
+}
