@@ -26,6 +26,7 @@ public final class ClusterLint {
         checkRouterIds(configs, diagnostics);
         checkInstancesByName(configs, diagnostics);
         checkAddressesAcrossVirtualRouters(configs, diagnostics);
+        PoolLint.check(configs, diagnostics);
         return diagnostics.findings().stream().sorted(Finding.BY_LOCATION).toList();
     }
 

@@ -64,7 +64,8 @@ final class ConfigCompleter {
         Optional<QuorumConfig> quorum = draft.quorums.isEmpty() ? Optional.empty() : quorum(draft.quorums.get(0));
         Optional<CoordinatorConfig> coordinator = draft.coordinators.isEmpty() ? Optional.empty()
                 : coordinator(draft.coordinators.get(0));
-        return new KeepalivedConfig(source, global, scripts, instances, quorum, coordinator);
+        return new KeepalivedConfig(source, global, scripts, instances, quorum, coordinator,
+                VirtualServerCompleter.complete(draft.loadBalancing, diagnostics));
     }
 
     private static GlobalDefs globalDefs(Drafts.Global g) {

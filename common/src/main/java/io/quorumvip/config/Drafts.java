@@ -22,6 +22,7 @@ final class Drafts {
         final List<Instance> instances = new ArrayList<>();
         final List<Quorum> quorums = new ArrayList<>();
         final List<Coordinator> coordinators = new ArrayList<>();
+        final LbDrafts.LoadBalancing loadBalancing = new LbDrafts.LoadBalancing();
     }
 
     static final class Garp {

@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param vrrpInstances in the order written
  * @param quorum        absent: VRRP only, like plain keepalived
  * @param coordinator   absent: the journal stays on the node
+ * @param loadBalancing virtual servers and their groups; {@link LoadBalancingConfig#NONE} for VRRP only
  */
 public record KeepalivedConfig(
         Path source,
@@ -22,7 +23,8 @@ public record KeepalivedConfig(
         Map<String, VrrpScript> vrrpScripts,
         List<VrrpInstanceConfig> vrrpInstances,
         Optional<QuorumConfig> quorum,
-        Optional<CoordinatorConfig> coordinator) {
+        Optional<CoordinatorConfig> coordinator,
+        LoadBalancingConfig loadBalancing) {
 
     public KeepalivedConfig {
         vrrpScripts = Collections.unmodifiableMap(new LinkedHashMap<>(vrrpScripts));

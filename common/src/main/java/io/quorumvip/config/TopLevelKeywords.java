@@ -10,6 +10,8 @@ final class TopLevelKeywords {
             .repeatable("vrrp_instance", TopLevelKeywords::vrrpInstance)
             .repeatable("quorum", TopLevelKeywords::quorum)
             .repeatable("coordinator", TopLevelKeywords::coordinator)
+            .repeatable("virtual_server", VirtualServerKeywords::virtualServer)
+            .repeatable("virtual_server_group", VirtualServerKeywords::virtualServerGroup)
             .notSupported(KeepalivedKeywords.TOP_LEVEL_NOT_SUPPORTED)
             .build();
 

@@ -57,10 +57,13 @@ class LintCommandTest {
 
     @Test
     void shouldExitOneForWarningsAlone() {
-        Run run = lint(SharedSamples.upstreamSamples().resolve("keepalived.conf.sample").toString());
+        Path wlc = ConfigFixture.write(dir, "wlc.conf", ConfigFixture.copyWith(
+                SharedSamples.upstreamSamples().resolve("keepalived.conf.sample"), "lb_algo rr", "lb_algo wlc"));
+
+        Run run = lint(wlc.toString());
 
         assertThat(run.status()).isEqualTo(1);
-        assertThat(run.out()).contains(":26:1: warning: not supported yet: `virtual_server`")
+        assertThat(run.out()).contains(":28:13: warning: lb_algo wlc runs as wrr")
                 .endsWith("qvip lint: 1 file, 0 errors, 1 warning\n");
     }
 

@@ -34,13 +34,13 @@ class UpstreamSamplesTest {
     }
 
     @Test
-    void shouldWarnAboutVirtualServerAtItsRealLineInTheSample() throws IOException {
+    void shouldReadTheVirtualServerOfTheSampleWithNoFinding() throws IOException {
         ParseResult result = parse("keepalived.conf.sample");
 
-        assertThat(result.findings())
-                .extracting(Finding::severity, Finding::line, Finding::column, Finding::message)
-                .containsExactly(tuple(Severity.WARNING, 26, 1, "not supported yet: `virtual_server`"));
+        assertThat(result.findings()).isEmpty();
         assertThat(result.config().vrrpInstances()).extracting(VrrpInstanceConfig::name).containsExactly("VI_1");
+        assertThat(result.config().loadBalancing().virtualServers()).extracting(VirtualServerConfig::name)
+                .containsExactly("10.10.10.2:1358/tcp");
     }
 
     @Test

@@ -1,0 +1,57 @@
+package io.quorumvip.check;
+
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * One checker of one real server, after the results so far: keepalived's cycle (check_tcp.c {@code tcp_epilog},
+ * the same in every checker), as a value. Time is passed in; nothing here reads a clock.
+ *
+ * <p>keepalived's rules: a checker starts healthy (failed with {@code alpha}) and its very first result decides at
+ * once (check_data.c: "for non alpha mode, one failure is enough initially"). After that, a failure is retried
+ * {@code retry} times {@code delay_before_retry} apart and the checker goes down on the retry+1-th failure in a row;
+ * one success brings it up ({@code rise} successes when set). Between verdicts it waits {@code delay_loop}.
+ *
+ * @param up            the checker's verdict
+ * @param hasRun        a result has been seen
+ * @param retryIt       failures counted towards {@code retry} since the last verdict or success
+ * @param failures      failures in a row (evidence: "4th try")
+ * @param successes     successes in a row (for {@code rise})
+ * @param dynamicWeight the weight the last misc_dynamic success asked for
+ */
+public record CheckerState(boolean up, boolean hasRun, int retryIt, int failures, int successes,
+                           OptionalInt dynamicWeight, Optional<ProbeResult> last) {
+
+    /** The result of one step: the new state, the verdict change if any, and how long until the next probe. */
+    public record Step(CheckerState state, Optional<Change> change, long delayNanos) {
+    }
+
+    /** A verdict change with the result behind it and how many results in a row led to it. */
+    public record Change(boolean up, ProbeResult evidence, int consecutive) {
+    }
+
+    public static CheckerState initial(CheckRules rules) {
+        return new CheckerState(!rules.alpha(), false, rules.retry(), 0, 0, OptionalInt.empty(), Optional.empty());
+    }
+
+    public Step next(ProbeResult result, CheckRules rules) {
+        int failuresNow = result.success() ? 0 : failures + 1;
+        int successesNow = result.success() ? successes + 1 : 0;
+        OptionalInt weight = result.success() ? result.dynamicWeight() : dynamicWeight;
+        Optional<ProbeResult> lastNow = Optional.of(result);
+        if (result.success()) {
+            boolean rises = !up && successesNow >= rules.rise();
+            boolean staysDown = !up && !rises;
+            CheckerState next = new CheckerState(up || rises, true, 0, 0, successesNow, weight, lastNow);
+            Optional<Change> change = rises ? Optional.of(new Change(true, result, successesNow)) : Optional.empty();
+            return new Step(next, change, staysDown ? rules.delayBeforeRetryNanos() : rules.delayLoopNanos());
+        }
+        if (retryIt >= rules.retry()) {
+            CheckerState next = new CheckerState(false, true, 0, failuresNow, 0, weight, lastNow);
+            Optional<Change> change = up ? Optional.of(new Change(false, result, failuresNow)) : Optional.empty();
+            return new Step(next, change, rules.delayLoopNanos());
+        }
+        CheckerState next = new CheckerState(up, true, retryIt + 1, failuresNow, 0, weight, lastNow);
+        return new Step(next, Optional.empty(), rules.delayBeforeRetryNanos());
+    }
+}

@@ -1,0 +1,66 @@
+package io.quorumvip.check;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * The checkers of one real server, ANDed as keepalived does (ipwrapper.c: a real server is alive while every one
+ * of its checkers is up; with none it is always alive). Immutable; {@link #next} is one probe result.
+ *
+ * @param rules    per checker, in the order written
+ * @param checkers per checker, the state after its results so far
+ */
+public record RealServerHealth(List<CheckRules> rules, List<CheckerState> checkers) {
+
+    public RealServerHealth {
+        rules = List.copyOf(rules);
+        checkers = List.copyOf(checkers);
+        if (rules.size() != checkers.size()) {
+            throw new IllegalArgumentException(rules.size() + " rules for " + checkers.size() + " checkers");
+        }
+    }
+
+    /** The real server went in or out: which checker decided, with its evidence. */
+    public record Transition(boolean alive, int checker, CheckerState.Change cause) {
+    }
+
+    /** One probe result applied: the new health, the real server's change if any, and when to probe again. */
+    public record Step(RealServerHealth health, Optional<Transition> transition, long delayNanos) {
+    }
+
+    public static RealServerHealth initial(List<CheckRules> rules) {
+        return new RealServerHealth(rules, rules.stream().map(CheckerState::initial).toList());
+    }
+
+    public boolean alive() {
+        return checkers.stream().allMatch(CheckerState::up);
+    }
+
+    /**
+     * keepalived's misc_dynamic weight: each dynamic checker moves the configured weight to what it asked for, so
+     * one MISC_CHECK exiting 12 gives weight 10 whatever was configured; several add their differences.
+     */
+    public int weight(int configured) {
+        long weight = configured;
+        for (CheckerState state : checkers) {
+            OptionalInt asked = state.dynamicWeight();
+            if (asked.isPresent()) {
+                weight += asked.getAsInt() - configured;
+            }
+        }
+        return (int) Math.max(0, Math.min(io.quorumvip.config.RealServerConfig.MAX_WEIGHT, weight));
+    }
+
+    public Step next(int checker, ProbeResult result) {
+        boolean wasAlive = alive();
+        CheckerState.Step step = checkers.get(checker).next(result, rules.get(checker));
+        List<CheckerState> states = new ArrayList<>(checkers);
+        states.set(checker, step.state());
+        RealServerHealth next = new RealServerHealth(rules, states);
+        Optional<Transition> transition = next.alive() == wasAlive ? Optional.empty()
+                : step.change().map(change -> new Transition(next.alive(), checker, change));
+        return new Step(next, transition, step.delayNanos());
+    }
+}

@@ -1,0 +1,14 @@
+package io.quorumvip.config;
+
+import java.net.InetAddress;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * Where a checker connects and from where: {@code connect_ip}/{@code connect_port} default to the real server's,
+ * {@code bindto}/{@code bind_port}/{@code bind_if} to the kernel's choice, {@code fwmark} marks the probe packets.
+ */
+public record CheckTarget(InetAddress address, int port, Optional<InetAddress> bindAddress, OptionalInt bindPort,
+                          Optional<String> bindInterface, OptionalLong fwmark) {
+}

@@ -1,0 +1,36 @@
+package io.quorumvip.config;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One {@code url} block of HTTP_GET/SSL_GET.
+ *
+ * @param statusCodes the accepted status codes; keepalived's default is 200-299
+ * @param digest      lower-case hex MD5 of the body, when set the body must match it
+ */
+public record HttpUrl(String path, List<StatusCodeRange> statusCodes, Optional<String> digest,
+                      Optional<String> virtualhost, Optional<String> regex, boolean regexNoMatch) {
+
+    public static final List<StatusCodeRange> DEFAULT_STATUS_CODES = List.of(new StatusCodeRange(200, 299));
+
+    public HttpUrl {
+        statusCodes = List.copyOf(statusCodes);
+    }
+
+    public boolean accepts(int status) {
+        return statusCodes.stream().anyMatch(r -> r.contains(status));
+    }
+
+    /** {@code status_code 200} or {@code 200-299}. */
+    public record StatusCodeRange(int from, int to) {
+        public boolean contains(int status) {
+            return status >= from && status <= to;
+        }
+
+        @Override
+        public String toString() {
+            return from == to ? Integer.toString(from) : from + "-" + to;
+        }
+    }
+}
