@@ -67,7 +67,7 @@ final class KeywordTable<T> {
         diagnostics.error(statement.position(), "unknown keyword `" + statement.name() + "` in " + blockName
                         + "; its block is checked as `" + meant + "`",
                 "did you mean `" + meant + "`? Fix the spelling: a file with errors is not run");
-        handle(meant, statement, draft, seen, diagnostics);
+        handle(meant, statement.readAs(meant), draft, seen, diagnostics);
     }
 
     private void handle(String keyword, Statement statement, T draft, Map<String, Statement> seen,

@@ -26,6 +26,15 @@ record Statement(Token keyword, List<Token> arguments, Optional<Block> block) {
         return arguments.stream().map(Token::text).toList();
     }
 
+    /**
+     * This statement under the keyword it was meant to be, at the same place: handlers that look themselves up by
+     * name (the checker blocks) then read a misspelt block as the one meant.
+     */
+    Statement readAs(String meant) {
+        Token k = keyword;
+        return new Statement(new Token(k.kind(), meant, k.quoted(), k.position(), k.logicalLine()), arguments, block);
+    }
+
     /** The keyword and its arguments as written, for messages. */
     String text() {
         return arguments.isEmpty() ? name()
