@@ -176,9 +176,13 @@ final class VrrpInstanceKeywords {
             switch (word) {
                 case "PASS" -> a.type = AuthType.PASS;
                 case "AH" -> a.type = AuthType.AH;
-                default -> d.error(s.arguments().get(0).position(),
-                        "auth_type " + word + " is not an authentication type (expected PASS or AH)",
-                        "PASS is what keepalived users almost always mean");
+                default -> {
+                    // keepalived logs it and runs the instance with no authentication; interop needs the same.
+                    a.typeUnknown = true;
+                    d.warning(s.arguments().get(0).position(), "auth_type " + word + " is not an authentication "
+                                    + "type (expected PASS or AH); adverts carry no authentication, as keepalived "
+                                    + "does", "write `auth_type PASS` on every node to authenticate adverts");
+                }
             }
         });
     }

@@ -128,12 +128,14 @@ class KeywordAndValueTest {
     }
 
     @Test
-    void shouldRejectAnUnknownAuthType() {
-        ParseResult result = parseInstance("authentication {", "auth_type MD5", "auth_pass x", "}");
+    void shouldRunAnUnknownAuthTypeWithoutAuthenticationLikeKeepalived() {
+        ParseResult result = parseInstance("authentication {", "auth_type pass", "auth_pass x", "}");
 
-        assertThat(result.errors()).extracting(Finding::line, Finding::message).containsExactly(
-                tuple(5, "authentication block in `VI_1` needs both auth_type and auth_pass"),
-                tuple(6, "auth_type MD5 is not an authentication type (expected PASS or AH)"));
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.warnings()).extracting(Finding::line, Finding::message).containsExactly(
+                tuple(6, "auth_type pass is not an authentication type (expected PASS or AH); adverts carry no "
+                        + "authentication, as keepalived does"));
+        assertThat(result.config().instance("VI_1").orElseThrow().authentication()).isEmpty();
     }
 
     @Test
@@ -188,11 +190,13 @@ class KeywordAndValueTest {
     }
 
     @Test
-    void shouldRejectAVersion3AdvertIntervalAbove4095Centiseconds() {
+    void shouldCapAVersion3AdvertIntervalAt4095CentisecondsLikeKeepalived() {
         ParseResult result = parseInstance("version 3", "advert_int 41");
 
-        assertThat(result.errors()).extracting(Finding::message).containsExactly(
-                "advert_int 41 is out of range for VRRPv3 (expected 0.01..40.95 seconds)");
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.warnings()).extracting(Finding::message).containsExactly("advert_int 41 is out of range "
+                + "for VRRPv3 (expected 0.01..40.95 seconds); 40.95 s is used, as keepalived does");
+        assertThat(result.config().instance("VI_1").orElseThrow().advertIntervalCentiseconds()).isEqualTo(4095);
     }
 
     @Test
