@@ -114,4 +114,19 @@ class KeepalivedParityTest {
                 tuple(10, "not supported yet: `notify_master_rx_lower_pri`"),
                 tuple(11, "not supported yet: `vrrp_track_file`"));
     }
+
+    @Test
+    void shouldIgnoreAKeywordOfAnotherBlockWithAWarningAsKeepalivedDoes() {
+        ParseResult result = ConfigFixture.parse(dir, "global_defs {\n    garp_master_delay 3\n}\n"
+                + ConfigFixture.instance("VI_1", "interface eth0", "virtual_router_id 51", "router_id lb01",
+                "virtual_ipaddress { 192.0.2.200 }"));
+
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.warnings()).extracting(Finding::line, Finding::message).containsExactly(
+                tuple(2, "`garp_master_delay` belongs in vrrp_instance, not in global_defs; it is ignored here, as "
+                        + "keepalived does"),
+                tuple(7, "`router_id` belongs in global_defs, not in vrrp_instance; it is ignored here, as "
+                        + "keepalived does"));
+        assertThat(result.config().globalDefs().routerId()).isEmpty();
+    }
 }
