@@ -378,7 +378,7 @@ final class VrrpInstanceKeywords {
 
     private static void notify(Statement s, Diagnostics d, Consumer<NotifyScript> into) {
         if (Values.arguments(s, 1, 3, s.name() + " \"/path/script ARGS\" [USER [GROUP]]", d)) {
-            List<String> words = s.argumentTexts();
+            List<String> words = s.argumentTexts().subList(0, Math.min(3, s.arguments().size()));
             Optional<String> runAs = words.size() > 1
                     ? Optional.of(String.join(" ", words.subList(1, words.size()))) : Optional.empty();
             if (runAs.isPresent() && !s.arguments().get(0).quoted()) {

@@ -129,4 +129,19 @@ class KeepalivedParityTest {
                         + "keepalived does"));
         assertThat(result.config().globalDefs().routerId()).isEmpty();
     }
+
+    @Test
+    void shouldIgnoreWordsAfterTheValueAsKeepalivedDoesButNotInOurOwnBlocks() {
+        ParseResult result = ConfigFixture.parse(dir, ConfigFixture.instance("VI_1", "interface eth0",
+                "virtual_router_id 51", "state BACKUP or MASTER", "nopreempt yes",
+                "virtual_ipaddress { 192.0.2.200 }") + "quorum {\n    connect 192.0.2.21:2181 192.0.2.22:2181\n}\n");
+
+        assertThat(result.warnings()).extracting(Finding::line, Finding::message).containsExactly(
+                tuple(4, "`state` takes at most 1 value, got 3: `state BACKUP or MASTER`; the rest is ignored, as "
+                        + "keepalived does"),
+                tuple(5, "`nopreempt` takes no value, got 1: `nopreempt yes`; the rest is ignored, as keepalived does"));
+        assertThat(result.config().instance("VI_1").orElseThrow().state()).isEqualTo(InitialState.BACKUP);
+        assertThat(result.errors()).extracting(Finding::line, Finding::message).contains(tuple(9,
+                "`connect` takes at most 1 value, got 2: `connect 192.0.2.21:2181 192.0.2.22:2181`"));
+    }
 }
