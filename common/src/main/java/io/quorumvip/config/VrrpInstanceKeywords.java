@@ -254,12 +254,12 @@ final class VrrpInstanceKeywords {
                     i++;
                 }
             } else {
+                // keepalived: "Unknown configuration entry ... for ip address - ignoring", word by word.
                 List<String> known = new ArrayList<>(VIP_OPTIONS);
                 known.addAll(KeepalivedKeywords.VIP_OPTIONS_NOT_SUPPORTED);
-                d.error(option.position(), "unknown option `" + name + "` in " + blockName + " entry `" + written
-                        + "`", KeywordSuggester.closest(name, known).map(k -> "did you mean `" + k + "`?")
-                        .orElse("valid options: dev, label, brd, scope"));
-                return Optional.empty();
+                d.warning(option.position(), "unknown option `" + name + "` in " + blockName + " entry `" + written
+                        + "`; it is ignored, as keepalived does", KeywordSuggester.closest(name, known)
+                        .map(k -> "did you mean `" + k + "`?").orElse("valid options: dev, label, brd, scope"));
             }
         }
         return Optional.of(new VirtualIpAddress(address.get(), prefix, options.device, options.label,

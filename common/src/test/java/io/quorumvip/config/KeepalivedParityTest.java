@@ -144,4 +144,20 @@ class KeepalivedParityTest {
         assertThat(result.errors()).extracting(Finding::line, Finding::message).contains(tuple(9,
                 "`connect` takes at most 1 value, got 2: `connect 192.0.2.21:2181 192.0.2.22:2181`"));
     }
+
+    @Test
+    void shouldKeepAnAddressWhoseLineHasAnUnknownWordLikeKeepalived() {
+        ParseResult result = parseInstance("interface eth0", "virtual_router_id 51",
+                "virtual_ipaddress { 192.0.2.200 255.255.255.0 lable eth0:1 }");
+
+        assertThat(vi1(result).virtualIpAddresses()).extracting(VirtualIpAddress::cidr)
+                .containsExactly("192.0.2.200/32");
+        assertThat(result.warnings()).extracting(Finding::message, Finding::hint).containsExactly(
+                tuple("unknown option `255.255.255.0` in virtual_ipaddress entry `192.0.2.200`; it is ignored, as "
+                        + "keepalived does", "valid options: dev, label, brd, scope"),
+                tuple("unknown option `lable` in virtual_ipaddress entry `192.0.2.200`; it is ignored, as "
+                        + "keepalived does", "did you mean `label`?"),
+                tuple("unknown option `eth0:1` in virtual_ipaddress entry `192.0.2.200`; it is ignored, as "
+                        + "keepalived does", "valid options: dev, label, brd, scope"));
+    }
 }

@@ -87,7 +87,6 @@ class KeywordAndValueTest {
         "192.0.2.300              | virtual_ipaddress entry `192.0.2.300` is not an IP address (expected ADDR[/PREFIX] like 192.0.2.200/24)",
         "192.0.2.201/33           | prefix length of 192.0.2.201 33 is out of range (expected 0..32)",
         "192.0.2.201 dev          | `dev` in virtual_ipaddress entry `192.0.2.201` needs a value",
-        "192.0.2.201 lable eth0:1 | unknown option `lable` in virtual_ipaddress entry `192.0.2.201`",
     })
     void shouldRejectABadVirtualAddressLine(String line, String message) {
         ParseResult result = parse(dir, instance("VI_1", "interface eth0", "virtual_router_id 51",
