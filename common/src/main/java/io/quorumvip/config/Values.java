@@ -161,8 +161,9 @@ final class Values {
         if (FALSE_WORDS.contains(word)) {
             return Optional.of(false);
         }
-        d.error(value.position(), s.name() + " " + value.text() + " is not a boolean (expected on|off|true|false|"
-                + "yes|no)", "write `" + s.name() + "` alone for on");
+        // keepalived logs "Invalid ... parameter" and leaves the setting as it was; so do we.
+        d.warning(value.position(), s.name() + " " + value.text() + " is not a boolean (expected on|off|true|false|"
+                + "yes|no); it is ignored, as keepalived does", "write `" + s.name() + "` alone for on");
         return Optional.empty();
     }
 

@@ -160,4 +160,15 @@ class KeepalivedParityTest {
                 tuple("unknown option `eth0:1` in virtual_ipaddress entry `192.0.2.200`; it is ignored, as "
                         + "keepalived does", "valid options: dev, label, brd, scope"));
     }
+
+    @Test
+    void shouldIgnoreAWordThatIsNotABooleanLikeKeepalived() {
+        ParseResult result = parseInstance("interface eth0", "virtual_router_id 51", "smtp_alert maybe",
+                "virtual_ipaddress { 192.0.2.200 }");
+
+        assertThat(vi1(result).smtpAlert()).isFalse();
+        assertThat(result.warnings()).extracting(Finding::message).containsExactly(
+                "smtp_alert maybe is not a boolean (expected on|off|true|false|yes|no); it is ignored, as keepalived "
+                        + "does");
+    }
 }

@@ -73,7 +73,6 @@ class KeywordAndValueTest {
         "preempt_delay 1001    => preempt_delay 1001 is out of range (expected 0..1000 seconds)",
         "garp_master_repeat 0  => garp_master_repeat 0 is out of range (expected 1..1000)",
         "unicast_src_ip lb01   => unicast_src_ip lb01 is not an IP address (expected an IPv4 address like 192.0.2.10 or an IPv6 address)",
-        "smtp_alert maybe      => smtp_alert maybe is not a boolean (expected on|off|true|false|yes|no)",
         "interface eth0/1      => interface eth0/1 is not a valid interface name (expected 1..15 characters, no `/` or space)",
     })
     void shouldRejectABadValueNamingKeywordValueAndRange(String line, String message) {
