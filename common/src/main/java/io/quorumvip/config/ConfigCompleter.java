@@ -121,17 +121,20 @@ final class ConfigCompleter {
                     "add `virtual_router_id 1..255`, the same on every node of this instance");
             complete = false;
         }
-        List<VirtualIpAddress> vips = d.virtualIpAddresses;
-        boolean ipv6 = !vips.isEmpty() && vips.get(0).isIpv6();
-        if (vips.stream().anyMatch(v -> v.isIpv6() != ipv6)) {
-            VirtualIpAddress odd = vips.stream().filter(v -> v.isIpv6() != ipv6).findFirst().orElseThrow();
-            diagnostics.error(odd.position(), "virtual_ipaddress mixes IPv4 and IPv6 in `" + d.name + "`",
-                    "one instance advertises one family; put the others in virtual_ipaddress_excluded");
-            complete = false;
+        boolean ipv6 = !d.virtualIpAddresses.isEmpty() && d.virtualIpAddresses.get(0).isIpv6();
+        List<VirtualIpAddress> vips = new ArrayList<>();
+        for (VirtualIpAddress vip : d.virtualIpAddresses) {
+            if (vip.isIpv6() == ipv6) {
+                vips.add(vip);
+            } else {
+                diagnostics.warning(vip.position(), vip.address().getHostAddress() + " is not of the family of `"
+                                + d.name + "`'s first address; it is left out, as keepalived does",
+                        "one instance advertises one family; put it in virtual_ipaddress_excluded");
+            }
         }
         int version = version(d, global, ipv6);
-        OptionalCentis advert = advertInterval(d, version);
-        if (!complete || advert.failed) {
+        int advertCentiseconds = advertInterval(d, version);
+        if (!complete) {
             return Optional.empty();
         }
         InitialState state = d.state != null ? d.state : InitialState.BACKUP;
@@ -139,7 +142,7 @@ final class ConfigCompleter {
         checkStateAndPriority(d, state, priority);
         checkAddresses(d, version);
         return Optional.of(new VrrpInstanceConfig(d.name, d.position, state, interfaceName, d.virtualRouterId,
-                priority, advert.centiseconds, version, authentication(d, version), vips,
+                priority, advertCentiseconds, version, authentication(d, version), vips,
                 d.excludedVirtualIpAddresses, trackScripts(d, scripts, droppedScripts), d.trackInterfaces,
                 d.nopreempt, d.preemptDelay != null ? d.preemptDelay : Duration.ZERO,
                 Optional.ofNullable(d.unicastSourceIp), d.unicastPeers, Optional.ofNullable(d.multicastSourceIp),
@@ -152,8 +155,8 @@ final class ConfigCompleter {
 
     private int version(Drafts.Instance d, GlobalDefs global, boolean ipv6) {
         if (ipv6 && d.version != null && d.version == 2) {
-            diagnostics.error(d.versionPosition, "vrrp_instance `" + d.name + "` has IPv6 addresses but version 2",
-                    "VRRPv2 is IPv4 only: use `version 3`");
+            diagnostics.warning(d.versionPosition, "vrrp_instance `" + d.name + "` has IPv6 addresses but version 2;"
+                    + " version 3 is used, as keepalived does", "VRRPv2 is IPv4 only: write `version 3`");
         }
         if (ipv6) {
             return 3;
@@ -161,20 +164,18 @@ final class ConfigCompleter {
         return d.version != null ? d.version : global.vrrpVersion();
     }
 
-    /** advert_int in centiseconds for the version, or failed. */
-    private record OptionalCentis(int centiseconds, boolean failed) {
-    }
-
-    private OptionalCentis advertInterval(Drafts.Instance d, int version) {
+    /** advert_int in centiseconds, rounded and capped to what the version carries, as keepalived does. */
+    private int advertInterval(Drafts.Instance d, int version) {
         if (d.advertIntervalSeconds == null) {
-            return new OptionalCentis(VrrpInstanceConfig.DEFAULT_ADVERT_INTERVAL_CENTISECONDS, false);
+            return VrrpInstanceConfig.DEFAULT_ADVERT_INTERVAL_CENTISECONDS;
         }
         BigDecimal seconds = d.advertIntervalSeconds;
         int centiseconds = Math.max(1, seconds.movePointRight(2).setScale(0, RoundingMode.HALF_UP).intValueExact());
         if (version == 3 && centiseconds > MAX_V3_ADVERT_CENTISECONDS) {
-            diagnostics.error(d.advertIntervalPosition, "advert_int " + seconds.toPlainString()
-                    + " is out of range for VRRPv3 (expected 0.01..40.95 seconds)", "use at most 40.95");
-            return new OptionalCentis(0, true);
+            diagnostics.warning(d.advertIntervalPosition, "advert_int " + seconds.toPlainString()
+                    + " is out of range for VRRPv3 (expected 0.01..40.95 seconds); 40.95 s is used, as keepalived "
+                    + "does", "write `advert_int 40.95` or less");
+            return MAX_V3_ADVERT_CENTISECONDS;
         }
         if (version == 3 && seconds.movePointRight(2).stripTrailingZeros().scale() > 0) {
             String used = BigDecimal.valueOf(centiseconds, 2).stripTrailingZeros().toPlainString();
@@ -189,7 +190,7 @@ final class ConfigCompleter {
                     "write `advert_int " + whole + "`, or use `version 3` for sub-second adverts");
             centiseconds = whole * 100;
         }
-        return new OptionalCentis(centiseconds, false);
+        return centiseconds;
     }
 
     private Optional<Authentication> authentication(Drafts.Instance d, int version) {
@@ -200,6 +201,9 @@ final class ConfigCompleter {
         if (version == 3) {
             diagnostics.warning(a.position, "VRRPv3 has no authentication; this block is ignored, as keepalived "
                     + "does", "remove it, or use version 2 on every node");
+            return Optional.empty();
+        }
+        if (a.typeUnknown) {
             return Optional.empty();
         }
         if (a.type == null || a.password == null) {
@@ -258,7 +262,8 @@ final class ConfigCompleter {
                 diagnostics.warning(t.position(), "track_script `" + t.scriptName() + "` refers to a vrrp_script "
                         + "that was dropped; it is not tracked", "give that vrrp_script a `script`");
             } else {
-                diagnostics.error(t.position(), "track_script `" + t.scriptName() + "` names no vrrp_script",
+                diagnostics.warning(t.position(), "track_script `" + t.scriptName() + "` names no vrrp_script; it is "
+                                + "not tracked, as keepalived does",
                         KeywordSuggester.closest(t.scriptName(), scripts.keySet())
                                 .map(n -> "did you mean `" + n + "`?")
                                 .orElse("define `vrrp_script " + t.scriptName() + " { ... }`"));

@@ -19,7 +19,7 @@ final class CoordinatorKeywords {
     }
 
     private static void url(Statement s, Drafts.Coordinator c, Diagnostics d) {
-        Values.word(s, "url http://192.0.2.30:9120", d).ifPresent(text -> {
+        Values.exactWord(s, "url http://192.0.2.30:9120", d).ifPresent(text -> {
             SourcePosition at = s.arguments().get(0).position();
             URI uri;
             try {
@@ -53,7 +53,7 @@ final class CoordinatorKeywords {
     }
 
     private static void token(Statement s, Drafts.Coordinator c, Diagnostics d) {
-        Values.word(s, "token SECRET", d).ifPresent(text -> {
+        Values.exactWord(s, "token SECRET", d).ifPresent(text -> {
             if (secondTokenSource(s, c, d)) {
                 return;
             }
@@ -63,7 +63,7 @@ final class CoordinatorKeywords {
     }
 
     private static void tokenFile(Statement s, Drafts.Coordinator c, Diagnostics d) {
-        Values.word(s, "token_file /etc/quorum-vip/token", d).ifPresent(text -> {
+        Values.exactWord(s, "token_file /etc/quorum-vip/token", d).ifPresent(text -> {
             if (secondTokenSource(s, c, d)) {
                 return;
             }

@@ -73,6 +73,8 @@ final class Drafts {
     static final class Authentication {
         final SourcePosition position;
         AuthType type;
+        /** auth_type was written but is neither PASS nor AH: keepalived then sends no authentication. */
+        boolean typeUnknown;
         String password;
 
         Authentication(SourcePosition position) {

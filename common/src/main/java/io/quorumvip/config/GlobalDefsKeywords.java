@@ -58,7 +58,7 @@ final class GlobalDefsKeywords {
         }
         List<Token> args = s.arguments();
         int port = SmtpServer.DEFAULT_PORT;
-        if (args.size() == 2) {
+        if (args.size() >= 2) {
             var parsed = Values.integer("smtp_server port", args.get(1), 1, 65535, d);
             if (parsed.isEmpty()) {
                 return;

@@ -46,6 +46,11 @@ final class KeywordTable<T> {
             } else if (elsewhere.contains(keyword)) {
                 diagnostics.error(statement.position(), "`" + keyword + "` is not valid inside " + blockName,
                         "it belongs at the top level; is a `}` missing above?");
+            } else if (!statement.keyword().quoted() && KeywordHomes.homeOf(keyword).isPresent()) {
+                diagnostics.warning(statement.position(), "`" + keyword + "` belongs in "
+                                + KeywordHomes.homeOf(keyword).get() + ", not in " + blockName
+                                + "; it is ignored here, as keepalived does",
+                        "move it to where it belongs, or remove it");
             } else {
                 Optional<String> meant = closest(keyword);
                 if (meant.isPresent() && statement.block().isPresent() && handlers.containsKey(meant.get())) {
@@ -79,6 +84,17 @@ final class KeywordTable<T> {
                     "remove one of them");
         }
         handlers.get(keyword).handle(statement, draft, diagnostics);
+    }
+
+    String blockName() {
+        return blockName;
+    }
+
+    /** Every keyword this block knows, implemented or not. */
+    Set<String> keywords() {
+        Set<String> known = new LinkedHashSet<>(handlers.keySet());
+        known.addAll(notSupported);
+        return known;
     }
 
     private Optional<String> closest(String keyword) {

@@ -22,7 +22,7 @@ final class QuorumKeywords {
     }
 
     private static void connect(Statement s, Drafts.Quorum q, Diagnostics d) {
-        Values.word(s, "connect 192.0.2.21:2181,192.0.2.22:2181,192.0.2.23:2181", d).ifPresent(text -> {
+        Values.exactWord(s, "connect 192.0.2.21:2181,192.0.2.22:2181,192.0.2.23:2181", d).ifPresent(text -> {
             Token value = s.arguments().get(0);
             List<ZooKeeperServer> servers = new ArrayList<>();
             for (String entry : text.split(",", -1)) {
@@ -59,7 +59,7 @@ final class QuorumKeywords {
     }
 
     private static void sessionTimeout(Statement s, Drafts.Quorum q, Diagnostics d) {
-        if (!Values.arguments(s, 1, 1, "session_timeout MILLISECONDS", d)) {
+        if (!Values.exactArguments(s, 1, 1, "session_timeout MILLISECONDS", d)) {
             return;
         }
         Token value = s.arguments().get(0);
@@ -75,7 +75,7 @@ final class QuorumKeywords {
     }
 
     private static void path(Statement s, Drafts.Quorum q, Diagnostics d) {
-        Values.word(s, "path /quorum-vip/NAME", d).ifPresent(path -> {
+        Values.exactWord(s, "path /quorum-vip/NAME", d).ifPresent(path -> {
             Token value = s.arguments().get(0);
             if (!path.startsWith("/")) {
                 d.error(value.position(), "path " + path + " does not start with `/`",
@@ -93,7 +93,7 @@ final class QuorumKeywords {
     }
 
     private static void digest(Statement s, Drafts.Quorum q, Diagnostics d) {
-        Values.word(s, "digest USER:PASSWORD", d).ifPresent(text -> {
+        Values.exactWord(s, "digest USER:PASSWORD", d).ifPresent(text -> {
             int colon = text.indexOf(':');
             if (colon <= 0 || colon == text.length() - 1) {
                 d.error(s.arguments().get(0).position(), "digest is not user:password (both parts non-empty)",
@@ -105,7 +105,7 @@ final class QuorumKeywords {
     }
 
     private static void onLoss(Statement s, Drafts.Quorum q, Diagnostics d) {
-        Values.word(s, "on_loss release", d).ifPresent(word -> {
+        Values.exactWord(s, "on_loss release", d).ifPresent(word -> {
             if (word.equals("release")) {
                 q.onLoss = OnLoss.RELEASE;
             } else {

@@ -16,8 +16,21 @@ final class Values {
     private Values() {
     }
 
-    /** Checks the argument count and that no block follows; {@code usage} is shown in the hint. */
+    /**
+     * Checks the argument count of a keepalived keyword and that no block follows; {@code usage} is shown in the
+     * hint. Words beyond {@code max} are ignored with a warning, as keepalived ignores them (it reads the words it
+     * needs and never looks at the rest); callers read only the first {@code max}.
+     */
     static boolean arguments(Statement s, int min, int max, String usage, Diagnostics d) {
+        return arguments(s, min, max, usage, false, d);
+    }
+
+    /** {@link #arguments} for our own blocks (quorum, coordinator): extra words are an error, nothing is guessed. */
+    static boolean exactArguments(Statement s, int min, int max, String usage, Diagnostics d) {
+        return arguments(s, min, max, usage, true, d);
+    }
+
+    private static boolean arguments(Statement s, int min, int max, String usage, boolean exact, Diagnostics d) {
         boolean ok = noBlock(s, d);
         int count = s.arguments().size();
         if (count < min) {
@@ -27,10 +40,14 @@ final class Values {
         }
         if (count > max) {
             Token extra = s.arguments().get(max);
-            d.error(extra.position(), "`" + s.name() + "` takes " + (max == 0 ? "no value" : "at most " + max
-                    + (max == 1 ? " value" : " values")) + ", got " + count + ": `" + s.text() + "`",
+            String takes = "`" + s.name() + "` takes " + (max == 0 ? "no value" : "at most " + max
+                    + (max == 1 ? " value" : " values")) + ", got " + count + ": `" + s.text() + "`";
+            if (exact) {
+                d.error(extra.position(), takes, "write `" + usage + "`");
+                return false;
+            }
+            d.warning(extra.position(), takes + "; the rest is ignored, as keepalived does",
                     "write `" + usage + "`");
-            return false;
         }
         return ok;
     }
@@ -59,6 +76,11 @@ final class Values {
 
     static Optional<String> word(Statement s, String usage, Diagnostics d) {
         return arguments(s, 1, 1, usage, d) ? Optional.of(s.arguments().get(0).text()) : Optional.empty();
+    }
+
+    /** {@link #word} for our own blocks: exactly one word. */
+    static Optional<String> exactWord(Statement s, String usage, Diagnostics d) {
+        return exactArguments(s, 1, 1, usage, d) ? Optional.of(s.arguments().get(0).text()) : Optional.empty();
     }
 
     static OptionalInt integer(Statement s, int min, int max, Diagnostics d) {
@@ -139,8 +161,9 @@ final class Values {
         if (FALSE_WORDS.contains(word)) {
             return Optional.of(false);
         }
-        d.error(value.position(), s.name() + " " + value.text() + " is not a boolean (expected on|off|true|false|"
-                + "yes|no)", "write `" + s.name() + "` alone for on");
+        // keepalived logs "Invalid ... parameter" and leaves the setting as it was; so do we.
+        d.warning(value.position(), s.name() + " " + value.text() + " is not a boolean (expected on|off|true|false|"
+                + "yes|no); it is ignored, as keepalived does", "write `" + s.name() + "` alone for on");
         return Optional.empty();
     }
 

@@ -176,9 +176,13 @@ final class VrrpInstanceKeywords {
             switch (word) {
                 case "PASS" -> a.type = AuthType.PASS;
                 case "AH" -> a.type = AuthType.AH;
-                default -> d.error(s.arguments().get(0).position(),
-                        "auth_type " + word + " is not an authentication type (expected PASS or AH)",
-                        "PASS is what keepalived users almost always mean");
+                default -> {
+                    // keepalived logs it and runs the instance with no authentication; interop needs the same.
+                    a.typeUnknown = true;
+                    d.warning(s.arguments().get(0).position(), "auth_type " + word + " is not an authentication "
+                                    + "type (expected PASS or AH); adverts carry no authentication, as keepalived "
+                                    + "does", "write `auth_type PASS` on every node to authenticate adverts");
+                }
             }
         });
     }
@@ -250,12 +254,12 @@ final class VrrpInstanceKeywords {
                     i++;
                 }
             } else {
+                // keepalived: "Unknown configuration entry ... for ip address - ignoring", word by word.
                 List<String> known = new ArrayList<>(VIP_OPTIONS);
                 known.addAll(KeepalivedKeywords.VIP_OPTIONS_NOT_SUPPORTED);
-                d.error(option.position(), "unknown option `" + name + "` in " + blockName + " entry `" + written
-                        + "`", KeywordSuggester.closest(name, known).map(k -> "did you mean `" + k + "`?")
-                        .orElse("valid options: dev, label, brd, scope"));
-                return Optional.empty();
+                d.warning(option.position(), "unknown option `" + name + "` in " + blockName + " entry `" + written
+                        + "`; it is ignored, as keepalived does", KeywordSuggester.closest(name, known)
+                        .map(k -> "did you mean `" + k + "`?").orElse("valid options: dev, label, brd, scope"));
             }
         }
         return Optional.of(new VirtualIpAddress(address.get(), prefix, options.device, options.label,
@@ -374,7 +378,7 @@ final class VrrpInstanceKeywords {
 
     private static void notify(Statement s, Diagnostics d, Consumer<NotifyScript> into) {
         if (Values.arguments(s, 1, 3, s.name() + " \"/path/script ARGS\" [USER [GROUP]]", d)) {
-            List<String> words = s.argumentTexts();
+            List<String> words = s.argumentTexts().subList(0, Math.min(3, s.arguments().size()));
             Optional<String> runAs = words.size() > 1
                     ? Optional.of(String.join(" ", words.subList(1, words.size()))) : Optional.empty();
             if (runAs.isPresent() && !s.arguments().get(0).quoted()) {

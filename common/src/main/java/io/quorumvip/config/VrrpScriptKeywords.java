@@ -21,7 +21,7 @@ final class VrrpScriptKeywords {
             .keyword("fall", (s, v, d) -> Values.integer(s, 1, 1_000_000, d).ifPresent(x -> v.fall = x))
             .keyword("user", (s, v, d) -> {
                 if (Values.arguments(s, 1, 2, "user USER [GROUP]", d)) {
-                    v.user = String.join(" ", s.argumentTexts());
+                    v.user = String.join(" ", s.argumentTexts().subList(0, Math.min(2, s.arguments().size())));
                 }
             })
             .notSupported(KeepalivedKeywords.VRRP_SCRIPT_NOT_SUPPORTED)
@@ -44,7 +44,7 @@ final class VrrpScriptKeywords {
             return;
         }
         List<Token> args = s.arguments();
-        if (args.size() == 2) {
+        if (args.size() >= 2) {
             reverseNotSupported(args.get(1), d);
         }
         Values.integer("weight", args.get(0), -MAX_WEIGHT, MAX_WEIGHT, d).ifPresent(x -> v.weight = x);

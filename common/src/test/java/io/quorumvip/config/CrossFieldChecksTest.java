@@ -53,12 +53,14 @@ class CrossFieldChecksTest {
     }
 
     @Test
-    void shouldRejectATrackScriptNamingNoVrrpScriptAndSuggestTheNearest() {
+    void shouldWarnAboutATrackScriptNamingNoVrrpScriptAndSuggestTheNearest() {
         ParseResult result = parse(dir, "vrrp_script chk_nginx {\n script /bin/true\n}\n"
                 + vi("VI_1", 51, "192.0.2.200", "track_script {", "chk_ngnix", "}"));
 
-        assertThat(result.errors()).extracting(Finding::line, Finding::message, Finding::hint).containsExactly(
-                tuple(9, "track_script `chk_ngnix` names no vrrp_script", "did you mean `chk_nginx`?"));
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.warnings()).extracting(Finding::line, Finding::message, Finding::hint).containsExactly(
+                tuple(9, "track_script `chk_ngnix` names no vrrp_script; it is not tracked, as keepalived does",
+                        "did you mean `chk_nginx`?"));
         assertThat(result.config().instance("VI_1").orElseThrow().trackScripts()).isEmpty();
     }
 
@@ -115,16 +117,19 @@ class CrossFieldChecksTest {
     }
 
     @Test
-    void shouldRejectMixedAddressFamiliesAndForceVersion3ForIpv6() {
+    void shouldLeaveOutAnAddressOfTheOtherFamilyAndForceVersion3ForIpv6() {
         ParseResult mixed = parse(dir, vi("VI_1", 51, "\n2001:db8::1\n192.0.2.200\n"));
         ParseResult ipv6 = parse(dir, vi("VI_1", 51, "2001:db8::1"));
         ParseResult ipv6v2 = parse(dir, vi("VI_1", 51, "2001:db8::1", "version 2"));
 
-        assertThat(mixed.errors()).extracting(Finding::message)
-                .containsExactly("virtual_ipaddress mixes IPv4 and IPv6 in `VI_1`");
+        assertThat(mixed.warnings()).extracting(Finding::message).containsExactly(
+                "192.0.2.200 is not of the family of `VI_1`'s first address; it is left out, as keepalived does");
+        assertThat(mixed.configOrThrow().instance("VI_1").orElseThrow().virtualIpAddresses())
+                .extracting(VirtualIpAddress::cidr).containsExactly("2001:db8:0:0:0:0:0:1/128");
         assertThat(ipv6.configOrThrow().instance("VI_1").orElseThrow().version()).isEqualTo(3);
-        assertThat(ipv6v2.errors()).extracting(Finding::message)
-                .containsExactly("vrrp_instance `VI_1` has IPv6 addresses but version 2");
+        assertThat(ipv6v2.warnings()).extracting(Finding::message).containsExactly(
+                "vrrp_instance `VI_1` has IPv6 addresses but version 2; version 3 is used, as keepalived does");
+        assertThat(ipv6v2.configOrThrow().instance("VI_1").orElseThrow().version()).isEqualTo(3);
     }
 
     @Test

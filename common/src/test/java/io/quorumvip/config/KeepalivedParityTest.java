@@ -114,4 +114,61 @@ class KeepalivedParityTest {
                 tuple(10, "not supported yet: `notify_master_rx_lower_pri`"),
                 tuple(11, "not supported yet: `vrrp_track_file`"));
     }
+
+    @Test
+    void shouldIgnoreAKeywordOfAnotherBlockWithAWarningAsKeepalivedDoes() {
+        ParseResult result = ConfigFixture.parse(dir, "global_defs {\n    garp_master_delay 3\n}\n"
+                + ConfigFixture.instance("VI_1", "interface eth0", "virtual_router_id 51", "router_id lb01",
+                "virtual_ipaddress { 192.0.2.200 }"));
+
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.warnings()).extracting(Finding::line, Finding::message).containsExactly(
+                tuple(2, "`garp_master_delay` belongs in vrrp_instance, not in global_defs; it is ignored here, as "
+                        + "keepalived does"),
+                tuple(7, "`router_id` belongs in global_defs, not in vrrp_instance; it is ignored here, as "
+                        + "keepalived does"));
+        assertThat(result.config().globalDefs().routerId()).isEmpty();
+    }
+
+    @Test
+    void shouldIgnoreWordsAfterTheValueAsKeepalivedDoesButNotInOurOwnBlocks() {
+        ParseResult result = ConfigFixture.parse(dir, ConfigFixture.instance("VI_1", "interface eth0",
+                "virtual_router_id 51", "state BACKUP or MASTER", "nopreempt yes",
+                "virtual_ipaddress { 192.0.2.200 }") + "quorum {\n    connect 192.0.2.21:2181 192.0.2.22:2181\n}\n");
+
+        assertThat(result.warnings()).extracting(Finding::line, Finding::message).containsExactly(
+                tuple(4, "`state` takes at most 1 value, got 3: `state BACKUP or MASTER`; the rest is ignored, as "
+                        + "keepalived does"),
+                tuple(5, "`nopreempt` takes no value, got 1: `nopreempt yes`; the rest is ignored, as keepalived does"));
+        assertThat(result.config().instance("VI_1").orElseThrow().state()).isEqualTo(InitialState.BACKUP);
+        assertThat(result.errors()).extracting(Finding::line, Finding::message).contains(tuple(9,
+                "`connect` takes at most 1 value, got 2: `connect 192.0.2.21:2181 192.0.2.22:2181`"));
+    }
+
+    @Test
+    void shouldKeepAnAddressWhoseLineHasAnUnknownWordLikeKeepalived() {
+        ParseResult result = parseInstance("interface eth0", "virtual_router_id 51",
+                "virtual_ipaddress { 192.0.2.200 255.255.255.0 lable eth0:1 }");
+
+        assertThat(vi1(result).virtualIpAddresses()).extracting(VirtualIpAddress::cidr)
+                .containsExactly("192.0.2.200/32");
+        assertThat(result.warnings()).extracting(Finding::message, Finding::hint).containsExactly(
+                tuple("unknown option `255.255.255.0` in virtual_ipaddress entry `192.0.2.200`; it is ignored, as "
+                        + "keepalived does", "valid options: dev, label, brd, scope"),
+                tuple("unknown option `lable` in virtual_ipaddress entry `192.0.2.200`; it is ignored, as "
+                        + "keepalived does", "did you mean `label`?"),
+                tuple("unknown option `eth0:1` in virtual_ipaddress entry `192.0.2.200`; it is ignored, as "
+                        + "keepalived does", "valid options: dev, label, brd, scope"));
+    }
+
+    @Test
+    void shouldIgnoreAWordThatIsNotABooleanLikeKeepalived() {
+        ParseResult result = parseInstance("interface eth0", "virtual_router_id 51", "smtp_alert maybe",
+                "virtual_ipaddress { 192.0.2.200 }");
+
+        assertThat(vi1(result).smtpAlert()).isFalse();
+        assertThat(result.warnings()).extracting(Finding::message).containsExactly(
+                "smtp_alert maybe is not a boolean (expected on|off|true|false|yes|no); it is ignored, as keepalived "
+                        + "does");
+    }
 }

@@ -100,11 +100,15 @@ class SyntaxTest {
     }
 
     @Test
-    void shouldReportWordsRunningOnAfterAValueOnTheSameLine() {
+    void shouldWarnAboutWordsRunningOnAfterAValueAndIgnoreThemLikeKeepalived() {
         ParseResult result = parse(dir, "global_defs { router_id lb01 smtp_server 127.0.0.1 }\n");
 
-        assertThat(result.errors()).extracting(Finding::line, Finding::column, Finding::message).containsExactly(
-                tuple(1, 30, "`router_id` takes at most 1 value, got 3: `router_id lb01 smtp_server 127.0.0.1`"));
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.warnings()).extracting(Finding::line, Finding::column, Finding::message).containsExactly(
+                tuple(1, 30, "`router_id` takes at most 1 value, got 3: `router_id lb01 smtp_server 127.0.0.1`; "
+                        + "the rest is ignored, as keepalived does"));
+        assertThat(result.config().globalDefs().routerId()).contains("lb01");
+        assertThat(result.config().globalDefs().smtpServer()).isEmpty();
     }
 
     @Test
