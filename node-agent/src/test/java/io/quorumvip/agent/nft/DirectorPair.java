@@ -36,6 +36,11 @@ final class DirectorPair implements AutoCloseable {
                 .requireSuccess();
     }
 
+    /** Removes {@code address}/24 from {@code device} of {@code host} if it is there. */
+    static void unbind(LabHost host, String address, String device) {
+        HostCommand.run("ip", "-n", host.namespace(), "addr", "del", address + "/24", "dev", device);
+    }
+
     /** The client forgets every MAC it learnt, so it resolves the VIP afresh. */
     void clientForgetsNeighbours() {
         HostCommand.run("ip", "-n", lab.client().namespace(), "neigh", "flush", "dev", "eth0").requireSuccess();

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.quorumvip.agent.net.NamespaceThread;
+import io.quorumvip.lab.HostCommand;
 import io.quorumvip.lab.Lab;
 import io.quorumvip.lab.LabHost;
 import io.quorumvip.lab.LabPreconditions;
@@ -20,6 +22,7 @@ import io.quorumvip.lab.LabPreconditions;
  */
 class DrShapeLabTest {
     private static final String URL_PATH = "/";
+    private static final int SEED = 0x51;
 
     private static DirectorPair pair;
     private static String vip;
@@ -41,6 +44,7 @@ class DrShapeLabTest {
 
     @BeforeEach
     void n1HoldsTheVip() {
+        DirectorPair.unbind(pair.lab.node(2), vip, "eth0");
         DirectorPair.bind(pair.lab.node(1), vip, "eth0");
         pair.clientForgetsNeighbours();
     }
@@ -73,13 +77,62 @@ class DrShapeLabTest {
                 .as("the client straight to rs1, past the director's chain").containsOnly(Map.entry("rs1", 3));
     }
 
+    @Test
+    void shouldKeepEstablishedConnectionsOnTheirRealServerWhenTheVipMovesToADirectorHashingWithTheSameSeed()
+            throws Exception {
+        pair.n1.run(drTable(pair.lab.node(1)));
+        pair.n2.run(drTable(pair.lab.node(2)));
+
+        Map<Integer, String> after = answersAcrossAVipMove(20);
+
+        assertThat(after).doesNotContainValue(LabHost.FAILED).isEqualTo(firstAnswers);
+        assertThat(pair.n2.counterPackets("netdev", "qvip_lb"))
+                .hasValueSatisfying(packets -> assertThat(packets).isPositive());
+    }
+
+    @Test
+    void shouldBreakEstablishedConnectionsWhenTheDirectorsHashWithDifferentSeeds() throws Exception {
+        pair.n1.run(drTable(pair.lab.node(1)));
+        pair.n2.run(drTable(pair.lab.node(2), SEED + 1));
+
+        Map<Integer, String> after = answersAcrossAVipMove(20);
+
+        // Each connection lands on either real server by n2's own hash: all 20 staying put has odds 2^-20.
+        assertThat(after).isNotEqualTo(firstAnswers).containsValue(LabHost.FAILED);
+    }
+
+    private Map<Integer, String> firstAnswers;
+
+    /**
+     * Opens {@code count} kept-alive HTTP connections from the client to the VIP while n1 owns it, asks once on each
+     * (kept in {@link #firstAnswers}), moves the VIP to n2 (the client's ARP entry follows, as a gratuitous ARP
+     * would make it), and asks again on each: returns who answered, or FAILED for a connection that broke.
+     */
+    private Map<Integer, String> answersAcrossAVipMove(int count) throws Exception {
+        try (NamespaceThread client = NamespaceThread.enter(pair.lab.client().namespace());
+                KeptAliveConnections connections = client.call(() -> KeptAliveConnections.open(vip, count))) {
+            firstAnswers = client.call(connections::askEach);
+            assertThat(firstAnswers).doesNotContainValue(LabHost.FAILED);
+            HostCommand.run("ip", "-n", pair.lab.node(1).namespace(), "addr", "del", vip + "/24", "dev", "eth0")
+                    .requireSuccess();
+            DirectorPair.bind(pair.lab.node(2), vip, "eth0");
+            HostCommand.run("ip", "-n", pair.lab.client().namespace(), "neigh", "replace", vip, "lladdr",
+                    pair.lab.node(2).mac(), "dev", "eth0").requireSuccess();
+            return client.call(connections::askEach);
+        }
+    }
+
+    private String drTable(LabHost director) {
+        return drTable(director, SEED);
+    }
+
     /**
      * The DR shape: a netdev ingress chain on eth0 matching VIP:80 where the VIP is a local address; the source MAC
      * becomes the director's own (or the bridge learns the client's MAC on the director's port), the destination
      * MAC the real server chosen by a hash of the flow with an explicit seed (so every director chooses alike and a
      * flow never splits), and the frame goes back out of eth0.
      */
-    private String drTable(LabHost director) {
+    private String drTable(LabHost director, int seed) {
         return """
                 {"nftables":[
                   {"add":{"table":{"family":"netdev","name":"qvip_lb"}}},
@@ -100,7 +153,7 @@ class DrShapeLabTest {
                                                "data":{"set":[[0,"%s"],[1,"%s"]]}}}}},
                     {"fwd":{"dev":"eth0"}}
                   ]}}}
-                ]}""".formatted(vip, director.mac(), 0x51, pair.lab.realServer(1).host().mac(),
+                ]}""".formatted(vip, director.mac(), seed, pair.lab.realServer(1).host().mac(),
                         pair.lab.realServer(2).host().mac());
     }
 }
