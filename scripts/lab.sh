@@ -3,7 +3,7 @@
 # eth0 on 192.0.2.0/24. Nothing is created in the host's own network namespace.
 #
 #   lab.sh up     [--name L] [--nodes N] [--keepalived K] [--config-set NAME] [--zk Z]
-#                 [--coordinator [--coordinator-classpath CP]]
+#                 [--coordinator [--coordinator-classpath CP]] [--real-servers R [--backend] [--dr-vip VIP]]
 #   lab.sh status [--name L]     JSON on stdout
 #   lab.sh down   [--name L]     no-op when the lab does not exist
 #   lab.sh start  [--name L] --node nI (--keepalived-config FILE | --agent-config FILE)
@@ -12,6 +12,8 @@
 #                                starts ZooKeeper server zkI again (after a stop or kill), prints its PID
 #   lab.sh start  [--name L] --coordinator [--coordinator-classpath CP]
 #                                starts the coordinator again (after a stop or kill), prints its PID
+#   lab.sh start  [--name L] --real-server rsI|sorry
+#                                starts that real server's nginx again (after a stop or kill), prints its PID
 #
 # Exit codes: 0 ok, 1 failure, 2 bad usage.
 set -euo pipefail
@@ -40,12 +42,13 @@ source "$root/scripts/lib/processes.sh"
 usage() {
   cat >&2 <<'TXT'
 usage: lab.sh up     [--name L] [--nodes N] [--keepalived K] [--config-set NAME] [--zk Z]
-                     [--coordinator [--coordinator-classpath CP]]
+                     [--coordinator [--coordinator-classpath CP]] [--real-servers R [--backend] [--dr-vip VIP]]
        lab.sh status [--name L]
        lab.sh down   [--name L]
        lab.sh start  [--name L] --node nI (--keepalived-config FILE | --agent-config FILE)
        lab.sh start  [--name L] --zk-server I
        lab.sh start  [--name L] --coordinator [--coordinator-classpath CP]
+       lab.sh start  [--name L] --real-server rsI|sorry
   L: 1-8 chars [a-z0-9], starting with a letter (default qvip)
   N: 1-9 nodes (default 2); K: nodes 1..K run keepalived, K+1..N the quorum-vip agent (needs --config-set)
   Z: 0-3 ZooKeeper servers zk1..zkZ at 192.0.2.21.. (default 3; 0: none), up waits until they serve
@@ -53,6 +56,10 @@ usage: lab.sh up     [--name L] [--nodes N] [--keepalived K] [--config-set NAME]
     (tokens in STATE/coord/tokens, node nI's in STATE/nI/token); --coordinator-classpath runs it from CP
     (e.g. a test's classpath) instead of scripts/qvip coordinator
   --config-set NAME: node i uses shared/keepalived-samples/NAME-node{i}.conf (shared/ beside the repo, or $QVIP_SHARED)
+  --real-servers R: 0-9 real servers rs1..rsR and a sorry server, each running nginx that answers its own name;
+    DR (default): at 192.0.2.51.. and .60 with the VIP (--dr-vip, default 192.0.2.210) on lo, arp_ignore 1,
+    arp_announce 2; --backend (NAT): on a second bridge, 198.51.100.51.. and .60, default route 198.51.100.1,
+    and every node gets eth1 at 198.51.100.1I with IPv4 forwarding on
 TXT
   exit 2
 }
@@ -121,14 +128,14 @@ shared_dir() {
 }
 
 create_host() {
-  local host=$1 address=$2 ns=$name-$1
+  local host=$1 address=$2 ns=$name-$1 bridge=${3:-br0}
   ip netns add "$ns"
   ip -n "$ns" link set lo up
   # The lab speaks IPv4 in 192.0.2.0/24 only; no IPv6 link-local chatter on the wire.
   ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
   # The veth is born in the switch namespace and its peer directly as eth0 in the host's namespace.
   ip -n "$name-sw" link add "$ns" type veth peer name eth0 netns "$ns"
-  ip -n "$name-sw" link set "$ns" master br0 up
+  ip -n "$name-sw" link set "$ns" master "$bridge" up
   ip -n "$ns" addr add "$address/$SUBNET_PREFIX" dev eth0
   ip -n "$ns" link set eth0 up
 }
@@ -330,6 +337,7 @@ cmd_up() {
     echo "lab: --zk got '$zk' (expected 0-$MAX_ZK)" >&2
     usage
   fi
+  lb_check_options
   if [[ -z "$config_set" ]] && ((keepalived > 0)); then
     echo "lab: --keepalived $keepalived needs --config-set NAME (which configs to run)" >&2
     usage
@@ -372,6 +380,7 @@ cmd_up() {
     echo none >"$state/$host/daemon"
     echo "$host $name-$host $address" >>"$state/hosts"
   done < <(lab_hosts)
+  lb_up
 
   if ((zk > 0)); then
     local classpath
@@ -426,6 +435,162 @@ cmd_start() {
     agent) "$root/scripts/qvip" build && start_agent "$node" "$daemon_config" ;;
   esac
   cat "$pid_file"
+}
+
+# --- real servers and the backend network (load balancing, DESIGN.md §8) -----------------------------------------
+
+readonly BACKEND_PREFIX=198.51.100
+readonly BACKEND_GATEWAY=198.51.100.1
+readonly MAX_REAL_SERVERS=9
+
+lb_check_options() {
+  if ! [[ "$real_servers" =~ ^[0-9]+$ ]] || ((real_servers > MAX_REAL_SERVERS)); then
+    echo "lab: --real-servers got '$real_servers' (expected 0-$MAX_REAL_SERVERS)" >&2
+    usage
+  fi
+  if [[ "$backend" == true ]] && ((real_servers == 0)); then
+    echo "lab: --backend needs --real-servers R (the backend network is for real servers)" >&2
+    usage
+  fi
+  if ! [[ "$dr_vip" =~ ^192\.0\.2\.(2[0-4][0-9]|250)$ ]]; then
+    echo "lab: --dr-vip got '$dr_vip' (expected a lab VIP, 192.0.2.200-250)" >&2
+    usage
+  fi
+}
+
+# The real servers, one line each: "host address" (rs1..rsR, then the sorry server at .60).
+lb_real_servers() {
+  local i prefix=192.0.2
+  if [[ "$backend" == true ]]; then prefix=$BACKEND_PREFIX; fi
+  for ((i = 1; i <= real_servers; i++)); do
+    echo "rs$i $prefix.$((50 + i))"
+  done
+  echo "sorry $prefix.60"
+}
+
+lb_up() {
+  ((real_servers > 0)) || return 0
+  : >"$state/real-servers"
+  if [[ "$backend" == true ]]; then
+    ip -n "$name-sw" link add br1 type bridge stp_state 0 forward_delay 0 mcast_snooping 0
+    ip -n "$name-sw" link set br1 up
+    local i
+    for ((i = 1; i <= nodes; i++)); do
+      add_backend_port "n$i" "$BACKEND_PREFIX.$((10 + i))"
+    done
+  fi
+  local host address
+  while read -r host address; do
+    mkdir -p "$state/$host"
+    if [[ "$backend" == true ]]; then
+      create_host "$host" "$address" br1
+      ip -n "$name-$host" route add default via "$BACKEND_GATEWAY"
+    else
+      create_host "$host" "$address"
+      # LVS-DR real server: the VIP on lo, never answered for in ARP, never used as an ARP source.
+      ip -n "$name-$host" addr add "$dr_vip/32" dev lo
+      ip netns exec "$name-$host" sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2 \
+        net.ipv4.conf.eth0.arp_ignore=1 net.ipv4.conf.eth0.arp_announce=2
+    fi
+    echo "$host $name-$host $address" >>"$state/real-servers"
+    write_nginx_conf "$host" "$address"
+    start_nginx "$host"
+  done < <(lb_real_servers)
+  echo "$backend $dr_vip" >"$state/lb-mode"
+}
+
+# A director's leg on the backend network: eth1, forwarding on, so NAT replies go back through it.
+add_backend_port() {
+  local host=$1 address=$2 ns=$name-$1
+  ip -n "$name-sw" link add "$name-b$host" type veth peer name eth1 netns "$ns"
+  ip -n "$name-sw" link set "$name-b$host" master br1 up
+  ip -n "$ns" addr add "$address/$SUBNET_PREFIX" dev eth1
+  ip -n "$ns" link set eth1 up
+  ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1
+}
+
+# Debian's nginx with a config, pid, logs and temp dirs of its own under the host's state dir; it answers every
+# path (/ and /health included) with the host's name, so the client can tell who served it.
+write_nginx_conf() {
+  local host=$1 address=$2 dir=$state/$1
+  mkdir -p "$dir/nginx-temp"
+  cat >"$dir/nginx.conf" <<CONF
+daemon off;
+worker_processes 1;
+worker_rlimit_nofile 8192;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    client_body_temp_path $dir/nginx-temp/body;
+    proxy_temp_path $dir/nginx-temp/proxy;
+    fastcgi_temp_path $dir/nginx-temp/fastcgi;
+    uwsgi_temp_path $dir/nginx-temp/uwsgi;
+    scgi_temp_path $dir/nginx-temp/scgi;
+    keepalive_requests 1000000;
+    server {
+        listen 80 reuseport;
+        default_type text/plain;
+        location / { return 200 "$host\n"; }
+    }
+}
+CONF
+  echo "$address" >"$dir/address"
+}
+
+start_nginx() {
+  local host=$1 dir=$state/$1 pid _
+  command -v nginx >/dev/null || fail "nginx not found (Debian package nginx; run scripts/install-deps as root)"
+  # -e: the error log before the config is read, which would otherwise be /var/log/nginx/error.log.
+  setsid ip netns exec "$name-$host" nginx -e "$dir/error.log" -c "$dir/nginx.conf" \
+    </dev/null >>"$dir/nginx.log" 2>&1 &
+  pid=$!
+  echo nginx >"$dir/daemon"
+  echo "$pid" >"$dir/pid"
+  check_started "$pid" "$dir/nginx.log"
+  for _ in {1..100}; do
+    if ip netns exec "$name-$host" curl -s -o /dev/null --max-time 1 "http://$(cat "$dir/address")/health"; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  fail "nginx on $host does not answer after 10 s (logs: $dir/error.log, $dir/nginx.log)"
+}
+
+cmd_start_real_server() {
+  [[ -f "$state/real-servers" ]] || fail "lab $name has no real servers (bring it up with --real-servers R)"
+  grep -q "^$real_server " "$state/real-servers" 2>/dev/null \
+    || { echo "lab: --real-server got '$real_server' (expected rsI or sorry of lab $name)" >&2; exit 2; }
+  local pid_file=$state/$real_server/pid
+  if [[ -f "$pid_file" ]] && is_running "$(cat "$pid_file")" && is_ours "$(cat "$pid_file")"; then
+    fail "nginx on $real_server already runs (pid $(cat "$pid_file"))"
+  fi
+  start_nginx "$real_server"
+  cat "$pid_file"
+}
+
+# {real_servers: [...], sorry_server: {...}|null, backend: {...}|null} for status.
+lb_status_json() {
+  if [[ ! -f "$state/real-servers" ]]; then
+    echo '{"real_servers": [], "sorry_server": null, "backend": null, "dr_vip": null}'
+    return 0
+  fi
+  local host ns address pid alive servers=() mode vip
+  read -r mode vip <"$state/lb-mode"
+  while read -r host ns address; do
+    pid=$(cat "$state/$host/pid")
+    alive=false
+    if is_running "$pid" && is_ours "$pid"; then alive=true; fi
+    servers+=("$(jq -cn --arg name "$host" --arg ns "$ns" --arg address "$address" --arg pid "$pid" \
+      --argjson alive "$alive" --arg dir "$state/$host" \
+      '{name: $name, namespace: $ns, address: $address, port: 80, pid: ($pid | tonumber? // null),
+        alive: $alive, error_log: "\($dir)/error.log"}')")
+  done <"$state/real-servers"
+  printf '%s\n' "${servers[@]}" | jq -cs --argjson backend "$mode" --arg vip "$vip" --arg gw "$BACKEND_GATEWAY" '
+    {real_servers: [.[] | select(.name != "sorry")], sorry_server: ([.[] | select(.name == "sorry")] | first),
+     backend: (if $backend then {network: "198.51.100.0/24", gateway: $gw} else null end),
+     dr_vip: (if $backend then null else $vip end)}'
 }
 
 # --- status -----------------------------------------------------------------------------------------------------
@@ -498,8 +663,9 @@ cmd_status() {
   if ((${#zk_servers[@]} > 0)); then zookeeper=$(printf '%s\n' "${zk_servers[@]}" | jq -cs .); fi
   printf '%s\n' "${nodes_json[@]}" | jq -s --arg lab "$name" --arg sw "$name-sw" --arg dir "$state" \
     --argjson client "$client" --argjson zookeeper "$zookeeper" --argjson coordinator "$coord" \
+    --argjson lb "$(lb_status_json)" \
     '{lab: $lab, switch: $sw, state_dir: $dir, client: $client, nodes: ., coordinator: $coordinator,
-      zookeeper: $zookeeper, zk_connect: ([$zookeeper[] | "\(.address):\(.client_port)"] | join(","))}'
+      zookeeper: $zookeeper, zk_connect: ([$zookeeper[] | "\(.address):\(.client_port)"] | join(","))} + $lb'
 }
 
 # --- down -------------------------------------------------------------------------------------------------------
@@ -540,6 +706,10 @@ zk=3
 zk_server=""
 coordinator=false
 coordinator_classpath=""
+real_servers=0
+backend=false
+dr_vip=192.0.2.210
+real_server=""
 while (($# > 0)); do
   case "$1" in
     --name) (($# >= 2)) || usage; name=$2; shift 2 ;;
@@ -562,6 +732,10 @@ while (($# > 0)); do
       daemon_config=$(readlink -f "$2" || echo "$2")
       shift 2
       ;;
+    --real-servers) [[ "$command" == up && $# -ge 2 ]] || usage; real_servers=$2; shift 2 ;;
+    --backend) [[ "$command" == up ]] || usage; backend=true; shift ;;
+    --dr-vip) [[ "$command" == up && $# -ge 2 ]] || usage; dr_vip=$2; shift 2 ;;
+    --real-server) [[ "$command" == start && $# -ge 2 ]] || usage; real_server=$2; shift 2 ;;
     *) echo "lab: unknown argument '$1'" >&2; usage ;;
   esac
 done
@@ -577,7 +751,10 @@ case "$command" in
   status) cmd_status ;;
   down) cmd_down ;;
   start)
-    if [[ "$coordinator" == true ]]; then
+    if [[ -n "$real_server" ]]; then
+      [[ -z "$node" && -z "$daemon" && -z "$zk_server" && "$coordinator" == false ]] || usage
+      cmd_start_real_server
+    elif [[ "$coordinator" == true ]]; then
       [[ -z "$node" && -z "$daemon" && -z "$zk_server" ]] || usage
       cmd_start_coordinator
     elif [[ -n "$zk_server" ]]; then

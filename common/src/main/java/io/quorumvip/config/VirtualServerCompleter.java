@@ -75,6 +75,14 @@ final class VirtualServerCompleter {
         L4Protocol protocol = v.protocol != null ? v.protocol : L4Protocol.TCP;
         LbScheduler scheduler = scheduler(v);
         ForwardingMethod method = v.method != null ? v.method : ForwardingMethod.NAT;
+        boolean marks = v.service instanceof VirtualService.Fwmark || v.service instanceof VirtualService.Group g
+                && !groups.get(g.name()).fwmarks().isEmpty();
+        if (marks && method == ForwardingMethod.DR) {
+            diagnostics.error(v.position, "virtual_server " + v.service + " matches firewall marks with lb_kind DR, "
+                    + "but DR forwards from the ingress hook, before any rule can set a mark",
+                    "match the address and port (`virtual_server IP PORT`), or use lb_kind NAT");
+            return Optional.empty();
+        }
         Optional<Persistence> persistence = persistence(v, ipv6.orElse(false));
         int servicePort = v.service instanceof VirtualService.Endpoint e ? e.port() : 0;
         if (servicePort == 0 && v.service instanceof VirtualService.Endpoint && persistence.isEmpty()) {

@@ -282,4 +282,123 @@ public sealed interface Event {
             return EventType.OWNERSHIP_DECIDED;
         }
     }
+
+    /**
+     * What a health check found when a real server's verdict changed, as the journal keeps it.
+     *
+     * @param checker     the checker block ({@code TCP_CHECK}, {@code HTTP_GET}, ...)
+     * @param detail      in words: "connect refused", "HTTP 503", "exit code 1"
+     * @param statusCode  the HTTP status, or -1
+     * @param exitCode    the MISC_CHECK exit code, or -1
+     * @param consecutive how many results in a row led to the change (retry+1 for a failure)
+     */
+    record CheckEvidence(String checker, String detail, int statusCode, int exitCode, long latencyMicros,
+                         int consecutive) {
+        public CheckEvidence {
+            Objects.requireNonNull(checker, "checker");
+            Objects.requireNonNull(detail, "detail");
+        }
+    }
+
+    /** A real server's checks (ANDed) say it is alive again. */
+    record RealServerUp(String virtualServer, String realServer, CheckEvidence evidence) implements Event {
+        public RealServerUp {
+            Objects.requireNonNull(virtualServer, "virtualServer");
+            Objects.requireNonNull(realServer, "realServer");
+            Objects.requireNonNull(evidence, "evidence");
+        }
+
+        @Override
+        public EventType type() {
+            return EventType.REAL_SERVER_UP;
+        }
+    }
+
+    /** A real server failed its checks: it leaves the pool (or stays with weight 0 under inhibit_on_failure). */
+    record RealServerDown(String virtualServer, String realServer, CheckEvidence evidence) implements Event {
+        public RealServerDown {
+            Objects.requireNonNull(virtualServer, "virtualServer");
+            Objects.requireNonNull(realServer, "realServer");
+            Objects.requireNonNull(evidence, "evidence");
+        }
+
+        @Override
+        public EventType type() {
+            return EventType.REAL_SERVER_DOWN;
+        }
+    }
+
+    /** One destination of a pool: {@code endpoint} ({@code 192.0.2.51:80}) with its weight. */
+    record PoolMemberEntry(String endpoint, int weight, boolean sorry) {
+        public PoolMemberEntry {
+            Objects.requireNonNull(endpoint, "endpoint");
+        }
+    }
+
+    /**
+     * The pool of a virtual server as applied to the data plane, whole, with the number of the nftables transaction
+     * that applied it (generations count up per agent run).
+     */
+    record PoolChanged(String virtualServer, long generation, java.util.List<PoolMemberEntry> members)
+            implements Event {
+        public PoolChanged {
+            Objects.requireNonNull(virtualServer, "virtualServer");
+            members = java.util.List.copyOf(members);
+        }
+
+        @Override
+        public EventType type() {
+            return EventType.POOL_CHANGED;
+        }
+    }
+
+    /** The live weight of a virtual server fell below its quorum (minus hysteresis): quorum_down runs. */
+    record VirtualServerQuorumLost(String virtualServer, long liveWeight, long threshold) implements Event {
+        public VirtualServerQuorumLost {
+            Objects.requireNonNull(virtualServer, "virtualServer");
+        }
+
+        @Override
+        public EventType type() {
+            return EventType.VIRTUAL_SERVER_QUORUM_LOST;
+        }
+    }
+
+    /** The live weight reached quorum (plus hysteresis) again: quorum_up runs. */
+    record VirtualServerQuorumGained(String virtualServer, long liveWeight, long threshold) implements Event {
+        public VirtualServerQuorumGained {
+            Objects.requireNonNull(virtualServer, "virtualServer");
+        }
+
+        @Override
+        public EventType type() {
+            return EventType.VIRTUAL_SERVER_QUORUM_GAINED;
+        }
+    }
+
+    /** The sorry server started serving in place of the pool. */
+    record SorryServerIn(String virtualServer, String sorryServer) implements Event {
+        public SorryServerIn {
+            Objects.requireNonNull(virtualServer, "virtualServer");
+            Objects.requireNonNull(sorryServer, "sorryServer");
+        }
+
+        @Override
+        public EventType type() {
+            return EventType.SORRY_SERVER_IN;
+        }
+    }
+
+    /** The sorry server stopped serving: the real servers are back. */
+    record SorryServerOut(String virtualServer, String sorryServer) implements Event {
+        public SorryServerOut {
+            Objects.requireNonNull(virtualServer, "virtualServer");
+            Objects.requireNonNull(sorryServer, "sorryServer");
+        }
+
+        @Override
+        public EventType type() {
+            return EventType.SORRY_SERVER_OUT;
+        }
+    }
 }

@@ -21,9 +21,17 @@ public enum EventType {
     OPERATOR_ACTION((byte) 17),
     MALFORMED_PACKET_BURST((byte) 18),
     NEW_MASTER_SEEN((byte) 19),
-    OWNERSHIP_DECIDED((byte) 20);
+    OWNERSHIP_DECIDED((byte) 20),
+    // Load balancing (codes from 40, apart from the VRRP side's).
+    REAL_SERVER_UP((byte) 40),
+    REAL_SERVER_DOWN((byte) 41),
+    POOL_CHANGED((byte) 42),
+    VIRTUAL_SERVER_QUORUM_LOST((byte) 43),
+    VIRTUAL_SERVER_QUORUM_GAINED((byte) 44),
+    SORRY_SERVER_IN((byte) 45),
+    SORRY_SERVER_OUT((byte) 46);
 
-    private static final EventType[] BY_CODE = new EventType[32];
+    private static final EventType[] BY_CODE = new EventType[64];
 
     static {
         for (EventType type : values()) {
@@ -44,7 +52,8 @@ public enum EventType {
     public static EventType valueOf(byte value) {
         EventType type = value > 0 && value < BY_CODE.length ? BY_CODE[value] : null;
         if (type == null) {
-            throw new IllegalArgumentException("unknown event type code: got " + value + " (expected 1.." + values().length + ")");
+            throw new IllegalArgumentException("unknown event type code: got " + value + " (expected one of "
+                    + java.util.Arrays.stream(values()).map(t -> Byte.toString(t.byteValue)).toList() + ")");
         }
         return type;
     }

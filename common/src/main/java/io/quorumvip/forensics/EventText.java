@@ -3,6 +3,7 @@ package io.quorumvip.forensics;
 import io.quorumvip.events.CauseKind;
 import io.quorumvip.events.Event;
 import io.quorumvip.events.EventRecord;
+import io.quorumvip.lb.LbEventText;
 import java.util.Optional;
 
 /** An event in words, as a link of a chain of causes. */
@@ -95,6 +96,8 @@ final class EventText {
                 var e = (Event.OwnershipDecided) event;
                 yield e.instance() + " decides own=" + e.decision().own() + " (" + e.decision().reason() + ")";
             }
+            case REAL_SERVER_UP, REAL_SERVER_DOWN, POOL_CHANGED, VIRTUAL_SERVER_QUORUM_LOST,
+                 VIRTUAL_SERVER_QUORUM_GAINED, SORRY_SERVER_IN, SORRY_SERVER_OUT -> LbEventText.describe(event);
         };
         return record.cause().kind() == CauseKind.NONE ? what : what + " [" + cause(record) + "]";
     }

@@ -22,9 +22,9 @@ public final class EventCodec {
 
     /**
      * Bump when any layout changes; readers refuse segments written with a version they do not know. Version 2
-     * added {@code VipReleased.lifetimeEndedMicros}.
+     * added {@code VipReleased.lifetimeEndedMicros}; version 3 the load-balancing events ({@link LbEventCodec}).
      */
-    public static final int SCHEMA_VERSION = 2;
+    public static final int SCHEMA_VERSION = 3;
 
     /** The oldest version this code still reads. */
     public static final int OLDEST_READABLE_VERSION = 1;
@@ -191,6 +191,8 @@ public final class EventCodec {
                 out.zigzag(in.nowNanos());
                 out.u8(e.decision().reason().byteValue());
             }
+            case REAL_SERVER_UP, REAL_SERVER_DOWN, POOL_CHANGED, VIRTUAL_SERVER_QUORUM_LOST,
+                 VIRTUAL_SERVER_QUORUM_GAINED, SORRY_SERVER_IN, SORRY_SERVER_OUT -> LbEventCodec.encode(event, out);
             default -> throw new IllegalStateException("no encoding for event type " + event.type());
         }
     }
@@ -226,6 +228,8 @@ public final class EventCodec {
             case NEW_MASTER_SEEN -> new Event.NewMasterSeen(in.string("instance"), in.string("address"),
                     in.zigzag32("priority"));
             case OWNERSHIP_DECIDED -> decodeOwnership(in);
+            case REAL_SERVER_UP, REAL_SERVER_DOWN, POOL_CHANGED, VIRTUAL_SERVER_QUORUM_LOST,
+                 VIRTUAL_SERVER_QUORUM_GAINED, SORRY_SERVER_IN, SORRY_SERVER_OUT -> LbEventCodec.decode(type, in);
         };
     }
 

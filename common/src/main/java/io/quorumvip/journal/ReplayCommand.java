@@ -3,8 +3,10 @@ package io.quorumvip.journal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quorumvip.events.Event;
 import io.quorumvip.events.EventRecord;
 import io.quorumvip.events.HybridLogicalClock;
+import io.quorumvip.lb.LbEventText;
 import io.quorumvip.replay.ClusterView;
 import io.quorumvip.replay.InstanceView;
 import io.quorumvip.replay.NodeView;
@@ -179,6 +181,11 @@ public final class ReplayCommand implements Callable<Integer> {
                         instance.basePriority(), instance.lease(), instance.leaseEpoch(),
                         instance.vipOwned() ? "owned" : "not owned", instance.vips(), instance.lastOwnershipDecision());
             }
+            view.pools().forEach((name, pool) -> out.printf("  pool %-24s generation %-4d quorum %-4s %s%s%s%n", name,
+                    pool.generation(), pool.quorumUp() ? "up" : "lost",
+                    LbEventText.members(new Event.PoolChanged(name, pool.generation(), pool.members())),
+                    pool.sorryServing() ? "  sorry server serving" : "",
+                    pool.downReal().isEmpty() ? "" : "  down: " + String.join(", ", pool.downReal())));
         }
         return OK;
     }

@@ -21,7 +21,7 @@ import java.util.List;
  */
 public record ReplayIndex(int schema, List<Entry> entries) {
 
-    public static final int SCHEMA = 1;
+    public static final int SCHEMA = 2;
     public static final String DIR_NAME = ".qvip-index";
     private static final String FILE_NAME = "replay-index.json";
     private static final ObjectMapper JSON = new ObjectMapper();

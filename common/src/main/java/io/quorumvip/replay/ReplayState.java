@@ -6,6 +6,7 @@ import io.quorumvip.ownership.OwnershipReason;
 import io.quorumvip.ownership.RoleInput;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -37,7 +38,11 @@ public final class ReplayState {
                 node.running = true;
                 node.instances.values().forEach(InstanceState::restart);
             }
-            case AGENT_STOPPED -> node.running = false;
+            case AGENT_STOPPED -> {
+                node.running = false;
+                // A clean stop removes the agent's nftables tables: nothing is served any more.
+                node.pools.clear();
+            }
             case CONFIG_LOADED -> node.configSha256 = ((Event.ConfigLoaded) event).sha256().toHex();
             case VRRP_STATE_CHANGED -> {
                 var e = (Event.VrrpStateChanged) event;
@@ -86,6 +91,26 @@ public final class ReplayState {
                 node.instance(e.instance()).lastOwnership = e.decision().reason();
             }
             case OPERATOR_ACTION -> node.lastOperatorAction = ((Event.OperatorAction) event).command();
+            case REAL_SERVER_UP -> {
+                var e = (Event.RealServerUp) event;
+                node.pool(e.virtualServer()).downReal.remove(e.realServer());
+            }
+            case REAL_SERVER_DOWN -> {
+                var e = (Event.RealServerDown) event;
+                node.pool(e.virtualServer()).downReal.add(e.realServer());
+            }
+            case POOL_CHANGED -> {
+                var e = (Event.PoolChanged) event;
+                PoolState pool = node.pool(e.virtualServer());
+                pool.generation = e.generation();
+                pool.members = e.members();
+            }
+            case VIRTUAL_SERVER_QUORUM_LOST ->
+                    node.pool(((Event.VirtualServerQuorumLost) event).virtualServer()).quorumUp = false;
+            case VIRTUAL_SERVER_QUORUM_GAINED ->
+                    node.pool(((Event.VirtualServerQuorumGained) event).virtualServer()).quorumUp = true;
+            case SORRY_SERVER_IN -> node.pool(((Event.SorryServerIn) event).virtualServer()).sorryServing = true;
+            case SORRY_SERVER_OUT -> node.pool(((Event.SorryServerOut) event).virtualServer()).sorryServing = false;
         }
     }
 
@@ -106,6 +131,7 @@ public final class ReplayState {
         String lastOperatorAction = "";
         final Map<String, Boolean> trackers = new TreeMap<>();
         final Map<String, InstanceState> instances = new TreeMap<>();
+        final Map<String, PoolState> pools = new TreeMap<>();
 
         NodeState(String node) {
             this.node = node;
@@ -122,6 +148,7 @@ public final class ReplayState {
             state.lastOperatorAction = view.lastOperatorAction();
             state.trackers.putAll(view.trackersHealthy());
             view.instances().values().forEach(i -> state.instances.put(i.name(), InstanceState.of(i)));
+            view.pools().forEach((name, pool) -> state.pools.put(name, PoolState.of(pool)));
             return state;
         }
 
@@ -129,11 +156,17 @@ public final class ReplayState {
             return instances.computeIfAbsent(name, InstanceState::new);
         }
 
+        PoolState pool(String virtualServer) {
+            return pools.computeIfAbsent(virtualServer, v -> new PoolState());
+        }
+
         NodeView view() {
             Map<String, InstanceView> views = new TreeMap<>();
             instances.forEach((name, instance) -> views.put(name, instance.view()));
+            Map<String, PoolView> poolViews = new TreeMap<>();
+            pools.forEach((name, pool) -> poolViews.put(name, pool.view()));
             return new NodeView(node, lastSeq, lastHlc, lastWallMicros, running, configSha256, malformedPackets, lastOperatorAction,
-                    trackers, views);
+                    trackers, views, poolViews);
         }
     }
 
@@ -180,6 +213,28 @@ public final class ReplayState {
         InstanceView view() {
             return new InstanceView(name, vrid, state, basePriority, effectivePriority, lease, leaseEpoch, fault,
                     !vips.isEmpty(), new ArrayList<>(vips), lastMasterSeen, lastOwnership);
+        }
+    }
+
+    private static final class PoolState {
+        long generation;
+        List<Event.PoolMemberEntry> members = List.of();
+        boolean quorumUp = true;
+        boolean sorryServing;
+        final TreeSet<String> downReal = new TreeSet<>();
+
+        static PoolState of(PoolView view) {
+            PoolState state = new PoolState();
+            state.generation = view.generation();
+            state.members = view.members();
+            state.quorumUp = view.quorumUp();
+            state.sorryServing = view.sorryServing();
+            state.downReal.addAll(view.downReal());
+            return state;
+        }
+
+        PoolView view() {
+            return new PoolView(generation, members, quorumUp, sorryServing, new ArrayList<>(downReal));
         }
     }
 }

@@ -277,6 +277,15 @@ class VirtualServerConfigTest {
     }
 
     @Test
+    void shouldRefuseFirewallMarksWithDrBecauseIngressComesFirst() {
+        ParseResult result = parse(dir, "virtual_server fwmark 3 {\nlb_algo rr\nlb_kind DR\n}\n");
+
+        assertThat(result.errors()).extracting(Finding::line, Finding::message).containsExactly(tuple(1,
+                "virtual_server fwmark 3 matches firewall marks with lb_kind DR, but DR forwards from the ingress "
+                        + "hook, before any rule can set a mark"));
+    }
+
+    @Test
     void shouldRefuseARealServerOfAnotherFamily() {
         ParseResult result = parseVirtualServer("lb_algo rr", "real_server 2001:db8::51 80 {", "}");
 

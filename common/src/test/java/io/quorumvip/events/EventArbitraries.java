@@ -55,7 +55,29 @@ public final class EventArbitraries {
                         .as((instance, role, fault, quorum, held, until, now) -> {
                             var inputs = new OwnershipInputs(role, fault, quorum, held, until, now);
                             return new Event.OwnershipDecided(instance, inputs, OwnershipRule.decide(inputs));
-                        }));
+                        }),
+                loadBalancing());
+    }
+
+    static Arbitrary<Event> loadBalancing() {
+        Arbitrary<Event.CheckEvidence> evidence = Combinators.combine(Arbitraries.of("TCP_CHECK", "HTTP_GET",
+                        "MISC_CHECK"), names(), Arbitraries.integers().between(-1, 599),
+                Arbitraries.integers().between(-1, 255), Arbitraries.longs().greaterOrEqual(0),
+                Arbitraries.integers().between(1, 100)).as(Event.CheckEvidence::new);
+        Arbitrary<String> endpoints = addresses().map(a -> a + ":80");
+        Arbitrary<Event.PoolMemberEntry> members = Combinators.combine(endpoints,
+                Arbitraries.integers().between(0, 65_535), Arbitraries.of(true, false)).as(Event.PoolMemberEntry::new);
+        return Arbitraries.oneOf(
+                Combinators.combine(names(), endpoints, evidence).as(Event.RealServerUp::new),
+                Combinators.combine(names(), endpoints, evidence).as(Event.RealServerDown::new),
+                Combinators.combine(names(), Arbitraries.longs().greaterOrEqual(0), members.list().ofMaxSize(12))
+                        .as(Event.PoolChanged::new),
+                Combinators.combine(names(), Arbitraries.longs(), Arbitraries.longs())
+                        .as(Event.VirtualServerQuorumLost::new),
+                Combinators.combine(names(), Arbitraries.longs(), Arbitraries.longs())
+                        .as(Event.VirtualServerQuorumGained::new),
+                Combinators.combine(names(), endpoints).as(Event.SorryServerIn::new),
+                Combinators.combine(names(), endpoints).as(Event.SorryServerOut::new));
     }
 
     public static Arbitrary<Cause> causes() {

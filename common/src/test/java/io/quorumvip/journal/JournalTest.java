@@ -185,7 +185,7 @@ class JournalTest {
 
         assertThatThrownBy(() -> Journal.open(config()))
                 .isInstanceOf(JournalDamageException.class)
-                .hasMessageContaining("schema version 7 is not supported (expected 1..2)");
+                .hasMessageContaining("schema version 7 is not supported (expected 1.." + EventCodec.SCHEMA_VERSION + ")");
     }
 
     @Test

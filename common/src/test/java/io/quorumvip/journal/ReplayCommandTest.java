@@ -109,6 +109,32 @@ class ReplayCommandTest {
     }
 
     @Test
+    void shouldSayWhichRealServersWereInEachPoolAtAnInstant() throws IOException {
+        long start = JournalFixtures.START_WALL_MICROS;
+        String vs = "192.0.2.210:80/tcp";
+        var both = List.of(new Event.PoolMemberEntry("192.0.2.51:80", 1, false),
+                new Event.PoolMemberEntry("192.0.2.52:80", 1, false));
+        var evidence = new Event.CheckEvidence("TCP_CHECK", "connect refused", -1, -1, 900, 4);
+        try (Journal journal = Journal.open(JournalConfig.of(dir, "node-11"))) {
+            journal.appendDurably(EventDraft.of(start, 1_000, Cause.NONE, new Event.PoolChanged(vs, 1, both)));
+            journal.appendDurably(EventDraft.of(start + 10_000, 2_000, Cause.health("TCP_CHECK", 0),
+                    new Event.RealServerDown(vs, "192.0.2.51:80", evidence)));
+            journal.appendDurably(EventDraft.of(start + 10_100, 3_000, Cause.NONE,
+                    new Event.PoolChanged(vs, 2, both.subList(1, 2))));
+        }
+        String before = java.time.Instant.EPOCH.plusNanos((start + 5_000) * 1000).toString();
+        String after = java.time.Instant.EPOCH.plusNanos((start + 20_000) * 1000).toString();
+
+        assertThat(run("--at", before, dir.toString())).isEqualTo(0);
+        assertThat(out.toString()).contains("pool " + vs).contains("generation 1")
+                .contains("[192.0.2.51:80 w1, 192.0.2.52:80 w1]").doesNotContain("down:");
+        out.getBuffer().setLength(0);
+        assertThat(run("--at", after, dir.toString())).isEqualTo(0);
+        assertThat(out.toString()).contains("generation 2").contains("[192.0.2.52:80 w1]")
+                .contains("down: 192.0.2.51:80");
+    }
+
+    @Test
     void shouldPrintAReadableTableWithoutJson() throws IOException {
         writeJournal(12);
         assertThat(run("--node", "node-11", dir.toString())).isEqualTo(0);

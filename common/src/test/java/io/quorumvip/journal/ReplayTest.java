@@ -71,7 +71,7 @@ class ReplayTest {
 
         Replay.Result result = Replay.stateAt(List.of(dir), Long.MAX_VALUE);
 
-        assertThat(result.notes()).anySatisfy(note -> assertThat(note).contains("replay index schema 99 is not supported (expected 1)"));
+        assertThat(result.notes()).anySatisfy(note -> assertThat(note).contains("replay index schema 99 is not supported (expected " + ReplayIndex.SCHEMA + ")"));
         assertThat(result.view()).isEqualTo(fullFoldUpTo(Long.MAX_VALUE));
         assertThat(ReplayIndex.load(dir).schema()).isEqualTo(ReplayIndex.SCHEMA);
     }

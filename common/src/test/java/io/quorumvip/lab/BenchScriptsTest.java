@@ -64,11 +64,19 @@ class BenchScriptsTest {
     }
 
     @Test
+    void shouldRejectAnOddConnectionCountForTheLoadBalancingBenchmark() {
+        CommandResult result = script("bench-lb.sh", "--connections", "33");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains("--connections got '33' (expected an even number 2-9998)");
+    }
+
+    @Test
     void shouldNameTheKnownBenchmarksWhenAskedForAnUnknownOne() {
         CommandResult result = script("qvip", "bench", "latency");
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.stderr()).contains("unknown benchmark 'latency' (expected failover, footprint or jmh)");
+        assertThat(result.stderr()).contains("unknown benchmark 'latency' (expected failover, footprint, lb or jmh)");
     }
 
     private CommandResult script(String name, String... arguments) {

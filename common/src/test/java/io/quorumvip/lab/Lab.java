@@ -46,6 +46,9 @@ public final class Lab implements AutoCloseable {
     private final RepositoryLayout layout;
     private final List<LabHost> nodes = new ArrayList<>();
     private final List<LabZooKeeper> zkServers = new ArrayList<>();
+    private final List<LabRealServer> realServers = new ArrayList<>();
+    private LabRealServer sorryServer;
+    private String drVip;
     private final List<LabProcess> processes = Collections.synchronizedList(new ArrayList<>());
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
@@ -78,6 +81,29 @@ public final class Lab implements AutoCloseable {
      */
     public static Lab upWithCoordinator(int nodes, int zkServers) {
         return up(nodes, zkServers, List.of("--coordinator", "--coordinator-classpath", LabCoordinator.classpath()));
+    }
+
+    /**
+     * A load-balancing lab (DESIGN.md §8): {@code directors} nodes, a client, no ZooKeeper, and {@code realServers}
+     * real servers rs1.. (1-9) plus the sorry server, each running nginx. {@link Forwarding#DR}: real servers at
+     * 192.0.2.51.. on the nodes' bridge with {@link #drVip()} on lo; {@link Forwarding#NAT}: real servers at
+     * 198.51.100.51.. on a second bridge with their default route via 198.51.100.1, and every node has eth1 at
+     * 198.51.100.1I with IPv4 forwarding on.
+     */
+    public static Lab upWithRealServers(int directors, int realServers, Forwarding forwarding) {
+        List<String> extra = new ArrayList<>(List.of("--real-servers", Integer.toString(realServers)));
+        if (forwarding == Forwarding.NAT) {
+            extra.add("--backend");
+        }
+        return up(directors, 0, extra);
+    }
+
+    /** How a load-balancing lab's real servers are reached (see {@link #upWithRealServers}). */
+    public enum Forwarding {
+        /** Direct routing: real servers share the directors' network and hold the VIP on lo. */
+        DR,
+        /** NAT: real servers on the backend network 198.51.100.0/24, routed back through a director. */
+        NAT
     }
 
     private static Lab up(int nodes, int zkServers, List<String> extra) {
@@ -159,6 +185,32 @@ public final class Lab implements AutoCloseable {
             throw new IllegalStateException("lab " + name + " has no coordinator (build it with Lab.upWithCoordinator)");
         }
         return coordinator;
+    }
+
+    /** Real server {@code index}, counting from 1 like rs1, rs2, ... */
+    public LabRealServer realServer(int index) {
+        if (index < 1 || index > realServers.size()) {
+            throw new IllegalArgumentException("real server index got " + index + " (expected 1-" + realServers.size()
+                    + "; start the lab with Lab.upWithRealServers)");
+        }
+        return realServers.get(index - 1);
+    }
+
+    public List<LabRealServer> realServers() {
+        return List.copyOf(realServers);
+    }
+
+    /** The sorry server (.60) of a lab built with {@link #upWithRealServers}; it answers {@code sorry}. */
+    public LabRealServer sorryServer() {
+        if (sorryServer == null) {
+            throw new IllegalStateException("lab " + name + " has no real servers (build it with Lab.upWithRealServers)");
+        }
+        return sorryServer;
+    }
+
+    /** The VIP the DR real servers hold on lo (192.0.2.210, the lvs-dr samples' VIP); empty for NAT. */
+    public Optional<String> drVip() {
+        return Optional.ofNullable(drVip);
     }
 
     String switchNamespace() {
@@ -261,8 +313,30 @@ public final class Lab implements AutoCloseable {
             coordinator = new LabCoordinator(this, coord.path("namespace").asText(), coord.path("url").asText(), dir,
                     process);
         }
+        readRealServers(status);
         JsonNode clientJson = status.path("client");
         client = new LabHost(this, "client", clientJson.path("namespace").asText(), clientJson.path("address").asText());
+    }
+
+    private void readRealServers(JsonNode status) {
+        List<JsonNode> servers = new ArrayList<>();
+        status.path("real_servers").forEach(servers::add);
+        if (status.path("sorry_server").isObject()) {
+            servers.add(status.path("sorry_server"));
+        }
+        for (JsonNode server : servers) {
+            String serverName = server.path("name").asText();
+            LabProcess nginx = track(new LabProcess("nginx on " + serverName, server.path("pid").asLong(),
+                    stateDir().resolve(serverName).resolve("nginx.log")));
+            LabRealServer realServer = new LabRealServer(this, new LabHost(this, serverName,
+                    server.path("namespace").asText(), server.path("address").asText()), nginx);
+            if (serverName.equals("sorry")) {
+                sorryServer = realServer;
+            } else {
+                realServers.add(realServer);
+            }
+        }
+        drVip = status.path("dr_vip").isTextual() ? status.path("dr_vip").asText() : null;
     }
 
     private void tearDown() {

@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /** One host of the lab (a node or the client): a network namespace with eth0 on the lab's bridge. */
@@ -43,6 +45,9 @@ public final class LabHost {
             delete table ip qvip_fault_zk
             """;
 
+    /** What {@link #httpAnswers} counts a failed request as. */
+    public static final String FAILED = "FAILED";
+
     private final Lab lab;
     private final String name;
     private final String namespace;
@@ -55,7 +60,7 @@ public final class LabHost {
         this.address = address;
     }
 
-    /** n1, n2, ... or client. */
+    /** n1, n2, ..., client, or a real server (rs1, ..., sorry). */
     public String name() {
         return name;
     }
@@ -106,6 +111,20 @@ public final class LabHost {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
         full.addAll(List.of(command));
         return HostCommand.run(HostCommand.DEFAULT_TIMEOUT, full);
+    }
+
+    /**
+     * {@code connections} HTTP GETs of {@code url}, each on a new TCP connection (one curl each, 2 s limit), from
+     * this host; counts the answers by body (a lab real server answers its name), failures under {@code FAILED}.
+     */
+    public Map<String, Integer> httpAnswers(String url, int connections) {
+        String loop = "for i in $(seq " + connections + "); do curl -s --max-time 2 '" + url + "' || echo "
+                + FAILED + "; done";
+        CommandResult result = HostCommand.run(Duration.ofSeconds(30 + 3L * connections),
+                List.of("ip", "netns", "exec", namespace, "bash", "-c", loop)).requireSuccess();
+        Map<String, Integer> answers = new TreeMap<>();
+        result.stdout().lines().map(String::strip).forEach(answer -> answers.merge(answer, 1, Integer::sum));
+        return answers;
     }
 
     public boolean canPing(String target) {

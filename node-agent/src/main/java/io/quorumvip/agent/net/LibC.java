@@ -44,6 +44,7 @@ public interface LibC {
 
     // linux/netlink.h
     int NETLINK_ROUTE = 0;
+    int NETLINK_NETFILTER = 12;
     int SOL_NETLINK = 270;
     int NETLINK_CAP_ACK = 10;
     int NETLINK_EXT_ACK = 11;

@@ -8,22 +8,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assumptions;
-
-import jnr.ffi.LastError;
-
 /**
  * Two network namespaces {@code qvt-native-<random>-a} and {@code -b} joined by a veth pair named {@code eth0} on
  * both sides, with 192.0.2.11/24 and 192.0.2.12/24.
  *
- * <p>Native code runs in a namespace on a dedicated thread that first calls setns(CLONE_NEWNET): the network
- * namespace belongs to the thread in Linux, and sockets keep the namespace they were created in, so the sockets
- * made there can then be used from any thread. Names are resolved (if_nametoindex) in the calling thread's
+ * <p>Native code runs in a namespace on a {@link NamespaceThread}. Names are resolved (if_nametoindex) in the calling thread's
  * namespace, so calls that take a device name go through {@link #inA}/{@link #inB} too.
  *
  * <p>{@link #close} removes both namespaces (which destroys the veth pair) even when a test failed.
@@ -35,9 +27,9 @@ final class VethLab implements AutoCloseable {
     final String nsA;
     final String nsB;
     private final List<String> created = new ArrayList<>();
-    private final List<ExecutorService> threads = new ArrayList<>();
-    private ExecutorService threadA;
-    private ExecutorService threadB;
+    private final List<NamespaceThread> threads = new ArrayList<>();
+    private NamespaceThread threadA;
+    private NamespaceThread threadB;
 
     private VethLab(String prefix) {
         this.nsA = prefix + "-a";
@@ -63,11 +55,11 @@ final class VethLab implements AutoCloseable {
     }
 
     <T> T inA(Callable<T> work) throws Exception {
-        return run(threadA, work);
+        return threadA.call(work);
     }
 
     <T> T inB(Callable<T> work) throws Exception {
-        return run(threadB, work);
+        return threadB.call(work);
     }
 
     /** Runs {@code ip} (from the test's own namespace; use -n NS) and returns its output; fails on a non-zero exit. */
@@ -89,9 +81,8 @@ final class VethLab implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        for (ExecutorService thread : threads) {
-            thread.shutdownNow();
-            thread.awaitTermination(10, TimeUnit.SECONDS);
+        for (NamespaceThread thread : threads) {
+            thread.close();
         }
         List<String> failures = new ArrayList<>();
         for (String namespace : created) {
@@ -118,53 +109,10 @@ final class VethLab implements AutoCloseable {
             ip("-n", namespace, "link", "set", "lo", "up");
             ip("-n", namespace, "link", "set", "eth0", "up");
         }
-        threadA = namespaceThread(nsA);
-        threadB = namespaceThread(nsB);
-    }
-
-    private ExecutorService namespaceThread(String namespace) throws Exception {
-        ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "netns-" + namespace);
-            t.setDaemon(true);
-            return t;
-        });
-        threads.add(thread);
-        run(thread, () -> {
-            enter(namespace);
-            return null;
-        });
-        return thread;
-    }
-
-    private static void enter(String namespace) throws IOException {
-        NamespaceCalls calls = NamespaceCalls.INSTANCE;
-        int fd = calls.open("/var/run/netns/" + namespace, NamespaceCalls.O_RDONLY | NamespaceCalls.O_CLOEXEC);
-        if (fd < 0) {
-            throw new IOException("open(/var/run/netns/" + namespace + ") failed: " + lastError(calls));
-        }
-        try {
-            if (calls.setns(fd, NamespaceCalls.CLONE_NEWNET) < 0) {
-                throw new IOException("setns(" + namespace + ", CLONE_NEWNET) failed: " + lastError(calls));
-            }
-        } finally {
-            calls.close(fd);
-        }
-    }
-
-    private static String lastError(NamespaceCalls calls) {
-        int errno = LastError.getLastError(jnr.ffi.Runtime.getRuntime(calls));
-        return LibC.INSTANCE.strerror(errno) + " (errno " + errno + ")";
-    }
-
-    private static <T> T run(ExecutorService thread, Callable<T> work) throws Exception {
-        try {
-            return thread.submit(work).get(60, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Exception cause) {
-                throw cause;
-            }
-            throw e;
-        }
+        threadA = NamespaceThread.enter(nsA);
+        threads.add(threadA);
+        threadB = NamespaceThread.enter(nsB);
+        threads.add(threadB);
     }
 
     private static boolean isRoot() {

@@ -1,0 +1,85 @@
+package io.quorumvip.lb;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Maglev's lookup table (Eisenbud et al., NSDI 2016): each member's preference list is a permutation of the table's
+ * slots derived from its name alone, and members take turns claiming their next preferred free slot. The same
+ * members give the same table on every director; removing one member moves little more than that member's slots.
+ * Weights are honoured by giving a member of weight w a turn in w of every max-weight rounds.
+ */
+public final class Maglev {
+
+    /** Primes for the table size; the smallest at least {@link #SLOTS_PER_MEMBER} per member is used. */
+    static final int[] SIZES = {251, 509, 1021, 2039, 4093, 8191, 16_381, 32_749, 65_521};
+    static final int SLOTS_PER_MEMBER = 100;
+
+    private Maglev() {
+    }
+
+    public static int tableSize(int members) {
+        for (int size : SIZES) {
+            if (size >= (long) members * SLOTS_PER_MEMBER) {
+                return size;
+            }
+        }
+        return SIZES[SIZES.length - 1];
+    }
+
+    /**
+     * The lookup table: for each slot, the index of its member in {@code names}.
+     *
+     * @param names   stable member names (the same on every director), at least one
+     * @param weights positive, one per name
+     */
+    public static int[] table(List<String> names, List<Integer> weights, int size) {
+        if (names.isEmpty() || names.size() != weights.size()) {
+            throw new IllegalArgumentException(names.size() + " names for " + weights.size() + " weights");
+        }
+        int n = names.size();
+        long[] offset = new long[n];
+        long[] skip = new long[n];
+        for (int i = 0; i < n; i++) {
+            offset[i] = Math.floorMod(hash(names.get(i), "offset"), size);
+            skip[i] = Math.floorMod(hash(names.get(i), "skip"), size - 1) + 1;
+        }
+        int maxWeight = weights.stream().mapToInt(Integer::intValue).max().orElseThrow();
+        int[] table = new int[size];
+        Arrays.fill(table, -1);
+        long[] next = new long[n];
+        int filled = 0;
+        for (long round = 0; filled < size; round++) {
+            for (int i = 0; i < n && filled < size; i++) {
+                if (round % maxWeight >= weights.get(i)) {
+                    continue;
+                }
+                int slot;
+                do {
+                    slot = (int) ((offset[i] + next[i] * skip[i]) % size);
+                    next[i]++;
+                } while (table[slot] >= 0);
+                table[slot] = i;
+                filled++;
+            }
+        }
+        return table;
+    }
+
+    private static long hash(String name, String salt) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((salt + "/" + name).getBytes(StandardCharsets.UTF_8));
+            long value = 0;
+            for (int i = 0; i < 8; i++) {
+                value = value << 8 | (digest[i] & 0xFF);
+            }
+            return value;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+}

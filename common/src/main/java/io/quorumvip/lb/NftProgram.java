@@ -1,0 +1,257 @@
+package io.quorumvip.lb;
+
+import static io.quorumvip.lb.NftJson.F;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The nftables objects the pools become: the agent's own tables ({@value #TABLE} in the families ip, ip6 and
+ * netdev), nothing else in the ruleset. Immutable and compared by value, so the agent keeps the program it applied
+ * and sends the kernel only {@link #diff the difference} to the next one, as one transaction (kube-proxy's
+ * nftables mode: a partial sync), or the {@link #fullTransaction whole program} at start-up and after a failure.
+ */
+public record NftProgram(List<Table> tables) {
+
+    /** The name of every table the agent owns. */
+    public static final String TABLE = "qvip_lb";
+    /** The families the agent may own a table in; the full rebuild clears all of them. */
+    public static final List<String> FAMILIES = List.of("ip", "ip6", "netdev");
+
+    public static final NftProgram EMPTY = new NftProgram(List.of());
+
+    public NftProgram {
+        tables = List.copyOf(tables);
+    }
+
+    /** One family's table. */
+    public record Table(String family, List<Chain> chains, List<NamedSet> sets) {
+        public Table {
+            chains = List.copyOf(chains);
+            sets = List.copyOf(sets);
+        }
+    }
+
+    /**
+     * A chain with its rules (each rule its list of expressions).
+     *
+     * @param hook for a base chain, its {@code type}, {@code hook}, {@code prio}, {@code policy} (and {@code dev})
+     */
+    public record Chain(String name, Optional<ObjectNode> hook, List<ArrayNode> rules) {
+        public Chain {
+            rules = List.copyOf(rules);
+        }
+    }
+
+    /**
+     * A named set or map: its definition ({@code type}, {@code map}, {@code flags}, {@code timeout}) and the
+     * elements the program puts in it (maps: {@code [key, value]}); dynamic sets filled by the kernel have none.
+     */
+    public record NamedSet(String name, boolean map, ObjectNode definition, List<JsonNode> elements) {
+        public NamedSet {
+            elements = List.copyOf(elements);
+        }
+    }
+
+    public Optional<Table> table(String family) {
+        return tables.stream().filter(t -> t.family().equals(family)).findFirst();
+    }
+
+    /**
+     * The whole program as one transaction that also clears whatever an earlier agent left in any owned table
+     * ({@code add table; delete table} is a no-op-safe delete): what start-up and a resync apply.
+     */
+    public String fullTransaction() {
+        Commands c = new Commands();
+        for (String family : FAMILIES) {
+            c.add("add", family, "table", F.objectNode());
+            c.add("delete", family, "table", F.objectNode());
+        }
+        for (Table table : tables) {
+            c.add("add", table.family(), "table", F.objectNode());
+            table.chains().forEach(chain -> c.addChain(table.family(), chain));
+            table.sets().forEach(set -> c.addSet(table.family(), set));
+            table.sets().forEach(set -> c.addElements(table.family(), set.name(), set.elements()));
+            table.chains().forEach(chain -> c.addRules(table.family(), chain));
+        }
+        return c.document();
+    }
+
+    /** Removes every owned table: a clean stop. */
+    public static String removeAll() {
+        Commands c = new Commands();
+        for (String family : FAMILIES) {
+            c.add("add", family, "table", F.objectNode());
+            c.add("delete", family, "table", F.objectNode());
+        }
+        return c.document();
+    }
+
+    /**
+     * The one transaction that turns {@code applied} into {@code next}, touching only what differs: chains whose rules
+     * changed are flushed and refilled, map elements added and removed one by one, and unchanged objects (with the
+     * kernel's dynamic persistence entries) left alone. Empty when nothing differs.
+     */
+    public static Optional<String> diff(NftProgram applied, NftProgram next) {
+        if (applied.equals(next)) {
+            return Optional.empty();
+        }
+        Commands c = new Commands();
+        List<Runnable> deletions = new ArrayList<>();
+        for (Table table : applied.tables()) {
+            if (next.table(table.family()).isEmpty()) {
+                deletions.add(() -> c.add("delete", table.family(), "table", F.objectNode()));
+            }
+        }
+        for (Table to : next.tables()) {
+            Optional<Table> from = applied.table(to.family());
+            if (from.isEmpty()) {
+                c.add("add", to.family(), "table", F.objectNode());
+                to.chains().forEach(chain -> c.addChain(to.family(), chain));
+                to.sets().forEach(set -> c.addSet(to.family(), set));
+                to.sets().forEach(set -> c.addElements(to.family(), set.name(), set.elements()));
+                to.chains().forEach(chain -> c.addRules(to.family(), chain));
+            } else {
+                tableDiff(c, to.family(), from.get(), to, deletions);
+            }
+        }
+        deletions.forEach(Runnable::run);
+        return Optional.of(c.document());
+    }
+
+    private static void tableDiff(Commands c, String family, Table from, Table to, List<Runnable> deletions) {
+        Map<String, Chain> oldChains = byName(from.chains(), Chain::name);
+        Map<String, Chain> newChains = byName(to.chains(), Chain::name);
+        Map<String, NamedSet> oldSets = byName(from.sets(), NamedSet::name);
+        Map<String, NamedSet> newSets = byName(to.sets(), NamedSet::name);
+        // 1. New chains exist (empty) before anything jumps to them.
+        for (Chain chain : to.chains()) {
+            Chain old = oldChains.get(chain.name());
+            if (old == null || !old.hook().equals(chain.hook())) {
+                if (old != null) {
+                    c.add("flush", family, "chain", F.objectNode().put("name", chain.name()));
+                    c.add("delete", family, "chain", F.objectNode().put("name", chain.name()));
+                }
+                c.addChain(family, chain);
+            }
+        }
+        // 2. Changed and removed chains are flushed: their references to sets and chains go away first.
+        List<Chain> refill = new ArrayList<>();
+        for (Chain chain : to.chains()) {
+            Chain old = oldChains.get(chain.name());
+            if (old != null && old.hook().equals(chain.hook()) && !old.rules().equals(chain.rules())) {
+                c.add("flush", family, "chain", F.objectNode().put("name", chain.name()));
+                refill.add(chain);
+            } else if (old == null || !old.hook().equals(chain.hook())) {
+                refill.add(chain);
+            }
+        }
+        for (Chain old : from.chains()) {
+            if (!newChains.containsKey(old.name())) {
+                c.add("flush", family, "chain", F.objectNode().put("name", old.name()));
+            }
+        }
+        // 3. Sets and map elements.
+        for (NamedSet old : from.sets()) {
+            NamedSet now = newSets.get(old.name());
+            if (now == null || now.map() != old.map() || !now.definition().equals(old.definition())) {
+                c.add("delete", family, old.map() ? "map" : "set", F.objectNode().put("name", old.name()));
+            } else {
+                List<JsonNode> gone = old.elements().stream().filter(e -> !now.elements().contains(e)).toList();
+                c.deleteElements(family, old.name(), gone);
+            }
+        }
+        for (NamedSet set : to.sets()) {
+            NamedSet old = oldSets.get(set.name());
+            if (old == null || old.map() != set.map() || !old.definition().equals(set.definition())) {
+                c.addSet(family, set);
+                c.addElements(family, set.name(), set.elements());
+            } else {
+                c.addElements(family, set.name(), set.elements().stream()
+                        .filter(e -> !old.elements().contains(e)).toList());
+            }
+        }
+        // 4. Rules of new and changed chains.
+        refill.forEach(chain -> c.addRules(family, chain));
+        // 5. Removed chains go last, once nothing refers to them.
+        for (Chain old : from.chains()) {
+            if (!newChains.containsKey(old.name())) {
+                deletions.add(() -> c.add("delete", family, "chain", F.objectNode().put("name", old.name())));
+            }
+        }
+    }
+
+    private static <T> Map<String, T> byName(List<T> items, Function<T, String> name) {
+        return items.stream().collect(Collectors.toMap(name, Function.identity(), (a, b) -> a, LinkedHashMap::new));
+    }
+
+    /** A libnftables JSON document being written. */
+    private static final class Commands {
+        private final ArrayNode list = F.arrayNode();
+
+        void add(String verb, String family, String kind, ObjectNode body) {
+            ObjectNode object = F.objectNode();
+            object.put("family", family);
+            object.put("table", TABLE);
+            object.setAll(body);
+            if (kind.equals("table")) {
+                object.remove("table");
+                object.put("name", TABLE);
+            }
+            list.add(NftJson.object(verb, NftJson.object(kind, object)));
+        }
+
+        void addChain(String family, Chain chain) {
+            ObjectNode body = F.objectNode().put("name", chain.name());
+            chain.hook().ifPresent(body::setAll);
+            add("add", family, "chain", body);
+        }
+
+        void addSet(String family, NamedSet set) {
+            ObjectNode body = F.objectNode().put("name", set.name());
+            body.setAll(set.definition());
+            add("add", family, set.map() ? "map" : "set", body);
+        }
+
+        void addElements(String family, String set, List<JsonNode> elements) {
+            if (!elements.isEmpty()) {
+                ObjectNode body = F.objectNode().put("name", set);
+                body.set("elem", NftJson.array(elements));
+                add("add", family, "element", body);
+            }
+        }
+
+        void deleteElements(String family, String set, List<JsonNode> elements) {
+            if (!elements.isEmpty()) {
+                ObjectNode body = F.objectNode().put("name", set);
+                body.set("elem", NftJson.array(elements.stream().map(Commands::keyOf).toList()));
+                add("delete", family, "element", body);
+            }
+        }
+
+        /** Deleting a map element names its key only. */
+        private static JsonNode keyOf(JsonNode element) {
+            return element.isArray() ? element.get(0) : element;
+        }
+
+        void addRules(String family, Chain chain) {
+            for (ArrayNode rule : chain.rules()) {
+                ObjectNode body = F.objectNode().put("chain", chain.name());
+                body.set("expr", rule);
+                add("add", family, "rule", body);
+            }
+        }
+
+        String document() {
+            return NftJson.object("nftables", list).toString();
+        }
+    }
+}

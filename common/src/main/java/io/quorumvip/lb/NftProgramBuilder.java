@@ -1,0 +1,392 @@
+package io.quorumvip.lb;
+
+import static io.quorumvip.lb.NftJson.F;
+import static io.quorumvip.lb.NftJson.and;
+import static io.quorumvip.lb.NftJson.array;
+import static io.quorumvip.lb.NftJson.concat;
+import static io.quorumvip.lb.NftJson.counter;
+import static io.quorumvip.lb.NftJson.gotoChain;
+import static io.quorumvip.lb.NftJson.match;
+import static io.quorumvip.lb.NftJson.meta;
+import static io.quorumvip.lb.NftJson.payload;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quorumvip.config.ForwardingMethod;
+import io.quorumvip.config.LbScheduler;
+import io.quorumvip.config.Persistence;
+import io.quorumvip.config.RealServerConfig;
+import io.quorumvip.config.VirtualServerConfig;
+import io.quorumvip.config.VirtualService;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns the service plans into the nftables program (the shapes docs/load-balancing.md draws): per family one
+ * dispatch verdict map on {@code daddr . l4proto . dport} reached only where the address is local, a chain per
+ * virtual server that chooses, a chain per real server that forwards (NAT: {@code dnat}; DR: rewrite both MAC
+ * addresses and {@code fwd}). Pure: the same plans give the same program, on every director.
+ */
+public final class NftProgramBuilder {
+
+    /** The jhash seed: the same on every director, so a flow hashes to the same real server on each. */
+    public static final long HASH_SEED = 0x71766970L;
+    /** The meta mark bit a NAT member chain sets when masquerade is on, and postrouting masquerades on. */
+    public static final long MASQUERADE_MARK = 0x0001_0000L;
+
+    private static final Comparator<PoolMember> CANONICAL = Comparator
+            .comparing((PoolMember m) -> Arrays.toString(m.address().getAddress()))
+            .thenComparingInt(PoolMember::port);
+
+    private final Map<String, TableDraft> tables = new LinkedHashMap<>();
+
+    private NftProgramBuilder() {
+    }
+
+    public static NftProgram build(List<ServicePlan> plans) {
+        NftProgramBuilder builder = new NftProgramBuilder();
+        plans.forEach(builder::add);
+        List<NftProgram.Table> built = new ArrayList<>();
+        for (String family : NftProgram.FAMILIES) {
+            TableDraft draft = builder.tables.get(family);
+            if (draft != null) {
+                built.add(draft.build());
+            }
+        }
+        return new NftProgram(built);
+    }
+
+    /** The chain of a virtual server: {@code vs_192_0_2_210_80_tcp}. */
+    public static String serviceChain(VirtualServerConfig vs) {
+        return "vs_" + sanitize(vs.name());
+    }
+
+    /** The chain of one real server of a virtual server: {@code rs_192_0_2_210_80_tcp__192_0_2_51_80}. */
+    public static String memberChain(VirtualServerConfig vs, PoolMember member) {
+        return "rs_" + sanitize(vs.name()) + "__" + sanitize(member.endpoint());
+    }
+
+    static String sanitize(String text) {
+        return text.replaceAll("[^A-Za-z0-9]", "_");
+    }
+
+    private void add(ServicePlan plan) {
+        if (plan.config().method() == ForwardingMethod.DR) {
+            addDr(plan);
+        } else {
+            addNat(plan);
+        }
+    }
+
+    // ---- NAT: family ip or ip6, nat hook prerouting, dnat per real server ----
+
+    private void addNat(ServicePlan plan) {
+        VirtualServerConfig vs = plan.config();
+        boolean ipv6 = ipv6(plan);
+        String family = ipv6 ? "ip6" : "ip";
+        String ip = family;
+        TableDraft table = tables.computeIfAbsent(family, TableDraft::new);
+        table.baseChain("prerouting", hook("nat", "prerouting", -100, Optional.empty()));
+        if (plan.masquerade()) {
+            table.baseChain("postrouting", hook("nat", "postrouting", 100, Optional.empty()));
+            table.postroutingMasquerade = true;
+        }
+        String chain = serviceChain(vs);
+        dispatch(table, plan, chain, ipv6, "");
+        List<PoolMember> members = canonical(plan.pool().serving());
+        List<ArrayNode> rules = new ArrayList<>();
+        rules.add(array(counter()));
+        Optional<Persistence> persistence = vs.persistence();
+        List<String> targets = new ArrayList<>();
+        for (PoolMember member : members) {
+            String memberChain = memberChain(vs, member);
+            targets.add(memberChain);
+            List<JsonNode> forward = new ArrayList<>();
+            forward.add(counter());
+            persistence.ifPresent(p -> {
+                String set = affinitySet(vs, member);
+                ObjectNode definition = F.objectNode();
+                definition.put("type", ipv6 ? "ipv6_addr" : "ipv4_addr");
+                definition.set("flags", array(F.textNode("timeout")));
+                definition.put("timeout", p.timeout().toSeconds());
+                table.sets.put(set, new NftProgram.NamedSet(set, false, definition, List.of()));
+                rules.add(array(match(clientKey(ip, p, ipv6), F.textNode("@" + set)), gotoChain(memberChain)));
+                forward.add(NftJson.updateSet(clientKey(ip, p, ipv6), set));
+            });
+            if (plan.masquerade()) {
+                forward.add(NftJson.mangle(meta("mark"), NftJson.or(meta("mark"), F.numberNode(MASQUERADE_MARK))));
+            }
+            ObjectNode dnat = F.objectNode();
+            dnat.put("addr", member.address().getHostAddress());
+            if (member.port() != 0) {
+                forward.add(match(meta("l4proto"), F.textNode(vs.protocol().nftName())));
+                dnat.put("port", member.port());
+            }
+            forward.add(NftJson.object("dnat", dnat));
+            table.chain(memberChain, List.of(array(forward)));
+        }
+        choice(vs, members, targets, ip, ipv6, false).ifPresent(rules::add);
+        table.chain(chain, rules);
+    }
+
+    // ---- DR: family netdev, ingress hook on the VIP's device, MAC rewrite and fwd per real server ----
+
+    private void addDr(ServicePlan plan) {
+        VirtualServerConfig vs = plan.config();
+        DrPath path = plan.dr().orElseThrow(() -> new IllegalArgumentException("virtual_server " + vs.name()
+                + " forwards with DR but no interface and MAC addresses were given"));
+        if (!plan.fwmarks().isEmpty()) {
+            throw new IllegalArgumentException("virtual_server " + vs.name() + " matches fwmarks, which DR cannot "
+                    + "see (marks are set after the ingress hook)");
+        }
+        boolean ipv6 = ipv6(plan);
+        String ip = ipv6 ? "ip6" : "ip";
+        TableDraft table = tables.computeIfAbsent("netdev", TableDraft::new);
+        String base = "ingress_" + sanitize(path.device());
+        table.baseChain(base, hook("filter", "ingress", 0, Optional.of(path.device())));
+        String chain = serviceChain(vs);
+        dispatch(table, plan, chain, ipv6, "_" + sanitize(path.device()));
+        table.ingressChains.put(base, path.device());
+        List<PoolMember> members = canonical(plan.pool().serving().stream()
+                .filter(m -> path.memberMacs().containsKey(m.address())).toList());
+        List<String> targets = new ArrayList<>();
+        for (PoolMember member : members) {
+            String memberChain = memberChain(vs, member);
+            targets.add(memberChain);
+            table.chain(memberChain, List.of(array(counter(),
+                    NftJson.mangle(payload("ether", "saddr"), F.textNode(path.directorMac())),
+                    NftJson.mangle(payload("ether", "daddr"), F.textNode(path.memberMacs().get(member.address()))),
+                    NftJson.object("fwd", F.objectNode().put("dev", path.device())))));
+        }
+        List<ArrayNode> rules = new ArrayList<>();
+        rules.add(array(counter()));
+        choice(vs, members, targets, ip, ipv6, true).ifPresent(rules::add);
+        table.chain(chain, rules);
+    }
+
+    // ---- shared pieces ----
+
+    private static void dispatch(TableDraft table, ServicePlan plan, String chain, boolean ipv6, String suffix) {
+        String ip = ipv6 ? "ip6" : "ip";
+        String addressType = ipv6 ? "ipv6_addr" : "ipv4_addr";
+        for (VirtualService.Endpoint endpoint : plan.endpoints()) {
+            String address = endpoint.address().getHostAddress();
+            String proto = plan.config().protocol().nftName();
+            if (endpoint.port() == 0) {
+                table.dispatchMap("any" + (ipv6 ? "6" : "4") + suffix, ip, List.of(addressType, "inet_proto"),
+                        List.of(payload(ip, "daddr"), meta("l4proto")))
+                        .add(array(concat(List.of(F.textNode(address), F.textNode(proto))), gotoChain(chain)));
+            } else {
+                table.dispatchMap("services" + (ipv6 ? "6" : "4") + suffix, ip,
+                        List.of(addressType, "inet_proto", "inet_service"),
+                        List.of(payload(ip, "daddr"), meta("l4proto"), payload("th", "dport")))
+                        .add(array(concat(List.of(F.textNode(address), F.textNode(proto),
+                                F.numberNode(endpoint.port()))), gotoChain(chain)));
+            }
+        }
+        for (long mark : plan.fwmarks()) {
+            table.fwmarks.add(array(F.numberNode(mark), gotoChain(chain)));
+        }
+    }
+
+    /** The rule that picks a real server, or none when no real server serves (the packet then reaches the host). */
+    private static Optional<ArrayNode> choice(VirtualServerConfig vs, List<PoolMember> members, List<String> targets,
+                                              String ip, boolean ipv6, boolean stateless) {
+        if (members.isEmpty()) {
+            return Optional.empty();
+        }
+        LbScheduler.Choice choice = vs.scheduler().choice();
+        if (choice == LbScheduler.Choice.HIGHEST_WEIGHT) {
+            int best = 0;
+            for (int i = 1; i < members.size(); i++) {
+                if (members.get(i).weight() > members.get(best).weight()) {
+                    best = i;
+                }
+            }
+            return Optional.of(array(gotoChain(targets.get(best))));
+        }
+        List<Integer> weights = members.stream()
+                .map(m -> choice == LbScheduler.Choice.ROUND_ROBIN ? 1 : m.weight()).toList();
+        if (choice == LbScheduler.Choice.MAGLEV) {
+            int size = Maglev.tableSize(members.size());
+            int[] table = Maglev.table(members.stream().map(PoolMember::endpoint).toList(), weights, size);
+            return Optional.of(array(NftJson.vmap(NftJson.jhash(hashKey(vs, ip, ipv6, true), size, HASH_SEED),
+                    slots(table, targets))));
+        }
+        int total = weights.stream().mapToInt(Integer::intValue).sum();
+        ArrayNode ranges = ranges(weights, targets);
+        boolean hashed = stateless || choice == LbScheduler.Choice.SOURCE_HASH
+                || choice == LbScheduler.Choice.DESTINATION_HASH;
+        JsonNode key = !hashed ? NftJson.numgenInc(total)
+                : NftJson.jhash(choice == LbScheduler.Choice.DESTINATION_HASH ? payload(ip, "daddr")
+                        : hashKey(vs, ip, ipv6, choice == LbScheduler.Choice.SOURCE_HASH), total, HASH_SEED);
+        return Optional.of(array(NftJson.vmap(key, ranges)));
+    }
+
+    /**
+     * What a hash choice hashes: the client (masked to persistence_granularity when persistent); with its port
+     * too for sh-port/mh-port, and for stateless DR round robin, which must spread flows rather than clients.
+     */
+    private static JsonNode hashKey(VirtualServerConfig vs, String ip, boolean ipv6, boolean clientOnlyScheduler) {
+        if (vs.persistence().isPresent()) {
+            return clientKey(ip, vs.persistence().get(), ipv6);
+        }
+        boolean withPort = clientOnlyScheduler ? vs.hashPort() : true;
+        return withPort ? concat(List.of(payload(ip, "saddr"), payload("th", "sport"))) : payload(ip, "saddr");
+    }
+
+    /** The client's address, masked to the persistence granularity. */
+    private static JsonNode clientKey(String ip, Persistence persistence, boolean ipv6) {
+        int bits = ipv6 ? 128 : 32;
+        return persistence.prefixLength() >= bits ? payload(ip, "saddr")
+                : and(payload(ip, "saddr"), F.textNode(mask(persistence.prefixLength(), ipv6)));
+    }
+
+    static String mask(int prefix, boolean ipv6) {
+        byte[] bytes = new byte[ipv6 ? 16 : 4];
+        for (int bit = 0; bit < prefix; bit++) {
+            bytes[bit / 8] |= (byte) (0x80 >>> (bit % 8));
+        }
+        try {
+            return InetAddress.getByAddress(bytes).getHostAddress();
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("a 4 or 16 byte address is always valid", e);
+        }
+    }
+
+    /** Weights as contiguous ranges of 0..Σw−1 (nftlb's shape). */
+    private static ArrayNode ranges(List<Integer> weights, List<String> targets) {
+        ArrayNode elements = F.arrayNode();
+        int from = 0;
+        for (int i = 0; i < weights.size(); i++) {
+            int to = from + weights.get(i) - 1;
+            elements.add(array(from == to ? F.numberNode(from) : NftJson.range(from, to), gotoChain(targets.get(i))));
+            from = to + 1;
+        }
+        return elements;
+    }
+
+    /** A Maglev table as vmap elements, runs of one member folded into ranges. */
+    private static ArrayNode slots(int[] table, List<String> targets) {
+        ArrayNode elements = F.arrayNode();
+        int start = 0;
+        for (int i = 1; i <= table.length; i++) {
+            if (i == table.length || table[i] != table[start]) {
+                JsonNode key = start == i - 1 ? F.numberNode(start) : NftJson.range(start, i - 1);
+                elements.add(array(key, gotoChain(targets.get(table[start]))));
+                start = i;
+            }
+        }
+        return elements;
+    }
+
+    private static List<PoolMember> canonical(List<PoolMember> members) {
+        return members.stream().sorted(CANONICAL).toList();
+    }
+
+    private static boolean ipv6(ServicePlan plan) {
+        if (!plan.endpoints().isEmpty()) {
+            return plan.endpoints().get(0).address() instanceof Inet6Address;
+        }
+        return plan.config().realServers().stream().map(RealServerConfig::address).findFirst()
+                .or(() -> plan.pool().members().stream().map(PoolMember::address).findFirst())
+                .map(a -> a instanceof Inet6Address).orElse(false);
+    }
+
+    private static String affinitySet(VirtualServerConfig vs, PoolMember member) {
+        return "aff_" + sanitize(vs.name()) + "__" + sanitize(member.endpoint());
+    }
+
+    private static ObjectNode hook(String type, String hook, int priority, Optional<String> device) {
+        ObjectNode node = F.objectNode();
+        node.put("type", type);
+        node.put("hook", hook);
+        device.ifPresent(d -> node.put("dev", d));
+        node.put("prio", priority);
+        node.put("policy", "accept");
+        return node;
+    }
+
+    /** One family's table while it is being built. */
+    private static final class TableDraft {
+        final String family;
+        final Map<String, Optional<ObjectNode>> hooks = new LinkedHashMap<>();
+        final Map<String, List<ArrayNode>> rules = new LinkedHashMap<>();
+        final Map<String, NftProgram.NamedSet> sets = new LinkedHashMap<>();
+        final Map<String, DispatchMap> dispatch = new LinkedHashMap<>();
+        final List<JsonNode> fwmarks = new ArrayList<>();
+        final Map<String, String> ingressChains = new LinkedHashMap<>();
+        boolean postroutingMasquerade;
+
+        TableDraft(String family) {
+            this.family = family;
+        }
+
+        void baseChain(String name, ObjectNode hook) {
+            hooks.putIfAbsent(name, Optional.of(hook));
+            rules.putIfAbsent(name, new ArrayList<>());
+        }
+
+        void chain(String name, List<ArrayNode> chainRules) {
+            hooks.put(name, Optional.empty());
+            rules.put(name, chainRules);
+        }
+
+        List<JsonNode> dispatchMap(String name, String ip, List<String> types, List<JsonNode> key) {
+            return dispatch.computeIfAbsent(name, n -> new DispatchMap(ip, types, key)).elements;
+        }
+
+        NftProgram.Table build() {
+            List<NftProgram.NamedSet> named = new ArrayList<>();
+            for (Map.Entry<String, DispatchMap> entry : dispatch.entrySet()) {
+                DispatchMap map = entry.getValue();
+                ObjectNode definition = F.objectNode();
+                definition.set("type", map.types.size() == 1 ? F.textNode(map.types.get(0))
+                        : array(map.types.stream().map(t -> (JsonNode) F.textNode(t)).toList()));
+                definition.put("map", "verdict");
+                named.add(new NftProgram.NamedSet(entry.getKey(), true, definition, map.elements));
+                List<JsonNode> rule = new ArrayList<>();
+                if (family.equals("netdev")) {
+                    rule.add(match(meta("protocol"), F.textNode(map.ip)));
+                }
+                rule.add(NftJson.fibDaddrIsLocal());
+                rule.add(NftJson.vmapNamed(concat(map.key), entry.getKey()));
+                String base = family.equals("netdev") ? ingressChainFor(entry.getKey()) : "prerouting";
+                rules.get(base).add(array(rule));
+            }
+            if (!fwmarks.isEmpty()) {
+                ObjectNode definition = F.objectNode().put("type", "mark").put("map", "verdict");
+                named.add(new NftProgram.NamedSet("fwmarks", true, definition, fwmarks));
+                rules.get("prerouting").add(array(NftJson.vmapNamed(meta("mark"), "fwmarks")));
+            }
+            if (postroutingMasquerade) {
+                rules.get("postrouting").add(array(match(and(meta("mark"), F.numberNode(MASQUERADE_MARK)),
+                        F.numberNode(MASQUERADE_MARK)), NftJson.object("masquerade", F.nullNode())));
+            }
+            named.addAll(sets.values());
+            List<NftProgram.Chain> chains = new ArrayList<>();
+            hooks.forEach((name, hook) -> chains.add(new NftProgram.Chain(name, hook, rules.get(name))));
+            return new NftProgram.Table(family, chains, named);
+        }
+
+        private String ingressChainFor(String map) {
+            return ingressChains.keySet().stream().filter(base -> map.endsWith(base.substring("ingress".length())))
+                    .findFirst().orElseThrow();
+        }
+    }
+
+    private record DispatchMap(String ip, List<String> types, List<JsonNode> key, List<JsonNode> elements) {
+        DispatchMap(String ip, List<String> types, List<JsonNode> key) {
+            this(ip, types, key, new ArrayList<>());
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.quorumvip.lb;
+
+import static io.quorumvip.lb.NftProgramTest.nat;
+import static io.quorumvip.lb.NftProgramTest.plan;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quorumvip.config.ForwardingMethod;
+import io.quorumvip.config.LbScheduler;
+import io.quorumvip.config.Persistence;
+import io.quorumvip.config.VirtualServerConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class NftProgramDiffTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static List<String> commands(Optional<String> document) throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (JsonNode command : JSON.readTree(document.orElseThrow()).get("nftables")) {
+            String verb = command.fieldNames().next();
+            JsonNode object = command.get(verb);
+            String kind = object.fieldNames().next();
+            JsonNode body = object.get(kind);
+            String name = body.has("chain") ? body.get("chain").asText() : body.get("name").asText();
+            lines.add(verb + " " + kind + " " + name);
+        }
+        return lines;
+    }
+
+    @Test
+    void shouldSayNothingWhenNothingChanged() {
+        NftProgram program = NftProgramBuilder.build(List.of(plan(nat(LbScheduler.WRR, 3, 1, 1))));
+
+        assertThat(NftProgram.diff(program, program)).isEmpty();
+    }
+
+    @Test
+    void shouldRewriteOnlyTheVirtualServersChainAndDropTheLeavingRealServer() throws Exception {
+        VirtualServerConfig vs = nat(LbScheduler.WRR, 3, 1, 1);
+        NftProgram before = NftProgramBuilder.build(List.of(plan(vs, true, true, true)));
+        NftProgram after = NftProgramBuilder.build(List.of(plan(vs, true, false, true)));
+
+        assertThat(commands(NftProgram.diff(before, after))).containsExactly(
+                "flush chain vs_192_0_2_210_80_tcp",
+                "flush chain rs_192_0_2_210_80_tcp__192_0_2_52_80",
+                "add rule vs_192_0_2_210_80_tcp",
+                "add rule vs_192_0_2_210_80_tcp",
+                "delete chain rs_192_0_2_210_80_tcp__192_0_2_52_80");
+    }
+
+    @Test
+    void shouldCreateTheReturningRealServersChainBeforeJumpingToIt() throws Exception {
+        VirtualServerConfig vs = nat(LbScheduler.WRR, 3, 1, 1);
+        NftProgram before = NftProgramBuilder.build(List.of(plan(vs, true, false, true)));
+        NftProgram after = NftProgramBuilder.build(List.of(plan(vs, true, true, true)));
+
+        assertThat(commands(NftProgram.diff(before, after))).containsExactly(
+                "add chain rs_192_0_2_210_80_tcp__192_0_2_52_80",
+                "flush chain vs_192_0_2_210_80_tcp",
+                "add rule rs_192_0_2_210_80_tcp__192_0_2_52_80",
+                "add rule vs_192_0_2_210_80_tcp",
+                "add rule vs_192_0_2_210_80_tcp");
+    }
+
+    @Test
+    void shouldKeepTheAffinitySetsOfRealServersThatStay() throws Exception {
+        VirtualServerConfig vs = LbFixtures.virtualServer(LbScheduler.RR, ForwardingMethod.NAT, 1, 0,
+                Optional.empty(), false, Optional.of(new Persistence(Duration.ofSeconds(50), 32)),
+                LbFixtures.reals(1, 1, 1));
+        NftProgram before = NftProgramBuilder.build(List.of(plan(vs, true, true, true)));
+        NftProgram after = NftProgramBuilder.build(List.of(plan(vs, true, false, true)));
+
+        List<String> commands = commands(NftProgram.diff(before, after));
+
+        assertThat(commands).contains("delete set aff_192_0_2_210_80_tcp__192_0_2_52_80")
+                .noneMatch(c -> c.contains("set aff_192_0_2_210_80_tcp__192_0_2_51_80"))
+                .noneMatch(c -> c.contains("set aff_192_0_2_210_80_tcp__192_0_2_53_80"));
+        assertThat(commands.indexOf("flush chain vs_192_0_2_210_80_tcp"))
+                .isLessThan(commands.indexOf("delete set aff_192_0_2_210_80_tcp__192_0_2_52_80"));
+    }
+
+    @Test
+    void shouldAddAndRemoveDispatchElementsAsVirtualServersComeAndGo() throws Exception {
+        VirtualServerConfig a = nat(LbScheduler.RR, 1);
+        VirtualServerConfig b = LbFixtures.virtualServer(LbScheduler.RR, ForwardingMethod.NAT, 1, 0,
+                Optional.empty(), false, Optional.empty(), LbFixtures.reals(1));
+        VirtualServerConfig other = new VirtualServerConfig(new io.quorumvip.config.VirtualService.Endpoint(
+                LbFixtures.ip("192.0.2.211"), 443), b.position(), b.protocol(), b.scheduler(), b.method(),
+                b.persistence(), b.quorum(), b.hysteresis(), b.quorumUp(), b.quorumDown(), b.haSuspend(), b.alpha(),
+                b.omega(), b.hashPort(), b.smtpAlert(), b.virtualhost(), b.sorryServer(), b.sorryInhibit(),
+                b.realServers());
+        NftProgram one = NftProgramBuilder.build(List.of(plan(a)));
+        NftProgram two = NftProgramBuilder.build(List.of(plan(a), plan(other)));
+
+        assertThat(commands(NftProgram.diff(one, two))).containsExactly(
+                "add chain rs_192_0_2_211_443_tcp__192_0_2_51_80",
+                "add chain vs_192_0_2_211_443_tcp",
+                "add element services4",
+                "add rule rs_192_0_2_211_443_tcp__192_0_2_51_80",
+                "add rule vs_192_0_2_211_443_tcp",
+                "add rule vs_192_0_2_211_443_tcp");
+        assertThat(commands(NftProgram.diff(two, one))).containsExactly(
+                "flush chain rs_192_0_2_211_443_tcp__192_0_2_51_80",
+                "flush chain vs_192_0_2_211_443_tcp",
+                "delete element services4",
+                "delete chain rs_192_0_2_211_443_tcp__192_0_2_51_80",
+                "delete chain vs_192_0_2_211_443_tcp");
+    }
+
+    @Test
+    void shouldDeleteTheTableOfAFamilyNoLongerUsed() throws Exception {
+        NftProgram nat = NftProgramBuilder.build(List.of(plan(nat(LbScheduler.RR, 1))));
+
+        assertThat(commands(NftProgram.diff(nat, NftProgram.EMPTY))).containsExactly("delete table qvip_lb");
+    }
+}

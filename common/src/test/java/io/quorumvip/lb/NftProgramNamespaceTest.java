@@ -1,0 +1,127 @@
+package io.quorumvip.lb;
+
+import static io.quorumvip.lb.NftProgramTest.dr;
+import static io.quorumvip.lb.NftProgramTest.nat;
+import static io.quorumvip.lb.NftProgramTest.plan;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quorumvip.config.ForwardingMethod;
+import io.quorumvip.config.LbScheduler;
+import io.quorumvip.config.Persistence;
+import io.quorumvip.config.VirtualServerConfig;
+import io.quorumvip.lab.CommandResult;
+import io.quorumvip.lab.HostCommand;
+import io.quorumvip.lab.LabPreconditions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The program's JSON as the kernel takes it: every document applied with {@code nft -j -f} inside a network
+ * namespace made for the test (with a veth named eth0 for DR's ingress hook) and removed after it. The host's own
+ * ruleset is never touched, and the test checks that it is unchanged.
+ */
+class NftProgramNamespaceTest {
+
+    @TempDir
+    Path dir;
+
+    private String namespace;
+    private String hostRulesetBefore;
+
+    @BeforeEach
+    void createNamespace() {
+        LabPreconditions.assumeLabCanRun();
+        LabPreconditions.assumeTools("nft");
+        hostRulesetBefore = HostCommand.run("nft", "list", "ruleset").requireSuccess().stdout();
+        namespace = "qvlbt-" + ProcessHandle.current().pid() + "-" + System.nanoTime() % 100_000;
+        HostCommand.run("ip", "netns", "add", namespace).requireSuccess();
+        HostCommand.run("ip", "-n", namespace, "link", "add", "eth0", "type", "veth", "peer", "name", "eth1")
+                .requireSuccess();
+    }
+
+    @AfterEach
+    void removeNamespace() {
+        if (namespace != null) {
+            HostCommand.run("ip", "netns", "del", namespace).requireSuccess();
+            assertThat(HostCommand.run("nft", "list", "ruleset").requireSuccess().stdout())
+                    .as("the host's ruleset").isEqualTo(hostRulesetBefore);
+        }
+    }
+
+    private CommandResult apply(String document) throws Exception {
+        Path file = Files.writeString(Files.createTempFile(dir, "program", ".json"), document);
+        return HostCommand.run("ip", "netns", "exec", namespace, "nft", "-j", "-f", file.toString());
+    }
+
+    private String ruleset() {
+        return HostCommand.run("ip", "netns", "exec", namespace, "nft", "list", "ruleset").requireSuccess().stdout();
+    }
+
+    private static NftProgram everyShape(boolean rs2Alive) {
+        VirtualServerConfig persistent = LbFixtures.virtualServer(LbScheduler.WRR, ForwardingMethod.NAT, 1, 0,
+                Optional.empty(), false, Optional.of(new Persistence(Duration.ofSeconds(50), 24)),
+                LbFixtures.reals(3, 1, 1));
+        VirtualServerConfig sh = nat(LbScheduler.SH, 1, 2);
+        VirtualServerConfig other = new VirtualServerConfig(new io.quorumvip.config.VirtualService.Endpoint(
+                LbFixtures.ip("192.0.2.211"), 443), sh.position(), sh.protocol(), sh.scheduler(), sh.method(),
+                sh.persistence(), sh.quorum(), sh.hysteresis(), sh.quorumUp(), sh.quorumDown(), sh.haSuspend(),
+                sh.alpha(), sh.omega(), sh.hashPort(), sh.smtpAlert(), sh.virtualhost(), sh.sorryServer(),
+                sh.sorryInhibit(), sh.realServers());
+        VirtualServerConfig maglev = dr(LbScheduler.MH, 1, 1, 1);
+        ServicePlan masquerading = plan(other);
+        masquerading = new ServicePlan(other, masquerading.endpoints(), masquerading.fwmarks(),
+                masquerading.pool(), Optional.empty(), true);
+        return NftProgramBuilder.build(List.of(plan(persistent, true, rs2Alive, true), masquerading,
+                plan(maglev, true, rs2Alive, true)));
+    }
+
+    @Test
+    void shouldBeTakenByTheKernelWholeThenChangedByDiffThenRemoved() throws Exception {
+        NftProgram first = everyShape(true);
+        NftProgram second = everyShape(false);
+
+        apply(first.fullTransaction()).requireSuccess();
+        String whole = ruleset();
+        apply(NftProgram.diff(first, second).orElseThrow()).requireSuccess();
+        String changed = ruleset();
+        apply(NftProgram.diff(second, first).orElseThrow()).requireSuccess();
+        String back = ruleset();
+        apply(first.fullTransaction()).requireSuccess();
+        String rebuilt = ruleset();
+        apply(NftProgram.removeAll()).requireSuccess();
+
+        assertThat(whole).contains("table ip qvip_lb", "table netdev qvip_lb",
+                "192.0.2.210 . tcp . 80 : goto vs_192_0_2_210_80_tcp",
+                "numgen inc mod 5 vmap { 0-2 : goto rs_192_0_2_210_80_tcp__192_0_2_51_80",
+                "update @aff_192_0_2_210_80_tcp__192_0_2_51_80 { ip saddr & 255.255.255.0 }",
+                "meta mark & 0x00010000 == 0x00010000 masquerade",
+                "ether daddr set 02:00:00:00:00:52 fwd to \"eth0\"");
+        assertThat(changed).doesNotContain("rs_192_0_2_210_80_tcp__192_0_2_52_80")
+                .contains("numgen inc mod 4 vmap { 0-2 : goto rs_192_0_2_210_80_tcp__192_0_2_51_80, "
+                        + "3 : goto rs_192_0_2_210_80_tcp__192_0_2_53_80 }");
+        // The kernel lists chains in the order they were made, so compare what is there, not where.
+        assertThat(back.lines().sorted().toList()).isEqualTo(whole.lines().sorted().toList());
+        assertThat(rebuilt).as("a full rebuild over an existing table adopts it, not a duplicate").isEqualTo(whole);
+        assertThat(ruleset()).isEmpty();
+    }
+
+    @Test
+    void shouldLeaveNothingHalfAppliedWhenTheKernelRefusesPartOfATransaction() throws Exception {
+        apply(NftProgramBuilder.build(List.of(plan(nat(LbScheduler.RR, 1, 1)))).fullTransaction()).requireSuccess();
+        String before = ruleset();
+        String broken = NftProgramBuilder.build(List.of(plan(nat(LbScheduler.RR, 1)))).fullTransaction()
+                .replace("\"dnat\"", "\"no_such_statement\"");
+
+        CommandResult refused = apply(broken);
+
+        assertThat(refused.succeeded()).isFalse();
+        assertThat(ruleset()).isEqualTo(before);
+    }
+}

@@ -1,0 +1,227 @@
+package io.quorumvip.lb;
+
+import static io.quorumvip.lb.LbFixtures.ip;
+import static io.quorumvip.lb.LbFixtures.real;
+import static io.quorumvip.lb.LbFixtures.reals;
+import static io.quorumvip.lb.LbFixtures.virtualServer;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quorumvip.config.ForwardingMethod;
+import io.quorumvip.config.LbScheduler;
+import io.quorumvip.config.Persistence;
+import io.quorumvip.config.RealServerConfig;
+import io.quorumvip.config.VirtualServerConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class NftProgramTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final DrPath ETH0 = new DrPath("eth0", "02:00:00:00:00:11", Map.of(
+            ip("192.0.2.51"), "02:00:00:00:00:51", ip("192.0.2.52"), "02:00:00:00:00:52",
+            ip("192.0.2.53"), "02:00:00:00:00:53"));
+
+    static ServicePlan plan(VirtualServerConfig vs, boolean... alive) {
+        List<RealServerState> states = new ArrayList<>();
+        for (int i = 0; i < vs.realServers().size(); i++) {
+            states.add(RealServerState.of(vs.realServers().get(i), alive.length == 0 || alive[i]));
+        }
+        Pool pool = PoolFold.fold(vs, states, true).pool();
+        return ServicePlan.of(vs, Map.of(), pool,
+                vs.method() == ForwardingMethod.DR ? Optional.of(ETH0) : Optional.empty(), false);
+    }
+
+    static VirtualServerConfig nat(LbScheduler scheduler, int... weights) {
+        return virtualServer(scheduler, ForwardingMethod.NAT, 1, 0, Optional.empty(), false, Optional.empty(),
+                reals(weights));
+    }
+
+    static VirtualServerConfig dr(LbScheduler scheduler, int... weights) {
+        return virtualServer(scheduler, ForwardingMethod.DR, 1, 0, Optional.empty(), false, Optional.empty(),
+                reals(weights));
+    }
+
+    private static JsonNode commands(String document) throws Exception {
+        return JSON.readTree(document).get("nftables");
+    }
+
+    private static List<String> rulesOf(NftProgram program, String family, String chain) {
+        return program.table(family).orElseThrow().chains().stream().filter(c -> c.name().equals(chain))
+                .findFirst().orElseThrow().rules().stream().map(JsonNode::toString).toList();
+    }
+
+    @Test
+    void shouldDispatchOnAddressProtocolAndPortOnlyWhereTheAddressIsLocal() {
+        NftProgram program = NftProgramBuilder.build(List.of(plan(nat(LbScheduler.RR, 1, 1))));
+
+        assertThat(rulesOf(program, "ip", "prerouting")).containsExactly("[{\"match\":{\"op\":\"==\",\"left\":"
+                + "{\"fib\":{\"result\":\"type\",\"flags\":[\"daddr\"]}},\"right\":\"local\"}},{\"vmap\":{\"key\":"
+                + "{\"concat\":[{\"payload\":{\"protocol\":\"ip\",\"field\":\"daddr\"}},{\"meta\":{\"key\":"
+                + "\"l4proto\"}},{\"payload\":{\"protocol\":\"th\",\"field\":\"dport\"}}]},\"data\":\"@services4\"}}]");
+        NftProgram.NamedSet services = program.table("ip").orElseThrow().sets().get(0);
+        assertThat(services.elements()).extracting(JsonNode::toString).containsExactly(
+                "[{\"concat\":[\"192.0.2.210\",\"tcp\",80]},{\"goto\":{\"target\":\"vs_192_0_2_210_80_tcp\"}}]");
+    }
+
+    @Test
+    void shouldGiveRoundRobinOneSlotPerRealServerWhateverItsWeight() {
+        NftProgram program = NftProgramBuilder.build(List.of(plan(nat(LbScheduler.RR, 3, 1))));
+
+        assertThat(rulesOf(program, "ip", "vs_192_0_2_210_80_tcp")).containsExactly("[{\"counter\":null}]",
+                "[{\"vmap\":{\"key\":{\"numgen\":{\"mode\":\"inc\",\"mod\":2}},\"data\":{\"set\":["
+                        + "[0,{\"goto\":{\"target\":\"rs_192_0_2_210_80_tcp__192_0_2_51_80\"}}],"
+                        + "[1,{\"goto\":{\"target\":\"rs_192_0_2_210_80_tcp__192_0_2_52_80\"}}]]}}}]");
+    }
+
+    @Test
+    void shouldGiveWeightedRoundRobinContiguousRangesAsWideAsTheWeights() {
+        NftProgram program = NftProgramBuilder.build(List.of(plan(nat(LbScheduler.WRR, 3, 1, 1))));
+
+        assertThat(rulesOf(program, "ip", "vs_192_0_2_210_80_tcp").get(1))
+                .contains("\"numgen\":{\"mode\":\"inc\",\"mod\":5}")
+                .contains("[{\"range\":[0,2]},{\"goto\":{\"target\":\"rs_192_0_2_210_80_tcp__192_0_2_51_80\"}}]")
+                .contains("[3,{\"goto\":{\"target\":\"rs_192_0_2_210_80_tcp__192_0_2_52_80\"}}]")
+                .contains("[4,{\"goto\":{\"target\":\"rs_192_0_2_210_80_tcp__192_0_2_53_80\"}}]");
+    }
+
+    @Test
+    void shouldDnatToTheRealServerAndPort() {
+        NftProgram program = NftProgramBuilder.build(List.of(plan(nat(LbScheduler.RR, 1))));
+
+        assertThat(rulesOf(program, "ip", "rs_192_0_2_210_80_tcp__192_0_2_51_80")).containsExactly(
+                "[{\"counter\":null},{\"match\":{\"op\":\"==\",\"left\":{\"meta\":{\"key\":\"l4proto\"}},"
+                        + "\"right\":\"tcp\"}},{\"dnat\":{\"addr\":\"192.0.2.51\",\"port\":80}}]");
+    }
+
+    @Test
+    void shouldHashTheClientForShAndTheDestinationForDh() {
+        String sh = rulesOf(NftProgramBuilder.build(List.of(plan(nat(LbScheduler.SH, 1, 2)))), "ip",
+                "vs_192_0_2_210_80_tcp").get(1);
+        String dh = rulesOf(NftProgramBuilder.build(List.of(plan(nat(LbScheduler.LBLC, 1, 2)))), "ip",
+                "vs_192_0_2_210_80_tcp").get(1);
+
+        assertThat(sh).contains("{\"jhash\":{\"mod\":3,\"seed\":" + NftProgramBuilder.HASH_SEED
+                + ",\"expr\":{\"payload\":{\"protocol\":\"ip\",\"field\":\"saddr\"}}}}");
+        assertThat(dh).contains("\"expr\":{\"payload\":{\"protocol\":\"ip\",\"field\":\"daddr\"}}");
+    }
+
+    @Test
+    void shouldSendEverythingToTheHighestWeightForFo() {
+        NftProgram program = NftProgramBuilder.build(List.of(plan(nat(LbScheduler.FO, 1, 5, 2))));
+
+        assertThat(rulesOf(program, "ip", "vs_192_0_2_210_80_tcp").get(1))
+                .isEqualTo("[{\"goto\":{\"target\":\"rs_192_0_2_210_80_tcp__192_0_2_52_80\"}}]");
+    }
+
+    @Test
+    void shouldKeepPersistenceInADynamicSetPerRealServerWithTheTimeout() {
+        VirtualServerConfig vs = virtualServer(LbScheduler.RR, ForwardingMethod.NAT, 1, 0, Optional.empty(), false,
+                Optional.of(new Persistence(Duration.ofSeconds(50), 24)), reals(1, 1));
+
+        NftProgram program = NftProgramBuilder.build(List.of(plan(vs)));
+
+        NftProgram.NamedSet affinity = program.table("ip").orElseThrow().sets().stream()
+                .filter(s -> s.name().startsWith("aff_")).findFirst().orElseThrow();
+        assertThat(affinity.definition().toString())
+                .isEqualTo("{\"type\":\"ipv4_addr\",\"flags\":[\"timeout\"],\"timeout\":50}");
+        assertThat(rulesOf(program, "ip", "vs_192_0_2_210_80_tcp").get(1)).isEqualTo("[{\"match\":{\"op\":\"==\","
+                + "\"left\":{\"&\":[{\"payload\":{\"protocol\":\"ip\",\"field\":\"saddr\"}},\"255.255.255.0\"]},"
+                + "\"right\":\"@aff_192_0_2_210_80_tcp__192_0_2_51_80\"}},{\"goto\":{\"target\":"
+                + "\"rs_192_0_2_210_80_tcp__192_0_2_51_80\"}}]");
+        assertThat(rulesOf(program, "ip", "rs_192_0_2_210_80_tcp__192_0_2_51_80").get(0))
+                .contains("{\"set\":{\"op\":\"update\",\"elem\":{\"&\":[{\"payload\":{\"protocol\":\"ip\","
+                        + "\"field\":\"saddr\"}},\"255.255.255.0\"]},\"set\":\"@aff_192_0_2_210_80_tcp__192_0_2_51_80\"}}");
+    }
+
+    @Test
+    void shouldForwardDrFromTheIngressHookRewritingBothMacs() {
+        NftProgram program = NftProgramBuilder.build(List.of(plan(dr(LbScheduler.RR, 1, 1))));
+
+        assertThat(program.tables()).extracting(NftProgram.Table::family).containsExactly("netdev");
+        NftProgram.Chain ingress = program.table("netdev").orElseThrow().chains().get(0);
+        assertThat(ingress.name()).isEqualTo("ingress_eth0");
+        assertThat(ingress.hook().orElseThrow().toString())
+                .isEqualTo("{\"type\":\"filter\",\"hook\":\"ingress\",\"dev\":\"eth0\",\"prio\":0,\"policy\":\"accept\"}");
+        assertThat(rulesOf(program, "netdev", "rs_192_0_2_210_80_tcp__192_0_2_52_80")).containsExactly(
+                "[{\"counter\":null},{\"mangle\":{\"key\":{\"payload\":{\"protocol\":\"ether\",\"field\":\"saddr\"}},"
+                        + "\"value\":\"02:00:00:00:00:11\"}},{\"mangle\":{\"key\":{\"payload\":{\"protocol\":"
+                        + "\"ether\",\"field\":\"daddr\"}},\"value\":\"02:00:00:00:00:52\"}},{\"fwd\":{\"dev\":\"eth0\"}}]");
+        assertThat(rulesOf(program, "netdev", "vs_192_0_2_210_80_tcp").get(1))
+                .as("stateless forwarding hashes the flow, never numgen per packet")
+                .contains("\"jhash\":{\"mod\":2").contains("\"th\",\"field\":\"sport\"").doesNotContain("numgen");
+    }
+
+    @Test
+    void shouldLeaveOutADrRealServerWhoseMacIsNotKnown() {
+        VirtualServerConfig vs = virtualServer(LbScheduler.RR, ForwardingMethod.DR, 1, 0, Optional.empty(), false,
+                Optional.empty(), List.of(real("192.0.2.51", 80, 1, false), real("192.0.2.59", 80, 1, false)));
+
+        NftProgram program = NftProgramBuilder.build(List.of(plan(vs)));
+
+        assertThat(program.table("netdev").orElseThrow().chains()).extracting(NftProgram.Chain::name)
+                .containsExactly("ingress_eth0", "rs_192_0_2_210_80_tcp__192_0_2_51_80", "vs_192_0_2_210_80_tcp");
+    }
+
+    @Test
+    void shouldBuildTheSameMaglevTableWhateverOrderTheRealServersAreWrittenIn() {
+        List<RealServerConfig> reals = reals(1, 2, 1);
+        VirtualServerConfig a = virtualServer(LbScheduler.MH, ForwardingMethod.DR, 1, 0, Optional.empty(), false,
+                Optional.empty(), reals);
+        VirtualServerConfig b = virtualServer(LbScheduler.MH, ForwardingMethod.DR, 1, 0, Optional.empty(), false,
+                Optional.empty(), List.of(reals.get(2), reals.get(0), reals.get(1)));
+
+        assertThat(NftProgramBuilder.build(List.of(plan(a)))).isEqualTo(NftProgramBuilder.build(List.of(plan(b))));
+    }
+
+    @Test
+    void shouldSendNothingAnywhereWhenNoRealServerServes() {
+        NftProgram program = NftProgramBuilder.build(List.of(plan(nat(LbScheduler.RR, 1, 1), false, false)));
+
+        assertThat(rulesOf(program, "ip", "vs_192_0_2_210_80_tcp")).containsExactly("[{\"counter\":null}]");
+    }
+
+    @Test
+    void shouldMasqueradeOnlyWhatItMarked() {
+        VirtualServerConfig vs = nat(LbScheduler.RR, 1);
+        ServicePlan plan = plan(vs);
+        ServicePlan masquerading = new ServicePlan(vs, plan.endpoints(), plan.fwmarks(), plan.pool(), plan.dr(),
+                true);
+
+        NftProgram program = NftProgramBuilder.build(List.of(masquerading));
+
+        assertThat(rulesOf(program, "ip", "postrouting")).containsExactly("[{\"match\":{\"op\":\"==\",\"left\":"
+                + "{\"&\":[{\"meta\":{\"key\":\"mark\"}},65536]},\"right\":65536}},{\"masquerade\":null}]");
+        assertThat(rulesOf(program, "ip", "rs_192_0_2_210_80_tcp__192_0_2_51_80").get(0))
+                .contains("{\"mangle\":{\"key\":{\"meta\":{\"key\":\"mark\"}},\"value\":{\"|\":[{\"meta\":{\"key\":"
+                        + "\"mark\"}},65536]}}}");
+    }
+
+    @Test
+    void shouldRefuseDrWithoutAPath() {
+        VirtualServerConfig vs = dr(LbScheduler.RR, 1);
+        ServicePlan plan = new ServicePlan(vs, plan(vs).endpoints(), List.of(), plan(vs).pool(), Optional.empty(),
+                false);
+
+        assertThatThrownBy(() -> NftProgramBuilder.build(List.of(plan)))
+                .hasMessageContaining("forwards with DR but no interface");
+    }
+
+    @Test
+    void shouldClearEveryOwnedFamilyBeforeAFullBuild() throws Exception {
+        JsonNode commands = commands(NftProgramBuilder.build(List.of(plan(nat(LbScheduler.RR, 1)))).fullTransaction());
+
+        assertThat(commands.get(0).toString()).isEqualTo("{\"add\":{\"table\":{\"family\":\"ip\",\"name\":\"qvip_lb\"}}}");
+        assertThat(commands.get(1).toString())
+                .isEqualTo("{\"delete\":{\"table\":{\"family\":\"ip\",\"name\":\"qvip_lb\"}}}");
+        assertThat(commands.get(5).toString())
+                .isEqualTo("{\"delete\":{\"table\":{\"family\":\"netdev\",\"name\":\"qvip_lb\"}}}");
+        assertThat(commands.get(6).toString()).isEqualTo("{\"add\":{\"table\":{\"family\":\"ip\",\"name\":\"qvip_lb\"}}}");
+    }
+}

@@ -1,0 +1,107 @@
+package io.quorumvip.agent.nft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quorumvip.lab.Lab;
+import io.quorumvip.lab.LabHost;
+import io.quorumvip.lab.LabPreconditions;
+
+/**
+ * The NAT data-plane shape of docs/load-balancing.md, hand-written libnftables JSON applied through {@link
+ * Libnftables} in the directors' namespaces, proven with real packets: the client's curl to the VIP, real nginx
+ * behind it on the backend network, replies routed back through the director that holds the gateway VIP.
+ */
+class NatShapeLabTest {
+    private static final String VIP = "192.0.2.220";
+    private static final String GATEWAY = "198.51.100.1";
+    private static final String URL = "http://" + VIP + "/";
+
+    private static DirectorPair pair;
+
+    @BeforeAll
+    static void buildLab() throws Exception {
+        LabPreconditions.assumeLabCanRun();
+        LabPreconditions.assumeTools("nginx", "curl", "nft");
+        pair = DirectorPair.up(Lab.Forwarding.NAT);
+    }
+
+    @AfterAll
+    static void removeLab() throws Exception {
+        if (pair != null) {
+            pair.close();
+        }
+    }
+
+    @BeforeEach
+    void n1HoldsBothVips() {
+        DirectorPair.bind(pair.lab.node(1), VIP, "eth0");
+        DirectorPair.bind(pair.lab.node(1), GATEWAY, "eth1");
+        pair.clientForgetsNeighbours();
+    }
+
+    @Test
+    void shouldSpreadNewConnectionsOverBothRealServersWithNumgenDnat() throws Exception {
+        pair.n1.run(natTable("[[0,\"198.51.100.51\"],[1,\"198.51.100.52\"]]", 2));
+        pair.n2.run(natTable("[[0,\"198.51.100.51\"],[1,\"198.51.100.52\"]]", 2));
+
+        Map<String, Integer> answers = pair.lab.client().httpAnswers(URL, 200);
+
+        assertThat(answers).containsOnlyKeys("rs1", "rs2");
+        assertThat(answers.get("rs1")).isBetween(60, 140);
+        // The nat chain sees the first packet of each connection only; conntrack does the rest.
+        assertThat(pair.n1.counterPackets("ip", "qvip_lb")).contains(200L);
+        assertThat(pair.n2.counterPackets("ip", "qvip_lb")).as("the director without the VIP").contains(0L);
+    }
+
+    @Test
+    void shouldHonourWeightsAsContiguousRangesOfOneNumgen() throws Exception {
+        pair.n1.run(natTable("[[{\"range\":[0,2]},\"198.51.100.51\"],[3,\"198.51.100.52\"]]", 4));
+
+        Map<String, Integer> answers = pair.lab.client().httpAnswers(URL, 400);
+
+        assertThat(answers).containsOnlyKeys("rs1", "rs2");
+        assertThat(answers.get("rs1")).as("rs1's share with weights 3:1").isBetween(260, 340);
+    }
+
+    @Test
+    void shouldForwardNothingWhereTheVipIsNotBoundEvenWhenTheClientStillSendsThere() throws Exception {
+        pair.n1.run(natTable("[[0,\"198.51.100.51\"],[1,\"198.51.100.52\"]]", 2));
+        pair.n1LosesVipButClientStillSendsThere(VIP);
+
+        Map<String, Integer> answers = pair.lab.client().httpAnswers(URL, 5);
+
+        assertThat(answers).containsOnlyKeys(LabHost.FAILED);
+        assertThat(pair.n1.counterPackets("ip", "qvip_lb")).contains(0L);
+        assertThat(pair.lab.client().canPing(pair.lab.node(1).address())).isTrue();
+    }
+
+    /**
+     * The NAT shape: VIP:80, only where the VIP is a local address, one numgen over the summed weights whose
+     * contiguous ranges map to real servers, dnat to the chosen one.
+     */
+    private static String natTable(String choices, int modulus) {
+        return """
+                {"nftables":[
+                  {"add":{"table":{"family":"ip","name":"qvip_lb"}}},
+                  {"delete":{"table":{"family":"ip","name":"qvip_lb"}}},
+                  {"add":{"table":{"family":"ip","name":"qvip_lb"}}},
+                  {"add":{"chain":{"family":"ip","table":"qvip_lb","name":"prerouting","type":"nat",
+                                   "hook":"prerouting","prio":-100,"policy":"accept"}}},
+                  {"add":{"rule":{"family":"ip","table":"qvip_lb","chain":"prerouting","expr":[
+                    {"match":{"op":"==","left":{"payload":{"protocol":"ip","field":"daddr"}},"right":"%s"}},
+                    {"match":{"op":"==","left":{"payload":{"protocol":"tcp","field":"dport"}},"right":80}},
+                    {"match":{"op":"==","left":{"fib":{"result":"type","flags":["daddr"]}},"right":"local"}},
+                    {"counter":{"packets":0,"bytes":0}},
+                    {"dnat":{"addr":{"map":{"key":{"numgen":{"mode":"random","mod":%d}},
+                                            "data":{"set":%s}}}}}
+                  ]}}}
+                ]}""".formatted(VIP, modulus, choices);
+    }
+}
