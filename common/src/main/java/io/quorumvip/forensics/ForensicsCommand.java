@@ -80,13 +80,14 @@ public final class ForensicsCommand implements Callable<Integer> {
             }
             ForensicsReport report = Forensics.analyze(journals, settings);
             if (json) {
-                out.println(JsonReport.render(report));
+                JsonReport.write(report, out);
+                out.println();
             } else if (html != null) {
                 Files.writeString(html, HtmlTimeline.render(report), StandardCharsets.UTF_8);
                 out.println("wrote " + html + ": " + report.incidents().size() + " incident(s)"
                         + (report.splitBrain() ? ", dual ownership found" : ", no dual ownership"));
             } else {
-                out.print(TextReport.render(report));
+                TextReport.write(report, out);
             }
             return report.splitBrain() ? FINDING : OK;
         } catch (IllegalArgumentException e) {
@@ -106,8 +107,9 @@ public final class ForensicsCommand implements Callable<Integer> {
 
     private static List<EventRecord> read(Path dir, PrintWriter err) throws IOException {
         List<EventRecord> records = new ArrayList<>();
+        CompactRecords compact = new CompactRecords();
         JournalReader.Outcome outcome = JournalReader.read(JournalReader.segmentFiles(dir), (s, h) -> { },
-                (segment, offset, record, payload, payloadOffset, length) -> records.add(record));
+                (segment, offset, record, payload, payloadOffset, length) -> records.add(compact.compact(record)));
         outcome.tornTail().ifPresent(torn -> err.println("note: " + torn + " (a writer crashed; read up to it)"));
         if (records.isEmpty()) {
             err.println("note: " + dir + " holds no records");
