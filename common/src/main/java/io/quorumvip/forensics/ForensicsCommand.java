@@ -1,5 +1,6 @@
 package io.quorumvip.forensics;
 
+import io.quorumvip.cli.ToolMain;
 import io.quorumvip.events.EventRecord;
 import io.quorumvip.journal.JournalDamageException;
 import io.quorumvip.journal.JournalReader;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Spec;
         description = "Find split brain (dual ownership), dual VRRP masters, lease/VRRP disagreement, outages and "
                 + "configuration differences in the merged journals of all nodes.",
         exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:no dual ownership", "1:dual ownership found (a finding)", "2:bad usage or unreadable input"})
+        exitCodeList = {"0:no dual ownership", "1:dual ownership found (a finding)",
+                "2:bad usage, unreadable input, or forensics failed itself (out of memory): never a result"})
 public final class ForensicsCommand implements Callable<Integer> {
 
     static final int OK = 0;
@@ -58,7 +60,7 @@ public final class ForensicsCommand implements Callable<Integer> {
     private long leaseGraceMillis;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ForensicsCommand()).execute(args));
+        System.exit(ToolMain.execute("forensics", new ForensicsCommand(), args));
     }
 
     @Override
@@ -76,7 +78,11 @@ public final class ForensicsCommand implements Callable<Integer> {
                             to == null ? Long.MAX_VALUE : TimeArgument.parseMillis("--to", to) * 1000 + 999);
             List<List<EventRecord>> journals = new ArrayList<>();
             for (Path dir : dirs) {
-                journals.add(read(dir, err));
+                try {
+                    journals.add(read(dir, err));
+                } catch (IOException e) {
+                    throw new IOException("journal " + dir + ": " + e.getMessage(), e);
+                }
             }
             ForensicsReport report = Forensics.analyze(journals, settings);
             if (json) {
