@@ -43,7 +43,8 @@ table=$out_dir/forensics-$stamp.md
 classpath_file=$(mktemp /tmp/qvip-bench-forensics-cp.XXXXXX)
 build_log=$(mktemp /tmp/qvip-bench-forensics-build.XXXXXX)
 time_log=$(mktemp /tmp/qvip-bench-forensics-time.XXXXXX)
-trap 'rm -f "$classpath_file" "$build_log" "$time_log"' EXIT
+classes=$(mktemp -d /tmp/qvip-bench-forensics-classes.XXXXXX)
+trap 'rm -rf "$classpath_file" "$build_log" "$time_log" "$classes"' EXIT
 
 if ! (cd "$root" && mvn -B -q -ntp -pl common test-compile dependency:build-classpath \
     -Dmdep.includeScope=test -Dmdep.outputFile="$classpath_file") >"$build_log" 2>&1; then
@@ -51,7 +52,10 @@ if ! (cd "$root" && mvn -B -q -ntp -pl common test-compile dependency:build-clas
   echo "bench forensics: build failed (mvn -pl common test-compile dependency:build-classpath in $root)" >&2
   exit 1
 fi
-classpath=$root/common/target/test-classes:$root/common/target/classes:$(cat "$classpath_file")
+# A copy of the classes: a build during a run of an hour must not change what is measured.
+cp -r "$root/common/target/test-classes" "$classes/test-classes"
+cp -r "$root/common/target/classes" "$classes/classes"
+classpath=$classes/test-classes:$classes/classes:$(cat "$classpath_file")
 
 # measure_to FILE COMMAND...: runs it under /usr/bin/time -v with a timeout, its output to FILE; prints
 # "seconds|MiB|exit".
