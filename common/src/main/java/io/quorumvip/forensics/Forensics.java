@@ -24,15 +24,19 @@ public final class Forensics {
     public static ForensicsReport analyze(Collection<? extends Collection<EventRecord>> journals, ForensicsSettings settings) {
         List<EventRecord> merged = MergedJournals.merge(journals);
         List<Interval> intervals = IntervalFolder.fold(merged);
-        List<Incident> all = new IncidentFinder(merged, intervals, settings).find();
-        List<Incident> incidents = all.stream()
-                .filter(i -> i.endMicros() >= settings.fromMicros() && i.startMicros() <= settings.toMicros())
-                .toList();
+        IncidentFinder finder = new IncidentFinder(merged, intervals, settings);
+        IncidentList incidents = new IncidentList(finder.find().stream()
+                .filter(f -> f.incident().endMicros() >= settings.fromMicros()
+                        && f.incident().startMicros() <= settings.toMicros())
+                .toList(), finder);
         long first = merged.stream().mapToLong(MergedJournals::timeMicros).min().orElse(0);
         long last = merged.stream().mapToLong(MergedJournals::timeMicros).max().orElse(0);
         List<String> nodes = merged.stream().map(EventRecord::node).distinct().sorted().toList();
+        List<Interval> inWindow = intervals.stream()
+                .filter(i -> i.endMaxMicros() >= settings.fromMicros() && i.startMicros() <= settings.toMicros())
+                .toList();
         return new ForensicsReport(settings, nodes, first, last, incidents,
-                summaries(intervals, incidents, settings, first, last), intervals, notes(merged, settings));
+                summaries(intervals, incidents.skeletons(), settings, first, last), inWindow, notes(merged, settings));
     }
 
     private static List<VipSummary> summaries(List<Interval> intervals, List<Incident> incidents,

@@ -1,5 +1,6 @@
 package io.quorumvip.forensics;
 
+import io.quorumvip.cli.ToolMain;
 import io.quorumvip.events.EventRecord;
 import io.quorumvip.journal.JournalDamageException;
 import io.quorumvip.journal.JournalReader;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Spec;
         description = "Find split brain (dual ownership), dual VRRP masters, lease/VRRP disagreement, outages and "
                 + "configuration differences in the merged journals of all nodes.",
         exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:no dual ownership", "1:dual ownership found (a finding)", "2:bad usage or unreadable input"})
+        exitCodeList = {"0:no dual ownership", "1:dual ownership found (a finding)",
+                "2:bad usage, unreadable input, or forensics failed itself (out of memory): never a result"})
 public final class ForensicsCommand implements Callable<Integer> {
 
     static final int OK = 0;
@@ -58,7 +60,7 @@ public final class ForensicsCommand implements Callable<Integer> {
     private long leaseGraceMillis;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ForensicsCommand()).execute(args));
+        System.exit(ToolMain.execute("forensics", new ForensicsCommand(), args));
     }
 
     @Override
@@ -76,17 +78,22 @@ public final class ForensicsCommand implements Callable<Integer> {
                             to == null ? Long.MAX_VALUE : TimeArgument.parseMillis("--to", to) * 1000 + 999);
             List<List<EventRecord>> journals = new ArrayList<>();
             for (Path dir : dirs) {
-                journals.add(read(dir, err));
+                try {
+                    journals.add(read(dir, err));
+                } catch (IOException e) {
+                    throw new IOException("journal " + dir + ": " + e.getMessage(), e);
+                }
             }
             ForensicsReport report = Forensics.analyze(journals, settings);
             if (json) {
-                out.println(JsonReport.render(report));
+                JsonReport.write(report, out);
+                out.println();
             } else if (html != null) {
                 Files.writeString(html, HtmlTimeline.render(report), StandardCharsets.UTF_8);
                 out.println("wrote " + html + ": " + report.incidents().size() + " incident(s)"
                         + (report.splitBrain() ? ", dual ownership found" : ", no dual ownership"));
             } else {
-                out.print(TextReport.render(report));
+                TextReport.write(report, out);
             }
             return report.splitBrain() ? FINDING : OK;
         } catch (IllegalArgumentException e) {
@@ -106,8 +113,9 @@ public final class ForensicsCommand implements Callable<Integer> {
 
     private static List<EventRecord> read(Path dir, PrintWriter err) throws IOException {
         List<EventRecord> records = new ArrayList<>();
+        CompactRecords compact = new CompactRecords();
         JournalReader.Outcome outcome = JournalReader.read(JournalReader.segmentFiles(dir), (s, h) -> { },
-                (segment, offset, record, payload, payloadOffset, length) -> records.add(record));
+                (segment, offset, record, payload, payloadOffset, length) -> records.add(compact.compact(record)));
         outcome.tornTail().ifPresent(torn -> err.println("note: " + torn + " (a writer crashed; read up to it)"));
         if (records.isEmpty()) {
             err.println("note: " + dir + " holds no records");

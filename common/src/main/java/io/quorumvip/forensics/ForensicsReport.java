@@ -10,9 +10,9 @@ import java.util.Objects;
  * @param nodes        the nodes whose records were read, sorted
  * @param firstMicros  the earliest record's time (µs since 1970)
  * @param lastMicros   the latest record's time: "the end of the journals"
- * @param incidents    in the window, sorted by start then kind
+ * @param incidents    in the window, sorted by start then kind; each builds its chain of causes when read
  * @param vips         per address, who owned it in the window
- * @param intervals    every folded interval (roles, leases, addresses), for timelines
+ * @param intervals    the folded intervals (roles, leases, addresses) that overlap the window, for timelines
  * @param notes        what the reader should know about the input (clocks that stepped back, empty input)
  */
 public record ForensicsReport(
@@ -28,7 +28,8 @@ public record ForensicsReport(
     public ForensicsReport {
         Objects.requireNonNull(settings, "settings");
         nodes = List.copyOf(nodes);
-        incidents = List.copyOf(incidents);
+        // Incidents build their chains when read (see IncidentList): copying would build them all at once.
+        incidents = incidents instanceof IncidentList ? incidents : List.copyOf(incidents);
         vips = List.copyOf(vips);
         intervals = List.copyOf(intervals);
         notes = List.copyOf(notes);
@@ -36,6 +37,7 @@ public record ForensicsReport(
 
     /** True when two nodes had one address bound at once: the finding that makes {@code qvip forensics} exit 1. */
     public boolean splitBrain() {
-        return incidents.stream().anyMatch(i -> i.kind() == IncidentKind.DUAL_OWNERSHIP);
+        return incidents instanceof IncidentList lazy ? lazy.any(IncidentKind.DUAL_OWNERSHIP)
+                : incidents.stream().anyMatch(i -> i.kind() == IncidentKind.DUAL_OWNERSHIP);
     }
 }

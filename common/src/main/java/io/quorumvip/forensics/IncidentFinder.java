@@ -3,7 +3,9 @@ package io.quorumvip.forensics;
 import io.quorumvip.events.Event;
 import io.quorumvip.events.EventRecord;
 import io.quorumvip.events.EventType;
+import io.quorumvip.events.HybridLogicalClock;
 import io.quorumvip.ownership.RoleInput;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -19,7 +21,14 @@ import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** Finds the incidents in folded intervals; see {@link IncidentKind} and docs/forensics.md for each rule. */
+/**
+ * Finds the incidents in folded intervals; see {@link IncidentKind} and docs/forensics.md for each rule.
+ *
+ * <p>In O(n log n): overlapping pairs by one sweep over intervals sorted by start (not every pair), the pieces not
+ * covered by an interval list from a binary search on its running end (not a scan and sort per piece), each chain of
+ * causes from a binary search on the merged records' HLC milliseconds, which never decrease in merge order (not a
+ * scan of every record per incident). Chains are built only when an incident is read (see {@link Found}).
+ */
 final class IncidentFinder {
 
     private static final int CAUSES_BEFORE = 8;
@@ -31,30 +40,72 @@ final class IncidentFinder {
     private final List<Interval> intervals;
     private final ForensicsSettings settings;
     private final long endOfJournals;
+    /** The most a record's time runs ahead of its HLC milliseconds: bounds where a time can sit in merge order. */
+    private final long timeLeadMicros;
+    private final Map<String, EventRecord> lastRecords = new TreeMap<>();
+    private final RangeIndex<Interval> vips;
+    /** One string for every incident between nodes (hundreds of thousands in years of history). */
+    private final String clockNote;
 
+    /** {@code merged} in {@link MergedJournals#ORDER}; {@code intervals} sorted by start, as the folder returns them. */
     IncidentFinder(List<EventRecord> merged, List<Interval> intervals, ForensicsSettings settings) {
         this.merged = merged;
         this.intervals = intervals;
         this.settings = settings;
-        this.endOfJournals = merged.stream().mapToLong(MergedJournals::timeMicros).max().orElse(0);
+        long end = 0;
+        long lead = 0;
+        for (EventRecord record : merged) {
+            long t = MergedJournals.timeMicros(record);
+            end = Math.max(end, t);
+            lead = Math.max(lead, t - hlcMicros(record));
+            lastRecords.put(record.node(), record);
+        }
+        this.endOfJournals = end;
+        this.clockNote = "times of different nodes compared within ±" + Times.duration(settings.clockUncertaintyMicros())
+                + " (clock uncertainty)";
+        this.timeLeadMicros = lead;
+        this.vips = new RangeIndex<>(intervals.stream().filter(i -> i.kind() == IntervalKind.VIP).toList(),
+                Interval::startMicros, Interval::endMaxMicros);
     }
 
-    List<Incident> find() {
-        List<Incident> incidents = new ArrayList<>();
-        List<Incident> dualOwnership = dualOwnership();
+    /**
+     * An incident as found, without its chain of causes: {@link #withCauses} builds that when the incident is read,
+     * so that a report of years of history holds only these skeletons.
+     *
+     * @param incident the incident; its causes are empty unless {@code edges} is null (they were known when found)
+     * @param edges    the records that opened and closed the intervals involved, always in the chain
+     */
+    record Found(Incident incident, List<EventRecord> edges) {
+    }
+
+    /** The incident with its chain of causes. */
+    Incident withCauses(Found found) {
+        Incident i = found.incident();
+        if (found.edges() == null) {
+            return i;
+        }
+        return new Incident(i.kind(), i.startMicros(), i.endMicros(), i.minDurationMicros(), i.maxDurationMicros(),
+                i.nodes(), i.instance(), i.vrid(), i.address(), i.summary(),
+                causes(i.nodes(), i.instance(), i.startMicros(), i.endMicros(), found.edges()), i.notes());
+    }
+
+    List<Found> find() {
+        List<Found> incidents = new ArrayList<>();
+        List<Found> dualOwnership = dualOwnership();
         incidents.addAll(dualOwnership);
         incidents.addAll(dualMaster(dualOwnership));
         incidents.addAll(leaseVrrpDisagreement());
         incidents.addAll(noOwner());
         incidents.addAll(configDisagreement());
-        incidents.sort(Comparator.comparingLong(Incident::startMicros).thenComparing(Incident::kind));
+        incidents.sort(Comparator.comparingLong((Found f) -> f.incident().startMicros())
+                .thenComparing(f -> f.incident().kind()));
         return incidents;
     }
 
-    private List<Incident> dualOwnership() {
-        List<Incident> found = new ArrayList<>();
+    private List<Found> dualOwnership() {
+        List<Found> found = new ArrayList<>();
         Map<String, List<Interval>> byAddress = group(IntervalKind.VIP, Interval::subject);
-        byAddress.forEach((address, held) -> forEachPair(held, (a, b) -> {
+        byAddress.forEach((address, held) -> forEachOverlappingPair(held, (a, b) -> {
             OverlapBounds.Bounds bounds = OverlapBounds.of(a, b, settings.uncertaintyBetween(a.node(), b.node()));
             if (bounds.min() <= 0) {
                 return;
@@ -70,11 +121,14 @@ final class IncidentFinder {
         return found;
     }
 
-    private List<Incident> dualMaster(List<Incident> dualOwnership) {
-        List<Incident> found = new ArrayList<>();
+    private List<Found> dualMaster(List<Found> dualOwnership) {
+        List<Found> found = new ArrayList<>();
         Map<String, List<Interval>> byVrid = group(IntervalKind.ROLE,
                 i -> i.vrid() != 0 ? "vrid " + i.vrid() : "instance " + i.instance());
-        byVrid.forEach((key, roles) -> forEachPair(
+        List<Incident> byStart = dualOwnership.stream().map(Found::incident)
+                .sorted(Comparator.comparingLong(Incident::startMicros)).toList();
+        RangeIndex<Incident> splits = new RangeIndex<>(byStart, Incident::startMicros, Incident::endMicros);
+        byVrid.forEach((key, roles) -> forEachOverlappingPair(
                 roles.stream().filter(i -> i.subject().equals(RoleInput.MASTER.name())).toList(), (a, b) -> {
                     OverlapBounds.Bounds bounds = OverlapBounds.of(a, b, settings.uncertaintyBetween(a.node(), b.node()));
                     if (bounds.min() <= 0) {
@@ -82,7 +136,7 @@ final class IncidentFinder {
                     }
                     long start = Math.max(a.startMicros(), b.startMicros());
                     long end = Math.min(a.endMaxMicros(), b.endMaxMicros());
-                    String ownership = ownershipDuring(a, b, start, end, dualOwnership);
+                    String ownership = ownershipDuring(a, b, start, end, splits);
                     String summary = a.node() + " and " + b.node() + " both VRRP MASTER for VRID " + a.vrid() + " ("
                             + a.instance() + "): the heartbeat path was split; " + ownership;
                     found.add(incident(IncidentKind.DUAL_MASTER, start, end, bounds, List.of(a, b), a.instance(), "",
@@ -92,44 +146,52 @@ final class IncidentFinder {
     }
 
     /** Whether ownership stayed single while both were MASTER: who had which address bound. */
-    private String ownershipDuring(Interval a, Interval b, long start, long end, List<Incident> dualOwnership) {
+    private String ownershipDuring(Interval a, Interval b, long start, long end, RangeIndex<Incident> dualOwnership) {
         Set<String> pair = Set.of(a.node(), b.node());
-        boolean split = dualOwnership.stream().anyMatch(d -> pair.containsAll(d.nodes())
-                && d.startMicros() <= end && d.endMicros() >= start);
-        if (split) {
+        boolean[] split = {false};
+        dualOwnership.forEachTouching(start, end, d -> {
+            split[0] = pair.containsAll(d.nodes()) && d.startMicros() <= end && d.endMicros() >= start;
+            return !split[0];
+        });
+        if (split[0]) {
             return "ownership split: both had the address bound (see DUAL_OWNERSHIP)";
         }
         Set<String> owners = new TreeSet<>();
-        for (Interval vip : intervals) {
-            if (vip.kind() == IntervalKind.VIP && pair.contains(vip.node())
+        vips.forEachTouching(start, end, vip -> {
+            if (pair.contains(vip.node())
                     && (vip.instance().equals(a.instance()) || vip.instance().equals(b.instance()))
                     && vip.startMicros() < end && vip.endMaxMicros() > start) {
                 owners.add(vip.node() + " (" + vip.subject() + ")");
             }
-        }
+            return true;
+        });
         return owners.isEmpty() ? "ownership stayed single: nobody had an address bound"
                 : "ownership stayed single: " + String.join(", ", owners);
     }
 
-    private List<Incident> leaseVrrpDisagreement() {
+    private List<Found> leaseVrrpDisagreement() {
         Map<String, List<long[]>> quorum = quorumRuns();
-        List<Incident> found = new ArrayList<>();
+        List<Found> found = new ArrayList<>();
         Map<String, List<Interval>> roles = group(IntervalKind.ROLE, i -> i.node() + "|" + i.instance());
         Map<String, List<Interval>> leases = group(IntervalKind.LEASE, i -> i.node() + "|" + i.instance());
         Set<String> keys = new TreeSet<>(roles.keySet());
         keys.addAll(leases.keySet());
         for (String key : keys) {
-            List<Interval> masters = roles.getOrDefault(key, List.of()).stream()
+            List<Interval> masterList = roles.getOrDefault(key, List.of()).stream()
                     .filter(i -> i.subject().equals(RoleInput.MASTER.name())).toList();
-            List<Interval> held = leases.getOrDefault(key, List.of());
-            for (Interval lease : held) {
+            RangeIndex<Interval> masters = byStart(masterList);
+            List<Interval> heldList = leases.getOrDefault(key, List.of());
+            RangeIndex<Interval> held = byStart(heldList);
+            for (Interval lease : heldList) {
                 for (long[] piece : subtract(lease, masters)) {
                     disagreement(found, lease, piece, "held lease epoch " + lease.subject() + " while not VRRP MASTER");
                 }
             }
-            List<long[]> runs = quorum.getOrDefault(key, List.of());
-            for (Interval master : masters) {
-                for (long[] run : runs) {
+            RangeIndex<long[]> runs = new RangeIndex<>(quorum.getOrDefault(key, List.of()), r -> r[0], r -> r[1]);
+            for (Interval master : masterList) {
+                for (int r = runs.firstReachingPast(master.startMicros());
+                     r < runs.size() && !runs.startsFrom(r, master.endMinMicros()); r++) {
+                    long[] run = runs.get(r);
                     long from = Math.max(master.startMicros(), run[0]);
                     long to = Math.min(master.endMinMicros(), run[1]);
                     if (from >= to) {
@@ -147,7 +209,7 @@ final class IncidentFinder {
         return found;
     }
 
-    private void disagreement(List<Incident> found, Interval interval, long[] piece, String what) {
+    private void disagreement(List<Found> found, Interval interval, long[] piece, String what) {
         long length = piece[1] - piece[0];
         if (length <= settings.leaseGraceMicros()) {
             return;
@@ -158,13 +220,22 @@ final class IncidentFinder {
                 new OverlapBounds.Bounds(length, length), List.of(interval), interval.instance(), "", summary, List.of()));
     }
 
-    /** The parts of {@code whole} (to its earliest end) that none of {@code cuts} covers. */
-    private static List<long[]> subtract(Interval whole, List<Interval> cuts) {
+    /** Intervals sorted by start (stable), indexed by their earliest end. */
+    private static RangeIndex<Interval> byStart(List<Interval> list) {
+        return new RangeIndex<>(list.stream().sorted(Comparator.comparingLong(Interval::startMicros)).toList(),
+                Interval::startMicros, Interval::endMinMicros);
+    }
+
+    /**
+     * The parts of {@code whole} (to its earliest end) that none of {@code cuts} covers: from the first cut that
+     * reaches past its start, up to the first that starts after its end.
+     */
+    private static List<long[]> subtract(Interval whole, RangeIndex<Interval> cuts) {
         List<long[]> pieces = new ArrayList<>();
         long from = whole.startMicros();
-        List<Interval> sorted = cuts.stream().sorted(Comparator.comparingLong(Interval::startMicros)).toList();
-        for (Interval cut : sorted) {
-            if (cut.endMinMicros() <= from || cut.startMicros() >= whole.endMinMicros()) {
+        for (int c = cuts.firstReachingPast(from); c < cuts.size() && !cuts.startsFrom(c, whole.endMinMicros()); c++) {
+            Interval cut = cuts.get(c);
+            if (cut.endMinMicros() <= from) {
                 continue;
             }
             if (cut.startMicros() > from) {
@@ -213,8 +284,8 @@ final class IncidentFinder {
         return runs;
     }
 
-    private List<Incident> noOwner() {
-        List<Incident> found = new ArrayList<>();
+    private List<Found> noOwner() {
+        List<Found> found = new ArrayList<>();
         Map<String, List<Interval>> byAddress = group(IntervalKind.VIP, Interval::subject);
         byAddress.forEach((address, held) -> {
             List<Interval> sorted = held.stream().sorted(Comparator.comparingLong(Interval::startMicros)).toList();
@@ -248,12 +319,10 @@ final class IncidentFinder {
      * journal simply ends earlier than another's (it is running and had nothing to record, or its records have not
      * been shipped yet) may hold it still, so the open end is not evidence of an outage.
      */
-    private void trailingGap(List<Incident> found, String address, Interval last, long coverEnd, long coverEndMax) {
+    private void trailingGap(List<Found> found, String address, Interval last, long coverEnd, long coverEndMax) {
         if (coverEnd >= endOfJournals || last.endReason() == EndReason.OPEN) {
             return;
         }
-        Map<String, EventRecord> lastRecords = new TreeMap<>();
-        merged.forEach(r -> lastRecords.put(r.node(), r));
         List<String> running = intervals.stream()
                 .filter(i -> i.kind() == IntervalKind.ROLE && i.instance().equals(last.instance()))
                 .map(Interval::node).distinct()
@@ -272,7 +341,7 @@ final class IncidentFinder {
                 List.of("open: no node bound it again before the journals end")));
     }
 
-    private List<Incident> configDisagreement() {
+    private List<Found> configDisagreement() {
         Map<String, EventRecord> lastConfig = new TreeMap<>();
         for (EventRecord record : merged) {
             if (record.event() instanceof Event.ConfigLoaded) {
@@ -293,7 +362,7 @@ final class IncidentFinder {
                 groups.computeIfAbsent(configs, k -> new ArrayList<>()).add(instance);
             }
         });
-        List<Incident> found = new ArrayList<>();
+        List<Found> found = new ArrayList<>();
         groups.forEach((configs, instances) -> {
             long start = configs.values().stream().mapToLong(MergedJournals::timeMicros).max().orElse(endOfJournals);
             long length = Math.max(0, endOfJournals - start);
@@ -307,20 +376,20 @@ final class IncidentFinder {
                     + "these files for the cross-node checks (VRID, addresses, authentication, advert interval); "
                     + "different priorities alone also make the hashes differ");
             List<CauseStep> causes = configs.values().stream().sorted(MergedJournals.ORDER).map(EventText::step).toList();
-            found.add(new Incident(IncidentKind.CONFIG_DISAGREEMENT, start, endOfJournals,
+            found.add(new Found(new Incident(IncidentKind.CONFIG_DISAGREEMENT, start, endOfJournals,
                     Math.max(0, length - settings.clockUncertaintyMicros()), length + settings.clockUncertaintyMicros(),
-                    List.copyOf(configs.keySet()), String.join(",", instances), 0, "", summary, causes, notes));
+                    List.copyOf(configs.keySet()), String.join(",", instances), 0, "", summary, causes, notes), null));
         });
         return found;
     }
 
-    private Incident incident(IncidentKind kind, long start, long end, OverlapBounds.Bounds bounds,
+    private Found incident(IncidentKind kind, long start, long end, OverlapBounds.Bounds bounds,
                               List<Interval> involved, String instance, String address, String summary,
                               List<String> extraNotes) {
         return incident(kind, start, end, bounds, involved, List.of(), instance, address, summary, extraNotes);
     }
 
-    private Incident incident(IncidentKind kind, long start, long end, OverlapBounds.Bounds bounds,
+    private Found incident(IncidentKind kind, long start, long end, OverlapBounds.Bounds bounds,
                               List<Interval> involved, List<String> alsoInvolved, String instance, String address,
                               String summary, List<String> extraNotes) {
         Set<String> nodes = new TreeSet<>(alsoInvolved);
@@ -333,34 +402,62 @@ final class IncidentFinder {
             endNote(interval).filter(n -> !notes.contains(n)).ifPresent(notes::add);
         }
         if (nodes.size() > 1 && settings.clockUncertaintyMicros() > 0) {
-            notes.add("times of different nodes compared within ±" + Times.duration(settings.clockUncertaintyMicros())
-                    + " (clock uncertainty)");
+            notes.add(clockNote);
         }
         int vrid = involved.stream().mapToInt(Interval::vrid).filter(v -> v != 0).findFirst().orElse(0);
-        return new Incident(kind, start, Math.max(start, end), bounds.min(), bounds.max(), List.copyOf(nodes), instance,
-                vrid, address, summary, causes(nodes, instance, start, Math.max(start, end), edges), notes);
+        return new Found(new Incident(kind, start, Math.max(start, end), bounds.min(), bounds.max(), List.copyOf(nodes),
+                instance, vrid, address, summary, List.of(), notes), List.copyOf(edges));
     }
 
     /** The events of the nodes involved about the instance, leading in (a look-back) and through the incident. */
-    private List<CauseStep> causes(Set<String> nodes, String instance, long start, long end, List<EventRecord> edges) {
-        List<EventRecord> before = new ArrayList<>();
+    private List<CauseStep> causes(List<String> nodes, String instance, long start, long end, List<EventRecord> edges) {
+        ArrayDeque<EventRecord> before = new ArrayDeque<>(CAUSES_BEFORE + 1);
         List<EventRecord> during = new ArrayList<>();
-        for (EventRecord record : merged) {
+        long lookback = start - settings.causeLookbackMicros();
+        // A record's time is within [HLC ms, HLC ms + lead], and HLC ms never decrease in merge order: records before
+        // the first that can reach the look-back are too early; once a record's HLC ms pass the end, all are too late.
+        for (int i = firstReaching(lookback - timeLeadMicros); i < merged.size(); i++) {
+            EventRecord record = merged.get(i);
+            long floor = hlcMicros(record);
+            if (floor > end || (during.size() >= CAUSES_DURING && floor >= start)) {
+                break;
+            }
             long t = MergedJournals.timeMicros(record);
-            if (!nodes.contains(record.node()) || t < start - settings.causeLookbackMicros() || t > end
-                    || !relevant(record, instance)) {
+            if (!nodes.contains(record.node()) || t < lookback || t > end || !relevant(record, instance)) {
                 continue;
             }
             if (t < start) {
-                before.add(record);
+                before.addLast(record);
+                if (before.size() > CAUSES_BEFORE) {
+                    before.removeFirst();
+                }
             } else if (during.size() < CAUSES_DURING) {
                 during.add(record);
             }
         }
-        Set<EventRecord> chosen = new HashSet<>(before.subList(Math.max(0, before.size() - CAUSES_BEFORE), before.size()));
+        Set<EventRecord> chosen = new HashSet<>(before);
         chosen.addAll(during);
         chosen.addAll(edges);
         return chosen.stream().sorted(MergedJournals.ORDER).map(EventText::step).toList();
+    }
+
+    /** The first merged record whose HLC milliseconds are at or after {@code micros}. */
+    private int firstReaching(long micros) {
+        int low = 0;
+        int high = merged.size();
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (hlcMicros(merged.get(mid)) >= micros) {
+                high = mid;
+            } else {
+                low = mid + 1;
+            }
+        }
+        return low;
+    }
+
+    private static long hlcMicros(EventRecord record) {
+        return HybridLogicalClock.physicalMillis(record.hlc()) * 1000;
     }
 
     private static boolean relevant(EventRecord record, String instance) {
@@ -412,13 +509,26 @@ final class IncidentFinder {
         return groups;
     }
 
-    private static void forEachPair(List<Interval> list, BiConsumer<Interval, Interval> action) {
-        for (int i = 0; i < list.size(); i++) {
-            for (int j = i + 1; j < list.size(); j++) {
-                if (!list.get(i).node().equals(list.get(j).node())) {
-                    action.accept(list.get(i), list.get(j));
+    /**
+     * Each pair of intervals of two nodes whose stretches to their earliest ends overlap, in the order a pair loop
+     * over the list would meet them, found by one sweep: {@code list} is sorted by start, so an interval ending at
+     * or before a start overlaps nothing after it. Only such pairs can overlap for certain under any clock skew
+     * within the bound (the overlap is concave in the skew, so it is positive at 0 when positive at ±ε).
+     */
+    private static void forEachOverlappingPair(List<Interval> list, BiConsumer<Interval, Interval> action) {
+        List<int[]> pairs = new ArrayList<>();
+        List<Integer> open = new ArrayList<>();
+        for (int j = 0; j < list.size(); j++) {
+            Interval b = list.get(j);
+            open.removeIf(i -> list.get(i).endMinMicros() <= b.startMicros());
+            for (int i : open) {
+                if (!list.get(i).node().equals(b.node())) {
+                    pairs.add(new int[] {i, j});
                 }
             }
+            open.add(j);
         }
+        pairs.sort(Comparator.<int[]>comparingInt(p -> p[0]).thenComparingInt(p -> p[1]));
+        pairs.forEach(p -> action.accept(list.get(p[0]), list.get(p[1])));
     }
 }

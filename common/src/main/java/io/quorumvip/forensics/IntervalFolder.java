@@ -218,15 +218,19 @@ final class IntervalFolder {
             node.orphans.clear();
             crashed(node, lastSeen, endOfJournals, false);
         }
+        // Take-overs in merge order, indexed by their running latest time: the first that can follow a crashed
+        // holding is found by binary search, not by scanning the whole history for each.
+        RangeIndex<Takeover> masterIndex = new RangeIndex<>(masters, Takeover::time, Takeover::time);
+        RangeIndex<Takeover> leaseIndex = new RangeIndex<>(leases, Takeover::time, Takeover::time);
         for (Pending p : pending) {
-            closed.add(resolve(p));
+            closed.add(resolve(p, masterIndex, leaseIndex));
         }
         closed.sort(Comparator.comparingLong(Interval::startMicros).thenComparing(Interval::node)
                 .thenComparing(Interval::kind));
         return closed;
     }
 
-    private Interval resolve(Pending p) {
+    private Interval resolve(Pending p, RangeIndex<Takeover> masters, RangeIndex<Takeover> leases) {
         Open open = p.open();
         long lastSeen = Math.max(open.start(), p.lastSeen());
         if (open.kind() == IntervalKind.VIP && open.lifetimeSeconds() == 0 && !p.restarted()) {
@@ -251,14 +255,17 @@ final class IntervalFolder {
         return interval(p.node(), open, lastSeen, Math.max(lastSeen, latest), reason, Optional.empty());
     }
 
-    private Optional<Long> firstAfter(List<Takeover> takeovers, Pending p, long after) {
+    private Optional<Long> firstAfter(RangeIndex<Takeover> takeovers, Pending p, long after) {
         String instance = p.open().instance();
         Integer vrid = nodes.get(p.node()).vrids.get(instance);
-        return takeovers.stream()
-                .filter(o -> !o.node().equals(p.node()) && o.time() > after)
-                .filter(o -> o.instance().equals(instance) || sameVrid(vrid, nodes.get(o.node()).vrids.get(o.instance())))
-                .map(Takeover::time)
-                .findFirst();
+        for (int i = takeovers.firstReachingPast(after); i < takeovers.size(); i++) {
+            Takeover o = takeovers.get(i);
+            if (!o.node().equals(p.node()) && o.time() > after
+                    && (o.instance().equals(instance) || sameVrid(vrid, nodes.get(o.node()).vrids.get(o.instance())))) {
+                return Optional.of(o.time());
+            }
+        }
+        return Optional.empty();
     }
 
     private static boolean sameVrid(Integer vrid, Integer other) {

@@ -1,12 +1,19 @@
 package io.quorumvip.forensics;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 
-/** The report as JSON: times as ISO-8601 and as µs since 1970, durations in µs. */
+/**
+ * The report as JSON: times as ISO-8601 and as µs since 1970, durations in µs. Written as a stream, so a report of
+ * years of history is never held twice (as a tree, then as a string) on its way out.
+ */
 public final class JsonReport {
 
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -15,73 +22,112 @@ public final class JsonReport {
     }
 
     public static ObjectNode toJson(ForensicsReport report) {
-        ObjectNode root = MAPPER.createObjectNode();
-        root.put("split_brain", report.splitBrain());
-        root.put("clock_uncertainty_micros", report.settings().clockUncertaintyMicros());
-        root.put("lease_grace_micros", report.settings().leaseGraceMicros());
-        root.put("first", Times.instant(report.firstMicros()));
-        root.put("last", Times.instant(report.lastMicros()));
-        report.nodes().forEach(root.putArray("nodes")::add);
-        report.notes().forEach(root.putArray("notes")::add);
-        ArrayNode incidents = root.putArray("incidents");
-        for (Incident incident : report.incidents()) {
-            ObjectNode json = incidents.addObject();
-            json.put("kind", incident.kind().name());
-            json.put("severity", incident.kind().severity().name());
-            json.put("start", Times.instant(incident.startMicros()));
-            json.put("end", Times.instant(incident.endMicros()));
-            json.put("start_micros", incident.startMicros());
-            json.put("end_micros", incident.endMicros());
-            json.put("min_duration_micros", incident.minDurationMicros());
-            json.put("max_duration_micros", incident.maxDurationMicros());
-            incident.nodes().forEach(json.putArray("nodes")::add);
-            json.put("instance", incident.instance());
-            json.put("vrid", incident.vrid());
-            json.put("address", incident.address());
-            json.put("summary", incident.summary());
-            ArrayNode causes = json.putArray("causes");
-            for (CauseStep step : incident.causes()) {
-                ObjectNode cause = causes.addObject();
-                cause.put("node", step.node());
-                cause.put("seq", step.seq());
-                cause.put("time", Times.instant(step.timeMicros()));
-                cause.put("hlc", step.hlc());
-                cause.put("text", step.text());
-            }
-            incident.notes().forEach(json.putArray("notes")::add);
+        try (TokenBuffer tokens = new TokenBuffer(MAPPER, false)) {
+            write(report, tokens);
+            return MAPPER.readTree(tokens.asParser());
+        } catch (IOException e) {
+            throw new UncheckedIOException("forensics report does not serialise: " + e.getMessage(), e);
         }
-        ArrayNode vips = root.putArray("vips");
-        for (VipSummary vip : report.vips()) {
-            ObjectNode json = vips.addObject();
-            json.put("address", vip.address());
-            json.put("instance", vip.instance());
-            json.put("no_owner_incidents", vip.noOwnerIncidents());
-            json.put("dual_ownership_incidents", vip.dualOwnershipIncidents());
-            ArrayNode owners = json.putArray("owners");
-            vip.owners().forEach(o -> owners.addObject().put("node", o.node()).put("owned_micros", o.ownedMicros())
-                    .put("binds", o.binds()));
-        }
-        ArrayNode intervals = root.putArray("intervals");
-        for (Interval interval : report.intervals()) {
-            ObjectNode json = intervals.addObject();
-            json.put("kind", interval.kind().name());
-            json.put("node", interval.node());
-            json.put("instance", interval.instance());
-            json.put("vrid", interval.vrid());
-            json.put("subject", interval.subject());
-            json.put("start_micros", interval.startMicros());
-            json.put("end_min_micros", interval.endMinMicros());
-            json.put("end_max_micros", interval.endMaxMicros());
-            json.put("end_reason", interval.endReason().name());
-        }
-        return root;
     }
 
     public static String render(ForensicsReport report) {
-        try {
-            return MAPPER.writeValueAsString(toJson(report));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("forensics report does not serialise: " + e.getMessage(), e);
+        StringWriter out = new StringWriter();
+        write(report, out);
+        return out.toString();
+    }
+
+    /** Writes the report to {@code out} (indented), without holding it whole in memory. */
+    public static void write(ForensicsReport report, Writer out) {
+        try (JsonGenerator json = MAPPER.getFactory().createGenerator(out).useDefaultPrettyPrinter()) {
+            json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            write(report, json);
+        } catch (IOException e) {
+            throw new UncheckedIOException("forensics report: cannot write JSON: " + e.getMessage(), e);
         }
+    }
+
+    private static void write(ForensicsReport report, JsonGenerator json) throws IOException {
+        json.writeStartObject();
+        json.writeBooleanField("split_brain", report.splitBrain());
+        json.writeNumberField("clock_uncertainty_micros", report.settings().clockUncertaintyMicros());
+        json.writeNumberField("lease_grace_micros", report.settings().leaseGraceMicros());
+        json.writeStringField("first", Times.instant(report.firstMicros()));
+        json.writeStringField("last", Times.instant(report.lastMicros()));
+        strings(json, "nodes", report.nodes());
+        strings(json, "notes", report.notes());
+        json.writeArrayFieldStart("incidents");
+        for (Incident incident : report.incidents()) {
+            json.writeStartObject();
+            json.writeStringField("kind", incident.kind().name());
+            json.writeStringField("severity", incident.kind().severity().name());
+            json.writeStringField("start", Times.instant(incident.startMicros()));
+            json.writeStringField("end", Times.instant(incident.endMicros()));
+            json.writeNumberField("start_micros", incident.startMicros());
+            json.writeNumberField("end_micros", incident.endMicros());
+            json.writeNumberField("min_duration_micros", incident.minDurationMicros());
+            json.writeNumberField("max_duration_micros", incident.maxDurationMicros());
+            strings(json, "nodes", incident.nodes());
+            json.writeStringField("instance", incident.instance());
+            json.writeNumberField("vrid", incident.vrid());
+            json.writeStringField("address", incident.address());
+            json.writeStringField("summary", incident.summary());
+            json.writeArrayFieldStart("causes");
+            for (CauseStep step : incident.causes()) {
+                json.writeStartObject();
+                json.writeStringField("node", step.node());
+                json.writeNumberField("seq", step.seq());
+                json.writeStringField("time", Times.instant(step.timeMicros()));
+                json.writeNumberField("hlc", step.hlc());
+                json.writeStringField("text", step.text());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            strings(json, "notes", incident.notes());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeArrayFieldStart("vips");
+        for (VipSummary vip : report.vips()) {
+            json.writeStartObject();
+            json.writeStringField("address", vip.address());
+            json.writeStringField("instance", vip.instance());
+            json.writeNumberField("no_owner_incidents", vip.noOwnerIncidents());
+            json.writeNumberField("dual_ownership_incidents", vip.dualOwnershipIncidents());
+            json.writeArrayFieldStart("owners");
+            for (VipSummary.Owner owner : vip.owners()) {
+                json.writeStartObject();
+                json.writeStringField("node", owner.node());
+                json.writeNumberField("owned_micros", owner.ownedMicros());
+                json.writeNumberField("binds", owner.binds());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeArrayFieldStart("intervals");
+        for (Interval interval : report.intervals()) {
+            json.writeStartObject();
+            json.writeStringField("kind", interval.kind().name());
+            json.writeStringField("node", interval.node());
+            json.writeStringField("instance", interval.instance());
+            json.writeNumberField("vrid", interval.vrid());
+            json.writeStringField("subject", interval.subject());
+            json.writeNumberField("start_micros", interval.startMicros());
+            json.writeNumberField("end_min_micros", interval.endMinMicros());
+            json.writeNumberField("end_max_micros", interval.endMaxMicros());
+            json.writeStringField("end_reason", interval.endReason().name());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeEndObject();
+    }
+
+    private static void strings(JsonGenerator json, String field, java.util.List<String> values) throws IOException {
+        json.writeArrayFieldStart(field);
+        for (String value : values) {
+            json.writeString(value);
+        }
+        json.writeEndArray();
     }
 }

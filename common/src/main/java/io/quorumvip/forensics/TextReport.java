@@ -1,5 +1,9 @@
 package io.quorumvip.forensics;
 
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -10,6 +14,21 @@ public final class TextReport {
     }
 
     public static String render(ForensicsReport report) {
+        StringWriter out = new StringWriter();
+        write(report, out);
+        return out.toString();
+    }
+
+    /** Writes the report to {@code writer} one incident at a time, never holding it whole as one string. */
+    public static void write(ForensicsReport report, Writer writer) {
+        try {
+            writeTo(report, writer);
+        } catch (IOException e) {
+            throw new UncheckedIOException("forensics report: cannot write: " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeTo(ForensicsReport report, Writer writer) throws IOException {
         StringBuilder out = new StringBuilder();
         ForensicsSettings settings = report.settings();
         out.append("quorum-vip forensics: ").append(report.nodes().size()).append(" node(s) ")
@@ -35,6 +54,8 @@ public final class TextReport {
             }
             incident.notes().forEach(note -> out.append("  note: ").append(note).append('\n'));
             out.append('\n');
+            writer.append(out);
+            out.setLength(0);
         }
         out.append("OWNERSHIP\n");
         if (report.vips().isEmpty()) {
@@ -49,7 +70,7 @@ public final class TextReport {
         }
         out.append('\n').append(report.splitBrain()
                 ? "FINDING: dual ownership (split brain) found\n" : "no dual ownership\n");
-        return out.toString();
+        writer.append(out);
     }
 
     static String subject(Incident incident) {

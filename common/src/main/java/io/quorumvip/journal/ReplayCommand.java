@@ -3,6 +3,7 @@ package io.quorumvip.journal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quorumvip.cli.ToolMain;
 import io.quorumvip.events.Event;
 import io.quorumvip.events.EventRecord;
 import io.quorumvip.events.HybridLogicalClock;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = "Replay node journals: state per node and instance at an instant, --verify, or --export jsonl.",
         exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:ok", "1:finding (verification failure, damaged journal)", "2:bad usage or unreadable input"})
+        exitCodeList = {"0:ok", "1:finding (verification failure, damaged journal)",
+                "2:bad usage, unreadable input, or replay failed itself (out of memory): never a result"})
 public final class ReplayCommand implements Callable<Integer> {
 
     static final int OK = 0;
@@ -62,7 +64,7 @@ public final class ReplayCommand implements Callable<Integer> {
     private final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ReplayCommand()).execute(args));
+        System.exit(ToolMain.execute("replay", new ReplayCommand(), args));
     }
 
     @Override

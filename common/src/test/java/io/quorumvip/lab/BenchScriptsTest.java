@@ -72,11 +72,19 @@ class BenchScriptsTest {
     }
 
     @Test
+    void shouldRefuseForensicsSizesThatAreNotNumbers() {
+        CommandResult result = script("bench-forensics.sh", "--sizes", "10k,1M");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains("--sizes got '10k,1M' (expected numbers, comma-separated)");
+    }
+
+    @Test
     void shouldNameTheKnownBenchmarksWhenAskedForAnUnknownOne() {
         CommandResult result = script("qvip", "bench", "latency");
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.stderr()).contains("unknown benchmark 'latency' (expected failover, footprint, lb or jmh)");
+        assertThat(result.stderr()).contains("unknown benchmark 'latency' (expected failover, footprint, lb, jmh or forensics)");
     }
 
     private CommandResult script(String name, String... arguments) {

@@ -1,0 +1,50 @@
+package io.quorumvip.forensics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quorumvip.events.EventRecord;
+import java.util.List;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
+
+/** The streaming finder (issue 15) finds exactly what the quadratic one did, on many generated histories. */
+class FinderEquivalenceTest {
+
+    @Property(tries = 60)
+    void shouldFindTheSameIncidentsAsTheReferenceFinder(@ForAll @IntRange(min = 2, max = 4) int nodes,
+                                                        @ForAll long seed,
+                                                        @ForAll @IntRange(min = 20, max = 1_500) int eventsPerNode,
+                                                        @ForAll @LongRange(min = 0, max = 200) long clockUncertaintyMillis) {
+        List<List<EventRecord>> journals = HistoryGenerator.inMemory(nodes, seed, eventsPerNode);
+        ForensicsSettings settings = ForensicsSettings.DEFAULT.withClockUncertaintyMicros(clockUncertaintyMillis * 1000);
+
+        assertThat(Forensics.analyze(journals, settings).incidents())
+                .containsExactlyElementsOf(LegacyIncidentFinder.analyze(journals, settings));
+    }
+
+    @Property(tries = 30)
+    void shouldFindTheSameIncidentsInAWindow(@ForAll long seed, @ForAll @IntRange(min = 0, max = 1_000) int fromPercent,
+                                             @ForAll @IntRange(min = 0, max = 1_000) int lengthPermille) {
+        List<List<EventRecord>> journals = HistoryGenerator.inMemory(2, seed, 1_000);
+        long first = journals.get(0).get(0).wallMicros();
+        long last = journals.get(0).get(journals.get(0).size() - 1).wallMicros();
+        long from = first + (last - first) * fromPercent / 1_000;
+        long to = from + (last - first) * lengthPermille / 1_000;
+        ForensicsSettings settings = ForensicsSettings.DEFAULT.withWindow(from, to);
+
+        assertThat(Forensics.analyze(journals, settings).incidents())
+                .containsExactlyElementsOf(LegacyIncidentFinder.analyze(journals, settings));
+    }
+
+    @Property(tries = 20)
+    void shouldFindTheSameIncidentsWhenTheCoordinatorHandsDuplicatesInOneList(@ForAll long seed) {
+        List<List<EventRecord>> journals = HistoryGenerator.inMemory(3, seed, 300);
+        List<List<EventRecord>> withDuplicates = List.of(journals.get(1), journals.get(0), journals.get(2),
+                journals.get(0).subList(0, 100));
+
+        assertThat(Forensics.analyze(withDuplicates, ForensicsSettings.DEFAULT).incidents())
+                .containsExactlyElementsOf(LegacyIncidentFinder.analyze(journals, ForensicsSettings.DEFAULT));
+    }
+}
