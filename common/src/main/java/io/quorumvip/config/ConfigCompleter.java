@@ -70,7 +70,10 @@ final class ConfigCompleter {
                 Optional.ofNullable(g.smtpServer),
                 g.smtpConnectTimeout != null ? g.smtpConnectTimeout : GlobalDefs.DEFAULT_SMTP_CONNECT_TIMEOUT,
                 g.vrrpVersion != null ? g.vrrpVersion : 2,
-                g.garp.resolve(GarpSettings.KEEPALIVED_DEFAULTS));
+                g.garp.resolve(GarpSettings.KEEPALIVED_DEFAULTS),
+                Optional.ofNullable(g.smtpHeloName),
+                new SmtpAlertDefaults(Optional.ofNullable(g.smtpAlert), Optional.ofNullable(g.smtpAlertVrrp),
+                        Optional.ofNullable(g.smtpAlertChecker)));
     }
 
     private Map<String, VrrpScript> scripts(List<Drafts.Script> drafts, Set<String> dropped) {
@@ -138,7 +141,7 @@ final class ConfigCompleter {
                 new NotifyScripts(Optional.ofNullable(d.notifyMaster), Optional.ofNullable(d.notifyBackup),
                         Optional.ofNullable(d.notifyFault), Optional.ofNullable(d.notifyStop),
                         Optional.ofNullable(d.notifyAny)),
-                d.smtpAlert, d.dontTrackPrimary));
+                d.smtpAlert != null ? d.smtpAlert : global.smtpAlert().forVrrp(), d.dontTrackPrimary));
     }
 
     private int version(Drafts.Instance d, GlobalDefs global, boolean ipv6) {

@@ -48,6 +48,10 @@ final class Drafts {
         Duration smtpConnectTimeout;
         Integer vrrpVersion;
         final Garp garp = new Garp();
+        String smtpHeloName;
+        Boolean smtpAlert;
+        Boolean smtpAlertVrrp;
+        Boolean smtpAlertChecker;
     }
 
     static final class Script {
@@ -107,7 +111,7 @@ final class Drafts {
         NotifyScript notifyFault;
         NotifyScript notifyStop;
         NotifyScript notifyAny;
-        boolean smtpAlert;
+        Boolean smtpAlert;
         boolean dontTrackPrimary;
 
         Instance(String name, SourcePosition position) {

@@ -21,6 +21,12 @@ final class GlobalDefsKeywords {
             .keyword("smtp_connect_timeout", (s, g, d) ->
                     Values.duration(s, BigDecimal.ONE, BigDecimal.valueOf(3600), 0, d)
                             .ifPresent(v -> g.smtpConnectTimeout = v))
+            .keyword("smtp_helo_name", (s, g, d) ->
+                    Values.word(s, "smtp_helo_name NAME", d).ifPresent(v -> g.smtpHeloName = v))
+            .keyword("smtp_alert", (s, g, d) -> Values.optionalBoolean(s, d).ifPresent(v -> g.smtpAlert = v))
+            .keyword("smtp_alert_vrrp", (s, g, d) -> Values.optionalBoolean(s, d).ifPresent(v -> g.smtpAlertVrrp = v))
+            .keyword("smtp_alert_checker", (s, g, d) ->
+                    Values.optionalBoolean(s, d).ifPresent(v -> g.smtpAlertChecker = v))
             .keyword("vrrp_version", (s, g, d) ->
                     Values.integer(s, 2, 3, d).ifPresent(v -> g.vrrpVersion = v))
             .keyword("vrrp_garp_master_delay", (s, g, d) ->

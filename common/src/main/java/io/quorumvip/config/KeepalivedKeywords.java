@@ -27,7 +27,7 @@ final class KeepalivedKeywords {
             "tmp_config_directory", "config_save_dir", "process_names", "process_name", "vrrp_process_name",
             "checker_process_name", "bfd_process_name", "use_symlink_paths", "set_supplementary_groups",
             "startup_script", "startup_script_timeout", "shutdown_script", "shutdown_script_timeout",
-            "smtp_helo_name", "smtp_alert", "smtp_alert_vrrp", "smtp_alert_checker", "checker_log_all_failures",
+            "checker_log_all_failures",
             "no_email_faults", "vrrp_mcast_group4", "vrrp_mcast_group6", "default_interface", "lvs_sync_daemon",
             "lvs_timeouts", "lvs_flush", "lvs_flush_on_stop", "vrrp_garp_lower_prio_repeat",
             "vrrp_garp_lower_prio_delay", "vrrp_garp_interval", "vrrp_gna_interval", "vrrp_min_garp",
