@@ -27,6 +27,8 @@ final class GlobalDefsKeywords {
             .keyword("smtp_alert_vrrp", (s, g, d) -> Values.optionalBoolean(s, d).ifPresent(v -> g.smtpAlertVrrp = v))
             .keyword("smtp_alert_checker", (s, g, d) ->
                     Values.optionalBoolean(s, d).ifPresent(v -> g.smtpAlertChecker = v))
+            // A unicast_peer list is always a filter here (the codec drops other sources): what this asks for.
+            .keyword("vrrp_check_unicast_src", (s, g, d) -> Values.arguments(s, 0, 0, "vrrp_check_unicast_src", d))
             .keyword("vrrp_version", (s, g, d) ->
                     Values.integer(s, 2, 3, d).ifPresent(v -> g.vrrpVersion = v))
             .keyword("vrrp_garp_master_delay", (s, g, d) ->

@@ -35,7 +35,7 @@ final class KeepalivedKeywords {
             "vrrp_higher_prio_send_advert", "v3_checksum_as_v2", "nftables", "nftables_priority",
             "nftables_counters", "nftables_ifindex", "nftables_ipvs", "nftables_ipvs_priority",
             "nftables_ipvs_start_fwmark", "vrrp_iptables", "vrrp_ipsets", "disable_local_igmp",
-            "vrrp_check_unicast_src", "vrrp_skip_check_adv_addr", "vrrp_strict", "vrrp_notify_priority_changes",
+            "vrrp_skip_check_adv_addr", "vrrp_strict", "vrrp_notify_priority_changes",
             "max_auto_priority", "min_auto_priority_delay", "vrrp_priority", "checker_priority", "bfd_priority",
             "vrrp_no_swap", "checker_no_swap", "bfd_no_swap", "vrrp_cpu_affinity", "checker_cpu_affinity",
             "bfd_cpu_affinity", "vrrp_rt_priority", "checker_rt_priority", "bfd_rt_priority",
@@ -59,7 +59,7 @@ final class KeepalivedKeywords {
 
     static final Set<String> VRRP_INSTANCE_NOT_SUPPORTED = Set.of(
             "vrf", "use_vmac", "use_vmac_addr", "vmac_xmit_base", "use_ipvlan", "native_ipv6", "track_file",
-            "track_process", "track_bfd", "mcast_dst_ip", "track_src_ip", "check_unicast_src",
+            "track_process", "track_bfd", "mcast_dst_ip", "track_src_ip",
             "unicast_fault_no_peer", "unicast_ttl", "old_unicast_checksum", "v3_checksum_as_v2",
             "garp_lower_prio_delay", "garp_lower_prio_repeat", "garp_extra_if", "down_timer_adverts",
             "timer_expired_backup", "lower_prio_no_advert", "higher_prio_send_advert", "auth_hmac",

@@ -1,6 +1,7 @@
 package io.quorumvip.vrrp;
 
 import java.net.Inet4Address;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -19,6 +20,9 @@ import java.util.Set;
  *                             same whole seconds, version 3 adverts are not checked against it (backups learn the
  *                             master's interval, RFC 5798 §6.4.2)
  * @param addresses            the configured {@code virtual_ipaddress} list; an advert must carry the same set
+ * @param unicastPeers         the configured {@code unicast_peer} list: when not empty, an advert from any other
+ *                             source is dropped ({@link DropReason#NOT_A_UNICAST_PEER}), as keepalived does with
+ *                             {@code check_unicast_src}; empty: any source on the link
  */
 public record VridExpectation(
         int vrid,
@@ -26,13 +30,15 @@ public record VridExpectation(
         AuthType authType,
         String authPassword,
         int advertIntervalCentis,
-        List<Inet4Address> addresses) {
+        List<Inet4Address> addresses,
+        Set<Inet4Address> unicastPeers) {
 
     public VridExpectation {
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(authType, "authType");
         Objects.requireNonNull(authPassword, "authPassword");
         addresses = List.copyOf(addresses);
+        unicastPeers = Set.copyOf(unicastPeers);
         VrrpPacket.requireInstanceFields(version, vrid, advertIntervalCentis, addresses.size(), authType,
                 authPassword);
         Set<Inet4Address> distinct = new HashSet<>();
@@ -42,6 +48,18 @@ public record VridExpectation(
                         + " listed twice (expected each virtual_ipaddress once)");
             }
         }
+    }
+
+    /** An expectation that takes adverts from any source on the link (multicast, or no unicast_peer). */
+    public VridExpectation(int vrid, VrrpVersion version, AuthType authType, String authPassword,
+            int advertIntervalCentis, List<Inet4Address> addresses) {
+        this(vrid, version, authType, authPassword, advertIntervalCentis, addresses, Set.of());
+    }
+
+    /** The same expectation, taking adverts only from these {@code unicast_peer} addresses (empty: any). */
+    public VridExpectation withUnicastPeers(Collection<Inet4Address> peers) {
+        return new VridExpectation(vrid, version, authType, authPassword, advertIntervalCentis, addresses,
+                Set.copyOf(peers));
     }
 
     /** A version 2 expectation, {@code advert_int} in whole seconds. */

@@ -239,6 +239,11 @@ public final class VrrpCodec {
             }
             addresses = inPacketOrder(datagram, addressesAt, expected);
         }
+        // keepalived checks the unicast source last, after the address list (vrrp_check_packet).
+        if (!expected.acceptsSource(source)) {
+            return drop(DropReason.NOT_A_UNICAST_PEER, vrid, from, () -> "sender is not a unicast_peer (expected one of "
+                    + describe(expected.peerInts) + ")");
+        }
         InetAddress destinationAddress = destination == Ipv4.VRRP_GROUP
                 ? Ipv4.VRRP_GROUP_ADDRESS
                 : Ipv4.toAddress(destination);

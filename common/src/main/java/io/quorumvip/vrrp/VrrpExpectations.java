@@ -51,6 +51,8 @@ public final class VrrpExpectations {
         final List<InetAddress> addresses;
         final int[] addressInts;
         final byte[] authData;
+        /** The unicast peers as ints; empty means any source. */
+        final int[] peerInts;
 
         private Prepared(VridExpectation expectation) {
             this.expectation = expectation;
@@ -60,6 +62,20 @@ public final class VrrpExpectations {
                 addressInts[i] = Ipv4.toInt((Inet4Address) addresses.get(i));
             }
             this.authData = VrrpCodec.authData(expectation.authPassword());
+            this.peerInts = expectation.unicastPeers().stream().mapToInt(Ipv4::toInt).toArray();
+        }
+
+        /** Whether an advert from {@code source} may be taken: any source without peers, else only a peer. */
+        boolean acceptsSource(int source) {
+            if (peerInts.length == 0) {
+                return true;
+            }
+            for (int peer : peerInts) {
+                if (peer == source) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** Index of {@code address} in the configured list, or -1. */
