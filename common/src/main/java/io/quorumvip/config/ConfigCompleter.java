@@ -116,10 +116,13 @@ final class ConfigCompleter {
             complete = false;
         }
         List<VirtualIpAddress> vips = d.virtualIpAddresses;
-        boolean ipv6 = !vips.isEmpty() && vips.get(0).isIpv6();
+        // native_ipv6 makes the instance IPv6 whatever its addresses (keepalived: for an instance without IPv6 VIPs).
+        boolean ipv6 = d.nativeIpv6Position != null || !vips.isEmpty() && vips.get(0).isIpv6();
         if (vips.stream().anyMatch(v -> v.isIpv6() != ipv6)) {
             VirtualIpAddress odd = vips.stream().filter(v -> v.isIpv6() != ipv6).findFirst().orElseThrow();
-            diagnostics.error(odd.position(), "virtual_ipaddress mixes IPv4 and IPv6 in `" + d.name + "`",
+            diagnostics.error(odd.position(), d.nativeIpv6Position != null
+                    ? "`" + d.name + "` has native_ipv6 but an IPv4 virtual_ipaddress"
+                    : "virtual_ipaddress mixes IPv4 and IPv6 in `" + d.name + "`",
                     "one instance advertises one family; put the others in virtual_ipaddress_excluded");
             complete = false;
         }
@@ -141,7 +144,8 @@ final class ConfigCompleter {
                 new NotifyScripts(Optional.ofNullable(d.notifyMaster), Optional.ofNullable(d.notifyBackup),
                         Optional.ofNullable(d.notifyFault), Optional.ofNullable(d.notifyStop),
                         Optional.ofNullable(d.notifyAny)),
-                d.smtpAlert != null ? d.smtpAlert : global.smtpAlert().forVrrp(), d.dontTrackPrimary));
+                d.smtpAlert != null ? d.smtpAlert : global.smtpAlert().forVrrp(), d.dontTrackPrimary,
+                d.nativeIpv6Position != null));
     }
 
     private int version(Drafts.Instance d, GlobalDefs global, boolean ipv6) {

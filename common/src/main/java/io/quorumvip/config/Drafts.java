@@ -113,6 +113,7 @@ final class Drafts {
         NotifyScript notifyAny;
         Boolean smtpAlert;
         boolean dontTrackPrimary;
+        SourcePosition nativeIpv6Position;
 
         Instance(String name, SourcePosition position) {
             this.name = name;

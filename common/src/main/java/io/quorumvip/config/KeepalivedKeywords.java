@@ -58,7 +58,7 @@ final class KeepalivedKeywords {
             "instance", "use_pid_dir", "linkbeat_use_polling", "child_wait_time", "lvs_id");
 
     static final Set<String> VRRP_INSTANCE_NOT_SUPPORTED = Set.of(
-            "vrf", "use_vmac", "use_vmac_addr", "vmac_xmit_base", "use_ipvlan", "native_ipv6", "track_file",
+            "vrf", "use_vmac", "use_vmac_addr", "vmac_xmit_base", "use_ipvlan", "track_file",
             "track_process", "track_bfd", "mcast_dst_ip", "track_src_ip",
             "unicast_fault_no_peer", "unicast_ttl", "old_unicast_checksum", "v3_checksum_as_v2",
             "garp_lower_prio_delay", "garp_lower_prio_repeat", "garp_extra_if", "down_timer_adverts",

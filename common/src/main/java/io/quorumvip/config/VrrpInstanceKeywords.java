@@ -78,6 +78,11 @@ final class VrrpInstanceKeywords {
                     v.dontTrackPrimary = true;
                 }
             })
+            .keyword("native_ipv6", (s, v, d) -> {
+                if (Values.arguments(s, 0, 0, "native_ipv6", d)) {
+                    v.nativeIpv6Position = s.position();
+                }
+            })
             // keepalived documents debug as "not implemented yet": checked, then ignored like keepalived does.
             .keyword("debug", (s, v, d) -> {
                 if (!s.arguments().isEmpty()) {
