@@ -3,7 +3,7 @@
 # eth0 on 192.0.2.0/24. Nothing is created in the host's own network namespace.
 #
 #   lab.sh up     [--name L] [--nodes N] [--keepalived K] [--config-set NAME] [--zk Z]
-#                 [--coordinator [--coordinator-classpath CP]] [--smtp]
+#                 [--coordinator [--coordinator-classpath CP]] [--smtp] [--ipv6]
 #   lab.sh status [--name L]     JSON on stdout
 #   lab.sh down   [--name L]     no-op when the lab does not exist
 #   lab.sh start  [--name L] --node nI (--keepalived-config FILE | --agent-config FILE)
@@ -41,7 +41,7 @@ source "$root/scripts/lib/processes.sh"
 usage() {
   cat >&2 <<'TXT'
 usage: lab.sh up     [--name L] [--nodes N] [--keepalived K] [--config-set NAME] [--zk Z]
-                     [--coordinator [--coordinator-classpath CP]] [--smtp]
+                     [--coordinator [--coordinator-classpath CP]] [--smtp] [--ipv6]
        lab.sh status [--name L]
        lab.sh down   [--name L]
        lab.sh start  [--name L] --node nI (--keepalived-config FILE | --agent-config FILE)
@@ -53,6 +53,7 @@ usage: lab.sh up     [--name L] [--nodes N] [--keepalived K] [--config-set NAME]
   --coordinator: host coord at 192.0.2.30 runs the coordinator on port 9120, with a random token per node
     (tokens in STATE/coord/tokens, node nI's in STATE/nI/token); --coordinator-classpath runs it from CP
     (e.g. a test's classpath) instead of scripts/qvip coordinator
+  --ipv6: IPv6 on eth0 of every host but the switch: its link-local address, and 2001:db8::X/64 for 192.0.2.X
   --smtp: host smtp at 192.0.2.25 runs an SMTP server on port 25 (Debian's aiosmtpd) that keeps every mail it
     receives as a file in STATE/smtp/maildir/new, for the agents' e-mail alerts
   --config-set NAME: node i uses shared/keepalived-samples/NAME-node{i}.conf (shared/ beside the repo, or $QVIP_SHARED)
@@ -242,6 +243,20 @@ coordinator_json() {
       log: "\($dir)/coordinator.log"}'
 }
 
+# --- IPv6 -------------------------------------------------------------------------------------------------------
+
+# IPv6 for VRRPv3 over IPv6: enabled on the host's eth0 only when asked, with the documentation prefix
+# 2001:db8::/32 (2001:db8::X/64 for 192.0.2.X). DAD is off first, so the link-local address (the VRRP source) and
+# the VIPs are usable at once instead of tentative for a second.
+enable_ipv6() {
+  local ns=$name-$1 address=$2
+  ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 \
+    net.ipv6.conf.eth0.accept_dad=0
+  ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 net.ipv6.conf.default.disable_ipv6=0 \
+    net.ipv6.conf.eth0.disable_ipv6=0
+  ip -n "$ns" addr add "2001:db8::${address##*.}/64" dev eth0 nodad
+}
+
 # --- SMTP server ------------------------------------------------------------------------------------------------
 
 # aiosmtpd's Mailbox handler writes each message it accepts to a maildir: one file per mail in maildir/new.
@@ -404,6 +419,12 @@ cmd_up() {
     echo none >"$state/$host/daemon"
     echo "$host $name-$host $address" >>"$state/hosts"
   done < <(lab_hosts)
+
+  if [[ "$ipv6" == true ]]; then
+    while read -r host address; do
+      enable_ipv6 "$host" "$address"
+    done < <(lab_hosts)
+  fi
 
   if ((zk > 0)); then
     local classpath
@@ -579,6 +600,7 @@ zk_server=""
 coordinator=false
 coordinator_classpath=""
 smtp=false
+ipv6=false
 while (($# > 0)); do
   case "$1" in
     --name) (($# >= 2)) || usage; name=$2; shift 2 ;;
@@ -590,6 +612,7 @@ while (($# > 0)); do
     --node) [[ "$command" == start && $# -ge 2 ]] || usage; node=$2; shift 2 ;;
     --coordinator) [[ "$command" == up || "$command" == start ]] || usage; coordinator=true; shift ;;
     --smtp) [[ "$command" == up ]] || usage; smtp=true; shift ;;
+    --ipv6) [[ "$command" == up ]] || usage; ipv6=true; shift ;;
     --coordinator-classpath)
       [[ ("$command" == up || "$command" == start) && $# -ge 2 ]] || usage
       coordinator_classpath=$2
