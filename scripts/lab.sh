@@ -3,7 +3,7 @@
 # eth0 on 192.0.2.0/24. Nothing is created in the host's own network namespace.
 #
 #   lab.sh up     [--name L] [--nodes N] [--keepalived K] [--config-set NAME] [--zk Z]
-#                 [--coordinator [--coordinator-classpath CP]] [--real-servers R [--backend] [--dr-vip VIP]]
+#                 [--coordinator [--coordinator-classpath CP]] [--smtp] [--ipv6] [--real-servers R [--backend] [--dr-vip VIP]]
 #   lab.sh status [--name L]     JSON on stdout
 #   lab.sh down   [--name L]     no-op when the lab does not exist
 #   lab.sh start  [--name L] --node nI (--keepalived-config FILE | --agent-config FILE)
@@ -24,6 +24,7 @@ readonly AGENT_HTTP=127.0.0.1:9110
 readonly COORD_ADDRESS=192.0.2.30
 readonly COORD_PORT=9120
 readonly COORD_MAIN=io.quorumvip.coordinator.CoordinatorMain
+readonly SMTP_ADDRESS=192.0.2.25
 # The longest host suffix is "-client" (7 chars); interface names stop at 15 chars, so 8 is the name limit.
 readonly NAME_PATTERN='^[a-z][a-z0-9]{0,7}$'
 readonly MAX_NODES=9
@@ -42,7 +43,7 @@ source "$root/scripts/lib/processes.sh"
 usage() {
   cat >&2 <<'TXT'
 usage: lab.sh up     [--name L] [--nodes N] [--keepalived K] [--config-set NAME] [--zk Z]
-                     [--coordinator [--coordinator-classpath CP]] [--real-servers R [--backend] [--dr-vip VIP]]
+                     [--coordinator [--coordinator-classpath CP]] [--smtp] [--ipv6] [--real-servers R [--backend] [--dr-vip VIP]]
        lab.sh status [--name L]
        lab.sh down   [--name L]
        lab.sh start  [--name L] --node nI (--keepalived-config FILE | --agent-config FILE)
@@ -55,6 +56,9 @@ usage: lab.sh up     [--name L] [--nodes N] [--keepalived K] [--config-set NAME]
   --coordinator: host coord at 192.0.2.30 runs the coordinator on port 9120, with a random token per node
     (tokens in STATE/coord/tokens, node nI's in STATE/nI/token); --coordinator-classpath runs it from CP
     (e.g. a test's classpath) instead of scripts/qvip coordinator
+  --ipv6: IPv6 on eth0 of every host but the switch: its link-local address, and 2001:db8::X/64 for 192.0.2.X
+  --smtp: host smtp at 192.0.2.25 runs an SMTP server on port 25 (Debian's aiosmtpd) that keeps every mail it
+    receives as a file in STATE/smtp/maildir/new, for the agents' e-mail alerts
   --config-set NAME: node i uses shared/keepalived-samples/NAME-node{i}.conf (shared/ beside the repo, or $QVIP_SHARED)
   --real-servers R: 0-9 real servers rs1..rsR and a sorry server, each running nginx that answers its own name;
     DR (default): at 192.0.2.51.. and .60 with the VIP (--dr-vip, default 192.0.2.210) on lo, arp_ignore 1,
@@ -80,6 +84,9 @@ lab_hosts() {
   done
   if [[ "$coordinator" == true ]]; then
     echo "coord $COORD_ADDRESS"
+  fi
+  if [[ "$smtp" == true ]]; then
+    echo "smtp $SMTP_ADDRESS"
   fi
   echo "client 192.0.2.100"
 }
@@ -243,6 +250,46 @@ coordinator_json() {
       log: "\($dir)/coordinator.log"}'
 }
 
+# --- IPv6 -------------------------------------------------------------------------------------------------------
+
+# IPv6 for VRRPv3 over IPv6: enabled on the host's eth0 only when asked, with the documentation prefix
+# 2001:db8::/32 (2001:db8::X/64 for 192.0.2.X). DAD is off first, so the link-local address (the VRRP source) and
+# the VIPs are usable at once instead of tentative for a second.
+enable_ipv6() {
+  local ns=$name-$1 address=$2
+  ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 \
+    net.ipv6.conf.eth0.accept_dad=0
+  ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 net.ipv6.conf.default.disable_ipv6=0 \
+    net.ipv6.conf.eth0.disable_ipv6=0
+  ip -n "$ns" addr add "2001:db8::${address##*.}/64" dev eth0 nodad
+}
+
+# --- SMTP server ------------------------------------------------------------------------------------------------
+
+# aiosmtpd's Mailbox handler writes each message it accepts to a maildir: one file per mail in maildir/new.
+# Debian's python3 (/usr/bin/python3), which has the python3-aiosmtpd module; -n: keep root, do not setuid nobody.
+start_smtp() {
+  local dir=$state/smtp pid
+  mkdir -p "$dir"
+  setsid ip netns exec "$name-smtp" /usr/bin/python3 -m aiosmtpd -n -l "$SMTP_ADDRESS:25" \
+    -c aiosmtpd.handlers.Mailbox "$dir/maildir" </dev/null >"$dir/smtp.log" 2>&1 &
+  pid=$!
+  echo smtp >"$dir/daemon"
+  echo "$pid" >"$dir/pid"
+  check_started "$pid" "$dir/smtp.log"
+}
+
+smtp_json() {
+  local ns=$1 address=$2 dir=$state/smtp pid="" alive=false
+  if [[ -f "$dir/pid" ]]; then
+    pid=$(cat "$dir/pid")
+    if is_running "$pid" && is_ours "$pid"; then alive=true; fi
+  fi
+  jq -cn --arg ns "$ns" --arg address "$address" --arg pid "$pid" --argjson alive "$alive" --arg dir "$dir" \
+    '{namespace: $ns, address: $address, port: 25, pid: ($pid | tonumber? // null), alive: $alive,
+      maildir: "\($dir)/maildir", log: "\($dir)/smtp.log"}'
+}
+
 # --- ZooKeeper ----------------------------------------------------------------------------------------------------
 
 # The server's classpath, resolved by Maven from scripts/zookeeper-server/pom.xml (why: see that pom) and cached
@@ -382,6 +429,12 @@ cmd_up() {
   done < <(lab_hosts)
   lb_up
 
+  if [[ "$ipv6" == true ]]; then
+    while read -r host address; do
+      enable_ipv6 "$host" "$address"
+    done < <(lab_hosts)
+  fi
+
   if ((zk > 0)); then
     local classpath
     classpath=$(zookeeper_classpath)
@@ -395,6 +448,9 @@ cmd_up() {
     write_tokens
     start_coordinator
   fi
+  if [[ "$smtp" == true ]]; then
+    start_smtp
+  fi
   if ((${#configs[@]} > keepalived)); then
     "$root/scripts/qvip" build
   fi
@@ -406,7 +462,7 @@ cmd_up() {
     fi
   done
   trap - EXIT
-  echo "lab: $name up ($nodes nodes, $zk ZooKeeper servers, coordinator: $coordinator, client; state in $state)" >&2
+  echo "lab: $name up ($nodes nodes, $zk ZooKeeper servers, coordinator: $coordinator, smtp: $smtp, client; state in $state)" >&2
 }
 
 cmd_start_zookeeper() {
@@ -647,10 +703,12 @@ zk_json() {
 
 cmd_status() {
   [[ -f "$state/hosts" ]] || fail "lab $name is not up (no $state/hosts)"
-  local host ns address nodes_json=() zk_servers=() client=null coord=null
+  local host ns address nodes_json=() zk_servers=() client=null coord=null smtp_server=null
   while read -r host ns address; do
     if [[ "$host" == coord ]]; then
       coord=$(coordinator_json "$ns" "$address")
+    elif [[ "$host" == smtp ]]; then
+      smtp_server=$(smtp_json "$ns" "$address")
     elif [[ "$host" == client ]]; then
       client=$(jq -cn --arg ns "$ns" --arg address "$address" '{namespace: $ns, address: $address}')
     elif [[ "$host" == zk* ]]; then
@@ -663,8 +721,8 @@ cmd_status() {
   if ((${#zk_servers[@]} > 0)); then zookeeper=$(printf '%s\n' "${zk_servers[@]}" | jq -cs .); fi
   printf '%s\n' "${nodes_json[@]}" | jq -s --arg lab "$name" --arg sw "$name-sw" --arg dir "$state" \
     --argjson client "$client" --argjson zookeeper "$zookeeper" --argjson coordinator "$coord" \
-    --argjson lb "$(lb_status_json)" \
-    '{lab: $lab, switch: $sw, state_dir: $dir, client: $client, nodes: ., coordinator: $coordinator,
+    --argjson lb "$(lb_status_json)" --argjson smtp "$smtp_server" \
+    '{lab: $lab, switch: $sw, state_dir: $dir, client: $client, nodes: ., coordinator: $coordinator, smtp: $smtp,
       zookeeper: $zookeeper, zk_connect: ([$zookeeper[] | "\(.address):\(.client_port)"] | join(","))} + $lb'
 }
 
@@ -710,6 +768,8 @@ real_servers=0
 backend=false
 dr_vip=192.0.2.210
 real_server=""
+smtp=false
+ipv6=false
 while (($# > 0)); do
   case "$1" in
     --name) (($# >= 2)) || usage; name=$2; shift 2 ;;
@@ -720,6 +780,8 @@ while (($# > 0)); do
     --zk-server) [[ "$command" == start && $# -ge 2 ]] || usage; zk_server=$2; shift 2 ;;
     --node) [[ "$command" == start && $# -ge 2 ]] || usage; node=$2; shift 2 ;;
     --coordinator) [[ "$command" == up || "$command" == start ]] || usage; coordinator=true; shift ;;
+    --smtp) [[ "$command" == up ]] || usage; smtp=true; shift ;;
+    --ipv6) [[ "$command" == up ]] || usage; ipv6=true; shift ;;
     --coordinator-classpath)
       [[ ("$command" == up || "$command" == start) && $# -ge 2 ]] || usage
       coordinator_classpath=$2

@@ -77,7 +77,10 @@ final class ConfigCompleter {
                 Optional.ofNullable(g.smtpServer),
                 g.smtpConnectTimeout != null ? g.smtpConnectTimeout : GlobalDefs.DEFAULT_SMTP_CONNECT_TIMEOUT,
                 g.vrrpVersion != null ? g.vrrpVersion : 2,
-                g.garp.resolve(GarpSettings.KEEPALIVED_DEFAULTS));
+                g.garp.resolve(GarpSettings.KEEPALIVED_DEFAULTS),
+                Optional.ofNullable(g.smtpHeloName),
+                new SmtpAlertDefaults(Optional.ofNullable(g.smtpAlert), Optional.ofNullable(g.smtpAlertVrrp),
+                        Optional.ofNullable(g.smtpAlertChecker)));
     }
 
     private Map<String, VrrpScript> scripts(List<Drafts.Script> drafts, Set<String> dropped) {
@@ -121,14 +124,17 @@ final class ConfigCompleter {
                     "add `virtual_router_id 1..255`, the same on every node of this instance");
             complete = false;
         }
-        boolean ipv6 = !d.virtualIpAddresses.isEmpty() && d.virtualIpAddresses.get(0).isIpv6();
+        // native_ipv6 makes the instance IPv6 whatever its addresses (keepalived: for an instance without IPv6 VIPs).
+        boolean ipv6 = d.nativeIpv6Position != null
+                || !d.virtualIpAddresses.isEmpty() && d.virtualIpAddresses.get(0).isIpv6();
         List<VirtualIpAddress> vips = new ArrayList<>();
         for (VirtualIpAddress vip : d.virtualIpAddresses) {
             if (vip.isIpv6() == ipv6) {
                 vips.add(vip);
             } else {
                 diagnostics.warning(vip.position(), vip.address().getHostAddress() + " is not of the family of `"
-                                + d.name + "`'s first address; it is left out, as keepalived does",
+                                + d.name + "`" + (d.nativeIpv6Position != null ? " (native_ipv6)" : "'s first address")
+                                + "; it is left out, as keepalived does",
                         "one instance advertises one family; put it in virtual_ipaddress_excluded");
             }
         }
@@ -150,7 +156,8 @@ final class ConfigCompleter {
                 new NotifyScripts(Optional.ofNullable(d.notifyMaster), Optional.ofNullable(d.notifyBackup),
                         Optional.ofNullable(d.notifyFault), Optional.ofNullable(d.notifyStop),
                         Optional.ofNullable(d.notifyAny)),
-                d.smtpAlert, d.dontTrackPrimary));
+                d.smtpAlert != null ? d.smtpAlert : global.smtpAlert().forVrrp(), d.dontTrackPrimary,
+                d.nativeIpv6Position != null));
     }
 
     private int version(Drafts.Instance d, GlobalDefs global, boolean ipv6) {

@@ -51,6 +51,10 @@ final class Drafts {
         /** keepalived's interface for an instance that names none. */
         String defaultInterface;
         final Garp garp = new Garp();
+        String smtpHeloName;
+        Boolean smtpAlert;
+        Boolean smtpAlertVrrp;
+        Boolean smtpAlertChecker;
     }
 
     static final class Script {
@@ -112,8 +116,9 @@ final class Drafts {
         NotifyScript notifyFault;
         NotifyScript notifyStop;
         NotifyScript notifyAny;
-        boolean smtpAlert;
+        Boolean smtpAlert;
         boolean dontTrackPrimary;
+        SourcePosition nativeIpv6Position;
 
         Instance(String name, SourcePosition position) {
             this.name = name;

@@ -10,6 +10,8 @@ import java.util.Optional;
  * @param routerIdPosition where {@code router_id} was written, for findings about it
  * @param vrrpVersion {@code vrrp_version}, the default VRRP version of instances (2 unless set)
  * @param garp        {@code vrrp_garp_master_*}, the defaults of every instance's gratuitous ARP settings
+ * @param smtpHeloName {@code smtp_helo_name}, the name given in SMTP's HELO (keepalived's default: the host name)
+ * @param smtpAlert    {@code smtp_alert}, {@code smtp_alert_vrrp} and {@code smtp_alert_checker} as written
  */
 public record GlobalDefs(
         Optional<String> routerId,
@@ -19,7 +21,9 @@ public record GlobalDefs(
         Optional<SmtpServer> smtpServer,
         Duration smtpConnectTimeout,
         int vrrpVersion,
-        GarpSettings garp) {
+        GarpSettings garp,
+        Optional<String> smtpHeloName,
+        SmtpAlertDefaults smtpAlert) {
 
     public static final Duration DEFAULT_SMTP_CONNECT_TIMEOUT = Duration.ofSeconds(30);
 

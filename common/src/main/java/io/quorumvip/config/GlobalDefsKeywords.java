@@ -21,6 +21,14 @@ final class GlobalDefsKeywords {
             .keyword("smtp_connect_timeout", (s, g, d) ->
                     Values.duration(s, BigDecimal.ONE, BigDecimal.valueOf(3600), 0, d)
                             .ifPresent(v -> g.smtpConnectTimeout = v))
+            .keyword("smtp_helo_name", (s, g, d) ->
+                    Values.word(s, "smtp_helo_name NAME", d).ifPresent(v -> g.smtpHeloName = v))
+            .keyword("smtp_alert", (s, g, d) -> Values.optionalBoolean(s, d).ifPresent(v -> g.smtpAlert = v))
+            .keyword("smtp_alert_vrrp", (s, g, d) -> Values.optionalBoolean(s, d).ifPresent(v -> g.smtpAlertVrrp = v))
+            .keyword("smtp_alert_checker", (s, g, d) ->
+                    Values.optionalBoolean(s, d).ifPresent(v -> g.smtpAlertChecker = v))
+            // A unicast_peer list is always a filter here (the codec drops other sources): what this asks for.
+            .keyword("vrrp_check_unicast_src", (s, g, d) -> Values.arguments(s, 0, 0, "vrrp_check_unicast_src", d))
             .keyword("vrrp_version", (s, g, d) ->
                     Values.integer(s, 2, 3, d).ifPresent(v -> g.vrrpVersion = v))
             .keyword("default_interface", (s, g, d) ->

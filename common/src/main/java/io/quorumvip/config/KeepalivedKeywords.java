@@ -27,7 +27,7 @@ final class KeepalivedKeywords {
             "tmp_config_directory", "config_save_dir", "process_names", "process_name", "vrrp_process_name",
             "checker_process_name", "bfd_process_name", "use_symlink_paths", "set_supplementary_groups",
             "startup_script", "startup_script_timeout", "shutdown_script", "shutdown_script_timeout",
-            "smtp_helo_name", "smtp_alert", "smtp_alert_vrrp", "smtp_alert_checker", "checker_log_all_failures",
+            "checker_log_all_failures",
             "no_email_faults", "vrrp_mcast_group4", "vrrp_mcast_group6", "lvs_sync_daemon",
             "lvs_timeouts", "lvs_flush", "lvs_flush_on_stop", "vrrp_garp_lower_prio_repeat",
             "vrrp_garp_lower_prio_delay", "vrrp_garp_interval", "vrrp_gna_interval", "vrrp_min_garp",
@@ -35,7 +35,7 @@ final class KeepalivedKeywords {
             "vrrp_higher_prio_send_advert", "v3_checksum_as_v2", "nftables", "nftables_priority",
             "nftables_counters", "nftables_ifindex", "nftables_ipvs", "nftables_ipvs_priority",
             "nftables_ipvs_start_fwmark", "vrrp_iptables", "vrrp_ipsets", "disable_local_igmp",
-            "vrrp_check_unicast_src", "vrrp_skip_check_adv_addr", "vrrp_strict", "vrrp_notify_priority_changes",
+            "vrrp_skip_check_adv_addr", "vrrp_strict", "vrrp_notify_priority_changes",
             "max_auto_priority", "min_auto_priority_delay", "vrrp_priority", "checker_priority", "bfd_priority",
             "vrrp_no_swap", "checker_no_swap", "bfd_no_swap", "vrrp_cpu_affinity", "checker_cpu_affinity",
             "bfd_cpu_affinity", "vrrp_rt_priority", "checker_rt_priority", "bfd_rt_priority",
@@ -62,8 +62,8 @@ final class KeepalivedKeywords {
             "vrrp_rlimit_rtime", "checker_rlimit_rtime", "bfd_rlimit_rtime"); // -> *_rlimit_rttime
 
     static final Set<String> VRRP_INSTANCE_NOT_SUPPORTED = Set.of(
-            "vrf", "use_vmac", "use_vmac_addr", "vmac_xmit_base", "use_ipvlan", "native_ipv6", "track_file",
-            "track_process", "track_bfd", "mcast_dst_ip", "track_src_ip", "check_unicast_src",
+            "vrf", "use_vmac", "use_vmac_addr", "vmac_xmit_base", "use_ipvlan", "track_file",
+            "track_process", "track_bfd", "mcast_dst_ip", "track_src_ip",
             "unicast_fault_no_peer", "unicast_ttl", "old_unicast_checksum", "v3_checksum_as_v2",
             "garp_lower_prio_delay", "garp_lower_prio_repeat", "garp_extra_if", "down_timer_adverts",
             "timer_expired_backup", "lower_prio_no_advert", "higher_prio_send_advert", "auth_hmac",

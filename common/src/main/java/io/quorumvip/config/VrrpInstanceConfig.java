@@ -21,6 +21,9 @@ import java.util.Optional;
  * @param unicastPeers               {@code unicast_peer}; empty means multicast to 224.0.0.18
  * @param multicastSourceIp          {@code mcast_src_ip} (keepalived treats it like {@code unicast_src_ip})
  * @param garp                       the instance's {@code garp_master_*}, else the global ones
+ * @param smtpAlert                  whether state changes are mailed: its own {@code smtp_alert}, else global
+ *                                   {@code smtp_alert_vrrp}, else global {@code smtp_alert}, else no
+ * @param nativeIpv6                 {@code native_ipv6}: VRRP over IPv6 even without IPv6 addresses
  */
 public record VrrpInstanceConfig(
         String name,
@@ -44,7 +47,8 @@ public record VrrpInstanceConfig(
         GarpSettings garp,
         NotifyScripts notifyScripts,
         boolean smtpAlert,
-        boolean dontTrackPrimary) {
+        boolean dontTrackPrimary,
+        boolean nativeIpv6) {
 
     public static final int DEFAULT_PRIORITY = 100;
     public static final int DEFAULT_ADVERT_INTERVAL_CENTISECONDS = 100;
@@ -59,6 +63,11 @@ public record VrrpInstanceConfig(
 
     public Duration advertInterval() {
         return Duration.ofMillis(advertIntervalCentiseconds * 10L);
+    }
+
+    /** Whether the instance speaks VRRP over IPv6: {@code native_ipv6}, or IPv6 virtual addresses. */
+    public boolean ipv6() {
+        return nativeIpv6 || !virtualIpAddresses.isEmpty() && virtualIpAddresses.get(0).isIpv6();
     }
 
     /** The source address for adverts, if one was configured with either keyword. */

@@ -59,6 +59,8 @@ final class VrrpInstanceKeywords {
             .keyword("unicast_src_ip", (s, v, d) -> sourceAddress(s, d).ifPresent(x -> v.unicastSourceIp = x))
             .keyword("mcast_src_ip", (s, v, d) -> sourceAddress(s, d).ifPresent(x -> v.multicastSourceIp = x))
             .repeatable("unicast_peer", VrrpInstanceKeywords::unicastPeer)
+            // A unicast_peer list is always a filter here (the codec drops other sources): what this asks for.
+            .keyword("check_unicast_src", (s, v, d) -> Values.arguments(s, 0, 0, "check_unicast_src", d))
             .keyword("garp_master_delay", (s, v, d) ->
                     Values.duration(s, BigDecimal.ZERO, ONE_DAY, 0, d).ifPresent(x -> v.garp.masterDelay = x))
             .keyword("garp_master_repeat", (s, v, d) ->
@@ -76,6 +78,11 @@ final class VrrpInstanceKeywords {
             .keyword("dont_track_primary", (s, v, d) -> {
                 if (Values.arguments(s, 0, 0, "dont_track_primary", d)) {
                     v.dontTrackPrimary = true;
+                }
+            })
+            .keyword("native_ipv6", (s, v, d) -> {
+                if (Values.arguments(s, 0, 0, "native_ipv6", d)) {
+                    v.nativeIpv6Position = s.position();
                 }
             })
             // keepalived documents debug as "not implemented yet": checked, then ignored like keepalived does.

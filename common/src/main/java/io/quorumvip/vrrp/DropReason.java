@@ -38,7 +38,14 @@ public enum DropReason {
      * only says "SHOULD log", but keepalived 2.2 drops the advert ({@code vrrp_check_packet} returns
      * {@code VRRP_PACKET_KO}, counted in {@code addr_list_err}) and so does this codec, to interoperate.
      */
-    ADDRESS_LIST_MISMATCH("set the same virtual_ipaddress list on every router of this VRID");
+    ADDRESS_LIST_MISMATCH("set the same virtual_ipaddress list on every router of this VRID"),
+    /**
+     * The instance has a {@code unicast_peer} list and the advert's IP source is not in it. keepalived drops such an
+     * advert only with {@code check_unicast_src} ({@code vrrp.c}, {@code vrrp_check_packet}); here a peer list is
+     * always a filter, so a stranger on the link cannot take the VIP by sending a higher priority.
+     */
+    NOT_A_UNICAST_PEER("the sender is not in this VRID's unicast_peer list: list its address there (the peer's"
+            + " unicast_src_ip), or find out who else sends adverts for this VRID");
 
     private final String hint;
 

@@ -5,11 +5,13 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Encodes VRRP advertisements for a raw socket and decodes and validates received IPv4 datagrams. Pure: no I/O, no
+ * Encodes VRRP advertisements for a raw socket and decodes and validates received IPv4 and IPv6 datagrams. Pure: no I/O, no
  * clock. Encoding writes the VRRP message only (RFC 3768 §5.1 / RFC 5798 §5.1; the kernel adds the IP header).
  * Decoding takes the whole IPv4 datagram as a raw socket delivers it and never throws: it returns the accepted
  * {@link VrrpPacket} or a {@link VrrpDrop}.
@@ -23,6 +25,9 @@ public final class VrrpCodec {
     static final int VRRP_HEADER_LENGTH = 8;
 
     private static final int IPV4_MIN_HEADER_LENGTH = 20;
+    /** The fixed IPv6 header; raw IPv6 sockets deliver no header at all, so the transport writes this one. */
+    public static final int IPV6_HEADER_LENGTH = 40;
+    private static final int IPV6_ADDRESS_LENGTH = 16;
     private static final int ADVERTISEMENT = 1;
 
     private VrrpCodec() {
@@ -102,9 +107,12 @@ public final class VrrpCodec {
         }
         int ipVersion = u8(datagram, ip) >>> 4;
         int headerLength = (u8(datagram, ip) & 0x0f) * 4;
+        if (ipVersion == 6) {
+            return decodeIpv6(datagram, ip, received, expectations);
+        }
         if (ipVersion != 4) {
             return drop(DropReason.BAD_IP_HEADER, VrrpDrop.UNKNOWN, VrrpDrop.UNKNOWN,
-                    () -> "IP version " + ipVersion + " (expected 4)");
+                    () -> "IP version " + ipVersion + " (expected 4 or 6)");
         }
         if (headerLength < IPV4_MIN_HEADER_LENGTH) {
             return drop(DropReason.BAD_IP_HEADER, VrrpDrop.UNKNOWN, VrrpDrop.UNKNOWN,
@@ -239,12 +247,132 @@ public final class VrrpCodec {
             }
             addresses = inPacketOrder(datagram, addressesAt, expected);
         }
+        // keepalived checks the unicast source last, after the address list (vrrp_check_packet).
+        if (!expected.acceptsSource(source)) {
+            return drop(DropReason.NOT_A_UNICAST_PEER, vrid, from, () -> "sender is not a unicast_peer (expected one of "
+                    + describe(expected.peerInts) + ")");
+        }
         InetAddress destinationAddress = destination == Ipv4.VRRP_GROUP
                 ? Ipv4.VRRP_GROUP_ADDRESS
                 : Ipv4.toAddress(destination);
         String password = version == 2 ? config.authPassword() : "";
         return new VrrpPacket(config.version(), vrid, u8(datagram, vrrp + 2), intervalCentis, addresses,
                 config.authType(), password, Ipv4.toAddress(source), destinationAddress, VrrpPacket.REQUIRED_TTL);
+    }
+
+    /**
+     * The IPv6 half of {@link #decode}: a fixed 40-byte IPv6 header (no extension headers: a raw socket takes them
+     * off, and the transport writes this header from what the kernel reports: source, destination, hop limit), then
+     * the VRRP message. Checks payload length, next header 112, hop limit 255 (RFC 5798 §7.1), version 3 (version 2
+     * is IPv4 only), length for the address count, the checksum with the IPv6 pseudo-header (RFC 5798 §5.2.8,
+     * RFC 8200 §8.1), then the same expectations as IPv4, with the addresses compared as a set of IPv6 addresses.
+     */
+    private static VrrpDecodeResult decodeIpv6(ByteBuffer datagram, int ip, int received,
+            VrrpExpectations expectations) {
+        if (received < IPV6_HEADER_LENGTH) {
+            return drop(DropReason.TRUNCATED, VrrpDrop.UNKNOWN, VrrpDrop.UNKNOWN, () -> "datagram length "
+                    + received + " bytes (expected at least " + IPV6_HEADER_LENGTH + " for an IPv6 header)");
+        }
+        InetAddress source = ipv6At(datagram, ip + 8);
+        InetAddress destination = ipv6At(datagram, ip + 24);
+        int payloadLength = u16(datagram, ip + 4);
+        if (payloadLength != received - IPV6_HEADER_LENGTH) {
+            return drop6(DropReason.BAD_IP_HEADER, VrrpDrop.UNKNOWN, source, () -> "IPv6 payload length "
+                    + payloadLength + " (expected " + (received - IPV6_HEADER_LENGTH) + ", the bytes received)");
+        }
+        int nextHeader = u8(datagram, ip + 6);
+        if (nextHeader != IP_PROTOCOL) {
+            return drop6(DropReason.NOT_VRRP, VrrpDrop.UNKNOWN, source,
+                    () -> "IPv6 next header " + nextHeader + " (expected " + IP_PROTOCOL + ")");
+        }
+        int hopLimit = u8(datagram, ip + 7);
+        if (hopLimit != VrrpPacket.REQUIRED_TTL) {
+            return drop6(DropReason.TTL_NOT_255, VrrpDrop.UNKNOWN, source,
+                    () -> "IPv6 hop limit " + hopLimit + " (expected " + VrrpPacket.REQUIRED_TTL + ")");
+        }
+        int vrrp = ip + IPV6_HEADER_LENGTH;
+        int length = payloadLength;
+        if (length < VRRP_HEADER_LENGTH) {
+            return drop6(DropReason.TRUNCATED, VrrpDrop.UNKNOWN, source, () -> "VRRP message length " + length
+                    + " bytes (expected at least " + VRRP_HEADER_LENGTH + " for the VRRP header)");
+        }
+        int version = u8(datagram, vrrp) >>> 4;
+        int type = u8(datagram, vrrp) & 0x0f;
+        int vrid = u8(datagram, vrrp + 1);
+        int count = u8(datagram, vrrp + 3);
+        if (version != 3) {
+            return drop6(DropReason.BAD_VERSION, vrid, source, () -> "VRRP version " + version
+                    + " over IPv6 (expected 3: version 2 is IPv4 only)");
+        }
+        if (type != ADVERTISEMENT) {
+            return drop6(DropReason.BAD_TYPE, vrid, source,
+                    () -> "VRRP type " + type + " (expected " + ADVERTISEMENT + " ADVERTISEMENT)");
+        }
+        int expectedLength = VRRP_HEADER_LENGTH + IPV6_ADDRESS_LENGTH * count;
+        if (length != expectedLength) {
+            return drop6(DropReason.LENGTH_MISMATCH, vrid, source, () -> "VRRP message length " + length
+                    + " bytes (expected " + expectedLength + " for version 3 with " + count + " IPv6 addresses)");
+        }
+        long sum = ipv6PseudoHeaderSum(datagram, ip, length);
+        sum = InternetChecksum.add(sum, datagram, vrrp, length);
+        if (!InternetChecksum.verifies(sum)) {
+            int stored = u16(datagram, vrrp + 6);
+            int expected = InternetChecksum.checksum(sum - stored);
+            return drop6(DropReason.BAD_CHECKSUM, vrid, source, () -> "VRRP checksum " + hex16(stored)
+                    + " (expected " + hex16(expected) + " over the message and the IPv6 pseudo-header)");
+        }
+        VrrpExpectations.Prepared expected = expectations.prepared(vrid);
+        if (expected == null) {
+            return drop6(DropReason.UNKNOWN_VRID, vrid, source, () -> "VRID " + vrid
+                    + " (expected a VRID configured on this interface; " + expectations.describeVrids() + ")");
+        }
+        VridExpectation config = expected.expectation;
+        if (config.version() != VrrpVersion.V3) {
+            return drop6(DropReason.VERSION_MISMATCH, vrid, source, () -> "VRRP version 3 over IPv6 (expected "
+                    + config.version().byteValue() + ", as configured for VRID " + vrid + ")");
+        }
+        int intervalCentis = u16(datagram, vrrp + 4) & 0x0fff;
+        if (intervalCentis == 0) {
+            return drop6(DropReason.ADVERT_INTERVAL_MISMATCH, vrid, source,
+                    () -> "advert interval 0 cs (expected 1..4095 cs)");
+        }
+        List<InetAddress> addresses = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            addresses.add(ipv6At(datagram, vrrp + VRRP_HEADER_LENGTH + IPV6_ADDRESS_LENGTH * i));
+        }
+        if (!expected.ipv6 || count != expected.addresses.size()
+                || !Set.copyOf(addresses).equals(Set.copyOf(expected.addresses))) {
+            return drop6(DropReason.ADDRESS_LIST_MISMATCH, vrid, source, () -> "addresses " + addresses
+                    .stream().map(InetAddress::getHostAddress).toList() + " (expected the same set: "
+                    + expected.addresses.stream().map(InetAddress::getHostAddress).toList() + ")");
+        }
+        if (!expected.acceptsSource(source)) {
+            return drop6(DropReason.NOT_A_UNICAST_PEER, vrid, source, () -> "sender is not a unicast_peer"
+                    + " (expected one of " + config.unicastPeers().stream().map(InetAddress::getHostAddress)
+                    .sorted().toList() + ")");
+        }
+        return new VrrpPacket(VrrpVersion.V3, vrid, u8(datagram, vrrp + 2), intervalCentis, addresses, AuthType.NONE,
+                "", source, destination, VrrpPacket.REQUIRED_TTL);
+    }
+
+    /** RFC 8200 §8.1: source, destination, upper-layer length (32 bits), three zero bytes, next header 112. */
+    private static long ipv6PseudoHeaderSum(ByteBuffer datagram, int ip, int length) {
+        long sum = InternetChecksum.add(0, datagram, ip + 8, 2 * IPV6_ADDRESS_LENGTH);
+        return InternetChecksum.addInt(sum, length) + IP_PROTOCOL;
+    }
+
+    private static InetAddress ipv6At(ByteBuffer datagram, int at) {
+        byte[] bytes = new byte[IPV6_ADDRESS_LENGTH];
+        datagram.get(at, bytes);
+        try {
+            return InetAddress.getByAddress(bytes);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException("16 bytes are always an IPv6 address", e);
+        }
+    }
+
+    private static VrrpDrop drop6(DropReason reason, int vrid, InetAddress source, Supplier<String> detail) {
+        return new VrrpDrop(reason, vrid, source, detail);
     }
 
     /** {@code password} as the 8-byte authentication data: UTF-8, padded with zeros. */

@@ -1,5 +1,6 @@
 package io.quorumvip.vrrp;
 
+import java.net.InetAddress;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -15,12 +16,23 @@ public final class VrrpDrop implements VrrpDecodeResult {
     private final DropReason reason;
     private final int vrid;
     private final long sourceIpv4;
+    private final InetAddress sourceIpv6;
     private final Supplier<String> detail;
 
     VrrpDrop(DropReason reason, int vrid, long sourceIpv4, Supplier<String> detail) {
+        this(reason, vrid, sourceIpv4, null, detail);
+    }
+
+    /** A drop of an IPv6 datagram whose source was read. */
+    VrrpDrop(DropReason reason, int vrid, InetAddress sourceIpv6, Supplier<String> detail) {
+        this(reason, vrid, UNKNOWN, sourceIpv6, detail);
+    }
+
+    private VrrpDrop(DropReason reason, int vrid, long sourceIpv4, InetAddress sourceIpv6, Supplier<String> detail) {
         this.reason = Objects.requireNonNull(reason, "reason");
         this.vrid = vrid;
         this.sourceIpv4 = sourceIpv4;
+        this.sourceIpv6 = sourceIpv6;
         this.detail = Objects.requireNonNull(detail, "detail");
     }
 
@@ -45,11 +57,13 @@ public final class VrrpDrop implements VrrpDecodeResult {
     public String message() {
         StringBuilder line = new StringBuilder(160)
                 .append("dropped VRRP advert (").append(reason).append("): ").append(detail());
-        if (sourceIpv4 != UNKNOWN) {
-            line.append("; from ").append(Ipv4.format((int) sourceIpv4));
+        boolean knownSource = sourceIpv4 != UNKNOWN || sourceIpv6 != null;
+        if (knownSource) {
+            line.append("; from ").append(sourceIpv6 != null ? sourceIpv6.getHostAddress()
+                    : Ipv4.format((int) sourceIpv4));
         }
         if (vrid != UNKNOWN) {
-            line.append(sourceIpv4 != UNKNOWN ? ", VRID " : "; VRID ").append(vrid);
+            line.append(knownSource ? ", VRID " : "; VRID ").append(vrid);
         }
         return line.append("; ").append(reason.hint()).toString();
     }

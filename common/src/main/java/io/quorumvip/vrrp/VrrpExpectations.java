@@ -48,18 +48,43 @@ public final class VrrpExpectations {
     /** One VRID's expectation with the forms the decoder compares against. */
     static final class Prepared {
         final VridExpectation expectation;
+        final boolean ipv6;
         final List<InetAddress> addresses;
+        /** IPv4 only (empty for IPv6): the addresses as ints, compared without allocating. */
         final int[] addressInts;
         final byte[] authData;
+        /** IPv4 only: the unicast peers as ints; empty means any source. */
+        final int[] peerInts;
 
         private Prepared(VridExpectation expectation) {
             this.expectation = expectation;
+            this.ipv6 = expectation.ipv6();
             this.addresses = List.copyOf(expectation.addresses());
-            this.addressInts = new int[addresses.size()];
+            this.addressInts = ipv6 ? new int[0] : new int[addresses.size()];
             for (int i = 0; i < addressInts.length; i++) {
                 addressInts[i] = Ipv4.toInt((Inet4Address) addresses.get(i));
             }
             this.authData = VrrpCodec.authData(expectation.authPassword());
+            this.peerInts = ipv6 ? new int[0]
+                    : expectation.unicastPeers().stream().mapToInt(peer -> Ipv4.toInt((Inet4Address) peer)).toArray();
+        }
+
+        /** IPv6: whether an advert from {@code source} may be taken (any source without peers, else only a peer). */
+        boolean acceptsSource(InetAddress source) {
+            return expectation.unicastPeers().isEmpty() || expectation.unicastPeers().contains(source);
+        }
+
+        /** IPv4: whether an advert from {@code source} may be taken: any source without peers, else only a peer. */
+        boolean acceptsSource(int source) {
+            if (peerInts.length == 0) {
+                return true;
+            }
+            for (int peer : peerInts) {
+                if (peer == source) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** Index of {@code address} in the configured list, or -1. */

@@ -106,6 +106,14 @@ public final class Lab implements AutoCloseable {
         NAT
     }
 
+    /**
+     * The same plus an SMTP server (host smtp, 192.0.2.25:25) that keeps every mail it receives as a file in
+     * {@link #smtpMaildir()}{@code /new}.
+     */
+    public static Lab upWithSmtp(int nodes, int zkServers) {
+        return up(nodes, zkServers, List.of("--smtp"));
+    }
+
     private static Lab up(int nodes, int zkServers, List<String> extra) {
         Lab lab = new Lab(freshName(), RepositoryLayout.locate());
         Runtime.getRuntime().addShutdownHook(lab.shutdownHook);
@@ -129,6 +137,11 @@ public final class Lab implements AutoCloseable {
     /** /run/qvip-lab/NAME: configs, logs and pid files of this lab. */
     public Path stateDir() {
         return STATE_ROOT.resolve(name);
+    }
+
+    /** Where the lab's SMTP server (see {@link #upWithSmtp}) writes the mails it receives, one file each in new/. */
+    public Path smtpMaildir() {
+        return stateDir().resolve("smtp").resolve("maildir");
     }
 
     public RepositoryLayout layout() {

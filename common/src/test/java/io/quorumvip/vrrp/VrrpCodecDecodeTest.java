@@ -154,14 +154,14 @@ class VrrpCodecDecodeTest {
     }
 
     @Test
-    void shouldDropANonIpv4Datagram() {
+    void shouldDropADatagramOfAnotherIpVersionThanFourOrSix() {
         byte[] datagram = Ipv4Datagrams.of(KEEPALIVED_ADVERT);
-        datagram[0] = 0x65;
+        datagram[0] = 0x75;
 
         VrrpDrop drop = dropOf(datagram);
 
         assertThat(drop.reason()).isEqualTo(DropReason.BAD_IP_HEADER);
-        assertThat(drop.detail()).isEqualTo("IP version 6 (expected 4)");
+        assertThat(drop.detail()).isEqualTo("IP version 7 (expected 4 or 6)");
     }
 
     @Test

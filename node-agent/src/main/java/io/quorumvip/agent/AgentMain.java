@@ -1,5 +1,6 @@
 package io.quorumvip.agent;
 
+import io.quorumvip.agent.alert.MailAlerter;
 import io.quorumvip.agent.http.AgentMetrics;
 import io.quorumvip.agent.http.StatusServer;
 import io.quorumvip.agent.journal.AgentJournal;
@@ -133,6 +134,9 @@ public final class AgentMain implements Callable<Integer> {
                     + ")");
             return 2;
         }
+        Optional<MailAlerter> mail = MailAlerter.start(keepalived, node, InetAddress.getLocalHost().getHostName(),
+                metrics);
+        mail.ifPresent(alerter -> journal.observe(alerter::onRecord));
         journal.record(new Cause(CauseKind.STARTUP, node, ProcessHandle.current().pid()),
                 new Event.AgentStarted(version()));
         journal.record(new Cause(CauseKind.CONFIG, config.toString(), 0),
@@ -148,6 +152,7 @@ public final class AgentMain implements Callable<Integer> {
             System.err.println("qvip agent: " + e.getMessage());
             quorum.ifPresent(QuorumClient::close);
             journal.record(new Cause(CauseKind.STARTUP, "failed", 0), new Event.AgentStopped(e.getMessage()));
+            mail.ifPresent(MailAlerter::close);
             journal.close();
             vertx.close();
             return 2;
@@ -173,6 +178,7 @@ public final class AgentMain implements Callable<Integer> {
             shipping.ifPresent(Shipping::close);
             agent.stop(Duration.ofSeconds(5));
             journal.record(new Cause(CauseKind.STARTUP, "failed", 0), new Event.AgentStopped("cannot listen on " + http));
+            mail.ifPresent(MailAlerter::close);
             journal.close();
             vertx.close();
             return 2;
@@ -185,6 +191,7 @@ public final class AgentMain implements Callable<Integer> {
             log.atInfo().setMessage("stopping").addKeyValue("node", node).log();
             agent.stop(Duration.ofSeconds(10));
             journal.record(new Cause(CauseKind.SHUTDOWN, "signal", 0), new Event.AgentStopped("stopped by signal"));
+            mail.ifPresent(MailAlerter::close);
             journal.close();
             shipping.ifPresent(Shipping::close);
             server.close();

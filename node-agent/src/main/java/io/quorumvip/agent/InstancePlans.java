@@ -207,7 +207,8 @@ final class InstancePlans {
             expectation = VridExpectation.v3(instance.virtualRouterId(), instance.advertIntervalCentiseconds(),
                     advertised);
         }
-        return new InstancePlan(instance, machine, template, expectation, vips, source, List.copyOf(peers));
+        return new InstancePlan(instance, machine, template, expectation.withUnicastPeers(peers), vips, source,
+                List.copyOf(peers));
     }
 
     private static AuthType authType(Optional<Authentication> authentication, String where) {

@@ -73,6 +73,21 @@ public final class AgentMetrics {
                     + " unauthorized, rejected, gap, conflict, journal)").labelNames("coordinator", "kind")
             .register(registry);
 
+    private final Counter mailAlerts = Counter.builder().name("qvip_mail_alerts_total")
+            .help("e-mail alerts by outcome: sent, failed (every attempt failed), dropped (queue full)")
+            .labelNames("outcome").register(registry);
+    private final Counter mailAttemptsFailed = Counter.builder().name("qvip_mail_attempts_failed_total")
+            .help("attempts to hand an e-mail alert to the SMTP server that failed (each is retried up to a bound)")
+            .register(registry);
+
+    public void mailAlert(String outcome) {
+        mailAlerts.labelValues(outcome).inc();
+    }
+
+    public void mailAttemptFailed() {
+        mailAttemptsFailed.inc();
+    }
+
     public void shipProgress(String coordinator, long ackedSeq, long lagRecords) {
         shipAcked.labelValues(coordinator).set(ackedSeq);
         shipLag.labelValues(coordinator).set(lagRecords);

@@ -12,6 +12,9 @@ import java.io.IOException;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +30,7 @@ public final class AgentJournal implements AutoCloseable {
 
     private final Journal journal;
     private final AgentMetrics metrics;
+    private final List<Consumer<EventDraft>> observers = new CopyOnWriteArrayList<>();
 
     private AgentJournal(Journal journal, AgentMetrics metrics) {
         this.journal = journal;
@@ -47,6 +51,14 @@ public final class AgentJournal implements AutoCloseable {
         return journal.dir();
     }
 
+    /**
+     * Hands every record to {@code observer} as it is appended, on the thread that appends it: e-mail alerts follow
+     * what is journaled this way. The observer must return at once (queue, never block).
+     */
+    public void observe(Consumer<EventDraft> observer) {
+        observers.add(observer);
+    }
+
     /** Appends without waiting for the disk; a failure is reported when it happens. */
     public void record(Cause cause, Event event) {
         record(EventRecord.NO_EPOCH, cause, event);
@@ -54,11 +66,13 @@ public final class AgentJournal implements AutoCloseable {
 
     /** The same, for an event that concerns the lease with this epoch (the latch node's czxid). */
     public void record(long leaseEpoch, Cause cause, Event event) {
-        journal.append(draft(leaseEpoch, cause, event)).whenComplete((record, failure) -> {
+        EventDraft draft = draft(leaseEpoch, cause, event);
+        journal.append(draft).whenComplete((record, failure) -> {
             if (failure != null) {
                 failed(event, failure);
             }
         });
+        observers.forEach(observer -> observer.accept(draft));
     }
 
     /**
@@ -68,7 +82,9 @@ public final class AgentJournal implements AutoCloseable {
      */
     public boolean writeAhead(Cause cause, Event event) {
         try {
-            journal.appendDurably(draft(EventRecord.NO_EPOCH, cause, event));
+            EventDraft draft = draft(EventRecord.NO_EPOCH, cause, event);
+            journal.appendDurably(draft);
+            observers.forEach(observer -> observer.accept(draft));
             return true;
         } catch (RuntimeException e) {
             failed(event, e);

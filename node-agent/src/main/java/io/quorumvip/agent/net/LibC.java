@@ -42,6 +42,19 @@ public interface LibC {
     int IP_MULTICAST_LOOP = 34;
     int IP_ADD_MEMBERSHIP = 35;
 
+    // linux/in6.h (IPv6 socket options, level IPPROTO_IPV6)
+    int IPPROTO_IPV6 = 41;
+    int IPV6_UNICAST_HOPS = 16;
+    int IPV6_MULTICAST_IF = 17;
+    int IPV6_MULTICAST_HOPS = 18;
+    int IPV6_MULTICAST_LOOP = 19;
+    int IPV6_JOIN_GROUP = 20;
+    int IPV6_RECVPKTINFO = 49;
+    int IPV6_PKTINFO = 50;
+    int IPV6_RECVHOPLIMIT = 51;
+    int IPV6_HOPLIMIT = 52;
+    int IPV6_TCLASS = 67;
+
     // linux/netlink.h
     int NETLINK_ROUTE = 0;
     int NETLINK_NETFILTER = 12;
@@ -78,6 +91,13 @@ public interface LibC {
 
     @SaveError
     long recv(int fd, @Out ByteBuffer into, long length, int flags);
+
+    /**
+     * {@code message} is a struct msghdr whose pointers (name, iovec, control) hold the addresses of other direct
+     * buffers, see {@link Structs#address}.
+     */
+    @SaveError
+    long recvmsg(int fd, @In @Out ByteBuffer message, int flags);
 
     /** {@code fds} holds {@code count} struct pollfd (int fd, short events, short revents: 8 bytes each). */
     @SaveError

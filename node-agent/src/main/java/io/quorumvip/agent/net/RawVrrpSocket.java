@@ -1,5 +1,7 @@
 package io.quorumvip.agent.net;
 
+import static io.quorumvip.agent.net.PolledSocket.check;
+
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -11,8 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Collectors;
 
 /**
@@ -49,24 +49,18 @@ public final class RawVrrpSocket implements VrrpTransport {
     private final List<Inet4Address> destinations;
     /** A struct sockaddr_in per destination, made once so that sending allocates no native memory. */
     private final Map<Inet4Address, ByteBuffer> destinationAddresses = new HashMap<>();
-    private final int fd;
-    private final int wakeFd;
+    private final PolledSocket socket;
     private final ByteBuffer receiveBuffer = Structs.allocate(MAX_DATAGRAM);
-    private final ByteBuffer pollFds = Structs.allocate(16);
     private final ByteBuffer sendBuffer = Structs.allocate(MAX_MESSAGE);
-    private final ByteBuffer wakeValue = Structs.allocate(8).putLong(0, 1);
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final ReentrantReadWriteLock inUse = new ReentrantReadWriteLock();
 
-    private RawVrrpSocket(String device, Inet4Address source, List<Inet4Address> unicastPeers, int fd, int wakeFd) {
+    private RawVrrpSocket(String device, Inet4Address source, List<Inet4Address> unicastPeers, PolledSocket socket) {
         this.device = device;
         this.source = source;
         this.destinations = unicastPeers.isEmpty() ? List.of(VRRP_GROUP) : unicastPeers;
         for (Inet4Address destination : destinations) {
             destinationAddresses.put(destination, Structs.sockaddrIn(destination));
         }
-        this.fd = fd;
-        this.wakeFd = wakeFd;
+        this.socket = socket;
     }
 
     /**
@@ -92,18 +86,13 @@ public final class RawVrrpSocket implements VrrpTransport {
             throw new IOException("socket(AF_INET, SOCK_RAW, 112) for " + device + " failed: " + LibC.lastErrorText()
                     + " — the agent needs root or CAP_NET_RAW");
         }
-        int wakeFd = -1;
         try {
             configure(fd, device, ifindex, from, peers);
-            wakeFd = LIBC.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
-            if (wakeFd < 0) {
-                throw new IOException("eventfd() for the VRRP socket on " + device + " failed: " + LibC.lastErrorText());
-            }
-            return new RawVrrpSocket(device, from, peers, fd, wakeFd);
         } catch (IOException | RuntimeException e) {
             LIBC.close(fd);
             throw e;
         }
+        return new RawVrrpSocket(device, from, peers, PolledSocket.wrap(fd, "the VRRP socket on " + device));
     }
 
     @Override
@@ -129,10 +118,7 @@ public final class RawVrrpSocket implements VrrpTransport {
             throw new IllegalArgumentException("VRRP message of " + length + " bytes on " + device
                     + " (expected at most " + MAX_MESSAGE + ")");
         }
-        ReentrantReadWriteLock.ReadLock lock = inUse.readLock();
-        lock.lock();
-        try {
-            ensureOpen();
+        socket.use(fd -> {
             synchronized (sendBuffer) {
                 sendBuffer.clear();
                 sendBuffer.put(vrrpMessage.duplicate()).flip();
@@ -141,10 +127,9 @@ public final class RawVrrpSocket implements VrrpTransport {
                     throw new IOException("sendto(" + destination.getHostAddress() + ") from " + source.getHostAddress()
                             + " on " + device + " failed: " + LibC.lastErrorText() + " — is " + device + " up?");
                 }
+                return null;
             }
-        } finally {
-            lock.unlock();
-        }
+        });
         vrrpMessage.position(vrrpMessage.limit());
     }
 
@@ -155,32 +140,16 @@ public final class RawVrrpSocket implements VrrpTransport {
      */
     @Override
     public int receive(ByteBuffer into, int timeoutMillis) throws IOException {
-        ReentrantReadWriteLock.ReadLock lock = inUse.readLock();
-        lock.lock();
-        try {
-            ensureOpen();
+        return socket.use(fd -> {
             synchronized (receiveBuffer) {
-                return receiveLocked(into, timeoutMillis);
+                return socket.awaitReadable(timeoutMillis) ? receiveLocked(fd, into) : 0;
             }
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        LIBC.write(wakeFd, wakeValue, 8);
-        ReentrantReadWriteLock.WriteLock lock = inUse.writeLock();
-        lock.lock();
-        try {
-            LIBC.close(fd);
-            LIBC.close(wakeFd);
-        } finally {
-            lock.unlock();
-        }
+        socket.close();
     }
 
     @Override
@@ -188,22 +157,7 @@ public final class RawVrrpSocket implements VrrpTransport {
         return "VRRP on " + device + " from " + source.getHostAddress() + " to " + names(destinations());
     }
 
-    private int receiveLocked(ByteBuffer into, int timeoutMillis) throws IOException {
-        pollFds.putInt(0, fd).putShort(4, LibC.POLLIN).putShort(6, (short) 0);
-        pollFds.putInt(8, wakeFd).putShort(12, LibC.POLLIN).putShort(14, (short) 0);
-        int ready = LIBC.poll(pollFds, 2, timeoutMillis);
-        if (ready < 0) {
-            if (LibC.errno() == LibC.EINTR) {
-                return 0;
-            }
-            throw new IOException("poll() on the VRRP socket on " + device + " failed: " + LibC.lastErrorText());
-        }
-        if (pollFds.getShort(14) != 0) {
-            throw new AsynchronousCloseException();
-        }
-        if (ready == 0) {
-            return 0;
-        }
+    private int receiveLocked(int fd, ByteBuffer into) throws IOException {
         receiveBuffer.clear();
         long length = LIBC.recv(fd, receiveBuffer, MAX_DATAGRAM, LibC.MSG_DONTWAIT | LibC.MSG_TRUNC);
         if (length < 0) {
@@ -220,12 +174,6 @@ public final class RawVrrpSocket implements VrrpTransport {
         receiveBuffer.limit((int) length);
         into.put(receiveBuffer);
         return (int) length;
-    }
-
-    private void ensureOpen() throws ClosedChannelException {
-        if (closed.get()) {
-            throw new ClosedChannelException();
-        }
     }
 
     private static void configure(int fd, String device, int ifindex, Inet4Address source, List<Inet4Address> peers)
@@ -270,12 +218,6 @@ public final class RawVrrpSocket implements VrrpTransport {
             }
             return addresses.primaryIpv4Address(device).orElseThrow(() -> new IOException("interface " + device
                     + " has no IPv4 address to send VRRP from — add one, or set mcast_src_ip / unicast_src_ip"));
-        }
-    }
-
-    private static void check(int result, String call, String hint) throws IOException {
-        if (result < 0) {
-            throw new IOException(call + " failed: " + LibC.lastErrorText() + (hint.isEmpty() ? "" : " — " + hint));
         }
     }
 

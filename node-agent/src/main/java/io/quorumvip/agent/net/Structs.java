@@ -1,6 +1,7 @@
 package io.quorumvip.agent.net;
 
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,11 @@ final class Structs {
     static final int IP_MREQN_SIZE = 12;
     static final int SOCKADDR_LL_SIZE = 20;
     static final int SOCKADDR_NL_SIZE = 12;
+    static final int SOCKADDR_IN6_SIZE = 28;
+    static final int IPV6_MREQ_SIZE = 20;
+    /** struct msghdr on LP64: name, namelen (+4 padding), iov, iovlen, control, controllen, flags (+4). */
+    static final int MSGHDR_SIZE = 56;
+    static final int IOVEC_SIZE = 16;
 
     private Structs() {
     }
@@ -28,6 +34,28 @@ final class Structs {
         b.putShort(0, (short) LibC.AF_INET);
         b.put(4, address.getAddress());
         return b;
+    }
+
+    /** struct sockaddr_in6: family, port 0, flow info 0, address (network order), scope id (the interface index). */
+    static ByteBuffer sockaddrIn6(Inet6Address address, int scopeId) {
+        ByteBuffer b = allocate(SOCKADDR_IN6_SIZE);
+        b.putShort(0, (short) LibC.AF_INET6);
+        b.put(8, address.getAddress());
+        b.putInt(24, scopeId);
+        return b;
+    }
+
+    /** struct ipv6_mreq: group (network order), interface index. */
+    static ByteBuffer ipv6Mreq(Inet6Address group, int ifindex) {
+        ByteBuffer b = allocate(IPV6_MREQ_SIZE);
+        b.put(0, group.getAddress());
+        b.putInt(16, ifindex);
+        return b;
+    }
+
+    /** The native address of a direct buffer's first byte, for the pointers inside a struct msghdr. */
+    static long address(ByteBuffer direct) {
+        return jnr.ffi.Pointer.wrap(jnr.ffi.Runtime.getRuntime(LibC.INSTANCE), direct).address();
     }
 
     /** struct ip_mreqn: group (network order), local address (network order), interface index. */

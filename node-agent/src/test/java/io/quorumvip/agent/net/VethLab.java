@@ -62,6 +62,46 @@ final class VethLab implements AutoCloseable {
         return threadB.call(work);
     }
 
+    /**
+     * Turns IPv6 on for both eth0 (a new namespace may have it off) with DAD off, and waits until each has a
+     * usable (not tentative) link-local address.
+     */
+    void enableIpv6() throws Exception {
+        for (String namespace : created) {
+            ip("netns", "exec", namespace, "sysctl", "-qw", "net.ipv6.conf.eth0.accept_dad=0",
+                    "net.ipv6.conf.eth0.disable_ipv6=0");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (linkLocal(namespace) == null) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("no usable IPv6 link-local address on eth0 in " + namespace
+                            + " after 10 s: " + ip("-n", namespace, "-6", "addr", "show", "dev", "eth0"));
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    java.net.Inet6Address linkLocalA() throws Exception {
+        return linkLocal(nsA);
+    }
+
+    java.net.Inet6Address linkLocalB() throws Exception {
+        return linkLocal(nsB);
+    }
+
+    /** The non-tentative link-local address of eth0 in {@code namespace}, or null. */
+    private static java.net.Inet6Address linkLocal(String namespace) throws Exception {
+        for (String line : ip("-n", namespace, "-6", "-o", "addr", "show", "dev", "eth0", "scope", "link")
+                .split("\n")) {
+            String[] words = line.trim().split("\s+");
+            if (words.length > 3 && !line.contains("tentative")) {
+                return (java.net.Inet6Address) java.net.InetAddress.getByName(words[3].substring(0,
+                        words[3].indexOf('/')));
+            }
+        }
+        return null;
+    }
+
     /** Runs {@code ip} (from the test's own namespace; use -n NS) and returns its output; fails on a non-zero exit. */
     static String ip(String... arguments) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();

@@ -1,5 +1,7 @@
 package io.quorumvip.agent.wire;
 
+import io.quorumvip.lab.JavaMain;
+import io.quorumvip.lab.LabHost;
 import io.quorumvip.vrrp.AuthType;
 import io.quorumvip.vrrp.DropReason;
 import io.quorumvip.vrrp.Ipv4Datagrams;
@@ -8,6 +10,9 @@ import io.quorumvip.vrrp.VrrpPacket;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.Arrays;
 import java.util.List;
 
@@ -120,5 +125,16 @@ final class CraftedAdverts {
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("IPv4 literal " + address + " (expected a dotted quad)", e);
         }
+    }
+
+    /** Runs {@link RawDatagramSenderMain} in {@code host}'s namespace; fails with its output unless it sent them all. */
+    static void inject(LabHost host, List<byte[]> datagrams) {
+        JavaMain sender = JavaMain.of(RawDatagramSenderMain.class.getName());
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(sender.jvmOptions());
+        command.addAll(List.of("-cp", sender.classpath(), sender.mainClass(), "eth0"));
+        datagrams.stream().map(HexFormat.of()::formatHex).forEach(command::add);
+        host.exec(command.toArray(String[]::new)).requireSuccess();
     }
 }

@@ -5,15 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quorumvip.agent.LabAgent;
 import io.quorumvip.agent.MetricSamples;
-import io.quorumvip.lab.JavaMain;
 import io.quorumvip.lab.Lab;
 import io.quorumvip.lab.LabHost;
 import io.quorumvip.lab.LabPreconditions;
 import java.net.Inet4Address;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,7 +41,7 @@ class CraftedPacketsTest {
             LabAgent agent = masterOnN1(lab);
             List<CraftedAdverts.Crafted> crafted = CraftedAdverts.defective(source(lab.node(2)));
 
-            inject(lab.node(2), crafted.stream().map(CraftedAdverts.Crafted::datagram).toList());
+            CraftedAdverts.inject(lab.node(2), crafted.stream().map(CraftedAdverts.Crafted::datagram).toList());
 
             // Counted either way, so a defect that gets through fails below naming itself, not as a time-out.
             MetricSamples metrics = awaitCondition("each of " + crafted.size() + " crafted adverts counted as dropped"
@@ -72,7 +68,7 @@ class CraftedPacketsTest {
             LabAgent agent = masterOnN1(lab);
             double takeOvers = agent.metrics().value(TRANSITIONS, "from", "BACKUP", "to", "MASTER");
 
-            inject(lab.node(2), List.of(CraftedAdverts.valid(source(lab.node(2)))));
+            CraftedAdverts.inject(lab.node(2), List.of(CraftedAdverts.valid(source(lab.node(2)))));
 
             MetricSamples metrics = awaitCondition("n1 steps down from MASTER to BACKUP", ARRIVAL_BOUND,
                     agent::metrics, m -> m.value(TRANSITIONS, "from", "MASTER", "to", "BACKUP") == 1);
@@ -95,16 +91,5 @@ class CraftedPacketsTest {
 
     private static Inet4Address source(LabHost host) {
         return CraftedAdverts.ipv4(host.address());
-    }
-
-    /** Runs {@link RawDatagramSenderMain} in {@code host}'s namespace; fails with its output unless it sent them all. */
-    private static void inject(LabHost host, List<byte[]> datagrams) {
-        JavaMain sender = JavaMain.of(RawDatagramSenderMain.class.getName());
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(sender.jvmOptions());
-        command.addAll(List.of("-cp", sender.classpath(), sender.mainClass(), "eth0"));
-        datagrams.stream().map(HexFormat.of()::formatHex).forEach(command::add);
-        host.exec(command.toArray(String[]::new)).requireSuccess();
     }
 }

@@ -1,0 +1,46 @@
+package io.quorumvip.config;
+
+import static io.quorumvip.config.ConfigFixture.instance;
+import static io.quorumvip.config.ConfigFixture.parse;
+import static io.quorumvip.config.ConfigFixture.parseClean;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NativeIpv6Test {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldRunAnInstanceWithIpv6AddressesOverIpv6WithVersion3() {
+        VrrpInstanceConfig config = parseClean(dir, instance("VI_6", "interface eth0", "virtual_router_id 52",
+                "virtual_ipaddress { 2001:db8::200/64 }")).vrrpInstances().get(0);
+
+        assertThat(config.ipv6()).isTrue();
+        assertThat(config.nativeIpv6()).isFalse();
+        assertThat(config.version()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldMakeAnInstanceIpv6WithNativeIpv6() {
+        VrrpInstanceConfig config = parse(dir, instance("VI_6", "interface eth0", "virtual_router_id 52",
+                "native_ipv6")).config().vrrpInstances().get(0);
+
+        assertThat(config.ipv6()).isTrue();
+        assertThat(config.version()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldRefuseAnIpv4AddressInANativeIpv6Instance() {
+        ParseResult result = parse(dir, instance("VI_6", "interface eth0", "virtual_router_id 52", "native_ipv6",
+                "virtual_ipaddress { 192.0.2.200 }"));
+
+        assertThat(result.findings()).anySatisfy(finding -> {
+            assertThat(finding.severity()).isEqualTo(Severity.ERROR);
+            assertThat(finding.message()).isEqualTo("`VI_6` has native_ipv6 but an IPv4 virtual_ipaddress");
+        });
+    }
+}
