@@ -105,26 +105,13 @@ class NatShapeLabTest {
      * kept in the connection's mark, which the map is keyed by.
      */
     private static String natTableWithNamedPool() {
-        return """
-                {"nftables":[
-                  {"add":{"table":{"family":"ip","name":"qvip_lb"}}},
-                  {"delete":{"table":{"family":"ip","name":"qvip_lb"}}},
-                  {"add":{"table":{"family":"ip","name":"qvip_lb"}}},
-                  {"add":{"chain":{"family":"ip","table":"qvip_lb","name":"prerouting","type":"nat",
-                                   "hook":"prerouting","prio":-100,"policy":"accept"}}},
+        return natTable("""
                   {"add":{"map":{"family":"ip","table":"qvip_lb","name":"pool","type":"mark","map":"ipv4_addr",
                                  "flags":["interval"]}}},
                   {"add":{"element":{"family":"ip","table":"qvip_lb","name":"pool",
-                                     "elem":[[{"range":[0,2]},"198.51.100.51"],[3,"198.51.100.52"]]}}},
-                  {"add":{"rule":{"family":"ip","table":"qvip_lb","chain":"prerouting","expr":[
-                    {"match":{"op":"==","left":{"payload":{"protocol":"ip","field":"daddr"}},"right":"%s"}},
-                    {"match":{"op":"==","left":{"payload":{"protocol":"tcp","field":"dport"}},"right":80}},
-                    {"match":{"op":"==","left":{"fib":{"result":"type","flags":["daddr"]}},"right":"local"}},
-                    {"counter":{"packets":0,"bytes":0}},
+                                     "elem":[[{"range":[0,2]},"198.51.100.51"],[3,"198.51.100.52"]]}}},""", """
                     {"mangle":{"key":{"ct":{"key":"mark"}},"value":{"numgen":{"mode":"random","mod":4}}}},
-                    {"dnat":{"addr":{"map":{"key":{"ct":{"key":"mark"}},"data":"@pool"}}}}
-                  ]}}}
-                ]}""".formatted(VIP);
+                    {"dnat":{"addr":{"map":{"key":{"ct":{"key":"mark"}},"data":"@pool"}}}}""");
     }
 
     /**
@@ -132,6 +119,13 @@ class NatShapeLabTest {
      * contiguous ranges map to real servers, dnat to the chosen one.
      */
     private static String natTable(String choices, int modulus) {
+        return natTable("", """
+                    {"dnat":{"addr":{"map":{"key":{"numgen":{"mode":"random","mod":%d}},
+                                            "data":{"set":%s}}}}}""".formatted(modulus, choices));
+    }
+
+    /** The table rebuilt in one transaction: {@code objects} (ending with a comma), the rule ending in {@code choice}. */
+    private static String natTable(String objects, String choice) {
         return """
                 {"nftables":[
                   {"add":{"table":{"family":"ip","name":"qvip_lb"}}},
@@ -139,14 +133,14 @@ class NatShapeLabTest {
                   {"add":{"table":{"family":"ip","name":"qvip_lb"}}},
                   {"add":{"chain":{"family":"ip","table":"qvip_lb","name":"prerouting","type":"nat",
                                    "hook":"prerouting","prio":-100,"policy":"accept"}}},
+                %s
                   {"add":{"rule":{"family":"ip","table":"qvip_lb","chain":"prerouting","expr":[
                     {"match":{"op":"==","left":{"payload":{"protocol":"ip","field":"daddr"}},"right":"%s"}},
                     {"match":{"op":"==","left":{"payload":{"protocol":"tcp","field":"dport"}},"right":80}},
                     {"match":{"op":"==","left":{"fib":{"result":"type","flags":["daddr"]}},"right":"local"}},
                     {"counter":{"packets":0,"bytes":0}},
-                    {"dnat":{"addr":{"map":{"key":{"numgen":{"mode":"random","mod":%d}},
-                                            "data":{"set":%s}}}}}
+                %s
                   ]}}}
-                ]}""".formatted(VIP, modulus, choices);
+                ]}""".formatted(objects, VIP, choice);
     }
 }
