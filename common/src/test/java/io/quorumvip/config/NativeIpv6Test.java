@@ -34,13 +34,15 @@ class NativeIpv6Test {
     }
 
     @Test
-    void shouldRefuseAnIpv4AddressInANativeIpv6Instance() {
+    void shouldLeaveAnIpv4AddressOutOfANativeIpv6InstanceAsKeepalivedDoes() {
         ParseResult result = parse(dir, instance("VI_6", "interface eth0", "virtual_router_id 52", "native_ipv6",
                 "virtual_ipaddress { 192.0.2.200 }"));
 
         assertThat(result.findings()).anySatisfy(finding -> {
-            assertThat(finding.severity()).isEqualTo(Severity.ERROR);
-            assertThat(finding.message()).isEqualTo("`VI_6` has native_ipv6 but an IPv4 virtual_ipaddress");
+            assertThat(finding.severity()).isEqualTo(Severity.WARNING);
+            assertThat(finding.message()).isEqualTo(
+                    "192.0.2.200 is not of the family of `VI_6` (native_ipv6); it is left out, as keepalived does");
         });
+        assertThat(result.config().vrrpInstances().get(0).virtualIpAddresses()).isEmpty();
     }
 }
