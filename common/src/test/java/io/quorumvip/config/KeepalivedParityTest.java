@@ -139,7 +139,8 @@ class KeepalivedParityTest {
         assertThat(result.warnings()).extracting(Finding::line, Finding::message).containsExactly(
                 tuple(4, "`state` takes at most 1 value, got 3: `state BACKUP or MASTER`; the rest is ignored, as "
                         + "keepalived does"),
-                tuple(5, "`nopreempt` takes no value, got 1: `nopreempt yes`; the rest is ignored, as keepalived does"));
+                tuple(5, "`nopreempt` takes no value, got 1: `nopreempt yes`; the rest is ignored, as keepalived "
+                        + "does"));
         assertThat(result.config().instance("VI_1").orElseThrow().state()).isEqualTo(InitialState.BACKUP);
         assertThat(result.errors()).extracting(Finding::line, Finding::message).contains(tuple(9,
                 "`connect` takes at most 1 value, got 2: `connect 192.0.2.21:2181 192.0.2.22:2181`"));
