@@ -206,8 +206,10 @@ final class ConfigCompleter {
             return Optional.empty();
         }
         if (a.type == null || a.password == null) {
-            diagnostics.error(a.position, "authentication block in `" + d.name + "` needs both auth_type and "
-                    + "auth_pass", "write `authentication { auth_type PASS  auth_pass SECRET }`");
+            // keepalived runs it with "Authentication type = none"; the adverts must match keepalived's.
+            diagnostics.warning(a.position, "authentication block in `" + d.name + "` needs both auth_type and "
+                            + "auth_pass; adverts carry no authentication, as keepalived does",
+                    "write `authentication { auth_type PASS  auth_pass SECRET }`");
             return Optional.empty();
         }
         return Optional.of(new Authentication(a.type, a.password));

@@ -172,4 +172,15 @@ class KeepalivedParityTest {
                 "smtp_alert maybe is not a boolean (expected on|off|true|false|yes|no); it is ignored, as keepalived "
                         + "does");
     }
+
+    @Test
+    void shouldRunAnIncompleteAuthenticationBlockWithoutAuthenticationLikeKeepalived() {
+        ParseResult result = parseInstance("interface eth0", "virtual_router_id 51", "authentication {",
+                "    auth_type PASS", "}", "virtual_ipaddress { 192.0.2.200 }");
+
+        assertThat(vi1(result).authentication()).isEmpty();
+        assertThat(result.warnings()).extracting(Finding::line, Finding::message).containsExactly(tuple(4,
+                "authentication block in `VI_1` needs both auth_type and auth_pass; adverts carry no "
+                        + "authentication, as keepalived does"));
+    }
 }
