@@ -50,8 +50,9 @@ final class ConfigCompleter {
         for (Drafts.Instance d : draft.instances) {
             VrrpInstanceConfig earlier = byName.get(d.name);
             if (earlier != null) {
-                diagnostics.error(d.position, "vrrp_instance `" + d.name + "` is defined twice (first at "
-                        + earlier.position() + ")", "give each instance its own name");
+                diagnostics.warning(d.position, "vrrp_instance `" + d.name + "` is defined twice (first at "
+                        + earlier.position() + "); this one is ignored, as keepalived does",
+                        "give each instance its own name");
                 continue;
             }
             instance(d, global, defaultInterface, scripts, droppedScripts).ifPresent(instance -> {
@@ -84,8 +85,9 @@ final class ConfigCompleter {
         for (Drafts.Script d : drafts) {
             VrrpScript earlier = scripts.get(d.name);
             if (earlier != null) {
-                diagnostics.error(d.position, "vrrp_script `" + d.name + "` is defined twice (first at "
-                        + earlier.position() + ")", "give each script its own name");
+                diagnostics.warning(d.position, "vrrp_script `" + d.name + "` is defined twice (first at "
+                        + earlier.position() + "); the first is used, as keepalived does",
+                        "give each script its own name");
                 continue;
             }
             if (d.script == null) {

@@ -183,4 +183,16 @@ class KeepalivedParityTest {
                 "authentication block in `VI_1` needs both auth_type and auth_pass; adverts carry no "
                         + "authentication, as keepalived does"));
     }
+
+    @Test
+    void shouldUseTheFirstOfTwoScriptsWithOneNameLikeKeepalived() {
+        ParseResult result = ConfigFixture.parse(dir, "vrrp_script chk {\n    script /bin/true\n}\n"
+                + "vrrp_script chk {\n    script /bin/false\n}\n");
+
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.config().vrrpScripts().get("chk").script()).isEqualTo("/bin/true");
+        assertThat(result.warnings()).extracting(Finding::line, Finding::message).containsExactly(tuple(4,
+                "vrrp_script `chk` is defined twice (first at " + dir.resolve("keepalived.conf") + ":1:1); the "
+                        + "first is used, as keepalived does"));
+    }
 }
