@@ -50,8 +50,9 @@ final class ConfigCompleter {
         for (Drafts.Instance d : draft.instances) {
             VrrpInstanceConfig earlier = byName.get(d.name);
             if (earlier != null) {
-                diagnostics.error(d.position, "vrrp_instance `" + d.name + "` is defined twice (first at "
-                        + earlier.position() + ")", "give each instance its own name");
+                diagnostics.warning(d.position, "vrrp_instance `" + d.name + "` is defined twice (first at "
+                        + earlier.position() + "); this one is ignored, as keepalived does",
+                        "give each instance its own name");
                 continue;
             }
             instance(d, global, defaultInterface, scripts, droppedScripts).ifPresent(instance -> {
@@ -88,8 +89,9 @@ final class ConfigCompleter {
         for (Drafts.Script d : drafts) {
             VrrpScript earlier = scripts.get(d.name);
             if (earlier != null) {
-                diagnostics.error(d.position, "vrrp_script `" + d.name + "` is defined twice (first at "
-                        + earlier.position() + ")", "give each script its own name");
+                diagnostics.warning(d.position, "vrrp_script `" + d.name + "` is defined twice (first at "
+                        + earlier.position() + "); the first is used, as keepalived does",
+                        "give each script its own name");
                 continue;
             }
             if (d.script == null) {
@@ -214,8 +216,10 @@ final class ConfigCompleter {
             return Optional.empty();
         }
         if (a.type == null || a.password == null) {
-            diagnostics.error(a.position, "authentication block in `" + d.name + "` needs both auth_type and "
-                    + "auth_pass", "write `authentication { auth_type PASS  auth_pass SECRET }`");
+            // keepalived runs it with "Authentication type = none"; the adverts must match keepalived's.
+            diagnostics.warning(a.position, "authentication block in `" + d.name + "` needs both auth_type and "
+                            + "auth_pass; adverts carry no authentication, as keepalived does",
+                    "write `authentication { auth_type PASS  auth_pass SECRET }`");
             return Optional.empty();
         }
         return Optional.of(new Authentication(a.type, a.password));

@@ -12,7 +12,8 @@ import java.util.Set;
 /**
  * The keywords valid in one kind of block, each with its handler, plus the keepalived keywords of that block we
  * know but do not implement. Dispatch never drops a line silently: a keyword is handled, warned about as not
- * supported yet, or reported as an error with the nearest valid keyword.
+ * supported yet or as belonging to another block (keepalived ignores those), or reported as an error with the
+ * nearest valid keyword.
  */
 final class KeywordTable<T> {
 
@@ -46,20 +47,31 @@ final class KeywordTable<T> {
             } else if (elsewhere.contains(keyword)) {
                 diagnostics.error(statement.position(), "`" + keyword + "` is not valid inside " + blockName,
                         "it belongs at the top level; is a `}` missing above?");
-            } else if (!statement.keyword().quoted() && KeywordHomes.homeOf(keyword).isPresent()) {
-                diagnostics.warning(statement.position(), "`" + keyword + "` belongs in "
-                                + KeywordHomes.homeOf(keyword).get() + ", not in " + blockName
-                                + "; it is ignored here, as keepalived does",
-                        "move it to where it belongs, or remove it");
             } else {
-                Optional<String> meant = closest(keyword);
-                if (meant.isPresent() && statement.block().isPresent() && handlers.containsKey(meant.get())) {
-                    readAsMeant(statement, meant.get(), draft, seen, diagnostics);
-                } else {
-                    diagnostics.error(statement.position(), "unknown keyword `" + keyword + "` in " + blockName,
-                            suggestion(meant));
-                }
+                notOfThisBlock(statement, draft, seen, diagnostics);
             }
+        }
+    }
+
+    /**
+     * A keyword of another block is ignored with a warning, as keepalived ignores it; anything else is an error,
+     * and a misspelt block keyword close to one of ours is read as that keyword.
+     */
+    private void notOfThisBlock(Statement statement, T draft, Map<String, Statement> seen, Diagnostics diagnostics) {
+        String keyword = statement.name();
+        Optional<String> home = statement.keyword().quoted() ? Optional.empty() : KeywordHomes.homeOf(keyword);
+        if (home.isPresent()) {
+            diagnostics.warning(statement.position(), "`" + keyword + "` belongs in " + home.get() + ", not in "
+                            + blockName + "; it is ignored here, as keepalived does",
+                    "move it to where it belongs, or remove it");
+            return;
+        }
+        Optional<String> meant = closest(keyword);
+        if (meant.isPresent() && statement.block().isPresent() && handlers.containsKey(meant.get())) {
+            readAsMeant(statement, meant.get(), draft, seen, diagnostics);
+        } else {
+            diagnostics.error(statement.position(), "unknown keyword `" + keyword + "` in " + blockName,
+                    suggestion(meant));
         }
     }
 

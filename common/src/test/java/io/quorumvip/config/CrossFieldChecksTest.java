@@ -26,11 +26,14 @@ class CrossFieldChecksTest {
     }
 
     @Test
-    void shouldRejectADuplicateInstanceName() {
+    void shouldKeepTheFirstOfTwoInstancesWithOneNameLikeKeepalived() {
         ParseResult result = parse(dir, vi("VI_1", 51, "192.0.2.200") + vi("VI_1", 52, "192.0.2.201"));
 
-        assertThat(result.errors()).extracting(Finding::line, Finding::message).containsExactly(tuple(6,
-                "vrrp_instance `VI_1` is defined twice (first at " + dir.resolve("keepalived.conf") + ":1:1)"));
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.warnings()).extracting(Finding::line, Finding::message).containsExactly(tuple(6,
+                "vrrp_instance `VI_1` is defined twice (first at " + dir.resolve("keepalived.conf") + ":1:1); this "
+                        + "one is ignored, as keepalived does"));
+        assertThat(result.config().instance("VI_1").orElseThrow().virtualRouterId()).isEqualTo(51);
     }
 
     @Test

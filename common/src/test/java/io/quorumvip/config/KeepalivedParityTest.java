@@ -139,7 +139,8 @@ class KeepalivedParityTest {
         assertThat(result.warnings()).extracting(Finding::line, Finding::message).containsExactly(
                 tuple(4, "`state` takes at most 1 value, got 3: `state BACKUP or MASTER`; the rest is ignored, as "
                         + "keepalived does"),
-                tuple(5, "`nopreempt` takes no value, got 1: `nopreempt yes`; the rest is ignored, as keepalived does"));
+                tuple(5, "`nopreempt` takes no value, got 1: `nopreempt yes`; the rest is ignored, as keepalived "
+                        + "does"));
         assertThat(result.config().instance("VI_1").orElseThrow().state()).isEqualTo(InitialState.BACKUP);
         assertThat(result.errors()).extracting(Finding::line, Finding::message).contains(tuple(9,
                 "`connect` takes at most 1 value, got 2: `connect 192.0.2.21:2181 192.0.2.22:2181`"));
@@ -170,5 +171,28 @@ class KeepalivedParityTest {
         assertThat(result.warnings()).extracting(Finding::message).containsExactly(
                 "smtp_alert maybe is not a boolean (expected on|off|true|false|yes|no); it is ignored, as keepalived "
                         + "does");
+    }
+
+    @Test
+    void shouldRunAnIncompleteAuthenticationBlockWithoutAuthenticationLikeKeepalived() {
+        ParseResult result = parseInstance("interface eth0", "virtual_router_id 51", "authentication {",
+                "    auth_type PASS", "}", "virtual_ipaddress { 192.0.2.200 }");
+
+        assertThat(vi1(result).authentication()).isEmpty();
+        assertThat(result.warnings()).extracting(Finding::line, Finding::message).containsExactly(tuple(4,
+                "authentication block in `VI_1` needs both auth_type and auth_pass; adverts carry no "
+                        + "authentication, as keepalived does"));
+    }
+
+    @Test
+    void shouldUseTheFirstOfTwoScriptsWithOneNameLikeKeepalived() {
+        ParseResult result = ConfigFixture.parse(dir, "vrrp_script chk {\n    script /bin/true\n}\n"
+                + "vrrp_script chk {\n    script /bin/false\n}\n");
+
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.config().vrrpScripts().get("chk").script()).isEqualTo("/bin/true");
+        assertThat(result.warnings()).extracting(Finding::line, Finding::message).containsExactly(tuple(4,
+                "vrrp_script `chk` is defined twice (first at " + dir.resolve("keepalived.conf") + ":1:1); the "
+                        + "first is used, as keepalived does"));
     }
 }
