@@ -4,7 +4,7 @@ import io.quorumvip.agent.nft.Libnftables;
 import io.quorumvip.agent.nft.NftablesException;
 
 /** Where the nftables program goes: one libnftables JSON document is one atomic transaction. */
-interface DataPlane extends AutoCloseable {
+public interface DataPlane extends AutoCloseable {
 
     void apply(String document) throws NftablesException;
 
