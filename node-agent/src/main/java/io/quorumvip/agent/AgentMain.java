@@ -4,6 +4,8 @@ import io.quorumvip.agent.alert.MailAlerter;
 import io.quorumvip.agent.http.AgentMetrics;
 import io.quorumvip.agent.http.StatusServer;
 import io.quorumvip.agent.journal.AgentJournal;
+import io.quorumvip.agent.lb.DataPlane;
+import io.quorumvip.agent.lb.LoadBalancer;
 import io.quorumvip.agent.lease.QuorumClient;
 import io.quorumvip.agent.ship.Shipping;
 import io.quorumvip.config.ConfigFiles;
@@ -19,6 +21,7 @@ import io.quorumvip.events.Cause;
 import io.quorumvip.events.CauseKind;
 import io.quorumvip.events.Event;
 import io.quorumvip.events.Hash256;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.IOException;
@@ -157,6 +160,18 @@ public final class AgentMain implements Callable<Integer> {
             vertx.close();
             return 2;
         }
+        Optional<LoadBalancer> lb;
+        try {
+            lb = keepalived.loadBalancing().virtualServers().isEmpty() ? Optional.empty()
+                    : Optional.of(LoadBalancer.start(keepalived, vertx, journal::record, DataPlane.libnftables()));
+        } catch (IllegalArgumentException | IOException e) {
+            System.err.println("qvip agent: load balancing cannot start: " + e.getMessage());
+            agent.stop(Duration.ofSeconds(5));
+            journal.record(new Cause(CauseKind.STARTUP, "failed", 0), new Event.AgentStopped(e.getMessage()));
+            journal.close();
+            vertx.close();
+            return 2;
+        }
         journal.retainPeriodically(vertx, Duration.ofHours(1));
         Optional<Shipping> shipping = keepalived.coordinator().map(c -> startShipping(c,
                 coordinatorToken.orElseThrow(), node, journal, metrics));
@@ -169,13 +184,16 @@ public final class AgentMain implements Callable<Integer> {
                     + " valid").addKeyValue("zookeeper", q.connectString()).addKeyValue("path", q.path())
                     .addKeyValue("session_timeout_ms", q.sessionTimeout().toMillis()).log();
         }
-        StatusServer server = new StatusServer(vertx, () -> agent.status().map(status -> shipping
-                .map(s -> status.withShipping(s.status())).orElse(status)), metrics);
+        StatusServer server = new StatusServer(vertx, () -> agent.status()
+                .compose(status -> lb.map(l -> l.status().map(status::withVirtualServers))
+                        .orElse(Future.succeededFuture(status)))
+                .map(status -> shipping.map(s -> status.withShipping(s.status())).orElse(status)), metrics);
         try {
             server.listen(httpHost, httpPort).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             System.err.println("qvip agent: cannot listen on " + http + ": " + e.getMessage());
             shipping.ifPresent(Shipping::close);
+            lb.ifPresent(LoadBalancer::stop);
             agent.stop(Duration.ofSeconds(5));
             journal.record(new Cause(CauseKind.STARTUP, "failed", 0), new Event.AgentStopped("cannot listen on " + http));
             mail.ifPresent(MailAlerter::close);
@@ -189,6 +207,7 @@ public final class AgentMain implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.atInfo().setMessage("stopping").addKeyValue("node", node).log();
+            lb.ifPresent(LoadBalancer::stop);
             agent.stop(Duration.ofSeconds(10));
             journal.record(new Cause(CauseKind.SHUTDOWN, "signal", 0), new Event.AgentStopped("stopped by signal"));
             mail.ifPresent(MailAlerter::close);

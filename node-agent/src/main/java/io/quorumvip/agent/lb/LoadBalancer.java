@@ -1,0 +1,474 @@
+package io.quorumvip.agent.lb;
+
+import io.quorumvip.agent.nft.NftablesException;
+import io.quorumvip.check.CheckRules;
+import io.quorumvip.check.ProbeResult;
+import io.quorumvip.check.RealServerHealth;
+import io.quorumvip.config.CheckKind;
+import io.quorumvip.config.CheckerConfig;
+import io.quorumvip.config.ForwardingMethod;
+import io.quorumvip.config.KeepalivedConfig;
+import io.quorumvip.config.NotifyScript;
+import io.quorumvip.config.RealServerConfig;
+import io.quorumvip.config.VirtualIpAddress;
+import io.quorumvip.config.VirtualServerConfig;
+import io.quorumvip.config.VirtualService;
+import io.quorumvip.config.VrrpInstanceConfig;
+import io.quorumvip.events.Cause;
+import io.quorumvip.events.Event;
+import io.quorumvip.lb.DrPath;
+import io.quorumvip.lb.NftProgram;
+import io.quorumvip.lb.NftProgramBuilder;
+import io.quorumvip.lb.Pool;
+import io.quorumvip.lb.PoolFold;
+import io.quorumvip.lb.PoolMember;
+import io.quorumvip.lb.RealServerState;
+import io.quorumvip.lb.ServicePlan;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's load balancer: runs the checks of every real server (TCP_CHECK and HTTP_GET/SSL_GET on Vert.x
+ * clients, MISC_CHECK on a bounded script pool), feeds their results to the pure checker core and pool fold, and
+ * applies the resulting nftables program through libnftables, only what changed, one transaction per change. Every
+ * verdict, pool, quorum and sorry-server change is journaled. All state lives on one Vert.x context; the kernel is
+ * written from one applier thread, in order.
+ */
+public final class LoadBalancer {
+
+    private static final Logger log = LoggerFactory.getLogger(LoadBalancer.class);
+    static final int SCRIPT_THREADS = 4;
+    static final Duration NOTIFY_TIMEOUT = Duration.ofSeconds(60);
+    static final Path PROC_NET_ARP = Path.of("/proc/net/arp");
+
+    private final Vertx vertx;
+    private final Context context;
+    private final BiConsumer<Cause, Event> journal;
+    private final DataPlane dataPlane;
+    private final ExecutorService scripts;
+    private final ExecutorService notifications;
+    private final ExecutorService applier;
+    private final List<Service> services;
+    private final KeepalivedConfig config;
+    private long generation;
+    private long appliedGeneration;
+    private NftProgram appliedOnApplier;
+    private String lastApplyError = "";
+    private volatile boolean stopped;
+
+    private LoadBalancer(KeepalivedConfig config, Vertx vertx, BiConsumer<Cause, Event> journal, DataPlane dataPlane,
+                         List<Service> services) {
+        this.config = config;
+        this.vertx = vertx;
+        this.context = vertx.getOrCreateContext();
+        this.journal = journal;
+        this.dataPlane = dataPlane;
+        this.services = services;
+        this.scripts = Executors.newFixedThreadPool(SCRIPT_THREADS, daemon("lb-check"));
+        this.notifications = Executors.newSingleThreadExecutor(daemon("lb-notify"));
+        this.applier = Executors.newSingleThreadExecutor(daemon("lb-nft"));
+    }
+
+    /**
+     * Checks the configuration can run here, programs the whole table (adopting one a killed agent left) and
+     * starts the checks. Throws, with nothing applied, when a checker kind is not run yet, a DR virtual server has
+     * no interface, or nftables refuses the program.
+     */
+    public static LoadBalancer start(KeepalivedConfig config, Vertx vertx, BiConsumer<Cause, Event> journal,
+                                     DataPlane dataPlane) throws NftablesException {
+        List<Service> services = new ArrayList<>();
+        for (VirtualServerConfig vs : config.loadBalancing().virtualServers()) {
+            services.add(new Service(vs, drDevice(config, vs)));
+        }
+        LoadBalancer lb = new LoadBalancer(config, vertx, journal, dataPlane, services);
+        for (Service service : services) {
+            for (RealServerConfig real : service.config.realServers()) {
+                service.reals.add(new Real(real, lb.probers(service, real)));
+            }
+            service.quorumUp = PoolFold.initialQuorum(service.config, service.states());
+            service.pool = PoolFold.fold(service.config, service.states(), service.quorumUp).pool();
+        }
+        NftProgram program = NftProgramBuilder.build(lb.plans());
+        try {
+            dataPlane.apply(program.fullTransaction());
+        } catch (NftablesException e) {
+            lb.shutDownThreads();
+            throw e;
+        }
+        lb.appliedOnApplier = program;
+        lb.generation = 1;
+        lb.appliedGeneration = 1;
+        for (Service service : services) {
+            journal.accept(Cause.NONE, poolEvent(service, 1));
+            service.journaledPool = service.pool;
+        }
+        lb.context.runOnContext(v -> services.forEach(lb::startChecks));
+        return lb;
+    }
+
+    // ---- checks ----
+
+    private List<Prober> probers(Service service, RealServerConfig real) {
+        List<Prober> probers = new ArrayList<>();
+        for (CheckerConfig checker : real.checkers()) {
+            CheckKind kind = checker.kind();
+            if (kind instanceof CheckKind.Tcp) {
+                probers.add(new TcpProber(vertx, checker));
+            } else if (kind instanceof CheckKind.Http) {
+                probers.add(new HttpProber(vertx, checker, service.config.virtualhost()));
+            } else if (kind instanceof CheckKind.Misc) {
+                probers.add(new MiscProber(checker, scripts));
+            } else {
+                probers.forEach(Prober::close);
+                shutDownThreads();
+                throw new IllegalArgumentException(checker.position() + ": " + kind.keyword() + " is read but not "
+                        + "run yet (TCP_CHECK, HTTP_GET, SSL_GET and MISC_CHECK are); use one of those meanwhile");
+            }
+        }
+        return probers;
+    }
+
+    private void startChecks(Service service) {
+        for (Real real : service.reals) {
+            for (int i = 0; i < real.probers.size(); i++) {
+                CheckRules rules = real.health.rules().get(i);
+                schedule(service, real, i, rules.firstProbeDelayNanos(ThreadLocalRandom.current().nextLong()));
+            }
+        }
+    }
+
+    private void schedule(Service service, Real real, int checker, long delayNanos) {
+        if (stopped) {
+            return;
+        }
+        long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(delayNanos));
+        vertx.setTimer(millis, id -> context.runOnContext(v -> probe(service, real, checker)));
+    }
+
+    private void probe(Service service, Real real, int checker) {
+        if (stopped) {
+            return;
+        }
+        if (service.config.haSuspend() && !service.addressLocal()) {
+            service.suspended = true;
+            schedule(service, real, checker, real.health.rules().get(checker).delayLoopNanos());
+            return;
+        }
+        service.suspended = false;
+        real.probers.get(checker).probe().onComplete(result -> context.runOnContext(v -> onResult(service, real,
+                checker, result.succeeded() ? result.result()
+                        : ProbeResult.failure(ProbeErrors.describe(result.cause()), Duration.ZERO))));
+    }
+
+    private void onResult(Service service, Real real, int checker, ProbeResult result) {
+        if (stopped) {
+            return;
+        }
+        real.last = result;
+        real.lastCheckEpochMillis = System.currentTimeMillis();
+        int weightBefore = real.health.weight(real.config.weight());
+        RealServerHealth.Step step = real.health.next(checker, result);
+        real.health = step.health();
+        String checkerName = real.config.checkers().get(checker).kind().keyword();
+        Cause cause = Cause.health(checkerName + " " + real.config.endpoint(), real.config.weight());
+        step.transition().ifPresent(t -> {
+            Event.CheckEvidence evidence = new Event.CheckEvidence(checkerName, t.cause().evidence().detail(),
+                    t.cause().evidence().statusCode().orElse(-1), t.cause().evidence().exitCode().orElse(-1),
+                    t.cause().evidence().latency().toNanos() / 1000, t.cause().consecutive());
+            journal.accept(cause, t.alive()
+                    ? new Event.RealServerUp(service.config.name(), real.config.endpoint(), evidence)
+                    : new Event.RealServerDown(service.config.name(), real.config.endpoint(), evidence));
+            (t.alive() ? real.config.notifyUp() : real.config.notifyDown()).ifPresent(this::notifyScript);
+        });
+        boolean macsMoved = service.config.method() == ForwardingMethod.DR && service.refreshMacs();
+        if (step.transition().isPresent() || weightBefore != real.health.weight(real.config.weight()) || macsMoved) {
+            refold(service, cause, macsMoved);
+        }
+        schedule(service, real, checker, step.delayNanos());
+    }
+
+    // ---- pool and program ----
+
+    private void refold(Service service, Cause cause, boolean reprogramAnyway) {
+        PoolFold.Decision decision = PoolFold.fold(service.config, service.states(), service.quorumUp);
+        String name = service.config.name();
+        decision.quorumChange().ifPresent(change -> {
+            long live = decision.pool().liveWeight();
+            journal.accept(cause, change == PoolFold.QuorumChange.LOST
+                    ? new Event.VirtualServerQuorumLost(name, live, decision.threshold())
+                    : new Event.VirtualServerQuorumGained(name, live, decision.threshold()));
+            (change == PoolFold.QuorumChange.LOST ? service.config.quorumDown() : service.config.quorumUp())
+                    .ifPresent(this::notifyScript);
+        });
+        decision.sorryServing(service.pool).ifPresent(in -> {
+            String sorry = service.config.sorryServer().map(RealServerConfig::endpoint).orElse("");
+            journal.accept(cause, in ? new Event.SorryServerIn(name, sorry) : new Event.SorryServerOut(name, sorry));
+        });
+        service.quorumUp = decision.pool().quorumUp();
+        boolean changed = !decision.pool().equals(service.pool);
+        service.pool = decision.pool();
+        if (changed || reprogramAnyway) {
+            reprogram();
+        }
+    }
+
+    private void reprogram() {
+        NftProgram next = NftProgramBuilder.build(plans());
+        long gen = ++generation;
+        applier.execute(() -> {
+            String error = apply(next);
+            context.runOnContext(v -> afterApply(gen, error));
+        });
+    }
+
+    /** On the applier thread: the diff, or the whole program when the diff is refused or the state unknown. */
+    private String apply(NftProgram next) {
+        try {
+            if (appliedOnApplier == null) {
+                dataPlane.apply(next.fullTransaction());
+            } else {
+                Optional<String> diff = NftProgram.diff(appliedOnApplier, next);
+                if (diff.isPresent()) {
+                    dataPlane.apply(diff.get());
+                }
+            }
+            appliedOnApplier = next;
+            return "";
+        } catch (NftablesException diffRefused) {
+            try {
+                dataPlane.apply(next.fullTransaction());
+                appliedOnApplier = next;
+                return "";
+            } catch (NftablesException e) {
+                appliedOnApplier = null;
+                return e.getMessage() + (e.errorText() == null ? "" : ": " + e.errorText().strip());
+            }
+        }
+    }
+
+    private void afterApply(long gen, String error) {
+        if (!error.isEmpty()) {
+            lastApplyError = error;
+            log.atError().setMessage("nftables refused the load-balancing program; the next change retries it whole")
+                    .addKeyValue("generation", gen).addKeyValue("error", error).log();
+            return;
+        }
+        lastApplyError = "";
+        appliedGeneration = gen;
+        for (Service service : services) {
+            if (!service.pool.equals(service.journaledPool)) {
+                journal.accept(Cause.NONE, poolEvent(service, gen));
+                service.journaledPool = service.pool;
+            }
+        }
+    }
+
+    private static Event.PoolChanged poolEvent(Service service, long gen) {
+        return new Event.PoolChanged(service.config.name(), gen, service.pool.members().stream()
+                .map(m -> new Event.PoolMemberEntry(m.endpoint(), m.weight(), m.sorry())).toList());
+    }
+
+    private List<ServicePlan> plans() {
+        List<ServicePlan> plans = new ArrayList<>();
+        for (Service service : services) {
+            Optional<DrPath> dr = service.device.map(device -> new DrPath(device,
+                    Neighbours.interfaceMac(device).orElse("00:00:00:00:00:00"), service.macs));
+            plans.add(ServicePlan.of(service.config, config.loadBalancing().groups(), service.pool, dr, false));
+        }
+        return plans;
+    }
+
+    private void notifyScript(NotifyScript script) {
+        String command = script.command();
+        try {
+            notifications.execute(() -> {
+                ScriptProcess.Outcome outcome = ScriptProcess.run(command, NOTIFY_TIMEOUT);
+                log.atInfo().setMessage("load-balancing notify script ran").addKeyValue("script", command)
+                        .addKeyValue("exit", outcome.exitCode()).addKeyValue("timed_out", outcome.timedOut()).log();
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            log.atWarn().setMessage("notify script not run: stopping").addKeyValue("script", command).log();
+        }
+    }
+
+    // ---- status and stop ----
+
+    /** The operator's view, taken on the load balancer's context. */
+    public Future<List<VirtualServerStatus>> status() {
+        Promise<List<VirtualServerStatus>> promise = Promise.promise();
+        context.runOnContext(v -> promise.complete(services.stream().map(this::status).toList()));
+        return promise.future();
+    }
+
+    private VirtualServerStatus status(Service s) {
+        List<VirtualServerStatus.RealServerStatus> reals = new ArrayList<>();
+        for (Real real : s.reals) {
+            boolean inPool = s.pool.serving().stream().anyMatch(m -> m.address().equals(real.config.address())
+                    && m.port() == real.config.port() && !m.sorry());
+            reals.add(new VirtualServerStatus.RealServerStatus(real.config.address().getHostAddress(),
+                    real.config.port(), real.health.weight(real.config.weight()), real.health.alive() ? "up" : "down",
+                    inPool, real.last == null ? "" : real.last.detail(),
+                    real.last == null ? 0 : real.last.latency().toNanos() / 1e6, real.lastCheckEpochMillis,
+                    real.config.checkers().stream().map(c -> c.kind().keyword()).toList()));
+        }
+        boolean sorryServing = s.pool.serving().stream().anyMatch(PoolMember::sorry);
+        return new VirtualServerStatus(s.config.name(), s.config.scheduler().keepalivedName(),
+                s.config.scheduler().choice().keepalivedName(), s.config.method().name(), s.quorumUp,
+                s.pool.liveWeight(), sorryServing, appliedGeneration, s.suspended, reals);
+    }
+
+    /** The last error nftables gave, empty when the current program is applied. */
+    public String lastApplyError() {
+        return lastApplyError;
+    }
+
+    /** Stops the checks and removes the agent's tables (keepalived too clears its virtual servers on a stop). */
+    public void stop() {
+        stopped = true;
+        Promise<Void> closed = Promise.promise();
+        context.runOnContext(v -> {
+            services.forEach(s -> s.reals.forEach(r -> r.probers.forEach(Prober::close)));
+            closed.complete();
+        });
+        closed.future().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS)
+                .exceptionally(e -> null).join();
+        applier.execute(() -> {
+            try {
+                dataPlane.apply(NftProgram.removeAll());
+            } catch (NftablesException e) {
+                log.atError().setMessage("could not remove the load-balancing tables").setCause(e).log();
+            }
+        });
+        shutDownThreads();
+        try {
+            applier.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        dataPlane.close();
+    }
+
+    private void shutDownThreads() {
+        scripts.shutdownNow();
+        notifications.shutdown();
+        applier.shutdown();
+    }
+
+    // ---- configuration helpers ----
+
+    /** DR forwards from the ingress hook of the interface the virtual address lives on (its vrrp_instance's). */
+    static Optional<String> drDevice(KeepalivedConfig config, VirtualServerConfig vs) {
+        if (vs.method() != ForwardingMethod.DR) {
+            return Optional.empty();
+        }
+        List<InetAddress> addresses = vs.service() instanceof VirtualService.Endpoint e ? List.of(e.address())
+                : vs.service() instanceof VirtualService.Group g ? config.loadBalancing().groups().get(g.name())
+                .addresses() : List.of();
+        for (VrrpInstanceConfig instance : config.vrrpInstances()) {
+            for (VirtualIpAddress vip : instance.virtualIpAddresses()) {
+                if (addresses.contains(vip.address())) {
+                    return Optional.of(vip.device().orElse(instance.interfaceName()));
+                }
+            }
+        }
+        throw new IllegalArgumentException(vs.position() + ": virtual_server " + vs.name() + " uses lb_kind DR but "
+                + "no vrrp_instance holds its address, so there is no interface to forward from; add the address to"
+                + " a virtual_ipaddress block");
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String prefix) {
+        java.util.concurrent.atomic.AtomicInteger counter = new java.util.concurrent.atomic.AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, "qvip-" + prefix + "-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** One virtual server's running state. */
+    private static final class Service {
+        final VirtualServerConfig config;
+        final Optional<String> device;
+        final List<Real> reals = new ArrayList<>();
+        Map<InetAddress, String> macs = Map.of();
+        boolean quorumUp;
+        boolean suspended;
+        Pool pool;
+        Pool journaledPool;
+
+        Service(VirtualServerConfig config, Optional<String> device) {
+            this.config = config;
+            this.device = device;
+            if (device.isPresent()) {
+                refreshMacs();
+            }
+        }
+
+        List<RealServerState> states() {
+            return reals.stream().map(r -> new RealServerState(r.config, r.health.alive(),
+                    r.health.weight(r.config.weight()))).toList();
+        }
+
+        /** Re-reads the real servers' MACs; true when one appeared, changed or went away. */
+        boolean refreshMacs() {
+            Map<InetAddress, String> table = Neighbours.arpTable(PROC_NET_ARP);
+            Map<InetAddress, String> mine = new java.util.HashMap<>();
+            for (RealServerConfig real : config.realServers()) {
+                String mac = table.get(real.address());
+                if (mac != null) {
+                    mine.put(real.address(), mac);
+                }
+            }
+            boolean changed = !mine.equals(macs);
+            macs = Map.copyOf(mine);
+            return changed;
+        }
+
+        boolean addressLocal() {
+            List<InetAddress> addresses = config.service() instanceof VirtualService.Endpoint e
+                    ? List.of(e.address()) : List.of();
+            if (addresses.isEmpty()) {
+                return true;
+            }
+            try {
+                return NetworkInterface.getByInetAddress(addresses.get(0)) != null;
+            } catch (SocketException e) {
+                return false;
+            }
+        }
+    }
+
+    /** One real server of one virtual server: its checks and their state. */
+    private static final class Real {
+        final RealServerConfig config;
+        final List<Prober> probers;
+        RealServerHealth health;
+        ProbeResult last;
+        long lastCheckEpochMillis;
+
+        Real(RealServerConfig config, List<Prober> probers) {
+            this.config = config;
+            this.probers = probers;
+            this.health = RealServerHealth.initial(config.checkers().stream()
+                    .map(c -> CheckRules.of(c.timing())).toList());
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.quorumvip.agent.lb;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a checker or notify command line as {@code sh -c} in a session of its own (setsid), so that on timeout the
+ * whole process group is killed, children included (keepalived's {@code misc_check_child_timeout_thread} does the
+ * same). Blocking: call it on a bounded pool, never on an event loop.
+ */
+final class ScriptProcess {
+
+    /** How a run ended. {@code exitCode} is -1 when it was killed on timeout or could not start. */
+    record Outcome(int exitCode, boolean timedOut, String firstLine, Duration took) {
+    }
+
+    private ScriptProcess() {
+    }
+
+    static Outcome run(String commandLine, Duration timeout) {
+        long start = System.nanoTime();
+        Path output = null;
+        try {
+            output = Files.createTempFile("qvip-check", ".out");
+            Process process = new ProcessBuilder("setsid", "sh", "-c", commandLine)
+                    .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            boolean exited = process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            if (!exited) {
+                killGroup(process.pid());
+                process.waitFor(1, TimeUnit.SECONDS);
+            } else {
+                // Children it left behind in its group are killed too: a check leaves nothing running.
+                killGroup(process.pid());
+            }
+            return new Outcome(exited ? process.exitValue() : -1, !exited, firstLine(output),
+                    Duration.ofNanos(System.nanoTime() - start));
+        } catch (IOException e) {
+            return new Outcome(-1, false, "cannot run: " + e.getMessage(), Duration.ofNanos(System.nanoTime() - start));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Outcome(-1, false, "interrupted", Duration.ofNanos(System.nanoTime() - start));
+        } finally {
+            if (output != null) {
+                try {
+                    Files.deleteIfExists(output);
+                } catch (IOException ignored) {
+                    // a temp file left behind is harmless; the check's outcome matters more
+                }
+            }
+        }
+    }
+
+    /** {@code kill -KILL -PGID}: setsid made the script's pid its process group id. */
+    static void killGroup(long pgid) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-KILL", "--", "-" + pgid).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        kill.waitFor(5, TimeUnit.SECONDS);
+    }
+
+    private static String firstLine(Path output) throws IOException {
+        List<String> lines;
+        try (var reader = Files.newBufferedReader(output, StandardCharsets.UTF_8)) {
+            lines = reader.lines().limit(1).toList();
+        }
+        return lines.isEmpty() ? "" : lines.get(0).strip();
+    }
+}

@@ -1,0 +1,44 @@
+package io.quorumvip.agent.lb;
+
+import io.quorumvip.check.ProbeResult;
+import io.quorumvip.config.CheckerConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import java.time.Duration;
+
+/** TCP_CHECK on a Vert.x client: a connection that completes within connect_timeout is a success. */
+final class TcpProber implements Prober {
+
+    private final NetClient client;
+    private final String host;
+    private final int port;
+
+    TcpProber(Vertx vertx, CheckerConfig checker) {
+        NetClientOptions options = new NetClientOptions()
+                .setConnectTimeout((int) Math.max(1, checker.timing().connectTimeout().toMillis()));
+        checker.target().bindAddress().ifPresent(a -> options.setLocalAddress(a.getHostAddress()));
+        this.client = vertx.createNetClient(options);
+        this.host = checker.target().address().getHostAddress();
+        this.port = checker.target().port();
+    }
+
+    @Override
+    public Future<ProbeResult> probe() {
+        long start = System.nanoTime();
+        return client.connect(port, host).map(socket -> {
+            socket.close();
+            return ProbeResult.success("connected", since(start));
+        }).otherwise(e -> ProbeResult.failure(ProbeErrors.describe(e), since(start)));
+    }
+
+    static Duration since(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

@@ -1,0 +1,84 @@
+package io.quorumvip.agent.lb;
+
+import static io.quorumvip.lab.Await.awaitCondition;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quorumvip.agent.LabAgent;
+import io.quorumvip.events.Event;
+import io.quorumvip.events.EventRecord;
+import io.quorumvip.lab.Lab;
+import io.quorumvip.lab.LabPreconditions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The DR acceptance of the load-balancing issue with the agents themselves: {@code lb-samples/lvs-dr-node{1,2}.conf}
+ * unchanged on two directors, real nginx on rs1 and rs2, the client's curl to the VIP (a new connection each).
+ */
+class LoadBalancerDrLabTest {
+
+    private static final String VIP = "192.0.2.210";
+    private static final String URL = "http://" + VIP + "/";
+    /** The sample: delay_loop 6, connect_timeout 3, nb_get_retry 3, delay_before_retry 3 (+ 1 s, the issue's bound). */
+    private static final Duration LEAVE_BOUND = Duration.ofSeconds(6 + 4 * 3 + 3 * 3 + 1);
+
+    private Lab lab;
+
+    @AfterEach
+    void down() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    private String sample(String name) throws IOException {
+        return Files.readString(lab.layout().shared().resolve("lb-samples").resolve(name));
+    }
+
+    @Test
+    void shouldSpreadOverBothRealServersDropTheOneWhoseNginxStopsAndTakeItBack() throws Exception {
+        LabPreconditions.assumeLabCanRun();
+        LabPreconditions.assumeTools("nginx", "curl", "nft");
+        lab = Lab.upWithRealServers(2, 2, Lab.Forwarding.DR);
+        LabAgent n1 = LabAgent.start(lab, lab.node(1), sample("lvs-dr-node1.conf"));
+        LabAgent.start(lab, lab.node(2), sample("lvs-dr-node2.conf"));
+        awaitCondition("n1 holds the VIP", LabAgent.MASTER_BOUND, () -> lab.vipHolders(VIP),
+                holders -> holders.equals(Set.of(lab.node(1).name())));
+        awaitCondition("both real servers answer through the VIP", Duration.ofSeconds(30),
+                () -> lab.client().httpAnswers(URL, 10), answers -> answers.keySet().equals(Set.of("rs1", "rs2")));
+
+        Map<String, Integer> spread = lab.client().httpAnswers(URL, 200);
+        assertThat(spread).containsOnlyKeys("rs1", "rs2");
+        assertThat(spread.get("rs1")).as("rr over 200 new connections: %s", spread).isBetween(70, 130);
+
+        long stoppedAt = System.nanoTime();
+        lab.realServer(1).stop();
+        awaitCondition("rs1 out of n1's pool", LEAVE_BOUND, () -> n1.status().path("virtual_servers").path(0)
+                .path("real_servers").path(0).path("in_pool").asBoolean(), inPool -> !inPool);
+        Duration left = Duration.ofNanos(System.nanoTime() - stoppedAt);
+        Map<String, Integer> afterStop = lab.client().httpAnswers(URL, 50);
+        assertThat(afterStop).as("no request fails once rs1 is out").containsOnly(Map.entry("rs2", 50));
+
+        lab.realServer(1).start();
+        long startedAt = System.nanoTime();
+        awaitCondition("rs1 back in the pool", Duration.ofSeconds(6 + 1 + 5), () -> n1.status()
+                .path("virtual_servers").path(0).path("real_servers").path(0).path("in_pool").asBoolean(), in -> in);
+        Duration back = Duration.ofNanos(System.nanoTime() - startedAt);
+        assertThat(lab.client().httpAnswers(URL, 20)).containsOnlyKeys("rs1", "rs2");
+
+        Event.RealServerDown down = LabAgent.journalRecords(LabAgent.journalDir(lab.node(1))).stream()
+                .map(EventRecord::event).filter(e -> e instanceof Event.RealServerDown)
+                .map(e -> (Event.RealServerDown) e).findFirst().orElseThrow();
+        assertThat(down.realServer()).isEqualTo("192.0.2.51:80");
+        assertThat(down.evidence().detail()).isEqualTo("connect refused");
+        assertThat(down.evidence().consecutive()).isEqualTo(4);
+        System.out.printf("DR lab: rs1 share %d/200, left the pool %.1f s after nginx stopped (bound %d s), "
+                + "back %.1f s after it started%n", spread.get("rs1"), left.toMillis() / 1000.0,
+                LEAVE_BOUND.toSeconds(), back.toMillis() / 1000.0);
+    }
+}

@@ -1,0 +1,200 @@
+package io.quorumvip.agent.lb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.quorumvip.agent.nft.NftablesException;
+import io.quorumvip.config.KeepalivedConfig;
+import io.quorumvip.config.KeepalivedConfigParser;
+import io.quorumvip.events.Event;
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The load balancer end to end without a network: MISC_CHECK scripts that test for a file stand in for real
+ * servers, a recording data plane stands in for the kernel, and the journal is a list.
+ */
+class LoadBalancerTest {
+
+    @TempDir
+    Path dir;
+
+    private final Vertx vertx = Vertx.vertx();
+    private final List<Event> events = new CopyOnWriteArrayList<>();
+    private final List<String> applied = new CopyOnWriteArrayList<>();
+    private LoadBalancer lb;
+
+    private final DataPlane recording = new DataPlane() {
+        @Override
+        public void apply(String document) {
+            applied.add(document);
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @AfterEach
+    void stop() {
+        if (lb != null) {
+            lb.stop();
+        }
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+
+    private KeepalivedConfig config(String extra) throws Exception {
+        Path file = dir.resolve("keepalived.conf");
+        String real = """
+                    real_server 198.51.100.%d 80 {
+                        weight %d
+                        MISC_CHECK {
+                            misc_path "test -f %s/rs%d.up"
+                            misc_timeout 2
+                            retry 1
+                            delay_before_retry 0.05
+                            delay_loop 0.1
+                            warmup 0
+                        }
+                    }
+                """;
+        Files.writeString(file, "virtual_server 192.0.2.220 80 {\n lb_algo wrr\n lb_kind NAT\n quorum 2\n"
+                + " sorry_server 198.51.100.60 80\n" + extra
+                + real.formatted(51, 3, dir, 1) + real.formatted(52, 1, dir, 2) + "}\n");
+        var result = KeepalivedConfigParser.parse(file);
+        assertThat(result.errors()).isEmpty();
+        return result.config();
+    }
+
+    private void up(int rs, boolean up) throws Exception {
+        Path flag = dir.resolve("rs" + rs + ".up");
+        if (up) {
+            Files.writeString(flag, "");
+        } else {
+            Files.deleteIfExists(flag);
+        }
+    }
+
+    private void awaitEvent(Predicate<Event> what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (events.stream().anyMatch(what)) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no such event within 10 s; events: " + events);
+    }
+
+    /** Past the first results, which decide at once (keepalived: "one failure is enough initially"). */
+    private void awaitFirstChecks() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            var status = lb.status().toCompletionStage().toCompletableFuture().join();
+            if (status.get(0).realServers().stream().allMatch(r -> r.lastCheckEpochMillis() > 0)) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the first checks did not run within 10 s");
+    }
+
+    @Test
+    void shouldTakeAFailedRealServerOutWithItsEvidenceAndBringItBack() throws Exception {
+        up(1, true);
+        up(2, true);
+        lb = LoadBalancer.start(config(""), vertx, (cause, event) -> events.add(event), recording);
+        assertThat(applied.get(0)).contains("\"delete\":{\"table\":{\"family\":\"netdev\",\"name\":\"qvip_lb\"}}");
+        assertThat(events.get(0)).isInstanceOf(Event.PoolChanged.class);
+        awaitFirstChecks();
+
+        up(2, false);
+        awaitEvent(e -> e instanceof Event.PoolChanged p && p.generation() > 1);
+
+        Event.RealServerDown down = (Event.RealServerDown) events.stream()
+                .filter(e -> e instanceof Event.RealServerDown).findFirst().orElseThrow();
+        assertThat(down.realServer()).isEqualTo("198.51.100.52:80");
+        assertThat(down.evidence().checker()).isEqualTo("MISC_CHECK");
+        assertThat(down.evidence().exitCode()).isEqualTo(1);
+        assertThat(down.evidence().consecutive()).as("retry 1: the second failure in a row").isEqualTo(2);
+        Event.PoolChanged pool = (Event.PoolChanged) events.stream()
+                .filter(e -> e instanceof Event.PoolChanged p && p.generation() > 1).findFirst().orElseThrow();
+        assertThat(pool.members()).extracting(Event.PoolMemberEntry::endpoint).containsExactly("198.51.100.51:80");
+        assertThat(applied.get(applied.size() - 1)).contains("\"flush\":{\"chain\"")
+                .doesNotContain("\"delete\":{\"table\"");
+
+        up(2, true);
+        awaitEvent(e -> e instanceof Event.RealServerUp);
+        awaitEvent(e -> e instanceof Event.PoolChanged p && p.members().size() == 2 && p.generation() > 2);
+        var status = lb.status().toCompletionStage().toCompletableFuture().join();
+        assertThat(status.get(0).realServers()).extracting(VirtualServerStatus.RealServerStatus::state)
+                .containsExactly("up", "up");
+    }
+
+    @Test
+    void shouldHandTheVirtualServerToTheSorryServerWhenQuorumIsLost() throws Exception {
+        up(1, true);
+        up(2, true);
+        lb = LoadBalancer.start(config(""), vertx, (cause, event) -> events.add(event), recording);
+        awaitFirstChecks();
+
+        up(1, false);
+        up(2, false);
+        awaitEvent(e -> e instanceof Event.SorryServerIn);
+
+        assertThat(events).anyMatch(e -> e instanceof Event.VirtualServerQuorumLost);
+        awaitEvent(e -> e instanceof Event.PoolChanged p && p.members().size() == 1 && p.members().get(0).sorry());
+    }
+
+    @Test
+    void shouldLeaveNothingAppliedWhenNftablesRefusesTheProgramAtStart() throws Exception {
+        DataPlane refusing = new DataPlane() {
+            @Override
+            public void apply(String document) throws NftablesException {
+                throw new NftablesException("table refused", "Error: Operation not permitted");
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+
+        assertThatThrownBy(() -> LoadBalancer.start(config(""), vertx, (cause, event) -> events.add(event), refusing))
+                .isInstanceOf(NftablesException.class).hasMessageContaining("table refused");
+        assertThat(events).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseACheckerKindItDoesNotRunYetNamingWhere() throws Exception {
+        Path file = dir.resolve("smtp.conf");
+        Files.writeString(file, "virtual_server 192.0.2.220 25 {\n lb_algo rr\n real_server 198.51.100.51 25 {\n"
+                + "  SMTP_CHECK {\n  }\n }\n}\n");
+        KeepalivedConfig config = KeepalivedConfigParser.parse(file).config();
+
+        assertThatThrownBy(() -> LoadBalancer.start(config, vertx, (cause, event) -> events.add(event), recording))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(file + ":4:3: SMTP_CHECK is read but not run yet (TCP_CHECK, HTTP_GET, SSL_GET and "
+                        + "MISC_CHECK are); use one of those meanwhile");
+        assertThat(applied).isEmpty();
+    }
+
+    @Test
+    void shouldRemoveItsTablesOnAStop() throws Exception {
+        up(1, true);
+        up(2, true);
+        lb = LoadBalancer.start(config(""), vertx, (cause, event) -> events.add(event), recording);
+
+        lb.stop();
+        lb = null;
+
+        assertThat(applied.get(applied.size() - 1)).isEqualTo(io.quorumvip.lb.NftProgram.removeAll());
+    }
+}

@@ -1,0 +1,88 @@
+package io.quorumvip.agent.lb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quorumvip.check.ProbeResult;
+import io.quorumvip.config.CheckKind;
+import io.quorumvip.config.CheckTarget;
+import io.quorumvip.config.CheckTiming;
+import io.quorumvip.config.CheckerConfig;
+import io.quorumvip.config.SourcePosition;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+class ScriptProcessTest {
+
+    /** Processes whose command line carries the marker, read from /proc. */
+    private static long running(String marker) throws IOException {
+        try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+            return processes.filter(p -> p.getFileName().toString().matches("\\d+")).filter(p -> {
+                try {
+                    return new String(Files.readAllBytes(p.resolve("cmdline"))).contains(marker);
+                } catch (IOException e) {
+                    return false;
+                }
+            }).count();
+        }
+    }
+
+    @Test
+    void shouldKillAScriptThatNeverExitsWithTheChildrenItForked() throws Exception {
+        String marker = "qvip-hang-" + UUID.randomUUID();
+        String script = "sleep 300 & sleep 301 & exec sh -c 'sleep 302; : " + marker + "'";
+
+        ScriptProcess.Outcome outcome = ScriptProcess.run("sh -c \"" + script.replace("\"", "\\\"") + "\" "
+                + marker, Duration.ofMillis(300));
+
+        assertThat(outcome.timedOut()).isTrue();
+        assertThat(outcome.took()).isLessThan(Duration.ofSeconds(3));
+        Thread.sleep(200);
+        assertThat(running(marker)).isZero();
+    }
+
+    @Test
+    void shouldLeaveNoChildBehindAScriptThatExits() throws Exception {
+        String marker = "qvip-child-" + UUID.randomUUID();
+
+        ScriptProcess.Outcome outcome = ScriptProcess.run("sh -c 'sleep 300; : " + marker + "' & echo started; "
+                + "exit 1", Duration.ofSeconds(5));
+
+        assertThat(outcome.exitCode()).isEqualTo(1);
+        assertThat(outcome.firstLine()).isEqualTo("started");
+        Thread.sleep(200);
+        assertThat(running(marker)).isZero();
+    }
+
+    @Test
+    void shouldReadMiscDynamicExitCodesAsWeights() throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            CheckerConfig checker = new CheckerConfig(new CheckKind.Misc("echo weight; exit 12", Duration.ofSeconds(5),
+                    true, Optional.empty()), new SourcePosition(Path.of("t.conf"), 1, 1),
+                    new CheckTiming(Duration.ofSeconds(1), Duration.ofSeconds(1), 0, Duration.ZERO, Duration.ZERO, false),
+                    new CheckTarget(InetAddress.getByName("192.0.2.51"), 0, Optional.empty(), OptionalInt.empty(),
+                            Optional.empty(), OptionalLong.empty()));
+
+            ProbeResult result = new MiscProber(checker, pool).probe().toCompletionStage().toCompletableFuture()
+                    .join();
+
+            assertThat(result.success()).isTrue();
+            assertThat(result.dynamicWeight()).hasValue(10);
+            assertThat(result.exitCode()).hasValue(12);
+            assertThat(result.detail()).isEqualTo("exit code 12: weight");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
