@@ -80,6 +80,7 @@ final class IncidentFinder {
 
     /** The incident with its chain of causes. */
     Incident withCauses(Found found) {
+        Cancellation.check();
         Incident i = found.incident();
         if (found.edges() == null) {
             return i;
@@ -94,7 +95,9 @@ final class IncidentFinder {
         List<Found> dualOwnership = dualOwnership();
         incidents.addAll(dualOwnership);
         incidents.addAll(dualMaster(dualOwnership));
+        Cancellation.check();
         incidents.addAll(leaseVrrpDisagreement());
+        Cancellation.check();
         incidents.addAll(noOwner());
         incidents.addAll(configDisagreement());
         incidents.sort(Comparator.comparingLong((Found f) -> f.incident().startMicros())

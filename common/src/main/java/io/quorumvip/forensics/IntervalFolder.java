@@ -74,7 +74,12 @@ final class IntervalFolder {
 
     static List<Interval> fold(List<EventRecord> merged) {
         IntervalFolder folder = new IntervalFolder();
-        merged.forEach(folder::apply);
+        for (int i = 0; i < merged.size(); i++) {
+            if (i % Cancellation.EVERY == 0) {
+                Cancellation.check();
+            }
+            folder.apply(merged.get(i));
+        }
         return folder.finish();
     }
 

@@ -61,6 +61,9 @@ public final class MergedJournals {
                 all.add(record);
                 last = record;
             }
+            if (all.size() % Cancellation.EVERY == 0) {
+                Cancellation.check();
+            }
             if (++cursor.position < cursor.records.size()) {
                 heads.add(cursor);
             }

@@ -61,6 +61,12 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--export", paramLabel = "FORMAT", description = "write every event, one JSON object per line (jsonl)")
     private String export;
 
+    @Option(names = "--from", paramLabel = "TIME", description = "with --export: only events at or after TIME (HLC)")
+    private String from;
+
+    @Option(names = "--to", paramLabel = "TIME", description = "with --export: only events up to the end of TIME (HLC)")
+    private String to;
+
     private final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public static void main(String[] args) {
@@ -72,8 +78,17 @@ public final class ReplayCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         long hlcLimit;
+        long hlcFrom;
         try {
             hlcLimit = at == null ? Long.MAX_VALUE : HybridLogicalClock.endOfMillis(TimeArgument.parseMillis("--at", at));
+            hlcFrom = from == null ? 0 : HybridLogicalClock.of(TimeArgument.parseMillis("--from", from), 0);
+            if (to != null) {
+                hlcLimit = Math.min(hlcLimit, HybridLogicalClock.endOfMillis(TimeArgument.parseMillis("--to", to)));
+            }
+            if ((from != null || to != null) && export == null) {
+                throw new IllegalArgumentException("--from/--to select what --export writes (expected --export jsonl; "
+                        + "the state at an instant is --at, and --verify always checks everything)");
+            }
         } catch (IllegalArgumentException e) {
             err.println("qvip replay: " + e.getMessage());
             return BAD_INPUT;
@@ -87,7 +102,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 return verify(out);
             }
             if (export != null) {
-                return export(out, hlcLimit);
+                return export(out, hlcFrom, hlcLimit);
             }
             return printState(out, err, hlcLimit);
         } catch (JournalDamageException e) {
@@ -114,7 +129,7 @@ public final class ReplayCommand implements Callable<Integer> {
         return FINDING;
     }
 
-    private int export(PrintWriter out, long hlcLimit) throws IOException {
+    private int export(PrintWriter out, long hlcFrom, long hlcLimit) throws IOException {
         ObjectMapper line = new ObjectMapper();
         for (Path dir : dirs) {
             JournalReader.Outcome outcome = JournalReader.read(JournalReader.segmentFiles(dir), (s, h) -> { },
@@ -122,7 +137,7 @@ public final class ReplayCommand implements Callable<Integer> {
                         if (record.hlc() > hlcLimit) {
                             return false;
                         }
-                        if (node == null || node.equals(record.node())) {
+                        if (record.hlc() >= hlcFrom && (node == null || node.equals(record.node()))) {
                             try {
                                 out.println(line.writeValueAsString(toJson(line, record)));
                             } catch (IOException e) {

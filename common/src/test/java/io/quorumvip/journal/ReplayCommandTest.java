@@ -154,6 +154,25 @@ class ReplayCommandTest {
     }
 
     @Test
+    void shouldExportOnlyTheEventsOfTheWindow() throws IOException {
+        writeJournal(9);
+        long startMillis = JournalFixtures.START_WALL_MICROS / 1000;
+
+        assertThat(run("--export", "jsonl", "--from", Long.toString(startMillis + 3), "--to",
+                Long.toString(startMillis + 5), dir.toString())).isEqualTo(0);
+
+        assertThat(out.toString().lines().map(line -> line.replaceAll(".*\"seq\":(\\d+).*", "$1")))
+                .containsExactly("4", "5", "6");
+    }
+
+    @Test
+    void shouldRefuseAWindowWithoutExport() throws IOException {
+        writeJournal(1);
+        assertThat(run("--verify", "--from", "0", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--from/--to select what --export writes");
+    }
+
+    @Test
     void shouldRejectAnUnparseableTimeWithExitCodeTwo() throws IOException {
         writeJournal(1);
         assertThat(run("--at", "yesterday", dir.toString())).isEqualTo(2);

@@ -3,6 +3,7 @@ package io.quorumvip.coordinator;
 import io.quorumvip.events.EventRecord;
 import io.quorumvip.forensics.MergedJournals;
 import io.quorumvip.replay.ClusterView;
+import io.quorumvip.replay.NodeView;
 import io.quorumvip.replay.ReplayState;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,8 +30,46 @@ final class ClusterStore implements AutoCloseable {
     private final LongSupplier wallMicros;
     private final Map<String, NodeArchive> archives = new TreeMap<>();
     private final ReplayState live = new ReplayState();
+    /** Each node's own fold, checkpointed every {@link #CHECKPOINT_EVERY} records for {@link #stateAt}. */
+    private final Map<String, NodeFold> folds = new TreeMap<>();
     /** Told of newly stored records under the lock, so each sees every record once, in the order stored. */
     private final List<Consumer<List<EventRecord>>> listeners = new CopyOnWriteArrayList<>();
+
+    /** How many records {@link #stateAt} folds per node at most, under the lock: a few milliseconds. */
+    static final int CHECKPOINT_EVERY = 4096;
+
+    /** The state after a node's first {@code position} records, the last of which has stamp {@code hlc}. */
+    private record Checkpoint(int position, long hlc, ClusterView state) {
+    }
+
+    /** One node's fold and its checkpoints, in record order. */
+    private static final class NodeFold {
+        final ReplayState state = new ReplayState();
+        final List<Checkpoint> checkpoints = new ArrayList<>();
+        int applied;
+
+        void apply(EventRecord record) {
+            state.apply(record);
+            if (++applied % CHECKPOINT_EVERY == 0) {
+                checkpoints.add(new Checkpoint(applied, record.hlc(), state.view()));
+            }
+        }
+
+        /** The last checkpoint at or before {@code hlcLimit}, by binary search. */
+        Optional<Checkpoint> before(long hlcLimit) {
+            int low = 0;
+            int high = checkpoints.size();
+            while (low < high) {
+                int middle = (low + high) >>> 1;
+                if (checkpoints.get(middle).hlc() <= hlcLimit) {
+                    low = middle + 1;
+                } else {
+                    high = middle;
+                }
+            }
+            return low == 0 ? Optional.empty() : Optional.of(checkpoints.get(low - 1));
+        }
+    }
 
     private ClusterStore(Path nodesDir, LongSupplier wallMicros) {
         this.nodesDir = nodesDir;
@@ -50,7 +89,11 @@ final class ClusterStore implements AutoCloseable {
                 String node = dir.getFileName().toString();
                 NodeArchive archive = NodeArchive.open(dir, node, wallMicros);
                 store.archives.put(node, archive);
-                archive.records().forEach(store.live::apply);
+                NodeFold fold = store.folds.computeIfAbsent(node, n -> new NodeFold());
+                for (EventRecord record : archive.records()) {
+                    store.live.apply(record);
+                    fold.apply(record);
+                }
             }
         } catch (IOException | RuntimeException e) {
             store.close();
@@ -73,7 +116,11 @@ final class ClusterStore implements AutoCloseable {
         int before = archive.records().size();
         IngestOutcome outcome = archive.append(batch);
         List<EventRecord> stored = List.copyOf(archive.records().subList(before, archive.records().size()));
-        stored.forEach(live::apply);
+        NodeFold fold = folds.computeIfAbsent(node, n -> new NodeFold());
+        for (EventRecord record : stored) {
+            live.apply(record);
+            fold.apply(record);
+        }
         if (!stored.isEmpty()) {
             listeners.forEach(listener -> listener.accept(stored));
         }
@@ -157,23 +204,35 @@ final class ClusterStore implements AutoCloseable {
         return low;
     }
 
+    /** How many records are stored in all: changes whenever something new is stored. */
+    synchronized long version() {
+        return archives.values().stream().mapToLong(archive -> archive.records().size()).sum();
+    }
+
     /** The state of every node and instance after everything stored. */
     synchronized ClusterView cluster() {
         return live.view();
     }
 
-    /** The state after every record with {@code hlc <= hlcLimit}. */
+    /**
+     * The state after every record with {@code hlc <= hlcLimit}: per node, from the last checkpoint before it, so
+     * at most {@link #CHECKPOINT_EVERY} records per node are folded and ingest waits for no more than that.
+     */
     synchronized ClusterView stateAt(long hlcLimit) {
-        ReplayState state = new ReplayState();
-        for (NodeArchive archive : archives.values()) {
-            for (EventRecord record : archive.records()) {
-                if (record.hlc() > hlcLimit) {
+        Map<String, NodeView> nodes = new TreeMap<>();
+        archives.forEach((node, archive) -> {
+            Optional<Checkpoint> checkpoint = folds.get(node).before(hlcLimit);
+            ReplayState state = checkpoint.map(c -> ReplayState.of(c.state())).orElseGet(ReplayState::new);
+            List<EventRecord> records = archive.records();
+            for (int i = checkpoint.map(Checkpoint::position).orElse(0); i < records.size(); i++) {
+                if (records.get(i).hlc() > hlcLimit) {
                     break;
                 }
-                state.apply(record);
+                state.apply(records.get(i));
             }
-        }
-        return state.view();
+            nodes.putAll(state.view().nodes());
+        });
+        return new ClusterView(nodes);
     }
 
     /** A copy of every node's records, for forensics to work on outside the lock. */

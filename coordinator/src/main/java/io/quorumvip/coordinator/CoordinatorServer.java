@@ -6,14 +6,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quorumvip.events.EventRecord;
 import io.quorumvip.events.HybridLogicalClock;
-import io.quorumvip.forensics.Forensics;
 import io.quorumvip.forensics.ForensicsSettings;
-import io.quorumvip.forensics.JsonReport;
 import io.quorumvip.journal.ReplayCommand;
 import io.quorumvip.journal.TimeArgument;
 import io.quorumvip.replay.ClusterView;
 import io.quorumvip.replay.InstanceView;
 import io.quorumvip.replay.NodeView;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -24,12 +23,14 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.FutureTask;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,11 +49,14 @@ public final class CoordinatorServer {
     static final int MAX_LIMIT = 10_000;
     /** Records a stream client may have waiting to be written before it is dropped (and resumes from the store). */
     static final int STREAM_QUEUE_CAPACITY = 10_000;
+    /** The longest a {@code /v1/forensics} answer may take before it is cancelled (ask for a window instead). */
+    static final Duration FORENSICS_DEADLINE = Duration.ofSeconds(30);
 
     private final Vertx vertx;
     private final ClusterStore store;
     private final NodeTokens tokens;
     private final EventStream stream;
+    private final ForensicsJobs forensicsJobs;
     private HttpServer server;
 
     private CoordinatorServer(Vertx vertx, ClusterStore store, NodeTokens tokens, int streamQueueCapacity) {
@@ -60,6 +64,7 @@ public final class CoordinatorServer {
         this.store = store;
         this.tokens = tokens;
         this.stream = new EventStream(vertx, store, streamQueueCapacity);
+        this.forensicsJobs = new ForensicsJobs(store, FORENSICS_DEADLINE);
     }
 
     /**
@@ -89,6 +94,7 @@ public final class CoordinatorServer {
     /** Stops listening and closes the archives (everything acknowledged is already on disk). */
     public Future<Void> close() {
         return server.close().compose(v -> vertx.executeBlocking(() -> {
+            forensicsJobs.close();
             store.close();
             return null;
         }, false));
@@ -222,7 +228,34 @@ public final class CoordinatorServer {
             error(ctx, 400, e.getMessage());
             return;
         }
-        answer(ctx, () -> JsonReport.toJson(Forensics.analyze(store.journals(), settings)));
+        String cached = forensicsJobs.cached(settings);
+        if (cached != null) {
+            sendJson(ctx, 200, cached);
+            return;
+        }
+        Context context = vertx.getOrCreateContext();
+        FutureTask<String> job = forensicsJobs.submit(settings, outcome -> context.runOnContext(v -> {
+            if (ctx.response().ended() || ctx.response().closed()) {
+                return;
+            }
+            if (outcome instanceof ForensicsJobs.Outcome.Done done) {
+                sendJson(ctx, 200, done.json());
+            } else if (outcome instanceof ForensicsJobs.Outcome.Failed failed) {
+                log.error("GET /v1/forensics failed", failed.cause());
+                error(ctx, 500, "/v1/forensics failed: " + failed.cause().getMessage());
+            } else {
+                error(ctx, 503, "forensics took longer than " + forensicsJobs.deadline().toSeconds()
+                        + " s and was stopped: ask for a window with from=TIME&to=TIME");
+            }
+        }));
+        long timer = vertx.setTimer(forensicsJobs.deadline().toMillis(), id -> job.cancel(true));
+        // A client that went away wants nothing: its job stops (or never starts) instead of keeping a thread busy.
+        ctx.request().connection().closeHandler(v -> job.cancel(true));
+        ctx.addEndHandler(v -> vertx.cancelTimer(timer));
+    }
+
+    private static void sendJson(RoutingContext ctx, int code, String body) {
+        ctx.response().setStatusCode(code).putHeader("content-type", "application/json").end(body);
     }
 
     /** The fold's view per node and instance, plus which nodes hold each VIP now (two owners is a split brain). */

@@ -1,0 +1,78 @@
+package io.quorumvip.coordinator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quorumvip.events.EventDraft;
+import io.quorumvip.events.EventRecord;
+import io.quorumvip.events.HybridLogicalClock;
+import io.quorumvip.journal.Journal;
+import io.quorumvip.journal.JournalConfig;
+import io.quorumvip.replay.ReplayState;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ClusterStoreTest {
+
+    @TempDir
+    Path root;
+
+    /** Several checkpoints' worth of records: the node owns and releases the VIP again and again. */
+    private List<byte[]> history(String node) throws IOException {
+        List<EventDraft> drafts = new ArrayList<>();
+        for (int round = 0; drafts.size() < 3 * ClusterStore.CHECKPOINT_EVERY + 100; round++) {
+            long ms = round * 1_000L;
+            drafts.addAll(AgentJournals.owner(node, ms, round + 1));
+            drafts.addAll(AgentJournals.filler(ms + 100, 1 + round % 7));
+            drafts.add(AgentJournals.released(ms + 900));
+        }
+        Path dir = root.resolve("agent-" + node);
+        try (Journal journal = Journal.open(JournalConfig.of(dir, node))) {
+            CompletableFuture<EventRecord> last = null;
+            for (EventDraft draft : drafts) {
+                last = journal.append(draft);
+            }
+            last.join();
+        }
+        return AgentJournals.frames(dir);
+    }
+
+    @Test
+    void shouldAnswerStateAtFromCheckpointsExactlyAsAFoldFromTheStart() throws IOException {
+        List<byte[]> n1 = history("n1");
+        List<byte[]> n2 = history("n2");
+        try (ClusterStore store = ClusterStore.open(root.resolve("data"), () -> 0)) {
+            store.ingest("n1", RecordBatch.parse(AgentJournals.body(n1, 1, n1.size())));
+            store.ingest("n2", RecordBatch.parse(AgentJournals.body(n2, 1, n2.size() / 2)));
+            List<List<EventRecord>> journals = store.journals();
+            long last = journals.get(0).get(journals.get(0).size() - 1).hlc();
+
+            for (long ms = AgentJournals.START_MILLIS - 1; HybridLogicalClock.of(ms, 0) <= last; ms += 997) {
+                long limit = HybridLogicalClock.endOfMillis(ms);
+                ReplayState expected = new ReplayState();
+                journals.forEach(records -> records.stream().filter(r -> r.hlc() <= limit).forEach(expected::apply));
+
+                assertThat(store.stateAt(limit)).as("state at %d", ms).isEqualTo(expected.view());
+            }
+        }
+    }
+
+    @Test
+    void shouldAnswerStateAtTheSameAfterARestart() throws IOException {
+        List<byte[]> n1 = history("n1");
+        long limit;
+        Object before;
+        try (ClusterStore store = ClusterStore.open(root.resolve("data"), () -> 0)) {
+            store.ingest("n1", RecordBatch.parse(AgentJournals.body(n1, 1, n1.size())));
+            limit = store.journals().get(0).get(2 * ClusterStore.CHECKPOINT_EVERY + 17).hlc();
+            before = store.stateAt(limit);
+        }
+        try (ClusterStore store = ClusterStore.open(root.resolve("data"), () -> 0)) {
+            assertThat(store.stateAt(limit)).isEqualTo(before);
+        }
+    }
+}
