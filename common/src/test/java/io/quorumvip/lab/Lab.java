@@ -114,6 +114,11 @@ public final class Lab implements AutoCloseable {
         return up(nodes, zkServers, List.of("--smtp"));
     }
 
+    /** The same with IPv6 on every host's eth0: link-local, and 2001:db8::X/64 for 192.0.2.X (lab.sh up --ipv6). */
+    public static Lab upWithIpv6(int nodes) {
+        return up(nodes, 0, List.of("--ipv6"));
+    }
+
     private static Lab up(int nodes, int zkServers, List<String> extra) {
         Lab lab = new Lab(freshName(), RepositoryLayout.locate());
         Runtime.getRuntime().addShutdownHook(lab.shutdownHook);

@@ -11,7 +11,9 @@ import io.quorumvip.agent.net.LinkState;
 import io.quorumvip.agent.net.NetlinkAddressManager;
 import io.quorumvip.agent.net.NetlinkLinkState;
 import io.quorumvip.agent.net.PacketSocketArpAnnouncer;
+import io.quorumvip.agent.net.RawVrrp6Socket;
 import io.quorumvip.agent.net.RawVrrpSocket;
+import io.quorumvip.agent.net.VrrpTransport;
 import io.quorumvip.agent.script.Notifier;
 import io.quorumvip.agent.track.LinkTracker;
 import io.quorumvip.agent.track.ScriptTracker;
@@ -31,6 +33,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -108,8 +111,7 @@ public final class Agent {
             Map<String, VrrpExpectations> expectationsByDevice = plans.expectationsByDevice();
             List<InstanceRunner> runners = new ArrayList<>();
             for (InstancePlans.ChannelPlan channelPlan : plans.channels()) {
-                RawVrrpSocket socket = RawVrrpSocket.open(channelPlan.device(), channelPlan.source(),
-                        channelPlan.unicastPeers());
+                VrrpTransport socket = openSocket(channelPlan);
                 Map<Integer, InstanceRunner> byVrid = new LinkedHashMap<>();
                 for (InstancePlans.InstancePlan plan : channelPlan.instances()) {
                     Optional<LeaseKeeper> keeper = Optional.empty();
@@ -119,14 +121,15 @@ public final class Agent {
                                 event -> context.runOnContext(v -> created.get().onLease(event))));
                         keepers.add(keeper.get());
                     }
-                    InstanceRunner runner = runner(plan, socket, channelPlan, addresses, arp, vertx, metrics,
-                            notifyExecutor, journal, keeper);
+                    InstanceRunner runner = runner(plan, socket, addresses, arp, vertx, metrics, notifyExecutor,
+                            journal, keeper);
                     created.set(runner);
                     byVrid.put(plan.config().virtualRouterId(), runner);
                     runners.add(runner);
                 }
-                channels.add(new VrrpChannel(channelPlan.device(), socket,
-                        expectationsByDevice.get(channelPlan.device()), byVrid, context, metrics, journal));
+                channels.add(new VrrpChannel(channelPlan.device(), socket, expectationsByDevice.get(
+                        InstancePlans.expectationsKey(channelPlan.device(), channelPlan.ipv6())), byVrid, context,
+                        metrics, journal));
             }
             runners.sort((a, b) -> Integer.compare(plans.order(a.name()), plans.order(b.name())));
             List<ScriptTracker> scriptTrackers = scriptTrackers(config, plans, runners, vertx, metrics, journal);
@@ -211,15 +214,22 @@ public final class Agent {
         return promise.future();
     }
 
-    private static InstanceRunner runner(InstancePlans.InstancePlan plan, RawVrrpSocket socket,
-                                         InstancePlans.ChannelPlan channel, AddressManager addresses,
-                                         ArpAnnouncer arp, Vertx vertx, AgentMetrics metrics,
+    /** A raw IPv4 socket, or for an IPv6 instance (IPv6 addresses or native_ipv6) a raw IPv6 one. */
+    private static VrrpTransport openSocket(InstancePlans.ChannelPlan plan) throws IOException {
+        if (plan.ipv6()) {
+            return RawVrrp6Socket.open(plan.device(), plan.source().map(a -> (Inet6Address) a),
+                    plan.unicastPeers().stream().map(a -> (Inet6Address) a).toList());
+        }
+        return RawVrrpSocket.open(plan.device(), plan.source().map(a -> (Inet4Address) a),
+                plan.unicastPeers().stream().map(a -> (Inet4Address) a).toList());
+    }
+
+    private static InstanceRunner runner(InstancePlans.InstancePlan plan, VrrpTransport socket,
+                                         AddressManager addresses, ArpAnnouncer arp, Vertx vertx, AgentMetrics metrics,
                                          ExecutorService notifyExecutor, AgentJournal journal,
                                          Optional<LeaseKeeper> keeper) {
         VrrpInstanceConfig config = plan.config();
-        List<Inet4Address> destinations = channel.unicastPeers().isEmpty()
-                ? List.of(RawVrrpSocket.VRRP_GROUP) : channel.unicastPeers();
-        AdvertPublisher publisher = new ChannelAdvertPublisher(plan.advertTemplate(), socket, destinations);
+        AdvertPublisher publisher = new ChannelAdvertPublisher(plan.advertTemplate(), socket, socket.destinations());
         VipEffector vips = new VipEffector(config.name(), plan.vips(), addresses, arp, config.garp(), vertx, metrics,
                 journal);
         Notifier notifier = new Notifier(config.name(), config.notifyScripts(), notifyExecutor, NOTIFY_TIMEOUT,

@@ -4,22 +4,22 @@ import io.quorumvip.agent.net.VrrpTransport;
 import io.quorumvip.vrrp.VrrpCodec;
 import io.quorumvip.vrrp.VrrpPacket;
 import java.io.IOException;
-import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
- * Sends one instance's advert through its channel's socket: to 224.0.0.18, or to each unicast peer. Only the priority
+ * Sends one instance's advert through its channel's socket: to 224.0.0.18 or ff02::12, or to each unicast peer. Only the priority
  * changes between adverts, so the template is built once.
  */
 final class ChannelAdvertPublisher implements AdvertPublisher {
 
     private final VrrpPacket template;
     private final VrrpTransport transport;
-    private final List<Inet4Address> destinations;
+    private final List<InetAddress> destinations;
     private final ByteBuffer buffer;
 
-    ChannelAdvertPublisher(VrrpPacket template, VrrpTransport transport, List<Inet4Address> destinations) {
+    ChannelAdvertPublisher(VrrpPacket template, VrrpTransport transport, List<? extends InetAddress> destinations) {
         this.template = template;
         this.transport = transport;
         this.destinations = List.copyOf(destinations);
@@ -29,7 +29,7 @@ final class ChannelAdvertPublisher implements AdvertPublisher {
     @Override
     public void publish(int priority) throws IOException {
         VrrpPacket advert = template.withPriority(priority);
-        for (Inet4Address destination : destinations) {
+        for (InetAddress destination : destinations) {
             buffer.clear();
             // v3's checksum covers the destination, so unicast adverts are encoded per peer.
             VrrpPacket addressed = destination.equals(advert.destination()) ? advert : new VrrpPacket(

@@ -18,6 +18,7 @@ import io.quorumvip.vrrp.VrrpExpectations;
 import io.quorumvip.vrrp.VrrpPacket;
 import java.io.IOException;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,12 +40,17 @@ final class InstancePlans {
     private static final Logger log = LoggerFactory.getLogger(InstancePlans.class);
 
     record InstancePlan(VrrpInstanceConfig config, VrrpConfig machineConfig, VrrpPacket advertTemplate,
-                        VridExpectation expectation, List<InterfaceAddress> vips, Inet4Address source,
-                        List<Inet4Address> unicastPeers) {
+                        VridExpectation expectation, List<InterfaceAddress> vips, InetAddress source,
+                        List<InetAddress> unicastPeers) {
     }
 
-    record ChannelPlan(String device, Optional<Inet4Address> source, List<Inet4Address> unicastPeers,
+    /** Instances that share one socket: same interface, source (so same family) and peers. */
+    record ChannelPlan(String device, Optional<InetAddress> source, List<InetAddress> unicastPeers,
                        List<InstancePlan> instances) {
+
+        boolean ipv6() {
+            return source.orElseThrow() instanceof Inet6Address;
+        }
     }
 
     private final List<InstancePlan> instances;
@@ -90,15 +96,23 @@ final class InstancePlans {
         return channels;
     }
 
-    /** Every VRID configured on each interface, so a channel does not count a sibling channel's adverts as unknown. */
+    /**
+     * Every VRID configured on each interface and family (keyed {@code eth0} and {@code eth0/ipv6}), so a channel
+     * does not count a sibling channel's adverts as unknown.
+     */
     Map<String, VrrpExpectations> expectationsByDevice() {
         Map<String, List<VridExpectation>> byDevice = new LinkedHashMap<>();
         for (InstancePlan plan : instances) {
-            byDevice.computeIfAbsent(plan.config().interfaceName(), d -> new ArrayList<>()).add(plan.expectation());
+            byDevice.computeIfAbsent(expectationsKey(plan.config().interfaceName(),
+                    plan.source() instanceof Inet6Address), d -> new ArrayList<>()).add(plan.expectation());
         }
         Map<String, VrrpExpectations> result = new LinkedHashMap<>();
         byDevice.forEach((device, list) -> result.put(device, VrrpExpectations.of(list)));
         return result;
+    }
+
+    static String expectationsKey(String device, boolean ipv6) {
+        return ipv6 ? device + "/ipv6" : device;
     }
 
     int order(String instanceName) {
@@ -143,27 +157,33 @@ final class InstancePlans {
 
     private static InstancePlan plan(VrrpInstanceConfig instance, NetlinkAddressManager addresses) throws IOException {
         String where = "vrrp_instance " + instance.name() + " (" + instance.position() + ")";
-        List<Inet4Address> peers = new ArrayList<>();
+        boolean ipv6 = instance.ipv6();
+        List<InetAddress> peers = new ArrayList<>();
         for (InetAddress peer : instance.unicastPeers()) {
-            peers.add(ipv4(peer, where + " unicast_peer"));
+            peers.add(family(peer, ipv6, where + " unicast_peer"));
         }
         Optional<InetAddress> configuredSource = peers.isEmpty()
                 ? instance.multicastSourceIp().or(instance::unicastSourceIp)
                 : instance.unicastSourceIp().or(instance::multicastSourceIp);
-        Inet4Address source = configuredSource.isPresent()
-                ? ipv4(configuredSource.get(), where + " source address")
-                : addresses.primaryIpv4Address(instance.interfaceName()).orElseThrow(() -> new IllegalArgumentException(
-                        where + ": interface " + instance.interfaceName() + " has no IPv4 address to send adverts"
-                                + " from (add one, or set mcast_src_ip / unicast_src_ip)"));
+        InetAddress source;
+        if (configuredSource.isPresent()) {
+            source = family(configuredSource.get(), ipv6, where + " source address");
+        } else if (ipv6) {
+            source = addresses.linkLocalIpv6Address(instance.interfaceName()).orElseThrow(() ->
+                    new IllegalArgumentException(where + ": interface " + instance.interfaceName() + " has no IPv6"
+                            + " link-local address to send adverts from (enable IPv6 on it)"));
+        } else {
+            source = addresses.primaryIpv4Address(instance.interfaceName()).orElseThrow(() ->
+                    new IllegalArgumentException(where + ": interface " + instance.interfaceName() + " has no IPv4"
+                            + " address to send adverts from (add one, or set mcast_src_ip / unicast_src_ip)"));
+        }
 
         List<InterfaceAddress> vips = new ArrayList<>();
-        List<Inet4Address> advertised = new ArrayList<>();
+        List<InetAddress> advertised = new ArrayList<>();
         for (VirtualIpAddress vip : instance.virtualIpAddresses()) {
             vips.add(new InterfaceAddress(vip.device().orElse(instance.interfaceName()), vip.address(),
                     vip.prefixLength(), vip.label()));
-            if (vip.address() instanceof Inet4Address v4) {
-                advertised.add(v4);
-            }
+            advertised.add(vip.address());
         }
         for (VirtualIpAddress vip : instance.excludedVirtualIpAddresses()) {
             vips.add(new InterfaceAddress(vip.device().orElse(instance.interfaceName()), vip.address(),
@@ -197,10 +217,11 @@ final class InstancePlans {
             int seconds = instance.advertIntervalCentiseconds() / 100;
             AuthType authType = authType(instance.authentication(), where);
             String password = instance.authentication().map(Authentication::password).orElse("");
-            template = VrrpPacket.v2Advert(instance.virtualRouterId(), instance.priority(), seconds, advertised,
-                    authType, authType == AuthType.SIMPLE_TEXT ? password : "", source);
+            List<Inet4Address> advertisedV4 = advertised.stream().map(a -> (Inet4Address) a).toList();
+            template = VrrpPacket.v2Advert(instance.virtualRouterId(), instance.priority(), seconds, advertisedV4,
+                    authType, authType == AuthType.SIMPLE_TEXT ? password : "", (Inet4Address) source);
             expectation = VridExpectation.v2(instance.virtualRouterId(), seconds, authType,
-                    authType == AuthType.SIMPLE_TEXT ? password : "", advertised);
+                    authType == AuthType.SIMPLE_TEXT ? password : "", advertisedV4);
         } else {
             template = VrrpPacket.v3Advert(instance.virtualRouterId(), instance.priority(),
                     instance.advertIntervalCentiseconds(), advertised, source);
@@ -222,11 +243,13 @@ final class InstancePlans {
         };
     }
 
-    private static Inet4Address ipv4(InetAddress address, String what) {
-        if (address instanceof Inet4Address v4) {
-            return v4;
+    /** The address, when it is of the instance's family (IPv6 with IPv6 addresses or native_ipv6). */
+    private static InetAddress family(InetAddress address, boolean ipv6, String what) {
+        if ((address instanceof Inet6Address) == ipv6) {
+            return address;
         }
-        throw new IllegalArgumentException(what + " " + address.getHostAddress()
-                + " is IPv6; VRRP over IPv6 is not supported by the agent yet (use IPv4)");
+        throw new IllegalArgumentException(what + " " + address.getHostAddress() + " is " + (ipv6 ? "IPv4" : "IPv6")
+                + " but the instance speaks VRRP over " + (ipv6 ? "IPv6" : "IPv4")
+                + " (one family per instance: its virtual_ipaddress, or native_ipv6)");
     }
 }

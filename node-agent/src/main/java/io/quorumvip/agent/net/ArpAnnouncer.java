@@ -1,12 +1,15 @@
 package io.quorumvip.agent.net;
 
 import java.io.IOException;
-import java.net.Inet4Address;
+import java.net.InetAddress;
 
-/** Sends gratuitous ARP so that hosts on the link point the address at this interface's MAC. */
+/**
+ * Tells the link that an address is at this interface's MAC: gratuitous ARP for IPv4, an unsolicited Neighbour
+ * Advertisement for IPv6, as keepalived does.
+ */
 public interface ArpAnnouncer extends AutoCloseable {
 
-    void announce(String device, Inet4Address address) throws IOException;
+    void announce(String device, InetAddress address) throws IOException;
 
     @Override
     void close();

@@ -2,6 +2,7 @@ package io.quorumvip.agent.net;
 
 import java.io.IOException;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,6 +88,16 @@ public final class NetlinkAddressManager implements AddressManager {
         for (KernelAddress address : dump(device)) {
             if (address.address() instanceof Inet4Address ipv4 && !address.secondary()) {
                 return Optional.of(ipv4);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The device's first IPv6 link-local address (fe80::/10): where VRRP over IPv6 sends from (RFC 5798). */
+    public Optional<Inet6Address> linkLocalIpv6Address(String device) throws IOException {
+        for (KernelAddress address : dump(device)) {
+            if (address.address() instanceof Inet6Address ipv6 && ipv6.isLinkLocalAddress()) {
+                return Optional.of(ipv6);
             }
         }
         return Optional.empty();

@@ -2,11 +2,14 @@ package io.quorumvip.agent.net;
 
 import java.io.IOException;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 
 /**
- * Sends one gratuitous ARP (see {@link GratuitousArp}) through an AF_PACKET socket. The socket is opened with
- * protocol 0 so that it receives nothing; the ARP ethertype goes in each sendto's sockaddr_ll. The interface index
+ * Sends one gratuitous ARP (see {@link GratuitousArp}) or, for an IPv6 address, one unsolicited Neighbour
+ * Advertisement (see {@link UnsolicitedNeighbourAdvert}) through an AF_PACKET socket. The socket is opened with
+ * protocol 0 so that it receives nothing; the ethertype (ARP or IPv6) goes in each sendto's sockaddr_ll. The interface index
  * and MAC are looked up on each call, so a re-created interface is picked up.
  */
 public final class PacketSocketArpAnnouncer implements ArpAnnouncer {
@@ -14,7 +17,7 @@ public final class PacketSocketArpAnnouncer implements ArpAnnouncer {
 
     private final int fd;
     private final NetlinkLinkState links;
-    private final ByteBuffer frame = Structs.allocate(GratuitousArp.FRAME_SIZE);
+    private final ByteBuffer frame = Structs.allocate(UnsolicitedNeighbourAdvert.FRAME_SIZE);
     private boolean closed;
 
     private PacketSocketArpAnnouncer(int fd, NetlinkLinkState links) {
@@ -34,17 +37,29 @@ public final class PacketSocketArpAnnouncer implements ArpAnnouncer {
     }
 
     @Override
-    public synchronized void announce(String device, Inet4Address address) throws IOException {
+    public synchronized void announce(String device, InetAddress address) throws IOException {
+        String what = (address instanceof Inet6Address ? "neighbour advertisement for " : "gratuitous ARP for ")
+                + address.getHostAddress();
         if (closed) {
-            throw new IOException("gratuitous ARP for " + address.getHostAddress() + " on " + device + ": announcer is closed");
+            throw new IOException(what + " on " + device + ": announcer is closed");
         }
         LinkStatus link = links.status(device);
-        frame.put(0, GratuitousArp.frame(link.mac(), address));
-        ByteBuffer destination = Structs.sockaddrLl(link.index(), LibC.ETH_P_ARP, GratuitousArp.BROADCAST);
-        long sent = LIBC.sendto(fd, frame, GratuitousArp.FRAME_SIZE, 0, destination, Structs.SOCKADDR_LL_SIZE);
-        if (sent != GratuitousArp.FRAME_SIZE) {
-            throw new IOException("sendto(gratuitous ARP for " + address.getHostAddress() + ") on " + device
-                    + " failed: " + LibC.lastErrorText() + " — is " + device + " up (ip link show " + device + ")?");
+        ByteBuffer destination;
+        int size;
+        if (address instanceof Inet6Address ipv6) {
+            size = UnsolicitedNeighbourAdvert.FRAME_SIZE;
+            frame.put(0, UnsolicitedNeighbourAdvert.frame(link.mac(), ipv6));
+            destination = Structs.sockaddrLl(link.index(), UnsolicitedNeighbourAdvert.ETH_P_IPV6,
+                    UnsolicitedNeighbourAdvert.ALL_NODES_MAC);
+        } else {
+            size = GratuitousArp.FRAME_SIZE;
+            frame.put(0, GratuitousArp.frame(link.mac(), (Inet4Address) address));
+            destination = Structs.sockaddrLl(link.index(), LibC.ETH_P_ARP, GratuitousArp.BROADCAST);
+        }
+        long sent = LIBC.sendto(fd, frame, size, 0, destination, Structs.SOCKADDR_LL_SIZE);
+        if (sent != size) {
+            throw new IOException("sendto(" + what + ") on " + device + " failed: " + LibC.lastErrorText()
+                    + " — is " + device + " up (ip link show " + device + ")?");
         }
     }
 

@@ -30,7 +30,7 @@ import java.util.stream.Collectors;
  * pseudo-header checksum as for a datagram off the wire. Closing from another thread works as in
  * {@link RawVrrpSocket}.
  */
-public final class RawVrrp6Socket implements AutoCloseable {
+public final class RawVrrp6Socket implements VrrpTransport {
 
     public static final Inet6Address VRRP_GROUP = ipv6("ff02::12");
     private static final int MAX_MESSAGE = 1232;
@@ -94,17 +94,20 @@ public final class RawVrrp6Socket implements AutoCloseable {
     }
 
     /** The link-local source of every advert (the version 3 checksum's pseudo-header needs it). */
+    @Override
     public Inet6Address source() {
         return source;
     }
 
     /** ff02::12 in multicast mode, else the unicast peers. */
+    @Override
     public List<Inet6Address> destinations() {
         return destinations;
     }
 
     /** Sends one VRRP message (no IP header, position to limit; the position is advanced) to {@code destination}. */
-    public void send(ByteBuffer vrrpMessage, Inet6Address destination) throws IOException {
+    @Override
+    public void send(ByteBuffer vrrpMessage, InetAddress destination) throws IOException {
         ByteBuffer address = destinationAddresses.get(destination);
         if (address == null) {
             throw new IllegalArgumentException("VRRP destination " + destination.getHostAddress() + " on " + device
@@ -139,6 +142,7 @@ public final class RawVrrp6Socket implements AutoCloseable {
      * @throws AsynchronousCloseException when another thread closed the socket during the wait
      * @throws ClosedChannelException     when the socket was already closed
      */
+    @Override
     public int receive(ByteBuffer into, int timeoutMillis) throws IOException {
         return socket.use(fd -> {
             synchronized (message) {

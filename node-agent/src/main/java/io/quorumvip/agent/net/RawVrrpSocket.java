@@ -107,7 +107,7 @@ public final class RawVrrpSocket implements VrrpTransport {
     }
 
     @Override
-    public void send(ByteBuffer vrrpMessage, Inet4Address destination) throws IOException {
+    public void send(ByteBuffer vrrpMessage, InetAddress destination) throws IOException {
         ByteBuffer address = destinationAddresses.get(destination);
         if (address == null) {
             throw new IllegalArgumentException("VRRP destination " + destination.getHostAddress() + " on " + device

@@ -115,6 +115,9 @@ final class RtNetlinkMessages {
                 operState, mac);
     }
 
+    /** linux/if_addr.h: add an IPv6 address without duplicate address detection. */
+    static final int IFA_F_NODAD = 0x02;
+
     static byte[] broadcast(byte[] address, int prefixLength) {
         int value = ((address[0] & 0xFF) << 24) | ((address[1] & 0xFF) << 16) | ((address[2] & 0xFF) << 8) | (address[3] & 0xFF);
         int hostMask = prefixLength == 0 ? -1 : (1 << (32 - prefixLength)) - 1;
@@ -124,9 +127,12 @@ final class RtNetlinkMessages {
 
     private static NetlinkMessageBuilder addressHeader(int type, int flags, int sequence, int ifindex,
                                                        InterfaceAddress address) {
-        int family = address.address() instanceof Inet4Address ? LibC.AF_INET : LibC.AF_INET6;
+        boolean ipv4 = address.address() instanceof Inet4Address;
+        // An IPv6 VIP is added without duplicate address detection (IFA_F_NODAD), as keepalived does: it moves
+        // between nodes on purpose, and DAD would keep it tentative (unusable) for a second after each move.
         return new NetlinkMessageBuilder(type, flags, sequence)
-                .u8(family).u8(address.prefixLength()).u8(0).u8(Netlink.RT_SCOPE_UNIVERSE).u32(ifindex);
+                .u8(ipv4 ? LibC.AF_INET : LibC.AF_INET6).u8(address.prefixLength()).u8(ipv4 ? 0 : IFA_F_NODAD)
+                .u8(Netlink.RT_SCOPE_UNIVERSE).u32(ifindex);
     }
 
 }

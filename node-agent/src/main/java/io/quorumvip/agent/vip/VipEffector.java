@@ -12,7 +12,6 @@ import io.quorumvip.events.Event.VipBound;
 import io.quorumvip.events.Event.VipReleased;
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.net.Inet4Address;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -22,8 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies one instance's ownership decision to the kernel: binds its virtual addresses (with an optional kernel
- * lifetime) and announces them with gratuitous ARP, or releases them. It remembers what it applied, so calling it
- * again with the same decision does no I/O beyond renewing lifetimes. Runs on the agent's event loop.
+ * lifetime) and announces them with gratuitous ARP (IPv6: unsolicited neighbour advertisements), or releases them.
+ * It remembers what it applied, so calling it again with the same decision does no I/O beyond renewing lifetimes. Runs on the agent's event loop.
  */
 public final class VipEffector {
 
@@ -187,12 +186,9 @@ public final class VipEffector {
     private void announce(int times) {
         int sent = 0;
         for (InterfaceAddress vip : vips) {
-            if (!(vip.address() instanceof Inet4Address v4)) {
-                continue;
-            }
             for (int i = 0; i < times; i++) {
                 try {
-                    arp.announce(vip.device(), v4);
+                    arp.announce(vip.device(), vip.address());
                     sent++;
                 } catch (IOException e) {
                     metrics.error(instance, "garp");

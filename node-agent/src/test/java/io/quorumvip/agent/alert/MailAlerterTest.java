@@ -59,16 +59,21 @@ class MailAlerterTest {
 
     @Test
     void shouldDropAndCountMailsWhileTheQueueIsFullWithoutBlockingTheCaller() throws Exception {
+        CountDownLatch sending = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        try (MailAlerter alerter = alerter(mail -> release.await())) {
+        try (MailAlerter alerter = alerter(mail -> {
+            sending.countDown();
+            release.await();
+        })) {
+            alerter.onRecord(changed(RoleInput.BACKUP, RoleInput.MASTER));
+            assertThat(sending.await(5, TimeUnit.SECONDS)).as("the first mail is with the stuck server").isTrue();
             long started = System.nanoTime();
-            RoleInput[] roles = {RoleInput.MASTER, RoleInput.BACKUP};
-            for (int i = 0; i < MailAlerter.QUEUE_CAPACITY + 10; i++) {
+            RoleInput[] roles = {RoleInput.BACKUP, RoleInput.MASTER};
+            for (int i = 0; i < MailAlerter.QUEUE_CAPACITY + 9; i++) {
                 alerter.onRecord(changed(roles[(i + 1) % 2], roles[i % 2]));
             }
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
-            // one mail is with the stuck server, QUEUE_CAPACITY wait: the rest are dropped
-            waitFor(() -> metrics.scrape().contains("qvip_mail_alerts_total{outcome=\"dropped\"} 9"));
+            assertThat(metrics.scrape()).contains("qvip_mail_alerts_total{outcome=\"dropped\"} 9");
             release.countDown();
         }
     }

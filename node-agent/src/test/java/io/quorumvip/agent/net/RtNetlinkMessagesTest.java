@@ -55,14 +55,14 @@ class RtNetlinkMessagesTest {
     }
 
     @Test
-    void shouldBuildIpv6NewAddressWithoutBroadcast() throws Exception {
+    void shouldBuildIpv6NewAddressWithoutBroadcastOrDuplicateAddressDetection() throws Exception {
         InterfaceAddress address = new InterfaceAddress("eth0", InetAddress.getByName("2001:db8::1"), 64, Optional.empty());
 
         byte[] message = RtNetlinkMessages.newAddress(1, RtNetlinkMessages.ADD_FLAGS, 2, address, 10);
 
         assertThat(HEX.formatHex(message)).isEqualTo(
                 "54000000" + "1400" + "0506" + "01000000" + "00000000"
-                        + "0a400000" + "02000000"
+                        + "0a400200" + "02000000"
                         + "14000200" + "20010db8000000000000000000000001"
                         + "14000100" + "20010db8000000000000000000000001"
                         + "14000600" + "0a000000" + "0a000000" + "00000000" + "00000000");

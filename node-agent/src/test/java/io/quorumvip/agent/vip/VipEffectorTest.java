@@ -14,7 +14,6 @@ import io.quorumvip.events.Event;
 import io.quorumvip.journal.JournalReader;
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -160,7 +159,7 @@ class VipEffectorTest {
     private static final class SilentArp implements ArpAnnouncer {
 
         @Override
-        public void announce(String device, Inet4Address address) {
+        public void announce(String device, java.net.InetAddress address) {
             // Nothing goes on the wire in a unit test.
         }
 
