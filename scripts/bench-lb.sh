@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# qvip bench lb [--seconds S] [--connections C] [--name L]: new TCP connections/s and HTTP requests/s from the lab's
-# client to two real nginx servers (rs1, rs2): straight to them, through HAProxy 2.6 (TCP mode, health checks) on
-# director n1, and through the hand-written nftables NAT and DR rules of docs/load-balancing.md on n1.
+# qvip bench lb [--seconds S] [--connections C] [--detection-trials T] [--name L]: new TCP connections/s and HTTP
+# requests/s from the lab's client to two real nginx servers (rs1, rs2): straight to them, through HAProxy 2.6 (TCP
+# mode, health checks) on director n1, and through the hand-written nftables NAT and DR rules of
+# docs/load-balancing.md on n1. Then T times (default 3, 0: none) rs1's nginx is killed (SIGKILL) while the client
+# asks HAProxy every 10 ms: detection is the time from the kill to the last request that still went to rs1 (failed).
 #
 # Load: wrk (Debian package), two processes of one thread and C/2 connections each (default C 32), S seconds per
 # phase (default 10): "new connections" sends Connection: close, so every request is a new TCP connection;
@@ -11,7 +13,7 @@
 # what a director adds is that figure minus the direct one. The machine is shared: its load average is recorded.
 # Labs: Ld (DR: real servers on the nodes' bridge) for direct, HAProxy and DR; Ln (NAT: backend network) for NAT.
 #
-# Output: a Markdown table on stdout, and lab-runs/bench/lb-DATE.{json,md}. Lab name default qblb.
+# Output: Markdown tables on stdout, and lab-runs/bench/lb-DATE.{json,md}. Lab name default qblb.
 # Exit codes: 0 ok, 1 failure, 2 bad usage.
 set -euo pipefail
 
@@ -30,7 +32,7 @@ readonly haproxy_address=192.0.2.11
 usage() {
   local code=${1:-2}
   ((code == 0)) || exec 1>&2
-  sed -n '2,15s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,17s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
   exit "$code"
 }
 
@@ -41,11 +43,13 @@ fail() {
 
 seconds=10
 connections=32
+detection_trials=3
 name=qblb
 while (($# > 0)); do
   case "$1" in
     --seconds) (($# >= 2)) || usage; seconds=$2; shift 2 ;;
     --connections) (($# >= 2)) || usage; connections=$2; shift 2 ;;
+    --detection-trials) (($# >= 2)) || usage; detection_trials=$2; shift 2 ;;
     --name) (($# >= 2)) || usage; name=$2; shift 2 ;;
     -h | --help) usage 0 ;;
     *) echo "bench lb: unknown argument '$1'" >&2; usage ;;
@@ -54,6 +58,8 @@ done
 [[ "$seconds" =~ ^[1-9][0-9]{0,2}$ ]] || { echo "bench lb: --seconds got '$seconds' (expected 1-999)" >&2; usage; }
 [[ "$connections" =~ ^[1-9][0-9]{0,3}$ ]] && ((connections % 2 == 0)) \
   || { echo "bench lb: --connections got '$connections' (expected an even number 2-9998)" >&2; usage; }
+[[ "$detection_trials" =~ ^[0-9]$ ]] \
+  || { echo "bench lb: --detection-trials got '$detection_trials' (expected 0-9)" >&2; usage; }
 [[ "$name" =~ ^qb[a-z0-9]{0,5}$ ]] || { echo "bench lb: --name got '$name' (expected qb + up to 5 chars [a-z0-9])" >&2; usage; }
 ((EUID == 0)) || fail "needs root (network namespaces); run it as root"
 for tool in wrk nginx haproxy nft jq ip curl; do
@@ -136,6 +142,33 @@ mac() {
   ip -n "$1" -j link show dev eth0 | jq -r '.[0].address'
 }
 
+# detection_trial I URL: kills rs1's nginx (master and worker at once) while the client GETs URL every 10 ms, and
+# starts it again; one JSON line into $work/detection.jsonl. Every request whose answer is not a name failed: the
+# last one is the last that the director still sent to rs1.
+detection_trial() {
+  local trial=$1 url=$2 loop_pid rs_pid kill_ns log=$work/detect.$1
+  ip netns exec "$client" bash -c "while :; do t=\$(date +%s%N); r=\$(curl -s --max-time 1 $url); \
+    echo \"\$t \${r:-FAILED}\"; sleep 0.01; done" >"$log" 2>/dev/null &
+  loop_pid=$!
+  sleep 3
+  rs_pid=$(cat "/run/qvip-lab/${name}d/rs1/pid")
+  kill_ns=$(date +%s%N)
+  # shellcheck disable=SC2046 # one PID per word
+  kill -KILL "$rs_pid" $(descendants "$rs_pid") 2>/dev/null || true
+  sleep 6
+  # shellcheck disable=SC2046
+  kill -TERM $(descendants "$loop_pid") "$loop_pid" 2>/dev/null || true
+  await_exit 30 "$loop_pid" || true
+  "$lab" start --name "${name}d" --real-server rs1 >/dev/null
+  sleep 3 # HAProxy sees it up again (inter 1s, rise 1)
+  awk -v kill="$kill_ns" -v trial="$trial" '
+    $1 > kill && $2 != "rs1" && $2 != "rs2" {failed++; last = $1}
+    $1 > kill {after++}
+    END {printf "{\"trial\": %d, \"detection_ms\": %s, \"failed_requests\": %d, \"requests_after_kill\": %d}\n",
+         trial, (failed ? int((last - kill) / 1e6) : "null"), failed, after}' "$log" \
+    | tee -a "$work/detection.jsonl" >&2
+}
+
 # --- DR lab: direct, HAProxy, nftables DR -------------------------------------------------------------------------
 
 "$lab" up --name "${name}d" --nodes 1 --zk 0 --real-servers 2 >&2
@@ -168,6 +201,10 @@ for _ in {1..50}; do
 done
 is_running "$haproxy_pid" || { cat "$work/haproxy.log" >&2; fail "haproxy exited (config $work/haproxy.cfg)"; }
 measure "haproxy (tcp mode)" "$client" "$haproxy_pid" "http://$haproxy_address/" "http://$haproxy_address/"
+: >"$work/detection.jsonl"
+for ((trial = 1; trial <= detection_trials; trial++)); do
+  detection_trial "$trial" "http://$haproxy_address/"
+done
 kill -TERM "$haproxy_pid"
 await_exit 50 "$haproxy_pid" || kill -KILL "$haproxy_pid"
 haproxy_pid=""
@@ -209,10 +246,17 @@ jq -s --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg command "qvip bench lb -
   --arg load "$load_before" --arg cpus "$(nproc)" --arg wrk "$(wrk --version 2>&1 | head -n 1 | cut -d' ' -f2)" \
   --arg haproxy "$(haproxy -v | head -n 1 | cut -d' ' -f3)" --arg nginx "$(nginx -v 2>&1 | cut -d/ -f2)" \
   '{benchmark: "lb", date: $date, command: $command, cpus: ($cpus | tonumber), load_average_before: $load,
-    versions: {wrk: $wrk, haproxy: $haproxy, nginx: $nginx}, results: .}' "$work/results.jsonl" >"$json"
+    versions: {wrk: $wrk, haproxy: $haproxy, nginx: $nginx}, results: .,
+    haproxy_detection: $detection}' --slurpfile detection "$work/detection.jsonl" "$work/results.jsonl" >"$json"
 {
   echo "| setup | new connections/s | errors | HTTP requests/s (keep-alive) | errors | director process CPU s / 100k conns | machine softirq CPU s / 100k conns | machine busy CPU s / 100k conns |"
   echo "|---|---|---|---|---|---|---|---|"
   jq -r '.results[] | "| \(.setup) | \(.new_connections_per_s) | \(.new_connection_errors) | \(.requests_per_s) | \(.request_errors) | \(.director_process_cpu_s_per_100k // "— (kernel)") | \(.machine_softirq_cpu_s_per_100k) | \(.machine_busy_cpu_s_per_100k) |"' "$json"
+  if ((detection_trials > 0)); then
+    echo
+    echo "| detection (rs1 killed) | trials | ms from the kill to the last request sent to rs1 | failed requests |"
+    echo "|---|---|---|---|"
+    jq -r '.haproxy_detection | "| HAProxy, inter 1s fall 2 | \(length) | \([.[].detection_ms] | map(tostring) | join(", ")) | \([.[].failed_requests] | map(tostring) | join(", ")) |"' "$json"
+  fi
 } | tee "$table"
 echo "bench lb: $json, $table (load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg))" >&2
