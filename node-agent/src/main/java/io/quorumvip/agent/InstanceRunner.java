@@ -4,7 +4,7 @@ import io.quorumvip.agent.http.AgentMetrics;
 import io.quorumvip.agent.http.InstanceStatus;
 import io.quorumvip.agent.http.LeaseStatus;
 import io.quorumvip.agent.journal.AgentJournal;
-import io.quorumvip.agent.journal.Causes;
+import io.quorumvip.instance.Causes;
 import io.quorumvip.agent.lease.LeaseEvent;
 import io.quorumvip.agent.lease.LeaseKeeper;
 import io.quorumvip.agent.lease.LeaseSnapshot;
