@@ -190,8 +190,8 @@ public final class InstanceCore {
     private void onAcknowledgement(InstanceInput input) {
         if (input instanceof InstanceInput.WriteAheadDone done) {
             onWriteAhead(done);
-        } else if (input instanceof InstanceInput.BindDone) {
-            onBound();
+        } else if (input instanceof InstanceInput.BindDone done) {
+            onBound(done.lifetimeSeconds());
         } else if (input instanceof InstanceInput.BindFailed failed) {
             onBindFailed(failed.error());
         } else if (input instanceof InstanceInput.ReleaseDone) {
@@ -652,18 +652,28 @@ public final class InstanceCore {
         gaining = first || gaining;
         bindSeconds = seconds;
         out.add(new InstanceEffect.Bind(settings.quorum() ? OptionalLong.of(seconds) : OptionalLong.empty(),
-                first, cause));
+                settings.quorum() ? validUntil() : 0, first, cause));
     }
 
     /**
      * The kernel answered: it started the lifetime somewhere before now, so it ends by {@code now + seconds}; that
      * must still be within validUntil, or the lifetime is programmed again shorter, or the addresses go.
      */
-    private void onBound() {
+    private void onBound(long programmedSeconds) {
         if (address != Address.BINDING) {
             return;
         }
         address = Address.BOUND;
+        if (settings.quorum()) {
+            if (programmedSeconds < 1) {
+                // The effector found less than a second left: nothing was programmed, and what an earlier bind
+                // left in the kernel ends before validUntil by itself. Let go of it now.
+                gaining = false;
+                release(new Cause(CauseKind.LEASE_WATCH, "paused before binding: lease too close to its end", 0));
+                return;
+            }
+            bindSeconds = Math.min(bindSeconds, programmedSeconds);
+        }
         kernelLifetimeEndNanos = now + bindSeconds * SECOND_NANOS;
         if (stopping || decision == null || !decision.own()) {
             gaining = false;

@@ -2,6 +2,7 @@ package io.quorumvip.instance;
 
 import io.quorumvip.events.Cause;
 import io.quorumvip.events.Event;
+import io.quorumvip.lease.LeaseTiming;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -30,13 +31,24 @@ public sealed interface InstanceEffect {
 
     /**
      * Add every address of the instance, or renew its lifetime; empty lifetime: the address stays until removed.
-     * {@code gaining} is true for the first bind after the write-ahead (journal the addresses as bound).
-     * Answer: {@link InstanceInput.BindDone} or {@link InstanceInput.BindFailed}.
+     * A lifetime must end by {@code endsByNanos} (the lease's validUntil): the effector reads its clock right
+     * before the netlink call and programs {@link #lifetimeAt} of that instant, so a pause between the core's
+     * step and the call cannot stretch it. {@code gaining} is true for the first bind after the write-ahead
+     * (journal the addresses as bound). Answer: {@link InstanceInput.BindDone} or {@link InstanceInput.BindFailed}.
      */
-    record Bind(OptionalLong lifetimeSeconds, boolean gaining, Cause cause) implements InstanceEffect {
+    record Bind(OptionalLong lifetimeSeconds, long endsByNanos, boolean gaining, Cause cause)
+            implements InstanceEffect {
         public Bind {
             Objects.requireNonNull(lifetimeSeconds, "lifetimeSeconds");
             Objects.requireNonNull(cause, "cause");
+        }
+
+        /**
+         * The whole seconds to program when the call goes out at {@code nowNanos}: at most the lifetime asked for,
+         * ending by {@code endsByNanos}; 0 means less than a second is left: program nothing.
+         */
+        public long lifetimeAt(long nowNanos) {
+            return Math.min(lifetimeSeconds.orElseThrow(), LeaseTiming.kernelLifetimeSeconds(endsByNanos, nowNanos));
         }
     }
 

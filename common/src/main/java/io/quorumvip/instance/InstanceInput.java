@@ -86,8 +86,12 @@ public sealed interface InstanceInput {
     record WriteAheadDone(boolean durable, String detail) implements InstanceInput {
     }
 
-    /** The kernel accepted {@link InstanceEffect.Bind}; the step's time is read after its answer. */
-    record BindDone() implements InstanceInput {
+    /**
+     * The kernel accepted {@link InstanceEffect.Bind}; the step's time is read after its answer.
+     * {@code lifetimeSeconds}: the lifetime programmed ({@link InstanceEffect.Bind#lifetimeAt}), 0 when the
+     * effector found less than a second left and called nothing; ignored for a bind without lifetime.
+     */
+    record BindDone(long lifetimeSeconds) implements InstanceInput {
     }
 
     /** {@link InstanceEffect.Bind} failed for at least one address. */

@@ -98,14 +98,12 @@ class InstanceCoreTest {
     @Test
     void shouldProgramAShorterLifetimeWhenPausedBeforeTheKernelAnswered() {
         CoreDriver driver = CoreDriver.leased(150);
-        driver.startAsMaster();
-        long sent = driver.now();
-        driver.step(new InstanceInput.LatchAcquired(SESSION, 7, sent));
-        driver.step(new InstanceInput.WriteAheadDone(true, ""));
+        long sent = driver.startAsMaster();
+        acquireAndWriteAhead(driver, sent);
         driver.clear();
 
         driver.advanceTo(sent + 1_500 * MILLI);
-        List<InstanceEffect> answered = driver.step(new InstanceInput.BindDone());
+        List<InstanceEffect> answered = driver.step(new InstanceInput.BindDone(4));
 
         assertThat(answered).filteredOn(InstanceEffect.Bind.class::isInstance).singleElement()
                 .satisfies(e -> assertThat(((InstanceEffect.Bind) e).lifetimeSeconds()).hasValue(3));
@@ -114,14 +112,28 @@ class InstanceCoreTest {
     @Test
     void shouldReleaseWhenPausedSoLongThatNoWholeSecondIsLeft() {
         CoreDriver driver = CoreDriver.leased(150);
-        driver.startAsMaster();
-        long sent = driver.now();
-        driver.step(new InstanceInput.LatchAcquired(SESSION, 7, sent));
-        driver.step(new InstanceInput.WriteAheadDone(true, ""));
+        long sent = driver.startAsMaster();
+        acquireAndWriteAhead(driver, sent);
 
         long late = sent + VALIDITY - 500 * MILLI;
-        List<InstanceEffect> answered = driver.core().step(new InstanceInput.BindDone(), late);
+        List<InstanceEffect> answered = driver.core().step(new InstanceInput.BindDone(4), late);
 
+        assertThat(answered).anyMatch(InstanceEffect.Release.class::isInstance);
+        assertThat(answered).noneMatch(InstanceEffect.Announce.class::isInstance);
+    }
+
+    @Test
+    void shouldReleaseWhenTheEffectorFoundNoWholeSecondLeftAtItsCall() {
+        CoreDriver driver = CoreDriver.leased(150);
+        long sent = driver.startAsMaster();
+        List<InstanceEffect> written = acquireAndWriteAhead(driver, sent);
+        InstanceEffect.Bind bind = (InstanceEffect.Bind) written.stream()
+                .filter(InstanceEffect.Bind.class::isInstance).findFirst().orElseThrow();
+
+        assertThat(bind.lifetimeAt(sent)).isEqualTo(4);
+        assertThat(bind.lifetimeAt(sent + 2 * SECOND)).isEqualTo(2);
+        assertThat(bind.lifetimeAt(sent + VALIDITY - 500 * MILLI)).isZero();
+        List<InstanceEffect> answered = driver.step(new InstanceInput.BindDone(0));
         assertThat(answered).anyMatch(InstanceEffect.Release.class::isInstance);
         assertThat(answered).noneMatch(InstanceEffect.Announce.class::isInstance);
     }
@@ -291,11 +303,17 @@ class InstanceCoreTest {
         assertThat(driver.all(InstanceEffect.WriteAhead.class)).hasSize(2);
     }
 
+    /** Acquires the latch with a request sent at {@code sent} and acknowledges the write-ahead: the bind is out. */
+    private static List<InstanceEffect> acquireAndWriteAhead(CoreDriver driver, long sent) {
+        driver.step(new InstanceInput.LatchAcquired(SESSION, 7, sent));
+        return driver.step(new InstanceInput.WriteAheadDone(true, ""));
+    }
+
     /** Acquires the latch with a request sent at {@code sent} and acknowledges the write-ahead and the bind. */
     private static void bindLeased(CoreDriver driver, long sent) {
         driver.step(new InstanceInput.LatchAcquired(SESSION, 7, sent));
         driver.step(new InstanceInput.WriteAheadDone(true, ""));
-        driver.step(new InstanceInput.BindDone());
+        driver.step(new InstanceInput.BindDone(4));
         assertThat(driver.core().view(driver.now()).bound()).isTrue();
     }
 }
