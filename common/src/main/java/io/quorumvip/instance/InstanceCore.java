@@ -91,7 +91,6 @@ public final class InstanceCore {
     private String quorumFaultSource;
 
     private Address address = Address.ABSENT;
-    private boolean gaining;
     private long bindSeconds;
     private long kernelLifetimeEndNanos;
     private boolean releaseWasBound;
@@ -318,7 +317,13 @@ public final class InstanceCore {
             case VALIDITY -> validityEnded();
             case RENEWAL -> renewAligned();
             case LATCH_LOOK -> out.add(new InstanceEffect.CheckLatchFree());
-            case PRIORITY_ZERO -> sendOwedPriorityZero();
+            case PRIORITY_ZERO -> {
+                if (stopping && latch == Latch.WITHDRAWING) {
+                    // ZooKeeper does not confirm the deletion in time: stop anyway; closing the session deletes it.
+                    latch = Latch.IDLE;
+                }
+                sendOwedPriorityZero();
+            }
             case BIND_RETRY -> reconcile(new Cause(CauseKind.NONE, "retrying a bind that failed", 0));
             case RELEASE_RETRY -> {
                 if (address == Address.RELEASING) {
@@ -649,7 +654,6 @@ public final class InstanceCore {
 
     private void bind(long seconds, boolean first, Cause cause) {
         address = Address.BINDING;
-        gaining = first || gaining;
         bindSeconds = seconds;
         out.add(new InstanceEffect.Bind(settings.quorum() ? OptionalLong.of(seconds) : OptionalLong.empty(),
                 settings.quorum() ? validUntil() : 0, first, cause));
@@ -668,7 +672,6 @@ public final class InstanceCore {
             if (programmedSeconds < 1) {
                 // The effector found less than a second left: nothing was programmed, and what an earlier bind
                 // left in the kernel ends before validUntil by itself. Let go of it now.
-                gaining = false;
                 release(new Cause(CauseKind.LEASE_WATCH, "paused before binding: lease too close to its end", 0));
                 return;
             }
@@ -676,7 +679,6 @@ public final class InstanceCore {
         }
         kernelLifetimeEndNanos = now + bindSeconds * SECOND_NANOS;
         if (stopping || decision == null || !decision.own()) {
-            gaining = false;
             release(new Cause(CauseKind.NONE, "no longer owned when the bind was answered", 0));
             return;
         }
@@ -692,10 +694,6 @@ public final class InstanceCore {
                 return;
             }
         }
-        if (gaining) {
-            gaining = false;
-            out.add(new InstanceEffect.Announce());
-        }
         reconcile(new Cause(CauseKind.NONE, "bound", 0));
     }
 
@@ -708,7 +706,6 @@ public final class InstanceCore {
                 + advertIntervalNanos / 1_000_000 + " ms");
         address = Address.BOUND;
         kernelLifetimeEndNanos = now + bindSeconds * SECOND_NANOS;
-        gaining = false;
         release(new Cause(CauseKind.NONE, "bind failed", 0));
         deadlines.put(Timer.BIND_RETRY, now + advertIntervalNanos);
     }

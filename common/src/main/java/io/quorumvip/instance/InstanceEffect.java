@@ -34,7 +34,8 @@ public sealed interface InstanceEffect {
      * A lifetime must end by {@code endsByNanos} (the lease's validUntil): the effector reads its clock right
      * before the netlink call and programs {@link #lifetimeAt} of that instant, so a pause between the core's
      * step and the call cannot stretch it. {@code gaining} is true for the first bind after the write-ahead
-     * (journal the addresses as bound). Answer: {@link InstanceInput.BindDone} or {@link InstanceInput.BindFailed}.
+     * (journal the addresses as bound, announce them). Answer: {@link InstanceInput.BindDone} or
+     * {@link InstanceInput.BindFailed}.
      */
     record Bind(OptionalLong lifetimeSeconds, long endsByNanos, boolean gaining, Cause cause)
             implements InstanceEffect {
@@ -69,7 +70,10 @@ public sealed interface InstanceEffect {
     record SendAdvert(int priority) implements InstanceEffect {
     }
 
-    /** Gratuitous ARP for the bound addresses (after gaining them, or after another master was heard). */
+    /**
+     * Gratuitous ARP for the bound addresses again: another master was heard while owning them. (A gaining
+     * {@link Bind} announces by itself, with the configured follow-ups.)
+     */
     record Announce() implements InstanceEffect {
     }
 
