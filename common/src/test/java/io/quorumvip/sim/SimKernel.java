@@ -17,7 +17,7 @@ final class SimKernel {
 
     private static final long SECOND = 1_000_000_000L;
 
-    private final int node;
+    private final String name;
     private final SimScheduler scheduler;
     private final SimClock clock;
     private final SimTrace trace;
@@ -27,10 +27,10 @@ final class SimKernel {
     private boolean lastRemovedByLifetime;
     private SimScheduler.Scheduled expiry;
 
-    SimKernel(int node, SimScheduler scheduler, SimClock clock, SimTrace trace, long maxOvershootNanos,
+    SimKernel(String name, SimScheduler scheduler, SimClock clock, SimTrace trace, long maxOvershootNanos,
               Runnable changed) {
         this.maxOvershootNanos = maxOvershootNanos;
-        this.node = node;
+        this.name = name;
         this.scheduler = scheduler;
         this.clock = clock;
         this.trace = trace;
@@ -82,7 +82,7 @@ final class SimKernel {
             return;
         }
         holds = now;
-        trace.line(scheduler.now(), "k" + node, why);
+        trace.line(scheduler.now(), name, why);
         changed.run();
     }
 }

@@ -167,10 +167,10 @@ final class SimZkClient {
         }
     }
 
-    void onWatch(long connectionId) {
+    void onWatch(long connectionId, int latch) {
         if (connectionId == connection && connected) {
             lastHeardLocal = localNow();
-            listener.latchChanged();
+            listener.latchChanged(latch);
         }
     }
 

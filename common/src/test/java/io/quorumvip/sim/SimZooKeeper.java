@@ -2,6 +2,7 @@ package io.quorumvip.sim;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,7 +34,7 @@ final class SimZooKeeper {
         }
     }
 
-    private record LatchNode(long czxid, long owner, long guid) {
+    private record LatchNode(int latch, long czxid, long owner, long guid) {
     }
 
     private final SimScheduler scheduler;
@@ -41,7 +42,7 @@ final class SimZooKeeper {
     private final SimClock clock;
     private final SimTrace trace;
     private final Map<Long, Session> sessions = new LinkedHashMap<>();
-    private final List<LatchNode> latch = new ArrayList<>();
+    private final Map<Integer, List<LatchNode>> latches = new TreeMap<>();
     private boolean quorum = true;
     private long nextSessionId = 0x1000;
     private long nextZxid = 1;
@@ -125,32 +126,32 @@ final class SimZooKeeper {
         if (request instanceof ZkRequest.Ping || request instanceof ZkRequest.Sync) {
             return ZkReply.ok();
         } else if (request instanceof ZkRequest.Create create) {
+            List<LatchNode> latch = latches.computeIfAbsent(create.latch(), l -> new ArrayList<>());
             for (LatchNode node : latch) {
                 if (node.owner() == session.id && node.guid() == create.guid()) {
                     return new ZkReply(ZkReply.Code.OK, session.id, node.czxid(), node.owner(), List.of());
                 }
             }
-            LatchNode node = new LatchNode(nextZxid++, session.id, create.guid());
+            LatchNode node = new LatchNode(create.latch(), nextZxid++, session.id, create.guid());
             latch.add(node);
             trace.line(scheduler.now(), "zk", "latch node " + node.czxid() + " created by session 0x"
                     + Long.toHexString(session.id));
             return new ZkReply(ZkReply.Code.OK, session.id, node.czxid(), node.owner(), List.of());
         } else if (request instanceof ZkRequest.Delete delete) {
-            boolean removed = latch.removeIf(node -> node.czxid() == delete.czxid());
-            if (removed) {
+            LatchNode found = find(delete.czxid());
+            if (found != null) {
+                latches.get(found.latch()).remove(found);
                 trace.line(scheduler.now(), "zk", "latch node " + delete.czxid() + " deleted");
-                notifyWatchers();
+                notifyWatchers(found.latch());
             }
-            return new ZkReply(removed ? ZkReply.Code.OK : ZkReply.Code.NONODE, 0, 0, 0, List.of());
+            return new ZkReply(found != null ? ZkReply.Code.OK : ZkReply.Code.NONODE, 0, 0, 0, List.of());
         } else if (request instanceof ZkRequest.Exists exists) {
-            for (LatchNode node : latch) {
-                if (node.czxid() == exists.czxid()) {
-                    return new ZkReply(ZkReply.Code.OK, 0, node.czxid(), node.owner(), List.of());
-                }
-            }
-            return new ZkReply(ZkReply.Code.NONODE, 0, 0, 0, List.of());
-        } else if (request instanceof ZkRequest.Children) {
-            return new ZkReply(ZkReply.Code.OK, 0, 0, 0, latch.stream().map(LatchNode::czxid).toList());
+            LatchNode node = find(exists.czxid());
+            return node == null ? new ZkReply(ZkReply.Code.NONODE, 0, 0, 0, List.of())
+                    : new ZkReply(ZkReply.Code.OK, 0, node.czxid(), node.owner(), List.of());
+        } else if (request instanceof ZkRequest.Children children) {
+            return new ZkReply(ZkReply.Code.OK, 0, 0, 0, latches.getOrDefault(children.latch(), List.of()).stream()
+                    .map(LatchNode::czxid).toList());
         }
         throw new IllegalArgumentException("simulated ZooKeeper got request " + request
                 + " (expected one of the ZkRequest records)");
@@ -165,22 +166,35 @@ final class SimZooKeeper {
                 sessions.remove(session.id);
                 trace.line(scheduler.now(), "zk", "session 0x" + Long.toHexString(session.id) + " of "
                         + (session.client == null ? "?" : session.client.name()) + " expired");
-                if (latch.removeIf(node -> node.owner() == session.id)) {
-                    notifyWatchers();
+                for (Map.Entry<Integer, List<LatchNode>> latch : latches.entrySet()) {
+                    if (latch.getValue().removeIf(node -> node.owner() == session.id)) {
+                        notifyWatchers(latch.getKey());
+                    }
                 }
             }
         }
         scheduler.after(TICK_NANOS, SimScheduler.ENVIRONMENT, this::tick);
     }
 
-    private void notifyWatchers() {
-        for (LatchNode node : latch) {
+    private LatchNode find(long czxid) {
+        for (List<LatchNode> latch : latches.values()) {
+            for (LatchNode node : latch) {
+                if (node.czxid() == czxid) {
+                    return node;
+                }
+            }
+        }
+        return null;
+    }
+
+    private void notifyWatchers(int latch) {
+        for (LatchNode node : latches.getOrDefault(latch, List.of())) {
             Session session = sessions.get(node.owner());
             if (session != null && session.client != null) {
                 SimZkClient client = session.client;
                 long connection = session.connection;
                 network.stream(network.zooKeeperNode(), client.node(), client.node(),
-                        () -> client.isOpen(connection), () -> client.onWatch(connection));
+                        () -> client.isOpen(connection), () -> client.onWatch(connection, latch));
             }
         }
     }

@@ -1,10 +1,11 @@
 package io.quorumvip.sim;
 
+import io.quorumvip.instance.InstanceSettings;
 import io.quorumvip.vrrp.VrrpConfig;
-import io.quorumvip.vrrp.VrrpStateMachine;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -12,15 +13,15 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * One seeded run: 2–3 agents, a ZooKeeper ensemble and a LAN on one {@link SimScheduler}; a random fault schedule;
- * the safety check at every change of any kernel's address set, and the liveness check once the faults are over.
+ * One seeded run: 2–3 agents with one or more instances each, a ZooKeeper ensemble and a LAN on one
+ * {@link SimScheduler}; a random fault schedule; the safety check at every change of any kernel's address set, and
+ * the liveness check (exactly one owner per instance) once the faults are over.
  *
- * <p><b>Real production code</b> in every agent: {@link VrrpStateMachine} (with its inputs, outputs and timers),
- * {@link io.quorumvip.ownership.OwnershipRule}, {@link io.quorumvip.lease.LeaseValidity} and
- * {@link io.quorumvip.lease.LeaseTiming}. <b>Models</b>: the glue of node-agent's InstanceRunner and VipEffector
- * ({@link SimAgent}), its LeaseKeeper with Curator's LeaderLatch ({@link SimLeaseKeeper}), the ZooKeeper client
- * ({@link SimZkClient}) and ensemble ({@link SimZooKeeper}), the network ({@link SimNetwork}) and each node's kernel
- * ({@link SimKernel}). See docs/simulation.md.
+ * <p><b>Real production code</b> in every agent: {@link io.quorumvip.instance.InstanceCore} per instance (the VRRP
+ * state machine, the lease bookkeeping, the ownership rule, the kernel lifetimes, every timer), driven by
+ * {@link SimNode} as the agent drives it. <b>Models</b>: Curator's LeaderLatch ({@link SimLatch}), the ZooKeeper
+ * client ({@link SimZkClient}) and ensemble ({@link SimZooKeeper}), the network ({@link SimNetwork}) and each
+ * node's kernel ({@link SimKernel}). See docs/simulation.md.
  */
 final class Simulation {
 
@@ -28,6 +29,7 @@ final class Simulation {
     private static final long FAULTS_FROM = 5 * SECOND;
     private static final long FAULT_WINDOW = 20 * SECOND;
     private static final int ADVERT_CENTIS = 100;
+    private static final long STOP_BOUND_NANOS = 2 * SECOND;
     private static final int[] PRIORITIES = {150, 100, 50};
 
     private final long seed;
@@ -39,22 +41,26 @@ final class Simulation {
     private final int agentCount;
     private final long sessionTimeout;
     private final SimClock[] clocks;
-    private final SimKernel[] kernels;
-    private final SimAgent[] agents;
+    private final int instanceCount;
+    private final SimKernel[][] kernels;
+    private final SimNode[] agents;
     private final SimZkClient[] clients;
-    private final VrrpConfig[] configs;
+    private final List<List<InstanceSettings>> settings = new ArrayList<>();
+    private final InetAddress[] primaryAddresses;
+    private long quietFrom;
     private String violation;
     private boolean safetyViolation;
-    private final boolean[] held;
-    private int lastHolder = -1;
-    private long lastReleaseNanos;
-    private boolean lastReleaseByLifetime;
+    private final boolean[][] held;
+    private final int[] lastHolder;
+    private final long[] lastReleaseNanos;
+    private final boolean[] lastReleaseByLifetime;
     private long closestHandOverNanos = Long.MAX_VALUE;
     private long closestAfterLifetimeNanos = Long.MAX_VALUE;
 
-    private Simulation(long seed, Set<SimulationBugs> bugs) {
+    private Simulation(long seed, Set<SimulationBugs> bugs, int instanceCount) {
         this.seed = seed;
         this.bugs = Set.copyOf(bugs);
+        this.instanceCount = instanceCount;
         this.scheduler = new SimScheduler(seed, PRIORITIES.length);
         Random random = scheduler.random();
         this.agentCount = 2 + random.nextInt(PRIORITIES.length - 1);
@@ -62,34 +68,54 @@ final class Simulation {
         this.network = new SimNetwork(scheduler, agentCount);
         this.zooKeeper = new SimZooKeeper(scheduler, network, driftingClock(random), trace);
         this.clocks = new SimClock[agentCount];
-        this.kernels = new SimKernel[agentCount];
-        this.agents = new SimAgent[agentCount];
+        this.kernels = new SimKernel[agentCount][instanceCount];
+        this.agents = new SimNode[agentCount];
         this.clients = new SimZkClient[agentCount];
-        this.configs = new VrrpConfig[agentCount];
-        this.held = new boolean[agentCount];
+        this.primaryAddresses = new InetAddress[agentCount];
+        this.held = new boolean[instanceCount][agentCount];
+        this.lastHolder = new int[instanceCount];
+        this.lastReleaseNanos = new long[instanceCount];
+        this.lastReleaseByLifetime = new boolean[instanceCount];
+        Arrays.fill(lastHolder, -1);
         for (int i = 0; i < agentCount; i++) {
             clocks[i] = driftingClock(random);
-            kernels[i] = new SimKernel(i, scheduler, clocks[i], trace,
-                    bugs.contains(SimulationBugs.KERNEL_LATER_THAN_ASSUMED) ? SimKernel.LATE_OVERSHOOT_NANOS
-                            : SimKernel.MAX_OVERSHOOT_NANOS, this::checkSafety);
-            configs[i] = VrrpConfig.keepalivedDefaults(51, PRIORITIES[i], address(i));
+            primaryAddresses[i] = address(i);
+            List<InstanceSettings> ofNode = new ArrayList<>();
+            for (int k = 0; k < instanceCount; k++) {
+                int instance = k;
+                kernels[i][k] = new SimKernel("k" + i + (instanceCount > 1 ? "." + k : ""), scheduler, clocks[i],
+                        trace, bugs.contains(SimulationBugs.KERNEL_LATER_THAN_ASSUMED)
+                                ? SimKernel.LATE_OVERSHOOT_NANOS : SimKernel.MAX_OVERSHOOT_NANOS,
+                        () -> checkSafety(instance));
+                // Priorities rotate over the instances, so every node is the preferred master of some of them.
+                VrrpConfig vrrp = VrrpConfig.keepalivedDefaults(1 + k % 255,
+                        PRIORITIES[(i + k) % PRIORITIES.length], primaryAddresses[i]);
+                ofNode.add(new InstanceSettings("VI_" + k, vrrp, true, List.of("198.51.100." + (k % 250) + "/24"),
+                        List.of()));
+            }
+            settings.add(ofNode);
         }
     }
 
     static SimResult run(long seed, Set<SimulationBugs> bugs) {
-        return new Simulation(seed, bugs).run();
+        return run(seed, bugs, 1);
+    }
+
+    /** A run with {@code instances} instances on every node, each with its own latch and VIP. */
+    static SimResult run(long seed, Set<SimulationBugs> bugs, int instances) {
+        return new Simulation(seed, bugs, instances).run();
     }
 
     private SimResult run() {
         Random random = scheduler.random();
-        trace.line(0, "sim", "seed " + seed + ", " + agentCount + " agents, S = " + sessionTimeout / SECOND
-                + " s, bugs " + bugs);
+        trace.line(0, "sim", "seed " + seed + ", " + agentCount + " agents, " + instanceCount + " instances, S = "
+                + sessionTimeout / SECOND + " s, bugs " + bugs);
         zooKeeper.start();
         for (int i = 0; i < agentCount; i++) {
             int node = i;
             scheduler.at((long) (random.nextDouble() * SECOND), node, () -> startAgent(node));
         }
-        long quietFrom = scheduleFaults(random);
+        quietFrom = scheduleFaults(random);
         long checkAt = quietFrom + 3 * sessionTimeout + 5 * ADVERT_CENTIS * 10_000_000L;
         trace.line(0, "sim", "faults over at " + quietFrom / 1e9 + " s; liveness checked at " + checkAt / 1e9 + " s");
         scheduler.at(checkAt, SimScheduler.ENVIRONMENT, this::checkLiveness);
@@ -105,7 +131,7 @@ final class Simulation {
         for (int f = 0; f < count; f++) {
             long start = FAULTS_FROM + (long) (random.nextDouble() * FAULT_WINDOW);
             long duration = (long) ((0.2 + random.nextDouble() * 9.8) * SECOND);
-            int kind = random.nextInt(7);
+            int kind = random.nextInt(8);
             int agent = random.nextInt(agentCount);
             long end = start + duration;
             switch (kind) {
@@ -149,9 +175,16 @@ final class Simulation {
                     env(start, "graceful stop of agent " + agent, () -> stop(agent));
                     env(end, "restart agent " + agent, () -> restart(agent));
                 }
-                default -> {
+                case 6 -> {
                     env(start, "ZooKeeper quorum lost", zooKeeper::quorumLost);
                     env(end, "ZooKeeper quorum back", zooKeeper::quorumRestored);
+                }
+                default -> {
+                    // A leader election: the servers stop answering and drop their connections until a new leader
+                    // is elected (0.2-2.6 s, the range measured in the lab), then sessions get a fresh timeout.
+                    end = start + 200_000_000L + (long) (random.nextDouble() * 2_400_000_000L);
+                    env(start, "ZooKeeper leader lost: election", zooKeeper::quorumLost);
+                    env(end, "ZooKeeper leader elected", zooKeeper::quorumRestored);
                 }
             }
             quietFrom = Math.max(quietFrom, end);
@@ -169,8 +202,8 @@ final class Simulation {
     private void startAgent(int node) {
         clients[node] = new SimZkClient("a" + node, node, scheduler, network, zooKeeper, clocks[node],
                 sessionTimeout, trace);
-        agents[node] = new SimAgent(node, "a" + node, new VrrpStateMachine(configs[node]), scheduler, clocks[node],
-                kernels[node], clients[node], this::publish, trace, bugs);
+        agents[node] = new SimNode(node, "a" + node, settings.get(node), List.of(kernels[node]), scheduler,
+                clocks[node], clients[node], this::publish, trace, bugs, quietFrom);
         agents[node].start();
     }
 
@@ -180,6 +213,7 @@ final class Simulation {
         }
         scheduler.crash(node);
         clients[node].kill();
+        agents[node].kill();
         agents[node] = null;
     }
 
@@ -187,8 +221,15 @@ final class Simulation {
         if (agents[node] == null || scheduler.isPaused(node)) {
             return;
         }
-        agents[node].shutdown();
-        scheduler.after(50_000_000L, SimScheduler.ENVIRONMENT, () -> crash(node));
+        // The process exits once every instance stopped, or when its stop bound (as the agent's) runs out.
+        SimNode stopping = agents[node];
+        Runnable exit = () -> {
+            if (agents[node] == stopping) {
+                crash(node);
+            }
+        };
+        stopping.shutdown(exit);
+        scheduler.after(STOP_BOUND_NANOS, SimScheduler.ENVIRONMENT, exit);
     }
 
     private void restart(int node) {
@@ -197,64 +238,68 @@ final class Simulation {
         }
     }
 
-    private void publish(int from, int priority, int advertIntervalCentis) {
-        InetAddress sender = configs[from].primaryAddress();
+    private void publish(int from, int instance, int priority, int advertIntervalCentis) {
+        InetAddress sender = primaryAddresses[from];
         for (int to = 0; to < agentCount; to++) {
             if (to == from || agents[to] == null) {
                 continue;
             }
             int receiver = to;
             network.datagram(from, to, to, () -> {
-                SimAgent agent = agents[receiver];
+                SimNode agent = agents[receiver];
                 if (agent != null) {
-                    agent.onAdvert(sender, priority, advertIntervalCentis);
+                    agent.onAdvert(instance, sender, priority, advertIntervalCentis);
                 }
             });
         }
     }
 
-    private void checkSafety() {
-        List<Integer> holders = holders();
-        measureHandOver();
+    private void checkSafety(int instance) {
+        List<Integer> holders = holders(instance);
+        measureHandOver(instance);
         if (holders.size() > 1 && violation == null) {
-            violation = "SAFETY: kernels of agents " + holders + " hold the VIP at " + scheduler.now() / 1e9 + " s";
+            violation = "SAFETY: kernels of agents " + holders + " hold the VIP of instance " + instance + " at "
+                    + scheduler.now() / 1e9 + " s";
             safetyViolation = true;
             trace.line(scheduler.now(), "check", violation);
         }
     }
 
     private void checkLiveness() {
-        List<Integer> holders = holders();
-        if (holders.size() != 1 && violation == null) {
-            violation = "LIVENESS: " + holders.size() + " owners " + holders + " at " + scheduler.now() / 1e9
-                    + " s, long after the faults ended";
-            trace.line(scheduler.now(), "check", violation);
+        for (int instance = 0; instance < instanceCount; instance++) {
+            List<Integer> holders = holders(instance);
+            if (holders.size() != 1 && violation == null) {
+                violation = "LIVENESS: " + holders.size() + " owners " + holders + " of instance " + instance
+                        + " at " + scheduler.now() / 1e9 + " s, long after the faults ended";
+                trace.line(scheduler.now(), "check", violation);
+            }
         }
     }
 
     /** How soon after one kernel lost the VIP another one got it: how close a run came to two owners. */
-    private void measureHandOver() {
+    private void measureHandOver(int instance) {
+        boolean[] was = held[instance];
         for (int i = 0; i < agentCount; i++) {
-            boolean now = kernels[i].holds();
-            if (held[i] && !now) {
-                lastHolder = i;
-                lastReleaseNanos = scheduler.now();
-                lastReleaseByLifetime = kernels[i].lastRemovedByLifetime();
-            } else if (!held[i] && now && lastHolder >= 0 && lastHolder != i) {
-                long gap = scheduler.now() - lastReleaseNanos;
+            boolean now = kernels[i][instance].holds();
+            if (was[i] && !now) {
+                lastHolder[instance] = i;
+                lastReleaseNanos[instance] = scheduler.now();
+                lastReleaseByLifetime[instance] = kernels[i][instance].lastRemovedByLifetime();
+            } else if (!was[i] && now && lastHolder[instance] >= 0 && lastHolder[instance] != i) {
+                long gap = scheduler.now() - lastReleaseNanos[instance];
                 closestHandOverNanos = Math.min(closestHandOverNanos, gap);
-                if (lastReleaseByLifetime) {
+                if (lastReleaseByLifetime[instance]) {
                     closestAfterLifetimeNanos = Math.min(closestAfterLifetimeNanos, gap);
                 }
             }
-            held[i] = now;
+            was[i] = now;
         }
     }
 
-    private List<Integer> holders() {
+    private List<Integer> holders(int instance) {
         List<Integer> holders = new ArrayList<>();
         for (int i = 0; i < agentCount; i++) {
-            if (kernels[i].holds()) {
+            if (kernels[i][instance].holds()) {
                 holders.add(i);
             }
         }

@@ -16,6 +16,9 @@ import org.junit.jupiter.api.Test;
 class SimulationTest {
 
     private static final int SEEDS = 5_000;
+    private static final int MANY_INSTANCES = 1_000;
+    private static final int MANY_SEEDS = 3;
+    private static final String MANY_SEEDS_PROPERTY = "qvip.sim.manySeeds";
     private static final String SEED_PROPERTY = "qvip.sim.seed";
     private static final String SEED_COUNT_PROPERTY = "qvip.sim.seeds";
     private static final String FIRST_SEED_PROPERTY = "qvip.sim.firstSeed";
@@ -45,6 +48,25 @@ class SimulationTest {
     }
 
     @Test
+    void shouldKeepEveryInstanceSafeWithAThousandInstancesPerNode() {
+        long started = System.nanoTime();
+        long events = 0;
+        List<SimResult> failures = new ArrayList<>();
+        int seeds = Integer.getInteger(MANY_SEEDS_PROPERTY, MANY_SEEDS);
+        for (long seed = 0; seed < seeds; seed++) {
+            SimResult result = Simulation.run(seed, Set.of(), MANY_INSTANCES);
+            events += result.events();
+            if (!result.ok()) {
+                failures.add(result);
+            }
+        }
+        System.out.printf("measured: %d seeds with %d instances per node, %d events, %.1f s%n", seeds,
+                MANY_INSTANCES, events, (System.nanoTime() - started) / 1e9);
+        assertThat(failures).as(() -> failures.size() + " of " + seeds + " seeds failed; first:\n"
+                + failures.get(0).report()).isEmpty();
+    }
+
+    @Test
     void shouldReplayASeedExactly() {
         SimResult first = Simulation.run(4242, Set.of());
         SimResult again = Simulation.run(4242, Set.of());
@@ -65,6 +87,13 @@ class SimulationTest {
     void shouldCatchTheBugOfIgnoringLeaseValidity() {
         assertThat(firstSafetyViolation(EnumSet.of(SimulationBugs.NO_LEASE_CHECK)))
                 .as("some seed must show two kernels holding the VIP when validity is ignored").isNotNull();
+    }
+
+    @Test
+    void shouldCatchTheBugOfProgrammingALifetimeComputedBeforeAPause() {
+        assertThat(firstSafetyViolation(EnumSet.of(SimulationBugs.STALE_LIFETIME)))
+                .as("some seed must show two kernels holding the VIP when the effector does not re-read the clock")
+                .isNotNull();
     }
 
     @Test

@@ -7,6 +7,6 @@ interface ZkConnectionListener {
 
     void stateChanged(State state);
 
-    /** A watch on the latch fired: some latch node was deleted. */
-    void latchChanged();
+    /** A watch on latch {@code latch} fired: one of its nodes was deleted. */
+    void latchChanged(int latch);
 }

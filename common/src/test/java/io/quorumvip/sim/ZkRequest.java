@@ -1,6 +1,9 @@
 package io.quorumvip.sim;
 
-/** What a simulated ZooKeeper client asks the ensemble; the latch is the one parent node of the instance. */
+/**
+ * What a simulated ZooKeeper client asks the ensemble. Each instance has its latch, a parent node numbered by the
+ * instance; node czxids are unique across latches.
+ */
 sealed interface ZkRequest {
 
     /** Opens a connection: {@code sessionId} 0 asks for a new session, any other resumes that one. */
@@ -11,7 +14,7 @@ sealed interface ZkRequest {
     }
 
     /** An ephemeral sequential latch node; {@code guid} makes a retried create find the node it already made. */
-    record Create(long guid) implements ZkRequest {
+    record Create(int latch, long guid) implements ZkRequest {
     }
 
     record Delete(long czxid) implements ZkRequest {
@@ -24,6 +27,6 @@ sealed interface ZkRequest {
     record Exists(long czxid) implements ZkRequest {
     }
 
-    record Children() implements ZkRequest {
+    record Children(int latch) implements ZkRequest {
     }
 }

@@ -3,8 +3,9 @@ package io.quorumvip.agent;
 import io.quorumvip.agent.http.AgentMetrics;
 import io.quorumvip.agent.http.AgentStatus;
 import io.quorumvip.agent.journal.AgentJournal;
-import io.quorumvip.agent.lease.LeaseKeeper;
+import io.quorumvip.agent.lease.LatchAdapter;
 import io.quorumvip.agent.lease.QuorumClient;
+import io.quorumvip.agent.lease.SessionProver;
 import io.quorumvip.agent.net.AddressManager;
 import io.quorumvip.agent.net.ArpAnnouncer;
 import io.quorumvip.agent.net.LinkState;
@@ -24,9 +25,10 @@ import io.quorumvip.config.VrrpScript;
 import io.quorumvip.events.Cause;
 import io.quorumvip.events.CauseKind;
 import io.quorumvip.events.Event;
+import io.quorumvip.instance.InstanceInput;
+import io.quorumvip.instance.InstanceSettings;
 import io.quorumvip.track.TrackerStatus;
 import io.quorumvip.vrrp.VrrpExpectations;
-import io.quorumvip.vrrp.VrrpStateMachine;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -46,7 +48,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,14 +72,15 @@ public final class Agent {
     private final List<VrrpChannel> channels;
     private final List<ScriptTracker> scriptTrackers;
     private final List<LinkTracker> linkTrackers;
-    private final List<LeaseKeeper> keepers;
+    private final List<LatchAdapter> latches;
+    private final Optional<SessionProver> prover;
     private final Optional<QuorumClient> quorum;
     private final String quorumDescription;
 
     private Agent(String node, Context context, AddressManager addresses, LinkState links, ArpAnnouncer arp,
                   ExecutorService notifyExecutor, List<InstanceRunner> runners, List<VrrpChannel> channels,
-                  List<ScriptTracker> scriptTrackers, List<LinkTracker> linkTrackers, List<LeaseKeeper> keepers,
-                  Optional<QuorumClient> quorum, String quorumDescription) {
+                  List<ScriptTracker> scriptTrackers, List<LinkTracker> linkTrackers, List<LatchAdapter> latches,
+                  Optional<SessionProver> prover, Optional<QuorumClient> quorum, String quorumDescription) {
         this.node = node;
         this.context = context;
         this.addresses = addresses;
@@ -88,14 +91,16 @@ public final class Agent {
         this.channels = channels;
         this.scriptTrackers = scriptTrackers;
         this.linkTrackers = linkTrackers;
-        this.keepers = keepers;
+        this.latches = latches;
+        this.prover = prover;
         this.quorum = quorum;
         this.quorumDescription = quorumDescription;
     }
 
     /**
      * Opens the kernel edges, builds every instance, and starts them on one context of {@code vertx}. With a
-     * {@code quorum} client each instance gets its lease keeper; without one, VRRP alone decides, as in keepalived.
+     * {@code quorum} client each instance gets its latch and the node one session prover for all of them; without
+     * one, VRRP alone decides, as in keepalived.
      */
     public static Agent start(KeepalivedConfig config, String node, Vertx vertx, AgentMetrics metrics,
                               AgentJournal journal, Optional<QuorumClient> quorum) throws IOException {
@@ -105,7 +110,8 @@ public final class Agent {
         ExecutorService notifyExecutor = Executors.newCachedThreadPool(daemonThreads("notify"));
         Context context = vertx.getOrCreateContext();
         List<VrrpChannel> channels = new ArrayList<>();
-        List<LeaseKeeper> keepers = new ArrayList<>();
+        List<LatchAdapter> latches = new ArrayList<>();
+        Optional<SessionProver> prover = quorum.map(q -> q.prover(confirmationPeriod(config)));
         try {
             InstancePlans plans = InstancePlans.resolve(config, addresses);
             Map<String, VrrpExpectations> expectationsByDevice = plans.expectationsByDevice();
@@ -114,16 +120,15 @@ public final class Agent {
                 VrrpTransport socket = openSocket(channelPlan);
                 Map<Integer, InstanceRunner> byVrid = new LinkedHashMap<>();
                 for (InstancePlans.InstancePlan plan : channelPlan.instances()) {
-                    Optional<LeaseKeeper> keeper = Optional.empty();
-                    AtomicReference<InstanceRunner> created = new AtomicReference<>();
-                    if (quorum.isPresent()) {
-                        keeper = Optional.of(quorum.get().keeper(plan.config().name(), node,
-                                event -> context.runOnContext(v -> created.get().onLease(event))));
-                        keepers.add(keeper.get());
-                    }
                     InstanceRunner runner = runner(plan, socket, addresses, arp, vertx, metrics, notifyExecutor,
-                            journal, keeper);
-                    created.set(runner);
+                            journal, quorum.isPresent());
+                    if (quorum.isPresent()) {
+                        Consumer<InstanceInput> onContext = input -> context.runOnContext(v -> runner.onLease(input));
+                        LatchAdapter latch = quorum.get().latch(plan.config().name(), node, onContext);
+                        runner.useLatch(latch);
+                        latches.add(latch);
+                        prover.orElseThrow().register(onContext);
+                    }
                     byVrid.put(plan.config().virtualRouterId(), runner);
                     runners.add(runner);
                 }
@@ -135,7 +140,7 @@ public final class Agent {
             List<ScriptTracker> scriptTrackers = scriptTrackers(config, plans, runners, vertx, metrics, journal);
             List<LinkTracker> linkTrackers = linkTrackers(plans, runners, links, vertx, metrics, journal);
             Agent agent = new Agent(node, context, addresses, links, arp, notifyExecutor, runners, channels,
-                    scriptTrackers, linkTrackers, keepers, quorum,
+                    scriptTrackers, linkTrackers, latches, prover, quorum,
                     config.quorum().map(q -> q.connectString() + q.path()).orElse("disabled"));
             agent.onContext(() -> {
                 channels.forEach(VrrpChannel::start);
@@ -143,6 +148,7 @@ public final class Agent {
                 scriptTrackers.forEach(ScriptTracker::start);
                 linkTrackers.forEach(LinkTracker::start);
             }).toCompletionStage().toCompletableFuture().join();
+            prover.ifPresent(SessionProver::start);
             return agent;
         } catch (IOException | RuntimeException e) {
             channels.forEach(VrrpChannel::close);
@@ -150,7 +156,8 @@ public final class Agent {
             links.close();
             addresses.close();
             notifyExecutor.shutdownNow();
-            keepers.forEach(LeaseKeeper::close);
+            latches.forEach(LatchAdapter::close);
+            prover.ifPresent(SessionProver::close);
             throw e;
         }
     }
@@ -193,7 +200,8 @@ public final class Agent {
             Thread.currentThread().interrupt();
         }
         notifyExecutor.shutdownNow();
-        keepers.forEach(LeaseKeeper::close);
+        prover.ifPresent(SessionProver::close);
+        latches.forEach(LatchAdapter::close);
         quorum.ifPresent(QuorumClient::close);
         channels.forEach(VrrpChannel::close);
         arp.close();
@@ -226,8 +234,7 @@ public final class Agent {
 
     private static InstanceRunner runner(InstancePlans.InstancePlan plan, VrrpTransport socket,
                                          AddressManager addresses, ArpAnnouncer arp, Vertx vertx, AgentMetrics metrics,
-                                         ExecutorService notifyExecutor, AgentJournal journal,
-                                         Optional<LeaseKeeper> keeper) {
+                                         ExecutorService notifyExecutor, AgentJournal journal, boolean leased) {
         VrrpInstanceConfig config = plan.config();
         AdvertPublisher publisher = new ChannelAdvertPublisher(plan.advertTemplate(), socket, socket.destinations());
         VipEffector vips = new VipEffector(config.name(), plan.vips(), addresses, arp, config.garp(), vertx, metrics,
@@ -238,9 +245,21 @@ public final class Agent {
                     log.atInfo().setMessage("notify script ran").addKeyValue("instance", config.name())
                             .addKeyValue("script", line).addKeyValue("outcome", outcome.detail()).log();
                 });
-        return new InstanceRunner(config.name(), config.interfaceName(), config.priority(),
-                new VrrpStateMachine(plan.machineConfig()), publisher, vips, notifier, metrics, vertx,
-                System::nanoTime, journal, keeper);
+        List<String> cidrs = plan.vips().stream().map(v -> v.address().getHostAddress() + "/" + v.prefixLength())
+                .toList();
+        InstanceSettings settings = new InstanceSettings(config.name(), plan.machineConfig(), leased, cidrs, List.of());
+        return new InstanceRunner(settings, config.interfaceName(), publisher, vips, notifier, metrics, vertx,
+                System::nanoTime, journal);
+    }
+
+    /**
+     * How often the node's session prover confirms: a quarter of the shortest advert interval, within
+     * 100 ms..1 s, so one slow answer costs little (docs/lease.md).
+     */
+    private static Duration confirmationPeriod(KeepalivedConfig config) {
+        long shortestMillis = config.vrrpInstances().stream().mapToLong(i -> i.advertInterval().toMillis()).min()
+                .orElse(1_000);
+        return Duration.ofMillis(Math.max(100, Math.min(1_000, shortestMillis / 4)));
     }
 
     private static List<ScriptTracker> scriptTrackers(KeepalivedConfig config, InstancePlans plans,

@@ -121,7 +121,8 @@ final class VrrpChannel implements AutoCloseable {
         VrrpPacket advert = (VrrpPacket) result;
         InstanceRunner runner = runners.get(advert.vrid());
         if (runner != null) {
-            context.runOnContext(v -> runner.onAdvert(advert.source(), advert.priority(), advert.advertIntervalCentis()));
+            context.runOnContext(v -> runner.onAdvert(advert.source(), advert.priority(), advert.advertIntervalCentis(),
+                    now));
         }
     }
 

@@ -2,12 +2,17 @@ package io.quorumvip.agent.lease;
 
 import io.quorumvip.config.DigestCredentials;
 import io.quorumvip.config.QuorumConfig;
+import io.quorumvip.instance.InstanceInput;
 import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -20,7 +25,8 @@ import org.apache.zookeeper.data.Id;
 import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
 
 /**
- * The agent's one ZooKeeper client (Curator), shared by the lease keepers of all its instances.
+ * The agent's one ZooKeeper client (Curator), shared by its session prover and the latches of all its instances,
+ * which all run on one lease thread.
  *
  * <ul>
  *   <li>Session timeout S from the {@code quorum} block; ZooKeeper may negotiate it down or up within its
@@ -40,10 +46,16 @@ public final class QuorumClient implements AutoCloseable {
     private static final int RETRY_BASE_MS = 50;
     private static final int RETRY_MAX_MS = 400;
     private static final int RETRY_COUNT = 5;
+    private static final long CLOSE_BOUND_MILLIS = 2_000;
 
     private final CuratorFramework curator;
     private final QuorumConfig config;
     private final LongSupplier monotonicNanos;
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread t = new Thread(runnable, "qvip-lease");
+        t.setDaemon(true);
+        return t;
+    });
 
     private QuorumClient(CuratorFramework curator, QuorumConfig config, LongSupplier monotonicNanos) {
         this.curator = curator;
@@ -51,7 +63,7 @@ public final class QuorumClient implements AutoCloseable {
         this.monotonicNanos = monotonicNanos;
     }
 
-    /** Starts connecting in the background; keepers may be created at once. */
+    /** Starts connecting in the background; the prover and latches may be created at once. */
     public static QuorumClient start(QuorumConfig config) {
         return start(config, System::nanoTime);
     }
@@ -73,12 +85,17 @@ public final class QuorumClient implements AutoCloseable {
     }
 
     /**
-     * The lease keeper of one VRRP instance: its latch lives under {@code <path>/<instance>}, and its node carries
+     * The latch of one VRRP instance: it lives under {@code <path>/<instance>}, and its node carries
      * {@code participantId} (the agent's node name) so operators see who holds it.
      */
-    public LeaseKeeper keeper(String instance, String participantId, LeaseListener listener) {
+    public LatchAdapter latch(String instance, String participantId, Consumer<InstanceInput> core) {
         String latchPath = config.path().equals("/") ? "/" + instance : config.path() + "/" + instance;
-        return new LeaseKeeper(curator, latchPath, instance, participantId, listener, monotonicNanos);
+        return new LatchAdapter(curator, latchPath, instance, participantId, monotonicNanos, thread, core);
+    }
+
+    /** The node's one session prover, confirming every {@code period} (docs/lease.md: advert_int / 4). */
+    public SessionProver prover(Duration period) {
+        return new SessionProver(curator, config.path(), period, monotonicNanos, thread);
     }
 
     /** The ACL for every znode created with {@code digest}: its identity may do anything, the world may read. */
@@ -116,9 +133,18 @@ public final class QuorumClient implements AutoCloseable {
         return curator;
     }
 
-    /** Closes the session: ZooKeeper deletes this agent's latch nodes at once. Close the keepers first. */
+    /**
+     * Closes the session: ZooKeeper deletes this agent's latch nodes at once. Close the latches first; their
+     * deletions get a moment on the lease thread before the session goes.
+     */
     @Override
     public void close() {
+        thread.shutdown();
+        try {
+            thread.awaitTermination(CLOSE_BOUND_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         curator.close();
     }
 }

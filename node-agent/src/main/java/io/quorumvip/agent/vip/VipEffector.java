@@ -7,7 +7,6 @@ import io.quorumvip.agent.net.ArpAnnouncer;
 import io.quorumvip.agent.net.InterfaceAddress;
 import io.quorumvip.config.GarpSettings;
 import io.quorumvip.events.Cause;
-import io.quorumvip.events.Event.VipBindIntended;
 import io.quorumvip.events.Event.VipBound;
 import io.quorumvip.events.Event.VipReleased;
 import io.vertx.core.Vertx;
@@ -64,8 +63,8 @@ public final class VipEffector {
     }
 
     /**
-     * Binds every address (or renews its lifetime when already bound). Gaining the addresses is written ahead in
-     * the journal first; when that fails nothing is bound. The first bind announces the addresses.
+     * Binds every address (or renews its lifetime when already bound). The caller (the instance core) has written
+     * the gain ahead in the journal. The first bind announces the addresses.
      *
      * @return true when every address is on its interface now
      */
@@ -74,17 +73,6 @@ public final class VipEffector {
             return true;
         }
         int lifetimeSeconds = lifetime.map(d -> (int) d.toSeconds()).orElse(FOREVER);
-        if (!owned) {
-            for (InterfaceAddress vip : vips) {
-                if (!journal.writeAhead(cause, new VipBindIntended(instance, cidr(vip), lifetimeSeconds))) {
-                    metrics.error(instance, "journal");
-                    log.atError().setMessage("not binding: the journal cannot record the bind ahead")
-                            .addKeyValue("instance", instance).addKeyValue("vip", vip)
-                            .addKeyValue("journal", journal.health()).log();
-                    return false;
-                }
-            }
-        }
         boolean all = true;
         for (InterfaceAddress vip : vips) {
             try {
@@ -117,8 +105,9 @@ public final class VipEffector {
      * @param lifetimeEndedNanos when the kernel lifetime last given to the addresses ran out (monotonic), if it has:
      *                           an owned address found already gone was removed by the kernel then, and the
      *                           journal says so (forensics must not count it as bound until now)
+     * @return true when no address of the instance is on its interface any more
      */
-    public void release(Cause cause, OptionalLong lifetimeEndedNanos) {
+    public boolean release(Cause cause, OptionalLong lifetimeEndedNanos) {
         boolean wasOwned = owned;
         owned = false;
         ownershipGeneration++;
@@ -127,6 +116,7 @@ public final class VipEffector {
             refreshTimer = -1;
         }
         boolean removedAny = false;
+        boolean all = true;
         for (InterfaceAddress vip : vips) {
             try {
                 boolean removed = addresses.remove(vip);
@@ -141,6 +131,7 @@ public final class VipEffector {
                     journal.record(cause, new VipReleased(instance, cidr(vip), endedMicros));
                 }
             } catch (IOException e) {
+                all = false;
                 metrics.error(instance, "release");
                 log.atError().setMessage("could not remove virtual address").addKeyValue("instance", instance)
                         .addKeyValue("vip", vip).addKeyValue("error", e.getMessage()).log();
@@ -153,6 +144,7 @@ public final class VipEffector {
             log.atInfo().setMessage("virtual addresses released").addKeyValue("instance", instance)
                     .addKeyValue("vips", vips).addKeyValue("cause", cause).log();
         }
+        return all;
     }
 
     /** Announces the bound addresses again now, e.g. after a dual-master episode ended. */

@@ -1,4 +1,4 @@
-package io.quorumvip.agent.journal;
+package io.quorumvip.instance;
 
 import io.quorumvip.events.Cause;
 import io.quorumvip.events.CauseKind;

@@ -8,6 +8,9 @@ import io.quorumvip.config.OnLoss;
 import io.quorumvip.config.QuorumConfig;
 import io.quorumvip.config.SourcePosition;
 import io.quorumvip.config.ZooKeeperServer;
+import io.quorumvip.instance.InstanceInput;
+import io.quorumvip.instance.LeaseLossCause;
+import io.quorumvip.lease.LeaseTiming;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,9 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -35,10 +36,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
 /**
- * The lease keeper against three real ZooKeeper servers (tier 3: real servers stopped and restarted, events
+ * The node's session prover and an instance's latch adapter against three real ZooKeeper servers (tier 3: real servers stopped and restarted, events
  * collected in a queue). Bounds are generous: they catch what never happens, they do not measure.
  */
-class LeaseKeeperTest {
+class QuorumLeaseTest {
 
     private static final Duration S = Duration.ofMillis(4_000);
     private static final Duration ADVERT_INTERVAL = Duration.ofMillis(200);
@@ -48,7 +49,6 @@ class LeaseKeeperTest {
     private static LocalEnsemble ensemble;
 
     private final List<AutoCloseable> opened = new ArrayList<>();
-    private ScheduledExecutorService advertTimer;
     private String basePath;
 
     @BeforeAll
@@ -71,13 +71,11 @@ class LeaseKeeperTest {
             }
         }
         awaitTrue("all three servers serve", () -> ensemble.servers().stream().allMatch(s -> s.mode().isPresent()));
-        advertTimer = Executors.newSingleThreadScheduledExecutor();
         basePath = "/qvip-test/" + test.getTestMethod().orElseThrow().getName();
     }
 
     @AfterEach
     void closeEverything() throws Exception {
-        advertTimer.shutdownNow();
         for (int i = opened.size() - 1; i >= 0; i--) {
             opened.get(i).close();
         }
@@ -86,128 +84,123 @@ class LeaseKeeperTest {
     @Test
     void shouldAcquireWithAnEpochWhenContendingAlone() {
         Contender a = contender("n1", Optional.empty());
+        InstanceInput.SessionStarted session = a.await(InstanceInput.SessionStarted.class);
 
-        a.keeper.contend();
+        a.latch.contend();
 
-        LeaseEvent.Acquired acquired = a.await(LeaseEvent.Acquired.class);
+        InstanceInput.LatchAcquired acquired = a.await(InstanceInput.LatchAcquired.class);
+        long at = System.nanoTime();
         assertThat(acquired.epoch()).isPositive();
-        assertThat(acquired.sessionId()).isNotZero().isEqualTo(a.keeper.sessionId());
-        assertThat(acquired.validUntilNanos() - acquired.atNanos()).isPositive()
-                .isLessThanOrEqualTo(S.toNanos());
-        assertThat(a.keeper.held()).isTrue();
-        assertThat(a.keeper.epoch()).isEqualTo(acquired.epoch());
-        assertThat(a.keeper.snapshot().validAt(System.nanoTime())).isTrue();
-        a.await(LeaseEvent.Confirmed.class);
+        assertThat(acquired.sessionId()).isNotZero().isEqualTo(session.sessionId());
+        assertThat(session.timeoutNanos()).isEqualTo(S.toNanos());
+        assertThat(acquired.sendNanos()).isBetween(a.contendedAt, at);
+        assertThat(a.awaitConfirmedAfter(acquired.sendNanos()).sessionId()).isEqualTo(session.sessionId());
         System.out.printf("measured: acquire %d ms after contend%n",
-                TimeUnit.NANOSECONDS.toMillis(acquired.atNanos() - a.contendedAt));
+                TimeUnit.NANOSECONDS.toMillis(at - a.contendedAt));
     }
 
     @Test
     void shouldGiveTheLeaseToASecondContenderOnlyAfterTheFirstWithdrawsWithALargerEpoch() throws Exception {
         Contender a = contender("n1", Optional.empty());
         Contender b = contender("n2", Optional.empty());
-        a.keeper.contend();
-        LeaseEvent.Acquired first = a.await(LeaseEvent.Acquired.class);
+        a.latch.contend();
+        InstanceInput.LatchAcquired first = a.await(InstanceInput.LatchAcquired.class);
 
-        b.keeper.contend();
+        b.latch.contend();
         try (CuratorFramework observer = observer(Optional.empty())) {
             awaitTrue("both latch nodes exist", () -> children(observer, latchPath()) == 2);
+            a.awaitConfirmedAfter(System.nanoTime());
+            assertThat(b.events).as("b's latch inputs while a holds the latch")
+                    .noneMatch(InstanceInput.LatchAcquired.class::isInstance);
+
+            a.latch.withdraw();
+
+            a.await(InstanceInput.LatchGone.class);
+            assertThat(children(observer, latchPath())).as("a's node is gone when LatchGone comes").isLessThan(2);
         }
-        a.await(LeaseEvent.Confirmed.class);
-        assertThat(b.keeper.held()).isFalse();
-        assertThat(b.events).as("b's lease events while a holds the latch (its connection's aside)")
-                .allMatch(LeaseEvent.Connection.class::isInstance);
-
-        a.keeper.withdraw();
-
-        assertThat(a.await(LeaseEvent.Released.class).epoch()).isEqualTo(first.epoch());
-        LeaseEvent.Acquired second = b.await(LeaseEvent.Acquired.class);
+        InstanceInput.LatchAcquired second = b.await(InstanceInput.LatchAcquired.class);
         assertThat(second.epoch()).isGreaterThan(first.epoch());
-        assertThat(a.keeper.held()).isFalse();
     }
 
     @Test
     void shouldKeepTheLeaseContinuouslyValidWhenTheEnsembleLeaderIsKilled() {
         Contender a = contender("n1", Optional.empty());
-        a.keeper.contend();
-        LeaseEvent.Acquired acquired = a.await(LeaseEvent.Acquired.class);
-        a.await(LeaseEvent.Confirmed.class);
+        a.latch.contend();
+        InstanceInput.LatchAcquired acquired = a.await(InstanceInput.LatchAcquired.class);
+        a.awaitConfirmedAfter(acquired.sendNanos());
         LocalEnsemble.Server leader = ensemble.leader().orElseThrow();
-        ValiditySampler sampler = new ValiditySampler(a.keeper);
+        ValiditySampler sampler = new ValiditySampler(a);
 
         long killedAt = System.nanoTime();
         leader.kill9();
         awaitTrue("a new leader is elected", () -> ensemble.leader().isPresent());
-        LeaseEvent.Confirmed after = a.awaitConfirmedAfter(killedAt);
+        InstanceInput.ConfirmationAnswered after = a.awaitConfirmedAfter(killedAt);
         // A few more confirmations, so a late lapse would show.
-        a.awaitConfirmedAfter(after.atNanos());
+        a.awaitConfirmedAfter(after.sendNanos());
         sampler.stop();
 
         assertThat(sampler.invalidSamples()).as("samples without a valid lease").isZero();
-        assertThat(a.keeper.epoch()).isEqualTo(acquired.epoch());
-        assertThat(a.skipped).noneMatch(e -> e instanceof LeaseEvent.Lost || e instanceof LeaseEvent.Lapsed);
-        long answeredAfter = after.atNanos() - killedAt;
-        System.out.printf("measured: ZooKeeper leader killed: first answer to a confirmation %d ms later; "
+        assertThat(a.skipped).noneMatch(e -> e instanceof InstanceInput.LatchLost
+                || e instanceof InstanceInput.SessionLost);
+        System.out.printf("measured: ZooKeeper leader killed: first answered confirmation sent %d ms later; "
                         + "lowest remaining validity %d ms%n",
-                TimeUnit.NANOSECONDS.toMillis(answeredAfter), TimeUnit.NANOSECONDS.toMillis(sampler.lowestRemaining()));
+                TimeUnit.NANOSECONDS.toMillis(after.sendNanos() - killedAt),
+                TimeUnit.NANOSECONDS.toMillis(sampler.lowestRemaining()));
     }
 
     @Test
-    void shouldLapseWithinTheSessionTimeoutAndReportTheLostSessionWhenTwoOfThreeServersStop() {
+    void shouldStopConfirmingAndReportTheLostSessionWhenTwoOfThreeServersStop() {
         Contender a = contender("n1", Optional.empty());
-        a.keeper.contend();
-        LeaseEvent.Acquired acquired = a.await(LeaseEvent.Acquired.class);
-        a.await(LeaseEvent.Confirmed.class);
+        a.latch.contend();
+        InstanceInput.LatchAcquired acquired = a.await(InstanceInput.LatchAcquired.class);
+        a.awaitConfirmedAfter(acquired.sendNanos());
 
         long stoppedAt = System.nanoTime();
         ensemble.server(1).kill9();
         ensemble.server(2).kill9();
 
-        LeaseEvent.Lapsed lapsed = a.await(LeaseEvent.Lapsed.class);
-        assertThat(lapsed.epoch()).isEqualTo(acquired.epoch());
-        assertThat(lapsed.validUntilNanos() - stoppedAt).as("validity ends within S of the quorum loss")
-                .isLessThan(S.toNanos());
-        assertThat(a.keeper.snapshot().validAt(System.nanoTime())).isFalse();
-        LeaseEvent.Lost lost = a.await(LeaseEvent.Lost.class);
-        assertThat(lost.cause()).isEqualTo(LossCause.SESSION_LOST);
-        assertThat(lost.epoch()).isEqualTo(acquired.epoch());
-        assertThat(a.keeper.held()).isFalse();
-        System.out.printf("measured: 2 of 3 servers killed: lapsed after %d ms, lost after %d ms%n",
-                TimeUnit.NANOSECONDS.toMillis(lapsed.atNanos() - stoppedAt),
-                TimeUnit.NANOSECONDS.toMillis(lost.atNanos() - stoppedAt));
+        a.await(InstanceInput.SessionLost.class);
+        long lostAt = System.nanoTime();
+        long lastProof = a.lastProof;
+        assertThat(lastProof).as("no confirmation sent after the quorum loss was answered")
+                .isLessThan(stoppedAt);
+        System.out.printf("measured: 2 of 3 servers killed: validity ended %d ms after, session lost after %d ms%n",
+                TimeUnit.NANOSECONDS.toMillis(timing().validUntil(lastProof) - stoppedAt),
+                TimeUnit.NANOSECONDS.toMillis(lostAt - stoppedAt));
 
         long restartedAt = System.nanoTime();
         ensemble.server(1).start();
         ensemble.server(2).start();
 
-        LeaseEvent.Acquired again = a.await(LeaseEvent.Acquired.class);
+        InstanceInput.SessionStarted fresh = a.await(InstanceInput.SessionStarted.class);
+        assertThat(fresh.sessionId()).isNotEqualTo(acquired.sessionId());
+        InstanceInput.LatchAcquired again = a.await(InstanceInput.LatchAcquired.class);
         assertThat(again.epoch()).isGreaterThan(acquired.epoch());
-        assertThat(again.sessionId()).isNotEqualTo(acquired.sessionId());
+        assertThat(again.sessionId()).isEqualTo(fresh.sessionId());
         System.out.printf("measured: quorum restarted: lease again after %d ms%n",
-                TimeUnit.NANOSECONDS.toMillis(again.atNanos() - restartedAt));
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartedAt));
     }
 
     @Test
     void shouldReportTheNodeDeletedAndEnterAgainWhenSomeoneDeletesTheLatchNode() throws Exception {
         Contender a = contender("n1", Optional.empty());
-        a.keeper.contend();
-        LeaseEvent.Acquired acquired = a.await(LeaseEvent.Acquired.class);
+        a.latch.contend();
+        InstanceInput.LatchAcquired acquired = a.await(InstanceInput.LatchAcquired.class);
 
         try (CuratorFramework observer = observer(Optional.empty())) {
             String node = latchPath() + "/" + observer.getChildren().forPath(latchPath()).get(0);
             observer.delete().forPath(node);
         }
 
-        LeaseEvent.Lost lost = a.await(LeaseEvent.Lost.class);
-        assertThat(lost.cause()).isEqualTo(LossCause.NODE_DELETED);
-        assertThat(a.await(LeaseEvent.Acquired.class).epoch()).isGreaterThan(acquired.epoch());
+        assertThat(a.await(InstanceInput.LatchLost.class).cause()).isEqualTo(LeaseLossCause.NODE_DELETED);
+        assertThat(a.await(InstanceInput.LatchAcquired.class).epoch()).isGreaterThan(acquired.epoch());
     }
 
     @Test
     void shouldRefuseToCreateOrDeleteLatchNodesForAClientWithoutTheClusterCredential() throws Exception {
         Contender a = contender("n1", Optional.of(CLUSTER));
-        a.keeper.contend();
-        a.await(LeaseEvent.Acquired.class);
+        a.latch.contend();
+        a.await(InstanceInput.LatchAcquired.class);
 
         for (Optional<DigestCredentials> stranger : List.of(Optional.<DigestCredentials>empty(),
                 Optional.of(new DigestCredentials("qvip", "wrong")))) {
@@ -223,32 +216,43 @@ class LeaseKeeperTest {
                         .isInstanceOf(KeeperException.NoAuthException.class);
             }
         }
-        assertThat(a.keeper.held()).isTrue();
+        assertThat(a.skipped).noneMatch(InstanceInput.LatchLost.class::isInstance);
     }
 
     // --- helpers ----------------------------------------------------------------------------------------------
 
-    /** One agent's view: its own client, one keeper, its events, confirmed every advert interval. */
+    /** One agent's view: its own client, its session prover, one instance's latch, the inputs they produce. */
     private final class Contender {
-        final BlockingQueue<LeaseEvent> events = new LinkedBlockingQueue<>();
-        final List<LeaseEvent> skipped = new ArrayList<>();
-        final LeaseKeeper keeper;
+        final BlockingQueue<InstanceInput> events = new LinkedBlockingQueue<>();
+        final List<InstanceInput> skipped = new ArrayList<>();
+        final LatchAdapter latch;
+        volatile long lastProof;
         long contendedAt;
 
         Contender(String node, Optional<DigestCredentials> digest) {
             QuorumClient client = QuorumClient.start(config(digest));
             opened.add(client);
-            keeper = client.keeper("VI_1", node, events::add);
-            opened.add(keeper);
-            advertTimer.scheduleAtFixedRate(keeper::confirm, 0, ADVERT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+            SessionProver prover = client.prover(ADVERT_INTERVAL);
+            prover.register(this::received);
+            opened.add(prover);
+            latch = client.latch("VI_1", node, this::received);
+            opened.add(latch);
+            prover.start();
             contendedAt = System.nanoTime();
         }
 
-        /** The next event of that type; events of other types on the way are kept in {@link #skipped}. */
-        <T extends LeaseEvent> T await(Class<T> type) {
+        private void received(InstanceInput input) {
+            if (input instanceof InstanceInput.ConfirmationAnswered answered) {
+                lastProof = Math.max(lastProof, answered.sendNanos());
+            }
+            events.add(input);
+        }
+
+        /** The next input of that type; inputs of other types on the way are kept in {@link #skipped}. */
+        <T extends InstanceInput> T await(Class<T> type) {
             long deadline = System.nanoTime() + BOUND.toNanos();
             while (true) {
-                LeaseEvent event;
+                InstanceInput event;
                 try {
                     event = events.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 } catch (InterruptedException e) {
@@ -265,10 +269,10 @@ class LeaseKeeperTest {
             }
         }
 
-        LeaseEvent.Confirmed awaitConfirmedAfter(long nanos) {
+        InstanceInput.ConfirmationAnswered awaitConfirmedAfter(long nanos) {
             while (true) {
-                LeaseEvent.Confirmed confirmed = await(LeaseEvent.Confirmed.class);
-                if (confirmed.atNanos() - nanos > 0) {
+                InstanceInput.ConfirmationAnswered confirmed = await(InstanceInput.ConfirmationAnswered.class);
+                if (confirmed.sendNanos() - nanos > 0) {
                     return confirmed;
                 }
             }
@@ -324,22 +328,29 @@ class LeaseKeeperTest {
         }
     }
 
-    /** Looks at the keeper's snapshot every 10 ms and counts the samples in which the lease was not valid. */
+    private static LeaseTiming timing() {
+        return LeaseTiming.of(S);
+    }
+
+    /**
+     * Every 10 ms, how long the lease would still be valid by the latest answered confirmation (the validity the
+     * instance core computes); counts the samples in which it was not.
+     */
     private static final class ValiditySampler {
         private final AtomicLong invalid = new AtomicLong();
         private final AtomicLong lowest = new AtomicLong(Long.MAX_VALUE);
         private final AtomicReference<Boolean> running = new AtomicReference<>(true);
         private final Thread thread;
 
-        ValiditySampler(LeaseKeeper keeper) {
+        ValiditySampler(Contender contender) {
             thread = new Thread(() -> {
                 while (running.get()) {
                     long now = System.nanoTime();
-                    LeaseSnapshot snapshot = keeper.snapshot();
-                    if (!snapshot.validAt(now)) {
+                    long left = timing().validUntil(contender.lastProof) - now;
+                    if (left <= 0) {
                         invalid.incrementAndGet();
                     }
-                    lowest.accumulateAndGet(snapshot.validForNanos(now), Math::min);
+                    lowest.accumulateAndGet(Math.max(0, left), Math::min);
                     try {
                         Thread.sleep(10);
                     } catch (InterruptedException e) {

@@ -1,7 +1,7 @@
-package io.quorumvip.agent.lease;
+package io.quorumvip.instance;
 
 /** Why a held lease was lost. */
-public enum LossCause {
+public enum LeaseLossCause {
     /** Curator declared the session lost (no quorum answered within the session timeout) or it expired. */
     SESSION_LOST,
     /** The client is connected on a different session than the one that created the latch node. */

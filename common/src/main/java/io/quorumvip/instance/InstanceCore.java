@@ -1,0 +1,832 @@
+package io.quorumvip.instance;
+
+import io.quorumvip.events.Cause;
+import io.quorumvip.events.CauseKind;
+import io.quorumvip.events.Event;
+import io.quorumvip.lease.KernelLifetime;
+import io.quorumvip.lease.LeaseTiming;
+import io.quorumvip.ownership.OwnershipDecision;
+import io.quorumvip.ownership.OwnershipInputs;
+import io.quorumvip.ownership.OwnershipRule;
+import io.quorumvip.ownership.RoleInput;
+import io.quorumvip.track.EffectivePriority;
+import io.quorumvip.track.TrackerStatus;
+import io.quorumvip.vrrp.Outputs;
+import io.quorumvip.vrrp.VrrpInput;
+import io.quorumvip.vrrp.VrrpOutput;
+import io.quorumvip.vrrp.VrrpState;
+import io.quorumvip.vrrp.VrrpStateMachine;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * One vrrp_instance, whole: the VRRP state machine, the trackers, the lease bookkeeping, the ownership rule, the
+ * kernel-lifetime renewals and every timer, behind one {@link #step(InstanceInput, long)}. Pure: it never reads a
+ * clock, a socket or the effector's memory; what it wants done comes out as {@link InstanceEffect}s, and their
+ * outcome comes back as inputs. The agent and the simulation both run it (docs/safety.md, docs/simulation.md).
+ *
+ * <p>The rules it keeps:
+ * <ul>
+ *   <li>own = MASTER ∧ ¬FAULT ∧ (no quorum ∨ lease held ∧ now &lt; validUntil) ({@link OwnershipRule}); validUntil
+ *       is {@code t_c + S − margin} for the latest answered request sent at {@code t_c} on the latch's session, not
+ *       older than the request that found the latch node owned by that session.</li>
+ *   <li>Gaining the addresses is written ahead; the bind goes out only once the journal said it is durable.</li>
+ *   <li>Addresses carry a kernel lifetime that ends by validUntil, checked again against the time of the kernel's
+ *       answer (a pause before the syscall must not stretch it).</li>
+ *   <li>Leaving MASTER: the addresses go first (and the latch stays until the kernel confirmed it), then the latch,
+ *       then the priority-0 advert once the latch node is gone (or after {@link #PRIORITY_ZERO_BOUND_NANOS}).</li>
+ *   <li>A lease that lapses, a lost session or a latch that cannot start is a FAULT: priority 0, no adverts, so a
+ *       node that reaches the quorum takes over; the next answer through the ZooKeeper leader clears it.</li>
+ * </ul>
+ * Not thread-safe: one thread (the agent's event loop, the simulation's scheduler) steps it.
+ */
+public final class InstanceCore {
+
+    /** How often a backup looks whether the leaving master's latch node is gone, and how far apart. */
+    static final int LATCH_FREE_LOOKS = 6;
+    static final long LATCH_FREE_RETRY_NANOS = 50_000_000L;
+    /** The priority-0 advert waits this long at most for the latch node to be gone; the lease stays safe anyway. */
+    static final long PRIORITY_ZERO_BOUND_NANOS = 250_000_000L;
+    /** A failed release is tried again this soon. */
+    static final long RELEASE_RETRY_NANOS = 100_000_000L;
+
+    private static final String QUORUM_FAULT = "quorum";
+    private static final long SECOND_NANOS = 1_000_000_000L;
+
+    private enum Timer { VRRP, VALIDITY, RENEWAL, LATCH_LOOK, PRIORITY_ZERO, BIND_RETRY, RELEASE_RETRY }
+
+    /** Where this instance's latch stands, as far as the core asked for it. */
+    private enum Latch { IDLE, CONTENDING, HELD, WITHDRAWING }
+
+    /** Where the addresses stand in the kernel, as acknowledged. */
+    private enum Address { ABSENT, INTENT, BINDING, BOUND, RELEASING }
+
+    /**
+     * What the status page and metrics show.
+     *
+     * @param validForNanos how long the lease stays provably valid, 0 when it is not
+     */
+    public record View(VrrpState state, int effectivePriority, String decision, boolean leaseHeld, long epoch,
+                       long validForNanos, boolean bound, boolean quorumFault) {
+    }
+
+    private final InstanceSettings settings;
+    private final VrrpStateMachine machine;
+    private final Map<String, TrackerStatus> trackers = new LinkedHashMap<>();
+    private final Map<Timer, Long> deadlines = new EnumMap<>(Timer.class);
+    private final long advertIntervalNanos;
+    private EffectivePriority.Result tracked;
+
+    private long sessionId;
+    private LeaseTiming timing;
+    private Latch latch = Latch.IDLE;
+    private long epoch;
+    private long provenSendNanos;
+    private boolean lapsed;
+    private String quorumFaultSource;
+
+    private Address address = Address.ABSENT;
+    private long bindSeconds;
+    private long kernelLifetimeEndNanos;
+    private boolean releaseWasBound;
+    private Cause releaseCause;
+
+    private OwnershipDecision decision;
+    private boolean withdrawOwed;
+    private boolean priorityZeroOwed;
+    private int latchLooksLeft;
+    private InetAddress releasedMaster;
+    private InetAddress lastMasterSeen;
+    private long lastReannounceNanos;
+    private boolean reannouncedOnce;
+    private boolean stopping;
+    private boolean stopped;
+    private OptionalLong timerSet = OptionalLong.empty();
+
+    private long now;
+    private List<InstanceEffect> out;
+
+    public InstanceCore(InstanceSettings settings) {
+        this.settings = settings;
+        this.machine = new VrrpStateMachine(settings.vrrp());
+        this.advertIntervalNanos = settings.advertIntervalNanos();
+        settings.trackers().forEach(t -> trackers.put(t.name(), t));
+        this.tracked = new EffectivePriority.Result(settings.vrrp().priority(), List.of());
+    }
+
+    public String name() {
+        return settings.name();
+    }
+
+    public VrrpState state() {
+        return machine.state();
+    }
+
+    /** Feeds one input that happened at {@code nowNanos} (monotonic) and returns what to do, in order. */
+    public List<InstanceEffect> step(InstanceInput input, long nowNanos) {
+        now = nowNanos;
+        out = new ArrayList<>();
+        if (!stopped) {
+            dispatch(input);
+            withdrawIfOwed();
+            finishStopping();
+        }
+        syncTimer();
+        List<InstanceEffect> effects = out;
+        out = null;
+        return effects;
+    }
+
+    /** The instance as the status page shows it at {@code nowNanos}. */
+    public View view(long nowNanos) {
+        boolean held = held();
+        long validFor = held && nowNanos - validUntil() < 0 ? validUntil() - nowNanos : 0;
+        return new View(machine.state(), machine.effectivePriority(),
+                decision == null ? "NOT_STARTED" : decision.reason().name(), held, held ? epoch : 0, validFor,
+                address == Address.BOUND, quorumFaultSource != null);
+    }
+
+    private void dispatch(InstanceInput input) {
+        if (input instanceof InstanceInput.Start) {
+            start();
+        } else if (input instanceof InstanceInput.Shutdown) {
+            shutdown();
+        } else if (stopping) {
+            onAcknowledgement(input);
+        } else if (input instanceof InstanceInput.AdvertReceived advert) {
+            onAdvert(advert);
+        } else if (input instanceof InstanceInput.TimerFired) {
+            onTimer();
+        } else if (input instanceof InstanceInput.TrackerChanged changed) {
+            onTracker(changed);
+        } else if (input instanceof InstanceInput.SessionStarted started) {
+            onSessionStarted(started);
+        } else if (input instanceof InstanceInput.SessionLost) {
+            onSessionLost();
+        } else if (input instanceof InstanceInput.ConfirmationAnswered answered) {
+            onConfirmation(answered);
+        } else if (input instanceof InstanceInput.LatchAcquired acquired) {
+            onLatchAcquired(acquired);
+        } else if (input instanceof InstanceInput.LatchLost lost) {
+            onLatchLost(lost);
+        } else if (input instanceof InstanceInput.LatchStartFailed failed) {
+            report("latch", "cannot enter the leader latch: " + failed.error()
+                    + "; the instance goes to FAULT and tries again when ZooKeeper answers");
+            raiseQuorumFault("leader latch not started");
+        } else if (input instanceof InstanceInput.LatchFree free) {
+            onLatchFree(free.free());
+        } else {
+            onAcknowledgement(input);
+        }
+    }
+
+    /** Answers of effects: also handled while stopping, since the stop waits for them. */
+    private void onAcknowledgement(InstanceInput input) {
+        if (input instanceof InstanceInput.WriteAheadDone done) {
+            onWriteAhead(done);
+        } else if (input instanceof InstanceInput.BindDone done) {
+            onBound(done.lifetimeSeconds());
+        } else if (input instanceof InstanceInput.BindFailed failed) {
+            onBindFailed(failed.error());
+        } else if (input instanceof InstanceInput.ReleaseDone) {
+            onReleased();
+        } else if (input instanceof InstanceInput.ReleaseFailed failed) {
+            onReleaseFailed(failed.error());
+        } else if (input instanceof InstanceInput.LatchGone) {
+            onLatchGone();
+        } else if (input instanceof InstanceInput.TimerFired) {
+            onTimer();
+        }
+    }
+
+    // --- VRRP ------------------------------------------------------------------------------------------------
+
+    private void start() {
+        if (decision != null || stopping) {
+            return;
+        }
+        // An address left by a crashed run is not ours until won.
+        release(new Cause(CauseKind.STARTUP, "not owned until won", 0));
+        EffectivePriority.Result initial = EffectivePriority.compute(settings.vrrp().priority(),
+                List.copyOf(trackers.values()));
+        for (String source : initial.faultingTrackers()) {
+            apply(machine.step(new VrrpInput.FaultRaised(source), now));
+        }
+        if (initial.priority() != settings.vrrp().priority()) {
+            apply(machine.step(new VrrpInput.PriorityChanged(initial.priority()), now));
+        }
+        tracked = initial;
+        apply(machine.step(new VrrpInput.Startup(), now));
+        reconcile(new Cause(CauseKind.STARTUP, "started", 0));
+    }
+
+    private void shutdown() {
+        if (stopping) {
+            return;
+        }
+        apply(machine.step(new VrrpInput.Shutdown(), now));
+        stopping = true;
+        deadlines.keySet().retainAll(List.of(Timer.PRIORITY_ZERO, Timer.RELEASE_RETRY));
+        reconcile(new Cause(CauseKind.SHUTDOWN, "shutdown", 0));
+        if (latch == Latch.CONTENDING || latch == Latch.HELD) {
+            withdrawOwed = true;
+        }
+    }
+
+    private void onAdvert(InstanceInput.AdvertReceived advert) {
+        InetAddress sender = advert.sender();
+        if (advert.priority() > 0 && !sender.equals(lastMasterSeen)) {
+            lastMasterSeen = sender;
+            journal(Cause.advert(sender.getHostAddress(), advert.priority()),
+                    new Event.NewMasterSeen(name(), sender.getHostAddress(), advert.priority()));
+        }
+        VrrpState before = machine.state();
+        apply(machine.step(new VrrpInput.AdvertReceived(sender, advert.priority(),
+                Math.max(1, advert.advertIntervalCentis())), now));
+        if (advert.priority() == 0 && before == VrrpState.BACKUP && settings.quorum()) {
+            // The leaving master deletes its latch node before its priority-0 advert, but the deletion may land
+            // after our first look: look a few times within the skew wait the state machine runs anyway.
+            releasedMaster = sender;
+            latchLooksLeft = LATCH_FREE_LOOKS;
+            out.add(new InstanceEffect.CheckLatchFree());
+        }
+        if (before == VrrpState.MASTER && machine.state() == VrrpState.MASTER && address == Address.BOUND) {
+            reannounceAfterDualMaster();
+        }
+    }
+
+    /**
+     * Another master's advert reached this owner: a heartbeat split is healing and clients may have learnt the
+     * other node's MAC meanwhile, so announce again, at most once per advert interval.
+     */
+    private void reannounceAfterDualMaster() {
+        if (reannouncedOnce && now - lastReannounceNanos < advertIntervalNanos) {
+            return;
+        }
+        reannouncedOnce = true;
+        lastReannounceNanos = now;
+        out.add(new InstanceEffect.Announce());
+    }
+
+    private void onTracker(InstanceInput.TrackerChanged changed) {
+        TrackerStatus old = trackers.get(changed.tracker());
+        if (old == null || old.healthy() == changed.healthy()) {
+            return;
+        }
+        trackers.put(old.name(), new TrackerStatus(old.name(), old.weight(), changed.healthy()));
+        EffectivePriority.Result next = EffectivePriority.compute(settings.vrrp().priority(),
+                List.copyOf(trackers.values()));
+        if (old.weight() == 0) {
+            apply(machine.step(changed.healthy() ? new VrrpInput.FaultCleared(old.name())
+                    : new VrrpInput.FaultRaised(old.name()), now));
+        }
+        if (next.priority() != tracked.priority()) {
+            journal(Cause.health(old.name(), old.weight()), new Event.EffectivePriorityChanged(name(),
+                    settings.vrrp().priority(), tracked.priority(), next.priority()));
+            apply(machine.step(new VrrpInput.PriorityChanged(next.priority()), now));
+        }
+        tracked = next;
+    }
+
+    private void onTimer() {
+        for (Timer timer : Timer.values()) {
+            Long deadline = deadlines.get(timer);
+            if (deadline != null && now - deadline >= 0) {
+                deadlines.remove(timer);
+                fired(timer);
+            }
+        }
+    }
+
+    private void fired(Timer timer) {
+        switch (timer) {
+            case VRRP -> {
+                if (machine.state() == VrrpState.MASTER && latch == Latch.HELD && !validAt(now)) {
+                    // Back from a pause (SIGSTOP, a long GC): the lease ran out while this process was frozen. Say
+                    // so with priority 0 instead of advertising a mastership it can no longer back.
+                    raiseQuorumFault("lease ran out while this process was not running");
+                } else {
+                    apply(machine.step(new VrrpInput.TimerFired(), now));
+                }
+            }
+            case VALIDITY -> validityEnded();
+            case RENEWAL -> renewAligned();
+            case LATCH_LOOK -> out.add(new InstanceEffect.CheckLatchFree());
+            case PRIORITY_ZERO -> {
+                if (stopping && latch == Latch.WITHDRAWING) {
+                    // ZooKeeper does not confirm the deletion in time: stop anyway; closing the session deletes it.
+                    latch = Latch.IDLE;
+                }
+                sendOwedPriorityZero();
+            }
+            case BIND_RETRY -> reconcile(new Cause(CauseKind.NONE, "retrying a bind that failed", 0));
+            case RELEASE_RETRY -> {
+                if (address == Address.RELEASING) {
+                    out.add(new InstanceEffect.Release(releaseCause, releaseWasBound, lifetimeEnded()));
+                }
+            }
+        }
+    }
+
+    private void apply(Outputs outputs) {
+        // State changes first: leaving MASTER must drop the addresses before the priority-0 advert goes out.
+        for (VrrpOutput output : outputs.items()) {
+            if (output instanceof VrrpOutput.StateChanged changed) {
+                onStateChanged(changed);
+            }
+        }
+        for (VrrpOutput output : outputs.items()) {
+            if (output instanceof VrrpOutput.SendAdvert send) {
+                sendAdvert(send.priority());
+            } else if (output instanceof VrrpOutput.ArmTimer arm) {
+                deadlines.put(Timer.VRRP, arm.deadlineNanos());
+            } else if (output instanceof VrrpOutput.CancelTimer) {
+                deadlines.remove(Timer.VRRP);
+            }
+        }
+    }
+
+    private void sendAdvert(int priority) {
+        if (priority == 0 && settings.quorum() && latch != Latch.IDLE) {
+            // Addresses, then latch, then this advert: the backup it invites must find the lease free.
+            priorityZeroOwed = true;
+            deadlines.put(Timer.PRIORITY_ZERO, now + PRIORITY_ZERO_BOUND_NANOS);
+            return;
+        }
+        out.add(new InstanceEffect.SendAdvert(priority));
+    }
+
+    private void sendOwedPriorityZero() {
+        deadlines.remove(Timer.PRIORITY_ZERO);
+        if (priorityZeroOwed) {
+            priorityZeroOwed = false;
+            if (machine.state() != VrrpState.MASTER) {
+                out.add(new InstanceEffect.SendAdvert(0));
+            }
+        }
+    }
+
+    private void onStateChanged(VrrpOutput.StateChanged changed) {
+        Cause cause = Causes.of(changed.cause());
+        journal(cause, new Event.VrrpStateChanged(name(), settings.vrrp().vrid(), role(changed.from()),
+                role(changed.to())));
+        if (changed.to() == VrrpState.FAULT) {
+            journal(cause, new Event.FaultEntered(name(), cause.subject()));
+        } else if (changed.from() == VrrpState.FAULT) {
+            journal(cause, new Event.FaultCleared(name()));
+        }
+        if (changed.to() == VrrpState.MASTER) {
+            // This node is the master it hears now: whoever advertises next is news.
+            lastMasterSeen = null;
+            priorityZeroOwed = false;
+            deadlines.remove(Timer.PRIORITY_ZERO);
+            latchLooksLeft = 0;
+            deadlines.remove(Timer.LATCH_LOOK);
+            if (settings.quorum()) {
+                withdrawOwed = false;
+                journal(cause, new Event.LeaseRequested(name(), sessionId));
+                if (latch == Latch.IDLE || latch == Latch.WITHDRAWING) {
+                    latch = Latch.CONTENDING;
+                    out.add(new InstanceEffect.Contend());
+                }
+            }
+        }
+        reconcile(cause);
+        if (changed.from() == VrrpState.MASTER && settings.quorum()
+                && (latch == Latch.CONTENDING || latch == Latch.HELD)) {
+            withdrawOwed = true;
+        }
+        if (changed.to() != VrrpState.INITIALIZE) {
+            out.add(new InstanceEffect.Notify(stateName(changed.to()), machine.effectivePriority()));
+        }
+    }
+
+    // --- lease -----------------------------------------------------------------------------------------------
+
+    private void onSessionStarted(InstanceInput.SessionStarted started) {
+        if (started.sessionId() == 0) {
+            return;
+        }
+        if (started.sessionId() != sessionId) {
+            LeaseTiming next;
+            try {
+                next = new LeaseTiming(started.timeoutNanos());
+            } catch (IllegalArgumentException e) {
+                report("session", "ZooKeeper negotiated a session timeout the lease cannot work with: "
+                        + e.getMessage() + "; raise the servers' minSessionTimeout/maxSessionTimeout or"
+                        + " session_timeout");
+                loseSession(LeaseLossCause.SESSION_CHANGED);
+                return;
+            }
+            loseSession(LeaseLossCause.SESSION_CHANGED);
+            sessionId = started.sessionId();
+            timing = next;
+        }
+        clearQuorumFault();
+        reconcile(Cause.leaseWatch("session started", sessionId));
+    }
+
+    private void onSessionLost() {
+        loseSession(LeaseLossCause.SESSION_LOST);
+        raiseQuorumFault("ZooKeeper session lost");
+        reconcile(Cause.leaseWatch("session lost", 0));
+    }
+
+    private void loseSession(LeaseLossCause cause) {
+        long lostSession = sessionId;
+        sessionId = 0;
+        timing = null;
+        if (latch == Latch.HELD) {
+            lose(cause, lostSession);
+        }
+    }
+
+    private void onConfirmation(InstanceInput.ConfirmationAnswered answered) {
+        if (answered.sessionId() != sessionId || sessionId == 0) {
+            return;
+        }
+        clearQuorumFault();
+        if (latch == Latch.HELD && answered.sendNanos() - provenSendNanos > 0) {
+            provenSendNanos = answered.sendNanos();
+            lapsed = false;
+            leaseChanged(Cause.leaseWatch("confirmed", sessionId));
+        }
+    }
+
+    private void onLatchAcquired(InstanceInput.LatchAcquired acquired) {
+        if (latch != Latch.CONTENDING || acquired.sessionId() != sessionId || sessionId == 0) {
+            return;
+        }
+        latch = Latch.HELD;
+        epoch = acquired.epoch();
+        provenSendNanos = acquired.sendNanos();
+        lapsed = false;
+        Cause cause = Cause.leaseWatch("acquired", sessionId);
+        out.add(new InstanceEffect.Journal(epoch, cause, new Event.LeaseAcquired(name(), sessionId, validUntil())));
+        leaseChanged(cause);
+    }
+
+    private void onLatchLost(InstanceInput.LatchLost lost) {
+        if (latch != Latch.HELD) {
+            return;
+        }
+        lose(lost.cause(), sessionId);
+        if (lost.cause() == LeaseLossCause.SESSION_LOST && machine.state() == VrrpState.MASTER) {
+            raiseQuorumFault("ZooKeeper session lost");
+        }
+        reconcile(new Cause(CauseKind.LEASE_WATCH, lost.cause().name(), sessionId));
+    }
+
+    private void lose(LeaseLossCause cause, long session) {
+        out.add(new InstanceEffect.Journal(epoch, new Cause(CauseKind.LEASE_WATCH, cause.name(), session),
+                new Event.LeaseLost(name(), session)));
+        latch = Latch.CONTENDING;
+        epoch = 0;
+        lapsed = false;
+        deadlines.remove(Timer.VALIDITY);
+    }
+
+    private void onLatchGone() {
+        if (latch == Latch.WITHDRAWING) {
+            latch = Latch.IDLE;
+        }
+        if (priorityZeroOwed && latch == Latch.IDLE) {
+            sendOwedPriorityZero();
+        }
+    }
+
+    private void onLatchFree(boolean free) {
+        if (machine.state() != VrrpState.BACKUP || latchLooksLeft == 0) {
+            return;
+        }
+        latchLooksLeft--;
+        if (free) {
+            latchLooksLeft = 0;
+            apply(machine.step(new VrrpInput.TakeOver("lease of " + releasedMaster.getHostAddress() + " released"),
+                    now));
+        } else if (latchLooksLeft > 0) {
+            deadlines.put(Timer.LATCH_LOOK, now + LATCH_FREE_RETRY_NANOS);
+        }
+    }
+
+    /** Leaves the latch once no address can still be on the interface: the next holder must not meet ours. */
+    private void withdrawIfOwed() {
+        if (!withdrawOwed || address != Address.ABSENT) {
+            return;
+        }
+        withdrawOwed = false;
+        if (latch == Latch.HELD) {
+            journal(new Cause(CauseKind.LEASE_WATCH, "withdrawn", sessionId), new Event.LeaseReleased(name(),
+                    sessionId), epoch);
+        }
+        latch = Latch.WITHDRAWING;
+        epoch = 0;
+        deadlines.remove(Timer.VALIDITY);
+        deadlines.remove(Timer.RENEWAL);
+        out.add(new InstanceEffect.Withdraw());
+    }
+
+    private void validityEnded() {
+        if (latch == Latch.HELD && !lapsed && !validAt(now)) {
+            lapsed = true;
+            journal(Cause.leaseWatch("lapsed", sessionId), new Event.LeaseConfirmationLapsed(name(), sessionId,
+                    validUntil()), epoch);
+            if (machine.state() == VrrpState.MASTER) {
+                raiseQuorumFault("lease lapsed");
+            }
+        }
+        reconcile(new Cause(CauseKind.LEASE_WATCH, "validity ended", 0));
+    }
+
+    private void leaseChanged(Cause cause) {
+        deadlines.put(Timer.VALIDITY, validUntil());
+        reconcile(cause);
+    }
+
+    /** Quorum loss is a fault: the node stops advertising (after a priority-0 advert) so a node with quorum wins. */
+    private void raiseQuorumFault(String reason) {
+        if (quorumFaultSource != null || !settings.quorum()) {
+            return;
+        }
+        quorumFaultSource = QUORUM_FAULT + ": " + reason;
+        apply(machine.step(new VrrpInput.FaultRaised(quorumFaultSource), now));
+    }
+
+    private void clearQuorumFault() {
+        if (quorumFaultSource == null) {
+            return;
+        }
+        String source = quorumFaultSource;
+        quorumFaultSource = null;
+        apply(machine.step(new VrrpInput.FaultCleared(source), now));
+    }
+
+    private boolean held() {
+        return latch == Latch.HELD && timing != null;
+    }
+
+    private long validUntil() {
+        return timing.validUntil(provenSendNanos);
+    }
+
+    private boolean validAt(long at) {
+        return held() && at - validUntil() < 0;
+    }
+
+    // --- ownership and addresses -------------------------------------------------------------------------------
+
+    /**
+     * own = MASTER ∧ ¬FAULT ∧ (no quorum ∨ lease provably valid now). With a lease, the addresses carry a kernel
+     * lifetime that ends before the lease could have expired at ZooKeeper, so a frozen or cut-off node loses them
+     * by itself; each confirmation renews it.
+     */
+    private void reconcile(Cause cause) {
+        if (decision == null && machine.state() == VrrpState.INITIALIZE && !stopping) {
+            return;
+        }
+        boolean held = held();
+        OwnershipInputs inputs = new OwnershipInputs(role(machine.state()), machine.state() == VrrpState.FAULT,
+                settings.quorum(), held, held ? validUntil() : 0, now);
+        OwnershipDecision next = OwnershipRule.decide(inputs);
+        if (!next.equals(decision)) {
+            journal(cause, new Event.OwnershipDecided(name(), inputs, next), held ? epoch : 0);
+        }
+        decision = next;
+        if (!decision.own()) {
+            deadlines.remove(Timer.RENEWAL);
+            deadlines.remove(Timer.BIND_RETRY);
+            if (address == Address.BOUND) {
+                release(cause);
+            }
+            return;
+        }
+        if (address == Address.ABSENT) {
+            writeBindAhead(cause);
+        } else if (address == Address.BOUND && settings.quorum()) {
+            long seconds = LeaseTiming.kernelLifetimeSeconds(validUntil(), now);
+            // Never shortened and never removed early: an address bound earlier keeps the lifetime it was given,
+            // which already ends within the lease; it is let go of when validUntil passes.
+            if (KernelLifetime.extendsLifetime(now, seconds, kernelLifetimeEndNanos)) {
+                bind(seconds, false, cause);
+            } else {
+                scheduleAlignedRenewal();
+            }
+        }
+    }
+
+    private void writeBindAhead(Cause cause) {
+        long seconds = settings.quorum() ? LeaseTiming.kernelLifetimeSeconds(validUntil(), now) : 0;
+        if (settings.quorum() && seconds < 1) {
+            return;
+        }
+        address = Address.INTENT;
+        List<Event> intents = settings.addresses().stream()
+                .<Event>map(a -> new Event.VipBindIntended(name(), a, (int) seconds)).toList();
+        out.add(new InstanceEffect.WriteAhead(held() ? epoch : 0, cause, intents));
+    }
+
+    private void onWriteAhead(InstanceInput.WriteAheadDone done) {
+        if (address != Address.INTENT) {
+            return;
+        }
+        address = Address.ABSENT;
+        if (!done.durable()) {
+            report("journal", "not binding: the journal cannot record the bind ahead (" + done.detail()
+                    + "); trying again in " + advertIntervalNanos / 1_000_000 + " ms");
+            deadlines.put(Timer.BIND_RETRY, now + advertIntervalNanos);
+            return;
+        }
+        if (stopping || decision == null || !decision.own() || settings.quorum() && !validAt(now)) {
+            reconcile(new Cause(CauseKind.NONE, "written ahead", 0));
+            return;
+        }
+        long seconds = settings.quorum() ? LeaseTiming.kernelLifetimeSeconds(validUntil(), now) : 0;
+        if (settings.quorum() && seconds < 1) {
+            return;
+        }
+        bind(seconds, true, new Cause(CauseKind.NONE, "written ahead", 0));
+    }
+
+    private void bind(long seconds, boolean first, Cause cause) {
+        address = Address.BINDING;
+        bindSeconds = seconds;
+        out.add(new InstanceEffect.Bind(settings.quorum() ? OptionalLong.of(seconds) : OptionalLong.empty(),
+                settings.quorum() ? validUntil() : 0, first, cause));
+    }
+
+    /**
+     * The kernel answered: it started the lifetime somewhere before now, so it ends by {@code now + seconds}; that
+     * must still be within validUntil, or the lifetime is programmed again shorter, or the addresses go.
+     */
+    private void onBound(long programmedSeconds) {
+        if (address != Address.BINDING) {
+            return;
+        }
+        address = Address.BOUND;
+        if (settings.quorum()) {
+            if (programmedSeconds < 1) {
+                // The effector found less than a second left: nothing was programmed, and what an earlier bind
+                // left in the kernel ends before validUntil by itself. Let go of it now.
+                release(new Cause(CauseKind.LEASE_WATCH, "paused before binding: lease too close to its end", 0));
+                return;
+            }
+            bindSeconds = Math.min(bindSeconds, programmedSeconds);
+        }
+        kernelLifetimeEndNanos = now + bindSeconds * SECOND_NANOS;
+        if (stopping || decision == null || !decision.own()) {
+            release(new Cause(CauseKind.NONE, "no longer owned when the bind was answered", 0));
+            return;
+        }
+        if (settings.quorum()) {
+            long afterAck = held() ? LeaseTiming.kernelLifetimeSeconds(validUntil(), now) : 0;
+            if (afterAck < 1) {
+                release(new Cause(CauseKind.LEASE_WATCH, "paused while binding: lease too close to its end", 0));
+                return;
+            }
+            if (afterAck < bindSeconds) {
+                bind(afterAck, false, new Cause(CauseKind.LEASE_WATCH, "paused while binding: shorter lifetime",
+                        afterAck));
+                return;
+            }
+        }
+        reconcile(new Cause(CauseKind.NONE, "bound", 0));
+    }
+
+    /** A failed bind may have added some addresses: take them all away, then try again from the write-ahead. */
+    private void onBindFailed(String error) {
+        if (address != Address.BINDING) {
+            return;
+        }
+        report("bind", "could not bind the virtual addresses: " + error + "; removing them and trying again in "
+                + advertIntervalNanos / 1_000_000 + " ms");
+        address = Address.BOUND;
+        kernelLifetimeEndNanos = now + bindSeconds * SECOND_NANOS;
+        release(new Cause(CauseKind.NONE, "bind failed", 0));
+        deadlines.put(Timer.BIND_RETRY, now + advertIntervalNanos);
+    }
+
+    /** Releases the addresses; until the kernel confirms it they count as present (the latch stays held). */
+    private void release(Cause cause) {
+        releaseWasBound = address == Address.BOUND;
+        releaseCause = cause;
+        address = Address.RELEASING;
+        deadlines.remove(Timer.RENEWAL);
+        out.add(new InstanceEffect.Release(cause, releaseWasBound, lifetimeEnded()));
+    }
+
+    private OptionalLong lifetimeEnded() {
+        return settings.quorum() && releaseWasBound && kernelLifetimeEndNanos - now <= 0
+                ? OptionalLong.of(kernelLifetimeEndNanos) : OptionalLong.empty();
+    }
+
+    private void onReleased() {
+        if (address != Address.RELEASING) {
+            return;
+        }
+        address = Address.ABSENT;
+        deadlines.remove(Timer.RELEASE_RETRY);
+        if (!stopping) {
+            reconcile(new Cause(CauseKind.NONE, "released", 0));
+        }
+    }
+
+    private void onReleaseFailed(String error) {
+        if (address != Address.RELEASING) {
+            return;
+        }
+        boolean lifetimeOver = settings.quorum() && releaseWasBound
+                && now - (kernelLifetimeEndNanos + LeaseTiming.KERNEL_OVERSHOOT.toNanos()) >= 0;
+        if (lifetimeOver) {
+            // The kernel has dropped them by itself by now: the lifetime ran out more than its overshoot ago.
+            report("release", "could not remove the virtual addresses: " + error
+                    + "; their kernel lifetime has run out, so they are gone");
+            onReleased();
+            return;
+        }
+        report("release", "could not remove the virtual addresses: " + error + "; trying again in "
+                + RELEASE_RETRY_NANOS / 1_000_000 + " ms, and the lease stays held until they are gone");
+        deadlines.put(Timer.RELEASE_RETRY, now + RELEASE_RETRY_NANOS);
+    }
+
+    /**
+     * Kernel lifetimes come in whole seconds, so a renewal right after a confirmation loses up to a second of the
+     * proven validity. One renewal timed so that the lifetime ends just before validUntil wins it back, which is
+     * what carries the owner through a ZooKeeper leader election without dropping the address.
+     */
+    private void scheduleAlignedRenewal() {
+        OptionalLong renewAt = KernelLifetime.alignedRenewalAt(validUntil(), now, kernelLifetimeEndNanos);
+        if (renewAt.isPresent()) {
+            deadlines.put(Timer.RENEWAL, renewAt.getAsLong());
+        } else {
+            deadlines.remove(Timer.RENEWAL);
+        }
+    }
+
+    private void renewAligned() {
+        if (decision != null && decision.own() && address == Address.BOUND && validAt(now)) {
+            long seconds = LeaseTiming.kernelLifetimeSeconds(validUntil(), now);
+            if (KernelLifetime.extendsLifetime(now, seconds, kernelLifetimeEndNanos)) {
+                bind(seconds, false, new Cause(CauseKind.LEASE_WATCH, "lifetime aligned with the lease", seconds));
+            }
+        }
+    }
+
+    // --- stopping, timer, helpers ------------------------------------------------------------------------------
+
+    private void finishStopping() {
+        if (!stopping || address != Address.ABSENT || withdrawOwed || latch == Latch.WITHDRAWING
+                || priorityZeroOwed) {
+            return;
+        }
+        stopped = true;
+        deadlines.clear();
+        out.add(new InstanceEffect.Notify("STOP", machine.effectivePriority()));
+        out.add(new InstanceEffect.Stopped());
+    }
+
+    private void syncTimer() {
+        OptionalLong earliest = OptionalLong.empty();
+        for (long deadline : deadlines.values()) {
+            if (earliest.isEmpty() || deadline - earliest.getAsLong() < 0) {
+                earliest = OptionalLong.of(deadline);
+            }
+        }
+        if (earliest.equals(timerSet)) {
+            return;
+        }
+        timerSet = earliest;
+        out.add(earliest.isPresent() ? new InstanceEffect.SetTimer(earliest.getAsLong())
+                : new InstanceEffect.CancelTimer());
+    }
+
+    private void report(String what, String detail) {
+        out.add(new InstanceEffect.ReportError(what, detail));
+    }
+
+    private void journal(Cause cause, Event event) {
+        journal(cause, event, 0);
+    }
+
+    private void journal(Cause cause, Event event, long leaseEpoch) {
+        out.add(new InstanceEffect.Journal(leaseEpoch, cause, event));
+    }
+
+    private static RoleInput role(VrrpState state) {
+        return switch (state) {
+            case INITIALIZE -> RoleInput.INITIALIZE;
+            case BACKUP -> RoleInput.BACKUP;
+            case MASTER -> RoleInput.MASTER;
+            case FAULT -> RoleInput.FAULT;
+        };
+    }
+
+    /** The state as the status contract and keepalived spell it. */
+    public static String stateName(VrrpState state) {
+        return state == VrrpState.INITIALIZE ? "INIT" : state.name();
+    }
+}

@@ -1,0 +1,319 @@
+package io.quorumvip.instance;
+
+import static io.quorumvip.instance.CoreDriver.MILLI;
+import static io.quorumvip.instance.CoreDriver.SECOND;
+import static io.quorumvip.instance.CoreDriver.SESSION;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quorumvip.events.Event;
+import io.quorumvip.lease.LeaseTiming;
+import io.quorumvip.track.TrackerStatus;
+import io.quorumvip.vrrp.VrrpState;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class InstanceCoreTest {
+
+    private static final long VALIDITY = LeaseTiming.of(Duration.ofNanos(CoreDriver.SESSION_TIMEOUT))
+            .validUntil(0);
+
+    @Test
+    void shouldContendWhenBecomingMasterAndNotBindWithoutTheLease() {
+        CoreDriver driver = CoreDriver.leased(150);
+        driver.startAsMaster();
+
+        assertThat(driver.core().state()).isEqualTo(VrrpState.MASTER);
+        assertThat(driver.all(InstanceEffect.Contend.class)).hasSize(1);
+        assertThat(driver.all(InstanceEffect.WriteAhead.class)).isEmpty();
+        assertThat(driver.all(InstanceEffect.Bind.class)).isEmpty();
+    }
+
+    @Test
+    void shouldBindOnlyAfterTheWriteAheadIsDurable() {
+        CoreDriver driver = CoreDriver.leased(150);
+        driver.startAsMaster();
+        long sent = driver.now();
+
+        List<InstanceEffect> acquired = driver.step(new InstanceInput.LatchAcquired(SESSION, 7, sent));
+
+        assertThat(acquired).anyMatch(e -> e instanceof InstanceEffect.WriteAhead w
+                && w.events().get(0) instanceof Event.VipBindIntended);
+        assertThat(acquired).noneMatch(InstanceEffect.Bind.class::isInstance);
+
+        List<InstanceEffect> written = driver.step(new InstanceInput.WriteAheadDone(true, ""));
+
+        assertThat(written).filteredOn(InstanceEffect.Bind.class::isInstance).singleElement()
+                .satisfies(e -> assertThat(((InstanceEffect.Bind) e).lifetimeSeconds()).hasValue(4));
+    }
+
+    @Test
+    void shouldNotBindWhenTheJournalCannotWriteAheadAndSaySo() {
+        CoreDriver driver = CoreDriver.leased(150);
+        driver.startAsMaster();
+        driver.step(new InstanceInput.LatchAcquired(SESSION, 7, driver.now()));
+
+        List<InstanceEffect> refused = driver.step(new InstanceInput.WriteAheadDone(false, "disk full"));
+
+        assertThat(refused).noneMatch(InstanceEffect.Bind.class::isInstance);
+        assertThat(refused).anyMatch(e -> e instanceof InstanceEffect.ReportError r && r.what().equals("journal")
+                && r.detail().contains("disk full"));
+    }
+
+    @Test
+    void shouldReleaseByValidUntilWhenConfirmationsStop() {
+        CoreDriver driver = CoreDriver.leased(150);
+        driver.startAsMaster();
+        long sent = driver.now();
+        bindLeased(driver, sent);
+
+        driver.advanceBy(10 * SECOND);
+
+        List<CoreDriver.Timed> releases = driver.timed(InstanceEffect.Release.class);
+        assertThat(releases).last().satisfies(t -> assertThat(t.atNanos()).isLessThanOrEqualTo(sent + VALIDITY));
+        assertThat(driver.core().state()).isEqualTo(VrrpState.FAULT);
+        assertThat(driver.all(InstanceEffect.Journal.class))
+                .anyMatch(j -> j.event() instanceof Event.LeaseConfirmationLapsed);
+    }
+
+    @Test
+    void shouldGiveTheKernelALifetimeThatEndsWithinTheLease() {
+        CoreDriver driver = CoreDriver.leased(150);
+        driver.startAsMaster();
+        long sent = driver.now();
+        bindLeased(driver, sent);
+        driver.advanceBy(300 * MILLI);
+
+        driver.step(new InstanceInput.ConfirmationAnswered(SESSION, driver.now()));
+        driver.advanceBy(3 * SECOND);
+
+        for (CoreDriver.Timed bind : driver.timed(InstanceEffect.Bind.class)) {
+            InstanceEffect.Bind b = (InstanceEffect.Bind) bind.effect();
+            assertThat(bind.atNanos() + b.lifetimeSeconds().getAsLong() * SECOND)
+                    .isLessThanOrEqualTo(sent + 300 * MILLI + VALIDITY);
+        }
+        assertThat(driver.timed(InstanceEffect.Bind.class)).hasSizeGreaterThan(1);
+    }
+
+    @Test
+    void shouldProgramAShorterLifetimeWhenPausedBeforeTheKernelAnswered() {
+        CoreDriver driver = CoreDriver.leased(150);
+        long sent = driver.startAsMaster();
+        acquireAndWriteAhead(driver, sent);
+        driver.clear();
+
+        driver.advanceTo(sent + 1_500 * MILLI);
+        List<InstanceEffect> answered = driver.step(new InstanceInput.BindDone(4));
+
+        assertThat(answered).filteredOn(InstanceEffect.Bind.class::isInstance).singleElement()
+                .satisfies(e -> assertThat(((InstanceEffect.Bind) e).lifetimeSeconds()).hasValue(3));
+    }
+
+    @Test
+    void shouldReleaseWhenPausedSoLongThatNoWholeSecondIsLeft() {
+        CoreDriver driver = CoreDriver.leased(150);
+        long sent = driver.startAsMaster();
+        acquireAndWriteAhead(driver, sent);
+
+        long late = sent + VALIDITY - 500 * MILLI;
+        List<InstanceEffect> answered = driver.core().step(new InstanceInput.BindDone(4), late);
+
+        assertThat(answered).anyMatch(InstanceEffect.Release.class::isInstance);
+        assertThat(answered).noneMatch(InstanceEffect.Announce.class::isInstance);
+    }
+
+    @Test
+    void shouldReleaseWhenTheEffectorFoundNoWholeSecondLeftAtItsCall() {
+        CoreDriver driver = CoreDriver.leased(150);
+        long sent = driver.startAsMaster();
+        List<InstanceEffect> written = acquireAndWriteAhead(driver, sent);
+        InstanceEffect.Bind bind = (InstanceEffect.Bind) written.stream()
+                .filter(InstanceEffect.Bind.class::isInstance).findFirst().orElseThrow();
+
+        assertThat(bind.lifetimeAt(sent)).isEqualTo(4);
+        assertThat(bind.lifetimeAt(sent + 2 * SECOND)).isEqualTo(2);
+        assertThat(bind.lifetimeAt(sent + VALIDITY - 500 * MILLI)).isZero();
+        List<InstanceEffect> answered = driver.step(new InstanceInput.BindDone(0));
+        assertThat(answered).anyMatch(InstanceEffect.Release.class::isInstance);
+        assertThat(answered).noneMatch(InstanceEffect.Announce.class::isInstance);
+    }
+
+    @Test
+    void shouldRetryAFailedReleaseAndKeepTheLatchUntilTheKernelConfirms() {
+        CoreDriver driver = CoreDriver.leased(150);
+        driver.startAsMaster();
+        bindLeased(driver, driver.now());
+        driver.clear();
+
+        driver.step(new InstanceInput.TrackerChanged("none", false));
+        List<InstanceEffect> leaving = driver.step(new InstanceInput.AdvertReceived(CoreDriver.address(12), 200,
+                100));
+        assertThat(leaving).anyMatch(InstanceEffect.Release.class::isInstance);
+
+        List<InstanceEffect> failed = driver.step(new InstanceInput.ReleaseFailed("EBUSY"));
+        assertThat(failed).anyMatch(e -> e instanceof InstanceEffect.ReportError r && r.what().equals("release"));
+        assertThat(failed).noneMatch(InstanceEffect.Withdraw.class::isInstance);
+
+        driver.advanceBy(InstanceCore.RELEASE_RETRY_NANOS);
+        assertThat(driver.all(InstanceEffect.Release.class)).hasSize(2);
+        assertThat(driver.all(InstanceEffect.Withdraw.class)).isEmpty();
+
+        List<InstanceEffect> done = driver.step(new InstanceInput.ReleaseDone());
+        assertThat(done).anyMatch(InstanceEffect.Withdraw.class::isInstance);
+    }
+
+    @Test
+    void shouldSendPriorityZeroOnlyAfterTheLatchIsGone() {
+        CoreDriver driver = CoreDriver.leased(150);
+        driver.startAsMaster();
+        bindLeased(driver, driver.now());
+        driver.clear();
+
+        driver.step(new InstanceInput.Shutdown());
+        driver.step(new InstanceInput.ReleaseDone());
+        assertThat(driver.all(InstanceEffect.Withdraw.class)).hasSize(1);
+        assertThat(driver.all(InstanceEffect.SendAdvert.class)).isEmpty();
+
+        List<InstanceEffect> gone = driver.step(new InstanceInput.LatchGone());
+
+        assertThat(gone).containsSubsequence(new InstanceEffect.SendAdvert(0), new InstanceEffect.Stopped());
+        assertThat(driver.indexOf(InstanceEffect.Release.class))
+                .isLessThan(driver.indexOf(InstanceEffect.Withdraw.class));
+    }
+
+    @Test
+    void shouldSendPriorityZeroAfterItsBoundWhenTheLatchDeletionHangs() {
+        CoreDriver driver = CoreDriver.leased(150);
+        driver.startAsMaster();
+        bindLeased(driver, driver.now());
+        driver.step(new InstanceInput.Shutdown());
+        driver.step(new InstanceInput.ReleaseDone());
+        driver.clear();
+
+        driver.advanceBy(InstanceCore.PRIORITY_ZERO_BOUND_NANOS);
+
+        assertThat(driver.all(InstanceEffect.SendAdvert.class)).containsExactly(new InstanceEffect.SendAdvert(0));
+        assertThat(driver.all(InstanceEffect.Stopped.class)).as("the session's close deletes the latch node").hasSize(1);
+    }
+
+    @Test
+    void shouldTakeOverAtOnceWhenTheLeavingMastersLatchIsFree() {
+        CoreDriver driver = CoreDriver.leased(100);
+        driver.step(new InstanceInput.Start());
+        driver.step(new InstanceInput.ReleaseDone());
+        driver.step(new InstanceInput.SessionStarted(SESSION, CoreDriver.SESSION_TIMEOUT));
+        driver.step(new InstanceInput.AdvertReceived(CoreDriver.address(12), 150, 100));
+        driver.advanceBy(SECOND);
+
+        List<InstanceEffect> released = driver.step(new InstanceInput.AdvertReceived(CoreDriver.address(12), 0,
+                100));
+        assertThat(released).contains(new InstanceEffect.CheckLatchFree());
+        driver.step(new InstanceInput.LatchFree(false));
+        driver.advanceBy(InstanceCore.LATCH_FREE_RETRY_NANOS);
+        assertThat(driver.all(InstanceEffect.CheckLatchFree.class)).hasSize(2);
+
+        driver.step(new InstanceInput.LatchFree(true));
+
+        assertThat(driver.core().state()).isEqualTo(VrrpState.MASTER);
+        assertThat(driver.all(InstanceEffect.Contend.class)).hasSize(1);
+    }
+
+    @Test
+    void shouldReachTheOperatorWhenTheLatchCannotStart() {
+        CoreDriver driver = CoreDriver.leased(150);
+        driver.startAsMaster();
+
+        List<InstanceEffect> failed = driver.step(new InstanceInput.LatchStartFailed("KeeperException NOAUTH"));
+
+        assertThat(failed).anyMatch(e -> e instanceof InstanceEffect.ReportError r && r.what().equals("latch")
+                && r.detail().contains("NOAUTH"));
+        assertThat(failed).anyMatch(e -> e instanceof InstanceEffect.Journal j
+                && j.event() instanceof Event.FaultEntered f && f.reason().contains("latch"));
+        assertThat(driver.core().state()).isEqualTo(VrrpState.FAULT);
+
+        driver.step(new InstanceInput.ConfirmationAnswered(SESSION, driver.now()));
+        assertThat(driver.core().state()).isEqualTo(VrrpState.BACKUP);
+    }
+
+    @Test
+    void shouldGoToFaultAndReleaseWhenTheSessionIsLost() {
+        CoreDriver driver = CoreDriver.leased(150);
+        driver.startAsMaster();
+        bindLeased(driver, driver.now());
+
+        List<InstanceEffect> lost = driver.step(new InstanceInput.SessionLost());
+
+        assertThat(lost).anyMatch(InstanceEffect.Release.class::isInstance);
+        assertThat(lost).anyMatch(e -> e instanceof InstanceEffect.Journal j && j.event() instanceof Event.LeaseLost);
+        assertThat(driver.core().state()).isEqualTo(VrrpState.FAULT);
+    }
+
+    @Test
+    void shouldNotCountAConfirmationFromAnotherSession() {
+        CoreDriver driver = CoreDriver.leased(150);
+        driver.startAsMaster();
+        long sent = driver.now();
+        bindLeased(driver, sent);
+
+        driver.advanceBy(SECOND);
+        driver.step(new InstanceInput.ConfirmationAnswered(SESSION + 1, driver.now()));
+        driver.advanceTo(sent + VALIDITY);
+
+        assertThat(driver.core().view(driver.now()).validForNanos()).isZero();
+        assertThat(driver.timed(InstanceEffect.Release.class)).last()
+                .satisfies(t -> assertThat(t.atNanos()).isLessThanOrEqualTo(sent + VALIDITY));
+    }
+
+    @Test
+    void shouldBindWithoutLifetimeOrLatchWhenNoQuorumIsConfigured() {
+        CoreDriver driver = CoreDriver.unleased(150);
+        driver.step(new InstanceInput.Start());
+        driver.step(new InstanceInput.ReleaseDone());
+        driver.advanceBy(5 * SECOND);
+        driver.step(new InstanceInput.WriteAheadDone(true, ""));
+
+        assertThat(driver.all(InstanceEffect.Contend.class)).isEmpty();
+        assertThat(driver.all(InstanceEffect.Bind.class)).singleElement()
+                .satisfies(b -> assertThat(b.lifetimeSeconds()).isEmpty());
+    }
+
+    @Test
+    void shouldEnterFaultWhenATrackerWithoutWeightFails() {
+        CoreDriver tracked = CoreDriver.leased(150, new TrackerStatus("chk_http", 0, true));
+        tracked.step(new InstanceInput.Start());
+        tracked.step(new InstanceInput.TrackerChanged("chk_http", false));
+
+        assertThat(tracked.core().state()).isEqualTo(VrrpState.FAULT);
+        assertThat(tracked.all(InstanceEffect.Notify.class)).last()
+                .isEqualTo(new InstanceEffect.Notify("FAULT", 150));
+    }
+
+    @Test
+    void shouldRemoveAddressesAndRetryFromTheWriteAheadWhenABindFails() {
+        CoreDriver driver = CoreDriver.leased(150);
+        driver.startAsMaster();
+        driver.step(new InstanceInput.LatchAcquired(SESSION, 7, driver.now()));
+        driver.step(new InstanceInput.WriteAheadDone(true, ""));
+
+        List<InstanceEffect> failed = driver.step(new InstanceInput.BindFailed("ENODEV"));
+        assertThat(failed).anyMatch(InstanceEffect.Release.class::isInstance);
+        driver.step(new InstanceInput.ReleaseDone());
+        driver.step(new InstanceInput.ConfirmationAnswered(SESSION, driver.now()));
+
+        assertThat(driver.all(InstanceEffect.WriteAhead.class)).hasSize(2);
+    }
+
+    /** Acquires the latch with a request sent at {@code sent} and acknowledges the write-ahead: the bind is out. */
+    private static List<InstanceEffect> acquireAndWriteAhead(CoreDriver driver, long sent) {
+        driver.step(new InstanceInput.LatchAcquired(SESSION, 7, sent));
+        return driver.step(new InstanceInput.WriteAheadDone(true, ""));
+    }
+
+    /** Acquires the latch with a request sent at {@code sent} and acknowledges the write-ahead and the bind. */
+    private static void bindLeased(CoreDriver driver, long sent) {
+        driver.step(new InstanceInput.LatchAcquired(SESSION, 7, sent));
+        driver.step(new InstanceInput.WriteAheadDone(true, ""));
+        driver.step(new InstanceInput.BindDone(4));
+        assertThat(driver.core().view(driver.now()).bound()).isTrue();
+    }
+}

@@ -1,0 +1,134 @@
+package io.quorumvip.agent.lease;
+
+import io.quorumvip.instance.InstanceInput;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.framework.state.ConnectionStateListener;
+import org.apache.zookeeper.KeeperException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's one proof that its ZooKeeper session lives, for every instance at once (docs/safety.md): every
+ * period it sends {@code sync} (answered only through the ZooKeeper leader) then {@code exists} on the base path,
+ * reading the monotonic clock before; an answer on the same session is an
+ * {@link InstanceInput.ConfirmationAnswered} for every instance. It also reports the session itself:
+ * CONNECTED/RECONNECTED as {@link InstanceInput.SessionStarted}, LOST as {@link InstanceInput.SessionLost}.
+ * ZooKeeper requests per node stay two per period whatever the number of instances.
+ */
+public final class SessionProver implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionProver.class);
+
+    private final CuratorFramework curator;
+    private final String probePath;
+    private final Duration period;
+    private final LongSupplier monotonicNanos;
+    private final ScheduledExecutorService thread;
+    private final List<Consumer<InstanceInput>> instances = new CopyOnWriteArrayList<>();
+    private final ConnectionStateListener connectionListener = (client, state) -> connectionChanged(state);
+    private ScheduledFuture<?> ticks;
+
+    SessionProver(CuratorFramework curator, String probePath, Duration period, LongSupplier monotonicNanos,
+                  ScheduledExecutorService thread) {
+        this.curator = curator;
+        this.probePath = probePath;
+        this.period = period;
+        this.monotonicNanos = monotonicNanos;
+        this.thread = thread;
+    }
+
+    /** Adds an instance: it hears of the session and of every answered confirmation from now on. */
+    public void register(Consumer<InstanceInput> instance) {
+        instances.add(instance);
+    }
+
+    public void start() {
+        curator.getConnectionStateListenable().addListener(connectionListener, thread);
+        // The client may have connected before this prover existed; CONNECTED will not come again.
+        thread.execute(this::announceSession);
+        ticks = thread.scheduleAtFixedRate(this::confirm, period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void connectionChanged(ConnectionState state) {
+        log.info("ZooKeeper connection {}", state);
+        if (state == ConnectionState.CONNECTED || state == ConnectionState.RECONNECTED) {
+            announceSession();
+        } else if (state == ConnectionState.LOST) {
+            broadcast(new InstanceInput.SessionLost());
+        }
+    }
+
+    private void announceSession() {
+        long id = currentSessionId();
+        if (id == 0 || !curator.getZookeeperClient().isConnected()) {
+            return;
+        }
+        long timeoutNanos;
+        try {
+            timeoutNanos = Duration.ofMillis(curator.getZookeeperClient().getZooKeeper().getSessionTimeout())
+                    .toNanos();
+        } catch (Exception e) {
+            log.warn("cannot read the ZooKeeper session timeout: {}", e.toString());
+            return;
+        }
+        broadcast(new InstanceInput.SessionStarted(id, timeoutNanos));
+    }
+
+    /** One confirmation: the answer must come through the leader and on the session it was sent on. */
+    private void confirm() {
+        long session = currentSessionId();
+        if (session == 0) {
+            return;
+        }
+        long sent = monotonicNanos.getAsLong();
+        try {
+            curator.sync().inBackground((client, synced) -> {
+                if (synced.getResultCode() != KeeperException.Code.OK.intValue()) {
+                    return;
+                }
+                curator.checkExists().inBackground((c, event) -> {
+                    int code = event.getResultCode();
+                    boolean answered = code == KeeperException.Code.OK.intValue()
+                            || code == KeeperException.Code.NONODE.intValue();
+                    // Read on the thread of the ZooKeeper handle that answered: a replaced handle has a new id.
+                    if (answered && currentSessionId() == session) {
+                        broadcast(new InstanceInput.ConfirmationAnswered(session, sent));
+                    }
+                }).forPath(probePath);
+            }).forPath(probePath);
+        } catch (Exception e) {
+            log.warn("cannot send a session confirmation: {}", e.toString());
+        }
+    }
+
+    private void broadcast(InstanceInput input) {
+        for (Consumer<InstanceInput> instance : instances) {
+            instance.accept(input);
+        }
+    }
+
+    private long currentSessionId() {
+        try {
+            return curator.getZookeeperClient().getZooKeeper().getSessionId();
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (ticks != null) {
+            ticks.cancel(false);
+        }
+        curator.getConnectionStateListenable().removeListener(connectionListener);
+    }
+}
