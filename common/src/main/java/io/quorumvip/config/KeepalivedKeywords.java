@@ -56,6 +56,7 @@ final class KeepalivedKeywords {
             "state_file_location", "stats_file_location", "json_file_location", "json_version",
             "iproute_usr_dir", "iproute_etc_dir", "net_namespace", "net_namespace_ipvs", "namespace_with_ipsets",
             "instance", "use_pid_dir", "linkbeat_use_polling", "child_wait_time", "lvs_id", "lvs_process_name",
+            "vrrp_vmac_garp_intvl", // read by keepalived 2.2.7, not in its man page
             // Older spellings keepalived 2.2 still reads as the keyword after the arrow:
             "enable_snmp_keepalived", // -> enable_snmp_vrrp
             "lvs_flush_onstop", // -> lvs_flush_on_stop
