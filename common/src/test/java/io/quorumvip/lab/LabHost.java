@@ -118,9 +118,9 @@ public final class LabHost {
      * this host; counts the answers by body (a lab real server answers its name), failures under {@code FAILED}.
      */
     public Map<String, Integer> httpAnswers(String url, int connections) {
-        String loop = "for i in $(seq " + connections + "); do curl -s --max-time 2 '" + url + "' || echo "
+        String loop = "for i in $(seq " + connections + "); do curl -s --max-time 5 '" + url + "' || echo "
                 + FAILED + "; done";
-        CommandResult result = HostCommand.run(Duration.ofSeconds(30 + 3L * connections),
+        CommandResult result = HostCommand.run(Duration.ofSeconds(30 + 6L * connections),
                 List.of("ip", "netns", "exec", namespace, "bash", "-c", loop)).requireSuccess();
         Map<String, Integer> answers = new TreeMap<>();
         result.stdout().lines().map(String::strip).forEach(answer -> answers.merge(answer, 1, Integer::sum));
