@@ -24,6 +24,7 @@ import io.quorumvip.lb.PoolFold;
 import io.quorumvip.lb.PoolMember;
 import io.quorumvip.lb.RealServerState;
 import io.quorumvip.lb.ServicePlan;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -68,6 +69,7 @@ public final class LoadBalancer {
     private final ExecutorService applier;
     private final List<Service> services;
     private final KeepalivedConfig config;
+    private final LbMetrics metrics;
     private long generation;
     private long appliedGeneration;
     private NftProgram appliedOnApplier;
@@ -75,8 +77,9 @@ public final class LoadBalancer {
     private volatile boolean stopped;
 
     private LoadBalancer(KeepalivedConfig config, Vertx vertx, BiConsumer<Cause, Event> journal, DataPlane dataPlane,
-                         List<Service> services) {
+                         List<Service> services, PrometheusRegistry registry) {
         this.config = config;
+        this.metrics = new LbMetrics(registry);
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
         this.journal = journal;
@@ -93,12 +96,12 @@ public final class LoadBalancer {
      * no interface, or nftables refuses the program.
      */
     public static LoadBalancer start(KeepalivedConfig config, Vertx vertx, BiConsumer<Cause, Event> journal,
-                                     DataPlane dataPlane) throws NftablesException {
+                                     DataPlane dataPlane, PrometheusRegistry registry) throws NftablesException {
         List<Service> services = new ArrayList<>();
         for (VirtualServerConfig vs : config.loadBalancing().virtualServers()) {
             services.add(new Service(vs, drDevice(config, vs)));
         }
-        LoadBalancer lb = new LoadBalancer(config, vertx, journal, dataPlane, services);
+        LoadBalancer lb = new LoadBalancer(config, vertx, journal, dataPlane, services, registry);
         for (Service service : services) {
             for (RealServerConfig real : service.config.realServers()) {
                 service.reals.add(new Real(real, lb.probers(service, real)));
@@ -116,7 +119,11 @@ public final class LoadBalancer {
         lb.appliedOnApplier = program;
         lb.generation = 1;
         lb.appliedGeneration = 1;
+        lb.metrics.applied(1);
         for (Service service : services) {
+            lb.metrics.quorum(service.config.name(), service.quorumUp);
+            service.reals.forEach(r -> lb.metrics.realServer(service.config.name(), r.config.endpoint(),
+                    r.health.alive(), r.health.weight(r.config.weight())));
             journal.accept(Cause.NONE, poolEvent(service, 1));
             service.journaledPool = service.pool;
         }
@@ -188,6 +195,9 @@ public final class LoadBalancer {
         RealServerHealth.Step step = real.health.next(checker, result);
         real.health = step.health();
         String checkerName = real.config.checkers().get(checker).kind().keyword();
+        metrics.check(service.config.name(), real.config.endpoint(), checkerName, result.success());
+        metrics.realServer(service.config.name(), real.config.endpoint(), real.health.alive(),
+                real.health.weight(real.config.weight()));
         Cause cause = Cause.health(checkerName + " " + real.config.endpoint(), real.config.weight());
         step.transition().ifPresent(t -> {
             Event.CheckEvidence evidence = new Event.CheckEvidence(checkerName, t.cause().evidence().detail(),
@@ -223,6 +233,7 @@ public final class LoadBalancer {
             journal.accept(cause, in ? new Event.SorryServerIn(name, sorry) : new Event.SorryServerOut(name, sorry));
         });
         service.quorumUp = decision.pool().quorumUp();
+        metrics.quorum(name, service.quorumUp);
         boolean changed = !decision.pool().equals(service.pool);
         service.pool = decision.pool();
         if (changed || reprogramAnyway) {
@@ -267,12 +278,14 @@ public final class LoadBalancer {
     private void afterApply(long gen, String error) {
         if (!error.isEmpty()) {
             lastApplyError = error;
+            metrics.applyFailed();
             log.atError().setMessage("nftables refused the load-balancing program; the next change retries it whole")
                     .addKeyValue("generation", gen).addKeyValue("error", error).log();
             return;
         }
         lastApplyError = "";
         appliedGeneration = gen;
+        metrics.applied(gen);
         for (Service service : services) {
             if (!service.pool.equals(service.journaledPool)) {
                 journal.accept(Cause.NONE, poolEvent(service, gen));

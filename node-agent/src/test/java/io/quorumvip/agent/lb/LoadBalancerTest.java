@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.quorumvip.agent.nft.NftablesException;
 import io.quorumvip.config.KeepalivedConfig;
 import io.quorumvip.config.KeepalivedConfigParser;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.quorumvip.events.Event;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
@@ -49,6 +50,11 @@ class LoadBalancerTest {
             lb.stop();
         }
         vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+
+    private LoadBalancer start(KeepalivedConfig config, DataPlane dataPlane) throws NftablesException {
+        return LoadBalancer.start(config, vertx, (cause, event) -> events.add(event), dataPlane,
+                new PrometheusRegistry());
     }
 
     private KeepalivedConfig config(String extra) throws Exception {
@@ -111,7 +117,7 @@ class LoadBalancerTest {
     void shouldTakeAFailedRealServerOutWithItsEvidenceAndBringItBack() throws Exception {
         up(1, true);
         up(2, true);
-        lb = LoadBalancer.start(config(""), vertx, (cause, event) -> events.add(event), recording);
+        lb = start(config(""), recording);
         assertThat(applied.get(0)).contains("\"delete\":{\"table\":{\"family\":\"netdev\",\"name\":\"qvip_lb\"}}");
         assertThat(events.get(0)).isInstanceOf(Event.PoolChanged.class);
         awaitFirstChecks();
@@ -143,7 +149,7 @@ class LoadBalancerTest {
     void shouldHandTheVirtualServerToTheSorryServerWhenQuorumIsLost() throws Exception {
         up(1, true);
         up(2, true);
-        lb = LoadBalancer.start(config(""), vertx, (cause, event) -> events.add(event), recording);
+        lb = start(config(""), recording);
         awaitFirstChecks();
 
         up(1, false);
@@ -167,7 +173,7 @@ class LoadBalancerTest {
             }
         };
 
-        assertThatThrownBy(() -> LoadBalancer.start(config(""), vertx, (cause, event) -> events.add(event), refusing))
+        assertThatThrownBy(() -> start(config(""), refusing))
                 .isInstanceOf(NftablesException.class).hasMessageContaining("table refused");
         assertThat(events).isEmpty();
     }
@@ -179,7 +185,7 @@ class LoadBalancerTest {
                 + "  SMTP_CHECK {\n  }\n }\n}\n");
         KeepalivedConfig config = KeepalivedConfigParser.parse(file).config();
 
-        assertThatThrownBy(() -> LoadBalancer.start(config, vertx, (cause, event) -> events.add(event), recording))
+        assertThatThrownBy(() -> start(config, recording))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(file + ":4:3: SMTP_CHECK is read but not run yet (TCP_CHECK, HTTP_GET, SSL_GET and "
                         + "MISC_CHECK are); use one of those meanwhile");
@@ -190,7 +196,7 @@ class LoadBalancerTest {
     void shouldRemoveItsTablesOnAStop() throws Exception {
         up(1, true);
         up(2, true);
-        lb = LoadBalancer.start(config(""), vertx, (cause, event) -> events.add(event), recording);
+        lb = start(config(""), recording);
 
         lb.stop();
         lb = null;
