@@ -58,6 +58,7 @@ public final class LoadBalancer {
     private static final Logger log = LoggerFactory.getLogger(LoadBalancer.class);
     static final int SCRIPT_THREADS = 4;
     static final Duration NOTIFY_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration OMEGA_GRACE = Duration.ofSeconds(10);
     static final Path PROC_NET_ARP = Path.of("/proc/net/arp");
 
     private final Vertx vertx;
@@ -313,7 +314,7 @@ public final class LoadBalancer {
         String command = script.command();
         try {
             notifications.execute(() -> {
-                ScriptProcess.Outcome outcome = ScriptProcess.run(command, NOTIFY_TIMEOUT);
+                ScriptProcess.Outcome outcome = ScriptProcess.run(command, script.runAs(), NOTIFY_TIMEOUT);
                 log.atInfo().setMessage("load-balancing notify script ran").addKeyValue("script", command)
                         .addKeyValue("exit", outcome.exitCode()).addKeyValue("timed_out", outcome.timedOut()).log();
             });
@@ -353,12 +354,25 @@ public final class LoadBalancer {
         return lastApplyError;
     }
 
-    /** Stops the checks and removes the agent's tables (keepalived too clears its virtual servers on a stop). */
+    /**
+     * Stops the checks and removes the agent's tables (keepalived too clears its virtual servers on a stop). With
+     * {@code omega}, a virtual server's notify_down scripts run for its live real servers and quorum_down if it had
+     * quorum, as keepalived does on shutdown; they get {@link #OMEGA_GRACE} to finish.
+     */
     public void stop() {
         stopped = true;
         Promise<Void> closed = Promise.promise();
         context.runOnContext(v -> {
             services.forEach(s -> s.reals.forEach(r -> r.probers.forEach(Prober::close)));
+            for (Service service : services) {
+                if (service.config.omega()) {
+                    service.reals.stream().filter(r -> r.health.alive())
+                            .forEach(r -> r.config.notifyDown().ifPresent(this::notifyScript));
+                    if (service.quorumUp) {
+                        service.config.quorumDown().ifPresent(this::notifyScript);
+                    }
+                }
+            }
             closed.complete();
         });
         closed.future().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS)
@@ -373,6 +387,7 @@ public final class LoadBalancer {
         shutDownThreads();
         try {
             applier.awaitTermination(5, TimeUnit.SECONDS);
+            notifications.awaitTermination(OMEGA_GRACE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -193,6 +193,19 @@ class LoadBalancerTest {
     }
 
     @Test
+    void shouldRunQuorumDownAndNotifyDownOnAStopWithOmega() throws Exception {
+        up(1, true);
+        up(2, true);
+        lb = start(config(" omega\n quorum_down \"touch " + dir + "/quorum-down\"\n"), recording);
+        awaitFirstChecks();
+
+        lb.stop();
+        lb = null;
+
+        assertThat(dir.resolve("quorum-down")).exists();
+    }
+
+    @Test
     void shouldRemoveItsTablesOnAStop() throws Exception {
         up(1, true);
         up(2, true);
