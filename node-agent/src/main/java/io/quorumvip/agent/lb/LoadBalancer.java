@@ -138,6 +138,13 @@ public final class LoadBalancer {
         List<Prober> probers = new ArrayList<>();
         for (CheckerConfig checker : real.checkers()) {
             CheckKind kind = checker.kind();
+            if (checker.target().bindPort().isPresent() || checker.target().bindInterface().isPresent()
+                    || checker.target().fwmark().isPresent()) {
+                probers.forEach(Prober::close);
+                shutDownThreads();
+                throw new IllegalArgumentException(checker.position() + ": bind_port, bind_if and fwmark of a "
+                        + kind.keyword() + " are read but not applied yet; remove them (bindto and connect_ip work)");
+            }
             if (kind instanceof CheckKind.Tcp) {
                 probers.add(new TcpProber(vertx, checker));
             } else if (kind instanceof CheckKind.Http) {

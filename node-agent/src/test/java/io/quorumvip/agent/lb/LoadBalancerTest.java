@@ -193,6 +193,19 @@ class LoadBalancerTest {
     }
 
     @Test
+    void shouldRefuseCheckerBindingsItDoesNotApplyRatherThanIgnoreThem() throws Exception {
+        Path file = dir.resolve("bind.conf");
+        Files.writeString(file, "virtual_server 192.0.2.220 80 {\n lb_algo rr\n real_server 198.51.100.51 80 {\n"
+                + "  TCP_CHECK {\n   bind_port 4000\n  }\n }\n}\n");
+        KeepalivedConfig config = KeepalivedConfigParser.parse(file).config();
+
+        assertThatThrownBy(() -> start(config, recording)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(file + ":4:3: bind_port, bind_if and fwmark of a TCP_CHECK are read but not "
+                        + "applied yet");
+        assertThat(applied).isEmpty();
+    }
+
+    @Test
     void shouldRunQuorumDownAndNotifyDownOnAStopWithOmega() throws Exception {
         up(1, true);
         up(2, true);
