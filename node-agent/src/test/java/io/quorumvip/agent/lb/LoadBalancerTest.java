@@ -178,31 +178,28 @@ class LoadBalancerTest {
         assertThat(events).isEmpty();
     }
 
+    /** The message start() refuses a one-real-server config with, checking nothing was applied. */
+    private String refusal(String checkerBlock) throws Exception {
+        Path file = dir.resolve("refused.conf");
+        Files.writeString(file, "virtual_server 192.0.2.220 80 {\n lb_algo rr\n real_server 198.51.100.51 80 {\n"
+                + checkerBlock + " }\n}\n");
+        KeepalivedConfig config = KeepalivedConfigParser.parse(file).config();
+        Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() -> start(config, recording));
+        assertThat(refused).isInstanceOf(IllegalArgumentException.class);
+        assertThat(applied).isEmpty();
+        return refused.getMessage().replace(file.toString(), "FILE");
+    }
+
     @Test
     void shouldRefuseACheckerKindItDoesNotRunYetNamingWhere() throws Exception {
-        Path file = dir.resolve("smtp.conf");
-        Files.writeString(file, "virtual_server 192.0.2.220 25 {\n lb_algo rr\n real_server 198.51.100.51 25 {\n"
-                + "  SMTP_CHECK {\n  }\n }\n}\n");
-        KeepalivedConfig config = KeepalivedConfigParser.parse(file).config();
-
-        assertThatThrownBy(() -> start(config, recording))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage(file + ":4:3: SMTP_CHECK is read but not run yet (TCP_CHECK, HTTP_GET, SSL_GET and "
-                        + "MISC_CHECK are); use one of those meanwhile");
-        assertThat(applied).isEmpty();
+        assertThat(refusal("  SMTP_CHECK {\n  }\n")).isEqualTo("FILE:4:3: SMTP_CHECK is read but not run yet "
+                + "(TCP_CHECK, HTTP_GET, SSL_GET and MISC_CHECK are); use one of those meanwhile");
     }
 
     @Test
     void shouldRefuseCheckerBindingsItDoesNotApplyRatherThanIgnoreThem() throws Exception {
-        Path file = dir.resolve("bind.conf");
-        Files.writeString(file, "virtual_server 192.0.2.220 80 {\n lb_algo rr\n real_server 198.51.100.51 80 {\n"
-                + "  TCP_CHECK {\n   bind_port 4000\n  }\n }\n}\n");
-        KeepalivedConfig config = KeepalivedConfigParser.parse(file).config();
-
-        assertThatThrownBy(() -> start(config, recording)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith(file + ":4:3: bind_port, bind_if and fwmark of a TCP_CHECK are read but not "
-                        + "applied yet");
-        assertThat(applied).isEmpty();
+        assertThat(refusal("  TCP_CHECK {\n   bind_port 4000\n  }\n")).startsWith("FILE:4:3: bind_port, bind_if "
+                + "and fwmark of a TCP_CHECK are read but not applied yet");
     }
 
     @Test
