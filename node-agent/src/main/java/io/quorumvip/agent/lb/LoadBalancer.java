@@ -417,6 +417,11 @@ public final class LoadBalancer {
         List<InetAddress> addresses = vs.service() instanceof VirtualService.Endpoint e ? List.of(e.address())
                 : vs.service() instanceof VirtualService.Group g ? config.loadBalancing().groups().get(g.name())
                 .addresses() : List.of();
+        if (addresses.stream().anyMatch(a -> a instanceof java.net.Inet6Address)) {
+            throw new IllegalArgumentException(vs.position() + ": virtual_server " + vs.name() + " uses lb_kind DR "
+                    + "over IPv6, whose real servers' MACs the agent does not read yet (it reads /proc/net/arp); use "
+                    + "lb_kind NAT for IPv6");
+        }
         for (VrrpInstanceConfig instance : config.vrrpInstances()) {
             for (VirtualIpAddress vip : instance.virtualIpAddresses()) {
                 if (addresses.contains(vip.address())) {

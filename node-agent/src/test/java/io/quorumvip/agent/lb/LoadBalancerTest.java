@@ -203,6 +203,18 @@ class LoadBalancerTest {
     }
 
     @Test
+    void shouldRefuseDrOverIpv6WhoseMacsItCannotReadYet() throws Exception {
+        Path file = dir.resolve("dr6.conf");
+        Files.writeString(file, "vrrp_instance v6 {\n interface eth0\n virtual_router_id 9\n virtual_ipaddress {\n"
+                + "  2001:db8::210\n }\n}\nvirtual_server 2001:db8::210 80 {\n lb_algo rr\n lb_kind DR\n}\n");
+        KeepalivedConfig config = KeepalivedConfigParser.parse(file).config();
+
+        assertThatThrownBy(() -> start(config, recording)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("lb_kind DR over IPv6");
+        assertThat(applied).isEmpty();
+    }
+
+    @Test
     void shouldRunQuorumDownAndNotifyDownOnAStopWithOmega() throws Exception {
         up(1, true);
         up(2, true);
