@@ -100,7 +100,7 @@ public final class LoadBalancer {
                                      DataPlane dataPlane, PrometheusRegistry registry) throws NftablesException {
         List<Service> services = new ArrayList<>();
         for (VirtualServerConfig vs : config.loadBalancing().virtualServers()) {
-            services.add(new Service(vs, drDevice(config, vs)));
+            services.add(new Service(vs, drDevice(config, vs), addresses(config, vs)));
         }
         LoadBalancer lb = new LoadBalancer(config, vertx, journal, dataPlane, services, registry);
         for (Service service : services) {
@@ -414,9 +414,7 @@ public final class LoadBalancer {
         if (vs.method() != ForwardingMethod.DR) {
             return Optional.empty();
         }
-        List<InetAddress> addresses = vs.service() instanceof VirtualService.Endpoint e ? List.of(e.address())
-                : vs.service() instanceof VirtualService.Group g ? config.loadBalancing().groups().get(g.name())
-                .addresses() : List.of();
+        List<InetAddress> addresses = addresses(config, vs);
         if (addresses.stream().anyMatch(a -> a instanceof java.net.Inet6Address)) {
             throw new IllegalArgumentException(vs.position() + ": virtual_server " + vs.name() + " uses lb_kind DR "
                     + "over IPv6, whose real servers' MACs the agent does not read yet (it reads /proc/net/arp); use "
@@ -434,6 +432,13 @@ public final class LoadBalancer {
                 + " a virtual_ipaddress block");
     }
 
+    /** The virtual addresses a virtual server matches (none for a fwmark). */
+    static List<InetAddress> addresses(KeepalivedConfig config, VirtualServerConfig vs) {
+        return vs.service() instanceof VirtualService.Endpoint e ? List.of(e.address())
+                : vs.service() instanceof VirtualService.Group g ? config.loadBalancing().groups().get(g.name())
+                .addresses() : List.of();
+    }
+
     private static java.util.concurrent.ThreadFactory daemon(String prefix) {
         java.util.concurrent.atomic.AtomicInteger counter = new java.util.concurrent.atomic.AtomicInteger();
         return runnable -> {
@@ -447,6 +452,7 @@ public final class LoadBalancer {
     private static final class Service {
         final VirtualServerConfig config;
         final Optional<String> device;
+        final List<InetAddress> addresses;
         final List<Real> reals = new ArrayList<>();
         Map<InetAddress, String> macs = Map.of();
         boolean quorumUp;
@@ -454,9 +460,10 @@ public final class LoadBalancer {
         Pool pool;
         Pool journaledPool;
 
-        Service(VirtualServerConfig config, Optional<String> device) {
+        Service(VirtualServerConfig config, Optional<String> device, List<InetAddress> addresses) {
             this.config = config;
             this.device = device;
+            this.addresses = addresses;
             if (device.isPresent()) {
                 refreshMacs();
             }
@@ -482,17 +489,21 @@ public final class LoadBalancer {
             return changed;
         }
 
+        /** ha_suspend: some virtual address is on this director (always true for a fwmark, which has none). */
         boolean addressLocal() {
-            List<InetAddress> addresses = config.service() instanceof VirtualService.Endpoint e
-                    ? List.of(e.address()) : List.of();
             if (addresses.isEmpty()) {
                 return true;
             }
-            try {
-                return NetworkInterface.getByInetAddress(addresses.get(0)) != null;
-            } catch (SocketException e) {
-                return false;
+            for (InetAddress address : addresses) {
+                try {
+                    if (NetworkInterface.getByInetAddress(address) != null) {
+                        return true;
+                    }
+                } catch (SocketException e) {
+                    return false;
+                }
             }
+            return false;
         }
     }
 

@@ -215,6 +215,19 @@ class LoadBalancerTest {
     }
 
     @Test
+    void shouldHoldTheChecksWithHaSuspendWhileTheVirtualAddressIsNotHere() throws Exception {
+        up(1, true);
+        up(2, true);
+        lb = start(config(" ha_suspend\n"), recording);
+        Thread.sleep(500);
+
+        var status = lb.status().toCompletionStage().toCompletableFuture().join().get(0);
+
+        assertThat(status.suspended()).isTrue();
+        assertThat(status.realServers()).allSatisfy(r -> assertThat(r.lastCheckEpochMillis()).isZero());
+    }
+
+    @Test
     void shouldRunQuorumDownAndNotifyDownOnAStopWithOmega() throws Exception {
         up(1, true);
         up(2, true);
