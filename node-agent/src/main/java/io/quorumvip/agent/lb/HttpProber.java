@@ -10,6 +10,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -36,7 +37,9 @@ final class HttpProber implements Prober {
         CheckKind.Http http = (CheckKind.Http) checker.kind();
         this.timeoutMillis = Math.max(1, checker.timing().connectTimeout().toMillis());
         HttpClientOptions options = new HttpClientOptions().setConnectTimeout((int) timeoutMillis)
-                .setKeepAlive(false);
+                .setKeepAlive(false)
+                .setProtocolVersion(http.protocolVersion().startsWith("1.0") ? HttpVersion.HTTP_1_0
+                        : HttpVersion.HTTP_1_1);
         if (http.tls()) {
             options.setSsl(true).setTrustAll(true).setVerifyHost(false).setForceSni(http.sni());
         }

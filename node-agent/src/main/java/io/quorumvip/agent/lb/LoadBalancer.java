@@ -24,6 +24,7 @@ import io.quorumvip.lb.PoolFold;
 import io.quorumvip.lb.PoolMember;
 import io.quorumvip.lb.RealServerState;
 import io.quorumvip.lb.ServicePlan;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -57,6 +58,7 @@ public final class LoadBalancer {
     private static final Logger log = LoggerFactory.getLogger(LoadBalancer.class);
     static final int SCRIPT_THREADS = 4;
     static final Duration NOTIFY_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration OMEGA_GRACE = Duration.ofSeconds(10);
     static final Path PROC_NET_ARP = Path.of("/proc/net/arp");
 
     private final Vertx vertx;
@@ -68,6 +70,7 @@ public final class LoadBalancer {
     private final ExecutorService applier;
     private final List<Service> services;
     private final KeepalivedConfig config;
+    private final LbMetrics metrics;
     private long generation;
     private long appliedGeneration;
     private NftProgram appliedOnApplier;
@@ -75,8 +78,9 @@ public final class LoadBalancer {
     private volatile boolean stopped;
 
     private LoadBalancer(KeepalivedConfig config, Vertx vertx, BiConsumer<Cause, Event> journal, DataPlane dataPlane,
-                         List<Service> services) {
+                         List<Service> services, PrometheusRegistry registry) {
         this.config = config;
+        this.metrics = new LbMetrics(registry);
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
         this.journal = journal;
@@ -93,12 +97,12 @@ public final class LoadBalancer {
      * no interface, or nftables refuses the program.
      */
     public static LoadBalancer start(KeepalivedConfig config, Vertx vertx, BiConsumer<Cause, Event> journal,
-                                     DataPlane dataPlane) throws NftablesException {
+                                     DataPlane dataPlane, PrometheusRegistry registry) throws NftablesException {
         List<Service> services = new ArrayList<>();
         for (VirtualServerConfig vs : config.loadBalancing().virtualServers()) {
-            services.add(new Service(vs, drDevice(config, vs)));
+            services.add(new Service(vs, drDevice(config, vs), addresses(config, vs)));
         }
-        LoadBalancer lb = new LoadBalancer(config, vertx, journal, dataPlane, services);
+        LoadBalancer lb = new LoadBalancer(config, vertx, journal, dataPlane, services, registry);
         for (Service service : services) {
             for (RealServerConfig real : service.config.realServers()) {
                 service.reals.add(new Real(real, lb.probers(service, real)));
@@ -116,7 +120,11 @@ public final class LoadBalancer {
         lb.appliedOnApplier = program;
         lb.generation = 1;
         lb.appliedGeneration = 1;
+        lb.metrics.applied(1);
         for (Service service : services) {
+            lb.metrics.quorum(service.config.name(), service.quorumUp);
+            service.reals.forEach(r -> lb.metrics.realServer(service.config.name(), r.config.endpoint(),
+                    r.health.alive(), r.health.weight(r.config.weight())));
             journal.accept(Cause.NONE, poolEvent(service, 1));
             service.journaledPool = service.pool;
         }
@@ -130,6 +138,13 @@ public final class LoadBalancer {
         List<Prober> probers = new ArrayList<>();
         for (CheckerConfig checker : real.checkers()) {
             CheckKind kind = checker.kind();
+            if (checker.target().bindPort().isPresent() || checker.target().bindInterface().isPresent()
+                    || checker.target().fwmark().isPresent()) {
+                probers.forEach(Prober::close);
+                shutDownThreads();
+                throw new IllegalArgumentException(checker.position() + ": bind_port, bind_if and fwmark of a "
+                        + kind.keyword() + " are read but not applied yet; remove them (bindto and connect_ip work)");
+            }
             if (kind instanceof CheckKind.Tcp) {
                 probers.add(new TcpProber(vertx, checker));
             } else if (kind instanceof CheckKind.Http) {
@@ -188,6 +203,9 @@ public final class LoadBalancer {
         RealServerHealth.Step step = real.health.next(checker, result);
         real.health = step.health();
         String checkerName = real.config.checkers().get(checker).kind().keyword();
+        metrics.check(service.config.name(), real.config.endpoint(), checkerName, result.success());
+        metrics.realServer(service.config.name(), real.config.endpoint(), real.health.alive(),
+                real.health.weight(real.config.weight()));
         Cause cause = Cause.health(checkerName + " " + real.config.endpoint(), real.config.weight());
         step.transition().ifPresent(t -> {
             Event.CheckEvidence evidence = new Event.CheckEvidence(checkerName, t.cause().evidence().detail(),
@@ -223,6 +241,7 @@ public final class LoadBalancer {
             journal.accept(cause, in ? new Event.SorryServerIn(name, sorry) : new Event.SorryServerOut(name, sorry));
         });
         service.quorumUp = decision.pool().quorumUp();
+        metrics.quorum(name, service.quorumUp);
         boolean changed = !decision.pool().equals(service.pool);
         service.pool = decision.pool();
         if (changed || reprogramAnyway) {
@@ -267,12 +286,14 @@ public final class LoadBalancer {
     private void afterApply(long gen, String error) {
         if (!error.isEmpty()) {
             lastApplyError = error;
+            metrics.applyFailed();
             log.atError().setMessage("nftables refused the load-balancing program; the next change retries it whole")
                     .addKeyValue("generation", gen).addKeyValue("error", error).log();
             return;
         }
         lastApplyError = "";
         appliedGeneration = gen;
+        metrics.applied(gen);
         for (Service service : services) {
             if (!service.pool.equals(service.journaledPool)) {
                 journal.accept(Cause.NONE, poolEvent(service, gen));
@@ -300,7 +321,7 @@ public final class LoadBalancer {
         String command = script.command();
         try {
             notifications.execute(() -> {
-                ScriptProcess.Outcome outcome = ScriptProcess.run(command, NOTIFY_TIMEOUT);
+                ScriptProcess.Outcome outcome = ScriptProcess.run(command, script.runAs(), NOTIFY_TIMEOUT);
                 log.atInfo().setMessage("load-balancing notify script ran").addKeyValue("script", command)
                         .addKeyValue("exit", outcome.exitCode()).addKeyValue("timed_out", outcome.timedOut()).log();
             });
@@ -340,12 +361,25 @@ public final class LoadBalancer {
         return lastApplyError;
     }
 
-    /** Stops the checks and removes the agent's tables (keepalived too clears its virtual servers on a stop). */
+    /**
+     * Stops the checks and removes the agent's tables (keepalived too clears its virtual servers on a stop). With
+     * {@code omega}, a virtual server's notify_down scripts run for its live real servers and quorum_down if it had
+     * quorum, as keepalived does on shutdown; they get {@link #OMEGA_GRACE} to finish.
+     */
     public void stop() {
         stopped = true;
         Promise<Void> closed = Promise.promise();
         context.runOnContext(v -> {
             services.forEach(s -> s.reals.forEach(r -> r.probers.forEach(Prober::close)));
+            for (Service service : services) {
+                if (service.config.omega()) {
+                    service.reals.stream().filter(r -> r.health.alive())
+                            .forEach(r -> r.config.notifyDown().ifPresent(this::notifyScript));
+                    if (service.quorumUp) {
+                        service.config.quorumDown().ifPresent(this::notifyScript);
+                    }
+                }
+            }
             closed.complete();
         });
         closed.future().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS)
@@ -360,6 +394,7 @@ public final class LoadBalancer {
         shutDownThreads();
         try {
             applier.awaitTermination(5, TimeUnit.SECONDS);
+            notifications.awaitTermination(OMEGA_GRACE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -379,9 +414,12 @@ public final class LoadBalancer {
         if (vs.method() != ForwardingMethod.DR) {
             return Optional.empty();
         }
-        List<InetAddress> addresses = vs.service() instanceof VirtualService.Endpoint e ? List.of(e.address())
-                : vs.service() instanceof VirtualService.Group g ? config.loadBalancing().groups().get(g.name())
-                .addresses() : List.of();
+        List<InetAddress> addresses = addresses(config, vs);
+        if (addresses.stream().anyMatch(a -> a instanceof java.net.Inet6Address)) {
+            throw new IllegalArgumentException(vs.position() + ": virtual_server " + vs.name() + " uses lb_kind DR "
+                    + "over IPv6, whose real servers' MACs the agent does not read yet (it reads /proc/net/arp); use "
+                    + "lb_kind NAT for IPv6");
+        }
         for (VrrpInstanceConfig instance : config.vrrpInstances()) {
             for (VirtualIpAddress vip : instance.virtualIpAddresses()) {
                 if (addresses.contains(vip.address())) {
@@ -392,6 +430,13 @@ public final class LoadBalancer {
         throw new IllegalArgumentException(vs.position() + ": virtual_server " + vs.name() + " uses lb_kind DR but "
                 + "no vrrp_instance holds its address, so there is no interface to forward from; add the address to"
                 + " a virtual_ipaddress block");
+    }
+
+    /** The virtual addresses a virtual server matches (none for a fwmark). */
+    static List<InetAddress> addresses(KeepalivedConfig config, VirtualServerConfig vs) {
+        return vs.service() instanceof VirtualService.Endpoint e ? List.of(e.address())
+                : vs.service() instanceof VirtualService.Group g ? config.loadBalancing().groups().get(g.name())
+                .addresses() : List.of();
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String prefix) {
@@ -407,6 +452,7 @@ public final class LoadBalancer {
     private static final class Service {
         final VirtualServerConfig config;
         final Optional<String> device;
+        final List<InetAddress> addresses;
         final List<Real> reals = new ArrayList<>();
         Map<InetAddress, String> macs = Map.of();
         boolean quorumUp;
@@ -414,9 +460,10 @@ public final class LoadBalancer {
         Pool pool;
         Pool journaledPool;
 
-        Service(VirtualServerConfig config, Optional<String> device) {
+        Service(VirtualServerConfig config, Optional<String> device, List<InetAddress> addresses) {
             this.config = config;
             this.device = device;
+            this.addresses = addresses;
             if (device.isPresent()) {
                 refreshMacs();
             }
@@ -442,17 +489,21 @@ public final class LoadBalancer {
             return changed;
         }
 
+        /** ha_suspend: some virtual address is on this director (always true for a fwmark, which has none). */
         boolean addressLocal() {
-            List<InetAddress> addresses = config.service() instanceof VirtualService.Endpoint e
-                    ? List.of(e.address()) : List.of();
             if (addresses.isEmpty()) {
                 return true;
             }
-            try {
-                return NetworkInterface.getByInetAddress(addresses.get(0)) != null;
-            } catch (SocketException e) {
-                return false;
+            for (InetAddress address : addresses) {
+                try {
+                    if (NetworkInterface.getByInetAddress(address) != null) {
+                        return true;
+                    }
+                } catch (SocketException e) {
+                    return false;
+                }
             }
+            return false;
         }
     }
 

@@ -27,7 +27,7 @@ final class MiscProber implements Prober {
     public Future<ProbeResult> probe() {
         Promise<ProbeResult> promise = Promise.promise();
         try {
-            scripts.execute(() -> promise.complete(result(ScriptProcess.run(misc.command(), misc.timeout()))));
+            scripts.execute(() -> promise.complete(result(ScriptProcess.run(misc.command(), misc.user(), misc.timeout()))));
         } catch (RejectedExecutionException e) {
             promise.complete(ProbeResult.failure("not run: the script pool is shut down", java.time.Duration.ZERO));
         }

@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,11 +25,19 @@ final class ScriptProcess {
     }
 
     static Outcome run(String commandLine, Duration timeout) {
+        return run(commandLine, Optional.empty(), timeout);
+    }
+
+    /**
+     * @param runAs keepalived's {@code USER [GROUP]} after a script: the script runs as that user (with runuser;
+     *              the group defaults to the user's), as keepalived does
+     */
+    static Outcome run(String commandLine, Optional<String> runAs, Duration timeout) {
         long start = System.nanoTime();
         Path output = null;
         try {
             output = Files.createTempFile("qvip-check", ".out");
-            Process process = new ProcessBuilder("setsid", "sh", "-c", commandLine)
+            Process process = new ProcessBuilder(command(commandLine, runAs))
                     .redirectErrorStream(true).redirectOutput(output.toFile()).start();
             boolean exited = process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS);
             if (!exited) {
@@ -53,6 +63,20 @@ final class ScriptProcess {
                 }
             }
         }
+    }
+
+    static List<String> command(String commandLine, Optional<String> runAs) {
+        List<String> command = new ArrayList<>(List.of("setsid"));
+        runAs.ifPresent(words -> {
+            String[] userGroup = words.trim().split("\\s+");
+            command.addAll(List.of("runuser", "-u", userGroup[0]));
+            if (userGroup.length > 1) {
+                command.addAll(List.of("-g", userGroup[1]));
+            }
+            command.add("--");
+        });
+        command.addAll(List.of("sh", "-c", commandLine));
+        return command;
     }
 
     /** {@code kill -KILL -PGID}: setsid made the script's pid its process group id. */

@@ -70,6 +70,12 @@ class LoadBalancerDrLabTest {
                 .path("virtual_servers").path(0).path("real_servers").path(0).path("in_pool").asBoolean(), in -> in);
         Duration back = Duration.ofNanos(System.nanoTime() - startedAt);
         assertThat(lab.client().httpAnswers(URL, 20)).containsOnlyKeys("rs1", "rs2");
+        String view = LvsCommand.render(n1.status());
+        assertThat(view).contains("TCP  192.0.2.210:80 rr").contains("-> 192.0.2.51:80                Route   1      up");
+        System.out.print(view);
+        assertThat(n1.metrics().value("qvip_lb_real_server_up", "real_server", "192.0.2.51:80")).isEqualTo(1.0);
+        assertThat(n1.metrics().value("qvip_lb_checks_total", "real_server", "192.0.2.51:80", "result", "failure"))
+                .isGreaterThanOrEqualTo(4.0);
 
         Event.RealServerDown down = LabAgent.journalRecords(LabAgent.journalDir(lab.node(1))).stream()
                 .map(EventRecord::event).filter(e -> e instanceof Event.RealServerDown)

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.quorumvip.agent.nft.NftablesException;
 import io.quorumvip.config.KeepalivedConfig;
 import io.quorumvip.config.KeepalivedConfigParser;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.quorumvip.events.Event;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
@@ -49,6 +50,11 @@ class LoadBalancerTest {
             lb.stop();
         }
         vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+
+    private LoadBalancer start(KeepalivedConfig config, DataPlane dataPlane) throws NftablesException {
+        return LoadBalancer.start(config, vertx, (cause, event) -> events.add(event), dataPlane,
+                new PrometheusRegistry());
     }
 
     private KeepalivedConfig config(String extra) throws Exception {
@@ -111,7 +117,7 @@ class LoadBalancerTest {
     void shouldTakeAFailedRealServerOutWithItsEvidenceAndBringItBack() throws Exception {
         up(1, true);
         up(2, true);
-        lb = LoadBalancer.start(config(""), vertx, (cause, event) -> events.add(event), recording);
+        lb = start(config(""), recording);
         assertThat(applied.get(0)).contains("\"delete\":{\"table\":{\"family\":\"netdev\",\"name\":\"qvip_lb\"}}");
         assertThat(events.get(0)).isInstanceOf(Event.PoolChanged.class);
         awaitFirstChecks();
@@ -143,7 +149,7 @@ class LoadBalancerTest {
     void shouldHandTheVirtualServerToTheSorryServerWhenQuorumIsLost() throws Exception {
         up(1, true);
         up(2, true);
-        lb = LoadBalancer.start(config(""), vertx, (cause, event) -> events.add(event), recording);
+        lb = start(config(""), recording);
         awaitFirstChecks();
 
         up(1, false);
@@ -167,30 +173,78 @@ class LoadBalancerTest {
             }
         };
 
-        assertThatThrownBy(() -> LoadBalancer.start(config(""), vertx, (cause, event) -> events.add(event), refusing))
+        assertThatThrownBy(() -> start(config(""), refusing))
                 .isInstanceOf(NftablesException.class).hasMessageContaining("table refused");
         assertThat(events).isEmpty();
     }
 
+    /** The message start() refuses a one-real-server config with, checking nothing was applied. */
+    private String refusal(String checkerBlock) throws Exception {
+        Path file = dir.resolve("refused.conf");
+        Files.writeString(file, "virtual_server 192.0.2.220 80 {\n lb_algo rr\n real_server 198.51.100.51 80 {\n"
+                + checkerBlock + " }\n}\n");
+        KeepalivedConfig config = KeepalivedConfigParser.parse(file).config();
+        Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() -> start(config, recording));
+        assertThat(refused).isInstanceOf(IllegalArgumentException.class);
+        assertThat(applied).isEmpty();
+        return refused.getMessage().replace(file.toString(), "FILE");
+    }
+
     @Test
     void shouldRefuseACheckerKindItDoesNotRunYetNamingWhere() throws Exception {
-        Path file = dir.resolve("smtp.conf");
-        Files.writeString(file, "virtual_server 192.0.2.220 25 {\n lb_algo rr\n real_server 198.51.100.51 25 {\n"
-                + "  SMTP_CHECK {\n  }\n }\n}\n");
+        assertThat(refusal("  SMTP_CHECK {\n  }\n")).isEqualTo("FILE:4:3: SMTP_CHECK is read but not run yet "
+                + "(TCP_CHECK, HTTP_GET, SSL_GET and MISC_CHECK are); use one of those meanwhile");
+    }
+
+    @Test
+    void shouldRefuseCheckerBindingsItDoesNotApplyRatherThanIgnoreThem() throws Exception {
+        assertThat(refusal("  TCP_CHECK {\n   bind_port 4000\n  }\n")).startsWith("FILE:4:3: bind_port, bind_if "
+                + "and fwmark of a TCP_CHECK are read but not applied yet");
+    }
+
+    @Test
+    void shouldRefuseDrOverIpv6WhoseMacsItCannotReadYet() throws Exception {
+        Path file = dir.resolve("dr6.conf");
+        Files.writeString(file, "vrrp_instance v6 {\n interface eth0\n virtual_router_id 9\n virtual_ipaddress {\n"
+                + "  2001:db8::210\n }\n}\nvirtual_server 2001:db8::210 80 {\n lb_algo rr\n lb_kind DR\n}\n");
         KeepalivedConfig config = KeepalivedConfigParser.parse(file).config();
 
-        assertThatThrownBy(() -> LoadBalancer.start(config, vertx, (cause, event) -> events.add(event), recording))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage(file + ":4:3: SMTP_CHECK is read but not run yet (TCP_CHECK, HTTP_GET, SSL_GET and "
-                        + "MISC_CHECK are); use one of those meanwhile");
+        assertThatThrownBy(() -> start(config, recording)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("lb_kind DR over IPv6");
         assertThat(applied).isEmpty();
+    }
+
+    @Test
+    void shouldHoldTheChecksWithHaSuspendWhileTheVirtualAddressIsNotHere() throws Exception {
+        up(1, true);
+        up(2, true);
+        lb = start(config(" ha_suspend\n"), recording);
+        Thread.sleep(500);
+
+        var status = lb.status().toCompletionStage().toCompletableFuture().join().get(0);
+
+        assertThat(status.suspended()).isTrue();
+        assertThat(status.realServers()).allSatisfy(r -> assertThat(r.lastCheckEpochMillis()).isZero());
+    }
+
+    @Test
+    void shouldRunQuorumDownAndNotifyDownOnAStopWithOmega() throws Exception {
+        up(1, true);
+        up(2, true);
+        lb = start(config(" omega\n quorum_down \"touch " + dir + "/quorum-down\"\n"), recording);
+        awaitFirstChecks();
+
+        lb.stop();
+        lb = null;
+
+        assertThat(dir.resolve("quorum-down")).exists();
     }
 
     @Test
     void shouldRemoveItsTablesOnAStop() throws Exception {
         up(1, true);
         up(2, true);
-        lb = LoadBalancer.start(config(""), vertx, (cause, event) -> events.add(event), recording);
+        lb = start(config(""), recording);
 
         lb.stop();
         lb = null;

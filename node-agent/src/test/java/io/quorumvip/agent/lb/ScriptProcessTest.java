@@ -65,6 +65,19 @@ class ScriptProcessTest {
     }
 
     @Test
+    void shouldRunAScriptAsTheUserKeepalivedsSyntaxNames() {
+        assertThat(ScriptProcess.command("check.sh", Optional.of("nobody nogroup"))).containsExactly("setsid",
+                "runuser", "-u", "nobody", "-g", "nogroup", "--", "sh", "-c", "check.sh");
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.quorumvip.lab.LabPreconditions.isRoot(),
+                "running a script as another user needs root");
+
+        ScriptProcess.Outcome outcome = ScriptProcess.run("id -un", Optional.of("nobody"), Duration.ofSeconds(5));
+
+        assertThat(outcome.exitCode()).isZero();
+        assertThat(outcome.firstLine()).isEqualTo("nobody");
+    }
+
+    @Test
     void shouldReadMiscDynamicExitCodesAsWeights() throws Exception {
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {

@@ -1,0 +1,115 @@
+package io.quorumvip.agent.lb;
+
+import io.quorumvip.agent.net.NamespaceThread;
+import io.quorumvip.agent.nft.Libnftables;
+import io.quorumvip.config.ForwardingMethod;
+import io.quorumvip.config.L4Protocol;
+import io.quorumvip.config.LbScheduler;
+import io.quorumvip.config.RealServerConfig;
+import io.quorumvip.config.SourcePosition;
+import io.quorumvip.config.VirtualServerConfig;
+import io.quorumvip.config.VirtualService;
+import io.quorumvip.lab.HostCommand;
+import io.quorumvip.lab.LabPreconditions;
+import io.quorumvip.lb.NftProgram;
+import io.quorumvip.lb.NftProgramBuilder;
+import io.quorumvip.lb.Pool;
+import io.quorumvip.lb.PoolFold;
+import io.quorumvip.lb.RealServerState;
+import io.quorumvip.lb.ServicePlan;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pool-change latency, check verdict → transaction applied: the pool fold, the program, its diff and the
+ * libnftables transaction, in a namespace made for the run, for a NAT virtual server of 10 and of 1,000 real
+ * servers, one real server going down and up again each time. A benchmark (not in the suite): run it with
+ * {@code mvn -pl node-agent -am test -Dtest=PoolChangeLatencyBench -Dsurefire.failIfNoSpecifiedTests=false}.
+ */
+class PoolChangeLatencyBench {
+
+    private static final int CHANGES = 400;
+    private static final LbScheduler[] SCHEDULERS = Optional.ofNullable(System.getProperty("schedulers"))
+            .map(list -> Arrays.stream(list.split(",")).map(n -> LbScheduler.byName(n).orElseThrow())
+                    .toArray(LbScheduler[]::new))
+            .orElse(new LbScheduler[]{LbScheduler.WRR, LbScheduler.MH});
+
+    @Test
+    void printPoolChangeLatency() throws Exception {
+        LabPreconditions.assumeLabCanRun();
+        for (int reals : new int[]{10, 1_000}) {
+            for (LbScheduler scheduler : SCHEDULERS) {
+                measure(reals, scheduler);
+            }
+        }
+    }
+
+    private static void measure(int count, LbScheduler scheduler) throws Exception {
+        SourcePosition here = new SourcePosition(Path.of("bench.conf"), 1, 1);
+        List<RealServerConfig> reals = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            reals.add(new RealServerConfig(InetAddress.getByName("198.51.100." + (i % 250 + 1)), 1000 + i, here,
+                    1 + i % 3, ForwardingMethod.NAT, false, Optional.empty(), Optional.empty(), false, List.of()));
+        }
+        VirtualServerConfig vs = new VirtualServerConfig(new VirtualService.Endpoint(
+                InetAddress.getByName("192.0.2.220"), 80), here, L4Protocol.TCP, scheduler, ForwardingMethod.NAT,
+                Optional.empty(), 1, 0, Optional.empty(), Optional.empty(), false, false, false, false, false,
+                Optional.empty(), Optional.empty(), false, reals);
+        String namespace = "qvlbb-" + ProcessHandle.current().pid();
+        HostCommand.run("ip", "netns", "add", namespace).requireSuccess();
+        try (NamespaceThread inside = NamespaceThread.enter(namespace)) {
+            Libnftables nft = inside.call(Libnftables::open);
+            try {
+                boolean[] alive = new boolean[count];
+                Arrays.fill(alive, true);
+                NftProgram applied = program(vs, alive);
+                String full = applied.fullTransaction();
+                inside.call(() -> nft.run(full));
+                long[] nanos = new long[CHANGES];
+                long[] computeNanos = new long[CHANGES];
+                for (int i = 0; i < CHANGES; i++) {
+                    int flipped = (i / 2 * 7) % count;
+                    alive[flipped] = !alive[flipped];
+                    long start = System.nanoTime();
+                    NftProgram next = program(vs, alive);
+                    Optional<String> diff = NftProgram.diff(applied, next);
+                    computeNanos[i] = System.nanoTime() - start;
+                    if (diff.isPresent()) {
+                        inside.call(() -> nft.run(diff.get()));
+                    }
+                    nanos[i] = System.nanoTime() - start;
+                    applied = next;
+                }
+                Arrays.sort(nanos);
+                Arrays.sort(computeNanos);
+                System.out.printf("pool change → applied, %s, %d real servers, %d changes: p50 %.2f ms, p99 %.2f ms,"
+                                + " max %.2f ms (of which fold, program and diff: p50 %.2f ms, p99 %.2f ms)%n",
+                        scheduler.keepalivedName(), count, CHANGES, nanos[CHANGES / 2] / 1e6,
+                        nanos[CHANGES * 99 / 100] / 1e6, nanos[CHANGES - 1] / 1e6, computeNanos[CHANGES / 2] / 1e6,
+                        computeNanos[CHANGES * 99 / 100] / 1e6);
+            } finally {
+                inside.call(() -> {
+                    nft.close();
+                    return null;
+                });
+            }
+        } finally {
+            HostCommand.run("ip", "netns", "del", namespace).requireSuccess();
+        }
+    }
+
+    private static NftProgram program(VirtualServerConfig vs, boolean[] alive) {
+        List<RealServerState> states = new ArrayList<>();
+        for (int i = 0; i < alive.length; i++) {
+            states.add(RealServerState.of(vs.realServers().get(i), alive[i]));
+        }
+        Pool pool = PoolFold.fold(vs, states, true).pool();
+        return NftProgramBuilder.build(List.of(ServicePlan.of(vs, Map.of(), pool, Optional.empty(), false)));
+    }
+}
