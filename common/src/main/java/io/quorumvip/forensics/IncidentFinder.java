@@ -7,9 +7,11 @@ import io.quorumvip.events.HybridLogicalClock;
 import io.quorumvip.ownership.RoleInput;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -438,7 +440,10 @@ final class IncidentFinder {
                 during.add(record);
             }
         }
-        Set<EventRecord> chosen = new HashSet<>(before);
+        // By identity: every record here is an instance of the merged list, where no two are equal, and a
+        // record's own hash code walks its whole event.
+        Set<EventRecord> chosen = Collections.newSetFromMap(new IdentityHashMap<>());
+        chosen.addAll(before);
         chosen.addAll(during);
         chosen.addAll(edges);
         return chosen.stream().sorted(MergedJournals.ORDER).map(EventText::step).toList();

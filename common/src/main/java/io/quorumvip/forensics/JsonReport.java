@@ -3,12 +3,11 @@ package io.quorumvip.forensics;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.util.TokenBuffer;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.util.List;
 
 /**
  * The report as JSON: times as ISO-8601 and as µs since 1970, durations in µs. Written as a stream, so a report of
@@ -19,15 +18,6 @@ public final class JsonReport {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private JsonReport() {
-    }
-
-    public static ObjectNode toJson(ForensicsReport report) {
-        try (TokenBuffer tokens = new TokenBuffer(MAPPER, false)) {
-            write(report, tokens);
-            return MAPPER.readTree(tokens.asParser());
-        } catch (IOException e) {
-            throw new UncheckedIOException("forensics report does not serialise: " + e.getMessage(), e);
-        }
     }
 
     public static String render(ForensicsReport report) {
@@ -123,7 +113,7 @@ public final class JsonReport {
         json.writeEndObject();
     }
 
-    private static void strings(JsonGenerator json, String field, java.util.List<String> values) throws IOException {
+    private static void strings(JsonGenerator json, String field, List<String> values) throws IOException {
         json.writeArrayFieldStart(field);
         for (String value : values) {
             json.writeString(value);

@@ -1,6 +1,7 @@
 package io.quorumvip.forensics;
 
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
 /**
@@ -62,9 +63,10 @@ final class RangeIndex<T> {
 
     /**
      * The ranges that can touch [from, to] (start at or before {@code to}, end at or after {@code from}), latest
-     * start first; the caller applies its exact test. Stops early at a prefix that cannot reach {@code from}.
+     * start first; the caller applies its exact test, and returns false to stop. Stops by itself at a prefix that
+     * cannot reach {@code from}.
      */
-    void forEachTouching(long from, long to, java.util.function.Predicate<T> action) {
+    void forEachTouching(long from, long to, Predicate<T> action) {
         int position = startsInOrder ? lastStartingAtOrBefore(to) : starts.length - 1;
         for (; position >= 0 && reach[position] >= from; position--) {
             if (!action.test(items.get(position))) {

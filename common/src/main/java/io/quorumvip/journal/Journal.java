@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 
 /**
@@ -81,8 +82,17 @@ public final class Journal implements AutoCloseable {
      * version is sealed and new records go into a new segment of the current one.
      */
     public static Journal open(JournalConfig config) throws IOException {
+        return open(config, record -> { });
+    }
+
+    /**
+     * {@link #open(JournalConfig)}, handing {@code lastSegmentRecords} each record of the last segment as recovery
+     * reads and checks it (up to a torn tail): a reader whose journal is one segment (the coordinator's archive) gets
+     * all its records from that one read instead of decoding the segment a second time.
+     */
+    public static Journal open(JournalConfig config, Consumer<EventRecord> lastSegmentRecords) throws IOException {
         Files.createDirectories(config.dir());
-        Journal journal = new Journal(config, Recovery.run(config));
+        Journal journal = new Journal(config, Recovery.run(config, lastSegmentRecords));
         journal.writer.start();
         return journal;
     }
@@ -414,7 +424,7 @@ public final class Journal implements AutoCloseable {
         Hash256 lastHash;
         Optional<TornTail> tornTail = Optional.empty();
 
-        static Recovery run(JournalConfig config) throws IOException {
+        static Recovery run(JournalConfig config, Consumer<EventRecord> lastSegmentRecords) throws IOException {
             Recovery r = new Recovery();
             List<Path> segments = new ArrayList<>(JournalReader.segmentFiles(config.dir()));
             if (!segments.isEmpty()) {
@@ -441,12 +451,12 @@ public final class Journal implements AutoCloseable {
                 }
             }
             Path last = segments.get(segments.size() - 1);
-            ScanResult tail = scan(config, last, true);
+            ScanResult tail = scan(config, last, true, lastSegmentRecords);
             r.lastHash = tail.lastHash;
             r.lastSeq = tail.lastSeq;
             r.lastHlc = tail.lastHlc;
             if (tail.records == 0 && segments.size() > 1) {
-                ScanResult previous = scan(config, segments.get(segments.size() - 2), false);
+                ScanResult previous = scan(config, segments.get(segments.size() - 2), false, record -> { });
                 if (!previous.lastHash.equals(tail.lastHash)) {
                     throw new JournalDamageException(last, 0, "segment chains from " + tail.lastHash
                             + " but the previous segment ends with " + previous.lastHash);
@@ -498,7 +508,8 @@ public final class Journal implements AutoCloseable {
         private record ScanResult(long records, long lastSeq, long lastHlc, Hash256 lastHash, Optional<TornTail> torn) {
         }
 
-        private static ScanResult scan(JournalConfig config, Path segment, boolean lastSegment) throws IOException {
+        private static ScanResult scan(JournalConfig config, Path segment, boolean lastSegment,
+                                       Consumer<EventRecord> visitor) throws IOException {
             MessageDigest digest = sha256();
             EventCodec codec = new EventCodec();
             try (SegmentCursor cursor = SegmentCursor.open(segment)) {
@@ -530,6 +541,7 @@ public final class Journal implements AutoCloseable {
                     }
                     digest.update(cursor.payload(), cursor.payloadOffset(), cursor.payloadLength());
                     hash = new Hash256(digest.digest());
+                    visitor.accept(record);
                     seq = record.seq();
                     hlcStamp = record.hlc();
                     records++;

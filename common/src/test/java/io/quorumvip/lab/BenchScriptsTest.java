@@ -80,11 +80,19 @@ class BenchScriptsTest {
     }
 
     @Test
+    void shouldRefuseACoordinatorSizeThatIsNotANumber() {
+        CommandResult result = script("bench-coordinator.sh", "--size", "1M");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains("--size got '1M' (expected a number of events per node)");
+    }
+
+    @Test
     void shouldNameTheKnownBenchmarksWhenAskedForAnUnknownOne() {
         CommandResult result = script("qvip", "bench", "latency");
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.stderr()).contains("unknown benchmark 'latency' (expected failover, footprint, lb, jmh or forensics)");
+        assertThat(result.stderr()).contains("unknown benchmark 'latency' (expected failover, footprint, lb, jmh, forensics or coordinator)");
     }
 
     private CommandResult script(String name, String... arguments) {

@@ -73,7 +73,9 @@ final class NodeArchive implements AutoCloseable {
         }
         long lastSeq;
         Hash256 lastHash;
-        try (Journal recovered = Journal.open(JournalConfig.of(dir, node).withWallClock(wallMicros))) {
+        // The archive is one segment: recovery's own checked read of it is the only time it is decoded.
+        List<EventRecord> records = new ArrayList<>();
+        try (Journal recovered = Journal.open(JournalConfig.of(dir, node).withWallClock(wallMicros), records::add)) {
             recovered.recoveredTornTail().ifPresent(torn -> log.warn("archive of node {}: cut {} (it was never acknowledged)",
                     node, torn));
             lastSeq = recovered.lastDurableSeq();
@@ -86,8 +88,6 @@ final class NodeArchive implements AutoCloseable {
             Files.deleteIfExists(dir.resolve(Anchor.FILE_NAME));
             return new NodeArchive(node, dir, wallMicros, new ArrayList<>(), null, 0, null);
         }
-        List<EventRecord> records = new ArrayList<>();
-        JournalReader.read(segments, (file, header) -> { }, (file, offset, record, payload, at, length) -> records.add(record));
         FileChannel channel = FileChannel.open(segments.get(0), StandardOpenOption.READ, StandardOpenOption.WRITE);
         return new NodeArchive(node, dir, wallMicros, records, channel, lastSeq, lastHash);
     }

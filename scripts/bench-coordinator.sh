@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# qvip bench coordinator [--size N] [--data DIR]: the coordinator over the generated journals of
+# `qvip bench forensics` (2 nodes, N events per node, default 1000000; generate them with that benchmark first):
+# ingest through the real HTTP API as agents ship (scripts/lib/ship-journal.py, both nodes at once), then max RSS,
+# GET /v1/state?at= and /v1/forensics latency (a one-hour window, and everything), and the restart time (SIGTERM,
+# start again, until /v1/cluster answers). The coordinator runs with the launcher's options (scripts/qvip).
+# Prints a Markdown table and writes it to lab-runs/bench/coordinator-DATE.md.
+# Exit codes: 0 ok, 1 build or run failure, 2 bad usage.
+set -euo pipefail
+
+root=$(dirname "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")")
+readonly root
+size=1000000
+data=$root/lab-runs/bench/forensics-data
+
+usage() {
+  sed -n '2,8s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  exit "${1:-2}"
+}
+
+while (($# > 0)); do
+  case "$1" in
+    --size) size=${2:?--size needs a number}; shift 2 ;;
+    --data) data=${2:?--data needs a directory}; shift 2 ;;
+    -h | --help) usage 0 ;;
+    *) echo "bench coordinator: unknown option '$1'" >&2; usage ;;
+  esac
+done
+[[ "$size" =~ ^[0-9]+$ ]] || { echo "bench coordinator: --size got '$size' (expected a number of events per node)" >&2; exit 2; }
+journals=$data/2-$size
+[[ -f "$journals/complete" ]] || {
+  echo "bench coordinator: no journals in $journals (run: scripts/qvip bench forensics --sizes $size)" >&2
+  exit 2
+}
+
+"$root/scripts/qvip" build
+work=$(mktemp -d /tmp/qvip-bench-coordinator.XXXXXX)
+pid=
+cleanup() {
+  [[ -z "$pid" ]] || kill "$pid" 2>/dev/null || true
+  [[ -z "$pid" ]] || wait "$pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+port=$((20000 + RANDOM % 20000))
+url=http://127.0.0.1:$port
+printf 'n1=%s\nn2=%s\n' "$(openssl rand -hex 16)" "$(openssl rand -hex 16)" >"$work/tokens"
+
+# start: runs the coordinator through the launcher (its JVM options, exec'd: $pid is the JVM) in the background;
+# sets start_seconds to the time until it answers.
+start_seconds=
+start() {
+  local started=$EPOCHREALTIME
+  "$root/scripts/qvip" coordinator --tokens "$work/tokens" --listen "127.0.0.1:$port" --data "$work/data" \
+    >>"$work/coordinator.log" 2>&1 &
+  pid=$!
+  until curl -sf -o /dev/null "$url/v1/cluster"; do
+    kill -0 "$pid" 2>/dev/null || { cat "$work/coordinator.log" >&2; echo "bench coordinator: the coordinator exited" >&2; exit 1; }
+    sleep 0.05
+  done
+  start_seconds=$(echo "$EPOCHREALTIME - $started" | bc)
+}
+
+max_rss_mib() {
+  awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status"
+}
+
+# latency PATH: seconds of one GET (and its HTTP status).
+latency() {
+  curl -s -o /dev/null -w '%{time_total} s (HTTP %{http_code})' --max-time 120 "$url$1" || echo "no answer in 120 s"
+}
+
+echo "bench coordinator: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the run" >&2
+start
+first_start=$start_seconds
+started=$EPOCHREALTIME
+"$root/scripts/lib/ship-journal.py" "$url" n1 "$(sed -n 's/^n1=//p' "$work/tokens")" "$journals/n1" >"$work/n1.out" &
+ship1=$!
+"$root/scripts/lib/ship-journal.py" "$url" n2 "$(sed -n 's/^n2=//p' "$work/tokens")" "$journals/n2" >"$work/n2.out"
+wait "$ship1"
+ingest_s=$(echo "$EPOCHREALTIME - $started" | bc)
+records=$(($(cut -d' ' -f1 "$work/n1.out") + $(cut -d' ' -f1 "$work/n2.out")))
+rate=$(echo "$records / $ingest_s" | bc)
+rss_ingest=$(max_rss_mib)
+
+# A time in the middle of the history, and the hour after it.
+first_ms=$(curl -s "$url/v1/events?limit=1" | jq -r '.events[0].wall_micros / 1000 | floor')
+mid_ms=$((first_ms + size * 5))
+state=$(latency "/v1/state?at=$mid_ms")
+state_again=$(latency "/v1/state?at=$((mid_ms + 3600000))")
+window=$(latency "/v1/forensics?from=$mid_ms&to=$((mid_ms + 3600000))")
+everything=$(latency "/v1/forensics")
+rss=$(max_rss_mib)
+
+kill -TERM "$pid"
+wait "$pid" 2>/dev/null || true
+pid=
+start
+restart=$start_seconds
+
+out_dir=$root/lab-runs/bench
+mkdir -p "$out_dir"
+table=$out_dir/coordinator-$(date -u +%Y%m%dT%H%M%SZ).md
+{
+  echo "| events per node | records | ingest s | records/s | max RSS after ingest, MiB | /v1/state?at= | again, an hour later | /v1/forensics, one hour | /v1/forensics, everything | max RSS, MiB | start (empty) s | restart s |"
+  echo "|---:|---:|---:|---:|---:|---|---|---|---|---:|---:|---:|"
+  echo "| $size | $records | $ingest_s | $rate | $rss_ingest | $state | $state_again | $window | $everything | $rss | $first_start | $restart |"
+} >"$table"
+echo
+echo "Coordinator benchmark (also in $table); load average $(cut -d' ' -f1-3 /proc/loadavg) after the run:"
+cat "$table"
