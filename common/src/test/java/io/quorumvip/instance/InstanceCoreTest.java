@@ -193,7 +193,8 @@ class InstanceCoreTest {
         driver.advanceBy(InstanceCore.PRIORITY_ZERO_BOUND_NANOS);
 
         assertThat(driver.all(InstanceEffect.SendAdvert.class)).containsExactly(new InstanceEffect.SendAdvert(0));
-        assertThat(driver.all(InstanceEffect.Stopped.class)).as("the session's close deletes the latch node").hasSize(1);
+        assertThat(driver.all(InstanceEffect.Stopped.class)).as("the session's close deletes the latch node")
+                .hasSize(1);
     }
 
     @Test
