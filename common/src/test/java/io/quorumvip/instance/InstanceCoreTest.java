@@ -198,6 +198,23 @@ class InstanceCoreTest {
     }
 
     @Test
+    void shouldStopWithinItsBoundWhenAnEarlierWithdrawalIsNeverConfirmed() {
+        CoreDriver driver = CoreDriver.leased(150);
+        driver.startAsMaster();
+        bindLeased(driver, driver.now());
+        driver.step(new InstanceInput.AdvertReceived(CoreDriver.address(12), 200, 100));
+        driver.step(new InstanceInput.ReleaseDone());
+        assertThat(driver.all(InstanceEffect.Withdraw.class)).hasSize(1);
+        driver.advanceBy(SECOND);
+
+        driver.step(new InstanceInput.Shutdown());
+        assertThat(driver.all(InstanceEffect.Stopped.class)).isEmpty();
+        driver.advanceBy(InstanceCore.PRIORITY_ZERO_BOUND_NANOS);
+
+        assertThat(driver.all(InstanceEffect.Stopped.class)).hasSize(1);
+    }
+
+    @Test
     void shouldTakeOverAtOnceWhenTheLeavingMastersLatchIsFree() {
         CoreDriver driver = CoreDriver.leased(100);
         driver.step(new InstanceInput.Start());
