@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# qvip bench footprint [--seconds S] [--only keepalived|agent] [--name L]: idle memory and CPU of keepalived and of
-# the quorum-vip agent, with 1 and with 100 vrrp_instance blocks, two nodes per lab (n1 priority 150 sends the
-# adverts, n2 priority 100 with the same config receives them).
+# qvip bench footprint [--seconds S] [--only keepalived|agent|agent-lease] [--name L]: idle memory and CPU of
+# keepalived and of the quorum-vip agent without and with the quorum lease, with 1 and with 100 vrrp_instance
+# blocks, two nodes per lab (n1 priority 150 sends the adverts, n2 priority 100 with the same config receives them).
+# agent-lease adds a quorum block (the lab's 3 ZooKeeper servers, session_timeout 6000) and records ZooKeeper
+# packets per second received by the ensemble (sum of mntr's zk_packets_received over the servers; both nodes).
 #
 # Per case: start both nodes, wait until n1 holds every VIP and n2 none, let them idle 15 s (JVM start-up and JIT
 # out of the way), then measure over S seconds (default 60): CPU time (utime + stime from /proc/PID/stat) and RSS
@@ -39,7 +41,7 @@ fail() {
 }
 
 seconds=60
-daemons=(keepalived agent)
+daemons=(keepalived agent agent-lease)
 name=qbp
 while (($# > 0)); do
   case "$1" in
@@ -51,7 +53,7 @@ while (($# > 0)); do
   esac
 done
 [[ "$seconds" =~ ^[1-9][0-9]{0,3}$ ]] || { echo "bench footprint: --seconds got '$seconds' (expected 1-9999)" >&2; usage; }
-[[ "${daemons[*]}" =~ ^(keepalived|agent)( agent)?$ ]] || { echo "bench footprint: --only got '${daemons[*]}' (expected keepalived or agent)" >&2; usage; }
+[[ "${daemons[*]}" =~ ^(keepalived|agent|agent-lease)( agent agent-lease)?$ ]] || { echo "bench footprint: --only got '${daemons[*]}' (expected keepalived, agent or agent-lease)" >&2; usage; }
 [[ "$name" =~ ^qb[a-z0-9]{0,6}$ ]] || { echo "bench footprint: --name got '$name' (expected qb + up to 6 chars [a-z0-9])" >&2; usage; }
 ((EUID == 0)) || fail "needs root (network namespaces); run it as root"
 for tool in keepalived jq ip; do
@@ -78,11 +80,14 @@ vip_of() {
   if ((i <= 51)); then echo "192.0.2.$((199 + i))"; else echo "192.0.2.$((99 + i))"; fi
 }
 
-# write_config FILE COUNT PRIORITY STATE ROUTER_ID
+# write_config FILE COUNT PRIORITY STATE ROUTER_ID LEASE: LEASE 1 adds the quorum block.
 write_config() {
-  local file=$1 count=$2 priority=$3 initial=$4 router_id=$5 i
+  local file=$1 count=$2 priority=$3 initial=$4 router_id=$5 lease=$6 i
   {
     printf 'global_defs {\n    router_id %s\n}\n' "$router_id"
+    if ((lease)); then
+      printf '\nquorum {\n    connect 192.0.2.21:2181,192.0.2.22:2181,192.0.2.23:2181\n    session_timeout 6000\n    path /quorum-vip/bench\n}\n'
+    fi
     for ((i = 1; i <= count; i++)); do
       cat <<CONF
 
@@ -162,31 +167,49 @@ await_settled() {
   fail "n1 did not hold all $count VIPs (n2 none) within ${settle_timeout_s} s: n1 $(vip_count n1), n2 $(vip_count n2)"
 }
 
-# node_json DAEMON COUNT NODE ROLE CPU_TICKS RSS_KB ELAPSED_US PID...: one JSON line into $work/cases.jsonl.
+# node_json DAEMON COUNT NODE ROLE CPU_TICKS RSS_KB ELAPSED_US PID...: one JSON line into $work/cases.jsonl;
+# $zk_per_s (the pair's ZooKeeper packets per second, agent-lease only) goes along.
 node_json() {
   local kind=$1 count=$2 node=$3 role=$4 ticks=$5 rss=$6 elapsed_us=$7
   shift 7
   jq -cn --arg daemon "$kind" --argjson instances "$count" --arg node "$node" --arg role "$role" \
+    --argjson zk_per_s "${zk_per_s:-0}" \
     --argjson processes $# --argjson threads "$(threads "$@")" --argjson rss_kb "$rss" --argjson ticks "$ticks" \
     --argjson hz "$clock_ticks" --argjson elapsed_us "$elapsed_us" --arg cmdline "$(tr '\0' ' ' <"/proc/$1/cmdline")" '
     {daemon: $daemon, instances: $instances, node: $node, role: $role, processes: $processes, threads: $threads,
      rss_mib: ($rss_kb / 1024 | . * 10 | round / 10),
      cpu_s: ($ticks / $hz), cpu_s_per_min: ($ticks / $hz * 60e6 / $elapsed_us | . * 100 | round / 100),
-     window_s: ($elapsed_us / 1e6 | . * 10 | round / 10), cmdline: $cmdline}' >>"$work/cases.jsonl"
+     window_s: ($elapsed_us / 1e6 | . * 10 | round / 10), zk_packets_per_s_both_nodes: $zk_per_s,
+     cmdline: $cmdline}' >>"$work/cases.jsonl"
   tail -n 1 "$work/cases.jsonl" >&2
+}
+
+# zk_packets_received: the ensemble's received packets so far, summed over its servers (mntr).
+zk_packets_received() {
+  local i total=0 n
+  for i in 1 2 3; do
+    n=$(ip netns exec "$name-zk$i" timeout 2 bash -c \
+      "exec 3<>/dev/tcp/192.0.2.$((20 + i))/2181 && printf mntr >&3 && cat <&3" 2>/dev/null \
+      | awk '$1 == "zk_packets_received" {print $2}')
+    total=$((total + ${n:-0}))
+  done
+  echo "$total"
 }
 
 # measure DAEMON COUNT: one JSON line per node into $work/cases.jsonl.
 measure() {
   local kind=$1 count=$2 node n1_pids n2_pids start_n1 start_n2 end_n1 end_n2 rss1=0 rss2=0 r elapsed_us t0 waited
-  write_config "$work/n1.conf" "$count" 150 MASTER qb-n1
-  write_config "$work/n2.conf" "$count" 100 BACKUP qb-n2
-  "$lab" start --name "$name" --node n1 "--$kind-config" "$work/n1.conf" >/dev/null
-  "$lab" start --name "$name" --node n2 "--$kind-config" "$work/n2.conf" >/dev/null
+  local lease=0 daemon=$1 zk_before=0 zk_after=0
+  if [[ "$kind" == agent-lease ]]; then lease=1; daemon=agent; fi
+  write_config "$work/n1.conf" "$count" 150 MASTER qb-n1 "$lease"
+  write_config "$work/n2.conf" "$count" 100 BACKUP qb-n2 "$lease"
+  "$lab" start --name "$name" --node n1 "--$daemon-config" "$work/n1.conf" >/dev/null
+  "$lab" start --name "$name" --node n2 "--$daemon-config" "$work/n2.conf" >/dev/null
   await_settled "$count"
   sleep "$idle_before_s"
   mapfile -t n1_pids < <(daemon_pids n1)
   mapfile -t n2_pids < <(daemon_pids n2)
+  ((lease)) && zk_before=$(zk_packets_received)
   t0=${EPOCHREALTIME/./}
   start_n1=$(cpu_ticks "${n1_pids[@]}")
   start_n2=$(cpu_ticks "${n2_pids[@]}")
@@ -198,6 +221,8 @@ measure() {
   end_n1=$(cpu_ticks "${n1_pids[@]}")
   end_n2=$(cpu_ticks "${n2_pids[@]}")
   elapsed_us=$((${EPOCHREALTIME/./} - t0))
+  ((lease)) && zk_after=$(zk_packets_received)
+  zk_per_s=$(jq -n --argjson p $((zk_after - zk_before)) --argjson us "$elapsed_us" '$p * 1e6 / $us | . * 10 | round / 10')
   r=$(rss_kb "${n1_pids[@]}"); ((r > rss1)) && rss1=$r
   r=$(rss_kb "${n2_pids[@]}"); ((r > rss2)) && rss2=$r
   (($(vip_count n1) == count && $(vip_count n2) == 0)) \
@@ -215,7 +240,7 @@ measure() {
 }
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-if [[ " ${daemons[*]} " == *" agent "* ]]; then "$root/scripts/qvip" build; fi
+if [[ " ${daemons[*]} " == *" agent"* ]]; then "$root/scripts/qvip" build; fi
 "$lab" up --name "$name" --nodes 2
 : >"$work/cases.jsonl"
 for kind in "${daemons[@]}"; do
@@ -238,9 +263,9 @@ jq -s --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg command "qvip bench foot
    machine: {cores: $cores, kernel: $kernel, load_average_before: $load_before, load_average_after: $load_after},
    keepalived: $keepalived, agent_commit: $agent, agent_java_opts: $java_opts, results: .}' "$work/cases.jsonl" >"$json"
 jq -r '
-  "| daemon | instances | node | processes / threads | RSS, MiB (max) | CPU, s per minute |",
-  "|---|---:|---|---|---:|---:|",
-  (.results[] | "| \(.daemon) | \(.instances) | \(.node) \(.role) | \(.processes) / \(.threads) | \(.rss_mib) | \(.cpu_s_per_min) |")' \
+  "| daemon | instances | node | processes / threads | RSS, MiB (max) | CPU, s per minute | ZooKeeper packets/s (both nodes) |",
+  "|---|---:|---|---|---:|---:|---:|",
+  (.results[] | "| \(.daemon) | \(.instances) | \(.node) \(.role) | \(.processes) / \(.threads) | \(.rss_mib) | \(.cpu_s_per_min) | \(.zk_packets_per_s_both_nodes) |")' \
   "$json" >"$table"
 {
   echo

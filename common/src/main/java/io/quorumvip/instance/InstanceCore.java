@@ -236,6 +236,10 @@ public final class InstanceCore {
         if (latch == Latch.CONTENDING || latch == Latch.HELD) {
             withdrawOwed = true;
         }
+        if (latch == Latch.WITHDRAWING && !deadlines.containsKey(Timer.PRIORITY_ZERO)) {
+            // An earlier withdrawal ZooKeeper has not confirmed yet: wait for it no longer than for the advert.
+            deadlines.put(Timer.PRIORITY_ZERO, now + PRIORITY_ZERO_BOUND_NANOS);
+        }
     }
 
     private void onAdvert(InstanceInput.AdvertReceived advert) {

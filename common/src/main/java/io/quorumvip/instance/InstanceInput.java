@@ -30,7 +30,7 @@ public sealed interface InstanceInput {
         }
     }
 
-    /** The driver's timer reached the deadline of the last {@link InstanceEffect.SetTimer} (early firings do nothing). */
+    /** The driver's timer reached the last {@link InstanceEffect.SetTimer} deadline (early firings do nothing). */
     record TimerFired() implements InstanceInput {
     }
 

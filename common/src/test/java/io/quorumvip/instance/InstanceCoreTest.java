@@ -193,7 +193,25 @@ class InstanceCoreTest {
         driver.advanceBy(InstanceCore.PRIORITY_ZERO_BOUND_NANOS);
 
         assertThat(driver.all(InstanceEffect.SendAdvert.class)).containsExactly(new InstanceEffect.SendAdvert(0));
-        assertThat(driver.all(InstanceEffect.Stopped.class)).as("the session's close deletes the latch node").hasSize(1);
+        assertThat(driver.all(InstanceEffect.Stopped.class)).as("the session's close deletes the latch node")
+                .hasSize(1);
+    }
+
+    @Test
+    void shouldStopWithinItsBoundWhenAnEarlierWithdrawalIsNeverConfirmed() {
+        CoreDriver driver = CoreDriver.leased(150);
+        driver.startAsMaster();
+        bindLeased(driver, driver.now());
+        driver.step(new InstanceInput.AdvertReceived(CoreDriver.address(12), 200, 100));
+        driver.step(new InstanceInput.ReleaseDone());
+        assertThat(driver.all(InstanceEffect.Withdraw.class)).hasSize(1);
+        driver.advanceBy(SECOND);
+
+        driver.step(new InstanceInput.Shutdown());
+        assertThat(driver.all(InstanceEffect.Stopped.class)).isEmpty();
+        driver.advanceBy(InstanceCore.PRIORITY_ZERO_BOUND_NANOS);
+
+        assertThat(driver.all(InstanceEffect.Stopped.class)).hasSize(1);
     }
 
     @Test
