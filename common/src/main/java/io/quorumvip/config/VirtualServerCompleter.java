@@ -241,7 +241,8 @@ final class VirtualServerCompleter {
         };
         CheckTiming timing = new CheckTiming(delayLoop,
                 t.connectTimeout != null ? t.connectTimeout : CheckTiming.DEFAULT_CONNECT_TIMEOUT, retry,
-                beforeRetry, t.warmup != null ? t.warmup : delayLoop, Boolean.TRUE.equals(t.alpha));
+                beforeRetry, t.warmup != null ? t.warmup : delayLoop, Boolean.TRUE.equals(t.alpha),
+                t.rise != null ? t.rise : CheckTiming.DEFAULT_RISE);
         Optional<CheckKind> kind = kind(c, t, delayLoop);
         if (kind.isEmpty()) {
             return List.of();
