@@ -46,8 +46,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's load balancer: runs the checks of every real server (TCP_CHECK and HTTP_GET/SSL_GET on Vert.x
- * clients, MISC_CHECK on a bounded script pool), feeds their results to the pure checker core and pool fold, and
+ * The agent's load balancer: runs the checks of every real server (TCP_CHECK, HTTP_GET/SSL_GET, SMTP_CHECK,
+ * DNS_CHECK and UDP_CHECK on Vert.x clients, PING_CHECK on one shared raw socket, MISC_CHECK on a bounded script
+ * pool), feeds their results to the pure checker core and pool fold, and
  * applies the resulting nftables program through libnftables, only what changed, one transaction per change. Every
  * verdict, pool, quorum and sorry-server change is journaled. All state lives on one Vert.x context; the kernel is
  * written from one applier thread, in order.
@@ -67,6 +68,7 @@ public final class LoadBalancer {
     private final ExecutorService notifications;
     private final ExecutorService applier;
     private final List<Service> services;
+    private final CheckerProbers otherProbers;
     private final KeepalivedConfig config;
     private long generation;
     private long appliedGeneration;
@@ -85,6 +87,7 @@ public final class LoadBalancer {
         this.scripts = Executors.newFixedThreadPool(SCRIPT_THREADS, daemon("lb-check"));
         this.notifications = Executors.newSingleThreadExecutor(daemon("lb-notify"));
         this.applier = Executors.newSingleThreadExecutor(daemon("lb-nft"));
+        this.otherProbers = new CheckerProbers(vertx);
     }
 
     /**
@@ -137,10 +140,22 @@ public final class LoadBalancer {
             } else if (kind instanceof CheckKind.Misc) {
                 probers.add(new MiscProber(checker, scripts));
             } else {
-                probers.forEach(Prober::close);
-                shutDownThreads();
-                throw new IllegalArgumentException(checker.position() + ": " + kind.keyword() + " is read but not "
-                        + "run yet (TCP_CHECK, HTTP_GET, SSL_GET and MISC_CHECK are); use one of those meanwhile");
+                Optional<Prober> other;
+                try {
+                    other = otherProbers.create(checker);
+                } catch (RuntimeException e) {
+                    probers.forEach(Prober::close);
+                    shutDownThreads();
+                    throw e;
+                }
+                if (other.isEmpty()) {
+                    probers.forEach(Prober::close);
+                    shutDownThreads();
+                    throw new IllegalArgumentException(checker.position() + ": " + kind.keyword() + " is read but "
+                            + "not run yet (it needs track_file blocks, which quorum-vip does not read); use "
+                            + "MISC_CHECK with a script that reads the file meanwhile");
+                }
+                probers.add(other.get());
             }
         }
         return probers;
@@ -367,6 +382,7 @@ public final class LoadBalancer {
     }
 
     private void shutDownThreads() {
+        otherProbers.close();
         scripts.shutdownNow();
         notifications.shutdown();
         applier.shutdown();

@@ -174,15 +174,15 @@ class LoadBalancerTest {
 
     @Test
     void shouldRefuseACheckerKindItDoesNotRunYetNamingWhere() throws Exception {
-        Path file = dir.resolve("smtp.conf");
+        Path file = dir.resolve("file.conf");
         Files.writeString(file, "virtual_server 192.0.2.220 25 {\n lb_algo rr\n real_server 198.51.100.51 25 {\n"
-                + "  SMTP_CHECK {\n  }\n }\n}\n");
+                + "  FILE_CHECK {\n track_file ready\n  }\n }\n}\n");
         KeepalivedConfig config = KeepalivedConfigParser.parse(file).config();
 
         assertThatThrownBy(() -> LoadBalancer.start(config, vertx, (cause, event) -> events.add(event), recording))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage(file + ":4:3: SMTP_CHECK is read but not run yet (TCP_CHECK, HTTP_GET, SSL_GET and "
-                        + "MISC_CHECK are); use one of those meanwhile");
+                .hasMessage(file + ":4:3: FILE_CHECK is read but not run yet (it needs track_file blocks, which "
+                        + "quorum-vip does not read); use MISC_CHECK with a script that reads the file meanwhile");
         assertThat(applied).isEmpty();
     }
 
