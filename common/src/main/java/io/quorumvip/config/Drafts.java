@@ -48,6 +48,7 @@ final class Drafts {
         SmtpServer smtpServer;
         Duration smtpConnectTimeout;
         Integer vrrpVersion;
+        Boolean lbShareChecks;
         final Garp garp = new Garp();
     }
 

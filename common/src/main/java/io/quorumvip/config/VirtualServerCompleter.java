@@ -31,8 +31,10 @@ final class VirtualServerCompleter {
         this.diagnostics = diagnostics;
     }
 
-    static LoadBalancingConfig complete(LbDrafts.LoadBalancing draft, Diagnostics diagnostics) {
-        return new VirtualServerCompleter(diagnostics).complete(draft);
+    static LoadBalancingConfig complete(LbDrafts.LoadBalancing draft, Diagnostics diagnostics, Boolean shareChecks) {
+        LoadBalancingConfig config = new VirtualServerCompleter(diagnostics).complete(draft);
+        return new LoadBalancingConfig(config.groups(), config.virtualServers(),
+                shareChecks != null ? shareChecks : LoadBalancingConfig.DEFAULT_SHARE_CHECKS);
     }
 
     private LoadBalancingConfig complete(LbDrafts.LoadBalancing draft) {

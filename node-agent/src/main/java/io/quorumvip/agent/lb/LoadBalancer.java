@@ -69,6 +69,7 @@ public final class LoadBalancer {
     private final ExecutorService applier;
     private final List<Service> services;
     private final CheckerProbers otherProbers;
+    private final CheckSharing sharing;
     private final KeepalivedConfig config;
     private long generation;
     private long appliedGeneration;
@@ -88,6 +89,7 @@ public final class LoadBalancer {
         this.notifications = Executors.newSingleThreadExecutor(daemon("lb-notify"));
         this.applier = Executors.newSingleThreadExecutor(daemon("lb-nft"));
         this.otherProbers = new CheckerProbers(vertx);
+        this.sharing = new CheckSharing(config.loadBalancing().shareChecks());
     }
 
     /**
@@ -133,7 +135,10 @@ public final class LoadBalancer {
         List<Prober> probers = new ArrayList<>();
         for (CheckerConfig checker : real.checkers()) {
             CheckKind kind = checker.kind();
-            if (kind instanceof CheckKind.Tcp) {
+            Optional<Prober> shared = sharing.existing(service.config, checker);
+            if (shared.isPresent()) {
+                probers.add(shared.get());
+            } else if (kind instanceof CheckKind.Tcp) {
                 probers.add(new TcpProber(vertx, checker));
             } else if (kind instanceof CheckKind.Http) {
                 probers.add(new HttpProber(vertx, checker, service.config.virtualhost()));
@@ -157,6 +162,8 @@ public final class LoadBalancer {
                 }
                 probers.add(other.get());
             }
+            sharing.register(service.config, checker, probers.get(probers.size() - 1),
+                    new CheckSharing.Sharer(service, real, probers.size() - 1));
         }
         return probers;
     }
@@ -164,6 +171,9 @@ public final class LoadBalancer {
     private void startChecks(Service service) {
         for (Real real : service.reals) {
             for (int i = 0; i < real.probers.size(); i++) {
+                if (!sharing.runs(real.probers.get(i), new CheckSharing.Sharer(service, real.config, i))) {
+                    continue;
+                }
                 CheckRules rules = real.health.rules().get(i);
                 schedule(service, real, i, rules.firstProbeDelayNanos(ThreadLocalRandom.current().nextLong()));
             }
@@ -197,6 +207,16 @@ public final class LoadBalancer {
         if (stopped) {
             return;
         }
+        long delay = apply(service, real, checker, result);
+        for (CheckSharing.Sharer other : sharing.others(real.probers.get(checker))) {
+            Service s = (Service) other.service();
+            apply(s, s.realOf(other.real()), other.checker(), result);
+        }
+        schedule(service, real, checker, delay);
+    }
+
+    /** One result applied to one real server of one virtual server; returns the delay until the next probe. */
+    private long apply(Service service, Real real, int checker, ProbeResult result) {
         real.last = result;
         real.lastCheckEpochMillis = System.currentTimeMillis();
         int weightBefore = real.health.weight(real.config.weight());
@@ -217,7 +237,7 @@ public final class LoadBalancer {
         if (step.transition().isPresent() || weightBefore != real.health.weight(real.config.weight()) || macsMoved) {
             refold(service, cause, macsMoved);
         }
-        schedule(service, real, checker, step.delayNanos());
+        return step.delayNanos();
     }
 
     // ---- pool and program ----
@@ -436,6 +456,11 @@ public final class LoadBalancer {
             if (device.isPresent()) {
                 refreshMacs();
             }
+        }
+
+        /** The running state of one of this virtual server's real servers. */
+        Real realOf(RealServerConfig real) {
+            return reals.stream().filter(r -> r.config == real).findFirst().orElseThrow();
         }
 
         List<RealServerState> states() {
