@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quorumvip.agent.LabAgent;
 import io.quorumvip.events.Event;
-import io.quorumvip.events.EventRecord;
 import io.quorumvip.lab.Lab;
 import io.quorumvip.lab.LabHost;
 import io.quorumvip.lab.LabPreconditions;
@@ -13,7 +12,6 @@ import io.quorumvip.lab.LabProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -80,27 +78,8 @@ class CheckersLabTest {
                 + virtualServer(8, 80, "PING_CHECK", "connect_ip 198.51.100.59");
     }
 
-    private static List<Event> events(LabHost director) {
-        if (!java.nio.file.Files.isDirectory(LabAgent.journalDir(director))) {
-            return List.of();
-        }
-        return LabAgent.journalRecords(LabAgent.journalDir(director)).stream().map(EventRecord::event).toList();
-    }
-
-    private static Optional<Event.CheckEvidence> lastVerdict(List<Event> events, String virtualServer, boolean up) {
-        Event.CheckEvidence found = null;
-        for (Event e : events) {
-            if (up && e instanceof Event.RealServerUp u && u.virtualServer().equals(virtualServer)) {
-                found = u.evidence();
-            } else if (!up && e instanceof Event.RealServerDown d && d.virtualServer().equals(virtualServer)) {
-                found = d.evidence();
-            }
-        }
-        return Optional.ofNullable(found);
-    }
-
     private static boolean everDown(List<Event> events, String virtualServer) {
-        return lastVerdict(events, virtualServer, false).isPresent();
+        return LabVerdicts.last(events, virtualServer, false).isPresent();
     }
 
     @Test
@@ -131,36 +110,36 @@ class CheckersLabTest {
 
     private void checkEveryMode(LabHost rs, LabProcess smtp, LabHost director) throws Exception {
 
-        awaitCondition("every failure mode has been taken down", VERDICT, () -> events(director),
+        awaitCondition("every failure mode has been taken down", VERDICT, () -> LabVerdicts.events(director),
                 e -> List.of("192.0.2.232:2525/tcp", "192.0.2.234:53/udp", "192.0.2.236:9/udp", "192.0.2.238:80/tcp")
                         .stream().allMatch(vs -> everDown(e, vs)));
         Thread.sleep(3_000);
-        List<Event> events = events(director);
+        List<Event> events = LabVerdicts.events(director);
         assertThat(List.of("192.0.2.231:25/tcp", "192.0.2.233:53/udp", "192.0.2.235:53/udp", "192.0.2.237:80/tcp"))
                 .as("healthy servers never leave: %s", events).noneMatch(vs -> everDown(events, vs));
-        assertThat(lastVerdict(events, "192.0.2.232:2525/tcp", false)).hasValueSatisfying(e -> {
+        assertThat(LabVerdicts.last(events, "192.0.2.232:2525/tcp", false)).hasValueSatisfying(e -> {
             assertThat(e.checker()).isEqualTo("SMTP_CHECK");
             assertThat(e.detail()).contains("banner 554 not today (expected 220)");
             assertThat(e.statusCode()).isEqualTo(554);
         });
-        assertThat(lastVerdict(events, "192.0.2.234:53/udp", false)).hasValueSatisfying(e ->
+        assertThat(LabVerdicts.last(events, "192.0.2.234:53/udp", false)).hasValueSatisfying(e ->
                 assertThat(e.detail()).contains("A missing.lab.example: DNS RCODE 3 NXDOMAIN"));
-        assertThat(lastVerdict(events, "192.0.2.236:9/udp", false)).hasValueSatisfying(e ->
+        assertThat(LabVerdicts.last(events, "192.0.2.236:9/udp", false)).hasValueSatisfying(e ->
                 assertThat(e.detail()).isEqualTo("ICMP port unreachable"));
-        assertThat(lastVerdict(events, "192.0.2.238:80/tcp", false)).hasValueSatisfying(e ->
+        assertThat(LabVerdicts.last(events, "192.0.2.238:80/tcp", false)).hasValueSatisfying(e ->
                 assertThat(e.detail()).isEqualTo("no echo reply within 1000 ms"));
 
         smtp.stop();
         List<Event> afterStop = awaitCondition("SMTP down after retry+1 = 2 refusals", VERDICT,
-                () -> events(director), e -> everDown(e, "192.0.2.231:25/tcp"));
-        assertThat(lastVerdict(afterStop, "192.0.2.231:25/tcp", false)).hasValueSatisfying(e -> {
+                () -> LabVerdicts.events(director), e -> everDown(e, "192.0.2.231:25/tcp"));
+        assertThat(LabVerdicts.last(afterStop, "192.0.2.231:25/tcp", false)).hasValueSatisfying(e -> {
             assertThat(e.detail()).isEqualTo("connect refused");
             assertThat(e.consecutive()).isEqualTo(2);
         });
         rs.start("aiosmtpd-again", List.of("/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l", RS + ":25"));
-        List<Event> afterStart = awaitCondition("SMTP back after one success", VERDICT, () -> events(director),
-                e -> lastVerdict(e, "192.0.2.231:25/tcp", true).isPresent());
-        assertThat(lastVerdict(afterStart, "192.0.2.231:25/tcp", true)).hasValueSatisfying(e -> {
+        List<Event> afterStart = awaitCondition("SMTP back after one success", VERDICT, () -> LabVerdicts.events(director),
+                e -> LabVerdicts.last(e, "192.0.2.231:25/tcp", true).isPresent());
+        assertThat(LabVerdicts.last(afterStart, "192.0.2.231:25/tcp", true)).hasValueSatisfying(e -> {
             assertThat(e.detail()).contains("HELO director.lab.example answered 250");
             assertThat(e.consecutive()).isEqualTo(1);
             assertThat(e.latencyMicros()).isPositive();
