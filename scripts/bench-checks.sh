@@ -10,7 +10,8 @@
 # lateness of check periods (interval between two probes of one port minus 1 s; p50/p99/max). MISC_CHECK: the
 # agent's CPU, script runs per second counted by the scripts, and the machine's process creations per second
 # (/proc/stat "processes": machine-wide, so other load on the machine counts too). The machine is shared: its load
-# average is recorded.
+# average is recorded. The agent runs with the launcher's JVM options but a 192 MiB heap (its default 64 MiB is sized
+# for VRRP alone and runs out at 10,000 real servers), or with QVIP_JAVA_OPTS when set.
 #
 # Output: a Markdown table on stdout, and lab-runs/bench/checks-DATE.{json,md}. Lab name default qbck.
 # Exit codes: 0 ok, 1 failure, 2 bad usage.
@@ -25,11 +26,13 @@ readonly lab=$root/scripts/lab.sh
 readonly target=198.51.100.51
 readonly first_port=20000
 readonly warmup=15
+export QVIP_JAVA_OPTS=${QVIP_JAVA_OPTS-"-Xms32m -Xmx192m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k \
+-XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m"}
 
 usage() {
   local code=${1:-2}
   ((code == 0)) || exec 1>&2
-  sed -n '2,16s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,18s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
   exit "$code"
 }
 
@@ -140,14 +143,16 @@ vrrp_instance front {
 CONF
 }
 
-# agent_config KIND COUNT: one virtual server, COUNT real servers on consecutive ports, each checked every second.
+# agent_config KIND COUNT: COUNT real servers on consecutive ports, 100 per virtual server (a PoolChanged record of
+# 10,000 members is over the journal's 64 KiB record limit), each checked every second.
 agent_config() {
   local kind=$1 count=$2 port checker
   vrrp_block
-  echo "virtual_server 192.0.2.230 80 {"
-  echo "    lb_algo rr"
-  echo "    lb_kind NAT"
   for ((port = first_port; port < first_port + count; port++)); do
+    if (((port - first_port) % 100 == 0)); then
+      ((port == first_port)) || echo "}"
+      printf 'virtual_server 192.0.2.230 %d {\n    lb_algo rr\n    lb_kind NAT\n' $((1000 + (port - first_port) / 100))
+    fi
     case "$kind" in
       tcp) checker=$'TCP_CHECK {\n connect_timeout 1\n}' ;;
       http) checker=$'HTTP_GET {\n url {\n path /\n }\n connect_timeout 1\n}' ;;
