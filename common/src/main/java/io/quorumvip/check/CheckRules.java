@@ -24,7 +24,7 @@ public record CheckRules(int retry, int rise, long delayLoopNanos, long delayBef
     }
 
     public static CheckRules of(CheckTiming timing) {
-        return new CheckRules(timing.retry(), KEEPALIVED_RISE, timing.delayLoop().toNanos(),
+        return new CheckRules(timing.retry(), timing.rise(), timing.delayLoop().toNanos(),
                 timing.delayBeforeRetry().toNanos(), timing.warmup().toNanos(), timing.alpha());
     }
 

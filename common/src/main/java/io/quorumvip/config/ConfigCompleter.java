@@ -66,7 +66,7 @@ final class ConfigCompleter {
         Optional<CoordinatorConfig> coordinator = draft.coordinators.isEmpty() ? Optional.empty()
                 : coordinator(draft.coordinators.get(0));
         return new KeepalivedConfig(source, global, scripts, instances, quorum, coordinator,
-                VirtualServerCompleter.complete(draft.loadBalancing, diagnostics));
+                VirtualServerCompleter.complete(draft.loadBalancing, diagnostics, draft.global.lbShareChecks));
     }
 
     private static GlobalDefs globalDefs(Drafts.Global g) {

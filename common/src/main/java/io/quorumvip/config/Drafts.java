@@ -50,6 +50,7 @@ final class Drafts {
         Integer vrrpVersion;
         /** keepalived's interface for an instance that names none. */
         String defaultInterface;
+        Boolean lbShareChecks;
         final Garp garp = new Garp();
         String smtpHeloName;
         Boolean smtpAlert;

@@ -48,6 +48,8 @@ final class GlobalDefsKeywords {
                     Values.duration(s, BigDecimal.ZERO, ONE_DAY, 0, d).ifPresent(v -> g.garp.masterRefresh = v))
             .keyword("vrrp_garp_master_refresh_repeat", (s, g, d) ->
                     Values.integer(s, 1, 1000, d).ifPresent(v -> g.garp.masterRefreshRepeat = v))
+            // Ours: one check per distinct real-server target and checker configuration (keepalived #2111, #2358).
+            .keyword("lb_share_checks", (s, g, d) -> Values.optionalBoolean(s, d).ifPresent(v -> g.lbShareChecks = v))
             .notSupported(KeepalivedKeywords.GLOBAL_DEFS_NOT_SUPPORTED)
             .validElsewhere(KeepalivedKeywords.TOP_LEVEL_SUPPORTED)
             .build();

@@ -39,6 +39,7 @@ final class LbDrafts {
         Duration delayBeforeRetry;
         Duration warmup;
         Boolean alpha;
+        Integer rise;
         Boolean inhibitOnFailure;
         String virtualhost;
 
@@ -51,6 +52,7 @@ final class LbDrafts {
             t.delayBeforeRetry = delayBeforeRetry != null ? delayBeforeRetry : parent.delayBeforeRetry;
             t.warmup = warmup != null ? warmup : parent.warmup;
             t.alpha = alpha != null ? alpha : parent.alpha;
+            t.rise = rise != null ? rise : parent.rise;
             t.inhibitOnFailure = inhibitOnFailure != null ? inhibitOnFailure : parent.inhibitOnFailure;
             t.virtualhost = virtualhost != null ? virtualhost : parent.virtualhost;
             return t;

@@ -5,7 +5,7 @@ import java.util.function.Function;
 
 /**
  * The keywords a virtual server, a real server and most checkers share (delay_loop, connect_timeout, retry,
- * delay_before_retry, warmup, alpha): one set of handlers, added to each block's table.
+ * delay_before_retry, warmup, alpha, and quorum-vip's rise): one set of handlers, added to each block's table.
  */
 final class LbTimingKeywords {
 
@@ -28,7 +28,10 @@ final class LbTimingKeywords {
                         .ifPresent(x -> timing.apply(v).delayBeforeRetry = x))
                 .keyword("warmup", (s, v, d) -> Values.duration(s, BigDecimal.ZERO, MAX_TIMER, 3, d)
                         .ifPresent(x -> timing.apply(v).warmup = x))
-                .keyword("alpha", (s, v, d) -> Values.optionalBoolean(s, d).ifPresent(x -> timing.apply(v).alpha = x));
+                .keyword("alpha", (s, v, d) -> Values.optionalBoolean(s, d).ifPresent(x -> timing.apply(v).alpha = x))
+                // Ours, not keepalived's: HAProxy's damping, N successes in a row before a failed checker is up.
+                .keyword("rise", (s, v, d) -> Values.integer(s, 1, MAX_RETRY, d)
+                        .ifPresent(x -> timing.apply(v).rise = x));
     }
 
     /** {@code inhibit_on_failure} and {@code virtualhost}: valid for virtual and real servers, not in checkers. */

@@ -31,8 +31,10 @@ final class VirtualServerCompleter {
         this.diagnostics = diagnostics;
     }
 
-    static LoadBalancingConfig complete(LbDrafts.LoadBalancing draft, Diagnostics diagnostics) {
-        return new VirtualServerCompleter(diagnostics).complete(draft);
+    static LoadBalancingConfig complete(LbDrafts.LoadBalancing draft, Diagnostics diagnostics, Boolean shareChecks) {
+        LoadBalancingConfig config = new VirtualServerCompleter(diagnostics).complete(draft);
+        return new LoadBalancingConfig(config.groups(), config.virtualServers(),
+                shareChecks != null ? shareChecks : LoadBalancingConfig.DEFAULT_SHARE_CHECKS);
     }
 
     private LoadBalancingConfig complete(LbDrafts.LoadBalancing draft) {
@@ -241,7 +243,8 @@ final class VirtualServerCompleter {
         };
         CheckTiming timing = new CheckTiming(delayLoop,
                 t.connectTimeout != null ? t.connectTimeout : CheckTiming.DEFAULT_CONNECT_TIMEOUT, retry,
-                beforeRetry, t.warmup != null ? t.warmup : delayLoop, Boolean.TRUE.equals(t.alpha));
+                beforeRetry, t.warmup != null ? t.warmup : delayLoop, Boolean.TRUE.equals(t.alpha),
+                t.rise != null ? t.rise : CheckTiming.DEFAULT_RISE);
         Optional<CheckKind> kind = kind(c, t, delayLoop);
         if (kind.isEmpty()) {
             return List.of();

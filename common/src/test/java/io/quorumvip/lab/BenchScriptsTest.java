@@ -88,11 +88,19 @@ class BenchScriptsTest {
     }
 
     @Test
+    void shouldRejectMoreRealServersThanTheChecksBenchmarkCanListenOn() {
+        CommandResult result = script("bench-checks.sh", "--servers", "30000");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains("--servers got '30000' (expected 1-20000)");
+    }
+
+    @Test
     void shouldNameTheKnownBenchmarksWhenAskedForAnUnknownOne() {
         CommandResult result = script("qvip", "bench", "latency");
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.stderr()).contains("unknown benchmark 'latency' (expected failover, footprint, lb, jmh, forensics or coordinator)");
+        assertThat(result.stderr()).contains("unknown benchmark 'latency' (expected failover, footprint, lb, checks, jmh, forensics or coordinator)");
     }
 
     private CommandResult script(String name, String... arguments) {

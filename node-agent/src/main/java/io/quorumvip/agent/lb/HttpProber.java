@@ -1,6 +1,7 @@
 package io.quorumvip.agent.lb;
 
 import io.quorumvip.check.ProbeResult;
+import io.quorumvip.check.UrlCycle;
 import io.quorumvip.config.CheckKind;
 import io.quorumvip.config.CheckerConfig;
 import io.quorumvip.config.HttpUrl;
@@ -20,9 +21,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * HTTP_GET (and SSL_GET) on a Vert.x client: each {@code url} in turn, all must answer with an accepted status (and
- * the digest and regex when set) within connect_timeout. keepalived tests one url per delay_loop; testing all of them
- * each time is stricter and simpler, and per-url cycling belongs to the checkers issue.
+ * HTTP_GET (and SSL_GET) on a Vert.x client: one {@code url} per probe, as keepalived does (one per delay_loop, the
+ * next after a success, the same one retried after a failure: {@link UrlCycle}); it must answer with an accepted
+ * status (and the digest and regex when set) within connect_timeout.
  */
 final class HttpProber implements Prober {
 
@@ -32,6 +33,7 @@ final class HttpProber implements Prober {
     private final List<HttpUrl> urls;
     private final Optional<String> virtualhost;
     private final long timeoutMillis;
+    private UrlCycle cycle;
 
     HttpProber(Vertx vertx, CheckerConfig checker, Optional<String> defaultVirtualhost) {
         CheckKind.Http http = (CheckKind.Http) checker.kind();
@@ -48,18 +50,14 @@ final class HttpProber implements Prober {
         this.host = checker.target().address().getHostAddress();
         this.port = checker.target().port();
         this.urls = http.urls();
+        this.cycle = UrlCycle.start(urls.size());
         this.virtualhost = http.virtualhost().or(() -> defaultVirtualhost);
     }
 
     @Override
     public Future<ProbeResult> probe() {
-        long start = System.nanoTime();
-        Future<ProbeResult> chain = Future.succeededFuture(null);
-        for (HttpUrl url : urls) {
-            chain = chain.compose(previous -> previous != null && !previous.success()
-                    ? Future.succeededFuture(previous) : get(url, start));
-        }
-        return chain;
+        // Probes of one checker never overlap (the next is scheduled after this result), so the cycle is safe here.
+        return get(urls.get(cycle.current()), System.nanoTime()).onSuccess(r -> cycle = cycle.after(r.success()));
     }
 
     private Future<ProbeResult> get(HttpUrl url, long start) {

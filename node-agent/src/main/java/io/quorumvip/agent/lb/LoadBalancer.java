@@ -47,8 +47,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's load balancer: runs the checks of every real server (TCP_CHECK and HTTP_GET/SSL_GET on Vert.x
- * clients, MISC_CHECK on a bounded script pool), feeds their results to the pure checker core and pool fold, and
+ * The agent's load balancer: runs the checks of every real server (TCP_CHECK, HTTP_GET/SSL_GET, SMTP_CHECK,
+ * DNS_CHECK and UDP_CHECK on Vert.x clients, PING_CHECK on one shared raw socket, MISC_CHECK on a bounded script
+ * pool), feeds their results to the pure checker core and pool fold, and
  * applies the resulting nftables program through libnftables, only what changed, one transaction per change. Every
  * verdict, pool, quorum and sorry-server change is journaled. All state lives on one Vert.x context; the kernel is
  * written from one applier thread, in order.
@@ -69,6 +70,8 @@ public final class LoadBalancer {
     private final ExecutorService notifications;
     private final ExecutorService applier;
     private final List<Service> services;
+    private final CheckerProbers otherProbers;
+    private final CheckSharing sharing;
     private final KeepalivedConfig config;
     private final LbMetrics metrics;
     private long generation;
@@ -89,6 +92,8 @@ public final class LoadBalancer {
         this.scripts = Executors.newFixedThreadPool(SCRIPT_THREADS, daemon("lb-check"));
         this.notifications = Executors.newSingleThreadExecutor(daemon("lb-notify"));
         this.applier = Executors.newSingleThreadExecutor(daemon("lb-nft"));
+        this.otherProbers = new CheckerProbers(vertx);
+        this.sharing = new CheckSharing(config.loadBalancing().shareChecks());
     }
 
     /**
@@ -145,18 +150,35 @@ public final class LoadBalancer {
                 throw new IllegalArgumentException(checker.position() + ": bind_port, bind_if and fwmark of a "
                         + kind.keyword() + " are read but not applied yet; remove them (bindto and connect_ip work)");
             }
-            if (kind instanceof CheckKind.Tcp) {
+            Optional<Prober> shared = sharing.existing(service.config, checker);
+            if (shared.isPresent()) {
+                probers.add(shared.get());
+            } else if (kind instanceof CheckKind.Tcp) {
                 probers.add(new TcpProber(vertx, checker));
             } else if (kind instanceof CheckKind.Http) {
                 probers.add(new HttpProber(vertx, checker, service.config.virtualhost()));
             } else if (kind instanceof CheckKind.Misc) {
                 probers.add(new MiscProber(checker, scripts));
             } else {
-                probers.forEach(Prober::close);
-                shutDownThreads();
-                throw new IllegalArgumentException(checker.position() + ": " + kind.keyword() + " is read but not "
-                        + "run yet (TCP_CHECK, HTTP_GET, SSL_GET and MISC_CHECK are); use one of those meanwhile");
+                Optional<Prober> other;
+                try {
+                    other = otherProbers.create(checker);
+                } catch (RuntimeException e) {
+                    probers.forEach(Prober::close);
+                    shutDownThreads();
+                    throw e;
+                }
+                if (other.isEmpty()) {
+                    probers.forEach(Prober::close);
+                    shutDownThreads();
+                    throw new IllegalArgumentException(checker.position() + ": " + kind.keyword() + " is read but "
+                            + "not run yet (it needs track_file blocks, which quorum-vip does not read); use "
+                            + "MISC_CHECK with a script that reads the file meanwhile");
+                }
+                probers.add(other.get());
             }
+            sharing.register(service.config, checker, probers.get(probers.size() - 1),
+                    new CheckSharing.Sharer(service, real, probers.size() - 1));
         }
         return probers;
     }
@@ -164,6 +186,9 @@ public final class LoadBalancer {
     private void startChecks(Service service) {
         for (Real real : service.reals) {
             for (int i = 0; i < real.probers.size(); i++) {
+                if (!sharing.runs(real.probers.get(i), new CheckSharing.Sharer(service, real.config, i))) {
+                    continue;
+                }
                 CheckRules rules = real.health.rules().get(i);
                 schedule(service, real, i, rules.firstProbeDelayNanos(ThreadLocalRandom.current().nextLong()));
             }
@@ -197,6 +222,16 @@ public final class LoadBalancer {
         if (stopped) {
             return;
         }
+        long delay = apply(service, real, checker, result);
+        for (CheckSharing.Sharer other : sharing.others(real.probers.get(checker))) {
+            Service s = (Service) other.service();
+            apply(s, s.realOf(other.real()), other.checker(), result);
+        }
+        schedule(service, real, checker, delay);
+    }
+
+    /** One result applied to one real server of one virtual server; returns the delay until the next probe. */
+    private long apply(Service service, Real real, int checker, ProbeResult result) {
         real.last = result;
         real.lastCheckEpochMillis = System.currentTimeMillis();
         int weightBefore = real.health.weight(real.config.weight());
@@ -220,7 +255,7 @@ public final class LoadBalancer {
         if (step.transition().isPresent() || weightBefore != real.health.weight(real.config.weight()) || macsMoved) {
             refold(service, cause, macsMoved);
         }
-        schedule(service, real, checker, step.delayNanos());
+        return step.delayNanos();
     }
 
     // ---- pool and program ----
@@ -402,6 +437,7 @@ public final class LoadBalancer {
     }
 
     private void shutDownThreads() {
+        otherProbers.close();
         scripts.shutdownNow();
         notifications.shutdown();
         applier.shutdown();
@@ -467,6 +503,11 @@ public final class LoadBalancer {
             if (device.isPresent()) {
                 refreshMacs();
             }
+        }
+
+        /** The running state of one of this virtual server's real servers. */
+        Real realOf(RealServerConfig real) {
+            return reals.stream().filter(r -> r.config == real).findFirst().orElseThrow();
         }
 
         List<RealServerState> states() {

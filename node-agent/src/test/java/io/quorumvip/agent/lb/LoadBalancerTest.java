@@ -192,8 +192,9 @@ class LoadBalancerTest {
 
     @Test
     void shouldRefuseACheckerKindItDoesNotRunYetNamingWhere() throws Exception {
-        assertThat(refusal("  SMTP_CHECK {\n  }\n")).isEqualTo("FILE:4:3: SMTP_CHECK is read but not run yet "
-                + "(TCP_CHECK, HTTP_GET, SSL_GET and MISC_CHECK are); use one of those meanwhile");
+        assertThat(refusal("  FILE_CHECK {\n   track_file ready\n  }\n")).isEqualTo("FILE:4:3: FILE_CHECK is read but "
+                + "not run yet (it needs track_file blocks, which quorum-vip does not read); use MISC_CHECK with a "
+                + "script that reads the file meanwhile");
     }
 
     @Test

@@ -1,0 +1,271 @@
+#!/usr/bin/env bash
+# qvip bench checks [--servers N] [--seconds S] [--misc M] [--name L]: the health checks' cost at scale. N real
+# servers (default 10000) are one process on rs1 listening on N ports of 198.51.100.51 (scripts/lib/check-target.py);
+# the agent on n1 checks them every second with TCP_CHECK, then with HTTP_GET, while HAProxy 2.6 on n2 checks the same
+# N servers (inter 1s; tcp-check, then option httpchk) in the same run. Then MISC_CHECK (/bin/true) on M real servers
+# (default 100) every second.
+#
+# Per phase, after a 15 s warm-up, S seconds (default 60) are measured: CPU seconds per minute (utime + stime of the
+# process and its descendants), RSS at the end, and from the server's side per checker: probes per second and the
+# lateness of check periods (interval between two probes of one port minus 1 s; p50/p99/max). MISC_CHECK: the
+# agent's CPU, script runs per second counted by the scripts, and the machine's process creations per second
+# (/proc/stat "processes": machine-wide, so other load on the machine counts too). The machine is shared: its load
+# average is recorded. The agent runs with the launcher's JVM options but a 192 MiB heap (its default 64 MiB is sized
+# for VRRP alone and runs out at 10,000 real servers), or with QVIP_JAVA_OPTS when set.
+#
+# Output: a Markdown table on stdout, and lab-runs/bench/checks-DATE.{json,md}. Lab name default qbck.
+# Exit codes: 0 ok, 1 failure, 2 bad usage.
+set -euo pipefail
+
+root=$(dirname "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")")
+
+# shellcheck source=lib/processes.sh
+source "$root/scripts/lib/processes.sh"
+readonly root
+readonly lab=$root/scripts/lab.sh
+readonly target=198.51.100.51
+readonly first_port=20000
+readonly warmup=15
+export QVIP_JAVA_OPTS=${QVIP_JAVA_OPTS-"-Xms32m -Xmx192m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k \
+-XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m"}
+
+usage() {
+  local code=${1:-2}
+  ((code == 0)) || exec 1>&2
+  sed -n '2,18s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  exit "$code"
+}
+
+fail() {
+  echo "bench checks: $*" >&2
+  exit 1
+}
+
+servers=10000
+seconds=60
+misc=100
+name=qbck
+while (($# > 0)); do
+  case "$1" in
+    --servers) (($# >= 2)) || usage; servers=$2; shift 2 ;;
+    --seconds) (($# >= 2)) || usage; seconds=$2; shift 2 ;;
+    --misc) (($# >= 2)) || usage; misc=$2; shift 2 ;;
+    --name) (($# >= 2)) || usage; name=$2; shift 2 ;;
+    -h | --help) usage 0 ;;
+    *) echo "bench checks: unknown argument '$1'" >&2; usage ;;
+  esac
+done
+[[ "$servers" =~ ^[1-9][0-9]{0,4}$ ]] && ((servers <= 20000)) \
+  || { echo "bench checks: --servers got '$servers' (expected 1-20000)" >&2; usage; }
+[[ "$seconds" =~ ^[1-9][0-9]{0,2}$ ]] || { echo "bench checks: --seconds got '$seconds' (expected 1-999)" >&2; usage; }
+[[ "$misc" =~ ^[1-9][0-9]{0,3}$ ]] || { echo "bench checks: --misc got '$misc' (expected 1-9999)" >&2; usage; }
+[[ "$name" =~ ^qb[a-z0-9]{0,5}$ ]] || { echo "bench checks: --name got '$name' (expected qb + up to 5 chars [a-z0-9])" >&2; usage; }
+((EUID == 0)) || fail "needs root (network namespaces); run it as root"
+for tool in haproxy jq ip /usr/bin/python3; do
+  command -v "$tool" >/dev/null || fail "$tool not found (run scripts/install-deps as root)"
+done
+
+out_dir=$root/lab-runs/bench
+mkdir -p "$out_dir"
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+work=$(mktemp -d /tmp/qvip-bench-checks.XXXXXX)
+clock_ticks=$(getconf CLK_TCK)
+state=/run/qvip-lab/$name
+target_pid=""
+haproxy_pid=""
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+
+stop_pid() {
+  local pid=$1
+  [[ -n "$pid" ]] && is_running "$pid" || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in {1..100}; do is_running "$pid" || return 0; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+stop_agent() {
+  [[ -f "$state/n1/pid" ]] && stop_pid "$(cat "$state/n1/pid")"
+  rm -f "$state/n1/pid"
+}
+
+cleanup() {
+  local code=$?
+  if ((code != 0)) && [[ -f "$state/n1/agent.log" ]]; then
+    echo "bench checks: failed; the agent's last log lines:" >&2
+    tail -n 20 "$state/n1/agent.log" >&2
+  fi
+  stop_pid "$haproxy_pid"
+  stop_pid "$target_pid"
+  stop_agent || true
+  "$lab" down --name "$name" || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# CPU ticks (utime + stime) of a process and its descendants.
+tree_ticks() {
+  local pid total=0 fields
+  for pid in "$1" $(descendants "$1"); do
+    fields=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null) || continue
+    read -r -a stat <<<"$fields"
+    total=$((total + stat[11] + stat[12]))
+  done
+  echo "$total"
+}
+
+rss_mib() {
+  [[ -r "/proc/$1/status" ]] || fail "process $1 is gone (did the agent stop? see its log above)"
+  awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"
+}
+
+# The JVM under the lab's agent pid (the launcher execs java, or runs it as its child).
+agent_jvm() {
+  local pid
+  pid=$(cat "$state/n1/pid")
+  for p in "$pid" $(descendants "$pid"); do
+    if grep -q java "/proc/$p/comm" 2>/dev/null; then echo "$p"; return; fi
+  done
+  echo "$pid"
+}
+
+vrrp_block() {
+  cat <<CONF
+vrrp_instance front {
+    state MASTER
+    interface eth0
+    virtual_router_id 81
+    priority 150
+    advert_int 1
+    virtual_ipaddress {
+        192.0.2.230/24 dev eth0
+    }
+}
+CONF
+}
+
+# agent_config KIND COUNT: COUNT real servers on consecutive ports, 100 per virtual server (a PoolChanged record of
+# 10,000 members is over the journal's 64 KiB record limit), each checked every second.
+agent_config() {
+  local kind=$1 count=$2 port checker
+  vrrp_block
+  for ((port = first_port; port < first_port + count; port++)); do
+    if (((port - first_port) % 100 == 0)); then
+      ((port == first_port)) || echo "}"
+      printf 'virtual_server 192.0.2.230 %d {\n    lb_algo rr\n    lb_kind NAT\n' $((1000 + (port - first_port) / 100))
+    fi
+    case "$kind" in
+      tcp) checker=$'TCP_CHECK {\n connect_timeout 1\n}' ;;
+      http) checker=$'HTTP_GET {\n url {\n path /\n }\n connect_timeout 1\n}' ;;
+      misc) checker=$'MISC_CHECK {\n misc_path "sh -c \'echo >> '"$work"$'/misc-runs\'"\n misc_timeout 1\n}' ;;
+    esac
+    printf '    real_server %s %d {\n        delay_loop 1\n%s\n    }\n' "$target" "$port" "$checker"
+  done
+  echo "}"
+}
+
+haproxy_config() {
+  local kind=$1 port
+  cat <<CONF
+global
+    maxconn 4096
+defaults
+    mode tcp
+    timeout connect 1s
+    timeout client 5s
+    timeout server 5s
+    timeout check 1s
+listen checked
+    bind 192.0.2.12:18080
+CONF
+  [[ "$kind" == http ]] && echo "    option httpchk GET /"
+  for ((port = first_port; port < first_port + servers; port++)); do
+    echo "    server s$port $target:$port check inter 1s"
+  done
+}
+
+# phase KIND: the agent (n1) and HAProxy (n2) check the same servers; prints one JSON line per checker.
+phase() {
+  local kind=$1 agent_start haproxy_start agent_end haproxy_end jvm result
+  agent_config "$kind" "$servers" >"$work/agent-$kind.conf"
+  haproxy_config "$kind" >"$work/haproxy-$kind.cfg"
+  setsid ip netns exec "$name-rs1" bash -c "ulimit -n 65536; exec /usr/bin/python3 $root/scripts/lib/check-target.py \
+    $target $first_port $servers 1 $work/target-$kind.json" </dev/null >"$work/target-$kind.log" 2>&1 &
+  target_pid=$!
+  sleep 3
+  is_running "$target_pid" || fail "the check target did not start: $(cat "$work/target-$kind.log")"
+  "$lab" start --name "$name" --node n1 --agent-config "$work/agent-$kind.conf" >/dev/null
+  setsid ip netns exec "$name-n2" bash -c "ulimit -n 65536; exec haproxy -db -f $work/haproxy-$kind.cfg" \
+    </dev/null >"$work/haproxy-$kind.log" 2>&1 &
+  haproxy_pid=$!
+  sleep "$warmup"
+  jvm=$(agent_jvm)
+  agent_start=$(tree_ticks "$(cat "$state/n1/pid")")
+  haproxy_start=$(tree_ticks "$haproxy_pid")
+  sleep "$seconds"
+  agent_end=$(tree_ticks "$(cat "$state/n1/pid")")
+  haproxy_end=$(tree_ticks "$haproxy_pid")
+  local agent_rss haproxy_rss
+  agent_rss=$(rss_mib "$jvm")
+  haproxy_rss=$(rss_mib "$haproxy_pid")
+  stop_pid "$target_pid"
+  for _ in {1..50}; do [[ -s "$work/target-$kind.json" ]] && break; sleep 0.1; done
+  stop_agent
+  stop_pid "$haproxy_pid"
+  result=$work/target-$kind.json
+  jq -c --arg kind "$kind" --argjson ticks $((agent_end - agent_start)) --argjson hz "$clock_ticks" \
+    --argjson s "$seconds" --argjson rss "$agent_rss" \
+    '{phase: $kind, checker: "quorum-vip agent", cpu_s_per_min: ((($ticks / $hz) * 60 / $s) * 100 | round / 100),
+      rss_mib: $rss} + (.["198.51.100.11"] // {})' "$result"
+  jq -c --arg kind "$kind" --argjson ticks $((haproxy_end - haproxy_start)) --argjson hz "$clock_ticks" \
+    --argjson s "$seconds" --argjson rss "$haproxy_rss" \
+    '{phase: $kind, checker: "HAProxy 2.6", cpu_s_per_min: ((($ticks / $hz) * 60 / $s) * 100 | round / 100),
+      rss_mib: $rss} + (.["198.51.100.12"] // {})' "$result"
+}
+
+misc_phase() {
+  local start end processes_start processes_end runs
+  agent_config misc "$misc" >"$work/agent-misc.conf"
+  : >"$work/misc-runs"
+  "$lab" start --name "$name" --node n1 --agent-config "$work/agent-misc.conf" >/dev/null
+  sleep "$warmup"
+  start=$(tree_ticks "$(cat "$state/n1/pid")")
+  processes_start=$(awk '/^processes/ {print $2}' /proc/stat)
+  runs=$(wc -l <"$work/misc-runs")
+  sleep "$seconds"
+  end=$(tree_ticks "$(cat "$state/n1/pid")")
+  processes_end=$(awk '/^processes/ {print $2}' /proc/stat)
+  runs=$(($(wc -l <"$work/misc-runs") - runs))
+  local rss
+  rss=$(rss_mib "$(agent_jvm)")
+  stop_agent
+  jq -cn --argjson ticks $((end - start)) --argjson hz "$clock_ticks" --argjson s "$seconds" --argjson rss "$rss" \
+    --argjson runs "$runs" --argjson forks $((processes_end - processes_start)) --argjson m "$misc" \
+    '{phase: "misc", checker: "quorum-vip agent", servers: $m, cpu_s_per_min: ((($ticks / $hz) * 60 / $s) * 100
+      | round / 100), rss_mib: $rss, runs_per_s: (($runs / $s) * 10 | round / 10),
+      machine_forks_per_s: (($forks / $s) * 10 | round / 10)}'
+}
+
+"$root/scripts/qvip" build >&2
+"$lab" up --name "$name" --nodes 2 --zk 0 --real-servers 1 --backend >&2
+{
+  phase tcp
+  phase http
+  misc_phase
+} >"$work/results.jsonl"
+
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+json=$out_dir/checks-$stamp.json
+md=$out_dir/checks-$stamp.md
+jq -s --arg servers "$servers" --arg seconds "$seconds" --arg load_before "$load_before" --arg load_after "$load_after" \
+  --arg haproxy "$(haproxy -v | head -n 1)" --arg commit "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+  '{servers: ($servers | tonumber), seconds: ($seconds | tonumber), load_before: $load_before,
+    load_after: $load_after, haproxy: $haproxy, agent_commit: $commit, results: .}' "$work/results.jsonl" >"$json"
+{
+  echo "| phase | checker | servers checked | probes/s | CPU s/min | RSS MiB | lateness p50 / p99 / max (ms) |"
+  echo "| --- | --- | --- | --- | --- | --- | --- |"
+  jq -r '.results[] | select(.phase != "misc")
+    | "| \(.phase) | \(.checker) | \(.ports // 0) | \(.probes_per_s // 0) | \(.cpu_s_per_min) | \(.rss_mib) | \(.lateness_ms_p50) / \(.lateness_ms_p99) / \(.lateness_ms_max) |"' "$json"
+  jq -r '.results[] | select(.phase == "misc") | "\nMISC_CHECK on \(.servers) real servers every second: \(.cpu_s_per_min) CPU s/min, \(.rss_mib) MiB RSS, \(.runs_per_s) script runs/s, \(.machine_forks_per_s) process creations/s on the whole machine."' "$json"
+  echo
+  echo "Load average before: $load_before; after: $load_after."
+} | tee "$md"
