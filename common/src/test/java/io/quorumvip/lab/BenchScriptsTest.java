@@ -60,7 +60,7 @@ class BenchScriptsTest {
         CommandResult result = script("bench-footprint.sh", "--only", "haproxy");
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.stderr()).contains("--only got 'haproxy' (expected keepalived or agent)");
+        assertThat(result.stderr()).contains("--only got 'haproxy' (expected keepalived, agent or agent-lease)");
     }
 
     @Test
