@@ -2,6 +2,7 @@ package io.quorumvip.agent.lb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.quorumvip.config.KeepalivedConfigParser;
 import io.quorumvip.events.Event;
 import io.vertx.core.Vertx;
@@ -59,7 +60,8 @@ class CheckSharingTest {
         Files.writeString(file, conf);
         var result = KeepalivedConfigParser.parse(file);
         assertThat(result.errors()).isEmpty();
-        lb = LoadBalancer.start(result.config(), vertx, (cause, event) -> events.add(event), recording);
+        lb = LoadBalancer.start(result.config(), vertx, (cause, event) -> events.add(event), recording,
+                new PrometheusRegistry());
         Thread.sleep(RUN_MILLIS);
         lb.stop();
         lb = null;
