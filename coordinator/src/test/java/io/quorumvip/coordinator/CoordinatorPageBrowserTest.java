@@ -204,7 +204,7 @@ class CoordinatorPageBrowserTest {
         HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(base())).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.headers().firstValue("content-type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
-        for (String module : List.of("app.js", "timeline.js", "format.js", "app.css")) {
+        for (String module : List.of("app.js", "timeline.js", "pools.js", "format.js", "app.css")) {
             HttpResponse<String> file = http.send(HttpRequest.newBuilder(URI.create(base() + module)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(file.statusCode()).as(module).isEqualTo(200);
             assertThat(file.body()).as(module).doesNotContainPattern("(src=|href=|from |import |url\\()\\s*['\"]?(https?:)?//");
