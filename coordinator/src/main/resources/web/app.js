@@ -1,6 +1,6 @@
 // The coordinator's page: who owns each VIP now, the timeline, the incidents with their causes, live events.
-// Data: /v1/forensics (intervals and incidents), /v1/cluster (lease per node) and the load-balancing records of
-// /v1/events (read once, then from the last cursor on); /v1/stream says when to refresh.
+// Data: /v1/forensics (intervals and incidents), /v1/cluster (lease per node) and the load-balancing records (read
+// from /v1/events on each (re)connect, then taken from the stream); /v1/stream says when to refresh.
 
 import { Timeline, ROLE_COLOURS, NO_OWNER, SERVER_COLOURS } from './timeline.js';
 import { el, time, dateTime, duration, durationRange, describe, evidence, members } from './format.js';
@@ -9,7 +9,8 @@ import { LB_TYPES, poolLanes } from './pools.js';
 const NODE_COLOURS = ['#2b6cb0', '#7b4fb3', '#1f9e89', '#b7612b', '#b0467a', '#5a7d2a', '#3f5b76', '#a08a1a'];
 const FEED_MAX = 200;
 
-const state = { cluster: null, report: null, selectedKey: null, latestEventMicros: 0, received: 0, lb: [], lbCursor: '' };
+const state = { cluster: null, report: null, selectedKey: null, latestEventMicros: 0, received: 0,
+  lb: [], lbSeen: new Set(), lbLoaded: false };
 const $ = id => document.getElementById(id);
 
 const timeline = new Timeline($('timeline'), {
@@ -57,15 +58,29 @@ async function refresh() {
   }
 }
 
-/** Pages /v1/events on from the last cursor and keeps the load-balancing records (the timeline's pool lanes). */
+/**
+ * Pages through /v1/events once per (re)connect for the load-balancing records (the timeline's pool lanes); between
+ * reconnects the stream brings every new record, also a late one whose HLC is below the last cursor.
+ */
 async function fetchLbRecords() {
+  if (state.lbLoaded) return;
+  let cursor = '';
   for (;;) {
-    const since = state.lbCursor ? `&since=${encodeURIComponent(state.lbCursor)}` : '';
-    const page = await getJson(`v1/events?limit=10000${since}`);
-    state.lb.push(...page.events.filter(record => LB_TYPES.has(record.type)));
-    state.lbCursor = page.next;
-    if (!page.more) return;
+    const page = await getJson(`v1/events?limit=10000${cursor ? `&since=${encodeURIComponent(cursor)}` : ''}`);
+    page.events.forEach(keepLbRecord);
+    cursor = page.next;
+    if (!page.more) break;
   }
+  state.lbLoaded = true;
+}
+
+/** Keeps a load-balancing record once (the stream and a page of /v1/events can both bring it), in HLC order. */
+function keepLbRecord(record) {
+  const key = `${record.node}#${record.seq}`;
+  if (!LB_TYPES.has(record.type) || state.lbSeen.has(key)) return;
+  state.lbSeen.add(key);
+  const at = state.lb.findLastIndex(r => r.hlc <= record.hlc);
+  state.lb.splice(at + 1, 0, record);
 }
 
 function scheduleRefresh() {
@@ -85,7 +100,7 @@ function render() {
   const report = state.report;
   const nodes = report.nodes;
   const colour = node => NODE_COLOURS[Math.max(nodes.indexOf(node), 0) % NODE_COLOURS.length];
-  // The load-balancing records come in HLC order: the first and the last are the earliest and the latest.
+  // The load-balancing records are kept in HLC order: the first and the last are the earliest and the latest.
   const lbTimes = state.lb.length ? [state.lb[0].wall_micros, state.lb.at(-1).wall_micros] : [];
   const last = Math.max(latestMicros(), ...report.intervals.map(i => i.end_max_micros), ...lbTimes);
   const first = Math.min(...report.intervals.map(i => i.start_micros), ...lbTimes, last);
@@ -251,6 +266,7 @@ function onEvent(message) {
   const record = JSON.parse(message.data);
   state.received += 1;
   state.latestEventMicros = Math.max(state.latestEventMicros, record.wall_micros);
+  keepLbRecord(record);
   const feed = $('feed');
   feed.prepend(el('li', { class: 'fresh', 'data-node': record.node, 'data-seq': record.seq, 'data-type': record.type },
     el('span', { class: 'when', title: record.wall }, time(record.wall_micros)), ' ',
@@ -263,7 +279,7 @@ function onEvent(message) {
 
 function connect() {
   const stream = new EventSource('v1/stream');
-  stream.addEventListener('open', () => { setLink('pill-live', 'live'); refresh(); });
+  stream.addEventListener('open', () => { setLink('pill-live', 'live'); state.lbLoaded = false; refresh(); });
   stream.addEventListener('error', () => setLink('pill-wait', 'reconnecting…'));
   stream.addEventListener('message', onEvent);
 }
