@@ -1,18 +1,22 @@
 // The coordinator's page: who owns each VIP now, the timeline, the incidents with their causes, live events.
-// Data: /v1/forensics (intervals and incidents) and /v1/cluster (lease per node); /v1/stream says when to refresh.
+// Data: /v1/forensics (intervals and incidents), /v1/cluster (lease per node) and the load-balancing records (read
+// from /v1/events on each (re)connect, then taken from the stream); /v1/stream says when to refresh.
 
-import { Timeline, ROLE_COLOURS, NO_OWNER } from './timeline.js';
-import { el, time, dateTime, duration, durationRange, describe } from './format.js';
+import { Timeline, ROLE_COLOURS, NO_OWNER, SERVER_COLOURS } from './timeline.js';
+import { el, time, dateTime, duration, durationRange, describe, evidence, members } from './format.js';
+import { LB_TYPES, poolLanes } from './pools.js';
 
 const NODE_COLOURS = ['#2b6cb0', '#7b4fb3', '#1f9e89', '#b7612b', '#b0467a', '#5a7d2a', '#3f5b76', '#a08a1a'];
 const FEED_MAX = 200;
 
-const state = { cluster: null, report: null, selectedKey: null, latestEventMicros: 0, received: 0 };
+const state = { cluster: null, report: null, selectedKey: null, latestEventMicros: 0, received: 0,
+  lb: [], lbSeen: new Set(), lbLoaded: false };
 const $ = id => document.getElementById(id);
 
 const timeline = new Timeline($('timeline'), {
   onFollowChange: on => { $('follow').checked = on; },
   onSelect: key => select(key),
+  onSelectRecord: record => { select(null); renderRecordDetail(record); },
 });
 $('zoom-in').addEventListener('click', () => timeline.zoom(0.5));
 $('zoom-out').addEventListener('click', () => timeline.zoom(2));
@@ -22,6 +26,9 @@ $('legend').append(
   ...Object.entries(ROLE_COLOURS).map(([role, colour]) => el('span', {}, el('i', { style: `background:${colour}` }), role)),
   el('span', {}, el('i', { style: 'background:#17212b;height:5px' }), 'lease held'),
   el('span', {}, el('i', { style: `background:${NO_OWNER}` }), 'no owner'),
+  el('span', {}, el('i', { style: `background:${SERVER_COLOURS.up}` }), 'real server in pool'),
+  el('span', {}, el('i', { style: `background:${SERVER_COLOURS.down}` }), 'real server out'),
+  el('span', {}, '▼ load-balancing event (click for details)'),
   el('span', {}, el('i', { style: 'background:repeating-linear-gradient(45deg,#888 0 2px,#fff 2px 4px)' }), 'end uncertain (crash)'));
 
 async function getJson(path) {
@@ -39,7 +46,7 @@ async function refresh() {
   if (refreshing) { refreshAgain = true; return; }
   refreshing = true;
   try {
-    const [cluster, report] = await Promise.all([getJson('v1/cluster'), getJson('v1/forensics')]);
+    const [cluster, report] = await Promise.all([getJson('v1/cluster'), getJson('v1/forensics'), fetchLbRecords()]);
     state.cluster = cluster;
     state.report = report;
     render();
@@ -49,6 +56,31 @@ async function refresh() {
     refreshing = false;
     if (refreshAgain) { refreshAgain = false; refresh(); }
   }
+}
+
+/**
+ * Pages through /v1/events once per (re)connect for the load-balancing records (the timeline's pool lanes); between
+ * reconnects the stream brings every new record, also a late one whose HLC is below the last cursor.
+ */
+async function fetchLbRecords() {
+  if (state.lbLoaded) return;
+  let cursor = '';
+  for (;;) {
+    const page = await getJson(`v1/events?limit=10000${cursor ? `&since=${encodeURIComponent(cursor)}` : ''}`);
+    page.events.forEach(keepLbRecord);
+    cursor = page.next;
+    if (!page.more) break;
+  }
+  state.lbLoaded = true;
+}
+
+/** Keeps a load-balancing record once (the stream and a page of /v1/events can both bring it), in HLC order. */
+function keepLbRecord(record) {
+  const key = `${record.node}#${record.seq}`;
+  if (!LB_TYPES.has(record.type) || state.lbSeen.has(key)) return;
+  state.lbSeen.add(key);
+  const at = state.lb.findLastIndex(r => r.hlc <= record.hlc);
+  state.lb.splice(at + 1, 0, record);
 }
 
 function scheduleRefresh() {
@@ -68,12 +100,14 @@ function render() {
   const report = state.report;
   const nodes = report.nodes;
   const colour = node => NODE_COLOURS[Math.max(nodes.indexOf(node), 0) % NODE_COLOURS.length];
-  const last = Math.max(latestMicros(), ...report.intervals.map(i => i.end_max_micros));
-  const first = Math.min(...report.intervals.map(i => i.start_micros), last);
+  // The load-balancing records are kept in HLC order: the first and the last are the earliest and the latest.
+  const lbTimes = state.lb.length ? [state.lb[0].wall_micros, state.lb.at(-1).wall_micros] : [];
+  const last = Math.max(latestMicros(), ...report.intervals.map(i => i.end_max_micros), ...lbTimes);
+  const first = Math.min(...report.intervals.map(i => i.start_micros), ...lbTimes, last);
   const incidents = report.incidents.map(i => ({ ...i, key: incidentKey(i) }));
   $('clock').textContent = report.nodes.length ? `latest ${dateTime(last)}` : 'no records yet';
   renderOwners(report, colour, last);
-  timeline.setData({ vips: vipLanes(report), nodes: nodeLanes(report), incidents, first, last, colour });
+  timeline.setData({ vips: vipLanes(report), nodes: nodeLanes(report), pools: poolLanes(state.lb, last), incidents, first, last, colour });
   renderIncidents(incidents);
   const selected = incidents.find(i => i.key === state.selectedKey);
   timeline.selected = selected ?? null;
@@ -196,6 +230,26 @@ function renderDetail(incident) {
   }
 }
 
+/** A load-balancing event clicked on the timeline: what the director journaled, with the check's evidence. */
+function renderRecordDetail(record) {
+  const e = record.event;
+  const fields = [['director', `${record.node} #${record.seq}`], ['as journaled', dateTime(record.wall_micros)],
+    ['virtual server', e.virtualServer]];
+  if (e.realServer) fields.push(['real server', e.realServer]);
+  if (e.evidence) fields.push(['check', evidence(e.evidence)]);
+  if (e.members) fields.push(['pool', members(e.members)], ['nftables generation', e.generation]);
+  if (e.threshold !== undefined) fields.push(['live weight', `${e.liveWeight} (quorum ${e.threshold})`]);
+  if (e.sorryServer) fields.push(['sorry server', e.sorryServer]);
+  if (record.cause && record.cause.kind !== 'NONE') {
+    fields.push(['cause', [record.cause.kind, record.cause.subject, record.cause.value].filter(v => v !== '' && v !== null).join(' ')]);
+  }
+  const box = $('detail');
+  box.replaceChildren(el('div', { class: 'panel-head' }, el('h2', {}, 'Drill-down')),
+    el('h3', { 'data-type': record.type }, record.type),
+    el('p', { class: 'summary' }, describe(record)),
+    el('dl', {}, fields.flatMap(([name, value]) => [el('dt', {}, name), el('dd', { class: 'mono' }, value)])));
+}
+
 /** A cause's text without the node and time it starts and ends with: the list shows those in their own columns. */
 function stepText(step) {
   const text = step.text.startsWith(`${step.node} `) ? step.text.slice(step.node.length + 1) : step.text;
@@ -212,6 +266,7 @@ function onEvent(message) {
   const record = JSON.parse(message.data);
   state.received += 1;
   state.latestEventMicros = Math.max(state.latestEventMicros, record.wall_micros);
+  keepLbRecord(record);
   const feed = $('feed');
   feed.prepend(el('li', { class: 'fresh', 'data-node': record.node, 'data-seq': record.seq, 'data-type': record.type },
     el('span', { class: 'when', title: record.wall }, time(record.wall_micros)), ' ',
@@ -224,7 +279,7 @@ function onEvent(message) {
 
 function connect() {
   const stream = new EventSource('v1/stream');
-  stream.addEventListener('open', () => { setLink('pill-live', 'live'); refresh(); });
+  stream.addEventListener('open', () => { setLink('pill-live', 'live'); state.lbLoaded = false; refresh(); });
   stream.addEventListener('error', () => setLink('pill-wait', 'reconnecting…'));
   stream.addEventListener('message', onEvent);
 }

@@ -71,9 +71,29 @@ export function describe(record) {
     VIP_BIND_INTENDED: () => `${e.instance} VIP ${e.address} about to be bound`,
     VIP_BOUND: () => `${e.instance} VIP ${e.address} bound` + (e.lifetimeSeconds ? ` (lifetime ${e.lifetimeSeconds} s)` : ' (no lifetime)'),
     VIP_RELEASED: () => `${e.instance} VIP ${e.address} released`,
+    REAL_SERVER_UP: () => `${e.virtualServer} real server ${e.realServer} up (${evidence(e.evidence)})`,
+    REAL_SERVER_DOWN: () => `${e.virtualServer} real server ${e.realServer} down (${evidence(e.evidence)})`,
+    POOL_CHANGED: () => `${e.virtualServer} pool ${members(e.members)} (nftables generation ${e.generation})`,
+    VIRTUAL_SERVER_QUORUM_LOST: () => `${e.virtualServer} quorum lost (live weight ${e.liveWeight} < ${e.threshold})`,
+    VIRTUAL_SERVER_QUORUM_GAINED: () => `${e.virtualServer} quorum gained (live weight ${e.liveWeight} >= ${e.threshold})`,
+    SORRY_SERVER_IN: () => `${e.virtualServer} sorry server ${e.sorryServer} serves`,
+    SORRY_SERVER_OUT: () => `${e.virtualServer} sorry server ${e.sorryServer} out`,
   }[record.type];
   const text = what ? what() : `${String(record.type).toLowerCase().replaceAll('_', ' ')} ${JSON.stringify(e)}`;
   const cause = record.cause && record.cause.kind !== 'NONE'
     ? ` [${[record.cause.kind, record.cause.subject, record.cause.value || ''].filter(Boolean).join(' ')}]` : '';
   return text + cause;
+}
+
+/** A pool's members as LbEventText writes them: "[192.0.2.51:80 w1, 192.0.2.52:80 w1]", a sorry server marked. */
+export function members(list) {
+  return `[${list.map(m => `${m.endpoint} w${m.weight}${m.sorry ? ' sorry' : ''}`).join(', ')}]`;
+}
+
+/** A check's evidence as LbEventText writes it: "TCP_CHECK connect refused, 4 in a row, 3 ms". */
+export function evidence(e) {
+  if (!e) return '';
+  const status = e.statusCode >= 0 && !e.detail.includes(String(e.statusCode)) ? `, status ${e.statusCode}` : '';
+  const exit = e.exitCode >= 0 && !e.detail.includes('exit') ? `, exit code ${e.exitCode}` : '';
+  return `${e.checker} ${e.detail}${status}${exit}, ${e.consecutive} in a row, ${Math.floor(e.latencyMicros / 1000)} ms`;
 }

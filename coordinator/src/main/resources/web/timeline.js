@@ -1,10 +1,13 @@
 // The timeline: one lane per address (who had it bound), one per node and instance (VRRP role, lease held),
-// one for incidents. Times are µs since 1970 on the nodes' clocks. Zoom with the wheel or the buttons, pan by dragging.
+// one per director and virtual server (the pool) and per real server (up or down), one for incidents. Times are µs since 1970 on the nodes' clocks. Zoom with the wheel or the buttons, pan by dragging.
 
 import { svg, time, dateTime, duration } from './format.js';
+import { poolLabel } from './pools.js';
 
 export const ROLE_COLOURS = { MASTER: '#2e9d57', BACKUP: '#9aa5b1', FAULT: '#e08a1e', INITIALIZE: '#d5dae0' };
 export const NO_OWNER = '#d93b3b';
+export const SERVER_COLOURS = { up: '#2e9d57', down: '#d93b3b' };
+const POOL_COLOURS = { serving: '#6fae86', 'sorry server': '#e08a1e', empty: '#d93b3b' };
 const SEVERITY = { CRITICAL: '#d93b3b', WARNING: '#e08a1e', INFO: '#3b7dd8' };
 const LABEL_W = 150;
 const AXIS_H = 24;
@@ -12,10 +15,11 @@ const STEPS_MS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 10e3, 15e3,
   900e3, 1800e3, 3600e3, 7200e3, 21600e3, 43200e3, 86400e3];
 
 export class Timeline {
-  constructor(container, { onFollowChange, onSelect }) {
+  constructor(container, { onFollowChange, onSelect, onSelectRecord }) {
     this.container = container;
     this.onFollowChange = onFollowChange;
     this.onSelect = onSelect;
+    this.onSelectRecord = onSelectRecord;
     this.data = null;
     this.view = null;
     this.follow = true;
@@ -25,7 +29,10 @@ export class Timeline {
     new ResizeObserver(() => this.render()).observe(container);
   }
 
-  /** data: { vips: [{address, intervals}], nodes: [{node, instance, roles, leases}], incidents, first, last, colour(node) } */
+  /**
+   * data: { vips: [{address, intervals}], nodes: [{node, instance, roles, leases}], pools: poolLanes(…), incidents,
+   * first, last, colour(node) }
+   */
   setData(data) {
     const firstTime = this.data === null;
     this.data = data;
@@ -83,7 +90,7 @@ export class Timeline {
   }
 
   dragStart(e) {
-    if (!this.view || e.button !== 0 || e.target.closest('[data-incident]')) return;
+    if (!this.view || e.button !== 0 || e.target.closest('[data-incident], [data-record]')) return;
     const startX = e.clientX;
     const startView = { ...this.view };
     const width = this.container.clientWidth - LABEL_W - 10;
@@ -112,7 +119,7 @@ export class Timeline {
     const box = this.container;
     box.replaceChildren();
     if (!this.data || !this.view) return;
-    const { vips, nodes, incidents, last } = this.data;
+    const { vips, nodes, pools, incidents, last } = this.data;
     const width = Math.max(box.clientWidth, 400);
     const plotW = width - LABEL_W - 10;
     const { start, end } = this.view;
@@ -126,6 +133,12 @@ export class Timeline {
     for (const vip of vips) { rows.push({ vip, y, h: 26 }); y += 32; }
     if (nodes.length) group('NODES · VRRP ROLE AND LEASE');
     for (const lane of nodes) { rows.push({ lane, y, h: 34 }); y += 42; }
+    if (pools.length) group('LOAD BALANCING · POOL AND REAL SERVERS PER DIRECTOR');
+    for (const pool of pools) {
+      rows.push({ pool, y, h: 18 });
+      y += 24;
+      for (const server of pool.servers) { rows.push({ server, pool, y, h: 12 }); y += 18; }
+    }
     group('INCIDENTS');
     rows.push({ incidents: true, y, h: 18 });
     y += 26;
@@ -148,6 +161,10 @@ export class Timeline {
         this.vipLane(root, plot, row, x, clampX, last);
       } else if (row.lane) {
         this.nodeLane(root, plot, row, x, clampX, last);
+      } else if (row.server) {
+        this.serverLane(root, plot, row, clampX);
+      } else if (row.pool) {
+        this.poolLane(root, plot, row, x, clampX);
       } else {
         root.append(svg('text', { class: 'lane-label', x: 8, y: row.y + 13 }, `${incidents.length} incident(s)`));
         for (const incident of incidents) {
@@ -221,6 +238,44 @@ export class Timeline {
     for (const lease of leases) {
       this.segment(plot, lease, x, clampX, last, row.y + 22, 12, '#17212b', `lease epoch ${lease.subject}`,
         `${node} ${instance} held the lease, epoch ${lease.subject}`, 'seg-label small');
+    }
+  }
+
+  /** The pool a director applied between changes, a mark at every load-balancing event of the virtual server. */
+  poolLane(root, plot, row, x, clampX) {
+    const { node, virtualServer, pools, marks } = row.pool;
+    root.append(svg('text', { class: 'lane-label', x: 8, y: row.y + 13 }, node, svg('tspan', { class: 'lane-sub', dx: 6 }, virtualServer)));
+    for (const pool of pools) {
+      const label = poolLabel(pool);
+      const x1 = clampX(pool.start_micros);
+      const x2 = clampX(pool.end_micros);
+      plot.append(svg('rect', { x: x1, y: row.y, width: Math.max(x2 - x1, 1.5), height: row.h,
+        fill: POOL_COLOURS[label.endsWith('serving') ? 'serving' : label], 'data-pool': virtualServer, 'data-node': node },
+      svg('title', {}, `${node} ${virtualServer} pool from ${dateTime(pool.start_micros)}: ${label}`)));
+      if (x2 - x1 > label.length * 7 + 10) {
+        plot.append(svg('text', { class: 'seg-label small', x: Math.max(x1, LABEL_W) + 6, y: row.y + row.h / 2 + 4 }, label));
+      }
+    }
+    for (const record of marks) {
+      const mx = x(record.wall_micros);
+      plot.append(svg('path', { d: `M${mx - 4} ${row.y - 2} L${mx + 4} ${row.y - 2} L${mx} ${row.y + 5} Z`, fill: '#17212b',
+        class: 'lb-mark', 'data-record': `${record.node}#${record.seq}`, 'data-type': record.type, style: 'cursor:pointer',
+        onclick: () => this.onSelectRecord(record) }, svg('title', {}, `${time(record.wall_micros)} ${record.type.toLowerCase().replaceAll('_', ' ')}`)));
+    }
+  }
+
+  /** One real server as one director saw it: green while in its pool, red while out. */
+  serverLane(root, plot, row, clampX) {
+    const { endpoint, states } = row.server;
+    root.append(svg('text', { class: 'lane-sub', x: 20, y: row.y + 10 }, endpoint));
+    for (const stretch of states) {
+      const x1 = clampX(stretch.start_micros);
+      const x2 = clampX(stretch.end_micros);
+      plot.append(svg('rect', { x: x1, y: row.y, width: Math.max(x2 - x1, 1.5), height: row.h, fill: SERVER_COLOURS[stretch.state],
+        'data-real-server': endpoint, 'data-node': row.pool.node, 'data-state': stretch.state,
+        'data-record': `${stretch.record.node}#${stretch.record.seq}`, style: 'cursor:pointer',
+        onclick: () => this.onSelectRecord(stretch.record) },
+      svg('title', {}, `${row.pool.node} ${row.pool.virtualServer} ${endpoint} ${stretch.state} from ${dateTime(stretch.start_micros)}`)));
     }
   }
 

@@ -41,6 +41,11 @@ final class SharedSamples {
         return sharedDirectory().resolve("keepalived-samples");
     }
 
+    /** The director pairs of the load-balancing acceptance, apart because the NAT pair still has a finding. */
+    static Path lbSamples() {
+        return sharedDirectory().resolve("lb-samples");
+    }
+
     static Path upstreamSamples() {
         return sharedDirectory().resolve("keepalived-upstream-samples");
     }

@@ -50,6 +50,8 @@ class CoordinatorPageBrowserTest {
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final String N1_TOKEN = "n1-secret-token-0001";
     private static final String N2_TOKEN = "n2-secret-token-0002";
+    private static final String VIRTUAL_SERVER = "192.0.2.210:80/tcp";
+    private static final String RS1 = "192.0.2.51:80";
 
     @TempDir
     Path tmp;
@@ -91,13 +93,19 @@ class CoordinatorPageBrowserTest {
                 draft(20_010, 0, Cause.operator("stop"), new Event.AgentStopped("lost ZooKeeper")));
     }
 
+    /** n2 also directs 192.0.2.210:80: both real servers in its pool, then rs1 fails its TCP_CHECK and leaves. */
     private static List<EventDraft> n2Story() {
+        var both = List.of(new Event.PoolMemberEntry(RS1, 1, false), new Event.PoolMemberEntry("192.0.2.52:80", 1, false));
         return List.of(
                 draft(5, 0, new Cause(CauseKind.STARTUP, "n2", 1), new Event.AgentStarted("test")),
                 draft(15, 0, Cause.timer("startup"), new Event.VrrpStateChanged(INSTANCE, VRID, RoleInput.INITIALIZE, RoleInput.BACKUP)),
                 draft(23_000, 0, Cause.timer("master_down"), new Event.VrrpStateChanged(INSTANCE, VRID, RoleInput.BACKUP, RoleInput.MASTER)),
                 draft(23_010, 2, Cause.leaseWatch("acquired", 0x5eed2), new Event.LeaseAcquired(INSTANCE, 0x5eed2, 0)),
-                draft(23_020, 2, Cause.timer("master_down"), new Event.VipBound(INSTANCE, VIP, 2)));
+                draft(23_020, 2, Cause.timer("master_down"), new Event.VipBound(INSTANCE, VIP, 2)),
+                draft(24_000, 2, Cause.NONE, new Event.PoolChanged(VIRTUAL_SERVER, 1, both)),
+                draft(30_000, 2, Cause.health("TCP_CHECK", 0), new Event.RealServerDown(VIRTUAL_SERVER, RS1,
+                        new Event.CheckEvidence("TCP_CHECK", "connect refused", -1, -1, 900, 4))),
+                draft(30_001, 2, Cause.NONE, new Event.PoolChanged(VIRTUAL_SERVER, 2, both.subList(1, 2))));
     }
 
     private void ship(String node, String token, byte[] body) throws Exception {
@@ -152,6 +160,14 @@ class CoordinatorPageBrowserTest {
                     .anySatisfy(text -> assertThat(text).contains("n2 #5").contains("bound"));
             assertThat(driver.findElements(By.cssSelector("#timeline rect.highlight"))).hasSize(1);
 
+            WebElement rs1Down = wait.until(d -> d.findElements(
+                    By.cssSelector("#timeline rect[data-real-server='" + RS1 + "'][data-node='n2'][data-state='down']"))
+                    .stream().findFirst().orElse(null));
+            ((ChromeDriver) driver).executeScript("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true}))", rs1Down);
+            assertThat(wait.until(d -> d.findElements(By.cssSelector("#detail .summary")).stream()
+                    .filter(p -> p.getText().contains(RS1)).findFirst().orElse(null)).getText())
+                    .contains(VIRTUAL_SERVER + " real server " + RS1 + " down (TCP_CHECK connect refused, 4 in a row");
+
             Object pageId = ((ChromeDriver) driver).executeScript("return window.performance.timeOrigin;");
             List<byte[]> n1Again = AgentJournals.write(tmp.resolve("n1"), "n1",
                     List.of(draft(40_000, 0, new Cause(CauseKind.STARTUP, "n1", 2), new Event.AgentStarted("test"))));
@@ -188,7 +204,7 @@ class CoordinatorPageBrowserTest {
         HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(base())).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.headers().firstValue("content-type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
-        for (String module : List.of("app.js", "timeline.js", "format.js", "app.css")) {
+        for (String module : List.of("app.js", "timeline.js", "pools.js", "format.js", "app.css")) {
             HttpResponse<String> file = http.send(HttpRequest.newBuilder(URI.create(base() + module)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(file.statusCode()).as(module).isEqualTo(200);
             assertThat(file.body()).as(module).doesNotContainPattern("(src=|href=|from |import |url\\()\\s*['\"]?(https?:)?//");
