@@ -63,16 +63,20 @@ class LoadBalancerFailoverLabTest {
         Outcome rr = failOver("rr");
         Outcome mh = failOver("mh");
         for (Outcome outcome : List.of(rr, mh)) {
-            System.out.printf("DR fail-over, lb_algo %s: kept-alive connections surviving %d/%d; new connections "
-                    + "%d answered, %d failed %s; n2 held the VIP %.1f s after the kill%n", outcome.algo(),
-                    outcome.survivors(), KEPT_ALIVE, outcome.answered(), outcome.failures().size(),
-                    outcome.failures(), outcome.takeOver().toMillis() / 1000.0);
+            System.out.printf("DR fail-over, lb_algo %s: kept-alive connections surviving %d of %d alive at the kill "
+                    + "(%d opened; broken: servers, s after the load started, why: %s); new connections %d "
+                    + "answered, %d failed %s; n2 held the VIP %.1f s after the kill (%d s into the load)%n",
+                    outcome.algo(), outcome.survivors(), outcome.aliveAtKill(), KEPT_ALIVE, outcome.broken(),
+                    outcome.answered(), outcome.failures().size(), outcome.failures(),
+                    outcome.takeOver().toMillis() / 1000.0, KILL_AFTER.toSeconds());
         }
         for (Outcome outcome : List.of(rr, mh)) {
             assertThat(outcome.n2Pool()).as("n2's pool after the kill, %s", outcome.algo())
                     .containsExactly("192.0.2.51:80", "192.0.2.52:80");
             assertThat(outcome.answered()).as("new connections answered around the kill, %s", outcome.algo())
                     .isPositive();
+            assertThat(outcome.survivors()).as("%s: kept-alive connections alive at the kill that outlived it",
+                    outcome.algo()).isEqualTo(outcome.aliveAtKill());
         }
         assertThat(mh.survivors()).as("mh: kept-alive connections that lived through the fail-over")
                 .isEqualTo(KEPT_ALIVE);
@@ -100,8 +104,10 @@ class LoadBalancerFailoverLabTest {
         }
         LabProcess load = lab.client().start("http-load-" + algo, List.of(PYTHON.toString(), script.toString(),
                 VIP, Long.toString(LOAD.toSeconds()), Integer.toString(KEPT_ALIVE)));
+        long loadStarted = System.nanoTime();
         Thread.sleep(KILL_AFTER.toMillis());
         long killed = System.nanoTime();
+        double killAtSeconds = (killed - loadStarted) / 1e9;
         director1.process().kill9();
         awaitCondition("n2 holds the VIP", LabAgent.MASTER_BOUND, () -> lab.vipHolders(VIP),
                 holders -> holders.contains(n2.name()));
@@ -113,6 +119,16 @@ class LoadBalancerFailoverLabTest {
         director2.process().stop();
         long survivors = StreamSupport.stream(result.path("kept_alive").spliterator(), false)
                 .filter(c -> c.path("survived").asBoolean()).count();
+        long brokeBeforeKill = StreamSupport.stream(result.path("kept_alive").spliterator(), false)
+                .filter(c -> !c.path("survived").asBoolean() && c.path("broke_at_s").asDouble() < killAtSeconds)
+                .count();
+        List<String> broken = new ArrayList<>();
+        result.path("kept_alive").forEach(c -> {
+            if (!c.path("survived").asBoolean()) {
+                broken.add(c.path("servers").toString() + " " + c.path("broke_at_s").asText() + "s "
+                        + c.path("error").asText());
+            }
+        });
         int answered = 0;
         for (JsonNode count : result.path("new_connections").path("answers")) {
             answered += count.asInt();
@@ -120,7 +136,7 @@ class LoadBalancerFailoverLabTest {
         List<String> failures = new ArrayList<>();
         result.path("new_connections").path("failures").forEach(f -> failures.add(f.path("at_s").asText() + "s "
                 + f.path("error").asText()));
-        return new Outcome(algo, survivors, answered, failures, takeOver, n2Pool);
+        return new Outcome(algo, survivors, KEPT_ALIVE - brokeBeforeKill, broken, answered, failures, takeOver, n2Pool);
     }
 
     private static List<String> pool(LabAgent director) {
@@ -139,7 +155,7 @@ class LoadBalancerFailoverLabTest {
         return text.replace("lb_algo rr", "lb_algo " + algo);
     }
 
-    private record Outcome(String algo, long survivors, int answered, List<String> failures, Duration takeOver,
+    private record Outcome(String algo, long survivors, long aliveAtKill, List<String> broken, int answered, List<String> failures, Duration takeOver,
             List<String> n2Pool) {
     }
 }
