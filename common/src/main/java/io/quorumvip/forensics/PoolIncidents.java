@@ -40,7 +40,7 @@ final class PoolIncidents {
         this.endOfJournals = endOfJournals;
     }
 
-    /** {@code merged} in {@link MergedJournals#ORDER}; incidents still open at the end close at {@code endOfJournals}. */
+    /** {@code merged} in {@link MergedJournals#ORDER}; what is still open at the end closes at {@code endOfJournals}. */
     static List<IncidentFinder.Found> find(List<EventRecord> merged, ForensicsSettings settings, long endOfJournals) {
         PoolIncidents finder = new PoolIncidents(settings, endOfJournals);
         for (EventRecord record : merged) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quorumvip.agent.LabAgent;
+import io.quorumvip.events.Event;
 import io.quorumvip.lab.Lab;
 import io.quorumvip.lab.LabHost;
 import io.quorumvip.lab.LabPreconditions;
@@ -105,6 +106,7 @@ class LoadBalancerFailoverLabTest {
         LabProcess load = lab.client().start("http-load-" + algo, List.of(PYTHON.toString(), script.toString(),
                 VIP, Long.toString(LOAD.toSeconds()), Integer.toString(KEPT_ALIVE)));
         long loadStarted = System.nanoTime();
+        long loadStartedMicros = System.currentTimeMillis() * 1000;
         Thread.sleep(KILL_AFTER.toMillis());
         long killed = System.nanoTime();
         double killAtSeconds = (killed - loadStarted) / 1e9;
@@ -113,6 +115,12 @@ class LoadBalancerFailoverLabTest {
                 holders -> holders.contains(n2.name()));
         Duration takeOver = Duration.ofNanos(System.nanoTime() - killed);
         List<String> n2Pool = pool(director2);
+        // What n1 changed in its data plane while it served the load: a pool change there moves stateless DR flows.
+        LabAgent.journalRecords(LabAgent.journalDir(n1)).stream()
+                .filter(r -> r.wallMicros() >= loadStartedMicros && (r.event() instanceof Event.PoolChanged
+                        || r.event() instanceof Event.RealServerDown || r.event() instanceof Event.RealServerUp))
+                .forEach(r -> System.out.printf("%s: n1 %.2f s into the load: %s%n", algo,
+                        (r.wallMicros() - loadStartedMicros) / 1e6, r.event()));
         awaitCondition("the client load ends", LOAD.plusSeconds(20), load::isAlive, alive -> !alive);
         String output = load.logText().strip();
         JsonNode result = JSON.readTree(output.substring(output.lastIndexOf("\n{") + 1));
@@ -155,7 +163,8 @@ class LoadBalancerFailoverLabTest {
         return text.replace("lb_algo rr", "lb_algo " + algo);
     }
 
-    private record Outcome(String algo, long survivors, long aliveAtKill, List<String> broken, int answered, List<String> failures, Duration takeOver,
+    private record Outcome(String algo, long survivors, long aliveAtKill, List<String> broken, int answered,
+            List<String> failures, Duration takeOver,
             List<String> n2Pool) {
     }
 }
