@@ -102,6 +102,7 @@ final class IncidentFinder {
         Cancellation.check();
         incidents.addAll(noOwner());
         incidents.addAll(configDisagreement());
+        incidents.addAll(PoolIncidents.find(merged, settings, endOfJournals));
         incidents.sort(Comparator.comparingLong((Found f) -> f.incident().startMicros())
                 .thenComparing(f -> f.incident().kind()));
         return incidents;

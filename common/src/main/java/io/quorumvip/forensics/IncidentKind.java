@@ -11,7 +11,11 @@ public enum IncidentKind {
     /** No node had an address bound that some node had bound before: an outage. */
     NO_OWNER(Severity.WARNING),
     /** Nodes running the same instance loaded different configuration files. */
-    CONFIG_DISAGREEMENT(Severity.INFO);
+    CONFIG_DISAGREEMENT(Severity.INFO),
+    /** A director's pool still held a real server after its checks had failed: the detection latency. */
+    POOL_HELD_FAILED_SERVER(Severity.INFO),
+    /** Directors of one virtual server had different pools at once: a fail-over then changes who serves. */
+    POOL_DISAGREEMENT(Severity.WARNING);
 
     /** How loud an incident is. */
     public enum Severity {

@@ -20,7 +20,7 @@ class FinderEquivalenceTest {
         List<List<EventRecord>> journals = HistoryGenerator.inMemory(nodes, seed, eventsPerNode);
         ForensicsSettings settings = ForensicsSettings.DEFAULT.withClockUncertaintyMicros(clockUncertaintyMillis * 1000);
 
-        assertThat(Forensics.analyze(journals, settings).incidents())
+        assertThat(withoutPoolKinds(Forensics.analyze(journals, settings).incidents()))
                 .containsExactlyElementsOf(LegacyIncidentFinder.analyze(journals, settings));
     }
 
@@ -34,7 +34,7 @@ class FinderEquivalenceTest {
         long to = from + (last - first) * lengthPermille / 1_000;
         ForensicsSettings settings = ForensicsSettings.DEFAULT.withWindow(from, to);
 
-        assertThat(Forensics.analyze(journals, settings).incidents())
+        assertThat(withoutPoolKinds(Forensics.analyze(journals, settings).incidents()))
                 .containsExactlyElementsOf(LegacyIncidentFinder.analyze(journals, settings));
     }
 
@@ -44,7 +44,16 @@ class FinderEquivalenceTest {
         List<List<EventRecord>> withDuplicates = List.of(journals.get(1), journals.get(0), journals.get(2),
                 journals.get(0).subList(0, 100));
 
-        assertThat(Forensics.analyze(withDuplicates, ForensicsSettings.DEFAULT).incidents())
+        assertThat(withoutPoolKinds(Forensics.analyze(withDuplicates, ForensicsSettings.DEFAULT).incidents()))
                 .containsExactlyElementsOf(LegacyIncidentFinder.analyze(journals, ForensicsSettings.DEFAULT));
+    }
+
+    /**
+     * The load balancer's kinds ({@link PoolIncidents}) are left out explicitly: the reference finder predates them
+     * and the generated histories have no pools; {@code PoolIncidentsTest} holds them.
+     */
+    private static List<Incident> withoutPoolKinds(List<Incident> incidents) {
+        return incidents.stream().filter(i -> i.kind() != IncidentKind.POOL_HELD_FAILED_SERVER
+                && i.kind() != IncidentKind.POOL_DISAGREEMENT).toList();
     }
 }
