@@ -8,8 +8,10 @@ import static io.quorumvip.instance.CoreDriver.address;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quorumvip.track.TrackerStatus;
+import io.quorumvip.vrrp.InitialState;
 import io.quorumvip.vrrp.VrrpConfig;
 import io.quorumvip.vrrp.VrrpState;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,12 +49,15 @@ class SyncGroupCoreTest {
     private boolean draining;
 
     private void build(TrackerStatus... frontTrackers) {
-        members.put(FRONT, new Member(new InstanceCore(new InstanceSettings(FRONT,
-                VrrpConfig.keepalivedDefaults(61, 150, address(11)), true, List.of("192.0.2.220/24"),
-                List.of(frontTrackers)))));
-        members.put(BACK, new Member(new InstanceCore(new InstanceSettings(BACK,
-                VrrpConfig.keepalivedDefaults(62, 150, address(11)), true, List.of("198.51.100.1/24"), List.of()))));
-        group = new SyncGroupCore("lvs_nat", List.of(FRONT, BACK), true);
+        build(true, InitialState.BACKUP, frontTrackers);
+    }
+
+    private void build(boolean leased, InitialState initial, TrackerStatus... frontTrackers) {
+        members.put(FRONT, new Member(new InstanceCore(new InstanceSettings(FRONT, config(61, initial), leased,
+                List.of("192.0.2.220/24"), List.of(frontTrackers)))));
+        members.put(BACK, new Member(new InstanceCore(new InstanceSettings(BACK, config(62, initial), leased,
+                List.of("198.51.100.1/24"), List.of()))));
+        group = new SyncGroupCore("lvs_nat", List.of(FRONT, BACK), leased);
         for (SyncGroupCore.Feed feed : group.beforeStart()) {
             step(feed.member(), feed.input());
         }
@@ -60,6 +65,10 @@ class SyncGroupCoreTest {
             step(name, new InstanceInput.Start());
             step(name, new InstanceInput.SessionStarted(SESSION, SESSION_TIMEOUT));
         }
+    }
+
+    private static VrrpConfig config(int vrid, InitialState initial) {
+        return new VrrpConfig(vrid, 150, 2, 100, true, Duration.ZERO, initial, address(11));
     }
 
     /** Steps a member, answers its effects, then relays what the group says, one output at a time. */
@@ -103,7 +112,7 @@ class SyncGroupCoreTest {
         } else if (effect instanceof InstanceEffect.WriteAhead) {
             return Optional.of(new InstanceInput.WriteAheadDone(true, ""));
         } else if (effect instanceof InstanceEffect.Bind bind) {
-            long seconds = bind.lifetimeAt(now);
+            long seconds = bind.lifetimeSeconds().isPresent() ? bind.lifetimeAt(now) : 0;
             member.bound = true;
             member.lifetimeEnd = now + seconds * SECOND;
             return Optional.of(new InstanceInput.BindDone(seconds));
@@ -184,6 +193,17 @@ class SyncGroupCoreTest {
         assertThat(bound(FRONT)).isTrue();
         assertThat(bound(BACK)).isTrue();
         assertThat(notified).containsExactly("BACKUP", "MASTER");
+    }
+
+    @Test
+    void shouldOwnAtOnceWithoutALeaseWhenBothMembersStartAsMaster() {
+        build(false, InitialState.MASTER);
+        advanceBy(5 * SECOND);
+
+        assertThat(state(FRONT)).isEqualTo(VrrpState.MASTER);
+        assertThat(state(BACK)).isEqualTo(VrrpState.MASTER);
+        assertThat(bound(FRONT)).isTrue();
+        assertThat(bound(BACK)).isTrue();
     }
 
     @Test
