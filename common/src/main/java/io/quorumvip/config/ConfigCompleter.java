@@ -62,11 +62,13 @@ final class ConfigCompleter {
         }
         checkVirtualRouterIds(instances);
         checkSharedAddresses(instances);
+        List<SyncGroupConfig> syncGroups = syncGroups(draft.syncGroups, byName, scripts, droppedScripts);
         Optional<QuorumConfig> quorum = draft.quorums.isEmpty() ? Optional.empty() : quorum(draft.quorums.get(0));
         Optional<CoordinatorConfig> coordinator = draft.coordinators.isEmpty() ? Optional.empty()
                 : coordinator(draft.coordinators.get(0));
         return new KeepalivedConfig(source, global, scripts, instances, quorum, coordinator,
-                VirtualServerCompleter.complete(draft.loadBalancing, diagnostics, draft.global.lbShareChecks));
+                VirtualServerCompleter.complete(draft.loadBalancing, diagnostics, draft.global.lbShareChecks),
+                syncGroups);
     }
 
     private static GlobalDefs globalDefs(Drafts.Global g) {
@@ -263,10 +265,84 @@ final class ConfigCompleter {
         }
     }
 
+    /**
+     * keepalived's checks of sync groups: a member that names no instance, or an instance already in another
+     * group, is left out with a warning; a group left with no member is dropped, one with a single member warned
+     * about (it syncs nothing). Members' tracking weights become faults without sync_group_tracking_weight.
+     */
+    private List<SyncGroupConfig> syncGroups(List<Drafts.SyncGroup> drafts, Map<String, VrrpInstanceConfig> byName,
+                                             Map<String, VrrpScript> scripts, Set<String> droppedScripts) {
+        List<SyncGroupConfig> groups = new ArrayList<>();
+        Map<String, String> groupOf = new HashMap<>();
+        Set<String> names = new HashSet<>();
+        for (Drafts.SyncGroup d : drafts) {
+            if (!names.add(d.name)) {
+                diagnostics.warning(d.position, "vrrp_sync_group `" + d.name + "` is defined twice; this one is"
+                        + " ignored", "give each sync group its own name");
+                continue;
+            }
+            List<String> members = new ArrayList<>();
+            for (Token member : d.members) {
+                String name = member.text();
+                if (!byName.containsKey(name)) {
+                    diagnostics.warning(member.position(), "sync group `" + d.name + "` names `" + name
+                                    + "`, which is no vrrp_instance; it is left out of the group, as keepalived does",
+                            KeywordSuggester.closest(name, byName.keySet()).map(n -> "did you mean `" + n + "`?")
+                                    .orElse("define `vrrp_instance " + name + " { ... }`"));
+                } else if (groupOf.containsKey(name)) {
+                    diagnostics.warning(member.position(), "vrrp_instance `" + name + "` is already in sync group `"
+                            + groupOf.get(name) + "`; an instance can be in one group only, so it is left out of `"
+                            + d.name + "`", "remove it from one of the groups");
+                } else {
+                    groupOf.put(name, d.name);
+                    members.add(name);
+                }
+            }
+            if (members.isEmpty()) {
+                diagnostics.warning(d.position, "vrrp_sync_group `" + d.name + "` has no vrrp_instance; it is"
+                        + " ignored", "list its instances in `group { VI_1 VI_2 }`");
+                continue;
+            }
+            if (members.size() == 1) {
+                diagnostics.warning(d.position, "vrrp_sync_group `" + d.name + "` has one instance only; it"
+                        + " synchronises nothing", "add the instances that must move with `" + members.get(0) + "`");
+            }
+            if (!d.trackingWeight) {
+                warnIgnoredWeights(d.name, members, byName);
+            }
+            groups.add(new SyncGroupConfig(d.name, d.position, members, new NotifyScripts(
+                    Optional.ofNullable(d.notifyMaster), Optional.ofNullable(d.notifyBackup),
+                    Optional.ofNullable(d.notifyFault), Optional.ofNullable(d.notifyStop),
+                    Optional.ofNullable(d.notifyAny)),
+                    trackScripts(d.trackScripts, scripts, droppedScripts),
+                    d.trackInterfaces, d.trackingWeight));
+        }
+        return groups;
+    }
+
+    private void warnIgnoredWeights(String group, List<String> members, Map<String, VrrpInstanceConfig> byName) {
+        for (String member : members) {
+            VrrpInstanceConfig instance = byName.get(member);
+            boolean weighted = instance.trackScripts().stream().anyMatch(t -> t.weight().orElse(1) != 0)
+                    || instance.trackInterfaces().stream().anyMatch(t -> t.weight() != 0);
+            if (weighted) {
+                diagnostics.warning(instance.position(), "vrrp_instance `" + member + "` is in sync group `" + group
+                                + "`: the weights of its trackers are ignored and a failing tracker puts the group"
+                                + " in FAULT, as keepalived does",
+                        "add `sync_group_tracking_weight` to the group to keep the weights");
+            }
+        }
+    }
+
     private List<TrackedScript> trackScripts(Drafts.Instance d, Map<String, VrrpScript> scripts,
                                              Set<String> droppedScripts) {
+        return trackScripts(d.trackScripts, scripts, droppedScripts);
+    }
+
+    private List<TrackedScript> trackScripts(List<TrackedScript> drafts, Map<String, VrrpScript> scripts,
+                                             Set<String> droppedScripts) {
         List<TrackedScript> tracked = new ArrayList<>();
-        for (TrackedScript t : d.trackScripts) {
+        for (TrackedScript t : drafts) {
             if (scripts.containsKey(t.scriptName())) {
                 tracked.add(t);
             } else if (droppedScripts.contains(t.scriptName())) {

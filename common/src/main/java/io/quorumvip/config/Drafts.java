@@ -20,6 +20,7 @@ final class Drafts {
         final Global global = new Global();
         final List<Script> scripts = new ArrayList<>();
         final List<Instance> instances = new ArrayList<>();
+        final List<SyncGroup> syncGroups = new ArrayList<>();
         final List<Quorum> quorums = new ArrayList<>();
         final List<Coordinator> coordinators = new ArrayList<>();
         final LbDrafts.LoadBalancing loadBalancing = new LbDrafts.LoadBalancing();
@@ -122,6 +123,25 @@ final class Drafts {
         SourcePosition nativeIpv6Position;
 
         Instance(String name, SourcePosition position) {
+            this.name = name;
+            this.position = position;
+        }
+    }
+
+    static final class SyncGroup {
+        final String name;
+        final SourcePosition position;
+        final List<Token> members = new ArrayList<>();
+        final List<TrackedScript> trackScripts = new ArrayList<>();
+        final List<TrackedInterface> trackInterfaces = new ArrayList<>();
+        NotifyScript notifyMaster;
+        NotifyScript notifyBackup;
+        NotifyScript notifyFault;
+        NotifyScript notifyStop;
+        NotifyScript notifyAny;
+        boolean trackingWeight;
+
+        SyncGroup(String name, SourcePosition position) {
             this.name = name;
             this.position = position;
         }

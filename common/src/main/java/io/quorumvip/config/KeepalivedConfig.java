@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param quorum        absent: VRRP only, like plain keepalived
  * @param coordinator   absent: the journal stays on the node
  * @param loadBalancing virtual servers and their groups; {@link LoadBalancingConfig#NONE} for VRRP only
+ * @param syncGroups    the vrrp_sync_groups, in the order written; each instance is in one at most
  */
 public record KeepalivedConfig(
         Path source,
@@ -24,11 +25,18 @@ public record KeepalivedConfig(
         List<VrrpInstanceConfig> vrrpInstances,
         Optional<QuorumConfig> quorum,
         Optional<CoordinatorConfig> coordinator,
-        LoadBalancingConfig loadBalancing) {
+        LoadBalancingConfig loadBalancing,
+        List<SyncGroupConfig> syncGroups) {
 
     public KeepalivedConfig {
         vrrpScripts = Collections.unmodifiableMap(new LinkedHashMap<>(vrrpScripts));
         vrrpInstances = List.copyOf(vrrpInstances);
+        syncGroups = List.copyOf(syncGroups);
+    }
+
+    /** The sync group an instance is in, if any. */
+    public Optional<SyncGroupConfig> syncGroupOf(String instance) {
+        return syncGroups.stream().filter(g -> g.members().contains(instance)).findFirst();
     }
 
     public Optional<VrrpInstanceConfig> instance(String name) {

@@ -13,14 +13,15 @@ final class KeepalivedKeywords {
 
     /** Top-level blocks and keywords: LVS, BFD, static routing, sync groups, trackers, namespaces. */
     static final Set<String> TOP_LEVEL_NOT_SUPPORTED = Set.of(
-            "vrrp_sync_group", "static_ipaddress", "static_routes",
+            "static_ipaddress", "static_routes",
             "static_rules", "linkbeat_interfaces", "track_group", "track_file", "vrrp_track_file",
             "vrrp_track_process", "bfd_instance", "garp_group", "interface_up_down_delays", "SSL",
             "net_namespace", "net_namespace_ipvs", "namespace_with_ipsets", "instance", "use_pid_dir",
             "linkbeat_use_polling", "child_wait_time");
 
     /** Top-level keywords we implement; seeing one nested usually means a missing {@code }}. */
-    static final Set<String> TOP_LEVEL_SUPPORTED = Set.of("global_defs", "vrrp_script", "vrrp_instance", "quorum",
+    static final Set<String> TOP_LEVEL_SUPPORTED = Set.of("global_defs", "vrrp_script", "vrrp_instance",
+            "vrrp_sync_group", "quorum",
             "coordinator", "virtual_server", "virtual_server_group");
 
     static final Set<String> GLOBAL_DEFS_NOT_SUPPORTED = Set.of(

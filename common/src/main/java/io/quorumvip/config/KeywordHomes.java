@@ -18,7 +18,7 @@ final class KeywordHomes {
     /** Built on first use, after every table exists (the tables refer to each other's keyword sets). */
     private static final class Holder {
         static final Map<String, String> HOMES = homes(List.of(TopLevelKeywords.TABLE, GlobalDefsKeywords.TABLE,
-                VrrpInstanceKeywords.TABLE, VrrpScriptKeywords.TABLE, VirtualServerKeywords.TABLE,
+                VrrpInstanceKeywords.TABLE, VrrpScriptKeywords.TABLE, SyncGroupKeywords.TABLE, VirtualServerKeywords.TABLE,
                 RealServerKeywords.TABLE));
 
         private static Map<String, String> homes(List<KeywordTable<?>> tables) {

@@ -8,6 +8,7 @@ final class TopLevelKeywords {
                     .ifPresent(block -> GlobalDefsKeywords.TABLE.dispatch(block.statements(), c.global, d)))
             .repeatable("vrrp_script", TopLevelKeywords::vrrpScript)
             .repeatable("vrrp_instance", TopLevelKeywords::vrrpInstance)
+            .repeatable("vrrp_sync_group", TopLevelKeywords::syncGroup)
             .repeatable("quorum", TopLevelKeywords::quorum)
             .repeatable("coordinator", TopLevelKeywords::coordinator)
             .repeatable("virtual_server", VirtualServerKeywords::virtualServer)
@@ -37,6 +38,17 @@ final class TopLevelKeywords {
             Drafts.Instance instance = new Drafts.Instance(s.arguments().get(0).text(), s.position());
             VrrpInstanceKeywords.TABLE.dispatch(block.statements(), instance, d);
             c.instances.add(instance);
+        });
+    }
+
+    private static void syncGroup(Statement s, Drafts.Config c, Diagnostics d) {
+        Values.block(s, 1, "vrrp_sync_group NAME { group { VI_1 VI_2 } }", d).ifPresent(block -> {
+            if (s.arguments().size() != 1) {
+                return;
+            }
+            Drafts.SyncGroup group = new Drafts.SyncGroup(s.arguments().get(0).text(), s.position());
+            SyncGroupKeywords.TABLE.dispatch(SyncGroupKeywords.withoutBareMembers(block.statements(), d), group, d);
+            c.syncGroups.add(group);
         });
     }
 

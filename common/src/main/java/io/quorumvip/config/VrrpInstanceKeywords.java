@@ -38,8 +38,8 @@ final class VrrpInstanceKeywords {
             .keyword("authentication", VrrpInstanceKeywords::authentication)
             .repeatable("virtual_ipaddress", (s, v, d) -> addresses(s, v.virtualIpAddresses, d))
             .repeatable("virtual_ipaddress_excluded", (s, v, d) -> addresses(s, v.excludedVirtualIpAddresses, d))
-            .repeatable("track_script", VrrpInstanceKeywords::trackScript)
-            .repeatable("track_interface", VrrpInstanceKeywords::trackInterface)
+            .repeatable("track_script", (s, v, d) -> trackScripts(s, v.trackScripts, d))
+            .repeatable("track_interface", (s, v, d) -> trackInterfaces(s, v.trackInterfaces, d))
             .keyword("nopreempt", (s, v, d) -> {
                 if (Values.arguments(s, 0, 0, "nopreempt", d)) {
                     v.nopreempt = true;
@@ -314,16 +314,18 @@ final class VrrpInstanceKeywords {
         }
     }
 
-    private static void trackScript(Statement s, Drafts.Instance v, Diagnostics d) {
+    /** A {@code track_script} block, of an instance or a sync group. */
+    static void trackScripts(Statement s, List<TrackedScript> into, Diagnostics d) {
         Values.block(s, 0, "track_script { chk_name [weight N] }", d).ifPresent(block -> {
             for (Statement entry : block.statements()) {
                 weightedEntry(entry, "track_script", d).ifPresent(weight ->
-                        v.trackScripts.add(new TrackedScript(entry.name(), weight, entry.position())));
+                        into.add(new TrackedScript(entry.name(), weight, entry.position())));
             }
         });
     }
 
-    private static void trackInterface(Statement s, Drafts.Instance v, Diagnostics d) {
+    /** A {@code track_interface} block, of an instance or a sync group. */
+    static void trackInterfaces(Statement s, List<TrackedInterface> into, Diagnostics d) {
         Values.block(s, 0, "track_interface { eth1 [weight N] }", d).ifPresent(block -> {
             for (Statement entry : block.statements()) {
                 if (!validInterfaceName(entry.name())) {
@@ -332,7 +334,7 @@ final class VrrpInstanceKeywords {
                     continue;
                 }
                 weightedEntry(entry, "track_interface", d).ifPresent(weight ->
-                        v.trackInterfaces.add(new TrackedInterface(entry.name(), weight.orElse(0), entry.position())));
+                        into.add(new TrackedInterface(entry.name(), weight.orElse(0), entry.position())));
             }
         });
     }
@@ -383,7 +385,8 @@ final class VrrpInstanceKeywords {
         });
     }
 
-    private static void notify(Statement s, Diagnostics d, Consumer<NotifyScript> into) {
+    /** A notify script line, of an instance or a sync group. */
+    static void notify(Statement s, Diagnostics d, Consumer<NotifyScript> into) {
         if (Values.arguments(s, 1, 3, s.name() + " \"/path/script ARGS\" [USER [GROUP]]", d)) {
             List<String> words = s.argumentTexts().subList(0, Math.min(3, s.arguments().size()));
             Optional<String> runAs = words.size() > 1

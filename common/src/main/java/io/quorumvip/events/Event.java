@@ -3,6 +3,7 @@ package io.quorumvip.events;
 import io.quorumvip.ownership.OwnershipDecision;
 import io.quorumvip.ownership.OwnershipInputs;
 import io.quorumvip.ownership.RoleInput;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -34,6 +35,29 @@ public sealed interface Event {
         @Override
         public EventType type() {
             return EventType.AGENT_STOPPED;
+        }
+    }
+
+    /**
+     * The configuration was read again (SIGHUP). {@code applied}: the new text is in force (its hash), else the
+     * running one goes on and {@code detail} says why. The instance names say what changed against the running
+     * configuration: only unchanged instances kept running untouched.
+     */
+    record ConfigReloaded(String path, Hash256 sha256, boolean applied, String detail, List<String> added,
+                          List<String> removed, List<String> changed, List<String> unchanged) implements Event {
+        public ConfigReloaded {
+            Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(sha256, "sha256");
+            Objects.requireNonNull(detail, "detail");
+            added = List.copyOf(added);
+            removed = List.copyOf(removed);
+            changed = List.copyOf(changed);
+            unchanged = List.copyOf(unchanged);
+        }
+
+        @Override
+        public EventType type() {
+            return EventType.CONFIG_RELOADED;
         }
     }
 

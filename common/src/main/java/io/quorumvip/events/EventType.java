@@ -22,6 +22,7 @@ public enum EventType {
     MALFORMED_PACKET_BURST((byte) 18),
     NEW_MASTER_SEEN((byte) 19),
     OWNERSHIP_DECIDED((byte) 20),
+    CONFIG_RELOADED((byte) 21),
     // Load balancing (codes from 40, apart from the VRRP side's).
     REAL_SERVER_UP((byte) 40),
     REAL_SERVER_DOWN((byte) 41),

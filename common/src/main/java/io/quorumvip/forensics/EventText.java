@@ -26,6 +26,13 @@ final class EventText {
                 var e = (Event.ConfigLoaded) event;
                 yield "loaded " + e.path() + " (sha256 " + e.sha256().toHex().substring(0, 12) + "…)";
             }
+            case CONFIG_RELOADED -> {
+                var e = (Event.ConfigReloaded) event;
+                yield (e.applied() ? "reloaded " : "reload refused, running one kept: ") + e.path() + " (sha256 "
+                        + e.sha256().toHex().substring(0, 12) + "…) added " + e.added() + " removed " + e.removed()
+                        + " changed " + e.changed() + " unchanged " + e.unchanged()
+                        + (e.detail().isEmpty() ? "" : ": " + e.detail());
+            }
             case VRRP_STATE_CHANGED -> {
                 var e = (Event.VrrpStateChanged) event;
                 yield e.instance() + " " + e.from() + " → " + e.to();

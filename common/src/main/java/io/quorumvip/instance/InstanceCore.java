@@ -19,10 +19,12 @@ import io.quorumvip.vrrp.VrrpStateMachine;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * One vrrp_instance, whole: the VRRP state machine, the trackers, the lease bookkeeping, the ownership rule, the
@@ -58,7 +60,7 @@ public final class InstanceCore {
     private static final String QUORUM_FAULT = "quorum";
     private static final long SECOND_NANOS = 1_000_000_000L;
 
-    private enum Timer { VRRP, VALIDITY, RENEWAL, LATCH_LOOK, PRIORITY_ZERO, BIND_RETRY, RELEASE_RETRY }
+    private enum Timer { VRRP, VALIDITY, GROUP_VALIDITY, RENEWAL, LATCH_LOOK, PRIORITY_ZERO, BIND_RETRY, RELEASE_RETRY }
 
     /** Where this instance's latch stands, as far as the core asked for it. */
     private enum Latch { IDLE, CONTENDING, HELD, WITHDRAWING }
@@ -73,6 +75,18 @@ public final class InstanceCore {
      */
     public record View(VrrpState state, int effectivePriority, String decision, boolean leaseHeld, long epoch,
                        long validForNanos, boolean bound, boolean quorumFault) {
+    }
+
+    /**
+     * What the instance's sync group needs of it ({@link SyncGroupCore}).
+     *
+     * @param faultOfItsOwn   in FAULT (or about to be) for a reason of its own, not only because of the group
+     * @param wantsMaster     a held BACKUP whose master-down timer ran out
+     * @param leaseHeld       with a lease: the latch is held on the current session
+     * @param validUntilNanos with a lease held: until when it is provably valid
+     */
+    public record MemberView(VrrpState state, boolean faultOfItsOwn, boolean wantsMaster, boolean leaseHeld,
+                             long validUntilNanos) {
     }
 
     private final InstanceSettings settings;
@@ -107,6 +121,12 @@ public final class InstanceCore {
     private boolean stopping;
     private boolean stopped;
     private OptionalLong timerSet = OptionalLong.empty();
+
+    private boolean groupOpen = true;
+    private OptionalLong groupValidUntil = OptionalLong.empty();
+    private boolean groupHold;
+    private boolean wantsMaster;
+    private final Set<String> groupFaults = new HashSet<>();
 
     private long now;
     private List<InstanceEffect> out;
@@ -151,6 +171,14 @@ public final class InstanceCore {
                 address == Address.BOUND, quorumFaultSource != null);
     }
 
+    /** The instance as its sync group sees it. */
+    public MemberView member() {
+        boolean ownFault = quorumFaultSource != null
+                || trackers.values().stream().anyMatch(t -> t.weight() == 0 && !t.healthy());
+        boolean held = held();
+        return new MemberView(machine.state(), ownFault, wantsMaster, held, held ? validUntil() : 0);
+    }
+
     private void dispatch(InstanceInput input) {
         if (input instanceof InstanceInput.Start) {
             start();
@@ -180,6 +208,14 @@ public final class InstanceCore {
             raiseQuorumFault("leader latch not started");
         } else if (input instanceof InstanceInput.LatchFree free) {
             onLatchFree(free.free());
+        } else if (input instanceof InstanceInput.GroupGate gate) {
+            onGroupGate(gate);
+        } else if (input instanceof InstanceInput.GroupFault fault) {
+            onGroupFault(fault);
+        } else if (input instanceof InstanceInput.GroupBackup backup) {
+            apply(machine.step(new VrrpInput.ForceBackup(backup.reason()), now));
+        } else if (input instanceof InstanceInput.GroupHold hold) {
+            onGroupHold(hold.hold());
         } else {
             onAcknowledgement(input);
         }
@@ -310,7 +346,9 @@ public final class InstanceCore {
     private void fired(Timer timer) {
         switch (timer) {
             case VRRP -> {
-                if (machine.state() == VrrpState.MASTER && latch == Latch.HELD && !validAt(now)) {
+                if (groupHold && machine.state() == VrrpState.BACKUP) {
+                    wantsMaster = true;
+                } else if (machine.state() == VrrpState.MASTER && latch == Latch.HELD && !validAt(now)) {
                     // Back from a pause (SIGSTOP, a long GC): the lease ran out while this process was frozen. Say
                     // so with priority 0 instead of advertising a mastership it can no longer back.
                     raiseQuorumFault("lease ran out while this process was not running");
@@ -319,6 +357,7 @@ public final class InstanceCore {
                 }
             }
             case VALIDITY -> validityEnded();
+            case GROUP_VALIDITY -> reconcile(new Cause(CauseKind.LEASE_WATCH, "sync group's lease bound passed", 0));
             case RENEWAL -> renewAligned();
             case LATCH_LOOK -> out.add(new InstanceEffect.CheckLatchFree());
             case PRIORITY_ZERO -> {
@@ -348,6 +387,8 @@ public final class InstanceCore {
             if (output instanceof VrrpOutput.SendAdvert send) {
                 sendAdvert(send.priority());
             } else if (output instanceof VrrpOutput.ArmTimer arm) {
+                // A fresh master-down timer: a master is heard again, or the state changed.
+                wantsMaster = false;
                 deadlines.put(Timer.VRRP, arm.deadlineNanos());
             } else if (output instanceof VrrpOutput.CancelTimer) {
                 deadlines.remove(Timer.VRRP);
@@ -376,6 +417,7 @@ public final class InstanceCore {
     }
 
     private void onStateChanged(VrrpOutput.StateChanged changed) {
+        wantsMaster = false;
         Cause cause = Causes.of(changed.cause());
         journal(cause, new Event.VrrpStateChanged(name(), settings.vrrp().vrid(), role(changed.from()),
                 role(changed.to())));
@@ -408,6 +450,52 @@ public final class InstanceCore {
         if (changed.to() != VrrpState.INITIALIZE) {
             out.add(new InstanceEffect.Notify(stateName(changed.to()), machine.effectivePriority()));
         }
+    }
+
+    // --- sync group ------------------------------------------------------------------------------------------
+
+    private void onGroupGate(InstanceInput.GroupGate gate) {
+        groupOpen = gate.open();
+        groupValidUntil = gate.open() ? gate.othersValidUntilNanos() : OptionalLong.empty();
+        if (groupValidUntil.isPresent()) {
+            deadlines.put(Timer.GROUP_VALIDITY, groupValidUntil.getAsLong());
+        } else {
+            deadlines.remove(Timer.GROUP_VALIDITY);
+        }
+        reconcile(new Cause(CauseKind.LEASE_WATCH, gate.open() ? "sync group owns" : "sync group does not own", 0));
+    }
+
+    private void onGroupFault(InstanceInput.GroupFault fault) {
+        boolean changed = fault.raised() ? groupFaults.add(fault.source()) : groupFaults.remove(fault.source());
+        if (changed) {
+            apply(machine.step(fault.raised() ? new VrrpInput.FaultRaised(fault.source())
+                    : new VrrpInput.FaultCleared(fault.source()), now));
+        }
+    }
+
+    private void onGroupHold(boolean hold) {
+        groupHold = hold;
+        if (!hold && wantsMaster) {
+            wantsMaster = false;
+            apply(machine.step(new VrrpInput.TimerFired(), now));
+        }
+    }
+
+    /** own = the instance's own decision ∧ the sync group's gate (open, and before the others' validUntil). */
+    private boolean owning() {
+        return decision != null && decision.own() && groupOpen
+                && (groupValidUntil.isEmpty() || now - groupValidUntil.getAsLong() < 0);
+    }
+
+    /** Until when the addresses may stay: the lease's validUntil, or the group's bound when it comes first. */
+    private long addressUntil() {
+        long own = validUntil();
+        return groupValidUntil.isPresent() && groupValidUntil.getAsLong() - own < 0 ? groupValidUntil.getAsLong()
+                : own;
+    }
+
+    private boolean addressAllowedAt(long at) {
+        return validAt(at) && (groupValidUntil.isEmpty() || at - groupValidUntil.getAsLong() < 0);
     }
 
     // --- lease -----------------------------------------------------------------------------------------------
@@ -601,7 +689,7 @@ public final class InstanceCore {
             journal(cause, new Event.OwnershipDecided(name(), inputs, next), held ? epoch : 0);
         }
         decision = next;
-        if (!decision.own()) {
+        if (!owning()) {
             deadlines.remove(Timer.RENEWAL);
             deadlines.remove(Timer.BIND_RETRY);
             if (address == Address.BOUND) {
@@ -612,7 +700,7 @@ public final class InstanceCore {
         if (address == Address.ABSENT) {
             writeBindAhead(cause);
         } else if (address == Address.BOUND && settings.quorum()) {
-            long seconds = LeaseTiming.kernelLifetimeSeconds(validUntil(), now);
+            long seconds = LeaseTiming.kernelLifetimeSeconds(addressUntil(), now);
             // Never shortened and never removed early: an address bound earlier keeps the lifetime it was given,
             // which already ends within the lease; it is let go of when validUntil passes.
             if (KernelLifetime.extendsLifetime(now, seconds, kernelLifetimeEndNanos)) {
@@ -624,7 +712,7 @@ public final class InstanceCore {
     }
 
     private void writeBindAhead(Cause cause) {
-        long seconds = settings.quorum() ? LeaseTiming.kernelLifetimeSeconds(validUntil(), now) : 0;
+        long seconds = settings.quorum() ? LeaseTiming.kernelLifetimeSeconds(addressUntil(), now) : 0;
         if (settings.quorum() && seconds < 1) {
             return;
         }
@@ -645,11 +733,11 @@ public final class InstanceCore {
             deadlines.put(Timer.BIND_RETRY, now + advertIntervalNanos);
             return;
         }
-        if (stopping || decision == null || !decision.own() || settings.quorum() && !validAt(now)) {
+        if (stopping || !owning() || settings.quorum() && !addressAllowedAt(now)) {
             reconcile(new Cause(CauseKind.NONE, "written ahead", 0));
             return;
         }
-        long seconds = settings.quorum() ? LeaseTiming.kernelLifetimeSeconds(validUntil(), now) : 0;
+        long seconds = settings.quorum() ? LeaseTiming.kernelLifetimeSeconds(addressUntil(), now) : 0;
         if (settings.quorum() && seconds < 1) {
             return;
         }
@@ -660,7 +748,7 @@ public final class InstanceCore {
         address = Address.BINDING;
         bindSeconds = seconds;
         out.add(new InstanceEffect.Bind(settings.quorum() ? OptionalLong.of(seconds) : OptionalLong.empty(),
-                settings.quorum() ? validUntil() : 0, first, cause));
+                settings.quorum() ? addressUntil() : 0, first, cause));
     }
 
     /**
@@ -682,12 +770,12 @@ public final class InstanceCore {
             bindSeconds = Math.min(bindSeconds, programmedSeconds);
         }
         kernelLifetimeEndNanos = now + bindSeconds * SECOND_NANOS;
-        if (stopping || decision == null || !decision.own()) {
+        if (stopping || !owning()) {
             release(new Cause(CauseKind.NONE, "no longer owned when the bind was answered", 0));
             return;
         }
         if (settings.quorum()) {
-            long afterAck = held() ? LeaseTiming.kernelLifetimeSeconds(validUntil(), now) : 0;
+            long afterAck = held() ? LeaseTiming.kernelLifetimeSeconds(addressUntil(), now) : 0;
             if (afterAck < 1) {
                 release(new Cause(CauseKind.LEASE_WATCH, "paused while binding: lease too close to its end", 0));
                 return;
@@ -763,7 +851,7 @@ public final class InstanceCore {
      * what carries the owner through a ZooKeeper leader election without dropping the address.
      */
     private void scheduleAlignedRenewal() {
-        OptionalLong renewAt = KernelLifetime.alignedRenewalAt(validUntil(), now, kernelLifetimeEndNanos);
+        OptionalLong renewAt = KernelLifetime.alignedRenewalAt(addressUntil(), now, kernelLifetimeEndNanos);
         if (renewAt.isPresent()) {
             deadlines.put(Timer.RENEWAL, renewAt.getAsLong());
         } else {
@@ -772,8 +860,8 @@ public final class InstanceCore {
     }
 
     private void renewAligned() {
-        if (decision != null && decision.own() && address == Address.BOUND && validAt(now)) {
-            long seconds = LeaseTiming.kernelLifetimeSeconds(validUntil(), now);
+        if (owning() && address == Address.BOUND && addressAllowedAt(now)) {
+            long seconds = LeaseTiming.kernelLifetimeSeconds(addressUntil(), now);
             if (KernelLifetime.extendsLifetime(now, seconds, kernelLifetimeEndNanos)) {
                 bind(seconds, false, new Cause(CauseKind.LEASE_WATCH, "lifetime aligned with the lease", seconds));
             }

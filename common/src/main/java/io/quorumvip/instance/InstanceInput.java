@@ -2,6 +2,7 @@ package io.quorumvip.instance;
 
 import java.net.InetAddress;
 import java.util.Objects;
+import java.util.OptionalLong;
 
 /**
  * What the agent (or the simulation) feeds {@link InstanceCore#step}: one event each, its monotonic time passed
@@ -104,5 +105,38 @@ public sealed interface InstanceInput {
 
     /** {@link InstanceEffect.Release} failed for at least one address. */
     record ReleaseFailed(String error) implements InstanceInput {
+    }
+
+    /**
+     * From the instance's sync group: whether every other member is MASTER with a provably valid lease, and (with
+     * a lease) the earliest of their validUntil. The addresses are owned only while it is open and before that
+     * instant, and their kernel lifetime ends by it (docs/safety.md, sync groups). Never sent outside a group.
+     */
+    record GroupGate(boolean open, OptionalLong othersValidUntilNanos) implements InstanceInput {
+        public GroupGate {
+            Objects.requireNonNull(othersValidUntilNanos, "othersValidUntilNanos");
+        }
+    }
+
+    /** From the sync group: another member is in FAULT of its own ({@code raised}), or no longer is. */
+    record GroupFault(String source, boolean raised) implements InstanceInput {
+        public GroupFault {
+            Objects.requireNonNull(source, "source");
+        }
+    }
+
+    /** From the sync group: another member left MASTER for BACKUP, so this one leaves MASTER too. */
+    record GroupBackup(String reason) implements InstanceInput {
+        public GroupBackup {
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /**
+     * From the sync group: while held, a BACKUP whose master-down timer runs out only says it wants MASTER
+     * ({@link InstanceCore.MemberView#wantsMaster}) and stays BACKUP; released, it becomes MASTER then. keepalived's
+     * "can go to master" rule: the members become MASTER together, once each of them would.
+     */
+    record GroupHold(boolean hold) implements InstanceInput {
     }
 }

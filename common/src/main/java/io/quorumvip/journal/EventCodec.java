@@ -1,5 +1,9 @@
 package io.quorumvip.journal;
 
+import java.util.ArrayList;
+
+import java.util.List;
+
 import io.quorumvip.events.Cause;
 import io.quorumvip.events.CauseKind;
 import io.quorumvip.events.Event;
@@ -10,7 +14,9 @@ import io.quorumvip.ownership.OwnershipDecision;
 import io.quorumvip.ownership.OwnershipInputs;
 import io.quorumvip.ownership.OwnershipReason;
 import io.quorumvip.ownership.RoleInput;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The hand-written binary encoding of an {@link EventRecord}, schema version {@link #SCHEMA_VERSION}. Layout:
@@ -83,6 +89,8 @@ public final class EventCodec {
         return new EventRecord(node, seq, wall, mono, hlc, epoch, cause, previous, event);
     }
 
+    private static final long MAX_RELOAD_NAMES = 100_000;
+
     private static void encodeBody(Event event, BinaryWriter out) {
         switch (event.type()) {
             case AGENT_STARTED -> out.string(((Event.AgentStarted) event).version());
@@ -91,6 +99,17 @@ public final class EventCodec {
                 var e = (Event.ConfigLoaded) event;
                 out.string(e.path());
                 out.bytes(e.sha256().bytes());
+            }
+            case CONFIG_RELOADED -> {
+                var e = (Event.ConfigReloaded) event;
+                out.string(e.path());
+                out.bytes(e.sha256().bytes());
+                out.bool(e.applied());
+                out.string(e.detail());
+                for (List<String> names : List.of(e.added(), e.removed(), e.changed(), e.unchanged())) {
+                    out.varint(names.size());
+                    names.forEach(out::string);
+                }
             }
             case VRRP_STATE_CHANGED -> {
                 var e = (Event.VrrpStateChanged) event;
@@ -202,6 +221,9 @@ public final class EventCodec {
             case AGENT_STARTED -> new Event.AgentStarted(in.string("version"));
             case AGENT_STOPPED -> new Event.AgentStopped(in.string("reason"));
             case CONFIG_LOADED -> new Event.ConfigLoaded(in.string("path"), new Hash256(in.bytes(Hash256.LENGTH, "config sha256")));
+            case CONFIG_RELOADED -> new Event.ConfigReloaded(in.string("path"),
+                    new Hash256(in.bytes(Hash256.LENGTH, "config sha256")), in.bool("applied"), in.string("detail"),
+                    names(in, "added"), names(in, "removed"), names(in, "changed"), names(in, "unchanged"));
             case VRRP_STATE_CHANGED -> new Event.VrrpStateChanged(in.string("instance"), in.zigzag32("vrid"),
                     role(in, "from"), role(in, "to"));
             case EFFECTIVE_PRIORITY_CHANGED -> new Event.EffectivePriorityChanged(in.string("instance"),
@@ -252,6 +274,20 @@ public final class EventCodec {
      * by what is left rather than by the segment's version because frames also travel without their segment header
      * (shipped to the coordinator), and an upgraded agent still ships the version-1 records of its older segments.
      */
+    /** A reload's list of instance names; bounded so a damaged length cannot make it allocate without end. */
+    private static List<String> names(BinaryReader in, String what) {
+        long count = in.varint(what + " count");
+        if (count > MAX_RELOAD_NAMES) {
+            throw new MalformedRecordException(what + " count " + count + " (expected at most " + MAX_RELOAD_NAMES
+                    + ")");
+        }
+        List<String> names = new ArrayList<>();
+        for (long i = 0; i < count; i++) {
+            names.add(in.string(what));
+        }
+        return names;
+    }
+
     private static long lifetimeEnded(BinaryReader in) {
         return in.remaining() == 0 ? 0 : in.zigzag("lifetime ended");
     }

@@ -44,13 +44,15 @@ class UpstreamSamplesTest {
     }
 
     @Test
-    void shouldWarnOncePerSyncGroupBlock() throws IOException {
+    void shouldReadBothSyncGroupsOfTheSampleWithTheirNotifyScripts() throws IOException {
         ParseResult result = parse("keepalived.conf.vrrp.sync");
 
-        assertThat(result.warnings()).extracting(Finding::line, Finding::message).containsExactly(
-                tuple(3, "not supported yet: `vrrp_sync_group`"),
-                tuple(18, "not supported yet: `vrrp_sync_group`"));
+        assertThat(result.findings()).isEmpty();
         assertThat(result.config().vrrpInstances()).hasSize(9);
+        assertThat(result.config().syncGroups()).extracting(SyncGroupConfig::name, g -> g.members().size())
+                .containsExactly(tuple("G1", 7), tuple("G2", 2));
+        assertThat(result.config().syncGroups().get(0).notifyScripts().master())
+                .hasValueSatisfying(n -> assertThat(n.command()).isEqualTo("/usr/local/bin/vrrp.mast arg1 arg2"));
     }
 
     @Test

@@ -52,9 +52,9 @@ class VirtualServerConfigTest {
     void shouldReadTheNatSampleWithWeightsQuorumSorryServerHttpAndMiscChecks() throws IOException {
         ParseResult result = KeepalivedConfigParser.parse(lbSamples().resolve("lvs-nat-node1.conf"));
 
-        // vrrp_sync_group is the keepalived-parity work; nothing about load balancing is left unread.
-        assertThat(result.findings()).extracting(Finding::message)
-                .containsExactly("not supported yet: `vrrp_sync_group`");
+        assertThat(result.findings()).isEmpty();
+        assertThat(result.config().syncGroupOf("back")).hasValueSatisfying(g ->
+                assertThat(g.members()).containsExactly("front", "back"));
         VirtualServerConfig vs = result.config().loadBalancing().virtualServers().get(0);
         assertThat(vs.scheduler()).isEqualTo(LbScheduler.WRR);
         assertThat(vs.quorum()).isEqualTo(2);

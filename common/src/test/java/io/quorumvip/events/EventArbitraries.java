@@ -34,6 +34,9 @@ public final class EventArbitraries {
                 names().map(Event.AgentStarted::new),
                 names().map(Event.AgentStopped::new),
                 Combinators.combine(names(), hashes()).as(Event.ConfigLoaded::new),
+                Combinators.combine(names(), hashes(), bools, names(), names().list().ofMaxSize(3),
+                        names().list().ofMaxSize(3), names().list().ofMaxSize(3), names().list().ofMaxSize(3))
+                        .as(Event.ConfigReloaded::new),
                 Combinators.combine(names(), ints, roles, roles).as(Event.VrrpStateChanged::new),
                 Combinators.combine(names(), ints, ints, ints).as(Event.EffectivePriorityChanged::new),
                 Combinators.combine(names(), bools, names()).as(Event.TrackerResultChanged::new),

@@ -91,11 +91,16 @@ public final class Lab implements AutoCloseable {
      * 198.51.100.1I with IPv4 forwarding on.
      */
     public static Lab upWithRealServers(int directors, int realServers, Forwarding forwarding) {
+        return upWithRealServers(directors, realServers, forwarding, 0);
+    }
+
+    /** The same with {@code zkServers} ZooKeeper servers (0-3), for directors that own with a lease. */
+    public static Lab upWithRealServers(int directors, int realServers, Forwarding forwarding, int zkServers) {
         List<String> extra = new ArrayList<>(List.of("--real-servers", Integer.toString(realServers)));
         if (forwarding == Forwarding.NAT) {
             extra.add("--backend");
         }
-        return up(directors, 0, extra);
+        return up(directors, zkServers, extra);
     }
 
     /** How a load-balancing lab's real servers are reached (see {@link #upWithRealServers}). */

@@ -20,6 +20,7 @@ import io.quorumvip.agent.track.LinkTracker;
 import io.quorumvip.agent.track.ScriptTracker;
 import io.quorumvip.agent.vip.VipEffector;
 import io.quorumvip.config.KeepalivedConfig;
+import io.quorumvip.config.SyncGroupConfig;
 import io.quorumvip.config.VrrpInstanceConfig;
 import io.quorumvip.config.VrrpScript;
 import io.quorumvip.events.Cause;
@@ -27,6 +28,7 @@ import io.quorumvip.events.CauseKind;
 import io.quorumvip.events.Event;
 import io.quorumvip.instance.InstanceInput;
 import io.quorumvip.instance.InstanceSettings;
+import io.quorumvip.instance.SyncGroupCore;
 import io.quorumvip.track.TrackerStatus;
 import io.quorumvip.vrrp.VrrpExpectations;
 import io.vertx.core.Context;
@@ -139,11 +141,13 @@ public final class Agent {
             runners.sort((a, b) -> Integer.compare(plans.order(a.name()), plans.order(b.name())));
             List<ScriptTracker> scriptTrackers = scriptTrackers(config, plans, runners, vertx, metrics, journal);
             List<LinkTracker> linkTrackers = linkTrackers(plans, runners, links, vertx, metrics, journal);
+            List<SyncGroupRunner> groups = syncGroups(config, runners, notifyExecutor, quorum.isPresent());
             Agent agent = new Agent(node, context, addresses, links, arp, notifyExecutor, runners, channels,
                     scriptTrackers, linkTrackers, latches, prover, quorum,
                     config.quorum().map(q -> q.connectString() + q.path()).orElse("disabled"));
             agent.onContext(() -> {
                 channels.forEach(VrrpChannel::start);
+                groups.forEach(SyncGroupRunner::beforeStart);
                 runners.forEach(InstanceRunner::start);
                 scriptTrackers.forEach(ScriptTracker::start);
                 linkTrackers.forEach(LinkTracker::start);
@@ -250,6 +254,27 @@ public final class Agent {
         InstanceSettings settings = new InstanceSettings(config.name(), plan.machineConfig(), leased, cidrs, List.of());
         return new InstanceRunner(settings, config.interfaceName(), publisher, vips, notifier, metrics, vertx,
                 System::nanoTime, journal);
+    }
+
+    /** Each vrrp_sync_group joins its members' runners; the group's notify scripts run like an instance's. */
+    private static List<SyncGroupRunner> syncGroups(KeepalivedConfig config, List<InstanceRunner> runners,
+                                                    ExecutorService notifyExecutor, boolean leased) {
+        List<SyncGroupRunner> groups = new ArrayList<>();
+        for (SyncGroupConfig group : config.syncGroups()) {
+            Notifier notifier = Notifier.forGroup(group.name(), group.notifyScripts(), notifyExecutor,
+                    NOTIFY_TIMEOUT, (line, outcome) -> log.atInfo().setMessage("sync group notify script ran")
+                            .addKeyValue("group", group.name()).addKeyValue("script", line)
+                            .addKeyValue("outcome", outcome.detail()).log());
+            SyncGroupRunner runner = new SyncGroupRunner(new SyncGroupCore(group.name(), group.members(), leased),
+                    notifier, System::nanoTime);
+            for (InstanceRunner member : runners) {
+                if (group.members().contains(member.name())) {
+                    runner.join(member);
+                }
+            }
+            groups.add(runner);
+        }
+        return groups;
     }
 
     /**

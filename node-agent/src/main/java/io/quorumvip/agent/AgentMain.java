@@ -28,8 +28,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -38,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
+import sun.misc.Signal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -92,9 +91,9 @@ public final class AgentMain implements Callable<Integer> {
         }
 
         ParseResult parsed;
+        ParseOptions options = new ParseOptions(
+                configId != null ? Optional.of(configId) : ParseOptions.hostConfigId(), ConfigFiles.local());
         try {
-            ParseOptions options = new ParseOptions(
-                    configId != null ? Optional.of(configId) : ParseOptions.hostConfigId(), ConfigFiles.local());
             parsed = KeepalivedConfigParser.parse(config, options);
         } catch (IOException e) {
             System.err.println("qvip agent: cannot read " + config + ": " + e.getMessage());
@@ -205,9 +204,12 @@ public final class AgentMain implements Callable<Integer> {
         log.atInfo().setMessage("agent started").addKeyValue("node", node).addKeyValue("config", config)
                 .addKeyValue("instances", keepalived.vrrpInstances().size()).addKeyValue("http", http).log();
 
+        ConfigReloader reloader = new ConfigReloader(config, options, keepalived, journal);
+        Signal.handle(new Signal("HUP"), signal -> reloader.reload());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.atInfo().setMessage("stopping").addKeyValue("node", node).log();
+            reloader.close();
             lb.ifPresent(LoadBalancer::stop);
             agent.stop(Duration.ofSeconds(10));
             journal.record(new Cause(CauseKind.SHUTDOWN, "signal", 0), new Event.AgentStopped("stopped by signal"));
@@ -245,10 +247,6 @@ public final class AgentMain implements Callable<Integer> {
     }
 
     private static Hash256 sha256(Path file) throws IOException {
-        try {
-            return new Hash256(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return ConfigReloader.sha256(Files.readAllBytes(file));
     }
 }

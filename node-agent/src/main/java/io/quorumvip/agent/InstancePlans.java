@@ -5,6 +5,7 @@ import io.quorumvip.agent.net.NetlinkAddressManager;
 import io.quorumvip.config.Authentication;
 import io.quorumvip.config.KeepalivedConfig;
 import io.quorumvip.config.NotifyScripts;
+import io.quorumvip.config.SyncGroupConfig;
 import io.quorumvip.config.TrackedInterface;
 import io.quorumvip.config.TrackedScript;
 import io.quorumvip.config.VirtualIpAddress;
@@ -55,10 +56,12 @@ final class InstancePlans {
 
     private final List<InstancePlan> instances;
     private final Map<String, VrrpScript> scripts;
+    private final KeepalivedConfig config;
 
-    private InstancePlans(List<InstancePlan> instances, Map<String, VrrpScript> scripts) {
+    private InstancePlans(List<InstancePlan> instances, Map<String, VrrpScript> scripts, KeepalivedConfig config) {
         this.instances = List.copyOf(instances);
         this.scripts = scripts;
+        this.config = config;
     }
 
     static InstancePlans resolve(KeepalivedConfig config, NetlinkAddressManager addresses) throws IOException {
@@ -78,7 +81,7 @@ final class InstancePlans {
         for (VrrpInstanceConfig instance : config.vrrpInstances()) {
             plans.add(plan(instance, addresses));
         }
-        return new InstancePlans(plans, config.vrrpScripts());
+        return new InstancePlans(plans, config.vrrpScripts(), config);
     }
 
     List<ChannelPlan> channels() {
@@ -124,14 +127,20 @@ final class InstancePlans {
         return Integer.MAX_VALUE;
     }
 
-    /** The weight the instance gives a vrrp_script it tracks (its own override or the script's), or empty. */
+    /**
+     * The weight the instance gives a vrrp_script it tracks (its own override or the script's), or empty. The
+     * scripts of its sync group count as its own; in a group, weights are kept only with sync_group_tracking_weight
+     * (otherwise 0: a failing script is a fault, as in keepalived).
+     */
     Optional<Integer> scriptWeight(String instanceName, String scriptName) {
         VrrpInstanceConfig instance = instance(instanceName);
-        for (TrackedScript tracked : instance.trackScripts()) {
-            if (tracked.scriptName().equals(scriptName)) {
-                int weight = tracked.weight().isPresent() ? tracked.weight().getAsInt()
-                        : scripts.get(scriptName).weight();
-                return Optional.of(weight);
+        Optional<SyncGroupConfig> group = config.syncGroupOf(instanceName);
+        List<TrackedScript> tracked = new ArrayList<>(instance.trackScripts());
+        group.ifPresent(g -> tracked.addAll(g.trackScripts()));
+        for (TrackedScript entry : tracked) {
+            if (entry.scriptName().equals(scriptName)) {
+                int weight = entry.effectiveWeight(scripts.get(scriptName));
+                return Optional.of(group.map(g -> g.memberWeight(weight)).orElse(weight));
             }
         }
         return Optional.empty();
@@ -144,8 +153,12 @@ final class InstancePlans {
         if (!instance.dontTrackPrimary()) {
             weights.put(instance.interfaceName(), 0);
         }
-        for (TrackedInterface tracked : instance.trackInterfaces()) {
-            weights.put(tracked.interfaceName(), tracked.weight());
+        Optional<SyncGroupConfig> group = config.syncGroupOf(instanceName);
+        List<TrackedInterface> tracked = new ArrayList<>(instance.trackInterfaces());
+        group.ifPresent(g -> tracked.addAll(g.trackInterfaces()));
+        for (TrackedInterface entry : tracked) {
+            int weight = group.map(g -> g.memberWeight(entry.weight())).orElse(entry.weight());
+            weights.put(entry.interfaceName(), weight);
         }
         return weights;
     }

@@ -56,6 +56,7 @@ final class InstanceRunner {
     private final Deque<Pending> pending = new ArrayDeque<>();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private Optional<LatchAdapter> latch = Optional.empty();
+    private Optional<SyncGroupRunner> group = Optional.empty();
     private InstanceCore core;
     private boolean stepping;
     private long timerId = -1;
@@ -96,10 +97,27 @@ final class InstanceRunner {
         latch = Optional.of(adapter);
     }
 
+    /** The instance's vrrp_sync_group; set before start. */
+    void joinGroup(SyncGroupRunner syncGroup) {
+        group = Optional.of(syncGroup);
+    }
+
+    /** An input from the instance's sync group. */
+    void relay(InstanceInput input) {
+        feed(input, now());
+    }
+
     void start() {
+        if (core == null) {
+            create();
+        }
+        feed(new InstanceInput.Start(), now());
+    }
+
+    /** Builds the core before start; a sync group's inputs may reach it first. */
+    void create() {
         core = new InstanceCore(new InstanceSettings(name, settings.vrrp(), settings.quorum(), settings.addresses(),
                 trackers));
-        feed(new InstanceInput.Start(), now());
     }
 
     /** An advert, stepped at the time the socket received it. */
@@ -154,10 +172,12 @@ final class InstanceRunner {
                 for (InstanceEffect effect : core.step(next.input(), next.atNanos())) {
                     perform(effect);
                 }
+                group.ifPresent(g -> g.observed(name, core.member()));
             }
         } finally {
             stepping = false;
         }
+        group.ifPresent(SyncGroupRunner::drain);
         if (settings.quorum()) {
             InstanceCore.View view = core.view(now());
             metrics.lease(name, view.validForNanos() > 0, view.validForNanos() / 1e9);

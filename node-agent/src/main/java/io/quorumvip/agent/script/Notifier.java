@@ -18,6 +18,7 @@ import java.util.function.BiConsumer;
  */
 public final class Notifier {
 
+    private final String kind;
     private final String instance;
     private final NotifyScripts scripts;
     private final Executor executor;
@@ -30,11 +31,23 @@ public final class Notifier {
      */
     public Notifier(String instance, NotifyScripts scripts, Executor executor, Duration timeout,
                     BiConsumer<String, ScriptRunner.Outcome> onOutcome) {
+        this("INSTANCE", instance, scripts, executor, timeout, onOutcome);
+    }
+
+    private Notifier(String kind, String instance, NotifyScripts scripts, Executor executor, Duration timeout,
+                     BiConsumer<String, ScriptRunner.Outcome> onOutcome) {
+        this.kind = kind;
         this.instance = instance;
         this.scripts = scripts;
         this.executor = executor;
         this.timeout = timeout;
         this.onOutcome = onOutcome;
+    }
+
+    /** A vrrp_sync_group's scripts: the generic {@code notify} gets {@code GROUP <name> <state> <priority>}. */
+    public static Notifier forGroup(String group, NotifyScripts scripts, Executor executor, Duration timeout,
+                                    BiConsumer<String, ScriptRunner.Outcome> onOutcome) {
+        return new Notifier("GROUP", group, scripts, executor, timeout, onOutcome);
     }
 
     /**
@@ -50,7 +63,7 @@ public final class Notifier {
         specific(state).ifPresent(script -> commands.add(ScriptCommand.split(script.command())));
         scripts.any().ifPresent(script -> {
             List<String> argv = new ArrayList<>(ScriptCommand.split(script.command()));
-            argv.addAll(List.of("INSTANCE", instance, state, Integer.toString(priority)));
+            argv.addAll(List.of(kind, instance, state, Integer.toString(priority)));
             commands.add(argv);
         });
         for (List<String> argv : commands) {
