@@ -19,6 +19,7 @@ final class Drafts {
     static final class Config {
         final Global global = new Global();
         final List<Script> scripts = new ArrayList<>();
+        final List<TrackFile> trackFiles = new ArrayList<>();
         final List<Instance> instances = new ArrayList<>();
         final List<Quorum> quorums = new ArrayList<>();
         final List<Coordinator> coordinators = new ArrayList<>();
@@ -74,6 +75,20 @@ final class Drafts {
         }
     }
 
+    static final class TrackFile {
+        final String name;
+        final SourcePosition position;
+        String file;
+        Integer weight;
+        Long initValue;
+        boolean initOverwrite;
+
+        TrackFile(String name, SourcePosition position) {
+            this.name = name;
+            this.position = position;
+        }
+    }
+
     static final class Authentication {
         final SourcePosition position;
         AuthType type;
@@ -103,6 +118,7 @@ final class Drafts {
         final List<VirtualIpAddress> excludedVirtualIpAddresses = new ArrayList<>();
         final List<TrackedScript> trackScripts = new ArrayList<>();
         final List<TrackedInterface> trackInterfaces = new ArrayList<>();
+        final List<TrackedFile> trackFiles = new ArrayList<>();
         boolean nopreempt;
         SourcePosition nopreemptPosition;
         Duration preemptDelay;

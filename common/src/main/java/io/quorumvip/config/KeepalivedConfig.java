@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param quorum        absent: VRRP only, like plain keepalived
  * @param coordinator   absent: the journal stays on the node
  * @param loadBalancing virtual servers and their groups; {@link LoadBalancingConfig#NONE} for VRRP only
+ * @param trackFiles    {@code vrrp_track_file} blocks by name, in the order written
  */
 public record KeepalivedConfig(
         Path source,
@@ -24,10 +25,12 @@ public record KeepalivedConfig(
         List<VrrpInstanceConfig> vrrpInstances,
         Optional<QuorumConfig> quorum,
         Optional<CoordinatorConfig> coordinator,
-        LoadBalancingConfig loadBalancing) {
+        LoadBalancingConfig loadBalancing,
+        Map<String, VrrpTrackFile> trackFiles) {
 
     public KeepalivedConfig {
         vrrpScripts = Collections.unmodifiableMap(new LinkedHashMap<>(vrrpScripts));
+        trackFiles = Collections.unmodifiableMap(new LinkedHashMap<>(trackFiles));
         vrrpInstances = List.copyOf(vrrpInstances);
     }
 

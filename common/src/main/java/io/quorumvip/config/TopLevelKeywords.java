@@ -8,6 +8,8 @@ final class TopLevelKeywords {
                     .ifPresent(block -> GlobalDefsKeywords.TABLE.dispatch(block.statements(), c.global, d)))
             .repeatable("vrrp_script", TopLevelKeywords::vrrpScript)
             .repeatable("vrrp_instance", TopLevelKeywords::vrrpInstance)
+            .repeatable("vrrp_track_file", TopLevelKeywords::vrrpTrackFile)
+            .repeatable("track_file", TopLevelKeywords::vrrpTrackFile)
             .repeatable("quorum", TopLevelKeywords::quorum)
             .repeatable("coordinator", TopLevelKeywords::coordinator)
             .repeatable("virtual_server", VirtualServerKeywords::virtualServer)
@@ -26,6 +28,18 @@ final class TopLevelKeywords {
             Drafts.Script script = new Drafts.Script(s.arguments().get(0).text(), s.position());
             VrrpScriptKeywords.TABLE.dispatch(block.statements(), script, d);
             c.scripts.add(script);
+        });
+    }
+
+    /** {@code vrrp_track_file NAME { file PATH }}; keepalived still reads the older top-level {@code track_file}. */
+    private static void vrrpTrackFile(Statement s, Drafts.Config c, Diagnostics d) {
+        Values.block(s, 1, s.name() + " NAME { file \"/path/to/file\" }", d).ifPresent(block -> {
+            if (s.arguments().size() != 1) {
+                return;
+            }
+            Drafts.TrackFile file = new Drafts.TrackFile(s.arguments().get(0).text(), s.position());
+            VrrpTrackFileKeywords.TABLE.dispatch(block.statements(), file, d);
+            c.trackFiles.add(file);
         });
     }
 

@@ -40,6 +40,7 @@ final class VrrpInstanceKeywords {
             .repeatable("virtual_ipaddress_excluded", (s, v, d) -> addresses(s, v.excludedVirtualIpAddresses, d))
             .repeatable("track_script", VrrpInstanceKeywords::trackScript)
             .repeatable("track_interface", VrrpInstanceKeywords::trackInterface)
+            .repeatable("track_file", VrrpInstanceKeywords::trackFile)
             .keyword("nopreempt", (s, v, d) -> {
                 if (Values.arguments(s, 0, 0, "nopreempt", d)) {
                     v.nopreempt = true;
@@ -323,6 +324,15 @@ final class VrrpInstanceKeywords {
         });
     }
 
+    private static void trackFile(Statement s, Drafts.Instance v, Diagnostics d) {
+        Values.block(s, 0, "track_file { file_name [weight N] }", d).ifPresent(block -> {
+            for (Statement entry : block.statements()) {
+                weightedEntry(entry, "track_file", VrrpTrackFile.MAX_WEIGHT, d).ifPresent(weight ->
+                        v.trackFiles.add(new TrackedFile(entry.name(), weight, entry.position())));
+            }
+        });
+    }
+
     private static void trackInterface(Statement s, Drafts.Instance v, Diagnostics d) {
         Values.block(s, 0, "track_interface { eth1 [weight N] }", d).ifPresent(block -> {
             for (Statement entry : block.statements()) {
@@ -339,6 +349,11 @@ final class VrrpInstanceKeywords {
 
     /** {@code NAME [weight N] [reverse|noreverse]}: the optional weight, or empty when the entry is bad. */
     private static Optional<OptionalInt> weightedEntry(Statement entry, String blockName, Diagnostics d) {
+        return weightedEntry(entry, blockName, VrrpScriptKeywords.MAX_WEIGHT, d);
+    }
+
+    private static Optional<OptionalInt> weightedEntry(Statement entry, String blockName, int maxWeight,
+                                                       Diagnostics d) {
         if (!Values.noBlock(entry, d)) {
             return Optional.empty();
         }
@@ -354,8 +369,7 @@ final class VrrpInstanceKeywords {
         if (args.size() == 3) {
             VrrpScriptKeywords.reverseNotSupported(args.get(2), d);
         }
-        OptionalInt weight = Values.integer("weight", args.get(1), -VrrpScriptKeywords.MAX_WEIGHT,
-                VrrpScriptKeywords.MAX_WEIGHT, d);
+        OptionalInt weight = Values.integer("weight", args.get(1), -maxWeight, maxWeight, d);
         return weight.isPresent() ? Optional.of(weight) : Optional.empty();
     }
 

@@ -16,17 +16,20 @@ import io.quorumvip.agent.net.RawVrrp6Socket;
 import io.quorumvip.agent.net.RawVrrpSocket;
 import io.quorumvip.agent.net.VrrpTransport;
 import io.quorumvip.agent.script.Notifier;
+import io.quorumvip.agent.track.FileTracker;
 import io.quorumvip.agent.track.LinkTracker;
 import io.quorumvip.agent.track.ScriptTracker;
 import io.quorumvip.agent.vip.VipEffector;
 import io.quorumvip.config.KeepalivedConfig;
 import io.quorumvip.config.VrrpInstanceConfig;
 import io.quorumvip.config.VrrpScript;
+import io.quorumvip.config.VrrpTrackFile;
 import io.quorumvip.events.Cause;
 import io.quorumvip.events.CauseKind;
 import io.quorumvip.events.Event;
 import io.quorumvip.instance.InstanceInput;
 import io.quorumvip.instance.InstanceSettings;
+import io.quorumvip.track.TrackedFileStatus;
 import io.quorumvip.track.TrackerStatus;
 import io.quorumvip.vrrp.VrrpExpectations;
 import io.vertx.core.Context;
@@ -61,6 +64,8 @@ public final class Agent {
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
     private static final Duration NOTIFY_TIMEOUT = Duration.ofSeconds(60);
     private static final long LINK_POLL_MILLIS = 100;
+    /** How often a vrrp_track_file is read: keepalived's inotify reacts at once, a second is close enough. */
+    private static final long FILE_POLL_MILLIS = 1_000;
 
     private final String node;
     private final Context context;
@@ -72,6 +77,7 @@ public final class Agent {
     private final List<VrrpChannel> channels;
     private final List<ScriptTracker> scriptTrackers;
     private final List<LinkTracker> linkTrackers;
+    private final List<FileTracker> fileTrackers;
     private final List<LatchAdapter> latches;
     private final Optional<SessionProver> prover;
     private final Optional<QuorumClient> quorum;
@@ -79,7 +85,8 @@ public final class Agent {
 
     private Agent(String node, Context context, AddressManager addresses, LinkState links, ArpAnnouncer arp,
                   ExecutorService notifyExecutor, List<InstanceRunner> runners, List<VrrpChannel> channels,
-                  List<ScriptTracker> scriptTrackers, List<LinkTracker> linkTrackers, List<LatchAdapter> latches,
+                  List<ScriptTracker> scriptTrackers, List<LinkTracker> linkTrackers, List<FileTracker> fileTrackers,
+                  List<LatchAdapter> latches,
                   Optional<SessionProver> prover, Optional<QuorumClient> quorum, String quorumDescription) {
         this.node = node;
         this.context = context;
@@ -91,6 +98,7 @@ public final class Agent {
         this.channels = channels;
         this.scriptTrackers = scriptTrackers;
         this.linkTrackers = linkTrackers;
+        this.fileTrackers = fileTrackers;
         this.latches = latches;
         this.prover = prover;
         this.quorum = quorum;
@@ -139,14 +147,16 @@ public final class Agent {
             runners.sort((a, b) -> Integer.compare(plans.order(a.name()), plans.order(b.name())));
             List<ScriptTracker> scriptTrackers = scriptTrackers(config, plans, runners, vertx, metrics, journal);
             List<LinkTracker> linkTrackers = linkTrackers(plans, runners, links, vertx, metrics, journal);
+            List<FileTracker> fileTrackers = fileTrackers(config, plans, runners, vertx, metrics, journal);
             Agent agent = new Agent(node, context, addresses, links, arp, notifyExecutor, runners, channels,
-                    scriptTrackers, linkTrackers, latches, prover, quorum,
+                    scriptTrackers, linkTrackers, fileTrackers, latches, prover, quorum,
                     config.quorum().map(q -> q.connectString() + q.path()).orElse("disabled"));
             agent.onContext(() -> {
                 channels.forEach(VrrpChannel::start);
                 runners.forEach(InstanceRunner::start);
                 scriptTrackers.forEach(ScriptTracker::start);
                 linkTrackers.forEach(LinkTracker::start);
+                fileTrackers.forEach(FileTracker::start);
             }).toCompletionStage().toCompletableFuture().join();
             prover.ifPresent(SessionProver::start);
             return agent;
@@ -183,6 +193,7 @@ public final class Agent {
         onContext(() -> {
             scriptTrackers.forEach(ScriptTracker::stop);
             linkTrackers.forEach(LinkTracker::stop);
+            fileTrackers.forEach(FileTracker::stop);
             runners.forEach(runner -> notifies.add(runner.shutdown()));
         }).toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> {
             log.atError().setMessage("graceful shutdown did not finish").setCause(e).log();
@@ -285,6 +296,34 @@ public final class Agent {
                         detail));
                 tracking.forEach(r -> r.onTracker(trackerName, healthy));
             }));
+        }
+        return trackers;
+    }
+
+    /** One tracker per vrrp_track_file some instance tracks; each instance turns the value into its own status. */
+    private static List<FileTracker> fileTrackers(KeepalivedConfig config, InstancePlans plans,
+                                                  List<InstanceRunner> runners, Vertx vertx, AgentMetrics metrics,
+                                                  AgentJournal journal) {
+        List<FileTracker> trackers = new ArrayList<>();
+        for (VrrpTrackFile file : config.trackFiles().values()) {
+            String trackerName = "file " + file.name();
+            Map<InstanceRunner, Integer> tracking = new LinkedHashMap<>();
+            runners.forEach(runner -> plans.trackFileWeight(runner.name(), file)
+                    .ifPresent(weight -> tracking.put(runner, weight)));
+            if (tracking.isEmpty()) {
+                continue;
+            }
+            FileTracker tracker = new FileTracker(file, vertx, FILE_POLL_MILLIS, value -> {
+                metrics.trackerHealthy(trackerName, value == 0);
+                journal.record(Cause.health(trackerName, 0), new Event.TrackerResultChanged(trackerName, value == 0,
+                        "value " + value));
+                tracking.forEach((runner, weight) ->
+                        runner.onTrackerStatus(TrackedFileStatus.tracker(trackerName, value, weight)));
+            });
+            metrics.trackerHealthy(trackerName, tracker.value() == 0);
+            tracking.forEach((runner, weight) ->
+                    runner.track(TrackedFileStatus.tracker(trackerName, tracker.value(), weight)));
+            trackers.add(tracker);
         }
         return trackers;
     }

@@ -10,6 +10,7 @@ import io.quorumvip.config.TrackedScript;
 import io.quorumvip.config.VirtualIpAddress;
 import io.quorumvip.config.VrrpInstanceConfig;
 import io.quorumvip.config.VrrpScript;
+import io.quorumvip.config.VrrpTrackFile;
 import io.quorumvip.vrrp.AuthType;
 import io.quorumvip.vrrp.InitialState;
 import io.quorumvip.vrrp.VridExpectation;
@@ -135,6 +136,12 @@ final class InstancePlans {
             }
         }
         return Optional.empty();
+    }
+
+    /** The weight the instance gives a vrrp_track_file it tracks (its own override or the file's), or empty. */
+    Optional<Integer> trackFileWeight(String instanceName, VrrpTrackFile file) {
+        return instance(instanceName).trackFiles().stream().filter(t -> t.fileName().equals(file.name()))
+                .findFirst().map(t -> t.effectiveWeight(file));
     }
 
     /** Tracked interfaces and their weights: the instance's own interface (weight 0) unless dont_track_primary. */
