@@ -31,7 +31,7 @@ final class TopLevelKeywords {
         });
     }
 
-    /** {@code vrrp_track_file NAME { file PATH }}; keepalived still reads the older top-level {@code track_file}. */
+    /** {@code track_file NAME { file PATH }}, or its deprecated synonym {@code vrrp_track_file} (keepalived 2.2). */
     private static void vrrpTrackFile(Statement s, Drafts.Config c, Diagnostics d) {
         Values.block(s, 1, s.name() + " NAME { file \"/path/to/file\" }", d).ifPresent(block -> {
             if (s.arguments().size() != 1) {

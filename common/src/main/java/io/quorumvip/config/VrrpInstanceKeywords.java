@@ -327,7 +327,7 @@ final class VrrpInstanceKeywords {
     private static void trackFile(Statement s, Drafts.Instance v, Diagnostics d) {
         Values.block(s, 0, "track_file { file_name [weight N] }", d).ifPresent(block -> {
             for (Statement entry : block.statements()) {
-                weightedEntry(entry, "track_file", VrrpTrackFile.MAX_WEIGHT, d).ifPresent(weight ->
+                weightedEntry(entry, "track_file", VrrpTrackFile.MAX_INSTANCE_WEIGHT, d).ifPresent(weight ->
                         v.trackFiles.add(new TrackedFile(entry.name(), weight, entry.position())));
             }
         });

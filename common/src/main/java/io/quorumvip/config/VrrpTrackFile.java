@@ -8,7 +8,8 @@ import java.util.OptionalLong;
  * {@code io.quorumvip.track.TrackedFileStatus} for keepalived's rules).
  *
  * @param path          the file read
- * @param weight        −254..254 (default 1); 0 puts tracking instances in FAULT while the value is not 0
+ * @param weight        any int but its minimum (default 1), as keepalived 2.2.7 reads it; 0 puts tracking instances
+ *                      in FAULT while the value is not 0
  * @param initValue     {@code init_file [VALUE]}: the value written when the agent starts and the file is missing
  * @param initOverwrite {@code init_file VALUE overwrite}: write it even when the file exists
  */
@@ -16,5 +17,7 @@ public record VrrpTrackFile(String name, Path path, int weight, OptionalLong ini
                             SourcePosition position) {
 
     public static final int DEFAULT_WEIGHT = 1;
-    public static final int MAX_WEIGHT = 254;
+    public static final int MAX_WEIGHT = Integer.MAX_VALUE;
+    /** An instance's {@code track_file { NAME weight N }} is −254..254. */
+    public static final int MAX_INSTANCE_WEIGHT = 254;
 }

@@ -2,7 +2,7 @@ package io.quorumvip.config;
 
 import java.util.List;
 
-/** Handlers for the keywords of a {@code vrrp_track_file} block (keepalived's older spelling: {@code track_file}). */
+/** Handlers for the keywords of a top-level {@code track_file} block (or {@code vrrp_track_file}, its synonym). */
 final class VrrpTrackFileKeywords {
 
     static final KeywordTable<Drafts.TrackFile> TABLE = KeywordTable.<Drafts.TrackFile>forBlock("vrrp_track_file")
@@ -16,7 +16,7 @@ final class VrrpTrackFileKeywords {
     }
 
     private static void weight(Statement s, Drafts.TrackFile v, Diagnostics d) {
-        if (!Values.arguments(s, 1, 2, "weight -254..254", d)) {
+        if (!Values.arguments(s, 1, 2, "weight N", d)) {
             return;
         }
         List<Token> args = s.arguments();

@@ -11,6 +11,7 @@ public final class TrackedFileStatus {
     /** keepalived's status meaning FAULT. */
     public static final int FAULT = -254;
     private static final int MAX = 253;
+    private static final long LIMIT = 1L << 31;
 
     private TrackedFileStatus() {
     }
@@ -20,7 +21,7 @@ public final class TrackedFileStatus {
         if (weight == 0) {
             return value != 0 ? FAULT : 0;
         }
-        long product = value * weight;
+        long product = Math.max(-LIMIT, Math.min(LIMIT, value)) * weight;
         return (int) Math.max(FAULT, Math.min(MAX, product));
     }
 
@@ -36,8 +37,8 @@ public final class TrackedFileStatus {
 
     /**
      * The value of the file's text as keepalived reads it: an optionally signed decimal integer at the start
-     * (leading blanks allowed, anything after the digits ignored); anything else is 0. Values beyond ±10^12 are
-     * clamped there, which already saturates every weight.
+     * (leading blanks allowed, anything after the digits ignored); anything else is 0. Values beyond ±2^31 are
+     * clamped there, keepalived's limits, so value × weight always fits a long.
      */
     public static long parse(String text) {
         String s = text.stripLeading();
@@ -50,7 +51,7 @@ public final class TrackedFileStatus {
         long value = 0;
         int digits = 0;
         while (i < s.length() && Character.isDigit(s.charAt(i)) && s.charAt(i) < 128) {
-            value = Math.min(1_000_000_000_000L, value * 10 + (s.charAt(i) - '0'));
+            value = Math.min(LIMIT, value * 10 + (s.charAt(i) - '0'));
             i++;
             digits++;
         }

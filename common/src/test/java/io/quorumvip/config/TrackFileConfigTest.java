@@ -60,13 +60,14 @@ class TrackFileConfigTest {
     }
 
     @Test
-    void shouldRefuseAWeightOutsideKeepalivedsRange() {
+    void shouldRefuseAnInstanceWeightOutsideKeepalivedsRange() {
         ParseResult result = parse(dir, """
-                vrrp_track_file f {
+                track_file f {
                     file "/run/f"
-                    weight 255
+                    weight 1000
                 }
-                """);
+                """ + instance("VI_1", "interface eth0", "virtual_router_id 51",
+                "virtual_ipaddress { 192.0.2.100 }", "track_file {", "f weight 255", "}"));
 
         assertThat(result.findings()).anySatisfy(finding -> {
             assertThat(finding.severity()).isEqualTo(Severity.ERROR);

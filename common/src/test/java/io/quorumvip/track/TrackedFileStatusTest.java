@@ -39,7 +39,8 @@ class TrackedFileStatusTest {
         assertThat(TrackedFileStatus.parse("")).isZero();
         assertThat(TrackedFileStatus.parse("down")).isZero();
         assertThat(TrackedFileStatus.parse("-")).isZero();
-        assertThat(TrackedFileStatus.parse("99999999999999999999999")).isEqualTo(1_000_000_000_000L);
+        assertThat(TrackedFileStatus.parse("99999999999999999999999")).isEqualTo(1L << 31);
+        assertThat(TrackedFileStatus.status(-99_999_999_999L, Integer.MAX_VALUE)).isEqualTo(TrackedFileStatus.FAULT);
     }
 
     @Property
