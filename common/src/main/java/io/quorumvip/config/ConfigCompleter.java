@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
@@ -48,6 +49,7 @@ final class ConfigCompleter {
         Set<String> droppedScripts = new HashSet<>();
         Map<String, VrrpScript> scripts = scripts(draft.scripts, droppedScripts);
         Map<String, VrrpTrackFile> trackFiles = trackFiles(draft.trackFiles);
+        Map<String, VrrpTrackProcess> trackProcesses = trackProcesses(draft.trackProcesses);
         List<VrrpInstanceConfig> instances = new ArrayList<>();
         Map<String, VrrpInstanceConfig> byName = new HashMap<>();
         for (Drafts.Instance d : draft.instances) {
@@ -58,10 +60,11 @@ final class ConfigCompleter {
                         "give each instance its own name");
                 continue;
             }
-            instance(d, global, defaultInterface, scripts, droppedScripts, trackFiles).ifPresent(instance -> {
-                instances.add(instance);
-                byName.put(instance.name(), instance);
-            });
+            instance(d, global, defaultInterface, scripts, droppedScripts, trackFiles, trackProcesses)
+                    .ifPresent(instance -> {
+                        instances.add(instance);
+                        byName.put(instance.name(), instance);
+                    });
         }
         checkVirtualRouterIds(instances);
         checkSharedAddresses(instances);
@@ -69,7 +72,7 @@ final class ConfigCompleter {
         Optional<CoordinatorConfig> coordinator = draft.coordinators.isEmpty() ? Optional.empty()
                 : coordinator(draft.coordinators.get(0));
         return new KeepalivedConfig(source, global, scripts, instances, quorum, coordinator,
-                VirtualServerCompleter.complete(draft.loadBalancing, diagnostics), trackFiles);
+                VirtualServerCompleter.complete(draft.loadBalancing, diagnostics), trackFiles, trackProcesses);
     }
 
     private static GlobalDefs globalDefs(Drafts.Global g) {
@@ -116,7 +119,8 @@ final class ConfigCompleter {
 
     private Optional<VrrpInstanceConfig> instance(Drafts.Instance d, GlobalDefs global, String defaultInterface,
                                                   Map<String, VrrpScript> scripts, Set<String> droppedScripts,
-                                                  Map<String, VrrpTrackFile> trackFiles) {
+                                                  Map<String, VrrpTrackFile> trackFiles,
+                                                  Map<String, VrrpTrackProcess> trackProcesses) {
         boolean complete = true;
         String interfaceName = d.interfaceName;
         if (interfaceName == null) {
@@ -164,7 +168,9 @@ final class ConfigCompleter {
                         Optional.ofNullable(d.notifyAny)),
                 d.smtpAlert != null ? d.smtpAlert : global.smtpAlert().forVrrp(), d.dontTrackPrimary,
                 d.nativeIpv6Position != null, tracked(d.trackFiles, TrackedFile::fileName, TrackedFile::position,
-                        trackFiles.keySet(), Set.of(), "track_file", "vrrp_track_file")));
+                        trackFiles.keySet(), Set.of(), "track_file", "vrrp_track_file"),
+                tracked(d.trackProcesses, TrackedProcess::processName, TrackedProcess::position,
+                        trackProcesses.keySet(), Set.of(), "track_process", "vrrp_track_process")));
     }
 
     private int version(Drafts.Instance d, GlobalDefs global, boolean ipv6) {
@@ -294,6 +300,36 @@ final class ConfigCompleter {
             }
         }
         return tracked;
+    }
+
+    private Map<String, VrrpTrackProcess> trackProcesses(List<Drafts.TrackProcess> drafts) {
+        Map<String, VrrpTrackProcess> processes = new LinkedHashMap<>();
+        for (Drafts.TrackProcess d : drafts) {
+            VrrpTrackProcess earlier = processes.get(d.name);
+            if (earlier != null) {
+                diagnostics.warning(d.position, "vrrp_track_process `" + d.name + "` is defined twice (first at "
+                        + earlier.position() + "); the first is used", "give each tracked process its own name");
+                continue;
+            }
+            if (d.process == null) {
+                diagnostics.warning(d.position, "vrrp_track_process `" + d.name + "` has no `process`; it is "
+                        + "dropped, as keepalived does", "add `process NAME`");
+                continue;
+            }
+            int quorum = d.quorum != null ? d.quorum : 1;
+            if (d.quorumMax != null && d.quorumMax < quorum) {
+                diagnostics.error(d.position, "vrrp_track_process `" + d.name + "` has quorum_max " + d.quorumMax
+                        + " below quorum " + quorum + ", so it could never be up", "raise quorum_max or lower quorum");
+                continue;
+            }
+            Duration delay = d.delay != null ? d.delay : Duration.ZERO;
+            processes.put(d.name, new VrrpTrackProcess(d.name, d.process, d.parameters,
+                    Optional.ofNullable(d.paramMatch), d.weight != null ? d.weight : VrrpTrackProcess.DEFAULT_WEIGHT,
+                    quorum, d.quorumMax != null ? OptionalInt.of(d.quorumMax) : OptionalInt.empty(),
+                    d.forkDelay != null ? d.forkDelay : delay, d.terminateDelay != null ? d.terminateDelay : delay,
+                    d.fullCommand, d.position));
+        }
+        return processes;
     }
 
     private Map<String, VrrpTrackFile> trackFiles(List<Drafts.TrackFile> drafts) {

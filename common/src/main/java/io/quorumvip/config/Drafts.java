@@ -20,6 +20,7 @@ final class Drafts {
         final Global global = new Global();
         final List<Script> scripts = new ArrayList<>();
         final List<TrackFile> trackFiles = new ArrayList<>();
+        final List<TrackProcess> trackProcesses = new ArrayList<>();
         final List<Instance> instances = new ArrayList<>();
         final List<Quorum> quorums = new ArrayList<>();
         final List<Coordinator> coordinators = new ArrayList<>();
@@ -89,6 +90,26 @@ final class Drafts {
         }
     }
 
+    static final class TrackProcess {
+        final String name;
+        final SourcePosition position;
+        String process;
+        List<String> parameters = List.of();
+        String paramMatch;
+        Integer weight;
+        Integer quorum;
+        Integer quorumMax;
+        Duration forkDelay;
+        Duration terminateDelay;
+        Duration delay;
+        boolean fullCommand;
+
+        TrackProcess(String name, SourcePosition position) {
+            this.name = name;
+            this.position = position;
+        }
+    }
+
     static final class Authentication {
         final SourcePosition position;
         AuthType type;
@@ -119,6 +140,7 @@ final class Drafts {
         final List<TrackedScript> trackScripts = new ArrayList<>();
         final List<TrackedInterface> trackInterfaces = new ArrayList<>();
         final List<TrackedFile> trackFiles = new ArrayList<>();
+        final List<TrackedProcess> trackProcesses = new ArrayList<>();
         boolean nopreempt;
         SourcePosition nopreemptPosition;
         Duration preemptDelay;

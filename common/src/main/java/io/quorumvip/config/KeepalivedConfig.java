@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param coordinator   absent: the journal stays on the node
  * @param loadBalancing virtual servers and their groups; {@link LoadBalancingConfig#NONE} for VRRP only
  * @param trackFiles    {@code vrrp_track_file} blocks by name, in the order written
+ * @param trackProcesses {@code vrrp_track_process} blocks by name, in the order written
  */
 public record KeepalivedConfig(
         Path source,
@@ -26,11 +27,13 @@ public record KeepalivedConfig(
         Optional<QuorumConfig> quorum,
         Optional<CoordinatorConfig> coordinator,
         LoadBalancingConfig loadBalancing,
-        Map<String, VrrpTrackFile> trackFiles) {
+        Map<String, VrrpTrackFile> trackFiles,
+        Map<String, VrrpTrackProcess> trackProcesses) {
 
     public KeepalivedConfig {
         vrrpScripts = Collections.unmodifiableMap(new LinkedHashMap<>(vrrpScripts));
         trackFiles = Collections.unmodifiableMap(new LinkedHashMap<>(trackFiles));
+        trackProcesses = Collections.unmodifiableMap(new LinkedHashMap<>(trackProcesses));
         vrrpInstances = List.copyOf(vrrpInstances);
     }
 

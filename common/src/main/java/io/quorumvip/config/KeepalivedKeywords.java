@@ -15,13 +15,13 @@ final class KeepalivedKeywords {
     static final Set<String> TOP_LEVEL_NOT_SUPPORTED = Set.of(
             "vrrp_sync_group", "static_ipaddress", "static_routes",
             "static_rules", "linkbeat_interfaces", "track_group",
-            "vrrp_track_process", "bfd_instance", "garp_group", "interface_up_down_delays", "SSL",
+            "bfd_instance", "garp_group", "interface_up_down_delays", "SSL",
             "net_namespace", "net_namespace_ipvs", "namespace_with_ipsets", "instance", "use_pid_dir",
             "linkbeat_use_polling", "child_wait_time");
 
     /** Top-level keywords we implement; seeing one nested usually means a missing {@code }}. */
     static final Set<String> TOP_LEVEL_SUPPORTED = Set.of("global_defs", "vrrp_script", "vrrp_instance", "quorum",
-            "vrrp_track_file", "track_file",
+            "vrrp_track_file", "track_file", "vrrp_track_process",
             "coordinator", "virtual_server", "virtual_server_group");
 
     static final Set<String> GLOBAL_DEFS_NOT_SUPPORTED = Set.of(
@@ -65,7 +65,7 @@ final class KeepalivedKeywords {
 
     static final Set<String> VRRP_INSTANCE_NOT_SUPPORTED = Set.of(
             "vrf", "use_vmac", "use_vmac_addr", "vmac_xmit_base", "use_ipvlan",
-            "track_process", "track_bfd", "mcast_dst_ip", "track_src_ip",
+            "track_bfd", "mcast_dst_ip", "track_src_ip",
             "unicast_fault_no_peer", "unicast_ttl", "old_unicast_checksum", "v3_checksum_as_v2",
             "garp_lower_prio_delay", "garp_lower_prio_repeat", "garp_extra_if", "down_timer_adverts",
             "timer_expired_backup", "lower_prio_no_advert", "higher_prio_send_advert", "auth_hmac",

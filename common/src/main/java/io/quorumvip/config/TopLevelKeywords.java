@@ -10,6 +10,7 @@ final class TopLevelKeywords {
             .repeatable("vrrp_instance", TopLevelKeywords::vrrpInstance)
             .repeatable("vrrp_track_file", TopLevelKeywords::vrrpTrackFile)
             .repeatable("track_file", TopLevelKeywords::vrrpTrackFile)
+            .repeatable("vrrp_track_process", TopLevelKeywords::vrrpTrackProcess)
             .repeatable("quorum", TopLevelKeywords::quorum)
             .repeatable("coordinator", TopLevelKeywords::coordinator)
             .repeatable("virtual_server", VirtualServerKeywords::virtualServer)
@@ -40,6 +41,17 @@ final class TopLevelKeywords {
             Drafts.TrackFile file = new Drafts.TrackFile(s.arguments().get(0).text(), s.position());
             VrrpTrackFileKeywords.TABLE.dispatch(block.statements(), file, d);
             c.trackFiles.add(file);
+        });
+    }
+
+    private static void vrrpTrackProcess(Statement s, Drafts.Config c, Diagnostics d) {
+        Values.block(s, 1, "vrrp_track_process NAME { process NAME }", d).ifPresent(block -> {
+            if (s.arguments().size() != 1) {
+                return;
+            }
+            Drafts.TrackProcess process = new Drafts.TrackProcess(s.arguments().get(0).text(), s.position());
+            VrrpTrackProcessKeywords.TABLE.dispatch(block.statements(), process, d);
+            c.trackProcesses.add(process);
         });
     }
 

@@ -25,6 +25,7 @@ import java.util.Optional;
  *                                   {@code smtp_alert_vrrp}, else global {@code smtp_alert}, else no
  * @param nativeIpv6                 {@code native_ipv6}: VRRP over IPv6 even without IPv6 addresses
  * @param trackFiles                 {@code track_file}: the {@code vrrp_track_file}s whose values move the priority
+ * @param trackProcesses             {@code track_process}: the {@code vrrp_track_process}es whose quorum counts
  */
 public record VrrpInstanceConfig(
         String name,
@@ -50,7 +51,8 @@ public record VrrpInstanceConfig(
         boolean smtpAlert,
         boolean dontTrackPrimary,
         boolean nativeIpv6,
-        List<TrackedFile> trackFiles) {
+        List<TrackedFile> trackFiles,
+        List<TrackedProcess> trackProcesses) {
 
     public static final int DEFAULT_PRIORITY = 100;
     public static final int DEFAULT_ADVERT_INTERVAL_CENTISECONDS = 100;
@@ -62,6 +64,7 @@ public record VrrpInstanceConfig(
         trackInterfaces = List.copyOf(trackInterfaces);
         unicastPeers = List.copyOf(unicastPeers);
         trackFiles = List.copyOf(trackFiles);
+        trackProcesses = List.copyOf(trackProcesses);
     }
 
     public Duration advertInterval() {

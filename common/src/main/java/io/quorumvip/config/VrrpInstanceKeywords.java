@@ -41,6 +41,7 @@ final class VrrpInstanceKeywords {
             .repeatable("track_script", VrrpInstanceKeywords::trackScript)
             .repeatable("track_interface", VrrpInstanceKeywords::trackInterface)
             .repeatable("track_file", VrrpInstanceKeywords::trackFile)
+            .repeatable("track_process", VrrpInstanceKeywords::trackProcess)
             .keyword("nopreempt", (s, v, d) -> {
                 if (Values.arguments(s, 0, 0, "nopreempt", d)) {
                     v.nopreempt = true;
@@ -329,6 +330,15 @@ final class VrrpInstanceKeywords {
             for (Statement entry : block.statements()) {
                 weightedEntry(entry, "track_file", VrrpTrackFile.MAX_INSTANCE_WEIGHT, d).ifPresent(weight ->
                         v.trackFiles.add(new TrackedFile(entry.name(), weight, entry.position())));
+            }
+        });
+    }
+
+    private static void trackProcess(Statement s, Drafts.Instance v, Diagnostics d) {
+        Values.block(s, 0, "track_process { process_name [weight N] }", d).ifPresent(block -> {
+            for (Statement entry : block.statements()) {
+                weightedEntry(entry, "track_process", VrrpTrackProcess.MAX_WEIGHT, d).ifPresent(weight ->
+                        v.trackProcesses.add(new TrackedProcess(entry.name(), weight, entry.position())));
             }
         });
     }

@@ -1,6 +1,5 @@
 package io.quorumvip.config;
 
-import java.util.List;
 
 /** Handlers for the keywords of a top-level {@code track_file} block (or {@code vrrp_track_file}, its synonym). */
 final class VrrpTrackFileKeywords {
@@ -16,15 +15,7 @@ final class VrrpTrackFileKeywords {
     }
 
     private static void weight(Statement s, Drafts.TrackFile v, Diagnostics d) {
-        if (!Values.arguments(s, 1, 2, "weight N", d)) {
-            return;
-        }
-        List<Token> args = s.arguments();
-        if (args.size() >= 2) {
-            VrrpScriptKeywords.reverseNotSupported(args.get(1), d);
-        }
-        Values.integer("weight", args.get(0), -VrrpTrackFile.MAX_WEIGHT, VrrpTrackFile.MAX_WEIGHT, d)
-                .ifPresent(x -> v.weight = x);
+        VrrpScriptKeywords.trackerWeight(s, VrrpTrackFile.MAX_WEIGHT, d).ifPresent(x -> v.weight = x);
     }
 
     /** {@code init_file [VALUE] [overwrite]}: VALUE defaults to 0, as in keepalived. */

@@ -18,12 +18,14 @@ import io.quorumvip.agent.net.VrrpTransport;
 import io.quorumvip.agent.script.Notifier;
 import io.quorumvip.agent.track.FileTracker;
 import io.quorumvip.agent.track.LinkTracker;
+import io.quorumvip.agent.track.ProcessTracker;
 import io.quorumvip.agent.track.ScriptTracker;
 import io.quorumvip.agent.vip.VipEffector;
 import io.quorumvip.config.KeepalivedConfig;
 import io.quorumvip.config.VrrpInstanceConfig;
 import io.quorumvip.config.VrrpScript;
 import io.quorumvip.config.VrrpTrackFile;
+import io.quorumvip.config.VrrpTrackProcess;
 import io.quorumvip.events.Cause;
 import io.quorumvip.events.CauseKind;
 import io.quorumvip.events.Event;
@@ -66,6 +68,8 @@ public final class Agent {
     private static final long LINK_POLL_MILLIS = 100;
     /** How often a vrrp_track_file is read: keepalived's inotify reacts at once, a second is close enough. */
     private static final long FILE_POLL_MILLIS = 1_000;
+    /** How often /proc is scanned for a vrrp_track_process (keepalived hears forks and exits at once). */
+    private static final long PROCESS_POLL_MILLIS = 1_000;
 
     private final String node;
     private final Context context;
@@ -78,6 +82,7 @@ public final class Agent {
     private final List<ScriptTracker> scriptTrackers;
     private final List<LinkTracker> linkTrackers;
     private final List<FileTracker> fileTrackers;
+    private final List<ProcessTracker> processTrackers;
     private final List<LatchAdapter> latches;
     private final Optional<SessionProver> prover;
     private final Optional<QuorumClient> quorum;
@@ -86,7 +91,7 @@ public final class Agent {
     private Agent(String node, Context context, AddressManager addresses, LinkState links, ArpAnnouncer arp,
                   ExecutorService notifyExecutor, List<InstanceRunner> runners, List<VrrpChannel> channels,
                   List<ScriptTracker> scriptTrackers, List<LinkTracker> linkTrackers, List<FileTracker> fileTrackers,
-                  List<LatchAdapter> latches,
+                  List<ProcessTracker> processTrackers, List<LatchAdapter> latches,
                   Optional<SessionProver> prover, Optional<QuorumClient> quorum, String quorumDescription) {
         this.node = node;
         this.context = context;
@@ -99,6 +104,7 @@ public final class Agent {
         this.scriptTrackers = scriptTrackers;
         this.linkTrackers = linkTrackers;
         this.fileTrackers = fileTrackers;
+        this.processTrackers = processTrackers;
         this.latches = latches;
         this.prover = prover;
         this.quorum = quorum;
@@ -148,8 +154,9 @@ public final class Agent {
             List<ScriptTracker> scriptTrackers = scriptTrackers(config, plans, runners, vertx, metrics, journal);
             List<LinkTracker> linkTrackers = linkTrackers(plans, runners, links, vertx, metrics, journal);
             List<FileTracker> fileTrackers = fileTrackers(config, plans, runners, vertx, metrics, journal);
+            List<ProcessTracker> processTrackers = processTrackers(config, plans, runners, vertx, metrics, journal);
             Agent agent = new Agent(node, context, addresses, links, arp, notifyExecutor, runners, channels,
-                    scriptTrackers, linkTrackers, fileTrackers, latches, prover, quorum,
+                    scriptTrackers, linkTrackers, fileTrackers, processTrackers, latches, prover, quorum,
                     config.quorum().map(q -> q.connectString() + q.path()).orElse("disabled"));
             agent.onContext(() -> {
                 channels.forEach(VrrpChannel::start);
@@ -157,6 +164,7 @@ public final class Agent {
                 scriptTrackers.forEach(ScriptTracker::start);
                 linkTrackers.forEach(LinkTracker::start);
                 fileTrackers.forEach(FileTracker::start);
+                processTrackers.forEach(ProcessTracker::start);
             }).toCompletionStage().toCompletableFuture().join();
             prover.ifPresent(SessionProver::start);
             return agent;
@@ -194,6 +202,7 @@ public final class Agent {
             scriptTrackers.forEach(ScriptTracker::stop);
             linkTrackers.forEach(LinkTracker::stop);
             fileTrackers.forEach(FileTracker::stop);
+            processTrackers.forEach(ProcessTracker::stop);
             runners.forEach(runner -> notifies.add(runner.shutdown()));
         }).toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> {
             log.atError().setMessage("graceful shutdown did not finish").setCause(e).log();
@@ -323,6 +332,32 @@ public final class Agent {
             metrics.trackerHealthy(trackerName, tracker.value() == 0);
             tracking.forEach((runner, weight) ->
                     runner.track(TrackedFileStatus.tracker(trackerName, tracker.value(), weight)));
+            trackers.add(tracker);
+        }
+        return trackers;
+    }
+
+    /** One tracker per vrrp_track_process some instance tracks; its verdict weighs like a script's. */
+    private static List<ProcessTracker> processTrackers(KeepalivedConfig config, InstancePlans plans,
+                                                        List<InstanceRunner> runners, Vertx vertx,
+                                                        AgentMetrics metrics, AgentJournal journal) {
+        List<ProcessTracker> trackers = new ArrayList<>();
+        for (VrrpTrackProcess process : config.trackProcesses().values()) {
+            String trackerName = "process " + process.name();
+            Map<InstanceRunner, Integer> tracking = new LinkedHashMap<>();
+            runners.forEach(runner -> plans.trackProcessWeight(runner.name(), process)
+                    .ifPresent(weight -> tracking.put(runner, weight)));
+            if (tracking.isEmpty()) {
+                continue;
+            }
+            ProcessTracker tracker = new ProcessTracker(process, vertx, PROCESS_POLL_MILLIS, up -> {
+                metrics.trackerHealthy(trackerName, up);
+                journal.record(Cause.health(trackerName, 0), new Event.TrackerResultChanged(trackerName, up,
+                        up ? "quorum reached" : "quorum lost"));
+                tracking.keySet().forEach(runner -> runner.onTracker(trackerName, up));
+            });
+            metrics.trackerHealthy(trackerName, tracker.up());
+            tracking.forEach((runner, weight) -> runner.track(new TrackerStatus(trackerName, weight, tracker.up())));
             trackers.add(tracker);
         }
         return trackers;

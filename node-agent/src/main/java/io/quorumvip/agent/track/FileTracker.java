@@ -24,20 +24,16 @@ public final class FileTracker {
     private static final int MAX_READ = 64;
 
     private final VrrpTrackFile spec;
-    private final Vertx vertx;
-    private final long pollMillis;
     private final LongConsumer onValue;
+    private final WorkerPoll<Long> poll;
     private long value;
-    private boolean reading;
     private String lastError;
-    private long timer = -1;
 
     /** Writes {@code init_file}'s value when asked to, then reads the file once (so the first verdict is real). */
     public FileTracker(VrrpTrackFile spec, Vertx vertx, long pollMillis, LongConsumer onValue) {
         this.spec = spec;
-        this.vertx = vertx;
-        this.pollMillis = pollMillis;
         this.onValue = onValue;
+        this.poll = new WorkerPoll<>(vertx, pollMillis, this::read, this::onRead);
         initialise();
         this.value = read();
     }
@@ -51,31 +47,20 @@ public final class FileTracker {
     }
 
     public void start() {
-        timer = vertx.setPeriodic(pollMillis, id -> poll());
+        poll.start();
     }
 
     public void stop() {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
-            timer = -1;
-        }
+        poll.stop();
     }
 
-    private void poll() {
-        if (reading) {
-            return;
+    private void onRead(long now) {
+        if (now != value) {
+            log.atInfo().setMessage("tracked file value changed").addKeyValue("track_file", spec.name())
+                    .addKeyValue("file", spec.path()).addKeyValue("from", value).addKeyValue("to", now).log();
+            value = now;
+            onValue.accept(now);
         }
-        reading = true;
-        vertx.executeBlocking(this::read, false).onComplete(result -> {
-            reading = false;
-            long now = result.succeeded() ? result.result() : 0;
-            if (now != value) {
-                log.atInfo().setMessage("tracked file value changed").addKeyValue("track_file", spec.name())
-                        .addKeyValue("file", spec.path()).addKeyValue("from", value).addKeyValue("to", now).log();
-                value = now;
-                onValue.accept(now);
-            }
-        });
     }
 
     private void initialise() {
