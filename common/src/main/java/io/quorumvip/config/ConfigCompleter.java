@@ -72,7 +72,8 @@ final class ConfigCompleter {
         Optional<CoordinatorConfig> coordinator = draft.coordinators.isEmpty() ? Optional.empty()
                 : coordinator(draft.coordinators.get(0));
         return new KeepalivedConfig(source, global, scripts, instances, quorum, coordinator,
-                VirtualServerCompleter.complete(draft.loadBalancing, diagnostics), trackFiles, trackProcesses);
+                VirtualServerCompleter.complete(draft.loadBalancing, diagnostics), trackFiles, trackProcesses,
+                new StaticRouting(draft.staticAddresses, draft.staticRoutes, draft.staticRules));
     }
 
     private static GlobalDefs globalDefs(Drafts.Global g) {
@@ -170,7 +171,8 @@ final class ConfigCompleter {
                 d.nativeIpv6Position != null, tracked(d.trackFiles, TrackedFile::fileName, TrackedFile::position,
                         trackFiles.keySet(), Set.of(), "track_file", "vrrp_track_file"),
                 tracked(d.trackProcesses, TrackedProcess::processName, TrackedProcess::position,
-                        trackProcesses.keySet(), Set.of(), "track_process", "vrrp_track_process")));
+                        trackProcesses.keySet(), Set.of(), "track_process", "vrrp_track_process"),
+                d.virtualRoutes, d.virtualRules));
     }
 
     private int version(Drafts.Instance d, GlobalDefs global, boolean ipv6) {

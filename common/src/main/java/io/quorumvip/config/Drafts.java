@@ -21,6 +21,9 @@ final class Drafts {
         final List<Script> scripts = new ArrayList<>();
         final List<TrackFile> trackFiles = new ArrayList<>();
         final List<TrackProcess> trackProcesses = new ArrayList<>();
+        final List<VirtualIpAddress> staticAddresses = new ArrayList<>();
+        final List<RouteSpec> staticRoutes = new ArrayList<>();
+        final List<RuleSpec> staticRules = new ArrayList<>();
         final List<Instance> instances = new ArrayList<>();
         final List<Quorum> quorums = new ArrayList<>();
         final List<Coordinator> coordinators = new ArrayList<>();
@@ -141,6 +144,8 @@ final class Drafts {
         final List<TrackedInterface> trackInterfaces = new ArrayList<>();
         final List<TrackedFile> trackFiles = new ArrayList<>();
         final List<TrackedProcess> trackProcesses = new ArrayList<>();
+        final List<RouteSpec> virtualRoutes = new ArrayList<>();
+        final List<RuleSpec> virtualRules = new ArrayList<>();
         boolean nopreempt;
         SourcePosition nopreemptPosition;
         Duration preemptDelay;

@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param loadBalancing virtual servers and their groups; {@link LoadBalancingConfig#NONE} for VRRP only
  * @param trackFiles    {@code vrrp_track_file} blocks by name, in the order written
  * @param trackProcesses {@code vrrp_track_process} blocks by name, in the order written
+ * @param staticRouting {@code static_ipaddress}, {@code static_routes}, {@code static_rules}
  */
 public record KeepalivedConfig(
         Path source,
@@ -28,7 +29,8 @@ public record KeepalivedConfig(
         Optional<CoordinatorConfig> coordinator,
         LoadBalancingConfig loadBalancing,
         Map<String, VrrpTrackFile> trackFiles,
-        Map<String, VrrpTrackProcess> trackProcesses) {
+        Map<String, VrrpTrackProcess> trackProcesses,
+        StaticRouting staticRouting) {
 
     public KeepalivedConfig {
         vrrpScripts = Collections.unmodifiableMap(new LinkedHashMap<>(vrrpScripts));

@@ -26,6 +26,8 @@ import java.util.Optional;
  * @param nativeIpv6                 {@code native_ipv6}: VRRP over IPv6 even without IPv6 addresses
  * @param trackFiles                 {@code track_file}: the {@code vrrp_track_file}s whose values move the priority
  * @param trackProcesses             {@code track_process}: the {@code vrrp_track_process}es whose quorum counts
+ * @param virtualRoutes              {@code virtual_routes}: added once the VIPs are bound, removed before they go
+ * @param virtualRules               {@code virtual_rules}: the same, for policy routing rules
  */
 public record VrrpInstanceConfig(
         String name,
@@ -52,7 +54,9 @@ public record VrrpInstanceConfig(
         boolean dontTrackPrimary,
         boolean nativeIpv6,
         List<TrackedFile> trackFiles,
-        List<TrackedProcess> trackProcesses) {
+        List<TrackedProcess> trackProcesses,
+        List<RouteSpec> virtualRoutes,
+        List<RuleSpec> virtualRules) {
 
     public static final int DEFAULT_PRIORITY = 100;
     public static final int DEFAULT_ADVERT_INTERVAL_CENTISECONDS = 100;
@@ -65,6 +69,8 @@ public record VrrpInstanceConfig(
         unicastPeers = List.copyOf(unicastPeers);
         trackFiles = List.copyOf(trackFiles);
         trackProcesses = List.copyOf(trackProcesses);
+        virtualRoutes = List.copyOf(virtualRoutes);
+        virtualRules = List.copyOf(virtualRules);
     }
 
     public Duration advertInterval() {

@@ -42,6 +42,8 @@ final class VrrpInstanceKeywords {
             .repeatable("track_interface", VrrpInstanceKeywords::trackInterface)
             .repeatable("track_file", VrrpInstanceKeywords::trackFile)
             .repeatable("track_process", VrrpInstanceKeywords::trackProcess)
+            .repeatable("virtual_routes", (s, v, d) -> RoutingKeywords.routes(s, v.virtualRoutes, d))
+            .repeatable("virtual_rules", (s, v, d) -> RoutingKeywords.rules(s, v.virtualRules, d))
             .keyword("nopreempt", (s, v, d) -> {
                 if (Values.arguments(s, 0, 0, "nopreempt", d)) {
                     v.nopreempt = true;
@@ -210,7 +212,7 @@ final class VrrpInstanceKeywords {
         });
     }
 
-    private static void addresses(Statement s, List<VirtualIpAddress> into, Diagnostics d) {
+    static void addresses(Statement s, List<VirtualIpAddress> into, Diagnostics d) {
         Values.block(s, 0, s.name() + " { 192.0.2.200/24 dev eth0 }", d).ifPresent(block ->
                 block.statements().forEach(entry -> virtualIpAddress(s.name(), entry, d).ifPresent(into::add)));
     }

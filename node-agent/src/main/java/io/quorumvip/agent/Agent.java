@@ -20,7 +20,9 @@ import io.quorumvip.agent.track.FileTracker;
 import io.quorumvip.agent.track.LinkTracker;
 import io.quorumvip.agent.track.ProcessTracker;
 import io.quorumvip.agent.track.ScriptTracker;
+import io.quorumvip.agent.vip.StaticRouting;
 import io.quorumvip.agent.vip.VipEffector;
+import io.quorumvip.agent.vip.VirtualRouting;
 import io.quorumvip.config.KeepalivedConfig;
 import io.quorumvip.config.VrrpInstanceConfig;
 import io.quorumvip.config.VrrpScript;
@@ -83,6 +85,7 @@ public final class Agent {
     private final List<LinkTracker> linkTrackers;
     private final List<FileTracker> fileTrackers;
     private final List<ProcessTracker> processTrackers;
+    private final StaticRouting statics;
     private final List<LatchAdapter> latches;
     private final Optional<SessionProver> prover;
     private final Optional<QuorumClient> quorum;
@@ -91,7 +94,7 @@ public final class Agent {
     private Agent(String node, Context context, AddressManager addresses, LinkState links, ArpAnnouncer arp,
                   ExecutorService notifyExecutor, List<InstanceRunner> runners, List<VrrpChannel> channels,
                   List<ScriptTracker> scriptTrackers, List<LinkTracker> linkTrackers, List<FileTracker> fileTrackers,
-                  List<ProcessTracker> processTrackers, List<LatchAdapter> latches,
+                  List<ProcessTracker> processTrackers, StaticRouting statics, List<LatchAdapter> latches,
                   Optional<SessionProver> prover, Optional<QuorumClient> quorum, String quorumDescription) {
         this.node = node;
         this.context = context;
@@ -105,6 +108,7 @@ public final class Agent {
         this.linkTrackers = linkTrackers;
         this.fileTrackers = fileTrackers;
         this.processTrackers = processTrackers;
+        this.statics = statics;
         this.latches = latches;
         this.prover = prover;
         this.quorum = quorum;
@@ -128,6 +132,7 @@ public final class Agent {
         Optional<SessionProver> prover = quorum.map(q -> q.prover(confirmationPeriod(config)));
         try {
             InstancePlans plans = InstancePlans.resolve(config, addresses);
+            StaticRouting statics = StaticRouting.open(config.staticRouting(), addresses);
             Map<String, VrrpExpectations> expectationsByDevice = plans.expectationsByDevice();
             List<InstanceRunner> runners = new ArrayList<>();
             for (InstancePlans.ChannelPlan channelPlan : plans.channels()) {
@@ -156,7 +161,7 @@ public final class Agent {
             List<FileTracker> fileTrackers = fileTrackers(config, plans, runners, vertx, metrics, journal);
             List<ProcessTracker> processTrackers = processTrackers(config, plans, runners, vertx, metrics, journal);
             Agent agent = new Agent(node, context, addresses, links, arp, notifyExecutor, runners, channels,
-                    scriptTrackers, linkTrackers, fileTrackers, processTrackers, latches, prover, quorum,
+                    scriptTrackers, linkTrackers, fileTrackers, processTrackers, statics, latches, prover, quorum,
                     config.quorum().map(q -> q.connectString() + q.path()).orElse("disabled"));
             agent.onContext(() -> {
                 channels.forEach(VrrpChannel::start);
@@ -219,6 +224,7 @@ public final class Agent {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        statics.remove();
         notifyExecutor.shutdownNow();
         prover.ifPresent(SessionProver::close);
         latches.forEach(LatchAdapter::close);
@@ -253,12 +259,14 @@ public final class Agent {
     }
 
     private static InstanceRunner runner(InstancePlans.InstancePlan plan, VrrpTransport socket,
-                                         AddressManager addresses, ArpAnnouncer arp, Vertx vertx, AgentMetrics metrics,
-                                         ExecutorService notifyExecutor, AgentJournal journal, boolean leased) {
+                                         NetlinkAddressManager addresses, ArpAnnouncer arp, Vertx vertx,
+                                         AgentMetrics metrics, ExecutorService notifyExecutor, AgentJournal journal,
+                                         boolean leased) {
         VrrpInstanceConfig config = plan.config();
         AdvertPublisher publisher = new ChannelAdvertPublisher(plan.advertTemplate(), socket, socket.destinations());
         VipEffector vips = new VipEffector(config.name(), plan.vips(), addresses, arp, config.garp(), vertx, metrics,
-                journal);
+                journal, new VirtualRouting(config.name(), config.virtualRoutes(), config.virtualRules(),
+                        addresses.routes()));
         Notifier notifier = new Notifier(config.name(), config.notifyScripts(), notifyExecutor, NOTIFY_TIMEOUT,
                 (line, outcome) -> {
                     metrics.notifyRun(config.name(), outcome.label());

@@ -54,28 +54,12 @@ class TrackFileLabTest {
     }
 
     private static String config(String node, int priority, Path file) {
-        return """
-                global_defs {
-                    router_id %s
-                }
+        return LabAgent.onePairInstance(node, priority, """
                 vrrp_track_file drain {
                     file "%s"
                     weight -20
                     init_file 0 overwrite
                 }
-                vrrp_instance VI_1 {
-                    state BACKUP
-                    interface eth0
-                    virtual_router_id 66
-                    priority %d
-                    advert_int 1
-                    virtual_ipaddress {
-                        192.0.2.200/24 dev eth0
-                    }
-                    track_file {
-                        drain
-                    }
-                }
-                """.formatted(node, file, priority);
+                """.formatted(file), "track_file {\n        drain\n    }");
     }
 }

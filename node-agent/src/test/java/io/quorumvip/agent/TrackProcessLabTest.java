@@ -54,26 +54,11 @@ class TrackProcessLabTest {
 
     /** Both nodes define the tracker; only n1 tracks it, so only n1's priority moves. */
     private static String config(String node, int priority, String argument) {
-        return """
-                global_defs {
-                    router_id %s
-                }
+        return LabAgent.onePairInstance(node, priority, """
                 vrrp_track_process chk_sleep {
                     process sleep %s
                     weight -60
                 }
-                vrrp_instance VI_1 {
-                    state BACKUP
-                    interface eth0
-                    virtual_router_id 66
-                    priority %d
-                    advert_int 1
-                    virtual_ipaddress {
-                        192.0.2.200/24 dev eth0
-                    }
-                    %s
-                }
-                """.formatted(node, argument, priority,
-                node.equals("n1") ? "track_process {\n        chk_sleep\n    }" : "");
+                """.formatted(argument), node.equals("n1") ? "track_process {\n        chk_sleep\n    }" : "");
     }
 }
