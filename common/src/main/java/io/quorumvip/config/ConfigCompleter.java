@@ -73,7 +73,8 @@ final class ConfigCompleter {
                 : coordinator(draft.coordinators.get(0));
         return new KeepalivedConfig(source, global, scripts, instances, quorum, coordinator,
                 VirtualServerCompleter.complete(draft.loadBalancing, diagnostics), trackFiles, trackProcesses,
-                new StaticRouting(draft.staticAddresses, draft.staticRoutes, draft.staticRules));
+                new StaticRouting(staticAddresses(draft.staticAddresses, defaultInterface), draft.staticRoutes,
+                        draft.staticRules));
     }
 
     private static GlobalDefs globalDefs(Drafts.Global g) {
@@ -332,6 +333,13 @@ final class ConfigCompleter {
                     d.fullCommand, d.position));
         }
         return processes;
+    }
+
+    /** A static_ipaddress without {@code dev} goes on the default interface, as keepalived puts it. */
+    private static List<VirtualIpAddress> staticAddresses(List<VirtualIpAddress> written, String defaultInterface) {
+        return written.stream().map(a -> a.device().isPresent() ? a : new VirtualIpAddress(a.address(),
+                a.prefixLength(), Optional.of(defaultInterface), a.label(), a.broadcast(), a.scope(), a.position()))
+                .toList();
     }
 
     private Map<String, VrrpTrackFile> trackFiles(List<Drafts.TrackFile> drafts) {

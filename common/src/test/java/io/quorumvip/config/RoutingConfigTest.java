@@ -42,8 +42,12 @@ class RoutingConfigTest {
     @Test
     void shouldReadStaticAddressesRoutesAndRules() {
         KeepalivedConfig config = parseClean(dir, """
+                global_defs {
+                    default_interface eth9
+                }
                 static_ipaddress {
                     192.0.2.50/24 dev eth0
+                    192.0.2.51/24
                 }
                 static_routes {
                     default via 192.0.2.1 dev eth0 table 200
@@ -53,8 +57,9 @@ class RoutingConfigTest {
                 }
                 """);
 
-        assertThat(config.staticRouting().addresses()).singleElement()
-                .satisfies(a -> assertThat(a.address().getHostAddress()).isEqualTo("192.0.2.50"));
+        assertThat(config.staticRouting().addresses())
+                .extracting(a -> a.address().getHostAddress() + " " + a.device().orElseThrow())
+                .containsExactly("192.0.2.50 eth0", "192.0.2.51 eth9");
         assertThat(config.staticRouting().routes().get(0).destination().length()).isZero();
         assertThat(config.staticRouting().rules().get(0).to().orElseThrow().toString())
                 .isEqualTo("198.51.100.0/24");

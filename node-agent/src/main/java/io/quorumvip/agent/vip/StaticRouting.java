@@ -2,9 +2,7 @@ package io.quorumvip.agent.vip;
 
 import io.quorumvip.agent.net.InterfaceAddress;
 import io.quorumvip.agent.net.NetlinkAddressManager;
-import io.quorumvip.config.VirtualIpAddress;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -31,15 +29,9 @@ public final class StaticRouting {
 
     /** Adds the static addresses (without lifetime), then routes, then rules. */
     public static StaticRouting open(io.quorumvip.config.StaticRouting config, NetlinkAddressManager kernel) {
-        List<InterfaceAddress> addresses = new ArrayList<>();
-        for (VirtualIpAddress a : config.addresses()) {
-            if (a.device().isEmpty()) {
-                log.atError().setMessage("static_ipaddress without `dev` is not added; write `dev IF`")
-                        .addKeyValue("address", a.address().getHostAddress()).addKeyValue("at", a.position()).log();
-            } else {
-                addresses.add(new InterfaceAddress(a.device().get(), a.address(), a.prefixLength(), a.label()));
-            }
-        }
+        // The parser gave every static address a device (its `dev`, else the default interface).
+        List<InterfaceAddress> addresses = config.addresses().stream().map(a -> new InterfaceAddress(
+                a.device().orElseThrow(), a.address(), a.prefixLength(), a.label())).toList();
         StaticRouting statics = new StaticRouting(addresses,
                 new VirtualRouting("static", config.routes(), config.rules(), kernel.routes()), kernel);
         for (InterfaceAddress address : addresses) {
