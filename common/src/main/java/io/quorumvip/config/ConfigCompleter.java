@@ -12,7 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The one pass over a whole file after every keyword was read (keepalived: vrrp_complete_instance): fills in
@@ -45,6 +48,8 @@ final class ConfigCompleter {
                 : DEFAULT_INTERFACE;
         Set<String> droppedScripts = new HashSet<>();
         Map<String, VrrpScript> scripts = scripts(draft.scripts, droppedScripts);
+        Map<String, VrrpTrackFile> trackFiles = trackFiles(draft.trackFiles);
+        Map<String, VrrpTrackProcess> trackProcesses = trackProcesses(draft.trackProcesses);
         List<VrrpInstanceConfig> instances = new ArrayList<>();
         Map<String, VrrpInstanceConfig> byName = new HashMap<>();
         for (Drafts.Instance d : draft.instances) {
@@ -55,10 +60,11 @@ final class ConfigCompleter {
                         "give each instance its own name");
                 continue;
             }
-            instance(d, global, defaultInterface, scripts, droppedScripts).ifPresent(instance -> {
-                instances.add(instance);
-                byName.put(instance.name(), instance);
-            });
+            instance(d, global, defaultInterface, scripts, droppedScripts, trackFiles, trackProcesses)
+                    .ifPresent(instance -> {
+                        instances.add(instance);
+                        byName.put(instance.name(), instance);
+                    });
         }
         checkVirtualRouterIds(instances);
         checkSharedAddresses(instances);
@@ -68,7 +74,9 @@ final class ConfigCompleter {
                 : coordinator(draft.coordinators.get(0));
         return new KeepalivedConfig(source, global, scripts, instances, quorum, coordinator,
                 VirtualServerCompleter.complete(draft.loadBalancing, diagnostics, draft.global.lbShareChecks),
-                syncGroups);
+                syncGroups, trackFiles, trackProcesses,
+                new StaticRouting(staticAddresses(draft.staticAddresses, defaultInterface), draft.staticRoutes,
+                        draft.staticRules));
     }
 
     private static GlobalDefs globalDefs(Drafts.Global g) {
@@ -114,7 +122,9 @@ final class ConfigCompleter {
     }
 
     private Optional<VrrpInstanceConfig> instance(Drafts.Instance d, GlobalDefs global, String defaultInterface,
-                                                  Map<String, VrrpScript> scripts, Set<String> droppedScripts) {
+                                                  Map<String, VrrpScript> scripts, Set<String> droppedScripts,
+                                                  Map<String, VrrpTrackFile> trackFiles,
+                                                  Map<String, VrrpTrackProcess> trackProcesses) {
         boolean complete = true;
         String interfaceName = d.interfaceName;
         if (interfaceName == null) {
@@ -161,7 +171,11 @@ final class ConfigCompleter {
                         Optional.ofNullable(d.notifyFault), Optional.ofNullable(d.notifyStop),
                         Optional.ofNullable(d.notifyAny)),
                 d.smtpAlert != null ? d.smtpAlert : global.smtpAlert().forVrrp(), d.dontTrackPrimary,
-                d.nativeIpv6Position != null));
+                d.nativeIpv6Position != null, tracked(d.trackFiles, TrackedFile::fileName, TrackedFile::position,
+                        trackFiles.keySet(), Set.of(), "track_file", "vrrp_track_file"),
+                tracked(d.trackProcesses, TrackedProcess::processName, TrackedProcess::position,
+                        trackProcesses.keySet(), Set.of(), "track_process", "vrrp_track_process"),
+                d.virtualRoutes, d.virtualRules));
     }
 
     private int version(Drafts.Instance d, GlobalDefs global, boolean ipv6) {
@@ -341,22 +355,87 @@ final class ConfigCompleter {
 
     private List<TrackedScript> trackScripts(List<TrackedScript> drafts, Map<String, VrrpScript> scripts,
                                              Set<String> droppedScripts) {
-        List<TrackedScript> tracked = new ArrayList<>();
-        for (TrackedScript t : drafts) {
-            if (scripts.containsKey(t.scriptName())) {
+        return tracked(drafts, TrackedScript::scriptName, TrackedScript::position, scripts.keySet(), droppedScripts,
+                "track_script", "vrrp_script");
+    }
+
+    /** The entries of a track_* block that name a defined tracker; the others are warned about and left out. */
+    private <T> List<T> tracked(List<T> entries, Function<T, String> name, Function<T, SourcePosition> position,
+                                Set<String> defined, Set<String> dropped, String keyword, String definition) {
+        List<T> tracked = new ArrayList<>();
+        for (T t : entries) {
+            String n = name.apply(t);
+            if (defined.contains(n)) {
                 tracked.add(t);
-            } else if (droppedScripts.contains(t.scriptName())) {
-                diagnostics.warning(t.position(), "track_script `" + t.scriptName() + "` refers to a vrrp_script "
-                        + "that was dropped; it is not tracked", "give that vrrp_script a `script`");
+            } else if (dropped.contains(n)) {
+                diagnostics.warning(position.apply(t), keyword + " `" + n + "` refers to a " + definition
+                        + " that was dropped; it is not tracked", "complete that " + definition);
             } else {
-                diagnostics.warning(t.position(), "track_script `" + t.scriptName() + "` names no vrrp_script; it is "
+                diagnostics.warning(position.apply(t), keyword + " `" + n + "` names no " + definition + "; it is "
                                 + "not tracked, as keepalived does",
-                        KeywordSuggester.closest(t.scriptName(), scripts.keySet())
-                                .map(n -> "did you mean `" + n + "`?")
-                                .orElse("define `vrrp_script " + t.scriptName() + " { ... }`"));
+                        KeywordSuggester.closest(n, defined)
+                                .map(c -> "did you mean `" + c + "`?")
+                                .orElse("define `" + definition + " " + n + " { ... }`"));
             }
         }
         return tracked;
+    }
+
+    private Map<String, VrrpTrackProcess> trackProcesses(List<Drafts.TrackProcess> drafts) {
+        Map<String, VrrpTrackProcess> processes = new LinkedHashMap<>();
+        for (Drafts.TrackProcess d : drafts) {
+            VrrpTrackProcess earlier = processes.get(d.name);
+            if (earlier != null) {
+                diagnostics.warning(d.position, "vrrp_track_process `" + d.name + "` is defined twice (first at "
+                        + earlier.position() + "); the first is used", "give each tracked process its own name");
+                continue;
+            }
+            if (d.process == null) {
+                diagnostics.warning(d.position, "vrrp_track_process `" + d.name + "` has no `process`; it is "
+                        + "dropped, as keepalived does", "add `process NAME`");
+                continue;
+            }
+            int quorum = d.quorum != null ? d.quorum : 1;
+            if (d.quorumMax != null && d.quorumMax < quorum) {
+                diagnostics.error(d.position, "vrrp_track_process `" + d.name + "` has quorum_max " + d.quorumMax
+                        + " below quorum " + quorum + ", so it could never be up", "raise quorum_max or lower quorum");
+                continue;
+            }
+            Duration delay = d.delay != null ? d.delay : Duration.ZERO;
+            processes.put(d.name, new VrrpTrackProcess(d.name, d.process, d.parameters,
+                    Optional.ofNullable(d.paramMatch), d.weight != null ? d.weight : VrrpTrackProcess.DEFAULT_WEIGHT,
+                    quorum, d.quorumMax != null ? OptionalInt.of(d.quorumMax) : OptionalInt.empty(),
+                    d.forkDelay != null ? d.forkDelay : delay, d.terminateDelay != null ? d.terminateDelay : delay,
+                    d.fullCommand, d.position));
+        }
+        return processes;
+    }
+
+    /** A static_ipaddress without {@code dev} goes on the default interface, as keepalived puts it. */
+    private static List<VirtualIpAddress> staticAddresses(List<VirtualIpAddress> written, String defaultInterface) {
+        return written.stream().map(a -> a.device().isPresent() ? a : new VirtualIpAddress(a.address(),
+                a.prefixLength(), Optional.of(defaultInterface), a.label(), a.broadcast(), a.scope(), a.position()))
+                .toList();
+    }
+
+    private Map<String, VrrpTrackFile> trackFiles(List<Drafts.TrackFile> drafts) {
+        Map<String, VrrpTrackFile> files = new LinkedHashMap<>();
+        for (Drafts.TrackFile d : drafts) {
+            VrrpTrackFile earlier = files.get(d.name);
+            if (earlier != null) {
+                diagnostics.warning(d.position, "vrrp_track_file `" + d.name + "` is defined twice (first at "
+                        + earlier.position() + "); the first is used", "give each tracked file its own name");
+            } else if (d.file == null) {
+                diagnostics.warning(d.position, "vrrp_track_file `" + d.name + "` has no `file`; it is dropped, "
+                        + "as keepalived does", "add `file \"/path/to/file\"`");
+            } else {
+                files.put(d.name, new VrrpTrackFile(d.name, Path.of(d.file),
+                        d.weight != null ? d.weight : VrrpTrackFile.DEFAULT_WEIGHT,
+                        d.initValue != null ? OptionalLong.of(d.initValue) : OptionalLong.empty(), d.initOverwrite,
+                        d.position));
+            }
+        }
+        return files;
     }
 
     /**

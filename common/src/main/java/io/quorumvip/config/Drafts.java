@@ -19,6 +19,11 @@ final class Drafts {
     static final class Config {
         final Global global = new Global();
         final List<Script> scripts = new ArrayList<>();
+        final List<TrackFile> trackFiles = new ArrayList<>();
+        final List<TrackProcess> trackProcesses = new ArrayList<>();
+        final List<VirtualIpAddress> staticAddresses = new ArrayList<>();
+        final List<RouteSpec> staticRoutes = new ArrayList<>();
+        final List<RuleSpec> staticRules = new ArrayList<>();
         final List<Instance> instances = new ArrayList<>();
         final List<SyncGroup> syncGroups = new ArrayList<>();
         final List<Quorum> quorums = new ArrayList<>();
@@ -76,6 +81,40 @@ final class Drafts {
         }
     }
 
+    static final class TrackFile {
+        final String name;
+        final SourcePosition position;
+        String file;
+        Integer weight;
+        Long initValue;
+        boolean initOverwrite;
+
+        TrackFile(String name, SourcePosition position) {
+            this.name = name;
+            this.position = position;
+        }
+    }
+
+    static final class TrackProcess {
+        final String name;
+        final SourcePosition position;
+        String process;
+        List<String> parameters = List.of();
+        String paramMatch;
+        Integer weight;
+        Integer quorum;
+        Integer quorumMax;
+        Duration forkDelay;
+        Duration terminateDelay;
+        Duration delay;
+        boolean fullCommand;
+
+        TrackProcess(String name, SourcePosition position) {
+            this.name = name;
+            this.position = position;
+        }
+    }
+
     static final class Authentication {
         final SourcePosition position;
         AuthType type;
@@ -105,6 +144,10 @@ final class Drafts {
         final List<VirtualIpAddress> excludedVirtualIpAddresses = new ArrayList<>();
         final List<TrackedScript> trackScripts = new ArrayList<>();
         final List<TrackedInterface> trackInterfaces = new ArrayList<>();
+        final List<TrackedFile> trackFiles = new ArrayList<>();
+        final List<TrackedProcess> trackProcesses = new ArrayList<>();
+        final List<RouteSpec> virtualRoutes = new ArrayList<>();
+        final List<RuleSpec> virtualRules = new ArrayList<>();
         boolean nopreempt;
         SourcePosition nopreemptPosition;
         Duration preemptDelay;

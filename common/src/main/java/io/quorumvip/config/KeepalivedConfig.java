@@ -17,6 +17,9 @@ import java.util.Optional;
  * @param coordinator   absent: the journal stays on the node
  * @param loadBalancing virtual servers and their groups; {@link LoadBalancingConfig#NONE} for VRRP only
  * @param syncGroups    the vrrp_sync_groups, in the order written; each instance is in one at most
+ * @param trackFiles    {@code vrrp_track_file} blocks by name, in the order written
+ * @param trackProcesses {@code vrrp_track_process} blocks by name, in the order written
+ * @param staticRouting {@code static_ipaddress}, {@code static_routes}, {@code static_rules}
  */
 public record KeepalivedConfig(
         Path source,
@@ -26,10 +29,15 @@ public record KeepalivedConfig(
         Optional<QuorumConfig> quorum,
         Optional<CoordinatorConfig> coordinator,
         LoadBalancingConfig loadBalancing,
-        List<SyncGroupConfig> syncGroups) {
+        List<SyncGroupConfig> syncGroups,
+        Map<String, VrrpTrackFile> trackFiles,
+        Map<String, VrrpTrackProcess> trackProcesses,
+        StaticRouting staticRouting) {
 
     public KeepalivedConfig {
         vrrpScripts = Collections.unmodifiableMap(new LinkedHashMap<>(vrrpScripts));
+        trackFiles = Collections.unmodifiableMap(new LinkedHashMap<>(trackFiles));
+        trackProcesses = Collections.unmodifiableMap(new LinkedHashMap<>(trackProcesses));
         vrrpInstances = List.copyOf(vrrpInstances);
         syncGroups = List.copyOf(syncGroups);
     }

@@ -9,6 +9,12 @@ final class TopLevelKeywords {
             .repeatable("vrrp_script", TopLevelKeywords::vrrpScript)
             .repeatable("vrrp_instance", TopLevelKeywords::vrrpInstance)
             .repeatable("vrrp_sync_group", TopLevelKeywords::syncGroup)
+            .repeatable("vrrp_track_file", TopLevelKeywords::vrrpTrackFile)
+            .repeatable("track_file", TopLevelKeywords::vrrpTrackFile)
+            .repeatable("vrrp_track_process", TopLevelKeywords::vrrpTrackProcess)
+            .repeatable("static_ipaddress", (s, c, d) -> VrrpInstanceKeywords.addresses(s, c.staticAddresses, d))
+            .repeatable("static_routes", (s, c, d) -> RoutingKeywords.routes(s, c.staticRoutes, d))
+            .repeatable("static_rules", (s, c, d) -> RoutingKeywords.rules(s, c.staticRules, d))
             .repeatable("quorum", TopLevelKeywords::quorum)
             .repeatable("coordinator", TopLevelKeywords::coordinator)
             .repeatable("virtual_server", VirtualServerKeywords::virtualServer)
@@ -27,6 +33,29 @@ final class TopLevelKeywords {
             Drafts.Script script = new Drafts.Script(s.arguments().get(0).text(), s.position());
             VrrpScriptKeywords.TABLE.dispatch(block.statements(), script, d);
             c.scripts.add(script);
+        });
+    }
+
+    /** {@code track_file NAME { file PATH }}, or its deprecated synonym {@code vrrp_track_file} (keepalived 2.2). */
+    private static void vrrpTrackFile(Statement s, Drafts.Config c, Diagnostics d) {
+        Values.block(s, 1, s.name() + " NAME { file \"/path/to/file\" }", d).ifPresent(block -> {
+            if (s.arguments().size() != 1) {
+                return;
+            }
+            Drafts.TrackFile file = new Drafts.TrackFile(s.arguments().get(0).text(), s.position());
+            VrrpTrackFileKeywords.TABLE.dispatch(block.statements(), file, d);
+            c.trackFiles.add(file);
+        });
+    }
+
+    private static void vrrpTrackProcess(Statement s, Drafts.Config c, Diagnostics d) {
+        Values.block(s, 1, "vrrp_track_process NAME { process NAME }", d).ifPresent(block -> {
+            if (s.arguments().size() != 1) {
+                return;
+            }
+            Drafts.TrackProcess process = new Drafts.TrackProcess(s.arguments().get(0).text(), s.position());
+            VrrpTrackProcessKeywords.TABLE.dispatch(block.statements(), process, d);
+            c.trackProcesses.add(process);
         });
     }
 

@@ -24,6 +24,10 @@ import java.util.Optional;
  * @param smtpAlert                  whether state changes are mailed: its own {@code smtp_alert}, else global
  *                                   {@code smtp_alert_vrrp}, else global {@code smtp_alert}, else no
  * @param nativeIpv6                 {@code native_ipv6}: VRRP over IPv6 even without IPv6 addresses
+ * @param trackFiles                 {@code track_file}: the {@code vrrp_track_file}s whose values move the priority
+ * @param trackProcesses             {@code track_process}: the {@code vrrp_track_process}es whose quorum counts
+ * @param virtualRoutes              {@code virtual_routes}: added once the VIPs are bound, removed before they go
+ * @param virtualRules               {@code virtual_rules}: the same, for policy routing rules
  */
 public record VrrpInstanceConfig(
         String name,
@@ -48,7 +52,11 @@ public record VrrpInstanceConfig(
         NotifyScripts notifyScripts,
         boolean smtpAlert,
         boolean dontTrackPrimary,
-        boolean nativeIpv6) {
+        boolean nativeIpv6,
+        List<TrackedFile> trackFiles,
+        List<TrackedProcess> trackProcesses,
+        List<RouteSpec> virtualRoutes,
+        List<RuleSpec> virtualRules) {
 
     public static final int DEFAULT_PRIORITY = 100;
     public static final int DEFAULT_ADVERT_INTERVAL_CENTISECONDS = 100;
@@ -59,6 +67,10 @@ public record VrrpInstanceConfig(
         trackScripts = List.copyOf(trackScripts);
         trackInterfaces = List.copyOf(trackInterfaces);
         unicastPeers = List.copyOf(unicastPeers);
+        trackFiles = List.copyOf(trackFiles);
+        trackProcesses = List.copyOf(trackProcesses);
+        virtualRoutes = List.copyOf(virtualRoutes);
+        virtualRules = List.copyOf(virtualRules);
     }
 
     public Duration advertInterval() {

@@ -40,6 +40,10 @@ final class VrrpInstanceKeywords {
             .repeatable("virtual_ipaddress_excluded", (s, v, d) -> addresses(s, v.excludedVirtualIpAddresses, d))
             .repeatable("track_script", (s, v, d) -> trackScripts(s, v.trackScripts, d))
             .repeatable("track_interface", (s, v, d) -> trackInterfaces(s, v.trackInterfaces, d))
+            .repeatable("track_file", VrrpInstanceKeywords::trackFile)
+            .repeatable("track_process", VrrpInstanceKeywords::trackProcess)
+            .repeatable("virtual_routes", (s, v, d) -> RoutingKeywords.routes(s, v.virtualRoutes, d))
+            .repeatable("virtual_rules", (s, v, d) -> RoutingKeywords.rules(s, v.virtualRules, d))
             .keyword("nopreempt", (s, v, d) -> {
                 if (Values.arguments(s, 0, 0, "nopreempt", d)) {
                     v.nopreempt = true;
@@ -208,7 +212,7 @@ final class VrrpInstanceKeywords {
         });
     }
 
-    private static void addresses(Statement s, List<VirtualIpAddress> into, Diagnostics d) {
+    static void addresses(Statement s, List<VirtualIpAddress> into, Diagnostics d) {
         Values.block(s, 0, s.name() + " { 192.0.2.200/24 dev eth0 }", d).ifPresent(block ->
                 block.statements().forEach(entry -> virtualIpAddress(s.name(), entry, d).ifPresent(into::add)));
     }
@@ -324,6 +328,24 @@ final class VrrpInstanceKeywords {
         });
     }
 
+    private static void trackFile(Statement s, Drafts.Instance v, Diagnostics d) {
+        Values.block(s, 0, "track_file { file_name [weight N] }", d).ifPresent(block -> {
+            for (Statement entry : block.statements()) {
+                weightedEntry(entry, "track_file", VrrpTrackFile.MAX_INSTANCE_WEIGHT, d).ifPresent(weight ->
+                        v.trackFiles.add(new TrackedFile(entry.name(), weight, entry.position())));
+            }
+        });
+    }
+
+    private static void trackProcess(Statement s, Drafts.Instance v, Diagnostics d) {
+        Values.block(s, 0, "track_process { process_name [weight N] }", d).ifPresent(block -> {
+            for (Statement entry : block.statements()) {
+                weightedEntry(entry, "track_process", VrrpTrackProcess.MAX_WEIGHT, d).ifPresent(weight ->
+                        v.trackProcesses.add(new TrackedProcess(entry.name(), weight, entry.position())));
+            }
+        });
+    }
+
     /** A {@code track_interface} block, of an instance or a sync group. */
     static void trackInterfaces(Statement s, List<TrackedInterface> into, Diagnostics d) {
         Values.block(s, 0, "track_interface { eth1 [weight N] }", d).ifPresent(block -> {
@@ -341,6 +363,11 @@ final class VrrpInstanceKeywords {
 
     /** {@code NAME [weight N] [reverse|noreverse]}: the optional weight, or empty when the entry is bad. */
     private static Optional<OptionalInt> weightedEntry(Statement entry, String blockName, Diagnostics d) {
+        return weightedEntry(entry, blockName, VrrpScriptKeywords.MAX_WEIGHT, d);
+    }
+
+    private static Optional<OptionalInt> weightedEntry(Statement entry, String blockName, int maxWeight,
+                                                       Diagnostics d) {
         if (!Values.noBlock(entry, d)) {
             return Optional.empty();
         }
@@ -356,8 +383,7 @@ final class VrrpInstanceKeywords {
         if (args.size() == 3) {
             VrrpScriptKeywords.reverseNotSupported(args.get(2), d);
         }
-        OptionalInt weight = Values.integer("weight", args.get(1), -VrrpScriptKeywords.MAX_WEIGHT,
-                VrrpScriptKeywords.MAX_WEIGHT, d);
+        OptionalInt weight = Values.integer("weight", args.get(1), -maxWeight, maxWeight, d);
         return weight.isPresent() ? Optional.of(weight) : Optional.empty();
     }
 

@@ -2,6 +2,7 @@ package io.quorumvip.config;
 
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.stream.Collectors;
 
 /** Handlers for the keywords of a {@code vrrp_script} block. */
@@ -40,14 +41,19 @@ final class VrrpScriptKeywords {
     }
 
     private static void weight(Statement s, Drafts.Script v, Diagnostics d) {
-        if (!Values.arguments(s, 1, 2, "weight -253..253", d)) {
-            return;
+        trackerWeight(s, MAX_WEIGHT, d).ifPresent(x -> v.weight = x);
+    }
+
+    /** A tracker block's {@code weight N [reverse|noreverse]}, N in −max..max. */
+    static OptionalInt trackerWeight(Statement s, int max, Diagnostics d) {
+        if (!Values.arguments(s, 1, 2, "weight -" + max + ".." + max, d)) {
+            return OptionalInt.empty();
         }
         List<Token> args = s.arguments();
         if (args.size() >= 2) {
             reverseNotSupported(args.get(1), d);
         }
-        Values.integer("weight", args.get(0), -MAX_WEIGHT, MAX_WEIGHT, d).ifPresent(x -> v.weight = x);
+        return Values.integer("weight", args.get(0), -max, max, d);
     }
 
     /**

@@ -192,6 +192,8 @@ public final class InstanceCore {
             onTimer();
         } else if (input instanceof InstanceInput.TrackerChanged changed) {
             onTracker(changed);
+        } else if (input instanceof InstanceInput.TrackerStatusChanged changed) {
+            onTrackerStatus(changed.status());
         } else if (input instanceof InstanceInput.SessionStarted started) {
             onSessionStarted(started);
         } else if (input instanceof InstanceInput.SessionLost) {
@@ -315,18 +317,26 @@ public final class InstanceCore {
 
     private void onTracker(InstanceInput.TrackerChanged changed) {
         TrackerStatus old = trackers.get(changed.tracker());
-        if (old == null || old.healthy() == changed.healthy()) {
+        if (old != null) {
+            onTrackerStatus(new TrackerStatus(old.name(), old.weight(), changed.healthy()));
+        }
+    }
+
+    /** A tracker's new status (verdict, or weight for a value tracker): FAULT raised or cleared, then priority. */
+    private void onTrackerStatus(TrackerStatus status) {
+        TrackerStatus old = trackers.get(status.name());
+        if (old == null || old.equals(status)) {
             return;
         }
-        trackers.put(old.name(), new TrackerStatus(old.name(), old.weight(), changed.healthy()));
+        trackers.put(status.name(), status);
         EffectivePriority.Result next = EffectivePriority.compute(settings.vrrp().priority(),
                 List.copyOf(trackers.values()));
-        if (old.weight() == 0) {
-            apply(machine.step(changed.healthy() ? new VrrpInput.FaultCleared(old.name())
-                    : new VrrpInput.FaultRaised(old.name()), now));
+        if (old.faults() != status.faults()) {
+            apply(machine.step(status.faults() ? new VrrpInput.FaultRaised(status.name())
+                    : new VrrpInput.FaultCleared(status.name()), now));
         }
         if (next.priority() != tracked.priority()) {
-            journal(Cause.health(old.name(), old.weight()), new Event.EffectivePriorityChanged(name(),
+            journal(Cause.health(status.name(), status.weight()), new Event.EffectivePriorityChanged(name(),
                     settings.vrrp().priority(), tracked.priority(), next.priority()));
             apply(machine.step(new VrrpInput.PriorityChanged(next.priority()), now));
         }

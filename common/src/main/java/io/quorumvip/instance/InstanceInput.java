@@ -1,5 +1,6 @@
 package io.quorumvip.instance;
 
+import io.quorumvip.track.TrackerStatus;
 import java.net.InetAddress;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -39,6 +40,16 @@ public sealed interface InstanceInput {
     record TrackerChanged(String tracker, boolean healthy) implements InstanceInput {
         public TrackerChanged {
             Objects.requireNonNull(tracker, "tracker");
+        }
+    }
+
+    /**
+     * A tracker whose contribution is a value rather than a verdict (a {@code vrrp_track_file}) has a new status:
+     * its weight is what it now adds, and it faults when its weight is 0 and it is unhealthy.
+     */
+    record TrackerStatusChanged(TrackerStatus status) implements InstanceInput {
+        public TrackerStatusChanged {
+            Objects.requireNonNull(status, "status");
         }
     }
 

@@ -216,13 +216,13 @@ class KeywordAndValueTest {
 
     @Test
     void shouldWarnAboutKnownButUnsupportedKeywordsAndKeepTheRest() {
-        ParseResult result = parseInstance("use_vmac", "virtual_routes {", "0.0.0.0/0 via 192.0.2.1", "}",
+        ParseResult result = parseInstance("use_vmac", "track_bfd {", "bfd_1", "}",
                 "track_interface {", "eth1 weight 10 reverse", "}");
 
         assertThat(result.errors()).isEmpty();
         assertThat(result.warnings()).extracting(Finding::line, Finding::message).containsExactly(
                 tuple(5, "not supported yet: `use_vmac`"),
-                tuple(6, "not supported yet: `virtual_routes`"),
+                tuple(6, "not supported yet: `track_bfd`"),
                 tuple(10, "not supported yet: `reverse`"));
         assertThat(result.config().instance("VI_1").orElseThrow().trackInterfaces())
                 .extracting(TrackedInterface::interfaceName, TrackedInterface::weight)

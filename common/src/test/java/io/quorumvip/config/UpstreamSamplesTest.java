@@ -56,12 +56,14 @@ class UpstreamSamplesTest {
     }
 
     @Test
-    void shouldWarnAboutStaticAndVirtualRoutesAtTheirLines() throws IOException {
+    void shouldReadStaticAndVirtualRoutesAndSayWhichRouteIsLeftOut() throws IOException {
         ParseResult result = parse("keepalived.conf.vrrp.routes");
 
         assertThat(result.warnings()).extracting(Finding::line, Finding::column, Finding::message).containsExactly(
-                tuple(7, 1, "not supported yet: `static_routes`"),
-                tuple(25, 5, "not supported yet: `virtual_routes`"));
+                tuple(30, 46, "not supported yet: `or` in route `192.168.113.0/24 via 192.168.100.252 or "
+                        + "192.168.100.253`; the route is left out"));
+        assertThat(result.config().staticRouting().routes()).hasSize(5);
+        assertThat(result.config().instance("VI_1").orElseThrow().virtualRoutes()).hasSize(6);
         assertThat(result.config().instance("VI_1").orElseThrow().virtualIpAddresses())
                 .extracting(v -> v.device().orElse("-")).containsExactly("-", "eth1", "eth2");
     }
@@ -73,8 +75,7 @@ class UpstreamSamplesTest {
                 .contains(tuple(11, "not supported yet: `lvs_sync_daemon_interface`"));
         assertThat(parse("keepalived.conf.vrrp.static_ipaddress").warnings())
                 .extracting(Finding::line, Finding::message)
-                .containsExactly(tuple(7, "not supported yet: `static_ipaddress`"),
-                        tuple(21, "not supported yet: `virtual_routes`"));
+                .isEmpty();
     }
 
     @Test

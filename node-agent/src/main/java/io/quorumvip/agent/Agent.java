@@ -16,19 +16,26 @@ import io.quorumvip.agent.net.RawVrrp6Socket;
 import io.quorumvip.agent.net.RawVrrpSocket;
 import io.quorumvip.agent.net.VrrpTransport;
 import io.quorumvip.agent.script.Notifier;
+import io.quorumvip.agent.track.FileTracker;
 import io.quorumvip.agent.track.LinkTracker;
+import io.quorumvip.agent.track.ProcessTracker;
 import io.quorumvip.agent.track.ScriptTracker;
+import io.quorumvip.agent.vip.StaticRouting;
 import io.quorumvip.agent.vip.VipEffector;
+import io.quorumvip.agent.vip.VirtualRouting;
 import io.quorumvip.config.KeepalivedConfig;
 import io.quorumvip.config.SyncGroupConfig;
 import io.quorumvip.config.VrrpInstanceConfig;
 import io.quorumvip.config.VrrpScript;
+import io.quorumvip.config.VrrpTrackFile;
+import io.quorumvip.config.VrrpTrackProcess;
 import io.quorumvip.events.Cause;
 import io.quorumvip.events.CauseKind;
 import io.quorumvip.events.Event;
 import io.quorumvip.instance.InstanceInput;
 import io.quorumvip.instance.InstanceSettings;
 import io.quorumvip.instance.SyncGroupCore;
+import io.quorumvip.track.TrackedFileStatus;
 import io.quorumvip.track.TrackerStatus;
 import io.quorumvip.vrrp.VrrpExpectations;
 import io.vertx.core.Context;
@@ -63,6 +70,10 @@ public final class Agent {
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
     private static final Duration NOTIFY_TIMEOUT = Duration.ofSeconds(60);
     private static final long LINK_POLL_MILLIS = 100;
+    /** How often a vrrp_track_file is read: keepalived's inotify reacts at once, a second is close enough. */
+    private static final long FILE_POLL_MILLIS = 1_000;
+    /** How often /proc is scanned for a vrrp_track_process (keepalived hears forks and exits at once). */
+    private static final long PROCESS_POLL_MILLIS = 1_000;
 
     private final String node;
     private final Context context;
@@ -74,6 +85,9 @@ public final class Agent {
     private final List<VrrpChannel> channels;
     private final List<ScriptTracker> scriptTrackers;
     private final List<LinkTracker> linkTrackers;
+    private final List<FileTracker> fileTrackers;
+    private final List<ProcessTracker> processTrackers;
+    private final StaticRouting statics;
     private final List<LatchAdapter> latches;
     private final Optional<SessionProver> prover;
     private final Optional<QuorumClient> quorum;
@@ -81,7 +95,8 @@ public final class Agent {
 
     private Agent(String node, Context context, AddressManager addresses, LinkState links, ArpAnnouncer arp,
                   ExecutorService notifyExecutor, List<InstanceRunner> runners, List<VrrpChannel> channels,
-                  List<ScriptTracker> scriptTrackers, List<LinkTracker> linkTrackers, List<LatchAdapter> latches,
+                  List<ScriptTracker> scriptTrackers, List<LinkTracker> linkTrackers, List<FileTracker> fileTrackers,
+                  List<ProcessTracker> processTrackers, StaticRouting statics, List<LatchAdapter> latches,
                   Optional<SessionProver> prover, Optional<QuorumClient> quorum, String quorumDescription) {
         this.node = node;
         this.context = context;
@@ -93,6 +108,9 @@ public final class Agent {
         this.channels = channels;
         this.scriptTrackers = scriptTrackers;
         this.linkTrackers = linkTrackers;
+        this.fileTrackers = fileTrackers;
+        this.processTrackers = processTrackers;
+        this.statics = statics;
         this.latches = latches;
         this.prover = prover;
         this.quorum = quorum;
@@ -116,6 +134,7 @@ public final class Agent {
         Optional<SessionProver> prover = quorum.map(q -> q.prover(confirmationPeriod(config)));
         try {
             InstancePlans plans = InstancePlans.resolve(config, addresses);
+            StaticRouting statics = StaticRouting.open(config.staticRouting(), addresses);
             Map<String, VrrpExpectations> expectationsByDevice = plans.expectationsByDevice();
             List<InstanceRunner> runners = new ArrayList<>();
             for (InstancePlans.ChannelPlan channelPlan : plans.channels()) {
@@ -142,8 +161,10 @@ public final class Agent {
             List<ScriptTracker> scriptTrackers = scriptTrackers(config, plans, runners, vertx, metrics, journal);
             List<LinkTracker> linkTrackers = linkTrackers(plans, runners, links, vertx, metrics, journal);
             List<SyncGroupRunner> groups = syncGroups(config, runners, notifyExecutor, quorum.isPresent());
+            List<FileTracker> fileTrackers = fileTrackers(config, plans, runners, vertx, metrics, journal);
+            List<ProcessTracker> processTrackers = processTrackers(config, plans, runners, vertx, metrics, journal);
             Agent agent = new Agent(node, context, addresses, links, arp, notifyExecutor, runners, channels,
-                    scriptTrackers, linkTrackers, latches, prover, quorum,
+                    scriptTrackers, linkTrackers, fileTrackers, processTrackers, statics, latches, prover, quorum,
                     config.quorum().map(q -> q.connectString() + q.path()).orElse("disabled"));
             agent.onContext(() -> {
                 channels.forEach(VrrpChannel::start);
@@ -151,6 +172,8 @@ public final class Agent {
                 runners.forEach(InstanceRunner::start);
                 scriptTrackers.forEach(ScriptTracker::start);
                 linkTrackers.forEach(LinkTracker::start);
+                fileTrackers.forEach(FileTracker::start);
+                processTrackers.forEach(ProcessTracker::start);
             }).toCompletionStage().toCompletableFuture().join();
             prover.ifPresent(SessionProver::start);
             return agent;
@@ -187,6 +210,8 @@ public final class Agent {
         onContext(() -> {
             scriptTrackers.forEach(ScriptTracker::stop);
             linkTrackers.forEach(LinkTracker::stop);
+            fileTrackers.forEach(FileTracker::stop);
+            processTrackers.forEach(ProcessTracker::stop);
             runners.forEach(runner -> notifies.add(runner.shutdown()));
         }).toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> {
             log.atError().setMessage("graceful shutdown did not finish").setCause(e).log();
@@ -203,6 +228,7 @@ public final class Agent {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        statics.remove();
         notifyExecutor.shutdownNow();
         prover.ifPresent(SessionProver::close);
         latches.forEach(LatchAdapter::close);
@@ -237,12 +263,14 @@ public final class Agent {
     }
 
     private static InstanceRunner runner(InstancePlans.InstancePlan plan, VrrpTransport socket,
-                                         AddressManager addresses, ArpAnnouncer arp, Vertx vertx, AgentMetrics metrics,
-                                         ExecutorService notifyExecutor, AgentJournal journal, boolean leased) {
+                                         NetlinkAddressManager addresses, ArpAnnouncer arp, Vertx vertx,
+                                         AgentMetrics metrics, ExecutorService notifyExecutor, AgentJournal journal,
+                                         boolean leased) {
         VrrpInstanceConfig config = plan.config();
         AdvertPublisher publisher = new ChannelAdvertPublisher(plan.advertTemplate(), socket, socket.destinations());
         VipEffector vips = new VipEffector(config.name(), plan.vips(), addresses, arp, config.garp(), vertx, metrics,
-                journal);
+                journal, new VirtualRouting(config.name(), config.virtualRoutes(), config.virtualRules(),
+                        addresses.routes()));
         Notifier notifier = new Notifier(config.name(), config.notifyScripts(), notifyExecutor, NOTIFY_TIMEOUT,
                 (line, outcome) -> {
                     metrics.notifyRun(config.name(), outcome.label());
@@ -310,6 +338,60 @@ public final class Agent {
                         detail));
                 tracking.forEach(r -> r.onTracker(trackerName, healthy));
             }));
+        }
+        return trackers;
+    }
+
+    /** One tracker per vrrp_track_file some instance tracks; each instance turns the value into its own status. */
+    private static List<FileTracker> fileTrackers(KeepalivedConfig config, InstancePlans plans,
+                                                  List<InstanceRunner> runners, Vertx vertx, AgentMetrics metrics,
+                                                  AgentJournal journal) {
+        List<FileTracker> trackers = new ArrayList<>();
+        for (VrrpTrackFile file : config.trackFiles().values()) {
+            String trackerName = "file " + file.name();
+            Map<InstanceRunner, Integer> tracking = new LinkedHashMap<>();
+            runners.forEach(runner -> plans.trackFileWeight(runner.name(), file)
+                    .ifPresent(weight -> tracking.put(runner, weight)));
+            if (tracking.isEmpty()) {
+                continue;
+            }
+            FileTracker tracker = new FileTracker(file, vertx, FILE_POLL_MILLIS, value -> {
+                metrics.trackerHealthy(trackerName, value == 0);
+                journal.record(Cause.health(trackerName, 0), new Event.TrackerResultChanged(trackerName, value == 0,
+                        "value " + value));
+                tracking.forEach((runner, weight) ->
+                        runner.onTrackerStatus(TrackedFileStatus.tracker(trackerName, value, weight)));
+            });
+            metrics.trackerHealthy(trackerName, tracker.value() == 0);
+            tracking.forEach((runner, weight) ->
+                    runner.track(TrackedFileStatus.tracker(trackerName, tracker.value(), weight)));
+            trackers.add(tracker);
+        }
+        return trackers;
+    }
+
+    /** One tracker per vrrp_track_process some instance tracks; its verdict weighs like a script's. */
+    private static List<ProcessTracker> processTrackers(KeepalivedConfig config, InstancePlans plans,
+                                                        List<InstanceRunner> runners, Vertx vertx,
+                                                        AgentMetrics metrics, AgentJournal journal) {
+        List<ProcessTracker> trackers = new ArrayList<>();
+        for (VrrpTrackProcess process : config.trackProcesses().values()) {
+            String trackerName = "process " + process.name();
+            Map<InstanceRunner, Integer> tracking = new LinkedHashMap<>();
+            runners.forEach(runner -> plans.trackProcessWeight(runner.name(), process)
+                    .ifPresent(weight -> tracking.put(runner, weight)));
+            if (tracking.isEmpty()) {
+                continue;
+            }
+            ProcessTracker tracker = new ProcessTracker(process, vertx, PROCESS_POLL_MILLIS, up -> {
+                metrics.trackerHealthy(trackerName, up);
+                journal.record(Cause.health(trackerName, 0), new Event.TrackerResultChanged(trackerName, up,
+                        up ? "quorum reached" : "quorum lost"));
+                tracking.keySet().forEach(runner -> runner.onTracker(trackerName, up));
+            });
+            metrics.trackerHealthy(trackerName, tracker.up());
+            tracking.forEach((runner, weight) -> runner.track(new TrackerStatus(trackerName, weight, tracker.up())));
+            trackers.add(tracker);
         }
         return trackers;
     }

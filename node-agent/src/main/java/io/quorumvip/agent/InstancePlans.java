@@ -11,6 +11,8 @@ import io.quorumvip.config.TrackedScript;
 import io.quorumvip.config.VirtualIpAddress;
 import io.quorumvip.config.VrrpInstanceConfig;
 import io.quorumvip.config.VrrpScript;
+import io.quorumvip.config.VrrpTrackFile;
+import io.quorumvip.config.VrrpTrackProcess;
 import io.quorumvip.vrrp.AuthType;
 import io.quorumvip.vrrp.InitialState;
 import io.quorumvip.vrrp.VridExpectation;
@@ -144,6 +146,18 @@ final class InstancePlans {
             }
         }
         return Optional.empty();
+    }
+
+    /** The weight the instance gives a vrrp_track_file it tracks (its own override or the file's), or empty. */
+    Optional<Integer> trackFileWeight(String instanceName, VrrpTrackFile file) {
+        return instance(instanceName).trackFiles().stream().filter(t -> t.fileName().equals(file.name()))
+                .findFirst().map(t -> t.effectiveWeight(file));
+    }
+
+    /** The weight the instance gives a vrrp_track_process it tracks (its own override or the tracker's), or empty. */
+    Optional<Integer> trackProcessWeight(String instanceName, VrrpTrackProcess process) {
+        return instance(instanceName).trackProcesses().stream().filter(t -> t.processName().equals(process.name()))
+                .findFirst().map(t -> t.effectiveWeight(process));
     }
 
     /** Tracked interfaces and their weights: the instance's own interface (weight 0) unless dont_track_primary. */

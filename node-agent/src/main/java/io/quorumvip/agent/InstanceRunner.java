@@ -136,6 +136,11 @@ final class InstanceRunner {
         feed(new InstanceInput.TrackerChanged(tracker, healthy), now());
     }
 
+    /** A value tracker (a track_file) has a new status for this instance. */
+    void onTrackerStatus(TrackerStatus status) {
+        feed(new InstanceInput.TrackerStatusChanged(status), now());
+    }
+
     /**
      * Graceful stop: the addresses go first, then the latch, then the priority-0 advert invites a backup.
      *

@@ -62,6 +62,30 @@ public final class LabAgent {
         return start(host, file);
     }
 
+    /**
+     * A one-instance pair config (VRID 66, advert_int 1, VIP 192.0.2.200/24 on eth0, no authentication) with
+     * {@code topLevel} before the instance and {@code inInstance} inside it, for tests of one keyword.
+     */
+    public static String onePairInstance(String node, int priority, String topLevel, String inInstance) {
+        return """
+                global_defs {
+                    router_id %s
+                }
+                %s
+                vrrp_instance VI_1 {
+                    state BACKUP
+                    interface eth0
+                    virtual_router_id 66
+                    priority %d
+                    advert_int 1
+                    virtual_ipaddress {
+                        192.0.2.200/24 dev eth0
+                    }
+                    %s
+                }
+                """.formatted(node, topLevel, priority, inInstance);
+    }
+
     /** pair-node1.conf as it is: VRID 66, priority 150, version 2, auth PASS 1111, advert_int 1, VIP 192.0.2.200. */
     public static String pairNode1Config(Lab lab) {
         return sampleConfig(lab, "pair-node1.conf");

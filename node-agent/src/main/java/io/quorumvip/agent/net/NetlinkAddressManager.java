@@ -29,6 +29,11 @@ public final class NetlinkAddressManager implements AddressManager {
         return new NetlinkAddressManager(RtNetlinkSocket.open());
     }
 
+    /** Routes and rules through this manager's socket (its requests are serialised), closed with it. */
+    public NetlinkRouteManager routes() {
+        return new NetlinkRouteManager(socket);
+    }
+
     /**
      * Tries to create the address (NLM_F_EXCL); when the kernel says it exists, renews it with NLM_F_REPLACE.
      *

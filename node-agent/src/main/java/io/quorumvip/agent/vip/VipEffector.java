@@ -38,13 +38,22 @@ public final class VipEffector {
     private final Vertx vertx;
     private final AgentMetrics metrics;
     private final AgentJournal journal;
+    private final VirtualRouting routing;
     private boolean owned;
     private long ownershipGeneration;
     private long refreshTimer = -1;
 
     public VipEffector(String instance, List<InterfaceAddress> vips, AddressManager addresses, ArpAnnouncer arp,
                        GarpSettings garp, Vertx vertx, AgentMetrics metrics, AgentJournal journal) {
+        this(instance, vips, addresses, arp, garp, vertx, metrics, journal, VirtualRouting.NONE);
+    }
+
+    /** @param routing the instance's virtual_routes and virtual_rules, which come and go with its addresses */
+    public VipEffector(String instance, List<InterfaceAddress> vips, AddressManager addresses, ArpAnnouncer arp,
+                       GarpSettings garp, Vertx vertx, AgentMetrics metrics, AgentJournal journal,
+                       VirtualRouting routing) {
         this.instance = instance;
+        this.routing = routing;
         this.vips = List.copyOf(vips);
         this.addresses = addresses;
         this.arp = arp;
@@ -94,6 +103,10 @@ public final class VipEffector {
                     .addKeyValue("vips", vips).addKeyValue("cause", cause).log();
             announce(garp.masterRepeat());
             scheduleFollowUps(ownershipGeneration);
+            // After the addresses: a route via or from a VIP needs it, and the gain is journaled ahead by now.
+            if (!routing.install()) {
+                metrics.error(instance, "route");
+            }
         }
         return all;
     }
@@ -116,7 +129,11 @@ public final class VipEffector {
             refreshTimer = -1;
         }
         boolean removedAny = false;
-        boolean all = true;
+        // Routes and rules before the addresses they may use; also those a crashed run left.
+        boolean all = routing.remove();
+        if (!all) {
+            metrics.error(instance, "route");
+        }
         for (InterfaceAddress vip : vips) {
             try {
                 boolean removed = addresses.remove(vip);

@@ -1,0 +1,96 @@
+package io.quorumvip.agent.track;
+
+import io.quorumvip.config.VrrpTrackFile;
+import io.quorumvip.track.TrackedFileStatus;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads one {@code vrrp_track_file} every poll interval on a worker thread and tells its listener, on the event
+ * loop, whenever the value changes. keepalived watches the file with inotify; polling costs one small read a second
+ * and also sees a file replaced on a filesystem inotify does not watch (NFS). One tracker serves every instance.
+ */
+public final class FileTracker {
+
+    private static final Logger log = LoggerFactory.getLogger(FileTracker.class);
+    /** keepalived reads a line; nothing meaningful is longer than this. */
+    private static final int MAX_READ = 64;
+
+    private final VrrpTrackFile spec;
+    private final LongConsumer onValue;
+    private final WorkerPoll<Long> poll;
+    private long value;
+    private String lastError;
+
+    /** Writes {@code init_file}'s value when asked to, then reads the file once (so the first verdict is real). */
+    public FileTracker(VrrpTrackFile spec, Vertx vertx, long pollMillis, LongConsumer onValue) {
+        this.spec = spec;
+        this.onValue = onValue;
+        this.poll = new WorkerPoll<>(vertx, pollMillis, this::read, this::onRead);
+        initialise();
+        this.value = read();
+    }
+
+    public String name() {
+        return spec.name();
+    }
+
+    public long value() {
+        return value;
+    }
+
+    public void start() {
+        poll.start();
+    }
+
+    public void stop() {
+        poll.stop();
+    }
+
+    private void onRead(long now) {
+        if (now != value) {
+            log.atInfo().setMessage("tracked file value changed").addKeyValue("track_file", spec.name())
+                    .addKeyValue("file", spec.path()).addKeyValue("from", value).addKeyValue("to", now).log();
+            value = now;
+            onValue.accept(now);
+        }
+    }
+
+    private void initialise() {
+        if (spec.initValue().isEmpty() || (!spec.initOverwrite() && Files.exists(spec.path()))) {
+            return;
+        }
+        try {
+            Files.writeString(spec.path(), spec.initValue().getAsLong() + "\n");
+        } catch (IOException e) {
+            log.atWarn().setMessage("init_file could not write the tracked file; it reads as it is")
+                    .addKeyValue("track_file", spec.name()).addKeyValue("file", spec.path())
+                    .addKeyValue("error", e.toString()).log();
+        }
+    }
+
+    /** The file's value; a missing or unreadable file reads 0, as in keepalived (an unreadable one is logged). */
+    private long read() {
+        try (InputStream in = Files.newInputStream(spec.path())) {
+            lastError = null;
+            return TrackedFileStatus.parse(new String(in.readNBytes(MAX_READ), StandardCharsets.US_ASCII));
+        } catch (NoSuchFileException e) {
+            lastError = null;
+            return 0;
+        } catch (IOException e) {
+            if (!e.toString().equals(lastError)) {
+                log.atWarn().setMessage("tracked file unreadable, counting it as 0").addKeyValue("track_file",
+                        spec.name()).addKeyValue("file", spec.path()).addKeyValue("error", e.toString()).log();
+            }
+            lastError = e.toString();
+            return 0;
+        }
+    }
+}
