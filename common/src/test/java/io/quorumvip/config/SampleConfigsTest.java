@@ -7,7 +7,6 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,27 +20,17 @@ class SampleConfigsTest {
     }
 
     static Stream<Arguments> pairs() {
-        return Stream.of("pair", "dual-master", "nginx-check")
+        Stream<Arguments> vrrp = Stream.of("pair", "dual-master", "nginx-check")
                 .map(name -> Arguments.of(SharedSamples.samples().resolve(name + "-node1.conf"),
                         SharedSamples.samples().resolve(name + "-node2.conf")));
+        Stream<Arguments> directors = Stream.of("lvs-dr", "lvs-nat")
+                .map(name -> Arguments.of(SharedSamples.lbSamples().resolve(name + "-node1.conf"),
+                        SharedSamples.lbSamples().resolve(name + "-node2.conf")));
+        return Stream.concat(vrrp, directors);
     }
-
-    /**
-     * lb-samples/ files that cannot be held to "no finding" yet, with the finding they still have: the NAT pair's
-     * {@code vrrp_sync_group} (its two VIPs must move together) is the keepalived-parity work.
-     */
-    private static final Map<String, String> LB_SAMPLES_WAITING = Map.of(
-            "lvs-nat-node1.conf", "not supported yet: `vrrp_sync_group`",
-            "lvs-nat-node2.conf", "not supported yet: `vrrp_sync_group`");
 
     static Stream<Path> lbSamples() {
-        return SharedSamples.list(SharedSamples.lbSamples(), "*.conf").stream()
-                .filter(p -> !LB_SAMPLES_WAITING.containsKey(p.getFileName().toString()));
-    }
-
-    static Stream<Arguments> lbSamplesWaiting() {
-        return LB_SAMPLES_WAITING.entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .map(e -> Arguments.of(SharedSamples.lbSamples().resolve(e.getKey()), e.getValue()));
+        return SharedSamples.list(SharedSamples.lbSamples(), "*.conf").stream();
     }
 
     @ParameterizedTest
@@ -61,15 +50,6 @@ class SampleConfigsTest {
                 KeepalivedConfigParser.parse(node2).configOrThrow());
 
         assertThat(ClusterLint.lint(configs)).filteredOn(Finding::isError).isEmpty();
-    }
-
-    @ParameterizedTest
-    @MethodSource("lbSamplesWaiting")
-    void shouldHoldBackOnlyTheLbSamplesWhoseSingleFindingIsStillThere(Path sample, String finding) throws IOException {
-        assertThat(KeepalivedConfigParser.parse(sample).findings()).extracting(Finding::message)
-                .as("%s: once this finding is gone, remove it from LB_SAMPLES_WAITING so the sample is held to no finding",
-                        sample)
-                .containsExactly(finding);
     }
 
     @Test
