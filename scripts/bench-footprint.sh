@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# qvip bench footprint [--seconds S] [--only keepalived|agent|agent-lease] [--name L]: idle memory and CPU of
+# qvip bench footprint [--seconds S] [--only keepalived|agent|agent-lease] [--counts "1 100"] [--name L]: idle memory and CPU of
 # keepalived and of the quorum-vip agent without and with the quorum lease, with 1 and with 100 vrrp_instance
 # blocks, two nodes per lab (n1 priority 150 sends the adverts, n2 priority 100 with the same config receives them).
 # agent-lease adds a quorum block (the lab's 3 ZooKeeper servers, session_timeout 6000) and records ZooKeeper
@@ -25,7 +25,6 @@ readonly lab=$root/scripts/lab.sh
 readonly idle_before_s=15
 readonly settle_timeout_s=90
 readonly rss_sample_s=5
-readonly instance_counts=(1 100)
 
 # usage [exit-code]: to stdout when asked for (exit 0), to stderr on bad usage (exit 2).
 usage() {
@@ -41,6 +40,7 @@ fail() {
 }
 
 seconds=60
+instance_counts=(1 100)
 daemons=(keepalived agent agent-lease)
 name=qbp
 while (($# > 0)); do
@@ -48,12 +48,17 @@ while (($# > 0)); do
     --seconds) (($# >= 2)) || usage; seconds=$2; shift 2 ;;
     --only) (($# >= 2)) || usage; daemons=("$2"); shift 2 ;;
     --name) (($# >= 2)) || usage; name=$2; shift 2 ;;
+    --counts) (($# >= 2)) || usage; read -r -a instance_counts <<<"$2"; shift 2 ;;
     -h | --help) usage 0 ;;
     *) echo "bench footprint: unknown argument '$1'" >&2; usage ;;
   esac
 done
 [[ "$seconds" =~ ^[1-9][0-9]{0,3}$ ]] || { echo "bench footprint: --seconds got '$seconds' (expected 1-9999)" >&2; usage; }
 [[ "${daemons[*]}" =~ ^(keepalived|agent|agent-lease)( agent agent-lease)?$ ]] || { echo "bench footprint: --only got '${daemons[*]}' (expected keepalived, agent or agent-lease)" >&2; usage; }
+for count in "${instance_counts[@]}"; do
+  [[ "$count" =~ ^([1-9][0-9]?|100)$ ]] || { echo "bench footprint: --counts got '$count' (expected 1-100 per case: one interface holds VRIDs 1-100 here)" >&2; usage; }
+done
+((${#instance_counts[@]} > 0)) || { echo "bench footprint: --counts got no count (expected e.g. \"1 100\")" >&2; usage; }
 [[ "$name" =~ ^qb[a-z0-9]{0,6}$ ]] || { echo "bench footprint: --name got '$name' (expected qb + up to 6 chars [a-z0-9])" >&2; usage; }
 ((EUID == 0)) || fail "needs root (network namespaces); run it as root"
 for tool in keepalived jq ip; do

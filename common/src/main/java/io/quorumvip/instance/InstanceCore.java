@@ -710,14 +710,9 @@ public final class InstanceCore {
         if (address == Address.ABSENT) {
             writeBindAhead(cause);
         } else if (address == Address.BOUND && settings.quorum()) {
-            long seconds = LeaseTiming.kernelLifetimeSeconds(addressUntil(), now);
             // Never shortened and never removed early: an address bound earlier keeps the lifetime it was given,
             // which already ends within the lease; it is let go of when validUntil passes.
-            if (KernelLifetime.extendsLifetime(now, seconds, kernelLifetimeEndNanos)) {
-                bind(seconds, false, cause);
-            } else {
-                scheduleAlignedRenewal();
-            }
+            renewOrSchedule(cause);
         }
     }
 
@@ -856,25 +851,26 @@ public final class InstanceCore {
     }
 
     /**
-     * Kernel lifetimes come in whole seconds, so a renewal right after a confirmation loses up to a second of the
-     * proven validity. One renewal timed so that the lifetime ends just before validUntil wins it back, which is
-     * what carries the owner through a ZooKeeper leader election without dropping the address.
+     * Renews the kernel lifetime now if {@link KernelLifetime#renewalAt} says so, or sets the renewal deadline: a
+     * lifetime is renewed only as it nears its end, aligned so that it ends just before validUntil, which is what
+     * carries the owner through a ZooKeeper leader election without dropping the address.
      */
-    private void scheduleAlignedRenewal() {
-        OptionalLong renewAt = KernelLifetime.alignedRenewalAt(addressUntil(), now, kernelLifetimeEndNanos);
-        if (renewAt.isPresent()) {
+    private void renewOrSchedule(Cause cause) {
+        OptionalLong renewAt = KernelLifetime.renewalAt(addressUntil(), now, kernelLifetimeEndNanos);
+        if (renewAt.isEmpty()) {
+            deadlines.remove(Timer.RENEWAL);
+        } else if (renewAt.getAsLong() - now > 0) {
             deadlines.put(Timer.RENEWAL, renewAt.getAsLong());
         } else {
             deadlines.remove(Timer.RENEWAL);
+            bind(LeaseTiming.kernelLifetimeSeconds(addressUntil(), now), false, cause);
         }
     }
 
     private void renewAligned() {
         if (owning() && address == Address.BOUND && addressAllowedAt(now)) {
-            long seconds = LeaseTiming.kernelLifetimeSeconds(addressUntil(), now);
-            if (KernelLifetime.extendsLifetime(now, seconds, kernelLifetimeEndNanos)) {
-                bind(seconds, false, new Cause(CauseKind.LEASE_WATCH, "lifetime aligned with the lease", seconds));
-            }
+            renewOrSchedule(new Cause(CauseKind.LEASE_WATCH, "lifetime renewed before it ends",
+                    LeaseTiming.kernelLifetimeSeconds(addressUntil(), now)));
         }
     }
 

@@ -96,6 +96,54 @@ class InstanceCoreTest {
     }
 
     @Test
+    void shouldRenewTheKernelLifetimeOnlyAsItNearsItsEndAndAlwaysBeforeIt() {
+        CoreDriver driver = CoreDriver.leased(150);
+        long validUntil = driver.startAsMaster() + VALIDITY;
+        bindLeased(driver, driver.now());
+        Renewals renewals = new Renewals(driver.timed(InstanceEffect.Bind.class).size(), driver.now() + 4 * SECOND);
+
+        for (int confirmation = 0; confirmation < 80; confirmation++) {
+            long sent = driver.now();
+            driver.advanceBy(250 * MILLI);
+            renewals.checkAndAcknowledge(driver, validUntil);
+            driver.step(new InstanceInput.ConfirmationAnswered(SESSION, sent));
+            validUntil = sent + VALIDITY;
+            renewals.checkAndAcknowledge(driver, validUntil);
+        }
+
+        // 20 s of confirmations: one renewal every 2 to 3 s, where renewing as soon as it extends took one a second.
+        assertThat(renewals.count).isBetween(6, 10);
+    }
+
+    /** The renewals a test saw: each must come before the lifetime it renews ends, and end within the lease. */
+    private static final class Renewals {
+        private int seen;
+        private long lifetimeEnd;
+        private int count;
+
+        Renewals(int seen, long lifetimeEnd) {
+            this.seen = seen;
+            this.lifetimeEnd = lifetimeEnd;
+        }
+
+        void checkAndAcknowledge(CoreDriver driver, long validUntil) {
+            List<CoreDriver.Timed> binds = driver.timed(InstanceEffect.Bind.class);
+            if (binds.size() == seen) {
+                return;
+            }
+            assertThat(binds.size()).isEqualTo(seen + 1);
+            CoreDriver.Timed bind = binds.get(seen);
+            long seconds = ((InstanceEffect.Bind) bind.effect()).lifetimeSeconds().getAsLong();
+            assertThat(bind.atNanos()).isLessThan(lifetimeEnd);
+            assertThat(bind.atNanos() + seconds * SECOND).isLessThanOrEqualTo(validUntil);
+            driver.step(new InstanceInput.BindDone(seconds));
+            lifetimeEnd = bind.atNanos() + seconds * SECOND;
+            seen = binds.size();
+            count++;
+        }
+    }
+
+    @Test
     void shouldProgramAShorterLifetimeWhenPausedBeforeTheKernelAnswered() {
         CoreDriver driver = CoreDriver.leased(150);
         long sent = driver.startAsMaster();

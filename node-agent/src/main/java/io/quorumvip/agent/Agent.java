@@ -137,6 +137,7 @@ public final class Agent {
             StaticRouting statics = StaticRouting.open(config.staticRouting(), addresses);
             Map<String, VrrpExpectations> expectationsByDevice = plans.expectationsByDevice();
             List<InstanceRunner> runners = new ArrayList<>();
+            List<InstanceRunner> leased = new ArrayList<>();
             for (InstancePlans.ChannelPlan channelPlan : plans.channels()) {
                 VrrpTransport socket = openSocket(channelPlan);
                 Map<Integer, InstanceRunner> byVrid = new LinkedHashMap<>();
@@ -148,7 +149,7 @@ public final class Agent {
                         LatchAdapter latch = quorum.get().latch(plan.config().name(), node, onContext);
                         runner.useLatch(latch);
                         latches.add(latch);
-                        prover.orElseThrow().register(onContext);
+                        leased.add(runner);
                     }
                     byVrid.put(plan.config().virtualRouterId(), runner);
                     runners.add(runner);
@@ -158,6 +159,13 @@ public final class Agent {
                         metrics, journal));
             }
             runners.sort((a, b) -> Integer.compare(plans.order(a.name()), plans.order(b.name())));
+            // One event-loop task per confirmation for all instances, not one per instance: the prover answers
+            // four times a second, and a task per instance per answer was most of the agent's CPU at 100 VIPs.
+            prover.ifPresent(p -> p.register(input -> context.runOnContext(v -> {
+                for (InstanceRunner runner : leased) {
+                    runner.onLease(input);
+                }
+            })));
             List<ScriptTracker> scriptTrackers = scriptTrackers(config, plans, runners, vertx, metrics, journal);
             List<LinkTracker> linkTrackers = linkTrackers(plans, runners, links, vertx, metrics, journal);
             List<SyncGroupRunner> groups = syncGroups(config, runners, notifyExecutor, quorum.isPresent());

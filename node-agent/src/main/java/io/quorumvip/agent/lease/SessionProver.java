@@ -46,7 +46,10 @@ public final class SessionProver implements AutoCloseable {
         this.thread = thread;
     }
 
-    /** Adds an instance: it hears of the session and of every answered confirmation from now on. */
+    /**
+     * Adds a listener: it hears of the session and of every answered confirmation from now on. The agent registers
+     * one listener that hands each input to all its instances in one event-loop task.
+     */
     public void register(Consumer<InstanceInput> instance) {
         instances.add(instance);
     }
