@@ -1,5 +1,6 @@
 package io.quorumvip.agent.lb;
 
+import io.quorumvip.agent.net.NeighbourResolver;
 import io.quorumvip.agent.nft.NftablesException;
 import io.quorumvip.check.CheckRules;
 import io.quorumvip.check.ProbeResult;
@@ -31,6 +32,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
+import java.io.IOException;
 import java.net.SocketException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,6 +63,10 @@ public final class LoadBalancer {
     static final Duration NOTIFY_TIMEOUT = Duration.ofSeconds(60);
     static final Duration OMEGA_GRACE = Duration.ofSeconds(10);
     static final Path PROC_NET_ARP = Path.of("/proc/net/arp");
+    /** How long the first program waits for DR real servers' MACs; an answer on a LAN takes well under a ms. */
+    static final Duration MAC_WAIT = Duration.ofSeconds(1);
+    /** How often a DR real server whose MAC is still unknown is asked for again. */
+    static final Duration MAC_RETRY = Duration.ofSeconds(1);
 
     private final Vertx vertx;
     private final Context context;
@@ -74,6 +80,8 @@ public final class LoadBalancer {
     private final CheckSharing sharing;
     private final KeepalivedConfig config;
     private final LbMetrics metrics;
+    private final Optional<NeighbourResolver> resolver;
+    private long macTimer = -1;
     private long generation;
     private long appliedGeneration;
     private NftProgram appliedOnApplier;
@@ -83,6 +91,7 @@ public final class LoadBalancer {
     private LoadBalancer(KeepalivedConfig config, Vertx vertx, BiConsumer<Cause, Event> journal, DataPlane dataPlane,
                          List<Service> services, PrometheusRegistry registry) {
         this.config = config;
+        this.resolver = services.stream().anyMatch(s -> s.device.isPresent()) ? openResolver() : Optional.empty();
         this.metrics = new LbMetrics(registry);
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
@@ -115,6 +124,7 @@ public final class LoadBalancer {
             service.quorumUp = PoolFold.initialQuorum(service.config, service.states());
             service.pool = PoolFold.fold(service.config, service.states(), service.quorumUp).pool();
         }
+        lb.awaitMacs();
         NftProgram program = NftProgramBuilder.build(lb.plans());
         try {
             dataPlane.apply(program.fullTransaction());
@@ -134,6 +144,9 @@ public final class LoadBalancer {
             service.journaledPool = service.pool;
         }
         lb.context.runOnContext(v -> services.forEach(lb::startChecks));
+        if (lb.resolver.isPresent()) {
+            lb.macTimer = vertx.setPeriodic(MAC_RETRY.toMillis(), id -> lb.context.runOnContext(v -> lb.chaseMacs()));
+        }
         return lb;
     }
 
@@ -256,6 +269,71 @@ public final class LoadBalancer {
             refold(service, cause, macsMoved);
         }
         return step.delayNanos();
+    }
+
+    // ---- DR neighbours ----
+
+    private static Optional<NeighbourResolver> openResolver() {
+        try {
+            return Optional.of(NeighbourResolver.open());
+        } catch (IOException e) {
+            log.atWarn().setMessage("cannot ask the kernel to resolve DR real servers' MACs; they are learned from "
+                    + "the checks' own traffic").addKeyValue("error", e.getMessage()).log();
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Before the first program: asks for every DR real server's MAC and waits (at most {@link #MAC_WAIT}) until the
+     * neighbour table has them, so the hash starts with every member instead of gaining one when its first check
+     * runs — which would move the flows already on the others, on every director differently.
+     */
+    private void awaitMacs() {
+        long deadline = System.nanoTime() + MAC_WAIT.toNanos();
+        requestMissingMacs();
+        while (services.stream().anyMatch(s -> !s.missingMacs().isEmpty()) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            services.stream().filter(s -> s.device.isPresent()).forEach(Service::refreshMacs);
+        }
+        services.forEach(s -> {
+            if (!s.missingMacs().isEmpty()) {
+                log.atWarn().setMessage("DR real servers without a MAC yet: left out of the program until the "
+                        + "neighbour table has them").addKeyValue("virtual_server", s.config.name())
+                        .addKeyValue("real_servers", s.missingMacs().stream().map(InetAddress::getHostAddress).toList()).log();
+            }
+        });
+    }
+
+    /** Every {@link #MAC_RETRY}: asks again for missing MACs and programs the ones that arrived. */
+    private void chaseMacs() {
+        if (stopped) {
+            return;
+        }
+        requestMissingMacs();
+        for (Service service : services) {
+            if (service.device.isPresent() && service.refreshMacs()) {
+                refold(service, Cause.NONE, true);
+            }
+        }
+    }
+
+    private void requestMissingMacs() {
+        resolver.ifPresent(r -> services.forEach(service -> service.device.ifPresent(device -> {
+            for (InetAddress address : service.missingMacs()) {
+                try {
+                    r.resolve(device, address);
+                } catch (IOException e) {
+                    log.atWarn().setMessage("could not ask the kernel to resolve a DR real server's MAC")
+                            .addKeyValue("real_server", address.getHostAddress()).addKeyValue("device", device)
+                            .addKeyValue("error", e.getMessage()).log();
+                }
+            }
+        })));
     }
 
     // ---- pool and program ----
@@ -403,6 +481,9 @@ public final class LoadBalancer {
      */
     public void stop() {
         stopped = true;
+        if (macTimer >= 0) {
+            vertx.cancelTimer(macTimer);
+        }
         Promise<Void> closed = Promise.promise();
         context.runOnContext(v -> {
             services.forEach(s -> s.reals.forEach(r -> r.probers.forEach(Prober::close)));
@@ -437,6 +518,7 @@ public final class LoadBalancer {
     }
 
     private void shutDownThreads() {
+        resolver.ifPresent(NeighbourResolver::close);
         otherProbers.close();
         scripts.shutdownNow();
         notifications.shutdown();
@@ -517,17 +599,31 @@ public final class LoadBalancer {
 
         /** Re-reads the real servers' MACs; true when one appeared, changed or went away. */
         boolean refreshMacs() {
-            Map<InetAddress, String> table = Neighbours.arpTable(PROC_NET_ARP);
-            Map<InetAddress, String> mine = new java.util.HashMap<>();
-            for (RealServerConfig real : config.realServers()) {
-                String mac = table.get(real.address());
-                if (mac != null) {
-                    mine.put(real.address(), mac);
-                }
+            Map<InetAddress, String> next = Neighbours.follow(macs, Neighbours.arpTable(PROC_NET_ARP), realAddresses());
+            if (next.equals(macs)) {
+                return false;
             }
-            boolean changed = !mine.equals(macs);
-            macs = Map.copyOf(mine);
-            return changed;
+            next.forEach((address, mac) -> {
+                if (!mac.equals(macs.get(address))) {
+                    log.atInfo().setMessage(macs.containsKey(address) ? "DR real server's MAC changed: reprogramming"
+                                    : "DR real server's MAC learned: programming it")
+                            .addKeyValue("virtual_server", config.name())
+                            .addKeyValue("real_server", address.getHostAddress()).addKeyValue("mac", mac).log();
+                }
+            });
+            macs = next;
+            return true;
+        }
+
+        /** DR real servers the program must leave out for want of a MAC. */
+        List<InetAddress> missingMacs() {
+            return device.isEmpty() ? List.of()
+                    : realAddresses().stream().filter(a -> !macs.containsKey(a)).toList();
+        }
+
+        private List<InetAddress> realAddresses() {
+            return java.util.stream.Stream.concat(config.realServers().stream(), config.sorryServer().stream())
+                    .map(RealServerConfig::address).distinct().toList();
         }
 
         /** ha_suspend: some virtual address is on this director (always true for a fwmark, which has none). */

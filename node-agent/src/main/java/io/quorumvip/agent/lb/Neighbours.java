@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -13,7 +14,7 @@ import java.util.Optional;
 /**
  * MAC addresses DR needs, read from the kernel without a fork: the neighbour table ({@code /proc/net/arp}, complete
  * entries only) for real servers and {@code /sys/class/net/DEV/address} for this director. The checks themselves
- * keep the real servers' entries fresh; every read follows a changed MAC.
+ * keep the real servers' entries fresh, and the load balancer asks the kernel to resolve the ones it lacks.
  */
 final class Neighbours {
 
@@ -46,6 +47,23 @@ final class Neighbours {
             }
         }
         return table;
+    }
+
+    /**
+     * The MACs to program for {@code wanted} after reading {@code table}: a complete entry wins, and a real server
+     * missing from this read (its entry being re-resolved, or collected) keeps the MAC it had, so a blink of the
+     * neighbour table does not change the hash's members and move stateless flows.
+     */
+    static Map<InetAddress, String> follow(Map<InetAddress, String> known, Map<InetAddress, String> table,
+                                           Collection<InetAddress> wanted) {
+        Map<InetAddress, String> next = new HashMap<>();
+        for (InetAddress address : wanted) {
+            String mac = table.getOrDefault(address, known.get(address));
+            if (mac != null) {
+                next.put(address, mac);
+            }
+        }
+        return Map.copyOf(next);
     }
 
     static Optional<String> interfaceMac(String device) {

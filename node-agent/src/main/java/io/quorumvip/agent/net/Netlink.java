@@ -6,6 +6,7 @@ final class Netlink {
     static final int ATTRIBUTE_HEADER_SIZE = 4;
     static final int IFADDRMSG_SIZE = 8;
     static final int IFINFOMSG_SIZE = 16;
+    static final int NDMSG_SIZE = 12;
     /** struct nlmsgerr: int error, then the request's struct nlmsghdr. */
     static final int NLMSGERR_SIZE = 20;
 
@@ -27,6 +28,12 @@ final class Netlink {
     static final int RTM_NEWADDR = 20;
     static final int RTM_DELADDR = 21;
     static final int RTM_GETADDR = 22;
+    static final int RTM_NEWNEIGH = 28;
+
+    /** linux/neighbour.h: the neighbour's address, and "use": resolve it as the first packet to it would. */
+    static final int NDA_DST = 1;
+    static final int NTF_USE = 0x01;
+    static final int NUD_NONE = 0x00;
 
     static final int IFA_ADDRESS = 1;
     static final int IFA_LOCAL = 2;

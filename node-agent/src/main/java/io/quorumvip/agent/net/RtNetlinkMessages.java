@@ -55,6 +55,19 @@ final class RtNetlinkMessages {
                 .build();
     }
 
+    /**
+     * RTM_NEWNEIGH with NTF_USE and no state, as {@code ip neigh replace ADDR dev DEV use} sends: the kernel creates
+     * the entry if it is missing and starts resolving it (one ARP request or neighbour solicitation), keeping any
+     * MAC it already knows; nothing is made permanent.
+     */
+    static byte[] resolveNeighbour(int sequence, int ifindex, InetAddress address) {
+        return new NetlinkMessageBuilder(Netlink.RTM_NEWNEIGH, RENEW_FLAGS, sequence)
+                .u8(address instanceof Inet4Address ? LibC.AF_INET : LibC.AF_INET6).u8(0).u16(0).u32(ifindex)
+                .u16(Netlink.NUD_NONE).u8(Netlink.NTF_USE).u8(0)
+                .attribute(Netlink.NDA_DST, address.getAddress())
+                .build();
+    }
+
     /** Why the kernel would refuse or misread the address's label, if it would. */
     static Optional<String> labelProblem(InterfaceAddress address) {
         if (address.label().isEmpty()) {

@@ -60,7 +60,7 @@ class LoadBalancerFailoverLabTest {
     }
 
     @Test
-    void shouldServeThroughTheOtherDirectorAndKeepEveryMaglevConnectionWhenTheOwnerIsKilled() throws Exception {
+    void shouldServeThroughTheOtherDirectorAndKeepEveryConnectionWhenTheOwnerIsKilled() throws Exception {
         Outcome rr = failOver("rr");
         Outcome mh = failOver("mh");
         for (Outcome outcome : List.of(rr, mh)) {
@@ -76,11 +76,11 @@ class LoadBalancerFailoverLabTest {
                     .containsExactly("192.0.2.51:80", "192.0.2.52:80");
             assertThat(outcome.answered()).as("new connections answered around the kill, %s", outcome.algo())
                     .isPositive();
-            assertThat(outcome.survivors()).as("%s: kept-alive connections alive at the kill that outlived it",
-                    outcome.algo()).isEqualTo(outcome.aliveAtKill());
+            // Stateless DR keeps a flow only while every director hashes it to the same member: a real server
+            // joining the hash late (its MAC learned after the first program) moved flows here before the fix.
+            assertThat(outcome.survivors()).as("%s: kept-alive connections that lived through the load and the "
+                    + "fail-over", outcome.algo()).isEqualTo(KEPT_ALIVE);
         }
-        assertThat(mh.survivors()).as("mh: kept-alive connections that lived through the fail-over")
-                .isEqualTo(KEPT_ALIVE);
     }
 
     private Outcome failOver(String algo) throws Exception {

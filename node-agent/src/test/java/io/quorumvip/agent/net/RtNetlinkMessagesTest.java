@@ -41,6 +41,17 @@ class RtNetlinkMessagesTest {
     }
 
     @Test
+    void shouldAskToResolveANeighbourWithUseAndNoState() throws Exception {
+        byte[] message = RtNetlinkMessages.resolveNeighbour(9, 4, InetAddress.getByName("192.0.2.51"));
+
+        assertThat(HEX.formatHex(message)).isEqualTo(
+                "24000000" + "1c00" + "0505" + "09000000" + "00000000"  // nlmsghdr: RTM_NEWNEIGH, REQUEST|ACK|REPLACE|CREATE
+                        + "02000000" + "04000000"                      // ndmsg: AF_INET, ifindex 4
+                        + "0000" + "01" + "00"                         // state NUD_NONE, flags NTF_USE, type 0
+                        + "08000100" + "c0000233");                    // NDA_DST
+    }
+
+    @Test
     void shouldRenewWithReplaceAndForeverLifetimeWithoutBroadcastForSlash32() throws Exception {
         InterfaceAddress vip = new InterfaceAddress("eth0", InetAddress.getByName("192.0.2.201"), 32, Optional.empty());
 
