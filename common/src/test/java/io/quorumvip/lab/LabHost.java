@@ -118,10 +118,15 @@ public final class LabHost {
      * this host; counts the answers by body (a lab real server answers its name), failures under {@code FAILED}.
      */
     public Map<String, Integer> httpAnswers(String url, int connections) {
-        String loop = "for i in $(seq " + connections + "); do curl -s --max-time 5 '" + url + "' || echo "
-                + FAILED + "; done";
+        String loop = "for i in $(seq " + connections + "); do curl -s --max-time 5 '" + url + "' || { rc=$?; echo "
+                + FAILED + "; echo \"request $i: curl exit $rc at $(date +%T.%N)\" >&2; }; done";
         CommandResult result = HostCommand.run(Duration.ofSeconds(30 + 6L * connections),
                 List.of("ip", "netns", "exec", namespace, "bash", "-c", loop)).requireSuccess();
+        if (!result.stderr().isBlank()) {
+            // curl's exit code says how a request failed (7 refused or unreachable, 28 timed out): the map cannot.
+            System.out.printf("%s: %d requests to %s failed:%n%s", name, result.stderr().lines().count(), url,
+                    result.stderr());
+        }
         Map<String, Integer> answers = new TreeMap<>();
         result.stdout().lines().map(String::strip).forEach(answer -> answers.merge(answer, 1, Integer::sum));
         return answers;

@@ -7,7 +7,10 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import io.quorumvip.lab.Lab;
 import io.quorumvip.lab.LabHost;
@@ -17,7 +20,12 @@ import io.quorumvip.lab.LabPreconditions;
  * The NAT data-plane shape of docs/load-balancing.md, hand-written libnftables JSON applied through {@link
  * Libnftables} in the directors' namespaces, proven with real packets: the client's curl to the VIP, real nginx
  * behind it on the backend network, replies routed back through the director that holds the gateway VIP.
+ *
+ * <p>The test that sends to a director without the VIP runs last: n1 forwards those SYNs and conntrack keeps them
+ * for 120 s with no NAT binding, so a later connection that happens to reuse one of those client ports would reach
+ * n1's own (closed) port 80 instead of a real server and be refused — seen as one failed request in 400.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NatShapeLabTest {
     private static final String VIP = "192.0.2.220";
     private static final String GATEWAY = "198.51.100.1";
@@ -71,6 +79,7 @@ class NatShapeLabTest {
     }
 
     @Test
+    @Order(Integer.MAX_VALUE)
     void shouldForwardNothingWhereTheVipIsNotBoundEvenWhenTheClientStillSendsThere() throws Exception {
         pair.n1.run(natTable("[[0,\"198.51.100.51\"],[1,\"198.51.100.52\"]]", 2));
         pair.n1LosesVipButClientStillSendsThere(VIP);
