@@ -56,6 +56,10 @@ class LoadBalancerDrLabTest {
         assertThat(spread).containsOnlyKeys("rs1", "rs2");
         assertThat(spread.get("rs1")).as("rr over 200 new connections: %s", spread).isBetween(70, 130);
 
+        // A checker's first result decides at once (keepalived's rule), so rs1 must have been checked up before its
+        // nginx stops; otherwise one failure takes it out and the retry+1 failures asserted below never happen.
+        awaitCondition("n1 has checked rs1 once", Duration.ofSeconds(6 + 3 + 5), () -> n1.metrics()
+                .value("qvip_lb_checks_total", "real_server", "192.0.2.51:80", "result", "success"), n -> n >= 1);
         long stoppedAt = System.nanoTime();
         lab.realServer(1).stop();
         awaitCondition("rs1 out of n1's pool", LEAVE_BOUND, () -> n1.status().path("virtual_servers").path(0)
