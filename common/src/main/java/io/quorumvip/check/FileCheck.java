@@ -64,7 +64,21 @@ public record FileCheck(String name, Path path, int weight, boolean reverse) {
 
     /** What reading {@code value} means for the real server; the detail names the file and the value read. */
     public ProbeResult result(long value, Duration latency) {
-        String read = "track_file " + name + " (" + path + ") reads " + value;
+        return decide("track_file " + name + " (" + path + ") reads " + value, value, latency);
+    }
+
+    /** The file is not there: keepalived reads that as 0 (deleting the file is how an operator clears it). */
+    public ProbeResult missing(Duration latency) {
+        return decide("track_file " + name + " (" + path + ") is missing, so reads 0", 0, latency);
+    }
+
+    /** The file could not be read ({@code error} says why): keepalived reads that as 0 too. */
+    public ProbeResult unreadable(String error, Duration latency) {
+        return decide("track_file " + name + " (" + path + ") is unreadable (" + error + "), so reads 0", 0,
+                latency);
+    }
+
+    private ProbeResult decide(String read, long value, Duration latency) {
         if (weight == 0) {
             boolean down = (value != 0) != reverse;
             return new ProbeResult(!down, read + (down ? (reverse ? ": 0 with weight 0 reverse means down"

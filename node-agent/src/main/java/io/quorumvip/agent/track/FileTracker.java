@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,11 +77,24 @@ public final class FileTracker {
         }
     }
 
+    /**
+     * The value a tracked file holds, read as keepalived reads it (its first bytes, their leading integer).
+     *
+     * @throws NoSuchFileException when it is missing, which keepalived counts as 0
+     * @throws IOException         when it cannot be read, which keepalived counts as 0 too
+     */
+    public static long readValue(Path path) throws IOException {
+        try (InputStream in = Files.newInputStream(path)) {
+            return TrackedFileStatus.parse(new String(in.readNBytes(MAX_READ), StandardCharsets.US_ASCII));
+        }
+    }
+
     /** The file's value; a missing or unreadable file reads 0, as in keepalived (an unreadable one is logged). */
     private long read() {
-        try (InputStream in = Files.newInputStream(spec.path())) {
+        try {
+            long value = readValue(spec.path());
             lastError = null;
-            return TrackedFileStatus.parse(new String(in.readNBytes(MAX_READ), StandardCharsets.US_ASCII));
+            return value;
         } catch (NoSuchFileException e) {
             lastError = null;
             return 0;
