@@ -22,7 +22,8 @@ import java.util.OptionalInt;
  * The real server's weight is then its configured weight plus every FILE_CHECK's addition (and misc_dynamic's),
  * clamped to 0..{@link io.quorumvip.config.RealServerConfig#MAX_WEIGHT} ({@link RealServerHealth#weight}). A missing,
  * unreadable or empty file, or one that does not start with a number, reads 0 (keepalived: "if there is an error, we
- * want to use 0").
+ * want to use 0"); a number beyond ±2^31 is ignored (the value stays what it was). The text is read by
+ * {@link io.quorumvip.track.TrackedFileStatus#parse}, keepalived's {@code strtol} with base 0.
  *
  * <p>keepalived acts on a change at once (it watches the file with inotify): no retry, no rise, no alpha, and the
  * value at start decides the first state. {@link #RULES} says the same to the checker cycle: down on the first fault,
@@ -76,6 +77,12 @@ public record FileCheck(String name, Path path, int weight, boolean reverse) {
     public ProbeResult unreadable(String error, Duration latency) {
         return decide("track_file " + name + " (" + path + ") is unreadable (" + error + "), so reads 0", 0,
                 latency);
+    }
+
+    /** The file holds a number beyond ±2^31: keepalived ignores such a read and keeps {@code kept}, the last value. */
+    public ProbeResult ignored(long kept, Duration latency) {
+        return decide("track_file " + name + " (" + path + ") holds a number beyond ±2^31, ignored as keepalived "
+                + "does, so still reads " + kept, kept, latency);
     }
 
     private ProbeResult decide(String read, long value, Duration latency) {

@@ -136,6 +136,19 @@ class FileCheckProperties {
     }
 
     @Test
+    void shouldSayWhatWasReadWhenTheFileIsMissingUnreadableOrIgnored() {
+        FileCheck check = check(0, false);
+
+        assertThat(check.missing(READ).success()).isTrue();
+        assertThat(check.missing(READ).detail()).contains("is missing, so reads 0");
+        assertThat(check.unreadable("AccessDeniedException", READ).detail()).contains("AccessDeniedException")
+                .contains("so reads 0");
+        ProbeResult kept = check.ignored(4, READ);
+        assertThat(kept.success()).as("still the last value, 4, not 0").isFalse();
+        assertThat(kept.detail()).contains("beyond ±2^31").contains("still reads 4");
+    }
+
+    @Test
     void shouldAddTheOffsetsOfSeveralFileChecksToTheMiscDynamicWeight() {
         CheckRules misc = new CheckRules(0, 1, 1_000_000_000L, 1_000_000_000L, 0, false);
         RealServerHealth health = RealServerHealth.initial(List.of(misc, FileCheck.RULES, FileCheck.RULES));

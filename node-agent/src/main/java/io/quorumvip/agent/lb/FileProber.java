@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
+import java.util.OptionalLong;
 
 /**
  * FILE_CHECK: reads the track_file, on a worker thread because a file may sit on a slow filesystem (NFS), and
@@ -19,6 +20,8 @@ final class FileProber implements Prober {
 
     private final Vertx vertx;
     private final FileCheck check;
+    /** What the file read last, kept when a read is ignored; keepalived starts from 0 too. */
+    private volatile long lastValue;
 
     FileProber(Vertx vertx, FileCheck check) {
         this.vertx = vertx;
@@ -34,11 +37,17 @@ final class FileProber implements Prober {
     ProbeResult read() {
         long start = System.nanoTime();
         try {
-            long value = FileTracker.readValue(check.path());
-            return check.result(value, since(start));
+            OptionalLong value = FileTracker.readValue(check.path());
+            if (value.isEmpty()) {
+                return check.ignored(lastValue, since(start));
+            }
+            lastValue = value.getAsLong();
+            return check.result(lastValue, since(start));
         } catch (NoSuchFileException e) {
+            lastValue = 0;
             return check.missing(since(start));
         } catch (IOException e) {
+            lastValue = 0;
             return check.unreadable(e.toString(), since(start));
         }
     }

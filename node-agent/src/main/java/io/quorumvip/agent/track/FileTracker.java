@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.OptionalLong;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,8 +22,8 @@ import org.slf4j.LoggerFactory;
 public final class FileTracker {
 
     private static final Logger log = LoggerFactory.getLogger(FileTracker.class);
-    /** keepalived reads a line; nothing meaningful is longer than this. */
-    private static final int MAX_READ = 64;
+    /** keepalived reads this much (a 128-byte buffer with its terminating NUL). */
+    private static final int MAX_READ = 127;
 
     private final VrrpTrackFile spec;
     private final LongConsumer onValue;
@@ -78,12 +79,13 @@ public final class FileTracker {
     }
 
     /**
-     * The value a tracked file holds, read as keepalived reads it (its first bytes, their leading integer).
+     * The value a tracked file holds, read as keepalived reads it (its first 127 bytes, their leading integer);
+     * empty for a number keepalived ignores (beyond ±2^31), which leaves the value as it was.
      *
      * @throws NoSuchFileException when it is missing, which keepalived counts as 0
      * @throws IOException         when it cannot be read, which keepalived counts as 0 too
      */
-    public static long readValue(Path path) throws IOException {
+    public static OptionalLong readValue(Path path) throws IOException {
         try (InputStream in = Files.newInputStream(path)) {
             return TrackedFileStatus.parse(new String(in.readNBytes(MAX_READ), StandardCharsets.US_ASCII));
         }
@@ -92,9 +94,14 @@ public final class FileTracker {
     /** The file's value; a missing or unreadable file reads 0, as in keepalived (an unreadable one is logged). */
     private long read() {
         try {
-            long value = readValue(spec.path());
+            OptionalLong read = readValue(spec.path());
             lastError = null;
-            return value;
+            if (read.isEmpty()) {
+                log.atWarn().setMessage("tracked file holds a number beyond ±2^31; ignored, as keepalived does")
+                        .addKeyValue("track_file", spec.name()).addKeyValue("file", spec.path())
+                        .addKeyValue("kept", value).log();
+            }
+            return read.orElse(value);
         } catch (NoSuchFileException e) {
             lastError = null;
             return 0;
