@@ -99,9 +99,9 @@ public final class LoadBalancer {
     }
 
     /**
-     * Checks the configuration can run here, programs the whole table (adopting one a killed agent left) and
-     * starts the checks. Throws, with nothing applied, when a checker kind is not run yet, a DR virtual server has
-     * no interface, or nftables refuses the program.
+     * Checks the configuration can run here, reads every FILE_CHECK's track_file once, programs the whole table
+     * (adopting one a killed agent left) and starts the checks. Throws, with nothing applied, when a checker sets
+     * what the agent does not apply yet, a DR virtual server has no interface, or nftables refuses the program.
      */
     public static LoadBalancer start(KeepalivedConfig config, Vertx vertx, BiConsumer<Cause, Event> journal,
                                      DataPlane dataPlane, PrometheusRegistry registry) throws NftablesException {
