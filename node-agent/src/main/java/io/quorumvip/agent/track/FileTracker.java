@@ -31,12 +31,11 @@ public final class FileTracker {
     private long value;
     private String lastError;
 
-    /** Writes {@code init_file}'s value when asked to, then reads the file once (so the first verdict is real). */
+    /** Reads the file once (so the first verdict is real); {@link #writeInitValue} ran before, at start-up. */
     public FileTracker(VrrpTrackFile spec, Vertx vertx, long pollMillis, LongConsumer onValue) {
         this.spec = spec;
         this.onValue = onValue;
         this.poll = new WorkerPoll<>(vertx, pollMillis, this::read, this::onRead);
-        initialise();
         this.value = read();
     }
 
@@ -65,7 +64,12 @@ public final class FileTracker {
         }
     }
 
-    private void initialise() {
+    /**
+     * {@code init_file [VALUE] [overwrite]}: writes VALUE when the file is missing, or always with overwrite. Once
+     * per start for every track_file, whoever reads it (instances, FILE_CHECKs), as keepalived does when it reads
+     * the config; a failure is logged and the file read as it is.
+     */
+    public static void writeInitValue(VrrpTrackFile spec) {
         if (spec.initValue().isEmpty() || (!spec.initOverwrite() && Files.exists(spec.path()))) {
             return;
         }
