@@ -73,7 +73,8 @@ final class ConfigCompleter {
         Optional<CoordinatorConfig> coordinator = draft.coordinators.isEmpty() ? Optional.empty()
                 : coordinator(draft.coordinators.get(0));
         return new KeepalivedConfig(source, global, scripts, instances, quorum, coordinator,
-                VirtualServerCompleter.complete(draft.loadBalancing, diagnostics, draft.global.lbShareChecks),
+                VirtualServerCompleter.complete(draft.loadBalancing, diagnostics, draft.global.lbShareChecks,
+                        trackFiles.keySet()),
                 syncGroups, trackFiles, trackProcesses,
                 new StaticRouting(staticAddresses(draft.staticAddresses, defaultInterface), draft.staticRoutes,
                         draft.staticRules));

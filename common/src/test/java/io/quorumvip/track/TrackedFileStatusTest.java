@@ -34,13 +34,40 @@ class TrackedFileStatusTest {
 
     @Test
     void shouldReadTheLeadingIntegerAndZeroForAnythingElse() {
-        assertThat(TrackedFileStatus.parse("  -12\n")).isEqualTo(-12);
-        assertThat(TrackedFileStatus.parse("+7 apples")).isEqualTo(7);
-        assertThat(TrackedFileStatus.parse("")).isZero();
-        assertThat(TrackedFileStatus.parse("down")).isZero();
-        assertThat(TrackedFileStatus.parse("-")).isZero();
-        assertThat(TrackedFileStatus.parse("99999999999999999999999")).isEqualTo(1L << 31);
+        assertThat(TrackedFileStatus.parse("  -12\n")).hasValue(-12);
+        assertThat(TrackedFileStatus.parse("+7 apples")).hasValue(7);
+        assertThat(TrackedFileStatus.parse("")).hasValue(0);
+        assertThat(TrackedFileStatus.parse("down")).hasValue(0);
+        assertThat(TrackedFileStatus.parse("-")).hasValue(0);
         assertThat(TrackedFileStatus.status(-99_999_999_999L, Integer.MAX_VALUE)).isEqualTo(TrackedFileStatus.FAULT);
+    }
+
+    @Test
+    void shouldReadHexAndOctalAsKeepalivedsStrtolWithBaseZeroDoes() {
+        assertThat(TrackedFileStatus.parse("0x1F\n")).hasValue(31);
+        assertThat(TrackedFileStatus.parse("-0X10")).hasValue(-16);
+        assertThat(TrackedFileStatus.parse("010")).as("a leading 0 is octal").hasValue(8);
+        assertThat(TrackedFileStatus.parse("09")).as("octal stops at 9").hasValue(0);
+        assertThat(TrackedFileStatus.parse("0xg")).as("0x without a hex digit is the 0 before it").hasValue(0);
+    }
+
+    @Test
+    void shouldIgnoreANumberBeyondTwoToTheThirtyFirstAsKeepalivedDoes() {
+        assertThat(TrackedFileStatus.parse("2147483648")).hasValue(1L << 31);
+        assertThat(TrackedFileStatus.parse("-2147483648")).hasValue(-(1L << 31));
+        assertThat(TrackedFileStatus.parse("2147483649")).isEmpty();
+        assertThat(TrackedFileStatus.parse("-0x80000001")).isEmpty();
+        assertThat(TrackedFileStatus.parse("99999999999999999999999")).isEmpty();
+    }
+
+    @Property
+    void shouldReadBackAnyNumberWrittenInDecimalHexOrOctal(
+            @ForAll @net.jqwik.api.constraints.LongRange(min = -(1L << 31), max = 1L << 31) long value) {
+        String sign = value < 0 ? "-" : "";
+        long magnitude = Math.abs(value);
+        assertThat(TrackedFileStatus.parse(value + "\n")).hasValue(value);
+        assertThat(TrackedFileStatus.parse(sign + "0x" + Long.toHexString(magnitude))).hasValue(value);
+        assertThat(TrackedFileStatus.parse(sign + "0" + Long.toOctalString(magnitude))).hasValue(value);
     }
 
     @Property

@@ -8,6 +8,7 @@ import io.quorumvip.agent.lb.DataPlane;
 import io.quorumvip.agent.lb.LoadBalancer;
 import io.quorumvip.agent.lease.QuorumClient;
 import io.quorumvip.agent.ship.Shipping;
+import io.quorumvip.agent.track.FileTracker;
 import io.quorumvip.config.ConfigFiles;
 import io.quorumvip.config.CoordinatorConfig;
 import io.quorumvip.config.Finding;
@@ -144,6 +145,7 @@ public final class AgentMain implements Callable<Integer> {
         journal.record(new Cause(CauseKind.CONFIG, config.toString(), 0),
                 new Event.ConfigLoaded(config.toString(), sha256(config)));
 
+        keepalived.trackFiles().values().forEach(FileTracker::writeInitValue);
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(4)
                 .setInternalBlockingPoolSize(2));
         Optional<QuorumClient> quorum = keepalived.quorum().map(QuorumClient::start);

@@ -191,13 +191,6 @@ class LoadBalancerTest {
     }
 
     @Test
-    void shouldRefuseACheckerKindItDoesNotRunYetNamingWhere() throws Exception {
-        assertThat(refusal("  FILE_CHECK {\n   track_file ready\n  }\n")).isEqualTo("FILE:4:3: FILE_CHECK is read but "
-                + "not run yet (it needs track_file blocks, which quorum-vip does not read); use MISC_CHECK with a "
-                + "script that reads the file meanwhile");
-    }
-
-    @Test
     void shouldRefuseCheckerBindingsItDoesNotApplyRatherThanIgnoreThem() throws Exception {
         assertThat(refusal("  TCP_CHECK {\n   bind_port 4000\n  }\n")).startsWith("FILE:4:3: bind_port, bind_if "
                 + "and fwmark of a TCP_CHECK are read but not applied yet");
