@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine;
@@ -117,15 +118,10 @@ public final class LvsCommand implements Callable<Integer> {
 
     /** The table, from a {@code /v1/status} body. */
     static String render(JsonNode status) {
-        StringBuilder text = new StringBuilder();
-        text.append("IP Virtual Server (quorum-vip on nftables, node ").append(status.path("node").asText())
-                .append(")\n");
-        text.append("Prot LocalAddress:Port Scheduler Flags\n");
+        StringBuilder text = title(status).append("Prot LocalAddress:Port Scheduler Flags\n");
         text.append(String.format("  -> %-28s %-7s %-6s %-5s %s%n", "RemoteAddress:Port", "Forward", "Weight",
                 "State", "LastCheck"));
         for (JsonNode vs : status.path("virtual_servers")) {
-            String name = vs.path("name").asText();
-            int slash = name.lastIndexOf('/');
             String scheduler = vs.path("scheduler").asText();
             String runsAs = vs.path("runs_as").asText();
             StringBuilder flags = new StringBuilder();
@@ -141,8 +137,8 @@ public final class LvsCommand implements Callable<Integer> {
             if (vs.path("suspended").asBoolean()) {
                 flags.append(" ha-suspended");
             }
-            text.append(String.format("%-4s %s %s%s  generation %d%n", name.substring(slash + 1).toUpperCase(),
-                    name.substring(0, slash), scheduler, flags, vs.path("generation").asLong()));
+            text.append(String.format("%s %s%s  generation %d%n", serviceColumn(vs), scheduler, flags,
+                    vs.path("generation").asLong()));
             String forward = vs.path("method").asText().equals("DR") ? "Route" : "Masq";
             for (JsonNode rs : vs.path("real_servers")) {
                 String endpoint = rs.path("address").asText() + ":" + rs.path("port").asInt();
@@ -190,17 +186,19 @@ public final class LvsCommand implements Callable<Integer> {
                         ? perSecond(oldRs.path("stats").path(column), rs.path("stats").path(column), seconds) : "-"));
             }
         }
-        return text.append(String.format("(over %.2f s) ", seconds)).append(LEGEND).toString();
+        return text.append(String.format(Locale.ROOT, "(over %.2f s) ", seconds)).append(LEGEND).toString();
     }
 
     private static final String LEGEND = "(- not known to this data plane: NAT counts connections, DR packets and "
             + "bytes in; see qvip lvs --help)\n";
 
+    private static StringBuilder title(JsonNode status) {
+        return new StringBuilder("IP Virtual Server (quorum-vip on nftables, node ")
+                .append(status.path("node").asText()).append(")\n");
+    }
+
     private static StringBuilder header(JsonNode status, String... columns) {
-        StringBuilder text = new StringBuilder();
-        text.append("IP Virtual Server (quorum-vip on nftables, node ").append(status.path("node").asText())
-                .append(")\n");
-        text.append(String.format("%-33s", "Prot LocalAddress:Port"));
+        StringBuilder text = title(status).append(String.format("%-33s", "Prot LocalAddress:Port"));
         for (String column : columns) {
             text.append(String.format(" %9s", column));
         }
@@ -241,7 +239,7 @@ public final class LvsCommand implements Callable<Integer> {
         if (!before.isIntegralNumber() || !after.isIntegralNumber() || after.asLong() < before.asLong()) {
             return "-";
         }
-        return String.format("%.1f", (after.asLong() - before.asLong()) / seconds);
+        return String.format(Locale.ROOT, "%.1f", (after.asLong() - before.asLong()) / seconds);
     }
 
     private static JsonNode byField(JsonNode array, String field, String value) {
