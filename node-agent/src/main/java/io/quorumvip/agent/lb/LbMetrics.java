@@ -27,6 +27,7 @@ final class LbMetrics {
     private final Gauge generation;
     private final Counter applyFailures;
     private final PrometheusRegistry registry;
+    private MultiCollector counters;
 
     LbMetrics(PrometheusRegistry registry) {
         this.registry = registry;
@@ -73,7 +74,7 @@ final class LbMetrics {
      * that comes back starts again from 0 (a counter reset to Prometheus).
      */
     void countersFrom(Supplier<List<LvsStats.ServiceStats>> stats) {
-        registry.register(new MultiCollector() {
+        counters = new MultiCollector() {
             @Override
             public MetricSnapshots collect() {
                 List<LvsStats.ServiceStats> now = stats.get();
@@ -89,7 +90,15 @@ final class LbMetrics {
                         .ifPresent(snapshots::add);
                 return new MetricSnapshots(snapshots);
             }
-        });
+        };
+        registry.register(counters);
+    }
+
+    /** No more reads from the kernel: the load balancer is stopping and its tables go. */
+    void stopCounters() {
+        if (counters != null) {
+            registry.unregister(counters);
+        }
     }
 
     private static Optional<MetricSnapshot> snapshot(List<LvsStats.ServiceStats> stats, String name,

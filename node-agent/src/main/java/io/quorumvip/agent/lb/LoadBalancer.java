@@ -453,6 +453,7 @@ public final class LoadBalancer {
      */
     public void stop() {
         stopped = true;
+        metrics.stopCounters();
         Promise<Void> closed = Promise.promise();
         context.runOnContext(v -> {
             services.forEach(s -> s.reals.forEach(r -> r.probers.forEach(Prober::close)));

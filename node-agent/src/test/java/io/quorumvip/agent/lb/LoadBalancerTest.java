@@ -249,6 +249,12 @@ class LoadBalancerTest {
                 .equals("qvip_lb_real_server_connections")).flatMap(m -> m.getDataPoints().stream())
                 .map(p -> p.getLabels().get("real_server") + "=" + ((CounterSnapshot.CounterDataPointSnapshot) p)
                         .getValue()).toList()).containsExactly("198.51.100.51:80=30.0");
+
+        lb.stop();
+        lb = null;
+
+        assertThat(registry.scrape().stream().map(m -> m.getMetadata().getName()))
+                .as("no kernel reads once stopped").doesNotContain("qvip_lb_real_server_connections");
     }
 
     @Test
