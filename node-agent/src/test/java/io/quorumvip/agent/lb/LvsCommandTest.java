@@ -6,9 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.quorumvip.agent.http.AgentStatus;
+import com.sun.net.httpserver.HttpServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -118,6 +122,34 @@ class LvsCommandTest {
                   -> 192.0.2.51:80                        -         -         -         -         -
                   -> 192.0.2.52:80                        -         -         -         -         -
                 """);
+    }
+
+    @Test
+    void shouldReadTheStatusTwiceAnIntervalApartForRates() throws Exception {
+        List<String> bodies = List.of(
+                JSON.writeValueAsString(status(drService(4, dr(300, 18000), UNKNOWN, dr(200, 12000)))),
+                JSON.writeValueAsString(status(drService(4, dr(500, 30000), UNKNOWN, dr(300, 18000)))));
+        AtomicInteger requests = new AtomicInteger();
+        HttpServer agent = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        agent.createContext("/v1/status", exchange -> {
+            byte[] body = bodies.get(Math.min(requests.getAndIncrement(), 1)).getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        agent.start();
+        StringWriter out = new StringWriter();
+        try {
+            int exit = new CommandLine(new LvsCommand()).setOut(new PrintWriter(out)).execute("--rate", "--interval",
+                    "0.2", "--agent", "127.0.0.1:" + agent.getAddress().getPort());
+
+            assertThat(exit).isZero();
+        } finally {
+            agent.stop(0);
+        }
+
+        assertThat(requests).hasValue(2);
+        assertThat(out.toString()).containsPattern("TCP  192\\.0\\.2\\.210:80 +- +\\d+\\.\\d +- +\\d+\\.\\d +-\n");
     }
 
     @Test
