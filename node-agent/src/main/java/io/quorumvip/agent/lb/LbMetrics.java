@@ -101,9 +101,8 @@ final class LbMetrics {
         }
     }
 
-    private static Optional<MetricSnapshot> snapshot(List<LvsStats.ServiceStats> stats, String name,
-                                                               String help,
-                                                               Function<LvsStats.Stats, OptionalLong> column) {
+    private static Optional<MetricSnapshot> snapshot(List<LvsStats.ServiceStats> stats, String name, String help,
+                                                     Function<LvsStats.Stats, OptionalLong> column) {
         CounterSnapshot.Builder builder = CounterSnapshot.builder().name(name).help(help);
         boolean any = false;
         for (LvsStats.ServiceStats service : stats) {
