@@ -20,6 +20,7 @@ import io.quorumvip.config.VrrpTrackFile;
 import io.quorumvip.events.Cause;
 import io.quorumvip.events.Event;
 import io.quorumvip.lb.DrPath;
+import io.quorumvip.lb.LvsStats;
 import io.quorumvip.lb.NftProgram;
 import io.quorumvip.lb.NftProgramBuilder;
 import io.quorumvip.lb.Pool;
@@ -39,11 +40,13 @@ import java.net.SocketException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -84,6 +87,8 @@ public final class LoadBalancer {
     private final LbMetrics metrics;
     private final Optional<NeighbourResolver> resolver;
     private long macTimer = -1;
+    /** The families the program has a table in: fixed by the configuration, whatever the pools. */
+    private volatile List<String> families = List.of();
     private long generation;
     private long appliedGeneration;
     private NftProgram appliedOnApplier;
@@ -137,6 +142,8 @@ public final class LoadBalancer {
             throw e;
         }
         lb.appliedOnApplier = program;
+        lb.families = program.tables().stream().map(NftProgram.Table::family).toList();
+        lb.metrics.countersFrom(lb::statsNow);
         lb.generation = 1;
         lb.appliedGeneration = 1;
         lb.metrics.applied(1);
@@ -492,14 +499,55 @@ public final class LoadBalancer {
 
     // ---- status and stop ----
 
-    /** The operator's view, taken on the load balancer's context. */
+    /**
+     * The operator's view: the counters read on the applier thread (the one that talks to the kernel, in order
+     * with the transactions), the rest taken on the load balancer's context.
+     */
     public Future<List<VirtualServerStatus>> status() {
         Promise<List<VirtualServerStatus>> promise = Promise.promise();
-        context.runOnContext(v -> promise.complete(services.stream().map(this::status).toList()));
+        try {
+            applier.execute(() -> {
+                Counters counters = readCounters();
+                context.runOnContext(v -> promise.complete(services.stream().map(s -> status(s, counters)).toList()));
+            });
+        } catch (RejectedExecutionException e) {
+            Counters none = new Counters(Map.of(), "the load balancer is stopping");
+            context.runOnContext(v -> promise.complete(services.stream().map(s -> status(s, none)).toList()));
+        }
         return promise.future();
     }
 
-    private VirtualServerStatus status(Service s) {
+    /** The counters of every owned table by chain, or why they could not be read. */
+    private record Counters(Map<String, LvsStats.Counter> chains, String error) {
+    }
+
+    private Counters readCounters() {
+        Map<String, LvsStats.Counter> chains = new HashMap<>();
+        for (String family : families) {
+            try {
+                chains.putAll(LvsStats.chainCounters(dataPlane.read(NftProgram.listTable(family))));
+            } catch (NftablesException | IllegalArgumentException e) {
+                return new Counters(Map.of(), "cannot read the counters of table " + family + " "
+                        + NftProgram.TABLE + ": " + e.getMessage());
+            }
+        }
+        return new Counters(chains, "");
+    }
+
+    /**
+     * Every virtual server's figures now, read on the calling thread (a Prometheus scrape): none when the tables
+     * cannot be read, which the status shows with its reason.
+     */
+    private List<LvsStats.ServiceStats> statsNow() {
+        Counters counters = readCounters();
+        if (!counters.error().isEmpty()) {
+            return List.of();
+        }
+        return services.stream().map(s -> LvsStats.of(s.config, counters.chains())).toList();
+    }
+
+    private VirtualServerStatus status(Service s, Counters counters) {
+        LvsStats.ServiceStats stats = LvsStats.of(s.config, counters.chains());
         List<VirtualServerStatus.RealServerStatus> reals = new ArrayList<>();
         for (Real real : s.reals) {
             boolean inPool = s.pool.serving().stream().anyMatch(m -> m.address().equals(real.config.address())
@@ -508,12 +556,14 @@ public final class LoadBalancer {
                     real.config.port(), real.health.weight(real.config.weight()), real.health.alive() ? "up" : "down",
                     inPool, real.last == null ? "" : real.last.detail(),
                     real.last == null ? 0 : real.last.latency().toNanos() / 1e6, real.lastCheckEpochMillis,
-                    real.config.checkers().stream().map(c -> c.kind().keyword()).toList()));
+                    real.config.checkers().stream().map(c -> c.kind().keyword()).toList(),
+                    VirtualServerStatus.Stats.of(stats.realServer(real.config.endpoint()))));
         }
         boolean sorryServing = s.pool.serving().stream().anyMatch(PoolMember::sorry);
         return new VirtualServerStatus(s.config.name(), s.config.scheduler().keepalivedName(),
                 s.config.scheduler().choice().keepalivedName(), s.config.method().name(), s.quorumUp,
-                s.pool.liveWeight(), sorryServing, appliedGeneration, s.suspended, reals);
+                s.pool.liveWeight(), sorryServing, appliedGeneration, s.suspended,
+                VirtualServerStatus.Stats.of(stats.service()), counters.error(), reals);
     }
 
     /** The last error nftables gave, empty when the current program is applied. */
@@ -531,6 +581,7 @@ public final class LoadBalancer {
         if (macTimer >= 0) {
             vertx.cancelTimer(macTimer);
         }
+        metrics.stopCounters();
         Promise<Void> closed = Promise.promise();
         context.runOnContext(v -> {
             services.forEach(s -> s.reals.forEach(r -> r.probers.forEach(Prober::close)));
