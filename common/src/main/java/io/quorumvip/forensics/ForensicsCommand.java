@@ -101,8 +101,7 @@ public final class ForensicsCommand implements Callable<Integer> {
             if (pcap != null) {
                 List<CapturedFrame> frames = wire.framesOf(report.incidents(), settings);
                 PcapFiles.write(pcap, frames);
-                err.println("note: wrote " + frames.size() + " frame(s) of " + report.incidents().size()
-                        + " incident window(s) to " + pcap);
+                err.println("note: wrote " + frames.size() + " frame(s) of the incidents' windows to " + pcap);
             }
             if (json) {
                 JsonReport.write(report, out);

@@ -138,7 +138,7 @@ class ForensicsCommandTest {
                         + "(seen by n2@eth0 1)",
                 "          VRRPv2 advert from 192.0.2.12 VRID 51 every 1000 ms priority 100: 7 frames "
                         + "04:40:03.500 .. 04:40:09.500 (seen by n2@eth0 7)");
-        assertThat(err.toString()).contains("wrote 12 frame(s) of 2 incident window(s)");
+        assertThat(err.toString()).contains("wrote 12 frame(s) of the incidents' windows to " + pcap);
         assertThat(PcapFiles.read(pcap)).as("n1 0..2 s and 10 s, n2 3.5..9.5 s, the ARP").hasSize(12);
     }
 
