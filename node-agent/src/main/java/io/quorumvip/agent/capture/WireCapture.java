@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class WireCapture implements AutoCloseable {
 
-    /** What the agent's own decisions rest on: VRRP over IPv4 and IPv6, ARP, and Neighbour Advertisements. */
-    static final String FILTER = "vrrp or arp or (icmp6 and ip6[40] == 136)";
+    /** VRRP over IPv4 and IPv6 (libpcap's {@code vrrp} is IPv4 only), ARP, and Neighbour Advertisements. */
+    static final String FILTER = "vrrp or ip6 proto 112 or arp or (icmp6 and ip6[40] == 136)";
     /** Room for a version 3 advert with 255 IPv6 addresses (4,088 bytes) and its headers. */
     private static final int SNAP_LENGTH = 8192;
     /**
