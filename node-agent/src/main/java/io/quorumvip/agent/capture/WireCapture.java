@@ -37,7 +37,8 @@ public final class WireCapture implements AutoCloseable {
     private static final int SNAP_LENGTH = 8192;
     /**
      * How long the thread sleeps once the ring is empty; it bounds close(). Non-blocking reads, because a blocking
-     * read on an idle interface never returns at libpcap 1.10's read timeout (TPACKET_V3 retires no empty block).
+     * read on an idle interface never returns at libpcap 1.10's read timeout; immediate mode, so that a frame is
+     * readable as soon as it is captured and the last drain at close() finds the frames of the agent's stop.
      */
     static final int DRAIN_PERIOD_MILLIS = 100;
 
@@ -66,7 +67,7 @@ public final class WireCapture implements AutoCloseable {
             try {
                 handle = new PcapHandle.Builder(device).snaplen(SNAP_LENGTH)
                         .promiscuousMode(PromiscuousMode.NONPROMISCUOUS).timeoutMillis(DRAIN_PERIOD_MILLIS)
-                        .build();
+                        .immediateMode(true).build();
                 handle.setFilter(FILTER, BpfCompileMode.OPTIMIZE);
                 handle.setBlockingMode(BlockingMode.NONBLOCKING);
             } catch (Exception | LinkageError e) {
@@ -106,13 +107,11 @@ public final class WireCapture implements AutoCloseable {
         RollingFile file = new RollingFile(node, device, settings);
         try {
             while (running) {
-                byte[] frame = handle.getNextRawPacket();
-                if (frame != null) {
-                    file.write(micros(handle.getTimestamp()), frame, handle.getOriginalLength());
-                } else {
+                if (!drain(handle, file)) {
                     Thread.sleep(DRAIN_PERIOD_MILLIS);
                 }
             }
+            drain(handle, file);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
@@ -122,6 +121,16 @@ public final class WireCapture implements AutoCloseable {
             handle.close();
             file.close();
         }
+    }
+
+    /** Writes every frame waiting in the ring; whether there was any. */
+    private static boolean drain(PcapHandle handle, RollingFile file) throws Exception {
+        boolean any = false;
+        for (byte[] frame = handle.getNextRawPacket(); frame != null; frame = handle.getNextRawPacket()) {
+            file.write(micros(handle.getTimestamp()), frame, handle.getOriginalLength());
+            any = true;
+        }
+        return any;
     }
 
     private static long micros(Timestamp timestamp) {

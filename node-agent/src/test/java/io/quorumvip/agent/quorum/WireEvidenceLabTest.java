@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
@@ -95,6 +96,68 @@ class WireEvidenceLabTest {
                     .contains(h1.address() + "\t150", h2.address() + "\t100");
         }
     }
+
+    /**
+     * VRRPv3 over IPv6 (libpcap's {@code vrrp} primitive is IPv4 only): n1 (150) owns 2001:db8::200 and stops
+     * gracefully, n2 (100) takes over. The captures must hold both nodes' IPv6 adverts, n1's priority 0 and n2's
+     * unsolicited neighbour advert, and forensics must show them next to the hand-over's outage.
+     */
+    @Test
+    void theCaptureShouldHoldIpv6AdvertsAndNeighbourAdvertsOfAHandOver() throws Exception {
+        String vip6 = "2001:db8:0:0:0:0:0:200";
+        try (Lab lab = Lab.upWithIpv6(2)) {
+            LabHost h1 = lab.node(1);
+            LabHost h2 = lab.node(2);
+            LabAgent n1 = LabAgent.start(lab, h1, IPV6_CONFIG.formatted("n1", 150));
+            LabAgent n2 = LabAgent.start(lab, h2, IPV6_CONFIG.formatted("n2", 100));
+            try {
+                awaitCondition("n1 MASTER and n2 BACKUP", BOUND, () -> n1.state("VI_6") + " " + n2.state("VI_6"),
+                        "MASTER BACKUP"::equals);
+                n1.process().stop();
+                awaitCondition("n2 MASTER after n1 stopped", BOUND, () -> n2.state("VI_6"), "MASTER"::equals);
+                Thread.sleep(1500);
+            } finally {
+                n2.process().stop();
+                n1.process().stop();
+            }
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            CommandLine command = new CommandLine(new ForensicsCommand());
+            command.setOut(new PrintWriter(out));
+            command.setErr(new PrintWriter(err));
+
+            command.execute(LabAgent.journalDir(h1).toString(), LabAgent.journalDir(h2).toString(),
+                    "--captures", captureDir(h1).toString(), captureDir(h2).toString());
+
+            String report = out.toString();
+            System.out.println("forensics with IPv6 captures:\n" + report + err);
+            List<String> outages = Arrays.stream(report.split("\n\n"))
+                    .filter(block -> block.startsWith("[WARNING] NO_OWNER " + vip6)).toList();
+            assertThat(outages).as("the outages of %s in%n%s", vip6, report).isNotEmpty();
+            // Which node binds first depends on which agent came up first; n1's stop is the last hand-over.
+            assertThat(outages.get(outages.size() - 1)).as("the wire lines of the hand-over at n1's stop")
+                    .containsPattern("VRRPv3 advert from fe80:[0-9a-f:]+(%\\w+)? VRID 52 every 1000 ms priorities"
+                            + " 150, 0: \\d+ frames? .*seen by .*n1@eth0")
+                    .containsPattern("VRRPv3 advert from fe80:[0-9a-f:]+(%\\w+)? VRID 52 every 1000 ms priority 100: ")
+                    .contains("neighbour advert " + vip6 + " is-at " + h2.mac() + " (override)");
+        }
+    }
+
+    private static final String IPV6_CONFIG = """
+            global_defs {
+                router_id %s
+            }
+            vrrp_instance VI_6 {
+                state BACKUP
+                interface eth0
+                virtual_router_id 52
+                priority %d
+                advert_int 1
+                virtual_ipaddress {
+                    2001:db8::200/64
+                }
+            }
+            """;
 
     /** The agent's default: beside its journal. */
     private static Path captureDir(LabHost host) {
