@@ -33,14 +33,19 @@ public final class WireCapture implements AutoCloseable {
 
     /** VRRP over IPv4 and IPv6 (libpcap's {@code vrrp} is IPv4 only), ARP, and Neighbour Advertisements. */
     static final String FILTER = "vrrp or ip6 proto 112 or arp or (icmp6 and ip6[40] == 136)";
-    /** Room for a version 3 advert with 255 IPv6 addresses (4,088 bytes) and its headers. */
-    private static final int SNAP_LENGTH = 8192;
+    /**
+     * A whole frame at a 1500-byte MTU with a VLAN tag: every advert that fits a link. A small snap length keeps the
+     * ring's slots small, which is most of what capture adds to the agent's memory.
+     */
+    private static final int SNAP_LENGTH = 2048;
+    /** The kernel ring: about 500 slots of {@link #SNAP_LENGTH}, room for a take-over of 100 addresses' announcements. */
+    private static final int RING_BYTES = 1 << 20;
     /**
      * How long the thread sleeps once the ring is empty; it bounds close(). Non-blocking reads, because a blocking
      * read on an idle interface never returns at libpcap 1.10's read timeout; immediate mode, so that a frame is
      * readable as soon as it is captured and the last drain at close() finds the frames of the agent's stop.
      */
-    static final int DRAIN_PERIOD_MILLIS = 100;
+    static final int DRAIN_PERIOD_MILLIS = 250;
 
     private static final Logger log = LoggerFactory.getLogger(WireCapture.class);
 
@@ -67,7 +72,7 @@ public final class WireCapture implements AutoCloseable {
             try {
                 handle = new PcapHandle.Builder(device).snaplen(SNAP_LENGTH)
                         .promiscuousMode(PromiscuousMode.NONPROMISCUOUS).timeoutMillis(DRAIN_PERIOD_MILLIS)
-                        .immediateMode(true).build();
+                        .bufferSize(RING_BYTES).immediateMode(true).build();
                 handle.setFilter(FILTER, BpfCompileMode.OPTIMIZE);
                 handle.setBlockingMode(BlockingMode.NONBLOCKING);
             } catch (Exception | LinkageError e) {
@@ -95,7 +100,7 @@ public final class WireCapture implements AutoCloseable {
         running = false;
         for (Thread thread : threads) {
             try {
-                thread.join(10L * DRAIN_PERIOD_MILLIS);
+                thread.join(4L * DRAIN_PERIOD_MILLIS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
