@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -103,16 +104,16 @@ public final class ForensicsCommand implements Callable<Integer> {
                 PcapFiles.write(pcap, frames);
                 err.println("note: wrote " + frames.size() + " frame(s) of the incidents' windows to " + pcap);
             }
+            Function<Incident, List<String>> wireLines = incident -> wire.lines(incident, settings);
             if (json) {
-                JsonReport.write(report, out);
+                JsonReport.write(report, out, captures.isEmpty() ? null : wireLines);
                 out.println();
             } else if (html != null) {
                 Files.writeString(html, HtmlTimeline.render(report), StandardCharsets.UTF_8);
                 out.println("wrote " + html + ": " + report.incidents().size() + " incident(s)"
                         + (report.splitBrain() ? ", dual ownership found" : ", no dual ownership"));
             } else {
-                TextReport.write(report, out, captures.isEmpty() ? incident -> List.of()
-                        : incident -> wire.lines(incident, settings));
+                TextReport.write(report, out, captures.isEmpty() ? incident -> List.of() : wireLines);
             }
             return report.splitBrain() ? FINDING : OK;
         } catch (IllegalArgumentException e) {
