@@ -68,19 +68,23 @@ public final class WireCapture implements AutoCloseable {
             return capture;
         }
         for (String device : devices) {
-            PcapHandle handle;
+            PcapHandle opened = null;
             try {
-                handle = new PcapHandle.Builder(device).snaplen(SNAP_LENGTH)
+                opened = new PcapHandle.Builder(device).snaplen(SNAP_LENGTH)
                         .promiscuousMode(PromiscuousMode.NONPROMISCUOUS).timeoutMillis(DRAIN_PERIOD_MILLIS)
                         .bufferSize(RING_BYTES).immediateMode(true).build();
-                handle.setFilter(FILTER, BpfCompileMode.OPTIMIZE);
-                handle.setBlockingMode(BlockingMode.NONBLOCKING);
+                opened.setFilter(FILTER, BpfCompileMode.OPTIMIZE);
+                opened.setBlockingMode(BlockingMode.NONBLOCKING);
             } catch (Exception | LinkageError e) {
+                if (opened != null) {
+                    opened.close();
+                }
                 log.atWarn().setMessage("no wire capture on this interface (needs libpcap, Debian libpcap0.8, and "
                                 + "CAP_NET_RAW); the agent runs without it")
                         .addKeyValue("device", device).addKeyValue("error", e.toString()).log();
                 continue;
             }
+            PcapHandle handle = opened;
             Thread thread = new Thread(() -> capture.run(node, device, handle, settings), "capture-" + device);
             thread.setDaemon(true);
             threads.add(thread);
