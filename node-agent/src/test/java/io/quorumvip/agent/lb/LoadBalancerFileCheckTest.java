@@ -45,6 +45,11 @@ class LoadBalancerFileCheckTest {
         }
 
         @Override
+        public String read(String document) {
+            return "{\"nftables\":[]}";
+        }
+
+        @Override
         public void close() {
         }
     };
