@@ -60,6 +60,22 @@ class IcmpEchoSocketTest {
         }
     }
 
+    /** Namespace-local: two namespaces on a veth pair, 192.0.2.11 pings 192.0.2.12 (no lab needed). */
+    @Test
+    void shouldHearAnIcmpEchoReplyFromARealNeighbourAndNoneFromAnAbsentOne() throws Exception {
+        VethLab.assumeRootAndIp();
+        try (VethLab lab = VethLab.create(); IcmpEchoSocket socket = lab.inA(IcmpEchoSocket::ipv4)) {
+            CountDownLatch present = new CountDownLatch(1);
+            CountDownLatch absent = new CountDownLatch(1);
+
+            socket.send(InetAddress.getByName(VethLab.ADDRESS_B), present::countDown);
+            socket.send(InetAddress.getByName("192.0.2.99"), absent::countDown);
+
+            assertThat(present.await(3, TimeUnit.SECONDS)).as("echo reply from " + VethLab.ADDRESS_B).isTrue();
+            assertThat(absent.await(1, TimeUnit.SECONDS)).as("no reply from 192.0.2.99").isFalse();
+        }
+    }
+
     /** Namespace-local: two namespaces on a veth pair, 2001:db8::11 pings 2001:db8::12 (no lab needed). */
     @Test
     void shouldHearAnIcmpv6EchoReplyFromARealNeighbourAndNoneFromAnAbsentOne() throws Exception {
