@@ -60,7 +60,7 @@ public record FileCheck(String name, Path path, int weight, boolean reverse) {
 
     /** The checker rules for one checker: {@link #RULES} for a FILE_CHECK, its timing for the others. */
     public static CheckRules rules(io.quorumvip.config.CheckerConfig checker) {
-        return checker.kind() instanceof CheckKind.File ? RULES : CheckRules.of(checker.timing());
+        return checker.kind() instanceof CheckKind.File ? RULES : CheckRules.of(checker);
     }
 
     /** What reading {@code value} means for the real server; the detail names the file and the value read. */

@@ -217,6 +217,8 @@ class VirtualServerConfigTest {
         CheckKind.Http ssl = (CheckKind.Http) checkers.get(0).kind();
         assertThat(ssl.sni()).isTrue();
         assertThat(ssl.fastRecovery()).isTrue();
+        assertThat(io.quorumvip.check.FileCheck.rules(checkers.get(0)).fastRecovery()).isTrue();
+        assertThat(io.quorumvip.check.FileCheck.rules(checkers.get(1)).fastRecovery()).isFalse();
         assertThat(ssl.protocolVersion()).isEqualTo("1.1");
         assertThat(ssl.urls().get(0).digest()).hasValue("9b3a0c85a887a256d6939da88aabd8cd");
         assertThat(ssl.urls().get(0).accepts(503)).isTrue();
