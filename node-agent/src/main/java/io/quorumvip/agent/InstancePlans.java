@@ -13,6 +13,7 @@ import io.quorumvip.config.VrrpInstanceConfig;
 import io.quorumvip.config.VrrpScript;
 import io.quorumvip.config.VrrpTrackFile;
 import io.quorumvip.config.VrrpTrackProcess;
+import io.quorumvip.track.Weighting;
 import io.quorumvip.vrrp.AuthType;
 import io.quorumvip.vrrp.InitialState;
 import io.quorumvip.vrrp.VridExpectation;
@@ -130,51 +131,55 @@ final class InstancePlans {
     }
 
     /**
-     * The weight the instance gives a vrrp_script it tracks (its own override or the script's), or empty. The
-     * scripts of its sync group count as its own; in a group, weights are kept only with sync_group_tracking_weight
-     * (otherwise 0: a failing script is a fault, as in keepalived).
+     * The weight and direction the instance gives a vrrp_script it tracks (its own override or the script's), or
+     * empty. The scripts of its sync group count as its own; in a group, weights are kept only with
+     * sync_group_tracking_weight (otherwise 0: a failing script is a fault, as in keepalived).
      */
-    Optional<Integer> scriptWeight(String instanceName, String scriptName) {
+    Optional<Weighting> scriptWeighting(String instanceName, String scriptName) {
         VrrpInstanceConfig instance = instance(instanceName);
         Optional<SyncGroupConfig> group = config.syncGroupOf(instanceName);
         List<TrackedScript> tracked = new ArrayList<>(instance.trackScripts());
         group.ifPresent(g -> tracked.addAll(g.trackScripts()));
         for (TrackedScript entry : tracked) {
             if (entry.scriptName().equals(scriptName)) {
-                int weight = entry.effectiveWeight(scripts.get(scriptName));
-                return Optional.of(group.map(g -> g.memberWeight(weight)).orElse(weight));
+                VrrpScript script = scripts.get(scriptName);
+                return Optional.of(member(group, entry.effectiveWeight(script), entry.effectiveReverse(script)));
             }
         }
         return Optional.empty();
     }
 
-    /** The weight the instance gives a vrrp_track_file it tracks (its own override or the file's), or empty. */
-    Optional<Integer> trackFileWeight(String instanceName, VrrpTrackFile file) {
+    /** The weighting the instance gives a vrrp_track_file it tracks (its own override or the file's), or empty. */
+    Optional<Weighting> trackFileWeighting(String instanceName, VrrpTrackFile file) {
         return instance(instanceName).trackFiles().stream().filter(t -> t.fileName().equals(file.name()))
-                .findFirst().map(t -> t.effectiveWeight(file));
+                .findFirst().map(t -> new Weighting(t.effectiveWeight(file), t.effectiveReverse(file)));
     }
 
-    /** The weight the instance gives a vrrp_track_process it tracks (its own override or the tracker's), or empty. */
-    Optional<Integer> trackProcessWeight(String instanceName, VrrpTrackProcess process) {
+    /** The weighting the instance gives a vrrp_track_process it tracks (its override or the tracker's), or empty. */
+    Optional<Weighting> trackProcessWeighting(String instanceName, VrrpTrackProcess process) {
         return instance(instanceName).trackProcesses().stream().filter(t -> t.processName().equals(process.name()))
-                .findFirst().map(t -> t.effectiveWeight(process));
+                .findFirst().map(t -> new Weighting(t.effectiveWeight(process), t.effectiveReverse(process)));
     }
 
-    /** Tracked interfaces and their weights: the instance's own interface (weight 0) unless dont_track_primary. */
-    Map<String, Integer> interfaceWeights(String instanceName) {
+    /** Tracked interfaces and their weightings: the instance's own interface (weight 0) unless dont_track_primary. */
+    Map<String, Weighting> interfaceWeightings(String instanceName) {
         VrrpInstanceConfig instance = instance(instanceName);
-        Map<String, Integer> weights = new LinkedHashMap<>();
+        Map<String, Weighting> weightings = new LinkedHashMap<>();
         if (!instance.dontTrackPrimary()) {
-            weights.put(instance.interfaceName(), 0);
+            weightings.put(instance.interfaceName(), new Weighting(0, false));
         }
         Optional<SyncGroupConfig> group = config.syncGroupOf(instanceName);
         List<TrackedInterface> tracked = new ArrayList<>(instance.trackInterfaces());
         group.ifPresent(g -> tracked.addAll(g.trackInterfaces()));
         for (TrackedInterface entry : tracked) {
-            int weight = group.map(g -> g.memberWeight(entry.weight())).orElse(entry.weight());
-            weights.put(entry.interfaceName(), weight);
+            weightings.put(entry.interfaceName(), member(group, entry.weight(), entry.reverse()));
         }
-        return weights;
+        return weightings;
+    }
+
+    private static Weighting member(Optional<SyncGroupConfig> group, int weight, boolean reverse) {
+        return group.map(g -> new Weighting(g.memberWeight(weight), g.memberReverse(weight, reverse)))
+                .orElse(new Weighting(weight, reverse));
     }
 
     private VrrpInstanceConfig instance(String name) {
