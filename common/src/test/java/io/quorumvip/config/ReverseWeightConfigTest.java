@@ -153,4 +153,35 @@ class ReverseWeightConfigTest {
                 tuple(25, "unexpected `chk_up reverse` in track_script"),
                 tuple(26, "unexpected `no_reverse` after the weight"));
     }
+
+    @Test
+    void shouldTakeNoreverseInAFileCheckWeightAsKeepalivedDoes() {
+        ParseResult result = parse(dir, """
+                track_file f1 {
+                    file "/run/f1"
+                    weight 3 reverse
+                }
+                virtual_server 192.0.2.50 80 {
+                    lb_kind NAT
+                    protocol TCP
+                    real_server 192.0.2.51 80 {
+                        FILE_CHECK {
+                            track_file f1
+                            weight 2 noreverse
+                        }
+                        FILE_CHECK {
+                            track_file f1
+                            weight 2 bogus
+                        }
+                    }
+                }
+                """);
+
+        assertThat(result.errors()).extracting(Finding::line, Finding::message)
+                .containsExactly(tuple(15, "unexpected `bogus` after the weight"));
+        CheckKind.File own = (CheckKind.File) result.config().loadBalancing().virtualServers().get(0)
+                .realServers().get(0).checkers().get(0).kind();
+        assertThat(own.weight()).hasValue(2);
+        assertThat(own.reverse()).isFalse();
+    }
 }
