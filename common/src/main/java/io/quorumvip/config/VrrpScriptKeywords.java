@@ -54,7 +54,7 @@ final class VrrpScriptKeywords {
 
     /**
      * A tracker block's {@code weight N [reverse]}, N in −max..max. keepalived 2.2.7 (vrrp_parser.c) knows only
-     * {@code reverse} here and reports {@code noreverse}, which only a tracking entry may say, as an unknown option.
+     * {@code reverse} here; {@code noreverse}, which only a tracking entry may say, it reports and runs as normal.
      */
     static Optional<BlockWeight> trackerWeight(Statement s, int max, Diagnostics d) {
         if (!Values.arguments(s, 1, 2, "weight -" + max + ".." + max + " [reverse]", d)) {
@@ -74,21 +74,26 @@ final class VrrpScriptKeywords {
     }
 
     /**
-     * The word after a weight: {@code reverse} (true), {@code noreverse} (false) where keepalived takes it, or an
-     * error at the word (empty). keepalived 2.2.7 takes {@code noreverse} only in an instance's or sync group's
-     * track_script, track_file and track_process entries, where it undoes the tracker block's {@code reverse}.
+     * The word after a weight: {@code reverse} (true), {@code noreverse} (false), or an error at any other word
+     * (empty): a misspelt {@code reverse} would run the other way than written. keepalived 2.2.7 takes
+     * {@code noreverse} only in an instance's or sync group's track_script, track_file and track_process entries (and
+     * a FILE_CHECK), where it undoes the tracker block's {@code reverse}; elsewhere it reports it as an unknown weight
+     * option and runs the normal direction, which is what the word says, so that is a warning.
      */
     static Optional<Boolean> direction(Token word, boolean noreverseAllowed, Diagnostics d) {
         if (word.text().equals("reverse")) {
             return Optional.of(true);
         }
-        if (noreverseAllowed && word.text().equals("noreverse")) {
+        if (word.text().equals("noreverse")) {
+            if (!noreverseAllowed) {
+                d.warning(word.position(), "keepalived 2.2.7 does not take `noreverse` here; the weight keeps its "
+                        + "normal direction, as keepalived runs it", "remove `noreverse`");
+            }
             return Optional.of(false);
         }
         d.error(word.position(), "unexpected `" + word.text() + "` after the weight",
                 noreverseAllowed ? "only `reverse` or `noreverse` may follow a weight"
-                        : "only `reverse` may follow the weight here; keepalived 2.2.7 reports anything else as an "
-                        + "unknown weight option");
+                        : "only `reverse` may follow the weight here");
         return Optional.empty();
     }
 }

@@ -120,7 +120,7 @@ class ReverseWeightConfigTest {
     }
 
     @Test
-    void shouldRejectNoreverseInATrackerBlockAsKeepalivedDoes() {
+    void shouldWarnOfNoreverseInATrackerBlockAndRunTheNormalDirectionAsKeepalivedDoes() {
         ParseResult result = parse(dir, """
                 vrrp_script chk {
                     script /bin/true
@@ -136,20 +136,36 @@ class ReverseWeightConfigTest {
                 }
                 """);
 
-        assertThat(result.errors()).extracting(Finding::line, Finding::message).containsExactly(
-                tuple(3, "unexpected `noreverse` after the weight"),
-                tuple(7, "unexpected `noreverse` after the weight"),
-                tuple(11, "unexpected `noreverse` after the weight"));
+        String warning = "keepalived 2.2.7 does not take `noreverse` here; the weight keeps its normal direction, "
+                + "as keepalived runs it";
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.warnings()).extracting(Finding::line, Finding::message).containsExactly(
+                tuple(3, warning), tuple(7, warning), tuple(11, warning));
+        KeepalivedConfig config = result.config();
+        assertThat(config.vrrpScripts().get("chk").weight()).isEqualTo(10);
+        assertThat(config.vrrpScripts().get("chk").reverse()).isFalse();
+        assertThat(config.trackFiles().get("f").reverse()).isFalse();
+        assertThat(config.trackProcesses().get("p").reverse()).isFalse();
     }
 
     @Test
-    void shouldRejectADirectionKeepalivedDoesNotTakeInAnEntryWithItsLine() {
+    void shouldRejectAnyOtherWordAfterATrackerBlocksWeight() {
+        ParseResult result = parse(dir, "vrrp_script chk {\n script /bin/true\n weight 10 revers\n}\n");
+
+        assertThat(result.errors()).extracting(Finding::line, Finding::message).containsExactly(
+                tuple(3, "unexpected `revers` after the weight"));
+    }
+
+    @Test
+    void shouldWarnOfNoreverseInTrackInterfaceAndRejectADirectionThatWouldRunOtherwiseThanWritten() {
         ParseResult result = parse(dir, TRACKERS + instance("VI_1", withBasics("track_interface {",
                 "eth1 weight 5 noreverse", "}", "track_script {", "chk_up reverse", "chk_plain weight 5 no_reverse",
                 "}")));
 
+        assertThat(result.warnings()).extracting(Finding::line, Finding::message).containsExactly(
+                tuple(22, "keepalived 2.2.7 does not take `noreverse` here; the weight keeps its normal direction, "
+                        + "as keepalived runs it"));
         assertThat(result.errors()).extracting(Finding::line, Finding::message).containsExactly(
-                tuple(22, "unexpected `noreverse` after the weight"),
                 tuple(25, "unexpected `chk_up reverse` in track_script"),
                 tuple(26, "unexpected `no_reverse` after the weight"));
     }
