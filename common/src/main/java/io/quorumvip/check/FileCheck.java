@@ -53,9 +53,14 @@ public record FileCheck(String name, Path path, int weight, boolean reverse) {
         Objects.requireNonNull(path, "path");
     }
 
-    /** A FILE_CHECK block with the track_file it names: its own weight and reverse, or the track_file's weight. */
+    /**
+     * A FILE_CHECK block with the track_file it names: its own weight and reverse, or, without a weight of its own,
+     * the track_file's weight and reverse (keepalived's check_file.c, file_end_handler, copies both together).
+     */
     public static FileCheck of(CheckKind.File kind, VrrpTrackFile file) {
-        return new FileCheck(file.name(), file.path(), kind.weight().orElse(file.weight()), kind.reverse());
+        return kind.weight().isPresent()
+                ? new FileCheck(file.name(), file.path(), kind.weight().getAsInt(), kind.reverse())
+                : new FileCheck(file.name(), file.path(), file.weight(), file.reverse());
     }
 
     /** The checker rules for one checker: {@link #RULES} for a FILE_CHECK, its timing for the others. */

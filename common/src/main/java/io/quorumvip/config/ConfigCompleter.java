@@ -114,7 +114,7 @@ final class ConfigCompleter {
             Duration interval = d.interval != null ? d.interval : Duration.ofSeconds(1);
             scripts.put(d.name, new VrrpScript(d.name, d.script, interval,
                     d.timeout != null ? d.timeout : interval,
-                    d.weight != null ? d.weight : 0,
+                    d.weight != null ? d.weight : 0, d.reverse,
                     d.rise != null ? d.rise : 1,
                     d.fall != null ? d.fall : 1,
                     Optional.ofNullable(d.user), d.position));
@@ -405,7 +405,7 @@ final class ConfigCompleter {
             Duration delay = d.delay != null ? d.delay : Duration.ZERO;
             processes.put(d.name, new VrrpTrackProcess(d.name, d.process, d.parameters,
                     Optional.ofNullable(d.paramMatch), d.weight != null ? d.weight : VrrpTrackProcess.DEFAULT_WEIGHT,
-                    quorum, d.quorumMax != null ? OptionalInt.of(d.quorumMax) : OptionalInt.empty(),
+                    d.reverse, quorum, d.quorumMax != null ? OptionalInt.of(d.quorumMax) : OptionalInt.empty(),
                     d.forkDelay != null ? d.forkDelay : delay, d.terminateDelay != null ? d.terminateDelay : delay,
                     d.fullCommand, d.position));
         }
@@ -431,7 +431,7 @@ final class ConfigCompleter {
                         + "as keepalived does", "add `file \"/path/to/file\"`");
             } else {
                 files.put(d.name, new VrrpTrackFile(d.name, Path.of(d.file),
-                        d.weight != null ? d.weight : VrrpTrackFile.DEFAULT_WEIGHT,
+                        d.weight != null ? d.weight : VrrpTrackFile.DEFAULT_WEIGHT, d.reverse,
                         d.initValue != null ? OptionalLong.of(d.initValue) : OptionalLong.empty(), d.initOverwrite,
                         d.position));
             }

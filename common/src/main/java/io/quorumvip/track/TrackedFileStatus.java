@@ -5,7 +5,9 @@ import java.util.OptionalLong;
 /**
  * keepalived's rules for a {@code vrrp_track_file} (vrrp_track.c): the file holds an integer. With weight 0 a
  * non-zero value puts the instance in FAULT and 0 does nothing. Otherwise value × weight is added to the priority,
- * kept inside −254..253, and −254 (or less) puts the instance in FAULT. A missing file, or one whose first word is
+ * kept inside −254..253, and −254 (or less) puts the instance in FAULT. {@code reverse} (vrrp_track.c,
+ * update_track_file_status: {@code weight_multiplier} −1) negates value × weight before it is kept in range, and
+ * with weight 0 makes 0 the FAULT value and any other value harmless. A missing file, or one whose first word is
  * not an integer, reads as 0, so deleting the file is how an operator clears it; a number beyond ±2^31 is ignored.
  */
 public final class TrackedFileStatus {
@@ -19,17 +21,17 @@ public final class TrackedFileStatus {
     }
 
     /** The status one instance gets from {@code value} with its {@code weight}: FAULT or the amount added. */
-    public static int status(long value, int weight) {
+    public static int status(long value, int weight, boolean reverse) {
         if (weight == 0) {
-            return value != 0 ? FAULT : 0;
+            return (value != 0) != reverse ? FAULT : 0;
         }
-        long product = Math.max(-LIMIT, Math.min(LIMIT, value)) * weight;
+        long product = Math.max(-LIMIT, Math.min(LIMIT, value)) * weight * (reverse ? -1 : 1);
         return (int) Math.max(FAULT, Math.min(MAX, product));
     }
 
     /** The status as the core's tracker: weight 0 and unhealthy for FAULT, else a tracker contributing it. */
-    public static TrackerStatus tracker(String name, long value, int weight) {
-        int status = status(value, weight);
+    public static TrackerStatus tracker(String name, long value, int weight, boolean reverse) {
+        int status = status(value, weight, reverse);
         if (status == FAULT) {
             return new TrackerStatus(name, 0, false);
         }

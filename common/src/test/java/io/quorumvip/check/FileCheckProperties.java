@@ -161,7 +161,7 @@ class FileCheckProperties {
 
     @Test
     void shouldTakeItsOwnWeightOrElseTheTrackFilesAndKeepAnExplicitZero() {
-        VrrpTrackFile file = new VrrpTrackFile("rs1", FILE, 7, OptionalLong.empty(), false,
+        VrrpTrackFile file = new VrrpTrackFile("rs1", FILE, 7, false, OptionalLong.empty(), false,
                 new SourcePosition(Path.of("keepalived.conf"), 1, 1));
 
         assertThat(FileCheck.of(new CheckKind.File("rs1", false, OptionalInt.empty(), false), file))
@@ -170,5 +170,17 @@ class FileCheckProperties {
                 .isEqualTo(new FileCheck("rs1", FILE, -3, true));
         assertThat(FileCheck.of(new CheckKind.File("rs1", false, OptionalInt.of(0), false), file).weight())
                 .isZero();
+    }
+
+    @Test
+    void shouldInheritTheTrackFilesReverseOnlyWithItsWeight() {
+        VrrpTrackFile reversed = new VrrpTrackFile("rs1", FILE, 7, true, OptionalLong.empty(), false,
+                new SourcePosition(Path.of("keepalived.conf"), 1, 1));
+
+        assertThat(FileCheck.of(new CheckKind.File("rs1", false, OptionalInt.empty(), false), reversed))
+                .isEqualTo(new FileCheck("rs1", FILE, 7, true));
+        assertThat(FileCheck.of(new CheckKind.File("rs1", false, OptionalInt.of(4), false), reversed))
+                .as("a FILE_CHECK weight of its own comes with its own direction, as file_end_handler has it")
+                .isEqualTo(new FileCheck("rs1", FILE, 4, false));
     }
 }

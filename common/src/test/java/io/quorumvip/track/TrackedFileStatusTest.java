@@ -11,25 +11,25 @@ class TrackedFileStatusTest {
 
     @Test
     void shouldAddTheValueTimesTheWeight() {
-        assertThat(TrackedFileStatus.status(3, 10)).isEqualTo(30);
-        assertThat(TrackedFileStatus.status(3, -10)).isEqualTo(-30);
-        assertThat(TrackedFileStatus.status(-2, -10)).isEqualTo(20);
+        assertThat(TrackedFileStatus.status(3, 10, false)).isEqualTo(30);
+        assertThat(TrackedFileStatus.status(3, -10, false)).isEqualTo(-30);
+        assertThat(TrackedFileStatus.status(-2, -10, false)).isEqualTo(20);
     }
 
     @Test
     void shouldFaultWhenTheProductReachesMinus254AndCapAt253() {
-        assertThat(TrackedFileStatus.status(-254, 1)).isEqualTo(TrackedFileStatus.FAULT);
-        assertThat(TrackedFileStatus.status(-253, 1)).isEqualTo(-253);
-        assertThat(TrackedFileStatus.status(1_000, 1)).isEqualTo(253);
-        assertThat(TrackedFileStatus.tracker("f", -300, 1).faults()).isTrue();
+        assertThat(TrackedFileStatus.status(-254, 1, false)).isEqualTo(TrackedFileStatus.FAULT);
+        assertThat(TrackedFileStatus.status(-253, 1, false)).isEqualTo(-253);
+        assertThat(TrackedFileStatus.status(1_000, 1, false)).isEqualTo(253);
+        assertThat(TrackedFileStatus.tracker("f", -300, 1, false).faults()).isTrue();
     }
 
     @Test
     void shouldFaultOnAnyNonZeroValueWithWeightZero() {
-        assertThat(TrackedFileStatus.tracker("f", 1, 0).faults()).isTrue();
-        assertThat(TrackedFileStatus.tracker("f", -1, 0).faults()).isTrue();
-        assertThat(TrackedFileStatus.tracker("f", 0, 0).faults()).isFalse();
-        assertThat(TrackedFileStatus.tracker("f", 0, 0).contribution()).isZero();
+        assertThat(TrackedFileStatus.tracker("f", 1, 0, false).faults()).isTrue();
+        assertThat(TrackedFileStatus.tracker("f", -1, 0, false).faults()).isTrue();
+        assertThat(TrackedFileStatus.tracker("f", 0, 0, false).faults()).isFalse();
+        assertThat(TrackedFileStatus.tracker("f", 0, 0, false).contribution()).isZero();
     }
 
     @Test
@@ -39,7 +39,7 @@ class TrackedFileStatusTest {
         assertThat(TrackedFileStatus.parse("")).hasValue(0);
         assertThat(TrackedFileStatus.parse("down")).hasValue(0);
         assertThat(TrackedFileStatus.parse("-")).hasValue(0);
-        assertThat(TrackedFileStatus.status(-99_999_999_999L, Integer.MAX_VALUE)).isEqualTo(TrackedFileStatus.FAULT);
+        assertThat(TrackedFileStatus.status(-99_999_999_999L, Integer.MAX_VALUE, false)).isEqualTo(TrackedFileStatus.FAULT);
     }
 
     @Test
@@ -73,8 +73,8 @@ class TrackedFileStatusTest {
     @Property
     void shouldContributeExactlyTheStatusUnlessFaulting(@ForAll @IntRange(min = -100_000, max = 100_000) int value,
                                                        @ForAll @IntRange(min = -254, max = 254) int weight) {
-        TrackerStatus tracker = TrackedFileStatus.tracker("f", value, weight);
-        int status = TrackedFileStatus.status(value, weight);
+        TrackerStatus tracker = TrackedFileStatus.tracker("f", value, weight, false);
+        int status = TrackedFileStatus.status(value, weight, false);
         assertThat(tracker.faults()).isEqualTo(status == TrackedFileStatus.FAULT);
         if (!tracker.faults()) {
             assertThat(tracker.contribution()).isEqualTo(status);
