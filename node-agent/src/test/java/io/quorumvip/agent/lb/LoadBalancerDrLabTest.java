@@ -69,6 +69,10 @@ class LoadBalancerDrLabTest {
         assertThat(n1.metrics().value("qvip_lb_real_server_in_packets_total", "real_server", "192.0.2.52:80"))
                 .isEqualTo(rs2.path("in_pkts").asDouble());
 
+        // A checker's first result decides at once (keepalived's rule), so rs1 must have been checked up before its
+        // nginx stops; otherwise one failure takes it out and the retry+1 failures asserted below never happen.
+        awaitCondition("n1 has checked rs1 once", Duration.ofSeconds(6 + 3 + 5), () -> n1.metrics()
+                .value("qvip_lb_checks_total", "real_server", "192.0.2.51:80", "result", "success"), n -> n >= 1);
         long stoppedAt = System.nanoTime();
         lab.realServer(1).stop();
         awaitCondition("rs1 out of n1's pool", LEAVE_BOUND, () -> n1.status().path("virtual_servers").path(0)
