@@ -12,6 +12,10 @@ import java.util.OptionalInt;
  * {@code retry} times {@code delay_before_retry} apart and the checker goes down on the retry+1-th failure in a row;
  * one success brings it up ({@code rise} successes when set). Between verdicts it waits {@code delay_loop}.
  *
+ * <p>{@code fast_recovery} is keepalived's check_http.c {@code epilog}: a checker that is not up and knows of no
+ * failure is probed again at once. Here that is a failed checker whose last probe succeeded, still short of
+ * {@code rise}: its next successes come back to back, so it is up as soon as the server answers them.
+ *
  * @param up            the checker's verdict
  * @param hasRun        a result has been seen
  * @param retryIt       failures counted towards {@code retry} since the last verdict or success
@@ -44,7 +48,8 @@ public record CheckerState(boolean up, boolean hasRun, int retryIt, int failures
             boolean staysDown = !up && !rises;
             CheckerState next = new CheckerState(up || rises, true, 0, 0, successesNow, weight, lastNow);
             Optional<Change> change = rises ? Optional.of(new Change(true, result, successesNow)) : Optional.empty();
-            return new Step(next, change, staysDown ? rules.delayBeforeRetryNanos() : rules.delayLoopNanos());
+            return new Step(next, change, !staysDown ? rules.delayLoopNanos()
+                    : rules.fastRecovery() ? 0 : rules.delayBeforeRetryNanos());
         }
         if (retryIt >= rules.retry()) {
             CheckerState next = new CheckerState(false, true, 0, failuresNow, 0, weight, lastNow);

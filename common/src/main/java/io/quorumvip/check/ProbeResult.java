@@ -12,13 +12,21 @@ import java.util.OptionalInt;
  * @param exitCode      a MISC_CHECK's exit code, when the program exited
  * @param latency       from the start of the attempt to its result
  * @param dynamicWeight a misc_dynamic exit 2..255: the weight the real server asks for (exit − 2)
+ * @param weightOffset  a FILE_CHECK's value × weight: added to the real server's weight while this is the checker's
+ *                      last result (keepalived's {@code cur_weight}; see {@link FileCheck})
  */
 public record ProbeResult(boolean success, String detail, OptionalInt statusCode, OptionalInt exitCode,
-                          Duration latency, OptionalInt dynamicWeight) {
+                          Duration latency, OptionalInt dynamicWeight, OptionalInt weightOffset) {
 
     public ProbeResult {
         Objects.requireNonNull(detail, "detail");
         Objects.requireNonNull(latency, "latency");
+    }
+
+    /** A result that asks nothing of the weight beyond misc_dynamic's {@code dynamicWeight}. */
+    public ProbeResult(boolean success, String detail, OptionalInt statusCode, OptionalInt exitCode, Duration latency,
+                       OptionalInt dynamicWeight) {
+        this(success, detail, statusCode, exitCode, latency, dynamicWeight, OptionalInt.empty());
     }
 
     public static ProbeResult success(String detail, Duration latency) {

@@ -39,8 +39,10 @@ public record RealServerHealth(List<CheckRules> rules, List<CheckerState> checke
     }
 
     /**
-     * keepalived's misc_dynamic weight: each dynamic checker moves the configured weight to what it asked for, so
-     * one MISC_CHECK exiting 12 gives weight 10 whatever was configured; several add their differences.
+     * keepalived's effective weight: each misc_dynamic checker moves the configured weight to what it asked for, so
+     * one MISC_CHECK exiting 12 gives weight 10 whatever was configured, and several add their differences; each
+     * FILE_CHECK adds its last read's value × weight (nothing after a fault: keepalived zeroes its cur_weight).
+     * The sum is clamped to 0..MAX_WEIGHT, as keepalived's {@code real_weight} does.
      */
     public int weight(int configured) {
         long weight = configured;
@@ -49,6 +51,7 @@ public record RealServerHealth(List<CheckRules> rules, List<CheckerState> checke
             if (asked.isPresent()) {
                 weight += asked.getAsInt() - configured;
             }
+            weight += state.last().filter(ProbeResult::success).map(r -> r.weightOffset().orElse(0)).orElse(0);
         }
         return (int) Math.max(0, Math.min(io.quorumvip.config.RealServerConfig.MAX_WEIGHT, weight));
     }

@@ -3,6 +3,7 @@ package io.quorumvip.config;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -238,18 +239,17 @@ final class CheckerKeywords {
         });
     }
 
+    /** keepalived 2.2.7's check_file.c takes {@code noreverse} here too (track_file_weight_handler). */
     private static void fileWeight(Statement s, LbDrafts.Checker c, Diagnostics d) {
-        if (!Values.arguments(s, 1, 2, "weight -2147483647..2147483647 [reverse]", d)) {
+        if (!Values.arguments(s, 1, 2, "weight -2147483647..2147483647 [reverse|noreverse]", d)) {
             return;
         }
         if (s.arguments().size() == 2) {
-            Token word = s.arguments().get(1);
-            if (!word.text().equals("reverse")) {
-                d.error(word.position(), "unexpected `" + word.text() + "` after the weight",
-                        "only `reverse` may follow it");
+            Optional<Boolean> reverse = VrrpScriptKeywords.direction(s.arguments().get(1), true, d);
+            if (reverse.isEmpty()) {
                 return;
             }
-            c.fileReverse = true;
+            c.fileReverse = reverse.get();
         }
         Values.integer("weight", s.arguments().get(0), -Integer.MAX_VALUE, Integer.MAX_VALUE, d)
                 .ifPresent(x -> c.fileWeight = x);

@@ -73,7 +73,8 @@ final class ConfigCompleter {
         Optional<CoordinatorConfig> coordinator = draft.coordinators.isEmpty() ? Optional.empty()
                 : coordinator(draft.coordinators.get(0));
         return new KeepalivedConfig(source, global, scripts, instances, quorum, coordinator,
-                VirtualServerCompleter.complete(draft.loadBalancing, diagnostics, draft.global.lbShareChecks),
+                VirtualServerCompleter.complete(draft.loadBalancing, diagnostics, draft.global.lbShareChecks,
+                        trackFiles.keySet()),
                 syncGroups, trackFiles, trackProcesses,
                 new StaticRouting(staticAddresses(draft.staticAddresses, defaultInterface), draft.staticRoutes,
                         draft.staticRules));
@@ -113,7 +114,7 @@ final class ConfigCompleter {
             Duration interval = d.interval != null ? d.interval : Duration.ofSeconds(1);
             scripts.put(d.name, new VrrpScript(d.name, d.script, interval,
                     d.timeout != null ? d.timeout : interval,
-                    d.weight != null ? d.weight : 0,
+                    d.weight != null ? d.weight : 0, d.reverse,
                     d.rise != null ? d.rise : 1,
                     d.fall != null ? d.fall : 1,
                     Optional.ofNullable(d.user), d.position));
@@ -404,7 +405,7 @@ final class ConfigCompleter {
             Duration delay = d.delay != null ? d.delay : Duration.ZERO;
             processes.put(d.name, new VrrpTrackProcess(d.name, d.process, d.parameters,
                     Optional.ofNullable(d.paramMatch), d.weight != null ? d.weight : VrrpTrackProcess.DEFAULT_WEIGHT,
-                    quorum, d.quorumMax != null ? OptionalInt.of(d.quorumMax) : OptionalInt.empty(),
+                    d.reverse, quorum, d.quorumMax != null ? OptionalInt.of(d.quorumMax) : OptionalInt.empty(),
                     d.forkDelay != null ? d.forkDelay : delay, d.terminateDelay != null ? d.terminateDelay : delay,
                     d.fullCommand, d.position));
         }
@@ -430,7 +431,7 @@ final class ConfigCompleter {
                         + "as keepalived does", "add `file \"/path/to/file\"`");
             } else {
                 files.put(d.name, new VrrpTrackFile(d.name, Path.of(d.file),
-                        d.weight != null ? d.weight : VrrpTrackFile.DEFAULT_WEIGHT,
+                        d.weight != null ? d.weight : VrrpTrackFile.DEFAULT_WEIGHT, d.reverse,
                         d.initValue != null ? OptionalLong.of(d.initValue) : OptionalLong.empty(), d.initOverwrite,
                         d.position));
             }

@@ -71,6 +71,7 @@ final class Drafts {
         Duration interval;
         Duration timeout;
         Integer weight;
+        boolean reverse;
         Integer rise;
         Integer fall;
         String user;
@@ -86,6 +87,7 @@ final class Drafts {
         final SourcePosition position;
         String file;
         Integer weight;
+        boolean reverse;
         Long initValue;
         boolean initOverwrite;
 
@@ -102,6 +104,7 @@ final class Drafts {
         List<String> parameters = List.of();
         String paramMatch;
         Integer weight;
+        boolean reverse;
         Integer quorum;
         Integer quorumMax;
         Duration forkDelay;

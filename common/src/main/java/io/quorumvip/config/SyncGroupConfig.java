@@ -29,4 +29,13 @@ public record SyncGroupConfig(String name, SourcePosition position, List<String>
     public int memberWeight(int weight) {
         return trackingWeight ? weight : 0;
     }
+
+    /**
+     * The direction a member applies to a tracker configured with {@code weight} and {@code reverse}: kept while the
+     * weight is kept (or was 0: {@code weight 0 reverse} is a FAULT rule, not a weight), dropped with a dropped
+     * weight, so a weighted reverse tracker does not turn into "FAULT while healthy".
+     */
+    public boolean memberReverse(int weight, boolean reverse) {
+        return reverse && (trackingWeight || weight == 0);
+    }
 }

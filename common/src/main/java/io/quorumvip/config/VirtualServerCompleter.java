@@ -26,13 +26,17 @@ final class VirtualServerCompleter {
     static final int DEFAULT_MAX_REPLY_LENGTH = 255;
 
     private final Diagnostics diagnostics;
+    private final Set<String> trackFiles;
 
-    private VirtualServerCompleter(Diagnostics diagnostics) {
+    private VirtualServerCompleter(Diagnostics diagnostics, Set<String> trackFiles) {
         this.diagnostics = diagnostics;
+        this.trackFiles = trackFiles;
     }
 
-    static LoadBalancingConfig complete(LbDrafts.LoadBalancing draft, Diagnostics diagnostics, Boolean shareChecks) {
-        LoadBalancingConfig config = new VirtualServerCompleter(diagnostics).complete(draft);
+    /** @param trackFiles the names of the top-level track_file blocks, which FILE_CHECKs refer to */
+    static LoadBalancingConfig complete(LbDrafts.LoadBalancing draft, Diagnostics diagnostics, Boolean shareChecks,
+                                        Set<String> trackFiles) {
+        LoadBalancingConfig config = new VirtualServerCompleter(diagnostics, trackFiles).complete(draft);
         return new LoadBalancingConfig(config.groups(), config.virtualServers(),
                 shareChecks != null ? shareChecks : LoadBalancingConfig.DEFAULT_SHARE_CHECKS);
     }
@@ -303,6 +307,12 @@ final class VirtualServerCompleter {
             case "FILE_CHECK" -> {
                 if (c.trackFile == null) {
                     diagnostics.error(c.position, "FILE_CHECK has no track_file", "add `track_file NAME`");
+                    yield Optional.empty();
+                }
+                if (!trackFiles.contains(c.trackFile)) {
+                    diagnostics.error(c.position, "FILE_CHECK names track_file `" + c.trackFile + "`, which no "
+                            + "track_file block defines", "define it at the top level: `track_file " + c.trackFile
+                            + " { file /path/to/file }`, or name one that exists");
                     yield Optional.empty();
                 }
                 yield Optional.of(new CheckKind.File(c.trackFile, c.fileDynamic, c.fileWeight != null

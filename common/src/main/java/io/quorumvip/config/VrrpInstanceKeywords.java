@@ -322,8 +322,8 @@ final class VrrpInstanceKeywords {
     static void trackScripts(Statement s, List<TrackedScript> into, Diagnostics d) {
         Values.block(s, 0, "track_script { chk_name [weight N] }", d).ifPresent(block -> {
             for (Statement entry : block.statements()) {
-                weightedEntry(entry, "track_script", d).ifPresent(weight ->
-                        into.add(new TrackedScript(entry.name(), weight, entry.position())));
+                weightedEntry(entry, "track_script", VrrpScriptKeywords.MAX_WEIGHT, true, d).ifPresent(w ->
+                        into.add(new TrackedScript(entry.name(), w.weight(), w.reverse(), entry.position())));
             }
         });
     }
@@ -331,8 +331,8 @@ final class VrrpInstanceKeywords {
     private static void trackFile(Statement s, Drafts.Instance v, Diagnostics d) {
         Values.block(s, 0, "track_file { file_name [weight N] }", d).ifPresent(block -> {
             for (Statement entry : block.statements()) {
-                weightedEntry(entry, "track_file", VrrpTrackFile.MAX_INSTANCE_WEIGHT, d).ifPresent(weight ->
-                        v.trackFiles.add(new TrackedFile(entry.name(), weight, entry.position())));
+                weightedEntry(entry, "track_file", VrrpTrackFile.MAX_INSTANCE_WEIGHT, true, d).ifPresent(w ->
+                        v.trackFiles.add(new TrackedFile(entry.name(), w.weight(), w.reverse(), entry.position())));
             }
         });
     }
@@ -340,8 +340,9 @@ final class VrrpInstanceKeywords {
     private static void trackProcess(Statement s, Drafts.Instance v, Diagnostics d) {
         Values.block(s, 0, "track_process { process_name [weight N] }", d).ifPresent(block -> {
             for (Statement entry : block.statements()) {
-                weightedEntry(entry, "track_process", VrrpTrackProcess.MAX_WEIGHT, d).ifPresent(weight ->
-                        v.trackProcesses.add(new TrackedProcess(entry.name(), weight, entry.position())));
+                weightedEntry(entry, "track_process", VrrpTrackProcess.MAX_WEIGHT, true, d).ifPresent(w ->
+                        v.trackProcesses.add(new TrackedProcess(entry.name(), w.weight(), w.reverse(),
+                                entry.position())));
             }
         });
     }
@@ -355,36 +356,47 @@ final class VrrpInstanceKeywords {
                             "write e.g. `eth1`");
                     continue;
                 }
-                weightedEntry(entry, "track_interface", d).ifPresent(weight ->
-                        into.add(new TrackedInterface(entry.name(), weight.orElse(0), entry.position())));
+                weightedEntry(entry, "track_interface", VrrpScriptKeywords.MAX_WEIGHT, false, d).ifPresent(w ->
+                        into.add(new TrackedInterface(entry.name(), w.weight().orElse(0),
+                                w.reverse().orElse(false), entry.position())));
             }
         });
     }
 
-    /** {@code NAME [weight N] [reverse|noreverse]}: the optional weight, or empty when the entry is bad. */
-    private static Optional<OptionalInt> weightedEntry(Statement entry, String blockName, Diagnostics d) {
-        return weightedEntry(entry, blockName, VrrpScriptKeywords.MAX_WEIGHT, d);
+    /** A tracking entry's optional weight and optional direction (absent: the tracker block's, or normal). */
+    private record EntryWeight(OptionalInt weight, Optional<Boolean> reverse) {
     }
 
-    private static Optional<OptionalInt> weightedEntry(Statement entry, String blockName, int maxWeight,
-                                                       Diagnostics d) {
+    /**
+     * {@code NAME [weight N [reverse|noreverse]]}, or empty when the entry is bad. keepalived 2.2.7 takes the
+     * direction only after a weight, and {@code noreverse} only where a tracker block could have said
+     * {@code reverse} (not in track_interface).
+     */
+    private static Optional<EntryWeight> weightedEntry(Statement entry, String blockName, int maxWeight,
+                                                       boolean noreverseAllowed, Diagnostics d) {
         if (!Values.noBlock(entry, d)) {
             return Optional.empty();
         }
         List<Token> args = entry.arguments();
         if (args.isEmpty()) {
-            return Optional.of(OptionalInt.empty());
+            return Optional.of(new EntryWeight(OptionalInt.empty(), Optional.empty()));
         }
+        String directions = noreverseAllowed ? "reverse|noreverse" : "reverse";
         if (!args.get(0).text().equals("weight") || args.size() < 2 || args.size() > 3) {
             d.error(args.get(0).position(), "unexpected `" + entry.text() + "` in " + blockName,
-                    "write `" + entry.name() + "` or `" + entry.name() + " weight N`, one per line");
+                    "write `" + entry.name() + "` or `" + entry.name() + " weight N [" + directions
+                            + "]`, one per line");
             return Optional.empty();
         }
+        Optional<Boolean> reverse = Optional.empty();
         if (args.size() == 3) {
-            VrrpScriptKeywords.reverseNotSupported(args.get(2), d);
+            reverse = VrrpScriptKeywords.direction(args.get(2), noreverseAllowed, d);
+            if (reverse.isEmpty()) {
+                return Optional.empty();
+            }
         }
         OptionalInt weight = Values.integer("weight", args.get(1), -maxWeight, maxWeight, d);
-        return weight.isPresent() ? Optional.of(weight) : Optional.empty();
+        return weight.isPresent() ? Optional.of(new EntryWeight(weight, reverse)) : Optional.empty();
     }
 
     private static void unicastPeer(Statement s, Drafts.Instance v, Diagnostics d) {

@@ -2,6 +2,7 @@ package io.quorumvip.config;
 
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.stream.Collectors;
 
@@ -41,33 +42,58 @@ final class VrrpScriptKeywords {
     }
 
     private static void weight(Statement s, Drafts.Script v, Diagnostics d) {
-        trackerWeight(s, MAX_WEIGHT, d).ifPresent(x -> v.weight = x);
+        trackerWeight(s, MAX_WEIGHT, d).ifPresent(x -> {
+            v.weight = x.weight();
+            v.reverse = x.reverse();
+        });
     }
 
-    /** A tracker block's {@code weight N [reverse|noreverse]}, N in −max..max. */
-    static OptionalInt trackerWeight(Statement s, int max, Diagnostics d) {
-        if (!Values.arguments(s, 1, 2, "weight -" + max + ".." + max, d)) {
-            return OptionalInt.empty();
-        }
-        List<Token> args = s.arguments();
-        if (args.size() >= 2) {
-            reverseNotSupported(args.get(1), d);
-        }
-        return Values.integer("weight", args.get(0), -max, max, d);
+    /** A tracker block's weight and direction. */
+    record BlockWeight(int weight, boolean reverse) {
     }
 
     /**
-     * keepalived's {@code reverse} flips a weight's direction; we do not implement it, and say so.
-     * {@code noreverse} is the normal direction, so it needs no word.
+     * A tracker block's {@code weight N [reverse]}, N in −max..max. keepalived 2.2.7 (vrrp_parser.c) knows only
+     * {@code reverse} here; {@code noreverse}, which only a tracking entry may say, it reports and runs as normal.
      */
-    static void reverseNotSupported(Token word, Diagnostics d) {
-        if (word.text().equals("reverse")) {
-            d.notSupportedYet(word.position(), "reverse");
-        } else if (word.text().equals("noreverse")) {
-            return;
-        } else {
-            d.error(word.position(), "unexpected `" + word.text() + "` after the weight",
-                    "only `reverse` or `noreverse` may follow a weight");
+    static Optional<BlockWeight> trackerWeight(Statement s, int max, Diagnostics d) {
+        if (!Values.arguments(s, 1, 2, "weight -" + max + ".." + max + " [reverse]", d)) {
+            return Optional.empty();
         }
+        List<Token> args = s.arguments();
+        boolean reverse = false;
+        if (args.size() >= 2) {
+            Optional<Boolean> direction = direction(args.get(1), false, d);
+            if (direction.isEmpty()) {
+                return Optional.empty();
+            }
+            reverse = direction.get();
+        }
+        OptionalInt weight = Values.integer("weight", args.get(0), -max, max, d);
+        return weight.isPresent() ? Optional.of(new BlockWeight(weight.getAsInt(), reverse)) : Optional.empty();
+    }
+
+    /**
+     * The word after a weight: {@code reverse} (true), {@code noreverse} (false), or an error at any other word
+     * (empty): a misspelt {@code reverse} would run the other way than written. keepalived 2.2.7 takes
+     * {@code noreverse} only in an instance's or sync group's track_script, track_file and track_process entries (and
+     * a FILE_CHECK), where it undoes the tracker block's {@code reverse}; elsewhere it reports it as an unknown weight
+     * option and runs the normal direction, which is what the word says, so that is a warning.
+     */
+    static Optional<Boolean> direction(Token word, boolean noreverseAllowed, Diagnostics d) {
+        if (word.text().equals("reverse")) {
+            return Optional.of(true);
+        }
+        if (word.text().equals("noreverse")) {
+            if (!noreverseAllowed) {
+                d.warning(word.position(), "keepalived 2.2.7 does not take `noreverse` here; the weight keeps its "
+                        + "normal direction, as keepalived runs it", "remove `noreverse`");
+            }
+            return Optional.of(false);
+        }
+        d.error(word.position(), "unexpected `" + word.text() + "` after the weight",
+                noreverseAllowed ? "only `reverse` or `noreverse` may follow a weight"
+                        : "only `reverse` may follow the weight here");
+        return Optional.empty();
     }
 }

@@ -10,11 +10,13 @@ import java.util.OptionalLong;
  * @param path          the file read
  * @param weight        any int but its minimum (default 1), as keepalived 2.2.7 reads it; 0 puts tracking instances
  *                      in FAULT while the value is not 0
+ * @param reverse       {@code weight N reverse}: value × weight negated (with weight 0: FAULT while the value is 0);
+ *                      the default of the instances' track_file entries
  * @param initValue     {@code init_file [VALUE]}: the value written when the agent starts and the file is missing
  * @param initOverwrite {@code init_file VALUE overwrite}: write it even when the file exists
  */
-public record VrrpTrackFile(String name, Path path, int weight, OptionalLong initValue, boolean initOverwrite,
-                            SourcePosition position) {
+public record VrrpTrackFile(String name, Path path, int weight, boolean reverse, OptionalLong initValue,
+                            boolean initOverwrite, SourcePosition position) {
 
     public static final int DEFAULT_WEIGHT = 1;
     public static final int MAX_WEIGHT = Integer.MAX_VALUE;

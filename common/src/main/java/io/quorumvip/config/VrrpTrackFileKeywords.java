@@ -15,7 +15,10 @@ final class VrrpTrackFileKeywords {
     }
 
     private static void weight(Statement s, Drafts.TrackFile v, Diagnostics d) {
-        VrrpScriptKeywords.trackerWeight(s, VrrpTrackFile.MAX_WEIGHT, d).ifPresent(x -> v.weight = x);
+        VrrpScriptKeywords.trackerWeight(s, VrrpTrackFile.MAX_WEIGHT, d).ifPresent(x -> {
+            v.weight = x.weight();
+            v.reverse = x.reverse();
+        });
     }
 
     /** {@code init_file [VALUE] [overwrite]}: VALUE defaults to 0, as in keepalived. */

@@ -13,6 +13,8 @@ import java.util.OptionalInt;
  * @param paramMatch     {@code param_match initial|partial}, as written
  * @param weight         −254..254 (default 1): positive added while the quorum holds, negative subtracted while it
  *                       does not; 0 puts tracking instances in FAULT while it does not
+ * @param reverse        {@code weight N reverse}: the weight's direction flipped (with weight 0: FAULT while the
+ *                       quorum holds); the default of the instances' track_process entries
  * @param quorum         the fewest matching processes that count as up (default 1)
  * @param quorumMax      the most (absent: no maximum)
  * @param forkDelay      how long a regained quorum must last before it counts
@@ -20,7 +22,7 @@ import java.util.OptionalInt;
  * @param fullCommand    match the command line's first word instead of the process name
  */
 public record VrrpTrackProcess(String name, String process, List<String> parameters, Optional<String> paramMatch,
-                               int weight, int quorum, OptionalInt quorumMax, Duration forkDelay,
+                               int weight, boolean reverse, int quorum, OptionalInt quorumMax, Duration forkDelay,
                                Duration terminateDelay, boolean fullCommand, SourcePosition position) {
 
     public static final int DEFAULT_WEIGHT = 1;

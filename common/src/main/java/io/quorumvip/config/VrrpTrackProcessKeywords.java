@@ -57,6 +57,9 @@ final class VrrpTrackProcessKeywords {
     }
 
     private static void weight(Statement s, Drafts.TrackProcess v, Diagnostics d) {
-        VrrpScriptKeywords.trackerWeight(s, VrrpTrackProcess.MAX_WEIGHT, d).ifPresent(x -> v.weight = x);
+        VrrpScriptKeywords.trackerWeight(s, VrrpTrackProcess.MAX_WEIGHT, d).ifPresent(x -> {
+            v.weight = x.weight();
+            v.reverse = x.reverse();
+        });
     }
 }

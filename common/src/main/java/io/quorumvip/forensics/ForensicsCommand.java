@@ -2,6 +2,9 @@ package io.quorumvip.forensics;
 
 import io.quorumvip.cli.ToolMain;
 import io.quorumvip.events.EventRecord;
+import io.quorumvip.forensics.wire.CapturedFrame;
+import io.quorumvip.forensics.wire.PcapFiles;
+import io.quorumvip.forensics.wire.WireEvidence;
 import io.quorumvip.journal.JournalDamageException;
 import io.quorumvip.journal.JournalReader;
 import io.quorumvip.journal.TimeArgument;
@@ -13,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,6 +55,15 @@ public final class ForensicsCommand implements Callable<Integer> {
     @Option(names = "--html", paramLabel = "FILE", description = "write a self-contained HTML timeline to FILE")
     private Path html;
 
+    @Option(names = "--captures", arity = "1..*", paramLabel = "DIR",
+            description = "capture directories of the agents (pcap files): show what was on the wire in each "
+                    + "incident's window (put them after the journal directories)")
+    private List<Path> captures = List.of();
+
+    @Option(names = "--pcap", paramLabel = "FILE",
+            description = "write the captured frames of every reported incident's window to FILE (classic pcap)")
+    private Path pcap;
+
     @Option(names = "--clock-uncertainty", paramLabel = "MS", defaultValue = "50",
             description = "the most two nodes' clocks may differ, in ms (default ${DEFAULT-VALUE})")
     private long clockUncertaintyMillis;
@@ -85,15 +98,22 @@ public final class ForensicsCommand implements Callable<Integer> {
                 }
             }
             ForensicsReport report = Forensics.analyze(journals, settings);
+            WireEvidence wire = readCaptures(err);
+            if (pcap != null) {
+                List<CapturedFrame> frames = wire.framesOf(report.incidents(), settings);
+                PcapFiles.write(pcap, frames);
+                err.println("note: wrote " + frames.size() + " frame(s) of the incidents' windows to " + pcap);
+            }
+            Function<Incident, List<String>> wireLines = incident -> wire.lines(incident, settings);
             if (json) {
-                JsonReport.write(report, out);
+                JsonReport.write(report, out, captures.isEmpty() ? null : wireLines);
                 out.println();
             } else if (html != null) {
                 Files.writeString(html, HtmlTimeline.render(report), StandardCharsets.UTF_8);
                 out.println("wrote " + html + ": " + report.incidents().size() + " incident(s)"
                         + (report.splitBrain() ? ", dual ownership found" : ", no dual ownership"));
             } else {
-                TextReport.write(report, out);
+                TextReport.write(report, out, captures.isEmpty() ? incident -> List.of() : wireLines);
             }
             return report.splitBrain() ? FINDING : OK;
         } catch (IllegalArgumentException e) {
@@ -109,6 +129,18 @@ public final class ForensicsCommand implements Callable<Integer> {
             out.flush();
             err.flush();
         }
+    }
+
+    private WireEvidence readCaptures(PrintWriter err) throws IOException {
+        if (pcap != null && captures.isEmpty()) {
+            throw new IllegalArgumentException("--pcap " + pcap + " given without --captures DIR (expected the "
+                    + "agents' capture directories to take the frames from)");
+        }
+        WireEvidence wire = WireEvidence.of(PcapFiles.readDirectories(captures));
+        if (!captures.isEmpty() && wire.size() == 0) {
+            err.println("note: the capture directories hold no VRRP, ARP or neighbour advertisement frames");
+        }
+        return wire;
     }
 
     private static List<EventRecord> read(Path dir, PrintWriter err) throws IOException {

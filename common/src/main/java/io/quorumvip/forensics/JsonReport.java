@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The report as JSON: times as ISO-8601 and as µs since 1970, durations in µs. Written as a stream, so a report of
@@ -28,15 +29,24 @@ public final class JsonReport {
 
     /** Writes the report to {@code out} (indented), without holding it whole in memory. */
     public static void write(ForensicsReport report, Writer out) {
+        write(report, out, null);
+    }
+
+    /**
+     * The report with a {@code wire} array of {@code wire}'s lines in each incident (see
+     * {@link TextReport#write(ForensicsReport, Writer, Function)}); {@code wire} null leaves the field out.
+     */
+    public static void write(ForensicsReport report, Writer out, Function<Incident, List<String>> wire) {
         try (JsonGenerator json = MAPPER.getFactory().createGenerator(out).useDefaultPrettyPrinter()) {
             json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-            write(report, json);
+            write(report, json, wire);
         } catch (IOException e) {
             throw new UncheckedIOException("forensics report: cannot write JSON: " + e.getMessage(), e);
         }
     }
 
-    private static void write(ForensicsReport report, JsonGenerator json) throws IOException {
+    private static void write(ForensicsReport report, JsonGenerator json, Function<Incident, List<String>> wire)
+            throws IOException {
         json.writeStartObject();
         json.writeBooleanField("split_brain", report.splitBrain());
         json.writeNumberField("clock_uncertainty_micros", report.settings().clockUncertaintyMicros());
@@ -72,6 +82,9 @@ public final class JsonReport {
                 json.writeEndObject();
             }
             json.writeEndArray();
+            if (wire != null) {
+                strings(json, "wire", wire.apply(incident));
+            }
             strings(json, "notes", incident.notes());
             json.writeEndObject();
         }

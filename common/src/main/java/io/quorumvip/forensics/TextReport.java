@@ -5,6 +5,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /** The report for people: incidents sorted by start, then who owned each address. */
@@ -21,14 +22,23 @@ public final class TextReport {
 
     /** Writes the report to {@code writer} one incident at a time, never holding it whole as one string. */
     public static void write(ForensicsReport report, Writer writer) {
+        write(report, writer, incident -> List.of());
+    }
+
+    /**
+     * The report with {@code wire}'s lines for each incident after its chain of causes: what the captures show in
+     * its window (see {@code io.quorumvip.forensics.wire}).
+     */
+    public static void write(ForensicsReport report, Writer writer, Function<Incident, List<String>> wire) {
         try {
-            writeTo(report, writer);
+            writeTo(report, writer, wire);
         } catch (IOException e) {
             throw new UncheckedIOException("forensics report: cannot write: " + e.getMessage(), e);
         }
     }
 
-    private static void writeTo(ForensicsReport report, Writer writer) throws IOException {
+    private static void writeTo(ForensicsReport report, Writer writer, Function<Incident, List<String>> wire)
+            throws IOException {
         StringBuilder out = new StringBuilder();
         ForensicsSettings settings = report.settings();
         out.append("quorum-vip forensics: ").append(report.nodes().size()).append(" node(s) ")
@@ -51,6 +61,10 @@ public final class TextReport {
             List<CauseStep> causes = incident.causes();
             for (int i = 0; i < causes.size(); i++) {
                 out.append(i == 0 ? "  causes: " : "        → ").append(causes.get(i).text()).append('\n');
+            }
+            List<String> onTheWire = wire.apply(incident);
+            for (int i = 0; i < onTheWire.size(); i++) {
+                out.append(i == 0 ? "  wire:   " : "          ").append(onTheWire.get(i)).append('\n');
             }
             incident.notes().forEach(note -> out.append("  note: ").append(note).append('\n'));
             out.append('\n');

@@ -174,7 +174,7 @@ public final class InstanceCore {
     /** The instance as its sync group sees it. */
     public MemberView member() {
         boolean ownFault = quorumFaultSource != null
-                || trackers.values().stream().anyMatch(t -> t.weight() == 0 && !t.healthy());
+                || trackers.values().stream().anyMatch(TrackerStatus::faults);
         boolean held = held();
         return new MemberView(machine.state(), ownFault, wantsMaster, held, held ? validUntil() : 0);
     }
@@ -318,7 +318,7 @@ public final class InstanceCore {
     private void onTracker(InstanceInput.TrackerChanged changed) {
         TrackerStatus old = trackers.get(changed.tracker());
         if (old != null) {
-            onTrackerStatus(new TrackerStatus(old.name(), old.weight(), changed.healthy()));
+            onTrackerStatus(old.withHealthy(changed.healthy()));
         }
     }
 

@@ -35,6 +35,13 @@ public final class EventCodec {
     /** The oldest version this code still reads. */
     public static final int OLDEST_READABLE_VERSION = 1;
 
+    /**
+     * The largest payload of one record: 1 MiB with its 8-byte frame header. A PoolChanged carries the whole pool
+     * (10,000 real servers are 220 KB with IPv4 endpoints, 463 KB with long IPv6 ones); the frame still fits the
+     * segment reader's 1 MiB window and the shipper's 1 MiB batch, so every record reads and ships on its own.
+     */
+    public static final int MAX_PAYLOAD = (1 << 20) - 8;
+
     private final BinaryReader reader = new BinaryReader();
 
     static void encode(EventRecord record, BinaryWriter out) {

@@ -126,10 +126,10 @@ public final class Journal implements AutoCloseable {
                 throw e;
             }
             int length = pending.position() - start - SegmentCursor.FRAME_HEADER;
-            if (length > SegmentCursor.MAX_PAYLOAD) {
+            if (length > EventCodec.MAX_PAYLOAD) {
                 pending.position(start);
                 throw new IllegalArgumentException(record.event().type() + " record is " + length
-                        + " bytes (expected at most " + SegmentCursor.MAX_PAYLOAD + ")");
+                        + " bytes (expected at most " + EventCodec.MAX_PAYLOAD + ")");
             }
             byte[] buf = pending.array();
             pending.int32At(start, length);

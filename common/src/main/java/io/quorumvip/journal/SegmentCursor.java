@@ -16,8 +16,8 @@ import java.util.zip.CRC32C;
 final class SegmentCursor implements AutoCloseable {
 
     static final int FRAME_HEADER = 8;
-    static final int MAX_PAYLOAD = 64 * 1024;
-    private static final int WINDOW = 1 << 20;
+    /** One whole frame of the largest payload fits. */
+    private static final int WINDOW = EventCodec.MAX_PAYLOAD + FRAME_HEADER;
 
     /** What {@link #next()} found at the current offset. */
     enum Frame {
@@ -118,7 +118,7 @@ final class SegmentCursor implements AutoCloseable {
         }
         int pos = ensure(at, FRAME_HEADER);
         int length = intAt(pos);
-        if (length <= 0 || length > MAX_PAYLOAD) {
+        if (length <= 0 || length > EventCodec.MAX_PAYLOAD) {
             return Frame.BAD_LENGTH;
         }
         if (size - at - FRAME_HEADER < length) {
@@ -178,7 +178,7 @@ final class SegmentCursor implements AutoCloseable {
     static String describe(Frame frame) {
         return switch (frame) {
             case SHORT_FRAME_HEADER -> "the file ends inside a record's 8-byte frame header";
-            case BAD_LENGTH -> "record length is outside 1.." + MAX_PAYLOAD;
+            case BAD_LENGTH -> "record length is outside 1.." + EventCodec.MAX_PAYLOAD;
             case SHORT_PAYLOAD -> "the file ends inside a record's payload";
             case BAD_CRC -> "record CRC32C mismatch";
             case RECORD, END -> frame.name();

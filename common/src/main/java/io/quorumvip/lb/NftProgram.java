@@ -95,6 +95,13 @@ public record NftProgram(List<Table> tables) {
         return c.document();
     }
 
+    /** Lists one owned table with its rules' counters, for {@link LvsStats#chainCounters}. */
+    public static String listTable(String family) {
+        Commands c = new Commands();
+        c.add("list", family, "table", F.objectNode());
+        return c.document();
+    }
+
     /**
      * The one transaction that turns {@code applied} into {@code next}, touching only what differs: chains whose rules
      * changed are flushed and refilled, map elements added and removed one by one, and unchanged objects (with the

@@ -30,6 +30,9 @@ public final class VrrpCodec {
     private static final int IPV6_ADDRESS_LENGTH = 16;
     private static final int ADVERTISEMENT = 1;
 
+    /** Marks a decode that takes any VRID and reports the advert as sent: see {@link #decodeAsSeen}. */
+    private static final VrrpExpectations AS_SEEN = VrrpExpectations.of();
+
     private VrrpCodec() {
     }
 
@@ -152,6 +155,47 @@ public final class VrrpCodec {
                 expectations);
     }
 
+    /**
+     * Decodes one captured datagram as {@link #decode} does, IP and VRRP header checks and checksum included, but
+     * against no configuration: any VRID, and the advert's own version, interval and addresses are reported as sent.
+     * For evidence (forensics reads what was on the wire), never for the state machine. A version 2 password is not
+     * reported (the packet says {@link AuthType#SIMPLE_TEXT} with an empty password); IP_AH is dropped.
+     */
+    public static VrrpDecodeResult decodeAsSeen(ByteBuffer datagram) {
+        return decode(datagram, AS_SEEN);
+    }
+
+    private static VrrpDecodeResult asSeen(ByteBuffer datagram, int vrrp, InetAddress source,
+            InetAddress destination, long from) {
+        int version = u8(datagram, vrrp) >>> 4;
+        int vrid = u8(datagram, vrrp + 1);
+        int count = u8(datagram, vrrp + 3);
+        int addressLength = source instanceof Inet6Address ? IPV6_ADDRESS_LENGTH : 4;
+        AuthType authType = AuthType.NONE;
+        int intervalCentis;
+        if (version == 2) {
+            int auth = u8(datagram, vrrp + 4);
+            if (auth > AuthType.SIMPLE_TEXT.byteValue()) {
+                return drop(DropReason.AUTH_TYPE_MISMATCH, vrid, from,
+                        () -> "auth type " + auth + " (expected 0 NONE or 1 SIMPLE_TEXT: AH is not supported)");
+            }
+            authType = auth == 0 ? AuthType.NONE : AuthType.SIMPLE_TEXT;
+            intervalCentis = u8(datagram, vrrp + 5) * 100;
+        } else {
+            intervalCentis = u16(datagram, vrrp + 4) & 0x0fff;
+        }
+        if (intervalCentis == 0) {
+            return drop(DropReason.ADVERT_INTERVAL_MISMATCH, vrid, from, () -> "advert interval 0 (expected > 0)");
+        }
+        List<InetAddress> addresses = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int at = vrrp + VRRP_HEADER_LENGTH + addressLength * i;
+            addresses.add(addressLength == 4 ? Ipv4.toAddress(s32(datagram, at)) : ipv6At(datagram, at));
+        }
+        return new VrrpPacket(version == 2 ? VrrpVersion.V2 : VrrpVersion.V3, vrid, u8(datagram, vrrp + 2),
+                intervalCentis, addresses, authType, "", source, destination, VrrpPacket.REQUIRED_TTL);
+    }
+
     private static VrrpDecodeResult decodeVrrp(ByteBuffer datagram, int vrrp, int length, int source,
             int destination, VrrpExpectations expectations) {
         long from = source & 0xffffffffL;
@@ -184,6 +228,10 @@ public final class VrrpCodec {
             String scope = version == 3 ? " over the message and the IPv4 pseudo-header)" : " over the message)";
             return drop(DropReason.BAD_CHECKSUM, vrid, from,
                     () -> "VRRP checksum " + hex16(stored) + " (expected " + hex16(expected) + scope);
+        }
+        if (expectations == AS_SEEN) {
+            return asSeen(datagram, vrrp, Ipv4.toAddress(source), destination == Ipv4.VRRP_GROUP
+                    ? Ipv4.VRRP_GROUP_ADDRESS : Ipv4.toAddress(destination), from);
         }
         VrrpExpectations.Prepared expected = expectations.prepared(vrid);
         if (expected == null) {
@@ -320,6 +368,9 @@ public final class VrrpCodec {
             int expected = InternetChecksum.checksum(sum - stored);
             return drop6(DropReason.BAD_CHECKSUM, vrid, source, () -> "VRRP checksum " + hex16(stored)
                     + " (expected " + hex16(expected) + " over the message and the IPv6 pseudo-header)");
+        }
+        if (expectations == AS_SEEN) {
+            return asSeen(datagram, vrrp, source, destination, VrrpDrop.UNKNOWN);
         }
         VrrpExpectations.Prepared expected = expectations.prepared(vrid);
         if (expected == null) {

@@ -73,4 +73,43 @@ class UrlCycleAndRiseProperties {
             assertThat(c.consecutive()).isEqualTo(retry + 1);
         });
     }
+    @Property
+    void shouldChangeOnlyTheDelayOfAFailedCheckerThatSucceededWithFastRecovery(
+            @ForAll @IntRange(min = 0, max = 3) int retry, @ForAll @IntRange(min = 1, max = 4) int rise,
+            @ForAll boolean alpha, @ForAll @Size(max = 40) List<Boolean> results) {
+        CheckRules keepalived = new CheckRules(retry, rise, LOOP, RETRY_DELAY, 0, alpha);
+        CheckRules fast = new CheckRules(retry, rise, LOOP, RETRY_DELAY, 0, alpha, true);
+        CheckerState slow = CheckerState.initial(keepalived);
+        CheckerState quick = CheckerState.initial(fast);
+        for (boolean success : results) {
+            ProbeResult result = success ? OK : FAIL;
+            CheckerState.Step plain = slow.next(result, keepalived);
+            CheckerState.Step recovering = quick.next(result, fast);
+            assertThat(recovering.state()).isEqualTo(plain.state());
+            assertThat(recovering.change()).isEqualTo(plain.change());
+            boolean stillFailed = success && !plain.state().up();
+            assertThat(recovering.delayNanos()).as("success %s, still failed %s", success, stillFailed)
+                    .isEqualTo(stillFailed ? 0 : plain.delayNanos());
+            slow = plain.state();
+            quick = recovering.state();
+        }
+    }
+
+    @Property
+    void shouldBringAFailedCheckerBackWithRiseBackToBackSuccessesWithFastRecovery(
+            @ForAll @IntRange(min = 1, max = 6) int rise) {
+        CheckRules rules = new CheckRules(0, rise, LOOP, RETRY_DELAY, 0, true, true);
+        CheckerState state = CheckerState.initial(rules);
+        long waited = 0;
+        for (int i = 1; i < rise; i++) {
+            CheckerState.Step step = state.next(OK, rules);
+            waited += step.delayNanos();
+            state = step.state();
+        }
+        CheckerState.Step last = state.next(OK, rules);
+
+        assertThat(waited).as("no delay_before_retry between the successes of a recovering checker").isZero();
+        assertThat(last.change()).hasValueSatisfying(c -> assertThat(c.up()).isTrue());
+        assertThat(last.delayNanos()).as("once up, delay_loop again").isEqualTo(LOOP);
+    }
 }

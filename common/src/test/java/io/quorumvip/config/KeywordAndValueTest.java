@@ -222,11 +222,10 @@ class KeywordAndValueTest {
         assertThat(result.errors()).isEmpty();
         assertThat(result.warnings()).extracting(Finding::line, Finding::message).containsExactly(
                 tuple(5, "not supported yet: `use_vmac`"),
-                tuple(6, "not supported yet: `track_bfd`"),
-                tuple(10, "not supported yet: `reverse`"));
+                tuple(6, "not supported yet: `track_bfd`"));
         assertThat(result.config().instance("VI_1").orElseThrow().trackInterfaces())
-                .extracting(TrackedInterface::interfaceName, TrackedInterface::weight)
-                .containsExactly(tuple("eth1", 10));
+                .extracting(TrackedInterface::interfaceName, TrackedInterface::weight, TrackedInterface::reverse)
+                .containsExactly(tuple("eth1", 10, true));
     }
 
     @Test

@@ -199,7 +199,8 @@ class VirtualServerConfigTest {
 
     @Test
     void shouldReadEveryCheckersOwnKeywords() {
-        VirtualServerConfig vs = onlyVirtualServer(parseVirtualServer("lb_algo rr", "real_server 192.0.2.51 53 {",
+        VirtualServerConfig vs = onlyVirtualServer(parse(dir, "track_file f1 {\nfile /run/qvip-f1\n}\n"
+                + "virtual_server 192.0.2.210 80 {\n" + String.join("\n", "lb_algo rr", "real_server 192.0.2.51 53 {",
                 "SSL_GET {", "url {", "path /x", "status_code 200-299 503", "digest 9B3A0C85A887A256D6939DA88AABD8CD",
                 "regex \"ok\"", "regex_no_match", "}", "enable_sni", "http_protocol 1.1", "fast_recovery", "}",
                 "SMTP_CHECK {", "helo_name lb.example.org", "host {", "connect_ip 192.0.2.25", "connect_port 25", "}",
@@ -208,7 +209,7 @@ class VirtualServerConfigTest {
                 "UDP_CHECK {", "payload 0a 1b", "require_reply 0A x1", "}",
                 "PING_CHECK {", "}",
                 "MISC_CHECK {", "misc_path /bin/check", "misc_dynamic", "user nobody", "}",
-                "FILE_CHECK {", "track_file f1", "weight -3 reverse", "}", "}"));
+                "FILE_CHECK {", "track_file f1", "weight -3 reverse", "}", "}") + "\n}\n"));
 
         List<CheckerConfig> checkers = vs.realServers().get(0).checkers();
         assertThat(checkers).extracting(c -> c.kind().keyword()).containsExactly("SSL_GET", "SMTP_CHECK",
@@ -216,6 +217,8 @@ class VirtualServerConfigTest {
         CheckKind.Http ssl = (CheckKind.Http) checkers.get(0).kind();
         assertThat(ssl.sni()).isTrue();
         assertThat(ssl.fastRecovery()).isTrue();
+        assertThat(io.quorumvip.check.FileCheck.rules(checkers.get(0)).fastRecovery()).isTrue();
+        assertThat(io.quorumvip.check.FileCheck.rules(checkers.get(1)).fastRecovery()).isFalse();
         assertThat(ssl.protocolVersion()).isEqualTo("1.1");
         assertThat(ssl.urls().get(0).digest()).hasValue("9b3a0c85a887a256d6939da88aabd8cd");
         assertThat(ssl.urls().get(0).accepts(503)).isTrue();

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quorumvip.events.Cause;
+import io.quorumvip.forensics.wire.CapturedFrame;
+import io.quorumvip.forensics.wire.PcapFiles;
+import io.quorumvip.forensics.wire.WireFrames;
 import io.quorumvip.ownership.RoleInput;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -98,6 +101,73 @@ class ForensicsCommandTest {
     }
 
     @Test
+    void jsonShouldCarryTheWireLinesOnlyWhenCapturesAreGiven() throws IOException {
+        List<Path> journals = splitCluster();
+        Path captures = capturedSplit();
+
+        assertThat(run(journals, "--json", "--captures", captures.toString(), "--")).isEqualTo(1);
+        JsonNode withCaptures = new ObjectMapper().readTree(out.toString());
+        out.getBuffer().setLength(0);
+        assertThat(run(journals, "--json")).isEqualTo(1);
+        JsonNode without = new ObjectMapper().readTree(out.toString());
+
+        JsonNode dualOwnership = withCaptures.path("incidents").findParents("kind").stream()
+                .filter(i -> i.path("kind").asText().equals("DUAL_OWNERSHIP")).findFirst().orElseThrow();
+        assertThat(dualOwnership.path("wire")).hasSize(3);
+        assertThat(dualOwnership.path("wire").get(0).asText())
+                .startsWith("VRRPv2 advert from 192.0.2.11 VRID 51 every 1000 ms priority 150: ");
+        assertThat(without.path("incidents").get(0).has("wire")).isFalse();
+    }
+
+    /**
+     * The split of {@link #splitCluster}, captured: n1's adverts (priority 150) stop at 3 s and come back at 10 s,
+     * n2's (priority 100) fill the gap and it announces the address. Each incident shows both senders, and --pcap
+     * writes the frames of the windows.
+     */
+    @Test
+    void shouldShowWhatWasOnTheWireNextToEachIncidentAndWriteItsFrames() throws IOException {
+        List<Path> journals = splitCluster();
+        Path captures = capturedSplit();
+        Path pcap = root.resolve("split.pcap");
+
+        assertThat(run(journals, "--captures", captures.toString(), "--pcap", pcap.toString(), "--")).isEqualTo(1);
+
+        String text = out.toString();
+        String dualOwnership = text.substring(text.indexOf("[CRITICAL] DUAL_OWNERSHIP"), text.indexOf("OWNERSHIP\n"));
+        assertThat(dualOwnership).contains(
+                "  wire:   VRRPv2 advert from 192.0.2.11 VRID 51 every 1000 ms priority 150: ",
+                "(seen by n1@eth0 ", "longest silence 8.000 s (04:40:02.000 .. 04:40:10.000)",
+                "          gratuitous ARP request 192.0.2.200 is-at 02:00:00:00:00:12: 1 frame 04:40:03.002 "
+                        + "(seen by n2@eth0 1)",
+                "          VRRPv2 advert from 192.0.2.12 VRID 51 every 1000 ms priority 100: 7 frames "
+                        + "04:40:03.500 .. 04:40:09.500 (seen by n2@eth0 7)");
+        assertThat(err.toString()).contains("wrote 12 frame(s) of the incidents' windows to " + pcap);
+        assertThat(PcapFiles.read(pcap)).as("n1 0..2 s and 10 s, n2 3.5..9.5 s, the ARP").hasSize(12);
+    }
+
+    /** n1's adverts every second except 3..9 s, n2's in between and its gratuitous ARP, as two agents' files. */
+    private Path capturedSplit() throws IOException {
+        Path captures = root.resolve("captures");
+        Files.createDirectories(captures);
+        List<CapturedFrame> n1 = new ArrayList<>();
+        List<CapturedFrame> n2 = new ArrayList<>();
+        for (int second = 0; second <= 20; second++) {
+            if (second < 3 || second >= 10) {
+                n1.add(new CapturedFrame("", ClusterScript.micros(second * 1000L),
+                        WireFrames.advert(WireFrames.N1, WireFrames.N1_MAC, 150)));
+            } else {
+                n2.add(new CapturedFrame("", ClusterScript.micros(second * 1000L + 500),
+                        WireFrames.advert(WireFrames.N2, WireFrames.N2_MAC, 100)));
+            }
+        }
+        n2.add(new CapturedFrame("", ClusterScript.micros(3002),
+                WireFrames.arp(1, WireFrames.VIP, WireFrames.N2_MAC, WireFrames.VIP)));
+        PcapFiles.write(captures.resolve(PcapFiles.fileName("n1", "eth0", ClusterScript.micros(0))), n1);
+        PcapFiles.write(captures.resolve(PcapFiles.fileName("n2", "eth0", ClusterScript.micros(0))), n2);
+        return captures;
+    }
+
+    @Test
     void shouldExitTwoOnBadUsageOrUnreadableInput() throws IOException {
         List<Path> dirs = healthyCluster();
 
@@ -108,5 +178,9 @@ class ForensicsCommandTest {
         assertThat(err.toString()).contains("--from got 'yesterday' (expected an ISO-8601 instant");
         assertThat(run(dirs, "--clock-uncertainty", "-1")).isEqualTo(2);
         assertThat(run(List.of())).isEqualTo(2);
+        assertThat(run(dirs, "--pcap", root.resolve("x.pcap").toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--pcap " + root.resolve("x.pcap") + " given without --captures DIR");
+        assertThat(run(dirs, "--captures", root.resolve("none").toString(), "--")).isEqualTo(2);
+        assertThat(err.toString()).contains("capture directory " + root.resolve("none") + " does not exist");
     }
 }

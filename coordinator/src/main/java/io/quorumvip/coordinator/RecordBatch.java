@@ -16,9 +16,6 @@ import java.util.zip.CRC32C;
 final class RecordBatch {
 
     static final int FRAME_HEADER = 8;
-    /** The journal's own limit on one record's payload (SegmentCursor.MAX_PAYLOAD). */
-    static final int MAX_PAYLOAD = 64 * 1024;
-
     private RecordBatch() {
     }
 
@@ -38,9 +35,9 @@ final class RecordBatch {
                         + (body.length - at) + " bytes left, expected " + FRAME_HEADER + ")");
             }
             int length = buf.getInt(at);
-            if (length <= 0 || length > MAX_PAYLOAD) {
+            if (length <= 0 || length > EventCodec.MAX_PAYLOAD) {
                 throw new MalformedBatchException("frame at offset " + at + " has length " + length
-                        + " (expected 1.." + MAX_PAYLOAD + ")");
+                        + " (expected 1.." + EventCodec.MAX_PAYLOAD + ")");
             }
             if (body.length - at - FRAME_HEADER < length) {
                 throw new MalformedBatchException("frame at offset " + at + " needs " + length + " payload bytes but only "

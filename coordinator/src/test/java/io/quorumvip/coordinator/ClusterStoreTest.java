@@ -2,6 +2,8 @@ package io.quorumvip.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.quorumvip.events.Cause;
+import io.quorumvip.events.Event;
 import io.quorumvip.events.EventDraft;
 import io.quorumvip.events.EventRecord;
 import io.quorumvip.events.HybridLogicalClock;
@@ -73,6 +75,25 @@ class ClusterStoreTest {
         }
         try (ClusterStore store = ClusterStore.open(root.resolve("data"), () -> 0)) {
             assertThat(store.stateAt(limit)).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void shouldStoreAndReadBackThePoolOfAVirtualServerWithTenThousandRealServers() throws IOException {
+        List<Event.PoolMemberEntry> members = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            members.add(new Event.PoolMemberEntry("198.51.100." + (i % 250) + ":" + (10_000 + i), 1 + i % 3, false));
+        }
+        Event.PoolChanged pool = new Event.PoolChanged("192.0.2.80:80", 5, members);
+        List<EventDraft> drafts = new ArrayList<>(AgentJournals.owner("n1", 0, 1));
+        drafts.add(AgentJournals.draft(500, 0, Cause.NONE, pool));
+        List<byte[]> n1 = AgentJournals.write(root.resolve("agent-n1"), "n1", drafts);
+        try (ClusterStore store = ClusterStore.open(root.resolve("data"), () -> 0)) {
+            store.ingest("n1", RecordBatch.parse(AgentJournals.body(n1, 1, n1.size())));
+        }
+        try (ClusterStore store = ClusterStore.open(root.resolve("data"), () -> 0)) {
+            assertThat(store.stateAt(Long.MAX_VALUE).nodes().get("n1").pools().get("192.0.2.80:80").members())
+                    .isEqualTo(members);
         }
     }
 }

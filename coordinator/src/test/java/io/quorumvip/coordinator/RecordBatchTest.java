@@ -3,8 +3,12 @@ package io.quorumvip.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.quorumvip.events.Cause;
+import io.quorumvip.events.Event;
+import io.quorumvip.journal.EventCodec;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
@@ -29,10 +33,25 @@ class RecordBatchTest {
 
     @Test
     void shouldRefuseAFrameLengthOutsideTheJournalsLimitNamingTheOffset() {
-        byte[] body = ByteBuffer.allocate(16).putInt(RecordBatch.MAX_PAYLOAD + 1).array();
+        byte[] body = ByteBuffer.allocate(16).putInt(EventCodec.MAX_PAYLOAD + 1).array();
 
         assertThatThrownBy(() -> RecordBatch.parse(body)).isInstanceOf(MalformedBatchException.class)
-                .hasMessageContaining("offset 0").hasMessageContaining("length " + (RecordBatch.MAX_PAYLOAD + 1));
+                .hasMessageContaining("offset 0").hasMessageContaining("length " + (EventCodec.MAX_PAYLOAD + 1));
+    }
+
+    @Test
+    void shouldTakeThePoolOfAVirtualServerWithTenThousandRealServersAsOneRecord() throws Exception {
+        List<Event.PoolMemberEntry> members = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            members.add(new Event.PoolMemberEntry("198.51.100." + (i % 250) + ":" + (10_000 + i), 1, false));
+        }
+        Event.PoolChanged pool = new Event.PoolChanged("192.0.2.80:80", 3, members);
+        List<byte[]> frames = AgentJournals.write(tmp, "n1", List.of(AgentJournals.draft(0, 0, Cause.NONE, pool)));
+
+        List<ReceivedRecord> records = RecordBatch.parse(AgentJournals.body(frames, 1, 1));
+
+        assertThat(frames.get(0).length).isGreaterThan(64 * 1024).isLessThan(CoordinatorServer.MAX_BODY_BYTES);
+        assertThat(records).singleElement().extracting(r -> r.record().event()).isEqualTo(pool);
     }
 
     @Test

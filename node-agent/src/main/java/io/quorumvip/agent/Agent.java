@@ -35,8 +35,7 @@ import io.quorumvip.events.Event;
 import io.quorumvip.instance.InstanceInput;
 import io.quorumvip.instance.InstanceSettings;
 import io.quorumvip.instance.SyncGroupCore;
-import io.quorumvip.track.TrackedFileStatus;
-import io.quorumvip.track.TrackerStatus;
+import io.quorumvip.track.Weighting;
 import io.quorumvip.vrrp.VrrpExpectations;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -331,8 +330,8 @@ public final class Agent {
             String trackerName = "script " + script.name();
             List<InstanceRunner> tracking = new ArrayList<>();
             for (InstanceRunner runner : runners) {
-                plans.scriptWeight(runner.name(), script.name()).ifPresent(weight -> {
-                    runner.track(new TrackerStatus(trackerName, weight, true));
+                plans.scriptWeighting(runner.name(), script.name()).ifPresent(weighting -> {
+                    runner.track(weighting.status(trackerName, true));
                     tracking.add(runner);
                 });
             }
@@ -357,9 +356,9 @@ public final class Agent {
         List<FileTracker> trackers = new ArrayList<>();
         for (VrrpTrackFile file : config.trackFiles().values()) {
             String trackerName = "file " + file.name();
-            Map<InstanceRunner, Integer> tracking = new LinkedHashMap<>();
-            runners.forEach(runner -> plans.trackFileWeight(runner.name(), file)
-                    .ifPresent(weight -> tracking.put(runner, weight)));
+            Map<InstanceRunner, Weighting> tracking = new LinkedHashMap<>();
+            runners.forEach(runner -> plans.trackFileWeighting(runner.name(), file)
+                    .ifPresent(weighting -> tracking.put(runner, weighting)));
             if (tracking.isEmpty()) {
                 continue;
             }
@@ -367,12 +366,12 @@ public final class Agent {
                 metrics.trackerHealthy(trackerName, value == 0);
                 journal.record(Cause.health(trackerName, 0), new Event.TrackerResultChanged(trackerName, value == 0,
                         "value " + value));
-                tracking.forEach((runner, weight) ->
-                        runner.onTrackerStatus(TrackedFileStatus.tracker(trackerName, value, weight)));
+                tracking.forEach((runner, weighting) ->
+                        runner.onTrackerStatus(weighting.fileStatus(trackerName, value)));
             });
             metrics.trackerHealthy(trackerName, tracker.value() == 0);
-            tracking.forEach((runner, weight) ->
-                    runner.track(TrackedFileStatus.tracker(trackerName, tracker.value(), weight)));
+            tracking.forEach((runner, weighting) ->
+                    runner.track(weighting.fileStatus(trackerName, tracker.value())));
             trackers.add(tracker);
         }
         return trackers;
@@ -385,9 +384,9 @@ public final class Agent {
         List<ProcessTracker> trackers = new ArrayList<>();
         for (VrrpTrackProcess process : config.trackProcesses().values()) {
             String trackerName = "process " + process.name();
-            Map<InstanceRunner, Integer> tracking = new LinkedHashMap<>();
-            runners.forEach(runner -> plans.trackProcessWeight(runner.name(), process)
-                    .ifPresent(weight -> tracking.put(runner, weight)));
+            Map<InstanceRunner, Weighting> tracking = new LinkedHashMap<>();
+            runners.forEach(runner -> plans.trackProcessWeighting(runner.name(), process)
+                    .ifPresent(weighting -> tracking.put(runner, weighting)));
             if (tracking.isEmpty()) {
                 continue;
             }
@@ -398,7 +397,7 @@ public final class Agent {
                 tracking.keySet().forEach(runner -> runner.onTracker(trackerName, up));
             });
             metrics.trackerHealthy(trackerName, tracker.up());
-            tracking.forEach((runner, weight) -> runner.track(new TrackerStatus(trackerName, weight, tracker.up())));
+            tracking.forEach((runner, weighting) -> runner.track(weighting.status(trackerName, tracker.up())));
             trackers.add(tracker);
         }
         return trackers;
@@ -408,7 +407,7 @@ public final class Agent {
                                                   Vertx vertx, AgentMetrics metrics, AgentJournal journal) {
         Map<String, List<InstanceRunner>> byDevice = new LinkedHashMap<>();
         for (InstanceRunner runner : runners) {
-            plans.interfaceWeights(runner.name()).keySet()
+            plans.interfaceWeightings(runner.name()).keySet()
                     .forEach(device -> byDevice.computeIfAbsent(device, d -> new ArrayList<>()).add(runner));
         }
         List<LinkTracker> trackers = new ArrayList<>();
@@ -422,8 +421,7 @@ public final class Agent {
             });
             metrics.trackerHealthy(trackerName, tracker.up());
             for (InstanceRunner runner : tracking) {
-                int weight = plans.interfaceWeights(runner.name()).get(device);
-                runner.track(new TrackerStatus(trackerName, weight, tracker.up()));
+                runner.track(plans.interfaceWeightings(runner.name()).get(device).status(trackerName, tracker.up()));
             }
             trackers.add(tracker);
         });

@@ -3,11 +3,14 @@ package io.quorumvip.agent;
 import io.quorumvip.agent.alert.MailAlerter;
 import io.quorumvip.agent.http.AgentMetrics;
 import io.quorumvip.agent.http.StatusServer;
+import io.quorumvip.agent.capture.CaptureSettings;
+import io.quorumvip.agent.capture.WireCapture;
 import io.quorumvip.agent.journal.AgentJournal;
 import io.quorumvip.agent.lb.DataPlane;
 import io.quorumvip.agent.lb.LoadBalancer;
 import io.quorumvip.agent.lease.QuorumClient;
 import io.quorumvip.agent.ship.Shipping;
+import io.quorumvip.agent.track.FileTracker;
 import io.quorumvip.config.ConfigFiles;
 import io.quorumvip.config.CoordinatorConfig;
 import io.quorumvip.config.Finding;
@@ -17,6 +20,7 @@ import io.quorumvip.config.ParseOptions;
 import io.quorumvip.config.ParseResult;
 import io.quorumvip.config.QuorumConfig;
 import io.quorumvip.config.Severity;
+import io.quorumvip.config.VrrpInstanceConfig;
 import io.quorumvip.events.Cause;
 import io.quorumvip.events.CauseKind;
 import io.quorumvip.events.Event;
@@ -29,6 +33,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -61,6 +66,22 @@ public final class AgentMain implements Callable<Integer> {
     @Option(names = "--journal", paramLabel = "DIR",
             description = "where this node's journal of transitions lives (default /var/lib/quorum-vip/journal/NODE-ID)")
     Path journalDir;
+
+    @Option(names = "--capture", paramLabel = "DIR",
+            description = "where this node's rolling capture of VRRP, ARP and neighbour adverts goes, for qvip "
+                    + "forensics --captures (default: beside the journal, JOURNAL-capture)")
+    Path captureDir;
+
+    @Option(names = "--no-capture", description = "capture nothing")
+    boolean noCapture;
+
+    @Option(names = "--capture-retain-mb", paramLabel = "MB", defaultValue = "256",
+            description = "the most capture files of one interface may hold together (default ${DEFAULT-VALUE})")
+    long captureRetainMegabytes;
+
+    @Option(names = "--capture-retain-days", paramLabel = "DAYS", defaultValue = "7",
+            description = "how long captured frames are kept (default ${DEFAULT-VALUE})")
+    long captureRetainDays;
 
     @Option(names = {"-i", "--config-id"}, paramLabel = "ID",
             description = "keepalived's config id for @ID lines (default: the host name up to its first dot)")
@@ -144,9 +165,20 @@ public final class AgentMain implements Callable<Integer> {
         journal.record(new Cause(CauseKind.CONFIG, config.toString(), 0),
                 new Event.ConfigLoaded(config.toString(), sha256(config)));
 
+        keepalived.trackFiles().values().forEach(FileTracker::writeInitValue);
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(4)
                 .setInternalBlockingPoolSize(2));
         Optional<QuorumClient> quorum = keepalived.quorum().map(QuorumClient::start);
+        Optional<WireCapture> capture;
+        try {
+            capture = startCapture(keepalived, node);
+        } catch (IllegalArgumentException e) {
+            System.err.println("qvip agent: " + e.getMessage());
+            quorum.ifPresent(QuorumClient::close);
+            journal.close();
+            vertx.close();
+            return 2;
+        }
         Agent agent;
         try {
             agent = Agent.start(keepalived, node, vertx, metrics, journal, quorum);
@@ -212,6 +244,7 @@ public final class AgentMain implements Callable<Integer> {
             reloader.close();
             lb.ifPresent(LoadBalancer::stop);
             agent.stop(Duration.ofSeconds(10));
+            capture.ifPresent(WireCapture::close);
             journal.record(new Cause(CauseKind.SHUTDOWN, "signal", 0), new Event.AgentStopped("stopped by signal"));
             mail.ifPresent(MailAlerter::close);
             journal.close();
@@ -224,6 +257,27 @@ public final class AgentMain implements Callable<Integer> {
         }, "qvip-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /**
+     * The capture of every VRRP interface, started before the instances so that their first adverts and
+     * announcements are in it. Bad bounds stop the start; a capture that cannot run does not.
+     */
+    private Optional<WireCapture> startCapture(KeepalivedConfig keepalived, String node) {
+        if (noCapture) {
+            return Optional.empty();
+        }
+        if (captureRetainMegabytes < 1 || captureRetainDays < 1) {
+            throw new IllegalArgumentException("--capture-retain-mb " + captureRetainMegabytes
+                    + " and --capture-retain-days " + captureRetainDays + " (expected both >= 1; --no-capture turns "
+                    + "capture off)");
+        }
+        Path dir = captureDir != null ? captureDir
+                : journalDir.resolveSibling(journalDir.getFileName() + "-capture");
+        List<String> devices = keepalived.vrrpInstances().stream().map(VrrpInstanceConfig::interfaceName).distinct()
+                .toList();
+        return Optional.of(WireCapture.start(node, devices, CaptureSettings.of(dir, captureRetainMegabytes << 20,
+                Duration.ofDays(captureRetainDays))));
     }
 
     /** Read before anything starts, so a missing token file stops the start with its path. */

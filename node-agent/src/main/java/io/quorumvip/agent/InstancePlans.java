@@ -5,14 +5,12 @@ import io.quorumvip.agent.net.NetlinkAddressManager;
 import io.quorumvip.config.Authentication;
 import io.quorumvip.config.KeepalivedConfig;
 import io.quorumvip.config.NotifyScripts;
-import io.quorumvip.config.SyncGroupConfig;
-import io.quorumvip.config.TrackedInterface;
-import io.quorumvip.config.TrackedScript;
 import io.quorumvip.config.VirtualIpAddress;
 import io.quorumvip.config.VrrpInstanceConfig;
-import io.quorumvip.config.VrrpScript;
 import io.quorumvip.config.VrrpTrackFile;
 import io.quorumvip.config.VrrpTrackProcess;
+import io.quorumvip.track.TrackerWeightings;
+import io.quorumvip.track.Weighting;
 import io.quorumvip.vrrp.AuthType;
 import io.quorumvip.vrrp.InitialState;
 import io.quorumvip.vrrp.VridExpectation;
@@ -57,12 +55,10 @@ final class InstancePlans {
     }
 
     private final List<InstancePlan> instances;
-    private final Map<String, VrrpScript> scripts;
     private final KeepalivedConfig config;
 
-    private InstancePlans(List<InstancePlan> instances, Map<String, VrrpScript> scripts, KeepalivedConfig config) {
+    private InstancePlans(List<InstancePlan> instances, KeepalivedConfig config) {
         this.instances = List.copyOf(instances);
-        this.scripts = scripts;
         this.config = config;
     }
 
@@ -83,7 +79,7 @@ final class InstancePlans {
         for (VrrpInstanceConfig instance : config.vrrpInstances()) {
             plans.add(plan(instance, addresses));
         }
-        return new InstancePlans(plans, config.vrrpScripts(), config);
+        return new InstancePlans(plans, config);
     }
 
     List<ChannelPlan> channels() {
@@ -129,52 +125,21 @@ final class InstancePlans {
         return Integer.MAX_VALUE;
     }
 
-    /**
-     * The weight the instance gives a vrrp_script it tracks (its own override or the script's), or empty. The
-     * scripts of its sync group count as its own; in a group, weights are kept only with sync_group_tracking_weight
-     * (otherwise 0: a failing script is a fault, as in keepalived).
-     */
-    Optional<Integer> scriptWeight(String instanceName, String scriptName) {
-        VrrpInstanceConfig instance = instance(instanceName);
-        Optional<SyncGroupConfig> group = config.syncGroupOf(instanceName);
-        List<TrackedScript> tracked = new ArrayList<>(instance.trackScripts());
-        group.ifPresent(g -> tracked.addAll(g.trackScripts()));
-        for (TrackedScript entry : tracked) {
-            if (entry.scriptName().equals(scriptName)) {
-                int weight = entry.effectiveWeight(scripts.get(scriptName));
-                return Optional.of(group.map(g -> g.memberWeight(weight)).orElse(weight));
-            }
-        }
-        return Optional.empty();
+    /** The weighting the instance gives a vrrp_script it or its sync group tracks, or empty. */
+    Optional<Weighting> scriptWeighting(String instanceName, String scriptName) {
+        return TrackerWeightings.script(config, instance(instanceName), scriptName);
     }
 
-    /** The weight the instance gives a vrrp_track_file it tracks (its own override or the file's), or empty. */
-    Optional<Integer> trackFileWeight(String instanceName, VrrpTrackFile file) {
-        return instance(instanceName).trackFiles().stream().filter(t -> t.fileName().equals(file.name()))
-                .findFirst().map(t -> t.effectiveWeight(file));
+    Optional<Weighting> trackFileWeighting(String instanceName, VrrpTrackFile file) {
+        return TrackerWeightings.trackFile(instance(instanceName), file);
     }
 
-    /** The weight the instance gives a vrrp_track_process it tracks (its own override or the tracker's), or empty. */
-    Optional<Integer> trackProcessWeight(String instanceName, VrrpTrackProcess process) {
-        return instance(instanceName).trackProcesses().stream().filter(t -> t.processName().equals(process.name()))
-                .findFirst().map(t -> t.effectiveWeight(process));
+    Optional<Weighting> trackProcessWeighting(String instanceName, VrrpTrackProcess process) {
+        return TrackerWeightings.trackProcess(instance(instanceName), process);
     }
 
-    /** Tracked interfaces and their weights: the instance's own interface (weight 0) unless dont_track_primary. */
-    Map<String, Integer> interfaceWeights(String instanceName) {
-        VrrpInstanceConfig instance = instance(instanceName);
-        Map<String, Integer> weights = new LinkedHashMap<>();
-        if (!instance.dontTrackPrimary()) {
-            weights.put(instance.interfaceName(), 0);
-        }
-        Optional<SyncGroupConfig> group = config.syncGroupOf(instanceName);
-        List<TrackedInterface> tracked = new ArrayList<>(instance.trackInterfaces());
-        group.ifPresent(g -> tracked.addAll(g.trackInterfaces()));
-        for (TrackedInterface entry : tracked) {
-            int weight = group.map(g -> g.memberWeight(entry.weight())).orElse(entry.weight());
-            weights.put(entry.interfaceName(), weight);
-        }
-        return weights;
+    Map<String, Weighting> interfaceWeightings(String instanceName) {
+        return TrackerWeightings.interfaces(config, instance(instanceName));
     }
 
     private VrrpInstanceConfig instance(String name) {

@@ -13,6 +13,7 @@ import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
@@ -64,10 +65,21 @@ public final class AgentJournal implements AutoCloseable {
         record(EventRecord.NO_EPOCH, cause, event);
     }
 
-    /** The same, for an event that concerns the lease with this epoch (the latch node's czxid). */
+    /**
+     * The same, for an event that concerns the lease with this epoch (the latch node's czxid). An event the journal
+     * refuses outright (a record over its size limit) is a failed append like a full disk: counted and logged, the
+     * caller goes on (a pool already applied stays applied), and observers do not see what was not journaled.
+     */
     public void record(long leaseEpoch, Cause cause, Event event) {
         EventDraft draft = draft(leaseEpoch, cause, event);
-        journal.append(draft).whenComplete((record, failure) -> {
+        CompletableFuture<EventRecord> appended;
+        try {
+            appended = journal.append(draft);
+        } catch (IllegalArgumentException refused) {
+            failed(event, refused);
+            return;
+        }
+        appended.whenComplete((record, failure) -> {
             if (failure != null) {
                 failed(event, failure);
             }

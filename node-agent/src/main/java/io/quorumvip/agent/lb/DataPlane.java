@@ -3,10 +3,16 @@ package io.quorumvip.agent.lb;
 import io.quorumvip.agent.nft.Libnftables;
 import io.quorumvip.agent.nft.NftablesException;
 
-/** Where the nftables program goes: one libnftables JSON document is one atomic transaction. */
+/**
+ * Where the nftables program goes (one libnftables JSON document is one atomic transaction) and where its counters
+ * are read back from.
+ */
 public interface DataPlane extends AutoCloseable {
 
     void apply(String document) throws NftablesException;
+
+    /** Runs a document of list commands and returns what libnftables printed (its JSON). */
+    String read(String document) throws NftablesException;
 
     @Override
     void close();
@@ -18,6 +24,11 @@ public interface DataPlane extends AutoCloseable {
             @Override
             public void apply(String document) throws NftablesException {
                 nft.run(document);
+            }
+
+            @Override
+            public String read(String document) throws NftablesException {
+                return nft.run(document);
             }
 
             @Override

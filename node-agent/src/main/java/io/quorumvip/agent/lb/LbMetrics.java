@@ -2,7 +2,20 @@ package io.quorumvip.agent.lb;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.quorumvip.lb.LvsStats;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** The load balancer's metrics per virtual and real server, registered in the agent's registry. */
 final class LbMetrics {
@@ -13,8 +26,11 @@ final class LbMetrics {
     private final Gauge quorumUp;
     private final Gauge generation;
     private final Counter applyFailures;
+    private final PrometheusRegistry registry;
+    private MultiCollector counters;
 
     LbMetrics(PrometheusRegistry registry) {
+        this.registry = registry;
         realServerUp = Gauge.builder().name("qvip_lb_real_server_up")
                 .help("1 while the real server's checks (ANDed) say it is alive").labelNames("virtual_server",
                         "real_server").register(registry);
@@ -50,5 +66,56 @@ final class LbMetrics {
 
     void applyFailed() {
         applyFailures.inc();
+    }
+
+    /**
+     * Per real server, what its member chain's counter can say (docs/load-balancing.md): NAT connections, DR inbound
+     * packets and bytes. Read from the kernel once per scrape; a real server out of the pool has no series, and one
+     * that comes back starts again from 0 (a counter reset to Prometheus).
+     */
+    void countersFrom(Supplier<List<LvsStats.ServiceStats>> stats) {
+        counters = new MultiCollector() {
+            @Override
+            public MetricSnapshots collect() {
+                List<LvsStats.ServiceStats> now = stats.get();
+                List<MetricSnapshot> snapshots = new ArrayList<>();
+                snapshot(now, "qvip_lb_real_server_connections", "new connections sent to the real server since it"
+                        + " entered the pool (NAT only: its nat chain sees each connection's first packet)",
+                        LvsStats.Stats::conns).ifPresent(snapshots::add);
+                snapshot(now, "qvip_lb_real_server_in_packets", "packets from clients forwarded to the real server"
+                        + " since it entered the pool (DR only: NAT cannot see them)", LvsStats.Stats::inPkts)
+                        .ifPresent(snapshots::add);
+                snapshot(now, "qvip_lb_real_server_in_bytes", "bytes (layer 3) from clients forwarded to the real"
+                        + " server since it entered the pool (DR only: NAT cannot see them)", LvsStats.Stats::inBytes)
+                        .ifPresent(snapshots::add);
+                return new MetricSnapshots(snapshots);
+            }
+        };
+        registry.register(counters);
+    }
+
+    /** No more reads from the kernel: the load balancer is stopping and its tables go. */
+    void stopCounters() {
+        if (counters != null) {
+            registry.unregister(counters);
+        }
+    }
+
+    private static Optional<MetricSnapshot> snapshot(List<LvsStats.ServiceStats> stats, String name, String help,
+                                                     Function<LvsStats.Stats, OptionalLong> column) {
+        CounterSnapshot.Builder builder = CounterSnapshot.builder().name(name).help(help);
+        boolean any = false;
+        for (LvsStats.ServiceStats service : stats) {
+            for (Map.Entry<String, LvsStats.Stats> real : service.realServers().entrySet()) {
+                OptionalLong value = column.apply(real.getValue());
+                if (value.isPresent()) {
+                    builder.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value(value.getAsLong())
+                            .labels(Labels.of("virtual_server", service.virtualServer(), "real_server", real.getKey()))
+                            .build());
+                    any = true;
+                }
+            }
+        }
+        return any ? Optional.of(builder.build()) : Optional.empty();
     }
 }

@@ -3,6 +3,7 @@ package io.quorumvip.agent.lb;
 import io.quorumvip.agent.net.NeighbourResolver;
 import io.quorumvip.agent.nft.NftablesException;
 import io.quorumvip.check.CheckRules;
+import io.quorumvip.check.FileCheck;
 import io.quorumvip.check.ProbeResult;
 import io.quorumvip.check.RealServerHealth;
 import io.quorumvip.config.CheckKind;
@@ -15,9 +16,11 @@ import io.quorumvip.config.VirtualIpAddress;
 import io.quorumvip.config.VirtualServerConfig;
 import io.quorumvip.config.VirtualService;
 import io.quorumvip.config.VrrpInstanceConfig;
+import io.quorumvip.config.VrrpTrackFile;
 import io.quorumvip.events.Cause;
 import io.quorumvip.events.Event;
 import io.quorumvip.lb.DrPath;
+import io.quorumvip.lb.LvsStats;
 import io.quorumvip.lb.NftProgram;
 import io.quorumvip.lb.NftProgramBuilder;
 import io.quorumvip.lb.Pool;
@@ -37,11 +40,13 @@ import java.net.SocketException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -51,7 +56,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The agent's load balancer: runs the checks of every real server (TCP_CHECK, HTTP_GET/SSL_GET, SMTP_CHECK,
  * DNS_CHECK and UDP_CHECK on Vert.x clients, PING_CHECK on one shared raw socket, MISC_CHECK on a bounded script
- * pool), feeds their results to the pure checker core and pool fold, and
+ * pool, FILE_CHECK by reading its track_file), feeds their results to the pure checker core and pool fold, and
  * applies the resulting nftables program through libnftables, only what changed, one transaction per change. Every
  * verdict, pool, quorum and sorry-server change is journaled. All state lives on one Vert.x context; the kernel is
  * written from one applier thread, in order.
@@ -82,6 +87,8 @@ public final class LoadBalancer {
     private final LbMetrics metrics;
     private final Optional<NeighbourResolver> resolver;
     private long macTimer = -1;
+    /** The families the program has a table in: fixed by the configuration, whatever the pools. */
+    private volatile List<String> families = List.of();
     private long generation;
     private long appliedGeneration;
     private NftProgram appliedOnApplier;
@@ -106,9 +113,9 @@ public final class LoadBalancer {
     }
 
     /**
-     * Checks the configuration can run here, programs the whole table (adopting one a killed agent left) and
-     * starts the checks. Throws, with nothing applied, when a checker kind is not run yet, a DR virtual server has
-     * no interface, or nftables refuses the program.
+     * Checks the configuration can run here, reads every FILE_CHECK's track_file once, programs the whole table
+     * (adopting one a killed agent left) and starts the checks. Throws, with nothing applied, when a checker sets
+     * what the agent does not apply yet, a DR virtual server has no interface, or nftables refuses the program.
      */
     public static LoadBalancer start(KeepalivedConfig config, Vertx vertx, BiConsumer<Cause, Event> journal,
                                      DataPlane dataPlane, PrometheusRegistry registry) throws NftablesException {
@@ -119,7 +126,9 @@ public final class LoadBalancer {
         LoadBalancer lb = new LoadBalancer(config, vertx, journal, dataPlane, services, registry);
         for (Service service : services) {
             for (RealServerConfig real : service.config.realServers()) {
-                service.reals.add(new Real(real, lb.probers(service, real)));
+                Real r = new Real(real, lb.probers(service, real));
+                service.reals.add(r);
+                lb.readFilesOnce(service, r);
             }
             service.quorumUp = PoolFold.initialQuorum(service.config, service.states());
             service.pool = PoolFold.fold(service.config, service.states(), service.quorumUp).pool();
@@ -133,6 +142,8 @@ public final class LoadBalancer {
             throw e;
         }
         lb.appliedOnApplier = program;
+        lb.families = program.tables().stream().map(NftProgram.Table::family).toList();
+        lb.metrics.countersFrom(lb::statsNow);
         lb.generation = 1;
         lb.appliedGeneration = 1;
         lb.metrics.applied(1);
@@ -140,8 +151,9 @@ public final class LoadBalancer {
             lb.metrics.quorum(service.config.name(), service.quorumUp);
             service.reals.forEach(r -> lb.metrics.realServer(service.config.name(), r.config.endpoint(),
                     r.health.alive(), r.health.weight(r.config.weight())));
-            journal.accept(Cause.NONE, poolEvent(service, 1));
+            journal.accept(service.poolCause, poolEvent(service, 1));
             service.journaledPool = service.pool;
+            service.poolCause = Cause.NONE;
         }
         lb.context.runOnContext(v -> services.forEach(lb::startChecks));
         if (lb.resolver.isPresent()) {
@@ -172,6 +184,15 @@ public final class LoadBalancer {
                 probers.add(new HttpProber(vertx, checker, service.config.virtualhost()));
             } else if (kind instanceof CheckKind.Misc) {
                 probers.add(new MiscProber(checker, scripts));
+            } else if (kind instanceof CheckKind.File file) {
+                VrrpTrackFile trackFile = config.trackFiles().get(file.trackFile());
+                if (trackFile == null) {
+                    probers.forEach(Prober::close);
+                    shutDownThreads();
+                    throw new IllegalArgumentException(checker.position() + ": FILE_CHECK names track_file `"
+                            + file.trackFile() + "`, which no track_file block defines; define it at the top level");
+                }
+                probers.add(new FileProber(vertx, FileCheck.of(file, trackFile)));
             } else {
                 Optional<Prober> other;
                 try {
@@ -185,8 +206,7 @@ public final class LoadBalancer {
                     probers.forEach(Prober::close);
                     shutDownThreads();
                     throw new IllegalArgumentException(checker.position() + ": " + kind.keyword() + " is read but "
-                            + "not run yet (it needs track_file blocks, which quorum-vip does not read); use "
-                            + "MISC_CHECK with a script that reads the file meanwhile");
+                            + "the agent has no prober for it; replace it with a MISC_CHECK");
                 }
                 probers.add(other.get());
             }
@@ -194,6 +214,18 @@ public final class LoadBalancer {
                     new CheckSharing.Sharer(service, real, probers.size() - 1));
         }
         return probers;
+    }
+
+    /**
+     * keepalived reads every track_file before it builds a pool, so a FILE_CHECK's value decides the first pool:
+     * a real server whose file says down never enters it. A verdict this changes is journaled like any other.
+     */
+    private void readFilesOnce(Service service, Real real) {
+        for (int i = 0; i < real.probers.size(); i++) {
+            if (real.probers.get(i) instanceof FileProber file) {
+                record(service, real, i, file.read());
+            }
+        }
     }
 
     private void startChecks(Service service) {
@@ -245,6 +277,24 @@ public final class LoadBalancer {
 
     /** One result applied to one real server of one virtual server; returns the delay until the next probe. */
     private long apply(Service service, Real real, int checker, ProbeResult result) {
+        Recorded recorded = record(service, real, checker, result);
+        boolean macsMoved = service.config.method() == ForwardingMethod.DR && service.refreshMacs();
+        if (recorded.changed() || macsMoved) {
+            refold(service, recorded.cause(), macsMoved);
+        }
+        return recorded.delayNanos();
+    }
+
+    /** What one result did: the cause to journal the pool change with, if it changed anything. */
+    private record Recorded(boolean changed, Cause cause, long delayNanos) {
+    }
+
+    /**
+     * One result into the checker core, its verdict change journaled with the evidence. A change of weight alone
+     * (misc_dynamic, FILE_CHECK) has no event of its own: its cause names the result, the value read among it, and
+     * the new weight, and the pool change it leads to is journaled with that cause.
+     */
+    private Recorded record(Service service, Real real, int checker, ProbeResult result) {
         real.last = result;
         real.lastCheckEpochMillis = System.currentTimeMillis();
         int weightBefore = real.health.weight(real.config.weight());
@@ -252,9 +302,12 @@ public final class LoadBalancer {
         real.health = step.health();
         String checkerName = real.config.checkers().get(checker).kind().keyword();
         metrics.check(service.config.name(), real.config.endpoint(), checkerName, result.success());
-        metrics.realServer(service.config.name(), real.config.endpoint(), real.health.alive(),
-                real.health.weight(real.config.weight()));
-        Cause cause = Cause.health(checkerName + " " + real.config.endpoint(), real.config.weight());
+        int weightAfter = real.health.weight(real.config.weight());
+        metrics.realServer(service.config.name(), real.config.endpoint(), real.health.alive(), weightAfter);
+        boolean reweighed = step.transition().isEmpty() && weightBefore != weightAfter;
+        Cause cause = reweighed
+                ? Cause.health(checkerName + " " + real.config.endpoint() + ": " + result.detail(), weightAfter)
+                : Cause.health(checkerName + " " + real.config.endpoint(), real.config.weight());
         step.transition().ifPresent(t -> {
             Event.CheckEvidence evidence = new Event.CheckEvidence(checkerName, t.cause().evidence().detail(),
                     t.cause().evidence().statusCode().orElse(-1), t.cause().evidence().exitCode().orElse(-1),
@@ -264,11 +317,11 @@ public final class LoadBalancer {
                     : new Event.RealServerDown(service.config.name(), real.config.endpoint(), evidence));
             (t.alive() ? real.config.notifyUp() : real.config.notifyDown()).ifPresent(this::notifyScript);
         });
-        boolean macsMoved = service.config.method() == ForwardingMethod.DR && service.refreshMacs();
-        if (step.transition().isPresent() || weightBefore != real.health.weight(real.config.weight()) || macsMoved) {
-            refold(service, cause, macsMoved);
+        boolean changed = step.transition().isPresent() || reweighed;
+        if (changed) {
+            service.poolCause = cause;
         }
-        return step.delayNanos();
+        return new Recorded(changed, cause, step.delayNanos());
     }
 
     // ---- DR neighbours ----
@@ -409,8 +462,9 @@ public final class LoadBalancer {
         metrics.applied(gen);
         for (Service service : services) {
             if (!service.pool.equals(service.journaledPool)) {
-                journal.accept(Cause.NONE, poolEvent(service, gen));
+                journal.accept(service.poolCause, poolEvent(service, gen));
                 service.journaledPool = service.pool;
+                service.poolCause = Cause.NONE;
             }
         }
     }
@@ -445,14 +499,55 @@ public final class LoadBalancer {
 
     // ---- status and stop ----
 
-    /** The operator's view, taken on the load balancer's context. */
+    /**
+     * The operator's view: the counters read on the applier thread (the one that talks to the kernel, in order
+     * with the transactions), the rest taken on the load balancer's context.
+     */
     public Future<List<VirtualServerStatus>> status() {
         Promise<List<VirtualServerStatus>> promise = Promise.promise();
-        context.runOnContext(v -> promise.complete(services.stream().map(this::status).toList()));
+        try {
+            applier.execute(() -> {
+                Counters counters = readCounters();
+                context.runOnContext(v -> promise.complete(services.stream().map(s -> status(s, counters)).toList()));
+            });
+        } catch (RejectedExecutionException e) {
+            Counters none = new Counters(Map.of(), "the load balancer is stopping");
+            context.runOnContext(v -> promise.complete(services.stream().map(s -> status(s, none)).toList()));
+        }
         return promise.future();
     }
 
-    private VirtualServerStatus status(Service s) {
+    /** The counters of every owned table by chain, or why they could not be read. */
+    private record Counters(Map<String, LvsStats.Counter> chains, String error) {
+    }
+
+    private Counters readCounters() {
+        Map<String, LvsStats.Counter> chains = new HashMap<>();
+        for (String family : families) {
+            try {
+                chains.putAll(LvsStats.chainCounters(dataPlane.read(NftProgram.listTable(family))));
+            } catch (NftablesException | IllegalArgumentException e) {
+                return new Counters(Map.of(), "cannot read the counters of table " + family + " "
+                        + NftProgram.TABLE + ": " + e.getMessage());
+            }
+        }
+        return new Counters(chains, "");
+    }
+
+    /**
+     * Every virtual server's figures now, read on the calling thread (a Prometheus scrape): none when the tables
+     * cannot be read, which the status shows with its reason.
+     */
+    private List<LvsStats.ServiceStats> statsNow() {
+        Counters counters = readCounters();
+        if (!counters.error().isEmpty()) {
+            return List.of();
+        }
+        return services.stream().map(s -> LvsStats.of(s.config, counters.chains())).toList();
+    }
+
+    private VirtualServerStatus status(Service s, Counters counters) {
+        LvsStats.ServiceStats stats = LvsStats.of(s.config, counters.chains());
         List<VirtualServerStatus.RealServerStatus> reals = new ArrayList<>();
         for (Real real : s.reals) {
             boolean inPool = s.pool.serving().stream().anyMatch(m -> m.address().equals(real.config.address())
@@ -461,12 +556,14 @@ public final class LoadBalancer {
                     real.config.port(), real.health.weight(real.config.weight()), real.health.alive() ? "up" : "down",
                     inPool, real.last == null ? "" : real.last.detail(),
                     real.last == null ? 0 : real.last.latency().toNanos() / 1e6, real.lastCheckEpochMillis,
-                    real.config.checkers().stream().map(c -> c.kind().keyword()).toList()));
+                    real.config.checkers().stream().map(c -> c.kind().keyword()).toList(),
+                    VirtualServerStatus.Stats.of(stats.realServer(real.config.endpoint()))));
         }
         boolean sorryServing = s.pool.serving().stream().anyMatch(PoolMember::sorry);
         return new VirtualServerStatus(s.config.name(), s.config.scheduler().keepalivedName(),
                 s.config.scheduler().choice().keepalivedName(), s.config.method().name(), s.quorumUp,
-                s.pool.liveWeight(), sorryServing, appliedGeneration, s.suspended, reals);
+                s.pool.liveWeight(), sorryServing, appliedGeneration, s.suspended,
+                VirtualServerStatus.Stats.of(stats.service()), counters.error(), reals);
     }
 
     /** The last error nftables gave, empty when the current program is applied. */
@@ -484,6 +581,7 @@ public final class LoadBalancer {
         if (macTimer >= 0) {
             vertx.cancelTimer(macTimer);
         }
+        metrics.stopCounters();
         Promise<Void> closed = Promise.promise();
         context.runOnContext(v -> {
             services.forEach(s -> s.reals.forEach(r -> r.probers.forEach(Prober::close)));
@@ -577,6 +675,8 @@ public final class LoadBalancer {
         boolean suspended;
         Pool pool;
         Pool journaledPool;
+        /** The cause of the latest check result that changed this pool, journaled with the pool it led to. */
+        Cause poolCause = Cause.NONE;
 
         Service(VirtualServerConfig config, Optional<String> device, List<InetAddress> addresses) {
             this.config = config;
@@ -655,8 +755,7 @@ public final class LoadBalancer {
         Real(RealServerConfig config, List<Prober> probers) {
             this.config = config;
             this.probers = probers;
-            this.health = RealServerHealth.initial(config.checkers().stream()
-                    .map(c -> CheckRules.of(c.timing())).toList());
+            this.health = RealServerHealth.initial(config.checkers().stream().map(FileCheck::rules).toList());
         }
     }
 }

@@ -7,25 +7,24 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.net.Inet4Address;
+import java.net.InetAddress;
 
-/** PING_CHECK: an ICMP echo request on the agent's one shared raw socket, answered within connect_timeout. */
+/**
+ * PING_CHECK: an ICMP (IPv4) or ICMPv6 echo request on the agent's shared raw socket of the real server's family,
+ * answered within connect_timeout.
+ */
 final class PingProber implements Prober {
 
     private final Vertx vertx;
     private final IcmpEchoSocket socket;
-    private final Inet4Address target;
+    private final InetAddress target;
     private final long timeoutMillis;
 
+    /** @param socket the echo socket of the target's address family */
     PingProber(Vertx vertx, CheckerConfig checker, IcmpEchoSocket socket) {
-        if (!(checker.target().address() instanceof Inet4Address v4)) {
-            throw new IllegalArgumentException(checker.position() + ": PING_CHECK of "
-                    + checker.target().address().getHostAddress() + " is IPv6, and quorum-vip pings IPv4 only; use "
-                    + "TCP_CHECK or UDP_CHECK for this real server");
-        }
         this.vertx = vertx;
         this.socket = socket;
-        this.target = v4;
+        this.target = checker.target().address();
         this.timeoutMillis = Math.max(1, checker.timing().connectTimeout().toMillis());
     }
 
@@ -34,7 +33,7 @@ final class PingProber implements Prober {
         long start = System.nanoTime();
         Promise<ProbeResult> promise = Promise.promise();
         try {
-            int seq = socket.send(target, from -> promise.tryComplete(ProbeResult.success("echo reply",
+            int seq = socket.send(target, () -> promise.tryComplete(ProbeResult.success("echo reply",
                     TcpProber.since(start))));
             vertx.setTimer(timeoutMillis, id -> {
                 if (promise.tryComplete(ProbeResult.failure("no echo reply within " + timeoutMillis + " ms",

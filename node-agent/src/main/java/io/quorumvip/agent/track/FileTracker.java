@@ -8,6 +8,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.OptionalLong;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,8 +22,8 @@ import org.slf4j.LoggerFactory;
 public final class FileTracker {
 
     private static final Logger log = LoggerFactory.getLogger(FileTracker.class);
-    /** keepalived reads a line; nothing meaningful is longer than this. */
-    private static final int MAX_READ = 64;
+    /** keepalived reads this much (a 128-byte buffer with its terminating NUL). */
+    private static final int MAX_READ = 127;
 
     private final VrrpTrackFile spec;
     private final LongConsumer onValue;
@@ -29,12 +31,11 @@ public final class FileTracker {
     private long value;
     private String lastError;
 
-    /** Writes {@code init_file}'s value when asked to, then reads the file once (so the first verdict is real). */
+    /** Reads the file once (so the first verdict is real); {@link #writeInitValue} ran before, at start-up. */
     public FileTracker(VrrpTrackFile spec, Vertx vertx, long pollMillis, LongConsumer onValue) {
         this.spec = spec;
         this.onValue = onValue;
         this.poll = new WorkerPoll<>(vertx, pollMillis, this::read, this::onRead);
-        initialise();
         this.value = read();
     }
 
@@ -63,7 +64,12 @@ public final class FileTracker {
         }
     }
 
-    private void initialise() {
+    /**
+     * {@code init_file [VALUE] [overwrite]}: writes VALUE when the file is missing, or always with overwrite. Once
+     * per start for every track_file, whoever reads it (instances, FILE_CHECKs), as keepalived does when it reads
+     * the config; a failure is logged and the file read as it is.
+     */
+    public static void writeInitValue(VrrpTrackFile spec) {
         if (spec.initValue().isEmpty() || (!spec.initOverwrite() && Files.exists(spec.path()))) {
             return;
         }
@@ -76,11 +82,30 @@ public final class FileTracker {
         }
     }
 
+    /**
+     * The value a tracked file holds, read as keepalived reads it (its first 127 bytes, their leading integer);
+     * empty for a number keepalived ignores (beyond ±2^31), which leaves the value as it was.
+     *
+     * @throws NoSuchFileException when it is missing, which keepalived counts as 0
+     * @throws IOException         when it cannot be read, which keepalived counts as 0 too
+     */
+    public static OptionalLong readValue(Path path) throws IOException {
+        try (InputStream in = Files.newInputStream(path)) {
+            return TrackedFileStatus.parse(new String(in.readNBytes(MAX_READ), StandardCharsets.US_ASCII));
+        }
+    }
+
     /** The file's value; a missing or unreadable file reads 0, as in keepalived (an unreadable one is logged). */
     private long read() {
-        try (InputStream in = Files.newInputStream(spec.path())) {
+        try {
+            OptionalLong read = readValue(spec.path());
             lastError = null;
-            return TrackedFileStatus.parse(new String(in.readNBytes(MAX_READ), StandardCharsets.US_ASCII));
+            if (read.isEmpty()) {
+                log.atWarn().setMessage("tracked file holds a number beyond ±2^31; ignored, as keepalived does")
+                        .addKeyValue("track_file", spec.name()).addKeyValue("file", spec.path())
+                        .addKeyValue("kept", value).log();
+            }
+            return read.orElse(value);
         } catch (NoSuchFileException e) {
             lastError = null;
             return 0;

@@ -35,6 +35,11 @@ class CheckSharingTest {
         }
 
         @Override
+        public String read(String document) {
+            return "{\"nftables\":[]}";
+        }
+
+        @Override
         public void close() {
         }
     };

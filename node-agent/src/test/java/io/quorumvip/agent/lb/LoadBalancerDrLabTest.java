@@ -3,6 +3,7 @@ package io.quorumvip.agent.lb;
 import static io.quorumvip.lab.Await.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.quorumvip.agent.LabAgent;
 import io.quorumvip.events.Event;
 import io.quorumvip.events.EventRecord;
@@ -52,9 +53,21 @@ class LoadBalancerDrLabTest {
         awaitCondition("both real servers answer through the VIP", Duration.ofSeconds(30),
                 () -> lab.client().httpAnswers(URL, 10), answers -> answers.keySet().equals(Set.of("rs1", "rs2")));
 
+        JsonNode rs2Before = rs2Stats(n1);
         Map<String, Integer> spread = lab.client().httpAnswers(URL, 200);
         assertThat(spread).containsOnlyKeys("rs1", "rs2");
         assertThat(spread.get("rs1")).as("rr over 200 new connections: %s", spread).isBetween(70, 130);
+        // The stateless ingress chain counts every packet from the client (a curl: SYN, ACK, GET, FIN, ACKs) and
+        // no connections.
+        JsonNode rs2 = rs2Stats(n1);
+        long packets = rs2.path("in_pkts").asLong() - rs2Before.path("in_pkts").asLong();
+        long bytes = rs2.path("in_bytes").asLong() - rs2Before.path("in_bytes").asLong();
+        assertThat(packets).as("rs2's InPkts for %d connections", spread.get("rs2"))
+                .isBetween(4L * spread.get("rs2"), 12L * spread.get("rs2"));
+        assertThat(bytes).as("rs2's InBytes").isBetween(52L * packets, 200L * packets);
+        assertThat(rs2.path("conns").isNull()).as("DR keeps no connection state").isTrue();
+        assertThat(n1.metrics().value("qvip_lb_real_server_in_packets_total", "real_server", "192.0.2.52:80"))
+                .isEqualTo(rs2.path("in_pkts").asDouble());
 
         // A checker's first result decides at once (keepalived's rule), so rs1 must have been checked up before its
         // nginx stops; otherwise one failure takes it out and the retry+1 failures asserted below never happen.
@@ -87,8 +100,18 @@ class LoadBalancerDrLabTest {
         assertThat(down.realServer()).isEqualTo("192.0.2.51:80");
         assertThat(down.evidence().detail()).isEqualTo("connect refused");
         assertThat(down.evidence().consecutive()).isEqualTo(4);
+        System.out.print(LvsCommand.renderStats(n1.status()));
         System.out.printf("DR lab: rs1 share %d/200, left the pool %.1f s after nginx stopped (bound %d s), "
-                + "back %.1f s after it started%n", spread.get("rs1"), left.toMillis() / 1000.0,
-                LEAVE_BOUND.toSeconds(), back.toMillis() / 1000.0);
+                + "back %.1f s after it started; rs2 counted %.1f packets and %.0f bytes in per connection%n",
+                spread.get("rs1"), left.toMillis() / 1000.0, LEAVE_BOUND.toSeconds(), back.toMillis() / 1000.0,
+                (double) packets / spread.get("rs2"), (double) bytes / spread.get("rs2"));
+    }
+
+    private static JsonNode rs2Stats(LabAgent agent) {
+        JsonNode vs = agent.status().path("virtual_servers").path(0);
+        assertThat(vs.path("stats_error").asText()).as("stats_error").isEmpty();
+        JsonNode rs2 = vs.path("real_servers").path(1);
+        assertThat(rs2.path("address").asText()).isEqualTo("192.0.2.52");
+        return rs2.path("stats");
     }
 }

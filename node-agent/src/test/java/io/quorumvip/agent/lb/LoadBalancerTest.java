@@ -7,6 +7,7 @@ import io.quorumvip.agent.nft.NftablesException;
 import io.quorumvip.config.KeepalivedConfig;
 import io.quorumvip.config.KeepalivedConfigParser;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.quorumvip.events.Event;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
@@ -31,12 +32,19 @@ class LoadBalancerTest {
     private final Vertx vertx = Vertx.vertx();
     private final List<Event> events = new CopyOnWriteArrayList<>();
     private final List<String> applied = new CopyOnWriteArrayList<>();
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private volatile String listed = "{\"nftables\":[]}";
     private LoadBalancer lb;
 
     private final DataPlane recording = new DataPlane() {
         @Override
         public void apply(String document) {
             applied.add(document);
+        }
+
+        @Override
+        public String read(String document) {
+            return listed;
         }
 
         @Override
@@ -53,8 +61,7 @@ class LoadBalancerTest {
     }
 
     private LoadBalancer start(KeepalivedConfig config, DataPlane dataPlane) throws NftablesException {
-        return LoadBalancer.start(config, vertx, (cause, event) -> events.add(event), dataPlane,
-                new PrometheusRegistry());
+        return LoadBalancer.start(config, vertx, (cause, event) -> events.add(event), dataPlane, registry);
     }
 
     private KeepalivedConfig config(String extra) throws Exception {
@@ -169,6 +176,11 @@ class LoadBalancerTest {
             }
 
             @Override
+            public String read(String document) throws NftablesException {
+                throw new NftablesException("list refused", "Error: Operation not permitted");
+            }
+
+            @Override
             public void close() {
             }
         };
@@ -191,13 +203,6 @@ class LoadBalancerTest {
     }
 
     @Test
-    void shouldRefuseACheckerKindItDoesNotRunYetNamingWhere() throws Exception {
-        assertThat(refusal("  FILE_CHECK {\n   track_file ready\n  }\n")).isEqualTo("FILE:4:3: FILE_CHECK is read but "
-                + "not run yet (it needs track_file blocks, which quorum-vip does not read); use MISC_CHECK with a "
-                + "script that reads the file meanwhile");
-    }
-
-    @Test
     void shouldRefuseCheckerBindingsItDoesNotApplyRatherThanIgnoreThem() throws Exception {
         assertThat(refusal("  TCP_CHECK {\n   bind_port 4000\n  }\n")).startsWith("FILE:4:3: bind_port, bind_if "
                 + "and fwmark of a TCP_CHECK are read but not applied yet");
@@ -213,6 +218,52 @@ class LoadBalancerTest {
         assertThatThrownBy(() -> start(config, recording)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("lb_kind DR over IPv6");
         assertThat(applied).isEmpty();
+    }
+
+    @Test
+    void shouldShowTheChainCountersAsConnectionsOfANatVirtualServerInStatusAndMetrics() throws Exception {
+        up(1, true);
+        up(2, true);
+        lb = start(config(""), recording);
+        listed = """
+                {"nftables":[{"metainfo":{"version":"1.0.6"}},
+                  {"rule":{"family":"ip","table":"qvip_lb","chain":"rs_192_0_2_220_80_tcp__198_51_100_51_80",
+                           "handle":7,"expr":[{"counter":{"packets":30,"bytes":1800}},{"dnat":{"addr":"198.51.100.51"}}]}},
+                  {"rule":{"family":"ip","table":"qvip_lb","chain":"vs_192_0_2_220_80_tcp",
+                           "handle":9,"expr":[{"counter":{"packets":40,"bytes":2400}}]}}]}""";
+
+        var status = lb.status().toCompletionStage().toCompletableFuture().join().get(0);
+
+        assertThat(status.stats()).isEqualTo(new VirtualServerStatus.Stats(40L, null, null, null, null));
+        assertThat(status.statsError()).isEmpty();
+        assertThat(status.realServers()).extracting(VirtualServerStatus.RealServerStatus::stats).containsExactly(
+                new VirtualServerStatus.Stats(30L, null, null, null, null), VirtualServerStatus.Stats.UNKNOWN);
+        assertThat(registry.scrape().stream().filter(m -> m.getMetadata().getName()
+                .equals("qvip_lb_real_server_connections")).flatMap(m -> m.getDataPoints().stream())
+                .map(p -> p.getLabels().get("real_server") + "=" + ((CounterSnapshot.CounterDataPointSnapshot) p)
+                        .getValue()).toList()).containsExactly("198.51.100.51:80=30.0");
+
+        lb.stop();
+        lb = null;
+
+        assertThat(registry.scrape().stream().map(m -> m.getMetadata().getName()))
+                .as("no kernel reads once stopped").doesNotContain("qvip_lb_real_server_connections");
+    }
+
+    @Test
+    void shouldSayWhyTheCountersAreMissingWhenTheTableCannotBeListed() throws Exception {
+        up(1, true);
+        up(2, true);
+        lb = start(config(""), recording);
+        listed = "Error: No such file or directory";
+
+        var status = lb.status().toCompletionStage().toCompletableFuture().join().get(0);
+
+        assertThat(status.stats()).isEqualTo(VirtualServerStatus.Stats.UNKNOWN);
+        assertThat(status.statsError()).startsWith("cannot read the counters of table ip qvip_lb: libnftables list"
+                + " output is not JSON");
+        assertThat(registry.scrape().stream().map(m -> m.getMetadata().getName()))
+                .doesNotContain("qvip_lb_real_server_connections");
     }
 
     @Test

@@ -79,21 +79,38 @@ class ScriptProcessTest {
 
     @Test
     void shouldReadMiscDynamicExitCodesAsWeights() throws Exception {
+        ProbeResult result = misc(new CheckKind.Misc("echo weight; exit 12", Duration.ofSeconds(5), true,
+                Optional.empty()));
+
+        assertThat(result.success()).isTrue();
+        assertThat(result.dynamicWeight()).hasValue(10);
+        assertThat(result.exitCode()).hasValue(12);
+        assertThat(result.detail()).isEqualTo("exit code 12: weight");
+    }
+
+    @Test
+    void shouldRunAMiscCheckAsItsUserAndGroup() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.quorumvip.lab.LabPreconditions.isRoot(),
+                "running a MISC_CHECK as another user needs root");
+        String nobody = ScriptProcess.run("id -u nobody", Duration.ofSeconds(5)).firstLine();
+        String nogroup = ScriptProcess.run("getent group nogroup | cut -d: -f3", Duration.ofSeconds(5)).firstLine();
+        org.junit.jupiter.api.Assumptions.assumeFalse(nogroup.isEmpty(), "needs Debian's nogroup group");
+
+        ProbeResult result = misc(new CheckKind.Misc("echo uid=$(id -u) gid=$(id -g); exit 1", Duration.ofSeconds(5),
+                false, Optional.of("nobody nogroup")));
+
+        assertThat(result.success()).isFalse();
+        assertThat(result.detail()).isEqualTo("exit code 1: uid=" + nobody + " gid=" + nogroup);
+    }
+
+    private static ProbeResult misc(CheckKind.Misc kind) throws IOException {
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
-            CheckerConfig checker = new CheckerConfig(new CheckKind.Misc("echo weight; exit 12", Duration.ofSeconds(5),
-                    true, Optional.empty()), new SourcePosition(Path.of("t.conf"), 1, 1),
+            CheckerConfig checker = new CheckerConfig(kind, new SourcePosition(Path.of("t.conf"), 1, 1),
                     new CheckTiming(Duration.ofSeconds(1), Duration.ofSeconds(1), 0, Duration.ZERO, Duration.ZERO, false),
                     new CheckTarget(InetAddress.getByName("192.0.2.51"), 0, Optional.empty(), OptionalInt.empty(),
                             Optional.empty(), OptionalLong.empty()));
-
-            ProbeResult result = new MiscProber(checker, pool).probe().toCompletionStage().toCompletableFuture()
-                    .join();
-
-            assertThat(result.success()).isTrue();
-            assertThat(result.dynamicWeight()).hasValue(10);
-            assertThat(result.exitCode()).hasValue(12);
-            assertThat(result.detail()).isEqualTo("exit code 12: weight");
+            return new MiscProber(checker, pool).probe().toCompletionStage().toCompletableFuture().join();
         } finally {
             pool.shutdownNow();
         }

@@ -1,0 +1,138 @@
+package io.quorumvip.lb;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quorumvip.config.ForwardingMethod;
+import io.quorumvip.config.RealServerConfig;
+import io.quorumvip.config.VirtualServerConfig;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * {@code ipvsadm -Ln --stats} from the counters the program puts first in every virtual server's chain and every
+ * real server's member chain, read back with a libnftables {@code list table}. Which columns a counter can answer
+ * depends on where the chain hooks:
+ * <ul>
+ *   <li>NAT (nat prerouting) sees only the first packet of each connection: its packets are connections (Conns);
+ *       the bytes of first packets mean nothing to an operator, and later packets never pass.</li>
+ *   <li>DR (netdev ingress) is stateless and sees every inbound packet: InPkts and InBytes (layer 3, as IPVS counts),
+ *       but no connections.</li>
+ * </ul>
+ * OutPkts and OutBytes are never known: NAT replies are un-NATed by conntrack without passing the chain, and DR
+ * replies go from the real server straight to the client. Unknown stays empty, never zero.
+ *
+ * <p>A counter lives with its chain: a real server's counts start at 0 when it enters the pool and go with it when it
+ * leaves, and a virtual server's chain is rewritten (its counter restarts) with every pool change.
+ */
+public final class LvsStats {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private LvsStats() {
+    }
+
+    /** One nftables counter. */
+    public record Counter(long packets, long bytes) {
+    }
+
+    /** The ipvsadm columns this data plane can answer; empty where it cannot. */
+    public record Stats(OptionalLong conns, OptionalLong inPkts, OptionalLong inBytes) {
+
+        public static final Stats UNKNOWN = new Stats(OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty());
+
+        /** What one chain's counter says, for a virtual server forwarding with {@code method}. */
+        public static Stats of(ForwardingMethod method, Counter counter) {
+            return method == ForwardingMethod.DR
+                    ? new Stats(OptionalLong.empty(), OptionalLong.of(counter.packets()), OptionalLong.of(counter.bytes()))
+                    : new Stats(OptionalLong.of(counter.packets()), OptionalLong.empty(), OptionalLong.empty());
+        }
+    }
+
+    /**
+     * One virtual server's figures.
+     *
+     * @param realServers by endpoint ({@code 192.0.2.51:80}), only those whose member chain exists (in the pool now)
+     */
+    public record ServiceStats(String virtualServer, Stats service, Map<String, Stats> realServers) {
+        public ServiceStats {
+            realServers = Map.copyOf(realServers);
+        }
+
+        public Stats realServer(String endpoint) {
+            return realServers.getOrDefault(endpoint, Stats.UNKNOWN);
+        }
+    }
+
+    /**
+     * The counter of each chain in the output of one libnftables JSON {@code list table} (the first counter in the
+     * chain's rules, where the program puts it).
+     *
+     * @throws IllegalArgumentException the text is not libnftables JSON output, naming what was wrong
+     */
+    public static Map<String, Counter> chainCounters(String listOutput) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(listOutput);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("libnftables list output is not JSON: " + e.getOriginalMessage()
+                    + " (expected {\"nftables\":[...]}, libnftables-json(5))");
+        }
+        if (root == null || !root.path("nftables").isArray()) {
+            throw new IllegalArgumentException("libnftables list output has no top-level \"nftables\" array: got "
+                    + abbreviate(listOutput) + " (expected {\"nftables\":[...]}, libnftables-json(5))");
+        }
+        Map<String, Counter> counters = new LinkedHashMap<>();
+        for (JsonNode object : root.path("nftables")) {
+            JsonNode rule = object.path("rule");
+            String chain = rule.path("chain").asText();
+            if (chain.isEmpty() || counters.containsKey(chain)) {
+                continue;
+            }
+            for (JsonNode expression : rule.path("expr")) {
+                JsonNode counter = expression.path("counter");
+                if (counter.isObject()) {
+                    if (!counter.path("packets").canConvertToExactIntegral()
+                            || !counter.path("bytes").canConvertToExactIntegral()) {
+                        throw new IllegalArgumentException("counter in chain " + chain + " has no integral packets"
+                                + " and bytes: got " + counter + " (expected {\"packets\":N,\"bytes\":N})");
+                    }
+                    counters.put(chain, new Counter(counter.path("packets").asLong(), counter.path("bytes").asLong()));
+                    break;
+                }
+            }
+        }
+        return counters;
+    }
+
+    /**
+     * Maps chains back to one virtual server and its real servers (the sorry server too), by the names {@link
+     * NftProgramBuilder} gives them.
+     */
+    public static ServiceStats of(VirtualServerConfig vs, Map<String, Counter> chains) {
+        ForwardingMethod method = vs.method();
+        Stats service = Optional.ofNullable(chains.get(NftProgramBuilder.serviceChain(vs)))
+                .map(c -> Stats.of(method, c)).orElse(Stats.UNKNOWN);
+        List<RealServerConfig> reals = new ArrayList<>(vs.realServers());
+        vs.sorryServer().ifPresent(reals::add);
+        Map<String, Stats> byEndpoint = new HashMap<>();
+        for (RealServerConfig real : reals) {
+            PoolMember member = new PoolMember(real.address(), real.port(), 0, false);
+            Counter counter = chains.get(NftProgramBuilder.memberChain(vs, member));
+            if (counter != null) {
+                byEndpoint.put(member.endpoint(), Stats.of(method, counter));
+            }
+        }
+        return new ServiceStats(vs.name(), service, byEndpoint);
+    }
+
+    private static String abbreviate(String text) {
+        String line = text.strip();
+        return line.length() <= 80 ? "'" + line + "'" : "'" + line.substring(0, 80) + "…'";
+    }
+}

@@ -1,0 +1,47 @@
+package io.quorumvip.agent.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The capture is evidence only: whatever stops it (no such interface, no libpcap, no permission) stops only it. */
+class WireCaptureTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aCaptureThatCannotOpenItsInterfaceShouldLeaveItOutWithoutThrowing() {
+        WireCapture capture = WireCapture.start("n1", List.of("qvip-none0"), CaptureSettings.of(dir.resolve("c"),
+                1 << 20, Duration.ofDays(1)));
+
+        assertThat(capture.active()).isFalse();
+        capture.close();
+        assertThat(dir.resolve("c")).isEmptyDirectory();
+    }
+
+    @Test
+    void aCaptureDirectoryThatCannotBeMadeShouldLeaveCaptureOff() throws Exception {
+        Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
+
+        WireCapture capture = WireCapture.start("n1", List.of("qvip-none0"), CaptureSettings.of(file.resolve("c"),
+                1 << 20, Duration.ofDays(1)));
+
+        assertThat(capture.active()).isFalse();
+        capture.close();
+    }
+
+    @Test
+    void boundsSmallerThanOneFileOrWithoutAgeShouldBeRefusedByName() {
+        assertThatThrownBy(() -> new CaptureSettings(dir, 16 << 20, Duration.ofHours(1), 1 << 20, Duration.ofDays(1)))
+                .hasMessageContaining("capture retention got 1048576 bytes (expected at least 16777216");
+        assertThatThrownBy(() -> CaptureSettings.of(dir, 1 << 20, Duration.ZERO))
+                .hasMessageContaining("capture retention age got PT0S (expected > 0)");
+    }
+}
