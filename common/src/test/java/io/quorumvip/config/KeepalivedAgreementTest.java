@@ -111,8 +111,11 @@ class KeepalivedAgreementTest {
         List<String> refusedByUsOnly = refusedByUs.stream().filter(v -> !refusedOnPurpose(v.line()))
                 .map(v -> "man line " + v.line().manLine() + " " + v.line().path() + ": " + v.ourErrors().get(0))
                 .toList();
-        long acceptedByUsOnly = verdicts.stream().filter(v -> !v.keepalivedAccepts() && v.ourErrors().isEmpty())
-                .count();
+        List<String> acceptedByUsOnlyLines = verdicts.stream()
+                .filter(v -> !v.keepalivedAccepts() && v.ourErrors().isEmpty())
+                .map(v -> v.line().path() + ": " + instantiate(v.line().text())).toList();
+        long acceptedByUsOnly = acceptedByUsOnlyLines.size();
+        acceptedByUsOnlyLines.forEach(line -> System.out.println("keepalived -t refuses, we accept: " + line));
         System.out.printf("keepalived.conf(5) lines tried: %d; keepalived -t accepts %d, we accept %d of those and "
                         + "refuse %d on purpose; we accept %d that keepalived refuses%n", verdicts.size(),
                 keepalivedAccepted, keepalivedAccepted - refusedByUs.size(),
