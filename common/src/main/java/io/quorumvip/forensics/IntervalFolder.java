@@ -42,6 +42,9 @@ final class IntervalFolder {
     /** How late after a lifetime's end the kernel removes the address: the slack the lease margin budgets. */
     private static final long KERNEL_REMOVAL_SLACK_MICROS = LeaseTiming.KERNEL_OVERSHOOT.toNanos() / 1_000;
 
+    /** Records between two trims of the take-overs (a crash looks through those kept for the first that follows it). */
+    private static final int TRIM_EVERY = 256;
+
     private final Map<String, NodeTrack> nodes = new LinkedHashMap<>();
     /** Crashed holdings waiting for the take-over that bounds them. */
     private final List<Pending> pending = new ArrayList<>();
@@ -95,9 +98,11 @@ final class IntervalFolder {
 
     /** The next record in {@link MergedJournals#ORDER}. */
     void apply(EventRecord record) {
-        if (++applied % Cancellation.EVERY == 0) {
-            Cancellation.check();
+        if (++applied % TRIM_EVERY == 0) {
             trimTakeovers();
+            if (applied % Cancellation.EVERY == 0) {
+                Cancellation.check();
+            }
         }
         long t = MergedJournals.timeMicros(record);
         resolvePassed(HybridLogicalClock.physicalMillis(record.hlc()) * 1000);
