@@ -2,23 +2,25 @@
 # qvip bench forensics [--sizes LIST] [--nodes N] [--timeout S] [--data DIR]: generated journals of N nodes (default
 # 2) with LIST events per node (default 10000,100000,1000000; add 10000000 for the long run), written through the
 # real journal writer by HistoryGenerator (common's test sources); then `qvip replay --verify` and
-# `qvip forensics --json` over them, each timed with /usr/bin/time -v (wall time, max RSS, exit code), with the
-# launcher's tool JVM options. Journals are kept in DIR (default lab-runs/bench/forensics-data) and reused.
+# `qvip forensics --json` over them, each timed with /usr/bin/time -v (wall time, CPU time, max RSS, exit code),
+# with the launcher's JVM options, and the load average after each size. Journals are kept in DIR (default
+# lab-runs/bench/forensics-data) and reused.
 # Prints a Markdown table and writes it to lab-runs/bench/forensics-DATE.md.
 # Exit codes: 0 ok, 1 build or generation failure, 2 bad usage.
 set -euo pipefail
 
 root=$(dirname "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")")
 readonly root
-# The launcher's options for tools (scripts/qvip); QVIP_JAVA_OPTS replaces them, as there.
+# The launcher's options for tools and for forensics (scripts/qvip); QVIP_JAVA_OPTS replaces both, as there.
 read -ra java_opts <<<"${QVIP_JAVA_OPTS--XX:+UseSerialGC -XX:TieredStopAtLevel=1}"
+read -ra forensics_java_opts <<<"${QVIP_JAVA_OPTS--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx384m}"
 sizes=10000,100000,1000000
 nodes=2
 timeout_s=600
 data=$root/lab-runs/bench/forensics-data
 
 usage() {
-  sed -n '2,8s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,9s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
   exit "${1:-2}"
 }
 
@@ -63,17 +65,19 @@ measure_to() {
   local out=$1 code=0
   shift
   /usr/bin/time -v -o "$time_log" timeout "$timeout_s" "$@" >"$out" 2>&1 || code=$?
-  local wall rss
+  local wall rss cpu
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; printf "%.1f", s}' "$time_log")
+  # CPU (user + system): on a shared machine the wall time says more about the neighbours than about us.
+  cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.1f", s}' "$time_log")
   rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$time_log")
   ((code == 124)) && wall=">$timeout_s"
-  echo "$wall|$rss|$code"
+  echo "$wall|$cpu|$rss|$code"
 }
 
-echo "bench forensics: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the run; JVM options: ${java_opts[*]}" >&2
+echo "bench forensics: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the run; JVM options: ${java_opts[*]} (forensics: ${forensics_java_opts[*]})" >&2
 {
-  echo "| events per node | nodes | incidents | \`replay --verify\` s | MiB | exit | \`forensics --json\` s | MiB | exit |"
-  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| events per node | nodes | incidents | \`replay --verify\` s | CPU s | MiB | exit | \`forensics --json\` s | CPU s | MiB | exit | load average |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 } >"$table"
 IFS=, read -ra size_list <<<"$sizes"
 for size in "${size_list[@]}"; do
@@ -90,12 +94,12 @@ for size in "${size_list[@]}"; do
   dirs=("$dir"/n*)
   replay=$(measure_to /dev/null java "${java_opts[@]}" -cp "$classpath" io.quorumvip.journal.ReplayCommand --verify "${dirs[@]}")
   forensics=$(measure_to "$data/forensics-$nodes-$size.json" \
-    java "${java_opts[@]}" -cp "$classpath" io.quorumvip.forensics.ForensicsCommand --json "${dirs[@]}")
+    java "${forensics_java_opts[@]}" -cp "$classpath" io.quorumvip.forensics.ForensicsCommand --json "${dirs[@]}")
   incidents=-
   # "severity" is a field of incidents only (a count that does not need to parse gigabytes of JSON).
   [[ "${forensics##*|}" != 0 && "${forensics##*|}" != 1 ]] \
     || incidents=$(grep -o '"severity"' "$data/forensics-$nodes-$size.json" | wc -l)
-  echo "| $size | $nodes | $incidents | ${replay//|/ | } | ${forensics//|/ | } |" >>"$table"
+  echo "| $size | $nodes | $incidents | ${replay//|/ | } | ${forensics//|/ | } | $(cut -d' ' -f1-3 /proc/loadavg) |" >>"$table"
   echo "bench forensics: $size done: replay ${replay}, forensics ${forensics}" >&2
 done
 echo

@@ -1,12 +1,11 @@
 package io.quorumvip.forensics;
 
 import io.quorumvip.events.EventRecord;
-import io.quorumvip.events.HybridLogicalClock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Split-brain forensics over the journals of all nodes. Pure: the caller reads the journals; every time comes from
@@ -14,85 +13,94 @@ import java.util.TreeMap;
  */
 public final class Forensics {
 
+    /** The report's order of incidents: by start, then kind, then what they are about. */
+    static final Comparator<Incident> INCIDENT_ORDER = Comparator.comparingLong(Incident::startMicros)
+            .thenComparing(Incident::kind)
+            .thenComparing(Incident::address)
+            .thenComparing(Incident::instance)
+            .thenComparing(i -> String.join(",", i.nodes()))
+            .thenComparingLong(Incident::endMicros)
+            .thenComparingLong(Incident::minDurationMicros)
+            .thenComparingLong(Incident::maxDurationMicros)
+            .thenComparing(Incident::summary);
+
     private Forensics() {
+    }
+
+    /** Receives a streamed analysis: intervals and incidents in the window, each once it is final. */
+    public interface Listener {
+        void interval(Interval interval);
+
+        /** An incident with its chain of causes, once every record of its window was read. */
+        void incident(Incident incident);
+    }
+
+    /**
+     * What a streamed analysis learnt about the whole input, known at its end.
+     *
+     * @param settings    the clock bound, grace and window used
+     * @param nodes       the nodes whose records were read, sorted
+     * @param firstMicros the earliest record's time (µs since 1970)
+     * @param lastMicros  the latest record's time: "the end of the journals"
+     * @param vips        per address, who owned it in the window
+     * @param notes       what the reader should know about the input (clocks that stepped back, empty input)
+     * @param splitBrain  whether a DUAL_OWNERSHIP incident was in the window
+     */
+    public record Summary(ForensicsSettings settings, List<String> nodes, long firstMicros, long lastMicros,
+                          List<VipSummary> vips, List<String> notes, boolean splitBrain) {
     }
 
     /**
      * Merges the journals (one collection per node, or one merged collection; duplicates are dropped), folds them
-     * into intervals and finds the incidents.
+     * into intervals and finds the incidents, all held in memory (the coordinator's, the timeline's).
      */
     public static ForensicsReport analyze(Collection<? extends Collection<EventRecord>> journals, ForensicsSettings settings) {
         List<EventRecord> merged = MergedJournals.merge(journals);
-        List<Interval> intervals = IntervalFolder.fold(merged);
-        IncidentFinder finder = new IncidentFinder(merged, intervals, settings);
-        IncidentList incidents = new IncidentList(finder.find().stream()
-                .filter(f -> f.incident().endMicros() >= settings.fromMicros()
-                        && f.incident().startMicros() <= settings.toMicros())
-                .toList(), finder);
-        long first = merged.stream().mapToLong(MergedJournals::timeMicros).min().orElse(0);
-        long last = merged.stream().mapToLong(MergedJournals::timeMicros).max().orElse(0);
-        List<String> nodes = merged.stream().map(EventRecord::node).distinct().sorted().toList();
-        List<Interval> inWindow = intervals.stream()
-                .filter(i -> i.endMaxMicros() >= settings.fromMicros() && i.startMicros() <= settings.toMicros())
-                .toList();
-        return new ForensicsReport(settings, nodes, first, last, incidents,
-                summaries(intervals, incidents.skeletons(), settings, first, last), inWindow, notes(merged, settings));
-    }
+        List<IncidentSweep.Found> found = new ArrayList<>();
+        List<Interval> intervals = new ArrayList<>();
+        IncidentSweep sweep = new IncidentSweep(settings, true, new IncidentSweep.Output() {
+            @Override
+            public void interval(Interval interval) {
+                intervals.add(interval);
+            }
 
-    private static List<VipSummary> summaries(List<Interval> intervals, List<Incident> incidents,
-                                              ForensicsSettings settings, long first, long last) {
-        long from = Math.max(first, settings.fromMicros());
-        long to = Math.min(last, settings.toMicros());
-        Map<String, Map<String, long[]>> byAddress = new TreeMap<>();
-        Map<String, String> instances = new TreeMap<>();
-        for (Interval vip : intervals) {
-            if (vip.kind() != IntervalKind.VIP) {
-                continue;
+            @Override
+            public void incident(IncidentSweep.Found incident) {
+                found.add(incident);
             }
-            instances.putIfAbsent(vip.subject(), vip.instance());
-            long[] share = byAddress.computeIfAbsent(vip.subject(), k -> new TreeMap<>())
-                    .computeIfAbsent(vip.node(), k -> new long[2]);
-            long clipped = Math.min(vip.endMinMicros(), to) - Math.max(vip.startMicros(), from);
-            if (clipped > 0 || (vip.startMicros() >= from && vip.startMicros() <= to)) {
-                share[0] += Math.max(0, clipped);
-                share[1] += vip.startMicros() >= from && vip.startMicros() <= to ? 1 : 0;
-            }
-        }
-        List<VipSummary> summaries = new ArrayList<>();
-        byAddress.forEach((address, shares) -> {
-            List<VipSummary.Owner> owners = new ArrayList<>();
-            shares.forEach((node, share) -> owners.add(new VipSummary.Owner(node, share[0], (int) share[1])));
-            summaries.add(new VipSummary(address, instances.get(address), owners,
-                    count(incidents, IncidentKind.NO_OWNER, address), count(incidents, IncidentKind.DUAL_OWNERSHIP, address)));
         });
-        return summaries;
-    }
-
-    private static int count(List<Incident> incidents, IncidentKind kind, String address) {
-        return (int) incidents.stream().filter(i -> i.kind() == kind && i.address().equals(address)).count();
+        merged.forEach(sweep::accept);
+        IncidentSweep.Outcome outcome = sweep.finish();
+        found.sort(Comparator.comparing(IncidentSweep.Found::incident, INCIDENT_ORDER));
+        intervals.sort(Comparator.comparingLong(Interval::startMicros).thenComparing(Interval::node)
+                .thenComparing(Interval::kind).thenComparing(Interval::instance).thenComparing(Interval::subject));
+        return new ForensicsReport(settings, outcome.nodes(), outcome.firstMicros(), outcome.lastMicros(),
+                new IncidentList(found, sweep), outcome.vips(), intervals, outcome.notes());
     }
 
     /**
-     * What the records say about the clocks: a node whose HLC ran ahead of its wall clock had its wall clock step
-     * back; its times follow the HLC, and a step larger than the clock bound makes the bound too small.
+     * The same analysis over journals read as they go, in bounded memory: each input in merge order already (a
+     * node's journal is; one out of order is an {@link IllegalArgumentException}), named for errors. Intervals and
+     * incidents go to {@code listener} as they become final, incidents in the order their ends became known (not
+     * by start), each with its chain of causes from the records of a bounded window (see {@link IncidentSweep}).
      */
-    private static List<String> notes(List<EventRecord> merged, ForensicsSettings settings) {
-        List<String> notes = new ArrayList<>();
-        if (merged.isEmpty()) {
-            notes.add("no records: nothing to analyse");
-        }
-        Map<String, Long> stepBack = new TreeMap<>();
-        for (EventRecord record : merged) {
-            long ahead = HybridLogicalClock.physicalMillis(record.hlc()) * 1000 - record.wallMicros();
-            if (ahead >= 1000) {
-                stepBack.merge(record.node(), ahead, Math::max);
+    public static Summary stream(List<Iterator<EventRecord>> journals, List<String> names, ForensicsSettings settings,
+                                 Listener listener) {
+        IncidentSweep[] sweep = new IncidentSweep[1];
+        sweep[0] = new IncidentSweep(settings, false, new IncidentSweep.Output() {
+            @Override
+            public void interval(Interval interval) {
+                listener.interval(interval);
             }
-        }
-        stepBack.forEach((node, micros) -> notes.add(node + "'s wall clock stepped back by up to "
-                + Times.duration(micros) + " (its HLC ran ahead): its times follow the HLC"
-                + (micros > settings.clockUncertaintyMicros()
-                ? "; that is more than the clock bound of " + Times.duration(settings.clockUncertaintyMicros())
-                + ", so raise --clock-uncertainty" : "")));
-        return notes;
+
+            @Override
+            public void incident(IncidentSweep.Found incident) {
+                listener.incident(sweep[0].withCauses(incident));
+            }
+        });
+        MergedJournals.merge(journals, names, sweep[0]::accept);
+        IncidentSweep.Outcome outcome = sweep[0].finish();
+        return new Summary(settings, outcome.nodes(), outcome.firstMicros(), outcome.lastMicros(), outcome.vips(),
+                outcome.notes(), outcome.splitBrain());
     }
 }

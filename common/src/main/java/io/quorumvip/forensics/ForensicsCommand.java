@@ -7,9 +7,11 @@ import io.quorumvip.forensics.wire.PcapFiles;
 import io.quorumvip.forensics.wire.WireEvidence;
 import io.quorumvip.journal.JournalDamageException;
 import io.quorumvip.journal.JournalReader;
+import io.quorumvip.journal.JournalRecords;
 import io.quorumvip.journal.TimeArgument;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,33 +91,12 @@ public final class ForensicsCommand implements Callable<Integer> {
                     .withLeaseGraceMicros(nonNegative("--lease-grace", leaseGraceMillis) * 1000)
                     .withWindow(from == null ? Long.MIN_VALUE : TimeArgument.parseMillis("--from", from) * 1000,
                             to == null ? Long.MAX_VALUE : TimeArgument.parseMillis("--to", to) * 1000 + 999);
-            List<List<EventRecord>> journals = new ArrayList<>();
-            for (Path dir : dirs) {
-                try {
-                    journals.add(read(dir, err));
-                } catch (IOException e) {
-                    throw new IOException("journal " + dir + ": " + e.getMessage(), e);
-                }
-            }
-            ForensicsReport report = Forensics.analyze(journals, settings);
             WireEvidence wire = readCaptures(err);
-            if (pcap != null) {
-                List<CapturedFrame> frames = wire.framesOf(report.incidents(), settings);
-                PcapFiles.write(pcap, frames);
-                err.println("note: wrote " + frames.size() + " frame(s) of the incidents' windows to " + pcap);
-            }
             Function<Incident, List<String>> wireLines = incident -> wire.lines(incident, settings);
-            if (json) {
-                JsonReport.write(report, out, captures.isEmpty() ? null : wireLines);
-                out.println();
-            } else if (html != null) {
-                Files.writeString(html, HtmlTimeline.render(report), StandardCharsets.UTF_8);
-                out.println("wrote " + html + ": " + report.incidents().size() + " incident(s)"
-                        + (report.splitBrain() ? ", dual ownership found" : ", no dual ownership"));
-            } else {
-                TextReport.write(report, out, captures.isEmpty() ? incident -> List.of() : wireLines);
+            if (html != null || pcap != null) {
+                return inMemory(settings, wire, wireLines, out, err);
             }
-            return report.splitBrain() ? FINDING : OK;
+            return streamed(settings, captures.isEmpty() ? null : wireLines, out, err);
         } catch (IllegalArgumentException e) {
             err.println("qvip forensics: " + e.getMessage());
             return BAD_INPUT;
@@ -125,10 +106,115 @@ public final class ForensicsCommand implements Callable<Integer> {
         } catch (IOException e) {
             err.println("qvip forensics: cannot read or write: " + e.getMessage());
             return BAD_INPUT;
+        } catch (UncheckedIOException e) {
+            err.println("qvip forensics: cannot read or write: " + e.getMessage());
+            return BAD_INPUT;
         } finally {
             out.flush();
             err.flush();
         }
+    }
+
+    /**
+     * Text and JSON: the journals read record by record and merged as they go, each incident written once settled,
+     * in memory bounded by what is open (see docs/forensics.md, "Years of history").
+     */
+    private int streamed(ForensicsSettings settings, Function<Incident, List<String>> wire, PrintWriter out,
+                         PrintWriter err) throws IOException {
+        List<JournalRecords> journals = new ArrayList<>();
+        Path spool = json ? Files.createTempFile("qvip-forensics-intervals", ".json") : null;
+        try {
+            for (Path dir : dirs) {
+                journals.add(open(dir));
+            }
+            List<String> names = dirs.stream().map(Path::toString).toList();
+            Forensics.Summary summary;
+            if (json) {
+                try (JsonReport.Stream report = new JsonReport.Stream(out, settings, spool)) {
+                    summary = Forensics.stream(List.copyOf(journals), names, settings, new Forensics.Listener() {
+                        @Override
+                        public void interval(Interval interval) {
+                            report.interval(interval);
+                        }
+
+                        @Override
+                        public void incident(Incident incident) {
+                            report.incident(incident, wire == null ? null : wire.apply(incident));
+                        }
+                    });
+                    report.finish(summary, List.of());
+                }
+                out.println();
+            } else {
+                TextReport.Stream report = new TextReport.Stream(out, settings,
+                        "each once its end is known, so not sorted by start", wire == null ? i -> List.of() : wire);
+                summary = Forensics.stream(List.copyOf(journals), names, settings, new Forensics.Listener() {
+                    @Override
+                    public void interval(Interval interval) {
+                    }
+
+                    @Override
+                    public void incident(Incident incident) {
+                        report.incident(incident);
+                    }
+                });
+                report.finish(summary);
+            }
+            for (int i = 0; i < journals.size(); i++) {
+                Path dir = dirs.get(i);
+                journals.get(i).tornTail().ifPresent(torn -> err.println("note: " + dir + ": " + torn
+                        + " (a writer crashed; read up to it)"));
+                if (journals.get(i).count() == 0) {
+                    err.println("note: " + dir + " holds no records");
+                }
+            }
+            return summary.splitBrain() ? FINDING : OK;
+        } finally {
+            for (JournalRecords journal : journals) {
+                journal.close();
+            }
+            if (spool != null) {
+                Files.deleteIfExists(spool);
+            }
+        }
+    }
+
+    private static JournalRecords open(Path dir) throws IOException {
+        try {
+            return JournalRecords.open(dir);
+        } catch (IOException e) {
+            throw new IOException("journal " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The timeline and the pcap export: every record and incident held at once (the page draws every interval). */
+    private int inMemory(ForensicsSettings settings, WireEvidence wire, Function<Incident, List<String>> wireLines,
+                         PrintWriter out, PrintWriter err) throws IOException {
+        List<List<EventRecord>> journals = new ArrayList<>();
+        for (Path dir : dirs) {
+            try {
+                journals.add(read(dir, err));
+            } catch (IOException e) {
+                throw new IOException("journal " + dir + ": " + e.getMessage(), e);
+            }
+        }
+        ForensicsReport report = Forensics.analyze(journals, settings);
+        if (pcap != null) {
+            List<CapturedFrame> frames = wire.framesOf(report.incidents(), settings);
+            PcapFiles.write(pcap, frames);
+            err.println("note: wrote " + frames.size() + " frame(s) of the incidents' windows to " + pcap);
+        }
+        if (json) {
+            JsonReport.write(report, out, captures.isEmpty() ? null : wireLines);
+            out.println();
+        } else if (html != null) {
+            Files.writeString(html, HtmlTimeline.render(report), StandardCharsets.UTF_8);
+            out.println("wrote " + html + ": " + report.incidents().size() + " incident(s)"
+                    + (report.splitBrain() ? ", dual ownership found" : ", no dual ownership"));
+        } else {
+            TextReport.write(report, out, captures.isEmpty() ? incident -> List.of() : wireLines);
+        }
+        return report.splitBrain() ? FINDING : OK;
     }
 
     private WireEvidence readCaptures(PrintWriter err) throws IOException {

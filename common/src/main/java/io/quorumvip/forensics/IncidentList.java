@@ -11,10 +11,10 @@ import java.util.RandomAccess;
  */
 final class IncidentList extends AbstractList<Incident> implements RandomAccess {
 
-    private final List<IncidentFinder.Found> found;
-    private final IncidentFinder finder;
+    private final List<IncidentSweep.Found> found;
+    private final IncidentSweep finder;
 
-    IncidentList(List<IncidentFinder.Found> found, IncidentFinder finder) {
+    IncidentList(List<IncidentSweep.Found> found, IncidentSweep finder) {
         this.found = List.copyOf(found);
         this.finder = finder;
     }
@@ -36,6 +36,6 @@ final class IncidentList extends AbstractList<Incident> implements RandomAccess 
 
     /** The incidents without their chains (for counting). */
     List<Incident> skeletons() {
-        return found.stream().map(IncidentFinder.Found::incident).toList();
+        return found.stream().map(IncidentSweep.Found::incident).toList();
     }
 }

@@ -2,10 +2,11 @@ package io.quorumvip.forensics;
 
 import io.quorumvip.events.Event;
 import io.quorumvip.events.EventRecord;
+import io.quorumvip.events.HybridLogicalClock;
 import io.quorumvip.lease.LeaseTiming;
 import io.quorumvip.ownership.RoleInput;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Folds merged records into per-node intervals: VRRP roles, lease holdings by epoch, bound addresses.
@@ -28,18 +30,30 @@ import java.util.Set;
  * lifetime are not journaled: the end of a crashed holding is therefore a range, never a guess. The same holds for a
  * frozen agent whose kernel removed the address when its lifetime ran out: its release, journaled after it woke,
  * names the lifetime's end, and the holding ended within the kernel's removal slack after it.
+ *
+ * <p>Streaming: records come one at a time in merge order, and each interval goes out once its end is final — at
+ * its closing record, or for a crashed holding once the take-over that bounds it came or can no longer come (the
+ * sweep's floor passed its latest end). What is not final yet can be listed ({@link #forEachOpen}), so the incident
+ * sweep knows how far back an interval still to come may reach. Take-overs are kept only while a crash could still
+ * need them: from the oldest last record of a node that holds something.
  */
 final class IntervalFolder {
 
     /** How late after a lifetime's end the kernel removes the address: the slack the lease margin budgets. */
     private static final long KERNEL_REMOVAL_SLACK_MICROS = LeaseTiming.KERNEL_OVERSHOOT.toNanos() / 1_000;
 
+    /** Records between two trims of the take-overs (a crash looks through those kept for the first that follows it). */
+    private static final int TRIM_EVERY = 256;
+
     private final Map<String, NodeTrack> nodes = new LinkedHashMap<>();
+    /** Crashed holdings waiting for the take-over that bounds them. */
     private final List<Pending> pending = new ArrayList<>();
-    private final List<Interval> closed = new ArrayList<>();
-    private final List<Takeover> masters = new ArrayList<>();
-    private final List<Takeover> leases = new ArrayList<>();
+    private final Consumer<Interval> closed;
+    /** Take-overs in merge order, the oldest dropped once no crash can reach back to them. */
+    private final ArrayDeque<Takeover> masters = new ArrayDeque<>();
+    private final ArrayDeque<Takeover> leases = new ArrayDeque<>();
     private long endOfJournals = Long.MIN_VALUE;
+    private long applied;
 
     private record Open(IntervalKind kind, String instance, String subject, int lifetimeSeconds, long start,
                         EventRecord opening) {
@@ -54,6 +68,11 @@ final class IntervalFolder {
 
     /** Another node became MASTER, or acquired a lease, at this time. */
     private record Takeover(String node, String instance, long time) {
+    }
+
+    /** Something not final yet: its kind, node, instance, VRID as known now, subject and start. */
+    interface OpenVisitor {
+        void open(IntervalKind kind, String node, String instance, int vrid, String subject, long start);
     }
 
     private static final class NodeTrack {
@@ -72,19 +91,21 @@ final class IntervalFolder {
         }
     }
 
-    static List<Interval> fold(List<EventRecord> merged) {
-        IntervalFolder folder = new IntervalFolder();
-        for (int i = 0; i < merged.size(); i++) {
-            if (i % Cancellation.EVERY == 0) {
-                Cancellation.check();
-            }
-            folder.apply(merged.get(i));
-        }
-        return folder.finish();
+    /** {@code closed} receives each interval once its end is final. */
+    IntervalFolder(Consumer<Interval> closed) {
+        this.closed = closed;
     }
 
-    private void apply(EventRecord record) {
+    /** The next record in {@link MergedJournals#ORDER}. */
+    void apply(EventRecord record) {
+        if (++applied % TRIM_EVERY == 0) {
+            trimTakeovers();
+            if (applied % Cancellation.EVERY == 0) {
+                Cancellation.check();
+            }
+        }
         long t = MergedJournals.timeMicros(record);
+        resolvePassed(HybridLogicalClock.physicalMillis(record.hlc()) * 1000);
         endOfJournals = Math.max(endOfJournals, t);
         NodeTrack node = nodes.computeIfAbsent(record.node(), NodeTrack::new);
         resolveOrphans(node, record, t);
@@ -109,7 +130,7 @@ final class IntervalFolder {
                 node.roles.put(changed.instance(), new Open(IntervalKind.ROLE, changed.instance(), changed.to().name(), 0,
                         t, record));
                 if (changed.to() == RoleInput.MASTER) {
-                    masters.add(new Takeover(node.node, changed.instance(), t));
+                    takeover(masters, new Takeover(node.node, changed.instance(), t));
                 }
             }
             case LEASE_REQUESTED -> node.leasedInstances.add(((Event.LeaseRequested) event).instance());
@@ -122,7 +143,7 @@ final class IntervalFolder {
                     close(node, node.leases.remove(acquired.instance()), record, t);
                     node.leases.put(acquired.instance(), new Open(IntervalKind.LEASE, acquired.instance(), epoch, 0, t,
                             record));
-                    leases.add(new Takeover(node.node, acquired.instance(), t));
+                    takeover(leases, new Takeover(node.node, acquired.instance(), t));
                 }
             }
             case LEASE_CONFIRMATION_LAPSED ->
@@ -160,11 +181,11 @@ final class IntervalFolder {
         while (it.hasNext()) {
             Pending orphan = it.next();
             if (record.event() instanceof Event.VipReleased released && released.address().equals(orphan.open().subject())) {
-                closed.add(interval(node.node, orphan.open(), t, t, EndReason.RECORDED, Optional.of(record)));
+                closed.accept(interval(node.node, orphan.open(), t, t, EndReason.RECORDED, Optional.of(record)));
                 it.remove();
             } else if (record.event() instanceof Event.VrrpStateChanged changed
                     && changed.instance().equals(orphan.open().instance())) {
-                pending.add(orphan);
+                crashedHolding(orphan);
                 it.remove();
             }
         }
@@ -172,7 +193,7 @@ final class IntervalFolder {
 
     private void crashed(NodeTrack node, long lastSeen, long latest, boolean restarted) {
         for (Map<String, Open> opens : List.of(node.roles, node.leases)) {
-            opens.values().forEach(open -> pending.add(new Pending(open, node.node, lastSeen, latest, restarted,
+            opens.values().forEach(open -> crashedHolding(new Pending(open, node.node, lastSeen, latest, restarted,
                     node.leasedInstances.contains(open.instance()))));
             opens.clear();
         }
@@ -182,7 +203,7 @@ final class IntervalFolder {
             if (restarted) {
                 node.orphans.add(orphan);
             } else {
-                pending.add(orphan);
+                crashedHolding(orphan);
             }
         }
         node.vips.clear();
@@ -197,7 +218,7 @@ final class IntervalFolder {
 
     private void close(NodeTrack node, Open open, EventRecord record, long t) {
         if (open != null) {
-            closed.add(interval(node.node, open, t, t, EndReason.RECORDED, Optional.of(record)));
+            closed.accept(interval(node.node, open, t, t, EndReason.RECORDED, Optional.of(record)));
         }
     }
 
@@ -210,44 +231,151 @@ final class IntervalFolder {
     private void expired(NodeTrack node, Open vip, Event.VipReleased released, EventRecord record, long t) {
         long earliest = Math.min(t, t - (record.wallMicros() - released.lifetimeEndedMicros()));
         long latest = Math.min(t, earliest + KERNEL_REMOVAL_SLACK_MICROS);
-        closed.add(interval(node.node, vip, earliest, latest, EndReason.EXPIRED, Optional.of(record)));
+        closed.accept(interval(node.node, vip, earliest, latest, EndReason.EXPIRED, Optional.of(record)));
     }
 
-    private List<Interval> finish() {
+    /**
+     * The journals ended: what is still held is a crash only where evidence says so (see the class comment); every
+     * interval not out yet goes out now.
+     */
+    void finish() {
         for (NodeTrack node : nodes.values()) {
             if (node.last == null) {
                 continue;
             }
             long lastSeen = MergedJournals.timeMicros(node.last);
-            pending.addAll(node.orphans);
+            List<Pending> orphans = List.copyOf(node.orphans);
             node.orphans.clear();
             crashed(node, lastSeen, endOfJournals, false);
+            orphans.forEach(this::crashedHolding);
         }
-        // Take-overs in merge order, indexed by their running latest time: the first that can follow a crashed
-        // holding is found by binary search, not by scanning the whole history for each.
-        RangeIndex<Takeover> masterIndex = new RangeIndex<>(masters, Takeover::time, Takeover::time);
-        RangeIndex<Takeover> leaseIndex = new RangeIndex<>(leases, Takeover::time, Takeover::time);
         for (Pending p : pending) {
-            closed.add(resolve(p, masterIndex, leaseIndex));
+            closed.accept(resolve(p, Optional.empty()));
         }
-        closed.sort(Comparator.comparingLong(Interval::startMicros).thenComparing(Interval::node)
-                .thenComparing(Interval::kind));
-        return closed;
+        pending.clear();
     }
 
-    private Interval resolve(Pending p, RangeIndex<Takeover> masters, RangeIndex<Takeover> leases) {
+    /** The time of the last record read: "the end of the journals" once all are read. */
+    long endOfJournals() {
+        return endOfJournals;
+    }
+
+    /** Visits every interval that is not final yet: open, crashed and waiting for a take-over, or left by a crash. */
+    void forEachOpen(OpenVisitor visitor) {
+        for (NodeTrack node : nodes.values()) {
+            for (Map<String, Open> opens : List.of(node.roles, node.leases, node.vips)) {
+                for (Open open : opens.values()) {
+                    visitor.open(open.kind(), node.node, open.instance(), node.vrids.getOrDefault(open.instance(), 0),
+                            open.subject(), open.start());
+                }
+            }
+            for (Pending orphan : node.orphans) {
+                visit(visitor, orphan);
+            }
+        }
+        for (Pending p : pending) {
+            visit(visitor, p);
+        }
+    }
+
+    private void visit(OpenVisitor visitor, Pending p) {
+        Open open = p.open();
+        visitor.open(open.kind(), p.node(), open.instance(), nodes.get(p.node()).vrids.getOrDefault(open.instance(), 0),
+                open.subject(), open.start());
+    }
+
+    /**
+     * A crashed holding: final at once when nothing can bound it earlier than its latest end, or when the take-over
+     * that does already came; else it waits for one.
+     */
+    private void crashedHolding(Pending p) {
+        if (p.open().kind() == IntervalKind.VIP && p.open().lifetimeSeconds() == 0 && !p.restarted()) {
+            pending.add(p);
+            return;
+        }
+        ArrayDeque<Takeover> candidates = takeoversFor(p);
+        if (candidates == null) {
+            closed.accept(resolve(p, Optional.empty()));
+            return;
+        }
+        long after = Math.max(p.open().start(), p.lastSeen());
+        for (Takeover o : candidates) {
+            if (succeeds(o, p, after)) {
+                closed.accept(resolve(p, Optional.of(o.time())));
+                return;
+            }
+        }
+        pending.add(p);
+    }
+
+    /** The take-overs that can bound a crashed holding (null: none can). */
+    private ArrayDeque<Takeover> takeoversFor(Pending p) {
+        Open open = p.open();
+        return switch (open.kind()) {
+            case ROLE -> open.subject().equals(RoleInput.MASTER.name()) ? (p.leased() ? leases : masters) : null;
+            case LEASE -> leases;
+            case VIP -> open.lifetimeSeconds() > 0 ? leases : null;
+        };
+    }
+
+    private void takeover(ArrayDeque<Takeover> list, Takeover o) {
+        list.addLast(o);
+        Iterator<Pending> it = pending.iterator();
+        while (it.hasNext()) {
+            Pending p = it.next();
+            if (takeoversFor(p) == list && succeeds(o, p, Math.max(p.open().start(), p.lastSeen()))) {
+                closed.accept(resolve(p, Optional.of(o.time())));
+                it.remove();
+            }
+        }
+    }
+
+    /**
+     * A crashed holding of a restarted process ended by its restart: once every later record's time is past that
+     * (the floor of the merge order), no take-over still to come can bound it earlier.
+     */
+    private void resolvePassed(long floor) {
+        if (pending.isEmpty()) {
+            return;
+        }
+        Iterator<Pending> it = pending.iterator();
+        while (it.hasNext()) {
+            Pending p = it.next();
+            if (p.restarted() && floor > p.latest()) {
+                closed.accept(resolve(p, Optional.empty()));
+                it.remove();
+            }
+        }
+    }
+
+    /** Drops the take-overs no crash can reach back to: none after the oldest last record of a node holding something. */
+    private void trimTakeovers() {
+        long oldest = Long.MAX_VALUE;
+        for (NodeTrack node : nodes.values()) {
+            if (node.last != null && !(node.roles.isEmpty() && node.leases.isEmpty() && node.vips.isEmpty())) {
+                oldest = Math.min(oldest, MergedJournals.timeMicros(node.last));
+            }
+            for (Pending orphan : node.orphans) {
+                oldest = Math.min(oldest, orphan.lastSeen());
+            }
+        }
+        for (Pending p : pending) {
+            oldest = Math.min(oldest, p.lastSeen());
+        }
+        for (ArrayDeque<Takeover> list : List.of(masters, leases)) {
+            while (!list.isEmpty() && list.peekFirst().time() <= oldest) {
+                list.removeFirst();
+            }
+        }
+    }
+
+    private Interval resolve(Pending p, Optional<Long> successor) {
         Open open = p.open();
         long lastSeen = Math.max(open.start(), p.lastSeen());
         if (open.kind() == IntervalKind.VIP && open.lifetimeSeconds() == 0 && !p.restarted()) {
             // Without a lifetime the kernel keeps the address of a dead agent until someone removes it.
             return interval(p.node(), open, endOfJournals, endOfJournals, EndReason.OPEN, Optional.empty());
         }
-        Optional<Long> successor = switch (open.kind()) {
-            case ROLE -> open.subject().equals(RoleInput.MASTER.name())
-                    ? firstAfter(p.leased() ? leases : masters, p, lastSeen) : Optional.empty();
-            case LEASE -> firstAfter(leases, p, lastSeen);
-            case VIP -> open.lifetimeSeconds() > 0 ? firstAfter(leases, p, lastSeen) : Optional.empty();
-        };
         long latest = p.latest();
         EndReason reason = p.restarted() ? EndReason.RESTARTED : EndReason.OPEN;
         if (successor.isPresent()) {
@@ -260,17 +388,12 @@ final class IntervalFolder {
         return interval(p.node(), open, lastSeen, Math.max(lastSeen, latest), reason, Optional.empty());
     }
 
-    private Optional<Long> firstAfter(RangeIndex<Takeover> takeovers, Pending p, long after) {
+    /** Another node's take-over of the same instance or VRID after the crashed node's last record. */
+    private boolean succeeds(Takeover o, Pending p, long after) {
         String instance = p.open().instance();
         Integer vrid = nodes.get(p.node()).vrids.get(instance);
-        for (int i = takeovers.firstReachingPast(after); i < takeovers.size(); i++) {
-            Takeover o = takeovers.get(i);
-            if (!o.node().equals(p.node()) && o.time() > after
-                    && (o.instance().equals(instance) || sameVrid(vrid, nodes.get(o.node()).vrids.get(o.instance())))) {
-                return Optional.of(o.time());
-            }
-        }
-        return Optional.empty();
+        return !o.node().equals(p.node()) && o.time() > after
+                && (o.instance().equals(instance) || sameVrid(vrid, nodes.get(o.node()).vrids.get(o.instance())));
     }
 
     private static boolean sameVrid(Integer vrid, Integer other) {

@@ -5,8 +5,10 @@ import io.quorumvip.events.HybridLogicalClock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.PriorityQueue;
+import java.util.function.Consumer;
 
 /** The records of all nodes in one order: hybrid logical clock, then node, then sequence. */
 public final class MergedJournals {
@@ -20,55 +22,84 @@ public final class MergedJournals {
 
     /** One input's next record; ties between inputs go to the earlier input, so its copy of a duplicate is kept. */
     private static final class Cursor {
-        final List<EventRecord> records;
+        final Iterator<EventRecord> records;
+        final String name;
         final int input;
-        int position;
+        EventRecord head;
 
-        Cursor(List<EventRecord> records, int input) {
+        Cursor(Iterator<EventRecord> records, String name, int input) {
             this.records = records;
+            this.name = name;
             this.input = input;
         }
 
-        EventRecord head() {
-            return records.get(position);
+        /** Moves to the next record; false at the end. A record before the previous one is an error. */
+        boolean advance() {
+            if (!records.hasNext()) {
+                return false;
+            }
+            EventRecord next = records.next();
+            if (head != null && ORDER.compare(head, next) > 0) {
+                throw new IllegalArgumentException("journal " + name + " is out of order: " + next.node() + " seq "
+                        + next.seq() + " (hlc " + next.hlc() + ") comes after " + head.node() + " seq " + head.seq()
+                        + " (hlc " + head.hlc() + "); a node's journal is written in HLC order, so this one was put "
+                        + "together by hand: give each node's journal directory as it was written");
+            }
+            head = next;
+            return true;
         }
     }
 
     /**
      * Merges journals (one per node, or already merged, or with duplicates as a coordinator receives them): a
-     * record seen twice (same node, sequence and stamp) is kept once. Each journal is already in order (a node's
-     * HLC never goes back), so this is a streaming k-way merge; an input out of order is sorted first.
+     * record seen twice (same node, sequence and stamp) is kept once. An input out of order is sorted first.
      */
     public static List<EventRecord> merge(Collection<? extends Collection<EventRecord>> journals) {
-        PriorityQueue<Cursor> heads = new PriorityQueue<>(Math.max(1, journals.size()),
-                Comparator.comparing(Cursor::head, ORDER).thenComparingInt(c -> c.input));
+        List<Iterator<EventRecord>> inputs = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         int total = 0;
-        int input = 0;
         for (Collection<EventRecord> journal : journals) {
             List<EventRecord> records = inOrder(journal);
             total += records.size();
-            if (!records.isEmpty()) {
-                heads.add(new Cursor(records, input));
-            }
-            input++;
+            inputs.add(records.iterator());
+            names.add("#" + (names.size() + 1));
         }
         List<EventRecord> all = new ArrayList<>(total);
-        EventRecord last = null;
-        while (!heads.isEmpty()) {
-            Cursor cursor = heads.poll();
-            EventRecord record = cursor.head();
-            if (last == null || !sameRecord(last, record)) {
-                all.add(record);
-                last = record;
-            }
-            if (all.size() % Cancellation.EVERY == 0) {
-                Cancellation.check();
-            }
-            if (++cursor.position < cursor.records.size()) {
+        merge(inputs, names, all::add);
+        return all;
+    }
+
+    /**
+     * The streaming k-way merge: each input in {@link #ORDER} already (a node's journal is), named for errors;
+     * {@code out} receives every record once, duplicates dropped, holding one record per input.
+     *
+     * @throws IllegalArgumentException when an input is out of order
+     */
+    public static void merge(List<Iterator<EventRecord>> inputs, List<String> names, Consumer<EventRecord> out) {
+        PriorityQueue<Cursor> heads = new PriorityQueue<>(Math.max(1, inputs.size()),
+                Comparator.comparing((Cursor c) -> c.head, ORDER).thenComparingInt(c -> c.input));
+        for (int i = 0; i < inputs.size(); i++) {
+            Cursor cursor = new Cursor(inputs.get(i), names.get(i), i);
+            if (cursor.advance()) {
                 heads.add(cursor);
             }
         }
-        return all;
+        EventRecord last = null;
+        long merged = 0;
+        while (!heads.isEmpty()) {
+            Cursor cursor = heads.poll();
+            EventRecord record = cursor.head;
+            if (last == null || !sameRecord(last, record)) {
+                out.accept(record);
+                last = record;
+            }
+            if (++merged % Cancellation.EVERY == 0) {
+                Cancellation.check();
+            }
+            if (cursor.advance()) {
+                heads.add(cursor);
+            }
+        }
     }
 
     /** Equal in the merge order: a duplicate sorts right after its first copy. */

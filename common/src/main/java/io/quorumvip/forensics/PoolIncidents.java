@@ -2,13 +2,13 @@ package io.quorumvip.forensics;
 
 import io.quorumvip.events.Event;
 import io.quorumvip.events.EventRecord;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -22,7 +22,6 @@ import java.util.stream.Collectors;
 final class PoolIncidents {
 
     private final ForensicsSettings settings;
-    private final long endOfJournals;
     /** node|vs|rs → the RealServerDown still waiting for a pool without that real server. */
     private final Map<String, EventRecord> pendingDown = new LinkedHashMap<>();
     /** vs → node → the serving members of that node's pool (sorted). */
@@ -33,24 +32,16 @@ final class PoolIncidents {
     private final Map<String, EventRecord> disagreeingSince = new HashMap<>();
     /** vs → the nodes whose pools differed when the open disagreement began. */
     private final Map<String, List<String>> disagreeingNodes = new HashMap<>();
-    private final List<IncidentFinder.Found> found = new ArrayList<>();
+    private final Consumer<IncidentSweep.Found> found;
 
-    private PoolIncidents(ForensicsSettings settings, long endOfJournals) {
+    /** {@code found} receives each incident once it closed. */
+    PoolIncidents(ForensicsSettings settings, Consumer<IncidentSweep.Found> found) {
         this.settings = settings;
-        this.endOfJournals = endOfJournals;
+        this.found = found;
     }
 
-    /** {@code merged} in {@link MergedJournals#ORDER}; what is still open at the end closes at {@code endOfJournals}. */
-    static List<IncidentFinder.Found> find(List<EventRecord> merged, ForensicsSettings settings, long endOfJournals) {
-        PoolIncidents finder = new PoolIncidents(settings, endOfJournals);
-        for (EventRecord record : merged) {
-            finder.accept(record);
-        }
-        finder.closeOpen();
-        return finder.found;
-    }
-
-    private void accept(EventRecord record) {
+    /** The next record in {@link MergedJournals#ORDER}. */
+    void accept(EventRecord record) {
         String node = record.node();
         if (record.event() instanceof Event.RealServerDown down) {
             pendingDown.putIfAbsent(node + "|" + down.virtualServer() + "|" + down.realServer(), record);
@@ -93,7 +84,7 @@ final class PoolIncidents {
                 + "no time for the first failed check, which came " + evidence.consecutive() + " checks earlier");
         List<CauseStep> causes = closing == null ? List.of(EventText.step(downRecord))
                 : List.of(EventText.step(downRecord), EventText.step(closing));
-        found.add(new IncidentFinder.Found(new Incident(IncidentKind.POOL_HELD_FAILED_SERVER, start, start + length,
+        found.accept(new IncidentSweep.Found(new Incident(IncidentKind.POOL_HELD_FAILED_SERVER, start, start + length,
                 length, length, List.of(downRecord.node()), "", 0, down.virtualServer(), summary, causes, notes),
                 null));
     }
@@ -129,12 +120,13 @@ final class PoolIncidents {
                 : List.of(EventText.step(opening), EventText.step(closing));
         List<String> notes = List.of("each director checks on its own: pools differ for up to one check cycle while "
                 + "they detect the same change; longer means they see the real servers differently");
-        found.add(new IncidentFinder.Found(new Incident(IncidentKind.POOL_DISAGREEMENT, start, start + length,
+        found.accept(new IncidentSweep.Found(new Incident(IncidentKind.POOL_DISAGREEMENT, start, start + length,
                 Math.max(0, length - skew), length + skew, nodes, "", 0,
                 vs, summary, causes, notes), null));
     }
 
-    private void closeOpen() {
+    /** The journals ended at {@code endOfJournals}: what is still open closes there. */
+    void closeOpen(long endOfJournals) {
         pendingDown.values().forEach(down -> heldFailure(down, null, Math.max(endOfJournals,
                 MergedJournals.timeMicros(down)), "was still there at the end of the journals"));
         disagreeingSince.forEach((vs, since) -> disagreement(vs, disagreeingNodes.get(vs), since, null,

@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** The report for people: incidents sorted by start, then who owned each address. */
+/**
+ * The report for people: the incidents, then what is known only once every record was read (the nodes and span, notes,
+ * who owned each address, the finding), so that a streamed analysis can print each incident as it is settled.
+ */
 public final class TextReport {
 
     private TextReport() {
@@ -30,27 +33,31 @@ public final class TextReport {
      * its window (see {@code io.quorumvip.forensics.wire}).
      */
     public static void write(ForensicsReport report, Writer writer, Function<Incident, List<String>> wire) {
-        try {
-            writeTo(report, writer, wire);
-        } catch (IOException e) {
-            throw new UncheckedIOException("forensics report: cannot write: " + e.getMessage(), e);
-        }
+        Stream stream = new Stream(writer, report.settings(), "sorted by start", wire);
+        report.incidents().forEach(stream::incident);
+        stream.finish(new Forensics.Summary(report.settings(), report.nodes(), report.firstMicros(),
+                report.lastMicros(), report.vips(), report.notes(), report.splitBrain()));
     }
 
-    private static void writeTo(ForensicsReport report, Writer writer, Function<Incident, List<String>> wire)
-            throws IOException {
-        StringBuilder out = new StringBuilder();
-        ForensicsSettings settings = report.settings();
-        out.append("quorum-vip forensics: ").append(report.nodes().size()).append(" node(s) ")
-                .append(String.join(", ", report.nodes())).append(", ").append(Times.instant(report.firstMicros()))
-                .append(" .. ").append(Times.instant(report.lastMicros())).append(", clock uncertainty ±")
-                .append(Times.duration(settings.clockUncertaintyMicros())).append('\n');
-        report.notes().forEach(note -> out.append("note: ").append(note).append('\n'));
-        out.append('\n').append("INCIDENTS (").append(report.incidents().size()).append(")\n");
-        if (report.incidents().isEmpty()) {
-            out.append("  none\n");
+    /** Writes a report as it comes: each incident when given, the rest at {@link #finish}. */
+    public static final class Stream {
+
+        private final Writer writer;
+        private final Function<Incident, List<String>> wire;
+        private final StringBuilder out = new StringBuilder();
+        private long incidents;
+
+        /** {@code order} says in which order the incidents come (the streamed analysis: as they were settled). */
+        public Stream(Writer writer, ForensicsSettings settings, String order, Function<Incident, List<String>> wire) {
+            this.writer = writer;
+            this.wire = wire;
+            out.append("quorum-vip forensics: clock uncertainty ±").append(Times.duration(settings.clockUncertaintyMicros()))
+                    .append("\n\nINCIDENTS (").append(order).append(")\n");
+            flush();
         }
-        for (Incident incident : report.incidents()) {
+
+        public void incident(Incident incident) {
+            incidents++;
             out.append('[').append(incident.kind().severity()).append("] ").append(incident.kind()).append(' ')
                     .append(subject(incident)).append("  ").append(String.join(", ", incident.nodes())).append('\n');
             out.append("  ").append(Times.instant(incident.startMicros())).append(" .. ")
@@ -68,23 +75,39 @@ public final class TextReport {
             }
             incident.notes().forEach(note -> out.append("  note: ").append(note).append('\n'));
             out.append('\n');
-            writer.append(out);
+            flush();
+        }
+
+        public void finish(Forensics.Summary summary) {
+            out.append(incidents == 0 ? "  none\n\n" : "").append(incidents).append(" incident(s) in ")
+                    .append(summary.nodes().size()).append(" node(s) ").append(String.join(", ", summary.nodes()))
+                    .append(", ").append(Times.instant(summary.firstMicros())).append(" .. ")
+                    .append(Times.instant(summary.lastMicros())).append('\n');
+            summary.notes().forEach(note -> out.append("note: ").append(note).append('\n'));
+            out.append("\nOWNERSHIP\n");
+            if (summary.vips().isEmpty()) {
+                out.append("  no address was ever bound\n");
+            }
+            for (VipSummary vip : summary.vips()) {
+                out.append("  ").append(vip.address()).append(" (").append(vip.instance()).append("): ")
+                        .append(vip.owners().stream().map(o -> o.node() + " " + Times.duration(o.ownedMicros()) + " ("
+                                + o.binds() + " bind" + (o.binds() == 1 ? "" : "s") + ")").collect(Collectors.joining(", ")))
+                        .append("; no owner ").append(vip.noOwnerIncidents()).append("x, dual ownership ")
+                        .append(vip.dualOwnershipIncidents()).append("x\n");
+            }
+            out.append('\n').append(summary.splitBrain()
+                    ? "FINDING: dual ownership (split brain) found\n" : "no dual ownership\n");
+            flush();
+        }
+
+        private void flush() {
+            try {
+                writer.append(out);
+            } catch (IOException e) {
+                throw new UncheckedIOException("forensics report: cannot write: " + e.getMessage(), e);
+            }
             out.setLength(0);
         }
-        out.append("OWNERSHIP\n");
-        if (report.vips().isEmpty()) {
-            out.append("  no address was ever bound\n");
-        }
-        for (VipSummary vip : report.vips()) {
-            out.append("  ").append(vip.address()).append(" (").append(vip.instance()).append("): ")
-                    .append(vip.owners().stream().map(o -> o.node() + " " + Times.duration(o.ownedMicros()) + " ("
-                            + o.binds() + " bind" + (o.binds() == 1 ? "" : "s") + ")").collect(Collectors.joining(", ")))
-                    .append("; no owner ").append(vip.noOwnerIncidents()).append("x, dual ownership ")
-                    .append(vip.dualOwnershipIncidents()).append("x\n");
-        }
-        out.append('\n').append(report.splitBrain()
-                ? "FINDING: dual ownership (split brain) found\n" : "no dual ownership\n");
-        writer.append(out);
     }
 
     static String subject(Incident incident) {

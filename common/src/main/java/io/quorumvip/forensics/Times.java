@@ -1,13 +1,12 @@
 package io.quorumvip.forensics;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 
-/** How reports write times and durations: UTC with milliseconds, durations in ms or s. */
+/**
+ * How reports write times and durations: UTC with milliseconds, durations in ms or s. Years of history write
+ * millions of them, so the clock and durations are put together by hand rather than by a formatter.
+ */
 public final class Times {
-
-    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
 
     private Times() {
     }
@@ -19,7 +18,12 @@ public final class Times {
 
     /** {@code 03:12:04.100}, for chains of causes that stay within one day. */
     public static String clock(long micros) {
-        return CLOCK.format(Instant.ofEpochMilli(Math.floorDiv(micros, 1000)));
+        long ms = Math.floorMod(Math.floorDiv(micros, 1000), 86_400_000L);
+        StringBuilder out = new StringBuilder(12);
+        two(out, ms / 3_600_000).append(':');
+        two(out, ms / 60_000 % 60).append(':');
+        two(out, ms / 1000 % 60).append('.');
+        return three(out, ms % 1000).toString();
     }
 
     /** {@code 45 ms}, {@code 7.012 s}. */
@@ -27,6 +31,16 @@ public final class Times {
         if (micros < 1_000_000) {
             return (micros / 1000) + " ms";
         }
-        return String.format(java.util.Locale.ROOT, "%.3f s", micros / 1e6);
+        // Rounded half up to the millisecond, as %.3f does.
+        long ms = (micros + 500) / 1000;
+        return three(new StringBuilder().append(ms / 1000).append('.'), ms % 1000).append(" s").toString();
+    }
+
+    private static StringBuilder two(StringBuilder out, long value) {
+        return out.append(value < 10 ? "0" : "").append(value);
+    }
+
+    private static StringBuilder three(StringBuilder out, long value) {
+        return out.append(value < 100 ? (value < 10 ? "00" : "0") : "").append(value);
     }
 }

@@ -56,7 +56,7 @@ class ForensicsCommandTest {
         assertThat(run(splitCluster())).isEqualTo(1);
 
         String text = out.toString();
-        assertThat(text).contains("3 node(s) n1, n2, n3", "[CRITICAL] DUAL_OWNERSHIP 192.0.2.200/24 (VI_1, VRID 51)  n1, n2",
+        assertThat(text).contains("in 3 node(s) n1, n2, n3", "[CRITICAL] DUAL_OWNERSHIP 192.0.2.200/24 (VI_1, VRID 51)  n1, n2",
                 "[WARNING] DUAL_MASTER", "causes: ", "OWNERSHIP", "FINDING: dual ownership");
         assertThat(text.indexOf("INCIDENTS")).isLessThan(text.indexOf("OWNERSHIP\n"));
     }
@@ -97,7 +97,7 @@ class ForensicsCommandTest {
     @Test
     void shouldHonourTheWindow() throws IOException {
         assertThat(run(splitCluster(), "--to", Long.toString(ClusterScript.START_MILLIS + 1000))).isEqualTo(0);
-        assertThat(out.toString()).contains("INCIDENTS (0)");
+        assertThat(out.toString()).contains("  none\n\n0 incident(s) in 3 node(s)");
     }
 
     @Test

@@ -25,13 +25,18 @@ class ForensicsExitCodeTest {
     }
 
     private Outcome forensics(List<String> jvmOptions, List<Path> dirs) throws IOException, InterruptedException {
+        return forensics(jvmOptions, dirs, List.of("--json"));
+    }
+
+    private Outcome forensics(List<String> jvmOptions, List<Path> dirs, List<String> options)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
         command.add(ForensicsCommand.class.getName());
-        command.add("--json");
+        command.addAll(options);
         dirs.forEach(d -> command.add(d.toString()));
         Path err = root.resolve("err.txt");
         Process child = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
@@ -43,14 +48,25 @@ class ForensicsExitCodeTest {
         return new Outcome(child.exitValue(), Files.readString(err, StandardCharsets.UTF_8));
     }
 
+    /** The timeline holds the whole history (the streamed text and JSON do not: see the next test). */
     @Test
     void shouldExitTwoWithAMessageWhenItRunsOutOfMemoryOnAHistoryWithSplitBrain() throws Exception {
         List<Path> dirs = HistoryGenerator.write(root.resolve("history"), 2, 3, 60_000);
 
-        Outcome outcome = forensics(List.of("-Xmx12m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), dirs);
+        Outcome outcome = forensics(List.of("-Xmx12m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), dirs,
+                List.of("--html", root.resolve("timeline.html").toString()));
 
         assertThat(outcome.code()).isEqualTo(2);
         assertThat(outcome.err()).contains("qvip forensics: out of memory", "not a result");
+    }
+
+    @Test
+    void shouldStreamTheSameHistoryInTheSameSmallHeapAndFindTheSplitBrain() throws Exception {
+        List<Path> dirs = HistoryGenerator.write(root.resolve("history"), 2, 3, 60_000);
+
+        Outcome outcome = forensics(List.of("-Xmx12m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), dirs);
+
+        assertThat(outcome.code()).isEqualTo(1);
     }
 
     @Test

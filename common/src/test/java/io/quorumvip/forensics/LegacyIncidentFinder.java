@@ -55,7 +55,7 @@ final class LegacyIncidentFinder {
             }
         }
         all.sort(MergedJournals.ORDER);
-        List<Incident> incidents = new LegacyIncidentFinder(all, IntervalFolder.fold(all), settings).find();
+        List<Incident> incidents = new LegacyIncidentFinder(all, LegacyIntervalFolder.fold(all), settings).find();
         return incidents.stream()
                 .filter(i -> i.endMicros() >= settings.fromMicros() && i.startMicros() <= settings.toMicros())
                 .toList();

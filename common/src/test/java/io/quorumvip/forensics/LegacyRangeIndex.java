@@ -12,14 +12,14 @@ import java.util.function.ToLongFunction;
  *
  * @param <T> what each range belongs to
  */
-final class RangeIndex<T> {
+final class LegacyRangeIndex<T> {
 
     private final List<T> items;
     private final long[] starts;
     private final long[] reach;
     private final boolean startsInOrder;
 
-    RangeIndex(List<T> items, ToLongFunction<T> start, ToLongFunction<T> end) {
+    LegacyRangeIndex(List<T> items, ToLongFunction<T> start, ToLongFunction<T> end) {
         this.items = items;
         this.starts = new long[items.size()];
         this.reach = new long[items.size()];
