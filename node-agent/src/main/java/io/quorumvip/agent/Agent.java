@@ -22,6 +22,7 @@ import io.quorumvip.agent.track.ProcessTracker;
 import io.quorumvip.agent.track.ScriptTracker;
 import io.quorumvip.agent.vip.StaticRouting;
 import io.quorumvip.agent.vip.VipEffector;
+import io.quorumvip.agent.vip.VmacInterfaces;
 import io.quorumvip.agent.vip.VirtualRouting;
 import io.quorumvip.config.KeepalivedConfig;
 import io.quorumvip.config.SyncGroupConfig;
@@ -34,6 +35,7 @@ import io.quorumvip.events.CauseKind;
 import io.quorumvip.events.Event;
 import io.quorumvip.instance.InstanceInput;
 import io.quorumvip.instance.InstanceSettings;
+import io.quorumvip.instance.InterfacePlan;
 import io.quorumvip.instance.SyncGroupCore;
 import io.quorumvip.track.Weighting;
 import io.quorumvip.vrrp.VrrpExpectations;
@@ -91,12 +93,15 @@ public final class Agent {
     private final Optional<SessionProver> prover;
     private final Optional<QuorumClient> quorum;
     private final String quorumDescription;
+    private final VmacInterfaces vmacs;
+    private final List<VrrpTransport> senders;
 
     private Agent(String node, Context context, AddressManager addresses, LinkState links, ArpAnnouncer arp,
                   ExecutorService notifyExecutor, List<InstanceRunner> runners, List<VrrpChannel> channels,
                   List<ScriptTracker> scriptTrackers, List<LinkTracker> linkTrackers, List<FileTracker> fileTrackers,
                   List<ProcessTracker> processTrackers, StaticRouting statics, List<LatchAdapter> latches,
-                  Optional<SessionProver> prover, Optional<QuorumClient> quorum, String quorumDescription) {
+                  Optional<SessionProver> prover, Optional<QuorumClient> quorum, String quorumDescription,
+                  VmacInterfaces vmacs, List<VrrpTransport> senders) {
         this.node = node;
         this.context = context;
         this.addresses = addresses;
@@ -114,6 +119,8 @@ public final class Agent {
         this.prover = prover;
         this.quorum = quorum;
         this.quorumDescription = quorumDescription;
+        this.vmacs = vmacs;
+        this.senders = senders;
     }
 
     /**
@@ -130,9 +137,15 @@ public final class Agent {
         Context context = vertx.getOrCreateContext();
         List<VrrpChannel> channels = new ArrayList<>();
         List<LatchAdapter> latches = new ArrayList<>();
+        List<VrrpTransport> senders = new ArrayList<>();
         Optional<SessionProver> prover = quorum.map(q -> q.prover(confirmationPeriod(config)));
+        VmacInterfaces vmacs = null;
         try {
             InstancePlans plans = InstancePlans.resolve(config, addresses);
+            Map<String, InterfacePlan> interfacePlans = new LinkedHashMap<>();
+            plans.instances().forEach(plan -> interfacePlans.put(plan.config().name(), plan.interfaces()));
+            vmacs = VmacInterfaces.open(interfacePlans);
+            vmacs.create();
             StaticRouting statics = StaticRouting.open(config.staticRouting(), addresses);
             Map<String, VrrpExpectations> expectationsByDevice = plans.expectationsByDevice();
             List<InstanceRunner> runners = new ArrayList<>();
@@ -141,7 +154,11 @@ public final class Agent {
                 VrrpTransport socket = openSocket(channelPlan);
                 Map<Integer, InstanceRunner> byVrid = new LinkedHashMap<>();
                 for (InstancePlans.InstancePlan plan : channelPlan.instances()) {
-                    InstanceRunner runner = runner(plan, socket, addresses, arp, vertx, metrics, notifyExecutor,
+                    VrrpTransport sender = sender(plan, socket);
+                    if (sender != socket) {
+                        senders.add(sender);
+                    }
+                    InstanceRunner runner = runner(plan, sender, addresses, arp, vertx, metrics, notifyExecutor,
                             journal, quorum.isPresent());
                     if (quorum.isPresent()) {
                         Consumer<InstanceInput> onContext = input -> context.runOnContext(v -> runner.onLease(input));
@@ -172,7 +189,7 @@ public final class Agent {
             List<ProcessTracker> processTrackers = processTrackers(config, plans, runners, vertx, metrics, journal);
             Agent agent = new Agent(node, context, addresses, links, arp, notifyExecutor, runners, channels,
                     scriptTrackers, linkTrackers, fileTrackers, processTrackers, statics, latches, prover, quorum,
-                    config.quorum().map(q -> q.connectString() + q.path()).orElse("disabled"));
+                    config.quorum().map(q -> q.connectString() + q.path()).orElse("disabled"), vmacs, senders);
             agent.onContext(() -> {
                 channels.forEach(VrrpChannel::start);
                 groups.forEach(SyncGroupRunner::beforeStart);
@@ -186,6 +203,10 @@ public final class Agent {
             return agent;
         } catch (IOException | RuntimeException e) {
             channels.forEach(VrrpChannel::close);
+            senders.forEach(VrrpTransport::close);
+            if (vmacs != null) {
+                vmacs.close();
+            }
             arp.close();
             links.close();
             addresses.close();
@@ -241,6 +262,9 @@ public final class Agent {
         latches.forEach(LatchAdapter::close);
         quorum.ifPresent(QuorumClient::close);
         channels.forEach(VrrpChannel::close);
+        senders.forEach(VrrpTransport::close);
+        // After the priority-0 adverts, which go out of the macvlans.
+        vmacs.close();
         arp.close();
         links.close();
         addresses.close();
@@ -266,6 +290,19 @@ public final class Agent {
                     plan.unicastPeers().stream().map(a -> (Inet6Address) a).toList());
         }
         return RawVrrpSocket.open(plan.device(), plan.source().map(a -> (Inet4Address) a),
+                plan.unicastPeers().stream().map(a -> (Inet4Address) a).toList());
+    }
+
+    /**
+     * The socket an instance's adverts leave by: its channel's, or with {@code use_vmac} (and no
+     * {@code vmac_xmit_base}) a sending-only socket on the macvlan, so they carry the virtual MAC.
+     */
+    private static VrrpTransport sender(InstancePlans.InstancePlan plan, VrrpTransport channel) throws IOException {
+        String device = plan.interfaces().advertDevice();
+        if (device.equals(plan.interfaces().receiveDevice())) {
+            return channel;
+        }
+        return RawVrrpSocket.openSendOnly(device, (Inet4Address) plan.source(),
                 plan.unicastPeers().stream().map(a -> (Inet4Address) a).toList());
     }
 

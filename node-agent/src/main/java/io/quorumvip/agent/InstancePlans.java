@@ -9,6 +9,7 @@ import io.quorumvip.config.VirtualIpAddress;
 import io.quorumvip.config.VrrpInstanceConfig;
 import io.quorumvip.config.VrrpTrackFile;
 import io.quorumvip.config.VrrpTrackProcess;
+import io.quorumvip.instance.InterfacePlan;
 import io.quorumvip.track.TrackerWeightings;
 import io.quorumvip.track.Weighting;
 import io.quorumvip.vrrp.AuthType;
@@ -42,7 +43,7 @@ final class InstancePlans {
 
     record InstancePlan(VrrpInstanceConfig config, VrrpConfig machineConfig, VrrpPacket advertTemplate,
                         VridExpectation expectation, List<InterfaceAddress> vips, InetAddress source,
-                        List<InetAddress> unicastPeers) {
+                        List<InetAddress> unicastPeers, InterfacePlan interfaces) {
     }
 
     /** Instances that share one socket: same interface, source (so same family) and peers. */
@@ -80,6 +81,10 @@ final class InstancePlans {
             plans.add(plan(instance, addresses));
         }
         return new InstancePlans(plans, config);
+    }
+
+    List<InstancePlan> instances() {
+        return instances;
     }
 
     List<ChannelPlan> channels() {
@@ -170,15 +175,17 @@ final class InstancePlans {
                             + " address to send adverts from (add one, or set mcast_src_ip / unicast_src_ip)"));
         }
 
+        InterfacePlan interfaces = InterfacePlan.of(instance.interfaceName(), instance.virtualRouterId(), ipv6,
+                instance.useVmac());
         List<InterfaceAddress> vips = new ArrayList<>();
         List<InetAddress> advertised = new ArrayList<>();
         for (VirtualIpAddress vip : instance.virtualIpAddresses()) {
-            vips.add(new InterfaceAddress(vip.device().orElse(instance.interfaceName()), vip.address(),
+            vips.add(new InterfaceAddress(interfaces.addressDevice(vip.device()), vip.address(),
                     vip.prefixLength(), vip.label()));
             advertised.add(vip.address());
         }
         for (VirtualIpAddress vip : instance.excludedVirtualIpAddresses()) {
-            vips.add(new InterfaceAddress(vip.device().orElse(instance.interfaceName()), vip.address(),
+            vips.add(new InterfaceAddress(interfaces.addressDevice(vip.device()), vip.address(),
                     vip.prefixLength(), vip.label()));
         }
 
@@ -221,7 +228,7 @@ final class InstancePlans {
                     advertised);
         }
         return new InstancePlan(instance, machine, template, expectation.withUnicastPeers(peers), vips, source,
-                List.copyOf(peers));
+                List.copyOf(peers), interfaces);
     }
 
     private static AuthType authType(Optional<Authentication> authentication, String where) {

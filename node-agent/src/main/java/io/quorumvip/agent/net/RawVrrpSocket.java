@@ -95,6 +95,35 @@ public final class RawVrrpSocket implements VrrpTransport {
         return new RawVrrpSocket(device, from, peers, PolledSocket.wrap(fd, "the VRRP socket on " + device));
     }
 
+    /**
+     * Opens a socket that only sends, from {@code device} with a {@code source} address that lives on another
+     * interface: keepalived's adverts out of a VMAC (a macvlan without an IPv4 address of its own) carry the base
+     * interface's address and the macvlan's MAC. It joins no group, so the macvlan never sends an IGMP report,
+     * and it is bound to {@code source}, which is not on {@code device}, so nothing is ever queued on it.
+     */
+    public static RawVrrpSocket openSendOnly(String device, Inet4Address source, List<Inet4Address> unicastPeers)
+            throws IOException {
+        List<Inet4Address> peers = List.copyOf(unicastPeers);
+        int ifindex = Interfaces.index(device);
+        int fd = LIBC.socket(LibC.AF_INET, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, LibC.IPPROTO_VRRP);
+        if (fd < 0) {
+            throw new IOException("socket(AF_INET, SOCK_RAW, 112) for " + device + " failed: " + LibC.lastErrorText()
+                    + " — the agent needs root or CAP_NET_RAW");
+        }
+        try {
+            ByteBuffer name = Structs.cString(device);
+            check(LIBC.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_BINDTODEVICE, name, name.capacity()),
+                    "setsockopt(SO_BINDTODEVICE, " + device + ")", "does the interface exist?");
+            check(LIBC.bind(fd, Structs.sockaddrIn(source), Structs.SOCKADDR_IN_SIZE),
+                    "bind(" + source.getHostAddress() + ") for sending on " + device, "is the address on this host?");
+            outbound(fd, device, ifindex, source, peers);
+        } catch (IOException | RuntimeException e) {
+            LIBC.close(fd);
+            throw e;
+        }
+        return new RawVrrpSocket(device, source, peers, PolledSocket.wrap(fd, "the VRRP sending socket on " + device));
+    }
+
     @Override
     public Inet4Address source() {
         return source;
@@ -184,12 +213,20 @@ public final class RawVrrpSocket implements VrrpTransport {
         Inet4Address bindTo = peers.isEmpty() ? VRRP_GROUP : source;
         check(LIBC.bind(fd, Structs.sockaddrIn(bindTo), Structs.SOCKADDR_IN_SIZE),
                 "bind(" + bindTo.getHostAddress() + ") on " + device, "is the address on the interface?");
-        check(LIBC.setsockopt(fd, LibC.IPPROTO_IP, LibC.IP_TOS, Structs.int32(TOS_CS6), 4),
-                "setsockopt(IP_TOS, 0xc0) on " + device, "");
         if (peers.isEmpty()) {
             ByteBuffer membership = Structs.ipMreqn(VRRP_GROUP, source, ifindex);
             check(LIBC.setsockopt(fd, LibC.IPPROTO_IP, LibC.IP_ADD_MEMBERSHIP, membership, Structs.IP_MREQN_SIZE),
                     "setsockopt(IP_ADD_MEMBERSHIP, 224.0.0.18) on " + device, "is the interface up and multicast-capable?");
+        }
+        outbound(fd, device, ifindex, source, peers);
+    }
+
+    /** What every advert sent carries: DSCP CS6, TTL 255, the interface and source address, no loop-back. */
+    private static void outbound(int fd, String device, int ifindex, Inet4Address source, List<Inet4Address> peers)
+            throws IOException {
+        check(LIBC.setsockopt(fd, LibC.IPPROTO_IP, LibC.IP_TOS, Structs.int32(TOS_CS6), 4),
+                "setsockopt(IP_TOS, 0xc0) on " + device, "");
+        if (peers.isEmpty()) {
             ByteBuffer outgoing = Structs.ipMreqn(VRRP_GROUP, source, ifindex);
             check(LIBC.setsockopt(fd, LibC.IPPROTO_IP, LibC.IP_MULTICAST_IF, outgoing, Structs.IP_MREQN_SIZE),
                     "setsockopt(IP_MULTICAST_IF, " + source.getHostAddress() + ") on " + device, "is the address on the interface?");
