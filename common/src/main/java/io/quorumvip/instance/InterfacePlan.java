@@ -11,14 +11,15 @@ import java.util.Optional;
  * 00-00-5E-00-02-VRID).
  *
  * <ul>
- *   <li>Addresses without {@code dev} go on the macvlan, so ARP replies and gratuitous ARP (IPv6: neighbour
- *       advertisements) carry the virtual MAC; an address with its own {@code dev} stays there.</li>
+ *   <li>Addresses without {@code dev}, or with the instance's own interface as {@code dev}, go on the macvlan,
+ *       so ARP replies and gratuitous ARP (IPv6: neighbour advertisements) carry the virtual MAC; an address on
+ *       another interface stays there (keepalived.conf(5): "which do not specify a different interface").</li>
  *   <li>Adverts go out of the macvlan, so their source MAC is the virtual MAC too, and the switches learn it from
- *       the adverts of whoever is master. With {@code vmac_xmit_base} (and always with unicast peers) they go out
- *       of the base interface with its own MAC, as keepalived's do.</li>
- *   <li>Adverts are always received on the base interface: the macvlan sees the same multicast frames, and a
- *       backup's macvlan (with the same MAC as the master's) must never send, not even a group join, or the
- *       switches would learn the virtual MAC at the backup.</li>
+ *       the adverts of whoever is master; they are received there too, as keepalived does, and must be: Linux
+ *       hands a multicast frame whose source is the local macvlan's MAC (a peer's VMAC adverts) to that macvlan
+ *       only, never to the base interface. With {@code vmac_xmit_base} (and always with unicast peers) adverts go
+ *       out of and are received on the base interface, with its own MAC, as keepalived's are; the peers must then
+ *       use vmac_xmit_base too, or their adverts go to the local macvlan and are not heard.</li>
  * </ul>
  * Without {@code use_vmac} everything is on the instance's interface.
  *
@@ -68,9 +69,10 @@ public record InterfacePlan(String baseInterface, Optional<Vmac> vmac) {
         return String.format("00:00:5e:00:%02x:%02x", ipv6 ? 2 : 1, vrid);
     }
 
-    /** Where an address goes: its own {@code dev}, else the macvlan, else the instance's interface. */
+    /** Where an address goes: another interface named by {@code dev}, else the macvlan, else the instance's. */
     public String addressDevice(Optional<String> configuredDevice) {
-        return configuredDevice.orElseGet(() -> vmac.map(Vmac::name).orElse(baseInterface));
+        return configuredDevice.filter(device -> !device.equals(baseInterface))
+                .orElseGet(() -> vmac.map(Vmac::name).orElse(baseInterface));
     }
 
     /** The interface adverts are sent from (and so whose MAC they carry). */
@@ -78,9 +80,9 @@ public record InterfacePlan(String baseInterface, Optional<Vmac> vmac) {
         return vmac.filter(v -> !v.xmitBase()).map(Vmac::name).orElse(baseInterface);
     }
 
-    /** The interface adverts are received on. */
+    /** The interface adverts are received on: the one they are sent from. */
     public String receiveDevice() {
-        return baseInterface;
+        return advertDevice();
     }
 
     /** The source MAC of adverts, when it is the virtual one; empty: the base interface's own. */
@@ -91,7 +93,7 @@ public record InterfacePlan(String baseInterface, Optional<Vmac> vmac) {
     /** One line for logs: where addresses and adverts go. */
     public String describe() {
         return vmac.map(v -> "addresses on " + v.name() + " (" + v.mac() + ", macvlan private on " + baseInterface
-                + "), adverts from " + advertDevice() + ", received on " + baseInterface)
+                + "), adverts sent and received on " + advertDevice())
                 .orElse("addresses and adverts on " + baseInterface);
     }
 }

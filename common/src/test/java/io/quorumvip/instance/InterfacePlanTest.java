@@ -36,14 +36,17 @@ class InterfacePlanTest {
         assertThat(plan.addressDevice(Optional.empty())).isEqualTo("vrrp.51");
         assertThat(plan.advertDevice()).isEqualTo("vrrp.51");
         assertThat(plan.advertSourceMac()).contains("00:00:5e:00:01:33");
-        assertThat(plan.receiveDevice()).isEqualTo("eth0");
+        assertThat(plan.receiveDevice()).isEqualTo("vrrp.51");
     }
 
     @Test
-    void shouldLeaveAnAddressWithItsOwnDevWhereItWasPut() {
+    void shouldLeaveAnAddressOnAnotherInterfaceThereButMoveOneOnTheInstanceInterfaceToTheMacvlan() {
         InterfacePlan plan = InterfacePlan.of("eth0", 51, false, vmac("vrrp.51", false));
 
         assertThat(plan.addressDevice(Optional.of("eth1"))).isEqualTo("eth1");
+        assertThat(plan.addressDevice(Optional.of("eth0"))).isEqualTo("vrrp.51");
+        assertThat(InterfacePlan.of("eth0", 51, false, Optional.empty()).addressDevice(Optional.of("eth1")))
+                .isEqualTo("eth1");
     }
 
     @Test
@@ -53,8 +56,9 @@ class InterfacePlanTest {
         assertThat(plan.addressDevice(Optional.empty())).isEqualTo("vrrp.7");
         assertThat(plan.advertDevice()).isEqualTo("eth0");
         assertThat(plan.advertSourceMac()).isEmpty();
+        assertThat(plan.receiveDevice()).isEqualTo("eth0");
         assertThat(plan.describe()).isEqualTo("addresses on vrrp.7 (00:00:5e:00:01:07, macvlan private on eth0), "
-                + "adverts from eth0, received on eth0");
+                + "adverts sent and received on eth0");
     }
 
     @Test

@@ -94,14 +94,13 @@ public final class Agent {
     private final Optional<QuorumClient> quorum;
     private final String quorumDescription;
     private final VmacInterfaces vmacs;
-    private final List<VrrpTransport> senders;
 
     private Agent(String node, Context context, AddressManager addresses, LinkState links, ArpAnnouncer arp,
                   ExecutorService notifyExecutor, List<InstanceRunner> runners, List<VrrpChannel> channels,
                   List<ScriptTracker> scriptTrackers, List<LinkTracker> linkTrackers, List<FileTracker> fileTrackers,
                   List<ProcessTracker> processTrackers, StaticRouting statics, List<LatchAdapter> latches,
                   Optional<SessionProver> prover, Optional<QuorumClient> quorum, String quorumDescription,
-                  VmacInterfaces vmacs, List<VrrpTransport> senders) {
+                  VmacInterfaces vmacs) {
         this.node = node;
         this.context = context;
         this.addresses = addresses;
@@ -120,7 +119,6 @@ public final class Agent {
         this.quorum = quorum;
         this.quorumDescription = quorumDescription;
         this.vmacs = vmacs;
-        this.senders = senders;
     }
 
     /**
@@ -137,7 +135,6 @@ public final class Agent {
         Context context = vertx.getOrCreateContext();
         List<VrrpChannel> channels = new ArrayList<>();
         List<LatchAdapter> latches = new ArrayList<>();
-        List<VrrpTransport> senders = new ArrayList<>();
         Optional<SessionProver> prover = quorum.map(q -> q.prover(confirmationPeriod(config)));
         VmacInterfaces vmacs = null;
         try {
@@ -154,11 +151,7 @@ public final class Agent {
                 VrrpTransport socket = openSocket(channelPlan);
                 Map<Integer, InstanceRunner> byVrid = new LinkedHashMap<>();
                 for (InstancePlans.InstancePlan plan : channelPlan.instances()) {
-                    VrrpTransport sender = sender(plan, socket);
-                    if (sender != socket) {
-                        senders.add(sender);
-                    }
-                    InstanceRunner runner = runner(plan, sender, addresses, arp, vertx, metrics, notifyExecutor,
+                    InstanceRunner runner = runner(plan, socket, addresses, arp, vertx, metrics, notifyExecutor,
                             journal, quorum.isPresent());
                     if (quorum.isPresent()) {
                         Consumer<InstanceInput> onContext = input -> context.runOnContext(v -> runner.onLease(input));
@@ -171,7 +164,7 @@ public final class Agent {
                     runners.add(runner);
                 }
                 channels.add(new VrrpChannel(channelPlan.device(), socket, expectationsByDevice.get(
-                        InstancePlans.expectationsKey(channelPlan.device(), channelPlan.ipv6())), byVrid, context,
+                        InstancePlans.expectationsKey(channelPlan.base(), channelPlan.ipv6())), byVrid, context,
                         metrics, journal));
             }
             runners.sort((a, b) -> Integer.compare(plans.order(a.name()), plans.order(b.name())));
@@ -189,7 +182,7 @@ public final class Agent {
             List<ProcessTracker> processTrackers = processTrackers(config, plans, runners, vertx, metrics, journal);
             Agent agent = new Agent(node, context, addresses, links, arp, notifyExecutor, runners, channels,
                     scriptTrackers, linkTrackers, fileTrackers, processTrackers, statics, latches, prover, quorum,
-                    config.quorum().map(q -> q.connectString() + q.path()).orElse("disabled"), vmacs, senders);
+                    config.quorum().map(q -> q.connectString() + q.path()).orElse("disabled"), vmacs);
             agent.onContext(() -> {
                 channels.forEach(VrrpChannel::start);
                 groups.forEach(SyncGroupRunner::beforeStart);
@@ -203,7 +196,6 @@ public final class Agent {
             return agent;
         } catch (IOException | RuntimeException e) {
             channels.forEach(VrrpChannel::close);
-            senders.forEach(VrrpTransport::close);
             if (vmacs != null) {
                 vmacs.close();
             }
@@ -262,7 +254,6 @@ public final class Agent {
         latches.forEach(LatchAdapter::close);
         quorum.ifPresent(QuorumClient::close);
         channels.forEach(VrrpChannel::close);
-        senders.forEach(VrrpTransport::close);
         // After the priority-0 adverts, which go out of the macvlans.
         vmacs.close();
         arp.close();
@@ -289,20 +280,7 @@ public final class Agent {
             return RawVrrp6Socket.open(plan.device(), plan.source().map(a -> (Inet6Address) a),
                     plan.unicastPeers().stream().map(a -> (Inet6Address) a).toList());
         }
-        return RawVrrpSocket.open(plan.device(), plan.source().map(a -> (Inet4Address) a),
-                plan.unicastPeers().stream().map(a -> (Inet4Address) a).toList());
-    }
-
-    /**
-     * The socket an instance's adverts leave by: its channel's, or with {@code use_vmac} (and no
-     * {@code vmac_xmit_base}) a sending-only socket on the macvlan, so they carry the virtual MAC.
-     */
-    private static VrrpTransport sender(InstancePlans.InstancePlan plan, VrrpTransport channel) throws IOException {
-        String device = plan.interfaces().advertDevice();
-        if (device.equals(plan.interfaces().receiveDevice())) {
-            return channel;
-        }
-        return RawVrrpSocket.openSendOnly(device, (Inet4Address) plan.source(),
+        return RawVrrpSocket.open(plan.device(), plan.base(), plan.source().map(a -> (Inet4Address) a),
                 plan.unicastPeers().stream().map(a -> (Inet4Address) a).toList());
     }
 

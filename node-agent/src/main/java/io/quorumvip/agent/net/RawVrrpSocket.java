@@ -72,6 +72,17 @@ public final class RawVrrpSocket implements VrrpTransport {
      */
     public static RawVrrpSocket open(String device, Optional<Inet4Address> source, List<Inet4Address> unicastPeers)
             throws IOException {
+        return open(device, device, source, unicastPeers);
+    }
+
+    /**
+     * Opens the socket on {@code device} with a source address that lives on {@code sourceDevice}: keepalived's
+     * VMAC (a macvlan without an IPv4 address of its own) sends and receives adverts with the base interface's
+     * address. It must receive there too: a frame from the virtual MAC (a peer's VMAC) is delivered only to the
+     * local macvlan with that MAC, never to the base interface.
+     */
+    public static RawVrrpSocket open(String device, String sourceDevice, Optional<Inet4Address> source,
+                                     List<Inet4Address> unicastPeers) throws IOException {
         List<Inet4Address> peers = List.copyOf(unicastPeers);
         for (Inet4Address peer : peers) {
             if (peer.isMulticastAddress()) {
@@ -80,7 +91,7 @@ public final class RawVrrpSocket implements VrrpTransport {
             }
         }
         int ifindex = Interfaces.index(device);
-        Inet4Address from = resolveSource(device, source);
+        Inet4Address from = resolveSource(sourceDevice, source);
         int fd = LIBC.socket(LibC.AF_INET, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, LibC.IPPROTO_VRRP);
         if (fd < 0) {
             throw new IOException("socket(AF_INET, SOCK_RAW, 112) for " + device + " failed: " + LibC.lastErrorText()
@@ -93,35 +104,6 @@ public final class RawVrrpSocket implements VrrpTransport {
             throw e;
         }
         return new RawVrrpSocket(device, from, peers, PolledSocket.wrap(fd, "the VRRP socket on " + device));
-    }
-
-    /**
-     * Opens a socket that only sends, from {@code device} with a {@code source} address that lives on another
-     * interface: keepalived's adverts out of a VMAC (a macvlan without an IPv4 address of its own) carry the base
-     * interface's address and the macvlan's MAC. It joins no group, so the macvlan never sends an IGMP report,
-     * and it is bound to {@code source}, which is not on {@code device}, so nothing is ever queued on it.
-     */
-    public static RawVrrpSocket openSendOnly(String device, Inet4Address source, List<Inet4Address> unicastPeers)
-            throws IOException {
-        List<Inet4Address> peers = List.copyOf(unicastPeers);
-        int ifindex = Interfaces.index(device);
-        int fd = LIBC.socket(LibC.AF_INET, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, LibC.IPPROTO_VRRP);
-        if (fd < 0) {
-            throw new IOException("socket(AF_INET, SOCK_RAW, 112) for " + device + " failed: " + LibC.lastErrorText()
-                    + " — the agent needs root or CAP_NET_RAW");
-        }
-        try {
-            ByteBuffer name = Structs.cString(device);
-            check(LIBC.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_BINDTODEVICE, name, name.capacity()),
-                    "setsockopt(SO_BINDTODEVICE, " + device + ")", "does the interface exist?");
-            check(LIBC.bind(fd, Structs.sockaddrIn(source), Structs.SOCKADDR_IN_SIZE),
-                    "bind(" + source.getHostAddress() + ") for sending on " + device, "is the address on this host?");
-            outbound(fd, device, ifindex, source, peers);
-        } catch (IOException | RuntimeException e) {
-            LIBC.close(fd);
-            throw e;
-        }
-        return new RawVrrpSocket(device, source, peers, PolledSocket.wrap(fd, "the VRRP sending socket on " + device));
     }
 
     @Override
@@ -212,7 +194,7 @@ public final class RawVrrpSocket implements VrrpTransport {
                 "setsockopt(SO_BINDTODEVICE, " + device + ")", "does the interface exist?");
         Inet4Address bindTo = peers.isEmpty() ? VRRP_GROUP : source;
         check(LIBC.bind(fd, Structs.sockaddrIn(bindTo), Structs.SOCKADDR_IN_SIZE),
-                "bind(" + bindTo.getHostAddress() + ") on " + device, "is the address on the interface?");
+                "bind(" + bindTo.getHostAddress() + ") on " + device, "is the address on this host?");
         if (peers.isEmpty()) {
             ByteBuffer membership = Structs.ipMreqn(VRRP_GROUP, source, ifindex);
             check(LIBC.setsockopt(fd, LibC.IPPROTO_IP, LibC.IP_ADD_MEMBERSHIP, membership, Structs.IP_MREQN_SIZE),
