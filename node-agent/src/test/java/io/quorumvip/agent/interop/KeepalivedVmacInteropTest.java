@@ -48,6 +48,10 @@ class KeepalivedVmacInteropTest {
         try (Lab lab = Lab.up(2)) {
             LabHost n1 = lab.node(1);
             LabHost n2 = lab.node(2);
+            LabProcess igmp = lab.client().start("tshark-igmp", List.of("tshark", "-l", "-i", "eth0", "-f", "igmp",
+                    "-T", "fields", "-E", "separator=/t", "-e", "eth.src", "-e", "ip.src", "-e", "igmp.type"));
+            awaitCondition("tshark captures IGMP", Duration.ofSeconds(20), igmp::logText,
+                    t -> t.contains("Capturing on"));
             Path keepalivedConfig = write(n2, "keepalived-vmac.conf", config("n2", 100));
             n2.startKeepalived(keepalivedConfig);
             LabAgent ours = LabAgent.start(lab, n1, config("n1", 150));
@@ -60,6 +64,7 @@ class KeepalivedVmacInteropTest {
             assertThat(link.path("link").asText()).isEqualTo("eth0");
             assertThat(link.path("linkinfo").path("info_kind").asText()).isEqualTo("macvlan");
             assertThat(link.path("linkinfo").path("info_data").path("mode").asText()).isEqualTo("private");
+            assertThat(n1.exec("nft", "list", "table", "ip", "qvip_vmac").stdout()).contains("oifname \"vrrp.66\"");
             assertThat(arpReplies(lab)).as("only the virtual MAC answers ARP for the VIP").containsExactly(VMAC);
             List<String[]> adverts = capture(lab.client(), "ip proto 112", 3, "eth.src", "ip.src", "vrrp.prio");
             assertThat(adverts).as("our adverts from the VMAC").isNotEmpty().allSatisfy(fields ->
@@ -106,6 +111,10 @@ class KeepalivedVmacInteropTest {
             assertThat(arpReplies(lab)).containsExactly(VMAC);
             awaitCondition("the bridge sends the VMAC to n2", Duration.ofSeconds(5), () -> lab.bridgePort(VMAC),
                     port -> port.equals(Optional.of(n2.namespace())));
+            assertThat(n1.exec("nft", "list", "table", "ip", "qvip_vmac").exitCode()).isNotZero();
+            igmp.stop();
+            assertThat(fields(igmp.logText())).as("IGMP reports from the virtual MAC (a switch would learn it)")
+                    .noneSatisfy(f -> assertThat(f[0]).isEqualTo(VMAC));
         }
     }
 
