@@ -33,6 +33,8 @@ final class ConfigCompleter {
     private static final int MAX_V3_ADVERT_CENTISECONDS = 4095;
 
     private final Diagnostics diagnostics;
+    /** Macvlan names given so far, with the instance that has each. */
+    private final Map<String, String> vmacNames = new HashMap<>();
 
     private ConfigCompleter(Diagnostics diagnostics) {
         this.diagnostics = diagnostics;
@@ -162,6 +164,7 @@ final class ConfigCompleter {
         int priority = d.priority != null ? d.priority : VrrpInstanceConfig.DEFAULT_PRIORITY;
         checkStateAndPriority(d, state, priority);
         checkAddresses(d, version);
+        Optional<UseVmac> useVmac = useVmac(d, interfaceName, ipv6);
         return Optional.of(new VrrpInstanceConfig(d.name, d.position, state, interfaceName, d.virtualRouterId,
                 priority, advertCentiseconds, version, authentication(d, version), vips,
                 d.excludedVirtualIpAddresses, trackScripts(d, scripts, droppedScripts), d.trackInterfaces,
@@ -176,7 +179,69 @@ final class ConfigCompleter {
                         trackFiles.keySet(), Set.of(), "track_file", "vrrp_track_file"),
                 tracked(d.trackProcesses, TrackedProcess::processName, TrackedProcess::position,
                         trackProcesses.keySet(), Set.of(), "track_process", "vrrp_track_process"),
-                d.virtualRoutes, d.virtualRules));
+                d.virtualRoutes, d.virtualRules, useVmac));
+    }
+
+    /**
+     * The instance's macvlan, named as keepalived names it: the name written, else {@code vrrp.VRID}, else (taken by
+     * an earlier instance) {@code vrrpN.VRID} with the smallest free N; an IPv6 instance tries {@code vrrp6.VRID}
+     * first.
+     */
+    private Optional<UseVmac> useVmac(Drafts.Instance d, String interfaceName, boolean ipv6) {
+        if (d.useVmacPosition == null) {
+            if (d.xmitBasePosition != null) {
+                diagnostics.warning(d.xmitBasePosition, "vmac_xmit_base without use_vmac in `" + d.name
+                        + "`; it is ignored, as keepalived does", "add `use_vmac`, or remove vmac_xmit_base");
+            }
+            return Optional.empty();
+        }
+        String name = d.vmacName;
+        if (name != null && name.equals(interfaceName)) {
+            diagnostics.error(d.useVmacPosition, "use_vmac " + name + " names the instance's own interface",
+                    "the macvlan needs a name of its own: write `use_vmac` alone for vrrp." + d.virtualRouterId);
+            return Optional.empty();
+        }
+        if (name != null && vmacNames.containsKey(name)) {
+            diagnostics.error(d.useVmacPosition, "use_vmac " + name + " is already the macvlan of `"
+                    + vmacNames.get(name) + "`", "give each instance its own macvlan name");
+            return Optional.empty();
+        }
+        if (name == null) {
+            name = "vrrp." + d.virtualRouterId;
+            int n = 0;
+            while (vmacNames.containsKey(name)) {
+                n = nextVmacNumber(n, ipv6);
+                name = "vrrp" + n + "." + d.virtualRouterId;
+            }
+        }
+        vmacNames.put(name, d.name);
+        boolean xmitBase = d.xmitBasePosition != null;
+        if (!xmitBase && !d.unicastPeers.isEmpty()) {
+            diagnostics.warning(d.useVmacPosition, "use_vmac with unicast_peer in `" + d.name + "`: adverts go out "
+                    + "of " + interfaceName + ", as with vmac_xmit_base", "keepalived.conf(5) requires "
+                    + "vmac_xmit_base with unicast peers: add it to say so");
+            xmitBase = true;
+        } else if (!xmitBase && ipv6) {
+            diagnostics.warning(d.useVmacPosition, "`" + d.name + "` is IPv6: its adverts go out of "
+                    + interfaceName + " with its link-local address, as with vmac_xmit_base; its addresses and "
+                    + "neighbour advertisements use " + name, "add vmac_xmit_base to say so (sending IPv6 adverts "
+                    + "from the macvlan is not supported yet)");
+        }
+        return Optional.of(new UseVmac(name, xmitBase, d.useVmacPosition));
+    }
+
+    /** keepalived's order of suffixes for a taken default name: 1, 2, 3... (IPv6: 6 first, then 1..5, 7...). */
+    private static int nextVmacNumber(int n, boolean ipv6) {
+        if (!ipv6) {
+            return n + 1;
+        }
+        if (n == 0) {
+            return 6;
+        }
+        if (n == 6) {
+            return 1;
+        }
+        return n + 1 == 6 ? 7 : n + 1;
     }
 
     private int version(Drafts.Instance d, GlobalDefs global, boolean ipv6) {

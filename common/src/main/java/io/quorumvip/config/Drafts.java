@@ -167,6 +167,9 @@ final class Drafts {
         Boolean smtpAlert;
         boolean dontTrackPrimary;
         SourcePosition nativeIpv6Position;
+        SourcePosition useVmacPosition;
+        String vmacName;
+        SourcePosition xmitBasePosition;
 
         Instance(String name, SourcePosition position) {
             this.name = name;

@@ -64,7 +64,7 @@ final class KeepalivedKeywords {
             "vrrp_rlimit_rtime", "checker_rlimit_rtime", "bfd_rlimit_rtime"); // -> *_rlimit_rttime
 
     static final Set<String> VRRP_INSTANCE_NOT_SUPPORTED = Set.of(
-            "vrf", "use_vmac", "use_vmac_addr", "vmac_xmit_base", "use_ipvlan",
+            "vrf", "use_vmac_addr", "use_ipvlan",
             "track_bfd", "mcast_dst_ip", "track_src_ip",
             "unicast_fault_no_peer", "unicast_ttl", "old_unicast_checksum", "v3_checksum_as_v2",
             "garp_lower_prio_delay", "garp_lower_prio_repeat", "garp_extra_if", "down_timer_adverts",

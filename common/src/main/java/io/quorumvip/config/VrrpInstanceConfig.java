@@ -3,6 +3,7 @@ package io.quorumvip.config;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -28,6 +29,8 @@ import java.util.Optional;
  * @param trackProcesses             {@code track_process}: the {@code vrrp_track_process}es whose quorum counts
  * @param virtualRoutes              {@code virtual_routes}: added once the VIPs are bound, removed before they go
  * @param virtualRules               {@code virtual_rules}: the same, for policy routing rules
+ * @param useVmac                    {@code use_vmac} (with {@code vmac_xmit_base}); absent: addresses go on the
+ *                                   interface itself
  */
 public record VrrpInstanceConfig(
         String name,
@@ -56,7 +59,8 @@ public record VrrpInstanceConfig(
         List<TrackedFile> trackFiles,
         List<TrackedProcess> trackProcesses,
         List<RouteSpec> virtualRoutes,
-        List<RuleSpec> virtualRules) {
+        List<RuleSpec> virtualRules,
+        Optional<UseVmac> useVmac) {
 
     public static final int DEFAULT_PRIORITY = 100;
     public static final int DEFAULT_ADVERT_INTERVAL_CENTISECONDS = 100;
@@ -71,6 +75,7 @@ public record VrrpInstanceConfig(
         trackProcesses = List.copyOf(trackProcesses);
         virtualRoutes = List.copyOf(virtualRoutes);
         virtualRules = List.copyOf(virtualRules);
+        useVmac = Objects.requireNonNull(useVmac, "useVmac");
     }
 
     public Duration advertInterval() {

@@ -89,6 +89,12 @@ final class VrrpInstanceKeywords {
                     v.nativeIpv6Position = s.position();
                 }
             })
+            .keyword("use_vmac", VrrpInstanceKeywords::useVmac)
+            .keyword("vmac_xmit_base", (s, v, d) -> {
+                if (Values.arguments(s, 0, 0, "vmac_xmit_base", d)) {
+                    v.xmitBasePosition = s.position();
+                }
+            })
             // keepalived documents debug as "not implemented yet": checked, then ignored like keepalived does.
             .keyword("debug", (s, v, d) -> {
                 if (!s.arguments().isEmpty()) {
@@ -135,6 +141,32 @@ final class VrrpInstanceKeywords {
                         + "(expected 1.." + MAX_INTERFACE_NAME + " characters, no `/` or space)", "write e.g. `eth0`");
             }
         });
+    }
+
+    /**
+     * {@code use_vmac [NAME] [MAC]}. keepalived ignores a bad name and carries on with its default; here the
+     * operator hears of it as an error, since the name is what scripts and firewalls refer to.
+     */
+    private static void useVmac(Statement s, Drafts.Instance v, Diagnostics d) {
+        if (!Values.arguments(s, 0, 2, "use_vmac [NAME]", d)) {
+            return;
+        }
+        v.useVmacPosition = s.position();
+        for (Token argument : s.arguments().subList(0, Math.min(2, s.arguments().size()))) {
+            String text = argument.text();
+            if (text.matches("(?i)[0-9a-f]{1,2}(:[0-9a-f]{1,2}){4,5}")) {
+                d.notSupportedYet(argument.position(), "use_vmac " + text);
+            } else if (v.vmacName != null) {
+                d.error(argument.position(), "use_vmac has two interface names (`" + v.vmacName + "` and `" + text
+                        + "`)", "write `use_vmac NAME` with one name, e.g. `use_vmac vrrp.51`");
+            } else if (!validInterfaceName(text)) {
+                d.error(argument.position(), "use_vmac " + text + " is not a valid interface name (expected 1.."
+                        + MAX_INTERFACE_NAME + " characters, no `/` or space)", "write e.g. `use_vmac vrrp.51`, or "
+                        + "`use_vmac` alone for keepalived's default vrrp.VRID");
+            } else {
+                v.vmacName = text;
+            }
+        }
     }
 
     static boolean validInterfaceName(String name) {

@@ -216,12 +216,12 @@ class KeywordAndValueTest {
 
     @Test
     void shouldWarnAboutKnownButUnsupportedKeywordsAndKeepTheRest() {
-        ParseResult result = parseInstance("use_vmac", "track_bfd {", "bfd_1", "}",
+        ParseResult result = parseInstance("use_vmac_addr", "track_bfd {", "bfd_1", "}",
                 "track_interface {", "eth1 weight 10 reverse", "}");
 
         assertThat(result.errors()).isEmpty();
         assertThat(result.warnings()).extracting(Finding::line, Finding::message).containsExactly(
-                tuple(5, "not supported yet: `use_vmac`"),
+                tuple(5, "not supported yet: `use_vmac_addr`"),
                 tuple(6, "not supported yet: `track_bfd`"));
         assertThat(result.config().instance("VI_1").orElseThrow().trackInterfaces())
                 .extracting(TrackedInterface::interfaceName, TrackedInterface::weight, TrackedInterface::reverse)

@@ -85,12 +85,12 @@ class UpstreamSamplesTest {
         assertThat(result.errors()).isEmpty();
         assertThat(result.warnings()).extracting(Finding::line, Finding::message).containsExactly(
                 tuple(6, "vrrp_script `check_VI_0` has no `script`; it is dropped, as keepalived does"),
-                tuple(23, "not supported yet: `use_vmac`"),
                 tuple(25, "track_script `check_VI_0` refers to a vrrp_script that was dropped; it is not tracked"));
         VrrpInstanceConfig instance = result.config().instance("VI_0").orElseThrow();
         assertThat(instance.priority()).isEqualTo(VrrpInstanceConfig.DEFAULT_PRIORITY);
         assertThat(instance.version()).isEqualTo(3);
         assertThat(instance.advertIntervalCentiseconds()).isEqualTo(1200);
+        assertThat(instance.useVmac()).map(UseVmac::interfaceName).contains("vrrp.1");
         assertThat(instance.trackInterfaces()).extracting(TrackedInterface::interfaceName, TrackedInterface::weight)
                 .containsExactly(tuple("eth3", 0), tuple("eth2", 20));
     }
@@ -102,8 +102,7 @@ class UpstreamSamplesTest {
 
         assertThat(result.errors()).isEmpty();
         assertThat(result.warnings()).extracting(Finding::line, Finding::column, Finding::message).containsExactly(
-                tuple(3, 7, "not supported yet: `net_namespace`"),
-                tuple(23, 2, "not supported yet: `use_vmac`"));
+                tuple(3, 7, "not supported yet: `net_namespace`"));
         assertThat(result.config().vrrpScripts().get("check_VI_0").script())
                 .isEqualTo("/etc/keepalived/scripts/check_high_VI_0.sh");
         VrrpInstanceConfig instance = result.config().instance("VI_0").orElseThrow();

@@ -279,6 +279,21 @@ public final class Lab implements AutoCloseable {
         return macs;
     }
 
+    /**
+     * The switch port the bridge forwards frames for {@code mac} to right now, learned from the last frame it saw
+     * from that MAC; a node's port is named like its namespace ({@link LabHost#namespace()}).
+     */
+    public Optional<String> bridgePort(String mac) {
+        JsonNode entries = json(HostCommand.run("bridge", "-n", switchNamespace, "-j", "fdb", "show")
+                .requireSuccess().stdout());
+        for (JsonNode entry : entries) {
+            if (mac.equalsIgnoreCase(entry.path("mac").asText()) && entry.hasNonNull("master")) {
+                return Optional.of(entry.path("ifname").asText());
+            }
+        }
+        return Optional.empty();
+    }
+
     /** {@code lab.sh status}: the lab as JSON (nodes, daemons, VRRP states, VIPs). */
     public JsonNode status() {
         return json(labScript("status").stdout());

@@ -22,6 +22,7 @@ import io.quorumvip.agent.track.ProcessTracker;
 import io.quorumvip.agent.track.ScriptTracker;
 import io.quorumvip.agent.vip.StaticRouting;
 import io.quorumvip.agent.vip.VipEffector;
+import io.quorumvip.agent.vip.VmacInterfaces;
 import io.quorumvip.agent.vip.VirtualRouting;
 import io.quorumvip.config.KeepalivedConfig;
 import io.quorumvip.config.SyncGroupConfig;
@@ -34,6 +35,7 @@ import io.quorumvip.events.CauseKind;
 import io.quorumvip.events.Event;
 import io.quorumvip.instance.InstanceInput;
 import io.quorumvip.instance.InstanceSettings;
+import io.quorumvip.instance.InterfacePlan;
 import io.quorumvip.instance.SyncGroupCore;
 import io.quorumvip.track.Weighting;
 import io.quorumvip.vrrp.VrrpExpectations;
@@ -91,12 +93,14 @@ public final class Agent {
     private final Optional<SessionProver> prover;
     private final Optional<QuorumClient> quorum;
     private final String quorumDescription;
+    private final VmacInterfaces vmacs;
 
     private Agent(String node, Context context, AddressManager addresses, LinkState links, ArpAnnouncer arp,
                   ExecutorService notifyExecutor, List<InstanceRunner> runners, List<VrrpChannel> channels,
                   List<ScriptTracker> scriptTrackers, List<LinkTracker> linkTrackers, List<FileTracker> fileTrackers,
                   List<ProcessTracker> processTrackers, StaticRouting statics, List<LatchAdapter> latches,
-                  Optional<SessionProver> prover, Optional<QuorumClient> quorum, String quorumDescription) {
+                  Optional<SessionProver> prover, Optional<QuorumClient> quorum, String quorumDescription,
+                  VmacInterfaces vmacs) {
         this.node = node;
         this.context = context;
         this.addresses = addresses;
@@ -114,6 +118,7 @@ public final class Agent {
         this.prover = prover;
         this.quorum = quorum;
         this.quorumDescription = quorumDescription;
+        this.vmacs = vmacs;
     }
 
     /**
@@ -131,8 +136,13 @@ public final class Agent {
         List<VrrpChannel> channels = new ArrayList<>();
         List<LatchAdapter> latches = new ArrayList<>();
         Optional<SessionProver> prover = quorum.map(q -> q.prover(confirmationPeriod(config)));
+        VmacInterfaces vmacs = null;
         try {
             InstancePlans plans = InstancePlans.resolve(config, addresses);
+            Map<String, InterfacePlan> interfacePlans = new LinkedHashMap<>();
+            plans.instances().forEach(plan -> interfacePlans.put(plan.config().name(), plan.interfaces()));
+            vmacs = VmacInterfaces.open(interfacePlans);
+            vmacs.create();
             StaticRouting statics = StaticRouting.open(config.staticRouting(), addresses);
             Map<String, VrrpExpectations> expectationsByDevice = plans.expectationsByDevice();
             List<InstanceRunner> runners = new ArrayList<>();
@@ -154,7 +164,7 @@ public final class Agent {
                     runners.add(runner);
                 }
                 channels.add(new VrrpChannel(channelPlan.device(), socket, expectationsByDevice.get(
-                        InstancePlans.expectationsKey(channelPlan.device(), channelPlan.ipv6())), byVrid, context,
+                        InstancePlans.expectationsKey(channelPlan.base(), channelPlan.ipv6())), byVrid, context,
                         metrics, journal));
             }
             runners.sort((a, b) -> Integer.compare(plans.order(a.name()), plans.order(b.name())));
@@ -172,7 +182,7 @@ public final class Agent {
             List<ProcessTracker> processTrackers = processTrackers(config, plans, runners, vertx, metrics, journal);
             Agent agent = new Agent(node, context, addresses, links, arp, notifyExecutor, runners, channels,
                     scriptTrackers, linkTrackers, fileTrackers, processTrackers, statics, latches, prover, quorum,
-                    config.quorum().map(q -> q.connectString() + q.path()).orElse("disabled"));
+                    config.quorum().map(q -> q.connectString() + q.path()).orElse("disabled"), vmacs);
             agent.onContext(() -> {
                 channels.forEach(VrrpChannel::start);
                 groups.forEach(SyncGroupRunner::beforeStart);
@@ -186,6 +196,9 @@ public final class Agent {
             return agent;
         } catch (IOException | RuntimeException e) {
             channels.forEach(VrrpChannel::close);
+            if (vmacs != null) {
+                vmacs.close();
+            }
             arp.close();
             links.close();
             addresses.close();
@@ -241,6 +254,8 @@ public final class Agent {
         latches.forEach(LatchAdapter::close);
         quorum.ifPresent(QuorumClient::close);
         channels.forEach(VrrpChannel::close);
+        // After the priority-0 adverts, which go out of the macvlans.
+        vmacs.close();
         arp.close();
         links.close();
         addresses.close();
@@ -265,7 +280,7 @@ public final class Agent {
             return RawVrrp6Socket.open(plan.device(), plan.source().map(a -> (Inet6Address) a),
                     plan.unicastPeers().stream().map(a -> (Inet6Address) a).toList());
         }
-        return RawVrrpSocket.open(plan.device(), plan.source().map(a -> (Inet4Address) a),
+        return RawVrrpSocket.open(plan.device(), plan.base(), plan.source().map(a -> (Inet4Address) a),
                 plan.unicastPeers().stream().map(a -> (Inet4Address) a).toList());
     }
 

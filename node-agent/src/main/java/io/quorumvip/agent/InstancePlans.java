@@ -9,6 +9,7 @@ import io.quorumvip.config.VirtualIpAddress;
 import io.quorumvip.config.VrrpInstanceConfig;
 import io.quorumvip.config.VrrpTrackFile;
 import io.quorumvip.config.VrrpTrackProcess;
+import io.quorumvip.instance.InterfacePlan;
 import io.quorumvip.track.TrackerWeightings;
 import io.quorumvip.track.Weighting;
 import io.quorumvip.vrrp.AuthType;
@@ -42,11 +43,15 @@ final class InstancePlans {
 
     record InstancePlan(VrrpInstanceConfig config, VrrpConfig machineConfig, VrrpPacket advertTemplate,
                         VridExpectation expectation, List<InterfaceAddress> vips, InetAddress source,
-                        List<InetAddress> unicastPeers) {
+                        List<InetAddress> unicastPeers, InterfacePlan interfaces) {
     }
 
-    /** Instances that share one socket: same interface, source (so same family) and peers. */
-    record ChannelPlan(String device, Optional<InetAddress> source, List<InetAddress> unicastPeers,
+    /**
+     * Instances that share one socket: same interface, source (so same family) and peers. {@code device} is where
+     * the socket sends and receives (a VMAC macvlan, or the instance's interface), {@code base} the instance's
+     * interface, which has the source address.
+     */
+    record ChannelPlan(String device, String base, Optional<InetAddress> source, List<InetAddress> unicastPeers,
                        List<InstancePlan> instances) {
 
         boolean ipv6() {
@@ -82,17 +87,21 @@ final class InstancePlans {
         return new InstancePlans(plans, config);
     }
 
+    List<InstancePlan> instances() {
+        return instances;
+    }
+
     List<ChannelPlan> channels() {
         Map<List<Object>, List<InstancePlan>> grouped = new LinkedHashMap<>();
         for (InstancePlan plan : instances) {
-            grouped.computeIfAbsent(List.of(plan.config().interfaceName(), plan.source(), plan.unicastPeers()),
+            grouped.computeIfAbsent(List.of(plan.interfaces().advertDevice(), plan.source(), plan.unicastPeers()),
                     k -> new ArrayList<>()).add(plan);
         }
         List<ChannelPlan> channels = new ArrayList<>();
         grouped.forEach((key, members) -> {
             InstancePlan first = members.get(0);
-            channels.add(new ChannelPlan(first.config().interfaceName(), Optional.of(first.source()),
-                    first.unicastPeers(), members));
+            channels.add(new ChannelPlan(first.interfaces().advertDevice(), first.config().interfaceName(),
+                    Optional.of(first.source()), first.unicastPeers(), members));
         });
         return channels;
     }
@@ -170,16 +179,16 @@ final class InstancePlans {
                             + " address to send adverts from (add one, or set mcast_src_ip / unicast_src_ip)"));
         }
 
+        InterfacePlan interfaces = InterfacePlan.of(instance.interfaceName(), instance.virtualRouterId(), ipv6,
+                instance.useVmac());
         List<InterfaceAddress> vips = new ArrayList<>();
         List<InetAddress> advertised = new ArrayList<>();
         for (VirtualIpAddress vip : instance.virtualIpAddresses()) {
-            vips.add(new InterfaceAddress(vip.device().orElse(instance.interfaceName()), vip.address(),
-                    vip.prefixLength(), vip.label()));
+            vips.add(kernelAddress(instance.name(), interfaces, vip));
             advertised.add(vip.address());
         }
         for (VirtualIpAddress vip : instance.excludedVirtualIpAddresses()) {
-            vips.add(new InterfaceAddress(vip.device().orElse(instance.interfaceName()), vip.address(),
-                    vip.prefixLength(), vip.label()));
+            vips.add(kernelAddress(instance.name(), interfaces, vip));
         }
 
         boolean preempt = !instance.nopreempt();
@@ -221,7 +230,24 @@ final class InstancePlans {
                     advertised);
         }
         return new InstancePlan(instance, machine, template, expectation.withUnicastPeers(peers), vips, source,
-                List.copyOf(peers));
+                List.copyOf(peers), interfaces);
+    }
+
+    /**
+     * The address on the interface the plan puts it on. A label names its interface ({@code eth0:1}), so one
+     * written for the instance's interface is dropped when use_vmac moves the address to the macvlan.
+     */
+    private static InterfaceAddress kernelAddress(String instance, InterfacePlan interfaces, VirtualIpAddress vip) {
+        String device = interfaces.addressDevice(vip.device());
+        Optional<String> label = vip.label();
+        boolean onVmac = interfaces.vmac().map(InterfacePlan.Vmac::name).filter(device::equals).isPresent();
+        if (onVmac && label.isPresent() && !label.get().startsWith(device)) {
+            log.atWarn().setMessage("label dropped: the address goes on the VMAC interface").addKeyValue("instance",
+                    instance).addKeyValue("vip", vip.cidr()).addKeyValue("label", label.get())
+                    .addKeyValue("interface", device).log();
+            label = Optional.empty();
+        }
+        return new InterfaceAddress(device, vip.address(), vip.prefixLength(), label);
     }
 
     private static AuthType authType(Optional<Authentication> authentication, String where) {

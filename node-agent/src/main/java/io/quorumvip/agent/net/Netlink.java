@@ -24,6 +24,7 @@ final class Netlink {
     static final int NLMSGERR_ATTR_MSG = 1;
 
     static final int RTM_NEWLINK = 16;
+    static final int RTM_DELLINK = 17;
     static final int RTM_GETLINK = 18;
     static final int RTM_NEWADDR = 20;
     static final int RTM_DELADDR = 21;
@@ -47,7 +48,25 @@ final class Netlink {
 
     static final int IFLA_ADDRESS = 1;
     static final int IFLA_IFNAME = 3;
+    static final int IFLA_LINK = 5;
     static final int IFLA_OPERSTATE = 16;
+    static final int IFLA_LINKINFO = 18;
+    static final int IFLA_AF_SPEC = 26;
+    static final int IFLA_INFO_KIND = 1;
+    static final int IFLA_INFO_DATA = 2;
+    static final int IFLA_MACVLAN_MODE = 1;
+    /** A macvlan in private mode talks to the wire only, never to its sibling macvlans (keepalived's choice). */
+    static final int MACVLAN_MODE_PRIVATE = 1;
+    /** IFLA_AF_SPEC / AF_INET: struct ipv4_devconf values, each an attribute whose type is IPV4_DEVCONF_*. */
+    static final int IFLA_INET_CONF = 1;
+    static final int IFLA_INET6_ADDR_GEN_MODE = 8;
+    /** No automatic IPv6 link-local address, so the macvlan sends no DAD, router or MLD traffic of its own. */
+    static final int IN6_ADDR_GEN_MODE_NONE = 1;
+    static final int IPV4_DEVCONF_RP_FILTER = 8;
+    static final int IPV4_DEVCONF_ARPFILTER = 13;
+    static final int IPV4_DEVCONF_ARP_IGNORE = 19;
+    static final int IPV4_DEVCONF_PROMOTE_SECONDARIES = 20;
+    static final int IPV4_DEVCONF_ACCEPT_LOCAL = 23;
     static final int IFLA_CARRIER = 33;
     static final int IFF_UP = 0x1;
     static final int IFF_LOWER_UP = 0x10000;

@@ -58,6 +58,12 @@ final class NetlinkAttributes {
         });
     }
 
+    /** The attributes nested in attribute {@code type}, if it is there. */
+    Optional<NetlinkAttributes> nested(int type) throws NetlinkFormatException {
+        ByteBuffer value = byType[type];
+        return value == null ? Optional.empty() : Optional.of(parse(value, 0));
+    }
+
     Optional<Integer> u8(int type) throws NetlinkFormatException {
         ByteBuffer value = sized(type, 1);
         return value == null ? Optional.empty() : Optional.of(Byte.toUnsignedInt(value.get(0)));

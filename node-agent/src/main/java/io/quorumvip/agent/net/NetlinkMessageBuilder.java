@@ -12,6 +12,8 @@ final class NetlinkMessageBuilder {
     private static final int MAX_SIZE = 512;
 
     private final ByteBuffer buffer = ByteBuffer.allocate(MAX_SIZE).order(ByteOrder.nativeOrder());
+    private final int[] nests = new int[4];
+    private int depth;
 
     NetlinkMessageBuilder(int type, int flags, int sequence) {
         buffer.putInt(0);
@@ -60,7 +62,29 @@ final class NetlinkMessageBuilder {
         return attribute(type, words.array());
     }
 
+    /** Opens a nested attribute; {@link #end} closes it with its length. */
+    NetlinkMessageBuilder begin(int type) {
+        nests[depth++] = buffer.position();
+        buffer.putShort((short) 0);
+        buffer.putShort((short) type);
+        return this;
+    }
+
+    NetlinkMessageBuilder end() {
+        pad();
+        int start = nests[--depth];
+        buffer.putShort(start, (short) (buffer.position() - start));
+        return this;
+    }
+
+    NetlinkMessageBuilder attributeU32(int type, int value) {
+        return attributeU32s(type, value);
+    }
+
     byte[] build() {
+        if (depth != 0) {
+            throw new IllegalStateException(depth + " nested attribute(s) not closed");
+        }
         pad();
         int length = buffer.position();
         buffer.putInt(0, length);

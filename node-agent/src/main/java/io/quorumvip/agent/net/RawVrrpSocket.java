@@ -72,6 +72,17 @@ public final class RawVrrpSocket implements VrrpTransport {
      */
     public static RawVrrpSocket open(String device, Optional<Inet4Address> source, List<Inet4Address> unicastPeers)
             throws IOException {
+        return open(device, device, source, unicastPeers);
+    }
+
+    /**
+     * Opens the socket on {@code device} with a source address that lives on {@code sourceDevice}: keepalived's
+     * VMAC (a macvlan without an IPv4 address of its own) sends and receives adverts with the base interface's
+     * address. It must receive there too: a frame from the virtual MAC (a peer's VMAC) is delivered only to the
+     * local macvlan with that MAC, never to the base interface.
+     */
+    public static RawVrrpSocket open(String device, String sourceDevice, Optional<Inet4Address> source,
+                                     List<Inet4Address> unicastPeers) throws IOException {
         List<Inet4Address> peers = List.copyOf(unicastPeers);
         for (Inet4Address peer : peers) {
             if (peer.isMulticastAddress()) {
@@ -80,7 +91,7 @@ public final class RawVrrpSocket implements VrrpTransport {
             }
         }
         int ifindex = Interfaces.index(device);
-        Inet4Address from = resolveSource(device, source);
+        Inet4Address from = resolveSource(sourceDevice, source);
         int fd = LIBC.socket(LibC.AF_INET, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, LibC.IPPROTO_VRRP);
         if (fd < 0) {
             throw new IOException("socket(AF_INET, SOCK_RAW, 112) for " + device + " failed: " + LibC.lastErrorText()
@@ -183,13 +194,21 @@ public final class RawVrrpSocket implements VrrpTransport {
                 "setsockopt(SO_BINDTODEVICE, " + device + ")", "does the interface exist?");
         Inet4Address bindTo = peers.isEmpty() ? VRRP_GROUP : source;
         check(LIBC.bind(fd, Structs.sockaddrIn(bindTo), Structs.SOCKADDR_IN_SIZE),
-                "bind(" + bindTo.getHostAddress() + ") on " + device, "is the address on the interface?");
-        check(LIBC.setsockopt(fd, LibC.IPPROTO_IP, LibC.IP_TOS, Structs.int32(TOS_CS6), 4),
-                "setsockopt(IP_TOS, 0xc0) on " + device, "");
+                "bind(" + bindTo.getHostAddress() + ") on " + device, "is the address on this host?");
         if (peers.isEmpty()) {
             ByteBuffer membership = Structs.ipMreqn(VRRP_GROUP, source, ifindex);
             check(LIBC.setsockopt(fd, LibC.IPPROTO_IP, LibC.IP_ADD_MEMBERSHIP, membership, Structs.IP_MREQN_SIZE),
                     "setsockopt(IP_ADD_MEMBERSHIP, 224.0.0.18) on " + device, "is the interface up and multicast-capable?");
+        }
+        outbound(fd, device, ifindex, source, peers);
+    }
+
+    /** What every advert sent carries: DSCP CS6, TTL 255, the interface and source address, no loop-back. */
+    private static void outbound(int fd, String device, int ifindex, Inet4Address source, List<Inet4Address> peers)
+            throws IOException {
+        check(LIBC.setsockopt(fd, LibC.IPPROTO_IP, LibC.IP_TOS, Structs.int32(TOS_CS6), 4),
+                "setsockopt(IP_TOS, 0xc0) on " + device, "");
+        if (peers.isEmpty()) {
             ByteBuffer outgoing = Structs.ipMreqn(VRRP_GROUP, source, ifindex);
             check(LIBC.setsockopt(fd, LibC.IPPROTO_IP, LibC.IP_MULTICAST_IF, outgoing, Structs.IP_MREQN_SIZE),
                     "setsockopt(IP_MULTICAST_IF, " + source.getHostAddress() + ") on " + device, "is the address on the interface?");

@@ -68,6 +68,78 @@ final class RtNetlinkMessages {
                 .build();
     }
 
+    /**
+     * RTM_NEWLINK creating a macvlan {@code name} in private mode on {@code baseIndex} with {@code mac}, as
+     * keepalived's VMAC: {@code ip link add link BASE name NAME address MAC type macvlan mode private}.
+     */
+    static byte[] newMacvlan(int sequence, String name, int baseIndex, byte[] mac) {
+        return linkHeader(Netlink.RTM_NEWLINK, ADD_FLAGS, sequence, 0, 0, 0)
+                .begin(Netlink.IFLA_LINKINFO)
+                .attributeString(Netlink.IFLA_INFO_KIND, "macvlan")
+                .begin(Netlink.IFLA_INFO_DATA)
+                .attributeU32(Netlink.IFLA_MACVLAN_MODE, Netlink.MACVLAN_MODE_PRIVATE)
+                .end()
+                .end()
+                .attributeU32(Netlink.IFLA_LINK, baseIndex)
+                .attributeString(Netlink.IFLA_IFNAME, name)
+                .attribute(Netlink.IFLA_ADDRESS, mac)
+                .build();
+    }
+
+    /** RTM_DELLINK of one interface. */
+    static byte[] deleteLink(int sequence, int ifindex) {
+        return linkHeader(Netlink.RTM_DELLINK, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK, sequence, ifindex, 0, 0)
+                .build();
+    }
+
+    /** RTM_NEWLINK setting IFF_UP, as {@code ip link set DEV up}. */
+    static byte[] setUp(int sequence, int ifindex) {
+        return linkHeader(Netlink.RTM_NEWLINK, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK, sequence, ifindex,
+                Netlink.IFF_UP, Netlink.IFF_UP).build();
+    }
+
+    /**
+     * RTM_NEWLINK setting IPv4 per-interface settings (net.ipv4.conf.DEV.*), {@code values} as pairs of
+     * IPV4_DEVCONF_* and value, the way keepalived sets arp_ignore and friends on its VMACs.
+     */
+    static byte[] setIpv4Conf(int sequence, int ifindex, int... values) {
+        if (values.length % 2 != 0) {
+            throw new IllegalArgumentException(values.length + " numbers (expected pairs of setting and value)");
+        }
+        NetlinkMessageBuilder message = linkHeader(Netlink.RTM_NEWLINK, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK,
+                sequence, ifindex, 0, 0)
+                .begin(Netlink.IFLA_AF_SPEC).begin(LibC.AF_INET).begin(Netlink.IFLA_INET_CONF);
+        for (int i = 0; i < values.length; i += 2) {
+            message.attributeU32(values[i], values[i + 1]);
+        }
+        return message.end().end().end().build();
+    }
+
+    /** RTM_NEWLINK setting the IPv6 address generation mode to none: no automatic link-local address. */
+    static byte[] disableIpv6LinkLocal(int sequence, int ifindex) {
+        return linkHeader(Netlink.RTM_NEWLINK, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK, sequence, ifindex, 0, 0)
+                .begin(Netlink.IFLA_AF_SPEC).begin(LibC.AF_INET6)
+                .attribute(Netlink.IFLA_INET6_ADDR_GEN_MODE, new byte[] {(byte) Netlink.IN6_ADDR_GEN_MODE_NONE})
+                .end().end().build();
+    }
+
+    /** What a macvlan's RTM_NEWLINK says beyond {@link LinkStatus}: its kind and the interface it sits on. */
+    record LinkKind(Optional<String> kind, int parentIndex) {
+    }
+
+    static LinkKind decodeLinkKind(NetlinkMessage message) throws NetlinkFormatException {
+        var payload = message.payload();
+        if (message.type() != Netlink.RTM_NEWLINK || payload.capacity() < Netlink.IFINFOMSG_SIZE) {
+            throw new NetlinkFormatException("link message of type " + message.type() + " and "
+                    + payload.capacity() + " bytes (expected RTM_NEWLINK with at least " + Netlink.IFINFOMSG_SIZE + ")");
+        }
+        NetlinkAttributes attributes = NetlinkAttributes.parse(payload, Netlink.IFINFOMSG_SIZE);
+        Optional<NetlinkAttributes> info = attributes.nested(Netlink.IFLA_LINKINFO);
+        Optional<String> kind = info.isPresent() ? info.get().string(Netlink.IFLA_INFO_KIND) : Optional.empty();
+        int parent = attributes.u32(Netlink.IFLA_LINK).map(Long::intValue).orElse(0);
+        return new LinkKind(kind, parent);
+    }
+
     /** Why the kernel would refuse or misread the address's label, if it would. */
     static Optional<String> labelProblem(InterfaceAddress address) {
         if (address.label().isEmpty()) {
@@ -136,6 +208,13 @@ final class RtNetlinkMessages {
         int hostMask = prefixLength == 0 ? -1 : (1 << (32 - prefixLength)) - 1;
         int result = value | hostMask;
         return new byte[] {(byte) (result >>> 24), (byte) (result >>> 16), (byte) (result >>> 8), (byte) result};
+    }
+
+    /** struct ifinfomsg: family AF_UNSPEC, type, index, flags, change mask. */
+    private static NetlinkMessageBuilder linkHeader(int type, int flags, int sequence, int ifindex, int ifFlags,
+                                                    int change) {
+        return new NetlinkMessageBuilder(type, flags, sequence).u8(0).u8(0).u16(0).u32(ifindex).u32(ifFlags)
+                .u32(change);
     }
 
     private static NetlinkMessageBuilder addressHeader(int type, int flags, int sequence, int ifindex,

@@ -215,4 +215,65 @@ class RtNetlinkMessagesTest {
                 new InterfaceAddress("eth0", InetAddress.getByName("2001:db8::1"), 64, Optional.of("eth0:1"))))
                 .contains("label eth0:1 on IPv6 address 2001:db8:0:0:0:0:0:1 (only IPv4 addresses have labels; drop the label)");
     }
+
+    @Test
+    void shouldBuildAPrivateMacvlanWithTheVirtualMacOnItsBaseInterface() {
+        byte[] mac = HEX.parseHex("00005e000133");
+
+        byte[] message = RtNetlinkMessages.newMacvlan(7, "vrrp.51", 3, mac);
+
+        assertThat(HEX.formatHex(message)).isEqualTo(
+                "5c000000" + "1000" + "0506" + "07000000" + "00000000"  // nlmsghdr: RTM_NEWLINK, REQUEST|ACK|EXCL|CREATE
+                        + "00000000" + "00000000" + "00000000" + "00000000" // ifinfomsg: AF_UNSPEC, no index
+                        + "1c001200"                                   // IFLA_LINKINFO
+                        + "0c000100" + "6d6163766c616e00"              //   IFLA_INFO_KIND "macvlan"
+                        + "0c000200"                                   //   IFLA_INFO_DATA
+                        + "08000100" + "01000000"                      //     IFLA_MACVLAN_MODE private
+                        + "08000500" + "03000000"                      // IFLA_LINK 3
+                        + "0c000300" + "767272702e353100"              // IFLA_IFNAME "vrrp.51"
+                        + "0a000100" + "00005e000133" + "0000");       // IFLA_ADDRESS, padded
+    }
+
+    @Test
+    void shouldSetIpv4InterfaceSettingsInNestedAttributes() {
+        byte[] message = RtNetlinkMessages.setIpv4Conf(9, 4, Netlink.IPV4_DEVCONF_ARP_IGNORE, 1,
+                Netlink.IPV4_DEVCONF_ARPFILTER, 1);
+
+        assertThat(HEX.formatHex(message)).isEqualTo(
+                "3c000000" + "1000" + "0500" + "09000000" + "00000000"  // nlmsghdr: RTM_NEWLINK, REQUEST|ACK
+                        + "00000000" + "04000000" + "00000000" + "00000000" // ifinfomsg: ifindex 4
+                        + "1c001a00"                                   // IFLA_AF_SPEC
+                        + "18000200"                                   //   AF_INET
+                        + "14000100"                                   //     IFLA_INET_CONF
+                        + "08001300" + "01000000"                      //       arp_ignore 1
+                        + "08000d00" + "01000000");                    //       arp_filter 1
+        assertThatThrownBy(() -> RtNetlinkMessages.setIpv4Conf(1, 4, Netlink.IPV4_DEVCONF_ARP_IGNORE))
+                .hasMessageContaining("expected pairs");
+    }
+
+    @Test
+    void shouldTurnOffTheAutomaticIpv6LinkLocalAddressAndBringALinkUp() {
+        assertThat(HEX.formatHex(RtNetlinkMessages.disableIpv6LinkLocal(2, 5))).isEqualTo(
+                "30000000" + "1000" + "0500" + "02000000" + "00000000"
+                        + "00000000" + "05000000" + "00000000" + "00000000"
+                        + "10001a00" + "0c000a00" + "05000800" + "01000000"); // AF_SPEC / AF_INET6 / ADDR_GEN_MODE none
+        assertThat(HEX.formatHex(RtNetlinkMessages.setUp(3, 5))).isEqualTo(
+                "20000000" + "1000" + "0500" + "03000000" + "00000000"
+                        + "00000000" + "05000000" + "01000000" + "01000000"); // flags IFF_UP, change IFF_UP
+        assertThat(HEX.formatHex(RtNetlinkMessages.deleteLink(4, 5))).isEqualTo(
+                "20000000" + "1100" + "0500" + "04000000" + "00000000"
+                        + "00000000" + "05000000" + "00000000" + "00000000");
+    }
+
+    @Test
+    void shouldDecodeTheKindAndParentOfALink() throws Exception {
+        byte[] request = RtNetlinkMessages.newMacvlan(7, "vrrp.51", 3, HEX.parseHex("00005e000133"));
+        NetlinkMessage message = NetlinkMessage.parseAll(ByteBuffer.wrap(request), request.length).get(0);
+
+        RtNetlinkMessages.LinkKind kind = RtNetlinkMessages.decodeLinkKind(message);
+
+        assertThat(kind.kind()).contains("macvlan");
+        assertThat(kind.parentIndex()).isEqualTo(3);
+        assertThat(RtNetlinkMessages.decodeLink(message).mac()).hasToString("00:00:5e:00:01:33");
+    }
 }
