@@ -68,7 +68,8 @@ final class ConfigCompleter {
         }
         checkVirtualRouterIds(instances);
         checkSharedAddresses(instances);
-        List<SyncGroupConfig> syncGroups = syncGroups(draft.syncGroups, byName, scripts, droppedScripts);
+        List<SyncGroupConfig> syncGroups = syncGroups(draft.syncGroups, byName, scripts, droppedScripts,
+                trackFiles.keySet(), trackProcesses.keySet());
         Optional<QuorumConfig> quorum = draft.quorums.isEmpty() ? Optional.empty() : quorum(draft.quorums.get(0));
         Optional<CoordinatorConfig> coordinator = draft.coordinators.isEmpty() ? Optional.empty()
                 : coordinator(draft.coordinators.get(0));
@@ -286,7 +287,8 @@ final class ConfigCompleter {
      * about (it syncs nothing). Members' tracking weights become faults without sync_group_tracking_weight.
      */
     private List<SyncGroupConfig> syncGroups(List<Drafts.SyncGroup> drafts, Map<String, VrrpInstanceConfig> byName,
-                                             Map<String, VrrpScript> scripts, Set<String> droppedScripts) {
+                                             Map<String, VrrpScript> scripts, Set<String> droppedScripts,
+                                             Set<String> trackFiles, Set<String> trackProcesses) {
         List<SyncGroupConfig> groups = new ArrayList<>();
         Map<String, String> groupOf = new HashMap<>();
         Set<String> names = new HashSet<>();
@@ -329,8 +331,12 @@ final class ConfigCompleter {
                     Optional.ofNullable(d.notifyMaster), Optional.ofNullable(d.notifyBackup),
                     Optional.ofNullable(d.notifyFault), Optional.ofNullable(d.notifyStop),
                     Optional.ofNullable(d.notifyAny)),
-                    trackScripts(d.trackScripts, scripts, droppedScripts),
-                    d.trackInterfaces, d.trackingWeight));
+                    trackScripts(d.trackScripts, scripts, droppedScripts), d.trackInterfaces,
+                    tracked(d.trackFiles, TrackedFile::fileName, TrackedFile::position, trackFiles, Set.of(),
+                            "track_file", "vrrp_track_file"),
+                    tracked(d.trackProcesses, TrackedProcess::processName, TrackedProcess::position, trackProcesses,
+                            Set.of(), "track_process", "vrrp_track_process"),
+                    d.trackingWeight));
         }
         return groups;
     }
@@ -339,7 +345,9 @@ final class ConfigCompleter {
         for (String member : members) {
             VrrpInstanceConfig instance = byName.get(member);
             boolean weighted = instance.trackScripts().stream().anyMatch(t -> t.weight().orElse(1) != 0)
-                    || instance.trackInterfaces().stream().anyMatch(t -> t.weight() != 0);
+                    || instance.trackInterfaces().stream().anyMatch(t -> t.weight() != 0)
+                    || instance.trackFiles().stream().anyMatch(t -> t.weight().orElse(1) != 0)
+                    || instance.trackProcesses().stream().anyMatch(t -> t.weight().orElse(1) != 0);
             if (weighted) {
                 diagnostics.warning(instance.position(), "vrrp_instance `" + member + "` is in sync group `" + group
                                 + "`: the weights of its trackers are ignored and a failing tracker puts the group"
