@@ -16,6 +16,8 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The one pass over a whole file after every keyword was read (keepalived: vrrp_complete_instance): fills in
@@ -327,6 +329,18 @@ final class ConfigCompleter {
             if (!d.trackingWeight) {
                 warnIgnoredWeights(d.name, members, byName);
             }
+            for (String member : members) {
+                VrrpInstanceConfig instance = byName.get(member);
+                warnTrackedTwice(d.name, member, "track_script", d.trackScripts, TrackedScript::scriptName,
+                        TrackedScript::position, instance.trackScripts().stream().map(TrackedScript::scriptName));
+                warnTrackedTwice(d.name, member, "track_file", d.trackFiles, TrackedFile::fileName,
+                        TrackedFile::position, instance.trackFiles().stream().map(TrackedFile::fileName));
+                warnTrackedTwice(d.name, member, "track_process", d.trackProcesses, TrackedProcess::processName,
+                        TrackedProcess::position, instance.trackProcesses().stream().map(TrackedProcess::processName));
+                warnTrackedTwice(d.name, member, "track_interface", d.trackInterfaces,
+                        TrackedInterface::interfaceName, TrackedInterface::position,
+                        instance.trackInterfaces().stream().map(TrackedInterface::interfaceName));
+            }
             groups.add(new SyncGroupConfig(d.name, d.position, members, new NotifyScripts(
                     Optional.ofNullable(d.notifyMaster), Optional.ofNullable(d.notifyBackup),
                     Optional.ofNullable(d.notifyFault), Optional.ofNullable(d.notifyStop),
@@ -339,6 +353,21 @@ final class ConfigCompleter {
                     d.trackingWeight));
         }
         return groups;
+    }
+
+    /** keepalived logs "is configured on VRRP instance and sync group" for a tracker listed in both. */
+    private <T> void warnTrackedTwice(String group, String member, String keyword, List<T> groupEntries,
+                                      Function<T, String> name, Function<T, SourcePosition> position,
+                                      Stream<String> memberNames) {
+        Set<String> own = memberNames.collect(Collectors.toSet());
+        for (T entry : groupEntries) {
+            if (own.contains(name.apply(entry))) {
+                diagnostics.warning(position.apply(entry), keyword + " `" + name.apply(entry) + "` is in both"
+                                + " sync group `" + group + "` and its member `" + member + "`: it is tracked once,"
+                                + " with the group's weight unless the member's entry is unweighted, as keepalived"
+                                + " does", "list it in the group or in the instance, not both");
+            }
+        }
     }
 
     private void warnIgnoredWeights(String group, List<String> members, Map<String, VrrpInstanceConfig> byName) {

@@ -25,10 +25,13 @@ class TrackerWeightingsTest {
     @TempDir
     Path dir;
 
+    private ParseResult lastParse;
+
     private KeepalivedConfig parse(String text) throws IOException {
         Path file = Files.writeString(dir.resolve("keepalived.conf"), text);
         ParseResult result = KeepalivedConfigParser.parse(file);
         assertThat(result.errors()).isEmpty();
+        lastParse = result;
         return result.config();
     }
 
@@ -149,6 +152,10 @@ class TrackerWeightingsTest {
         assertThat(TrackerWeightings.interfaces(config, instance))
                 .as("eth0 is the instance's own interface, tracked unweighted").isEqualTo(Map.of(
                         "eth0", new Weighting(0, false), "eth1", new Weighting(31, false)));
+        assertThat(lastParse.warnings()).filteredOn(w -> w.message().contains("is in both sync group `G`"))
+                .extracting(w -> w.message().substring(0, w.message().indexOf('`', w.message().indexOf('`') + 1) + 1))
+                .containsExactlyInAnyOrder("track_script `chk_up`", "track_file `maintenance`",
+                        "track_process `haproxy`", "track_interface `eth1`");
     }
 
     @Test
