@@ -8,8 +8,11 @@ import io.quorumvip.config.VrrpScript;
 import io.quorumvip.config.VrrpTrackFile;
 import io.quorumvip.config.VrrpTrackProcess;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The weight and direction each instance gives each tracker: its own entry's, else the tracker block's; the
@@ -30,35 +33,35 @@ public final class TrackerWeightings {
     /** The weighting the instance gives a vrrp_script it (or its sync group) tracks, or empty. */
     public static Optional<Weighting> script(KeepalivedConfig config, VrrpInstanceConfig instance, String scriptName) {
         VrrpScript script = config.vrrpScripts().get(scriptName);
-        Optional<SyncGroupConfig> group = config.syncGroupOf(instance.name());
-        return merged(group,
-                instance.trackScripts().stream().filter(t -> t.scriptName().equals(scriptName)).findFirst()
-                        .map(t -> new Weighting(t.effectiveWeight(script), t.effectiveReverse(script))),
-                group.flatMap(g -> g.trackScripts().stream().filter(t -> t.scriptName().equals(scriptName))
-                        .findFirst().map(t -> new Weighting(t.effectiveWeight(script), t.effectiveReverse(script)))));
+        return weighting(config, instance, VrrpInstanceConfig::trackScripts, SyncGroupConfig::trackScripts,
+                t -> t.scriptName().equals(scriptName),
+                t -> new Weighting(t.effectiveWeight(script), t.effectiveReverse(script)));
     }
 
     /** The weighting the instance gives a vrrp_track_file it (or its sync group) tracks, or empty. */
     public static Optional<Weighting> trackFile(KeepalivedConfig config, VrrpInstanceConfig instance,
                                                 VrrpTrackFile file) {
-        Optional<SyncGroupConfig> group = config.syncGroupOf(instance.name());
-        return merged(group,
-                instance.trackFiles().stream().filter(t -> t.fileName().equals(file.name())).findFirst()
-                        .map(t -> new Weighting(t.effectiveWeight(file), t.effectiveReverse(file))),
-                group.flatMap(g -> g.trackFiles().stream().filter(t -> t.fileName().equals(file.name()))
-                        .findFirst().map(t -> new Weighting(t.effectiveWeight(file), t.effectiveReverse(file)))));
+        return weighting(config, instance, VrrpInstanceConfig::trackFiles, SyncGroupConfig::trackFiles,
+                t -> t.fileName().equals(file.name()),
+                t -> new Weighting(t.effectiveWeight(file), t.effectiveReverse(file)));
     }
 
     /** The weighting the instance gives a vrrp_track_process it (or its sync group) tracks, or empty. */
     public static Optional<Weighting> trackProcess(KeepalivedConfig config, VrrpInstanceConfig instance,
                                                    VrrpTrackProcess process) {
+        return weighting(config, instance, VrrpInstanceConfig::trackProcesses, SyncGroupConfig::trackProcesses,
+                t -> t.processName().equals(process.name()),
+                t -> new Weighting(t.effectiveWeight(process), t.effectiveReverse(process)));
+    }
+
+    /** The instance's and its group's entries for one tracker, merged. */
+    private static <T> Optional<Weighting> weighting(KeepalivedConfig config, VrrpInstanceConfig instance,
+                                                     Function<VrrpInstanceConfig, List<T>> ownEntries,
+                                                     Function<SyncGroupConfig, List<T>> groupEntries,
+                                                     Predicate<T> tracker, Function<T, Weighting> weigh) {
         Optional<SyncGroupConfig> group = config.syncGroupOf(instance.name());
-        return merged(group,
-                instance.trackProcesses().stream().filter(t -> t.processName().equals(process.name())).findFirst()
-                        .map(t -> new Weighting(t.effectiveWeight(process), t.effectiveReverse(process))),
-                group.flatMap(g -> g.trackProcesses().stream().filter(t -> t.processName().equals(process.name()))
-                        .findFirst().map(t -> new Weighting(t.effectiveWeight(process),
-                                t.effectiveReverse(process)))));
+        return merged(group, ownEntries.apply(instance).stream().filter(tracker).findFirst().map(weigh),
+                group.flatMap(g -> groupEntries.apply(g).stream().filter(tracker).findFirst().map(weigh)));
     }
 
     /** Tracked interfaces and their weightings: the instance's own interface (weight 0) unless dont_track_primary. */
