@@ -123,9 +123,10 @@ stop_daemon() {
   stop_tree "$pid"
 }
 
-# 0 once n1 is MASTER with the VIPs and n2 BACKUP without them (leased: and n1 holds the lease); 1 after the timeout.
+# 0 once n1 is MASTER with the VIPs and n2 BACKUP without them (leased: and n1 holds the lease); 1 after the timeout
+# ($2 s, default settle_timeout_s).
 await_steady() {
-  local setup=$1 deadline=$((SECONDS + settle_timeout_s))
+  local setup=$1 deadline=$((SECONDS + ${2:-$settle_timeout_s}))
   while ((SECONDS < deadline)); do
     if has_all_vips n1 && ! has_any_vip n2 && node_in_state n1 MASTER && node_in_state n2 BACKUP \
       && { ! uses_lease "$setup" || lease_held n1; }; then
