@@ -2,20 +2,24 @@
 # qvip chaos [--quick] [--setups LIST] [--faults LIST]: the split-brain scoreboard (docs/reliability.md). The same
 # faults against two keepalived nodes and two quorum-vip agents with the quorum lease (3 ZooKeeper servers,
 # session_timeout 6000), same VRRP configs (shared/keepalived-samples/pair-node{1,2}.conf), in labs of their own
-# (keepalived: qck; quorum-vip: qcq and qcr, each taking every other fault), all three at once. Every fault hits
-# the owner, n1; between runs the pair is restored to n1 MASTER with the VIP, n2 BACKUP.
+# (keepalived: qck; quorum-vip: qcq and qcr, each taking every other fault), all three at once. The sync-group set
+# (lab qcs, at the same time) runs two agents with the NAT sample (shared/lb-samples/lvs-nat-node{1,2}.conf: front
+# VIP 192.0.2.220 on eth0 and gateway VIP 198.51.100.1 on eth1 in one vrrp_sync_group; their VRRP part, without the
+# virtual_server) and the same quorum block, under kill9, sigstop20 and partition15 (full mode: also oneway and
+# zk_cutoff). Every fault hits the owner, n1; between runs the pair is restored to n1 MASTER with the VIPs, n2 BACKUP.
 #
 #   --quick          each fault once; faults on what keepalived does not use are reported n/a for it
-#   --setups LIST    comma-separated, from keepalived,quorum-vip (default both)
+#   --setups LIST    comma-separated, from keepalived,quorum-vip,sync-group (default all)
 #   --faults LIST    comma-separated, from kill9,sigstop20,partition15,oneway,zk_cutoff,zk_leader_kill,
 #                    zk_quorum_loss,link_flap,coordinator_down,journal_full (default all)
 #
 # A witness of its own (lib/chaos-observer.sh) samples both kernels, the client's ARP entry and the nodes' counters of
-# the client's datagrams every 20 ms; lib/chaos-summary.jq turns each run into figures. For quorum-vip, the forensics
-# of both journals over the run must agree with the witness about dual ownership, and the coordinator in its lab
-# (192.0.2.30, to which both agents ship their journals) must have every record of both within 30 s of each run.
-# Output: a Markdown table on stdout, lab-runs/chaos/chaos-DATE.{json,md}. Exit codes: 0 ok; 1 when quorum-vip shows
-# dual ownership or misses an expected outcome, a checker disagrees or a run fails to set up; 2 bad usage.
+# the client's datagrams every 20 ms; lib/chaos-summary.jq turns each run into figures. For quorum-vip and the sync
+# group, the forensics of both journals over the run must agree with the witness about dual ownership; for quorum-vip
+# the coordinator in its lab (192.0.2.30, to which both agents ship their journals) must have every record of both
+# within 30 s of each run. Output: a Markdown table on stdout, lab-runs/chaos/chaos-DATE.{json,md}. Exit codes: 0 ok;
+# 1 when quorum-vip or the sync group shows dual ownership (the sync group: also its two VIPs on two nodes) or misses
+# an expected outcome, a checker disagrees or a run fails to set up; 2 bad usage.
 set -euo pipefail
 export LC_ALL=C # EPOCHREALTIME prints its decimal point as '.'
 
@@ -26,14 +30,24 @@ source "$root/scripts/lib/processes.sh"
 # shellcheck source=lib/pair.sh
 source "$root/scripts/lib/pair.sh"
 readonly lab=$root/scripts/lab.sh
-readonly vip=192.0.2.200
+vip=192.0.2.200
+vip2=""
+sample_prefix=""
 # shellcheck disable=SC2034 # lib/pair.sh asks the agents for their lease here
 readonly agent_http=127.0.0.1:9110
 readonly session_timeout=6000
 readonly settle_timeout_s=40
-readonly all_setups="keepalived quorum-vip"
+# The first start of a lab's pair: four labs start their JVMs (ZooKeeper, coordinator, agents) at once on a shared
+# machine, so the first settling may take much longer than a restore.
+readonly start_settle_timeout_s=120
+readonly all_setups="keepalived quorum-vip sync-group"
 readonly all_faults="kill9 sigstop20 partition15 oneway zk_cutoff zk_leader_kill zk_quorum_loss link_flap coordinator_down journal_full"
 readonly zookeeper_faults="zk_cutoff zk_leader_kill zk_quorum_loss"
+# The sync group's faults: those that take the owner away or cut VRRP between the nodes.
+readonly sync_group_faults_quick="kill9 sigstop20 partition15"
+readonly sync_group_faults_full="kill9 sigstop20 partition15 oneway zk_cutoff"
+readonly sync_vip=192.0.2.220
+readonly sync_vip2=198.51.100.1
 # quorum-vip's expected outcome beyond zero dual ownership: the owner keeps the VIP, or n2 takes it over.
 readonly owner_stays="partition15 oneway zk_leader_kill coordinator_down journal_full"
 readonly owner_moves="kill9 sigstop20 zk_cutoff"
@@ -51,7 +65,7 @@ readonly agree_within_ms=200
 usage() {
   local code=${1:-2}
   ((code == 0)) || exec 1>&2
-  sed -n '2,19s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,24s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
   exit "$code"
 }
 
@@ -269,9 +283,10 @@ run_fault() {
   summary=$(jq -cn --rawfile samples "$work/run-samples" --argjson fault_us "$fault_us" \
     --argjson fault_end_us "$fault_end_us" --arg mac1 "$mac1" --arg mac2 "$mac2" -f "$root/scripts/lib/chaos-summary.jq")
   if uses_lease "$setup"; then
-    shipped=$(shipping_caught_up)
+    [[ -z "$coordinator_flag" ]] || shipped=$(shipping_caught_up)
     run_forensics "$work/forensics.json"
-    verdict=$(jq -c --argjson observed "$(jq '.dual_ms' <<<"$summary")" --argjson within "$agree_within_ms" '
+    verdict=$(jq -c --argjson observed "$(jq '.dual_ms + (.back_dual_ms // 0)' <<<"$summary")" \
+      --argjson within "$agree_within_ms" '
       [.incidents[] | select(.kind == "DUAL_OWNERSHIP")] as $dual
       | ($dual | map(.min_duration_micros) | add // 0 | . / 1000 | round) as $min
       | ($dual | map(.max_duration_micros) | add // 0 | . / 1000 | round) as $max
@@ -321,9 +336,24 @@ run_setup() {
   trap setup_cleanup EXIT
   trap 'exit 1' INT TERM
   if uses_lease "$setup" || [[ "$quick" != true && " $faults " == *" zk_"* ]]; then zk=3; fi
-  coordinator=()
-  if uses_lease "$setup"; then coordinator=(--coordinator); fi
-  "$lab" up --name "$name" --nodes 2 --zk "$zk" "${coordinator[@]}" >&2
+  extra=()
+  coordinator_flag=""
+  if [[ "$setup" == quorum-vip ]]; then
+    coordinator_flag=--coordinator
+    extra=(--coordinator)
+  elif [[ "$setup" == sync-group ]]; then
+    # The NAT sample's VRRP part (everything before its virtual_server: global_defs, the sync group, both
+    # instances): the load balancing would only add health checks to a busy machine and moves no VIP. eth1 is on the
+    # backend network, where the gateway VIP lives; the lab builds that network for real servers, so it gets one.
+    vip=$sync_vip
+    vip2=$sync_vip2
+    for node in 1 2; do
+      sed '/^virtual_server /,$d' "$shared/lb-samples/lvs-nat-node$node.conf" >"$work/lvs-nat-vrrp-node$node.conf"
+    done
+    sample_prefix=$work/lvs-nat-vrrp-node
+    extra=(--real-servers 1 --backend)
+  fi
+  "$lab" up --name "$name" --nodes 2 --zk "$zk" "${extra[@]}" >&2
   # The owner's journal on a small tmpfs for journal_full (keepalived never writes there: it shows it is unaffected).
   mkdir -p "$state/n1/journal"
   mount -t tmpfs -o size=4m tmpfs "$state/n1/journal"
@@ -339,11 +369,12 @@ NFT
   mac1=$(mac_of n1)
   mac2=$(mac_of n2)
   start_client
-  "$root/scripts/lib/chaos-observer.sh" "$name" "$vip" "$work/samples" </dev/null &
+  "$root/scripts/lib/chaos-observer.sh" "$name" "$vip" "$work/samples" ${vip2:+"$vip2"} </dev/null &
   observer_pid=$!
   start_daemon n1 "$setup"
   start_daemon n2 "$setup"
-  await_steady "$setup" || fail "n1 did not become MASTER with $vip (n2 BACKUP without it) within ${settle_timeout_s} s of the start"
+  await_steady "$setup" "$start_settle_timeout_s" \
+    || fail "n1 did not become MASTER with $vip $vip2 (n2 BACKUP without it) within ${start_settle_timeout_s} s of the start"
   for fault in $faults; do
     for ((run = 1; run <= runs; run++)); do
       run_fault "$fault" "$run"
@@ -351,9 +382,13 @@ NFT
   done
   jq -cn --arg setup "$setup" --rawfile samples "$work/samples" '
     ($samples | split("\n") | map(select(. != "") | split(" "))) as $s
-    | {setup: $setup, session: true, samples: ($s | length),
-       dual_ms_whole_session: ([range(0; ($s | length) - 1) as $i | select($s[$i][1] == "1" and $s[$i][2] == "1")
-         | (($s[$i + 1][0] | tonumber) - ($s[$i][0] | tonumber))] | add // 0 | . / 1000 | round)}' >>"$out"
+    | def span_ms(f): [range(0; ($s | length) - 1) as $i | select($s[$i] | f)
+        | (($s[$i + 1][0] | tonumber) - ($s[$i][0] | tonumber))] | add // 0 | . / 1000 | round;
+      {setup: $setup, session: true, samples: ($s | length), dual_ms_whole_session: span_ms(.[1] == "1" and .[2] == "1")}
+      + if ($s[0] | length) > 6 then
+          {back_dual_ms_whole_session: span_ms(.[6] == "1" and .[7] == "1"),
+           split_ms_whole_session: span_ms(.[1] == "1" and .[7] == "1" or .[2] == "1" and .[6] == "1")}
+        else {} end' >>"$out"
 }
 
 # --- the parent: both setups at once, then the table ---------------------------------------------------------------
@@ -428,7 +463,7 @@ start_child() {
 for s in $setups; do
   if [[ "$s" == keepalived ]]; then
     start_child keepalived keepalived qck "$faults"
-  else
+  elif [[ "$s" == quorum-vip ]]; then
     dealt=(""  "")
     i=0
     for fault in $faults; do
@@ -437,6 +472,11 @@ for s in $setups; do
     done
     start_child quorum-vip-a quorum-vip qcq "${dealt[0]}"
     start_child quorum-vip-b quorum-vip qcr "${dealt[1]}"
+  else
+    sync_faults=$sync_group_faults_full
+    [[ "$quick" != true ]] || sync_faults=$sync_group_faults_quick
+    start_child sync-group sync-group qcs "$(for fault in $faults; do
+      [[ " $sync_faults " != *" $fault "* ]] || echo "$fault"; done | paste -sd ' ')"
   fi
 done
 failed=()
@@ -457,7 +497,7 @@ cat "$parent_work"/*.jsonl 2>/dev/null | jq -s --arg date "$(date -u +%Y-%m-%dT%
   --arg agent "$agent_commit" --arg failed "${failed[*]}" --argjson session_timeout "$session_timeout" '
   {benchmark: "chaos", date: $date, command: $command, wall_s: $wall_s,
    machine: {cores: $cores, kernel: $kernel, load_average_after: $load}, keepalived: $keepalived, agent_commit: $agent,
-   configs: "pair-node1.conf (150) / pair-node2.conf (100), VRID 66, advert_int 1; quorum-vip: + quorum { 3 servers, session_timeout \($session_timeout) }",
+   configs: "pair-node1.conf (150) / pair-node2.conf (100), VRID 66, advert_int 1; quorum-vip: + quorum { 3 servers, session_timeout \($session_timeout) }; sync-group: lvs-nat-node1.conf (150) / lvs-nat-node2.conf (100), VRIDs 61 and 62 in one vrrp_sync_group, + the same quorum block",
    setups_failed: ($failed | split(" ") | map(select(. != ""))),
    sessions: map(select(.session)), results: map(select(.session | not))}' >"$json"
 
@@ -473,18 +513,23 @@ if ((${#failed[@]} > 0)); then
   echo "chaos: FAILED: the ${failed[*]} setup did not complete (its messages above)" >&2
   status=1
 fi
-jq -e '[.results[] | select(.setup == "quorum-vip" and (.dual_ms // 0) > 0)] | length == 0' "$json" >/dev/null \
-  || { echo "chaos: FAILED: quorum-vip showed dual ownership (see $json)" >&2; status=1; }
-jq -e '[.sessions[] | select(.setup == "quorum-vip" and .dual_ms_whole_session > 0)] | length == 0' "$json" >/dev/null \
-  || { echo "chaos: FAILED: quorum-vip showed dual ownership while the pair was being restored (see $json)" >&2; status=1; }
+# The setups that promise never two owners: quorum-vip, and the sync group also never its two VIPs on two nodes.
+readonly leased_setups='["quorum-vip", "sync-group"]'
+jq -e --argjson leased "$leased_setups" '[.results[] | select((.setup | IN($leased[]))
+    and ((.dual_ms // 0) + (.back_dual_ms // 0) + (.split_ms // 0)) > 0)] | length == 0' "$json" >/dev/null \
+  || { echo "chaos: FAILED: quorum-vip or the sync group showed dual ownership or a split group (see $json)" >&2; status=1; }
+jq -e --argjson leased "$leased_setups" '[.sessions[] | select((.setup | IN($leased[]))
+    and (.dual_ms_whole_session + (.back_dual_ms_whole_session // 0) + (.split_ms_whole_session // 0)) > 0)]
+    | length == 0' "$json" >/dev/null \
+  || { echo "chaos: FAILED: quorum-vip or the sync group showed dual ownership while the pair was being restored (see $json)" >&2; status=1; }
 jq -e '[.results[] | select(.checker and (.checker.verdict != "agree"))] | length == 0' "$json" >/dev/null \
   || { echo "chaos: FAILED: the history checker disagrees with the observer (see $json)" >&2; status=1; }
 # What the design promises beyond "never two owners" (docs/reliability.md): faults that leave the lease holder able
 # to prove its lease move nothing; faults that take the owner away hand the VIP to n2.
-jq -e --arg stay "$owner_stays" '[.results[] | select(.setup == "quorum-vip" and (.fault | IN($stay | split(" ")[]))
+jq -e --arg stay "$owner_stays" --argjson leased "$leased_setups" '[.results[] | select((.setup | IN($leased[])) and (.fault | IN($stay | split(" ")[]))
     and ((.owner_changes // 0) > 0 or (.no_owner_ms // 0) > 0))] | length == 0' "$json" >/dev/null \
   || { echo "chaos: FAILED: under $owner_stays the quorum-vip owner must stay, but it moved or dropped (see $json)" >&2; status=1; }
-jq -e --arg move "$owner_moves" '[.results[] | select(.setup == "quorum-vip" and (.fault | IN($move | split(" ")[]))
+jq -e --arg move "$owner_moves" --argjson leased "$leased_setups" '[.results[] | select((.setup | IN($leased[])) and (.fault | IN($move | split(" ")[]))
     and .new_owner_ms == null)] | length == 0' "$json" >/dev/null \
   || { echo "chaos: FAILED: under $owner_moves n2 must take the VIP over, but it never did (see $json)" >&2; status=1; }
 jq -e '[.results[] | select(.shipping_caught_up == false)] | length == 0' "$json" >/dev/null \

@@ -1,12 +1,16 @@
 # The chaos matrix as Markdown from chaos-DATE.json: a row per fault, a group of columns per setup. A figure is the
-# median (min–max) when the fault ran more than once.
+# median (min–max) when the fault ran more than once. A sync group's dual ms cell also gives its second VIP's dual
+# ownership and the time its two VIPs were on two different nodes.
 def median: sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 | round end;
 def figure: if length == 0 then "-" elif length == 1 then "\(.[0])"
             else "\(median) (\(min)–\(max))" end;
 def count(f): "\(map(select(f)) | length)/\(length)";
 def cells:
   if .[0].not_applicable then [.[0].not_applicable, "", "", "", "", ""]
-  else [(map(.dual_ms) | figure) + (if any(.dual_at_end) then " (still both at the end: \(count(.dual_at_end)))" else "" end),
+  else [(map(.dual_ms) | figure)
+          + (if .[0].back_dual_ms == null then ""
+             else " (back VIP: \(map(.back_dual_ms) | figure); VIPs on two nodes: \(map(.split_ms) | figure))" end)
+          + (if any(.dual_at_end) then " (still both at the end: \(count(.dual_at_end)))" else "" end),
         (map(.no_owner_ms) | figure),
         (map(.new_owner_ms | select(. != null)) | if length == 0 then "no change" else figure end)
           + (if any(.new_owner_ms == null) and any(.new_owner_ms != null) then " (no change: \(count(.new_owner_ms == null)))" else "" end),

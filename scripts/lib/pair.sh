@@ -3,8 +3,9 @@
 # and watching its daemons, a client sending to the VIP, timing. Shared by bench-failover.sh and chaos.sh. Sourced,
 # not run; needs lib/processes.sh and these globals from the caller: lab (scripts/lab.sh), name (the lab), state
 # (/run/qvip-lab/NAME), vip, agent_http, shared (the shared/ directory), work (a scratch directory),
-# session_timeout (ms, for the quorum block), settle_timeout_s.
-# A setup is keepalived, agent (no quorum block) or a leased agent: leased or quorum-vip.
+# session_timeout (ms, for the quorum block), settle_timeout_s. Optional: vip2 (a second VIP, on eth1, that a sync
+# group moves with vip) and sample_prefix (the configs, default shared/keepalived-samples/pair-node: + 1.conf, 2.conf).
+# A setup is keepalived, agent (no quorum block) or a leased agent: leased, quorum-vip or sync-group.
 
 # Prints the items of the comma-separated list $1 in the order of $2 (space-separated); 1 if one is not in $2.
 pick() {
@@ -41,6 +42,19 @@ has_vip() {
   [[ "$(ip -n "$name-$1" -o -4 addr show dev eth0)" == *" $vip/"* ]]
 }
 
+has_vip2() {
+  [[ -n "${vip2:-}" && "$(ip -n "$name-$1" -o -4 addr show dev eth1)" == *" $vip2/"* ]]
+}
+
+# Node $1 holds every VIP of the pair (vip, and vip2 when there is one).
+has_all_vips() {
+  has_vip "$1" && { [[ -z "${vip2:-}" ]] || has_vip2 "$1"; }
+}
+
+has_any_vip() {
+  has_vip "$1" || has_vip2 "$1"
+}
+
 mac_of() {
   ip -n "$name-$1" -o link show dev eth0 | sed -n 's|.*link/ether \([0-9a-f:]*\).*|\1|p'
 }
@@ -49,22 +63,25 @@ daemon_pid() {
   cat "$state/$1/pid"
 }
 
-node_state() {
-  "$lab" status --name "$name" | jq -r --arg node "$1" '.nodes[] | select(.node == $node) | .state'
+# 0 when every VRRP instance of node $1 is in state $2 (a sync group's members all are, or none is).
+node_in_state() {
+  [[ "$("$lab" status --name "$name" | jq -r --arg node "$1" --arg state "$2" \
+    '.nodes[] | select(.node == $node) | .instances | [.[]] | length > 0 and all(. == $state)')" == true ]]
 }
 
+# 0 when every instance of node $1 holds its lease.
 lease_held() {
   [[ "$(ip netns exec "$name-$1" curl -s --max-time 1 "http://$agent_http/v1/status" 2>/dev/null \
-    | jq -r '.instances[0].lease.held' 2>/dev/null)" == true ]]
+    | jq -r '[.instances[].lease.held] | length > 0 and all' 2>/dev/null)" == true ]]
 }
 
 uses_lease() {
-  [[ "$1" == leased || "$1" == quorum-vip ]]
+  [[ "$1" == leased || "$1" == quorum-vip || "$1" == sync-group ]]
 }
 
 # The pair's config for node $1 (1 or 2) in setup $2: the sample, plus the quorum block for a leased agent.
 config_of() {
-  local node=$1 setup=$2 sample=$shared/keepalived-samples/pair-node$1.conf
+  local node=$1 setup=$2 sample=${sample_prefix:-$shared/keepalived-samples/pair-node}$1.conf
   if ! uses_lease "$setup"; then
     echo "$sample"
     return
@@ -106,11 +123,12 @@ stop_daemon() {
   stop_tree "$pid"
 }
 
-# 0 once n1 is MASTER with the VIP and n2 BACKUP without it (leased: and n1 holds the lease); 1 after the timeout.
+# 0 once n1 is MASTER with the VIPs and n2 BACKUP without them (leased: and n1 holds the lease); 1 after the timeout
+# ($2 s, default settle_timeout_s).
 await_steady() {
-  local setup=$1 deadline=$((SECONDS + settle_timeout_s))
+  local setup=$1 deadline=$((SECONDS + ${2:-$settle_timeout_s}))
   while ((SECONDS < deadline)); do
-    if has_vip n1 && ! has_vip n2 && [[ "$(node_state n1)" == MASTER && "$(node_state n2)" == BACKUP ]] \
+    if has_all_vips n1 && ! has_any_vip n2 && node_in_state n1 MASTER && node_in_state n2 BACKUP \
       && { ! uses_lease "$setup" || lease_held n1; }; then
       return 0
     fi
@@ -127,10 +145,14 @@ start_client() {
   client_pid=$!
 }
 
-# Removes the VIP from a node's kernel (a dead daemon's leftover, or one a stopped pair kept); sets stale_removed.
+# Removes the VIPs from a node's kernel (a dead daemon's leftover, or one a stopped pair kept); sets stale_removed.
 remove_leftover_vip() {
   if has_vip "$1"; then
     ip -n "$name-$1" addr del "$vip/24" dev eth0
+    stale_removed=true
+  fi
+  if has_vip2 "$1"; then
+    ip -n "$name-$1" addr del "$vip2/24" dev eth1
     stale_removed=true
   fi
 }

@@ -71,6 +71,9 @@ export function describe(record) {
     VIP_BIND_INTENDED: () => `${e.instance} VIP ${e.address} about to be bound`,
     VIP_BOUND: () => `${e.instance} VIP ${e.address} bound` + (e.lifetimeSeconds ? ` (lifetime ${e.lifetimeSeconds} s)` : ' (no lifetime)'),
     VIP_RELEASED: () => `${e.instance} VIP ${e.address} released`,
+    SYNC_GROUP_STATE_CHANGED: () => `sync group ${e.group} ${e.from ? `${e.from} → ` : ''}${e.to} (${e.member} ${e.memberState})`,
+    ROUTING_CHANGED: () => `${e.owner} ${e.kind} ${e.spec} ` + (e.error
+      ? `not ${e.added ? 'added' : 'removed'} (${e.error})` : (e.added ? 'added' : 'removed')),
     REAL_SERVER_UP: () => `${e.virtualServer} real server ${e.realServer} up (${evidence(e.evidence)})`,
     REAL_SERVER_DOWN: () => `${e.virtualServer} real server ${e.realServer} down (${evidence(e.evidence)})`,
     POOL_CHANGED: () => `${e.virtualServer} pool ${members(e.members)} (nftables generation ${e.generation})`,

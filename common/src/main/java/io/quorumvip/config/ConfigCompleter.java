@@ -16,6 +16,8 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The one pass over a whole file after every keyword was read (keepalived: vrrp_complete_instance): fills in
@@ -70,7 +72,8 @@ final class ConfigCompleter {
         }
         checkVirtualRouterIds(instances);
         checkSharedAddresses(instances);
-        List<SyncGroupConfig> syncGroups = syncGroups(draft.syncGroups, byName, scripts, droppedScripts);
+        List<SyncGroupConfig> syncGroups = syncGroups(draft.syncGroups, byName, scripts, droppedScripts,
+                trackFiles.keySet(), trackProcesses.keySet());
         Optional<QuorumConfig> quorum = draft.quorums.isEmpty() ? Optional.empty() : quorum(draft.quorums.get(0));
         Optional<CoordinatorConfig> coordinator = draft.coordinators.isEmpty() ? Optional.empty()
                 : coordinator(draft.coordinators.get(0));
@@ -351,7 +354,8 @@ final class ConfigCompleter {
      * about (it syncs nothing). Members' tracking weights become faults without sync_group_tracking_weight.
      */
     private List<SyncGroupConfig> syncGroups(List<Drafts.SyncGroup> drafts, Map<String, VrrpInstanceConfig> byName,
-                                             Map<String, VrrpScript> scripts, Set<String> droppedScripts) {
+                                             Map<String, VrrpScript> scripts, Set<String> droppedScripts,
+                                             Set<String> trackFiles, Set<String> trackProcesses) {
         List<SyncGroupConfig> groups = new ArrayList<>();
         Map<String, String> groupOf = new HashMap<>();
         Set<String> names = new HashSet<>();
@@ -390,21 +394,54 @@ final class ConfigCompleter {
             if (!d.trackingWeight) {
                 warnIgnoredWeights(d.name, members, byName);
             }
+            for (String member : members) {
+                VrrpInstanceConfig instance = byName.get(member);
+                warnTrackedTwice(d.name, member, "track_script", d.trackScripts, TrackedScript::scriptName,
+                        TrackedScript::position, instance.trackScripts().stream().map(TrackedScript::scriptName));
+                warnTrackedTwice(d.name, member, "track_file", d.trackFiles, TrackedFile::fileName,
+                        TrackedFile::position, instance.trackFiles().stream().map(TrackedFile::fileName));
+                warnTrackedTwice(d.name, member, "track_process", d.trackProcesses, TrackedProcess::processName,
+                        TrackedProcess::position, instance.trackProcesses().stream().map(TrackedProcess::processName));
+                warnTrackedTwice(d.name, member, "track_interface", d.trackInterfaces,
+                        TrackedInterface::interfaceName, TrackedInterface::position,
+                        instance.trackInterfaces().stream().map(TrackedInterface::interfaceName));
+            }
             groups.add(new SyncGroupConfig(d.name, d.position, members, new NotifyScripts(
                     Optional.ofNullable(d.notifyMaster), Optional.ofNullable(d.notifyBackup),
                     Optional.ofNullable(d.notifyFault), Optional.ofNullable(d.notifyStop),
                     Optional.ofNullable(d.notifyAny)),
-                    trackScripts(d.trackScripts, scripts, droppedScripts),
-                    d.trackInterfaces, d.trackingWeight));
+                    trackScripts(d.trackScripts, scripts, droppedScripts), d.trackInterfaces,
+                    tracked(d.trackFiles, TrackedFile::fileName, TrackedFile::position, trackFiles, Set.of(),
+                            "track_file", "vrrp_track_file"),
+                    tracked(d.trackProcesses, TrackedProcess::processName, TrackedProcess::position, trackProcesses,
+                            Set.of(), "track_process", "vrrp_track_process"),
+                    d.trackingWeight));
         }
         return groups;
+    }
+
+    /** keepalived logs "is configured on VRRP instance and sync group" for a tracker listed in both. */
+    private <T> void warnTrackedTwice(String group, String member, String keyword, List<T> groupEntries,
+                                      Function<T, String> name, Function<T, SourcePosition> position,
+                                      Stream<String> memberNames) {
+        Set<String> own = memberNames.collect(Collectors.toSet());
+        for (T entry : groupEntries) {
+            if (own.contains(name.apply(entry))) {
+                diagnostics.warning(position.apply(entry), keyword + " `" + name.apply(entry) + "` is in both"
+                                + " sync group `" + group + "` and its member `" + member + "`: it is tracked once,"
+                                + " with the group's weight unless the member's entry is unweighted, as keepalived"
+                                + " does", "list it in the group or in the instance, not both");
+            }
+        }
     }
 
     private void warnIgnoredWeights(String group, List<String> members, Map<String, VrrpInstanceConfig> byName) {
         for (String member : members) {
             VrrpInstanceConfig instance = byName.get(member);
             boolean weighted = instance.trackScripts().stream().anyMatch(t -> t.weight().orElse(1) != 0)
-                    || instance.trackInterfaces().stream().anyMatch(t -> t.weight() != 0);
+                    || instance.trackInterfaces().stream().anyMatch(t -> t.weight() != 0)
+                    || instance.trackFiles().stream().anyMatch(t -> t.weight().orElse(1) != 0)
+                    || instance.trackProcesses().stream().anyMatch(t -> t.weight().orElse(1) != 0);
             if (weighted) {
                 diagnostics.warning(instance.position(), "vrrp_instance `" + member + "` is in sync group `" + group
                                 + "`: the weights of its trackers are ignored and a failing tracker puts the group"

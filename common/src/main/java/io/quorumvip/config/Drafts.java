@@ -183,6 +183,8 @@ final class Drafts {
         final List<Token> members = new ArrayList<>();
         final List<TrackedScript> trackScripts = new ArrayList<>();
         final List<TrackedInterface> trackInterfaces = new ArrayList<>();
+        final List<TrackedFile> trackFiles = new ArrayList<>();
+        final List<TrackedProcess> trackProcesses = new ArrayList<>();
         NotifyScript notifyMaster;
         NotifyScript notifyBackup;
         NotifyScript notifyFault;

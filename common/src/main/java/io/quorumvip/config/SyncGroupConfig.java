@@ -10,12 +10,16 @@ import java.util.Objects;
  * @param members        the member instances, each defined and in no other group, in the order written
  * @param trackScripts   the group's {@code track_script}s, tracked by every member
  * @param trackInterfaces the group's {@code track_interface}s, tracked by every member
+ * @param trackFiles     the group's {@code track_file}s (defined {@code vrrp_track_file}s), tracked by every member
+ * @param trackProcesses the group's {@code track_process}es (defined {@code vrrp_track_process}es), tracked by
+ *                       every member
  * @param trackingWeight {@code sync_group_tracking_weight} (or the older {@code global_tracking}): the members keep
  *                       their tracking weights; without it a member's weighted tracker puts it in FAULT instead, as
  *                       keepalived does (a weight could move one member and not the others)
  */
 public record SyncGroupConfig(String name, SourcePosition position, List<String> members, NotifyScripts notifyScripts,
                               List<TrackedScript> trackScripts, List<TrackedInterface> trackInterfaces,
+                              List<TrackedFile> trackFiles, List<TrackedProcess> trackProcesses,
                               boolean trackingWeight) {
 
     public SyncGroupConfig {
@@ -23,6 +27,8 @@ public record SyncGroupConfig(String name, SourcePosition position, List<String>
         members = List.copyOf(members);
         trackScripts = List.copyOf(trackScripts);
         trackInterfaces = List.copyOf(trackInterfaces);
+        trackFiles = List.copyOf(trackFiles);
+        trackProcesses = List.copyOf(trackProcesses);
     }
 
     /** The weight a member applies to a tracker configured with {@code weight}. */

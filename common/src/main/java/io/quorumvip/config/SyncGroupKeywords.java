@@ -17,10 +17,11 @@ final class SyncGroupKeywords {
             .repeatable("track_script", (s, v, d) -> VrrpInstanceKeywords.trackScripts(s, v.trackScripts, d))
             .repeatable("track_interface", (s, v, d) ->
                     VrrpInstanceKeywords.trackInterfaces(s, v.trackInterfaces, d))
+            .repeatable("track_file", (s, v, d) -> VrrpInstanceKeywords.trackFiles(s, v.trackFiles, d))
+            .repeatable("track_process", (s, v, d) -> VrrpInstanceKeywords.trackProcesses(s, v.trackProcesses, d))
             .keyword("global_tracking", SyncGroupKeywords::trackingWeight)
             .keyword("sync_group_tracking_weight", SyncGroupKeywords::trackingWeight)
-            .notSupported(Set.of("smtp_alert", "track_file", "track_process", "track_bfd", "notify_priority_changes",
-                    "notify_deleted"))
+            .notSupported(Set.of("smtp_alert", "track_bfd", "notify_priority_changes", "notify_deleted"))
             .validElsewhere(KeepalivedKeywords.TOP_LEVEL_SUPPORTED)
             .build();
 

@@ -40,8 +40,8 @@ final class VrrpInstanceKeywords {
             .repeatable("virtual_ipaddress_excluded", (s, v, d) -> addresses(s, v.excludedVirtualIpAddresses, d))
             .repeatable("track_script", (s, v, d) -> trackScripts(s, v.trackScripts, d))
             .repeatable("track_interface", (s, v, d) -> trackInterfaces(s, v.trackInterfaces, d))
-            .repeatable("track_file", VrrpInstanceKeywords::trackFile)
-            .repeatable("track_process", VrrpInstanceKeywords::trackProcess)
+            .repeatable("track_file", (s, v, d) -> trackFiles(s, v.trackFiles, d))
+            .repeatable("track_process", (s, v, d) -> trackProcesses(s, v.trackProcesses, d))
             .repeatable("virtual_routes", (s, v, d) -> RoutingKeywords.routes(s, v.virtualRoutes, d))
             .repeatable("virtual_rules", (s, v, d) -> RoutingKeywords.rules(s, v.virtualRules, d))
             .keyword("nopreempt", (s, v, d) -> {
@@ -360,21 +360,22 @@ final class VrrpInstanceKeywords {
         });
     }
 
-    private static void trackFile(Statement s, Drafts.Instance v, Diagnostics d) {
+    /** A {@code track_file} block, of an instance or a sync group. */
+    static void trackFiles(Statement s, List<TrackedFile> into, Diagnostics d) {
         Values.block(s, 0, "track_file { file_name [weight N] }", d).ifPresent(block -> {
             for (Statement entry : block.statements()) {
                 weightedEntry(entry, "track_file", VrrpTrackFile.MAX_INSTANCE_WEIGHT, true, d).ifPresent(w ->
-                        v.trackFiles.add(new TrackedFile(entry.name(), w.weight(), w.reverse(), entry.position())));
+                        into.add(new TrackedFile(entry.name(), w.weight(), w.reverse(), entry.position())));
             }
         });
     }
 
-    private static void trackProcess(Statement s, Drafts.Instance v, Diagnostics d) {
+    /** A {@code track_process} block, of an instance or a sync group. */
+    static void trackProcesses(Statement s, List<TrackedProcess> into, Diagnostics d) {
         Values.block(s, 0, "track_process { process_name [weight N] }", d).ifPresent(block -> {
             for (Statement entry : block.statements()) {
                 weightedEntry(entry, "track_process", VrrpTrackProcess.MAX_WEIGHT, true, d).ifPresent(w ->
-                        v.trackProcesses.add(new TrackedProcess(entry.name(), w.weight(), w.reverse(),
-                                entry.position())));
+                        into.add(new TrackedProcess(entry.name(), w.weight(), w.reverse(), entry.position())));
             }
         });
     }

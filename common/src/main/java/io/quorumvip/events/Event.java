@@ -254,6 +254,53 @@ public sealed interface Event {
         }
     }
 
+    /**
+     * A vrrp_sync_group as a whole entered {@code to} (MASTER: every member is; FAULT: any member is; BACKUP
+     * otherwise) from {@code from} (empty the first time), because its member {@code member} entered
+     * {@code memberState}: the group's notify scripts run on this.
+     */
+    record SyncGroupStateChanged(String group, String from, String to, String member, String memberState)
+            implements Event {
+        public SyncGroupStateChanged {
+            Objects.requireNonNull(group, "group");
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(to, "to");
+            Objects.requireNonNull(member, "member");
+            Objects.requireNonNull(memberState, "memberState");
+        }
+
+        @Override
+        public EventType type() {
+            return EventType.SYNC_GROUP_STATE_CHANGED;
+        }
+    }
+
+    /**
+     * A route or policy rule went into the kernel ({@code added}) or out of it, with an instance's VIPs
+     * ({@code virtual_routes}, {@code virtual_rules}; owner = the instance) or with the agent ({@code static_routes},
+     * {@code static_rules}; owner = "static"). {@code error} is empty when the kernel did it, else why it did not.
+     *
+     * @param kind "route" or "rule"
+     * @param spec the entry as written in the configuration
+     */
+    record RoutingChanged(String owner, String kind, String spec, boolean added, String error) implements Event {
+        public RoutingChanged {
+            Objects.requireNonNull(owner, "owner");
+            Objects.requireNonNull(kind, "kind");
+            Objects.requireNonNull(spec, "spec");
+            Objects.requireNonNull(error, "error");
+        }
+
+        public boolean applied() {
+            return error.isEmpty();
+        }
+
+        @Override
+        public EventType type() {
+            return EventType.ROUTING_CHANGED;
+        }
+    }
+
     /** An operator asked for something (reload, release, drain); the argument is the command's target. */
     record OperatorAction(String command, String argument) implements Event {
         public OperatorAction {

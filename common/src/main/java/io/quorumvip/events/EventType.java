@@ -23,6 +23,8 @@ public enum EventType {
     NEW_MASTER_SEEN((byte) 19),
     OWNERSHIP_DECIDED((byte) 20),
     CONFIG_RELOADED((byte) 21),
+    SYNC_GROUP_STATE_CHANGED((byte) 22),
+    ROUTING_CHANGED((byte) 23),
     // Load balancing (codes from 40, apart from the VRRP side's).
     REAL_SERVER_UP((byte) 40),
     REAL_SERVER_DOWN((byte) 41),

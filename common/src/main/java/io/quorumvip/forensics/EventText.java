@@ -87,6 +87,16 @@ final class EventText {
                 yield e.instance() + " FAULT (" + e.reason() + ")";
             }
             case FAULT_CLEARED -> ((Event.FaultCleared) event).instance() + " fault cleared";
+            case SYNC_GROUP_STATE_CHANGED -> {
+                var e = (Event.SyncGroupStateChanged) event;
+                yield "sync group " + e.group() + " " + (e.from().isEmpty() ? "" : e.from() + " → ") + e.to() + " ("
+                        + e.member() + " " + e.memberState() + ")";
+            }
+            case ROUTING_CHANGED -> {
+                var e = (Event.RoutingChanged) event;
+                yield e.owner() + " " + e.kind() + " " + e.spec() + (e.applied() ? (e.added() ? " added" : " removed")
+                        : " not " + (e.added() ? "added" : "removed") + " (" + e.error() + ")");
+            }
             case OPERATOR_ACTION -> {
                 var e = (Event.OperatorAction) event;
                 yield "operator " + e.command() + " " + e.argument();

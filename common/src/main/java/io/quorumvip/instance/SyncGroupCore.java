@@ -42,10 +42,18 @@ public final class SyncGroupCore {
         }
     }
 
-    /** The group as a whole entered {@code state} (MASTER, BACKUP, FAULT): run the group's notify scripts. */
-    public record Notify(String state) implements Output {
+    /**
+     * The group as a whole entered {@code state} (MASTER, BACKUP, FAULT) from {@code from} (empty the first time),
+     * because its member {@code member} entered {@code memberState}: the member change that made the group's state
+     * this one (the first FAULT, the first to leave MASTER, the last to become MASTER), not the members the group
+     * then took along. Journal it and run the group's notify scripts.
+     */
+    public record Notify(String state, String from, String member, VrrpState memberState) implements Output {
         public Notify {
             Objects.requireNonNull(state, "state");
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(member, "member");
+            Objects.requireNonNull(memberState, "memberState");
         }
     }
 
@@ -62,6 +70,9 @@ public final class SyncGroupCore {
     private final Map<String, Told> told = new LinkedHashMap<>();
     private final Map<String, VrrpState> lastStates = new LinkedHashMap<>();
     private String groupState;
+    private String computedState;
+    private String causeMember;
+    private VrrpState causeState;
 
     /**
      * @param members the member instances' names, in the order written
@@ -105,6 +116,12 @@ public final class SyncGroupCore {
         }
         views.put(member, view);
         VrrpState before = lastStates.put(member, view.state());
+        String computed = groupState();
+        if (computed != null && !computed.equals(computedState)) {
+            computedState = computed;
+            causeMember = member;
+            causeState = view.state();
+        }
         if (before == VrrpState.MASTER && view.state() == VrrpState.BACKUP) {
             return views.entrySet().stream()
                     .filter(e -> !e.getKey().equals(member) && e.getValue().state() == VrrpState.MASTER)
@@ -137,8 +154,10 @@ public final class SyncGroupCore {
         }
         String state = groupState();
         if (state != null && !state.equals(groupState)) {
+            String from = groupState == null ? "" : groupState;
             groupState = state;
-            return Optional.of(new Notify(state));
+            // The views change only in observed(), which computed this same state and noted its cause.
+            return Optional.of(new Notify(state, from, causeMember, causeState));
         }
         return Optional.empty();
     }

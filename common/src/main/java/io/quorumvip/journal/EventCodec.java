@@ -28,9 +28,10 @@ public final class EventCodec {
 
     /**
      * Bump when any layout changes; readers refuse segments written with a version they do not know. Version 2
-     * added {@code VipReleased.lifetimeEndedMicros}; version 3 the load-balancing events ({@link LbEventCodec}).
+     * added {@code VipReleased.lifetimeEndedMicros}; version 3 the load-balancing events ({@link LbEventCodec});
+     * version 4 {@code SyncGroupStateChanged} and {@code RoutingChanged}.
      */
-    public static final int SCHEMA_VERSION = 3;
+    public static final int SCHEMA_VERSION = 4;
 
     /** The oldest version this code still reads. */
     public static final int OLDEST_READABLE_VERSION = 1;
@@ -189,6 +190,22 @@ public final class EventCodec {
                 out.string(e.reason());
             }
             case FAULT_CLEARED -> out.string(((Event.FaultCleared) event).instance());
+            case SYNC_GROUP_STATE_CHANGED -> {
+                var e = (Event.SyncGroupStateChanged) event;
+                out.string(e.group());
+                out.string(e.from());
+                out.string(e.to());
+                out.string(e.member());
+                out.string(e.memberState());
+            }
+            case ROUTING_CHANGED -> {
+                var e = (Event.RoutingChanged) event;
+                out.string(e.owner());
+                out.string(e.kind());
+                out.string(e.spec());
+                out.bool(e.added());
+                out.string(e.error());
+            }
             case OPERATOR_ACTION -> {
                 var e = (Event.OperatorAction) event;
                 out.string(e.command());
@@ -251,6 +268,10 @@ public final class EventCodec {
                     lifetimeEnded(in));
             case FAULT_ENTERED -> new Event.FaultEntered(in.string("instance"), in.string("reason"));
             case FAULT_CLEARED -> new Event.FaultCleared(in.string("instance"));
+            case SYNC_GROUP_STATE_CHANGED -> new Event.SyncGroupStateChanged(in.string("group"), in.string("from"),
+                    in.string("to"), in.string("member"), in.string("member state"));
+            case ROUTING_CHANGED -> new Event.RoutingChanged(in.string("owner"), in.string("kind"), in.string("spec"),
+                    in.bool("added"), in.string("error"));
             case OPERATOR_ACTION -> new Event.OperatorAction(in.string("command"), in.string("argument"));
             case MALFORMED_PACKET_BURST -> new Event.MalformedPacketBurst(in.string("interface"), in.string("reason"),
                     in.zigzag("count"));

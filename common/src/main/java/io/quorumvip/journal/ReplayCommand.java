@@ -203,6 +203,8 @@ public final class ReplayCommand implements Callable<Integer> {
                     LbEventText.members(new Event.PoolChanged(name, pool.generation(), pool.members())),
                     pool.sorryServing() ? "  sorry server serving" : "",
                     pool.downReal().isEmpty() ? "" : "  down: " + String.join(", ", pool.downReal())));
+            view.syncGroups().forEach((group, state) -> out.printf("  sync group %-12s %s%n", group, state));
+            view.routing().forEach((owner, entries) -> out.printf("  routing of %-12s %s%n", owner, entries));
         }
         return OK;
     }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -37,6 +38,8 @@ public final class ReplayState {
             case AGENT_STARTED -> {
                 node.running = true;
                 node.instances.values().forEach(InstanceState::restart);
+                // The groups start over with their members; the kernel's routes stay until removed.
+                node.syncGroups.clear();
             }
             case AGENT_STOPPED -> {
                 node.running = false;
@@ -111,6 +114,21 @@ public final class ReplayState {
                     node.pool(((Event.VirtualServerQuorumGained) event).virtualServer()).quorumUp = true;
             case SORRY_SERVER_IN -> node.pool(((Event.SorryServerIn) event).virtualServer()).sorryServing = true;
             case SORRY_SERVER_OUT -> node.pool(((Event.SorryServerOut) event).virtualServer()).sorryServing = false;
+            case SYNC_GROUP_STATE_CHANGED -> {
+                var e = (Event.SyncGroupStateChanged) event;
+                node.syncGroups.put(e.group(), e.to() + " (" + e.member() + " " + e.memberState() + ")");
+            }
+            case ROUTING_CHANGED -> {
+                var e = (Event.RoutingChanged) event;
+                if (e.applied()) {
+                    Set<String> entries = node.routing.computeIfAbsent(e.owner(), o -> new TreeSet<>());
+                    if (e.added()) {
+                        entries.add(e.kind() + " " + e.spec());
+                    } else {
+                        entries.remove(e.kind() + " " + e.spec());
+                    }
+                }
+            }
         }
     }
 
@@ -132,6 +150,8 @@ public final class ReplayState {
         final Map<String, Boolean> trackers = new TreeMap<>();
         final Map<String, InstanceState> instances = new TreeMap<>();
         final Map<String, PoolState> pools = new TreeMap<>();
+        final Map<String, String> syncGroups = new TreeMap<>();
+        final Map<String, Set<String>> routing = new TreeMap<>();
 
         NodeState(String node) {
             this.node = node;
@@ -149,6 +169,8 @@ public final class ReplayState {
             state.trackers.putAll(view.trackersHealthy());
             view.instances().values().forEach(i -> state.instances.put(i.name(), InstanceState.of(i)));
             view.pools().forEach((name, pool) -> state.pools.put(name, PoolState.of(pool)));
+            state.syncGroups.putAll(view.syncGroups());
+            view.routing().forEach((owner, entries) -> state.routing.put(owner, new TreeSet<>(entries)));
             return state;
         }
 
@@ -165,8 +187,14 @@ public final class ReplayState {
             instances.forEach((name, instance) -> views.put(name, instance.view()));
             Map<String, PoolView> poolViews = new TreeMap<>();
             pools.forEach((name, pool) -> poolViews.put(name, pool.view()));
+            Map<String, List<String>> routingViews = new TreeMap<>();
+            routing.forEach((owner, entries) -> {
+                if (!entries.isEmpty()) {
+                    routingViews.put(owner, List.copyOf(entries));
+                }
+            });
             return new NodeView(node, lastSeq, lastHlc, lastWallMicros, running, configSha256, malformedPackets, lastOperatorAction,
-                    trackers, views, poolViews);
+                    trackers, views, poolViews, syncGroups, routingViews);
         }
     }
 

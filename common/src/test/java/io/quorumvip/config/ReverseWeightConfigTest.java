@@ -114,7 +114,8 @@ class ReverseWeightConfigTest {
         assertThat(group.memberReverse(10, true))
                 .as("without sync_group_tracking_weight the weight goes, and its direction with it").isFalse();
         SyncGroupConfig weighted = new SyncGroupConfig(group.name(), group.position(), group.members(),
-                group.notifyScripts(), group.trackScripts(), group.trackInterfaces(), true);
+                group.notifyScripts(), group.trackScripts(), group.trackInterfaces(), group.trackFiles(),
+                group.trackProcesses(), true);
         assertThat(weighted.memberReverse(10, true)).isTrue();
         assertThat(weighted.memberReverse(10, false)).isFalse();
     }

@@ -22,6 +22,9 @@ class SyncGroupConfigTest {
     @Test
     void shouldReadTheGroupWithItsNotifyScriptsAndTrackers() {
         KeepalivedConfig config = parseClean(dir, TWO_INSTANCES + """
+                vrrp_script chk_group {
+                    script "/bin/true"
+                }
                 vrrp_sync_group G {
                     group {
                         front back
@@ -29,7 +32,7 @@ class SyncGroupConfigTest {
                     notify_master "/bin/echo master"
                     notify /bin/notify.sh
                     track_script {
-                        chk
+                        chk_group
                     }
                     track_interface {
                         eth2
@@ -43,7 +46,7 @@ class SyncGroupConfigTest {
         assertThat(group.notifyScripts().master()).hasValueSatisfying(n ->
                 assertThat(n.command()).isEqualTo("/bin/echo master"));
         assertThat(group.notifyScripts().any()).isPresent();
-        assertThat(group.trackScripts()).extracting(TrackedScript::scriptName).containsExactly("chk");
+        assertThat(group.trackScripts()).extracting(TrackedScript::scriptName).containsExactly("chk_group");
         assertThat(group.trackInterfaces()).extracting(TrackedInterface::interfaceName).containsExactly("eth2");
         assertThat(group.memberWeight(-20)).isEqualTo(-20);
         assertThat(config.syncGroupOf("back")).contains(group);

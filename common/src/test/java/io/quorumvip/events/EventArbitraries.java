@@ -51,6 +51,11 @@ public final class EventArbitraries {
                         .as(Event.VipReleased::new),
                 Combinators.combine(names(), names()).as(Event.FaultEntered::new),
                 names().map(Event.FaultCleared::new),
+                Combinators.combine(names(), Arbitraries.of("", "BACKUP", "MASTER", "FAULT"),
+                        Arbitraries.of("BACKUP", "MASTER", "FAULT"), names(), Arbitraries.of("BACKUP", "MASTER", "FAULT"))
+                        .as(Event.SyncGroupStateChanged::new),
+                Combinators.combine(names(), Arbitraries.of("route", "rule"), names(), bools, names())
+                        .as(Event.RoutingChanged::new),
                 Combinators.combine(names(), names()).as(Event.OperatorAction::new),
                 Combinators.combine(names(), names(), longs).as(Event.MalformedPacketBurst::new),
                 Combinators.combine(names(), addresses(), ints).as(Event.NewMasterSeen::new),

@@ -44,6 +44,7 @@ class SyncGroupCoreTest {
 
     private final Map<String, Member> members = new LinkedHashMap<>();
     private final List<String> notified = new ArrayList<>();
+    private final List<SyncGroupCore.Notify> notifies = new ArrayList<>();
     private SyncGroupCore group;
     private long now = 1_000 * SECOND;
     private boolean draining;
@@ -97,6 +98,7 @@ class SyncGroupCoreTest {
                     step(feed.member(), feed.input());
                 } else if (next.get() instanceof SyncGroupCore.Notify notify) {
                     notified.add(notify.state());
+                    notifies.add(notify);
                 }
             }
         } finally {
@@ -193,6 +195,8 @@ class SyncGroupCoreTest {
         assertThat(bound(FRONT)).isTrue();
         assertThat(bound(BACK)).isTrue();
         assertThat(notified).containsExactly("BACKUP", "MASTER");
+        assertThat(notifies.get(0).from()).isEmpty();
+        assertThat(notifies.get(1).from()).isEqualTo("BACKUP");
     }
 
     @Test
@@ -237,6 +241,7 @@ class SyncGroupCoreTest {
         assertThat(bound(BACK)).isFalse();
         assertThat(members.get(BACK).effects).contains(new InstanceEffect.SendAdvert(0));
         assertThat(notified).last().isEqualTo("BACKUP");
+        assertThat(notifies).last().isEqualTo(new SyncGroupCore.Notify("BACKUP", "MASTER", FRONT, VrrpState.BACKUP));
 
         // back hears no master now, but front does: back stays BACKUP instead of taking over alone.
         for (int i = 0; i < 10; i++) {
@@ -258,12 +263,18 @@ class SyncGroupCoreTest {
         assertThat(state(BACK)).isEqualTo(VrrpState.FAULT);
         assertThat(bound(BACK)).isFalse();
         assertThat(notified).last().isEqualTo("FAULT");
+        // The cause is the member with the fault of its own, not the one the group then took along.
+        assertThat(notifies).last().isEqualTo(new SyncGroupCore.Notify("FAULT", "MASTER", FRONT, VrrpState.FAULT));
 
         step(FRONT, new InstanceInput.TrackerChanged("interface eth0", true));
         advanceBy(5 * SECOND);
 
         assertThat(state(FRONT)).isEqualTo(VrrpState.MASTER);
         assertThat(state(BACK)).isEqualTo(VrrpState.MASTER);
+        assertThat(notifies).last().satisfies(n -> {
+            assertThat(n.state()).isEqualTo("MASTER");
+            assertThat(n.memberState()).isEqualTo(VrrpState.MASTER);
+        });
     }
 
     @Test

@@ -47,6 +47,35 @@ class ReplayCommandTest {
     }
 
     @Test
+    void shouldPrintTheSyncGroupsStateAndTheRoutesAndRulesInTheKernel() throws IOException {
+        long wall = JournalFixtures.START_WALL_MICROS;
+        try (Journal journal = Journal.open(JournalConfig.of(dir, "node-11"))) {
+            journal.appendDurably(JournalFixtures.draft(0));
+            journal.appendDurably(EventDraft.of(wall + 1_000, 1, Cause.NONE,
+                    new Event.SyncGroupStateChanged("lvs_nat", "", "BACKUP", "back", "BACKUP")));
+            journal.appendDurably(EventDraft.of(wall + 2_000, 2, Cause.NONE,
+                    new Event.SyncGroupStateChanged("lvs_nat", "BACKUP", "MASTER", "front", "MASTER")));
+            journal.appendDurably(EventDraft.of(wall + 3_000, 3, Cause.NONE,
+                    new Event.RoutingChanged("front", "route", "198.51.100.0/24 via 192.0.2.1", true, "")));
+            journal.appendDurably(EventDraft.of(wall + 4_000, 4, Cause.NONE,
+                    new Event.RoutingChanged("front", "rule", "from 192.0.2.220 table 100", true, "")));
+            journal.appendDurably(EventDraft.of(wall + 5_000, 5, Cause.NONE,
+                    new Event.RoutingChanged("front", "rule", "from 192.0.2.220 table 100", false, "")));
+            journal.appendDurably(EventDraft.of(wall + 6_000, 6, Cause.NONE,
+                    new Event.RoutingChanged("front", "route", "203.0.113.0/24 dev eth9", true, "No such device")));
+        }
+
+        assertThat(run(dir.toString())).isEqualTo(0);
+
+        assertThat(out.toString())
+                .contains("sync group lvs_nat      MASTER (front MASTER)")
+                .contains("routing of front        [route 198.51.100.0/24 via 192.0.2.1]");
+        assertThat(run("--export", "jsonl", dir.toString())).isEqualTo(0);
+        assertThat(out.toString()).contains("\"type\":\"SYNC_GROUP_STATE_CHANGED\"")
+                .contains("\"error\":\"No such device\"");
+    }
+
+    @Test
     void shouldVerifyAnIntactJournalWithExitCodeZero() throws IOException {
         writeJournal(100);
         assertThat(run("--verify", dir.toString())).isEqualTo(0);

@@ -143,7 +143,7 @@ public final class Agent {
             plans.instances().forEach(plan -> interfacePlans.put(plan.config().name(), plan.interfaces()));
             vmacs = VmacInterfaces.open(interfacePlans);
             vmacs.create();
-            StaticRouting statics = StaticRouting.open(config.staticRouting(), addresses);
+            StaticRouting statics = StaticRouting.open(config.staticRouting(), addresses, journal);
             Map<String, VrrpExpectations> expectationsByDevice = plans.expectationsByDevice();
             List<InstanceRunner> runners = new ArrayList<>();
             List<InstanceRunner> leased = new ArrayList<>();
@@ -177,7 +177,7 @@ public final class Agent {
             })));
             List<ScriptTracker> scriptTrackers = scriptTrackers(config, plans, runners, vertx, metrics, journal);
             List<LinkTracker> linkTrackers = linkTrackers(plans, runners, links, vertx, metrics, journal);
-            List<SyncGroupRunner> groups = syncGroups(config, runners, notifyExecutor, quorum.isPresent());
+            List<SyncGroupRunner> groups = syncGroups(config, runners, notifyExecutor, quorum.isPresent(), journal);
             List<FileTracker> fileTrackers = fileTrackers(config, plans, runners, vertx, metrics, journal);
             List<ProcessTracker> processTrackers = processTrackers(config, plans, runners, vertx, metrics, journal);
             Agent agent = new Agent(node, context, addresses, links, arp, notifyExecutor, runners, channels,
@@ -292,7 +292,7 @@ public final class Agent {
         AdvertPublisher publisher = new ChannelAdvertPublisher(plan.advertTemplate(), socket, socket.destinations());
         VipEffector vips = new VipEffector(config.name(), plan.vips(), addresses, arp, config.garp(), vertx, metrics,
                 journal, new VirtualRouting(config.name(), config.virtualRoutes(), config.virtualRules(),
-                        addresses.routes()));
+                        addresses.routes(), journal));
         Notifier notifier = new Notifier(config.name(), config.notifyScripts(), notifyExecutor, NOTIFY_TIMEOUT,
                 (line, outcome) -> {
                     metrics.notifyRun(config.name(), outcome.label());
@@ -308,7 +308,8 @@ public final class Agent {
 
     /** Each vrrp_sync_group joins its members' runners; the group's notify scripts run like an instance's. */
     private static List<SyncGroupRunner> syncGroups(KeepalivedConfig config, List<InstanceRunner> runners,
-                                                    ExecutorService notifyExecutor, boolean leased) {
+                                                    ExecutorService notifyExecutor, boolean leased,
+                                                    AgentJournal journal) {
         List<SyncGroupRunner> groups = new ArrayList<>();
         for (SyncGroupConfig group : config.syncGroups()) {
             Notifier notifier = Notifier.forGroup(group.name(), group.notifyScripts(), notifyExecutor,
@@ -316,7 +317,7 @@ public final class Agent {
                             .addKeyValue("group", group.name()).addKeyValue("script", line)
                             .addKeyValue("outcome", outcome.detail()).log());
             SyncGroupRunner runner = new SyncGroupRunner(new SyncGroupCore(group.name(), group.members(), leased),
-                    notifier, System::nanoTime);
+                    notifier, System::nanoTime, journal);
             for (InstanceRunner member : runners) {
                 if (group.members().contains(member.name())) {
                     runner.join(member);

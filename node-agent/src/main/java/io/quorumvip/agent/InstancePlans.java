@@ -140,11 +140,11 @@ final class InstancePlans {
     }
 
     Optional<Weighting> trackFileWeighting(String instanceName, VrrpTrackFile file) {
-        return TrackerWeightings.trackFile(instance(instanceName), file);
+        return TrackerWeightings.trackFile(config, instance(instanceName), file);
     }
 
     Optional<Weighting> trackProcessWeighting(String instanceName, VrrpTrackProcess process) {
-        return TrackerWeightings.trackProcess(instance(instanceName), process);
+        return TrackerWeightings.trackProcess(config, instance(instanceName), process);
     }
 
     Map<String, Weighting> interfaceWeightings(String instanceName) {

@@ -1,6 +1,9 @@
 package io.quorumvip.agent;
 
+import io.quorumvip.agent.journal.AgentJournal;
 import io.quorumvip.agent.script.Notifier;
+import io.quorumvip.events.Cause;
+import io.quorumvip.events.Event;
 import io.quorumvip.instance.InstanceCore;
 import io.quorumvip.instance.InstanceInput;
 import io.quorumvip.instance.SyncGroupCore;
@@ -14,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One vrrp_sync_group at run time: relays between its {@link SyncGroupCore} and the members' runners, on the
  * agent's event loop. A member hands its view after each step; the group's outputs are asked for one at a time
- * and fed, so each is computed from the latest views (a re-entrant call only marks more work for the loop).
+ * and fed, so each is computed from the latest views (a re-entrant call only marks more work for the loop). The
+ * group's state changes are journaled with the member change that made them.
  */
 final class SyncGroupRunner {
 
@@ -23,13 +27,15 @@ final class SyncGroupRunner {
     private final SyncGroupCore core;
     private final Notifier notifier;
     private final LongSupplier monotonicNanos;
+    private final AgentJournal journal;
     private final Map<String, InstanceRunner> members = new LinkedHashMap<>();
     private boolean draining;
 
-    SyncGroupRunner(SyncGroupCore core, Notifier notifier, LongSupplier monotonicNanos) {
+    SyncGroupRunner(SyncGroupCore core, Notifier notifier, LongSupplier monotonicNanos, AgentJournal journal) {
         this.core = core;
         this.notifier = notifier;
         this.monotonicNanos = monotonicNanos;
+        this.journal = journal;
     }
 
     String name() {
@@ -70,7 +76,10 @@ final class SyncGroupRunner {
                     feed(feed);
                 } else if (next.get() instanceof SyncGroupCore.Notify notify) {
                     log.atInfo().setMessage("sync group state changed").addKeyValue("group", core.name())
-                            .addKeyValue("state", notify.state()).log();
+                            .addKeyValue("state", notify.state()).addKeyValue("member", notify.member())
+                            .addKeyValue("member_state", notify.memberState()).log();
+                    journal.record(Cause.NONE, new Event.SyncGroupStateChanged(core.name(), notify.from(),
+                            notify.state(), notify.member(), notify.memberState().name()));
                     notifier.entered(notify.state(), 0);
                 }
             }

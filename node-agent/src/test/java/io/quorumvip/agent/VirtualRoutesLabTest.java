@@ -3,10 +3,13 @@ package io.quorumvip.agent;
 import static io.quorumvip.lab.Await.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.quorumvip.events.Event;
+import io.quorumvip.events.EventRecord;
 import io.quorumvip.lab.Lab;
 import io.quorumvip.lab.LabHost;
 import io.quorumvip.lab.LabPreconditions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +49,20 @@ class VirtualRoutesLabTest {
             awaitCondition("n2 has the virtual routes and rule", BOUND, () -> routing(lab.node(2)),
                     r -> r.contains(GATEWAY_ROUTE) && r.contains(BLACKHOLE) && r.contains(RULE));
             assertThat(routing(lab.node(1))).doesNotContain(GATEWAY_ROUTE, BLACKHOLE, RULE, STATIC);
+
+            // n1's journal says what went into its kernel and came out again, each change once it was made.
+            List<Event.RoutingChanged> changes = LabAgent.journalRecords(LabAgent.journalDir(lab.node(1))).stream()
+                    .map(EventRecord::event).filter(Event.RoutingChanged.class::isInstance)
+                    .map(Event.RoutingChanged.class::cast).toList();
+            assertThat(changes).allMatch(Event.RoutingChanged::applied);
+            assertThat(changes).extracting(c -> c.owner() + " " + (c.added() ? "+" : "-") + c.kind() + " " + c.spec())
+                    .contains("VI_1 +route 198.51.100.0/24 via 192.0.2.1 dev eth0 table 100",
+                            "VI_1 +rule from 192.0.2.200 table 100 priority 100",
+                            "VI_1 -rule from 192.0.2.200 table 100 priority 100",
+                            "VI_1 -route 198.51.100.0/24 via 192.0.2.1 dev eth0 table 100",
+                            "static +route blackhole 198.51.100.64/26 table 101",
+                            "static -route blackhole 198.51.100.64/26 table 101")
+                    .last().isEqualTo("static -route blackhole 198.51.100.64/26 table 101");
         }
     }
 

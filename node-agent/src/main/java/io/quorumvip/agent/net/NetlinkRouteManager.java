@@ -7,7 +7,8 @@ import java.util.function.IntFunction;
 
 /**
  * Adds and removes routes and policy rules through rtnetlink. Adding what is already there, or removing what is
- * gone, is not an error: a crashed run may have left them, and a release must be repeatable.
+ * gone, is not an error: a crashed run may have left them, and a release must be repeatable. Each call says whether
+ * the kernel changed, so only real changes are journaled.
  */
 public final class NetlinkRouteManager {
 
@@ -21,37 +22,43 @@ public final class NetlinkRouteManager {
         this.socket = socket;
     }
 
-    public void add(RouteSpec route) throws IOException {
+    /** @return false when it was already there (add) or already gone (remove) */
+    public boolean add(RouteSpec route) throws IOException {
         int ifindex = ifindex(route);
-        exchange("RTM_NEWROUTE " + route.text(), LibC.EEXIST, sequence -> RtNetlinkRouteMessages.route(
+        return exchange("RTM_NEWROUTE " + route.text(), LibC.EEXIST, sequence -> RtNetlinkRouteMessages.route(
                 RtNetlinkRouteMessages.RTM_NEWROUTE, RtNetlinkMessages.ADD_FLAGS, sequence, route, ifindex));
     }
 
-    public void remove(RouteSpec route) throws IOException {
+    /** @return false when it was already there (add) or already gone (remove) */
+    public boolean remove(RouteSpec route) throws IOException {
         int ifindex = ifindex(route);
-        exchange("RTM_DELROUTE " + route.text(), ESRCH, sequence -> RtNetlinkRouteMessages.route(
+        return exchange("RTM_DELROUTE " + route.text(), ESRCH, sequence -> RtNetlinkRouteMessages.route(
                 RtNetlinkRouteMessages.RTM_DELROUTE, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK, sequence, route,
                 ifindex));
     }
 
-    public void add(RuleSpec rule) throws IOException {
-        exchange("RTM_NEWRULE " + rule.text(), LibC.EEXIST, sequence -> RtNetlinkRouteMessages.rule(
+    /** @return false when it was already there (add) or already gone (remove) */
+    public boolean add(RuleSpec rule) throws IOException {
+        return exchange("RTM_NEWRULE " + rule.text(), LibC.EEXIST, sequence -> RtNetlinkRouteMessages.rule(
                 RtNetlinkRouteMessages.RTM_NEWRULE, RtNetlinkMessages.ADD_FLAGS, sequence, rule));
     }
 
-    public void remove(RuleSpec rule) throws IOException {
-        exchange("RTM_DELRULE " + rule.text(), ENOENT, sequence -> RtNetlinkRouteMessages.rule(
+    /** @return false when it was already there (add) or already gone (remove) */
+    public boolean remove(RuleSpec rule) throws IOException {
+        return exchange("RTM_DELRULE " + rule.text(), ENOENT, sequence -> RtNetlinkRouteMessages.rule(
                 RtNetlinkRouteMessages.RTM_DELRULE, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK, sequence, rule));
     }
 
-    private void exchange(String what, int harmlessErrno, IntFunction<byte[]> request)
+    private boolean exchange(String what, int harmlessErrno, IntFunction<byte[]> request)
             throws IOException {
         try {
             socket.exchange(what, request);
+            return true;
         } catch (NetlinkErrorException e) {
             if (e.errno() != harmlessErrno) {
                 throw e;
             }
+            return false;
         }
     }
 

@@ -1,5 +1,6 @@
 package io.quorumvip.agent.vip;
 
+import io.quorumvip.agent.journal.AgentJournal;
 import io.quorumvip.agent.net.InterfaceAddress;
 import io.quorumvip.agent.net.NetlinkAddressManager;
 import java.io.IOException;
@@ -11,7 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * keepalived's {@code static_ipaddress}, {@code static_routes} and {@code static_rules}: set up once when the agent
  * starts, before any instance, and removed when it stops. They belong to the node, never move, and take no part in
- * ownership, so they are not journaled. A failure is logged and the agent runs on, as keepalived does.
+ * ownership; the routes and rules are journaled all the same (owner "static"), so replay shows what the kernel has.
+ * A failure is logged and the agent runs on, as keepalived does.
  */
 public final class StaticRouting {
 
@@ -28,12 +30,13 @@ public final class StaticRouting {
     }
 
     /** Adds the static addresses (without lifetime), then routes, then rules. */
-    public static StaticRouting open(io.quorumvip.config.StaticRouting config, NetlinkAddressManager kernel) {
+    public static StaticRouting open(io.quorumvip.config.StaticRouting config, NetlinkAddressManager kernel,
+                                     AgentJournal journal) {
         // The parser gave every static address a device (its `dev`, else the default interface).
         List<InterfaceAddress> addresses = config.addresses().stream().map(a -> new InterfaceAddress(
                 a.device().orElseThrow(), a.address(), a.prefixLength(), a.label())).toList();
         StaticRouting statics = new StaticRouting(addresses,
-                new VirtualRouting("static", config.routes(), config.rules(), kernel.routes()), kernel);
+                new VirtualRouting("static", config.routes(), config.rules(), kernel.routes(), journal), kernel);
         for (InterfaceAddress address : addresses) {
             try {
                 kernel.addOrRenew(address, Optional.empty());
