@@ -165,4 +165,18 @@ class ReloadPlanTest {
         assertThat(plan.unchanged()).containsExactly("VI_1");
         assertThat(plan.refusals()).isEmpty();
     }
+
+    @Test
+    void shouldStartOnlyTheNamedInstancesAndTheSyncGroupsWhollyAmongThem() {
+        String group = "vrrp_sync_group G {\n    group {\n        VI_1\n        VI_2\n    }\n}\n";
+        KeepalivedConfig next = config("b", SCRIPT + vi("VI_1", 51, "192.0.2.200") + vi("VI_2", 52, "192.0.2.201")
+                + vi("VI_3", 53, "192.0.2.202") + group);
+
+        KeepalivedConfig starting = next.withOnlyInstances(List.of("VI_1", "VI_3"));
+
+        assertThat(starting.vrrpInstances()).extracting(VrrpInstanceConfig::name).containsExactly("VI_1", "VI_3");
+        assertThat(starting.syncGroups()).isEmpty();
+        assertThat(starting.vrrpScripts()).containsKey("chk");
+        assertThat(next.withOnlyInstances(List.of("VI_1", "VI_2")).syncGroups()).hasSize(1);
+    }
 }
