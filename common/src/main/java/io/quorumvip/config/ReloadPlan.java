@@ -182,7 +182,7 @@ public record ReloadPlan(List<String> added, List<String> removed, List<String> 
     }
 
     /** Equality of the configuration model, blind to {@link SourcePosition}s. */
-    static boolean same(Object a, Object b) {
+    public static boolean same(Object a, Object b) {
         if (a instanceof SourcePosition && b instanceof SourcePosition) {
             return true;
         }
