@@ -117,8 +117,8 @@ public final class Agent {
      * instances stop by the graceful path of a stop (addresses removed, latch released, priority-0 advert,
      * notify_stop), then the changed and added ones start with their new blocks. Unchanged instances are not
      * touched: their state, lease and addresses go on. Runs on the calling thread (the SIGHUP handler), waiting at
-     * most {@code stopGrace} for the stops. Throws, with nothing stopped, when the instances to start cannot be
-     * built (an interface missing, a socket refused).
+     * most {@code stopGrace} for the stops. Throws {@link IOException}, with nothing stopped, when the instances
+     * to start cannot be built (an interface missing, a socket refused).
      */
     public void reload(KeepalivedConfig next, ReloadPlan plan, Duration stopGrace) throws IOException {
         if (!plan.refusals().isEmpty()) {
@@ -129,8 +129,13 @@ public final class Agent {
         Optional<InstanceSet> starting = Optional.empty();
         if (!plan.toStart().isEmpty()) {
             KeepalivedConfig subset = next.withOnlyInstances(plan.toStart());
-            starting = Optional.of(InstanceSet.build(subset, InstancePlans.resolve(subset, edges.addresses()),
-                    expectations, edges));
+            try {
+                starting = Optional.of(InstanceSet.build(subset, InstancePlans.resolve(subset, edges.addresses()),
+                        expectations, edges));
+            } catch (IOException e) {
+                throw new IOException("cannot build " + plan.toStart() + ", so nothing was stopped: "
+                        + e.getMessage(), e);
+            }
         }
         List<CompletableFuture<Void>> stops = new ArrayList<>();
         join(onContext(() -> plan.toStop().forEach(name -> sets.stream().filter(s -> s.runs(name)).findFirst()
@@ -145,7 +150,12 @@ public final class Agent {
         emptied.forEach(InstanceSet::close);
         if (starting.isPresent()) {
             InstanceSet set = starting.get();
-            join(onContext(set::start));
+            try {
+                join(onContext(set::start));
+            } catch (RuntimeException e) {
+                throw new IllegalStateException(plan.toStop() + " stopped, but starting " + plan.toStart()
+                        + " failed: " + e.getMessage() + "; restart the agent to run the new configuration", e);
+            }
             set.registerLease();
             sets.add(set);
         }

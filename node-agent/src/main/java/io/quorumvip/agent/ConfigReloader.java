@@ -113,9 +113,12 @@ final class ConfigReloader {
         }
         try {
             apply(next, plan, cause);
+        } catch (IllegalStateException e) {
+            refuse(cause, sha, plan, "applying " + what(plan) + " failed half-way: " + e.getMessage());
+            return;
         } catch (IOException | RuntimeException e) {
-            refuse(cause, sha, plan, "applying " + what(plan) + " failed before anything was stopped: "
-                    + e.getMessage() + " (the running configuration goes on)");
+            refuse(cause, sha, plan, "applying " + what(plan) + " failed: " + e.getMessage()
+                    + " (nothing was applied; the running configuration goes on)");
             return;
         }
         running = next;
