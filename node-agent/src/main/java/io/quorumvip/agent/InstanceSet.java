@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * instances when the agent starts, the added and changed ones when a reload applies a {@link
  * io.quorumvip.config.ReloadPlan}. One instance of a set can stop alone (a reload removing or changing it) by the
  * same graceful path as a whole stop; the set's sockets and trackers go with its last instance. Everything but
- * {@link #build} and {@link #close} runs on the agent's context.
+ * {@link #build}, {@link #registerLease} and {@link #close} runs on the agent's context.
  */
 final class InstanceSet {
 
