@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * SIGHUP on the owner with the lease: an unchanged configuration (comments added, the file's hash differs) is taken
  * without touching anything, checked by the {@code ip -n} observer (0 VIP moves) and the journal (no lease lost
- * or released); a configuration with an error is refused with its file:line and the owner goes on owning. Then
+ * or released); a configuration with an error is refused with its file:line, one with a changed quorum block is
+ * refused naming the block, and the owner goes on owning. Then
  * instances are added, changed and removed by reload: only the instance a reload names moves, the observer shows
  * the others' addresses never moved.
  */
@@ -63,11 +64,17 @@ class ReloadLabTest {
             hangUp(n1);
             awaitCondition("the refused reload is journaled", Duration.ofSeconds(10), () -> reloads(journal),
                     r -> r.size() == 2);
+
+            Files.writeString(file, node1.replace("session_timeout " + SESSION_TIMEOUT.toMillis(),
+                    "session_timeout " + (SESSION_TIMEOUT.toMillis() + 1000)));
+            hangUp(n1);
+            awaitCondition("the reload of a new quorum block is refused", Duration.ofSeconds(10),
+                    () -> reloads(journal), r -> r.size() == 3);
             Thread.sleep(3_000);
             timeline = observer.timeline();
         }
 
-        assertThat(timeline.holderSets()).as("holders at every poll through both reloads")
+        assertThat(timeline.holderSets()).as("holders at every poll through the three reloads")
                 .containsExactly(Set.of(lab.node(1).name()));
         List<Event.ConfigReloaded> reloads = reloads(journal);
         assertThat(reloads.get(0).applied()).isTrue();
@@ -75,12 +82,14 @@ class ReloadLabTest {
         assertThat(reloads.get(1).applied()).isFalse();
         assertThat(reloads.get(1).detail()).contains(file + ":", "priorty");
         assertThat(n1.process().logText()).contains("reload refused: " + file + ":");
+        assertThat(reloads.get(2).applied()).isFalse();
+        assertThat(reloads.get(2).detail()).startsWith("quorum changed").contains("restart the agent");
         List<Event> events = LabAgent.journalRecords(journal).stream().map(EventRecord::event).toList();
         int firstReload = events.indexOf(reloads.get(0));
         assertThat(events.subList(firstReload, events.size())).as("events from the first reload on")
                 .noneMatch(e -> e instanceof Event.LeaseLost || e instanceof Event.LeaseReleased
                         || e instanceof Event.VipReleased || e instanceof Event.VrrpStateChanged);
-        System.out.printf("measured: reload lab: polls=%d holders=%s through two SIGHUPs%n",
+        System.out.printf("measured: reload lab: polls=%d holders=%s through three SIGHUPs%n",
                 timeline.samples().size(), timeline.holderSets());
     }
 
