@@ -50,4 +50,15 @@ public record KeepalivedConfig(
     public Optional<VrrpInstanceConfig> instance(String name) {
         return vrrpInstances.stream().filter(i -> i.name().equals(name)).findFirst();
     }
+
+    /**
+     * This configuration with only the named instances, and the sync groups all of whose members are among them:
+     * what a reload starts. Every other block stays, so the instances resolve their scripts and defaults as before.
+     */
+    public KeepalivedConfig withOnlyInstances(List<String> names) {
+        return new KeepalivedConfig(source, globalDefs, vrrpScripts,
+                vrrpInstances.stream().filter(i -> names.contains(i.name())).toList(), quorum, coordinator,
+                loadBalancing, syncGroups.stream().filter(g -> names.containsAll(g.members())).toList(), trackFiles,
+                trackProcesses, staticRouting);
+    }
 }

@@ -3,122 +3,57 @@ package io.quorumvip.agent;
 import io.quorumvip.agent.http.AgentMetrics;
 import io.quorumvip.agent.http.AgentStatus;
 import io.quorumvip.agent.journal.AgentJournal;
-import io.quorumvip.agent.lease.LatchAdapter;
 import io.quorumvip.agent.lease.QuorumClient;
 import io.quorumvip.agent.lease.SessionProver;
-import io.quorumvip.agent.net.AddressManager;
-import io.quorumvip.agent.net.ArpAnnouncer;
-import io.quorumvip.agent.net.LinkState;
 import io.quorumvip.agent.net.NetlinkAddressManager;
 import io.quorumvip.agent.net.NetlinkLinkState;
 import io.quorumvip.agent.net.PacketSocketArpAnnouncer;
-import io.quorumvip.agent.net.RawVrrp6Socket;
-import io.quorumvip.agent.net.RawVrrpSocket;
-import io.quorumvip.agent.net.VrrpTransport;
-import io.quorumvip.agent.script.Notifier;
-import io.quorumvip.agent.track.FileTracker;
-import io.quorumvip.agent.track.LinkTracker;
-import io.quorumvip.agent.track.ProcessTracker;
-import io.quorumvip.agent.track.ScriptTracker;
 import io.quorumvip.agent.vip.StaticRouting;
-import io.quorumvip.agent.vip.VipEffector;
-import io.quorumvip.agent.vip.VmacInterfaces;
-import io.quorumvip.agent.vip.VirtualRouting;
 import io.quorumvip.config.KeepalivedConfig;
-import io.quorumvip.config.SyncGroupConfig;
+import io.quorumvip.config.ReloadPlan;
 import io.quorumvip.config.VrrpInstanceConfig;
-import io.quorumvip.config.VrrpScript;
-import io.quorumvip.config.VrrpTrackFile;
-import io.quorumvip.config.VrrpTrackProcess;
-import io.quorumvip.events.Cause;
-import io.quorumvip.events.CauseKind;
-import io.quorumvip.events.Event;
-import io.quorumvip.instance.InstanceInput;
-import io.quorumvip.instance.InstanceSettings;
-import io.quorumvip.instance.InterfacePlan;
-import io.quorumvip.instance.SyncGroupCore;
-import io.quorumvip.track.Weighting;
 import io.quorumvip.vrrp.VrrpExpectations;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The running agent: every vrrp_instance of one config, the sockets they share, their trackers, and the kernel
- * edges. All VRRP state lives on one Vert.x context; receive threads and workers only hand work to it.
+ * edges. All VRRP state lives on one Vert.x context; receive threads and workers only hand work to it. The instances
+ * live in {@link InstanceSet}s: one at start, one more for each reload that starts instances.
  */
 public final class Agent {
 
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
-    private static final Duration NOTIFY_TIMEOUT = Duration.ofSeconds(60);
-    private static final long LINK_POLL_MILLIS = 100;
-    /** How often a vrrp_track_file is read: keepalived's inotify reacts at once, a second is close enough. */
-    private static final long FILE_POLL_MILLIS = 1_000;
-    /** How often /proc is scanned for a vrrp_track_process (keepalived hears forks and exits at once). */
-    private static final long PROCESS_POLL_MILLIS = 1_000;
 
-    private final String node;
-    private final Context context;
-    private final AddressManager addresses;
-    private final LinkState links;
-    private final ArpAnnouncer arp;
-    private final ExecutorService notifyExecutor;
-    private final List<InstanceRunner> runners;
-    private final List<VrrpChannel> channels;
-    private final List<ScriptTracker> scriptTrackers;
-    private final List<LinkTracker> linkTrackers;
-    private final List<FileTracker> fileTrackers;
-    private final List<ProcessTracker> processTrackers;
+    private final InstanceSet.Edges edges;
     private final StaticRouting statics;
-    private final List<LatchAdapter> latches;
-    private final Optional<SessionProver> prover;
-    private final Optional<QuorumClient> quorum;
     private final String quorumDescription;
-    private final VmacInterfaces vmacs;
+    private final List<InstanceSet> sets = new CopyOnWriteArrayList<>();
+    /** The running configuration's instance names, in the order written: the status lists them so. */
+    private volatile List<String> order;
 
-    private Agent(String node, Context context, AddressManager addresses, LinkState links, ArpAnnouncer arp,
-                  ExecutorService notifyExecutor, List<InstanceRunner> runners, List<VrrpChannel> channels,
-                  List<ScriptTracker> scriptTrackers, List<LinkTracker> linkTrackers, List<FileTracker> fileTrackers,
-                  List<ProcessTracker> processTrackers, StaticRouting statics, List<LatchAdapter> latches,
-                  Optional<SessionProver> prover, Optional<QuorumClient> quorum, String quorumDescription,
-                  VmacInterfaces vmacs) {
-        this.node = node;
-        this.context = context;
-        this.addresses = addresses;
-        this.links = links;
-        this.arp = arp;
-        this.notifyExecutor = notifyExecutor;
-        this.runners = runners;
-        this.channels = channels;
-        this.scriptTrackers = scriptTrackers;
-        this.linkTrackers = linkTrackers;
-        this.fileTrackers = fileTrackers;
-        this.processTrackers = processTrackers;
+    private Agent(InstanceSet.Edges edges, StaticRouting statics, String quorumDescription, List<String> order) {
+        this.edges = edges;
         this.statics = statics;
-        this.latches = latches;
-        this.prover = prover;
-        this.quorum = quorum;
         this.quorumDescription = quorumDescription;
-        this.vmacs = vmacs;
+        this.order = order;
     }
 
     /**
@@ -132,93 +67,99 @@ public final class Agent {
         NetlinkLinkState links = NetlinkLinkState.open();
         PacketSocketArpAnnouncer arp = PacketSocketArpAnnouncer.open();
         ExecutorService notifyExecutor = Executors.newCachedThreadPool(daemonThreads("notify"));
-        Context context = vertx.getOrCreateContext();
-        List<VrrpChannel> channels = new ArrayList<>();
-        List<LatchAdapter> latches = new ArrayList<>();
         Optional<SessionProver> prover = quorum.map(q -> q.prover(confirmationPeriod(config)));
-        VmacInterfaces vmacs = null;
+        InstanceSet.Edges edges = new InstanceSet.Edges(node, vertx, vertx.getOrCreateContext(), metrics, journal,
+                addresses, links, arp, notifyExecutor, quorum, prover);
+        InstanceSet set = null;
         try {
             InstancePlans plans = InstancePlans.resolve(config, addresses);
-            Map<String, InterfacePlan> interfacePlans = new LinkedHashMap<>();
-            plans.instances().forEach(plan -> interfacePlans.put(plan.config().name(), plan.interfaces()));
-            vmacs = VmacInterfaces.open(interfacePlans);
-            vmacs.create();
-            StaticRouting statics = StaticRouting.open(config.staticRouting(), addresses, journal);
-            Map<String, VrrpExpectations> expectationsByDevice = plans.expectationsByDevice();
-            List<InstanceRunner> runners = new ArrayList<>();
-            List<InstanceRunner> leased = new ArrayList<>();
-            for (InstancePlans.ChannelPlan channelPlan : plans.channels()) {
-                VrrpTransport socket = openSocket(channelPlan);
-                Map<Integer, InstanceRunner> byVrid = new LinkedHashMap<>();
-                for (InstancePlans.InstancePlan plan : channelPlan.instances()) {
-                    InstanceRunner runner = runner(plan, socket, addresses, arp, vertx, metrics, notifyExecutor,
-                            journal, quorum.isPresent());
-                    if (quorum.isPresent()) {
-                        Consumer<InstanceInput> onContext = input -> context.runOnContext(v -> runner.onLease(input));
-                        LatchAdapter latch = quorum.get().latch(plan.config().name(), node, onContext);
-                        runner.useLatch(latch);
-                        latches.add(latch);
-                        leased.add(runner);
-                    }
-                    byVrid.put(plan.config().virtualRouterId(), runner);
-                    runners.add(runner);
-                }
-                channels.add(new VrrpChannel(channelPlan.device(), socket, expectationsByDevice.get(
-                        InstancePlans.expectationsKey(channelPlan.base(), channelPlan.ipv6())), byVrid, context,
-                        metrics, journal));
-            }
-            runners.sort((a, b) -> Integer.compare(plans.order(a.name()), plans.order(b.name())));
-            // One event-loop task per confirmation for all instances, not one per instance: the prover answers
-            // four times a second, and a task per instance per answer was most of the agent's CPU at 100 VIPs.
-            prover.ifPresent(p -> p.register(input -> context.runOnContext(v -> {
-                for (InstanceRunner runner : leased) {
-                    runner.onLease(input);
-                }
-            })));
-            List<ScriptTracker> scriptTrackers = scriptTrackers(config, plans, runners, vertx, metrics, journal);
-            List<LinkTracker> linkTrackers = linkTrackers(plans, runners, links, vertx, metrics, journal);
-            List<SyncGroupRunner> groups = syncGroups(config, runners, notifyExecutor, quorum.isPresent(), journal);
-            List<FileTracker> fileTrackers = fileTrackers(config, plans, runners, vertx, metrics, journal);
-            List<ProcessTracker> processTrackers = processTrackers(config, plans, runners, vertx, metrics, journal);
-            Agent agent = new Agent(node, context, addresses, links, arp, notifyExecutor, runners, channels,
-                    scriptTrackers, linkTrackers, fileTrackers, processTrackers, statics, latches, prover, quorum,
-                    config.quorum().map(q -> q.connectString() + q.path()).orElse("disabled"), vmacs);
-            agent.onContext(() -> {
-                channels.forEach(VrrpChannel::start);
-                groups.forEach(SyncGroupRunner::beforeStart);
-                runners.forEach(InstanceRunner::start);
-                scriptTrackers.forEach(ScriptTracker::start);
-                linkTrackers.forEach(LinkTracker::start);
-                fileTrackers.forEach(FileTracker::start);
-                processTrackers.forEach(ProcessTracker::start);
-            }).toCompletionStage().toCompletableFuture().join();
+            StaticRouting statics = StaticRouting.open(config.staticRouting(), addresses, edges.journal());
+            set = InstanceSet.build(config, plans, plans.expectationsByDevice(), edges);
+            Agent agent = new Agent(edges, statics, config.quorum().map(q -> q.connectString() + q.path())
+                    .orElse("disabled"), names(config));
+            join(agent.onContext(set::start));
+            set.registerLease();
+            agent.sets.add(set);
             prover.ifPresent(SessionProver::start);
             return agent;
         } catch (IOException | RuntimeException e) {
-            channels.forEach(VrrpChannel::close);
-            if (vmacs != null) {
-                vmacs.close();
+            if (set != null) {
+                set.close();
             }
             arp.close();
             links.close();
             addresses.close();
             notifyExecutor.shutdownNow();
-            latches.forEach(LatchAdapter::close);
             prover.ifPresent(SessionProver::close);
             throw e;
         }
     }
 
     public String node() {
-        return node;
+        return edges.node();
     }
 
     /** A snapshot taken on the agent's context. */
     public Future<AgentStatus> status() {
         Promise<AgentStatus> promise = Promise.promise();
-        context.runOnContext(v -> promise.complete(new AgentStatus(node, quorumDescription,
-                runners.stream().map(InstanceRunner::status).toList())));
+        edges.context().runOnContext(v -> {
+            List<String> names = order;
+            promise.complete(new AgentStatus(edges.node(), quorumDescription, sets.stream()
+                    .flatMap(s -> s.runners().stream())
+                    .sorted(Comparator.comparingInt(r -> names.indexOf(r.name())))
+                    .map(InstanceRunner::status).toList()));
+        });
         return promise.future();
+    }
+
+    /**
+     * Carries out a reload {@code plan} that has no refusals, towards {@code next}: the removed and changed
+     * instances stop by the graceful path of a stop (addresses removed, latch released, priority-0 advert,
+     * notify_stop), then the changed and added ones start with their new blocks. Unchanged instances are not
+     * touched: their state, lease and addresses go on. Runs on the calling thread (the SIGHUP handler), waiting at
+     * most {@code stopGrace} for the stops. Throws {@link IOException}, with nothing stopped, when the instances
+     * to start cannot be built (an interface missing, a socket refused).
+     */
+    public void reload(KeepalivedConfig next, ReloadPlan plan, Duration stopGrace) throws IOException {
+        if (!plan.refusals().isEmpty()) {
+            throw new IllegalArgumentException("a refused reload plan cannot be applied: " + plan.refusals());
+        }
+        Map<String, VrrpExpectations> expectations = InstancePlans.resolve(next, edges.addresses())
+                .expectationsByDevice();
+        Optional<InstanceSet> starting = Optional.empty();
+        if (!plan.toStart().isEmpty()) {
+            KeepalivedConfig subset = next.withOnlyInstances(plan.toStart());
+            try {
+                starting = Optional.of(InstanceSet.build(subset, InstancePlans.resolve(subset, edges.addresses()),
+                        expectations, edges));
+            } catch (IOException e) {
+                throw new IOException("cannot build " + plan.toStart() + ", so nothing was stopped: "
+                        + e.getMessage(), e);
+            }
+        }
+        List<CompletableFuture<Void>> stops = new ArrayList<>();
+        join(onContext(() -> plan.toStop().forEach(name -> sets.stream().filter(s -> s.runs(name)).findFirst()
+                .ifPresent(set -> stops.add(set.shutdown(name))))));
+        awaitStops(stops, stopGrace);
+        List<InstanceSet> emptied = new ArrayList<>();
+        join(onContext(() -> {
+            sets.stream().filter(InstanceSet::isEmpty).forEach(emptied::add);
+            sets.removeAll(emptied);
+            sets.forEach(set -> set.expect(expectations));
+        }));
+        emptied.forEach(InstanceSet::close);
+        if (starting.isPresent()) {
+            InstanceSet set = starting.get();
+            try {
+                join(onContext(set::start));
+            } catch (RuntimeException e) {
+                throw new IllegalStateException(plan.toStop() + " stopped, but starting " + plan.toStart()
+                        + " failed: " + e.getMessage() + "; restart the agent to run the new configuration", e);
+            }
+            set.registerLease();
+            sets.add(set);
+        }
+        order = names(next);
     }
 
     /**
@@ -227,43 +168,47 @@ public final class Agent {
      */
     public void stop(Duration notifyGrace) {
         List<CompletableFuture<Void>> notifies = new ArrayList<>();
-        onContext(() -> {
-            scriptTrackers.forEach(ScriptTracker::stop);
-            linkTrackers.forEach(LinkTracker::stop);
-            fileTrackers.forEach(FileTracker::stop);
-            processTrackers.forEach(ProcessTracker::stop);
-            runners.forEach(runner -> notifies.add(runner.shutdown()));
-        }).toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> {
-            log.atError().setMessage("graceful shutdown did not finish").setCause(e).log();
-            return null;
-        }).join();
+        onContext(() -> sets.forEach(set -> notifies.addAll(set.shutdown())))
+                .toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> {
+                    log.atError().setMessage("graceful shutdown did not finish").setCause(e).log();
+                    return null;
+                }).join();
+        awaitStops(notifies, notifyGrace);
+        statics.remove();
+        edges.notifyExecutor().shutdownNow();
+        edges.prover().ifPresent(SessionProver::close);
+        sets.forEach(InstanceSet::close);
+        edges.quorum().ifPresent(QuorumClient::close);
+        edges.arp().close();
+        edges.links().close();
+        edges.addresses().close();
+    }
+
+    private static void awaitStops(List<CompletableFuture<Void>> stops, Duration grace) {
         try {
-            CompletableFuture.allOf(notifies.toArray(CompletableFuture[]::new))
-                    .get(notifyGrace.toMillis(), TimeUnit.MILLISECONDS);
+            CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new))
+                    .get(grace.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            log.atWarn().setMessage("notify scripts still running at exit; killed")
-                    .addKeyValue("grace_ms", notifyGrace.toMillis()).log();
+            log.atWarn().setMessage("notify scripts still running after the grace; not waited for")
+                    .addKeyValue("grace_ms", grace.toMillis()).log();
         } catch (ExecutionException e) {
-            log.atWarn().setMessage("a notify script failed at exit").setCause(e.getCause()).log();
+            log.atWarn().setMessage("a notify script failed at a stop").setCause(e.getCause()).log();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        statics.remove();
-        notifyExecutor.shutdownNow();
-        prover.ifPresent(SessionProver::close);
-        latches.forEach(LatchAdapter::close);
-        quorum.ifPresent(QuorumClient::close);
-        channels.forEach(VrrpChannel::close);
-        // After the priority-0 adverts, which go out of the macvlans.
-        vmacs.close();
-        arp.close();
-        links.close();
-        addresses.close();
+    }
+
+    private static void join(Future<Void> done) {
+        done.toCompletionStage().toCompletableFuture().join();
+    }
+
+    private static List<String> names(KeepalivedConfig config) {
+        return config.vrrpInstances().stream().map(VrrpInstanceConfig::name).toList();
     }
 
     private Future<Void> onContext(Runnable action) {
         Promise<Void> promise = Promise.promise();
-        context.runOnContext(v -> {
+        edges.context().runOnContext(v -> {
             try {
                 action.run();
                 promise.complete();
@@ -274,60 +219,6 @@ public final class Agent {
         return promise.future();
     }
 
-    /** A raw IPv4 socket, or for an IPv6 instance (IPv6 addresses or native_ipv6) a raw IPv6 one. */
-    private static VrrpTransport openSocket(InstancePlans.ChannelPlan plan) throws IOException {
-        if (plan.ipv6()) {
-            return RawVrrp6Socket.open(plan.device(), plan.source().map(a -> (Inet6Address) a),
-                    plan.unicastPeers().stream().map(a -> (Inet6Address) a).toList());
-        }
-        return RawVrrpSocket.open(plan.device(), plan.base(), plan.source().map(a -> (Inet4Address) a),
-                plan.unicastPeers().stream().map(a -> (Inet4Address) a).toList());
-    }
-
-    private static InstanceRunner runner(InstancePlans.InstancePlan plan, VrrpTransport socket,
-                                         NetlinkAddressManager addresses, ArpAnnouncer arp, Vertx vertx,
-                                         AgentMetrics metrics, ExecutorService notifyExecutor, AgentJournal journal,
-                                         boolean leased) {
-        VrrpInstanceConfig config = plan.config();
-        AdvertPublisher publisher = new ChannelAdvertPublisher(plan.advertTemplate(), socket, socket.destinations());
-        VipEffector vips = new VipEffector(config.name(), plan.vips(), addresses, arp, config.garp(), vertx, metrics,
-                journal, new VirtualRouting(config.name(), config.virtualRoutes(), config.virtualRules(),
-                        addresses.routes(), journal));
-        Notifier notifier = new Notifier(config.name(), config.notifyScripts(), notifyExecutor, NOTIFY_TIMEOUT,
-                (line, outcome) -> {
-                    metrics.notifyRun(config.name(), outcome.label());
-                    log.atInfo().setMessage("notify script ran").addKeyValue("instance", config.name())
-                            .addKeyValue("script", line).addKeyValue("outcome", outcome.detail()).log();
-                });
-        List<String> cidrs = plan.vips().stream().map(v -> v.address().getHostAddress() + "/" + v.prefixLength())
-                .toList();
-        InstanceSettings settings = new InstanceSettings(config.name(), plan.machineConfig(), leased, cidrs, List.of());
-        return new InstanceRunner(settings, config.interfaceName(), publisher, vips, notifier, metrics, vertx,
-                System::nanoTime, journal);
-    }
-
-    /** Each vrrp_sync_group joins its members' runners; the group's notify scripts run like an instance's. */
-    private static List<SyncGroupRunner> syncGroups(KeepalivedConfig config, List<InstanceRunner> runners,
-                                                    ExecutorService notifyExecutor, boolean leased,
-                                                    AgentJournal journal) {
-        List<SyncGroupRunner> groups = new ArrayList<>();
-        for (SyncGroupConfig group : config.syncGroups()) {
-            Notifier notifier = Notifier.forGroup(group.name(), group.notifyScripts(), notifyExecutor,
-                    NOTIFY_TIMEOUT, (line, outcome) -> log.atInfo().setMessage("sync group notify script ran")
-                            .addKeyValue("group", group.name()).addKeyValue("script", line)
-                            .addKeyValue("outcome", outcome.detail()).log());
-            SyncGroupRunner runner = new SyncGroupRunner(new SyncGroupCore(group.name(), group.members(), leased),
-                    notifier, System::nanoTime, journal);
-            for (InstanceRunner member : runners) {
-                if (group.members().contains(member.name())) {
-                    runner.join(member);
-                }
-            }
-            groups.add(runner);
-        }
-        return groups;
-    }
-
     /**
      * How often the node's session prover confirms: a quarter of the shortest advert interval, within
      * 100 ms..1 s, so one slow answer costs little (docs/lease.md).
@@ -336,112 +227,6 @@ public final class Agent {
         long shortestMillis = config.vrrpInstances().stream().mapToLong(i -> i.advertInterval().toMillis()).min()
                 .orElse(1_000);
         return Duration.ofMillis(Math.max(100, Math.min(1_000, shortestMillis / 4)));
-    }
-
-    private static List<ScriptTracker> scriptTrackers(KeepalivedConfig config, InstancePlans plans,
-                                                      List<InstanceRunner> runners, Vertx vertx,
-                                                      AgentMetrics metrics, AgentJournal journal) {
-        List<ScriptTracker> trackers = new ArrayList<>();
-        for (VrrpScript script : config.vrrpScripts().values()) {
-            String trackerName = "script " + script.name();
-            List<InstanceRunner> tracking = new ArrayList<>();
-            for (InstanceRunner runner : runners) {
-                plans.scriptWeighting(runner.name(), script.name()).ifPresent(weighting -> {
-                    runner.track(weighting.status(trackerName, true));
-                    tracking.add(runner);
-                });
-            }
-            if (tracking.isEmpty()) {
-                continue;
-            }
-            metrics.trackerHealthy(trackerName, true);
-            trackers.add(new ScriptTracker(script, vertx, (healthy, detail) -> {
-                metrics.trackerHealthy(trackerName, healthy);
-                journal.record(Cause.health(trackerName, 0), new Event.TrackerResultChanged(trackerName, healthy,
-                        detail));
-                tracking.forEach(r -> r.onTracker(trackerName, healthy));
-            }));
-        }
-        return trackers;
-    }
-
-    /** One tracker per vrrp_track_file some instance tracks; each instance turns the value into its own status. */
-    private static List<FileTracker> fileTrackers(KeepalivedConfig config, InstancePlans plans,
-                                                  List<InstanceRunner> runners, Vertx vertx, AgentMetrics metrics,
-                                                  AgentJournal journal) {
-        List<FileTracker> trackers = new ArrayList<>();
-        for (VrrpTrackFile file : config.trackFiles().values()) {
-            String trackerName = "file " + file.name();
-            Map<InstanceRunner, Weighting> tracking = new LinkedHashMap<>();
-            runners.forEach(runner -> plans.trackFileWeighting(runner.name(), file)
-                    .ifPresent(weighting -> tracking.put(runner, weighting)));
-            if (tracking.isEmpty()) {
-                continue;
-            }
-            FileTracker tracker = new FileTracker(file, vertx, FILE_POLL_MILLIS, value -> {
-                metrics.trackerHealthy(trackerName, value == 0);
-                journal.record(Cause.health(trackerName, 0), new Event.TrackerResultChanged(trackerName, value == 0,
-                        "value " + value));
-                tracking.forEach((runner, weighting) ->
-                        runner.onTrackerStatus(weighting.fileStatus(trackerName, value)));
-            });
-            metrics.trackerHealthy(trackerName, tracker.value() == 0);
-            tracking.forEach((runner, weighting) ->
-                    runner.track(weighting.fileStatus(trackerName, tracker.value())));
-            trackers.add(tracker);
-        }
-        return trackers;
-    }
-
-    /** One tracker per vrrp_track_process some instance tracks; its verdict weighs like a script's. */
-    private static List<ProcessTracker> processTrackers(KeepalivedConfig config, InstancePlans plans,
-                                                        List<InstanceRunner> runners, Vertx vertx,
-                                                        AgentMetrics metrics, AgentJournal journal) {
-        List<ProcessTracker> trackers = new ArrayList<>();
-        for (VrrpTrackProcess process : config.trackProcesses().values()) {
-            String trackerName = "process " + process.name();
-            Map<InstanceRunner, Weighting> tracking = new LinkedHashMap<>();
-            runners.forEach(runner -> plans.trackProcessWeighting(runner.name(), process)
-                    .ifPresent(weighting -> tracking.put(runner, weighting)));
-            if (tracking.isEmpty()) {
-                continue;
-            }
-            ProcessTracker tracker = new ProcessTracker(process, vertx, PROCESS_POLL_MILLIS, up -> {
-                metrics.trackerHealthy(trackerName, up);
-                journal.record(Cause.health(trackerName, 0), new Event.TrackerResultChanged(trackerName, up,
-                        up ? "quorum reached" : "quorum lost"));
-                tracking.keySet().forEach(runner -> runner.onTracker(trackerName, up));
-            });
-            metrics.trackerHealthy(trackerName, tracker.up());
-            tracking.forEach((runner, weighting) -> runner.track(weighting.status(trackerName, tracker.up())));
-            trackers.add(tracker);
-        }
-        return trackers;
-    }
-
-    private static List<LinkTracker> linkTrackers(InstancePlans plans, List<InstanceRunner> runners, LinkState links,
-                                                  Vertx vertx, AgentMetrics metrics, AgentJournal journal) {
-        Map<String, List<InstanceRunner>> byDevice = new LinkedHashMap<>();
-        for (InstanceRunner runner : runners) {
-            plans.interfaceWeightings(runner.name()).keySet()
-                    .forEach(device -> byDevice.computeIfAbsent(device, d -> new ArrayList<>()).add(runner));
-        }
-        List<LinkTracker> trackers = new ArrayList<>();
-        byDevice.forEach((device, tracking) -> {
-            String trackerName = "interface " + device;
-            LinkTracker tracker = new LinkTracker(device, links, vertx, LINK_POLL_MILLIS, up -> {
-                metrics.trackerHealthy(trackerName, up);
-                journal.record(new Cause(CauseKind.LINK, device, 0), new Event.TrackerResultChanged(trackerName, up,
-                        up ? "link up" : "link down"));
-                tracking.forEach(r -> r.onTracker(trackerName, up));
-            });
-            metrics.trackerHealthy(trackerName, tracker.up());
-            for (InstanceRunner runner : tracking) {
-                runner.track(plans.interfaceWeightings(runner.name()).get(device).status(trackerName, tracker.up()));
-            }
-            trackers.add(tracker);
-        });
-        return trackers;
     }
 
     private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {

@@ -38,6 +38,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -191,11 +192,13 @@ public final class AgentMain implements Callable<Integer> {
             vertx.close();
             return 2;
         }
-        Optional<LoadBalancer> lb;
+        AtomicReference<LoadBalancer> balancer = new AtomicReference<>();
+        ConfigReloader.BalancerStarter balancerStarter = next -> LoadBalancer.start(next, vertx, journal::record,
+                DataPlane.libnftables(), metrics.registry());
         try {
-            lb = keepalived.loadBalancing().virtualServers().isEmpty() ? Optional.empty()
-                    : Optional.of(LoadBalancer.start(keepalived, vertx, journal::record, DataPlane.libnftables(),
-                            metrics.registry()));
+            if (!keepalived.loadBalancing().virtualServers().isEmpty()) {
+                balancer.set(balancerStarter.start(keepalived));
+            }
         } catch (IllegalArgumentException | IOException e) {
             System.err.println("qvip agent: load balancing cannot start: " + e.getMessage());
             agent.stop(Duration.ofSeconds(5));
@@ -217,7 +220,8 @@ public final class AgentMain implements Callable<Integer> {
                     .addKeyValue("session_timeout_ms", q.sessionTimeout().toMillis()).log();
         }
         StatusServer server = new StatusServer(vertx, () -> agent.status()
-                .compose(status -> lb.map(l -> l.status().map(status::withVirtualServers))
+                .compose(status -> Optional.ofNullable(balancer.get())
+                        .map(l -> l.status().map(status::withVirtualServers))
                         .orElse(Future.succeededFuture(status)))
                 .map(status -> shipping.map(s -> status.withShipping(s.status())).orElse(status)), metrics);
         try {
@@ -225,7 +229,7 @@ public final class AgentMain implements Callable<Integer> {
         } catch (Exception e) {
             System.err.println("qvip agent: cannot listen on " + http + ": " + e.getMessage());
             shipping.ifPresent(Shipping::close);
-            lb.ifPresent(LoadBalancer::stop);
+            Optional.ofNullable(balancer.get()).ifPresent(LoadBalancer::stop);
             agent.stop(Duration.ofSeconds(5));
             journal.record(new Cause(CauseKind.STARTUP, "failed", 0), new Event.AgentStopped("cannot listen on " + http));
             mail.ifPresent(MailAlerter::close);
@@ -236,13 +240,14 @@ public final class AgentMain implements Callable<Integer> {
         log.atInfo().setMessage("agent started").addKeyValue("node", node).addKeyValue("config", config)
                 .addKeyValue("instances", keepalived.vrrpInstances().size()).addKeyValue("http", http).log();
 
-        ConfigReloader reloader = new ConfigReloader(config, options, keepalived, journal);
+        ConfigReloader reloader = new ConfigReloader(config, options, keepalived, journal, agent, balancer,
+                balancerStarter);
         Signal.handle(new Signal("HUP"), signal -> reloader.reload());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.atInfo().setMessage("stopping").addKeyValue("node", node).log();
             reloader.close();
-            lb.ifPresent(LoadBalancer::stop);
+            Optional.ofNullable(balancer.get()).ifPresent(LoadBalancer::stop);
             agent.stop(Duration.ofSeconds(10));
             capture.ifPresent(WireCapture::close);
             journal.record(new Cause(CauseKind.SHUTDOWN, "signal", 0), new Event.AgentStopped("stopped by signal"));

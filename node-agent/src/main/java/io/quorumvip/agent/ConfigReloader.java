@@ -1,6 +1,8 @@
 package io.quorumvip.agent;
 
 import io.quorumvip.agent.journal.AgentJournal;
+import io.quorumvip.agent.lb.LoadBalancer;
+import io.quorumvip.agent.track.FileTracker;
 import io.quorumvip.config.Finding;
 import io.quorumvip.config.KeepalivedConfig;
 import io.quorumvip.config.KeepalivedConfigParser;
@@ -16,34 +18,52 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * SIGHUP: reads the configuration again and compares it with the running one ({@link ReloadPlan}). A file with
- * any error is refused with every finding at its file:line and the running configuration goes on. A file whose
- * instances and blocks are all as they run (comments, order, layout changed) is taken: nothing is touched, so no
- * address moves and no lease is given up. Applying added, removed or changed instances in place is not built: such
- * a reload is refused, saying what differs, and a restart applies it. Every outcome is journaled as
- * {@link Event.ConfigReloaded}.
+ * SIGHUP: reads the configuration again and applies what changed ({@link ReloadPlan}). A file with any error is
+ * refused with every finding at its file:line and the running configuration goes on. Otherwise unchanged instances
+ * are not touched (no address moves, no lease is given up); removed ones stop as at a clean stop, changed ones stop
+ * and start again with their new block, added ones start; virtual servers added, removed or changed go to the load
+ * balancer, whose program changes in one nftables transaction, unchanged real servers keeping their health. A plan
+ * the agent cannot apply in place (global_defs, quorum, coordinator, static routing, a sync group member) is refused
+ * whole, naming the block and saying to restart. Every outcome is journaled as {@link Event.ConfigReloaded}.
  */
 final class ConfigReloader {
 
     private static final Logger log = LoggerFactory.getLogger(ConfigReloader.class);
+    /** How long a reload waits for the instances it stops (their notify_stop scripts) before it starts others. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
+    /** Starts the load balancer for a configuration that gains its first virtual_server. */
+    interface BalancerStarter {
+        LoadBalancer start(KeepalivedConfig config) throws IOException;
+    }
 
     private final Path path;
     private final ParseOptions options;
     private final AgentJournal journal;
+    private final Agent agent;
+    private final AtomicReference<LoadBalancer> balancer;
+    private final BalancerStarter balancerStarter;
     private KeepalivedConfig running;
     private boolean closed;
 
-    ConfigReloader(Path path, ParseOptions options, KeepalivedConfig running, AgentJournal journal) {
+    ConfigReloader(Path path, ParseOptions options, KeepalivedConfig running, AgentJournal journal, Agent agent,
+                   AtomicReference<LoadBalancer> balancer, BalancerStarter balancerStarter) {
         this.path = path;
         this.options = options;
         this.running = running;
         this.journal = journal;
+        this.agent = agent;
+        this.balancer = balancer;
+        this.balancerStarter = balancerStarter;
     }
 
     /** No reload after this: the agent is stopping and its journal closes. */
@@ -51,7 +71,7 @@ final class ConfigReloader {
         closed = true;
     }
 
-    /** Reads the file again and journals what came of it; never throws. */
+    /** Reads the file again, applies it or refuses it, and journals what came of it; never throws. */
     synchronized void reload() {
         if (closed) {
             return;
@@ -77,20 +97,73 @@ final class ConfigReloader {
             journal.record(cause, refused(sha, errors.size() + " error(s), first: " + errors.get(0).format()));
             return;
         }
-        ReloadPlan plan = ReloadPlan.between(running, parsed.config());
-        if (!plan.nothingChanged()) {
-            String detail = "applying " + what(plan) + " in place is not supported yet; restart the agent to apply"
-                    + " it (the running configuration goes on)";
-            log.atWarn().setMessage("reload refused: " + detail).addKeyValue("config", path).log();
-            journal.record(cause, new Event.ConfigReloaded(path.toString(), sha, false, detail, plan.added(),
-                    plan.removed(), plan.changed(), plan.unchanged()));
+        KeepalivedConfig next = parsed.config();
+        ReloadPlan plan = ReloadPlan.between(running, next);
+        if (plan.nothingChanged()) {
+            running = next;
+            log.atInfo().setMessage("configuration reloaded: every instance unchanged, nothing touched")
+                    .addKeyValue("config", path).addKeyValue("unchanged", plan.unchanged()).log();
+            journal.record(cause, new Event.ConfigReloaded(path.toString(), sha, true, "", List.of(), List.of(),
+                    List.of(), plan.unchanged()));
             return;
         }
-        running = parsed.config();
-        log.atInfo().setMessage("configuration reloaded: every instance unchanged, nothing touched")
-                .addKeyValue("config", path).addKeyValue("unchanged", plan.unchanged()).log();
-        journal.record(cause, new Event.ConfigReloaded(path.toString(), sha, true, "", List.of(), List.of(),
-                List.of(), plan.unchanged()));
+        if (!plan.refusals().isEmpty()) {
+            refuse(cause, sha, plan, String.join("; ", plan.refusals()) + " (the running configuration goes on)");
+            return;
+        }
+        try {
+            apply(next, plan, cause);
+        } catch (IllegalStateException e) {
+            refuse(cause, sha, plan, "applying " + what(plan) + " failed half-way: " + e.getMessage());
+            return;
+        } catch (IOException | RuntimeException e) {
+            refuse(cause, sha, plan, "applying " + what(plan) + " failed: " + e.getMessage()
+                    + " (nothing was applied; the running configuration goes on)");
+            return;
+        }
+        running = next;
+        log.atInfo().setMessage("configuration reloaded: " + what(plan)).addKeyValue("config", path)
+                .addKeyValue("unchanged", plan.unchanged()).log();
+        journal.record(cause, new Event.ConfigReloaded(path.toString(), sha, true, "applied " + what(plan),
+                plan.added(), plan.removed(), plan.changed(), plan.unchanged()));
+    }
+
+    /**
+     * The load balancer's half is built and checked first, then the instances change, then the load balancer's
+     * program; a failure before the instances stop leaves everything as it ran.
+     */
+    private void apply(KeepalivedConfig next, ReloadPlan plan, Cause cause) throws IOException {
+        next.trackFiles().forEach((name, spec) -> {
+            if (!ReloadPlan.same(running.trackFiles().get(name), spec)) {
+                FileTracker.writeInitValue(spec);
+            }
+        });
+        LoadBalancer current = balancer.get();
+        boolean balancing = !plan.virtualServers().none();
+        Optional<LoadBalancer.Reload> prepared = balancing && current != null
+                ? Optional.of(current.prepare(next)) : Optional.empty();
+        LoadBalancer started = balancing && current == null ? balancerStarter.start(next) : null;
+        try {
+            if (!plan.toStop().isEmpty() || !plan.toStart().isEmpty()) {
+                agent.reload(next, plan, STOP_GRACE);
+            }
+        } catch (IOException | RuntimeException e) {
+            prepared.ifPresent(current::discard);
+            if (started != null) {
+                started.stop();
+            }
+            throw e;
+        }
+        prepared.ifPresent(r -> current.apply(r, cause));
+        if (started != null) {
+            balancer.set(started);
+        }
+    }
+
+    private void refuse(Cause cause, Hash256 sha, ReloadPlan plan, String detail) {
+        log.atWarn().setMessage("reload refused: " + detail).addKeyValue("config", path).log();
+        journal.record(cause, new Event.ConfigReloaded(path.toString(), sha, false, detail, plan.added(),
+                plan.removed(), plan.changed(), plan.unchanged()));
     }
 
     private Event.ConfigReloaded refused(Hash256 sha, String detail) {
@@ -103,7 +176,11 @@ final class ConfigReloader {
         append(text, "added", plan.added());
         append(text, "removed", plan.removed());
         append(text, "changed", plan.changed());
-        append(text, "changed blocks", plan.othersChanged());
+        append(text, "virtual servers added", plan.virtualServers().added());
+        append(text, "virtual servers removed", plan.virtualServers().removed());
+        append(text, "virtual servers changed", plan.virtualServers().changed());
+        List<String> blocks = plan.othersChanged().stream().filter(b -> !b.equals("virtual_server")).toList();
+        append(text, "changed blocks", blocks);
         return text.toString();
     }
 

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +37,7 @@ final class VrrpChannel implements AutoCloseable {
 
     private final String device;
     private final VrrpTransport transport;
-    private final VrrpExpectations interfaceExpectations;
+    private volatile VrrpExpectations interfaceExpectations;
     private final Map<Integer, InstanceRunner> runners;
     private final Context context;
     private final AgentMetrics metrics;
@@ -51,7 +52,7 @@ final class VrrpChannel implements AutoCloseable {
         this.device = device;
         this.transport = transport;
         this.interfaceExpectations = interfaceExpectations;
-        this.runners = Map.copyOf(runners);
+        this.runners = new ConcurrentHashMap<>(runners);
         this.context = context;
         this.metrics = metrics;
         this.journal = journal;
@@ -61,6 +62,20 @@ final class VrrpChannel implements AutoCloseable {
 
     VrrpTransport transport() {
         return transport;
+    }
+
+    String device() {
+        return device;
+    }
+
+    /** The instance stopped (a reload removed or changed it): its adverts are no longer handed to it. */
+    void forget(int vrid, InstanceRunner runner) {
+        runners.remove(vrid, runner);
+    }
+
+    /** After a reload: validate against the VRIDs of the interface as the new configuration has them. */
+    void expect(VrrpExpectations expectations) {
+        interfaceExpectations = expectations;
     }
 
     void start() {

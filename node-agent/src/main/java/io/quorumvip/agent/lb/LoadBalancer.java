@@ -12,6 +12,7 @@ import io.quorumvip.config.ForwardingMethod;
 import io.quorumvip.config.KeepalivedConfig;
 import io.quorumvip.config.NotifyScript;
 import io.quorumvip.config.RealServerConfig;
+import io.quorumvip.config.ReloadPlan;
 import io.quorumvip.config.VirtualIpAddress;
 import io.quorumvip.config.VirtualServerConfig;
 import io.quorumvip.config.VirtualService;
@@ -40,10 +41,13 @@ import java.net.SocketException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -80,10 +84,11 @@ public final class LoadBalancer {
     private final ExecutorService scripts;
     private final ExecutorService notifications;
     private final ExecutorService applier;
-    private final List<Service> services;
     private final CheckerProbers otherProbers;
-    private final CheckSharing sharing;
-    private final KeepalivedConfig config;
+    /** The running virtual servers, configuration and check sharing: replaced whole by a reload, on the context. */
+    private volatile List<Service> services;
+    private CheckSharing sharing;
+    private KeepalivedConfig config;
     private final LbMetrics metrics;
     private final Optional<NeighbourResolver> resolver;
     private long macTimer = -1;
@@ -124,14 +129,11 @@ public final class LoadBalancer {
             services.add(new Service(vs, drDevice(config, vs), addresses(config, vs)));
         }
         LoadBalancer lb = new LoadBalancer(config, vertx, journal, dataPlane, services, registry);
-        for (Service service : services) {
-            for (RealServerConfig real : service.config.realServers()) {
-                Real r = new Real(real, lb.probers(service, real));
-                service.reals.add(r);
-                lb.readFilesOnce(service, r);
-            }
-            service.quorumUp = PoolFold.initialQuorum(service.config, service.states());
-            service.pool = PoolFold.fold(service.config, service.states(), service.quorumUp).pool();
+        try {
+            lb.buildReals(services, config, lb.sharing, List.of());
+        } catch (RuntimeException e) {
+            lb.shutDownThreads();
+            throw e;
         }
         lb.awaitMacs();
         NftProgram program = NftProgramBuilder.build(lb.plans());
@@ -164,14 +166,14 @@ public final class LoadBalancer {
 
     // ---- checks ----
 
-    private List<Prober> probers(Service service, RealServerConfig real) {
+    private List<Prober> probers(Service service, RealServerConfig real, CheckSharing sharing,
+                                 KeepalivedConfig config) {
         List<Prober> probers = new ArrayList<>();
         for (CheckerConfig checker : real.checkers()) {
             CheckKind kind = checker.kind();
             if (checker.target().bindPort().isPresent() || checker.target().bindInterface().isPresent()
                     || checker.target().fwmark().isPresent()) {
                 probers.forEach(Prober::close);
-                shutDownThreads();
                 throw new IllegalArgumentException(checker.position() + ": bind_port, bind_if and fwmark of a "
                         + kind.keyword() + " are read but not applied yet; remove them (bindto and connect_ip work)");
             }
@@ -188,7 +190,6 @@ public final class LoadBalancer {
                 VrrpTrackFile trackFile = config.trackFiles().get(file.trackFile());
                 if (trackFile == null) {
                     probers.forEach(Prober::close);
-                    shutDownThreads();
                     throw new IllegalArgumentException(checker.position() + ": FILE_CHECK names track_file `"
                             + file.trackFile() + "`, which no track_file block defines; define it at the top level");
                 }
@@ -199,12 +200,10 @@ public final class LoadBalancer {
                     other = otherProbers.create(checker);
                 } catch (RuntimeException e) {
                     probers.forEach(Prober::close);
-                    shutDownThreads();
                     throw e;
                 }
                 if (other.isEmpty()) {
                     probers.forEach(Prober::close);
-                    shutDownThreads();
                     throw new IllegalArgumentException(checker.position() + ": " + kind.keyword() + " is read but "
                             + "the agent has no prober for it; replace it with a MISC_CHECK");
                 }
@@ -214,6 +213,123 @@ public final class LoadBalancer {
                     new CheckSharing.Sharer(service, real, probers.size() - 1));
         }
         return probers;
+    }
+
+    /**
+     * Builds the real servers' probers and first pools of {@code services}. A real server whose block is as it runs
+     * under the same virtual server in {@code previous} keeps its health (verdicts, counters, last result), and a
+     * virtual server found there keeps its quorum state and its pool as journaled, so a reload changes nothing the
+     * new configuration does not. Throws, closing the probers it made, when a checker cannot run.
+     */
+    private void buildReals(List<Service> building, KeepalivedConfig with, CheckSharing checks,
+                            List<Service> previous) {
+        Set<Prober> made = Collections.newSetFromMap(new IdentityHashMap<>());
+        try {
+            for (Service service : building) {
+                Optional<Service> before = previous.stream()
+                        .filter(p -> p.config.name().equals(service.config.name())).findFirst();
+                for (RealServerConfig real : service.config.realServers()) {
+                    List<Prober> probers = probers(service, real, checks, with);
+                    made.addAll(probers);
+                    Real r = new Real(real, probers);
+                    service.reals.add(r);
+                    Optional<Real> kept = before.flatMap(b -> b.reals.stream()
+                            .filter(o -> ReloadPlan.same(o.config, real)).findFirst());
+                    if (kept.isPresent()) {
+                        r.health = kept.get().health;
+                        r.last = kept.get().last;
+                        r.lastCheckEpochMillis = kept.get().lastCheckEpochMillis;
+                    } else {
+                        readFilesOnce(service, r);
+                    }
+                }
+                if (before.isPresent()) {
+                    service.quorumUp = before.get().quorumUp;
+                    service.pool = before.get().pool;
+                    service.journaledPool = before.get().journaledPool;
+                } else {
+                    service.quorumUp = PoolFold.initialQuorum(service.config, service.states());
+                    service.pool = PoolFold.fold(service.config, service.states(), service.quorumUp).pool();
+                }
+            }
+        } catch (RuntimeException e) {
+            made.forEach(Prober::close);
+            throw e;
+        }
+    }
+
+    /** A reload's virtual servers, built and checked, not running yet: {@link #apply} or {@link #discard} it. */
+    public static final class Reload {
+        private final KeepalivedConfig config;
+        private final List<Service> services;
+        private final CheckSharing sharing;
+
+        private Reload(KeepalivedConfig config, List<Service> services, CheckSharing sharing) {
+            this.config = config;
+            this.services = services;
+            this.sharing = sharing;
+        }
+    }
+
+    /**
+     * The first half of a reload, off the context: builds every virtual server of {@code next} with its probers,
+     * the health of unchanged real servers carried over. Throws {@link IllegalArgumentException}, with nothing
+     * changed, when a checker cannot run or a DR virtual server has no interface.
+     */
+    public Reload prepare(KeepalivedConfig next) {
+        List<Service> building = new ArrayList<>();
+        for (VirtualServerConfig vs : next.loadBalancing().virtualServers()) {
+            building.add(new Service(vs, drDevice(next, vs), addresses(next, vs)));
+        }
+        CheckSharing checks = new CheckSharing(next.loadBalancing().shareChecks());
+        Promise<Void> built = Promise.promise();
+        context.runOnContext(v -> {
+            try {
+                buildReals(building, next, checks, services);
+                built.complete();
+            } catch (RuntimeException e) {
+                built.fail(e);
+            }
+        });
+        try {
+            built.future().toCompletionStage().toCompletableFuture().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+        return new Reload(next, building, checks);
+    }
+
+    /** A prepared reload that will not be applied: its probers close. */
+    public void discard(Reload reload) {
+        context.runOnContext(v -> closeProbers(reload.services));
+    }
+
+    /**
+     * The second half of a reload: the old virtual servers' checks stop, the new ones take their place, quorum
+     * changes are journaled, and the whole new program goes to nftables as one transaction (the diff against what
+     * is applied, so unchanged virtual servers' rules are not rewritten). Then the checks start.
+     */
+    public void apply(Reload reload, Cause cause) {
+        Promise<Void> applied = Promise.promise();
+        context.runOnContext(v -> {
+            List<Service> retiring = services;
+            retiring.forEach(s -> s.retired = true);
+            closeProbers(retiring);
+            services = reload.services;
+            config = reload.config;
+            sharing = reload.sharing;
+            services.forEach(service -> fold(service, cause));
+            reprogram();
+            services.forEach(this::startChecks);
+            applied.complete();
+        });
+        applied.future().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    private static void closeProbers(List<Service> closing) {
+        Set<Prober> all = Collections.newSetFromMap(new IdentityHashMap<>());
+        closing.forEach(s -> s.reals.forEach(r -> all.addAll(r.probers)));
+        all.forEach(Prober::close);
     }
 
     /**
@@ -249,7 +365,7 @@ public final class LoadBalancer {
     }
 
     private void probe(Service service, Real real, int checker) {
-        if (stopped) {
+        if (stopped || service.retired) {
             return;
         }
         if (service.config.haSuspend() && !service.addressLocal()) {
@@ -264,7 +380,7 @@ public final class LoadBalancer {
     }
 
     private void onResult(Service service, Real real, int checker, ProbeResult result) {
-        if (stopped) {
+        if (stopped || service.retired) {
             return;
         }
         long delay = apply(service, real, checker, result);
@@ -392,6 +508,13 @@ public final class LoadBalancer {
     // ---- pool and program ----
 
     private void refold(Service service, Cause cause, boolean reprogramAnyway) {
+        if (fold(service, cause) || reprogramAnyway) {
+            reprogram();
+        }
+    }
+
+    /** Folds the pool again, journaling quorum and sorry-server changes; true when the pool changed. */
+    private boolean fold(Service service, Cause cause) {
         PoolFold.Decision decision = PoolFold.fold(service.config, service.states(), service.quorumUp);
         String name = service.config.name();
         decision.quorumChange().ifPresent(change -> {
@@ -410,13 +533,12 @@ public final class LoadBalancer {
         metrics.quorum(name, service.quorumUp);
         boolean changed = !decision.pool().equals(service.pool);
         service.pool = decision.pool();
-        if (changed || reprogramAnyway) {
-            reprogram();
-        }
+        return changed;
     }
 
     private void reprogram() {
         NftProgram next = NftProgramBuilder.build(plans());
+        families = next.tables().stream().map(NftProgram.Table::family).toList();
         long gen = ++generation;
         applier.execute(() -> {
             String error = apply(next);
@@ -584,7 +706,7 @@ public final class LoadBalancer {
         metrics.stopCounters();
         Promise<Void> closed = Promise.promise();
         context.runOnContext(v -> {
-            services.forEach(s -> s.reals.forEach(r -> r.probers.forEach(Prober::close)));
+            closeProbers(services);
             for (Service service : services) {
                 if (service.config.omega()) {
                     service.reals.stream().filter(r -> r.health.alive())
@@ -673,6 +795,8 @@ public final class LoadBalancer {
         Map<InetAddress, String> macs = Map.of();
         boolean quorumUp;
         boolean suspended;
+        /** A reload replaced this virtual server: its pending probes and results are dropped. */
+        boolean retired;
         Pool pool;
         Pool journaledPool;
         /** The cause of the latest check result that changed this pool, journaled with the pool it led to. */

@@ -35,7 +35,7 @@ public final class SessionProver implements AutoCloseable {
     private final ScheduledExecutorService thread;
     private final List<Consumer<InstanceInput>> instances = new CopyOnWriteArrayList<>();
     private final ConnectionStateListener connectionListener = (client, state) -> connectionChanged(state);
-    private ScheduledFuture<?> ticks;
+    private volatile ScheduledFuture<?> ticks;
 
     SessionProver(CuratorFramework curator, String probePath, Duration period, LongSupplier monotonicNanos,
                   ScheduledExecutorService thread) {
@@ -52,25 +52,34 @@ public final class SessionProver implements AutoCloseable {
      */
     public void register(Consumer<InstanceInput> instance) {
         instances.add(instance);
+        if (ticks != null) {
+            // Registered after start (a reload started instances): CONNECTED came before, so tell this one now.
+            thread.execute(() -> announceSession(List.of(instance)));
+        }
+    }
+
+    /** Removes a listener: its instances stopped. */
+    public void unregister(Consumer<InstanceInput> instance) {
+        instances.remove(instance);
     }
 
     public void start() {
         curator.getConnectionStateListenable().addListener(connectionListener, thread);
         // The client may have connected before this prover existed; CONNECTED will not come again.
-        thread.execute(this::announceSession);
+        thread.execute(() -> announceSession(instances));
         ticks = thread.scheduleAtFixedRate(this::confirm, period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     private void connectionChanged(ConnectionState state) {
         log.info("ZooKeeper connection {}", state);
         if (state == ConnectionState.CONNECTED || state == ConnectionState.RECONNECTED) {
-            announceSession();
+            announceSession(instances);
         } else if (state == ConnectionState.LOST) {
             broadcast(new InstanceInput.SessionLost());
         }
     }
 
-    private void announceSession() {
+    private void announceSession(List<Consumer<InstanceInput>> to) {
         long id = currentSessionId();
         if (id == 0 || !curator.getZookeeperClient().isConnected()) {
             return;
@@ -83,7 +92,8 @@ public final class SessionProver implements AutoCloseable {
             log.warn("cannot read the ZooKeeper session timeout: {}", e.toString());
             return;
         }
-        broadcast(new InstanceInput.SessionStarted(id, timeoutNanos));
+        InstanceInput started = new InstanceInput.SessionStarted(id, timeoutNanos);
+        to.forEach(listener -> listener.accept(started));
     }
 
     /** One confirmation: the answer must come through the leader and on the session it was sent on. */

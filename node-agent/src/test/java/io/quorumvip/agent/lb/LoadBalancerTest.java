@@ -8,6 +8,7 @@ import io.quorumvip.config.KeepalivedConfig;
 import io.quorumvip.config.KeepalivedConfigParser;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.quorumvip.events.Cause;
 import io.quorumvip.events.Event;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
@@ -65,6 +66,11 @@ class LoadBalancerTest {
     }
 
     private KeepalivedConfig config(String extra) throws Exception {
+        return config(extra, 2);
+    }
+
+    /** The virtual server with real servers rs1 (weight 3) to rs{@code reals} (weight 1). */
+    private KeepalivedConfig config(String extra, int reals) throws Exception {
         Path file = dir.resolve("keepalived.conf");
         String real = """
                     real_server 198.51.100.%d 80 {
@@ -81,7 +87,8 @@ class LoadBalancerTest {
                 """;
         Files.writeString(file, "virtual_server 192.0.2.220 80 {\n lb_algo wrr\n lb_kind NAT\n quorum 2\n"
                 + " sorry_server 198.51.100.60 80\n" + extra
-                + real.formatted(51, 3, dir, 1) + real.formatted(52, 1, dir, 2) + "}\n");
+                + real.formatted(51, 3, dir, 1) + real.formatted(52, 1, dir, 2)
+                + (reals > 2 ? real.formatted(53, 1, dir, 3) : "") + "}\n");
         var result = KeepalivedConfigParser.parse(file);
         assertThat(result.errors()).isEmpty();
         return result.config();
@@ -150,6 +157,32 @@ class LoadBalancerTest {
         var status = lb.status().toCompletionStage().toCompletableFuture().join();
         assertThat(status.get(0).realServers()).extracting(VirtualServerStatus.RealServerStatus::state)
                 .containsExactly("up", "up");
+    }
+
+    @Test
+    void shouldKeepTheHealthOfTheRealServersThatStayWhenAReloadChangesThePool() throws Exception {
+        up(1, true);
+        up(3, true);
+        lb = start(config(""), recording);
+        awaitEvent(e -> e instanceof Event.PoolChanged p && p.generation() > 1);
+        int appliedBefore = applied.size();
+        int eventsBefore = events.size();
+
+        KeepalivedConfig next = config("", 3);
+        lb.apply(lb.prepare(next), Cause.NONE);
+        awaitEvent(e -> e instanceof Event.PoolChanged p && p.members().size() == 2
+                && p.members().get(1).endpoint().equals("198.51.100.53:80"));
+
+        var status = lb.status().toCompletionStage().toCompletableFuture().join();
+        assertThat(status.get(0).realServers()).extracting(VirtualServerStatus.RealServerStatus::state)
+                .as("rs2's DOWN verdict carried over, not reset to the initial UP").containsExactly("up", "down", "up");
+        List<Event> sinceReload = events.subList(eventsBefore, events.size());
+        assertThat(sinceReload).noneMatch(e -> e instanceof Event.RealServerUp u
+                && u.realServer().equals("198.51.100.52:80"));
+        assertThat(sinceReload).filteredOn(Event.PoolChanged.class::isInstance).allMatch(e -> ((Event.PoolChanged) e)
+                .members().stream().noneMatch(m -> m.endpoint().equals("198.51.100.52:80")));
+        assertThat(applied.subList(appliedBefore, applied.size())).as("one transaction, a diff of the table")
+                .hasSize(1).allMatch(document -> !document.contains("\"delete\":{\"table\""));
     }
 
     @Test
