@@ -55,8 +55,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent's load balancer: runs the checks of every real server (TCP_CHECK, HTTP_GET/SSL_GET, SMTP_CHECK,
- * DNS_CHECK and UDP_CHECK on Vert.x clients, PING_CHECK on one shared raw socket, MISC_CHECK on a bounded script
- * pool, FILE_CHECK by reading its track_file), feeds their results to the pure checker core and pool fold, and
+ * DNS_CHECK, UDP_CHECK and AGENT_CHECK on Vert.x clients, PING_CHECK on one shared raw socket, MISC_CHECK on a
+ * bounded script pool, FILE_CHECK by reading its track_file), feeds their results to the pure checker core and pool fold, and
  * applies the resulting nftables program through libnftables, only what changed, one transaction per change. Every
  * verdict, pool, quorum and sorry-server change is journaled. All state lives on one Vert.x context; the kernel is
  * written from one applier thread, in order.
@@ -184,6 +184,8 @@ public final class LoadBalancer {
                 probers.add(new HttpProber(vertx, checker, service.config.virtualhost()));
             } else if (kind instanceof CheckKind.Misc) {
                 probers.add(new MiscProber(checker, scripts));
+            } else if (kind instanceof CheckKind.Agent) {
+                probers.add(new AgentProber(vertx, checker));
             } else if (kind instanceof CheckKind.File file) {
                 VrrpTrackFile trackFile = config.trackFiles().get(file.trackFile());
                 if (trackFile == null) {
