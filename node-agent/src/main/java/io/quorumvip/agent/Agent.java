@@ -1,5 +1,7 @@
 package io.quorumvip.agent;
 
+import io.quorumvip.script.LocalScriptHost;
+import io.quorumvip.script.ScriptUsers;
 import io.quorumvip.agent.http.AgentMetrics;
 import io.quorumvip.agent.http.AgentStatus;
 import io.quorumvip.agent.journal.AgentJournal;
@@ -133,6 +135,7 @@ public final class Agent {
         Optional<SessionProver> prover = quorum.map(q -> q.prover(confirmationPeriod(config)));
         try {
             InstancePlans plans = InstancePlans.resolve(config, addresses);
+            ScriptUsers users = ScriptUsers.of(config.globalDefs(), new LocalScriptHost());
             StaticRouting statics = StaticRouting.open(config.staticRouting(), addresses);
             Map<String, VrrpExpectations> expectationsByDevice = plans.expectationsByDevice();
             List<InstanceRunner> runners = new ArrayList<>();
@@ -142,7 +145,7 @@ public final class Agent {
                 Map<Integer, InstanceRunner> byVrid = new LinkedHashMap<>();
                 for (InstancePlans.InstancePlan plan : channelPlan.instances()) {
                     InstanceRunner runner = runner(plan, socket, addresses, arp, vertx, metrics, notifyExecutor,
-                            journal, quorum.isPresent());
+                            users, journal, quorum.isPresent());
                     if (quorum.isPresent()) {
                         Consumer<InstanceInput> onContext = input -> context.runOnContext(v -> runner.onLease(input));
                         LatchAdapter latch = quorum.get().latch(plan.config().name(), node, onContext);
@@ -165,9 +168,9 @@ public final class Agent {
                     runner.onLease(input);
                 }
             })));
-            List<ScriptTracker> scriptTrackers = scriptTrackers(config, plans, runners, vertx, metrics, journal);
+            List<ScriptTracker> scriptTrackers = scriptTrackers(config, plans, runners, vertx, metrics, journal, users);
             List<LinkTracker> linkTrackers = linkTrackers(plans, runners, links, vertx, metrics, journal);
-            List<SyncGroupRunner> groups = syncGroups(config, runners, notifyExecutor, quorum.isPresent());
+            List<SyncGroupRunner> groups = syncGroups(config, runners, notifyExecutor, users, quorum.isPresent());
             List<FileTracker> fileTrackers = fileTrackers(config, plans, runners, vertx, metrics, journal);
             List<ProcessTracker> processTrackers = processTrackers(config, plans, runners, vertx, metrics, journal);
             Agent agent = new Agent(node, context, addresses, links, arp, notifyExecutor, runners, channels,
@@ -271,15 +274,15 @@ public final class Agent {
 
     private static InstanceRunner runner(InstancePlans.InstancePlan plan, VrrpTransport socket,
                                          NetlinkAddressManager addresses, ArpAnnouncer arp, Vertx vertx,
-                                         AgentMetrics metrics, ExecutorService notifyExecutor, AgentJournal journal,
-                                         boolean leased) {
+                                         AgentMetrics metrics, ExecutorService notifyExecutor, ScriptUsers users,
+                                         AgentJournal journal, boolean leased) {
         VrrpInstanceConfig config = plan.config();
         AdvertPublisher publisher = new ChannelAdvertPublisher(plan.advertTemplate(), socket, socket.destinations());
         VipEffector vips = new VipEffector(config.name(), plan.vips(), addresses, arp, config.garp(), vertx, metrics,
                 journal, new VirtualRouting(config.name(), config.virtualRoutes(), config.virtualRules(),
                         addresses.routes()));
-        Notifier notifier = new Notifier(config.name(), config.notifyScripts(), notifyExecutor, NOTIFY_TIMEOUT,
-                (line, outcome) -> {
+        Notifier notifier = new Notifier(config.name(), config.notifyScripts(), users, notifyExecutor,
+                NOTIFY_TIMEOUT, (line, outcome) -> {
                     metrics.notifyRun(config.name(), outcome.label());
                     log.atInfo().setMessage("notify script ran").addKeyValue("instance", config.name())
                             .addKeyValue("script", line).addKeyValue("outcome", outcome.detail()).log();
@@ -293,10 +296,11 @@ public final class Agent {
 
     /** Each vrrp_sync_group joins its members' runners; the group's notify scripts run like an instance's. */
     private static List<SyncGroupRunner> syncGroups(KeepalivedConfig config, List<InstanceRunner> runners,
-                                                    ExecutorService notifyExecutor, boolean leased) {
+                                                    ExecutorService notifyExecutor, ScriptUsers users,
+                                                    boolean leased) {
         List<SyncGroupRunner> groups = new ArrayList<>();
         for (SyncGroupConfig group : config.syncGroups()) {
-            Notifier notifier = Notifier.forGroup(group.name(), group.notifyScripts(), notifyExecutor,
+            Notifier notifier = Notifier.forGroup(group.name(), group.notifyScripts(), users, notifyExecutor,
                     NOTIFY_TIMEOUT, (line, outcome) -> log.atInfo().setMessage("sync group notify script ran")
                             .addKeyValue("group", group.name()).addKeyValue("script", line)
                             .addKeyValue("outcome", outcome.detail()).log());
@@ -324,7 +328,8 @@ public final class Agent {
 
     private static List<ScriptTracker> scriptTrackers(KeepalivedConfig config, InstancePlans plans,
                                                       List<InstanceRunner> runners, Vertx vertx,
-                                                      AgentMetrics metrics, AgentJournal journal) {
+                                                      AgentMetrics metrics, AgentJournal journal,
+                                                      ScriptUsers users) {
         List<ScriptTracker> trackers = new ArrayList<>();
         for (VrrpScript script : config.vrrpScripts().values()) {
             String trackerName = "script " + script.name();
@@ -339,7 +344,7 @@ public final class Agent {
                 continue;
             }
             metrics.trackerHealthy(trackerName, true);
-            trackers.add(new ScriptTracker(script, vertx, (healthy, detail) -> {
+            trackers.add(new ScriptTracker(script, users.runAs(script.user()), vertx, (healthy, detail) -> {
                 metrics.trackerHealthy(trackerName, healthy);
                 journal.record(Cause.health(trackerName, 0), new Event.TrackerResultChanged(trackerName, healthy,
                         detail));

@@ -1,5 +1,7 @@
 package io.quorumvip.agent.lb;
 
+import io.quorumvip.script.LocalScriptHost;
+import io.quorumvip.script.ScriptUsers;
 import io.quorumvip.agent.net.NeighbourResolver;
 import io.quorumvip.agent.nft.NftablesException;
 import io.quorumvip.check.CheckRules;
@@ -82,6 +84,7 @@ public final class LoadBalancer {
     private final ExecutorService applier;
     private final List<Service> services;
     private final CheckerProbers otherProbers;
+    private final ScriptUsers users;
     private final CheckSharing sharing;
     private final KeepalivedConfig config;
     private final LbMetrics metrics;
@@ -110,6 +113,7 @@ public final class LoadBalancer {
         this.applier = Executors.newSingleThreadExecutor(daemon("lb-nft"));
         this.otherProbers = new CheckerProbers(vertx);
         this.sharing = new CheckSharing(config.loadBalancing().shareChecks());
+        this.users = ScriptUsers.of(config.globalDefs(), new LocalScriptHost());
     }
 
     /**
@@ -183,7 +187,7 @@ public final class LoadBalancer {
             } else if (kind instanceof CheckKind.Http) {
                 probers.add(new HttpProber(vertx, checker, service.config.virtualhost()));
             } else if (kind instanceof CheckKind.Misc) {
-                probers.add(new MiscProber(checker, scripts));
+                probers.add(new MiscProber(checker, users, scripts));
             } else if (kind instanceof CheckKind.Agent) {
                 probers.add(new AgentProber(vertx, checker));
             } else if (kind instanceof CheckKind.File file) {
@@ -490,7 +494,8 @@ public final class LoadBalancer {
         String command = script.command();
         try {
             notifications.execute(() -> {
-                ScriptProcess.Outcome outcome = ScriptProcess.run(command, script.runAs(), NOTIFY_TIMEOUT);
+                ScriptProcess.Outcome outcome = ScriptProcess.run(command, users.runAs(script.runAs()),
+                        NOTIFY_TIMEOUT);
                 log.atInfo().setMessage("load-balancing notify script ran").addKeyValue("script", command)
                         .addKeyValue("exit", outcome.exitCode()).addKeyValue("timed_out", outcome.timedOut()).log();
             });
