@@ -35,6 +35,9 @@ public record CheckRules(int retry, int rise, long delayLoopNanos, long delayBef
 
     public static CheckRules of(CheckerConfig checker) {
         CheckTiming timing = checker.timing();
+        if (checker.kind() instanceof CheckKind.Agent) {
+            return AgentState.rules(timing);
+        }
         boolean fastRecovery = checker.kind() instanceof CheckKind.Http http && http.fastRecovery();
         return new CheckRules(timing.retry(), timing.rise(), timing.delayLoop().toNanos(),
                 timing.delayBeforeRetry().toNanos(), timing.warmup().toNanos(), timing.alpha(), fastRecovery);

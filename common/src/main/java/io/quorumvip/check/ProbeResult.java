@@ -14,13 +14,22 @@ import java.util.OptionalInt;
  * @param dynamicWeight a misc_dynamic exit 2..255: the weight the real server asks for (exit − 2)
  * @param weightOffset  a FILE_CHECK's value × weight: added to the real server's weight while this is the checker's
  *                      last result (keepalived's {@code cur_weight}; see {@link FileCheck})
+ * @param weightPercent an AGENT_CHECK's report: the real server's weight scaled to this percentage while this is the
+ *                      checker's last result (HAProxy's {@code 75%}; 0 for {@code drain}; see {@link AgentState})
  */
 public record ProbeResult(boolean success, String detail, OptionalInt statusCode, OptionalInt exitCode,
-                          Duration latency, OptionalInt dynamicWeight, OptionalInt weightOffset) {
+                          Duration latency, OptionalInt dynamicWeight, OptionalInt weightOffset,
+                          OptionalInt weightPercent) {
 
     public ProbeResult {
         Objects.requireNonNull(detail, "detail");
         Objects.requireNonNull(latency, "latency");
+    }
+
+    /** A result that asks nothing of the weight beyond misc_dynamic's and FILE_CHECK's. */
+    public ProbeResult(boolean success, String detail, OptionalInt statusCode, OptionalInt exitCode, Duration latency,
+                       OptionalInt dynamicWeight, OptionalInt weightOffset) {
+        this(success, detail, statusCode, exitCode, latency, dynamicWeight, weightOffset, OptionalInt.empty());
     }
 
     /** A result that asks nothing of the weight beyond misc_dynamic's {@code dynamicWeight}. */

@@ -42,7 +42,8 @@ public record RealServerHealth(List<CheckRules> rules, List<CheckerState> checke
      * keepalived's effective weight: each misc_dynamic checker moves the configured weight to what it asked for, so
      * one MISC_CHECK exiting 12 gives weight 10 whatever was configured, and several add their differences; each
      * FILE_CHECK adds its last read's value × weight (nothing after a fault: keepalived zeroes its cur_weight).
-     * The sum is clamped to 0..MAX_WEIGHT, as keepalived's {@code real_weight} does.
+     * The sum is clamped to 0..MAX_WEIGHT, as keepalived's {@code real_weight} does. Each AGENT_CHECK then scales it
+     * to the percentage its agent last asked for (0 while draining), rounding down as HAProxy does.
      */
     public int weight(int configured) {
         long weight = configured;
@@ -52,6 +53,14 @@ public record RealServerHealth(List<CheckRules> rules, List<CheckerState> checke
                 weight += asked.getAsInt() - configured;
             }
             weight += state.last().filter(ProbeResult::success).map(r -> r.weightOffset().orElse(0)).orElse(0);
+        }
+        for (CheckerState state : checkers) {
+            OptionalInt percent = state.last().filter(ProbeResult::success).map(ProbeResult::weightPercent)
+                    .orElse(OptionalInt.empty());
+            if (percent.isPresent()) {
+                weight = Math.max(0, Math.min(io.quorumvip.config.RealServerConfig.MAX_WEIGHT, weight))
+                        * percent.getAsInt() / 100;
+            }
         }
         return (int) Math.max(0, Math.min(io.quorumvip.config.RealServerConfig.MAX_WEIGHT, weight));
     }

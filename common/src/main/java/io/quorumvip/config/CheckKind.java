@@ -88,6 +88,18 @@ public sealed interface CheckKind {
         }
     }
 
+    /**
+     * {@code AGENT_CHECK} (HAProxy's agent-check, not keepalived's): the real server's own agent, at connect_port,
+     * answers each connection with one line of words (a weight percentage, {@code drain}, {@code maint},
+     * {@code ready}, {@code up}, {@code down}, ...) that sets its weight and place in the pool.
+     */
+    record Agent() implements CheckKind {
+        @Override
+        public String keyword() {
+            return "AGENT_CHECK";
+        }
+    }
+
     /** {@code FILE_CHECK}: the value in a tracked file, times {@code weight}, sets the real server's weight. */
     record File(String trackFile, boolean dynamic, OptionalInt weight, boolean reverse) implements CheckKind {
         @Override

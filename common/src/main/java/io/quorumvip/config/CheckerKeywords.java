@@ -9,7 +9,8 @@ import java.util.function.Function;
 
 /**
  * Handlers for the checker blocks of a real server (TCP_CHECK, HTTP_GET, SSL_GET, MISC_CHECK, SMTP_CHECK,
- * DNS_CHECK, UDP_CHECK, PING_CHECK, FILE_CHECK), one table per block with the keywords keepalived.conf(5) gives it.
+ * DNS_CHECK, UDP_CHECK, PING_CHECK, FILE_CHECK), one table per block with the keywords keepalived.conf(5) gives it,
+ * and quorum-vip's AGENT_CHECK (HAProxy's agent-check) with the connection and timing keywords of the others.
  */
 final class CheckerKeywords {
 
@@ -57,6 +58,7 @@ final class CheckerKeywords {
                     .ifPresent(x -> c.maxReplyLength = x))
             .build();
     private static final KeywordTable<LbDrafts.Checker> PING = common("PING_CHECK").build();
+    private static final KeywordTable<LbDrafts.Checker> AGENT = common("AGENT_CHECK").build();
     private static final KeywordTable<LbDrafts.Checker> MISC = LbTimingKeywords.add(
                     KeywordTable.<LbDrafts.Checker>forBlock("MISC_CHECK"), c -> c.timing)
             .keyword("misc_path", (s, c, d) -> {
@@ -82,7 +84,7 @@ final class CheckerKeywords {
 
     private static final Map<String, KeywordTable<LbDrafts.Checker>> TABLES = Map.of("TCP_CHECK", TCP,
             "HTTP_GET", HTTP, "SSL_GET", SSL, "SMTP_CHECK", SMTP, "DNS_CHECK", DNS, "UDP_CHECK", UDP, "PING_CHECK",
-            PING, "MISC_CHECK", MISC, "FILE_CHECK", FILE);
+            PING, "MISC_CHECK", MISC, "FILE_CHECK", FILE, "AGENT_CHECK", AGENT);
 
     private CheckerKeywords() {
     }

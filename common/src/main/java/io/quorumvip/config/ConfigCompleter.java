@@ -97,7 +97,8 @@ final class ConfigCompleter {
                 g.garp.resolve(GarpSettings.KEEPALIVED_DEFAULTS),
                 Optional.ofNullable(g.smtpHeloName),
                 new SmtpAlertDefaults(Optional.ofNullable(g.smtpAlert), Optional.ofNullable(g.smtpAlertVrrp),
-                        Optional.ofNullable(g.smtpAlertChecker)));
+                        Optional.ofNullable(g.smtpAlertChecker)),
+                Optional.ofNullable(g.scriptUser), g.scriptSecurity);
     }
 
     private Map<String, VrrpScript> scripts(List<Drafts.Script> drafts, Set<String> dropped) {

@@ -62,6 +62,8 @@ final class Drafts {
         Boolean smtpAlert;
         Boolean smtpAlertVrrp;
         Boolean smtpAlertChecker;
+        String scriptUser;
+        boolean scriptSecurity;
     }
 
     static final class Script {

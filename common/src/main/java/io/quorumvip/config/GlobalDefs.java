@@ -12,6 +12,9 @@ import java.util.Optional;
  * @param garp        {@code vrrp_garp_master_*}, the defaults of every instance's gratuitous ARP settings
  * @param smtpHeloName {@code smtp_helo_name}, the name given in SMTP's HELO (keepalived's default: the host name)
  * @param smtpAlert    {@code smtp_alert}, {@code smtp_alert_vrrp} and {@code smtp_alert_checker} as written
+ * @param scriptUser   {@code script_user USER [GROUP]}: who scripts with no user of their own run as
+ * @param scriptSecurity {@code enable_script_security}: refuse scripts run as root that anyone else could change
+ *                     (io.quorumvip.script.ScriptSecurity)
  */
 public record GlobalDefs(
         Optional<String> routerId,
@@ -23,7 +26,9 @@ public record GlobalDefs(
         int vrrpVersion,
         GarpSettings garp,
         Optional<String> smtpHeloName,
-        SmtpAlertDefaults smtpAlert) {
+        SmtpAlertDefaults smtpAlert,
+        Optional<String> scriptUser,
+        boolean scriptSecurity) {
 
     public static final Duration DEFAULT_SMTP_CONNECT_TIMEOUT = Duration.ofSeconds(30);
 

@@ -50,6 +50,16 @@ final class GlobalDefsKeywords {
                     Values.integer(s, 1, 1000, d).ifPresent(v -> g.garp.masterRefreshRepeat = v))
             // Ours: one check per distinct real-server target and checker configuration (keepalived #2111, #2358).
             .keyword("lb_share_checks", (s, g, d) -> Values.optionalBoolean(s, d).ifPresent(v -> g.lbShareChecks = v))
+            .keyword("script_user", (s, g, d) -> {
+                if (Values.arguments(s, 1, 2, "script_user USER [GROUP]", d)) {
+                    g.scriptUser = String.join(" ", s.argumentTexts());
+                }
+            })
+            .keyword("enable_script_security", (s, g, d) -> {
+                if (Values.arguments(s, 0, 0, "enable_script_security", d)) {
+                    g.scriptSecurity = true;
+                }
+            })
             .notSupported(KeepalivedKeywords.GLOBAL_DEFS_NOT_SUPPORTED)
             .validElsewhere(KeepalivedKeywords.TOP_LEVEL_SUPPORTED)
             .build();

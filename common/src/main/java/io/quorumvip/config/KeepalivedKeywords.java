@@ -44,7 +44,7 @@ final class KeepalivedKeywords {
             "enable_snmp_vrrp", "enable_snmp_checker", "enable_snmp_rfc", "enable_snmp_rfcv2",
             "enable_snmp_rfcv3", "enable_traps", "snmp_vs_stats_update_interval",
             "snmp_rs_stats_update_interval", "enable_dbus", "dbus_service_name", "dbus_no_interface_name",
-            "script_user", "enable_script_security", "notify_fifo", "notify_fifo_script", "vrrp_notify_fifo",
+            "notify_fifo", "notify_fifo_script", "vrrp_notify_fifo",
             "vrrp_notify_fifo_script", "lvs_notify_fifo", "lvs_notify_fifo_script",
             "fifo_write_vrrp_states_on_reload", "dynamic_interfaces", "vrrp_netlink_cmd_rcv_bufs",
             "vrrp_netlink_cmd_rcv_bufs_force", "vrrp_netlink_monitor_rcv_bufs",

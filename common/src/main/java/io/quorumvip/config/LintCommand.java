@@ -1,5 +1,8 @@
 package io.quorumvip.config;
 
+import io.quorumvip.script.LocalScriptHost;
+import io.quorumvip.script.ScriptAudit;
+import io.quorumvip.script.ScriptHost;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -86,6 +89,7 @@ public final class LintCommand implements Callable<Integer> {
                 return BAD_INPUT;
             }
         }
+        ScriptHost scriptHost = new LocalScriptHost();
         for (Path file : files) {
             ParseResult result;
             try {
@@ -95,6 +99,7 @@ public final class LintCommand implements Callable<Integer> {
                 return BAD_INPUT;
             }
             findings.addAll(result.findings());
+            findings.addAll(ScriptAudit.findings(result.config(), scriptHost));
             configs.add(result.config());
         }
         findings.addAll(ClusterLint.lint(configs));

@@ -29,6 +29,7 @@ final class RealServerKeywords {
             .repeatable("UDP_CHECK", CheckerKeywords::checker)
             .repeatable("PING_CHECK", CheckerKeywords::checker)
             .repeatable("FILE_CHECK", CheckerKeywords::checker)
+            .repeatable("AGENT_CHECK", CheckerKeywords::checker)
             .repeatable("BFD_CHECK", RealServerKeywords::bfdCheck)
             .notSupported(NOT_SUPPORTED)
             .validElsewhere(Set.of("real_server", "lb_algo", "lvs_sched", "protocol", "persistence_timeout",

@@ -318,8 +318,26 @@ final class VirtualServerCompleter {
                 yield Optional.of(new CheckKind.File(c.trackFile, c.fileDynamic, c.fileWeight != null
                         ? OptionalInt.of(c.fileWeight) : OptionalInt.empty(), c.fileReverse));
             }
+            case "AGENT_CHECK" -> agent(c);
             default -> throw new IllegalStateException("no checker kind for " + c.keyword);
         };
+    }
+
+    /**
+     * An agent listens on a port of its own, never the service's, so connect_port is required; retry, rise and
+     * delay_before_retry are read but change nothing (each reply decides at once), which is said where written.
+     */
+    private Optional<CheckKind> agent(LbDrafts.Checker c) {
+        if (c.target.connectPort == null) {
+            diagnostics.error(c.position, "AGENT_CHECK has no connect_port: the agent listens on a port of its own",
+                    "add `connect_port PORT`, the port the real server's agent answers on");
+            return Optional.empty();
+        }
+        if (c.timing.retry != null || c.timing.rise != null || c.timing.delayBeforeRetry != null) {
+            diagnostics.warning(c.position, "retry, rise and delay_before_retry change nothing in AGENT_CHECK: each "
+                    + "reply of the agent decides at once, as in HAProxy", "remove them from the AGENT_CHECK block");
+        }
+        return Optional.of(new CheckKind.Agent());
     }
 
     private Optional<CheckKind> http(LbDrafts.Checker c, LbDrafts.Timing t) {

@@ -237,6 +237,41 @@ class VirtualServerConfigTest {
     }
 
     @Test
+    void shouldReadAnAgentCheckWithItsOwnPortAndNoRetry() {
+        VirtualServerConfig vs = onlyVirtualServer(parseVirtualServer("lb_algo wrr", "real_server 192.0.2.51 80 {",
+                "weight 10", "AGENT_CHECK {", "connect_port 5555", "delay_loop 2", "connect_timeout 1", "}", "}"));
+
+        CheckerConfig agent = vs.realServers().get(0).checkers().get(0);
+        assertThat(agent.kind()).isEqualTo(new CheckKind.Agent());
+        assertThat(agent.target().port()).isEqualTo(5555);
+        assertThat(agent.target().address().getHostAddress()).isEqualTo("192.0.2.51");
+        io.quorumvip.check.CheckRules rules = io.quorumvip.check.CheckRules.of(agent);
+        assertThat(rules.retry()).as("each reply decides at once").isZero();
+        assertThat(rules.rise()).isEqualTo(1);
+        assertThat(rules.delayLoopNanos()).isEqualTo(Duration.ofSeconds(2).toNanos());
+    }
+
+    @Test
+    void shouldRefuseAnAgentCheckWithoutConnectPortAndWarnOfRetryInIt() {
+        ParseResult missing = parseVirtualServer("lb_algo rr", "real_server 192.0.2.51 80 {", "AGENT_CHECK {",
+                "delay_loop 2", "}", "}");
+        assertThat(missing.errors()).singleElement().satisfies(f -> {
+            assertThat(f.line()).isEqualTo(4);
+            assertThat(f.message()).contains("AGENT_CHECK has no connect_port");
+            assertThat(f.hint()).contains("connect_port PORT");
+        });
+
+        ParseResult retry = parseVirtualServer("lb_algo rr", "real_server 192.0.2.51 80 {", "AGENT_CHECK {",
+                "connect_port 5555", "retry 3", "}", "}");
+        assertThat(retry.errors()).isEmpty();
+        assertThat(retry.findings()).singleElement().satisfies(f -> {
+            assertThat(f.severity()).isEqualTo(Severity.WARNING);
+            assertThat(f.line()).isEqualTo(4);
+            assertThat(f.message()).contains("change nothing in AGENT_CHECK");
+        });
+    }
+
+    @Test
     void shouldExpandAVirtualServerGroupAndServeItWithOneVirtualServer() {
         ParseResult result = parse(dir, "virtual_server_group web {\n192.0.2.203-205 80\n192.0.2.208/31 8080\n"
                 + "fwmark 7\n}\nvirtual_server group web {\nlb_algo rr\nreal_server 192.0.2.51 80 {\nTCP_CHECK {\n}\n}\n"

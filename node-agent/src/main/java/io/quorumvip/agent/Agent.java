@@ -12,6 +12,8 @@ import io.quorumvip.agent.vip.StaticRouting;
 import io.quorumvip.config.KeepalivedConfig;
 import io.quorumvip.config.ReloadPlan;
 import io.quorumvip.config.VrrpInstanceConfig;
+import io.quorumvip.script.LocalScriptHost;
+import io.quorumvip.script.ScriptUsers;
 import io.quorumvip.vrrp.VrrpExpectations;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -69,7 +71,8 @@ public final class Agent {
         ExecutorService notifyExecutor = Executors.newCachedThreadPool(daemonThreads("notify"));
         Optional<SessionProver> prover = quorum.map(q -> q.prover(confirmationPeriod(config)));
         InstanceSet.Edges edges = new InstanceSet.Edges(node, vertx, vertx.getOrCreateContext(), metrics, journal,
-                addresses, links, arp, notifyExecutor, quorum, prover);
+                addresses, links, arp, notifyExecutor, ScriptUsers.of(config.globalDefs(), new LocalScriptHost()),
+                quorum, prover);
         InstanceSet set = null;
         try {
             InstancePlans plans = InstancePlans.resolve(config, addresses);

@@ -1,5 +1,8 @@
 package io.quorumvip.agent;
 
+import java.util.ArrayList;
+import io.quorumvip.script.ScriptAudit;
+import io.quorumvip.script.LocalScriptHost;
 import io.quorumvip.agent.alert.MailAlerter;
 import io.quorumvip.agent.http.AgentMetrics;
 import io.quorumvip.agent.http.StatusServer;
@@ -122,7 +125,9 @@ public final class AgentMain implements Callable<Integer> {
             return 2;
         }
         boolean errors = false;
-        for (Finding finding : parsed.findings()) {
+        List<Finding> findings = new ArrayList<>(parsed.findings());
+        findings.addAll(ScriptAudit.findings(parsed.config(), new LocalScriptHost()));
+        for (Finding finding : findings) {
             System.err.println(finding.format());
             errors |= finding.severity() == Severity.ERROR;
         }

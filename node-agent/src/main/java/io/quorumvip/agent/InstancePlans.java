@@ -4,7 +4,6 @@ import io.quorumvip.agent.net.InterfaceAddress;
 import io.quorumvip.agent.net.NetlinkAddressManager;
 import io.quorumvip.config.Authentication;
 import io.quorumvip.config.KeepalivedConfig;
-import io.quorumvip.config.NotifyScripts;
 import io.quorumvip.config.VirtualIpAddress;
 import io.quorumvip.config.VrrpInstanceConfig;
 import io.quorumvip.config.VrrpTrackFile;
@@ -28,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,18 +66,6 @@ final class InstancePlans {
     }
 
     static InstancePlans resolve(KeepalivedConfig config, NetlinkAddressManager addresses) throws IOException {
-        config.vrrpScripts().values().stream().filter(script -> script.user().isPresent()).forEach(script ->
-                log.atWarn().setMessage("vrrp_script user is not supported yet: the script runs as the agent's user")
-                        .addKeyValue("script", script.name()).addKeyValue("user", script.user().get()).log());
-        for (VrrpInstanceConfig instance : config.vrrpInstances()) {
-            NotifyScripts notify = instance.notifyScripts();
-            Stream.of(notify.master(), notify.backup(), notify.fault(), notify.stop(), notify.any())
-                    .flatMap(Optional::stream).filter(script -> script.runAs().isPresent()).forEach(script ->
-                            log.atWarn().setMessage("notify script user is not supported yet: the script runs as the"
-                                    + " agent's user").addKeyValue("instance", instance.name())
-                                    .addKeyValue("script", script.command()).addKeyValue("user", script.runAs().get())
-                                    .log());
-        }
         List<InstancePlan> plans = new ArrayList<>();
         for (VrrpInstanceConfig instance : config.vrrpInstances()) {
             plans.add(plan(instance, addresses));

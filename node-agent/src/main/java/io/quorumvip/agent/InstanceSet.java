@@ -32,6 +32,7 @@ import io.quorumvip.instance.InstanceInput;
 import io.quorumvip.instance.InstanceSettings;
 import io.quorumvip.instance.InterfacePlan;
 import io.quorumvip.instance.SyncGroupCore;
+import io.quorumvip.script.ScriptUsers;
 import io.quorumvip.track.Weighting;
 import io.quorumvip.vrrp.VrrpExpectations;
 import io.vertx.core.Context;
@@ -72,7 +73,7 @@ final class InstanceSet {
     /** What every set of one agent shares: the kernel edges, the context, the journal and the lease. */
     record Edges(String node, Vertx vertx, Context context, AgentMetrics metrics, AgentJournal journal,
                  NetlinkAddressManager addresses, LinkState links, ArpAnnouncer arp, ExecutorService notifyExecutor,
-                 Optional<QuorumClient> quorum, Optional<SessionProver> prover) {
+                 ScriptUsers users, Optional<QuorumClient> quorum, Optional<SessionProver> prover) {
     }
 
     private final Edges edges;
@@ -137,7 +138,8 @@ final class InstanceSet {
                 Map<Integer, InstanceRunner> byVrid = new LinkedHashMap<>();
                 for (InstancePlans.InstancePlan plan : channelPlan.instances()) {
                     InstanceRunner runner = runner(plan, socket, edges.addresses(), edges.arp(), edges.vertx(),
-                            edges.metrics(), edges.notifyExecutor(), edges.journal(), edges.quorum().isPresent());
+                            edges.metrics(), edges.notifyExecutor(), edges.users(), edges.journal(),
+                            edges.quorum().isPresent());
                     if (edges.quorum().isPresent()) {
                         Consumer<InstanceInput> onContext = input -> edges.context()
                                 .runOnContext(v -> runner.onLease(input));
@@ -158,8 +160,10 @@ final class InstanceSet {
             }
             runners.sort((a, b) -> Integer.compare(plans.order(a.name()), plans.order(b.name())));
             return new InstanceSet(edges, vmacs, channels, expectationKeys, runners, leased, latches,
-                    syncGroups(config, runners, edges.notifyExecutor(), edges.quorum().isPresent(), edges.journal()),
-                    scriptTrackers(config, plans, runners, edges.vertx(), edges.metrics(), edges.journal()),
+                    syncGroups(config, runners, edges.notifyExecutor(), edges.users(), edges.quorum().isPresent(),
+                            edges.journal()),
+                    scriptTrackers(config, plans, runners, edges.vertx(), edges.metrics(), edges.journal(),
+                            edges.users()),
                     linkTrackers(plans, runners, edges.links(), edges.vertx(), edges.metrics(), edges.journal()),
                     fileTrackers(config, plans, runners, edges.vertx(), edges.metrics(), edges.journal()),
                     processTrackers(config, plans, runners, edges.vertx(), edges.metrics(), edges.journal()));
@@ -259,15 +263,15 @@ final class InstanceSet {
 
     private static InstanceRunner runner(InstancePlans.InstancePlan plan, VrrpTransport socket,
                                          NetlinkAddressManager addresses, ArpAnnouncer arp, Vertx vertx,
-                                         AgentMetrics metrics, ExecutorService notifyExecutor, AgentJournal journal,
-                                         boolean leased) {
+                                         AgentMetrics metrics, ExecutorService notifyExecutor, ScriptUsers users,
+                                         AgentJournal journal, boolean leased) {
         VrrpInstanceConfig config = plan.config();
         AdvertPublisher publisher = new ChannelAdvertPublisher(plan.advertTemplate(), socket, socket.destinations());
         VipEffector vips = new VipEffector(config.name(), plan.vips(), addresses, arp, config.garp(), vertx, metrics,
                 journal, new VirtualRouting(config.name(), config.virtualRoutes(), config.virtualRules(),
                         addresses.routes(), journal));
-        Notifier notifier = new Notifier(config.name(), config.notifyScripts(), notifyExecutor, NOTIFY_TIMEOUT,
-                (line, outcome) -> {
+        Notifier notifier = new Notifier(config.name(), config.notifyScripts(), users, notifyExecutor,
+                NOTIFY_TIMEOUT, (line, outcome) -> {
                     metrics.notifyRun(config.name(), outcome.label());
                     log.atInfo().setMessage("notify script ran").addKeyValue("instance", config.name())
                             .addKeyValue("script", line).addKeyValue("outcome", outcome.detail()).log();
@@ -281,11 +285,11 @@ final class InstanceSet {
 
     /** Each vrrp_sync_group joins its members' runners; the group's notify scripts run like an instance's. */
     private static List<SyncGroupRunner> syncGroups(KeepalivedConfig config, List<InstanceRunner> runners,
-                                                    ExecutorService notifyExecutor, boolean leased,
-                                                    AgentJournal journal) {
+                                                    ExecutorService notifyExecutor, ScriptUsers users,
+                                                    boolean leased, AgentJournal journal) {
         List<SyncGroupRunner> groups = new ArrayList<>();
         for (SyncGroupConfig group : config.syncGroups()) {
-            Notifier notifier = Notifier.forGroup(group.name(), group.notifyScripts(), notifyExecutor,
+            Notifier notifier = Notifier.forGroup(group.name(), group.notifyScripts(), users, notifyExecutor,
                     NOTIFY_TIMEOUT, (line, outcome) -> log.atInfo().setMessage("sync group notify script ran")
                             .addKeyValue("group", group.name()).addKeyValue("script", line)
                             .addKeyValue("outcome", outcome.detail()).log());
@@ -304,7 +308,8 @@ final class InstanceSet {
 
     private static List<ScriptTracker> scriptTrackers(KeepalivedConfig config, InstancePlans plans,
                                                       List<InstanceRunner> runners, Vertx vertx,
-                                                      AgentMetrics metrics, AgentJournal journal) {
+                                                      AgentMetrics metrics, AgentJournal journal,
+                                                      ScriptUsers users) {
         List<ScriptTracker> trackers = new ArrayList<>();
         for (VrrpScript script : config.vrrpScripts().values()) {
             String trackerName = "script " + script.name();
@@ -319,7 +324,7 @@ final class InstanceSet {
                 continue;
             }
             metrics.trackerHealthy(trackerName, true);
-            trackers.add(new ScriptTracker(script, vertx, (healthy, detail) -> {
+            trackers.add(new ScriptTracker(script, users.runAs(script.user()), vertx, (healthy, detail) -> {
                 metrics.trackerHealthy(trackerName, healthy);
                 journal.record(Cause.health(trackerName, 0), new Event.TrackerResultChanged(trackerName, healthy,
                         detail));

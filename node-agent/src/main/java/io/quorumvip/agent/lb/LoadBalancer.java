@@ -1,5 +1,7 @@
 package io.quorumvip.agent.lb;
 
+import io.quorumvip.script.LocalScriptHost;
+import io.quorumvip.script.ScriptUsers;
 import io.quorumvip.agent.net.NeighbourResolver;
 import io.quorumvip.agent.nft.NftablesException;
 import io.quorumvip.check.CheckRules;
@@ -59,8 +61,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent's load balancer: runs the checks of every real server (TCP_CHECK, HTTP_GET/SSL_GET, SMTP_CHECK,
- * DNS_CHECK and UDP_CHECK on Vert.x clients, PING_CHECK on one shared raw socket, MISC_CHECK on a bounded script
- * pool, FILE_CHECK by reading its track_file), feeds their results to the pure checker core and pool fold, and
+ * DNS_CHECK, UDP_CHECK and AGENT_CHECK on Vert.x clients, PING_CHECK on one shared raw socket, MISC_CHECK on a
+ * bounded script pool, FILE_CHECK by reading its track_file), feeds their results to the pure checker core and pool fold, and
  * applies the resulting nftables program through libnftables, only what changed, one transaction per change. Every
  * verdict, pool, quorum and sorry-server change is journaled. All state lives on one Vert.x context; the kernel is
  * written from one applier thread, in order.
@@ -85,6 +87,7 @@ public final class LoadBalancer {
     private final ExecutorService notifications;
     private final ExecutorService applier;
     private final CheckerProbers otherProbers;
+    private final ScriptUsers users;
     /** The running virtual servers, configuration and check sharing: replaced whole by a reload, on the context. */
     private volatile List<Service> services;
     private CheckSharing sharing;
@@ -115,6 +118,7 @@ public final class LoadBalancer {
         this.applier = Executors.newSingleThreadExecutor(daemon("lb-nft"));
         this.otherProbers = new CheckerProbers(vertx);
         this.sharing = new CheckSharing(config.loadBalancing().shareChecks());
+        this.users = ScriptUsers.of(config.globalDefs(), new LocalScriptHost());
     }
 
     /**
@@ -185,7 +189,9 @@ public final class LoadBalancer {
             } else if (kind instanceof CheckKind.Http) {
                 probers.add(new HttpProber(vertx, checker, service.config.virtualhost()));
             } else if (kind instanceof CheckKind.Misc) {
-                probers.add(new MiscProber(checker, scripts));
+                probers.add(new MiscProber(checker, users, scripts));
+            } else if (kind instanceof CheckKind.Agent) {
+                probers.add(new AgentProber(vertx, checker));
             } else if (kind instanceof CheckKind.File file) {
                 VrrpTrackFile trackFile = config.trackFiles().get(file.trackFile());
                 if (trackFile == null) {
@@ -610,7 +616,8 @@ public final class LoadBalancer {
         String command = script.command();
         try {
             notifications.execute(() -> {
-                ScriptProcess.Outcome outcome = ScriptProcess.run(command, script.runAs(), NOTIFY_TIMEOUT);
+                ScriptProcess.Outcome outcome = ScriptProcess.run(command, users.runAs(script.runAs()),
+                        NOTIFY_TIMEOUT);
                 log.atInfo().setMessage("load-balancing notify script ran").addKeyValue("script", command)
                         .addKeyValue("exit", outcome.exitCode()).addKeyValue("timed_out", outcome.timedOut()).log();
             });

@@ -5,6 +5,8 @@ import io.quorumvip.config.CheckKind;
 import io.quorumvip.config.CheckerConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.quorumvip.script.ScriptUsers;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -16,10 +18,12 @@ import java.util.concurrent.RejectedExecutionException;
 final class MiscProber implements Prober {
 
     private final CheckKind.Misc misc;
+    private final Optional<String> runAs;
     private final ExecutorService scripts;
 
-    MiscProber(CheckerConfig checker, ExecutorService scripts) {
+    MiscProber(CheckerConfig checker, ScriptUsers users, ExecutorService scripts) {
         this.misc = (CheckKind.Misc) checker.kind();
+        this.runAs = users.runAs(misc.user());
         this.scripts = scripts;
     }
 
@@ -27,7 +31,7 @@ final class MiscProber implements Prober {
     public Future<ProbeResult> probe() {
         Promise<ProbeResult> promise = Promise.promise();
         try {
-            scripts.execute(() -> promise.complete(result(ScriptProcess.run(misc.command(), misc.user(), misc.timeout()))));
+            scripts.execute(() -> promise.complete(result(ScriptProcess.run(misc.command(), runAs, misc.timeout()))));
         } catch (RejectedExecutionException e) {
             promise.complete(ProbeResult.failure("not run: the script pool is shut down", java.time.Duration.ZERO));
         }

@@ -1,5 +1,6 @@
 package io.quorumvip.agent.lb;
 
+import io.quorumvip.script.ScriptCommand;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -67,15 +68,7 @@ final class ScriptProcess {
 
     static List<String> command(String commandLine, Optional<String> runAs) {
         List<String> command = new ArrayList<>(List.of("setsid"));
-        runAs.ifPresent(words -> {
-            String[] userGroup = words.trim().split("\\s+");
-            command.addAll(List.of("runuser", "-u", userGroup[0]));
-            if (userGroup.length > 1) {
-                command.addAll(List.of("-g", userGroup[1]));
-            }
-            command.add("--");
-        });
-        command.addAll(List.of("sh", "-c", commandLine));
+        command.addAll(ScriptCommand.asUser(List.of("sh", "-c", commandLine), runAs));
         return command;
     }
 

@@ -2,6 +2,8 @@ package io.quorumvip.agent.script;
 
 import io.quorumvip.config.NotifyScript;
 import io.quorumvip.config.NotifyScripts;
+import io.quorumvip.script.ScriptCommand;
+import io.quorumvip.script.ScriptUsers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +15,8 @@ import java.util.function.BiConsumer;
 /**
  * Runs one instance's notify scripts with keepalived's arguments: first the state's own script
  * ({@code notify_master}, {@code notify_backup}, {@code notify_fault}, {@code notify_stop}) as written, then the
- * generic {@code notify} with {@code INSTANCE <name> <state> <priority>} appended. Runs are queued per instance and
+ * generic {@code notify} with {@code INSTANCE <name> <state> <priority>} appended, each as its {@code USER [GROUP]}
+ * or the default script user ({@link ScriptUsers}). Runs are queued per instance and
  * executed one at a time, in the order the states were entered, so a slow script never overlaps the next one.
  */
 public final class Notifier {
@@ -21,6 +24,7 @@ public final class Notifier {
     private final String kind;
     private final String instance;
     private final NotifyScripts scripts;
+    private final ScriptUsers users;
     private final Executor executor;
     private final Duration timeout;
     private final BiConsumer<String, ScriptRunner.Outcome> onOutcome;
@@ -29,25 +33,26 @@ public final class Notifier {
     /**
      * @param onOutcome told the script line and how it ended, on the worker thread, for logs and metrics
      */
-    public Notifier(String instance, NotifyScripts scripts, Executor executor, Duration timeout,
+    public Notifier(String instance, NotifyScripts scripts, ScriptUsers users, Executor executor, Duration timeout,
                     BiConsumer<String, ScriptRunner.Outcome> onOutcome) {
-        this("INSTANCE", instance, scripts, executor, timeout, onOutcome);
+        this("INSTANCE", instance, scripts, users, executor, timeout, onOutcome);
     }
 
-    private Notifier(String kind, String instance, NotifyScripts scripts, Executor executor, Duration timeout,
-                     BiConsumer<String, ScriptRunner.Outcome> onOutcome) {
+    private Notifier(String kind, String instance, NotifyScripts scripts, ScriptUsers users, Executor executor,
+                     Duration timeout, BiConsumer<String, ScriptRunner.Outcome> onOutcome) {
         this.kind = kind;
         this.instance = instance;
         this.scripts = scripts;
+        this.users = users;
         this.executor = executor;
         this.timeout = timeout;
         this.onOutcome = onOutcome;
     }
 
     /** A vrrp_sync_group's scripts: the generic {@code notify} gets {@code GROUP <name> <state> <priority>}. */
-    public static Notifier forGroup(String group, NotifyScripts scripts, Executor executor, Duration timeout,
-                                    BiConsumer<String, ScriptRunner.Outcome> onOutcome) {
-        return new Notifier("GROUP", group, scripts, executor, timeout, onOutcome);
+    public static Notifier forGroup(String group, NotifyScripts scripts, ScriptUsers users, Executor executor,
+                                    Duration timeout, BiConsumer<String, ScriptRunner.Outcome> onOutcome) {
+        return new Notifier("GROUP", group, scripts, users, executor, timeout, onOutcome);
     }
 
     /**
@@ -60,11 +65,12 @@ public final class Notifier {
             return tail;
         }
         List<List<String>> commands = new ArrayList<>();
-        specific(state).ifPresent(script -> commands.add(ScriptCommand.split(script.command())));
+        specific(state).ifPresent(script -> commands.add(ScriptCommand.asUser(ScriptCommand.split(script.command()),
+                users.runAs(script.runAs()))));
         scripts.any().ifPresent(script -> {
             List<String> argv = new ArrayList<>(ScriptCommand.split(script.command()));
             argv.addAll(List.of(kind, instance, state, Integer.toString(priority)));
-            commands.add(argv);
+            commands.add(ScriptCommand.asUser(argv, users.runAs(script.runAs())));
         });
         for (List<String> argv : commands) {
             tail = tail.thenRunAsync(() -> onOutcome.accept(String.join(" ", argv), ScriptRunner.run(argv, timeout)),

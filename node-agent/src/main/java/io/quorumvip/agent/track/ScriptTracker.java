@@ -1,11 +1,12 @@
 package io.quorumvip.agent.track;
 
-import io.quorumvip.agent.script.ScriptCommand;
+import io.quorumvip.script.ScriptCommand;
 import io.quorumvip.agent.script.ScriptRunner;
 import io.quorumvip.config.VrrpScript;
 import io.quorumvip.track.ScriptHealth;
 import io.vertx.core.Vertx;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,10 +28,14 @@ public final class ScriptTracker {
     private boolean running;
     private long timer = -1;
 
-    /** @param onVerdict called on the event loop with the new verdict and the run that decided it, on each change */
-    public ScriptTracker(VrrpScript spec, Vertx vertx, BiConsumer<Boolean, String> onVerdict) {
+    /**
+     * @param runAs     who the script runs as ({@code USER [GROUP]}; empty: the agent's user), see ScriptUsers
+     * @param onVerdict called on the event loop with the new verdict and the run that decided it, on each change
+     */
+    public ScriptTracker(VrrpScript spec, Optional<String> runAs, Vertx vertx,
+                         BiConsumer<Boolean, String> onVerdict) {
         this.spec = spec;
-        this.argv = ScriptCommand.split(spec.script());
+        this.argv = ScriptCommand.asUser(ScriptCommand.split(spec.script()), runAs);
         this.vertx = vertx;
         this.onVerdict = onVerdict;
         this.health = ScriptHealth.initial(false);

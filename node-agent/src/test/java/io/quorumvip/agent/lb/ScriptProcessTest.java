@@ -8,6 +8,7 @@ import io.quorumvip.config.CheckTarget;
 import io.quorumvip.config.CheckTiming;
 import io.quorumvip.config.CheckerConfig;
 import io.quorumvip.config.SourcePosition;
+import io.quorumvip.script.ScriptUsers;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -110,9 +111,23 @@ class ScriptProcessTest {
                     new CheckTiming(Duration.ofSeconds(1), Duration.ofSeconds(1), 0, Duration.ZERO, Duration.ZERO, false),
                     new CheckTarget(InetAddress.getByName("192.0.2.51"), 0, Optional.empty(), OptionalInt.empty(),
                             Optional.empty(), OptionalLong.empty()));
-            return new MiscProber(checker, pool).probe().toCompletionStage().toCompletableFuture().join();
+            return new MiscProber(checker, ScriptUsers.AGENT, pool).probe().toCompletionStage().toCompletableFuture()
+                    .join();
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void shouldRunAMiscCheckAsTheDefaultScriptUserNobody() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(new io.quorumvip.script.LocalScriptHost().self().uid() == 0,
+                "runuser needs root");
+        ScriptUsers users = new ScriptUsers(Optional.of("nobody"));
+
+        ScriptProcess.Outcome outcome = ScriptProcess.run("echo $(id -u):$(id -g)", users.runAs(Optional.empty()),
+                Duration.ofSeconds(10));
+
+        assertThat(outcome.exitCode()).isZero();
+        assertThat(outcome.firstLine()).isEqualTo("65534:65534");
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quorumvip.config.NotifyScript;
 import io.quorumvip.config.NotifyScripts;
+import io.quorumvip.script.ScriptUsers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,7 +44,7 @@ class NotifierTest {
     void shouldRunStateScriptThenGenericNotifyWithKeepalivedArguments() throws Exception {
         var scripts = new NotifyScripts(script(logging("master")), Optional.empty(), Optional.empty(),
                 Optional.empty(), script(logging("any")));
-        var notifier = new Notifier("VI_1", scripts, executor, Duration.ofSeconds(10), (line, outcome) -> { });
+        var notifier = new Notifier("VI_1", scripts, ScriptUsers.AGENT, executor, Duration.ofSeconds(10), (line, outcome) -> { });
 
         notifier.entered("MASTER", 150).get(10, TimeUnit.SECONDS);
 
@@ -55,7 +56,7 @@ class NotifierTest {
     void shouldNeverRunTwoScriptsOfOneInstanceAtOnceAndKeepTheirOrder() throws Exception {
         var scripts = new NotifyScripts(script(logging("master")), script(logging("backup")),
                 script(logging("fault")), Optional.empty(), Optional.empty());
-        var notifier = new Notifier("VI_1", scripts, executor, Duration.ofSeconds(10), (line, outcome) -> { });
+        var notifier = new Notifier("VI_1", scripts, ScriptUsers.AGENT, executor, Duration.ofSeconds(10), (line, outcome) -> { });
 
         notifier.entered("BACKUP", 100);
         notifier.entered("MASTER", 100);
@@ -70,7 +71,7 @@ class NotifierTest {
         var outcomes = new ConcurrentLinkedQueue<ScriptRunner.Outcome>();
         var scripts = new NotifyScripts(script("/nonexistent/notify.sh"), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty());
-        var notifier = new Notifier("VI_1", scripts, executor, Duration.ofSeconds(10), (l, o) -> outcomes.add(o));
+        var notifier = new Notifier("VI_1", scripts, ScriptUsers.AGENT, executor, Duration.ofSeconds(10), (l, o) -> outcomes.add(o));
 
         notifier.entered("MASTER", 100).get(10, TimeUnit.SECONDS);
 
@@ -89,5 +90,22 @@ class NotifierTest {
     void shouldReportExitCodes() {
         assertThat(ScriptRunner.run(List.of("/bin/false"), Duration.ofSeconds(5)).label()).isEqualTo("exit_1");
         assertThat(ScriptRunner.run(List.of("/bin/true"), Duration.ofSeconds(5)).success()).isTrue();
+    }
+
+    @Test
+    void shouldRunNotifyScriptsAsTheirOwnUserOrTheDefaultScriptUser() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(new io.quorumvip.script.LocalScriptHost().self().uid() == 0,
+                "runuser needs root");
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        var scripts = new NotifyScripts(Optional.of(new NotifyScript("/bin/sh -c 'id -u > " + dir.resolve("master")
+                + "'", Optional.of("root"))), Optional.empty(), Optional.empty(), Optional.empty(),
+                script("/bin/sh -c 'id -u > " + dir.resolve("any") + "'"));
+        var notifier = new Notifier("VI_1", scripts, new ScriptUsers(Optional.of("nobody")), executor,
+                Duration.ofSeconds(10), (line, outcome) -> { });
+
+        notifier.entered("MASTER", 100).get(10, TimeUnit.SECONDS);
+
+        assertThat(Files.readString(dir.resolve("master")).strip()).as("its own user").isEqualTo("0");
+        assertThat(Files.readString(dir.resolve("any")).strip()).as("script_user").isEqualTo("65534");
     }
 }

@@ -1,7 +1,8 @@
-package io.quorumvip.agent.script;
+package io.quorumvip.script;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Splits a configured script line into program and arguments the way keepalived does: on blanks, with single or
@@ -11,6 +12,24 @@ import java.util.List;
 public final class ScriptCommand {
 
     private ScriptCommand() {
+    }
+
+    /**
+     * {@code argv} run as {@code runAs} ({@code USER [GROUP]}, keepalived's words after a script; the group defaults
+     * to the user's) with runuser, or unchanged when empty: the agent's own user.
+     */
+    public static List<String> asUser(List<String> argv, Optional<String> runAs) {
+        if (runAs.isEmpty()) {
+            return argv;
+        }
+        String[] userGroup = runAs.get().trim().split("\\s+");
+        List<String> command = new ArrayList<>(List.of("runuser", "-u", userGroup[0]));
+        if (userGroup.length > 1) {
+            command.addAll(List.of("-g", userGroup[1]));
+        }
+        command.add("--");
+        command.addAll(argv);
+        return List.copyOf(command);
     }
 
     public static List<String> split(String line) {

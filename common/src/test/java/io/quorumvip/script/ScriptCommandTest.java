@@ -1,4 +1,4 @@
-package io.quorumvip.agent.script;
+package io.quorumvip.script;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
