@@ -16,8 +16,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Maglev {
 
-    /** Primes for the table size; the smallest at least {@link #SLOTS_PER_MEMBER} per member is used. */
-    static final int[] SIZES = {251, 509, 1021, 2039, 4093, 8191, 16_381, 32_749, 65_521};
+    /**
+     * Primes for the table size; the smallest at least {@link #SLOTS_PER_MEMBER} per member is used, at most 16,381:
+     * the kernel walks every slot of the map at each commit (docs/load-balancing.md, pool-change latency), and with
+     * equal weights every member still gets within one slot of an even share.
+     */
+    static final int[] SIZES = {251, 509, 1021, 2039, 4093, 8191, 16_381};
     static final int SLOTS_PER_MEMBER = 100;
     /**
      * Each name's two SHA-256 values, which cost more than filling the table: a pool change recomputes the table
