@@ -27,13 +27,13 @@ public enum LbScheduler {
 
     /** How the nftables program picks a real server. */
     public enum Choice {
-        /** {@code numgen inc mod N}: every live real server once, whatever its weight (IPVS rr). */
+        /** {@code numgen inc} over the slots, every live real server as many, whatever its weight (IPVS rr). */
         ROUND_ROBIN("rr"),
-        /** {@code numgen inc mod Σweight}, each real server owning a range as wide as its weight (IPVS wrr). */
+        /** {@code numgen inc} over the slots, each real server owning slots in proportion to its weight (IPVS wrr). */
         WEIGHTED_ROUND_ROBIN("wrr"),
-        /** {@code jhash} of the client address (and port with sh-port) over the live real servers. */
+        /** {@code jhash} of the client address (and port with sh-port) over the slots. */
         SOURCE_HASH("sh"),
-        /** {@code jhash} of the destination address over the live real servers. */
+        /** {@code jhash} of the destination address over the slots. */
         DESTINATION_HASH("dh"),
         /** A Maglev lookup table indexed by a hash of the client, the same on every director for the same pool. */
         MAGLEV("mh"),

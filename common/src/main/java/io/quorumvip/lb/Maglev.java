@@ -5,6 +5,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Maglev's lookup table (Eisenbud et al., NSDI 2016): each member's preference list is a permutation of the table's
@@ -14,9 +16,18 @@ import java.util.List;
  */
 public final class Maglev {
 
-    /** Primes for the table size; the smallest at least {@link #SLOTS_PER_MEMBER} per member is used. */
-    static final int[] SIZES = {251, 509, 1021, 2039, 4093, 8191, 16_381, 32_749, 65_521};
+    /**
+     * Primes for the table size; the smallest at least {@link #SLOTS_PER_MEMBER} per member is used, at most 16,381:
+     * the kernel walks every slot of the map at each commit (docs/load-balancing.md, pool-change latency), and with
+     * equal weights every member still gets within one slot of an even share.
+     */
+    static final int[] SIZES = {251, 509, 1021, 2039, 4093, 8191, 16_381};
     static final int SLOTS_PER_MEMBER = 100;
+    /**
+     * Each name's two SHA-256 values, which cost more than filling the table: a pool change recomputes the table
+     * of a thousand members, so they are remembered (a name's values never change; names come from configuration).
+     */
+    private static final Map<String, long[]> HASHES = new ConcurrentHashMap<>();
 
     private Maglev() {
     }
@@ -41,32 +52,42 @@ public final class Maglev {
             throw new IllegalArgumentException(names.size() + " names for " + weights.size() + " weights");
         }
         int n = names.size();
-        long[] offset = new long[n];
-        long[] skip = new long[n];
+        int[] slot = new int[n];
+        int[] skip = new int[n];
+        int[] weight = new int[n];
+        int maxWeight = 0;
         for (int i = 0; i < n; i++) {
-            offset[i] = Math.floorMod(hash(names.get(i), "offset"), size);
-            skip[i] = Math.floorMod(hash(names.get(i), "skip"), size - 1) + 1;
+            long[] hashes = HASHES.computeIfAbsent(names.get(i),
+                    name -> new long[]{hash(name, "offset"), hash(name, "skip")});
+            slot[i] = (int) Math.floorMod(hashes[0], size);
+            skip[i] = (int) Math.floorMod(hashes[1], size - 1) + 1;
+            weight[i] = weights.get(i);
+            maxWeight = Math.max(maxWeight, weight[i]);
         }
-        int maxWeight = weights.stream().mapToInt(Integer::intValue).max().orElseThrow();
         int[] table = new int[size];
         Arrays.fill(table, -1);
-        long[] next = new long[n];
         int filled = 0;
         for (long round = 0; filled < size; round++) {
+            int turn = (int) (round % maxWeight);
             for (int i = 0; i < n && filled < size; i++) {
-                if (round % maxWeight >= weights.get(i)) {
+                if (turn >= weight[i]) {
                     continue;
                 }
-                int slot;
-                do {
-                    slot = (int) ((offset[i] + next[i] * skip[i]) % size);
-                    next[i]++;
-                } while (table[slot] >= 0);
-                table[slot] = i;
+                // slot[i] walks offset + k·skip (mod size) for k = 0, 1, …: each member's preference list.
+                while (table[slot[i]] >= 0) {
+                    slot[i] = advance(slot[i], skip[i], size);
+                }
+                table[slot[i]] = i;
+                slot[i] = advance(slot[i], skip[i], size);
                 filled++;
             }
         }
         return table;
+    }
+
+    private static int advance(int slot, int skip, int size) {
+        int next = slot + skip;
+        return next >= size ? next - size : next;
     }
 
     private static long hash(String name, String salt) {

@@ -33,10 +33,27 @@ public record NftProgram(List<Table> tables) {
     }
 
     /** One family's table. */
-    public record Table(String family, List<Chain> chains, List<NamedSet> sets) {
+    public record Table(String family, List<Chain> chains, List<NamedSet> sets, List<SlotMap> slotMaps) {
         public Table {
             chains = List.copyOf(chains);
             sets = List.copyOf(sets);
+            slotMaps = List.copyOf(slotMaps);
+        }
+    }
+
+    /**
+     * A virtual server's choice: a verdict map keyed by the packet mark, whose element {@code k} is {@code goto
+     * targets[k]} (the chain of the real server owning slot {@code k}); empty while no real server serves. The
+     * rule that fills the mark never changes with the pool, so a pool change is only the elements of the slots that
+     * changed owner.
+     */
+    public record SlotMap(String name, List<String> targets) {
+        public SlotMap {
+            targets = List.copyOf(targets);
+        }
+
+        JsonNode element(int slot) {
+            return NftJson.array(F.numberNode(slot), NftJson.gotoChain(targets.get(slot)));
         }
     }
 
@@ -78,8 +95,7 @@ public record NftProgram(List<Table> tables) {
         for (Table table : tables) {
             c.add("add", table.family(), "table", F.objectNode());
             table.chains().forEach(chain -> c.addChain(table.family(), chain));
-            table.sets().forEach(set -> c.addSet(table.family(), set));
-            table.sets().forEach(set -> c.addElements(table.family(), set.name(), set.elements()));
+            c.addSetsAndElements(table);
             table.chains().forEach(chain -> c.addRules(table.family(), chain));
         }
         return c.document();
@@ -123,8 +139,7 @@ public record NftProgram(List<Table> tables) {
             if (from.isEmpty()) {
                 c.add("add", to.family(), "table", F.objectNode());
                 to.chains().forEach(chain -> c.addChain(to.family(), chain));
-                to.sets().forEach(set -> c.addSet(to.family(), set));
-                to.sets().forEach(set -> c.addElements(to.family(), set.name(), set.elements()));
+                c.addSetsAndElements(to);
                 to.chains().forEach(chain -> c.addRules(to.family(), chain));
             } else {
                 tableDiff(c, to.family(), from.get(), to, deletions);
@@ -186,6 +201,7 @@ public record NftProgram(List<Table> tables) {
                         .filter(e -> !old.elements().contains(e)).toList());
             }
         }
+        slotMapDiff(c, family, from, to);
         // 4. Rules of new and changed chains.
         refill.forEach(chain -> c.addRules(family, chain));
         // 5. Removed chains go last, once nothing refers to them.
@@ -193,6 +209,39 @@ public record NftProgram(List<Table> tables) {
             if (!newChains.containsKey(old.name())) {
                 deletions.add(() -> c.add("delete", family, "chain", F.objectNode().put("name", old.name())));
             }
+        }
+    }
+
+    /** Slot maps: only the slots whose owner changed are deleted and added again. */
+    private static void slotMapDiff(Commands c, String family, Table from, Table to) {
+        Map<String, SlotMap> newMaps = byName(to.slotMaps(), SlotMap::name);
+        Map<String, SlotMap> oldMaps = byName(from.slotMaps(), SlotMap::name);
+        for (SlotMap old : from.slotMaps()) {
+            if (!newMaps.containsKey(old.name())) {
+                c.add("delete", family, "map", F.objectNode().put("name", old.name()));
+            }
+        }
+        for (SlotMap map : to.slotMaps()) {
+            SlotMap old = oldMaps.get(map.name());
+            if (old == null) {
+                c.addSlotMap(family, map);
+                continue;
+            }
+            List<JsonNode> gone = new ArrayList<>();
+            List<JsonNode> added = new ArrayList<>();
+            int slots = Math.max(old.targets().size(), map.targets().size());
+            for (int slot = 0; slot < slots; slot++) {
+                String was = slot < old.targets().size() ? old.targets().get(slot) : null;
+                String is = slot < map.targets().size() ? map.targets().get(slot) : null;
+                if (was != null && !was.equals(is)) {
+                    gone.add(F.numberNode(slot));
+                }
+                if (is != null && !is.equals(was)) {
+                    added.add(map.element(slot));
+                }
+            }
+            c.deleteElements(family, map.name(), gone);
+            c.addElements(family, map.name(), added);
         }
     }
 
@@ -226,6 +275,21 @@ public record NftProgram(List<Table> tables) {
             ObjectNode body = F.objectNode().put("name", set.name());
             body.setAll(set.definition());
             add("add", family, set.map() ? "map" : "set", body);
+        }
+
+        void addSetsAndElements(Table table) {
+            table.sets().forEach(set -> addSet(table.family(), set));
+            table.sets().forEach(set -> addElements(table.family(), set.name(), set.elements()));
+            table.slotMaps().forEach(map -> addSlotMap(table.family(), map));
+        }
+
+        void addSlotMap(String family, SlotMap map) {
+            add("add", family, "map", F.objectNode().put("name", map.name()).put("type", "mark").put("map", "verdict"));
+            List<JsonNode> elements = new ArrayList<>(map.targets().size());
+            for (int slot = 0; slot < map.targets().size(); slot++) {
+                elements.add(map.element(slot));
+            }
+            addElements(family, map.name(), elements);
         }
 
         void addElements(String family, String set, List<JsonNode> elements) {

@@ -122,9 +122,9 @@ public final class NftProgramBuilder {
                 rules.add(array(match(clientKey(ip, p, ipv6), F.textNode("@" + set)), gotoChain(memberChain)));
                 forward.add(NftJson.updateSet(clientKey(ip, p, ipv6), set));
             });
-            if (plan.masquerade()) {
-                forward.add(NftJson.mangle(meta("mark"), NftJson.or(meta("mark"), F.numberNode(MASQUERADE_MARK))));
-            }
+            // The choice used the packet mark as its slot number: leave it clean (or the masquerade bit) for
+            // routing and postrouting.
+            forward.add(NftJson.mangle(meta("mark"), F.numberNode(plan.masquerade() ? MASQUERADE_MARK : 0)));
             ObjectNode dnat = F.objectNode();
             dnat.put("addr", member.address().getHostAddress());
             if (member.port() != 0) {
@@ -134,7 +134,7 @@ public final class NftProgramBuilder {
             forward.add(NftJson.object("dnat", dnat));
             table.chain(memberChain, List.of(array(forward)));
         }
-        choice(vs, members, targets, ip, ipv6, false).ifPresent(rules::add);
+        choice(table, vs, members, targets, ip, ipv6, false).ifPresent(rules::add);
         table.chain(chain, rules);
     }
 
@@ -169,7 +169,7 @@ public final class NftProgramBuilder {
         }
         List<ArrayNode> rules = new ArrayList<>();
         rules.add(array(counter()));
-        choice(vs, members, targets, ip, ipv6, true).ifPresent(rules::add);
+        choice(table, vs, members, targets, ip, ipv6, true).ifPresent(rules::add);
         table.chain(chain, rules);
     }
 
@@ -198,14 +198,22 @@ public final class NftProgramBuilder {
         }
     }
 
-    /** The rule that picks a real server, or none when no real server serves (the packet then reaches the host). */
-    private static Optional<ArrayNode> choice(VirtualServerConfig vs, List<PoolMember> members, List<String> targets,
-                                              String ip, boolean ipv6, boolean stateless) {
-        if (members.isEmpty()) {
-            return Optional.empty();
-        }
+    /**
+     * The rule that picks a real server. fo and ovf: a goto to the heaviest, none when no real server serves (the
+     * packet then reaches the host). Every other scheduler: a fixed number of slots per virtual server, filled by
+     * Maglev over the serving real servers and their weights (weight 1 each for rr), in a named map keyed by the
+     * packet mark; the rule sets the mark to the slot ({@code numgen inc} for round robin, {@code jhash} of what the
+     * scheduler hashes otherwise) and looks it up. The slot count depends only on the configuration, so the rule
+     * never changes with the pool; a pool change moves the leaving (or arriving) real server's slots and little
+     * else, and while no real server serves the map is empty and the lookup falls through to the host.
+     */
+    private static Optional<ArrayNode> choice(TableDraft table, VirtualServerConfig vs, List<PoolMember> members,
+                                              List<String> targets, String ip, boolean ipv6, boolean stateless) {
         LbScheduler.Choice choice = vs.scheduler().choice();
         if (choice == LbScheduler.Choice.HIGHEST_WEIGHT) {
+            if (members.isEmpty()) {
+                return Optional.empty();
+            }
             int best = 0;
             for (int i = 1; i < members.size(); i++) {
                 if (members.get(i).weight() > members.get(best).weight()) {
@@ -214,22 +222,37 @@ public final class NftProgramBuilder {
             }
             return Optional.of(array(gotoChain(targets.get(best))));
         }
-        List<Integer> weights = members.stream()
-                .map(m -> choice == LbScheduler.Choice.ROUND_ROBIN ? 1 : m.weight()).toList();
-        if (choice == LbScheduler.Choice.MAGLEV) {
-            int size = Maglev.tableSize(members.size());
-            int[] table = Maglev.table(members.stream().map(PoolMember::endpoint).toList(), weights, size);
-            return Optional.of(array(NftJson.vmap(NftJson.jhash(hashKey(vs, ip, ipv6, true), size, HASH_SEED),
-                    slots(table, targets))));
+        int size = slotCount(vs);
+        List<String> slots = new ArrayList<>(size);
+        if (!members.isEmpty()) {
+            List<Integer> weights = members.stream()
+                    .map(m -> choice == LbScheduler.Choice.ROUND_ROBIN ? 1 : m.weight()).toList();
+            for (int owner : Maglev.table(members.stream().map(PoolMember::endpoint).toList(), weights, size)) {
+                slots.add(targets.get(owner));
+            }
         }
-        int total = weights.stream().mapToInt(Integer::intValue).sum();
-        ArrayNode ranges = ranges(weights, targets);
-        boolean hashed = stateless || choice == LbScheduler.Choice.SOURCE_HASH
-                || choice == LbScheduler.Choice.DESTINATION_HASH;
-        JsonNode key = !hashed ? NftJson.numgenInc(total)
+        String map = slotMap(vs);
+        table.slotMaps.put(map, new NftProgram.SlotMap(map, slots));
+        boolean hashed = stateless || choice != LbScheduler.Choice.ROUND_ROBIN
+                && choice != LbScheduler.Choice.WEIGHTED_ROUND_ROBIN;
+        JsonNode key = !hashed ? NftJson.numgenInc(size)
                 : NftJson.jhash(choice == LbScheduler.Choice.DESTINATION_HASH ? payload(ip, "daddr")
-                        : hashKey(vs, ip, ipv6, choice == LbScheduler.Choice.SOURCE_HASH), total, HASH_SEED);
-        return Optional.of(array(NftJson.vmap(key, ranges)));
+                        : hashKey(vs, ip, ipv6, choice == LbScheduler.Choice.SOURCE_HASH
+                                || choice == LbScheduler.Choice.MAGLEV), size, HASH_SEED);
+        return Optional.of(array(NftJson.mangle(meta("mark"), key), NftJson.vmapNamed(meta("mark"), map)));
+    }
+
+    /**
+     * The slots of a virtual server's choice map: Maglev's size for every real server it may ever have (its
+     * real servers and its sorry server), so that no pool change alters it.
+     */
+    static int slotCount(VirtualServerConfig vs) {
+        return Maglev.tableSize(vs.realServers().size() + (vs.sorryServer().isPresent() ? 1 : 0));
+    }
+
+    /** The choice map of a virtual server: {@code slots_192_0_2_210_80_tcp}. */
+    public static String slotMap(VirtualServerConfig vs) {
+        return "slots_" + sanitize(vs.name());
     }
 
     /**
@@ -261,32 +284,6 @@ public final class NftProgramBuilder {
         } catch (UnknownHostException e) {
             throw new IllegalStateException("a 4 or 16 byte address is always valid", e);
         }
-    }
-
-    /** Weights as contiguous ranges of 0..Σw−1 (nftlb's shape). */
-    private static ArrayNode ranges(List<Integer> weights, List<String> targets) {
-        ArrayNode elements = F.arrayNode();
-        int from = 0;
-        for (int i = 0; i < weights.size(); i++) {
-            int to = from + weights.get(i) - 1;
-            elements.add(array(from == to ? F.numberNode(from) : NftJson.range(from, to), gotoChain(targets.get(i))));
-            from = to + 1;
-        }
-        return elements;
-    }
-
-    /** A Maglev table as vmap elements, runs of one member folded into ranges. */
-    private static ArrayNode slots(int[] table, List<String> targets) {
-        ArrayNode elements = F.arrayNode();
-        int start = 0;
-        for (int i = 1; i <= table.length; i++) {
-            if (i == table.length || table[i] != table[start]) {
-                JsonNode key = start == i - 1 ? F.numberNode(start) : NftJson.range(start, i - 1);
-                elements.add(array(key, gotoChain(targets.get(table[start]))));
-                start = i;
-            }
-        }
-        return elements;
     }
 
     private static List<PoolMember> canonical(List<PoolMember> members) {
@@ -322,6 +319,7 @@ public final class NftProgramBuilder {
         final Map<String, Optional<ObjectNode>> hooks = new LinkedHashMap<>();
         final Map<String, List<ArrayNode>> rules = new LinkedHashMap<>();
         final Map<String, NftProgram.NamedSet> sets = new LinkedHashMap<>();
+        final Map<String, NftProgram.SlotMap> slotMaps = new LinkedHashMap<>();
         final Map<String, DispatchMap> dispatch = new LinkedHashMap<>();
         final List<JsonNode> fwmarks = new ArrayList<>();
         final Map<String, String> ingressChains = new LinkedHashMap<>();
@@ -375,7 +373,7 @@ public final class NftProgramBuilder {
             named.addAll(sets.values());
             List<NftProgram.Chain> chains = new ArrayList<>();
             hooks.forEach((name, hook) -> chains.add(new NftProgram.Chain(name, hook, rules.get(name))));
-            return new NftProgram.Table(family, chains, named);
+            return new NftProgram.Table(family, chains, named, List.copyOf(slotMaps.values()));
         }
 
         private String ingressChainFor(String map) {

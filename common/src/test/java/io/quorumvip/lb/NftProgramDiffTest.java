@@ -41,17 +41,24 @@ class NftProgramDiffTest {
     }
 
     @Test
-    void shouldRewriteOnlyTheVirtualServersChainAndDropTheLeavingRealServer() throws Exception {
+    void shouldMoveOnlyTheLeavingRealServersSlotsAndDropItsChain() throws Exception {
         VirtualServerConfig vs = nat(LbScheduler.WRR, 3, 1, 1);
         NftProgram before = NftProgramBuilder.build(List.of(plan(vs, true, true, true)));
         NftProgram after = NftProgramBuilder.build(List.of(plan(vs, true, false, true)));
 
-        assertThat(commands(NftProgram.diff(before, after))).containsExactly(
-                "flush chain vs_192_0_2_210_80_tcp",
+        Optional<String> diff = NftProgram.diff(before, after);
+
+        assertThat(commands(diff)).containsExactly(
                 "flush chain rs_192_0_2_210_80_tcp__192_0_2_52_80",
-                "add rule vs_192_0_2_210_80_tcp",
-                "add rule vs_192_0_2_210_80_tcp",
+                "delete element slots_192_0_2_210_80_tcp",
+                "add element slots_192_0_2_210_80_tcp",
                 "delete chain rs_192_0_2_210_80_tcp__192_0_2_52_80");
+        List<JsonNode> moved = elements(diff, "add");
+        assertThat(elements(diff, "delete")).as("the same slots are deleted as are added")
+                .isEqualTo(moved.stream().map(e -> e.get(0)).toList());
+        assertThat(moved).as("rs2's slots (about a fifth of 509), and no other")
+                .hasSizeBetween(95, 130)
+                .allMatch(e -> !e.toString().contains("192_0_2_52_80"));
     }
 
     @Test
@@ -60,12 +67,47 @@ class NftProgramDiffTest {
         NftProgram before = NftProgramBuilder.build(List.of(plan(vs, true, false, true)));
         NftProgram after = NftProgramBuilder.build(List.of(plan(vs, true, true, true)));
 
-        assertThat(commands(NftProgram.diff(before, after))).containsExactly(
+        Optional<String> diff = NftProgram.diff(before, after);
+
+        assertThat(commands(diff)).containsExactly(
                 "add chain rs_192_0_2_210_80_tcp__192_0_2_52_80",
-                "flush chain vs_192_0_2_210_80_tcp",
-                "add rule rs_192_0_2_210_80_tcp__192_0_2_52_80",
-                "add rule vs_192_0_2_210_80_tcp",
-                "add rule vs_192_0_2_210_80_tcp");
+                "delete element slots_192_0_2_210_80_tcp",
+                "add element slots_192_0_2_210_80_tcp",
+                "add rule rs_192_0_2_210_80_tcp__192_0_2_52_80");
+        List<JsonNode> added = elements(diff, "add");
+        assertThat(added.stream().filter(e -> e.toString().contains("192_0_2_52_80")).count())
+                .as("every slot of rs2").isEqualTo(NftProgramTest.slotShares(after, "ip").get("192_0_2_52_80"));
+        assertThat(added.stream().filter(e -> !e.toString().contains("192_0_2_52_80")).count())
+                .as("Maglev moves few others").isLessThan(20);
+    }
+
+    @Test
+    void shouldTouchOnlyTheChangedVirtualServer() throws Exception {
+        VirtualServerConfig a = nat(LbScheduler.MH, 1, 1, 1);
+        VirtualServerConfig b = otherVirtualServer(LbFixtures.virtualServer(LbScheduler.MH, ForwardingMethod.NAT, 1,
+                0, Optional.empty(), false, Optional.empty(), LbFixtures.reals(1, 1, 1)));
+        NftProgram before = NftProgramBuilder.build(List.of(plan(a), plan(b, true, true, true)));
+        NftProgram after = NftProgramBuilder.build(List.of(plan(a), plan(b, true, true, false)));
+
+        assertThat(String.join("\n", commands(NftProgram.diff(before, after))))
+                .doesNotContain("192_0_2_210").contains("slots_192_0_2_211_443_tcp");
+    }
+
+    /** The elements of the document's add or delete element commands. */
+    private static List<JsonNode> elements(Optional<String> document, String verb) throws Exception {
+        List<JsonNode> elements = new ArrayList<>();
+        for (JsonNode command : JSON.readTree(document.orElseThrow()).get("nftables")) {
+            command.path(verb).path("element").path("elem").forEach(elements::add);
+        }
+        return elements;
+    }
+
+    private static VirtualServerConfig otherVirtualServer(VirtualServerConfig b) {
+        return new VirtualServerConfig(new io.quorumvip.config.VirtualService.Endpoint(
+                LbFixtures.ip("192.0.2.211"), 443), b.position(), b.protocol(), b.scheduler(), b.method(),
+                b.persistence(), b.quorum(), b.hysteresis(), b.quorumUp(), b.quorumDown(), b.haSuspend(), b.alpha(),
+                b.omega(), b.hashPort(), b.smtpAlert(), b.virtualhost(), b.sorryServer(), b.sorryInhibit(),
+                b.realServers());
     }
 
     @Test
@@ -90,11 +132,7 @@ class NftProgramDiffTest {
         VirtualServerConfig a = nat(LbScheduler.RR, 1);
         VirtualServerConfig b = LbFixtures.virtualServer(LbScheduler.RR, ForwardingMethod.NAT, 1, 0,
                 Optional.empty(), false, Optional.empty(), LbFixtures.reals(1));
-        VirtualServerConfig other = new VirtualServerConfig(new io.quorumvip.config.VirtualService.Endpoint(
-                LbFixtures.ip("192.0.2.211"), 443), b.position(), b.protocol(), b.scheduler(), b.method(),
-                b.persistence(), b.quorum(), b.hysteresis(), b.quorumUp(), b.quorumDown(), b.haSuspend(), b.alpha(),
-                b.omega(), b.hashPort(), b.smtpAlert(), b.virtualhost(), b.sorryServer(), b.sorryInhibit(),
-                b.realServers());
+        VirtualServerConfig other = otherVirtualServer(b);
         NftProgram one = NftProgramBuilder.build(List.of(plan(a)));
         NftProgram two = NftProgramBuilder.build(List.of(plan(a), plan(other)));
 
@@ -102,6 +140,8 @@ class NftProgramDiffTest {
                 "add chain rs_192_0_2_211_443_tcp__192_0_2_51_80",
                 "add chain vs_192_0_2_211_443_tcp",
                 "add element services4",
+                "add map slots_192_0_2_211_443_tcp",
+                "add element slots_192_0_2_211_443_tcp",
                 "add rule rs_192_0_2_211_443_tcp__192_0_2_51_80",
                 "add rule vs_192_0_2_211_443_tcp",
                 "add rule vs_192_0_2_211_443_tcp");
@@ -109,6 +149,7 @@ class NftProgramDiffTest {
                 "flush chain rs_192_0_2_211_443_tcp__192_0_2_51_80",
                 "flush chain vs_192_0_2_211_443_tcp",
                 "delete element services4",
+                "delete map slots_192_0_2_211_443_tcp",
                 "delete chain rs_192_0_2_211_443_tcp__192_0_2_51_80",
                 "delete chain vs_192_0_2_211_443_tcp");
     }

@@ -6,6 +6,7 @@ import static io.quorumvip.lb.LbFixtures.reals;
 import static io.quorumvip.lb.LbFixtures.virtualServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,6 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class NftProgramTest {
@@ -70,25 +73,46 @@ class NftProgramTest {
                 "[{\"concat\":[\"192.0.2.210\",\"tcp\",80]},{\"goto\":{\"target\":\"vs_192_0_2_210_80_tcp\"}}]");
     }
 
-    @Test
-    void shouldGiveRoundRobinOneSlotPerRealServerWhateverItsWeight() {
-        NftProgram program = NftProgramBuilder.build(List.of(plan(nat(LbScheduler.RR, 3, 1))));
-
-        assertThat(rulesOf(program, "ip", "vs_192_0_2_210_80_tcp")).containsExactly("[{\"counter\":null}]",
-                "[{\"vmap\":{\"key\":{\"numgen\":{\"mode\":\"inc\",\"mod\":2}},\"data\":{\"set\":["
-                        + "[0,{\"goto\":{\"target\":\"rs_192_0_2_210_80_tcp__192_0_2_51_80\"}}],"
-                        + "[1,{\"goto\":{\"target\":\"rs_192_0_2_210_80_tcp__192_0_2_52_80\"}}]]}}}]");
+    /** How many slots of the virtual server's choice map each real server's chain owns. */
+    static Map<String, Long> slotShares(NftProgram program, String family) {
+        NftProgram.SlotMap map = program.table(family).orElseThrow().slotMaps().stream()
+                .filter(m -> m.name().equals("slots_192_0_2_210_80_tcp")).findFirst().orElseThrow();
+        return map.targets().stream().collect(Collectors.groupingBy(t -> t.substring(t.lastIndexOf("__") + 2),
+                TreeMap::new, Collectors.counting()));
     }
 
     @Test
-    void shouldGiveWeightedRoundRobinContiguousRangesAsWideAsTheWeights() {
+    void shouldGiveRoundRobinEqualSlotsWhateverTheWeightsAndPickThemInTurn() {
+        NftProgram program = NftProgramBuilder.build(List.of(plan(nat(LbScheduler.RR, 3, 1))));
+
+        assertThat(rulesOf(program, "ip", "vs_192_0_2_210_80_tcp")).containsExactly("[{\"counter\":null}]",
+                "[{\"mangle\":{\"key\":{\"meta\":{\"key\":\"mark\"}},\"value\":{\"numgen\":{\"mode\":\"inc\","
+                        + "\"mod\":251}}}},{\"vmap\":{\"key\":{\"meta\":{\"key\":\"mark\"}},"
+                        + "\"data\":\"@slots_192_0_2_210_80_tcp\"}}]");
+        assertThat(slotShares(program, "ip")).containsExactly(entry("192_0_2_51_80", 126L),
+                entry("192_0_2_52_80", 125L));
+    }
+
+    @Test
+    void shouldGiveWeightedRoundRobinSlotsInProportionToTheWeights() {
         NftProgram program = NftProgramBuilder.build(List.of(plan(nat(LbScheduler.WRR, 3, 1, 1))));
 
         assertThat(rulesOf(program, "ip", "vs_192_0_2_210_80_tcp").get(1))
-                .contains("\"numgen\":{\"mode\":\"inc\",\"mod\":5}")
-                .contains("[{\"range\":[0,2]},{\"goto\":{\"target\":\"rs_192_0_2_210_80_tcp__192_0_2_51_80\"}}]")
-                .contains("[3,{\"goto\":{\"target\":\"rs_192_0_2_210_80_tcp__192_0_2_52_80\"}}]")
-                .contains("[4,{\"goto\":{\"target\":\"rs_192_0_2_210_80_tcp__192_0_2_53_80\"}}]");
+                .contains("\"numgen\":{\"mode\":\"inc\",\"mod\":509}");
+        Map<String, Long> shares = slotShares(program, "ip");
+        assertThat(shares.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(509);
+        assertThat(shares.get("192_0_2_51_80")).isBetween(302L, 308L);
+        assertThat(shares.get("192_0_2_52_80")).isBetween(99L, 104L);
+        assertThat(shares.get("192_0_2_53_80")).isBetween(99L, 104L);
+    }
+
+    @Test
+    void shouldKeepTheSlotCountOfEveryConfiguredRealServerWhenSomeAreDown() {
+        NftProgram program = NftProgramBuilder.build(List.of(plan(nat(LbScheduler.WRR, 3, 1, 1), true, false,
+                false)));
+
+        assertThat(rulesOf(program, "ip", "vs_192_0_2_210_80_tcp").get(1)).contains("\"mod\":509");
+        assertThat(slotShares(program, "ip")).containsExactly(entry("192_0_2_51_80", 509L));
     }
 
     @Test
@@ -96,7 +120,8 @@ class NftProgramTest {
         NftProgram program = NftProgramBuilder.build(List.of(plan(nat(LbScheduler.RR, 1))));
 
         assertThat(rulesOf(program, "ip", "rs_192_0_2_210_80_tcp__192_0_2_51_80")).containsExactly(
-                "[{\"counter\":null},{\"match\":{\"op\":\"==\",\"left\":{\"meta\":{\"key\":\"l4proto\"}},"
+                "[{\"counter\":null},{\"mangle\":{\"key\":{\"meta\":{\"key\":\"mark\"}},\"value\":0}},"
+                        + "{\"match\":{\"op\":\"==\",\"left\":{\"meta\":{\"key\":\"l4proto\"}},"
                         + "\"right\":\"tcp\"}},{\"dnat\":{\"addr\":\"192.0.2.51\",\"port\":80}}]");
     }
 
@@ -107,7 +132,7 @@ class NftProgramTest {
         String dh = rulesOf(NftProgramBuilder.build(List.of(plan(nat(LbScheduler.LBLC, 1, 2)))), "ip",
                 "vs_192_0_2_210_80_tcp").get(1);
 
-        assertThat(sh).contains("{\"jhash\":{\"mod\":3,\"seed\":" + NftProgramBuilder.HASH_SEED
+        assertThat(sh).contains("{\"jhash\":{\"mod\":251,\"seed\":" + NftProgramBuilder.HASH_SEED
                 + ",\"expr\":{\"payload\":{\"protocol\":\"ip\",\"field\":\"saddr\"}}}}");
         assertThat(dh).contains("\"expr\":{\"payload\":{\"protocol\":\"ip\",\"field\":\"daddr\"}}");
     }
@@ -155,7 +180,7 @@ class NftProgramTest {
                         + "\"ether\",\"field\":\"daddr\"}},\"value\":\"02:00:00:00:00:52\"}},{\"fwd\":{\"dev\":\"eth0\"}}]");
         assertThat(rulesOf(program, "netdev", "vs_192_0_2_210_80_tcp").get(1))
                 .as("stateless forwarding hashes the flow, never numgen per packet")
-                .contains("\"jhash\":{\"mod\":2").contains("\"th\",\"field\":\"sport\"").doesNotContain("numgen");
+                .contains("\"jhash\":{\"mod\":251").contains("\"th\",\"field\":\"sport\"").doesNotContain("numgen");
     }
 
     @Test
@@ -184,7 +209,10 @@ class NftProgramTest {
     void shouldSendNothingAnywhereWhenNoRealServerServes() {
         NftProgram program = NftProgramBuilder.build(List.of(plan(nat(LbScheduler.RR, 1, 1), false, false)));
 
-        assertThat(rulesOf(program, "ip", "vs_192_0_2_210_80_tcp")).containsExactly("[{\"counter\":null}]");
+        List<String> rules = rulesOf(program, "ip", "vs_192_0_2_210_80_tcp");
+        assertThat(rules).hasSize(2);
+        assertThat(rules.get(1)).contains("\"data\":\"@slots_192_0_2_210_80_tcp\"");
+        assertThat(slotShares(program, "ip")).as("an empty map: the lookup falls through to the host").isEmpty();
     }
 
     @Test
@@ -199,8 +227,7 @@ class NftProgramTest {
         assertThat(rulesOf(program, "ip", "postrouting")).containsExactly("[{\"match\":{\"op\":\"==\",\"left\":"
                 + "{\"&\":[{\"meta\":{\"key\":\"mark\"}},65536]},\"right\":65536}},{\"masquerade\":null}]");
         assertThat(rulesOf(program, "ip", "rs_192_0_2_210_80_tcp__192_0_2_51_80").get(0))
-                .contains("{\"mangle\":{\"key\":{\"meta\":{\"key\":\"mark\"}},\"value\":{\"|\":[{\"meta\":{\"key\":"
-                        + "\"mark\"}},65536]}}}");
+                .contains("{\"mangle\":{\"key\":{\"meta\":{\"key\":\"mark\"}},\"value\":65536}}");
     }
 
     @Test

@@ -142,8 +142,11 @@ class LoadBalancerFileCheckTest {
         assertThat(raised.cause().subject()).contains("FILE_CHECK 198.51.100.51:80").contains("rs1.weight) reads 2")
                 .contains("= +10 to the weight");
         assertThat(raised.cause().value()).as("the new weight").isEqualTo(20);
-        assertThat(applied.get(applied.size() - 1)).as("wrr over 20 + 3").contains("\"mod\":23")
-                .contains("{\"range\":[0,19]},{\"goto\":{\"target\":\"rs_192_0_2_220_80_tcp__198_51_100_51_80\"}}");
+        assertThat(applied.get(applied.size() - 1)).as("wrr 20:3 after 10:3: slots move, no chain is rewritten")
+                .contains("\"add\":{\"element\":{\"family\":\"ip\",\"table\":\"qvip_lb\","
+                        + "\"name\":\"slots_192_0_2_220_80_tcp\"")
+                .contains("{\"goto\":{\"target\":\"rs_192_0_2_220_80_tcp__198_51_100_51_80\"}}")
+                .doesNotContain("\"flush\"");
 
         write("rs1.weight", "-3\n");
         Journaled lowered = await(pool(p -> weights(p).get("198.51.100.51:80") == 0));

@@ -17,6 +17,8 @@ import io.quorumvip.lb.Pool;
 import io.quorumvip.lb.PoolFold;
 import io.quorumvip.lb.RealServerState;
 import io.quorumvip.lb.ServicePlan;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,16 +36,19 @@ import org.junit.jupiter.api.Test;
  */
 class PoolChangeLatencyBench {
 
-    private static final int CHANGES = 400;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final int CHANGES = Integer.getInteger("changes", 400);
+    private static final int[] SIZES = Arrays.stream(System.getProperty("reals", "10,1000").split(","))
+            .mapToInt(Integer::parseInt).toArray();
     private static final LbScheduler[] SCHEDULERS = Optional.ofNullable(System.getProperty("schedulers"))
             .map(list -> Arrays.stream(list.split(",")).map(n -> LbScheduler.byName(n).orElseThrow())
                     .toArray(LbScheduler[]::new))
-            .orElse(new LbScheduler[]{LbScheduler.WRR, LbScheduler.MH});
+            .orElse(new LbScheduler[]{LbScheduler.RR, LbScheduler.WRR, LbScheduler.SH, LbScheduler.MH});
 
     @Test
     void printPoolChangeLatency() throws Exception {
         LabPreconditions.assumeLabCanRun();
-        for (int reals : new int[]{10, 1_000}) {
+        for (int reals : SIZES) {
             for (LbScheduler scheduler : SCHEDULERS) {
                 measure(reals, scheduler);
             }
@@ -70,29 +75,49 @@ class PoolChangeLatencyBench {
                 Arrays.fill(alive, true);
                 NftProgram applied = program(vs, alive);
                 String full = applied.fullTransaction();
+                long fullStart = System.nanoTime();
                 inside.call(() -> nft.run(full));
+                long fullNanos = System.nanoTime() - fullStart;
                 long[] nanos = new long[CHANGES];
-                long[] computeNanos = new long[CHANGES];
+                long[] buildNanos = new long[CHANGES];
+                long[] diffNanos = new long[CHANGES];
+                long[] runNanos = new long[CHANGES];
+                long[] cpuNanos = new long[CHANGES];
+                long[] runCpuNanos = new long[CHANGES];
                 for (int i = 0; i < CHANGES; i++) {
                     int flipped = (i / 2 * 7) % count;
                     alive[flipped] = !alive[flipped];
                     long start = System.nanoTime();
+                    long cpuStart = THREADS.getCurrentThreadCpuTime();
                     NftProgram next = program(vs, alive);
+                    long built = System.nanoTime();
                     Optional<String> diff = NftProgram.diff(applied, next);
-                    computeNanos[i] = System.nanoTime() - start;
+                    long diffed = System.nanoTime();
+                    long computeCpu = THREADS.getCurrentThreadCpuTime() - cpuStart;
                     if (diff.isPresent()) {
-                        inside.call(() -> nft.run(diff.get()));
+                        runCpuNanos[i] = inside.call(() -> {
+                            long before = THREADS.getCurrentThreadCpuTime();
+                            nft.run(diff.get());
+                            return THREADS.getCurrentThreadCpuTime() - before;
+                        });
                     }
-                    nanos[i] = System.nanoTime() - start;
+                    long end = System.nanoTime();
+                    cpuNanos[i] = computeCpu + runCpuNanos[i];
+                    nanos[i] = end - start;
+                    buildNanos[i] = built - start;
+                    diffNanos[i] = diffed - built;
+                    runNanos[i] = end - diffed;
                     applied = next;
                 }
-                Arrays.sort(nanos);
-                Arrays.sort(computeNanos);
                 System.out.printf("pool change → applied, %s, %d real servers, %d changes: p50 %.2f ms, p99 %.2f ms,"
-                                + " max %.2f ms (of which fold, program and diff: p50 %.2f ms, p99 %.2f ms)%n",
-                        scheduler.keepalivedName(), count, CHANGES, nanos[CHANGES / 2] / 1e6,
-                        nanos[CHANGES * 99 / 100] / 1e6, nanos[CHANGES - 1] / 1e6, computeNanos[CHANGES / 2] / 1e6,
-                        computeNanos[CHANGES * 99 / 100] / 1e6);
+                                + " max %.2f ms; fold + program p50 %.2f / p99 %.2f ms, diff + JSON p50 %.2f / p99"
+                                + " %.2f ms, libnftables p50 %.2f / p99 %.2f ms; whole program at start %.1f ms; CPU"
+                                + " time (user + system, both threads) p50 %.2f / p99 %.2f ms, of it libnftables p50"
+                                + " %.2f / p99 %.2f ms; load average %s%n",
+                        scheduler.keepalivedName(), count, CHANGES, p(nanos, 50), p(nanos, 99), p(nanos, 100),
+                        p(buildNanos, 50), p(buildNanos, 99), p(diffNanos, 50), p(diffNanos, 99), p(runNanos, 50),
+                        p(runNanos, 99), fullNanos / 1e6, p(cpuNanos, 50), p(cpuNanos, 99), p(runCpuNanos, 50),
+                        p(runCpuNanos, 99), loadAverage());
             } finally {
                 inside.call(() -> {
                     nft.close();
@@ -102,6 +127,18 @@ class PoolChangeLatencyBench {
         } finally {
             HostCommand.run("ip", "netns", "del", namespace).requireSuccess();
         }
+    }
+
+    private static String loadAverage() throws java.io.IOException {
+        String[] fields = java.nio.file.Files.readString(Path.of("/proc/loadavg")).split(" ");
+        return fields[0] + " " + fields[1] + " " + fields[2];
+    }
+
+    /** The percentile in milliseconds (100: the maximum). */
+    private static double p(long[] nanos, int percentile) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        return sorted[Math.min(sorted.length - 1, sorted.length * percentile / 100)] / 1e6;
     }
 
     private static NftProgram program(VirtualServerConfig vs, boolean[] alive) {
