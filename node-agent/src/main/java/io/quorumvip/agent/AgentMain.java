@@ -194,7 +194,7 @@ public final class AgentMain implements Callable<Integer> {
         Optional<LoadBalancer> lb;
         try {
             lb = keepalived.loadBalancing().virtualServers().isEmpty() ? Optional.empty()
-                    : Optional.of(LoadBalancer.start(keepalived, vertx, journal::record, DataPlane.libnftables(),
+                    : Optional.of(LoadBalancer.start(keepalived, journal::record, DataPlane.libnftables(),
                             metrics.registry()));
         } catch (IllegalArgumentException | IOException e) {
             System.err.println("qvip agent: load balancing cannot start: " + e.getMessage());

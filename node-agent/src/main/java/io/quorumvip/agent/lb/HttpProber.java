@@ -6,12 +6,9 @@ import io.quorumvip.config.CheckKind;
 import io.quorumvip.config.CheckerConfig;
 import io.quorumvip.config.HttpUrl;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -23,7 +20,8 @@ import java.util.regex.Pattern;
 /**
  * HTTP_GET (and SSL_GET) on a Vert.x client: one {@code url} per probe, as keepalived does (one per delay_loop, the
  * next after a success, the same one retried after a failure: {@link UrlCycle}); it must answer with an accepted
- * status (and the digest and regex when set) within connect_timeout.
+ * status (and the digest and regex when set) within connect_timeout. The client is shared with the checkers of the
+ * same client configuration ({@link CheckClients}); keep-alive is off, so every probe is a connection of its own.
  */
 final class HttpProber implements Prober {
 
@@ -35,18 +33,10 @@ final class HttpProber implements Prober {
     private final long timeoutMillis;
     private UrlCycle cycle;
 
-    HttpProber(Vertx vertx, CheckerConfig checker, Optional<String> defaultVirtualhost) {
+    HttpProber(HttpClient client, CheckerConfig checker, Optional<String> defaultVirtualhost) {
         CheckKind.Http http = (CheckKind.Http) checker.kind();
-        this.timeoutMillis = Math.max(1, checker.timing().connectTimeout().toMillis());
-        HttpClientOptions options = new HttpClientOptions().setConnectTimeout((int) timeoutMillis)
-                .setKeepAlive(false)
-                .setProtocolVersion(http.protocolVersion().startsWith("1.0") ? HttpVersion.HTTP_1_0
-                        : HttpVersion.HTTP_1_1);
-        if (http.tls()) {
-            options.setSsl(true).setTrustAll(true).setVerifyHost(false).setForceSni(http.sni());
-        }
-        checker.target().bindAddress().ifPresent(a -> options.setLocalAddress(a.getHostAddress()));
-        this.client = vertx.createHttpClient(options);
+        this.timeoutMillis = CheckClients.connectTimeoutMillis(checker);
+        this.client = client;
         this.host = checker.target().address().getHostAddress();
         this.port = checker.target().port();
         this.urls = http.urls();
@@ -100,10 +90,5 @@ final class HttpProber implements Prober {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has MD5", e);
         }
-    }
-
-    @Override
-    public void close() {
-        client.close();
     }
 }

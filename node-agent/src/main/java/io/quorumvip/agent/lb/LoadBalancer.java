@@ -33,6 +33,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.io.IOException;
@@ -60,6 +61,11 @@ import org.slf4j.LoggerFactory;
  * applies the resulting nftables program through libnftables, only what changed, one transaction per change. Every
  * verdict, pool, quorum and sorry-server change is journaled. All state lives on one Vert.x context; the kernel is
  * written from one applier thread, in order.
+ *
+ * <p>The checks run on an event loop of their own (a Vert.x instance the load balancer owns), never on the agent's:
+ * 10,000 checks a second keep that thread busy, and a VRRP advert must not queue behind them. The two threads share
+ * the CPU as the kernel schedules them, so a check burst delays an advert by a scheduling slice at worst, not by the
+ * burst.
  */
 public final class LoadBalancer {
 
@@ -72,6 +78,11 @@ public final class LoadBalancer {
     static final Duration MAC_WAIT = Duration.ofSeconds(1);
     /** How often a DR real server whose MAC is still unknown is asked for again. */
     static final Duration MAC_RETRY = Duration.ofSeconds(1);
+    /**
+     * Probes on the wire at once; more wait (in order) for one to end. Each holds a socket until its answer or its
+     * connect_timeout, so 10,000 real servers that stop answering at once hold 10,000 sockets without this bound.
+     */
+    static final int MAX_PROBES_IN_FLIGHT = 4096;
 
     private final Vertx vertx;
     private final Context context;
@@ -82,6 +93,9 @@ public final class LoadBalancer {
     private final ExecutorService applier;
     private final List<Service> services;
     private final CheckerProbers otherProbers;
+    private final CheckClients clients;
+    private final java.util.ArrayDeque<Runnable> waitingProbes = new java.util.ArrayDeque<>();
+    private int probesInFlight;
     private final CheckSharing sharing;
     private final KeepalivedConfig config;
     private final LbMetrics metrics;
@@ -95,12 +109,13 @@ public final class LoadBalancer {
     private String lastApplyError = "";
     private volatile boolean stopped;
 
-    private LoadBalancer(KeepalivedConfig config, Vertx vertx, BiConsumer<Cause, Event> journal, DataPlane dataPlane,
+    private LoadBalancer(KeepalivedConfig config, BiConsumer<Cause, Event> journal, DataPlane dataPlane,
                          List<Service> services, PrometheusRegistry registry) {
         this.config = config;
         this.resolver = services.stream().anyMatch(s -> s.device.isPresent()) ? openResolver() : Optional.empty();
         this.metrics = new LbMetrics(registry);
-        this.vertx = vertx;
+        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2)
+                .setInternalBlockingPoolSize(1));
         this.context = vertx.getOrCreateContext();
         this.journal = journal;
         this.dataPlane = dataPlane;
@@ -109,6 +124,7 @@ public final class LoadBalancer {
         this.notifications = Executors.newSingleThreadExecutor(daemon("lb-notify"));
         this.applier = Executors.newSingleThreadExecutor(daemon("lb-nft"));
         this.otherProbers = new CheckerProbers(vertx);
+        this.clients = new CheckClients(vertx);
         this.sharing = new CheckSharing(config.loadBalancing().shareChecks());
     }
 
@@ -117,16 +133,17 @@ public final class LoadBalancer {
      * (adopting one a killed agent left) and starts the checks. Throws, with nothing applied, when a checker sets
      * what the agent does not apply yet, a DR virtual server has no interface, or nftables refuses the program.
      */
-    public static LoadBalancer start(KeepalivedConfig config, Vertx vertx, BiConsumer<Cause, Event> journal,
-                                     DataPlane dataPlane, PrometheusRegistry registry) throws NftablesException {
+    public static LoadBalancer start(KeepalivedConfig config, BiConsumer<Cause, Event> journal, DataPlane dataPlane,
+                                     PrometheusRegistry registry) throws NftablesException {
         List<Service> services = new ArrayList<>();
         for (VirtualServerConfig vs : config.loadBalancing().virtualServers()) {
             services.add(new Service(vs, drDevice(config, vs), addresses(config, vs)));
         }
-        LoadBalancer lb = new LoadBalancer(config, vertx, journal, dataPlane, services, registry);
+        LoadBalancer lb = new LoadBalancer(config, journal, dataPlane, services, registry);
         for (Service service : services) {
             for (RealServerConfig real : service.config.realServers()) {
-                Real r = new Real(real, lb.probers(service, real));
+                Real r = new Real(real, lb.probers(service, real), lb.metrics.realServer(service.config.name(),
+                        real.endpoint(), real.checkers().stream().map(c -> c.kind().keyword()).toList()));
                 service.reals.add(r);
                 lb.readFilesOnce(service, r);
             }
@@ -138,7 +155,7 @@ public final class LoadBalancer {
         try {
             dataPlane.apply(program.fullTransaction());
         } catch (NftablesException e) {
-            lb.shutDownThreads();
+            lb.abandonStart();
             throw e;
         }
         lb.appliedOnApplier = program;
@@ -149,15 +166,14 @@ public final class LoadBalancer {
         lb.metrics.applied(1);
         for (Service service : services) {
             lb.metrics.quorum(service.config.name(), service.quorumUp);
-            service.reals.forEach(r -> lb.metrics.realServer(service.config.name(), r.config.endpoint(),
-                    r.health.alive(), r.health.weight(r.config.weight())));
+            service.reals.forEach(r -> r.series.state(r.health.alive(), r.health.weight(r.config.weight())));
             journal.accept(service.poolCause, poolEvent(service, 1));
             service.journaledPool = service.pool;
             service.poolCause = Cause.NONE;
         }
         lb.context.runOnContext(v -> services.forEach(lb::startChecks));
         if (lb.resolver.isPresent()) {
-            lb.macTimer = vertx.setPeriodic(MAC_RETRY.toMillis(), id -> lb.context.runOnContext(v -> lb.chaseMacs()));
+            lb.macTimer = lb.vertx.setPeriodic(MAC_RETRY.toMillis(), id -> lb.context.runOnContext(v -> lb.chaseMacs()));
         }
         return lb;
     }
@@ -171,7 +187,7 @@ public final class LoadBalancer {
             if (checker.target().bindPort().isPresent() || checker.target().bindInterface().isPresent()
                     || checker.target().fwmark().isPresent()) {
                 probers.forEach(Prober::close);
-                shutDownThreads();
+                abandonStart();
                 throw new IllegalArgumentException(checker.position() + ": bind_port, bind_if and fwmark of a "
                         + kind.keyword() + " are read but not applied yet; remove them (bindto and connect_ip work)");
             }
@@ -179,16 +195,16 @@ public final class LoadBalancer {
             if (shared.isPresent()) {
                 probers.add(shared.get());
             } else if (kind instanceof CheckKind.Tcp) {
-                probers.add(new TcpProber(vertx, checker));
+                probers.add(new TcpProber(clients.tcp(checker), checker));
             } else if (kind instanceof CheckKind.Http) {
-                probers.add(new HttpProber(vertx, checker, service.config.virtualhost()));
+                probers.add(new HttpProber(clients.http(checker), checker, service.config.virtualhost()));
             } else if (kind instanceof CheckKind.Misc) {
                 probers.add(new MiscProber(checker, scripts));
             } else if (kind instanceof CheckKind.File file) {
                 VrrpTrackFile trackFile = config.trackFiles().get(file.trackFile());
                 if (trackFile == null) {
                     probers.forEach(Prober::close);
-                    shutDownThreads();
+                    abandonStart();
                     throw new IllegalArgumentException(checker.position() + ": FILE_CHECK names track_file `"
                             + file.trackFile() + "`, which no track_file block defines; define it at the top level");
                 }
@@ -199,12 +215,12 @@ public final class LoadBalancer {
                     other = otherProbers.create(checker);
                 } catch (RuntimeException e) {
                     probers.forEach(Prober::close);
-                    shutDownThreads();
+                    abandonStart();
                     throw e;
                 }
                 if (other.isEmpty()) {
                     probers.forEach(Prober::close);
-                    shutDownThreads();
+                    abandonStart();
                     throw new IllegalArgumentException(checker.position() + ": " + kind.keyword() + " is read but "
                             + "the agent has no prober for it; replace it with a MISC_CHECK");
                 }
@@ -240,12 +256,13 @@ public final class LoadBalancer {
         }
     }
 
+    /** On the context (timers set there fire there). */
     private void schedule(Service service, Real real, int checker, long delayNanos) {
         if (stopped) {
             return;
         }
         long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(delayNanos));
-        vertx.setTimer(millis, id -> context.runOnContext(v -> probe(service, real, checker)));
+        vertx.setTimer(millis, id -> probe(service, real, checker));
     }
 
     private void probe(Service service, Real real, int checker) {
@@ -258,12 +275,31 @@ public final class LoadBalancer {
             return;
         }
         service.suspended = false;
-        real.probers.get(checker).probe().onComplete(result -> context.runOnContext(v -> onResult(service, real,
-                checker, result.succeeded() ? result.result()
+        if (probesInFlight >= MAX_PROBES_IN_FLIGHT) {
+            waitingProbes.add(() -> probe(service, real, checker));
+            return;
+        }
+        probesInFlight++;
+        real.probers.get(checker).probe().onComplete(result -> onContext(() -> onResult(service, real, checker,
+                result.succeeded() ? result.result()
                         : ProbeResult.failure(ProbeErrors.describe(result.cause()), Duration.ZERO))));
     }
 
+    /** Vert.x clients complete on the context already; scripts and file reads complete on worker threads. */
+    private void onContext(Runnable action) {
+        if (Vertx.currentContext() == context) {
+            action.run();
+        } else {
+            context.runOnContext(v -> action.run());
+        }
+    }
+
     private void onResult(Service service, Real real, int checker, ProbeResult result) {
+        probesInFlight--;
+        Runnable next = waitingProbes.poll();
+        if (next != null) {
+            next.run();
+        }
         if (stopped) {
             return;
         }
@@ -300,11 +336,15 @@ public final class LoadBalancer {
         int weightBefore = real.health.weight(real.config.weight());
         RealServerHealth.Step step = real.health.next(checker, result);
         real.health = step.health();
-        String checkerName = real.config.checkers().get(checker).kind().keyword();
-        metrics.check(service.config.name(), real.config.endpoint(), checkerName, result.success());
+        real.series.check(checker, result.success());
         int weightAfter = real.health.weight(real.config.weight());
-        metrics.realServer(service.config.name(), real.config.endpoint(), real.health.alive(), weightAfter);
+        real.series.state(real.health.alive(), weightAfter);
         boolean reweighed = step.transition().isEmpty() && weightBefore != weightAfter;
+        boolean changed = step.transition().isPresent() || reweighed;
+        if (!changed) {
+            return new Recorded(false, Cause.NONE, step.delayNanos());
+        }
+        String checkerName = real.config.checkers().get(checker).kind().keyword();
         Cause cause = reweighed
                 ? Cause.health(checkerName + " " + real.config.endpoint() + ": " + result.detail(), weightAfter)
                 : Cause.health(checkerName + " " + real.config.endpoint(), real.config.weight());
@@ -317,11 +357,8 @@ public final class LoadBalancer {
                     : new Event.RealServerDown(service.config.name(), real.config.endpoint(), evidence));
             (t.alive() ? real.config.notifyUp() : real.config.notifyDown()).ifPresent(this::notifyScript);
         });
-        boolean changed = step.transition().isPresent() || reweighed;
-        if (changed) {
-            service.poolCause = cause;
-        }
-        return new Recorded(changed, cause, step.delayNanos());
+        service.poolCause = cause;
+        return new Recorded(true, cause, step.delayNanos());
     }
 
     // ---- DR neighbours ----
@@ -585,6 +622,7 @@ public final class LoadBalancer {
         Promise<Void> closed = Promise.promise();
         context.runOnContext(v -> {
             services.forEach(s -> s.reals.forEach(r -> r.probers.forEach(Prober::close)));
+            clients.close();
             for (Service service : services) {
                 if (service.config.omega()) {
                     service.reals.stream().filter(r -> r.health.alive())
@@ -613,6 +651,14 @@ public final class LoadBalancer {
             Thread.currentThread().interrupt();
         }
         dataPlane.close();
+        vertx.close().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS)
+                .exceptionally(e -> null).join();
+    }
+
+    /** A start that throws leaves no thread behind. */
+    private void abandonStart() {
+        shutDownThreads();
+        vertx.close();
     }
 
     private void shutDownThreads() {
@@ -748,13 +794,15 @@ public final class LoadBalancer {
     private static final class Real {
         final RealServerConfig config;
         final List<Prober> probers;
+        final LbMetrics.RealServerSeries series;
         RealServerHealth health;
         ProbeResult last;
         long lastCheckEpochMillis;
 
-        Real(RealServerConfig config, List<Prober> probers) {
+        Real(RealServerConfig config, List<Prober> probers, LbMetrics.RealServerSeries series) {
             this.config = config;
             this.probers = probers;
+            this.series = series;
             this.health = RealServerHealth.initial(config.checkers().stream().map(FileCheck::rules).toList());
         }
     }
