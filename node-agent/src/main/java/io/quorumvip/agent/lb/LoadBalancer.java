@@ -104,6 +104,7 @@ public final class LoadBalancer {
     /** The families the program has a table in: fixed by the configuration, whatever the pools. */
     private volatile List<String> families = List.of();
     private long generation;
+    private boolean reprogramQueued;
     private long appliedGeneration;
     private NftProgram appliedOnApplier;
     private String lastApplyError = "";
@@ -452,7 +453,25 @@ public final class LoadBalancer {
         }
     }
 
+    /**
+     * Builds and applies the program once for every change made until the context gets to it: building it is linear
+     * in the real servers, so building it per verdict change was quadratic when many changed at once (at 10,000 real
+     * servers a wave of timeouts kept the checks' loop building programs, which made more checks time out).
+     */
     private void reprogram() {
+        if (reprogramQueued) {
+            return;
+        }
+        reprogramQueued = true;
+        context.runOnContext(v -> {
+            reprogramQueued = false;
+            if (!stopped) {
+                reprogramNow();
+            }
+        });
+    }
+
+    private void reprogramNow() {
         NftProgram next = NftProgramBuilder.build(plans());
         long gen = ++generation;
         applier.execute(() -> {
