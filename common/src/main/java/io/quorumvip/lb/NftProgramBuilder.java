@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Turns the service plans into the nftables program (the shapes docs/load-balancing.md draws): per family one
@@ -70,13 +71,16 @@ public final class NftProgramBuilder {
         return "vs_" + sanitize(vs.name());
     }
 
+    /** Compiled once: the builder names 10,000 member chains per program at scale. */
+    private static final Pattern NOT_NAME_CHARACTER = Pattern.compile("[^A-Za-z0-9]");
+
     /** The chain of one real server of a virtual server: {@code rs_192_0_2_210_80_tcp__192_0_2_51_80}. */
     public static String memberChain(VirtualServerConfig vs, PoolMember member) {
         return "rs_" + sanitize(vs.name()) + "__" + sanitize(member.endpoint());
     }
 
     static String sanitize(String text) {
-        return text.replaceAll("[^A-Za-z0-9]", "_");
+        return NOT_NAME_CHARACTER.matcher(text).replaceAll("_");
     }
 
     private void add(ServicePlan plan) {

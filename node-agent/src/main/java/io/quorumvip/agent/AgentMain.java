@@ -198,7 +198,7 @@ public final class AgentMain implements Callable<Integer> {
             return 2;
         }
         AtomicReference<LoadBalancer> balancer = new AtomicReference<>();
-        ConfigReloader.BalancerStarter balancerStarter = next -> LoadBalancer.start(next, vertx, journal::record,
+        ConfigReloader.BalancerStarter balancerStarter = next -> LoadBalancer.start(next, journal::record,
                 DataPlane.libnftables(), metrics.registry());
         try {
             if (!keepalived.loadBalancing().virtualServers().isEmpty()) {

@@ -1,91 +1,231 @@
 package io.quorumvip.agent.lb;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequestEncoder;
+import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.netty.handler.codec.http.HttpVersion;
 import io.quorumvip.check.ProbeResult;
 import io.quorumvip.check.UrlCycle;
 import io.quorumvip.config.CheckKind;
 import io.quorumvip.config.CheckerConfig;
 import io.quorumvip.config.HttpUrl;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpVersion;
-import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetSocket;
+import java.net.Inet6Address;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * HTTP_GET (and SSL_GET) on a Vert.x client: one {@code url} per probe, as keepalived does (one per delay_loop, the
- * next after a success, the same one retried after a failure: {@link UrlCycle}); it must answer with an accepted
- * status (and the digest and regex when set) within connect_timeout.
+ * HTTP_GET (and SSL_GET): one {@code url} per probe, as keepalived does (one per delay_loop, the next after a
+ * success, the same one retried after a failure: {@link UrlCycle}); it must answer with an accepted status (and the
+ * digest and regex when set) within connect_timeout, which bounds the connect and then each wait for the answer's
+ * next bytes. Each probe is a connection of its own, closed after the answer, as keepalived's are.
+ *
+ * <p>It runs on the TCP client shared by the checks of its client configuration ({@link CheckClients}), with Netty's
+ * HTTP codec for the request and the answer. Vert.x's HttpClient was tried and left: with a thousand real servers
+ * checked every second its pool stalled (a connection acquired took seconds, then the probes timed out), where the
+ * same exchange on a NetClient kept up.
  */
 final class HttpProber implements Prober {
 
-    private final HttpClient client;
+    /** The largest body read (for digest and regex); a longer answer is a failure. */
+    static final int MAX_BODY_BYTES = 4 << 20;
+
+    private final Vertx vertx;
+    private final NetClient client;
     private final String host;
     private final int port;
+    private final boolean sni;
     private final List<HttpUrl> urls;
-    private final Optional<String> virtualhost;
+    private final List<Request> requests;
     private final long timeoutMillis;
     private UrlCycle cycle;
 
-    HttpProber(Vertx vertx, CheckerConfig checker, Optional<String> defaultVirtualhost) {
+    /** A url's request bytes, built once, and the name its TLS handshake sends (SNI), if any. */
+    private record Request(byte[] bytes, Optional<String> serverName) {
+    }
+
+    HttpProber(Vertx vertx, NetClient client, CheckerConfig checker, Optional<String> defaultVirtualhost) {
         CheckKind.Http http = (CheckKind.Http) checker.kind();
-        this.timeoutMillis = Math.max(1, checker.timing().connectTimeout().toMillis());
-        HttpClientOptions options = new HttpClientOptions().setConnectTimeout((int) timeoutMillis)
-                .setKeepAlive(false)
-                .setProtocolVersion(http.protocolVersion().startsWith("1.0") ? HttpVersion.HTTP_1_0
-                        : HttpVersion.HTTP_1_1);
-        if (http.tls()) {
-            options.setSsl(true).setTrustAll(true).setVerifyHost(false).setForceSni(http.sni());
-        }
-        checker.target().bindAddress().ifPresent(a -> options.setLocalAddress(a.getHostAddress()));
-        this.client = vertx.createHttpClient(options);
+        this.vertx = vertx;
+        this.client = client;
+        this.timeoutMillis = CheckClients.connectTimeoutMillis(checker);
         this.host = checker.target().address().getHostAddress();
         this.port = checker.target().port();
+        this.sni = http.sni();
         this.urls = http.urls();
         this.cycle = UrlCycle.start(urls.size());
-        this.virtualhost = http.virtualhost().or(() -> defaultVirtualhost);
+        HttpVersion version = http.protocolVersion().startsWith("1.0") ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1;
+        String literal = checker.target().address() instanceof Inet6Address ? "[" + host + "]" : host;
+        String defaultPort = http.tls() ? "443" : "80";
+        String authority = literal + (String.valueOf(port).equals(defaultPort) ? "" : ":" + port);
+        List<Request> built = new ArrayList<>();
+        for (HttpUrl url : urls) {
+            Optional<String> virtualhost = url.virtualhost().or(() -> http.virtualhost()).or(() -> defaultVirtualhost);
+            built.add(new Request(encode(version, url.path(), virtualhost.orElse(authority)),
+                    sni ? virtualhost : Optional.empty()));
+        }
+        this.requests = List.copyOf(built);
+    }
+
+    private static byte[] encode(HttpVersion version, String path, String hostHeader) {
+        DefaultFullHttpRequest request = new DefaultFullHttpRequest(version, HttpMethod.GET, path);
+        request.headers().set(HttpHeaderNames.HOST, hostHeader).set(HttpHeaderNames.CONNECTION,
+                HttpHeaderValues.CLOSE);
+        EmbeddedChannel encoder = new EmbeddedChannel(new HttpRequestEncoder());
+        encoder.writeOutbound(request);
+        ByteBuf all = Unpooled.buffer();
+        for (ByteBuf part = encoder.readOutbound(); part != null; part = encoder.readOutbound()) {
+            all.writeBytes(part);
+            part.release();
+        }
+        encoder.finishAndReleaseAll();
+        return ByteBufUtil.getBytes(all);
     }
 
     @Override
     public Future<ProbeResult> probe() {
         // Probes of one checker never overlap (the next is scheduled after this result), so the cycle is safe here.
-        return get(urls.get(cycle.current()), System.nanoTime()).onSuccess(r -> cycle = cycle.after(r.success()));
+        int index = cycle.current();
+        return get(urls.get(index), requests.get(index), System.nanoTime())
+                .onSuccess(r -> cycle = cycle.after(r.success()));
     }
 
-    private Future<ProbeResult> get(HttpUrl url, long start) {
-        RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET).setHost(host).setPort(port)
-                .setURI(url.path()).setConnectTimeout(timeoutMillis).setIdleTimeout(timeoutMillis);
-        url.virtualhost().or(() -> virtualhost).ifPresent(v -> request.putHeader("Host", v));
-        return client.request(request)
-                .compose(r -> r.send().compose(response -> response.body()
-                        .map(body -> judge(url, response.statusCode(), body, start))))
-                .otherwise(e -> ProbeResult.failure(url.path() + ": " + ProbeErrors.describe(e),
-                        TcpProber.since(start)));
+    private Future<ProbeResult> get(HttpUrl url, Request request, long start) {
+        Promise<ProbeResult> promise = Promise.promise();
+        Future<NetSocket> connected = request.serverName().isPresent()
+                ? client.connect(port, host, request.serverName().get()) : client.connect(port, host);
+        connected.onComplete(ar -> {
+            if (ar.failed()) {
+                promise.complete(failure(url, ProbeErrors.describe(ar.cause()), start));
+            } else {
+                new Exchange(url, ar.result(), start, promise).begin(request.bytes());
+            }
+        });
+        return promise.future();
     }
 
-    static ProbeResult judge(HttpUrl url, int status, Buffer body, long start) {
+    private static ProbeResult failure(HttpUrl url, String error, long start) {
+        return ProbeResult.failure(url.path() + ": " + error, TcpProber.since(start));
+    }
+
+    /** One request and its answer on one connection: done once, by the answer, its end, an error or the timer. */
+    private final class Exchange {
+        private final HttpUrl url;
+        private final NetSocket socket;
+        private final long start;
+        private final Promise<ProbeResult> promise;
+        private final EmbeddedChannel decoder = new EmbeddedChannel(new HttpResponseDecoder(),
+                new HttpObjectAggregator(MAX_BODY_BYTES));
+        private long timer;
+        private boolean done;
+
+        Exchange(HttpUrl url, NetSocket socket, long start, Promise<ProbeResult> promise) {
+            this.url = url;
+            this.socket = socket;
+            this.start = start;
+            this.promise = promise;
+        }
+
+        void begin(byte[] request) {
+            timer = vertx.setTimer(timeoutMillis, id -> finish(failure(url, "timed out", start)));
+            socket.handler(this::received);
+            socket.exceptionHandler(e -> finish(failure(url, ProbeErrors.describe(e), start)));
+            socket.endHandler(v -> ended());
+            socket.write(Buffer.buffer(request));
+        }
+
+        private void received(Buffer data) {
+            if (done) {
+                return;
+            }
+            vertx.cancelTimer(timer);
+            timer = vertx.setTimer(timeoutMillis, id -> finish(failure(url, "timed out", start)));
+            try {
+                decoder.writeInbound(Unpooled.wrappedBuffer(data.getBytes()));
+            } catch (RuntimeException e) {
+                finish(failure(url, "bad answer: " + ProbeErrors.describe(e), start));
+                return;
+            }
+            answer().ifPresent(this::finish);
+        }
+
+        /** The server closed: an answer delimited by the close is complete now, any other is cut short. */
+        private void ended() {
+            if (done) {
+                return;
+            }
+            try {
+                decoder.finish();
+            } catch (RuntimeException e) {
+                finish(failure(url, "bad answer: " + ProbeErrors.describe(e), start));
+                return;
+            }
+            finish(answer().orElseGet(() -> failure(url, "connection closed before a whole answer", start)));
+        }
+
+        private Optional<ProbeResult> answer() {
+            Object message = decoder.readInbound();
+            if (!(message instanceof FullHttpResponse response)) {
+                return Optional.empty();
+            }
+            try {
+                if (response.decoderResult().isFailure()) {
+                    return Optional.of(failure(url, "bad answer: "
+                            + ProbeErrors.describe(response.decoderResult().cause()), start));
+                }
+                return Optional.of(judge(url, response.status().code(), ByteBufUtil.getBytes(response.content()),
+                        start));
+            } finally {
+                response.release();
+            }
+        }
+
+        private void finish(ProbeResult result) {
+            if (done) {
+                return;
+            }
+            done = true;
+            vertx.cancelTimer(timer);
+            decoder.finishAndReleaseAll();
+            socket.close();
+            promise.complete(result);
+        }
+    }
+
+    static ProbeResult judge(HttpUrl url, int status, byte[] body, long start) {
         String what = "HTTP " + status + " on " + url.path();
         if (!url.accepts(status)) {
             return ProbeResult.http(status, false, what + " (expected " + url.statusCodes() + ")",
                     TcpProber.since(start));
         }
         if (url.digest().isPresent()) {
-            String digest = md5(body.getBytes());
+            String digest = md5(body);
             if (!digest.equals(url.digest().get())) {
                 return ProbeResult.http(status, false, what + ", digest " + digest + " (expected "
                         + url.digest().get() + ")", TcpProber.since(start));
             }
         }
         if (url.regex().isPresent()) {
-            boolean found = Pattern.compile(url.regex().get()).matcher(body.toString()).find();
+            boolean found = Pattern.compile(url.regex().get()).matcher(Buffer.buffer(body).toString()).find();
             if (found == url.regexNoMatch()) {
                 return ProbeResult.http(status, false, what + (found ? ", body matches " : ", body does not match ")
                         + url.regex().get(), TcpProber.since(start));
@@ -100,10 +240,5 @@ final class HttpProber implements Prober {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has MD5", e);
         }
-    }
-
-    @Override
-    public void close() {
-        client.close();
     }
 }

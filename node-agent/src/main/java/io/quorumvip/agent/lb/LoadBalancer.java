@@ -36,12 +36,14 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.io.IOException;
 import java.net.SocketException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -66,6 +68,11 @@ import org.slf4j.LoggerFactory;
  * applies the resulting nftables program through libnftables, only what changed, one transaction per change. Every
  * verdict, pool, quorum and sorry-server change is journaled. All state lives on one Vert.x context; the kernel is
  * written from one applier thread, in order.
+ *
+ * <p>The checks run on an event loop of their own (a Vert.x instance the load balancer owns), never on the agent's:
+ * 10,000 checks a second keep that thread busy, and a VRRP advert must not queue behind them. The two threads share
+ * the CPU as the kernel schedules them, so a check burst delays an advert by a scheduling slice at worst, not by the
+ * burst.
  */
 public final class LoadBalancer {
 
@@ -78,6 +85,11 @@ public final class LoadBalancer {
     static final Duration MAC_WAIT = Duration.ofSeconds(1);
     /** How often a DR real server whose MAC is still unknown is asked for again. */
     static final Duration MAC_RETRY = Duration.ofSeconds(1);
+    /**
+     * Probes on the wire at once; more wait (in order) for one to end. Each holds a socket until its answer or its
+     * connect_timeout, so 10,000 real servers that stop answering at once hold 10,000 sockets without this bound.
+     */
+    static final int MAX_PROBES_IN_FLIGHT = 4096;
 
     private final Vertx vertx;
     private final Context context;
@@ -87,6 +99,9 @@ public final class LoadBalancer {
     private final ExecutorService notifications;
     private final ExecutorService applier;
     private final CheckerProbers otherProbers;
+    private final CheckClients clients;
+    private final ArrayDeque<Runnable> waitingProbes = new ArrayDeque<>();
+    private int probesInFlight;
     private final ScriptUsers users;
     /** The running virtual servers, configuration and check sharing: replaced whole by a reload, on the context. */
     private volatile List<Service> services;
@@ -98,17 +113,19 @@ public final class LoadBalancer {
     /** The families the program has a table in: fixed by the configuration, whatever the pools. */
     private volatile List<String> families = List.of();
     private long generation;
+    private boolean reprogramQueued;
     private long appliedGeneration;
     private NftProgram appliedOnApplier;
     private String lastApplyError = "";
     private volatile boolean stopped;
 
-    private LoadBalancer(KeepalivedConfig config, Vertx vertx, BiConsumer<Cause, Event> journal, DataPlane dataPlane,
+    private LoadBalancer(KeepalivedConfig config, BiConsumer<Cause, Event> journal, DataPlane dataPlane,
                          List<Service> services, PrometheusRegistry registry) {
         this.config = config;
         this.resolver = services.stream().anyMatch(s -> s.device.isPresent()) ? openResolver() : Optional.empty();
         this.metrics = new LbMetrics(registry);
-        this.vertx = vertx;
+        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2)
+                .setInternalBlockingPoolSize(1));
         this.context = vertx.getOrCreateContext();
         this.journal = journal;
         this.dataPlane = dataPlane;
@@ -117,6 +134,7 @@ public final class LoadBalancer {
         this.notifications = Executors.newSingleThreadExecutor(daemon("lb-notify"));
         this.applier = Executors.newSingleThreadExecutor(daemon("lb-nft"));
         this.otherProbers = new CheckerProbers(vertx);
+        this.clients = new CheckClients(vertx);
         this.sharing = new CheckSharing(config.loadBalancing().shareChecks());
         this.users = ScriptUsers.of(config.globalDefs(), new LocalScriptHost());
     }
@@ -126,17 +144,17 @@ public final class LoadBalancer {
      * (adopting one a killed agent left) and starts the checks. Throws, with nothing applied, when a checker sets
      * what the agent does not apply yet, a DR virtual server has no interface, or nftables refuses the program.
      */
-    public static LoadBalancer start(KeepalivedConfig config, Vertx vertx, BiConsumer<Cause, Event> journal,
-                                     DataPlane dataPlane, PrometheusRegistry registry) throws NftablesException {
+    public static LoadBalancer start(KeepalivedConfig config, BiConsumer<Cause, Event> journal, DataPlane dataPlane,
+                                     PrometheusRegistry registry) throws NftablesException {
         List<Service> services = new ArrayList<>();
         for (VirtualServerConfig vs : config.loadBalancing().virtualServers()) {
             services.add(new Service(vs, drDevice(config, vs), addresses(config, vs)));
         }
-        LoadBalancer lb = new LoadBalancer(config, vertx, journal, dataPlane, services, registry);
+        LoadBalancer lb = new LoadBalancer(config, journal, dataPlane, services, registry);
         try {
             lb.buildReals(services, config, lb.sharing, List.of());
         } catch (RuntimeException e) {
-            lb.shutDownThreads();
+            lb.abandonStart();
             throw e;
         }
         lb.awaitMacs();
@@ -144,7 +162,7 @@ public final class LoadBalancer {
         try {
             dataPlane.apply(program.fullTransaction());
         } catch (NftablesException e) {
-            lb.shutDownThreads();
+            lb.abandonStart();
             throw e;
         }
         lb.appliedOnApplier = program;
@@ -155,15 +173,14 @@ public final class LoadBalancer {
         lb.metrics.applied(1);
         for (Service service : services) {
             lb.metrics.quorum(service.config.name(), service.quorumUp);
-            service.reals.forEach(r -> lb.metrics.realServer(service.config.name(), r.config.endpoint(),
-                    r.health.alive(), r.health.weight(r.config.weight())));
+            service.reals.forEach(r -> r.series.state(r.health.alive(), r.health.weight(r.config.weight())));
             journal.accept(service.poolCause, poolEvent(service, 1));
             service.journaledPool = service.pool;
             service.poolCause = Cause.NONE;
         }
         lb.context.runOnContext(v -> services.forEach(lb::startChecks));
         if (lb.resolver.isPresent()) {
-            lb.macTimer = vertx.setPeriodic(MAC_RETRY.toMillis(), id -> lb.context.runOnContext(v -> lb.chaseMacs()));
+            lb.macTimer = lb.vertx.setPeriodic(MAC_RETRY.toMillis(), id -> lb.context.runOnContext(v -> lb.chaseMacs()));
         }
         return lb;
     }
@@ -185,9 +202,9 @@ public final class LoadBalancer {
             if (shared.isPresent()) {
                 probers.add(shared.get());
             } else if (kind instanceof CheckKind.Tcp) {
-                probers.add(new TcpProber(vertx, checker));
+                probers.add(new TcpProber(clients.tcp(checker), checker));
             } else if (kind instanceof CheckKind.Http) {
-                probers.add(new HttpProber(vertx, checker, service.config.virtualhost()));
+                probers.add(new HttpProber(vertx, clients.http(checker), checker, service.config.virtualhost()));
             } else if (kind instanceof CheckKind.Misc) {
                 probers.add(new MiscProber(checker, users, scripts));
             } else if (kind instanceof CheckKind.Agent) {
@@ -237,7 +254,8 @@ public final class LoadBalancer {
                 for (RealServerConfig real : service.config.realServers()) {
                     List<Prober> probers = probers(service, real, checks, with);
                     made.addAll(probers);
-                    Real r = new Real(real, probers);
+                    Real r = new Real(real, probers, metrics.realServer(service.config.name(), real.endpoint(),
+                            real.checkers().stream().map(c -> c.kind().keyword()).toList()));
                     service.reals.add(r);
                     Optional<Real> kept = before.flatMap(b -> b.reals.stream()
                             .filter(o -> ReloadPlan.same(o.config, real)).findFirst());
@@ -362,12 +380,13 @@ public final class LoadBalancer {
         }
     }
 
+    /** On the context (timers set there fire there). */
     private void schedule(Service service, Real real, int checker, long delayNanos) {
         if (stopped) {
             return;
         }
         long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(delayNanos));
-        vertx.setTimer(millis, id -> context.runOnContext(v -> probe(service, real, checker)));
+        vertx.setTimer(millis, id -> probe(service, real, checker));
     }
 
     private void probe(Service service, Real real, int checker) {
@@ -380,12 +399,31 @@ public final class LoadBalancer {
             return;
         }
         service.suspended = false;
-        real.probers.get(checker).probe().onComplete(result -> context.runOnContext(v -> onResult(service, real,
-                checker, result.succeeded() ? result.result()
+        if (probesInFlight >= MAX_PROBES_IN_FLIGHT) {
+            waitingProbes.add(() -> probe(service, real, checker));
+            return;
+        }
+        probesInFlight++;
+        real.probers.get(checker).probe().onComplete(result -> onContext(() -> onResult(service, real, checker,
+                result.succeeded() ? result.result()
                         : ProbeResult.failure(ProbeErrors.describe(result.cause()), Duration.ZERO))));
     }
 
+    /** Vert.x clients complete on the context already; scripts and file reads complete on worker threads. */
+    private void onContext(Runnable action) {
+        if (Vertx.currentContext() == context) {
+            action.run();
+        } else {
+            context.runOnContext(v -> action.run());
+        }
+    }
+
     private void onResult(Service service, Real real, int checker, ProbeResult result) {
+        probesInFlight--;
+        Runnable next = waitingProbes.poll();
+        if (next != null) {
+            next.run();
+        }
         if (stopped || service.retired) {
             return;
         }
@@ -422,11 +460,14 @@ public final class LoadBalancer {
         int weightBefore = real.health.weight(real.config.weight());
         RealServerHealth.Step step = real.health.next(checker, result);
         real.health = step.health();
-        String checkerName = real.config.checkers().get(checker).kind().keyword();
-        metrics.check(service.config.name(), real.config.endpoint(), checkerName, result.success());
+        real.series.check(checker, result.success());
         int weightAfter = real.health.weight(real.config.weight());
-        metrics.realServer(service.config.name(), real.config.endpoint(), real.health.alive(), weightAfter);
+        real.series.state(real.health.alive(), weightAfter);
         boolean reweighed = step.transition().isEmpty() && weightBefore != weightAfter;
+        if (step.transition().isEmpty() && !reweighed) {
+            return new Recorded(false, Cause.NONE, step.delayNanos());
+        }
+        String checkerName = real.config.checkers().get(checker).kind().keyword();
         Cause cause = reweighed
                 ? Cause.health(checkerName + " " + real.config.endpoint() + ": " + result.detail(), weightAfter)
                 : Cause.health(checkerName + " " + real.config.endpoint(), real.config.weight());
@@ -439,11 +480,8 @@ public final class LoadBalancer {
                     : new Event.RealServerDown(service.config.name(), real.config.endpoint(), evidence));
             (t.alive() ? real.config.notifyUp() : real.config.notifyDown()).ifPresent(this::notifyScript);
         });
-        boolean changed = step.transition().isPresent() || reweighed;
-        if (changed) {
-            service.poolCause = cause;
-        }
-        return new Recorded(changed, cause, step.delayNanos());
+        service.poolCause = cause;
+        return new Recorded(true, cause, step.delayNanos());
     }
 
     // ---- DR neighbours ----
@@ -542,7 +580,25 @@ public final class LoadBalancer {
         return changed;
     }
 
+    /**
+     * Builds and applies the program once for every change made until the context gets to it: building it is linear
+     * in the real servers, so building it per verdict change was quadratic when many changed at once (at 10,000 real
+     * servers a wave of timeouts kept the checks' loop building programs, which made more checks time out).
+     */
     private void reprogram() {
+        if (reprogramQueued) {
+            return;
+        }
+        reprogramQueued = true;
+        context.runOnContext(v -> {
+            reprogramQueued = false;
+            if (!stopped) {
+                reprogramNow();
+            }
+        });
+    }
+
+    private void reprogramNow() {
         NftProgram next = NftProgramBuilder.build(plans());
         families = next.tables().stream().map(NftProgram.Table::family).toList();
         long gen = ++generation;
@@ -714,6 +770,7 @@ public final class LoadBalancer {
         Promise<Void> closed = Promise.promise();
         context.runOnContext(v -> {
             closeProbers(services);
+            clients.close();
             for (Service service : services) {
                 if (service.config.omega()) {
                     service.reals.stream().filter(r -> r.health.alive())
@@ -742,6 +799,14 @@ public final class LoadBalancer {
             Thread.currentThread().interrupt();
         }
         dataPlane.close();
+        vertx.close().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS)
+                .exceptionally(e -> null).join();
+    }
+
+    /** A start that throws leaves no thread behind. */
+    private void abandonStart() {
+        shutDownThreads();
+        vertx.close();
     }
 
     private void shutDownThreads() {
@@ -879,13 +944,15 @@ public final class LoadBalancer {
     private static final class Real {
         final RealServerConfig config;
         final List<Prober> probers;
+        final LbMetrics.RealServerSeries series;
         RealServerHealth health;
         ProbeResult last;
         long lastCheckEpochMillis;
 
-        Real(RealServerConfig config, List<Prober> probers) {
+        Real(RealServerConfig config, List<Prober> probers, LbMetrics.RealServerSeries series) {
             this.config = config;
             this.probers = probers;
+            this.series = series;
             this.health = RealServerHealth.initial(config.checkers().stream().map(FileCheck::rules).toList());
         }
     }

@@ -3,23 +3,21 @@ package io.quorumvip.agent.lb;
 import io.quorumvip.check.ProbeResult;
 import io.quorumvip.config.CheckerConfig;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
 import java.time.Duration;
 
-/** TCP_CHECK on a Vert.x client: a connection that completes within connect_timeout is a success. */
+/**
+ * TCP_CHECK on a Vert.x client shared with the other TCP_CHECKs of its connect_timeout and bindto
+ * ({@link CheckClients}): a connection that completes within connect_timeout is a success.
+ */
 final class TcpProber implements Prober {
 
     private final NetClient client;
     private final String host;
     private final int port;
 
-    TcpProber(Vertx vertx, CheckerConfig checker) {
-        NetClientOptions options = new NetClientOptions()
-                .setConnectTimeout((int) Math.max(1, checker.timing().connectTimeout().toMillis()));
-        checker.target().bindAddress().ifPresent(a -> options.setLocalAddress(a.getHostAddress()));
-        this.client = vertx.createNetClient(options);
+    TcpProber(NetClient client, CheckerConfig checker) {
+        this.client = client;
         this.host = checker.target().address().getHostAddress();
         this.port = checker.target().port();
     }
@@ -35,10 +33,5 @@ final class TcpProber implements Prober {
 
     static Duration since(long startNanos) {
         return Duration.ofNanos(System.nanoTime() - startNanos);
-    }
-
-    @Override
-    public void close() {
-        client.close();
     }
 }

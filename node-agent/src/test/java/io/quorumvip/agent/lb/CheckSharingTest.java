@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.quorumvip.config.KeepalivedConfigParser;
 import io.quorumvip.events.Event;
-import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,7 +24,6 @@ class CheckSharingTest {
     @TempDir
     Path dir;
 
-    private final Vertx vertx = Vertx.vertx();
     private final List<Event> events = new CopyOnWriteArrayList<>();
     private LoadBalancer lb;
 
@@ -49,7 +47,6 @@ class CheckSharingTest {
         if (lb != null) {
             lb.stop();
         }
-        vertx.close().toCompletionStage().toCompletableFuture().join();
     }
 
     private long runsIn2Seconds(String globalDefs) throws Exception {
@@ -65,7 +62,7 @@ class CheckSharingTest {
         Files.writeString(file, conf);
         var result = KeepalivedConfigParser.parse(file);
         assertThat(result.errors()).isEmpty();
-        lb = LoadBalancer.start(result.config(), vertx, (cause, event) -> events.add(event), recording,
+        lb = LoadBalancer.start(result.config(), (cause, event) -> events.add(event), recording,
                 new PrometheusRegistry());
         Thread.sleep(RUN_MILLIS);
         lb.stop();

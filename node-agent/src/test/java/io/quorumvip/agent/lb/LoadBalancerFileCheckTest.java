@@ -8,7 +8,6 @@ import io.quorumvip.config.KeepalivedConfigParser;
 import io.quorumvip.events.Cause;
 import io.quorumvip.events.Event;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +32,6 @@ class LoadBalancerFileCheckTest {
     @TempDir
     Path dir;
 
-    private final Vertx vertx = Vertx.vertx();
     private final List<Journaled> journal = new CopyOnWriteArrayList<>();
     private final List<String> applied = new CopyOnWriteArrayList<>();
     private LoadBalancer lb;
@@ -59,7 +57,6 @@ class LoadBalancerFileCheckTest {
         if (lb != null) {
             lb.stop();
         }
-        vertx.close().toCompletionStage().toCompletableFuture().join();
     }
 
     /**
@@ -97,7 +94,7 @@ class LoadBalancerFileCheckTest {
         var result = KeepalivedConfigParser.parse(file);
         assertThat(result.errors()).isEmpty();
         KeepalivedConfig config = result.config();
-        return LoadBalancer.start(config, vertx, (cause, event) -> journal.add(new Journaled(cause, event)),
+        return LoadBalancer.start(config, (cause, event) -> journal.add(new Journaled(cause, event)),
                 recording, new PrometheusRegistry());
     }
 

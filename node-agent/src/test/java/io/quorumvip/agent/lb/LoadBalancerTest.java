@@ -10,7 +10,6 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.quorumvip.events.Cause;
 import io.quorumvip.events.Event;
-import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +29,6 @@ class LoadBalancerTest {
     @TempDir
     Path dir;
 
-    private final Vertx vertx = Vertx.vertx();
     private final List<Event> events = new CopyOnWriteArrayList<>();
     private final List<String> applied = new CopyOnWriteArrayList<>();
     private final PrometheusRegistry registry = new PrometheusRegistry();
@@ -58,11 +56,10 @@ class LoadBalancerTest {
         if (lb != null) {
             lb.stop();
         }
-        vertx.close().toCompletionStage().toCompletableFuture().join();
     }
 
     private LoadBalancer start(KeepalivedConfig config, DataPlane dataPlane) throws NftablesException {
-        return LoadBalancer.start(config, vertx, (cause, event) -> events.add(event), dataPlane, registry);
+        return LoadBalancer.start(config, (cause, event) -> events.add(event), dataPlane, registry);
     }
 
     private KeepalivedConfig config(String extra) throws Exception {
