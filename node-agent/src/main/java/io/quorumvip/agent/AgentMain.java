@@ -1,8 +1,5 @@
 package io.quorumvip.agent;
 
-import java.util.ArrayList;
-import io.quorumvip.script.ScriptAudit;
-import io.quorumvip.script.LocalScriptHost;
 import io.quorumvip.agent.alert.MailAlerter;
 import io.quorumvip.agent.http.AgentMetrics;
 import io.quorumvip.agent.http.StatusServer;
@@ -28,6 +25,8 @@ import io.quorumvip.events.Cause;
 import io.quorumvip.events.CauseKind;
 import io.quorumvip.events.Event;
 import io.quorumvip.events.Hash256;
+import io.quorumvip.script.LocalScriptHost;
+import io.quorumvip.script.ScriptAudit;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -36,11 +35,13 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,6 +102,13 @@ public final class AgentMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // The JVM's default for SIGHUP is to stop. A reload asked while the agent starts (systemctl reload right after
+        // start) is kept instead, and applied once the agent has started.
+        AtomicBoolean reloadAsked = new AtomicBoolean();
+        Signal.handle(new Signal("HUP"), signal -> {
+            reloadAsked.set(true);
+            log.atWarn().setMessage("SIGHUP while starting: the reload runs once the agent has started").log();
+        });
         int colon = http.lastIndexOf(':');
         if (colon <= 0) {
             System.err.println("qvip agent: --http " + http + " is not HOST:PORT (e.g. 127.0.0.1:9110)");
@@ -248,6 +256,9 @@ public final class AgentMain implements Callable<Integer> {
         ConfigReloader reloader = new ConfigReloader(config, options, keepalived, journal, agent, balancer,
                 balancerStarter);
         Signal.handle(new Signal("HUP"), signal -> reloader.reload());
+        if (reloadAsked.get()) {
+            reloader.reload();
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.atInfo().setMessage("stopping").addKeyValue("node", node).log();
