@@ -74,8 +74,9 @@ class CheckSharingTest {
     void shouldProbeARealServerListedInThreeVirtualServersOncePerPeriodWhenShared() throws Exception {
         long runs = runsIn2Seconds("");
 
-        // 2 s at delay_loop 0.2 s: about 10 runs (fewer while scripts take time), never the 30 of three checks.
-        assertThat(runs).isBetween(5L, 11L);
+        // 2 s at delay_loop 0.2 s: at most about 10 runs, never the 30 of three checks. A loaded machine runs fewer
+        // (3 in a CI run beside other builds), so only the upper bound says the check is shared.
+        assertThat(runs).isBetween(1L, 11L);
         assertThat(events).filteredOn(e -> e instanceof Event.PoolChanged).hasSize(3);
     }
 
