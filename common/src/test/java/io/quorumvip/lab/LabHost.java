@@ -154,10 +154,13 @@ public final class LabHost {
     /** Starts any command inside this host's namespace, as its own session; output goes to the log file. */
     public LabProcess start(String logName, List<String> command) {
         Path log = lab.stateDir().resolve(name).resolve(logName + ".log");
-        List<String> full = new ArrayList<>(List.of("setsid", "ip", "netns", "exec", namespace));
+        // SIGHUP back to its default: a test run under nohup (or a CI runner that ignores it) would hand its
+        // SIG_IGN down, and a daemon that inherits an ignored SIGHUP cannot be reloaded by it.
+        List<String> full = new ArrayList<>(List.of("setsid", "env", "--default-signal=HUP", "ip", "netns", "exec",
+                namespace));
         full.addAll(command);
         try {
-            // Not a process-group leader, so setsid execs in place and the PID is the command's own.
+            // Not a process-group leader, so setsid execs in place (env too) and the PID is the command's own.
             Process process = new ProcessBuilder(full)
                     .redirectInput(Redirect.from(new File("/dev/null")))
                     .redirectErrorStream(true)

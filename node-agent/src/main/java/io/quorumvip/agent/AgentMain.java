@@ -47,6 +47,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -105,10 +106,16 @@ public final class AgentMain implements Callable<Integer> {
         // The JVM's default for SIGHUP is to stop. A reload asked while the agent starts (systemctl reload right after
         // start) is kept instead, and applied once the agent has started.
         AtomicBoolean reloadAsked = new AtomicBoolean();
-        Signal.handle(new Signal("HUP"), signal -> {
+        SignalHandler inherited = Signal.handle(new Signal("HUP"), signal -> {
             reloadAsked.set(true);
             log.atWarn().setMessage("SIGHUP while starting: the reload runs once the agent has started").log();
         });
+        if (inherited == SignalHandler.SIG_IGN) {
+            // The JVM leaves an inherited SIG_IGN in place and never calls a handler for it.
+            log.atWarn().setMessage("SIGHUP is ignored by this process (started under nohup, or by a parent that"
+                    + " ignores it): reload by SIGHUP will not work; start the agent without nohup, as the"
+                    + " systemd unit does").log();
+        }
         int colon = http.lastIndexOf(':');
         if (colon <= 0) {
             System.err.println("qvip agent: --http " + http + " is not HOST:PORT (e.g. 127.0.0.1:9110)");

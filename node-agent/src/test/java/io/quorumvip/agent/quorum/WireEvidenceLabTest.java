@@ -131,8 +131,10 @@ class WireEvidenceLabTest {
 
             String report = out.toString();
             System.out.println("forensics with IPv6 captures:\n" + report + err);
-            List<String> outages = Arrays.stream(report.split("\n\n"))
-                    .filter(block -> block.startsWith("[WARNING] NO_OWNER " + vip6)).toList();
+            // Each incident ends with a blank line; the first one follows the INCIDENTS header directly.
+            String incident = "[WARNING] NO_OWNER " + vip6;
+            List<String> outages = Arrays.stream(report.split("\n\n")).filter(block -> block.contains(incident))
+                    .map(block -> block.substring(block.indexOf(incident))).toList();
             assertThat(outages).as("the outages of %s in%n%s", vip6, report).isNotEmpty();
             // Which node binds first depends on which agent came up first; n1's stop is the last hand-over.
             assertThat(outages.get(outages.size() - 1)).as("the wire lines of the hand-over at n1's stop")
