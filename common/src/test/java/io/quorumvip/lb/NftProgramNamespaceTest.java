@@ -79,7 +79,7 @@ class NftProgramNamespaceTest {
                 LbFixtures.ip("192.0.2.211"), 443), sh.position(), sh.protocol(), sh.scheduler(), sh.method(),
                 sh.persistence(), sh.quorum(), sh.hysteresis(), sh.quorumUp(), sh.quorumDown(), sh.haSuspend(),
                 sh.alpha(), sh.omega(), sh.hashPort(), sh.smtpAlert(), sh.virtualhost(), sh.sorryServer(),
-                sh.sorryInhibit(), sh.realServers());
+                sh.sorryInhibit(), sh.expireNodestConn(), sh.realServers());
         VirtualServerConfig maglev = dr(LbScheduler.MH, 1, 1, 1);
         ServicePlan masquerading = plan(other);
         masquerading = new ServicePlan(other, masquerading.endpoints(), masquerading.fwmarks(),
