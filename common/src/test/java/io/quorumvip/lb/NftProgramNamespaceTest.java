@@ -130,6 +130,25 @@ class NftProgramNamespaceTest {
     }
 
     @Test
+    void shouldTakeExpireNodestConnForIpv6Too() throws Exception {
+        VirtualServerConfig v4 = LbFixtures.expiringNodestConn(nat(LbScheduler.RR, 1, 1));
+        VirtualServerConfig v6 = new VirtualServerConfig(new io.quorumvip.config.VirtualService.Endpoint(
+                LbFixtures.ip("2001:db8::210"), 80), v4.position(), v4.protocol(), v4.scheduler(), v4.method(),
+                v4.persistence(), v4.quorum(), v4.hysteresis(), v4.quorumUp(), v4.quorumDown(), v4.haSuspend(),
+                v4.alpha(), v4.omega(), v4.hashPort(), v4.smtpAlert(), v4.virtualhost(), v4.sorryServer(),
+                v4.sorryInhibit(), true, List.of(LbFixtures.real("2001:db8::51", 80, 1, false),
+                        LbFixtures.real("2001:db8::52", 80, 1, false)));
+
+        apply(NftProgramBuilder.build(List.of(plan(v6, true, false))).fullTransaction()).requireSuccess();
+
+        assertThat(ruleset()).contains("table ip6 qvip_lb",
+                "meta l4proto tcp ct mark @nodest counter packets 0 bytes 0 reject with tcp reset",
+                String.format("elements = { 0x%08x }",
+                        NftProgramBuilder.connMark(NftProgramBuilder.memberChain(v6,
+                                new PoolMember(LbFixtures.ip("2001:db8::52"), 80, 1, false)))));
+    }
+
+    @Test
     void shouldLeaveNothingHalfAppliedWhenTheKernelRefusesPartOfATransaction() throws Exception {
         apply(NftProgramBuilder.build(List.of(plan(nat(LbScheduler.RR, 1, 1)))).fullTransaction()).requireSuccess();
         String before = ruleset();
