@@ -48,9 +48,9 @@ public final class NftProgramBuilder {
     /** The meta mark bit a NAT member chain sets when masquerade is on, and postrouting masquerades on. */
     public static final long MASQUERADE_MARK = 0x0001_0000L;
     /** The set of conntrack marks of real servers whose NAT flows are cut (expire_nodest_conn). */
-    public static final String NODEST_SET = "nodest";
+    private static final String NODEST_SET = "nodest";
     /** The forward chain that cuts them. */
-    public static final String NODEST_CHAIN = "forward";
+    private static final String NODEST_CHAIN = "forward";
 
     private static final Comparator<PoolMember> CANONICAL = Comparator
             .comparing((PoolMember m) -> Arrays.toString(m.address().getAddress()))
@@ -170,7 +170,7 @@ public final class NftProgramBuilder {
         VirtualServerConfig vs = plan.config();
         table.baseChain(NODEST_CHAIN, hook("filter", "forward", 0, Optional.empty()));
         table.nodest = true;
-        Set<String> inPool = plan.pool().members().stream().map(m -> m.endpoint() + m.sorry())
+        Set<PoolMember> inPool = plan.pool().members().stream().map(NftProgramBuilder::unweighted)
                 .collect(Collectors.toSet());
         List<PoolMember> configured = new ArrayList<>();
         vs.realServers().forEach(r -> configured.add(new PoolMember(r.address(), r.port(), 0, false)));
@@ -184,11 +184,15 @@ public final class NftProgramBuilder {
             }
             table.connMarks.put(mark, memberChain);
             marks.put(memberChain, mark);
-            if (!inPool.contains(member.endpoint() + member.sorry())) {
+            if (!inPool.contains(member)) {
                 table.nodestMarks.add(F.numberNode(mark));
             }
         }
         return marks;
+    }
+
+    private static PoolMember unweighted(PoolMember member) {
+        return new PoolMember(member.address(), member.port(), 0, member.sorry());
     }
 
     static long connMark(String memberChain) {
