@@ -82,6 +82,7 @@ final class LbDrafts {
         Boolean smtpAlert;
         RealServer sorryServer;
         boolean sorryInhibit;
+        SourcePosition expireNodestConnPosition;
         ForwardingMethod sorryMethod;
         final List<RealServer> realServers = new ArrayList<>();
 

@@ -60,6 +60,11 @@ final class PoolLint {
             diagnostics.warning(b.position(), name + " has persistence " + b.persistence().map(Object::toString)
                     .orElse("off") + where + a.persistence().map(Object::toString).orElse("off") + ")", hint);
         }
+        if (a.expireNodestConn() != b.expireNodestConn()) {
+            diagnostics.warning(b.position(), name + (b.expireNodestConn() ? " has" : " has no") + " expire_nodest_conn"
+                    + where + (a.expireNodestConn() ? "it" : "none") + ")", "set it on every director, or a "
+                    + "fail-over changes what happens to a removed real server's connections");
+        }
         if (a.quorum() != b.quorum() || a.hysteresis() != b.hysteresis()
                 || !Objects.equals(a.sorryServer().map(RealServerConfig::endpoint),
                 b.sorryServer().map(RealServerConfig::endpoint))) {

@@ -118,11 +118,16 @@ final class VirtualServerCompleter {
         }
         Optional<RealServerConfig> sorry = Optional.ofNullable(v.sorryServer)
                 .flatMap(s -> realServer(s, v, defaults, method, servicePort, ipv6));
+        if (v.expireNodestConnPosition != null && method == ForwardingMethod.DR) {
+            diagnostics.warning(v.expireNodestConnPosition, "expire_nodest_conn does nothing with lb_kind DR: the "
+                    + "director keeps no state, so a removed real server's flows already hash to the others at their"
+                    + " next packet", "remove it, or use lb_kind NAT");
+        }
         return Optional.of(new VirtualServerConfig(v.service, v.position, protocol, scheduler, method, persistence,
                 quorum, hysteresis, Optional.ofNullable(v.quorumUp), Optional.ofNullable(v.quorumDown),
                 v.haSuspend, Boolean.TRUE.equals(v.timing.alpha), v.omega, v.hashPort,
                 Boolean.TRUE.equals(v.smtpAlert), Optional.ofNullable(v.timing.virtualhost),
-                sorry, v.sorryInhibit, reals));
+                sorry, v.sorryInhibit, v.expireNodestConnPosition != null, reals));
     }
 
     /** The service's address family (empty for a fwmark), or null when it cannot be resolved. */

@@ -14,6 +14,9 @@ import java.util.Optional;
  * @param sorryServer     replaces the pool while quorum is lost
  * @param sorryInhibit    the sorry server stays in the pool with weight 0 while quorum holds
  * @param hashPort        {@code sh-port}/{@code mh-port}: the client's port is hashed with its address
+ * @param expireNodestConn a quorum-vip extension named after the IPVS sysctl: NAT connections of a real server that
+ *                        left the pool are reset (TCP) or dropped (UDP, SCTP) at their next packet instead of
+ *                        staying on it; off by default
  */
 public record VirtualServerConfig(VirtualService service, SourcePosition position, L4Protocol protocol,
                                   LbScheduler scheduler, ForwardingMethod method, Optional<Persistence> persistence,
@@ -21,7 +24,7 @@ public record VirtualServerConfig(VirtualService service, SourcePosition positio
                                   Optional<NotifyScript> quorumDown, boolean haSuspend, boolean alpha, boolean omega,
                                   boolean hashPort, boolean smtpAlert, Optional<String> virtualhost,
                                   Optional<RealServerConfig> sorryServer, boolean sorryInhibit,
-                                  List<RealServerConfig> realServers) {
+                                  boolean expireNodestConn, List<RealServerConfig> realServers) {
 
     public static final int DEFAULT_QUORUM = 1;
 

@@ -45,6 +45,7 @@ final class VirtualServerKeywords {
             .keyword("sorry_server", VirtualServerKeywords::sorryServer)
             .keyword("sorry_server_inhibit", (s, v, d) -> Values.optionalBoolean(s, d)
                     .ifPresent(x -> v.sorryInhibit = x))
+            .keyword("expire_nodest_conn", VirtualServerKeywords::expireNodestConn)
             .repeatable("real_server", RealServerKeywords::realServer)
             .notSupported(NOT_SUPPORTED)
             .validElsewhere(KeepalivedKeywords.TOP_LEVEL_SUPPORTED)
@@ -213,6 +214,16 @@ final class VirtualServerKeywords {
     private static void flag(Statement s, Diagnostics d, Runnable set) {
         if (Values.arguments(s, 0, 0, s.name(), d)) {
             set.run();
+        }
+    }
+
+    /**
+     * Ours, so a word after it is an error rather than ignored: {@code expire_nodest_conn 0} must not switch it on
+     * (the IPVS sysctl it is named after takes 0 or 1).
+     */
+    private static void expireNodestConn(Statement s, LbDrafts.VirtualServer v, Diagnostics d) {
+        if (Values.exactArguments(s, 0, 0, "expire_nodest_conn", d)) {
+            v.expireNodestConnPosition = s.position();
         }
     }
 

@@ -45,6 +45,10 @@ final class NftJson {
         return object("meta", F.objectNode().put("key", key));
     }
 
+    static ObjectNode ct(String key) {
+        return object("ct", F.objectNode().put("key", key));
+    }
+
     static ObjectNode match(JsonNode left, JsonNode right) {
         ObjectNode m = F.objectNode();
         m.put("op", "==");

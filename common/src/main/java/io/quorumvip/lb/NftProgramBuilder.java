@@ -22,6 +22,7 @@ import io.quorumvip.config.VirtualService;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -29,7 +30,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.zip.CRC32;
 
 /**
  * Turns the service plans into the nftables program (the shapes docs/load-balancing.md draws): per family one
@@ -43,6 +47,10 @@ public final class NftProgramBuilder {
     public static final long HASH_SEED = 0x71766970L;
     /** The meta mark bit a NAT member chain sets when masquerade is on, and postrouting masquerades on. */
     public static final long MASQUERADE_MARK = 0x0001_0000L;
+    /** The set of conntrack marks of real servers whose NAT flows are cut (expire_nodest_conn). */
+    private static final String NODEST_SET = "nodest";
+    /** The forward chain that cuts them. */
+    private static final String NODEST_CHAIN = "forward";
 
     private static final Comparator<PoolMember> CANONICAL = Comparator
             .comparing((PoolMember m) -> Arrays.toString(m.address().getAddress()))
@@ -106,6 +114,7 @@ public final class NftProgramBuilder {
         }
         String chain = serviceChain(vs);
         dispatch(table, plan, chain, ipv6, "");
+        Map<String, Long> connMarks = vs.expireNodestConn() ? expireNodestConn(table, plan) : Map.of();
         List<PoolMember> members = canonical(plan.pool().serving());
         List<ArrayNode> rules = new ArrayList<>();
         rules.add(array(counter()));
@@ -126,6 +135,10 @@ public final class NftProgramBuilder {
                 rules.add(array(match(clientKey(ip, p, ipv6), F.textNode("@" + set)), gotoChain(memberChain)));
                 forward.add(NftJson.updateSet(clientKey(ip, p, ipv6), set));
             });
+            Long connMark = connMarks.get(memberChain);
+            if (connMark != null) {
+                forward.add(NftJson.mangle(NftJson.ct("mark"), F.numberNode(connMark)));
+            }
             // The choice used the packet mark as its slot number: leave it clean (or the masquerade bit) for
             // routing and postrouting.
             forward.add(NftJson.mangle(meta("mark"), F.numberNode(plan.masquerade() ? MASQUERADE_MARK : 0)));
@@ -140,6 +153,52 @@ public final class NftProgramBuilder {
         }
         choice(table, vs, members, targets, ip, ipv6, false).ifPresent(rules::add);
         table.chain(chain, rules);
+    }
+
+    /**
+     * expire_nodest_conn: every real server the virtual server may have (its sorry server too) gets a conntrack mark
+     * of its own, which its chain sets when it takes a connection; the marks of those not in the pool now (weight-0
+     * members are in it, as IPVS keeps a weight-0 destination) go in the {@value #NODEST_SET} set, whose
+     * packets a forward chain resets (TCP) or drops. A mark is a hash of the member's chain name, so it stays the
+     * same across pool changes, reloads that keep the real server, and restarts: connections marked by an earlier
+     * program are still recognised. Two hashes that collide are told apart by taking the next free value, in
+     * configuration order.
+     *
+     * @return each member chain's mark
+     */
+    private static Map<String, Long> expireNodestConn(TableDraft table, ServicePlan plan) {
+        VirtualServerConfig vs = plan.config();
+        table.baseChain(NODEST_CHAIN, hook("filter", "forward", 0, Optional.empty()));
+        table.nodest = true;
+        Set<PoolMember> inPool = plan.pool().members().stream().map(NftProgramBuilder::unweighted)
+                .collect(Collectors.toSet());
+        List<PoolMember> configured = new ArrayList<>();
+        vs.realServers().forEach(r -> configured.add(new PoolMember(r.address(), r.port(), 0, false)));
+        vs.sorryServer().ifPresent(r -> configured.add(new PoolMember(r.address(), r.port(), 0, true)));
+        Map<String, Long> marks = new LinkedHashMap<>();
+        for (PoolMember member : configured) {
+            String memberChain = memberChain(vs, member);
+            long mark = connMark(memberChain);
+            while (mark == 0 || table.connMarks.containsKey(mark)) {
+                mark = mark + 1 & 0xFFFF_FFFFL;
+            }
+            table.connMarks.put(mark, memberChain);
+            marks.put(memberChain, mark);
+            if (!inPool.contains(member)) {
+                table.nodestMarks.add(F.numberNode(mark));
+            }
+        }
+        return marks;
+    }
+
+    private static PoolMember unweighted(PoolMember member) {
+        return new PoolMember(member.address(), member.port(), 0, member.sorry());
+    }
+
+    static long connMark(String memberChain) {
+        CRC32 crc = new CRC32();
+        crc.update(memberChain.getBytes(StandardCharsets.UTF_8));
+        return crc.getValue();
     }
 
     // ---- DR: family netdev, ingress hook on the VIP's device, MAC rewrite and fwd per real server ----
@@ -327,7 +386,10 @@ public final class NftProgramBuilder {
         final Map<String, DispatchMap> dispatch = new LinkedHashMap<>();
         final List<JsonNode> fwmarks = new ArrayList<>();
         final Map<String, String> ingressChains = new LinkedHashMap<>();
+        final Map<Long, String> connMarks = new LinkedHashMap<>();
+        final List<JsonNode> nodestMarks = new ArrayList<>();
         boolean postroutingMasquerade;
+        boolean nodest;
 
         TableDraft(String family) {
             this.family = family;
@@ -373,6 +435,14 @@ public final class NftProgramBuilder {
             if (postroutingMasquerade) {
                 rules.get("postrouting").add(array(match(and(meta("mark"), F.numberNode(MASQUERADE_MARK)),
                         F.numberNode(MASQUERADE_MARK)), NftJson.object("masquerade", F.nullNode())));
+            }
+            if (nodest) {
+                named.add(new NftProgram.NamedSet(NODEST_SET, false, F.objectNode().put("type", "mark"),
+                        nodestMarks));
+                JsonNode cut = match(NftJson.ct("mark"), F.textNode("@" + NODEST_SET));
+                rules.get(NODEST_CHAIN).add(array(match(meta("l4proto"), F.textNode("tcp")), cut, counter(),
+                        NftJson.object("reject", F.objectNode().put("type", "tcp reset"))));
+                rules.get(NODEST_CHAIN).add(array(cut, counter(), NftJson.object("drop", F.nullNode())));
             }
             named.addAll(sets.values());
             List<NftProgram.Chain> chains = new ArrayList<>();

@@ -186,6 +186,34 @@ class VirtualServerConfigTest {
     }
 
     @Test
+    void shouldLeaveARemovedRealServersFlowsAloneUnlessExpireNodestConnIsWritten() {
+        assertThat(onlyVirtualServer(parseVirtualServer("lb_algo rr")).expireNodestConn()).isFalse();
+        ParseResult result = parseVirtualServer("lb_algo rr", "lb_kind NAT", "expire_nodest_conn");
+
+        assertThat(result.findings()).isEmpty();
+        assertThat(onlyVirtualServer(result).expireNodestConn()).isTrue();
+    }
+
+    @Test
+    void shouldSayExpireNodestConnDoesNothingWithDr() {
+        ParseResult result = parseVirtualServer("lb_algo rr", "lb_kind DR", "expire_nodest_conn");
+
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.warnings()).singleElement().satisfies(f -> {
+            assertThat(f.line()).isEqualTo(4);
+            assertThat(f.message()).startsWith("expire_nodest_conn does nothing with lb_kind DR");
+        });
+    }
+
+    @Test
+    void shouldRefuseAValueAfterExpireNodestConn() {
+        ParseResult result = parseVirtualServer("lb_algo rr", "expire_nodest_conn 0");
+
+        assertThat(result.errors()).extracting(Finding::line, Finding::message).containsExactly(tuple(3,
+                "`expire_nodest_conn` takes no value, got 1: `expire_nodest_conn 0`"));
+    }
+
+    @Test
     void shouldRefuseBfdCheckAndSayWhatToUseInstead() {
         ParseResult result = parseVirtualServer("lb_algo rr", "real_server 192.0.2.51 80 {", "BFD_CHECK {",
                 "name bfd1", "}", "}");
@@ -358,6 +386,18 @@ class VirtualServerConfigTest {
                 .contains(tuple(node2, Severity.WARNING, "virtual_server 192.0.2.210:80/tcp has real servers "
                         + "{192.0.2.51:80=1, 192.0.2.53:80=1} (" + lbSamples().resolve("lvs-dr-node1.conf")
                         + ":22 has {192.0.2.51:80=1, 192.0.2.52:80=1})"));
+    }
+
+    @Test
+    void shouldWarnWhenOnlyOneDirectorCutsARemovedRealServersConnections() throws IOException {
+        Path node2 = ConfigFixture.write(dir, "node2.conf", ConfigFixture.copyWith(
+                lbSamples().resolve("lvs-nat-node2.conf"), "lb_kind NAT", "lb_kind NAT\n    expire_nodest_conn"));
+        KeepalivedConfig a = KeepalivedConfigParser.parse(lbSamples().resolve("lvs-nat-node1.conf")).config();
+        KeepalivedConfig b = KeepalivedConfigParser.parse(node2).config();
+
+        assertThat(ClusterLint.lint(List.of(a, b))).extracting(Finding::file, Finding::message)
+                .contains(tuple(node2, "virtual_server 192.0.2.220:80/tcp has expire_nodest_conn ("
+                        + lbSamples().resolve("lvs-nat-node1.conf") + ":52 has none)"));
     }
 
     @Test

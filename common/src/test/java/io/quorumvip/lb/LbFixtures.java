@@ -47,7 +47,15 @@ final class LbFixtures {
                                              Optional<Persistence> persistence, List<RealServerConfig> reals) {
         return new VirtualServerConfig(new VirtualService.Endpoint(ip("192.0.2.210"), 80), HERE, L4Protocol.TCP,
                 scheduler, method, persistence, quorum, hysteresis, Optional.empty(), Optional.empty(), false, false,
-                false, false, false, Optional.empty(), sorry, sorryInhibit, reals);
+                false, false, false, Optional.empty(), sorry, sorryInhibit, false, reals);
+    }
+
+    /** The same virtual server with {@code expire_nodest_conn}. */
+    static VirtualServerConfig expiringNodestConn(VirtualServerConfig b) {
+        return new VirtualServerConfig(b.service(), b.position(), b.protocol(), b.scheduler(), b.method(),
+                b.persistence(), b.quorum(), b.hysteresis(), b.quorumUp(), b.quorumDown(), b.haSuspend(), b.alpha(),
+                b.omega(), b.hashPort(), b.smtpAlert(), b.virtualhost(), b.sorryServer(), b.sorryInhibit(), true,
+                b.realServers());
     }
 
     static VirtualServerConfig virtualServer(int quorum, int hysteresis, Optional<RealServerConfig> sorry,

@@ -93,6 +93,42 @@ class NftProgramDiffTest {
                 .doesNotContain("192_0_2_210").contains("slots_192_0_2_211_443_tcp");
     }
 
+    @Test
+    void shouldCutALeavingRealServersFlowsInTheTransactionThatTakesItOut() throws Exception {
+        VirtualServerConfig vs = LbFixtures.expiringNodestConn(nat(LbScheduler.WRR, 3, 1, 1));
+        NftProgram before = NftProgramBuilder.build(List.of(plan(vs, true, true, true)));
+        NftProgram after = NftProgramBuilder.build(List.of(plan(vs, true, false, true)));
+
+        Optional<String> diff = NftProgram.diff(before, after);
+
+        assertThat(commands(diff)).containsExactly(
+                "flush chain rs_192_0_2_210_80_tcp__192_0_2_52_80",
+                "add element nodest",
+                "delete element slots_192_0_2_210_80_tcp",
+                "add element slots_192_0_2_210_80_tcp",
+                "delete chain rs_192_0_2_210_80_tcp__192_0_2_52_80");
+        assertThat(elements(diff, "add").get(0).asLong())
+                .isEqualTo(NftProgramBuilder.connMark("rs_192_0_2_210_80_tcp__192_0_2_52_80"));
+    }
+
+    @Test
+    void shouldTakeAReturningRealServerOutOfTheCutSetInTheTransactionThatBringsItBack() throws Exception {
+        VirtualServerConfig vs = LbFixtures.expiringNodestConn(nat(LbScheduler.WRR, 3, 1, 1));
+        NftProgram before = NftProgramBuilder.build(List.of(plan(vs, true, false, true)));
+        NftProgram after = NftProgramBuilder.build(List.of(plan(vs, true, true, true)));
+
+        Optional<String> diff = NftProgram.diff(before, after);
+
+        assertThat(commands(diff)).containsExactly(
+                "add chain rs_192_0_2_210_80_tcp__192_0_2_52_80",
+                "delete element nodest",
+                "delete element slots_192_0_2_210_80_tcp",
+                "add element slots_192_0_2_210_80_tcp",
+                "add rule rs_192_0_2_210_80_tcp__192_0_2_52_80");
+        assertThat(elements(diff, "delete").get(0).asLong())
+                .isEqualTo(NftProgramBuilder.connMark("rs_192_0_2_210_80_tcp__192_0_2_52_80"));
+    }
+
     /** The elements of the document's add or delete element commands. */
     private static List<JsonNode> elements(Optional<String> document, String verb) throws Exception {
         List<JsonNode> elements = new ArrayList<>();
@@ -107,7 +143,7 @@ class NftProgramDiffTest {
                 LbFixtures.ip("192.0.2.211"), 443), b.position(), b.protocol(), b.scheduler(), b.method(),
                 b.persistence(), b.quorum(), b.hysteresis(), b.quorumUp(), b.quorumDown(), b.haSuspend(), b.alpha(),
                 b.omega(), b.hashPort(), b.smtpAlert(), b.virtualhost(), b.sorryServer(), b.sorryInhibit(),
-                b.realServers());
+                b.expireNodestConn(), b.realServers());
     }
 
     @Test

@@ -70,16 +70,18 @@ class NftProgramNamespaceTest {
         return Arrays.stream(ruleset.split("[,\n]")).map(String::strip).sorted().toList();
     }
 
+    private static final String RS2 = "rs_192_0_2_210_80_tcp__192_0_2_52_80";
+
     private static NftProgram everyShape(boolean rs2Alive) {
-        VirtualServerConfig persistent = LbFixtures.virtualServer(LbScheduler.WRR, ForwardingMethod.NAT, 1, 0,
-                Optional.empty(), false, Optional.of(new Persistence(Duration.ofSeconds(50), 24)),
-                LbFixtures.reals(3, 1, 1));
+        VirtualServerConfig persistent = LbFixtures.expiringNodestConn(LbFixtures.virtualServer(LbScheduler.WRR,
+                ForwardingMethod.NAT, 1, 0, Optional.empty(), false,
+                Optional.of(new Persistence(Duration.ofSeconds(50), 24)), LbFixtures.reals(3, 1, 1)));
         VirtualServerConfig sh = nat(LbScheduler.SH, 1, 2);
         VirtualServerConfig other = new VirtualServerConfig(new io.quorumvip.config.VirtualService.Endpoint(
                 LbFixtures.ip("192.0.2.211"), 443), sh.position(), sh.protocol(), sh.scheduler(), sh.method(),
                 sh.persistence(), sh.quorum(), sh.hysteresis(), sh.quorumUp(), sh.quorumDown(), sh.haSuspend(),
                 sh.alpha(), sh.omega(), sh.hashPort(), sh.smtpAlert(), sh.virtualhost(), sh.sorryServer(),
-                sh.sorryInhibit(), sh.realServers());
+                sh.sorryInhibit(), sh.expireNodestConn(), sh.realServers());
         VirtualServerConfig maglev = dr(LbScheduler.MH, 1, 1, 1);
         ServicePlan masquerading = plan(other);
         masquerading = new ServicePlan(other, masquerading.endpoints(), masquerading.fwmarks(),
@@ -109,7 +111,14 @@ class NftProgramNamespaceTest {
                 "type mark : verdict",
                 "update @aff_192_0_2_210_80_tcp__192_0_2_51_80 { ip saddr & 255.255.255.0 }",
                 "meta mark & 0x00010000 == 0x00010000 masquerade",
-                "ether daddr set 02:00:00:00:00:52 fwd to \"eth0\"");
+                "ether daddr set 02:00:00:00:00:52 fwd to \"eth0\"",
+                String.format("ct mark set 0x%08x", NftProgramBuilder.connMark(RS2)),
+                "type filter hook forward priority filter; policy accept;",
+                "meta l4proto tcp ct mark @nodest counter packets 0 bytes 0 reject with tcp reset",
+                "ct mark @nodest counter packets 0 bytes 0 drop");
+        assertThat(whole).as("no real server left the pool yet").contains("set nodest {\n\t\ttype mark\n\t}");
+        assertThat(changed).contains(String.format("set nodest {\n\t\ttype mark\n\t\telements = { 0x%08x }",
+                NftProgramBuilder.connMark(RS2)));
         assertThat(changed).doesNotContain("rs_192_0_2_210_80_tcp__192_0_2_52_80")
                 .contains("meta mark set numgen inc mod 509 meta mark vmap @slots_192_0_2_210_80_tcp");
         // The kernel lists chains in the order they were made, and a hash map's elements in its hash's order, so
@@ -118,6 +127,25 @@ class NftProgramNamespaceTest {
         assertThat(pieces(rebuilt)).as("a full rebuild over an existing table adopts it, not a duplicate")
                 .isEqualTo(pieces(whole));
         assertThat(ruleset()).isEmpty();
+    }
+
+    @Test
+    void shouldTakeExpireNodestConnForIpv6Too() throws Exception {
+        VirtualServerConfig v4 = LbFixtures.expiringNodestConn(nat(LbScheduler.RR, 1, 1));
+        VirtualServerConfig v6 = new VirtualServerConfig(new io.quorumvip.config.VirtualService.Endpoint(
+                LbFixtures.ip("2001:db8::210"), 80), v4.position(), v4.protocol(), v4.scheduler(), v4.method(),
+                v4.persistence(), v4.quorum(), v4.hysteresis(), v4.quorumUp(), v4.quorumDown(), v4.haSuspend(),
+                v4.alpha(), v4.omega(), v4.hashPort(), v4.smtpAlert(), v4.virtualhost(), v4.sorryServer(),
+                v4.sorryInhibit(), true, List.of(LbFixtures.real("2001:db8::51", 80, 1, false),
+                        LbFixtures.real("2001:db8::52", 80, 1, false)));
+
+        apply(NftProgramBuilder.build(List.of(plan(v6, true, false))).fullTransaction()).requireSuccess();
+
+        assertThat(ruleset()).contains("table ip6 qvip_lb",
+                "meta l4proto tcp ct mark @nodest counter packets 0 bytes 0 reject with tcp reset",
+                String.format("elements = { 0x%08x }",
+                        NftProgramBuilder.connMark(NftProgramBuilder.memberChain(v6,
+                                new PoolMember(LbFixtures.ip("2001:db8::52"), 80, 1, false)))));
     }
 
     @Test

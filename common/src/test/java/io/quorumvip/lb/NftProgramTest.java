@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class NftProgramTest {
@@ -228,6 +229,94 @@ class NftProgramTest {
                 + "{\"&\":[{\"meta\":{\"key\":\"mark\"}},65536]},\"right\":65536}},{\"masquerade\":null}]");
         assertThat(rulesOf(program, "ip", "rs_192_0_2_210_80_tcp__192_0_2_51_80").get(0))
                 .contains("{\"mangle\":{\"key\":{\"meta\":{\"key\":\"mark\"}},\"value\":65536}}");
+    }
+
+    private static final String RS1 = "rs_192_0_2_210_80_tcp__192_0_2_51_80";
+    private static final String RS2 = "rs_192_0_2_210_80_tcp__192_0_2_52_80";
+
+    @Test
+    void shouldMarkEachRealServersConnectionsAndCutThoseOfRealServersThatLeftThePool() {
+        VirtualServerConfig vs = LbFixtures.expiringNodestConn(nat(LbScheduler.RR, 1, 1, 1));
+
+        NftProgram program = NftProgramBuilder.build(List.of(plan(vs, true, false, true)));
+
+        long rs1 = NftProgramBuilder.connMark(RS1);
+        assertThat(rulesOf(program, "ip", RS1)).containsExactly("[{\"counter\":null},{\"mangle\":{\"key\":"
+                + "{\"ct\":{\"key\":\"mark\"}},\"value\":" + rs1 + "}},{\"mangle\":{\"key\":{\"meta\":{\"key\":"
+                + "\"mark\"}},\"value\":0}},{\"match\":{\"op\":\"==\",\"left\":{\"meta\":{\"key\":\"l4proto\"}},"
+                + "\"right\":\"tcp\"}},{\"dnat\":{\"addr\":\"192.0.2.51\",\"port\":80}}]");
+        NftProgram.NamedSet nodest = program.table("ip").orElseThrow().sets().stream()
+                .filter(s -> s.name().equals("nodest")).findFirst().orElseThrow();
+        assertThat(nodest.definition().toString()).isEqualTo("{\"type\":\"mark\"}");
+        assertThat(nodest.elements()).extracting(JsonNode::asLong)
+                .containsExactly(NftProgramBuilder.connMark(RS2));
+        NftProgram.Chain forward = program.table("ip").orElseThrow().chains().stream()
+                .filter(c -> c.name().equals("forward")).findFirst().orElseThrow();
+        assertThat(forward.hook().orElseThrow().toString())
+                .isEqualTo("{\"type\":\"filter\",\"hook\":\"forward\",\"prio\":0,\"policy\":\"accept\"}");
+        assertThat(rulesOf(program, "ip", "forward")).containsExactly("[{\"match\":{\"op\":\"==\",\"left\":"
+                + "{\"meta\":{\"key\":\"l4proto\"}},\"right\":\"tcp\"}},{\"match\":{\"op\":\"==\",\"left\":"
+                + "{\"ct\":{\"key\":\"mark\"}},\"right\":\"@nodest\"}},{\"counter\":null},"
+                + "{\"reject\":{\"type\":\"tcp reset\"}}]", "[{\"match\":{\"op\":\"==\",\"left\":"
+                + "{\"ct\":{\"key\":\"mark\"}},\"right\":\"@nodest\"}},{\"counter\":null},{\"drop\":null}]");
+    }
+
+    @Test
+    void shouldLeaveConntrackMarksAndForwardingAloneWithoutExpireNodestConn() {
+        NftProgram program = NftProgramBuilder.build(List.of(plan(nat(LbScheduler.RR, 1, 1, 1), true, false,
+                true)));
+
+        NftProgram.Table ip = program.table("ip").orElseThrow();
+        assertThat(ip.chains()).extracting(NftProgram.Chain::name).doesNotContain("forward");
+        assertThat(ip.sets()).extracting(NftProgram.NamedSet::name).doesNotContain("nodest");
+        assertThat(String.join("", rulesOf(program, "ip", RS1))).doesNotContain("\"ct\"");
+    }
+
+    @Test
+    void shouldKeepTheFlowsOfAnInhibitedRealServerAsIpvsKeepsAWeightZeroDestination() {
+        VirtualServerConfig vs = LbFixtures.expiringNodestConn(virtualServer(LbScheduler.RR, ForwardingMethod.NAT,
+                1, 0, Optional.empty(), false, Optional.empty(), List.of(real("192.0.2.51", 80, 1, false),
+                        real("192.0.2.52", 80, 1, true))));
+
+        NftProgram program = NftProgramBuilder.build(List.of(plan(vs, true, false)));
+
+        assertThat(program.table("ip").orElseThrow().sets().stream().filter(s -> s.name().equals("nodest"))
+                .findFirst().orElseThrow().elements()).isEmpty();
+    }
+
+    @Test
+    void shouldCutTheSorryServersFlowsOnceQuorumIsBack() {
+        VirtualServerConfig vs = LbFixtures.expiringNodestConn(virtualServer(LbScheduler.RR, ForwardingMethod.NAT,
+                1, 0, Optional.of(real("192.0.2.60", 80, 1, false)), false, Optional.empty(), reals(1)));
+
+        NftProgram program = NftProgramBuilder.build(List.of(plan(vs, true)));
+
+        assertThat(program.table("ip").orElseThrow().sets().stream().filter(s -> s.name().equals("nodest"))
+                .findFirst().orElseThrow().elements()).extracting(JsonNode::asLong)
+                .containsExactly(NftProgramBuilder.connMark("rs_192_0_2_210_80_tcp__192_0_2_60_80"));
+    }
+
+    @Test
+    void shouldGiveEveryRealServerItsOwnNonZeroConntrackMark() {
+        VirtualServerConfig vs = LbFixtures.expiringNodestConn(virtualServer(LbScheduler.RR, ForwardingMethod.NAT,
+                1, 0, Optional.empty(), false, Optional.empty(), IntStream.range(0, 600)
+                        .mapToObj(i -> real("198.51.100." + (i % 250 + 1), 1000 + i, 1, false)).toList()));
+        boolean[] alive = new boolean[600];
+
+        NftProgram program = NftProgramBuilder.build(List.of(plan(vs, alive)));
+
+        List<Long> marks = program.table("ip").orElseThrow().sets().stream().filter(s -> s.name().equals("nodest"))
+                .findFirst().orElseThrow().elements().stream().map(JsonNode::asLong).toList();
+        assertThat(marks).hasSize(600).doesNotHaveDuplicates().doesNotContain(0L);
+    }
+
+    @Test
+    void shouldNeedNoStateForExpireNodestConnWithDr() {
+        VirtualServerConfig vs = LbFixtures.expiringNodestConn(dr(LbScheduler.MH, 1, 1));
+
+        NftProgram program = NftProgramBuilder.build(List.of(plan(vs, true, false)));
+
+        assertThat(program.tables()).extracting(NftProgram.Table::family).containsExactly("netdev");
     }
 
     @Test

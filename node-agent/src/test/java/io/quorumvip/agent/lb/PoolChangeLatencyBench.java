@@ -65,7 +65,7 @@ class PoolChangeLatencyBench {
         VirtualServerConfig vs = new VirtualServerConfig(new VirtualService.Endpoint(
                 InetAddress.getByName("192.0.2.220"), 80), here, L4Protocol.TCP, scheduler, ForwardingMethod.NAT,
                 Optional.empty(), 1, 0, Optional.empty(), Optional.empty(), false, false, false, false, false,
-                Optional.empty(), Optional.empty(), false, reals);
+                Optional.empty(), Optional.empty(), false, false, reals);
         String namespace = "qvlbb-" + ProcessHandle.current().pid();
         HostCommand.run("ip", "netns", "add", namespace).requireSuccess();
         try (NamespaceThread inside = NamespaceThread.enter(namespace)) {
