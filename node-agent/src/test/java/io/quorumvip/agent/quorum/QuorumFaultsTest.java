@@ -339,8 +339,13 @@ class QuorumFaultsTest {
             LabAgent n1 = LabAgent.start(lab, lab.node(1), LabAgent.sampleConfig(lab, "pair-node1.conf") + LabAgent.quorumBlock(lab, SESSION_TIMEOUT));
             LabAgent n2 = LabAgent.start(lab, lab.node(2), LabAgent.sampleConfig(lab, "pair-node2.conf") + LabAgent.quorumBlock(lab, SESSION_TIMEOUT));
             Pair pair = new Pair(lab, n1, n2);
-            awaitCondition("n1 owns " + VIP + " with a held lease and n2 is BACKUP", BOUND, pair::view,
-                    SETTLED::equals);
+            try {
+                awaitCondition("n1 owns " + VIP + " with a held lease and n2 is BACKUP", BOUND, pair::view,
+                        SETTLED::equals);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\nn1's log:\n" + n1.process().logText() + "\nn2's log:\n"
+                        + n2.process().logText(), e);
+            }
             return pair;
         }
 
