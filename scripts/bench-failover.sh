@@ -120,6 +120,7 @@ capture_pid=""
 client_pid=""
 paused_pids=()
 killed_zk=""
+zk_starter_pid=""
 latest_advert_us=0
 previous_advert_us=0
 
@@ -219,7 +220,9 @@ end_fault() {
       paused_pids=()
       ;;
     zk_leader_kill)
-      "$lab" start --name "$name" --zk-server "${killed_zk#zk}" >/dev/null
+      # In the background: lab start watches the new server for a second, a gap the polls must not have.
+      "$lab" start --name "$name" --zk-server "${killed_zk#zk}" >/dev/null &
+      zk_starter_pid=$!
       killed_zk=""
       ;;
   esac
@@ -327,6 +330,8 @@ run_trial() {
     restart_pair "$setup" || fail "$setup pair: n1 did not become MASTER with $vip (n2 BACKUP without it) within ${settle_timeout_s} s of a restart"
   fi
   if [[ "$fault" == zk_leader_kill ]]; then
+    wait "$zk_starter_pid" || fail "zk_leader_kill: restarting $leader failed (log: $state/$leader/zookeeper.log)"
+    zk_starter_pid=""
     await_ensemble || fail "the ZooKeeper ensemble of lab $name has not 3 serving servers 30 s after $leader was restarted (logs: $state/zk*/zookeeper.log)"
   fi
 
