@@ -21,6 +21,7 @@
 #   --faults LIST     comma-separated, from hard_kill,graceful,partition,pause,zk_leader_kill (default all but
 #                     zk_leader_kill)
 #   --session-timeout MS  the leased pair's quorum session_timeout (default 6000, the agent's default)
+#   --zk-tick MS      the lab's ZooKeeper tickTime (default 200; 2000 is ZooKeeper's sample config)
 #
 # Output: a Markdown table (median of N, min-max) on stdout, and lab-runs/bench/failover-DATE.{json,md}.
 # Lab name default qbf (labs made by benchmarks start with qb). Exit codes: 0 ok, 1 failure, 2 bad usage.
@@ -63,7 +64,7 @@ readonly after_leader_restart_us=2000000
 usage() {
   local code=${1:-2}
   ((code == 0)) || exec 1>&2
-  sed -n '2,24s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,25s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
   exit "$code"
 }
 
@@ -78,6 +79,7 @@ setups_arg=${all_setups// /,}
 faults_arg=${all_faults// /,}
 name=qbf
 session_timeout=6000
+zk_tick=200
 while (($# > 0)); do
   case "$1" in
     --trials) (($# >= 2)) || usage; trials=$2; shift 2 ;;
@@ -86,6 +88,7 @@ while (($# > 0)); do
     --faults) (($# >= 2)) || usage; faults_arg=$2; shift 2 ;;
     --name) (($# >= 2)) || usage; name=$2; shift 2 ;;
     --session-timeout) (($# >= 2)) || usage; session_timeout=$2; shift 2 ;;
+    --zk-tick) (($# >= 2)) || usage; zk_tick=$2; shift 2 ;;
     -h | --help) usage 0 ;;
     *) echo "bench failover: unknown argument '$1'" >&2; usage ;;
   esac
@@ -93,6 +96,8 @@ done
 long_trials=${long_trials:-$trials}
 [[ "$session_timeout" =~ ^[0-9]{4,6}$ ]] && ((session_timeout >= 3000)) \
   || { echo "bench failover: --session-timeout got '$session_timeout' (expected milliseconds, at least 3000)" >&2; usage; }
+[[ "$zk_tick" =~ ^[1-9][0-9]{2,3}$ ]] && ((zk_tick <= 3000)) \
+  || { echo "bench failover: --zk-tick got '$zk_tick' (expected 100-3000 milliseconds)" >&2; usage; }
 [[ "$trials" =~ ^[1-9][0-9]?$ ]] || { echo "bench failover: --trials got '$trials' (expected 1-99)" >&2; usage; }
 [[ "$long_trials" =~ ^[1-9][0-9]?$ ]] || { echo "bench failover: --long-trials got '$long_trials' (expected 1-99)" >&2; usage; }
 setups=$(pick "$setups_arg" "$all_setups") \
@@ -386,7 +391,7 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 "$root/scripts/qvip" build
 zk_servers=0
 [[ " $setups " == *" leased "* ]] && zk_servers=3
-"$lab" up --name "$name" --nodes 2 --zk "$zk_servers"
+"$lab" up --name "$name" --nodes 2 --zk "$zk_servers" --zk-tick "$zk_tick"
 mac1=$(mac_of n1)
 mac2=$(mac_of n2)
 start_capture
@@ -421,6 +426,7 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 command="qvip bench failover --trials $trials"
 [[ "$long_trials" == "$trials" ]] || command+=" --long-trials $long_trials"
 [[ "$session_timeout" == 6000 ]] || command+=" --session-timeout $session_timeout"
+[[ "$zk_tick" == 200 ]] || command+=" --zk-tick $zk_tick"
 [[ "$setups" == "$all_setups" ]] || command+=" --setups ${setups// /,}"
 [[ "$faults" == "$all_faults" ]] || command+=" --faults ${faults// /,}"
 json=$out_dir/failover-$stamp.json
@@ -437,7 +443,7 @@ jq -s --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg command "$command" \
    machine: {cores: $cores, kernel: $kernel, load_average_before: $load_before, load_average_after: $load_after,
              load_average_1min_after_each_fault: $load_samples},
    keepalived: $keepalived, agent_commit: $agent,
-   configs: "pair-node1.conf (150) / pair-node2.conf (100), VRID 66, advert_int 1; leased: + quorum { 3 servers, session_timeout '"$session_timeout"' }",
+   configs: "pair-node1.conf (150) / pair-node2.conf (100), VRID 66, advert_int 1; leased: + quorum { 3 servers (tickTime '"$zk_tick"' ms), session_timeout '"$session_timeout"' }",
    poll_interval_ms: $poll_ms, trials_per_case: $trials, trials_partition_pause: $long_trials,
    partition_s: $partition_s, pause_s: $pause_s, watched_after_fault_end_s: $after_s, results: .}' \
   "$work/trials.jsonl" >"$json"
@@ -476,7 +482,7 @@ jq -r '
                  | map("\(.[0]) (\(length)/\($n))") | join(", ")) end) |")' "$json" >"$table"
 {
   echo
-  echo "Fail-over, median of $trials (partition and pause: $long_trials) (min–max); $(nproc) cores, load average $load_before before, $load_after after."
+  echo "Fail-over, median of $trials (partition, pause and leader kill: $long_trials) (min–max); $(nproc) cores, load average $load_before before, $load_after after."
   cat "$table"
   echo "(raw: $json)"
 }
