@@ -159,17 +159,6 @@ mntr() {
     "exec 3<>/dev/tcp/192.0.2.$((20 + i))/2181 && printf mntr >&3 && cat <&3" 2>/dev/null || true
 }
 
-# CPU ticks (utime + stime) summed over the given PIDs.
-cpu_ticks() {
-  local pid total=0 fields
-  for pid in "$@"; do
-    fields=$(sed 's/.*) //' "/proc/$pid/stat") || fail "process $pid is gone while being measured"
-    read -r -a stat <<<"$fields"
-    total=$((total + stat[11] + stat[12]))
-  done
-  echo "$total"
-}
-
 zk_pid() {
   cat "$state/zk$1/pid"
 }

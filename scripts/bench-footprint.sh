@@ -168,17 +168,6 @@ daemon_pids() {
   descendants "$pid"
 }
 
-# CPU ticks (utime + stime) summed over the given PIDs; fields counted after the ")" that ends the command name.
-cpu_ticks() {
-  local pid total=0 fields
-  for pid in "$@"; do
-    fields=$(sed 's/.*) //' "/proc/$pid/stat") || fail "process $pid is gone while being measured"
-    read -r -a stat <<<"$fields"
-    total=$((total + stat[11] + stat[12]))
-  done
-  echo "$total"
-}
-
 rss_kb() {
   local pid total=0 kb
   for pid in "$@"; do
