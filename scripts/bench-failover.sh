@@ -9,17 +9,19 @@
 # offset is reported): hard_kill (SIGSTOP then SIGKILL every process of the daemon), graceful (SIGTERM), partition
 # (VRRP, IP protocol 112, dropped both ways on n1 by nftables for 10 s, then healed), pause (SIGSTOP every process
 # of the daemon for 20 s, then SIGCONT); only when asked for, with --setups leased: zk_leader_kill (SIGKILL to the
-# ZooKeeper leader, restarted S + 1 s later: any drop of the VIP by n1 is a flap). Both kernels are polled with `ip -n` every 20 ms; after a partition or a
+# ZooKeeper leader, restarted S + 1 s later: any drop of the VIP by n1 is a flap) and zk_leader_isolate (nftables
+# drops everything in and out of the leader's namespace for S + 1 s, as when its host dies or its network goes:
+# no RST tells the clients, they wait for their timeouts). Both kernels are polled with `ip -n` every 20 ms; after a partition or a
 # pause ends, the client's ARP entry for the VIP too (a UDP sender in the client namespace keeps it in use), and
 # then the client ARPs for the VIP once. Between trials n1 is restored: a VIP left in a dead node's kernel is removed
 # by hand (counted), the daemon is started again, and the next trial waits until n1 owns the VIP and n2 is BACKUP
 # (leased: until n1 holds the lease too). A double ownership with the lease stops the run and keeps the evidence.
 #
 #   --trials N        trials per setup and fault (default 5)
-#   --long-trials N   trials for partition, pause and zk_leader_kill (default: --trials)
+#   --long-trials N   trials for partition, pause and the zk_ faults (default: --trials)
 #   --setups LIST     comma-separated, from keepalived,agent,leased (default all)
-#   --faults LIST     comma-separated, from hard_kill,graceful,partition,pause,zk_leader_kill (default all but
-#                     zk_leader_kill)
+#   --faults LIST     comma-separated, from hard_kill,graceful,partition,pause,zk_leader_kill,zk_leader_isolate
+#                     (default all but the zk_ ones)
 #   --session-timeout MS  the leased pair's quorum session_timeout (default 6000, the agent's default)
 #   --zk-tick MS      the lab's ZooKeeper tickTime (default 200; 2000 is ZooKeeper's sample config)
 #
@@ -56,7 +58,8 @@ readonly nft_table=qvip_bench
 readonly all_setups="keepalived agent leased"
 readonly all_faults="hard_kill graceful partition pause"
 # Faults run only when named: they need the ZooKeeper ensemble, which only the leased setup has.
-readonly known_faults="$all_faults zk_leader_kill"
+readonly known_faults="$all_faults zk_leader_kill zk_leader_isolate"
+readonly zk_nft_table=qvip_bench_zk
 # After the killed ZooKeeper leader is restarted: long enough to see a late drop or re-acquisition.
 readonly after_leader_restart_us=2000000
 
@@ -64,7 +67,7 @@ readonly after_leader_restart_us=2000000
 usage() {
   local code=${1:-2}
   ((code == 0)) || exec 1>&2
-  sed -n '2,25s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,27s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
   exit "$code"
 }
 
@@ -104,8 +107,8 @@ setups=$(pick "$setups_arg" "$all_setups") \
   || { echo "bench failover: --setups got '$setups_arg' (expected a comma-separated list of ${all_setups// /, })" >&2; usage; }
 faults=$(pick "$faults_arg" "$known_faults") \
   || { echo "bench failover: --faults got '$faults_arg' (expected a comma-separated list of ${known_faults// /, })" >&2; usage; }
-[[ " $faults " != *" zk_leader_kill "* || "$setups" == leased ]] \
-  || { echo "bench failover: --faults zk_leader_kill needs --setups leased (got '$setups_arg'): only the leased pair has ZooKeeper" >&2; usage; }
+[[ " $faults " != *" zk_"* || "$setups" == leased ]] \
+  || { echo "bench failover: --faults zk_leader_kill and zk_leader_isolate need --setups leased (got '$setups_arg'): only the leased pair has ZooKeeper" >&2; usage; }
 [[ "$name" =~ ^qb[a-z0-9]{0,6}$ ]] || { echo "bench failover: --name got '$name' (expected qb + up to 6 chars [a-z0-9])" >&2; usage; }
 ((EUID == 0)) || fail "needs root (network namespaces); run it as root"
 for tool in keepalived tshark jq ip nft arping curl; do
@@ -125,6 +128,7 @@ capture_pid=""
 client_pid=""
 paused_pids=()
 killed_zk=""
+isolated_zk=""
 zk_starter_pid=""
 latest_advert_us=0
 previous_advert_us=0
@@ -133,6 +137,7 @@ cleanup() {
   # A daemon left frozen by an interrupted pause could not act on the lab's SIGTERM.
   ((${#paused_pids[@]} == 0)) || kill -CONT "${paused_pids[@]}" 2>/dev/null || true
   [[ -z "$killed_zk" ]] || "$lab" start --name "$name" --zk-server "${killed_zk#zk}" >/dev/null 2>&1 || true
+  [[ -z "$isolated_zk" ]] || ip netns exec "$name-$isolated_zk" nft delete table inet "$zk_nft_table" 2>/dev/null || true
   [[ -z "$client_pid" ]] || stop_tree "$client_pid"
   [[ -z "$capture_pid" ]] || stop_tree "$capture_pid"
   "$lab" down --name "$name" || true
@@ -214,6 +219,15 @@ NFT
       kill -KILL "$(cat "$state/$leader/pid")"
       killed_zk=$leader
       ;;
+    zk_leader_isolate)
+      ip netns exec "$name-$leader" nft -f - <<NFT
+table inet $zk_nft_table {
+  chain input { type filter hook input priority 0; policy drop; iif lo accept; }
+  chain output { type filter hook output priority 0; policy drop; oif lo accept; }
+}
+NFT
+      isolated_zk=$leader
+      ;;
   esac
 }
 
@@ -229,6 +243,10 @@ end_fault() {
       "$lab" start --name "$name" --zk-server "${killed_zk#zk}" >/dev/null &
       zk_starter_pid=$!
       killed_zk=""
+      ;;
+    zk_leader_isolate)
+      ip netns exec "$name-$isolated_zk" nft delete table inet "$zk_nft_table"
+      isolated_zk=""
       ;;
   esac
 }
@@ -276,7 +294,7 @@ run_trial() {
   case "$fault" in
     partition) fault_length_us=$partition_us ;;
     pause) fault_length_us=$pause_us ;;
-    zk_leader_kill)
+    zk_leader_kill | zk_leader_isolate)
       # Found before the injection time is awaited: lab status asks every server, which takes a while.
       leader=$(zk_leader)
       [[ -n "$leader" ]] || fail "zk_leader_kill: no ZooKeeper server of lab $name says it is the leader ($state/zk*/zookeeper.log)"
@@ -337,7 +355,9 @@ run_trial() {
   if [[ "$fault" == zk_leader_kill ]]; then
     wait "$zk_starter_pid" || fail "zk_leader_kill: restarting $leader failed (log: $state/$leader/zookeeper.log)"
     zk_starter_pid=""
-    await_ensemble || fail "the ZooKeeper ensemble of lab $name has not 3 serving servers 30 s after $leader was restarted (logs: $state/zk*/zookeeper.log)"
+  fi
+  if [[ "$fault" == zk_* ]]; then
+    await_ensemble || fail "the ZooKeeper ensemble of lab $name has not 3 serving servers 30 s after $leader came back (logs: $state/zk*/zookeeper.log)"
   fi
 
   printf '%s\n' "${polls[@]}" >"$work/polls"
@@ -405,7 +425,7 @@ for setup in $setups; do
   await_steady "$setup" || fail "$setup pair: n1 did not become MASTER with $vip (n2 BACKUP without it) within ${settle_timeout_s} s of the start"
   for fault in $faults; do
     count=$trials
-    [[ "$fault" == partition || "$fault" == pause || "$fault" == zk_leader_kill ]] && count=$long_trials
+    [[ "$fault" == partition || "$fault" == pause || "$fault" == zk_* ]] && count=$long_trials
     for ((trial = 1; trial <= count; trial++)); do
       run_trial "$setup" "$fault" "$trial"
     done
@@ -457,7 +477,7 @@ jq -r '
   def count(f): "\(map(select(f)) | length)/\(length)";
   def setup_name: {keepalived: "keepalived", agent: "agent", leased: "agent + lease"}[.];
   def order: ({keepalived: 0, agent: 1, leased: 2}[.[0].setup]),
-             ({hard_kill: 0, graceful: 1, partition: 2, pause: 3, zk_leader_kill: 4}[.[0].fault]);
+             ({hard_kill: 0, graceful: 1, partition: 2, pause: 3, zk_leader_kill: 4, zk_leader_isolate: 5}[.[0].fault]);
   "| setup | fault | new owner after, s | no owner, s | both own, s | advert → fault, ms | poll gap median / max, ms | stale VIP removed by hand | n1 dropped the VIP after, s | owner changes | client → non-owner after the fault ended, s | ARP answers after |",
   "|---|---|---|---|---|---|---|---|---|---|---|---|",
   (.results | group_by(.setup, .fault) | sort_by(order)[] |
@@ -482,7 +502,7 @@ jq -r '
                  | map("\(.[0]) (\(length)/\($n))") | join(", ")) end) |")' "$json" >"$table"
 {
   echo
-  echo "Fail-over, median of $trials (partition, pause and leader kill: $long_trials) (min–max); $(nproc) cores, load average $load_before before, $load_after after."
+  echo "Fail-over, median of $trials (partition, pause and ZooKeeper faults: $long_trials) (min–max); $(nproc) cores, load average $load_before before, $load_after after."
   cat "$table"
   echo "(raw: $json)"
 }

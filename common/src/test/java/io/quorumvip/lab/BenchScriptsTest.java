@@ -44,7 +44,7 @@ class BenchScriptsTest {
 
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.stderr()).contains(
-                "--faults got 'pause,,graceful' (expected a comma-separated list of hard_kill, graceful, partition, pause, zk_leader_kill)");
+                "--faults got 'pause,,graceful' (expected a comma-separated list of hard_kill, graceful, partition, pause, zk_leader_kill, zk_leader_isolate)");
     }
 
     @Test
@@ -53,7 +53,7 @@ class BenchScriptsTest {
 
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.stderr()).contains(
-                "--faults zk_leader_kill needs --setups leased (got 'agent,leased'): only the leased pair has ZooKeeper");
+                "--faults zk_leader_kill and zk_leader_isolate need --setups leased (got 'agent,leased'): only the leased pair has ZooKeeper");
     }
 
     @Test
