@@ -67,7 +67,7 @@ readonly after_leader_restart_us=2000000
 usage() {
   local code=${1:-2}
   ((code == 0)) || exec 1>&2
-  sed -n '2,27s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,29s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
   exit "$code"
 }
 

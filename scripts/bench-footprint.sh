@@ -37,7 +37,7 @@ readonly max_instances=$((eth0_instances + 4 * per_extra_interface))
 usage() {
   local code=${1:-2}
   ((code == 0)) || exec 1>&2
-  sed -n '2,17s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,19s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
   exit "$code"
 }
 
