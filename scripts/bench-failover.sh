@@ -8,17 +8,22 @@
 # Faults, each injected on n1 just after one of its adverts (predicted from a capture in n2's namespace; the real
 # offset is reported): hard_kill (SIGSTOP then SIGKILL every process of the daemon), graceful (SIGTERM), partition
 # (VRRP, IP protocol 112, dropped both ways on n1 by nftables for 10 s, then healed), pause (SIGSTOP every process
-# of the daemon for 20 s, then SIGCONT). Both kernels are polled with `ip -n` every 20 ms; after a partition or a
+# of the daemon for 20 s, then SIGCONT); only when asked for, with --setups leased: zk_leader_kill (SIGKILL to the
+# ZooKeeper leader, restarted S + 1 s later: any drop of the VIP by n1 is a flap) and zk_leader_isolate (nftables
+# drops everything in and out of the leader's namespace for S + 1 s, as when its host dies or its network goes:
+# no RST tells the clients, they wait for their timeouts). Both kernels are polled with `ip -n` every 20 ms; after a partition or a
 # pause ends, the client's ARP entry for the VIP too (a UDP sender in the client namespace keeps it in use), and
 # then the client ARPs for the VIP once. Between trials n1 is restored: a VIP left in a dead node's kernel is removed
 # by hand (counted), the daemon is started again, and the next trial waits until n1 owns the VIP and n2 is BACKUP
 # (leased: until n1 holds the lease too). A double ownership with the lease stops the run and keeps the evidence.
 #
 #   --trials N        trials per setup and fault (default 5)
-#   --long-trials N   trials for partition and pause (default: --trials)
+#   --long-trials N   trials for partition, pause and the zk_ faults (default: --trials)
 #   --setups LIST     comma-separated, from keepalived,agent,leased (default all)
-#   --faults LIST     comma-separated, from hard_kill,graceful,partition,pause (default all)
+#   --faults LIST     comma-separated, from hard_kill,graceful,partition,pause,zk_leader_kill,zk_leader_isolate
+#                     (default all but the zk_ ones)
 #   --session-timeout MS  the leased pair's quorum session_timeout (default 6000, the agent's default)
+#   --zk-tick MS      the lab's ZooKeeper tickTime (default 200; 2000 is ZooKeeper's sample config)
 #
 # Output: a Markdown table (median of N, min-max) on stdout, and lab-runs/bench/failover-DATE.{json,md}.
 # Lab name default qbf (labs made by benchmarks start with qb). Exit codes: 0 ok, 1 failure, 2 bad usage.
@@ -52,12 +57,17 @@ readonly fault_after_advert_us=10000
 readonly nft_table=qvip_bench
 readonly all_setups="keepalived agent leased"
 readonly all_faults="hard_kill graceful partition pause"
+# Faults run only when named: they need the ZooKeeper ensemble, which only the leased setup has.
+readonly known_faults="$all_faults zk_leader_kill zk_leader_isolate"
+readonly zk_nft_table=qvip_bench_zk
+# After the killed ZooKeeper leader is restarted: long enough to see a late drop or re-acquisition.
+readonly after_leader_restart_us=2000000
 
 # usage [exit-code]: to stdout when asked for (exit 0), to stderr on bad usage (exit 2).
 usage() {
   local code=${1:-2}
   ((code == 0)) || exec 1>&2
-  sed -n '2,22s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,29s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
   exit "$code"
 }
 
@@ -72,6 +82,7 @@ setups_arg=${all_setups// /,}
 faults_arg=${all_faults// /,}
 name=qbf
 session_timeout=6000
+zk_tick=200
 while (($# > 0)); do
   case "$1" in
     --trials) (($# >= 2)) || usage; trials=$2; shift 2 ;;
@@ -80,6 +91,7 @@ while (($# > 0)); do
     --faults) (($# >= 2)) || usage; faults_arg=$2; shift 2 ;;
     --name) (($# >= 2)) || usage; name=$2; shift 2 ;;
     --session-timeout) (($# >= 2)) || usage; session_timeout=$2; shift 2 ;;
+    --zk-tick) (($# >= 2)) || usage; zk_tick=$2; shift 2 ;;
     -h | --help) usage 0 ;;
     *) echo "bench failover: unknown argument '$1'" >&2; usage ;;
   esac
@@ -87,12 +99,16 @@ done
 long_trials=${long_trials:-$trials}
 [[ "$session_timeout" =~ ^[0-9]{4,6}$ ]] && ((session_timeout >= 3000)) \
   || { echo "bench failover: --session-timeout got '$session_timeout' (expected milliseconds, at least 3000)" >&2; usage; }
+[[ "$zk_tick" =~ ^[1-9][0-9]{2,3}$ ]] && ((zk_tick <= 3000)) \
+  || { echo "bench failover: --zk-tick got '$zk_tick' (expected 100-3000 milliseconds)" >&2; usage; }
 [[ "$trials" =~ ^[1-9][0-9]?$ ]] || { echo "bench failover: --trials got '$trials' (expected 1-99)" >&2; usage; }
 [[ "$long_trials" =~ ^[1-9][0-9]?$ ]] || { echo "bench failover: --long-trials got '$long_trials' (expected 1-99)" >&2; usage; }
 setups=$(pick "$setups_arg" "$all_setups") \
   || { echo "bench failover: --setups got '$setups_arg' (expected a comma-separated list of ${all_setups// /, })" >&2; usage; }
-faults=$(pick "$faults_arg" "$all_faults") \
-  || { echo "bench failover: --faults got '$faults_arg' (expected a comma-separated list of ${all_faults// /, })" >&2; usage; }
+faults=$(pick "$faults_arg" "$known_faults") \
+  || { echo "bench failover: --faults got '$faults_arg' (expected a comma-separated list of ${known_faults// /, })" >&2; usage; }
+[[ " $faults " != *" zk_"* || "$setups" == leased ]] \
+  || { echo "bench failover: --faults zk_leader_kill and zk_leader_isolate need --setups leased (got '$setups_arg'): only the leased pair has ZooKeeper" >&2; usage; }
 [[ "$name" =~ ^qb[a-z0-9]{0,6}$ ]] || { echo "bench failover: --name got '$name' (expected qb + up to 6 chars [a-z0-9])" >&2; usage; }
 ((EUID == 0)) || fail "needs root (network namespaces); run it as root"
 for tool in keepalived tshark jq ip nft arping curl; do
@@ -111,12 +127,17 @@ work=$(mktemp -d /tmp/qvip-bench-failover.XXXXXX)
 capture_pid=""
 client_pid=""
 paused_pids=()
+killed_zk=""
+isolated_zk=""
+zk_starter_pid=""
 latest_advert_us=0
 previous_advert_us=0
 
 cleanup() {
   # A daemon left frozen by an interrupted pause could not act on the lab's SIGTERM.
   ((${#paused_pids[@]} == 0)) || kill -CONT "${paused_pids[@]}" 2>/dev/null || true
+  [[ -z "$killed_zk" ]] || "$lab" start --name "$name" --zk-server "${killed_zk#zk}" >/dev/null 2>&1 || true
+  [[ -z "$isolated_zk" ]] || ip netns exec "$name-$isolated_zk" nft delete table inet "$zk_nft_table" 2>/dev/null || true
   [[ -z "$client_pid" ]] || stop_tree "$client_pid"
   [[ -z "$capture_pid" ]] || stop_tree "$capture_pid"
   "$lab" down --name "$name" || true
@@ -194,6 +215,19 @@ NFT
       paused_pids=("$@")
       kill -STOP "$@"
       ;;
+    zk_leader_kill)
+      kill -KILL "$(cat "$state/$leader/pid")"
+      killed_zk=$leader
+      ;;
+    zk_leader_isolate)
+      ip netns exec "$name-$leader" nft -f - <<NFT
+table inet $zk_nft_table {
+  chain input { type filter hook input priority 0; policy drop; iif lo accept; }
+  chain output { type filter hook output priority 0; policy drop; oif lo accept; }
+}
+NFT
+      isolated_zk=$leader
+      ;;
   esac
 }
 
@@ -204,7 +238,33 @@ end_fault() {
       kill -CONT "${paused_pids[@]}"
       paused_pids=()
       ;;
+    zk_leader_kill)
+      # In the background: lab start watches the new server for a second, a gap the polls must not have.
+      "$lab" start --name "$name" --zk-server "${killed_zk#zk}" >/dev/null &
+      zk_starter_pid=$!
+      killed_zk=""
+      ;;
+    zk_leader_isolate)
+      ip netns exec "$name-$isolated_zk" nft delete table inet "$zk_nft_table"
+      isolated_zk=""
+      ;;
   esac
+}
+
+zk_leader() {
+  "$lab" status --name "$name" | jq -r '.zookeeper[] | select(.mode == "leader") | .server'
+}
+
+# 0 once every ZooKeeper server of the lab serves as leader or follower (a restarted one has rejoined), within 30 s:
+# killing the next leader before that would take the quorum away, not just the leader.
+await_ensemble() {
+  local deadline=$((SECONDS + 30))
+  while ((SECONDS < deadline)); do
+    [[ "$("$lab" status --name "$name" | jq -r '[.zookeeper[] | .mode] | length == 3 and all(. == "leader" or . == "follower")')" == true ]] \
+      && return 0
+    sleep 0.5
+  done
+  return 1
 }
 
 # Keeps what shows a double ownership with the lease (it must never happen) before n1 is restarted over it.
@@ -228,11 +288,20 @@ keep_evidence() {
 run_trial() {
   local setup=$1 fault=$2 trial=$3 pid pids fault_us fault_length_us="" fault_end_us="" t line mac n1_vip n2_vip
   local polls=() first_n2="" both_seen=false k=1 arp_answers="" stale_removed=false pair_restarted=false
+  local after_end_us=$after_fault_end_us leader=""
   pid=$(daemon_pid n1)
   mapfile -t pids < <(echo "$pid"; descendants "$pid")
   case "$fault" in
     partition) fault_length_us=$partition_us ;;
     pause) fault_length_us=$pause_us ;;
+    zk_leader_kill | zk_leader_isolate)
+      # Found before the injection time is awaited: lab status asks every server, which takes a while.
+      leader=$(zk_leader)
+      [[ -n "$leader" ]] || fail "zk_leader_kill: no ZooKeeper server of lab $name says it is the leader ($state/zk*/zookeeper.log)"
+      # A flap happens within S of the kill (the lease lapses S - margin after the last answer) or not at all.
+      fault_length_us=$(((session_timeout + 1000) * 1000))
+      after_end_us=$after_leader_restart_us
+      ;;
   esac
   await_injection_time
   sleep_until_us "$injection_us"
@@ -258,7 +327,7 @@ run_trial() {
         end_fault "$fault"
         fault_end_us=$(now_us)
       fi
-      if [[ -n "$fault_end_us" ]] && ((t - fault_end_us >= after_fault_end_us)); then break; fi
+      if [[ -n "$fault_end_us" ]] && ((t - fault_end_us >= after_end_us)); then break; fi
     else
       if [[ -n "$first_n2" ]] && ((t - first_n2 >= watch_after_takeover_us)); then break; fi
       if ((t - fault_us >= takeover_timeout_us)); then break; fi
@@ -282,6 +351,13 @@ run_trial() {
     echo "bench failover: $setup pair not back to n1 MASTER with $vip within ${settle_timeout_s} s after $fault trial $trial; restarting both daemons" >&2
     "$lab" status --name "$name" >&2 || true
     restart_pair "$setup" || fail "$setup pair: n1 did not become MASTER with $vip (n2 BACKUP without it) within ${settle_timeout_s} s of a restart"
+  fi
+  if [[ "$fault" == zk_leader_kill ]]; then
+    wait "$zk_starter_pid" || fail "zk_leader_kill: restarting $leader failed (log: $state/$leader/zookeeper.log)"
+    zk_starter_pid=""
+  fi
+  if [[ "$fault" == zk_* ]]; then
+    await_ensemble || fail "the ZooKeeper ensemble of lab $name has not 3 serving servers 30 s after $leader came back (logs: $state/zk*/zookeeper.log)"
   fi
 
   printf '%s\n' "${polls[@]}" >"$work/polls"
@@ -335,7 +411,7 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 "$root/scripts/qvip" build
 zk_servers=0
 [[ " $setups " == *" leased "* ]] && zk_servers=3
-"$lab" up --name "$name" --nodes 2 --zk "$zk_servers"
+"$lab" up --name "$name" --nodes 2 --zk "$zk_servers" --zk-tick "$zk_tick"
 mac1=$(mac_of n1)
 mac2=$(mac_of n2)
 start_capture
@@ -349,7 +425,7 @@ for setup in $setups; do
   await_steady "$setup" || fail "$setup pair: n1 did not become MASTER with $vip (n2 BACKUP without it) within ${settle_timeout_s} s of the start"
   for fault in $faults; do
     count=$trials
-    [[ "$fault" == partition || "$fault" == pause ]] && count=$long_trials
+    [[ "$fault" == partition || "$fault" == pause || "$fault" == zk_* ]] && count=$long_trials
     for ((trial = 1; trial <= count; trial++)); do
       run_trial "$setup" "$fault" "$trial"
     done
@@ -370,6 +446,7 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 command="qvip bench failover --trials $trials"
 [[ "$long_trials" == "$trials" ]] || command+=" --long-trials $long_trials"
 [[ "$session_timeout" == 6000 ]] || command+=" --session-timeout $session_timeout"
+[[ "$zk_tick" == 200 ]] || command+=" --zk-tick $zk_tick"
 [[ "$setups" == "$all_setups" ]] || command+=" --setups ${setups// /,}"
 [[ "$faults" == "$all_faults" ]] || command+=" --faults ${faults// /,}"
 json=$out_dir/failover-$stamp.json
@@ -386,7 +463,7 @@ jq -s --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg command "$command" \
    machine: {cores: $cores, kernel: $kernel, load_average_before: $load_before, load_average_after: $load_after,
              load_average_1min_after_each_fault: $load_samples},
    keepalived: $keepalived, agent_commit: $agent,
-   configs: "pair-node1.conf (150) / pair-node2.conf (100), VRID 66, advert_int 1; leased: + quorum { 3 servers, session_timeout '"$session_timeout"' }",
+   configs: "pair-node1.conf (150) / pair-node2.conf (100), VRID 66, advert_int 1; leased: + quorum { 3 servers (tickTime '"$zk_tick"' ms), session_timeout '"$session_timeout"' }",
    poll_interval_ms: $poll_ms, trials_per_case: $trials, trials_partition_pause: $long_trials,
    partition_s: $partition_s, pause_s: $pause_s, watched_after_fault_end_s: $after_s, results: .}' \
   "$work/trials.jsonl" >"$json"
@@ -400,11 +477,11 @@ jq -r '
   def count(f): "\(map(select(f)) | length)/\(length)";
   def setup_name: {keepalived: "keepalived", agent: "agent", leased: "agent + lease"}[.];
   def order: ({keepalived: 0, agent: 1, leased: 2}[.[0].setup]),
-             ({hard_kill: 0, graceful: 1, partition: 2, pause: 3}[.[0].fault]);
+             ({hard_kill: 0, graceful: 1, partition: 2, pause: 3, zk_leader_kill: 4, zk_leader_isolate: 5}[.[0].fault]);
   "| setup | fault | new owner after, s | no owner, s | both own, s | advert → fault, ms | poll gap median / max, ms | stale VIP removed by hand | n1 dropped the VIP after, s | owner changes | client → non-owner after the fault ended, s | ARP answers after |",
   "|---|---|---|---|---|---|---|---|---|---|---|---|",
   (.results | group_by(.setup, .fault) | sort_by(order)[] |
-    "| \(.[0].setup | setup_name) | \(.[0].fault | sub("_"; " "))"
+    "| \(.[0].setup | setup_name) | \(.[0].fault | gsub("_"; " "))"
     + " | \(map(.takeover_s) | summary)"
     + (if any(.takeover_s == null) then " (no take-over: \(count(.takeover_s == null)))" else "" end)
     + " | \(map(.no_owner_s) | summary)"
@@ -425,7 +502,7 @@ jq -r '
                  | map("\(.[0]) (\(length)/\($n))") | join(", ")) end) |")' "$json" >"$table"
 {
   echo
-  echo "Fail-over, median of $trials (partition and pause: $long_trials) (min–max); $(nproc) cores, load average $load_before before, $load_after after."
+  echo "Fail-over, median of $trials (partition, pause and ZooKeeper faults: $long_trials) (min–max); $(nproc) cores, load average $load_before before, $load_after after."
   cat "$table"
   echo "(raw: $json)"
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # qvip bench footprint [--seconds S] [--only keepalived|agent|agent-lease] [--counts "1 100"] [--name L]: idle memory and CPU of
 # keepalived and of the quorum-vip agent without and with the quorum lease, with 1 and with 100 vrrp_instance
-# blocks, two nodes per lab (n1 priority 150 sends the adverts, n2 priority 100 with the same config receives them).
+# blocks (--counts: any of 1-1000), two nodes per lab (n1 priority 150 sends the adverts, n2 priority 100 with the same config receives them).
 # agent-lease adds a quorum block (the lab's 3 ZooKeeper servers, session_timeout 6000) and records ZooKeeper
 # packets per second received by the ensemble (sum of mntr's zk_packets_received over the servers; both nodes).
 #
@@ -10,7 +10,10 @@
 # (VmRSS from /proc/PID/status, largest of one sample every 5 s), both summed over every process of the daemon
 # (keepalived: parent + VRRP child; agent: its JVM). The agent runs with the launcher's JVM options, or
 # QVIP_JAVA_OPTS when set (recorded in the output).
-# Instances i = 1..100: VRID i, VIP 192.0.2.(199 + i) for i <= 51 (.200-.250), then .151-.199.
+# Instances i = 1..100: on eth0, VRID i, VIP 192.0.2.(199 + i) for i <= 51 (.200-.250), then .151-.199. Past 100
+# (one interface holds 255 VRIDs, and 192.0.2.0/24 has no room for more VIPs), on veths vr1..vr4 joining n1 and n2
+# directly (n1 198.51.100.24K, n2 198.51.100.24(K+5)): instance 100 + 225 (K - 1) + j on vrK, VRID j, VIP
+# 198.51.100.j (j = 1..225; the same addresses on every vrK, each a separate kernel address on its own device).
 #
 # Output: a Markdown table on stdout, and lab-runs/bench/footprint-DATE.{json,md}. Lab name default qbp.
 # Exit codes: 0 ok, 1 failure, 2 bad usage.
@@ -25,12 +28,16 @@ readonly lab=$root/scripts/lab.sh
 readonly idle_before_s=15
 readonly settle_timeout_s=90
 readonly rss_sample_s=5
+# Instances past this many go to the extra interfaces, this many to each.
+readonly eth0_instances=100
+readonly per_extra_interface=225
+readonly max_instances=$((eth0_instances + 4 * per_extra_interface))
 
 # usage [exit-code]: to stdout when asked for (exit 0), to stderr on bad usage (exit 2).
 usage() {
   local code=${1:-2}
   ((code == 0)) || exec 1>&2
-  sed -n '2,14s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,19s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
   exit "$code"
 }
 
@@ -43,10 +50,11 @@ seconds=60
 instance_counts=(1 100)
 daemons=(keepalived agent agent-lease)
 name=qbp
+only=""
 while (($# > 0)); do
   case "$1" in
     --seconds) (($# >= 2)) || usage; seconds=$2; shift 2 ;;
-    --only) (($# >= 2)) || usage; daemons=("$2"); shift 2 ;;
+    --only) (($# >= 2)) || usage; daemons=("$2"); only=$2; shift 2 ;;
     --name) (($# >= 2)) || usage; name=$2; shift 2 ;;
     --counts) (($# >= 2)) || usage; read -r -a instance_counts <<<"$2"; shift 2 ;;
     -h | --help) usage 0 ;;
@@ -56,7 +64,8 @@ done
 [[ "$seconds" =~ ^[1-9][0-9]{0,3}$ ]] || { echo "bench footprint: --seconds got '$seconds' (expected 1-9999)" >&2; usage; }
 [[ "${daemons[*]}" =~ ^(keepalived|agent|agent-lease)( agent agent-lease)?$ ]] || { echo "bench footprint: --only got '${daemons[*]}' (expected keepalived, agent or agent-lease)" >&2; usage; }
 for count in "${instance_counts[@]}"; do
-  [[ "$count" =~ ^([1-9][0-9]?|100)$ ]] || { echo "bench footprint: --counts got '$count' (expected 1-100 per case: one interface holds VRIDs 1-100 here)" >&2; usage; }
+  [[ "$count" =~ ^[1-9][0-9]{0,3}$ ]] && ((count <= max_instances)) \
+    || { echo "bench footprint: --counts got '$count' (expected 1-$max_instances per case: 100 on eth0, $per_extra_interface on each of vr1..vr4)" >&2; usage; }
 done
 ((${#instance_counts[@]} > 0)) || { echo "bench footprint: --counts got no count (expected e.g. \"1 100\")" >&2; usage; }
 [[ "$name" =~ ^qb[a-z0-9]{0,6}$ ]] || { echo "bench footprint: --name got '$name' (expected qb + up to 6 chars [a-z0-9])" >&2; usage; }
@@ -85,21 +94,53 @@ vip_of() {
   if ((i <= 51)); then echo "192.0.2.$((199 + i))"; else echo "192.0.2.$((99 + i))"; fi
 }
 
+# Instance i as "interface VRID VIP".
+placement_of() {
+  local i=$1 k j
+  if ((i <= eth0_instances)); then
+    echo "eth0 $i $(vip_of "$i")"
+  else
+    k=$(((i - eth0_instances - 1) / per_extra_interface + 1))
+    j=$(((i - eth0_instances - 1) % per_extra_interface + 1))
+    echo "vr$k $j 198.51.100.$j"
+  fi
+}
+
+# The veths vr1..vrN between n1 and n2 that instances past eth0_instances need (none for fewer).
+add_extra_interfaces() {
+  local count=$1 k
+  for ((k = 1; (k - 1) * per_extra_interface < count - eth0_instances; k++)); do
+    ip -n "$name-n1" link add "vr$k" type veth peer name "vr$k" netns "$name-n2"
+    ip -n "$name-n1" addr add "198.51.100.$((240 + k))/24" dev "vr$k"
+    ip -n "$name-n2" addr add "198.51.100.$((245 + k))/24" dev "vr$k"
+    ip -n "$name-n1" link set "vr$k" up
+    ip -n "$name-n2" link set "vr$k" up
+  done
+}
+
+lab_up() {
+  local largest=0 count
+  "$lab" up --name "$name" --nodes 2
+  for count in "${instance_counts[@]}"; do ((count > largest)) && largest=$count; done
+  add_extra_interfaces "$largest"
+}
+
 # write_config FILE COUNT PRIORITY STATE ROUTER_ID LEASE: LEASE 1 adds the quorum block.
 write_config() {
-  local file=$1 count=$2 priority=$3 initial=$4 router_id=$5 lease=$6 i
+  local file=$1 count=$2 priority=$3 initial=$4 router_id=$5 lease=$6 i interface vrid vip
   {
     printf 'global_defs {\n    router_id %s\n}\n' "$router_id"
     if ((lease)); then
       printf '\nquorum {\n    connect 192.0.2.21:2181,192.0.2.22:2181,192.0.2.23:2181\n    session_timeout 6000\n    path /quorum-vip/bench\n}\n'
     fi
     for ((i = 1; i <= count; i++)); do
+      read -r interface vrid vip < <(placement_of "$i")
       cat <<CONF
 
 vrrp_instance VI_$i {
     state $initial
-    interface eth0
-    virtual_router_id $i
+    interface $interface
+    virtual_router_id $vrid
     priority $priority
     advert_int 1
     authentication {
@@ -107,7 +148,7 @@ vrrp_instance VI_$i {
         auth_pass 1111
     }
     virtual_ipaddress {
-        $(vip_of "$i")/24 dev eth0
+        $vip/24 dev $interface
     }
 }
 CONF
@@ -116,7 +157,8 @@ CONF
 }
 
 vip_count() {
-  ip -n "$name-$1" -o -4 addr show dev eth0 | awk '{print $4}' | grep -c -E '^192\.0\.2\.(1[5-9][0-9]|2[0-4][0-9]|250)/' || true
+  ip -n "$name-$1" -o -4 addr show | awk '$2 == "eth0" && $4 ~ /^192\.0\.2\.(1[5-9][0-9]|2[0-4][0-9]|250)\// { n++ }
+    $2 ~ /^vr[0-9]$/ && $4 ~ /^198\.51\.100\./ { split($4, a, /[.\/]/); if (a[4] <= 225) n++ } END { print n + 0 }'
 }
 
 daemon_pids() {
@@ -124,17 +166,6 @@ daemon_pids() {
   pid=$(cat "$state/$1/pid")
   echo "$pid"
   descendants "$pid"
-}
-
-# CPU ticks (utime + stime) summed over the given PIDs; fields counted after the ")" that ends the command name.
-cpu_ticks() {
-  local pid total=0 fields
-  for pid in "$@"; do
-    fields=$(sed 's/.*) //' "/proc/$pid/stat") || fail "process $pid is gone while being measured"
-    read -r -a stat <<<"$fields"
-    total=$((total + stat[11] + stat[12]))
-  done
-  echo "$total"
 }
 
 rss_kb() {
@@ -163,13 +194,14 @@ stop_daemon() {
 }
 
 await_settled() {
-  local count=$1 deadline=$((SECONDS + settle_timeout_s))
+  # A thousand latches are created one after the other: more instances, more time to settle.
+  local count=$1 deadline=$((SECONDS + settle_timeout_s + count / 5))
   while ((SECONDS < deadline)); do
     if (($(vip_count n1) == count && $(vip_count n2) == 0)); then return 0; fi
     sleep 1
   done
   "$lab" status --name "$name" >&2 || true
-  fail "n1 did not hold all $count VIPs (n2 none) within ${settle_timeout_s} s: n1 $(vip_count n1), n2 $(vip_count n2)"
+  fail "n1 did not hold all $count VIPs (n2 none) within $((settle_timeout_s + count / 5)) s: n1 $(vip_count n1), n2 $(vip_count n2)"
 }
 
 # node_json DAEMON COUNT NODE ROLE CPU_TICKS RSS_KB ELAPSED_US PID...: one JSON line into $work/cases.jsonl;
@@ -246,13 +278,13 @@ measure() {
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 if [[ " ${daemons[*]} " == *" agent"* ]]; then "$root/scripts/qvip" build; fi
-"$lab" up --name "$name" --nodes 2
+lab_up
 : >"$work/cases.jsonl"
 for kind in "${daemons[@]}"; do
   for count in "${instance_counts[@]}"; do
     echo "bench footprint: $kind with $count instance(s), ${seconds} s" >&2
     if ! measure "$kind" "$count"; then
-      "$lab" up --name "$name" --nodes 2
+      lab_up
     fi
   done
 done
@@ -260,7 +292,7 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 json=$out_dir/footprint-$stamp.json
 table=$out_dir/footprint-$stamp.md
-jq -s --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg command "qvip bench footprint --seconds $seconds" \
+jq -s --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg command "qvip bench footprint --seconds $seconds --counts '${instance_counts[*]}'${only:+ --only $only}" \
   --argjson cores "$(nproc)" --arg kernel "$(uname -r)" --arg load_before "$load_before" --arg load_after "$load_after" \
   --arg keepalived "$(keepalived --version 2>&1 | head -n 1)" --arg java_opts "${QVIP_JAVA_OPTS-launcher default}" \
   --arg agent "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)" '

@@ -2,7 +2,7 @@
 # The network-namespace lab (docs/lab.md): a switch namespace with a bridge, one namespace per host, each with
 # eth0 on 192.0.2.0/24. Nothing is created in the host's own network namespace.
 #
-#   lab.sh up     [--name L] [--nodes N] [--keepalived K] [--config-set NAME] [--zk Z]
+#   lab.sh up     [--name L] [--nodes N] [--keepalived K] [--config-set NAME] [--zk Z] [--zk-tick MS]
 #                 [--coordinator [--coordinator-classpath CP]] [--smtp] [--ipv6] [--real-servers R [--backend] [--dr-vip VIP]]
 #   lab.sh status [--name L]     JSON on stdout
 #   lab.sh down   [--name L]     no-op when the lab does not exist
@@ -42,7 +42,7 @@ source "$root/scripts/lib/processes.sh"
 
 usage() {
   cat >&2 <<'TXT'
-usage: lab.sh up     [--name L] [--nodes N] [--keepalived K] [--config-set NAME] [--zk Z]
+usage: lab.sh up     [--name L] [--nodes N] [--keepalived K] [--config-set NAME] [--zk Z] [--zk-tick MS]
                      [--coordinator [--coordinator-classpath CP]] [--smtp] [--ipv6] [--real-servers R [--backend] [--dr-vip VIP]]
        lab.sh status [--name L]
        lab.sh down   [--name L]
@@ -53,6 +53,7 @@ usage: lab.sh up     [--name L] [--nodes N] [--keepalived K] [--config-set NAME]
   L: 1-8 chars [a-z0-9], starting with a letter (default qvip)
   N: 1-9 nodes (default 2); K: nodes 1..K run keepalived, K+1..N the quorum-vip agent (needs --config-set)
   Z: 0-3 ZooKeeper servers zk1..zkZ at 192.0.2.21.. (default 3; 0: none), up waits until they serve
+  --zk-tick MS: their tickTime, 100-3000 (default 200: fast elections; ZooKeeper's sample config has 2000)
   --coordinator: host coord at 192.0.2.30 runs the coordinator on port 9120, with a random token per node
     (tokens in STATE/coord/tokens, node nI's in STATE/nI/token); --coordinator-classpath runs it from CP
     (e.g. a test's classpath) instead of scripts/qvip coordinator
@@ -314,14 +315,15 @@ zookeeper_classpath() {
   cat "$cache"
 }
 
-# tickTime 200 ms so elections take well under a second; maxSessionTimeout 10 s so session_timeout up to 10000
-# works (ZooKeeper's default cap is 20 ticks = 4 s); only the four-letter words the lab reads are allowed.
+# tickTime 200 ms (unless --zk-tick) so elections take well under a second; maxSessionTimeout 10 s so
+# session_timeout up to 10000 works (ZooKeeper's default cap is 20 ticks = 4 s); only the four-letter words the lab
+# reads are allowed.
 write_zoo_cfg() {
   local i=$1 dir=$state/zk$1 j
   mkdir -p "$dir/data"
   echo "$i" >"$dir/data/myid"
   {
-    echo "tickTime=200"
+    echo "tickTime=$zk_tick"
     echo "initLimit=10"
     echo "syncLimit=5"
     echo "minSessionTimeout=400"
@@ -382,6 +384,10 @@ cmd_up() {
   fi
   if ! [[ "$zk" =~ ^[0-9]+$ ]] || ((zk > MAX_ZK)); then
     echo "lab: --zk got '$zk' (expected 0-$MAX_ZK)" >&2
+    usage
+  fi
+  if ! [[ "$zk_tick" =~ ^[1-9][0-9]{2,3}$ ]] || ((zk_tick > 3000)); then
+    echo "lab: --zk-tick got '$zk_tick' (expected 100-3000 milliseconds)" >&2
     usage
   fi
   lb_check_options
@@ -761,6 +767,7 @@ node=""
 daemon=""
 daemon_config=""
 zk=3
+zk_tick=200
 zk_server=""
 coordinator=false
 coordinator_classpath=""
@@ -777,6 +784,7 @@ while (($# > 0)); do
     --keepalived) [[ "$command" == up && $# -ge 2 ]] || usage; keepalived=$2; shift 2 ;;
     --config-set) [[ "$command" == up && $# -ge 2 ]] || usage; config_set=$2; shift 2 ;;
     --zk) [[ "$command" == up && $# -ge 2 ]] || usage; zk=$2; shift 2 ;;
+    --zk-tick) [[ "$command" == up && $# -ge 2 ]] || usage; zk_tick=$2; shift 2 ;;
     --zk-server) [[ "$command" == start && $# -ge 2 ]] || usage; zk_server=$2; shift 2 ;;
     --node) [[ "$command" == start && $# -ge 2 ]] || usage; node=$2; shift 2 ;;
     --coordinator) [[ "$command" == up || "$command" == start ]] || usage; coordinator=true; shift ;;

@@ -32,3 +32,15 @@ await_exit() {
   done
   return 1
 }
+
+# cpu_ticks PID...: CPU time (utime + stime, in clock ticks) summed over the PIDs, fields counted after the ")" that
+# ends the command name; 1 when one of them is gone (a benchmark's daemon died while being measured).
+cpu_ticks() {
+  local pid total=0 fields stat
+  for pid in "$@"; do
+    fields=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null) || { echo "process $pid is gone while being measured" >&2; return 1; }
+    read -r -a stat <<<"$fields"
+    total=$((total + stat[11] + stat[12]))
+  done
+  echo "$total"
+}

@@ -44,7 +44,16 @@ class BenchScriptsTest {
 
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.stderr()).contains(
-                "--faults got 'pause,,graceful' (expected a comma-separated list of hard_kill, graceful, partition, pause)");
+                "--faults got 'pause,,graceful' (expected a comma-separated list of hard_kill, graceful, partition, pause, zk_leader_kill, zk_leader_isolate)");
+    }
+
+    @Test
+    void shouldRefuseZooKeeperLeaderKillsWithoutTheLeasedSetupAlone() {
+        CommandResult result = script("bench-failover.sh", "--setups", "agent,leased", "--faults", "zk_leader_kill");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains(
+                "--faults zk_leader_kill and zk_leader_isolate need --setups leased (got 'agent,leased'): only the leased pair has ZooKeeper");
     }
 
     @Test
@@ -61,6 +70,23 @@ class BenchScriptsTest {
 
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.stderr()).contains("--only got 'haproxy' (expected keepalived, agent or agent-lease)");
+    }
+
+    @Test
+    void shouldRefuseMoreInstancesThanTheFootprintsInterfacesHold() {
+        CommandResult result = script("bench-footprint.sh", "--counts", "100 1001");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains(
+                "--counts got '1001' (expected 1-1000 per case: 100 on eth0, 225 on each of vr1..vr4)");
+    }
+
+    @Test
+    void shouldRefuseMoreFleetPairsThanTheVethAddressesAllow() {
+        CommandResult result = script("bench-fleet.sh", "--pairs", "20");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains("--pairs got '20' (expected 1-19)");
     }
 
     @Test
@@ -100,7 +126,7 @@ class BenchScriptsTest {
         CommandResult result = script("qvip", "bench", "latency");
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.stderr()).contains("unknown benchmark 'latency' (expected failover, footprint, lb, checks, jmh, forensics or coordinator)");
+        assertThat(result.stderr()).contains("unknown benchmark 'latency' (expected failover, footprint, fleet, lb, checks, jmh, forensics or coordinator)");
     }
 
     private CommandResult script(String name, String... arguments) {
