@@ -1,20 +1,25 @@
 #!/usr/bin/env bash
-# qvip bench checks [--servers N] [--seconds S] [--misc M] [--name L]: the health checks' cost at scale. N real
-# servers (default 10000) are one process on rs1 listening on N ports of 198.51.100.51 (scripts/lib/check-target.py);
-# the agent on n1 checks them every second with TCP_CHECK, then with HTTP_GET, while HAProxy 2.6 on n2 checks the same
-# N servers (inter 1s; tcp-check, then option httpchk) in the same run. Then MISC_CHECK (/bin/true) on M real servers
-# (default 100) every second.
+# qvip bench checks [--servers N] [--seconds S] [--misc M] [--name L] [--together | --only agent|haproxy]: the health
+# checks' cost at scale. N real servers (default 10000) are one process on rs1 listening on N ports of 198.51.100.51
+# (scripts/lib/check-target.py); the agent on n1 checks them every second with TCP_CHECK, then with HTTP_GET, and
+# HAProxy 2.6 on n2 checks the same N servers (inter 1s; tcp-check, then option httpchk): one after the other, each
+# against a fresh target, or both at once with --together (on 2 cores the target then serves twice the connections
+# and the three processes share the CPU), or only one of them with --only. Then MISC_CHECK (sh -c 'echo >> FILE') on
+# M real servers (default 100).
 #
-# Per phase, after a 15 s warm-up, S seconds (default 60) are measured: CPU seconds per minute (utime + stime of the
-# process and its descendants), RSS at the end, and from the server's side per checker: probes per second and the
-# lateness of check periods (interval between two probes of one port minus 1 s; p50/p99/max). MISC_CHECK: the
-# agent's CPU, script runs per second counted by the scripts, and the machine's process creations per second
-# (/proc/stat "processes": machine-wide, so other load on the machine counts too). The machine is shared: its load
-# average is recorded. The agent runs with the launcher's JVM options but a 192 MiB heap (its default 64 MiB is sized
-# for VRRP alone and runs out at 10,000 real servers), or with QVIP_JAVA_OPTS when set.
+# Per phase, after a 15 s warm-up (from the agent's "agent started": its start at 10,000 real servers takes tens of
+# seconds), S seconds (default 60) are measured: CPU seconds per minute (utime + stime of the process and its
+# descendants; the target's too, which shows when it, not the checker, is the limit: one core is 60), RSS at the end,
+# and from the server's side per checker: probes per second and the lateness of check periods (interval between two
+# probes of one port minus 1 s; p50/p99/max). MISC_CHECK: the agent's CPU, script runs per second counted by the
+# scripts, and the machine's process creations per second (/proc/stat "processes": machine-wide, so other load on the
+# machine counts too). The machine is shared: its load average is recorded. The agent runs with the launcher's JVM
+# options but a 512 MiB heap (its default 64 MiB is sized for VRRP alone; at 10,000 real servers the first nftables
+# program, 1.6 million slot-map elements, is a ~115 MB document and 192 MiB no longer starts the agent), or with
+# QVIP_JAVA_OPTS when set.
 #
-# Output: a Markdown table on stdout, and lab-runs/bench/checks-DATE.{json,md}. Lab name default qbck.
-# Exit codes: 0 ok, 1 failure, 2 bad usage.
+# Output: a Markdown table on stdout, and lab-runs/bench/checks-DATE.{json,md}. Lab name default qbck. Exit codes: 0
+# ok, 1 failure, 2 bad usage.
 set -euo pipefail
 
 root=$(dirname "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")")
@@ -26,13 +31,13 @@ readonly lab=$root/scripts/lab.sh
 readonly target=198.51.100.51
 readonly first_port=20000
 readonly warmup=15
-export QVIP_JAVA_OPTS=${QVIP_JAVA_OPTS-"-Xms32m -Xmx192m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k \
+export QVIP_JAVA_OPTS=${QVIP_JAVA_OPTS-"-Xms32m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k \
 -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m"}
 
 usage() {
   local code=${1:-2}
   ((code == 0)) || exec 1>&2
-  sed -n '2,18s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,22s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
   exit "$code"
 }
 
@@ -45,12 +50,16 @@ servers=10000
 seconds=60
 misc=100
 name=qbck
+together=0
+only=""
 while (($# > 0)); do
   case "$1" in
     --servers) (($# >= 2)) || usage; servers=$2; shift 2 ;;
     --seconds) (($# >= 2)) || usage; seconds=$2; shift 2 ;;
     --misc) (($# >= 2)) || usage; misc=$2; shift 2 ;;
     --name) (($# >= 2)) || usage; name=$2; shift 2 ;;
+    --together) together=1; shift ;;
+    --only) (($# >= 2)) || usage; only=$2; shift 2 ;;
     -h | --help) usage 0 ;;
     *) echo "bench checks: unknown argument '$1'" >&2; usage ;;
   esac
@@ -60,6 +69,8 @@ done
 [[ "$seconds" =~ ^[1-9][0-9]{0,2}$ ]] || { echo "bench checks: --seconds got '$seconds' (expected 1-999)" >&2; usage; }
 [[ "$misc" =~ ^[1-9][0-9]{0,3}$ ]] || { echo "bench checks: --misc got '$misc' (expected 1-9999)" >&2; usage; }
 [[ "$name" =~ ^qb[a-z0-9]{0,5}$ ]] || { echo "bench checks: --name got '$name' (expected qb + up to 5 chars [a-z0-9])" >&2; usage; }
+[[ "$only" =~ ^(|agent|haproxy)$ ]] || { echo "bench checks: --only got '$only' (expected agent or haproxy)" >&2; usage; }
+[[ -z "$only" ]] || ((together == 0)) || { echo "bench checks: --only and --together exclude each other" >&2; usage; }
 ((EUID == 0)) || fail "needs root (network namespaces); run it as root"
 for tool in haproxy jq ip /usr/bin/python3; do
   command -v "$tool" >/dev/null || fail "$tool not found (run scripts/install-deps as root)"
@@ -183,43 +194,86 @@ CONF
   done
 }
 
-# phase KIND: the agent (n1) and HAProxy (n2) check the same servers; prints one JSON line per checker.
-phase() {
-  local kind=$1 agent_start haproxy_start agent_end haproxy_end jvm result
-  agent_config "$kind" "$servers" >"$work/agent-$kind.conf"
-  haproxy_config "$kind" >"$work/haproxy-$kind.cfg"
+# run KIND CHECKERS...: a fresh target, then the checkers named (agent on n1, haproxy on n2) checking its servers at
+# once; prints one JSON line per checker, with the target's CPU over the same seconds.
+run() {
+  local kind=$1 checker tag result target_start target_end target_cpu
+  shift
+  tag=$kind-$(IFS=-; echo "$*")
+  result=$work/target-$tag.json
   setsid ip netns exec "$name-rs1" bash -c "ulimit -n 65536; exec /usr/bin/python3 $root/scripts/lib/check-target.py \
-    $target $first_port $servers 1 $work/target-$kind.json" </dev/null >"$work/target-$kind.log" 2>&1 &
+    $target $first_port $servers 1 $result" </dev/null >"$work/target-$tag.log" 2>&1 &
   target_pid=$!
   sleep 3
-  is_running "$target_pid" || fail "the check target did not start: $(cat "$work/target-$kind.log")"
-  "$lab" start --name "$name" --node n1 --agent-config "$work/agent-$kind.conf" >/dev/null
-  setsid ip netns exec "$name-n2" bash -c "ulimit -n 65536; exec haproxy -db -f $work/haproxy-$kind.cfg" \
-    </dev/null >"$work/haproxy-$kind.log" 2>&1 &
-  haproxy_pid=$!
+  is_running "$target_pid" || fail "the check target did not start: $(cat "$work/target-$tag.log")"
+  local -A start end rss
+  for checker in "$@"; do
+    case "$checker" in
+      agent)
+        agent_config "$kind" "$servers" >"$work/agent-$kind.conf"
+        "$lab" start --name "$name" --node n1 --agent-config "$work/agent-$kind.conf" >/dev/null
+        await_agent_started ;;
+      haproxy)
+        haproxy_config "$kind" >"$work/haproxy-$kind.cfg"
+        setsid ip netns exec "$name-n2" bash -c "ulimit -n 65536; exec haproxy -db -f $work/haproxy-$kind.cfg" \
+          </dev/null >"$work/haproxy-$kind.log" 2>&1 &
+        haproxy_pid=$! ;;
+    esac
+  done
   sleep "$warmup"
-  jvm=$(agent_jvm)
-  agent_start=$(tree_ticks "$(cat "$state/n1/pid")")
-  haproxy_start=$(tree_ticks "$haproxy_pid")
+  for checker in "$@"; do start[$checker]=$(tree_ticks "$(checker_pid "$checker")"); done
+  target_start=$(tree_ticks "$target_pid")
   sleep "$seconds"
-  agent_end=$(tree_ticks "$(cat "$state/n1/pid")")
-  haproxy_end=$(tree_ticks "$haproxy_pid")
-  local agent_rss haproxy_rss
-  agent_rss=$(rss_mib "$jvm")
-  haproxy_rss=$(rss_mib "$haproxy_pid")
+  for checker in "$@"; do end[$checker]=$(tree_ticks "$(checker_pid "$checker")"); done
+  target_end=$(tree_ticks "$target_pid")
+  for checker in "$@"; do
+    if [[ "$checker" == agent ]]; then rss[$checker]=$(rss_mib "$(agent_jvm)"); else rss[$checker]=$(rss_mib "$haproxy_pid"); fi
+  done
   stop_pid "$target_pid"
-  for _ in {1..50}; do [[ -s "$work/target-$kind.json" ]] && break; sleep 0.1; done
+  for _ in {1..50}; do [[ -s "$result" ]] && break; sleep 0.1; done
   stop_agent
   stop_pid "$haproxy_pid"
-  result=$work/target-$kind.json
-  jq -c --arg kind "$kind" --argjson ticks $((agent_end - agent_start)) --argjson hz "$clock_ticks" \
-    --argjson s "$seconds" --argjson rss "$agent_rss" \
-    '{phase: $kind, checker: "quorum-vip agent", cpu_s_per_min: ((($ticks / $hz) * 60 / $s) * 100 | round / 100),
-      rss_mib: $rss} + (.["198.51.100.11"] // {})' "$result"
-  jq -c --arg kind "$kind" --argjson ticks $((haproxy_end - haproxy_start)) --argjson hz "$clock_ticks" \
-    --argjson s "$seconds" --argjson rss "$haproxy_rss" \
-    '{phase: $kind, checker: "HAProxy 2.6", cpu_s_per_min: ((($ticks / $hz) * 60 / $s) * 100 | round / 100),
-      rss_mib: $rss} + (.["198.51.100.12"] // {})' "$result"
+  haproxy_pid=""
+  target_cpu=$(per_minute $((target_end - target_start)))
+  for checker in "$@"; do
+    jq -c --arg kind "$kind" --arg checker "$checker" --argjson cpu "$(per_minute $((end[$checker] - start[$checker])))" \
+      --argjson rss "${rss[$checker]}" --argjson target_cpu "$target_cpu" --arg with "$*" \
+      '{phase: $kind, checker: (if $checker == "agent" then "quorum-vip agent" else "HAProxy 2.6" end),
+        checked_with: $with, cpu_s_per_min: $cpu, rss_mib: $rss, target_cpu_s_per_min: $target_cpu}
+       + (.[if $checker == "agent" then "198.51.100.11" else "198.51.100.12" end] // {})' "$result"
+  done
+}
+
+# The agent logs "agent started" once its load balancer has applied the first program and started the checks: at
+# 10,000 real servers that takes tens of seconds, which the warm-up must not include.
+await_agent_started() {
+  for _ in $(seq 1200); do
+    grep -q 'agent started' "$state/n1/agent.log" 2>/dev/null && return 0
+    is_running "$(cat "$state/n1/pid")" || fail "the agent stopped while starting"
+    sleep 0.1
+  done
+  fail "the agent did not log \"agent started\" within 120 s (see $state/n1/agent.log)"
+}
+
+checker_pid() {
+  if [[ "$1" == agent ]]; then cat "$state/n1/pid"; else echo "$haproxy_pid"; fi
+}
+
+# CPU seconds per minute of TICKS clock ticks over the measured seconds.
+per_minute() {
+  jq -n --argjson ticks "$1" --argjson hz "$clock_ticks" --argjson s "$seconds" '($ticks / $hz) * 60 / $s * 100 | round / 100'
+}
+
+# phase KIND: each checker alone against its own target (by default), or both at once (--together).
+phase() {
+  if ((together)); then
+    run "$1" agent haproxy
+  elif [[ -n "$only" ]]; then
+    run "$1" "$only"
+  else
+    run "$1" agent
+    run "$1" haproxy
+  fi
 }
 
 misc_phase() {
@@ -227,6 +281,7 @@ misc_phase() {
   agent_config misc "$misc" >"$work/agent-misc.conf"
   : >"$work/misc-runs"
   "$lab" start --name "$name" --node n1 --agent-config "$work/agent-misc.conf" >/dev/null
+  await_agent_started
   sleep "$warmup"
   start=$(tree_ticks "$(cat "$state/n1/pid")")
   processes_start=$(awk '/^processes/ {print $2}' /proc/stat)
@@ -250,7 +305,7 @@ misc_phase() {
 {
   phase tcp
   phase http
-  misc_phase
+  [[ "$only" == haproxy ]] || misc_phase
 } >"$work/results.jsonl"
 
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -258,13 +313,17 @@ json=$out_dir/checks-$stamp.json
 md=$out_dir/checks-$stamp.md
 jq -s --arg servers "$servers" --arg seconds "$seconds" --arg load_before "$load_before" --arg load_after "$load_after" \
   --arg haproxy "$(haproxy -v | head -n 1)" --arg commit "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
-  '{servers: ($servers | tonumber), seconds: ($seconds | tonumber), load_before: $load_before,
+  --argjson together "$together" \
+  '{servers: ($servers | tonumber), seconds: ($seconds | tonumber), together: ($together == 1), load_before: $load_before,
     load_after: $load_after, haproxy: $haproxy, agent_commit: $commit, results: .}' "$work/results.jsonl" >"$json"
 {
   echo "| phase | checker | servers checked | probes/s | CPU s/min | RSS MiB | lateness p50 / p99 / max (ms) |"
   echo "| --- | --- | --- | --- | --- | --- | --- |"
   jq -r '.results[] | select(.phase != "misc")
     | "| \(.phase) | \(.checker) | \(.ports // 0) | \(.probes_per_s // 0) | \(.cpu_s_per_min) | \(.rss_mib) | \(.lateness_ms_p50) / \(.lateness_ms_p99) / \(.lateness_ms_max) |"' "$json"
+  echo
+  jq -r '.results[] | select(.phase != "misc")
+    | "The target\u0027s CPU s/min while \(.checked_with | sub(" "; " and ")) checked \(.phase): \(.target_cpu_s_per_min)."' "$json" | sort -u
   jq -r '.results[] | select(.phase == "misc") | "\nMISC_CHECK on \(.servers) real servers every second: \(.cpu_s_per_min) CPU s/min, \(.rss_mib) MiB RSS, \(.runs_per_s) script runs/s, \(.machine_forks_per_s) process creations/s on the whole machine."' "$json"
   echo
   echo "Load average before: $load_before; after: $load_after."

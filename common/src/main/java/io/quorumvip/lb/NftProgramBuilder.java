@@ -380,7 +380,8 @@ public final class NftProgramBuilder {
     private static final class TableDraft {
         final String family;
         final Map<String, Optional<ObjectNode>> hooks = new LinkedHashMap<>();
-        final Map<String, List<ArrayNode>> rules = new LinkedHashMap<>();
+        /** Each chain's rules as JSON text, written as soon as a chain is done (see {@link NftProgram.Chain}). */
+        final Map<String, List<String>> rules = new LinkedHashMap<>();
         final Map<String, NftProgram.NamedSet> sets = new LinkedHashMap<>();
         final Map<String, NftProgram.SlotMap> slotMaps = new LinkedHashMap<>();
         final Map<String, DispatchMap> dispatch = new LinkedHashMap<>();
@@ -402,7 +403,7 @@ public final class NftProgramBuilder {
 
         void chain(String name, List<ArrayNode> chainRules) {
             hooks.put(name, Optional.empty());
-            rules.put(name, chainRules);
+            rules.put(name, chainRules.stream().map(JsonNode::toString).toList());
         }
 
         List<JsonNode> dispatchMap(String name, String ip, List<String> types, List<JsonNode> key) {
@@ -425,16 +426,16 @@ public final class NftProgramBuilder {
                 rule.add(NftJson.fibDaddrIsLocal());
                 rule.add(NftJson.vmapNamed(concat(map.key), entry.getKey()));
                 String base = family.equals("netdev") ? ingressChainFor(entry.getKey()) : "prerouting";
-                rules.get(base).add(array(rule));
+                rules.get(base).add(array(rule).toString());
             }
             if (!fwmarks.isEmpty()) {
                 ObjectNode definition = F.objectNode().put("type", "mark").put("map", "verdict");
                 named.add(new NftProgram.NamedSet("fwmarks", true, definition, fwmarks));
-                rules.get("prerouting").add(array(NftJson.vmapNamed(meta("mark"), "fwmarks")));
+                rules.get("prerouting").add(array(NftJson.vmapNamed(meta("mark"), "fwmarks")).toString());
             }
             if (postroutingMasquerade) {
                 rules.get("postrouting").add(array(match(and(meta("mark"), F.numberNode(MASQUERADE_MARK)),
-                        F.numberNode(MASQUERADE_MARK)), NftJson.object("masquerade", F.nullNode())));
+                        F.numberNode(MASQUERADE_MARK)), NftJson.object("masquerade", F.nullNode())).toString());
             }
             if (nodest) {
                 named.add(new NftProgram.NamedSet(NODEST_SET, false, F.objectNode().put("type", "mark"),

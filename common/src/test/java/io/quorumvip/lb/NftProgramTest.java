@@ -58,7 +58,7 @@ class NftProgramTest {
 
     private static List<String> rulesOf(NftProgram program, String family, String chain) {
         return program.table(family).orElseThrow().chains().stream().filter(c -> c.name().equals(chain))
-                .findFirst().orElseThrow().rules().stream().map(JsonNode::toString).toList();
+                .findFirst().orElseThrow().rules();
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.quorumvip.agent.net.NeighbourResolver;
 import io.quorumvip.agent.nft.NftablesException;
 import io.quorumvip.check.CheckRules;
 import io.quorumvip.check.FileCheck;
+import io.quorumvip.check.ProbeCalendar;
 import io.quorumvip.check.ProbeResult;
 import io.quorumvip.check.RealServerHealth;
 import io.quorumvip.config.CheckKind;
@@ -51,6 +52,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -101,6 +103,10 @@ public final class LoadBalancer {
     private final CheckerProbers otherProbers;
     private final CheckClients clients;
     private final ArrayDeque<Runnable> waitingProbes = new ArrayDeque<>();
+    /** Every checker's next probe, woken by one timer ({@link ProbeCalendar} says why), on the context. */
+    private final ProbeCalendar<Due> calendar = new ProbeCalendar<>();
+    private long wakeTimer = -1;
+    private long wakeAtNanos;
     private int probesInFlight;
     private final ScriptUsers users;
     /** The running virtual servers, configuration and check sharing: replaced whole by a reload, on the context. */
@@ -380,13 +386,39 @@ public final class LoadBalancer {
         }
     }
 
-    /** On the context (timers set there fire there). */
+    /** On the context (the wake-up timer set there fires there). */
     private void schedule(Service service, Real real, int checker, long delayNanos) {
         if (stopped) {
             return;
         }
-        long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(delayNanos));
-        vertx.setTimer(millis, id -> probe(service, real, checker));
+        calendar.book(System.nanoTime() + Math.max(0, delayNanos), new Due(service, real, checker));
+        armWake();
+    }
+
+    /** Sets the one wake-up timer for the earliest booking, unless one is set for then or sooner already. */
+    private void armWake() {
+        long now = System.nanoTime();
+        OptionalLong next = calendar.nextWakeNanos(now);
+        if (next.isEmpty() || (wakeTimer >= 0 && wakeAtNanos - next.getAsLong() <= 0)) {
+            return;
+        }
+        if (wakeTimer >= 0) {
+            vertx.cancelTimer(wakeTimer);
+        }
+        wakeAtNanos = next.getAsLong();
+        long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(wakeAtNanos - now + 999_999));
+        wakeTimer = vertx.setTimer(millis, id -> wake());
+    }
+
+    private void wake() {
+        wakeTimer = -1;
+        if (stopped) {
+            return;
+        }
+        for (Due due : calendar.takeDue(System.nanoTime())) {
+            probe(due.service(), due.real(), due.checker());
+        }
+        armWake();
     }
 
     private void probe(Service service, Real real, int checker) {
@@ -443,6 +475,10 @@ public final class LoadBalancer {
             refold(service, recorded.cause(), macsMoved);
         }
         return recorded.delayNanos();
+    }
+
+    /** One checker of one real server, booked in the calendar. */
+    private record Due(Service service, Real real, int checker) {
     }
 
     /** What one result did: the cause to journal the pool change with, if it changed anything. */

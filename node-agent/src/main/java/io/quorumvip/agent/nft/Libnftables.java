@@ -1,11 +1,14 @@
 package io.quorumvip.agent.nft;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quorumvip.agent.net.LibC;
@@ -117,23 +120,38 @@ public final class Libnftables implements AutoCloseable {
 
     /**
      * libnftables 1.0.6 parses its input as JSON only when it is valid JSON, and otherwise as nft's own language,
-     * whose "syntax error" would hide the real mistake: so the shape is checked here first.
+     * whose "syntax error" would hide the real mistake: so the shape is checked here first. Token by token, not as a
+     * tree: a whole program at 10,000 real servers is tens of MB of JSON, whose tree took hundreds of MB of heap.
      */
     private static void requireNftablesJson(String command) throws NftablesException {
-        JsonNode root;
-        try {
-            root = JSON.readTree(command);
+        boolean hasArray = false;
+        try (JsonParser parser = JSON.getFactory().createParser(command)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw notNftables("no top-level \"nftables\" array");
+            }
+            for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
+                boolean nftables = parser.currentName().equals("nftables");
+                JsonToken value = parser.nextToken();
+                hasArray |= nftables && value == JsonToken.START_ARRAY;
+                parser.skipChildren();
+            }
+            if (parser.nextToken() != null) {
+                throw notNftables("not JSON: more after the top-level object");
+            }
         } catch (JsonProcessingException e) {
-            String problem = "not JSON: " + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr();
-            throw new NftablesException("libnftables command rejected before sending: " + problem
-                    + " (expected {\"nftables\":[...]}, libnftables-json(5))", problem);
+            throw notNftables("not JSON: " + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr());
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading a string cannot fail", e);
         }
-        if (root == null || !root.path("nftables").isArray()) {
-            String problem = "no top-level \"nftables\" array";
-            throw new NftablesException("libnftables command rejected before sending: " + problem
-                    + " (expected {\"nftables\":[...]}, libnftables-json(5))", problem);
+        if (!hasArray) {
+            throw notNftables("no top-level \"nftables\" array");
         }
+    }
+
+    private static NftablesException notNftables(String problem) {
+        return new NftablesException("libnftables command rejected before sending: " + problem
+                + " (expected {\"nftables\":[...]}, libnftables-json(5))", problem);
     }
 
     private static String text(Pointer buffer) {

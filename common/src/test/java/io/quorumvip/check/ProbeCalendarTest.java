@@ -1,0 +1,46 @@
+package io.quorumvip.check;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class ProbeCalendarTest {
+
+    private static final long MS = 1_000_000;
+
+    @Test
+    void shouldHandOutOnlyWhatIsDueEarliestFirstAndSameInstantInBookingOrder() {
+        ProbeCalendar<String> calendar = new ProbeCalendar<>();
+        calendar.book(30 * MS, "c");
+        calendar.book(10 * MS, "a");
+        calendar.book(20 * MS, "b1");
+        calendar.book(20 * MS, "b2");
+
+        assertThat(calendar.takeDue(5 * MS)).isEmpty();
+        assertThat(calendar.takeDue(20 * MS)).containsExactly("a", "b1", "b2");
+        assertThat(calendar.size()).isEqualTo(1);
+        assertThat(calendar.takeDue(40 * MS)).containsExactly("c");
+    }
+
+    @Test
+    void shouldWakeAtTheEarliestBookingButNeverSoonerThanTheMinimumGap() {
+        ProbeCalendar<String> calendar = new ProbeCalendar<>();
+        assertThat(calendar.nextWakeNanos(0)).isEmpty();
+
+        calendar.book(500 * MS, "later");
+        assertThat(calendar.nextWakeNanos(100 * MS)).hasValue(500 * MS);
+
+        calendar.book(100 * MS + 1, "almost now");
+        assertThat(calendar.nextWakeNanos(100 * MS)).hasValue(100 * MS + ProbeCalendar.MIN_WAKE_GAP_NANOS);
+    }
+
+    @Test
+    void shouldOrderAcrossTheNanoTimeWrap() {
+        ProbeCalendar<String> calendar = new ProbeCalendar<>();
+        long now = Long.MAX_VALUE - 5 * MS;
+        calendar.book(now + 10 * MS, "after the wrap");
+        calendar.book(now + MS, "before the wrap");
+
+        assertThat(calendar.takeDue(now + 20 * MS)).containsExactly("before the wrap", "after the wrap");
+    }
+}
