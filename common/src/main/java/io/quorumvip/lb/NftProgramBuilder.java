@@ -442,8 +442,8 @@ public final class NftProgramBuilder {
                         nodestMarks));
                 JsonNode cut = match(NftJson.ct("mark"), F.textNode("@" + NODEST_SET));
                 rules.get(NODEST_CHAIN).add(array(match(meta("l4proto"), F.textNode("tcp")), cut, counter(),
-                        NftJson.object("reject", F.objectNode().put("type", "tcp reset"))));
-                rules.get(NODEST_CHAIN).add(array(cut, counter(), NftJson.object("drop", F.nullNode())));
+                        NftJson.object("reject", F.objectNode().put("type", "tcp reset"))).toString());
+                rules.get(NODEST_CHAIN).add(array(cut, counter(), NftJson.object("drop", F.nullNode())).toString());
             }
             named.addAll(sets.values());
             List<NftProgram.Chain> chains = new ArrayList<>();
