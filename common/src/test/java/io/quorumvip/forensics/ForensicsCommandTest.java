@@ -9,9 +9,11 @@ import io.quorumvip.forensics.wire.CapturedFrame;
 import io.quorumvip.forensics.wire.PcapFiles;
 import io.quorumvip.forensics.wire.WireFrames;
 import io.quorumvip.ownership.RoleInput;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -80,6 +82,22 @@ class ForensicsCommandTest {
             assertThat(incident.get("causes").size()).isPositive();
         });
         assertThat(json.get("vips").get(0).get("address").asText()).isEqualTo("192.0.2.200/24");
+    }
+
+    @Test
+    void jsonWrittenAsBytesShouldBeTheJsonWrittenThroughTheWriter() throws IOException {
+        // Generated years in small: chains with arrows and "±", and intervals that go through the spool file.
+        List<Path> dirs = HistoryGenerator.write(root.resolve("history"), 2, 7, 3_000);
+        List<String> args = new ArrayList<>(List.of("--json"));
+        dirs.forEach(d -> args.add(d.toString()));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        CommandLine command = new CommandLine(new ForensicsCommand(bytes));
+        command.setOut(new PrintWriter(out));
+        command.setErr(new PrintWriter(err));
+
+        assertThat(command.execute(args.toArray(String[]::new))).isEqualTo(run(dirs, "--json"));
+        assertThat(out.toString()).contains("→").contains("\"intervals\" : [ {");
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo(out.toString());
     }
 
     @Test
