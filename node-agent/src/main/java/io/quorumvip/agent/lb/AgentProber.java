@@ -8,12 +8,11 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 
 /**
- * AGENT_CHECK on a Vert.x client, as HAProxy's agent-check runs: connect to the agent's port, send nothing, read
- * until a line end, the agent closes, {@value #MAX_LINE} bytes or connect_timeout, then fold what came into the
+ * AGENT_CHECK on the TCP client shared with the checks of its connect_timeout and bindto, as HAProxy's
+ * agent-check runs: connect to the agent's port, send nothing, read until a line end, the agent closes, {@value #MAX_LINE} bytes or connect_timeout, then fold what came into the
  * agent's state ({@link AgentState}). The state lives here, one per agent: a shared prober hands the same results
  * to every virtual server, so they all follow the same agent the same way.
  */
@@ -29,12 +28,11 @@ final class AgentProber implements Prober {
     private final long timeoutMillis;
     private volatile AgentState state = AgentState.INITIAL;
 
-    AgentProber(Vertx vertx, CheckerConfig checker) {
+    /** @param client the TCP client of this checker's connect_timeout and bindto ({@link CheckClients#tcp}) */
+    AgentProber(Vertx vertx, NetClient client, CheckerConfig checker) {
         this.vertx = vertx;
-        this.timeoutMillis = Math.max(1, checker.timing().connectTimeout().toMillis());
-        NetClientOptions options = new NetClientOptions().setConnectTimeout((int) timeoutMillis);
-        checker.target().bindAddress().ifPresent(a -> options.setLocalAddress(a.getHostAddress()));
-        this.client = vertx.createNetClient(options);
+        this.client = client;
+        this.timeoutMillis = CheckClients.connectTimeoutMillis(checker);
         this.host = checker.target().address().getHostAddress();
         this.port = checker.target().port();
     }
@@ -87,8 +85,4 @@ final class AgentProber implements Prober {
         return false;
     }
 
-    @Override
-    public void close() {
-        client.close();
-    }
 }

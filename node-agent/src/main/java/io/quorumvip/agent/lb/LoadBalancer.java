@@ -214,7 +214,7 @@ public final class LoadBalancer {
             } else if (kind instanceof CheckKind.Misc) {
                 probers.add(new MiscProber(checker, users, scripts));
             } else if (kind instanceof CheckKind.Agent) {
-                probers.add(new AgentProber(vertx, checker));
+                probers.add(new AgentProber(vertx, clients.tcp(checker), checker));
             } else if (kind instanceof CheckKind.File file) {
                 VrrpTrackFile trackFile = config.trackFiles().get(file.trackFile());
                 if (trackFile == null) {
