@@ -12,9 +12,10 @@ import io.vertx.core.net.NetSocket;
 
 /**
  * AGENT_CHECK on the TCP client shared with the checks of its connect_timeout and bindto, as HAProxy's
- * agent-check runs: connect to the agent's port, send nothing, read until a line end, the agent closes, {@value #MAX_LINE} bytes or connect_timeout, then fold what came into the
- * agent's state ({@link AgentState}). The state lives here, one per agent: a shared prober hands the same results
- * to every virtual server, so they all follow the same agent the same way.
+ * agent-check runs: connect to the agent's port, send nothing, read until a line end, the agent closes,
+ * {@value #MAX_LINE} bytes or connect_timeout, then fold what came into the agent's state ({@link AgentState}).
+ * The state lives here, one per agent: a shared prober hands the same results to every virtual server, so they all
+ * follow the same agent the same way.
  */
 final class AgentProber implements Prober {
 
