@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # qvip bench lb [--seconds S] [--connections C] [--detection-trials T] [--name L]: new TCP connections/s and HTTP
-# requests/s from the lab's client to two real nginx servers (rs1, rs2): straight to them, through HAProxy 2.6 (TCP
-# mode, health checks) on director n1, and through the hand-written nftables NAT and DR rules of
-# docs/load-balancing.md on n1. Then T times (default 3, 0: none) rs1's nginx is killed (SIGKILL) while the client
-# asks HAProxy every 10 ms: detection is the time from the kill to the last request that still went to rs1 (failed).
+# requests/s from the lab's client to real nginx servers: straight to them, through HAProxy 2.6 (TCP mode, health
+# checks) on director n1, and through the quorum-vip agent on n1 running the LVS samples (shared/lb-samples:
+# lvs-dr-node1.conf, its checks at delay_loop 1 / retry 1; lvs-nat-node1.conf unchanged), its nftables program
+# applied through libnftables. Then T times (default 3, 0: none) for HAProxy and for the agent's DR service, rs1's
+# nginx is killed (SIGKILL) while the client asks the director every 10 ms: detection is the time from the kill to
+# the last request that still went to rs1 (failed).
 #
 # Load: wrk (Debian package), two processes of one thread and C/2 connections each (default C 32), S seconds per
 # phase (default 10): "new connections" sends Connection: close, so every request is a new TCP connection;
 # "requests" keeps the connections open. Direct: one wrk per real server. Director CPU: utime + stime of HAProxy's
-# process (/proc/PID/stat); nftables runs in the kernel's softirq, which no process is charged for, so every setup
-# also gets the whole machine's softirq and total busy CPU seconds (/proc/stat) during its new-connections phase:
-# what a director adds is that figure minus the direct one. The machine is shared: its load average is recorded.
-# Labs: Ld (DR: real servers on the nodes' bridge) for direct, HAProxy and DR; Ln (NAT: backend network) for NAT.
+# or the agent's process (/proc/PID/stat; the agent only checks, the kernel forwards); nftables runs in the
+# kernel's softirq, which no process is charged for, so every setup also gets the whole machine's softirq and total
+# busy CPU seconds (/proc/stat) during its new-connections phase: what a director adds is that figure minus the
+# direct one. The machine is shared: its load average is recorded.
+# Labs: Ld (DR: real servers on the nodes' bridge) for direct, HAProxy and DR; Ln (NAT: backend network, rs1..rs3
+# weighted 3:1:1 and a sorry server, as the sample says) for NAT.
 #
 # Output: Markdown tables on stdout, and lab-runs/bench/lb-DATE.{json,md}. Lab name default qblb.
 # Exit codes: 0 ok, 1 failure, 2 bad usage.
@@ -25,14 +29,13 @@ readonly root
 readonly lab=$root/scripts/lab.sh
 readonly dr_vip=192.0.2.210
 readonly nat_vip=192.0.2.220
-readonly gateway=198.51.100.1
 readonly haproxy_address=192.0.2.11
 
 # usage [exit-code]: to stdout when asked for (exit 0), to stderr on bad usage (exit 2).
 usage() {
   local code=${1:-2}
   ((code == 0)) || exec 1>&2
-  sed -n '2,17s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,21s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
   exit "$code"
 }
 
@@ -62,6 +65,9 @@ done
   || { echo "bench lb: --detection-trials got '$detection_trials' (expected 0-9)" >&2; usage; }
 [[ "$name" =~ ^qb[a-z0-9]{0,5}$ ]] || { echo "bench lb: --name got '$name' (expected qb + up to 5 chars [a-z0-9])" >&2; usage; }
 ((EUID == 0)) || fail "needs root (network namespaces); run it as root"
+shared=${QVIP_SHARED:-$root/../shared}
+[[ -f "$shared/lb-samples/lvs-dr-node1.conf" && -f "$shared/lb-samples/lvs-nat-node1.conf" ]] \
+  || fail "samples not found in $shared/lb-samples (put shared/ beside the repository or set QVIP_SHARED)"
 for tool in wrk nginx haproxy nft jq ip curl; do
   command -v "$tool" >/dev/null || fail "$tool not found (run scripts/install-deps as root)"
 done
@@ -138,15 +144,11 @@ measure() {
     | tee -a "$work/results.jsonl" >&2
 }
 
-mac() {
-  ip -n "$1" -j link show dev eth0 | jq -r '.[0].address'
-}
-
-# detection_trial I URL: kills rs1's nginx (master and worker at once) while the client GETs URL every 10 ms, and
-# starts it again; one JSON line into $work/detection.jsonl. Every request whose answer is not a name failed: the
+# detection_trial I URL FILE: kills rs1's nginx (master and worker at once) while the client GETs URL every 10 ms,
+# and starts it again; one JSON line into $work/FILE. Every request whose answer is not a name failed: the
 # last one is the last that the director still sent to rs1.
 detection_trial() {
-  local trial=$1 url=$2 loop_pid rs_pid kill_ns log=$work/detect.$1
+  local trial=$1 url=$2 out=$work/$3 loop_pid rs_pid kill_ns log=$work/detect.$1
   ip netns exec "$client" bash -c "while :; do t=\$(date +%s%N); r=\$(curl -s --max-time 1 $url); \
     echo \"\$t \${r:-FAILED}\"; sleep 0.01; done" >"$log" 2>/dev/null &
   loop_pid=$!
@@ -160,16 +162,56 @@ detection_trial() {
   kill -TERM $(descendants "$loop_pid") "$loop_pid" 2>/dev/null || true
   await_exit 30 "$loop_pid" || true
   "$lab" start --name "${name}d" --real-server rs1 >/dev/null
-  sleep 3 # HAProxy sees it up again (inter 1s, rise 1)
+  sleep 3 # the director sees it up again (a check every second, one success)
   awk -v kill="$kill_ns" -v trial="$trial" '
     $1 > kill && $2 != "rs1" && $2 != "rs2" {failed++; last = $1}
     $1 > kill {after++}
     END {printf "{\"trial\": %d, \"detection_ms\": %s, \"failed_requests\": %d, \"requests_after_kill\": %d}\n",
          trial, (failed ? int((last - kill) / 1e6) : "null"), failed, after}' "$log" \
-    | tee -a "$work/detection.jsonl" >&2
+    | tee -a "$out" >&2
 }
 
-# --- DR lab: direct, HAProxy, nftables DR -------------------------------------------------------------------------
+# await_answers NS URL NAME...: until GETs of URL from NS have been answered by every real server NAME (60 s).
+await_answers() {
+  local ns=$1 url=$2 seen=" " answer wanted
+  shift 2
+  for _ in {1..600}; do
+    answer=$(ip netns exec "$ns" curl -s --max-time 1 "$url" || true)
+    [[ -n "$answer" && "$seen" != *" $answer "* ]] && seen="$seen$answer "
+    for wanted in "$@"; do [[ "$seen" == *" $wanted "* ]] || continue 2; done
+    return 0
+  done
+  fail "$url from $ns: answered by [$seen], expected $*"
+}
+
+# start_agent LAB CONFIG VIP NAME...: the agent on the lab's n1 with CONFIG, until the client reaches VIP and
+# every real server NAME has answered through it.
+start_agent() {
+  local lab_name=$1 config=$2 vip=$3
+  shift 3
+  "$lab" start --name "$lab_name" --node n1 --agent-config "$config" >&2
+  local addresses=""
+  for _ in {1..300}; do
+    addresses=$(ip -n "$lab_name-n1" -o addr show)
+    [[ "$addresses" == *" $vip/"* ]] && break
+    sleep 0.1
+  done
+  [[ "$addresses" == *" $vip/"* ]] \
+    || { tail -n 20 "/run/qvip-lab/$lab_name/n1/agent.log" >&2; fail "the agent on $lab_name-n1 did not bind $vip in 30 s"; }
+  await_answers "$lab_name-client" "http://$vip/" "$@"
+}
+
+# agent_jvm LAB: the JVM under the lab's agent pid on n1 (the launcher execs java, or runs it as its child).
+agent_jvm() {
+  local pid p
+  pid=$(cat "/run/qvip-lab/$1/n1/pid")
+  for p in "$pid" $(descendants "$pid"); do
+    if grep -q java "/proc/$p/comm" 2>/dev/null; then echo "$p"; return; fi
+  done
+  echo "$pid"
+}
+
+# --- DR lab: direct, HAProxy, the agent with the DR sample -------------------------------------------------------------------------
 
 "$lab" up --name "${name}d" --nodes 1 --zk 0 --real-servers 2 >&2
 client=${name}d-client
@@ -202,40 +244,34 @@ done
 is_running "$haproxy_pid" || { cat "$work/haproxy.log" >&2; fail "haproxy exited (config $work/haproxy.cfg)"; }
 measure "haproxy (tcp mode)" "$client" "$haproxy_pid" "http://$haproxy_address/" "http://$haproxy_address/"
 : >"$work/detection.jsonl"
+: >"$work/agent_detection.jsonl"
 for ((trial = 1; trial <= detection_trials; trial++)); do
-  detection_trial "$trial" "http://$haproxy_address/"
+  detection_trial "$trial" "http://$haproxy_address/" detection.jsonl
 done
 kill -TERM "$haproxy_pid"
 await_exit 50 "$haproxy_pid" || kill -KILL "$haproxy_pid"
 haproxy_pid=""
 
-ip -n "$director" addr add "$dr_vip/24" dev eth0
-ip netns exec "$director" nft -f - <<NFT
-table netdev qvip_lb {
-  chain ingress_eth0 {
-    type filter hook ingress device eth0 priority 0; policy accept;
-    ip daddr $dr_vip tcp dport 80 fib daddr type local counter ether saddr set $(mac "$director") ether daddr set jhash ip saddr . tcp sport mod 2 seed 0x51 map { 0 : $(mac "${name}d-rs1"), 1 : $(mac "${name}d-rs2") } fwd to "eth0"
-  }
-}
-NFT
-measure "nftables DR" "$client" "" "http://$dr_vip/" "http://$dr_vip/"
+# The agent on n1 with the DR sample, its checks made as quick as HAProxy's (a check every second, down after two
+# failures: delay_loop 1, retry 1, delay_before_retry 1, connect_timeout 1); the sample's quorum-free single
+# director is enough here (fail-over is the fail-over bench's job).
+sed -e 's/delay_loop 6/delay_loop 1/' -e 's/nb_get_retry 3/nb_get_retry 1/' \
+  -e 's/delay_before_retry 3/delay_before_retry 1/' -e 's/connect_timeout 3/connect_timeout 1/' \
+  "$shared/lb-samples/lvs-dr-node1.conf" >"$work/lvs-dr.conf"
+start_agent "${name}d" "$work/lvs-dr.conf" "$dr_vip" rs1 rs2
+measure "quorum-vip DR" "$client" "$(agent_jvm "${name}d")" "http://$dr_vip/" "http://$dr_vip/"
+for ((trial = 1; trial <= detection_trials; trial++)); do
+  detection_trial "$trial" "http://$dr_vip/" agent_detection.jsonl
+  await_answers "$client" "http://$dr_vip/" rs1 rs2
+done
 "$lab" down --name "${name}d" >&2
 
-# --- NAT lab: nftables NAT ----------------------------------------------------------------------------------------
+# --- NAT lab: the agent with the NAT sample -----------------------------------------------------------------------
 
-"$lab" up --name "${name}n" --nodes 1 --zk 0 --real-servers 2 --backend >&2
-director=${name}n-n1
-ip -n "$director" addr add "$nat_vip/24" dev eth0
-ip -n "$director" addr add "$gateway/24" dev eth1
-ip netns exec "$director" nft -f - <<NFT
-table ip qvip_lb {
-  chain prerouting {
-    type nat hook prerouting priority dstnat; policy accept;
-    ip daddr $nat_vip tcp dport 80 fib daddr type local counter dnat to numgen random mod 2 map { 0 : 198.51.100.51, 1 : 198.51.100.52 }
-  }
-}
-NFT
-measure "nftables NAT" "${name}n-client" "" "http://$nat_vip/" "http://$nat_vip/"
+"$lab" up --name "${name}n" --nodes 1 --zk 0 --real-servers 3 --backend --smtp >&2
+client=${name}n-client
+start_agent "${name}n" "$shared/lb-samples/lvs-nat-node1.conf" "$nat_vip" rs1 rs2 rs3
+measure "quorum-vip NAT" "$client" "$(agent_jvm "${name}n")" "http://$nat_vip/" "http://$nat_vip/"
 "$lab" down --name "${name}n" >&2
 
 # --- report -------------------------------------------------------------------------------------------------------
@@ -247,7 +283,8 @@ jq -s --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg command "qvip bench lb -
   --arg haproxy "$(haproxy -v | head -n 1 | cut -d' ' -f3)" --arg nginx "$(nginx -v 2>&1 | cut -d/ -f2)" \
   '{benchmark: "lb", date: $date, command: $command, cpus: ($cpus | tonumber), load_average_before: $load,
     versions: {wrk: $wrk, haproxy: $haproxy, nginx: $nginx}, results: .,
-    haproxy_detection: $detection}' --slurpfile detection "$work/detection.jsonl" "$work/results.jsonl" >"$json"
+    haproxy_detection: $detection, agent_detection: $agent_detection}' --slurpfile detection "$work/detection.jsonl" \
+  --slurpfile agent_detection "$work/agent_detection.jsonl" "$work/results.jsonl" >"$json"
 {
   echo "| setup | new connections/s | errors | HTTP requests/s (keep-alive) | errors | director process CPU s / 100k conns | machine softirq CPU s / 100k conns | machine busy CPU s / 100k conns |"
   echo "|---|---|---|---|---|---|---|---|"
@@ -256,7 +293,8 @@ jq -s --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg command "qvip bench lb -
     echo
     echo "| detection (rs1 killed) | trials | ms from the kill to the last request sent to rs1 | failed requests |"
     echo "|---|---|---|---|"
-    jq -r '.haproxy_detection | "| HAProxy, inter 1s fall 2 | \(length) | \([.[].detection_ms] | map(tostring) | join(", ")) | \([.[].failed_requests] | map(tostring) | join(", ")) |"' "$json"
+    jq -r '(.haproxy_detection | "| HAProxy, inter 1s fall 2 | \(length) | \([.[].detection_ms] | map(tostring) | join(", ")) | \([.[].failed_requests] | map(tostring) | join(", ")) |"),
+      (.agent_detection | "| quorum-vip DR, delay_loop 1 retry 1 | \(length) | \([.[].detection_ms] | map(tostring) | join(", ")) | \([.[].failed_requests] | map(tostring) | join(", ")) |")' "$json"
   fi
 } | tee "$table"
 echo "bench lb: $json, $table (load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg))" >&2
