@@ -157,7 +157,7 @@ public final class NftProgramBuilder {
                     && samePaths(previous.plan, plan) ? previous.members : Map.of();
             TableDraft draft = new TableDraft(plan.config().method() == ForwardingMethod.DR ? "netdev"
                     : ipv6(plan) ? "ip6" : "ip");
-            Map<MemberKey, MemberPieces> members = new HashMap<>();
+            Map<MemberKey, MemberPieces> members = new HashMap<>(2 * plan.pool().members().size());
             if (plan.config().method() == ForwardingMethod.DR) {
                 addDr(draft, plan, slots, reusable, members);
             } else {
@@ -179,8 +179,14 @@ public final class NftProgramBuilder {
         }
     }
 
-    /** A serving real server's chain, and its affinity set with persistence. */
-    private record MemberPieces(NftProgram.Chain chain, Optional<NftProgram.NamedSet> affinity) {
+    /**
+     * A serving real server's chain, its affinity set with persistence, and the texts each build needs of it.
+     *
+     * @param order    its address's sort key (see {@link #canonical})
+     * @param endpoint its Maglev name, {@link PoolMember#endpoint}
+     */
+    private record MemberPieces(String order, String endpoint, NftProgram.Chain chain,
+                                Optional<NftProgram.NamedSet> affinity) {
     }
 
     /** The chain of a virtual server: {@code vs_192_0_2_210_80_tcp}. */
@@ -217,21 +223,23 @@ public final class NftProgramBuilder {
         if (vs.expireNodestConn()) {
             expireNodestConn(table, plan, connMarks);
         }
-        List<PoolMember> members = canonical(plan.pool().serving());
+        List<PoolMember> members = canonical(plan.pool().serving(), reusable);
         List<ArrayNode> rules = new ArrayList<>();
         rules.add(array(counter()));
         Optional<Persistence> persistence = vs.persistence();
         String prefix = "rs_" + sanitize(vs.name()) + "__";
-        List<String> targets = new ArrayList<>();
+        List<String> targets = new ArrayList<>(members.size());
+        List<String> names = new ArrayList<>(members.size());
         for (PoolMember member : members) {
             MemberKey key = MemberKey.of(member);
             MemberPieces pieces = reusable.get(key);
             if (pieces == null) {
-                pieces = natMember(plan, member, prefix + sanitize(member.endpoint()), connMarks, ipv6);
+                pieces = natMember(plan, member, prefix, connMarks, ipv6);
             }
             built.put(key, pieces);
             String memberChain = pieces.chain().name();
             targets.add(memberChain);
+            names.add(pieces.endpoint());
             pieces.affinity().ifPresent(set -> {
                 table.sets.put(set.name(), set);
                 rules.add(array(match(clientKey(ip, persistence.orElseThrow(), ipv6), F.textNode("@" + set.name())),
@@ -239,13 +247,15 @@ public final class NftProgramBuilder {
             });
             table.chain(pieces.chain());
         }
-        choice(table, vs, slots, members, targets, ip, ipv6, false).ifPresent(rules::add);
+        choice(table, vs, slots, members, names, targets, ip, ipv6, false).ifPresent(rules::add);
         table.chain(chain, rules);
     }
 
-    private static MemberPieces natMember(ServicePlan plan, PoolMember member, String memberChain,
+    private static MemberPieces natMember(ServicePlan plan, PoolMember member, String chainPrefix,
                                           Map<String, Long> connMarks, boolean ipv6) {
         VirtualServerConfig vs = plan.config();
+        String endpoint = member.endpoint();
+        String memberChain = chainPrefix + sanitize(endpoint);
         String ip = ipv6 ? "ip6" : "ip";
         List<JsonNode> forward = new ArrayList<>();
         forward.add(counter());
@@ -272,7 +282,7 @@ public final class NftProgramBuilder {
             dnat.put("port", member.port());
         }
         forward.add(NftJson.object("dnat", dnat));
-        return new MemberPieces(new NftProgram.Chain(memberChain, Optional.empty(),
+        return new MemberPieces(order(member), endpoint, new NftProgram.Chain(memberChain, Optional.empty(),
                 List.of(array(forward).toString())), affinity);
     }
 
@@ -355,13 +365,15 @@ public final class NftProgramBuilder {
         dispatch(table, plan, chain, ipv6, "_" + sanitize(path.device()));
         table.ingressChains.put(base, path.device());
         List<PoolMember> members = canonical(plan.pool().serving().stream()
-                .filter(m -> path.memberMacs().containsKey(m.address())).toList());
-        List<String> targets = new ArrayList<>();
+                .filter(m -> path.memberMacs().containsKey(m.address())).toList(), reusable);
+        List<String> targets = new ArrayList<>(members.size());
+        List<String> names = new ArrayList<>(members.size());
         for (PoolMember member : members) {
             MemberKey key = MemberKey.of(member);
             MemberPieces pieces = reusable.get(key);
             if (pieces == null) {
-                pieces = new MemberPieces(new NftProgram.Chain(memberChain(vs, member), Optional.empty(),
+                pieces = new MemberPieces(order(member), member.endpoint(), new NftProgram.Chain(
+                        memberChain(vs, member), Optional.empty(),
                         List.of(array(counter(),
                                 NftJson.mangle(payload("ether", "saddr"), F.textNode(path.directorMac())),
                                 NftJson.mangle(payload("ether", "daddr"),
@@ -371,11 +383,12 @@ public final class NftProgramBuilder {
             }
             built.put(key, pieces);
             targets.add(pieces.chain().name());
+            names.add(pieces.endpoint());
             table.chain(pieces.chain());
         }
         List<ArrayNode> rules = new ArrayList<>();
         rules.add(array(counter()));
-        choice(table, vs, slots, members, targets, ip, ipv6, true).ifPresent(rules::add);
+        choice(table, vs, slots, members, names, targets, ip, ipv6, true).ifPresent(rules::add);
         table.chain(chain, rules);
     }
 
@@ -414,8 +427,8 @@ public final class NftProgramBuilder {
      * else, and while no real server serves the map is empty and the lookup falls through to the host.
      */
     private static Optional<ArrayNode> choice(TableDraft table, VirtualServerConfig vs, int size,
-                                              List<PoolMember> members, List<String> targets, String ip,
-                                              boolean ipv6, boolean stateless) {
+                                              List<PoolMember> members, List<String> names, List<String> targets,
+                                              String ip, boolean ipv6, boolean stateless) {
         LbScheduler.Choice choice = vs.scheduler().choice();
         if (choice == LbScheduler.Choice.HIGHEST_WEIGHT) {
             if (members.isEmpty()) {
@@ -433,7 +446,7 @@ public final class NftProgramBuilder {
         if (!members.isEmpty()) {
             List<Integer> weights = members.stream()
                     .map(m -> choice == LbScheduler.Choice.ROUND_ROBIN ? 1 : m.weight()).toList();
-            for (int owner : Maglev.table(members.stream().map(PoolMember::endpoint).toList(), weights, size)) {
+            for (int owner : Maglev.table(names, weights, size)) {
                 slots.add(targets.get(owner));
             }
         }
@@ -513,14 +526,22 @@ public final class NftProgramBuilder {
 
     /**
      * The members in the order hash choices see them (it decides the Maglev table, so it must be the same on every
-     * director): by the text of their address bytes, then port. Each key is made once, not at every comparison.
+     * director): by {@link #order} of their address, then port. Each key is made once (or taken from the last build),
+     * not at every comparison.
      */
-    private static List<PoolMember> canonical(List<PoolMember> members) {
-        record Keyed(String address, PoolMember member) {
+    private static List<PoolMember> canonical(List<PoolMember> members, Map<MemberKey, MemberPieces> built) {
+        record Keyed(String order, PoolMember member) {
         }
-        return members.stream().map(m -> new Keyed(Arrays.toString(m.address().getAddress()), m))
-                .sorted(Comparator.comparing(Keyed::address).thenComparingInt(k -> k.member().port()))
+        return members.stream().map(m -> {
+            MemberPieces pieces = built.get(MemberKey.of(m));
+            return new Keyed(pieces != null ? pieces.order() : order(m), m);
+        }).sorted(Comparator.comparing(Keyed::order).thenComparingInt(k -> k.member().port()))
                 .map(Keyed::member).toList();
+    }
+
+    /** The sort key of a member's address: the text of its bytes, {@code [-64, 0, 2, 51]}. */
+    private static String order(PoolMember member) {
+        return Arrays.toString(member.address().getAddress());
     }
 
     private static boolean ipv6(ServicePlan plan) {
