@@ -15,8 +15,8 @@
 # scripts, and the machine's process creations per second (/proc/stat "processes": machine-wide, so other load on the
 # machine counts too). The machine is shared: its load average is recorded. The agent runs with the launcher's JVM
 # options but a 512 MiB heap (its default 64 MiB is sized for VRRP alone; at 10,000 real servers the first nftables
-# program, 1.6 million slot-map elements, is a ~115 MB document and 192 MiB no longer starts the agent), or with
-# QVIP_JAVA_OPTS when set.
+# program was 1.6 million slot-map elements, a ~115 MB document that 192 MiB could not start; with the slot budget
+# it is 203,900), or with QVIP_JAVA_OPTS when set.
 #
 # Output: a Markdown table on stdout, and lab-runs/bench/checks-DATE.{json,md}. Lab name default qbck. Exit codes: 0
 # ok, 1 failure, 2 bad usage.

@@ -24,6 +24,11 @@ public final class Maglev {
     static final int[] SIZES = {251, 509, 1021, 2039, 4093, 8191, 16_381};
     static final int SLOTS_PER_MEMBER = 100;
     /**
+     * The fewest slots per member a budget may leave a virtual server (while the largest size allows): with equal
+     * weights a member then has ⌊M/N⌋ or ⌈M/N⌉ slots, within 5 % of its share.
+     */
+    static final int MIN_SLOTS_PER_MEMBER = 20;
+    /**
      * Each name's two SHA-256 values, which cost more than filling the table: a pool change recomputes the table
      * of a thousand members, so they are remembered (a name's values never change; names come from configuration).
      */
@@ -33,8 +38,26 @@ public final class Maglev {
     }
 
     public static int tableSize(int members) {
+        return smallestAtLeast((long) members * SLOTS_PER_MEMBER);
+    }
+
+    /**
+     * The size for {@code members} when at most {@code budget} slots are left for it: {@link #tableSize(int)} if it
+     * fits, else the largest size within the budget, but never under {@link #MIN_SLOTS_PER_MEMBER} per member.
+     */
+    public static int tableSize(int members, long budget) {
+        int fits = SIZES[0];
         for (int size : SIZES) {
-            if (size >= (long) members * SLOTS_PER_MEMBER) {
+            if (size <= budget) {
+                fits = size;
+            }
+        }
+        return Math.max(smallestAtLeast((long) members * MIN_SLOTS_PER_MEMBER), Math.min(tableSize(members), fits));
+    }
+
+    private static int smallestAtLeast(long slots) {
+        for (int size : SIZES) {
+            if (size >= slots) {
                 return size;
             }
         }

@@ -11,10 +11,12 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -195,9 +197,9 @@ public record NftProgram(List<Table> tables) {
             NamedSet now = newSets.get(old.name());
             if (now == null || now.map() != old.map() || !now.definition().equals(old.definition())) {
                 c.add("delete", family, old.map() ? "map" : "set", F.objectNode().put("name", old.name()));
-            } else {
-                List<JsonNode> gone = old.elements().stream().filter(e -> !now.elements().contains(e)).toList();
-                c.deleteElements(family, old.name(), gone);
+            } else if (!now.elements().equals(old.elements())) {
+                Set<JsonNode> kept = new HashSet<>(now.elements());
+                c.deleteElements(family, old.name(), old.elements().stream().filter(e -> !kept.contains(e)).toList());
             }
         }
         for (NamedSet set : to.sets()) {
@@ -205,9 +207,9 @@ public record NftProgram(List<Table> tables) {
             if (old == null || old.map() != set.map() || !old.definition().equals(set.definition())) {
                 c.addSet(family, set);
                 c.addElements(family, set.name(), set.elements());
-            } else {
-                c.addElements(family, set.name(), set.elements().stream()
-                        .filter(e -> !old.elements().contains(e)).toList());
+            } else if (!set.elements().equals(old.elements())) {
+                Set<JsonNode> had = new HashSet<>(old.elements());
+                c.addElements(family, set.name(), set.elements().stream().filter(e -> !had.contains(e)).toList());
             }
         }
         slotMapDiff(c, family, from, to);
@@ -234,6 +236,9 @@ public record NftProgram(List<Table> tables) {
             SlotMap old = oldMaps.get(map.name());
             if (old == null) {
                 c.addSlotMap(family, map);
+                continue;
+            }
+            if (old.equals(map)) {
                 continue;
             }
             List<JsonNode> gone = new ArrayList<>();

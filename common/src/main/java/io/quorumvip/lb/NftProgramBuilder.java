@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,11 @@ import java.util.zip.CRC32;
  * dispatch verdict map on {@code daddr . l4proto . dport} reached only where the address is local, a chain per
  * virtual server that chooses, a chain per real server that forwards (NAT: {@code dnat}; DR: rewrite both MAC
  * addresses and {@code fwd}). Pure: the same plans give the same program, on every director.
+ *
+ * <p>A pool change rebuilds only its own virtual server: {@link Built#next} keeps each virtual server's piece of the
+ * program while its plan is unchanged, and inside a changed one each real server's chain while it stays, so the
+ * pieces of the program that did not change are the same objects as before and {@link NftProgram#diff} passes over
+ * them by identity.
  */
 public final class NftProgramBuilder {
 
@@ -47,31 +53,140 @@ public final class NftProgramBuilder {
     public static final long HASH_SEED = 0x71766970L;
     /** The meta mark bit a NAT member chain sets when masquerade is on, and postrouting masquerades on. */
     public static final long MASQUERADE_MARK = 0x0001_0000L;
+    /**
+     * The slots of all virtual servers together, at most (unless a virtual server's own minimum, {@link
+     * Maglev#MIN_SLOTS_PER_MEMBER} per real server, needs more): the kernel walks every element of every verdict map
+     * at each commit, and libnftables parses the whole program at start-up, so 100 virtual servers of 100 real
+     * servers with 16,381 slots each took ~21 CPU s and 3.4 GiB of RSS to start (docs/benchmarks.md). 2^18 leaves
+     * every virtual server of a small configuration its 100 slots per real server.
+     */
+    static final int SLOT_BUDGET = 262_144;
     /** The set of conntrack marks of real servers whose NAT flows are cut (expire_nodest_conn). */
     private static final String NODEST_SET = "nodest";
     /** The forward chain that cuts them. */
     private static final String NODEST_CHAIN = "forward";
 
-    private static final Comparator<PoolMember> CANONICAL = Comparator
-            .comparing((PoolMember m) -> Arrays.toString(m.address().getAddress()))
-            .thenComparingInt(PoolMember::port);
-
-    private final Map<String, TableDraft> tables = new LinkedHashMap<>();
-
     private NftProgramBuilder() {
     }
 
     public static NftProgram build(List<ServicePlan> plans) {
-        NftProgramBuilder builder = new NftProgramBuilder();
-        plans.forEach(builder::add);
-        List<NftProgram.Table> built = new ArrayList<>();
-        for (String family : NftProgram.FAMILIES) {
-            TableDraft draft = builder.tables.get(family);
-            if (draft != null) {
-                built.add(draft.build());
-            }
+        return Built.NONE.next(plans).program();
+    }
+
+    /**
+     * A program with the pieces it was built from: {@link #next} builds the program of new plans, reusing every
+     * piece whose inputs did not change. Immutable; what {@code next} returns equals {@link #build} of the same plans.
+     */
+    public static final class Built {
+        public static final Built NONE = new Built(NftProgram.EMPTY, Layout.of(List.of()), Map.of());
+
+        private final NftProgram program;
+        private final Layout layout;
+        private final Map<String, Part> parts;
+
+        private Built(NftProgram program, Layout layout, Map<String, Part> parts) {
+            this.program = program;
+            this.layout = layout;
+            this.parts = parts;
         }
-        return new NftProgram(built);
+
+        public NftProgram program() {
+            return program;
+        }
+
+        public Built next(List<ServicePlan> plans) {
+            List<VirtualServerConfig> configs = plans.stream().map(ServicePlan::config).toList();
+            Layout nextLayout = layout.configs().equals(configs) ? layout : Layout.of(plans);
+            Map<String, Part> nextParts = new LinkedHashMap<>();
+            Map<String, TableDraft> tables = new LinkedHashMap<>();
+            for (ServicePlan plan : plans) {
+                String name = plan.config().name();
+                Part part = Part.of(plan, nextLayout.slots().getOrDefault(name, 0),
+                        nextLayout.marks().getOrDefault(name, Map.of()), parts.get(name));
+                nextParts.put(name, part);
+                tables.computeIfAbsent(part.draft().family, TableDraft::new).merge(part.draft());
+            }
+            List<NftProgram.Table> built = new ArrayList<>();
+            for (String family : NftProgram.FAMILIES) {
+                TableDraft draft = tables.get(family);
+                if (draft != null) {
+                    built.add(draft.build());
+                }
+            }
+            return new Built(new NftProgram(built), nextLayout, nextParts);
+        }
+    }
+
+    /**
+     * What depends on the configuration alone, over every virtual server: how many slots each has, and the conntrack
+     * mark of each real server of those with expire_nodest_conn (whose collisions are settled across a family).
+     */
+    private record Layout(List<VirtualServerConfig> configs, Map<String, Integer> slots,
+                          Map<String, Map<String, Long>> marks) {
+
+        static Layout of(List<ServicePlan> plans) {
+            Map<String, Integer> slots = slotCounts(plans.stream().map(ServicePlan::config).toList());
+            Map<String, Map<String, Long>> marks = new LinkedHashMap<>();
+            Map<String, Map<Long, String>> taken = new LinkedHashMap<>();
+            for (ServicePlan plan : plans) {
+                VirtualServerConfig vs = plan.config();
+                if (vs.expireNodestConn() && plan.config().method() != ForwardingMethod.DR) {
+                    marks.put(vs.name(), connMarks(vs,
+                            taken.computeIfAbsent(ipv6(plan) ? "ip6" : "ip", f -> new LinkedHashMap<>())));
+                }
+            }
+            return new Layout(plans.stream().map(ServicePlan::config).toList(), slots, marks);
+        }
+    }
+
+    /**
+     * One virtual server's piece of its family's table, and the plan it was built from.
+     *
+     * @param members each serving real server's chain (and affinity set), by address and port, for the next build
+     */
+    private record Part(ServicePlan plan, int slots, Map<String, Long> marks, TableDraft draft,
+                        Map<MemberKey, MemberPieces> members) {
+
+        /** The piece of {@code plan}: {@code previous} itself when nothing changed, else built again. */
+        static Part of(ServicePlan plan, int slots, Map<String, Long> marks, Part previous) {
+            if (previous != null && previous.slots == slots && previous.plan.equals(plan)
+                    && previous.marks.equals(marks)) {
+                return previous;
+            }
+            Map<MemberKey, MemberPieces> reusable = previous != null && previous.marks.equals(marks)
+                    && samePaths(previous.plan, plan) ? previous.members : Map.of();
+            TableDraft draft = new TableDraft(plan.config().method() == ForwardingMethod.DR ? "netdev"
+                    : ipv6(plan) ? "ip6" : "ip");
+            Map<MemberKey, MemberPieces> members = new HashMap<>(2 * plan.pool().members().size());
+            if (plan.config().method() == ForwardingMethod.DR) {
+                addDr(draft, plan, slots, reusable, members);
+            } else {
+                addNat(draft, plan, slots, marks, reusable, members);
+            }
+            return new Part(plan, slots, marks, draft, members);
+        }
+
+        /** Everything but the pool is the same: a real server's chain is then the same in both. */
+        private static boolean samePaths(ServicePlan a, ServicePlan b) {
+            return a.config().equals(b.config()) && a.endpoints().equals(b.endpoints())
+                    && a.fwmarks().equals(b.fwmarks()) && a.dr().equals(b.dr()) && a.masquerade() == b.masquerade();
+        }
+    }
+
+    private record MemberKey(InetAddress address, int port) {
+        static MemberKey of(PoolMember member) {
+            return new MemberKey(member.address(), member.port());
+        }
+    }
+
+    /**
+     * A serving real server's chain, its affinity set with persistence, and the texts each build needs of it.
+     *
+     * @param order    its address's sort key (see {@link #canonical})
+     * @param endpoint its Maglev name, {@link PoolMember#endpoint}
+     */
+    private record MemberPieces(String order, String endpoint, NftProgram.Chain chain,
+                                Optional<NftProgram.NamedSet> affinity) {
     }
 
     /** The chain of a virtual server: {@code vs_192_0_2_210_80_tcp}. */
@@ -91,22 +206,13 @@ public final class NftProgramBuilder {
         return NOT_NAME_CHARACTER.matcher(text).replaceAll("_");
     }
 
-    private void add(ServicePlan plan) {
-        if (plan.config().method() == ForwardingMethod.DR) {
-            addDr(plan);
-        } else {
-            addNat(plan);
-        }
-    }
-
     // ---- NAT: family ip or ip6, nat hook prerouting, dnat per real server ----
 
-    private void addNat(ServicePlan plan) {
+    private static void addNat(TableDraft table, ServicePlan plan, int slots, Map<String, Long> connMarks,
+                               Map<MemberKey, MemberPieces> reusable, Map<MemberKey, MemberPieces> built) {
         VirtualServerConfig vs = plan.config();
-        boolean ipv6 = ipv6(plan);
-        String family = ipv6 ? "ip6" : "ip";
-        String ip = family;
-        TableDraft table = tables.computeIfAbsent(family, TableDraft::new);
+        boolean ipv6 = table.family.equals("ip6");
+        String ip = table.family;
         table.baseChain("prerouting", hook("nat", "prerouting", -100, Optional.empty()));
         if (plan.masquerade()) {
             table.baseChain("postrouting", hook("nat", "postrouting", 100, Optional.empty()));
@@ -114,81 +220,120 @@ public final class NftProgramBuilder {
         }
         String chain = serviceChain(vs);
         dispatch(table, plan, chain, ipv6, "");
-        Map<String, Long> connMarks = vs.expireNodestConn() ? expireNodestConn(table, plan) : Map.of();
-        List<PoolMember> members = canonical(plan.pool().serving());
+        if (vs.expireNodestConn()) {
+            expireNodestConn(table, plan, connMarks);
+        }
+        List<PoolMember> members = canonical(plan.pool().serving(), reusable);
         List<ArrayNode> rules = new ArrayList<>();
         rules.add(array(counter()));
         Optional<Persistence> persistence = vs.persistence();
-        List<String> targets = new ArrayList<>();
+        String prefix = "rs_" + sanitize(vs.name()) + "__";
+        List<String> targets = new ArrayList<>(members.size());
+        List<String> names = new ArrayList<>(members.size());
         for (PoolMember member : members) {
-            String memberChain = memberChain(vs, member);
+            MemberKey key = MemberKey.of(member);
+            MemberPieces pieces = reusable.get(key);
+            if (pieces == null) {
+                pieces = natMember(plan, member, prefix, connMarks, ipv6);
+            }
+            built.put(key, pieces);
+            String memberChain = pieces.chain().name();
             targets.add(memberChain);
-            List<JsonNode> forward = new ArrayList<>();
-            forward.add(counter());
-            persistence.ifPresent(p -> {
-                String set = affinitySet(vs, member);
-                ObjectNode definition = F.objectNode();
-                definition.put("type", ipv6 ? "ipv6_addr" : "ipv4_addr");
-                definition.set("flags", array(F.textNode("timeout")));
-                definition.put("timeout", p.timeout().toSeconds());
-                table.sets.put(set, new NftProgram.NamedSet(set, false, definition, List.of()));
-                rules.add(array(match(clientKey(ip, p, ipv6), F.textNode("@" + set)), gotoChain(memberChain)));
-                forward.add(NftJson.updateSet(clientKey(ip, p, ipv6), set));
+            names.add(pieces.endpoint());
+            pieces.affinity().ifPresent(set -> {
+                table.sets.put(set.name(), set);
+                rules.add(array(match(clientKey(ip, persistence.orElseThrow(), ipv6), F.textNode("@" + set.name())),
+                        gotoChain(memberChain)));
             });
-            Long connMark = connMarks.get(memberChain);
-            if (connMark != null) {
-                forward.add(NftJson.mangle(NftJson.ct("mark"), F.numberNode(connMark)));
-            }
-            // The choice used the packet mark as its slot number: leave it clean (or the masquerade bit) for
-            // routing and postrouting.
-            forward.add(NftJson.mangle(meta("mark"), F.numberNode(plan.masquerade() ? MASQUERADE_MARK : 0)));
-            ObjectNode dnat = F.objectNode();
-            dnat.put("addr", member.address().getHostAddress());
-            if (member.port() != 0) {
-                forward.add(match(meta("l4proto"), F.textNode(vs.protocol().nftName())));
-                dnat.put("port", member.port());
-            }
-            forward.add(NftJson.object("dnat", dnat));
-            table.chain(memberChain, List.of(array(forward)));
+            table.chain(pieces.chain());
         }
-        choice(table, vs, members, targets, ip, ipv6, false).ifPresent(rules::add);
+        choice(table, vs, slots, members, names, targets, ip, ipv6, false).ifPresent(rules::add);
         table.chain(chain, rules);
+    }
+
+    private static MemberPieces natMember(ServicePlan plan, PoolMember member, String chainPrefix,
+                                          Map<String, Long> connMarks, boolean ipv6) {
+        VirtualServerConfig vs = plan.config();
+        String endpoint = member.endpoint();
+        String memberChain = chainPrefix + sanitize(endpoint);
+        String ip = ipv6 ? "ip6" : "ip";
+        List<JsonNode> forward = new ArrayList<>();
+        forward.add(counter());
+        Optional<NftProgram.NamedSet> affinity = vs.persistence().map(p -> {
+            String set = affinitySet(vs, member);
+            ObjectNode definition = F.objectNode();
+            definition.put("type", ipv6 ? "ipv6_addr" : "ipv4_addr");
+            definition.set("flags", array(F.textNode("timeout")));
+            definition.put("timeout", p.timeout().toSeconds());
+            forward.add(NftJson.updateSet(clientKey(ip, p, ipv6), set));
+            return new NftProgram.NamedSet(set, false, definition, List.of());
+        });
+        Long connMark = connMarks.get(memberChain);
+        if (connMark != null) {
+            forward.add(NftJson.mangle(NftJson.ct("mark"), F.numberNode(connMark)));
+        }
+        // The choice used the packet mark as its slot number: leave it clean (or the masquerade bit) for
+        // routing and postrouting.
+        forward.add(NftJson.mangle(meta("mark"), F.numberNode(plan.masquerade() ? MASQUERADE_MARK : 0)));
+        ObjectNode dnat = F.objectNode();
+        dnat.put("addr", member.address().getHostAddress());
+        if (member.port() != 0) {
+            forward.add(match(meta("l4proto"), F.textNode(vs.protocol().nftName())));
+            dnat.put("port", member.port());
+        }
+        forward.add(NftJson.object("dnat", dnat));
+        return new MemberPieces(order(member), endpoint, new NftProgram.Chain(memberChain, Optional.empty(),
+                List.of(array(forward).toString())), affinity);
     }
 
     /**
      * expire_nodest_conn: every real server the virtual server may have (its sorry server too) gets a conntrack mark
      * of its own, which its chain sets when it takes a connection; the marks of those not in the pool now (weight-0
      * members are in it, as IPVS keeps a weight-0 destination) go in the {@value #NODEST_SET} set, whose
-     * packets a forward chain resets (TCP) or drops. A mark is a hash of the member's chain name, so it stays the
-     * same across pool changes, reloads that keep the real server, and restarts: connections marked by an earlier
-     * program are still recognised. Two hashes that collide are told apart by taking the next free value, in
-     * configuration order.
-     *
-     * @return each member chain's mark
+     * packets a forward chain resets (TCP) or drops.
      */
-    private static Map<String, Long> expireNodestConn(TableDraft table, ServicePlan plan) {
+    private static void expireNodestConn(TableDraft table, ServicePlan plan, Map<String, Long> marks) {
         VirtualServerConfig vs = plan.config();
         table.baseChain(NODEST_CHAIN, hook("filter", "forward", 0, Optional.empty()));
         table.nodest = true;
         Set<PoolMember> inPool = plan.pool().members().stream().map(NftProgramBuilder::unweighted)
                 .collect(Collectors.toSet());
+        for (PoolMember member : configured(vs)) {
+            if (!inPool.contains(member)) {
+                table.nodestMarks.add(F.numberNode(marks.get(memberChain(vs, member))));
+            }
+        }
+    }
+
+    /**
+     * The marks of a virtual server's real servers: a mark is a hash of the member's chain name, so it stays the same
+     * across pool changes, reloads that keep the real server, and restarts: connections marked by an earlier program
+     * are still recognised. Two hashes that collide are told apart by taking the next free value, in configuration
+     * order.
+     *
+     * @param taken the marks of the family's earlier virtual servers; this one's are added
+     * @return each member chain's mark
+     */
+    private static Map<String, Long> connMarks(VirtualServerConfig vs, Map<Long, String> taken) {
+        Map<String, Long> marks = new LinkedHashMap<>();
+        for (PoolMember member : configured(vs)) {
+            String memberChain = memberChain(vs, member);
+            long mark = connMark(memberChain);
+            while (mark == 0 || taken.containsKey(mark)) {
+                mark = mark + 1 & 0xFFFF_FFFFL;
+            }
+            taken.put(mark, memberChain);
+            marks.put(memberChain, mark);
+        }
+        return marks;
+    }
+
+    /** Every real server the virtual server may have, its sorry server last, unweighted. */
+    private static List<PoolMember> configured(VirtualServerConfig vs) {
         List<PoolMember> configured = new ArrayList<>();
         vs.realServers().forEach(r -> configured.add(new PoolMember(r.address(), r.port(), 0, false)));
         vs.sorryServer().ifPresent(r -> configured.add(new PoolMember(r.address(), r.port(), 0, true)));
-        Map<String, Long> marks = new LinkedHashMap<>();
-        for (PoolMember member : configured) {
-            String memberChain = memberChain(vs, member);
-            long mark = connMark(memberChain);
-            while (mark == 0 || table.connMarks.containsKey(mark)) {
-                mark = mark + 1 & 0xFFFF_FFFFL;
-            }
-            table.connMarks.put(mark, memberChain);
-            marks.put(memberChain, mark);
-            if (!inPool.contains(member)) {
-                table.nodestMarks.add(F.numberNode(mark));
-            }
-        }
-        return marks;
+        return configured;
     }
 
     private static PoolMember unweighted(PoolMember member) {
@@ -203,7 +348,8 @@ public final class NftProgramBuilder {
 
     // ---- DR: family netdev, ingress hook on the VIP's device, MAC rewrite and fwd per real server ----
 
-    private void addDr(ServicePlan plan) {
+    private static void addDr(TableDraft table, ServicePlan plan, int slots, Map<MemberKey, MemberPieces> reusable,
+                              Map<MemberKey, MemberPieces> built) {
         VirtualServerConfig vs = plan.config();
         DrPath path = plan.dr().orElseThrow(() -> new IllegalArgumentException("virtual_server " + vs.name()
                 + " forwards with DR but no interface and MAC addresses were given"));
@@ -213,26 +359,36 @@ public final class NftProgramBuilder {
         }
         boolean ipv6 = ipv6(plan);
         String ip = ipv6 ? "ip6" : "ip";
-        TableDraft table = tables.computeIfAbsent("netdev", TableDraft::new);
         String base = "ingress_" + sanitize(path.device());
         table.baseChain(base, hook("filter", "ingress", 0, Optional.of(path.device())));
         String chain = serviceChain(vs);
         dispatch(table, plan, chain, ipv6, "_" + sanitize(path.device()));
         table.ingressChains.put(base, path.device());
         List<PoolMember> members = canonical(plan.pool().serving().stream()
-                .filter(m -> path.memberMacs().containsKey(m.address())).toList());
-        List<String> targets = new ArrayList<>();
+                .filter(m -> path.memberMacs().containsKey(m.address())).toList(), reusable);
+        List<String> targets = new ArrayList<>(members.size());
+        List<String> names = new ArrayList<>(members.size());
         for (PoolMember member : members) {
-            String memberChain = memberChain(vs, member);
-            targets.add(memberChain);
-            table.chain(memberChain, List.of(array(counter(),
-                    NftJson.mangle(payload("ether", "saddr"), F.textNode(path.directorMac())),
-                    NftJson.mangle(payload("ether", "daddr"), F.textNode(path.memberMacs().get(member.address()))),
-                    NftJson.object("fwd", F.objectNode().put("dev", path.device())))));
+            MemberKey key = MemberKey.of(member);
+            MemberPieces pieces = reusable.get(key);
+            if (pieces == null) {
+                pieces = new MemberPieces(order(member), member.endpoint(), new NftProgram.Chain(
+                        memberChain(vs, member), Optional.empty(),
+                        List.of(array(counter(),
+                                NftJson.mangle(payload("ether", "saddr"), F.textNode(path.directorMac())),
+                                NftJson.mangle(payload("ether", "daddr"),
+                                        F.textNode(path.memberMacs().get(member.address()))),
+                                NftJson.object("fwd", F.objectNode().put("dev", path.device()))).toString())),
+                        Optional.empty());
+            }
+            built.put(key, pieces);
+            targets.add(pieces.chain().name());
+            names.add(pieces.endpoint());
+            table.chain(pieces.chain());
         }
         List<ArrayNode> rules = new ArrayList<>();
         rules.add(array(counter()));
-        choice(table, vs, members, targets, ip, ipv6, true).ifPresent(rules::add);
+        choice(table, vs, slots, members, names, targets, ip, ipv6, true).ifPresent(rules::add);
         table.chain(chain, rules);
     }
 
@@ -270,8 +426,9 @@ public final class NftProgramBuilder {
      * never changes with the pool; a pool change moves the leaving (or arriving) real server's slots and little
      * else, and while no real server serves the map is empty and the lookup falls through to the host.
      */
-    private static Optional<ArrayNode> choice(TableDraft table, VirtualServerConfig vs, List<PoolMember> members,
-                                              List<String> targets, String ip, boolean ipv6, boolean stateless) {
+    private static Optional<ArrayNode> choice(TableDraft table, VirtualServerConfig vs, int size,
+                                              List<PoolMember> members, List<String> names, List<String> targets,
+                                              String ip, boolean ipv6, boolean stateless) {
         LbScheduler.Choice choice = vs.scheduler().choice();
         if (choice == LbScheduler.Choice.HIGHEST_WEIGHT) {
             if (members.isEmpty()) {
@@ -285,12 +442,11 @@ public final class NftProgramBuilder {
             }
             return Optional.of(array(gotoChain(targets.get(best))));
         }
-        int size = slotCount(vs);
         List<String> slots = new ArrayList<>(size);
         if (!members.isEmpty()) {
             List<Integer> weights = members.stream()
                     .map(m -> choice == LbScheduler.Choice.ROUND_ROBIN ? 1 : m.weight()).toList();
-            for (int owner : Maglev.table(members.stream().map(PoolMember::endpoint).toList(), weights, size)) {
+            for (int owner : Maglev.table(names, weights, size)) {
                 slots.add(targets.get(owner));
             }
         }
@@ -306,11 +462,30 @@ public final class NftProgramBuilder {
     }
 
     /**
-     * The slots of a virtual server's choice map: Maglev's size for every real server it may ever have (its
-     * real servers and its sorry server), so that no pool change alters it.
+     * The slots of each virtual server's choice map (those that choose by slot): Maglev's size for every real server
+     * it may ever have (its real servers and its sorry server), so that no pool change alters it, within {@link
+     * #SLOT_BUDGET} over all of them. The budget is shared out smallest first: a virtual server gets the size it
+     * asks for up to an equal share of what the smaller ones left. Depends on the configuration alone, so every
+     * director with the same virtual servers computes the same sizes.
      */
-    static int slotCount(VirtualServerConfig vs) {
-        return Maglev.tableSize(vs.realServers().size() + (vs.sorryServer().isPresent() ? 1 : 0));
+    static Map<String, Integer> slotCounts(List<VirtualServerConfig> configs) {
+        List<VirtualServerConfig> choosing = configs.stream()
+                .filter(vs -> vs.scheduler().choice() != LbScheduler.Choice.HIGHEST_WEIGHT)
+                .sorted(Comparator.comparingInt(vs -> Maglev.tableSize(configuredCount(vs))))
+                .toList();
+        Map<String, Integer> counts = new HashMap<>();
+        long left = SLOT_BUDGET;
+        for (int i = 0; i < choosing.size(); i++) {
+            VirtualServerConfig vs = choosing.get(i);
+            int size = Maglev.tableSize(configuredCount(vs), left / (choosing.size() - i));
+            counts.put(vs.name(), size);
+            left -= size;
+        }
+        return counts;
+    }
+
+    private static int configuredCount(VirtualServerConfig vs) {
+        return vs.realServers().size() + (vs.sorryServer().isPresent() ? 1 : 0);
     }
 
     /** The choice map of a virtual server: {@code slots_192_0_2_210_80_tcp}. */
@@ -349,8 +524,24 @@ public final class NftProgramBuilder {
         }
     }
 
-    private static List<PoolMember> canonical(List<PoolMember> members) {
-        return members.stream().sorted(CANONICAL).toList();
+    /**
+     * The members in the order hash choices see them (it decides the Maglev table, so it must be the same on every
+     * director): by {@link #order} of their address, then port. Each key is made once (or taken from the last build),
+     * not at every comparison.
+     */
+    private static List<PoolMember> canonical(List<PoolMember> members, Map<MemberKey, MemberPieces> built) {
+        record Keyed(String order, PoolMember member) {
+        }
+        return members.stream().map(m -> {
+            MemberPieces pieces = built.get(MemberKey.of(m));
+            return new Keyed(pieces != null ? pieces.order() : order(m), m);
+        }).sorted(Comparator.comparing(Keyed::order).thenComparingInt(k -> k.member().port()))
+                .map(Keyed::member).toList();
+    }
+
+    /** The sort key of a member's address: the text of its bytes, {@code [-64, 0, 2, 51]}. */
+    private static String order(PoolMember member) {
+        return Arrays.toString(member.address().getAddress());
     }
 
     private static boolean ipv6(ServicePlan plan) {
@@ -358,7 +549,7 @@ public final class NftProgramBuilder {
             return plan.endpoints().get(0).address() instanceof Inet6Address;
         }
         return plan.config().realServers().stream().map(RealServerConfig::address).findFirst()
-                .or(() -> plan.pool().members().stream().map(PoolMember::address).findFirst())
+                .or(() -> plan.config().sorryServer().map(RealServerConfig::address))
                 .map(a -> a instanceof Inet6Address).orElse(false);
     }
 
@@ -376,18 +567,19 @@ public final class NftProgramBuilder {
         return node;
     }
 
-    /** One family's table while it is being built. */
+    /** One family's table while it is being built, or one virtual server's piece of it. */
     private static final class TableDraft {
         final String family;
-        final Map<String, Optional<ObjectNode>> hooks = new LinkedHashMap<>();
-        /** Each chain's rules as JSON text, written as soon as a chain is done (see {@link NftProgram.Chain}). */
-        final Map<String, List<String>> rules = new LinkedHashMap<>();
+        /**
+         * Every chain in the order it was first named; base chains get their rules (the dispatch) in {@link #build}.
+         * Other chains' rules are JSON text, written as soon as a chain is done (see {@link NftProgram.Chain}).
+         */
+        final Map<String, NftProgram.Chain> chains = new LinkedHashMap<>();
         final Map<String, NftProgram.NamedSet> sets = new LinkedHashMap<>();
         final Map<String, NftProgram.SlotMap> slotMaps = new LinkedHashMap<>();
         final Map<String, DispatchMap> dispatch = new LinkedHashMap<>();
         final List<JsonNode> fwmarks = new ArrayList<>();
         final Map<String, String> ingressChains = new LinkedHashMap<>();
-        final Map<Long, String> connMarks = new LinkedHashMap<>();
         final List<JsonNode> nodestMarks = new ArrayList<>();
         boolean postroutingMasquerade;
         boolean nodest;
@@ -397,20 +589,44 @@ public final class NftProgramBuilder {
         }
 
         void baseChain(String name, ObjectNode hook) {
-            hooks.putIfAbsent(name, Optional.of(hook));
-            rules.putIfAbsent(name, new ArrayList<>());
+            chains.putIfAbsent(name, new NftProgram.Chain(name, Optional.of(hook), List.of()));
         }
 
         void chain(String name, List<ArrayNode> chainRules) {
-            hooks.put(name, Optional.empty());
-            rules.put(name, chainRules.stream().map(JsonNode::toString).toList());
+            chain(new NftProgram.Chain(name, Optional.empty(), chainRules.stream().map(JsonNode::toString).toList()));
+        }
+
+        void chain(NftProgram.Chain chain) {
+            chains.put(chain.name(), chain);
         }
 
         List<JsonNode> dispatchMap(String name, String ip, List<String> types, List<JsonNode> key) {
             return dispatch.computeIfAbsent(name, n -> new DispatchMap(ip, types, key)).elements;
         }
 
+        /** Adds one virtual server's piece, as if it had been built into this draft. */
+        void merge(TableDraft part) {
+            part.chains.values().forEach(chain -> {
+                if (chain.hook().isPresent()) {
+                    chains.putIfAbsent(chain.name(), chain);
+                } else {
+                    chains.put(chain.name(), chain);
+                }
+            });
+            sets.putAll(part.sets);
+            slotMaps.putAll(part.slotMaps);
+            part.dispatch.forEach((name, map) -> dispatchMap(name, map.ip, map.types, map.key).addAll(map.elements));
+            fwmarks.addAll(part.fwmarks);
+            ingressChains.putAll(part.ingressChains);
+            nodestMarks.addAll(part.nodestMarks);
+            postroutingMasquerade |= part.postroutingMasquerade;
+            nodest |= part.nodest;
+        }
+
         NftProgram.Table build() {
+            Map<String, List<String>> baseRules = new LinkedHashMap<>();
+            chains.values().stream().filter(c -> c.hook().isPresent())
+                    .forEach(c -> baseRules.put(c.name(), new ArrayList<>()));
             List<NftProgram.NamedSet> named = new ArrayList<>();
             for (Map.Entry<String, DispatchMap> entry : dispatch.entrySet()) {
                 DispatchMap map = entry.getValue();
@@ -426,29 +642,33 @@ public final class NftProgramBuilder {
                 rule.add(NftJson.fibDaddrIsLocal());
                 rule.add(NftJson.vmapNamed(concat(map.key), entry.getKey()));
                 String base = family.equals("netdev") ? ingressChainFor(entry.getKey()) : "prerouting";
-                rules.get(base).add(array(rule).toString());
+                baseRules.get(base).add(array(rule).toString());
             }
             if (!fwmarks.isEmpty()) {
                 ObjectNode definition = F.objectNode().put("type", "mark").put("map", "verdict");
                 named.add(new NftProgram.NamedSet("fwmarks", true, definition, fwmarks));
-                rules.get("prerouting").add(array(NftJson.vmapNamed(meta("mark"), "fwmarks")).toString());
+                baseRules.get("prerouting").add(array(NftJson.vmapNamed(meta("mark"), "fwmarks")).toString());
             }
             if (postroutingMasquerade) {
-                rules.get("postrouting").add(array(match(and(meta("mark"), F.numberNode(MASQUERADE_MARK)),
+                baseRules.get("postrouting").add(array(match(and(meta("mark"), F.numberNode(MASQUERADE_MARK)),
                         F.numberNode(MASQUERADE_MARK)), NftJson.object("masquerade", F.nullNode())).toString());
             }
             if (nodest) {
                 named.add(new NftProgram.NamedSet(NODEST_SET, false, F.objectNode().put("type", "mark"),
                         nodestMarks));
                 JsonNode cut = match(NftJson.ct("mark"), F.textNode("@" + NODEST_SET));
-                rules.get(NODEST_CHAIN).add(array(match(meta("l4proto"), F.textNode("tcp")), cut, counter(),
+                baseRules.get(NODEST_CHAIN).add(array(match(meta("l4proto"), F.textNode("tcp")), cut, counter(),
                         NftJson.object("reject", F.objectNode().put("type", "tcp reset"))).toString());
-                rules.get(NODEST_CHAIN).add(array(cut, counter(), NftJson.object("drop", F.nullNode())).toString());
+                baseRules.get(NODEST_CHAIN).add(array(cut, counter(), NftJson.object("drop", F.nullNode()))
+                        .toString());
             }
             named.addAll(sets.values());
-            List<NftProgram.Chain> chains = new ArrayList<>();
-            hooks.forEach((name, hook) -> chains.add(new NftProgram.Chain(name, hook, rules.get(name))));
-            return new NftProgram.Table(family, chains, named, List.copyOf(slotMaps.values()));
+            List<NftProgram.Chain> built = new ArrayList<>(chains.size());
+            for (NftProgram.Chain chain : chains.values()) {
+                built.add(chain.hook().isEmpty() ? chain
+                        : new NftProgram.Chain(chain.name(), chain.hook(), baseRules.get(chain.name())));
+            }
+            return new NftProgram.Table(family, built, named, List.copyOf(slotMaps.values()));
         }
 
         private String ingressChainFor(String map) {

@@ -122,6 +122,8 @@ public final class LoadBalancer {
     private boolean reprogramQueued;
     private long appliedGeneration;
     private NftProgram appliedOnApplier;
+    /** The last program built, with its pieces: the next build redoes only the virtual servers that changed. */
+    private NftProgramBuilder.Built built = NftProgramBuilder.Built.NONE;
     private String lastApplyError = "";
     private volatile boolean stopped;
 
@@ -164,7 +166,8 @@ public final class LoadBalancer {
             throw e;
         }
         lb.awaitMacs();
-        NftProgram program = NftProgramBuilder.build(lb.plans());
+        lb.built = NftProgramBuilder.Built.NONE.next(lb.plans());
+        NftProgram program = lb.built.program();
         try {
             dataPlane.apply(program.fullTransaction());
         } catch (NftablesException e) {
@@ -635,7 +638,8 @@ public final class LoadBalancer {
     }
 
     private void reprogramNow() {
-        NftProgram next = NftProgramBuilder.build(plans());
+        built = built.next(plans());
+        NftProgram next = built.program();
         families = next.tables().stream().map(NftProgram.Table::family).toList();
         long gen = ++generation;
         applier.execute(() -> {

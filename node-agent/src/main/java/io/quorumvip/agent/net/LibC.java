@@ -118,6 +118,12 @@ public interface LibC {
 
     String strerror(int errno);
 
+    /**
+     * glibc's malloc_trim(3): gives the freed pages of every arena back to the system. @return 1 if any was given
+     * back
+     */
+    int malloc_trim(long pad);
+
     /** The errno the calling thread's last call above left behind. */
     static int errno() {
         return LastError.getLastError(Runtime.getRuntime(INSTANCE));

@@ -33,6 +33,13 @@ import jnr.ffi.Pointer;
  */
 public final class Libnftables implements AutoCloseable {
     private static final ReentrantLock NATIVE = new ReentrantLock();
+    /**
+     * A document this long (characters) is followed by a {@code malloc_trim}: libnftables frees what it parsed
+     * (jansson's tree, its own objects, the netlink batch: tens of times the document), but glibc keeps freed
+     * pages in its arenas, so a start-up program of tens of MB left the agent's RSS gigabytes high for good (issue
+     * 12). A pool change's diff is far smaller and pays nothing.
+     */
+    private static final int TRIM_AFTER = 1 << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static volatile NftablesLibrary library;
 
@@ -94,6 +101,9 @@ public final class Libnftables implements AutoCloseable {
             int status = nft.nft_run_cmd_from_buffer(context, terminated);
             String output = text(nft.nft_ctx_get_output_buffer(context));
             String errors = text(nft.nft_ctx_get_error_buffer(context));
+            if (utf8.length >= TRIM_AFTER) {
+                LibC.INSTANCE.malloc_trim(0);
+            }
             if (status != 0) {
                 throw new NftablesException("libnftables refused the transaction (status " + status + "; nothing of"
                         + " it was applied): " + errors.strip(), errors);

@@ -73,7 +73,8 @@ class PoolChangeLatencyBench {
             try {
                 boolean[] alive = new boolean[count];
                 Arrays.fill(alive, true);
-                NftProgram applied = program(vs, alive);
+                NftProgramBuilder.Built program = NftProgramBuilder.Built.NONE.next(plans(vs, alive));
+                NftProgram applied = program.program();
                 String full = applied.fullTransaction();
                 long fullStart = System.nanoTime();
                 inside.call(() -> nft.run(full));
@@ -89,7 +90,8 @@ class PoolChangeLatencyBench {
                     alive[flipped] = !alive[flipped];
                     long start = System.nanoTime();
                     long cpuStart = THREADS.getCurrentThreadCpuTime();
-                    NftProgram next = program(vs, alive);
+                    program = program.next(plans(vs, alive));
+                    NftProgram next = program.program();
                     long built = System.nanoTime();
                     Optional<String> diff = NftProgram.diff(applied, next);
                     long diffed = System.nanoTime();
@@ -141,12 +143,13 @@ class PoolChangeLatencyBench {
         return sorted[Math.min(sorted.length - 1, sorted.length * percentile / 100)] / 1e6;
     }
 
-    private static NftProgram program(VirtualServerConfig vs, boolean[] alive) {
+    /** What the agent builds its program from, after folding the pool as the agent does. */
+    private static List<ServicePlan> plans(VirtualServerConfig vs, boolean[] alive) {
         List<RealServerState> states = new ArrayList<>();
         for (int i = 0; i < alive.length; i++) {
             states.add(RealServerState.of(vs.realServers().get(i), alive[i]));
         }
         Pool pool = PoolFold.fold(vs, states, true).pool();
-        return NftProgramBuilder.build(List.of(ServicePlan.of(vs, Map.of(), pool, Optional.empty(), false)));
+        return List.of(ServicePlan.of(vs, Map.of(), pool, Optional.empty(), false));
     }
 }
