@@ -19,10 +19,10 @@ import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /**
- * Every node's archive under {@code <data>/nodes/<node>/}, plus the live cluster state folded from them. All
- * records are also held in memory for the query API (about a few hundred bytes each). One lock for everything: an
- * ingest's fsync holds queries and other nodes' ingests for its duration, which is simple and enough for a cluster
- * of a few agents.
+ * Every node's archive under {@code <data>/nodes/<node>/}, plus the live cluster state folded from them. The
+ * archives are the store: queries read records back from their files through each archive's index, so memory holds
+ * the index, the live fold and its checkpoints, not the records. One lock for everything: an ingest's fsync holds
+ * queries and other nodes' ingests for its duration, which is simple and enough for a cluster of a few agents.
  */
 final class ClusterStore implements AutoCloseable {
 
@@ -39,14 +39,14 @@ final class ClusterStore implements AutoCloseable {
     static final int CHECKPOINT_EVERY = 4096;
 
     /** The state after a node's first {@code position} records, the last of which has stamp {@code hlc}. */
-    private record Checkpoint(int position, long hlc, ClusterView state) {
+    private record Checkpoint(long position, long hlc, ClusterView state) {
     }
 
     /** One node's fold and its checkpoints, in record order. */
     private static final class NodeFold {
         final ReplayState state = new ReplayState();
         final List<Checkpoint> checkpoints = new ArrayList<>();
-        int applied;
+        long applied;
 
         void apply(EventRecord record) {
             state.apply(record);
@@ -87,13 +87,11 @@ final class ClusterStore implements AutoCloseable {
         try {
             for (Path dir : dirs) {
                 String node = dir.getFileName().toString();
-                NodeArchive archive = NodeArchive.open(dir, node, wallMicros);
-                store.archives.put(node, archive);
                 NodeFold fold = store.folds.computeIfAbsent(node, n -> new NodeFold());
-                for (EventRecord record : archive.records()) {
+                store.archives.put(node, NodeArchive.open(dir, node, wallMicros, record -> {
                     store.live.apply(record);
                     fold.apply(record);
-                }
+                }));
             }
         } catch (IOException | RuntimeException e) {
             store.close();
@@ -110,17 +108,16 @@ final class ClusterStore implements AutoCloseable {
     synchronized IngestOutcome ingest(String node, List<ReceivedRecord> batch) throws IOException {
         NodeArchive archive = archives.get(node);
         if (archive == null) {
-            archive = NodeArchive.open(nodesDir.resolve(node), node, wallMicros);
+            archive = NodeArchive.open(nodesDir.resolve(node), node, wallMicros, record -> { });
             archives.put(node, archive);
         }
-        int before = archive.records().size();
-        IngestOutcome outcome = archive.append(batch);
-        List<EventRecord> stored = List.copyOf(archive.records().subList(before, archive.records().size()));
         NodeFold fold = folds.computeIfAbsent(node, n -> new NodeFold());
-        for (EventRecord record : stored) {
+        List<EventRecord> stored = new ArrayList<>();
+        IngestOutcome outcome = archive.append(batch, record -> {
             live.apply(record);
             fold.apply(record);
-        }
+            stored.add(record);
+        });
         if (!stored.isEmpty()) {
             listeners.forEach(listener -> listener.accept(stored));
         }
@@ -164,49 +161,29 @@ final class ClusterStore implements AutoCloseable {
      * {@link MergedJournals#ORDER}.
      */
     synchronized List<EventRecord> events(Optional<EventCursor> after, int limit) {
-        List<List<EventRecord>> lists = new ArrayList<>();
-        List<Integer> positions = new ArrayList<>();
+        List<NodeArchive.Records> heads = new ArrayList<>();
         for (NodeArchive archive : archives.values()) {
-            List<EventRecord> records = archive.records();
-            lists.add(records);
-            positions.add(after.map(cursor -> firstAfter(records, cursor)).orElse(0));
+            heads.add(after.map(archive::after).orElseGet(() -> archive.from(0)));
         }
         List<EventRecord> page = new ArrayList<>();
         while (page.size() < limit) {
-            int best = -1;
-            for (int i = 0; i < lists.size(); i++) {
-                if (positions.get(i) < lists.get(i).size() && (best < 0
-                        || MergedJournals.ORDER.compare(lists.get(i).get(positions.get(i)), lists.get(best).get(positions.get(best))) < 0)) {
-                    best = i;
+            NodeArchive.Records best = null;
+            for (NodeArchive.Records head : heads) {
+                if (head.hasNext() && (best == null || MergedJournals.ORDER.compare(head.peek(), best.peek()) < 0)) {
+                    best = head;
                 }
             }
-            if (best < 0) {
+            if (best == null) {
                 break;
             }
-            page.add(lists.get(best).get(positions.get(best)));
-            positions.set(best, positions.get(best) + 1);
+            page.add(best.next());
         }
         return page;
     }
 
-    /** Binary search: one node's records are in HLC order, so those after the cursor are a suffix. */
-    private static int firstAfter(List<EventRecord> records, EventCursor cursor) {
-        int low = 0;
-        int high = records.size();
-        while (low < high) {
-            int middle = (low + high) >>> 1;
-            if (cursor.isBefore(records.get(middle))) {
-                high = middle;
-            } else {
-                low = middle + 1;
-            }
-        }
-        return low;
-    }
-
     /** How many records are stored in all: changes whenever something new is stored. */
     synchronized long version() {
-        return archives.values().stream().mapToLong(archive -> archive.records().size()).sum();
+        return archives.values().stream().mapToLong(NodeArchive::count).sum();
     }
 
     /** The state of every node and instance after everything stored. */
@@ -223,21 +200,27 @@ final class ClusterStore implements AutoCloseable {
         archives.forEach((node, archive) -> {
             Optional<Checkpoint> checkpoint = folds.get(node).before(hlcLimit);
             ReplayState state = checkpoint.map(c -> ReplayState.of(c.state())).orElseGet(ReplayState::new);
-            List<EventRecord> records = archive.records();
-            for (int i = checkpoint.map(Checkpoint::position).orElse(0); i < records.size(); i++) {
-                if (records.get(i).hlc() > hlcLimit) {
-                    break;
-                }
-                state.apply(records.get(i));
+            NodeArchive.Records records = archive.from(checkpoint.map(Checkpoint::position).orElse(0L));
+            while (records.hasNext() && records.peek().hlc() <= hlcLimit) {
+                state.apply(records.next());
             }
             nodes.putAll(state.view().nodes());
         });
         return new ClusterView(nodes);
     }
 
-    /** A copy of every node's records, for forensics to work on outside the lock. */
-    synchronized List<List<EventRecord>> journals() {
-        return archives.values().stream().map(archive -> List.copyOf(archive.records())).toList();
+    /**
+     * Every node's records as stored now, each a reader in HLC order for forensics to read outside the lock (records
+     * stored later are not in it), and the version they are of.
+     */
+    synchronized Snapshot snapshot() {
+        Map<String, NodeArchive.Records> journals = new TreeMap<>();
+        archives.forEach((node, archive) -> journals.put(node, archive.from(0)));
+        return new Snapshot(version(), journals);
+    }
+
+    /** The stored records of every node at one {@link #version()}. */
+    record Snapshot(long version, Map<String, NodeArchive.Records> journals) {
     }
 
     @Override
