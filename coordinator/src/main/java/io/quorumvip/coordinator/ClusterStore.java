@@ -29,8 +29,10 @@ final class ClusterStore implements AutoCloseable {
     private final Path nodesDir;
     private final LongSupplier wallMicros;
     private final Map<String, NodeArchive> archives = new TreeMap<>();
-    private final ReplayState live = new ReplayState();
-    /** Each node's own fold, checkpointed every {@link #CHECKPOINT_EVERY} records for {@link #stateAt}. */
+    /**
+     * Each node's own fold, checkpointed every {@link #CHECKPOINT_EVERY} records for {@link #stateAt}. The replay
+     * fold keeps each node apart, so together they are the cluster's state: no second fold over all records.
+     */
     private final Map<String, NodeFold> folds = new TreeMap<>();
     /** Told of newly stored records under the lock, so each sees every record once, in the order stored. */
     private final List<Consumer<List<EventRecord>>> listeners = new CopyOnWriteArrayList<>();
@@ -88,10 +90,7 @@ final class ClusterStore implements AutoCloseable {
             for (Path dir : dirs) {
                 String node = dir.getFileName().toString();
                 NodeFold fold = store.folds.computeIfAbsent(node, n -> new NodeFold());
-                store.archives.put(node, NodeArchive.open(dir, node, wallMicros, record -> {
-                    store.live.apply(record);
-                    fold.apply(record);
-                }));
+                store.archives.put(node, NodeArchive.open(dir, node, wallMicros, fold::apply));
             }
         } catch (IOException | RuntimeException e) {
             store.close();
@@ -114,7 +113,6 @@ final class ClusterStore implements AutoCloseable {
         NodeFold fold = folds.computeIfAbsent(node, n -> new NodeFold());
         List<EventRecord> stored = new ArrayList<>();
         IngestOutcome outcome = archive.append(batch, record -> {
-            live.apply(record);
             fold.apply(record);
             stored.add(record);
         });
@@ -188,7 +186,9 @@ final class ClusterStore implements AutoCloseable {
 
     /** The state of every node and instance after everything stored. */
     synchronized ClusterView cluster() {
-        return live.view();
+        Map<String, NodeView> nodes = new TreeMap<>();
+        folds.values().forEach(fold -> nodes.putAll(fold.state.view().nodes()));
+        return new ClusterView(nodes);
     }
 
     /**

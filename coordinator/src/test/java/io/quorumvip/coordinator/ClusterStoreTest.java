@@ -62,6 +62,7 @@ class ClusterStoreTest {
         List<byte[]> n1 = history("n1");
         List<byte[]> n2 = history("n2");
         List<EventRecord> pagedBefore;
+        ReplayState all = new ReplayState();
         try (ClusterStore store = ClusterStore.open(root.resolve("data"), () -> 0)) {
             store.ingest("n1", RecordBatch.parse(AgentJournals.body(n1, 1, n1.size())));
             store.ingest("n2", RecordBatch.parse(AgentJournals.body(n2, 1, n2.size())));
@@ -71,10 +72,13 @@ class ClusterStoreTest {
             pagedBefore = pageThrough(store, 997);
             assertThat(pagedBefore).isEqualTo(expected);
             assertThat(store.version()).isEqualTo(expected.size());
+            expected.forEach(all::apply);
+            assertThat(store.cluster()).isEqualTo(all.view());
         }
         try (ClusterStore store = ClusterStore.open(root.resolve("data"), () -> 0)) {
             assertThat(pageThrough(store, 10_000)).isEqualTo(pagedBefore);
             assertThat(store.version()).isEqualTo(pagedBefore.size());
+            assertThat(store.cluster()).isEqualTo(all.view());
         }
     }
 
