@@ -193,20 +193,31 @@ final class ClusterStore implements AutoCloseable {
 
     /**
      * The state after every record with {@code hlc <= hlcLimit}: per node, from the last checkpoint before it, so
-     * at most {@link #CHECKPOINT_EVERY} records per node are folded and ingest waits for no more than that.
+     * at most {@link #CHECKPOINT_EVERY} records per node are folded. Only finding the checkpoints and where to read
+     * from holds the lock; the records are read and folded outside it, so ingest does not wait for them.
      */
-    synchronized ClusterView stateAt(long hlcLimit) {
+    ClusterView stateAt(long hlcLimit) {
+        List<Start> starts = new ArrayList<>();
+        synchronized (this) {
+            archives.forEach((node, archive) -> {
+                Optional<Checkpoint> checkpoint = folds.get(node).before(hlcLimit);
+                starts.add(new Start(checkpoint.map(Checkpoint::state),
+                        archive.from(checkpoint.map(Checkpoint::position).orElse(0L))));
+            });
+        }
         Map<String, NodeView> nodes = new TreeMap<>();
-        archives.forEach((node, archive) -> {
-            Optional<Checkpoint> checkpoint = folds.get(node).before(hlcLimit);
-            ReplayState state = checkpoint.map(c -> ReplayState.of(c.state())).orElseGet(ReplayState::new);
-            NodeArchive.Records records = archive.from(checkpoint.map(Checkpoint::position).orElse(0L));
-            while (records.hasNext() && records.peek().hlc() <= hlcLimit) {
-                state.apply(records.next());
+        for (Start start : starts) {
+            ReplayState state = start.checkpoint().map(ReplayState::of).orElseGet(ReplayState::new);
+            while (start.records().hasNext() && start.records().peek().hlc() <= hlcLimit) {
+                state.apply(start.records().next());
             }
             nodes.putAll(state.view().nodes());
-        });
+        }
         return new ClusterView(nodes);
+    }
+
+    /** Where one node's fold for {@link #stateAt} starts: a checkpoint's state (none: the start) and the records after it. */
+    private record Start(Optional<ClusterView> checkpoint, NodeArchive.Records records) {
     }
 
     /**
