@@ -14,6 +14,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
@@ -86,15 +90,40 @@ final class ClusterStore implements AutoCloseable {
         try (Stream<Path> list = Files.list(store.nodesDir)) {
             dirs = list.filter(Files::isDirectory).sorted().toList();
         }
+        // Each node's archive is read and folded on its own (the folds are per node): the nodes in parallel.
+        ExecutorService readers = Executors.newFixedThreadPool(
+                Math.max(1, Math.min(dirs.size(), Runtime.getRuntime().availableProcessors())));
+        Throwable failure = null;
         try {
+            Map<String, Future<NodeArchive>> opening = new TreeMap<>();
             for (Path dir : dirs) {
                 String node = dir.getFileName().toString();
-                NodeFold fold = store.folds.computeIfAbsent(node, n -> new NodeFold());
-                store.archives.put(node, NodeArchive.open(dir, node, wallMicros, fold::apply));
+                NodeFold fold = new NodeFold();
+                store.folds.put(node, fold);
+                opening.put(node, readers.submit(() -> NodeArchive.open(dir, node, wallMicros, fold::apply)));
             }
-        } catch (IOException | RuntimeException e) {
+            for (Map.Entry<String, Future<NodeArchive>> entry : opening.entrySet()) {
+                try {
+                    store.archives.put(entry.getKey(), entry.getValue().get());
+                } catch (ExecutionException e) {
+                    failure = failure == null ? e.getCause() : failure;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = new IOException("opening the archives in " + store.nodesDir + " was interrupted", e);
+        } finally {
+            readers.shutdownNow();
+        }
+        if (failure != null) {
             store.close();
-            throw e;
+            if (failure instanceof IOException io) {
+                throw io;
+            }
+            if (failure instanceof Error error) {
+                throw error;
+            }
+            throw (RuntimeException) failure;
         }
         return store;
     }
@@ -216,7 +245,7 @@ final class ClusterStore implements AutoCloseable {
         return new ClusterView(nodes);
     }
 
-    /** Where one node's fold for {@link #stateAt} starts: a checkpoint's state (none: the start) and the records after it. */
+    /** Where one node's fold for {@link #stateAt} starts: a checkpoint's state (none: the start), the records after. */
     private record Start(Optional<ClusterView> checkpoint, NodeArchive.Records records) {
     }
 

@@ -97,8 +97,8 @@ final class NodeArchive implements AutoCloseable {
             index.stored(record, offset);
             recovered.accept(record);
         })) {
-            journal.recoveredTornTail().ifPresent(torn -> log.warn("archive of node {}: cut {} (it was never acknowledged)",
-                    node, torn));
+            journal.recoveredTornTail().ifPresent(torn ->
+                    log.warn("archive of node {}: cut {} (it was never acknowledged)", node, torn));
             lastSeq = journal.lastDurableSeq();
             lastHash = journal.lastDurableHash();
         }
@@ -367,7 +367,8 @@ final class NodeArchive implements AutoCloseable {
                 return record;
             } catch (IOException | MalformedRecordException e) {
                 throw new UncheckedIOException(new IOException("reading the coordinator's archive failed at byte "
-                        + offset + ": " + e.getMessage() + " (restart the coordinator: its recovery checks the file)", e));
+                        + offset + ": " + e.getMessage() + " (restart the coordinator: its recovery checks the file)",
+                        e));
             }
         }
 

@@ -1,6 +1,7 @@
 package io.quorumvip.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quorumvip.events.Cause;
 import io.quorumvip.events.Event;
@@ -10,8 +11,10 @@ import io.quorumvip.events.HybridLogicalClock;
 import io.quorumvip.forensics.MergedJournals;
 import io.quorumvip.journal.Journal;
 import io.quorumvip.journal.JournalConfig;
+import io.quorumvip.journal.SegmentHeader;
 import io.quorumvip.replay.ReplayState;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -147,5 +150,20 @@ class ClusterStoreTest {
             assertThat(store.stateAt(Long.MAX_VALUE).nodes().get("n1").pools().get("192.0.2.80:80").members())
                     .isEqualTo(members);
         }
+    }
+
+    @Test
+    void shouldRefuseToOpenWhenOneNodesArchiveCannotBeReadAndNameIt() throws IOException {
+        List<byte[]> n1 = AgentJournals.write(root.resolve("agent-n1"), "n1", AgentJournals.owner("n1", 0, 1));
+        List<byte[]> n2 = AgentJournals.write(root.resolve("agent-n2"), "n2", AgentJournals.owner("n2", 0, 2));
+        try (ClusterStore store = ClusterStore.open(root.resolve("data"), () -> 0)) {
+            store.ingest("n1", RecordBatch.parse(AgentJournals.body(n1, 1, n1.size())));
+            store.ingest("n2", RecordBatch.parse(AgentJournals.body(n2, 1, n2.size())));
+        }
+        Path n2Archive = root.resolve("data/nodes/n2");
+        Files.copy(n2Archive.resolve(SegmentHeader.fileName(1)), n2Archive.resolve(SegmentHeader.fileName(2)));
+
+        assertThatThrownBy(() -> ClusterStore.open(root.resolve("data"), () -> 0)).isInstanceOf(IOException.class)
+                .hasMessageContaining("archive of node 'n2'").hasMessageContaining("has 2 segments");
     }
 }

@@ -100,7 +100,8 @@ class ForensicsJobsTest {
             long start = AgentJournals.START_MILLIS;
             for (long[] window : new long[][]{{-1, -1}, {start + 95_000, start + 185_000}, {start + 390_000, -1}}) {
                 ForensicsSettings settings = ForensicsSettings.DEFAULT.withWindow(
-                        window[0] < 0 ? Long.MIN_VALUE : window[0] * 1000, window[1] < 0 ? Long.MAX_VALUE : window[1] * 1000 + 999);
+                        window[0] < 0 ? Long.MIN_VALUE : window[0] * 1000,
+                        window[1] < 0 ? Long.MAX_VALUE : window[1] * 1000 + 999);
                 List<String> args = new ArrayList<>(List.of("--json"));
                 if (window[0] >= 0) {
                     args.addAll(List.of("--from", Long.toString(window[0])));
@@ -122,7 +123,8 @@ class ForensicsJobsTest {
                 JsonNode answer = JSON.readTree(((ForensicsJobs.Outcome.Done) outcome).json().toFile());
                 assertThat(answer).as("window %s", args).isEqualTo(JSON.readTree(cli.toString()));
                 assertThat(answer.get("incidents").size()).as("window %s", args).isPositive();
-                assertThat(exit).as("qvip forensics exit for %s", args).isEqualTo(answer.get("split_brain").asBoolean() ? 1 : 0);
+                assertThat(exit).as("qvip forensics exit for %s", args)
+                        .isEqualTo(answer.get("split_brain").asBoolean() ? 1 : 0);
             }
         }
     }

@@ -147,6 +147,7 @@ class NodeArchiveTest {
         EventRecord first = stored.get(0);
         assertThat(read(archive.after(new EventCursor(first.hlc() - 1, 0, "n1")))).isEqualTo(stored);
         assertThat(read(archive.after(new EventCursor(first.hlc(), first.seq(), "n0")))).isEqualTo(stored);
-        assertThat(read(archive.after(new EventCursor(first.hlc(), first.seq(), "n2")))).isEqualTo(stored.subList(1, stored.size()));
+        assertThat(read(archive.after(new EventCursor(first.hlc(), first.seq(), "n2"))))
+                .isEqualTo(stored.subList(1, stored.size()));
     }
 }
