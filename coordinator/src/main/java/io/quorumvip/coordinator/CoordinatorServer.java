@@ -83,7 +83,7 @@ public final class CoordinatorServer {
                     ClusterStore store = ClusterStore.open(dataDir, wallMicros);
                     try {
                         return new CoordinatorServer(vertx, store, tokens, streamQueueCapacity,
-                                new ForensicsJobs(store, FORENSICS_DEADLINE));
+                                new ForensicsJobs(store, FORENSICS_DEADLINE, dataDir.resolve("forensics")));
                     } catch (IOException | RuntimeException e) {
                         store.close();
                         throw e;

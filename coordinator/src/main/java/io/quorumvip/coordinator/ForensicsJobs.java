@@ -25,6 +25,7 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * <p>A job is the streamed analysis of {@code qvip forensics --json} ({@link Forensics#stream}) over the archives'
  * files as stored when it starts, read record by record: its memory is bounded by what is open, not by the
  * archive's size. Its JSON goes to a file in a directory of its own (a whole history's report is gigabytes), which
- * the server sends; the last answer is cached by the number of records stored and the window, so the page asking
+ * the server sends; files left there by a coordinator that was killed are removed when the next one starts; the last answer is cached by the number of records stored and the window, so the page asking
  * again before anything new arrived costs nothing. The last {@value #KEEP} answers' files are kept, so one being
  * sent while newer ones are made is not deleted under it.
  */
@@ -73,10 +74,17 @@ final class ForensicsJobs implements AutoCloseable {
     private final Deque<Path> files = new ArrayDeque<>();
     private long made;
 
-    ForensicsJobs(ClusterStore store, Duration deadline) throws IOException {
+    /** {@code dir}: where the answers' files go; anything in it is left from an earlier run and removed. */
+    ForensicsJobs(ClusterStore store, Duration deadline, Path dir) throws IOException {
         this.store = store;
         this.deadline = deadline;
-        this.dir = Files.createTempDirectory("qvip-forensics");
+        this.dir = dir;
+        Files.createDirectories(dir);
+        try (Stream<Path> left = Files.list(dir)) {
+            for (Path file : left.toList()) {
+                Files.delete(file);
+            }
+        }
     }
 
     Duration deadline() {
@@ -159,13 +167,12 @@ final class ForensicsJobs implements AutoCloseable {
         worker.shutdownNow();
         try {
             if (!worker.awaitTermination(5, TimeUnit.SECONDS)) {
-                log.warn("the forensics job did not stop within 5 s; its answers stay in {}", dir);
+                log.warn("the forensics job did not stop within 5 s; its answers stay in {} until the next start", dir);
                 return;
             }
             for (Path file : files) {
                 Files.deleteIfExists(file);
             }
-            Files.deleteIfExists(dir);
         } catch (IOException e) {
             log.warn("removing the forensics answers in {} failed", dir, e);
         } catch (InterruptedException e) {

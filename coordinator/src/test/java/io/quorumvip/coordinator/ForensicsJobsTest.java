@@ -10,6 +10,7 @@ import io.quorumvip.forensics.ForensicsSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ class ForensicsJobsTest {
 
     @Test
     void shouldAnswerFromTheCacheUntilSomethingNewIsStored() throws Exception {
-        try (ClusterStore store = storeWithOneOwner(); ForensicsJobs jobs = new ForensicsJobs(store, Duration.ofSeconds(30))) {
+        try (ClusterStore store = storeWithOneOwner(); ForensicsJobs jobs = new ForensicsJobs(store, Duration.ofSeconds(30), root.resolve("answers"))) {
             LinkedBlockingQueue<ForensicsJobs.Outcome> outcomes = new LinkedBlockingQueue<>();
             jobs.submit(ForensicsSettings.DEFAULT, outcomes::add);
             ForensicsJobs.Outcome outcome = outcomes.poll(30, TimeUnit.SECONDS);
@@ -55,7 +56,7 @@ class ForensicsJobsTest {
 
     @Test
     void shouldNeverStartAJobCancelledWhileQueued() throws Exception {
-        try (ClusterStore store = storeWithOneOwner(); ForensicsJobs jobs = new ForensicsJobs(store, Duration.ofSeconds(30))) {
+        try (ClusterStore store = storeWithOneOwner(); ForensicsJobs jobs = new ForensicsJobs(store, Duration.ofSeconds(30), root.resolve("answers"))) {
             CountDownLatch release = new CountDownLatch(1);
             LinkedBlockingQueue<ForensicsJobs.Outcome> outcomes = new LinkedBlockingQueue<>();
             // The worker is busy with a first job whose caller holds it in its completion.
@@ -94,7 +95,7 @@ class ForensicsJobsTest {
         List<byte[]> n1 = AgentJournals.write(root.resolve("agent-n1"), "n1", n1Drafts);
         List<byte[]> n2 = AgentJournals.write(root.resolve("agent-n2"), "n2", n2Drafts);
         try (ClusterStore store = ClusterStore.open(root.resolve("data"), () -> 0);
-             ForensicsJobs jobs = new ForensicsJobs(store, Duration.ofSeconds(30))) {
+             ForensicsJobs jobs = new ForensicsJobs(store, Duration.ofSeconds(30), root.resolve("answers"))) {
             store.ingest("n1", RecordBatch.parse(AgentJournals.body(n1, 1, n1.size())));
             store.ingest("n2", RecordBatch.parse(AgentJournals.body(n2, 1, n2.size())));
             long start = AgentJournals.START_MILLIS;
@@ -126,6 +127,16 @@ class ForensicsJobsTest {
                 assertThat(exit).as("qvip forensics exit for %s", args)
                         .isEqualTo(answer.get("split_brain").asBoolean() ? 1 : 0);
             }
+        }
+    }
+
+    @Test
+    void shouldRemoveTheAnswersAKilledCoordinatorLeftWhenTheNextOneStarts() throws Exception {
+        Path answers = Files.createDirectories(root.resolve("answers"));
+        Files.writeString(answers.resolve("forensics-7.json"), "{}");
+        try (ClusterStore store = storeWithOneOwner();
+             ForensicsJobs jobs = new ForensicsJobs(store, Duration.ofSeconds(30), answers)) {
+            assertThat(answers).isEmptyDirectory();
         }
     }
 }
