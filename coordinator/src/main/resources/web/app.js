@@ -104,7 +104,9 @@ function render() {
   const lbTimes = state.lb.length ? [state.lb[0].wall_micros, state.lb.at(-1).wall_micros] : [];
   const last = Math.max(latestMicros(), ...report.intervals.map(i => i.end_max_micros), ...lbTimes);
   const first = Math.min(...report.intervals.map(i => i.start_micros), ...lbTimes, last);
-  const incidents = report.incidents.map(i => ({ ...i, key: incidentKey(i) }));
+  // The report lists incidents as their ends became known (it is streamed): the page lists them by start.
+  const incidents = report.incidents.map(i => ({ ...i, key: incidentKey(i) }))
+    .sort((a, b) => a.start_micros - b.start_micros || a.kind.localeCompare(b.kind));
   $('clock').textContent = report.nodes.length ? `latest ${dateTime(last)}` : 'no records yet';
   renderOwners(report, colour, last);
   timeline.setData({ vips: vipLanes(report), nodes: nodeLanes(report), pools: poolLanes(state.lb, last), incidents, first, last, colour });

@@ -18,7 +18,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 
 /**
@@ -82,15 +81,21 @@ public final class Journal implements AutoCloseable {
      * version is sealed and new records go into a new segment of the current one.
      */
     public static Journal open(JournalConfig config) throws IOException {
-        return open(config, record -> { });
+        return open(config, (record, offset) -> { });
+    }
+
+    /** A record recovery read and checked, with the offset of its frame in the last segment. */
+    @FunctionalInterface
+    public interface RecoveredRecord {
+        void record(EventRecord record, long offset);
     }
 
     /**
      * {@link #open(JournalConfig)}, handing {@code lastSegmentRecords} each record of the last segment as recovery
      * reads and checks it (up to a torn tail): a reader whose journal is one segment (the coordinator's archive) gets
-     * all its records from that one read instead of decoding the segment a second time.
+     * all its records, and where each lies, from that one read instead of decoding the segment a second time.
      */
-    public static Journal open(JournalConfig config, Consumer<EventRecord> lastSegmentRecords) throws IOException {
+    public static Journal open(JournalConfig config, RecoveredRecord lastSegmentRecords) throws IOException {
         Files.createDirectories(config.dir());
         Journal journal = new Journal(config, Recovery.run(config, lastSegmentRecords));
         journal.writer.start();
@@ -424,7 +429,7 @@ public final class Journal implements AutoCloseable {
         Hash256 lastHash;
         Optional<TornTail> tornTail = Optional.empty();
 
-        static Recovery run(JournalConfig config, Consumer<EventRecord> lastSegmentRecords) throws IOException {
+        static Recovery run(JournalConfig config, RecoveredRecord lastSegmentRecords) throws IOException {
             Recovery r = new Recovery();
             List<Path> segments = new ArrayList<>(JournalReader.segmentFiles(config.dir()));
             if (!segments.isEmpty()) {
@@ -456,7 +461,7 @@ public final class Journal implements AutoCloseable {
             r.lastSeq = tail.lastSeq;
             r.lastHlc = tail.lastHlc;
             if (tail.records == 0 && segments.size() > 1) {
-                ScanResult previous = scan(config, segments.get(segments.size() - 2), false, record -> { });
+                ScanResult previous = scan(config, segments.get(segments.size() - 2), false, (record, offset) -> { });
                 if (!previous.lastHash.equals(tail.lastHash)) {
                     throw new JournalDamageException(last, 0, "segment chains from " + tail.lastHash
                             + " but the previous segment ends with " + previous.lastHash);
@@ -509,7 +514,7 @@ public final class Journal implements AutoCloseable {
         }
 
         private static ScanResult scan(JournalConfig config, Path segment, boolean lastSegment,
-                                       Consumer<EventRecord> visitor) throws IOException {
+                                       RecoveredRecord visitor) throws IOException {
             MessageDigest digest = sha256();
             EventCodec codec = new EventCodec();
             try (SegmentCursor cursor = SegmentCursor.open(segment)) {
@@ -541,7 +546,7 @@ public final class Journal implements AutoCloseable {
                     }
                     digest.update(cursor.payload(), cursor.payloadOffset(), cursor.payloadLength());
                     hash = new Hash256(digest.digest());
-                    visitor.accept(record);
+                    visitor.record(record, cursor.offset());
                     seq = record.seq();
                     hlcStamp = record.hlc();
                     records++;

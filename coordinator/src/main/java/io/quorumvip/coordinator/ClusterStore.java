@@ -14,23 +14,29 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /**
- * Every node's archive under {@code <data>/nodes/<node>/}, plus the live cluster state folded from them. All
- * records are also held in memory for the query API (about a few hundred bytes each). One lock for everything: an
- * ingest's fsync holds queries and other nodes' ingests for its duration, which is simple and enough for a cluster
- * of a few agents.
+ * Every node's archive under {@code <data>/nodes/<node>/}, plus the live cluster state folded from them. The
+ * archives are the store: queries read records back from their files through each archive's index, so memory holds
+ * the index, the live fold and its checkpoints, not the records. One lock for everything: an ingest's fsync holds
+ * queries and other nodes' ingests for its duration, which is simple and enough for a cluster of a few agents.
  */
 final class ClusterStore implements AutoCloseable {
 
     private final Path nodesDir;
     private final LongSupplier wallMicros;
     private final Map<String, NodeArchive> archives = new TreeMap<>();
-    private final ReplayState live = new ReplayState();
-    /** Each node's own fold, checkpointed every {@link #CHECKPOINT_EVERY} records for {@link #stateAt}. */
+    /**
+     * Each node's own fold, checkpointed every {@link #CHECKPOINT_EVERY} records for {@link #stateAt}. The replay
+     * fold keeps each node apart, so together they are the cluster's state: no second fold over all records.
+     */
     private final Map<String, NodeFold> folds = new TreeMap<>();
     /** Told of newly stored records under the lock, so each sees every record once, in the order stored. */
     private final List<Consumer<List<EventRecord>>> listeners = new CopyOnWriteArrayList<>();
@@ -39,14 +45,14 @@ final class ClusterStore implements AutoCloseable {
     static final int CHECKPOINT_EVERY = 4096;
 
     /** The state after a node's first {@code position} records, the last of which has stamp {@code hlc}. */
-    private record Checkpoint(int position, long hlc, ClusterView state) {
+    private record Checkpoint(long position, long hlc, ClusterView state) {
     }
 
     /** One node's fold and its checkpoints, in record order. */
     private static final class NodeFold {
         final ReplayState state = new ReplayState();
         final List<Checkpoint> checkpoints = new ArrayList<>();
-        int applied;
+        long applied;
 
         void apply(EventRecord record) {
             state.apply(record);
@@ -84,20 +90,40 @@ final class ClusterStore implements AutoCloseable {
         try (Stream<Path> list = Files.list(store.nodesDir)) {
             dirs = list.filter(Files::isDirectory).sorted().toList();
         }
+        // Each node's archive is read and folded on its own (the folds are per node): the nodes in parallel.
+        ExecutorService readers = Executors.newFixedThreadPool(
+                Math.max(1, Math.min(dirs.size(), Runtime.getRuntime().availableProcessors())));
+        Throwable failure = null;
         try {
+            Map<String, Future<NodeArchive>> opening = new TreeMap<>();
             for (Path dir : dirs) {
                 String node = dir.getFileName().toString();
-                NodeArchive archive = NodeArchive.open(dir, node, wallMicros);
-                store.archives.put(node, archive);
-                NodeFold fold = store.folds.computeIfAbsent(node, n -> new NodeFold());
-                for (EventRecord record : archive.records()) {
-                    store.live.apply(record);
-                    fold.apply(record);
+                NodeFold fold = new NodeFold();
+                store.folds.put(node, fold);
+                opening.put(node, readers.submit(() -> NodeArchive.open(dir, node, wallMicros, fold::apply)));
+            }
+            for (Map.Entry<String, Future<NodeArchive>> entry : opening.entrySet()) {
+                try {
+                    store.archives.put(entry.getKey(), entry.getValue().get());
+                } catch (ExecutionException e) {
+                    failure = failure == null ? e.getCause() : failure;
                 }
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = new IOException("opening the archives in " + store.nodesDir + " was interrupted", e);
+        } finally {
+            readers.shutdownNow();
+        }
+        if (failure != null) {
             store.close();
-            throw e;
+            if (failure instanceof IOException io) {
+                throw io;
+            }
+            if (failure instanceof Error error) {
+                throw error;
+            }
+            throw (RuntimeException) failure;
         }
         return store;
     }
@@ -110,17 +136,15 @@ final class ClusterStore implements AutoCloseable {
     synchronized IngestOutcome ingest(String node, List<ReceivedRecord> batch) throws IOException {
         NodeArchive archive = archives.get(node);
         if (archive == null) {
-            archive = NodeArchive.open(nodesDir.resolve(node), node, wallMicros);
+            archive = NodeArchive.open(nodesDir.resolve(node), node, wallMicros, record -> { });
             archives.put(node, archive);
         }
-        int before = archive.records().size();
-        IngestOutcome outcome = archive.append(batch);
-        List<EventRecord> stored = List.copyOf(archive.records().subList(before, archive.records().size()));
         NodeFold fold = folds.computeIfAbsent(node, n -> new NodeFold());
-        for (EventRecord record : stored) {
-            live.apply(record);
+        List<EventRecord> stored = new ArrayList<>();
+        IngestOutcome outcome = archive.append(batch, record -> {
             fold.apply(record);
-        }
+            stored.add(record);
+        });
         if (!stored.isEmpty()) {
             listeners.forEach(listener -> listener.accept(stored));
         }
@@ -164,80 +188,79 @@ final class ClusterStore implements AutoCloseable {
      * {@link MergedJournals#ORDER}.
      */
     synchronized List<EventRecord> events(Optional<EventCursor> after, int limit) {
-        List<List<EventRecord>> lists = new ArrayList<>();
-        List<Integer> positions = new ArrayList<>();
+        List<NodeArchive.Records> heads = new ArrayList<>();
         for (NodeArchive archive : archives.values()) {
-            List<EventRecord> records = archive.records();
-            lists.add(records);
-            positions.add(after.map(cursor -> firstAfter(records, cursor)).orElse(0));
+            heads.add(after.map(archive::after).orElseGet(() -> archive.from(0)));
         }
         List<EventRecord> page = new ArrayList<>();
         while (page.size() < limit) {
-            int best = -1;
-            for (int i = 0; i < lists.size(); i++) {
-                if (positions.get(i) < lists.get(i).size() && (best < 0
-                        || MergedJournals.ORDER.compare(lists.get(i).get(positions.get(i)), lists.get(best).get(positions.get(best))) < 0)) {
-                    best = i;
+            NodeArchive.Records best = null;
+            for (NodeArchive.Records head : heads) {
+                if (head.hasNext() && (best == null || MergedJournals.ORDER.compare(head.peek(), best.peek()) < 0)) {
+                    best = head;
                 }
             }
-            if (best < 0) {
+            if (best == null) {
                 break;
             }
-            page.add(lists.get(best).get(positions.get(best)));
-            positions.set(best, positions.get(best) + 1);
+            page.add(best.next());
         }
         return page;
     }
 
-    /** Binary search: one node's records are in HLC order, so those after the cursor are a suffix. */
-    private static int firstAfter(List<EventRecord> records, EventCursor cursor) {
-        int low = 0;
-        int high = records.size();
-        while (low < high) {
-            int middle = (low + high) >>> 1;
-            if (cursor.isBefore(records.get(middle))) {
-                high = middle;
-            } else {
-                low = middle + 1;
-            }
-        }
-        return low;
-    }
-
     /** How many records are stored in all: changes whenever something new is stored. */
     synchronized long version() {
-        return archives.values().stream().mapToLong(archive -> archive.records().size()).sum();
+        return archives.values().stream().mapToLong(NodeArchive::count).sum();
     }
 
     /** The state of every node and instance after everything stored. */
     synchronized ClusterView cluster() {
-        return live.view();
+        Map<String, NodeView> nodes = new TreeMap<>();
+        folds.values().forEach(fold -> nodes.putAll(fold.state.view().nodes()));
+        return new ClusterView(nodes);
     }
 
     /**
      * The state after every record with {@code hlc <= hlcLimit}: per node, from the last checkpoint before it, so
-     * at most {@link #CHECKPOINT_EVERY} records per node are folded and ingest waits for no more than that.
+     * at most {@link #CHECKPOINT_EVERY} records per node are folded. Only finding the checkpoints and where to read
+     * from holds the lock; the records are read and folded outside it, so ingest does not wait for them.
      */
-    synchronized ClusterView stateAt(long hlcLimit) {
+    ClusterView stateAt(long hlcLimit) {
+        List<Start> starts = new ArrayList<>();
+        synchronized (this) {
+            archives.forEach((node, archive) -> {
+                Optional<Checkpoint> checkpoint = folds.get(node).before(hlcLimit);
+                starts.add(new Start(checkpoint.map(Checkpoint::state),
+                        archive.from(checkpoint.map(Checkpoint::position).orElse(0L))));
+            });
+        }
         Map<String, NodeView> nodes = new TreeMap<>();
-        archives.forEach((node, archive) -> {
-            Optional<Checkpoint> checkpoint = folds.get(node).before(hlcLimit);
-            ReplayState state = checkpoint.map(c -> ReplayState.of(c.state())).orElseGet(ReplayState::new);
-            List<EventRecord> records = archive.records();
-            for (int i = checkpoint.map(Checkpoint::position).orElse(0); i < records.size(); i++) {
-                if (records.get(i).hlc() > hlcLimit) {
-                    break;
-                }
-                state.apply(records.get(i));
+        for (Start start : starts) {
+            ReplayState state = start.checkpoint().map(ReplayState::of).orElseGet(ReplayState::new);
+            while (start.records().hasNext() && start.records().peek().hlc() <= hlcLimit) {
+                state.apply(start.records().next());
             }
             nodes.putAll(state.view().nodes());
-        });
+        }
         return new ClusterView(nodes);
     }
 
-    /** A copy of every node's records, for forensics to work on outside the lock. */
-    synchronized List<List<EventRecord>> journals() {
-        return archives.values().stream().map(archive -> List.copyOf(archive.records())).toList();
+    /** Where one node's fold for {@link #stateAt} starts: a checkpoint's state (none: the start), the records after. */
+    private record Start(Optional<ClusterView> checkpoint, NodeArchive.Records records) {
+    }
+
+    /**
+     * Every node's records as stored now, each a reader in HLC order for forensics to read outside the lock (records
+     * stored later are not in it), and the version they are of.
+     */
+    synchronized Snapshot snapshot() {
+        Map<String, NodeArchive.Records> journals = new TreeMap<>();
+        archives.forEach((node, archive) -> journals.put(node, archive.from(0)));
+        return new Snapshot(version(), journals);
+    }
+
+    /** The stored records of every node at one {@link #version()}. */
+    record Snapshot(long version, Map<String, NodeArchive.Records> journals) {
     }
 
     @Override

@@ -59,12 +59,13 @@ public final class CoordinatorServer {
     private final ForensicsJobs forensicsJobs;
     private HttpServer server;
 
-    private CoordinatorServer(Vertx vertx, ClusterStore store, NodeTokens tokens, int streamQueueCapacity) {
+    private CoordinatorServer(Vertx vertx, ClusterStore store, NodeTokens tokens, int streamQueueCapacity,
+                              ForensicsJobs forensicsJobs) {
         this.vertx = vertx;
         this.store = store;
         this.tokens = tokens;
         this.stream = new EventStream(vertx, store, streamQueueCapacity);
-        this.forensicsJobs = new ForensicsJobs(store, FORENSICS_DEADLINE);
+        this.forensicsJobs = forensicsJobs;
     }
 
     /**
@@ -78,13 +79,19 @@ public final class CoordinatorServer {
 
     static Future<CoordinatorServer> start(Vertx vertx, Path dataDir, NodeTokens tokens, String host, int port,
                                            LongSupplier wallMicros, int streamQueueCapacity) {
-        return vertx.executeBlocking(() -> ClusterStore.open(dataDir, wallMicros), false)
-                .compose(store -> {
-                    CoordinatorServer coordinator = new CoordinatorServer(vertx, store, tokens, streamQueueCapacity);
-                    return coordinator.listen(host, port)
-                            .map(coordinator)
-                            .recover(e -> closeQuietly(store).compose(v -> Future.failedFuture(e)));
-                });
+        return vertx.executeBlocking(() -> {
+                    ClusterStore store = ClusterStore.open(dataDir, wallMicros);
+                    try {
+                        return new CoordinatorServer(vertx, store, tokens, streamQueueCapacity,
+                                new ForensicsJobs(store, FORENSICS_DEADLINE, dataDir.resolve("forensics")));
+                    } catch (IOException | RuntimeException e) {
+                        store.close();
+                        throw e;
+                    }
+                }, false)
+                .compose(coordinator -> coordinator.listen(host, port)
+                        .map(coordinator)
+                        .recover(e -> coordinator.closeQuietly().compose(v -> Future.failedFuture(e))));
     }
 
     public int port() {
@@ -228,18 +235,18 @@ public final class CoordinatorServer {
             error(ctx, 400, e.getMessage());
             return;
         }
-        String cached = forensicsJobs.cached(settings);
+        Path cached = forensicsJobs.cached(settings);
         if (cached != null) {
-            sendJson(ctx, 200, cached);
+            sendJsonFile(ctx, cached);
             return;
         }
         Context context = vertx.getOrCreateContext();
-        FutureTask<String> job = forensicsJobs.submit(settings, outcome -> context.runOnContext(v -> {
+        FutureTask<Path> job = forensicsJobs.submit(settings, outcome -> context.runOnContext(v -> {
             if (ctx.response().ended() || ctx.response().closed()) {
                 return;
             }
             if (outcome instanceof ForensicsJobs.Outcome.Done done) {
-                sendJson(ctx, 200, done.json());
+                sendJsonFile(ctx, done.json());
             } else if (outcome instanceof ForensicsJobs.Outcome.Failed failed) {
                 log.error("GET /v1/forensics failed", failed.cause());
                 error(ctx, 500, "/v1/forensics failed: " + failed.cause().getMessage());
@@ -254,8 +261,9 @@ public final class CoordinatorServer {
         ctx.addEndHandler(v -> vertx.cancelTimer(timer));
     }
 
-    private static void sendJson(RoutingContext ctx, int code, String body) {
-        ctx.response().setStatusCode(code).putHeader("content-type", "application/json").end(body);
+    private static void sendJsonFile(RoutingContext ctx, Path json) {
+        ctx.response().setStatusCode(200).putHeader("content-type", "application/json").sendFile(json.toString())
+                .onFailure(e -> log.warn("sending the forensics answer {} failed", json, e));
     }
 
     /** The fold's view per node and instance, plus which nodes hold each VIP now (two owners is a split brain). */
@@ -302,7 +310,8 @@ public final class CoordinatorServer {
         send(ctx, code, JSON.createObjectNode().put("error", message));
     }
 
-    private static Future<Void> closeQuietly(ClusterStore store) {
+    private Future<Void> closeQuietly() {
+        forensicsJobs.close();
         try {
             store.close();
         } catch (IOException e) {

@@ -37,12 +37,17 @@ record EventCursor(long hlc, long seq, String node) {
 
     /** Whether {@code record} comes after this place in the merged order. */
     boolean isBefore(EventRecord record) {
-        int byHlc = Long.compare(record.hlc(), hlc);
+        return isBefore(record.hlc(), record.node(), record.seq());
+    }
+
+    /** Whether the record of {@code node} with this stamp and sequence comes after this place in the merged order. */
+    boolean isBefore(long recordHlc, String recordNode, long recordSeq) {
+        int byHlc = Long.compare(recordHlc, hlc);
         if (byHlc != 0) {
             return byHlc > 0;
         }
-        int byNode = record.node().compareTo(node);
-        return byNode != 0 ? byNode > 0 : record.seq() > seq;
+        int byNode = recordNode.compareTo(node);
+        return byNode != 0 ? byNode > 0 : recordSeq > seq;
     }
 
     @Override

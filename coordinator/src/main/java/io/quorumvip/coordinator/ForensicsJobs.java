@@ -1,29 +1,54 @@
 package io.quorumvip.coordinator;
 
+import io.quorumvip.events.EventRecord;
 import io.quorumvip.forensics.Forensics;
 import io.quorumvip.forensics.ForensicsSettings;
+import io.quorumvip.forensics.Incident;
+import io.quorumvip.forensics.Interval;
 import io.quorumvip.forensics.JsonReport;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code /v1/forensics} computed off the event loop, one at a time, so a large archive can keep one thread busy
  * and never all of the workers: each request's job is cancelled (its thread interrupted, which forensics checks)
- * when its client goes away or its deadline passes; a job still queued then never starts. The last answer is
- * cached by the number of records stored and the window, so the page asking again before anything new arrived
- * costs nothing.
+ * when its client goes away or its deadline passes; a job still queued then never starts.
+ *
+ * <p>A job is the streamed analysis of {@code qvip forensics --json} ({@link Forensics#stream}) over the archives'
+ * files as stored when it starts, read record by record: its memory is bounded by what is open, not by the
+ * archive's size. Its JSON goes to a file in a directory of its own (a whole history's report is gigabytes), which
+ * the server sends; files left there by a coordinator that was killed are removed when the next one starts; the last answer is cached by the number of records stored and the window, so the page asking
+ * again before anything new arrived costs nothing. The last {@value #KEEP} answers' files are kept, so one being
+ * sent while newer ones are made is not deleted under it.
  */
 final class ForensicsJobs implements AutoCloseable {
 
-    /** What a job ended with: the JSON, or why there is none. */
+    private static final Logger log = LoggerFactory.getLogger(ForensicsJobs.class);
+    private static final int KEEP = 4;
+
+    /** What a job ended with: the JSON's file, or why there is none. */
     sealed interface Outcome {
-        record Done(String json) implements Outcome {
+        record Done(Path json) implements Outcome {
         }
 
         record Cancelled() implements Outcome {
@@ -33,29 +58,41 @@ final class ForensicsJobs implements AutoCloseable {
         }
     }
 
-    private record Cached(long version, ForensicsSettings settings, String json) {
+    private record Cached(long version, ForensicsSettings settings, Path json) {
     }
 
     private final ClusterStore store;
     private final Duration deadline;
+    private final Path dir;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "qvip-forensics");
         thread.setDaemon(true);
         return thread;
     });
     private final AtomicReference<Cached> last = new AtomicReference<>();
+    /** The answers' files, oldest first; only the worker changes it. */
+    private final Deque<Path> files = new ArrayDeque<>();
+    private long made;
 
-    ForensicsJobs(ClusterStore store, Duration deadline) {
+    /** {@code dir}: where the answers' files go; anything in it is left from an earlier run and removed. */
+    ForensicsJobs(ClusterStore store, Duration deadline, Path dir) throws IOException {
         this.store = store;
         this.deadline = deadline;
+        this.dir = dir;
+        Files.createDirectories(dir);
+        try (Stream<Path> left = Files.list(dir)) {
+            for (Path file : left.toList()) {
+                Files.delete(file);
+            }
+        }
     }
 
     Duration deadline() {
         return deadline;
     }
 
-    /** The cached answer when nothing was stored since it was computed for the same window. */
-    String cached(ForensicsSettings settings) {
+    /** The cached answer's file when nothing was stored since it was computed for the same window. */
+    Path cached(ForensicsSettings settings) {
         Cached cached = last.get();
         return cached != null && cached.version() == store.version() && cached.settings().equals(settings)
                 ? cached.json() : null;
@@ -65,11 +102,11 @@ final class ForensicsJobs implements AutoCloseable {
      * Queues the analysis; {@code done} is called once, on the worker thread, with its outcome. Returns the job, to
      * cancel with {@code cancel(true)}.
      */
-    FutureTask<String> submit(ForensicsSettings settings, Consumer<Outcome> done) {
-        FutureTask<String> job = new FutureTask<>(() -> {
-            long version = store.version();
-            String json = JsonReport.render(Forensics.analyze(store.journals(), settings));
-            last.set(new Cached(version, settings, json));
+    FutureTask<Path> submit(ForensicsSettings settings, Consumer<Outcome> done) {
+        FutureTask<Path> job = new FutureTask<>(() -> {
+            ClusterStore.Snapshot snapshot = store.snapshot();
+            Path json = analyze(snapshot, settings);
+            last.set(new Cached(snapshot.version(), settings, json));
             return json;
         }) {
             @Override
@@ -91,8 +128,55 @@ final class ForensicsJobs implements AutoCloseable {
         return job;
     }
 
+    /** The report of {@code qvip forensics --json} over the snapshot, written to a new file of {@link #dir}. */
+    private Path analyze(ClusterStore.Snapshot snapshot, ForensicsSettings settings) throws IOException {
+        Path json = dir.resolve("forensics-" + (++made) + ".json");
+        Path spool = dir.resolve("intervals-" + made + ".bin");
+        List<Iterator<EventRecord>> journals = new ArrayList<>(snapshot.journals().values());
+        List<String> names = snapshot.journals().keySet().stream().map(node -> "the archive of node " + node).toList();
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(json), 1 << 16);
+             JsonReport.Stream report = new JsonReport.Stream(out, settings, spool)) {
+            Forensics.Summary summary = Forensics.stream(journals, names, settings, new Forensics.Listener() {
+                @Override
+                public void interval(Interval interval) {
+                    report.interval(interval);
+                }
+
+                @Override
+                public void incident(Incident incident) {
+                    report.incident(incident, null);
+                }
+            });
+            report.finish(summary, List.of());
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(json);
+            throw e;
+        } finally {
+            Files.deleteIfExists(spool);
+        }
+        files.addLast(json);
+        while (files.size() > KEEP) {
+            Files.deleteIfExists(files.removeFirst());
+        }
+        return json;
+    }
+
+    /** Stops the job running (waiting up to 5 s for it to see that) and removes the answers' files. */
     @Override
     public void close() {
         worker.shutdownNow();
+        try {
+            if (!worker.awaitTermination(5, TimeUnit.SECONDS)) {
+                log.warn("the forensics job did not stop within 5 s; its answers stay in {} until the next start", dir);
+                return;
+            }
+            for (Path file : files) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            log.warn("removing the forensics answers in {} failed", dir, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -7,6 +7,7 @@ import io.quorumvip.journal.EventCodec;
 import io.quorumvip.journal.Journal;
 import io.quorumvip.journal.JournalConfig;
 import io.quorumvip.journal.JournalReader;
+import io.quorumvip.journal.MalformedRecordException;
 import io.quorumvip.journal.SegmentHeader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -16,9 +17,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +35,13 @@ import org.slf4j.LoggerFactory;
  * <p>{@link Journal} cannot be used to write it: {@code Journal.append} assigns its own sequence, HLC and previous
  * hash, while the coordinator must keep the agent's. It is used to open it: its recovery cuts a torn tail and checks
  * the chain. The segment's header chains from the first record received, so a node whose agent already trimmed its
- * journal is accepted from wherever its shipping starts (the anchor). Not thread-safe: {@link ClusterStore} guards it.
+ * journal is accepted from wherever its shipping starts (the anchor).
+ *
+ * <p>The file is the store: no record is kept in memory. An index of where every {@value #BLOCK}th record's frame
+ * starts, and its HLC stamp (16 bytes per {@value #BLOCK} records: 0.6 MiB for 10 million), lets a reader start
+ * near any position or cursor and decode at most {@value #BLOCK} records before it. Not thread-safe:
+ * {@link ClusterStore} guards it; a {@link Records} reader taken under its guard may be read outside it, since
+ * it reads only what was stored when it was taken, by positional reads that appends do not disturb.
  */
 final class NodeArchive implements AutoCloseable {
 
@@ -39,33 +50,40 @@ final class NodeArchive implements AutoCloseable {
     private final String node;
     private final Path dir;
     private final LongSupplier wallMicros;
-    private final List<EventRecord> records;
     private final MessageDigest sha256 = sha256();
+    private final BlockIndex index;
     private FileChannel segment;
     private long size;
     private long lastSeq;
     private Hash256 lastHash;
 
-    private NodeArchive(String node, Path dir, LongSupplier wallMicros, List<EventRecord> records, FileChannel segment,
+    /** Where a reader starts: every {@value #BLOCK}th record is in the index. */
+    static final int BLOCK = 256;
+
+    private NodeArchive(String node, Path dir, LongSupplier wallMicros, BlockIndex index, FileChannel segment,
                         long lastSeq, Hash256 lastHash) throws IOException {
         this.node = node;
         this.dir = dir;
         this.wallMicros = wallMicros;
-        this.records = records;
+        this.index = index;
         this.segment = segment;
         this.size = segment == null ? 0 : segment.size();
         this.lastSeq = lastSeq;
         this.lastHash = lastHash;
     }
 
-    /** Opens the archive of {@code node} in {@code dir}, recovering the last stored sequence and hash. */
-    static NodeArchive open(Path dir, String node, LongSupplier wallMicros) throws IOException {
+    /**
+     * Opens the archive of {@code node} in {@code dir}, recovering the last stored sequence and hash; hands
+     * {@code recovered} every stored record, in order, from the one read that recovery makes of the file.
+     */
+    static NodeArchive open(Path dir, String node, LongSupplier wallMicros, Consumer<EventRecord> recovered)
+            throws IOException {
         Files.createDirectories(dir);
         List<Path> segments = JournalReader.segmentFiles(dir);
         if (segments.isEmpty()) {
             // An anchor.json without a segment is left by a crash while creating the segment: nothing was stored.
             Files.deleteIfExists(dir.resolve(Anchor.FILE_NAME));
-            return new NodeArchive(node, dir, wallMicros, new ArrayList<>(), null, 0, null);
+            return new NodeArchive(node, dir, wallMicros, new BlockIndex(), null, 0, null);
         }
         if (segments.size() > 1) {
             throw new IOException("archive of node '" + node + "' in " + dir + " has " + segments.size()
@@ -74,22 +92,25 @@ final class NodeArchive implements AutoCloseable {
         long lastSeq;
         Hash256 lastHash;
         // The archive is one segment: recovery's own checked read of it is the only time it is decoded.
-        List<EventRecord> records = new ArrayList<>();
-        try (Journal recovered = Journal.open(JournalConfig.of(dir, node).withWallClock(wallMicros), records::add)) {
-            recovered.recoveredTornTail().ifPresent(torn -> log.warn("archive of node {}: cut {} (it was never acknowledged)",
-                    node, torn));
-            lastSeq = recovered.lastDurableSeq();
-            lastHash = recovered.lastDurableHash();
+        BlockIndex index = new BlockIndex();
+        try (Journal journal = Journal.open(JournalConfig.of(dir, node).withWallClock(wallMicros), (record, offset) -> {
+            index.stored(record, offset);
+            recovered.accept(record);
+        })) {
+            journal.recoveredTornTail().ifPresent(torn ->
+                    log.warn("archive of node {}: cut {} (it was never acknowledged)", node, torn));
+            lastSeq = journal.lastDurableSeq();
+            lastHash = journal.lastDurableHash();
         }
         if (lastSeq == 0) {
             // A crash between creating the segment and the fsync of its first records: nothing was acknowledged, and
             // the header's anchor must come from whatever record arrives first next time.
             Files.delete(segments.get(0));
             Files.deleteIfExists(dir.resolve(Anchor.FILE_NAME));
-            return new NodeArchive(node, dir, wallMicros, new ArrayList<>(), null, 0, null);
+            return new NodeArchive(node, dir, wallMicros, new BlockIndex(), null, 0, null);
         }
         FileChannel channel = FileChannel.open(segments.get(0), StandardOpenOption.READ, StandardOpenOption.WRITE);
-        return new NodeArchive(node, dir, wallMicros, records, channel, lastSeq, lastHash);
+        return new NodeArchive(node, dir, wallMicros, index, channel, lastSeq, lastHash);
     }
 
     String node() {
@@ -101,18 +122,65 @@ final class NodeArchive implements AutoCloseable {
         return lastSeq;
     }
 
-    /** The stored records in sequence order (hence in HLC order: one node's stamps strictly increase). */
-    List<EventRecord> records() {
-        return Collections.unmodifiableList(records);
+    /** How many records are stored. */
+    long count() {
+        return index.count;
     }
 
     /**
-     * Stores the records that continue the chain, fsyncs, and only then reports them stored. A record at or below the
-     * stored sequence is a resend and skipped; the first record that does not continue the chain stops the batch.
+     * The stored records from {@code position} (0 is the first stored) to the end stored now, in sequence order
+     * (hence in HLC order: one node's stamps strictly increase).
+     */
+    Records from(long position) {
+        if (position < 0 || position > index.count) {
+            throw new IllegalArgumentException("archive of node '" + node + "': position " + position
+                    + " is outside 0.." + index.count);
+        }
+        if (position == index.count) {
+            return new Records(null, 0, 0, 0);
+        }
+        Records records = reader((int) (position / BLOCK));
+        for (long skip = position % BLOCK; skip > 0; skip--) {
+            records.next();
+        }
+        return records;
+    }
+
+    /** The stored records that come after {@code cursor} in the merged order, to the end stored now. */
+    Records after(EventCursor cursor) {
+        // The last block whose first record is not after the cursor holds the first record that is, if any does.
+        int low = 0;
+        int high = index.blocks();
+        while (low < high) {
+            int middle = (low + high) >>> 1;
+            if (cursor.isBefore(index.hlcs[middle], node, index.firstSeq + (long) middle * BLOCK)) {
+                high = middle;
+            } else {
+                low = middle + 1;
+            }
+        }
+        Records records = reader(Math.max(0, low - 1));
+        while (records.hasNext() && !cursor.isBefore(records.peek())) {
+            records.next();
+        }
+        return records;
+    }
+
+    private Records reader(int block) {
+        if (index.count == 0) {
+            return new Records(null, 0, 0, 0);
+        }
+        return new Records(segment, index.offsets[block], size, index.count - (long) block * BLOCK);
+    }
+
+    /**
+     * Stores the records that continue the chain, fsyncs, and only then reports them stored; {@code stored} gets each
+     * of them, in order, once they are durable. A record at or below the stored sequence is a resend and skipped; the
+     * first record that does not continue the chain stops the batch.
      *
      * @throws IOException when the write or fsync fails; the file is cut back and nothing of this batch counts as stored
      */
-    IngestOutcome append(List<ReceivedRecord> batch) throws IOException {
+    IngestOutcome append(List<ReceivedRecord> batch, Consumer<EventRecord> stored) throws IOException {
         List<ReceivedRecord> accepted = new ArrayList<>();
         long expectedSeq = lastSeq + 1;
         Hash256 expectedHash = lastHash;
@@ -142,8 +210,12 @@ final class NodeArchive implements AutoCloseable {
             expectedSeq = record.seq() + 1;
         }
         if (!accepted.isEmpty()) {
-            write(accepted);
-            accepted.forEach(r -> records.add(r.record()));
+            long at = write(accepted);
+            for (ReceivedRecord received : accepted) {
+                index.stored(received.record(), at);
+                at += received.frame().length;
+                stored.accept(received.record());
+            }
             lastSeq = expectedSeq - 1;
             lastHash = expectedHash;
         }
@@ -152,7 +224,8 @@ final class NodeArchive implements AutoCloseable {
                 : new IngestOutcome.Conflict(node, lastSeq, accepted.size(), conflict);
     }
 
-    private void write(List<ReceivedRecord> accepted) throws IOException {
+    /** Writes and fsyncs the frames; returns the offset of the first. */
+    private long write(List<ReceivedRecord> accepted) throws IOException {
         if (segment == null) {
             segment = createSegment(accepted.get(0).record().previousHash());
             size = SegmentHeader.SIZE;
@@ -161,6 +234,7 @@ final class NodeArchive implements AutoCloseable {
         ByteBuffer bytes = ByteBuffer.allocate(total);
         accepted.forEach(r -> bytes.put(r.frame()));
         bytes.flip();
+        long first = size;
         try {
             long at = size;
             while (bytes.hasRemaining()) {
@@ -168,6 +242,7 @@ final class NodeArchive implements AutoCloseable {
             }
             segment.force(false);
             size = at;
+            return first;
         } catch (IOException e) {
             segment.truncate(size);
             throw new IOException("storing " + accepted.size() + " records of node '" + node + "' in " + dir
@@ -200,6 +275,122 @@ final class NodeArchive implements AutoCloseable {
             created.close();
             Files.deleteIfExists(file);
             throw e;
+        }
+    }
+
+    /** Where every {@value #BLOCK}th stored record starts and its stamp, in primitive arrays. */
+    private static final class BlockIndex {
+        long[] offsets = new long[64];
+        long[] hlcs = new long[64];
+        long count;
+        long firstSeq;
+
+        int blocks() {
+            return (int) ((count + BLOCK - 1) / BLOCK);
+        }
+
+        void stored(EventRecord record, long offset) {
+            if (count == 0) {
+                firstSeq = record.seq();
+            }
+            if (count % BLOCK == 0) {
+                int block = (int) (count / BLOCK);
+                if (block == offsets.length) {
+                    offsets = Arrays.copyOf(offsets, 2 * block);
+                    hlcs = Arrays.copyOf(hlcs, 2 * block);
+                }
+                offsets[block] = offset;
+                hlcs[block] = record.hlc();
+            }
+            count++;
+        }
+    }
+
+    /**
+     * Records read from the archive's file, front to back, up to what was stored when the reader was taken. The
+     * frames were checked when stored (or by recovery on start), so only their lengths are read here.
+     */
+    static final class Records implements Iterator<EventRecord> {
+
+        private static final int FRAME_HEADER = 8;
+        private final FileChannel channel;
+        private final long end;
+        private final EventCodec codec = new EventCodec();
+        private ByteBuffer buffer = ByteBuffer.allocate(1 << 16).limit(0);
+        private long bufferStart;
+        private long offset;
+        private long remaining;
+        private EventRecord next;
+
+        private Records(FileChannel channel, long offset, long end, long remaining) {
+            this.channel = channel;
+            this.offset = offset;
+            this.bufferStart = offset;
+            this.end = end;
+            this.remaining = remaining;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return next != null || remaining > 0;
+        }
+
+        /** The next record without moving past it. */
+        EventRecord peek() {
+            if (next == null) {
+                next = read();
+            }
+            return next;
+        }
+
+        @Override
+        public EventRecord next() {
+            EventRecord record = peek();
+            next = null;
+            return record;
+        }
+
+        private EventRecord read() {
+            if (remaining == 0) {
+                throw new NoSuchElementException("archive read to the end stored when the reader was taken");
+            }
+            try {
+                int length = bytesAt(offset, FRAME_HEADER).getInt();
+                if (length <= 0 || length > EventCodec.MAX_PAYLOAD || offset + FRAME_HEADER + length > end) {
+                    throw new IOException("frame at byte " + offset + " has length " + length + " (expected 1.."
+                            + EventCodec.MAX_PAYLOAD + " within the " + end + " bytes stored)");
+                }
+                ByteBuffer payload = bytesAt(offset + FRAME_HEADER, length);
+                EventRecord record = codec.decode(payload.array(), payload.position(), length);
+                offset += FRAME_HEADER + length;
+                remaining--;
+                return record;
+            } catch (IOException | MalformedRecordException e) {
+                throw new UncheckedIOException(new IOException("reading the coordinator's archive failed at byte "
+                        + offset + ": " + e.getMessage() + " (restart the coordinator: its recovery checks the file)",
+                        e));
+            }
+        }
+
+        /** {@code count} bytes from {@code at}, positioned at them in the buffer. */
+        private ByteBuffer bytesAt(long at, int count) throws IOException {
+            if (at < bufferStart || at + count > bufferStart + buffer.limit()) {
+                if (count > buffer.capacity()) {
+                    buffer = ByteBuffer.allocate(Math.max(count, 2 * buffer.capacity()));
+                }
+                buffer.clear().limit((int) Math.min(buffer.capacity(), end - at));
+                long read = at;
+                while (buffer.hasRemaining()) {
+                    int n = channel.read(buffer, read);
+                    if (n < 0) {
+                        throw new IOException("the file ends at byte " + read + " (expected " + end + " bytes)");
+                    }
+                    read += n;
+                }
+                buffer.flip();
+                bufferStart = at;
+            }
+            return buffer.position((int) (at - bufferStart));
         }
     }
 

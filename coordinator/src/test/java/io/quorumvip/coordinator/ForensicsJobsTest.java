@@ -2,10 +2,18 @@ package io.quorumvip.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quorumvip.events.EventDraft;
+import io.quorumvip.forensics.ForensicsCommand;
 import io.quorumvip.forensics.ForensicsSettings;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.FutureTask;
@@ -13,8 +21,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class ForensicsJobsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path root;
@@ -28,7 +39,7 @@ class ForensicsJobsTest {
 
     @Test
     void shouldAnswerFromTheCacheUntilSomethingNewIsStored() throws Exception {
-        try (ClusterStore store = storeWithOneOwner(); ForensicsJobs jobs = new ForensicsJobs(store, Duration.ofSeconds(30))) {
+        try (ClusterStore store = storeWithOneOwner(); ForensicsJobs jobs = new ForensicsJobs(store, Duration.ofSeconds(30), root.resolve("answers"))) {
             LinkedBlockingQueue<ForensicsJobs.Outcome> outcomes = new LinkedBlockingQueue<>();
             jobs.submit(ForensicsSettings.DEFAULT, outcomes::add);
             ForensicsJobs.Outcome outcome = outcomes.poll(30, TimeUnit.SECONDS);
@@ -45,12 +56,12 @@ class ForensicsJobsTest {
 
     @Test
     void shouldNeverStartAJobCancelledWhileQueued() throws Exception {
-        try (ClusterStore store = storeWithOneOwner(); ForensicsJobs jobs = new ForensicsJobs(store, Duration.ofSeconds(30))) {
+        try (ClusterStore store = storeWithOneOwner(); ForensicsJobs jobs = new ForensicsJobs(store, Duration.ofSeconds(30), root.resolve("answers"))) {
             CountDownLatch release = new CountDownLatch(1);
             LinkedBlockingQueue<ForensicsJobs.Outcome> outcomes = new LinkedBlockingQueue<>();
             // The worker is busy with a first job whose caller holds it in its completion.
             jobs.submit(ForensicsSettings.DEFAULT, outcome -> awaitQuietly(release));
-            FutureTask<String> queued = jobs.submit(ForensicsSettings.DEFAULT.withWindow(0, 1), outcomes::add);
+            FutureTask<Path> queued = jobs.submit(ForensicsSettings.DEFAULT.withWindow(0, 1), outcomes::add);
 
             queued.cancel(true);
             release.countDown();
@@ -65,6 +76,67 @@ class ForensicsJobsTest {
             latch.await(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void shouldAnswerWhatQvipForensicsJsonSaysOverTheArchivesForEveryWindow() throws Exception {
+        List<EventDraft> n1Drafts = new ArrayList<>();
+        List<EventDraft> n2Drafts = new ArrayList<>();
+        for (int round = 0; round < 40; round++) {
+            long ms = round * 10_000L;
+            n1Drafts.addAll(AgentJournals.owner("n1", ms, 0));
+            n1Drafts.addAll(AgentJournals.filler(ms + 100, 1 + round % 5));
+            n1Drafts.add(AgentJournals.released(ms + 4_000 + 500 * (round % 3)));
+            // n2 binds the same address while n1 may still hold it: dual ownership, gaps and hand-overs.
+            n2Drafts.addAll(AgentJournals.owner("n2", ms + 4_200, 0));
+            n2Drafts.add(AgentJournals.released(ms + 9_000));
+        }
+        List<byte[]> n1 = AgentJournals.write(root.resolve("agent-n1"), "n1", n1Drafts);
+        List<byte[]> n2 = AgentJournals.write(root.resolve("agent-n2"), "n2", n2Drafts);
+        try (ClusterStore store = ClusterStore.open(root.resolve("data"), () -> 0);
+             ForensicsJobs jobs = new ForensicsJobs(store, Duration.ofSeconds(30), root.resolve("answers"))) {
+            store.ingest("n1", RecordBatch.parse(AgentJournals.body(n1, 1, n1.size())));
+            store.ingest("n2", RecordBatch.parse(AgentJournals.body(n2, 1, n2.size())));
+            long start = AgentJournals.START_MILLIS;
+            for (long[] window : new long[][]{{-1, -1}, {start + 95_000, start + 185_000}, {start + 390_000, -1}}) {
+                ForensicsSettings settings = ForensicsSettings.DEFAULT.withWindow(
+                        window[0] < 0 ? Long.MIN_VALUE : window[0] * 1000,
+                        window[1] < 0 ? Long.MAX_VALUE : window[1] * 1000 + 999);
+                List<String> args = new ArrayList<>(List.of("--json"));
+                if (window[0] >= 0) {
+                    args.addAll(List.of("--from", Long.toString(window[0])));
+                }
+                if (window[1] >= 0) {
+                    args.addAll(List.of("--to", Long.toString(window[1])));
+                }
+                args.add(root.resolve("data/nodes/n1").toString());
+                args.add(root.resolve("data/nodes/n2").toString());
+                StringWriter cli = new StringWriter();
+                int exit = new CommandLine(new ForensicsCommand()).setOut(new PrintWriter(cli))
+                        .setErr(new PrintWriter(new StringWriter())).execute(args.toArray(String[]::new));
+                LinkedBlockingQueue<ForensicsJobs.Outcome> outcomes = new LinkedBlockingQueue<>();
+
+                jobs.submit(settings, outcomes::add);
+                ForensicsJobs.Outcome outcome = outcomes.poll(30, TimeUnit.SECONDS);
+
+                assertThat(outcome).isInstanceOf(ForensicsJobs.Outcome.Done.class);
+                JsonNode answer = JSON.readTree(((ForensicsJobs.Outcome.Done) outcome).json().toFile());
+                assertThat(answer).as("window %s", args).isEqualTo(JSON.readTree(cli.toString()));
+                assertThat(answer.get("incidents").size()).as("window %s", args).isPositive();
+                assertThat(exit).as("qvip forensics exit for %s", args)
+                        .isEqualTo(answer.get("split_brain").asBoolean() ? 1 : 0);
+            }
+        }
+    }
+
+    @Test
+    void shouldRemoveTheAnswersAKilledCoordinatorLeftWhenTheNextOneStarts() throws Exception {
+        Path answers = Files.createDirectories(root.resolve("answers"));
+        Files.writeString(answers.resolve("forensics-7.json"), "{}");
+        try (ClusterStore store = storeWithOneOwner();
+             ForensicsJobs jobs = new ForensicsJobs(store, Duration.ofSeconds(30), answers)) {
+            assertThat(answers).isEmptyDirectory();
         }
     }
 }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
@@ -31,20 +32,26 @@ class NodeArchiveTest {
     }
 
     private IngestOutcome append(NodeArchive archive, List<byte[]> frames, int from, int to) throws IOException {
-        return archive.append(RecordBatch.parse(body(frames, from, to)));
+        return archive.append(RecordBatch.parse(body(frames, from, to)), record -> { });
+    }
+
+    private static List<EventRecord> read(Iterator<EventRecord> records) {
+        List<EventRecord> list = new ArrayList<>();
+        records.forEachRemaining(list::add);
+        return list;
     }
 
     @Test
     void shouldAcceptTheFirstRecordReceivedAsTheAnchorEvenWhenItIsNotSeqOne() throws IOException {
         List<byte[]> frames = agentFrames(6);
-        try (NodeArchive archive = NodeArchive.open(tmp.resolve("archive"), "n1", CLOCK)) {
+        try (NodeArchive archive = NodeArchive.open(tmp.resolve("archive"), "n1", CLOCK, record -> { })) {
             IngestOutcome outcome = append(archive, frames, 4, 6);
 
             assertThat(outcome).isEqualTo(new IngestOutcome.Stored("n1", 6, 3, 0));
         }
-        try (NodeArchive reopened = NodeArchive.open(tmp.resolve("archive"), "n1", CLOCK)) {
+        try (NodeArchive reopened = NodeArchive.open(tmp.resolve("archive"), "n1", CLOCK, record -> { })) {
             assertThat(reopened.lastSeq()).isEqualTo(6);
-            assertThat(reopened.records()).extracting(EventRecord::seq).containsExactly(4L, 5L, 6L);
+            assertThat(read(reopened.from(0))).extracting(EventRecord::seq).containsExactly(4L, 5L, 6L);
         }
         JournalVerifier.Result verified = JournalVerifier.verify(List.of(tmp.resolve("archive")));
         assertThat(verified.findings()).isEmpty();
@@ -54,14 +61,14 @@ class NodeArchiveTest {
     @Test
     void shouldCutATornTailOnOpenAndKeepEverythingAcknowledged() throws IOException {
         List<byte[]> frames = agentFrames(5);
-        try (NodeArchive archive = NodeArchive.open(tmp.resolve("archive"), "n1", CLOCK)) {
+        try (NodeArchive archive = NodeArchive.open(tmp.resolve("archive"), "n1", CLOCK, record -> { })) {
             append(archive, frames, 1, 3);
         }
         Path segment = tmp.resolve("archive").resolve(SegmentHeader.fileName(1));
         byte[] half = Arrays.copyOf(frames.get(3), frames.get(3).length / 2);
         Files.write(segment, half, StandardOpenOption.APPEND);
 
-        try (NodeArchive reopened = NodeArchive.open(tmp.resolve("archive"), "n1", CLOCK)) {
+        try (NodeArchive reopened = NodeArchive.open(tmp.resolve("archive"), "n1", CLOCK, record -> { })) {
             assertThat(reopened.lastSeq()).isEqualTo(3);
             assertThat(append(reopened, frames, 4, 5)).isEqualTo(new IngestOutcome.Stored("n1", 5, 2, 0));
         }
@@ -74,7 +81,7 @@ class NodeArchiveTest {
     @Test
     void shouldDropASegmentThatHoldsOnlyItsHeaderSinceNothingInItWasAcknowledged() throws IOException {
         List<byte[]> frames = agentFrames(3);
-        try (NodeArchive archive = NodeArchive.open(tmp.resolve("archive"), "n1", CLOCK)) {
+        try (NodeArchive archive = NodeArchive.open(tmp.resolve("archive"), "n1", CLOCK, record -> { })) {
             append(archive, frames, 1, 3);
         }
         Path segment = tmp.resolve("archive").resolve(SegmentHeader.fileName(1));
@@ -82,7 +89,7 @@ class NodeArchiveTest {
             channel.truncate(SegmentHeader.SIZE);
         }
 
-        try (NodeArchive reopened = NodeArchive.open(tmp.resolve("archive"), "n1", CLOCK)) {
+        try (NodeArchive reopened = NodeArchive.open(tmp.resolve("archive"), "n1", CLOCK, record -> { })) {
             assertThat(reopened.lastSeq()).isZero();
             assertThat(append(reopened, frames, 2, 3)).isEqualTo(new IngestOutcome.Stored("n1", 3, 2, 0));
         }
@@ -91,11 +98,11 @@ class NodeArchiveTest {
     @Test
     void shouldStoreTheRecordsBeforeAGapAndAckThem() throws IOException {
         List<byte[]> frames = agentFrames(6);
-        try (NodeArchive archive = NodeArchive.open(tmp.resolve("archive"), "n1", CLOCK)) {
+        try (NodeArchive archive = NodeArchive.open(tmp.resolve("archive"), "n1", CLOCK, record -> { })) {
             append(archive, frames, 1, 2);
             byte[] gapped = AgentJournals.body(List.of(frames.get(2), frames.get(3), frames.get(5)), 1, 3);
 
-            IngestOutcome outcome = archive.append(RecordBatch.parse(gapped));
+            IngestOutcome outcome = archive.append(RecordBatch.parse(gapped), record -> { });
 
             assertThat(outcome).isInstanceOfSatisfying(IngestOutcome.Conflict.class, c -> {
                 assertThat(c.ackedSeq()).isEqualTo(4);
@@ -104,5 +111,43 @@ class NodeArchiveTest {
             });
             assertThat(archive.lastSeq()).isEqualTo(4);
         }
+    }
+
+    @Test
+    void shouldReadBackFromEveryPositionAndAfterEveryCursorTheSameBeforeAndAfterARestart() throws IOException {
+        int count = 3 * NodeArchive.BLOCK + 37;
+        List<byte[]> frames = agentFrames(count - 1);
+        List<EventRecord> stored = new ArrayList<>();
+        try (NodeArchive archive = NodeArchive.open(tmp.resolve("archive"), "n1", CLOCK, record -> { })) {
+            // Batches that do not line up with the index's blocks: the first stored record is seq 2, the anchor.
+            for (int from = 2; from <= frames.size(); from += 101) {
+                archive.append(RecordBatch.parse(body(frames, from, Math.min(frames.size(), from + 100))), stored::add);
+            }
+            assertReadsBack(archive, stored);
+        }
+        List<EventRecord> recovered = new ArrayList<>();
+        try (NodeArchive reopened = NodeArchive.open(tmp.resolve("archive"), "n1", CLOCK, recovered::add)) {
+            assertThat(recovered).isEqualTo(stored);
+            assertReadsBack(reopened, stored);
+        }
+    }
+
+    private static void assertReadsBack(NodeArchive archive, List<EventRecord> stored) {
+        assertThat(archive.count()).isEqualTo(stored.size());
+        assertThat(read(archive.from(0))).isEqualTo(stored);
+        for (int position = 0; position <= stored.size(); position += 17) {
+            assertThat(read(archive.from(position))).as("from %d", position)
+                    .isEqualTo(stored.subList(position, stored.size()));
+        }
+        assertThat(read(archive.from(stored.size()))).isEmpty();
+        for (int i = 0; i < stored.size(); i += 13) {
+            assertThat(read(archive.after(EventCursor.after(stored.get(i))))).as("after seq %d", stored.get(i).seq())
+                    .isEqualTo(stored.subList(i + 1, stored.size()));
+        }
+        EventRecord first = stored.get(0);
+        assertThat(read(archive.after(new EventCursor(first.hlc() - 1, 0, "n1")))).isEqualTo(stored);
+        assertThat(read(archive.after(new EventCursor(first.hlc(), first.seq(), "n0")))).isEqualTo(stored);
+        assertThat(read(archive.after(new EventCursor(first.hlc(), first.seq(), "n2"))))
+                .isEqualTo(stored.subList(1, stored.size()));
     }
 }
