@@ -98,7 +98,7 @@ for size in "${size_list[@]}"; do
   incidents=-
   # "severity" is a field of incidents only (a count that does not need to parse gigabytes of JSON).
   [[ "${forensics##*|}" != 0 && "${forensics##*|}" != 1 ]] \
-    || incidents=$(grep -o '"severity"' "$data/forensics-$nodes-$size.json" | wc -l)
+    || incidents=$(LC_ALL=C tr ',' '\n' <"$data/forensics-$nodes-$size.json" | LC_ALL=C grep -c '^"severity":')
   echo "| $size | $nodes | $incidents | ${replay//|/ | } | ${forensics//|/ | } | $(cut -d' ' -f1-3 /proc/loadavg) |" >>"$table"
   echo "bench forensics: $size done: replay ${replay}, forensics ${forensics}" >&2
 done

@@ -9,7 +9,7 @@ import { LB_TYPES, poolLanes } from './pools.js';
 const NODE_COLOURS = ['#2b6cb0', '#7b4fb3', '#1f9e89', '#b7612b', '#b0467a', '#5a7d2a', '#3f5b76', '#a08a1a'];
 const FEED_MAX = 200;
 
-const state = { cluster: null, report: null, selectedKey: null, latestEventMicros: 0, received: 0,
+const state = { cluster: null, report: null, steps: new Map(), selectedKey: null, latestEventMicros: 0, received: 0,
   lb: [], lbSeen: new Set(), lbLoaded: false };
 const $ = id => document.getElementById(id);
 
@@ -49,6 +49,8 @@ async function refresh() {
     const [cluster, report] = await Promise.all([getJson('v1/cluster'), getJson('v1/forensics'), fetchLbRecords()]);
     state.cluster = cluster;
     state.report = report;
+    // Report format 2: each incident's chain of causes names steps of this table by id (node#seq).
+    state.steps = new Map(report.steps.map(step => [step.id, step]));
     render();
   } catch (e) {
     setLink('pill-wait', `error: ${e.message}`);
@@ -219,7 +221,7 @@ function renderDetail(incident) {
       el('dt', {}, 'as journaled'), el('dd', { class: 'mono' }, `${dateTime(incident.start_micros)} → ${time(incident.end_micros)}`),
       el('dt', {}, 'lasted'), el('dd', { class: 'mono' }, durationRange(incident.min_duration_micros, incident.max_duration_micros))),
     el('h2', {}, 'Chain of causes ', el('small', {}, `${incident.causes.length} events, oldest first`)),
-    el('ol', { class: 'causes' }, incident.causes.map(step => {
+    el('ol', { class: 'causes' }, incident.causes.map(id => state.steps.get(id)).map(step => {
       const micros = Date.parse(step.time) * 1000;
       const inside = micros >= incident.start_micros && micros <= incident.end_micros;
       return el('li', { class: `cause${inside ? ' inside' : ''}`, 'data-node': step.node, 'data-seq': step.seq },

@@ -80,7 +80,7 @@ public final class ForensicsCommand implements Callable<Integer> {
 
     /**
      * Where a streamed JSON report goes as UTF-8 bytes, or null to write it to picocli's out (tests): gigabytes
-     * of report cost half the CPU this way (see {@link JsonReport.Stream#Stream(OutputStream, ForensicsSettings, Path)}).
+     * of report cost half the CPU this way (see {@link JsonReport.Stream#Stream(OutputStream, ForensicsSettings, boolean)}).
      */
     private final OutputStream jsonOut;
 
@@ -142,7 +142,6 @@ public final class ForensicsCommand implements Callable<Integer> {
     private int streamed(ForensicsSettings settings, Function<Incident, List<String>> wire, PrintWriter out,
                          PrintWriter err) throws IOException {
         List<JournalRecords> journals = new ArrayList<>();
-        Path spool = json ? Files.createTempFile("qvip-forensics-intervals", ".json") : null;
         try {
             for (Path dir : dirs) {
                 journals.add(open(dir));
@@ -151,6 +150,7 @@ public final class ForensicsCommand implements Callable<Integer> {
             Forensics.Summary summary;
             if (json) {
                 out.flush();
+                Path spool = Path.of(System.getProperty("java.io.tmpdir"));
                 try (JsonReport.Stream report = jsonOut == null ? new JsonReport.Stream(out, settings, spool)
                         : new JsonReport.Stream(jsonOut, settings, spool)) {
                     summary = Forensics.stream(List.copyOf(journals), names, settings, new Forensics.Listener() {
@@ -199,9 +199,6 @@ public final class ForensicsCommand implements Callable<Integer> {
         } finally {
             for (JournalRecords journal : journals) {
                 journal.close();
-            }
-            if (spool != null) {
-                Files.deleteIfExists(spool);
             }
         }
     }

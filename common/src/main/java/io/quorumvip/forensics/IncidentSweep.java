@@ -5,12 +5,11 @@ import io.quorumvip.events.EventRecord;
 import io.quorumvip.events.EventType;
 import io.quorumvip.events.HybridLogicalClock;
 import io.quorumvip.ownership.RoleInput;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -764,17 +763,23 @@ final class IncidentSweep {
                 List.copyOf(involvedNodes), instance, vrid, address, summary, List.of(), notes), List.copyOf(edges));
     }
 
-    /** The events of the nodes involved about the instance, leading in (a look-back) and through the incident. */
+    /**
+     * The events of the nodes involved about the instance, leading in (a look-back) and through the incident, plus
+     * the edges of its intervals. Each record's step is the one made when it was first in a chain; only an edge no
+     * longer kept (the opening of a holding older than the records kept) is formatted again.
+     */
     private List<CauseStep> causes(List<String> involved, String instance, long start, long end, List<EventRecord> edges) {
-        ArrayDeque<Integer> before = new ArrayDeque<>(CAUSES_BEFORE + 1);
-        List<Integer> during = new ArrayList<>();
+        int[] before = new int[CAUSES_BEFORE];
+        int beforeSeen = 0;
+        int[] chosen = new int[CAUSES_BEFORE + CAUSES_DURING + edges.size()];
+        int during = 0;
         long lookback = start - settings.causeLookbackMicros();
         // A record's time is within [HLC ms, HLC ms + lead], and HLC ms never decrease in merge order: records before
         // the first that can reach the look-back are too early; once a record's HLC ms pass the end, all are too late.
         for (int i = firstReaching(lookback - timeLeadMicros); i < window.size(); i++) {
             EventRecord record = window.get(i);
             long recordFloor = hlcMicros(record);
-            if (recordFloor > end || (during.size() >= CAUSES_DURING && recordFloor >= start)) {
+            if (recordFloor > end || (during >= CAUSES_DURING && recordFloor >= start)) {
                 break;
             }
             long t = MergedJournals.timeMicros(record);
@@ -782,27 +787,52 @@ final class IncidentSweep {
                 continue;
             }
             if (t < start) {
-                before.addLast(i);
-                if (before.size() > CAUSES_BEFORE) {
-                    before.removeFirst();
-                }
-            } else if (during.size() < CAUSES_DURING) {
-                during.add(i);
+                before[beforeSeen++ % CAUSES_BEFORE] = i;
+            } else if (during < CAUSES_DURING) {
+                chosen[CAUSES_BEFORE + during++] = i;
             }
         }
-        // By identity: every record here is one instance per merged record, and a record's own hash code walks its
-        // whole event.
-        Map<EventRecord, CauseStep> chosen = new IdentityHashMap<>();
-        for (List<Integer> positions : List.<List<Integer>>of(List.copyOf(before), during)) {
-            for (int i : positions) {
-                chosen.put(window.get(i), step(i));
-            }
+        // The last (up to) CAUSES_BEFORE lead-in records, oldest first, right before those during it.
+        int kept = Math.min(beforeSeen, CAUSES_BEFORE);
+        for (int k = 0; k < kept; k++) {
+            chosen[CAUSES_BEFORE - kept + k] = before[(beforeSeen - kept + k) % CAUSES_BEFORE];
         }
+        int from = CAUSES_BEFORE - kept;
+        int to = CAUSES_BEFORE + during;
+        List<EventRecord> dropped = null;
         for (EventRecord edge : edges) {
-            chosen.computeIfAbsent(edge, EventText::step);
+            int position = positionOf(edge);
+            if (position >= 0) {
+                chosen[to++] = position;
+            } else {
+                if (dropped == null) {
+                    dropped = new ArrayList<>(2);
+                }
+                if (dropped.stream().noneMatch(e -> e == edge)) {
+                    dropped.add(edge);
+                }
+            }
         }
-        return chosen.entrySet().stream().sorted(Map.Entry.comparingByKey(MergedJournals.ORDER))
-                .map(Map.Entry::getValue).toList();
+        // Window positions are in merge order; records dropped from the window come before all of them.
+        Arrays.sort(chosen, from, to);
+        int distinct = 0;
+        for (int k = from; k < to; k++) {
+            if (k == from || chosen[k] != chosen[k - 1]) {
+                chosen[from + distinct++] = chosen[k];
+            }
+        }
+        int outside = dropped == null ? 0 : dropped.size();
+        CauseStep[] steps = new CauseStep[outside + distinct];
+        if (dropped != null) {
+            dropped.sort(MergedJournals.ORDER);
+            for (int k = 0; k < outside; k++) {
+                steps[k] = EventText.step(dropped.get(k));
+            }
+        }
+        for (int k = 0; k < distinct; k++) {
+            steps[outside + k] = step(chosen[from + k]);
+        }
+        return List.of(steps);
     }
 
     private CauseStep step(int position) {
@@ -812,6 +842,25 @@ final class IncidentSweep {
             windowSteps.set(position, step);
         }
         return step;
+    }
+
+    /** Where a record is among those kept, by identity (one instance per merged record); -1 when not kept. */
+    private int positionOf(EventRecord record) {
+        int low = windowHead;
+        int high = window.size();
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            int order = MergedJournals.ORDER.compare(window.get(mid), record);
+            if (order == 0) {
+                return window.get(mid) == record ? mid : -1;
+            }
+            if (order < 0) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        return -1;
     }
 
     /** The first kept record whose HLC milliseconds are at or after {@code micros}. */

@@ -96,7 +96,7 @@ class ForensicsCommandTest {
         command.setErr(new PrintWriter(err));
 
         assertThat(command.execute(args.toArray(String[]::new))).isEqualTo(run(dirs, "--json"));
-        assertThat(out.toString()).contains("→").contains("\"intervals\" : [ {");
+        assertThat(out.toString()).contains("→").contains("\"intervals\":[{");
         assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo(out.toString());
     }
 

@@ -131,11 +131,10 @@ final class ForensicsJobs implements AutoCloseable {
     /** The report of {@code qvip forensics --json} over the snapshot, written to a new file of {@link #dir}. */
     private Path analyze(ClusterStore.Snapshot snapshot, ForensicsSettings settings) throws IOException {
         Path json = dir.resolve("forensics-" + (++made) + ".json");
-        Path spool = dir.resolve("intervals-" + made + ".bin");
         List<Iterator<EventRecord>> journals = new ArrayList<>(snapshot.journals().values());
         List<String> names = snapshot.journals().keySet().stream().map(node -> "the archive of node " + node).toList();
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(json), 1 << 16);
-             JsonReport.Stream report = new JsonReport.Stream(out, settings, spool)) {
+             JsonReport.Stream report = new JsonReport.Stream(out, settings, dir)) {
             Forensics.Summary summary = Forensics.stream(journals, names, settings, new Forensics.Listener() {
                 @Override
                 public void interval(Interval interval) {
@@ -151,8 +150,6 @@ final class ForensicsJobs implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(json);
             throw e;
-        } finally {
-            Files.deleteIfExists(spool);
         }
         files.addLast(json);
         while (files.size() > KEEP) {
