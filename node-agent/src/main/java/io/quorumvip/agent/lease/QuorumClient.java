@@ -34,6 +34,9 @@ import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
  *   <li>{@link SessionConnectionStateErrorPolicy}: only LOST drops latch leadership, so a ZooKeeper leader
  *       election (SUSPENDED, then RECONNECTED on the same session) does not move the VIP; safety during
  *       SUSPENDED comes from the lease validity bound, not from the connection state.</li>
+ *   <li>Its ZooKeeper handles come from a {@link ServerSwitch}, so the session prover can move the session off a
+ *       server that stopped answering (an isolated ensemble leader) without waiting for the client's read
+ *       timeout.</li>
  *   <li>With {@code digest user:password} configured, every znode this client creates gets
  *       {@code digest:user:HASH} ALL plus world READ: anyone may look, only the cluster's credential may create or
  *       delete latch nodes. Without it, znodes are open (ZooKeeper's world ALL), which docs/lease.md warns
@@ -49,6 +52,7 @@ public final class QuorumClient implements AutoCloseable {
     private static final long CLOSE_BOUND_MILLIS = 2_000;
 
     private final CuratorFramework curator;
+    private final ServerSwitch servers;
     private final QuorumConfig config;
     private final LongSupplier monotonicNanos;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -57,8 +61,10 @@ public final class QuorumClient implements AutoCloseable {
         return t;
     });
 
-    private QuorumClient(CuratorFramework curator, QuorumConfig config, LongSupplier monotonicNanos) {
+    private QuorumClient(CuratorFramework curator, ServerSwitch servers, QuorumConfig config,
+                         LongSupplier monotonicNanos) {
         this.curator = curator;
+        this.servers = servers;
         this.config = config;
         this.monotonicNanos = monotonicNanos;
     }
@@ -70,8 +76,10 @@ public final class QuorumClient implements AutoCloseable {
 
     static QuorumClient start(QuorumConfig config, LongSupplier monotonicNanos) {
         int sessionMs = Math.toIntExact(config.sessionTimeout().toMillis());
+        ServerSwitch servers = new ServerSwitch();
         CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
                 .connectString(config.connectString())
+                .zookeeperFactory(servers)
                 .sessionTimeoutMs(sessionMs)
                 .connectionTimeoutMs(sessionMs)
                 .retryPolicy(new BoundedExponentialBackoffRetry(RETRY_BASE_MS, RETRY_MAX_MS, RETRY_COUNT))
@@ -81,7 +89,7 @@ public final class QuorumClient implements AutoCloseable {
                 .aclProvider(clusterOnly(digest)));
         CuratorFramework curator = builder.build();
         curator.start();
-        return new QuorumClient(curator, config, monotonicNanos);
+        return new QuorumClient(curator, servers, config, monotonicNanos);
     }
 
     /**
@@ -95,7 +103,7 @@ public final class QuorumClient implements AutoCloseable {
 
     /** The node's one session prover, confirming every {@code period} (docs/lease.md: advert_int / 4). */
     public SessionProver prover(Duration period) {
-        return new SessionProver(curator, config.path(), period, monotonicNanos, thread);
+        return new SessionProver(curator, config.path(), period, monotonicNanos, thread, servers);
     }
 
     /** The ACL for every znode created with {@code digest}: its identity may do anything, the world may read. */

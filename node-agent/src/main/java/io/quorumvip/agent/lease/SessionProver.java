@@ -1,8 +1,12 @@
 package io.quorumvip.agent.lease;
 
 import io.quorumvip.instance.InstanceInput;
+import io.quorumvip.lease.LeaseTiming;
+import io.quorumvip.lease.SilentServer;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -13,6 +17,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.ZooKeeper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * {@link InstanceInput.ConfirmationAnswered} for every instance. It also reports the session itself:
  * CONNECTED/RECONNECTED as {@link InstanceInput.SessionStarted}, LOST as {@link InstanceInput.SessionLost}.
  * ZooKeeper requests per node stay two per period whatever the number of instances.
+ *
+ * <p>When the server the client is connected to leaves a confirmation unanswered for long
+ * ({@link SilentServer}: 1 s at S = 4 to 6 s), the prover moves the session to the next server of the ensemble
+ * ({@link ServerSwitch}) instead of waiting for the client's read timeout of two thirds of S. The session stays the
+ * same; answers still count only on the session they were sent on.
  */
 public final class SessionProver implements AutoCloseable {
 
@@ -33,13 +43,18 @@ public final class SessionProver implements AutoCloseable {
     private final Duration period;
     private final LongSupplier monotonicNanos;
     private final ScheduledExecutorService thread;
+    private final ServerSwitch servers;
+    /** Fed from the lease thread and from ZooKeeper's event thread (answers). */
+    private final SilentServer silence;
     private final List<Consumer<InstanceInput>> instances = new CopyOnWriteArrayList<>();
     private final ConnectionStateListener connectionListener = (client, state) -> connectionChanged(state);
     private volatile ScheduledFuture<?> ticks;
 
     SessionProver(CuratorFramework curator, String probePath, Duration period, LongSupplier monotonicNanos,
-                  ScheduledExecutorService thread) {
+                  ScheduledExecutorService thread, ServerSwitch servers) {
         this.curator = curator;
+        this.servers = servers;
+        this.silence = new SilentServer(period);
         this.probePath = probePath;
         this.period = period;
         this.monotonicNanos = monotonicNanos;
@@ -66,16 +81,51 @@ public final class SessionProver implements AutoCloseable {
     public void start() {
         curator.getConnectionStateListenable().addListener(connectionListener, thread);
         // The client may have connected before this prover existed; CONNECTED will not come again.
-        thread.execute(() -> announceSession(instances));
+        thread.execute(this::connected);
         ticks = thread.scheduleAtFixedRate(this::confirm, period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     private void connectionChanged(ConnectionState state) {
         log.info("ZooKeeper connection {}", state);
         if (state == ConnectionState.CONNECTED || state == ConnectionState.RECONNECTED) {
-            announceSession(instances);
-        } else if (state == ConnectionState.LOST) {
-            broadcast(new InstanceInput.SessionLost());
+            connected();
+        } else {
+            synchronized (silence) {
+                silence.disconnected();
+            }
+            if (state == ConnectionState.LOST) {
+                broadcast(new InstanceInput.SessionLost());
+            }
+        }
+    }
+
+    private void connected() {
+        if (curator.getZookeeperClient().isConnected()) {
+            negotiatedTimeout().ifPresent(this::watchSilence);
+        }
+        announceSession(instances);
+    }
+
+    private void watchSilence(Duration negotiated) {
+        synchronized (silence) {
+            try {
+                silence.connected(LeaseTiming.of(negotiated));
+            } catch (IllegalArgumentException e) {
+                // The core refuses such a session too; with no validity there is nothing to move for.
+                silence.disconnected();
+                log.warn("not watching the ZooKeeper server for silence: {}", e.getMessage());
+            }
+        }
+    }
+
+    private Optional<Duration> negotiatedTimeout() {
+        try {
+            ZooKeeper zooKeeper = curator.getZookeeperClient().getZooKeeper();
+            return zooKeeper.getSessionTimeout() > 0
+                    ? Optional.of(Duration.ofMillis(zooKeeper.getSessionTimeout())) : Optional.empty();
+        } catch (Exception e) {
+            log.warn("cannot read the ZooKeeper session timeout: {}", e.toString());
+            return Optional.empty();
         }
     }
 
@@ -84,16 +134,10 @@ public final class SessionProver implements AutoCloseable {
         if (id == 0 || !curator.getZookeeperClient().isConnected()) {
             return;
         }
-        long timeoutNanos;
-        try {
-            timeoutNanos = Duration.ofMillis(curator.getZookeeperClient().getZooKeeper().getSessionTimeout())
-                    .toNanos();
-        } catch (Exception e) {
-            log.warn("cannot read the ZooKeeper session timeout: {}", e.toString());
-            return;
-        }
-        InstanceInput started = new InstanceInput.SessionStarted(id, timeoutNanos);
-        to.forEach(listener -> listener.accept(started));
+        negotiatedTimeout().ifPresent(timeout -> {
+            InstanceInput started = new InstanceInput.SessionStarted(id, timeout.toNanos());
+            to.forEach(listener -> listener.accept(started));
+        });
     }
 
     /** One confirmation: the answer must come through the leader and on the session it was sent on. */
@@ -103,6 +147,17 @@ public final class SessionProver implements AutoCloseable {
             return;
         }
         long sent = monotonicNanos.getAsLong();
+        boolean move;
+        synchronized (silence) {
+            move = silence.shouldMove(sent);
+            if (!move) {
+                silence.sent(sent);
+            }
+        }
+        if (move) {
+            leaveSilentServer(session);
+            return;
+        }
         try {
             curator.sync().inBackground((client, synced) -> {
                 if (synced.getResultCode() != KeeperException.Code.OK.intValue()) {
@@ -112,6 +167,11 @@ public final class SessionProver implements AutoCloseable {
                     int code = event.getResultCode();
                     boolean answered = code == KeeperException.Code.OK.intValue()
                             || code == KeeperException.Code.NONODE.intValue();
+                    if (answered) {
+                        synchronized (silence) {
+                            silence.answered(sent);
+                        }
+                    }
                     // Read on the thread of the ZooKeeper handle that answered: a replaced handle has a new id.
                     if (answered && currentSessionId() == session) {
                         broadcast(new InstanceInput.ConfirmationAnswered(session, sent));
@@ -120,6 +180,22 @@ public final class SessionProver implements AutoCloseable {
             }).forPath(probePath);
         } catch (Exception e) {
             log.warn("cannot send a session confirmation: {}", e.toString());
+        }
+    }
+
+    /** On the same session: the client resumes it on the next server, with its id and password. */
+    private void leaveSilentServer(long session) {
+        long boundMillis;
+        synchronized (silence) {
+            boundMillis = Duration.ofNanos(silence.boundNanos()).toMillis();
+        }
+        try {
+            Optional<InetSocketAddress> left = servers.leave(curator.getZookeeperClient().getZooKeeper());
+            left.ifPresent(server -> log.warn("ZooKeeper server {} left a confirmation unanswered for {} ms: "
+                    + "moving session 0x{} to the next server", server, boundMillis, Long.toHexString(session)));
+        } catch (Exception e) {
+            log.warn("cannot move session 0x{} off its silent ZooKeeper server ({}); the client's read timeout "
+                    + "will: {}", Long.toHexString(session), e.getClass().getSimpleName(), e.getMessage());
         }
     }
 

@@ -90,27 +90,66 @@ final class LocalEnsemble implements AutoCloseable {
             }
         }
 
+        /** SIGSTOP: the server keeps its connections open and answers nothing, as when its host is cut off. */
+        void pause() {
+            signal("STOP");
+        }
+
+        /** SIGCONT after {@link #pause}. */
+        void resume() {
+            signal("CONT");
+        }
+
+        private void signal(String name) {
+            if (!isAlive()) {
+                throw new IllegalStateException("zk" + id + " does not run: cannot send SIG" + name);
+            }
+            try {
+                Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
+                if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                    throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed for zk" + id);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot run kill -" + name + " for zk" + id, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while signalling zk" + id, e);
+            }
+        }
+
+        /**
+         * Whether a client with a session is connected to this server: {@code stat} lists each connection as
+         * {@code /ip:port[1](...)} once its session is established ({@code [0]} for the asking connection itself).
+         */
+        boolean servesASession() {
+            return fourLetterWord("stat").contains("[1](");
+        }
+
         boolean isAlive() {
             return process != null && process.isAlive();
         }
 
         /** "leader", "follower" or "standalone" from the four-letter word {@code srvr}; empty while not serving. */
         Optional<String> mode() {
+            return fourLetterWord("srvr").lines().filter(line -> line.startsWith("Mode: "))
+                    .map(line -> line.substring("Mode: ".length()).strip()).findFirst();
+        }
+
+        /** The server's answer to a four-letter word; empty when it does not run or does not answer. */
+        private String fourLetterWord(String word) {
             if (!isAlive()) {
-                return Optional.empty();
+                return "";
             }
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress(LOOPBACK, clientPort), 500);
                 socket.setSoTimeout(1_000);
                 OutputStream out = socket.getOutputStream();
-                out.write("srvr".getBytes(StandardCharsets.US_ASCII));
+                out.write(word.getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 InputStream in = socket.getInputStream();
-                String reply = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-                return reply.lines().filter(line -> line.startsWith("Mode: "))
-                        .map(line -> line.substring("Mode: ".length()).strip()).findFirst();
+                return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
             } catch (IOException e) {
-                return Optional.empty();
+                return "";
             }
         }
 

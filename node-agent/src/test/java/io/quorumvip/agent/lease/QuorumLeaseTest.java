@@ -149,6 +149,46 @@ class QuorumLeaseTest {
     }
 
     @Test
+    void shouldMoveTheSameSessionOffItsServerWhenThatServerFallsSilent() {
+        // A long S, so the client's own read timeout (2/3 S) would come long after the prover's move.
+        Duration longS = Duration.ofSeconds(10);
+        Contender a = new Contender("n1", config(Optional.empty(), longS));
+        a.latch.contend();
+        InstanceInput.LatchAcquired acquired = a.await(InstanceInput.LatchAcquired.class);
+        a.awaitConfirmedAfter(acquired.sendNanos());
+        LocalEnsemble.Server silent = ensemble.servers().stream().filter(LocalEnsemble.Server::servesASession)
+                .findFirst().orElseThrow(() -> new AssertionError("no server lists the contender's session"));
+
+        silent.pause();
+        // Read after SIGSTOP took effect: a confirmation sent from now on cannot be answered by that server.
+        long pausedAt = System.nanoTime();
+        InstanceInput.ConfirmationAnswered after;
+        long answeredAt;
+        try {
+            after = a.awaitConfirmedAfter(pausedAt);
+            answeredAt = System.nanoTime();
+        } finally {
+            silent.resume();
+            // A resumed leader steps down only once it sees it lost its followers: leave the next test one leader.
+            awaitTrue("the ensemble is whole again after " + silent + " resumed", () -> ensemble.servers().stream()
+                    .allMatch(server -> server.mode().isPresent()) && ensemble.servers().stream()
+                    .filter(server -> server.mode().filter("leader"::equals).isPresent()).count() == 1);
+        }
+
+        long readTimeout = longS.toNanos() * 2 / 3;
+        assertThat(after.sessionId()).as("the session resumed elsewhere").isEqualTo(acquired.sessionId());
+        assertThat(answeredAt - pausedAt).as("first answer to a confirmation sent after the pause, ns")
+                .isLessThan(readTimeout);
+        assertThat(a.skipped).noneMatch(e -> e instanceof InstanceInput.LatchLost
+                || e instanceof InstanceInput.SessionLost
+                || e instanceof InstanceInput.SessionStarted started && started.sessionId() != acquired.sessionId());
+        System.out.printf("measured: %s (the client's server) paused: the first confirmation after it went out "
+                        + "%d ms later and was answered %d ms after the pause (the client's read timeout: %d ms)%n",
+                silent, TimeUnit.NANOSECONDS.toMillis(after.sendNanos() - pausedAt),
+                TimeUnit.NANOSECONDS.toMillis(answeredAt - pausedAt), TimeUnit.NANOSECONDS.toMillis(readTimeout));
+    }
+
+    @Test
     void shouldStopConfirmingAndReportTheLostSessionWhenTwoOfThreeServersStop() {
         Contender a = contender("n1", Optional.empty());
         a.latch.contend();
@@ -230,7 +270,11 @@ class QuorumLeaseTest {
         long contendedAt;
 
         Contender(String node, Optional<DigestCredentials> digest) {
-            QuorumClient client = QuorumClient.start(config(digest));
+            this(node, config(digest, S));
+        }
+
+        Contender(String node, QuorumConfig config) {
+            QuorumClient client = QuorumClient.start(config);
             opened.add(client);
             SessionProver prover = client.prover(ADVERT_INTERVAL);
             prover.register(this::received);
@@ -283,10 +327,10 @@ class QuorumLeaseTest {
         return new Contender(node, digest);
     }
 
-    private QuorumConfig config(Optional<DigestCredentials> digest) {
+    private QuorumConfig config(Optional<DigestCredentials> digest, Duration sessionTimeout) {
         List<ZooKeeperServer> servers = ensemble.servers().stream()
                 .map(s -> new ZooKeeperServer("127.0.0.1", s.clientPort)).toList();
-        return new QuorumConfig(servers, S, basePath, digest, OnLoss.RELEASE, new SourcePosition(Path.of("test"), 1, 1));
+        return new QuorumConfig(servers, sessionTimeout, basePath, digest, OnLoss.RELEASE, new SourcePosition(Path.of("test"), 1, 1));
     }
 
     private String latchPath() {
