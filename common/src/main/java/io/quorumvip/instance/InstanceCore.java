@@ -128,6 +128,8 @@ public final class InstanceCore {
     private boolean wantsMaster;
     private final Set<String> groupFaults = new HashSet<>();
 
+    private InstanceInput.ConfirmationAnswered offered;
+
     private long now;
     private List<InstanceEffect> out;
 
@@ -152,6 +154,7 @@ public final class InstanceCore {
         now = nowNanos;
         out = new ArrayList<>();
         if (!stopped) {
+            takeOffered();
             dispatch(input);
             withdrawIfOwed();
             finishStopping();
@@ -160,6 +163,27 @@ public final class InstanceCore {
         List<InstanceEffect> effects = out;
         out = null;
         return effects;
+    }
+
+    /**
+     * Hands the core the node's latest answered confirmation without stepping it: the core takes it at the start of
+     * its next step, before that step's input, exactly as if it had been stepped just before (docs/lease.md,
+     * "Confirmations on demand"). A driver offers it instead of stepping it while {@link #confirmationUrgent} is
+     * false: every deadline that depends on validity is a step of its own, so the core never decides on a validity
+     * older than the latest answer it was offered. A newer offer replaces an older one not yet taken.
+     */
+    public void offer(InstanceInput.ConfirmationAnswered answered) {
+        offered = answered;
+    }
+
+    /**
+     * Whether a confirmation may change what the instance does now, so its driver must step it at once rather than
+     * {@link #offer} it: a quorum fault that it clears, a lease that lapsed, or a held lease whose addresses are not
+     * bound (being gained, renewed or released). Otherwise (a backup without the lease, an owner whose addresses
+     * are bound) it changes only deadlines the core already waits for.
+     */
+    public boolean confirmationUrgent() {
+        return quorumFaultSource != null || lapsed || latch == Latch.HELD && address != Address.BOUND;
     }
 
     /** The instance as the status page shows it at {@code nowNanos}. */
@@ -545,6 +569,15 @@ public final class InstanceCore {
         timing = null;
         if (latch == Latch.HELD) {
             lose(cause, lostSession);
+        }
+    }
+
+    /** An offered confirmation, taken before the step's input; ignored while stopping, as a stepped one is. */
+    private void takeOffered() {
+        InstanceInput.ConfirmationAnswered answered = offered;
+        offered = null;
+        if (answered != null && !stopping) {
+            onConfirmation(answered);
         }
     }
 

@@ -19,6 +19,13 @@ public interface AddressManager extends AutoCloseable {
      */
     boolean addOrRenew(InterfaceAddress address, Optional<Duration> validLifetime) throws IOException;
 
+    /**
+     * Renews the lifetime of an address this process added and still owns, in one call: a renewal comes well
+     * before the lifetime ends, so the address is there. Should it have been removed behind the agent's back, the
+     * call adds it again (the kernel's replace creates a missing address) without saying so.
+     */
+    void renew(InterfaceAddress address, Duration validLifetime) throws IOException;
+
     /** @return true when the address was present and is now removed */
     boolean remove(InterfaceAddress address) throws IOException;
 

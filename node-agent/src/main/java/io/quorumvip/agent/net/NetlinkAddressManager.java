@@ -56,13 +56,26 @@ public final class NetlinkAddressManager implements AddressManager {
                 throw hinted(e, address);
             }
         }
+        replace(address, ifindex, seconds);
+        return false;
+    }
+
+    /** One RTM_NEWADDR with NLM_F_REPLACE, where {@link #addOrRenew} takes two for an address that is present. */
+    @Override
+    public void renew(InterfaceAddress address, Duration validLifetime) throws IOException {
+        RtNetlinkMessages.labelProblem(address).ifPresent(problem -> {
+            throw new IllegalArgumentException(problem);
+        });
+        replace(address, Interfaces.index(address.device()), lifetimeSeconds(address, Optional.of(validLifetime)));
+    }
+
+    private void replace(InterfaceAddress address, int ifindex, long seconds) throws IOException {
         try {
             socket.exchange("RTM_NEWADDR (replace) " + address,
                     sequence -> RtNetlinkMessages.newAddress(sequence, RtNetlinkMessages.RENEW_FLAGS, ifindex, address, seconds));
         } catch (NetlinkErrorException e) {
             throw hinted(e, address);
         }
-        return false;
     }
 
     @Override

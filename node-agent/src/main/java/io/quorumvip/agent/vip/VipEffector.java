@@ -72,8 +72,9 @@ public final class VipEffector {
     }
 
     /**
-     * Binds every address (or renews its lifetime when already bound). The caller (the instance core) has written
-     * the gain ahead in the journal. The first bind announces the addresses.
+     * Binds every address, or renews its lifetime when already bound (one netlink call per address: a renewal of an
+     * owned address needs no try at adding it first). The caller (the instance core) has written the gain ahead in
+     * the journal. The first bind journals and announces the addresses.
      *
      * @return true when every address is on its interface now
      */
@@ -85,7 +86,10 @@ public final class VipEffector {
         boolean all = true;
         for (InterfaceAddress vip : vips) {
             try {
-                if (addresses.addOrRenew(vip, lifetime) || !owned) {
+                if (owned) {
+                    addresses.renew(vip, lifetime.get());
+                } else {
+                    addresses.addOrRenew(vip, lifetime);
                     journal.record(cause, new VipBound(instance, cidr(vip), lifetimeSeconds));
                 }
             } catch (IOException e) {

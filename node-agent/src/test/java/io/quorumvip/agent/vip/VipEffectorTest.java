@@ -101,6 +101,16 @@ class VipEffectorTest {
     }
 
     @Test
+    void shouldRenewAnOwnedAddressWithOneCallAndJournalItsBindOnce() throws IOException {
+        effector.own(Optional.of(Duration.ofSeconds(4)), LEASE_ENDED);
+        effector.own(Optional.of(Duration.ofSeconds(3)), LEASE_ENDED);
+
+        assertThat(kernel.calls).containsExactly("add", "renew 3");
+        assertThat(events()).filteredOn(e -> e instanceof Event.VipBound)
+                .containsExactly(new Event.VipBound("VI_1", "192.0.2.200/24", 4));
+    }
+
+    @Test
     void shouldJournalNoReleaseWhenTheAddressWasNeitherOwnedNorPresent() throws IOException {
         effector.release(LEASE_ENDED, OptionalLong.empty());
 
@@ -129,6 +139,7 @@ class VipEffectorTest {
     private static final class KernelAddresses implements AddressManager {
 
         private final Set<InterfaceAddress> present = new HashSet<>();
+        private final List<String> calls = new ArrayList<>();
 
         void lifetimeRunsOut(InterfaceAddress address) {
             present.remove(address);
@@ -136,7 +147,14 @@ class VipEffectorTest {
 
         @Override
         public boolean addOrRenew(InterfaceAddress address, Optional<Duration> validLifetime) {
+            calls.add("add");
             return present.add(address);
+        }
+
+        @Override
+        public void renew(InterfaceAddress address, Duration validLifetime) {
+            calls.add("renew " + validLifetime.toSeconds());
+            present.add(address);
         }
 
         @Override
