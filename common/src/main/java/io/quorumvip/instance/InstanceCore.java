@@ -54,6 +54,13 @@ public final class InstanceCore {
     static final long LATCH_FREE_RETRY_NANOS = 50_000_000L;
     /** The priority-0 advert waits this long at most for the latch node to be gone; the lease stays safe anyway. */
     static final long PRIORITY_ZERO_BOUND_NANOS = 250_000_000L;
+    /**
+     * Answers are stepped, not offered, this long before a renewal ({@link #confirmationUrgent}). The aligned
+     * renewal instant lies within the last whole second before its latest allowed instant, and an answer moves it
+     * by less than a second: from a second before it on, an answer can never move it into the past, so the renewal
+     * comes at the instant and with the lifetime that stepping every answer gives.
+     */
+    static final long RENEWAL_WINDOW_NANOS = 1_000_000_000L;
     /** A failed release is tried again this soon. */
     static final long RELEASE_RETRY_NANOS = 100_000_000L;
 
@@ -177,13 +184,18 @@ public final class InstanceCore {
     }
 
     /**
-     * Whether a confirmation may change what the instance does now, so its driver must step it at once rather than
-     * {@link #offer} it: a quorum fault that it clears, a lease that lapsed, or a held lease whose addresses are not
-     * bound (being gained, renewed or released). Otherwise (a backup without the lease, an owner whose addresses
-     * are bound) it changes only deadlines the core already waits for.
+     * Whether a confirmation at {@code nowNanos} may change what the instance does now, so its driver must step it
+     * at once rather than {@link #offer} it: a quorum fault that it clears, a lease that lapsed, a held lease whose
+     * addresses are not bound (being gained, renewed or released), or a kernel-lifetime renewal due within
+     * {@link #RENEWAL_WINDOW_NANOS}: each answer moves that renewal to the whole second that ends the lifetime just
+     * before the newest validUntil ({@link KernelLifetime#renewalAt}), which is what carries the address through a
+     * ZooKeeper leader election. Otherwise (a backup without the lease, an owner whose next renewal is further
+     * away) it changes only deadlines the core already waits for.
      */
-    public boolean confirmationUrgent() {
-        return quorumFaultSource != null || lapsed || latch == Latch.HELD && address != Address.BOUND;
+    public boolean confirmationUrgent(long nowNanos) {
+        Long renewal = deadlines.get(Timer.RENEWAL);
+        return quorumFaultSource != null || lapsed || latch == Latch.HELD && address != Address.BOUND
+                || renewal != null && renewal - nowNanos <= RENEWAL_WINDOW_NANOS;
     }
 
     /** The instance as the status page shows it at {@code nowNanos}. */

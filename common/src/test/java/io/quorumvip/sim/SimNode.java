@@ -177,7 +177,7 @@ final class SimNode implements ZkConnectionListener {
         InstanceInput.ConfirmationAnswered answered = new InstanceInput.ConfirmationAnswered(session, sent);
         scheduler.after(0, node, () -> {
             work.addLast(() -> instances.forEach(instance -> {
-                if (instance.core.confirmationUrgent()) {
+                if (instance.core.confirmationUrgent(now())) {
                     work.addLast(() -> step(instance, answered));
                 } else {
                     instance.core.offer(answered);

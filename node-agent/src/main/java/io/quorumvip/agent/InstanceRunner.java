@@ -139,7 +139,7 @@ final class InstanceRunner {
      */
     void onProver(InstanceInput input) {
         if (input instanceof InstanceInput.ConfirmationAnswered answered && core != null && group.isEmpty()
-                && !core.confirmationUrgent()) {
+                && !core.confirmationUrgent(now())) {
             core.offer(answered);
         } else {
             feed(input, now());
