@@ -54,6 +54,13 @@ public final class InstanceCore {
     static final long LATCH_FREE_RETRY_NANOS = 50_000_000L;
     /** The priority-0 advert waits this long at most for the latch node to be gone; the lease stays safe anyway. */
     static final long PRIORITY_ZERO_BOUND_NANOS = 250_000_000L;
+    /**
+     * Answers are stepped, not offered, this long before a renewal ({@link #confirmationUrgent}). The aligned
+     * renewal instant lies within the last whole second before its latest allowed instant, and an answer moves it
+     * by less than a second: from a second before it on, an answer can never move it into the past, so the renewal
+     * comes at the instant and with the lifetime that stepping every answer gives.
+     */
+    static final long RENEWAL_WINDOW_NANOS = 1_000_000_000L;
     /** A failed release is tried again this soon. */
     static final long RELEASE_RETRY_NANOS = 100_000_000L;
 
@@ -128,6 +135,8 @@ public final class InstanceCore {
     private boolean wantsMaster;
     private final Set<String> groupFaults = new HashSet<>();
 
+    private InstanceInput.ConfirmationAnswered offered;
+
     private long now;
     private List<InstanceEffect> out;
 
@@ -152,6 +161,7 @@ public final class InstanceCore {
         now = nowNanos;
         out = new ArrayList<>();
         if (!stopped) {
+            takeOffered();
             dispatch(input);
             withdrawIfOwed();
             finishStopping();
@@ -160,6 +170,32 @@ public final class InstanceCore {
         List<InstanceEffect> effects = out;
         out = null;
         return effects;
+    }
+
+    /**
+     * Hands the core the node's latest answered confirmation without stepping it: the core takes it at the start of
+     * its next step, before that step's input, exactly as if it had been stepped just before (docs/lease.md,
+     * "Confirmations on demand"). A driver offers it instead of stepping it while {@link #confirmationUrgent} is
+     * false: every deadline that depends on validity is a step of its own, so the core never decides on a validity
+     * older than the latest answer it was offered. A newer offer replaces an older one not yet taken.
+     */
+    public void offer(InstanceInput.ConfirmationAnswered answered) {
+        offered = answered;
+    }
+
+    /**
+     * Whether a confirmation at {@code nowNanos} may change what the instance does now, so its driver must step it
+     * at once rather than {@link #offer} it: a quorum fault that it clears, a lease that lapsed, a held lease whose
+     * addresses are not bound (being gained, renewed or released), or a kernel-lifetime renewal due within
+     * {@link #RENEWAL_WINDOW_NANOS}: each answer moves that renewal to the whole second that ends the lifetime just
+     * before the newest validUntil ({@link KernelLifetime#renewalAt}), which is what carries the address through a
+     * ZooKeeper leader election. Otherwise (a backup without the lease, an owner whose next renewal is further
+     * away) it changes only deadlines the core already waits for.
+     */
+    public boolean confirmationUrgent(long nowNanos) {
+        Long renewal = deadlines.get(Timer.RENEWAL);
+        return quorumFaultSource != null || lapsed || latch == Latch.HELD && address != Address.BOUND
+                || renewal != null && renewal - nowNanos <= RENEWAL_WINDOW_NANOS;
     }
 
     /** The instance as the status page shows it at {@code nowNanos}. */
@@ -545,6 +581,15 @@ public final class InstanceCore {
         timing = null;
         if (latch == Latch.HELD) {
             lose(cause, lostSession);
+        }
+    }
+
+    /** An offered confirmation, taken before the step's input; ignored while stopping, as a stepped one is. */
+    private void takeOffered() {
+        InstanceInput.ConfirmationAnswered answered = offered;
+        offered = null;
+        if (answered != null && !stopping) {
+            onConfirmation(answered);
         }
     }
 

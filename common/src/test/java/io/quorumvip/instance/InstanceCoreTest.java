@@ -11,6 +11,8 @@ import io.quorumvip.track.TrackerStatus;
 import io.quorumvip.vrrp.VrrpState;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class InstanceCoreTest {
@@ -376,6 +378,96 @@ class InstanceCoreTest {
     }
 
     /** Acquires the latch with a request sent at {@code sent} and acknowledges the write-ahead and the bind. */
+    @Test
+    void shouldKeepOwningOnOfferedConfirmationsTakenOnlyAtItsOwnSteps() {
+        CoreDriver driver = CoreDriver.leased(150);
+        driver.startAsMaster();
+        bindLeased(driver, driver.now());
+        int acknowledged = driver.timed(InstanceEffect.Bind.class).size();
+        int offered = 0;
+        long latestSent = driver.now();
+        TreeMap<Long, Long> givenAt = new TreeMap<>(Map.of(driver.now(), latestSent));
+
+        for (int answer = 0; answer < 80; answer++) {
+            long sent = driver.now();
+            driver.advanceBy(250 * MILLI);
+            acknowledged = acknowledgeBinds(driver, acknowledged);
+            InstanceInput.ConfirmationAnswered answered = new InstanceInput.ConfirmationAnswered(SESSION, sent);
+            if (driver.core().confirmationUrgent(driver.now())) {
+                driver.step(answered);
+                acknowledged = acknowledgeBinds(driver, acknowledged);
+            } else {
+                driver.core().offer(answered);
+                offered++;
+            }
+            latestSent = sent;
+            givenAt.put(driver.now(), sent);
+        }
+
+        // Deadlines (adverts, renewals, validity) took the offers: no lapse, and every lifetime ended within the
+        // validity of an answer the core had been given.
+        // Answers within a second of a renewal are stepped (the renewal instant follows them); the rest offered.
+        assertThat(offered).isBetween(30, 60);
+        assertThat(driver.core().state()).isEqualTo(VrrpState.MASTER);
+        assertThat(driver.core().view(driver.now()).bound()).isTrue();
+        assertThat(driver.all(InstanceEffect.Journal.class))
+                .noneMatch(j -> j.event() instanceof Event.LeaseConfirmationLapsed);
+        assertThat(driver.timed(InstanceEffect.Bind.class)).hasSizeGreaterThan(5).allSatisfy(t -> assertThat(
+                t.atNanos() + ((InstanceEffect.Bind) t.effect()).lifetimeSeconds().getAsLong() * SECOND)
+                .isLessThanOrEqualTo(givenAt.floorEntry(t.atNanos()).getValue() + VALIDITY));
+        assertThat(latestSent + VALIDITY).isGreaterThan(driver.now());
+    }
+
+    @Test
+    void shouldTakeAnOfferedConfirmationBeforeTheInputOfItsNextStep() {
+        CoreDriver driver = CoreDriver.leased(150);
+        long sent = driver.startAsMaster();
+        bindLeased(driver, sent);
+        long later = sent + 2 * SECOND;
+        driver.core().offer(new InstanceInput.ConfirmationAnswered(SESSION, later));
+
+        assertThat(driver.core().view(driver.now()).validForNanos()).isEqualTo(VALIDITY);
+        driver.step(new InstanceInput.AdvertReceived(CoreDriver.address(12), 100, 100));
+
+        assertThat(driver.core().view(driver.now()).validForNanos()).isEqualTo(later + VALIDITY - driver.now());
+    }
+
+    @Test
+    void shouldNeedAnAnswerAtOnceOnlyWhenItCanChangeWhatTheInstanceDoesNow() {
+        CoreDriver owner = CoreDriver.leased(150);
+        owner.startAsMaster();
+        owner.step(new InstanceInput.LatchAcquired(SESSION, 7, owner.now()));
+        assertThat(owner.core().confirmationUrgent(owner.now())).isTrue();
+        owner.step(new InstanceInput.WriteAheadDone(true, ""));
+        owner.step(new InstanceInput.BindDone(4));
+        assertThat(owner.core().confirmationUrgent(owner.now())).isFalse();
+        // Bound for 4 s of a lease valid 4.74 s: renewed 1.64 s after, so answers count again from 0.64 s on.
+        owner.advanceBy(700 * MILLI);
+        assertThat(owner.core().confirmationUrgent(owner.now())).isTrue();
+
+        owner.step(new InstanceInput.SessionLost());
+        assertThat(owner.core().confirmationUrgent(owner.now())).isTrue();
+
+        CoreDriver backup = CoreDriver.leased(100);
+        backup.step(new InstanceInput.Start());
+        backup.step(new InstanceInput.ReleaseDone());
+        backup.step(new InstanceInput.SessionStarted(SESSION, CoreDriver.SESSION_TIMEOUT));
+        backup.step(new InstanceInput.AdvertReceived(CoreDriver.address(12), 150, 100));
+        assertThat(backup.core().state()).isEqualTo(VrrpState.BACKUP);
+        assertThat(backup.core().confirmationUrgent(backup.now())).isFalse();
+    }
+
+    /** Answers, with the lifetime asked for, every bind after the first {@code acknowledged}; returns their count. */
+    private static int acknowledgeBinds(CoreDriver driver, int acknowledged) {
+        List<CoreDriver.Timed> binds = driver.timed(InstanceEffect.Bind.class);
+        while (acknowledged < binds.size()) {
+            InstanceEffect.Bind bind = (InstanceEffect.Bind) binds.get(acknowledged++).effect();
+            driver.step(new InstanceInput.BindDone(bind.lifetimeSeconds().getAsLong()));
+            binds = driver.timed(InstanceEffect.Bind.class);
+        }
+        return acknowledged;
+    }
+
     private static void bindLeased(CoreDriver driver, long sent) {
         driver.step(new InstanceInput.LatchAcquired(SESSION, 7, sent));
         driver.step(new InstanceInput.WriteAheadDone(true, ""));

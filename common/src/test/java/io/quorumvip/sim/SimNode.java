@@ -24,7 +24,7 @@ import java.util.Set;
  *
  * <p>One session prover per node: every advert_int / 4 it sends {@code sync} then {@code exists}, reading the
  * clock before, and an answer on the same session is a {@link InstanceInput.ConfirmationAnswered} for every
- * instance at once.
+ * instance at once: stepped into a core that needs it now, offered to the others, as the agent does.
  */
 final class SimNode implements ZkConnectionListener {
 
@@ -169,9 +169,22 @@ final class SimNode implements ZkConnectionListener {
         scheduler.after(PROVER_PERIOD_NANOS, node, this::proverTick);
     }
 
+    /**
+     * As the agent hands an answer on: one task on the event loop for every instance, which steps it into the cores
+     * that need it at once and offers it to the others ({@link InstanceCore#offer}).
+     */
     private void confirmed(long session, long sent) {
-        InstanceInput answered = new InstanceInput.ConfirmationAnswered(session, sent);
-        instances.forEach(instance -> deliver(instance, answered));
+        InstanceInput.ConfirmationAnswered answered = new InstanceInput.ConfirmationAnswered(session, sent);
+        scheduler.after(0, node, () -> {
+            work.addLast(() -> instances.forEach(instance -> {
+                if (instance.core.confirmationUrgent(now())) {
+                    work.addLast(() -> step(instance, answered));
+                } else {
+                    instance.core.offer(answered);
+                }
+            }));
+            drain();
+        });
     }
 
     /** A callback from the ZooKeeper client's thread hops to the event loop. */

@@ -126,9 +126,24 @@ final class InstanceRunner {
         feed(new InstanceInput.AdvertReceived(sender, priority, advertIntervalCentis), receivedNanos);
     }
 
-    /** A session or latch input from the lease thread, delivered on the agent's context. */
+    /** An input of the instance's latch, delivered on the agent's context. */
     void onLease(InstanceInput input) {
         feed(input, now());
+    }
+
+    /**
+     * An input of the node's session prover, on the agent's context. A confirmation the core does not need at once
+     * is only offered: the core takes it before its next step (an advert, a timer), which spares a step and a timer
+     * per instance per answer. A member of a sync group is always stepped: its group bounds the other members'
+     * addresses by its validUntil, which must not lag.
+     */
+    void onProver(InstanceInput input) {
+        if (input instanceof InstanceInput.ConfirmationAnswered answered && core != null && group.isEmpty()
+                && !core.confirmationUrgent(now())) {
+            core.offer(answered);
+        } else {
+            feed(input, now());
+        }
     }
 
     /** A tracker's verdict changed. */

@@ -111,7 +111,7 @@ final class InstanceSet {
         this.processTrackers = processTrackers;
         this.leaseListener = input -> edges.context().runOnContext(v -> {
             for (InstanceRunner runner : this.leased) {
-                runner.onLease(input);
+                runner.onProver(input);
             }
         });
     }
