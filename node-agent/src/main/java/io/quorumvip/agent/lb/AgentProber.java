@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
 
 /**
  * AGENT_CHECK on the TCP client shared with the checks of its connect_timeout and bindto, as HAProxy's
@@ -24,8 +25,7 @@ final class AgentProber implements Prober {
 
     private final Vertx vertx;
     private final NetClient client;
-    private final String host;
-    private final int port;
+    private final SocketAddress target;
     private final long timeoutMillis;
     private volatile AgentState state = AgentState.INITIAL;
 
@@ -34,15 +34,14 @@ final class AgentProber implements Prober {
         this.vertx = vertx;
         this.client = client;
         this.timeoutMillis = CheckClients.connectTimeoutMillis(checker);
-        this.host = checker.target().address().getHostAddress();
-        this.port = checker.target().port();
+        this.target = CheckClients.target(checker);
     }
 
     @Override
     public Future<ProbeResult> probe() {
         long start = System.nanoTime();
         Promise<AgentState.Step> promise = Promise.promise();
-        client.connect(port, host)
+        client.connect(target)
                 .onFailure(e -> promise.tryComplete(state.unreachable(ProbeErrors.describe(e), TcpProber.since(start))))
                 .onSuccess(socket -> read(socket, promise, start));
         return promise.future().map(step -> {

@@ -5,7 +5,9 @@ import io.quorumvip.config.CheckerConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.SocketAddress;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +32,15 @@ final class CheckClients implements AutoCloseable {
 
     static long connectTimeoutMillis(CheckerConfig checker) {
         return Math.max(1, checker.timing().connectTimeout().toMillis());
+    }
+
+    /**
+     * The checker's target as a resolved address: given as a string, each connect went through Vert.x's and
+     * Netty's name resolution (a literal, but still futures and lookups per probe).
+     */
+    static SocketAddress target(CheckerConfig checker) {
+        return SocketAddress.inetSocketAddress(new InetSocketAddress(checker.target().address(),
+                checker.target().port()));
     }
 
     NetClient tcp(CheckerConfig checker) {

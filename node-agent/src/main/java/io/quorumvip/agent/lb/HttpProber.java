@@ -3,7 +3,9 @@ package io.quorumvip.agent.lb;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -13,6 +15,8 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.ReferenceCountUtil;
 import io.quorumvip.check.ProbeResult;
 import io.quorumvip.check.UrlCycle;
 import io.quorumvip.config.CheckKind;
@@ -20,17 +24,21 @@ import io.quorumvip.config.CheckerConfig;
 import io.quorumvip.config.HttpUrl;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.net.impl.NetSocketInternal;
 import java.net.Inet6Address;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -40,19 +48,25 @@ import java.util.regex.Pattern;
  * next bytes. Each probe is a connection of its own, closed after the answer, as keepalived's are.
  *
  * <p>It runs on the TCP client shared by the checks of its client configuration ({@link CheckClients}), with Netty's
- * HTTP codec for the request and the answer. Vert.x's HttpClient was tried and left: with a thousand real servers
- * checked every second its pool stalled (a connection acquired took seconds, then the probes timed out), where the
- * same exchange on a NetClient kept up.
+ * HTTP codec for the request (encoded once) and for the answer, in the connection's own pipeline. Vert.x's HttpClient
+ * was tried and left: with a thousand real servers checked every second its pool stalled (a connection acquired took
+ * seconds, then the probes timed out), where the same exchange on a NetClient kept up. The answer's decoder was
+ * first a channel of its own beside the connection (an {@code EmbeddedChannel} per probe, its bytes copied into it):
+ * in the pipeline it costs no second channel, and Netty's read timeout replaces a Vert.x timer set again on every
+ * read.
  */
 final class HttpProber implements Prober {
 
+    /** Each url's regex compiled once: the expressions come from the configuration, so the map stays small. */
+    private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
     /** The largest body read (for digest and regex); a longer answer is a failure. */
     static final int MAX_BODY_BYTES = 4 << 20;
 
-    private final Vertx vertx;
+    /** The name Vert.x gives its own handler, last in a connection's pipeline: the answer's decoder goes before it. */
+    private static final String VERTX_HANDLER = "handler";
+
     private final NetClient client;
-    private final String host;
-    private final int port;
+    private final SocketAddress target;
     private final boolean sni;
     private final List<HttpUrl> urls;
     private final List<Request> requests;
@@ -63,13 +77,13 @@ final class HttpProber implements Prober {
     private record Request(byte[] bytes, Optional<String> serverName) {
     }
 
-    HttpProber(Vertx vertx, NetClient client, CheckerConfig checker, Optional<String> defaultVirtualhost) {
+    HttpProber(NetClient client, CheckerConfig checker, Optional<String> defaultVirtualhost) {
         CheckKind.Http http = (CheckKind.Http) checker.kind();
-        this.vertx = vertx;
         this.client = client;
         this.timeoutMillis = CheckClients.connectTimeoutMillis(checker);
-        this.host = checker.target().address().getHostAddress();
-        this.port = checker.target().port();
+        this.target = CheckClients.target(checker);
+        String host = checker.target().address().getHostAddress();
+        int port = checker.target().port();
         this.sni = http.sni();
         this.urls = http.urls();
         this.cycle = UrlCycle.start(urls.size());
@@ -112,7 +126,7 @@ final class HttpProber implements Prober {
     private Future<ProbeResult> get(HttpUrl url, Request request, long start) {
         Promise<ProbeResult> promise = Promise.promise();
         Future<NetSocket> connected = request.serverName().isPresent()
-                ? client.connect(port, host, request.serverName().get()) : client.connect(port, host);
+                ? client.connect(target, request.serverName().get()) : client.connect(target);
         connected.onComplete(ar -> {
             if (ar.failed()) {
                 promise.complete(failure(url, ProbeErrors.describe(ar.cause()), start));
@@ -127,75 +141,48 @@ final class HttpProber implements Prober {
         return ProbeResult.failure(url.path() + ": " + error, TcpProber.since(start));
     }
 
-    /** One request and its answer on one connection: done once, by the answer, its end, an error or the timer. */
+    /**
+     * One request and its answer on one connection: done once, by the answer, its end, an error or the read timeout
+     * (connect_timeout without a byte of the answer).
+     */
     private final class Exchange {
         private final HttpUrl url;
-        private final NetSocket socket;
+        private final NetSocketInternal socket;
         private final long start;
         private final Promise<ProbeResult> promise;
-        private final EmbeddedChannel decoder = new EmbeddedChannel(new HttpResponseDecoder(),
-                new HttpObjectAggregator(MAX_BODY_BYTES));
-        private long timer;
         private boolean done;
 
         Exchange(HttpUrl url, NetSocket socket, long start, Promise<ProbeResult> promise) {
             this.url = url;
-            this.socket = socket;
+            this.socket = (NetSocketInternal) socket;
             this.start = start;
             this.promise = promise;
         }
 
+        /** The decoder goes between TLS (if any) and Vert.x's handler, which then hands on whole answers. */
         void begin(byte[] request) {
-            timer = vertx.setTimer(timeoutMillis, id -> finish(failure(url, "timed out", start)));
-            socket.handler(this::received);
-            socket.exceptionHandler(e -> finish(failure(url, ProbeErrors.describe(e), start)));
-            socket.endHandler(v -> ended());
-            socket.write(Buffer.buffer(request));
+            ChannelPipeline pipeline = socket.channelHandlerContext().pipeline();
+            pipeline.addBefore(VERTX_HANDLER, "check-timeout", new ReadTimeoutHandler(timeoutMillis,
+                    TimeUnit.MILLISECONDS));
+            pipeline.addBefore(VERTX_HANDLER, "check-decoder", new HttpResponseDecoder());
+            pipeline.addBefore(VERTX_HANDLER, "check-aggregator", new HttpObjectAggregator(MAX_BODY_BYTES));
+            socket.messageHandler(this::received);
+            socket.exceptionHandler(e -> finish(failure(url, (e instanceof DecoderException ? "bad answer: " : "")
+                    + ProbeErrors.describe(e), start)));
+            socket.endHandler(v -> finish(failure(url, "connection closed before a whole answer", start)));
+            socket.writeMessage(Unpooled.wrappedBuffer(request));
         }
 
-        private void received(Buffer data) {
-            if (done) {
-                return;
-            }
-            vertx.cancelTimer(timer);
-            timer = vertx.setTimer(timeoutMillis, id -> finish(failure(url, "timed out", start)));
+        private void received(Object message) {
             try {
-                decoder.writeInbound(Unpooled.wrappedBuffer(data.getBytes()));
-            } catch (RuntimeException e) {
-                finish(failure(url, "bad answer: " + ProbeErrors.describe(e), start));
-                return;
-            }
-            answer().ifPresent(this::finish);
-        }
-
-        /** The server closed: an answer delimited by the close is complete now, any other is cut short. */
-        private void ended() {
-            if (done) {
-                return;
-            }
-            try {
-                decoder.finish();
-            } catch (RuntimeException e) {
-                finish(failure(url, "bad answer: " + ProbeErrors.describe(e), start));
-                return;
-            }
-            finish(answer().orElseGet(() -> failure(url, "connection closed before a whole answer", start)));
-        }
-
-        private Optional<ProbeResult> answer() {
-            Object message = decoder.readInbound();
-            if (!(message instanceof FullHttpResponse response)) {
-                return Optional.empty();
-            }
-            try {
-                if (response.decoderResult().isFailure()) {
-                    return Optional.of(failure(url, "bad answer: "
-                            + ProbeErrors.describe(response.decoderResult().cause()), start));
+                if (message instanceof FullHttpResponse response) {
+                    finish(response.decoderResult().isFailure()
+                            ? failure(url, "bad answer: " + ProbeErrors.describe(response.decoderResult().cause()),
+                                    start)
+                            : judge(url, response.status().code(), ByteBufUtil.getBytes(response.content()), start));
                 }
-                return Optional.of(judge(url, response.status().code(), ByteBufUtil.getBytes(response.content()),
-                        start));
             } finally {
-                response.release();
+                ReferenceCountUtil.release(message);
             }
         }
 
@@ -204,8 +191,6 @@ final class HttpProber implements Prober {
                 return;
             }
             done = true;
-            vertx.cancelTimer(timer);
-            decoder.finishAndReleaseAll();
             socket.close();
             promise.complete(result);
         }
@@ -225,7 +210,8 @@ final class HttpProber implements Prober {
             }
         }
         if (url.regex().isPresent()) {
-            boolean found = Pattern.compile(url.regex().get()).matcher(Buffer.buffer(body).toString()).find();
+            boolean found = PATTERNS.computeIfAbsent(url.regex().get(), Pattern::compile)
+                    .matcher(Buffer.buffer(body).toString()).find();
             if (found == url.regexNoMatch()) {
                 return ProbeResult.http(status, false, what + (found ? ", body matches " : ", body does not match ")
                         + url.regex().get(), TcpProber.since(start));

@@ -213,7 +213,7 @@ public final class LoadBalancer {
             } else if (kind instanceof CheckKind.Tcp) {
                 probers.add(new TcpProber(clients.tcp(checker), checker));
             } else if (kind instanceof CheckKind.Http) {
-                probers.add(new HttpProber(vertx, clients.http(checker), checker, service.config.virtualhost()));
+                probers.add(new HttpProber(clients.http(checker), checker, service.config.virtualhost()));
             } else if (kind instanceof CheckKind.Misc) {
                 probers.add(new MiscProber(checker, users, scripts));
             } else if (kind instanceof CheckKind.Agent) {

@@ -4,6 +4,7 @@ import io.quorumvip.check.ProbeResult;
 import io.quorumvip.config.CheckerConfig;
 import io.vertx.core.Future;
 import io.vertx.core.net.NetClient;
+import io.vertx.core.net.SocketAddress;
 import java.time.Duration;
 
 /**
@@ -13,19 +14,17 @@ import java.time.Duration;
 final class TcpProber implements Prober {
 
     private final NetClient client;
-    private final String host;
-    private final int port;
+    private final SocketAddress target;
 
     TcpProber(NetClient client, CheckerConfig checker) {
         this.client = client;
-        this.host = checker.target().address().getHostAddress();
-        this.port = checker.target().port();
+        this.target = CheckClients.target(checker);
     }
 
     @Override
     public Future<ProbeResult> probe() {
         long start = System.nanoTime();
-        return client.connect(port, host).map(socket -> {
+        return client.connect(target).map(socket -> {
             socket.close();
             return ProbeResult.success("connected", since(start));
         }).otherwise(e -> ProbeResult.failure(ProbeErrors.describe(e), since(start)));
