@@ -96,6 +96,9 @@ class LoadBalancerFailoverLabTest {
         awaitCondition("real servers answer through the VIP", Duration.ofSeconds(30),
                 () -> lab.client().httpAnswers("http://" + VIP + "/", 10).keySet(),
                 answers -> Set.of("rs1", "rs2").containsAll(answers));
+        // n2 may still be starting (its HTTP server comes last) when n1 already serves: a loaded CI machine.
+        awaitCondition("n2's agent answers on its status API", Duration.ofSeconds(30), director2::stateSummary,
+                summary -> !summary.startsWith("no answer"));
         awaitCondition("n2 has both real servers in its pool", Duration.ofSeconds(30), () -> pool(director2),
                 List.of("192.0.2.51:80", "192.0.2.52:80")::equals);
 
