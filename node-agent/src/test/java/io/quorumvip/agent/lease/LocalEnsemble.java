@@ -247,7 +247,7 @@ final class LocalEnsemble implements AutoCloseable {
                 .append("tickTime=").append(TICK_MS).append('\n')
                 .append("initLimit=10\nsyncLimit=5\n")
                 .append("minSessionTimeout=").append(2 * TICK_MS).append('\n')
-                .append("maxSessionTimeout=10000\n")
+                .append("maxSessionTimeout=15000\n")
                 .append("dataDir=").append(serverDir.resolve("data")).append('\n')
                 .append("clientPort=").append(server.clientPort).append('\n')
                 .append("clientPortAddress=").append(LOOPBACK).append('\n')
