@@ -439,7 +439,7 @@ final class IncidentSweep {
                 long epsilon = settings.uncertaintyBetween(state.cover.node(), next.node());
                 long min = Math.max(0, next.startMicros() - state.coverEndMax - epsilon);
                 long max = next.startMicros() - state.coverEnd + epsilon;
-                String summary = "nobody had " + address + " bound between " + state.cover.node() + " and " + next.node();
+                String summary = noOwnerSummary(address, state.cover.node(), next.node());
                 found(incident(IncidentKind.NO_OWNER, state.coverEnd, next.startMicros(),
                         new OverlapBounds.Bounds(min, max), List.of(state.cover, next), List.of(), next.instance(),
                         address, summary, List.of()));
@@ -450,6 +450,13 @@ final class IncidentSweep {
             state.coverEnd = Math.max(state.coverEnd, next.endMinMicros());
             state.coverEndMax = Math.max(state.coverEndMax, next.endMaxMicros());
         }
+    }
+
+    /** "between n2 and n2" read as two nodes: a node that let the address go and took it back says so. */
+    static String noOwnerSummary(String address, String before, String after) {
+        return before.equals(after)
+                ? "nobody had " + address + " bound from " + after + "'s release until " + after + " bound it again"
+                : "nobody had " + address + " bound between " + before + " and " + after;
     }
 
     /** Adds a holding to its address's owner shares within the report's window. */

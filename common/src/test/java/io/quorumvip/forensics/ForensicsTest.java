@@ -140,6 +140,21 @@ class ForensicsTest {
     }
 
     @Test
+    void shouldSayTheSameNodeReleasedAndBoundAgainWhenBothSidesOfAnOutageAreOneNode() throws IOException {
+        ClusterScript script = new ClusterScript()
+                .ownerWithoutQuorum("n2", 0).released("n2", 5000).bound("n2", 6000, 0)
+                .released("n2", 9000).stopped("n2", 9001);
+
+        ForensicsReport report = analyze(script);
+
+        assertThat(of(report, IncidentKind.NO_OWNER)).singleElement().satisfies(gap -> {
+            assertThat(gap.summary()).isEqualTo("nobody had " + VIP + " bound from n2's release until n2 bound it"
+                    + " again");
+            assertThat(gap.minDurationMicros()).as("one node's clock: no clock bound").isEqualTo(ms(1000));
+        });
+    }
+
+    @Test
     void shouldReportAHandOverWhoseEndsTouchWithinTheClockBoundWithMinimumDurationZero() throws IOException {
         ClusterScript script = new ClusterScript()
                 .ownerWithoutQuorum("n1", 0).released("n1", 5000).stopped("n1", 5001)

@@ -248,7 +248,7 @@ final class LegacyIncidentFinder {
                     long epsilon = settings.uncertaintyBetween(cover.node(), next.node());
                     long min = Math.max(0, next.startMicros() - coverEndMax - epsilon);
                     long max = next.startMicros() - coverEnd + epsilon;
-                    String summary = "nobody had " + address + " bound between " + cover.node() + " and " + next.node();
+                    String summary = IncidentSweep.noOwnerSummary(address, cover.node(), next.node());
                     found.add(incident(IncidentKind.NO_OWNER, coverEnd, next.startMicros(),
                             new OverlapBounds.Bounds(min, max), List.of(cover, next), next.instance(), address, summary,
                             List.of()));
