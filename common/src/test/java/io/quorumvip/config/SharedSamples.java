@@ -2,6 +2,7 @@ package io.quorumvip.config;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import io.quorumvip.lab.RepositoryLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,9 +10,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Finds the shared keepalived samples: system property {@code qvip.shared}, else a {@code shared/} directory with
- * {@code keepalived-samples} in it beside the working directory or one of its ancestors. They are required test
- * input, so not finding them fails the test.
+ * The shared keepalived samples, found as the scripts find them ({@link RepositoryLayout}: {@code QVIP_SHARED}, else
+ * shared/ beside the repository). They are required test input, so not finding them fails the test.
  */
 final class SharedSamples {
 
@@ -19,35 +19,22 @@ final class SharedSamples {
     }
 
     static Path sharedDirectory() {
-        String property = System.getProperty("qvip.shared");
-        if (property != null && !property.isBlank()) {
-            Path shared = Path.of(property);
-            if (!Files.isDirectory(shared.resolve("keepalived-samples"))) {
-                fail("system property qvip.shared=" + property + " has no keepalived-samples directory");
-            }
-            return shared;
-        }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path shared = dir.resolve("shared");
-            if (Files.isDirectory(shared.resolve("keepalived-samples"))) {
-                return shared;
-            }
-        }
-        return fail("no shared/keepalived-samples beside " + Path.of("").toAbsolutePath()
-                + " or its parents; set -Dqvip.shared=/path/to/shared (the samples are required test input)");
+        RepositoryLayout layout = RepositoryLayout.locate();
+        layout.sharedDirectory("keepalived-samples");
+        return layout.shared();
     }
 
     static Path samples() {
-        return sharedDirectory().resolve("keepalived-samples");
+        return RepositoryLayout.locate().sharedDirectory("keepalived-samples");
     }
 
     /** The director pairs of the load-balancing acceptance, apart because the NAT pair still has a finding. */
     static Path lbSamples() {
-        return sharedDirectory().resolve("lb-samples");
+        return RepositoryLayout.locate().sharedDirectory("lb-samples");
     }
 
     static Path upstreamSamples() {
-        return sharedDirectory().resolve("keepalived-upstream-samples");
+        return RepositoryLayout.locate().sharedDirectory("keepalived-upstream-samples");
     }
 
     static List<Path> list(Path directory, String globPattern) {
