@@ -121,9 +121,12 @@ public final class Agent {
      * notify_stop), then the changed and added ones start with their new blocks. Unchanged instances are not
      * touched: their state, lease and addresses go on. Runs on the calling thread (the SIGHUP handler), waiting at
      * most {@code stopGrace} for the stops. Throws {@link IOException}, with nothing stopped, when the instances
-     * to start cannot be built (an interface missing, a socket refused).
+     * to start cannot be built (an interface missing, a socket refused). {@code beforeChanges} runs once they are
+     * built and before anything stops (the reloader journals the reload there, so its effects follow it in the
+     * journal); if it throws, nothing is stopped either.
      */
-    public void reload(KeepalivedConfig next, ReloadPlan plan, Duration stopGrace) throws IOException {
+    public void reload(KeepalivedConfig next, ReloadPlan plan, Duration stopGrace, Runnable beforeChanges)
+            throws IOException {
         if (!plan.refusals().isEmpty()) {
             throw new IllegalArgumentException("a refused reload plan cannot be applied: " + plan.refusals());
         }
@@ -139,6 +142,12 @@ public final class Agent {
                 throw new IOException("cannot build " + plan.toStart() + ", so nothing was stopped: "
                         + e.getMessage(), e);
             }
+        }
+        try {
+            beforeChanges.run();
+        } catch (RuntimeException e) {
+            starting.ifPresent(InstanceSet::close);
+            throw e;
         }
         List<CompletableFuture<Void>> stops = new ArrayList<>();
         join(onContext(() -> plan.toStop().forEach(name -> sets.stream().filter(s -> s.runs(name)).findFirst()

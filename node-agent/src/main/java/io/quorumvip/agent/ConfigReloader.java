@@ -15,6 +15,7 @@ import io.quorumvip.events.CauseKind;
 import io.quorumvip.events.Event;
 import io.quorumvip.events.Hash256;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -111,28 +112,36 @@ final class ConfigReloader {
             refuse(cause, sha, plan, String.join("; ", plan.refusals()) + " (the running configuration goes on)");
             return;
         }
+        // Journaled before the first change it causes (a pool, an instance stopping), so the journal reads cause
+        // then effects; a failure after that is journaled as a second, refused ConfigReloaded.
+        boolean[] announced = {false};
+        Runnable announce = () -> {
+            announced[0] = true;
+            journal.record(cause, new Event.ConfigReloaded(path.toString(), sha, true, "applied " + what(plan),
+                    plan.added(), plan.removed(), plan.changed(), plan.unchanged()));
+        };
         try {
-            apply(next, plan, cause);
+            apply(next, plan, cause, announce);
         } catch (IllegalStateException e) {
             refuse(cause, sha, plan, "applying " + what(plan) + " failed half-way: " + e.getMessage());
             return;
         } catch (IOException | RuntimeException e) {
-            refuse(cause, sha, plan, "applying " + what(plan) + " failed: " + e.getMessage()
-                    + " (nothing was applied; the running configuration goes on)");
+            refuse(cause, sha, plan, "applying " + what(plan) + " failed: " + e.getMessage() + (announced[0]
+                    ? " (after the reload began; restart the agent to run the new configuration)"
+                    : " (nothing was applied; the running configuration goes on)"));
             return;
         }
         running = next;
         log.atInfo().setMessage("configuration reloaded: " + what(plan)).addKeyValue("config", path)
                 .addKeyValue("unchanged", plan.unchanged()).log();
-        journal.record(cause, new Event.ConfigReloaded(path.toString(), sha, true, "applied " + what(plan),
-                plan.added(), plan.removed(), plan.changed(), plan.unchanged()));
     }
 
     /**
-     * The load balancer's half is built and checked first, then the instances change, then the load balancer's
-     * program; a failure before the instances stop leaves everything as it ran.
+     * The load balancer's half is built and checked first, then the instances to start; then {@code announce}
+     * journals the reload, a first load balancer starts, the instances change, and the load balancer's program goes
+     * in. A failure before the instances stop leaves everything as it ran.
      */
-    private void apply(KeepalivedConfig next, ReloadPlan plan, Cause cause) throws IOException {
+    private void apply(KeepalivedConfig next, ReloadPlan plan, Cause cause, Runnable announce) throws IOException {
         next.trackFiles().forEach((name, spec) -> {
             if (!ReloadPlan.same(running.trackFiles().get(name), spec)) {
                 FileTracker.writeInitValue(spec);
@@ -142,21 +151,33 @@ final class ConfigReloader {
         boolean balancing = !plan.virtualServers().none();
         Optional<LoadBalancer.Reload> prepared = balancing && current != null
                 ? Optional.of(current.prepare(next)) : Optional.empty();
-        LoadBalancer started = balancing && current == null ? balancerStarter.start(next) : null;
+        AtomicReference<LoadBalancer> started = new AtomicReference<>();
+        Runnable beforeChanges = () -> {
+            announce.run();
+            if (balancing && current == null) {
+                try {
+                    started.set(balancerStarter.start(next));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot start the load balancer: " + e.getMessage(), e);
+                }
+            }
+        };
         try {
             if (!plan.toStop().isEmpty() || !plan.toStart().isEmpty()) {
-                agent.reload(next, plan, STOP_GRACE);
+                agent.reload(next, plan, STOP_GRACE, beforeChanges);
+            } else {
+                beforeChanges.run();
             }
         } catch (IOException | RuntimeException e) {
             prepared.ifPresent(current::discard);
-            if (started != null) {
-                started.stop();
+            if (started.get() != null) {
+                started.get().stop();
             }
             throw e;
         }
         prepared.ifPresent(r -> current.apply(r, cause));
-        if (started != null) {
-            balancer.set(started);
+        if (started.get() != null) {
+            balancer.set(started.get());
         }
     }
 
