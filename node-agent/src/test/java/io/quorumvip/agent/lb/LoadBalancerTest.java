@@ -1,5 +1,6 @@
 package io.quorumvip.agent.lb;
 
+import static io.quorumvip.lab.Await.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -301,6 +302,10 @@ class LoadBalancerTest {
         up(1, true);
         up(2, true);
         lb = start(config(" ha_suspend\n"), recording);
+        // Suspended once the first probe came due (warmup 0): await it, as a loaded machine may be late; then
+        // five more delay_loops in which a check that ignored ha_suspend would have run.
+        awaitCondition("the virtual server is suspended", Duration.ofSeconds(10),
+                () -> lb.status().toCompletionStage().toCompletableFuture().join().get(0).suspended(), s -> s);
         Thread.sleep(500);
 
         var status = lb.status().toCompletionStage().toCompletableFuture().join().get(0);

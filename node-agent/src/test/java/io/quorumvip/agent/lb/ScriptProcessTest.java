@@ -1,5 +1,6 @@
 package io.quorumvip.agent.lb;
 
+import static io.quorumvip.lab.Await.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quorumvip.check.ProbeResult;
@@ -10,6 +11,7 @@ import io.quorumvip.config.CheckerConfig;
 import io.quorumvip.config.SourcePosition;
 import io.quorumvip.script.ScriptUsers;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +40,20 @@ class ScriptProcessTest {
         }
     }
 
+    /**
+     * The group was sent SIGKILL when the run returned; a loaded machine may take a moment to carry it out. A
+     * leftover sleeps for 300 s, far beyond the bound, so waiting does not hide one.
+     */
+    private static void awaitNoneRunning(String marker) {
+        awaitCondition("no process with " + marker + " left", Duration.ofSeconds(10), () -> {
+            try {
+                return running(marker);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, n -> n == 0);
+    }
+
     @Test
     void shouldKillAScriptThatNeverExitsWithTheChildrenItForked() throws Exception {
         String marker = "qvip-hang-" + UUID.randomUUID();
@@ -48,8 +64,7 @@ class ScriptProcessTest {
 
         assertThat(outcome.timedOut()).isTrue();
         assertThat(outcome.took()).isLessThan(Duration.ofSeconds(3));
-        Thread.sleep(200);
-        assertThat(running(marker)).isZero();
+        awaitNoneRunning(marker);
     }
 
     @Test
@@ -61,8 +76,7 @@ class ScriptProcessTest {
 
         assertThat(outcome.exitCode()).isEqualTo(1);
         assertThat(outcome.firstLine()).isEqualTo("started");
-        Thread.sleep(200);
-        assertThat(running(marker)).isZero();
+        awaitNoneRunning(marker);
     }
 
     @Test
