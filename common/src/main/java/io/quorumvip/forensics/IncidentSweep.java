@@ -7,9 +7,11 @@ import io.quorumvip.events.HybridLogicalClock;
 import io.quorumvip.ownership.RoleInput;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -555,10 +557,20 @@ final class IncidentSweep {
         long masterHorizon = Math.min(floor, Math.min(openMaster,
                 state.unprocessedMasters.stream().mapToLong(Interval::startMicros).min().orElse(Long.MAX_VALUE)));
         if (!finished) {
-            state.masters.removeIf(m -> m.endMinMicros() <= leaseHorizon && !state.unprocessedMasters.contains(m));
-            state.leases.removeIf(l -> l.endMinMicros() <= masterHorizon && !state.unprocessedLeases.contains(l));
+            // "Still waiting" means this very interval: equals would compare two whole records (opening and closing
+            // events included) for every pair, on lists that grow while a node's quorum run is open.
+            Set<Interval> waitingMasters = identitySet(state.unprocessedMasters);
+            Set<Interval> waitingLeases = identitySet(state.unprocessedLeases);
+            state.masters.removeIf(m -> m.endMinMicros() <= leaseHorizon && !waitingMasters.contains(m));
+            state.leases.removeIf(l -> l.endMinMicros() <= masterHorizon && !waitingLeases.contains(l));
             state.runs.removeIf(r -> r[1] <= masterHorizon);
         }
+    }
+
+    private static Set<Interval> identitySet(List<Interval> intervals) {
+        Set<Interval> set = Collections.newSetFromMap(new IdentityHashMap<>());
+        set.addAll(intervals);
+        return set;
     }
 
     /**
