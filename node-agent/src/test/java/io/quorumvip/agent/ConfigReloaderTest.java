@@ -8,6 +8,7 @@ import io.quorumvip.agent.http.AgentMetrics;
 import io.quorumvip.agent.journal.AgentJournal;
 import io.quorumvip.agent.lb.DataPlane;
 import io.quorumvip.agent.lb.LoadBalancer;
+import io.quorumvip.agent.lb.NoDataPlane;
 import io.quorumvip.config.KeepalivedConfig;
 import io.quorumvip.config.KeepalivedConfigParser;
 import io.quorumvip.config.ParseOptions;
@@ -34,20 +35,7 @@ class ConfigReloaderTest {
     private LoadBalancer lb;
     private final AtomicReference<LoadBalancer> started = new AtomicReference<>();
 
-    private final DataPlane nothing = new DataPlane() {
-        @Override
-        public void apply(String document) {
-        }
-
-        @Override
-        public String read(String document) {
-            return "{\"nftables\":[]}";
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private final DataPlane nothing = new NoDataPlane();
 
     @AfterEach
     void stop() {

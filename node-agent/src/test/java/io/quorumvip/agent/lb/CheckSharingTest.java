@@ -36,20 +36,7 @@ class CheckSharingTest {
     private final List<Event> events = new CopyOnWriteArrayList<>();
     private LoadBalancer lb;
 
-    private final DataPlane recording = new DataPlane() {
-        @Override
-        public void apply(String document) {
-        }
-
-        @Override
-        public String read(String document) {
-            return "{\"nftables\":[]}";
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private final DataPlane recording = new NoDataPlane();
 
     @AfterEach
     void stop() throws IOException {
