@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -106,15 +107,26 @@ class ForensicsAgainstObserverTest {
                     .containsExactly(Set.of("n1"), Set.of("n1", "n2"));
             assertThat(run.timeline().changes()).as("owner changes: n2 binds, then releases; %s", run.timeline())
                     .isEqualTo(2);
-            assertThat(run.timeline().medianGapMillis()).as("median ms between polls (expected about %d)",
-                    OwnershipObserver.PERIOD_MILLIS).isLessThanOrEqualTo(2 * OwnershipObserver.PERIOD_MILLIS);
+            // The observer knows n2's bind and release only to within the polls around them (about 20 ms apart,
+            // hundreds on a loaded machine): that much is added to the tolerance, so a slow poll is not taken for a
+            // wrong forensics figure; edges known to worse than 1 s would make the comparison say nothing.
+            long edgesMillis = edgeUncertaintyMillis(run.timeline().firstBind("n2"))
+                    + edgeUncertaintyMillis(run.timeline().firstRelease("n2"));
+            assertThat(edgesMillis).as("ms between the polls around n2's bind and around its release; %s",
+                    run.timeline()).isLessThanOrEqualTo(1000);
+            long tolerance = TOLERANCE_MILLIS + edgesMillis;
             assertThat(List.of(estimate, millis(dualOwnership.minDurationMicros()),
                     millis(dualOwnership.maxDurationMicros())))
-                    .as("forensics' dual ownership (as journaled, min, max) in ms against the observer's %d ms; "
-                            + "report:%n%s%ntimeline: %s", observed, text(report), run.timeline())
-                    .allSatisfy(ms -> assertThat(ms).isBetween(observed - TOLERANCE_MILLIS,
-                            observed + TOLERANCE_MILLIS));
+                    .as("forensics' dual ownership (as journaled, min, max) in ms against the observer's %d ms "
+                            + "(tolerance %d + %d ms of polling); report:%n%s%ntimeline: %s", observed,
+                            TOLERANCE_MILLIS, edgesMillis, text(report), run.timeline())
+                    .allSatisfy(ms -> assertThat(ms).isBetween(observed - tolerance, observed + tolerance));
         }
+    }
+
+    private static long edgeUncertaintyMillis(Optional<OwnershipTimeline.Change> change) {
+        OwnershipTimeline.Change seen = change.orElseThrow(() -> new AssertionError("the observer saw no such change"));
+        return (seen.seenNanos() - seen.beforeNanos()) / 1_000_000;
     }
 
     /**
