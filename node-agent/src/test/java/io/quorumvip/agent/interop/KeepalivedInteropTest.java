@@ -27,8 +27,6 @@ class KeepalivedInteropTest {
 
     private static final String VIP = "192.0.2.200";
     private static final String INSTANCE = "VI_1";
-    /** Generous: a takeover needs 3 adverts plus skew, about 3.6 s at advert_int 1. */
-    private static final Duration TAKEOVER_BOUND = Duration.ofSeconds(15);
 
     @BeforeEach
     void requireLab() {
@@ -44,16 +42,16 @@ class KeepalivedInteropTest {
             n2.startKeepalived(lab.keepalivedSample("pair-node2.conf"));
             LabAgent ours = LabAgent.start(n1, lab.keepalivedSample("pair-node1.conf"));
 
-            awaitCondition("our agent MASTER, keepalived BACKUP, only n1 holds " + VIP, TAKEOVER_BOUND,
+            awaitCondition("our agent MASTER, keepalived BACKUP, only n1 holds " + VIP, LabAgent.MASTER_BOUND,
                     () -> ours.state(INSTANCE) + " " + keepalivedState(lab, "n2") + " " + lab.vipHolders(VIP),
                     "MASTER BACKUP [n1]"::equals);
 
             ours.process().freezeAndKill();
-            awaitCondition("keepalived on n2 holds " + VIP + " after our agent died", TAKEOVER_BOUND,
+            awaitCondition("keepalived on n2 holds " + VIP + " after our agent died", LabAgent.MASTER_BOUND,
                     () -> lab.vipHolders(VIP), holders -> holders.contains("n2"));
 
             LabAgent restarted = LabAgent.start(n1, lab.keepalivedSample("pair-node1.conf"));
-            awaitCondition("the restarted agent takes " + VIP + " back (preempt)", TAKEOVER_BOUND,
+            awaitCondition("the restarted agent takes " + VIP + " back (preempt)", LabAgent.MASTER_BOUND,
                     () -> restarted.state(INSTANCE) + " " + keepalivedState(lab, "n2") + " " + lab.vipHolders(VIP),
                     "MASTER BACKUP [n1]"::equals);
         }
@@ -65,12 +63,12 @@ class KeepalivedInteropTest {
             LabHost n1 = lab.node(1);
             LabHost n2 = lab.node(2);
             n2.startKeepalived(lab.keepalivedSample("pair-node2.conf"));
-            awaitCondition("keepalived alone becomes MASTER with " + VIP, TAKEOVER_BOUND,
+            awaitCondition("keepalived alone becomes MASTER with " + VIP, LabAgent.MASTER_BOUND,
                     () -> lab.vipHolders(VIP), Set.of("n2")::equals);
 
             Path nopreempt = withNopreempt(lab, lab.keepalivedSample("pair-node1.conf"));
             LabAgent ours = LabAgent.start(n1, nopreempt);
-            awaitCondition("our agent comes up as BACKUP", TAKEOVER_BOUND, () -> ours.state(INSTANCE),
+            awaitCondition("our agent comes up as BACKUP", LabAgent.MASTER_BOUND, () -> ours.state(INSTANCE),
                     "BACKUP"::equals);
 
             // Longer than our Master_Down_Interval (3 × 1 s + skew): a preempting agent would have taken over by now.
@@ -88,13 +86,13 @@ class KeepalivedInteropTest {
             LabHost n2 = lab.node(2);
             LabProcess keepalived = n1.startKeepalived(lab.keepalivedSample("pair-node1.conf"));
             LabAgent ours = LabAgent.start(n2, lab.keepalivedSample("pair-node2.conf"));
-            awaitCondition("keepalived MASTER on n1, our agent BACKUP", TAKEOVER_BOUND,
+            awaitCondition("keepalived MASTER on n1, our agent BACKUP", LabAgent.MASTER_BOUND,
                     () -> keepalivedState(lab, "n1") + " " + ours.state(INSTANCE) + " " + lab.vipHolders(VIP),
                     "MASTER BACKUP [n1]"::equals);
             assertThat(lab.arpMac(VIP)).contains(n1.mac());
 
             keepalived.freezeAndKill();
-            awaitCondition("our agent on n2 holds " + VIP, TAKEOVER_BOUND, () -> lab.vipHolders(VIP),
+            awaitCondition("our agent on n2 holds " + VIP, LabAgent.MASTER_BOUND, () -> lab.vipHolders(VIP),
                     holders -> holders.contains("n2"));
             assertThat(ours.state(INSTANCE)).isEqualTo("MASTER");
 

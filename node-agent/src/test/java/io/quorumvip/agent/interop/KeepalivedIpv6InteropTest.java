@@ -28,7 +28,6 @@ class KeepalivedIpv6InteropTest {
 
     private static final String VIP = "2001:db8::200";
     private static final String INSTANCE = "VI_6";
-    private static final Duration TAKEOVER_BOUND = Duration.ofSeconds(15);
     private static final String CONFIG = """
             global_defs {
                 router_id ROUTER
@@ -59,17 +58,17 @@ class KeepalivedIpv6InteropTest {
             n2.startKeepalived(write(lab, n2, "keepalived-ipv6.conf", config("ka2", "BACKUP", 100)));
             LabAgent ours = LabAgent.start(lab, n1, config("agent1", "MASTER", 150));
 
-            awaitCondition("our agent MASTER, only n1 holds " + VIP, TAKEOVER_BOUND,
+            awaitCondition("our agent MASTER, only n1 holds " + VIP, LabAgent.MASTER_BOUND,
                     () -> ours.state(INSTANCE) + " " + holders(lab), "MASTER [n1]"::equals);
-            awaitCondition("keepalived on n2 BACKUP (it obeys our IPv6 adverts)", TAKEOVER_BOUND,
+            awaitCondition("keepalived on n2 BACKUP (it obeys our IPv6 adverts)", LabAgent.MASTER_BOUND,
                     () -> lastKeepalivedState(n2), "BACKUP"::equals);
 
             ours.process().freezeAndKill();
-            awaitCondition("keepalived on n2 holds " + VIP + " after our agent died", TAKEOVER_BOUND,
+            awaitCondition("keepalived on n2 holds " + VIP + " after our agent died", LabAgent.MASTER_BOUND,
                     () -> holders(lab), holders -> holders.contains("n2"));
 
             LabAgent restarted = LabAgent.start(lab, n1, config("agent1", "MASTER", 150));
-            awaitCondition("the restarted agent takes " + VIP + " back (preempt)", TAKEOVER_BOUND,
+            awaitCondition("the restarted agent takes " + VIP + " back (preempt)", LabAgent.MASTER_BOUND,
                     () -> restarted.state(INSTANCE) + " " + holders(lab), "MASTER [n1]"::equals);
         }
     }
@@ -81,13 +80,13 @@ class KeepalivedIpv6InteropTest {
             LabHost n2 = lab.node(2);
             LabProcess keepalived = n1.startKeepalived(write(lab, n1, "keepalived-ipv6.conf", config("ka1", "MASTER", 150)));
             LabAgent ours = LabAgent.start(lab, n2, config("agent2", "BACKUP", 100));
-            awaitCondition("keepalived MASTER on n1, our agent BACKUP", TAKEOVER_BOUND,
+            awaitCondition("keepalived MASTER on n1, our agent BACKUP", LabAgent.MASTER_BOUND,
                     () -> ours.state(INSTANCE) + " " + holders(lab), "BACKUP [n1]"::equals);
             lab.client().exec("ping", "-6", "-c", "1", "-W", "2", VIP).requireSuccess();
             assertThat(clientNeighbour(lab)).contains(n1.mac());
 
             keepalived.freezeAndKill();
-            awaitCondition("our agent on n2 holds " + VIP, TAKEOVER_BOUND, () -> holders(lab),
+            awaitCondition("our agent on n2 holds " + VIP, LabAgent.MASTER_BOUND, () -> holders(lab),
                     holders -> holders.contains("n2"));
             assertThat(ours.state(INSTANCE)).isEqualTo("MASTER");
 

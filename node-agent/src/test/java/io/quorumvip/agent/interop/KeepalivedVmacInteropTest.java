@@ -34,7 +34,6 @@ class KeepalivedVmacInteropTest {
     private static final String VIP = "192.0.2.200";
     private static final String VMAC = "00:00:5e:00:01:42";
     private static final String VMAC_IF = "vrrp.66";
-    private static final Duration TAKEOVER_BOUND = Duration.ofSeconds(15);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @BeforeEach
@@ -73,7 +72,7 @@ class KeepalivedVmacInteropTest {
 
             // A killed agent leaves its macvlan (and the VIP on it); keepalived takes over all the same.
             ours.process().freezeAndKill();
-            awaitCondition("keepalived holds " + VIP + " on n2's " + VMAC_IF, TAKEOVER_BOUND,
+            awaitCondition("keepalived holds " + VIP + " on n2's " + VMAC_IF, LabAgent.MASTER_BOUND,
                     () -> vipDevices(n2), Set.of(VMAC_IF)::equals);
             awaitCondition("the bridge sends the VMAC to n2", Duration.ofSeconds(5), () -> lab.bridgePort(VMAC),
                     port -> port.equals(Optional.of(n2.namespace())));
@@ -104,7 +103,8 @@ class KeepalivedVmacInteropTest {
             // the run found them: 1, set by the killed run (keepalived, too, restores only what it changed).
             restarted.process().stop();
             awaitCondition("keepalived holds " + VIP + " on n2's " + VMAC_IF + ", n1 has no " + VMAC_IF,
-                    TAKEOVER_BOUND, () -> vipDevices(n2) + " " + hasLink(n1, VMAC_IF), ("[" + VMAC_IF + "] false")::equals);
+                    LabAgent.MASTER_BOUND, () -> vipDevices(n2) + " " + hasLink(n1, VMAC_IF),
+                    ("[" + VMAC_IF + "] false")::equals);
             assertThat(n1.exec("cat", "/proc/sys/net/ipv4/conf/eth0/arp_ignore").stdout().strip()).isEqualTo("1");
             assertThat(n1.exec("cat", "/proc/sys/net/ipv4/conf/eth0/arp_filter").stdout().strip()).isEqualTo("1");
             assertThat(restarted.process().logText()).contains("VMAC interface removed");
