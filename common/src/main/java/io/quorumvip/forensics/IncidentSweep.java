@@ -129,6 +129,7 @@ final class IncidentSweep {
     private final ArrayList<EventRecord> window = new ArrayList<>();
     /** Each kept record's step in a chain, made once: a record is in the chains of several incidents. */
     private final ArrayList<CauseStep> windowSteps = new ArrayList<>();
+    private final EventText.Remembered words = new EventText.Remembered();
     private int windowHead;
     private long evictedReach = Long.MIN_VALUE;
 
@@ -826,7 +827,7 @@ final class IncidentSweep {
         if (dropped != null) {
             dropped.sort(MergedJournals.ORDER);
             for (int k = 0; k < outside; k++) {
-                steps[k] = EventText.step(dropped.get(k));
+                steps[k] = words.step(dropped.get(k));
             }
         }
         for (int k = 0; k < distinct; k++) {
@@ -838,7 +839,7 @@ final class IncidentSweep {
     private CauseStep step(int position) {
         CauseStep step = windowSteps.get(position);
         if (step == null) {
-            step = EventText.step(window.get(position));
+            step = words.step(window.get(position));
             windowSteps.set(position, step);
         }
         return step;
