@@ -19,8 +19,9 @@ final class EventText {
 
     private static CauseStep step(EventRecord record, String description) {
         long t = MergedJournals.timeMicros(record);
-        return new CauseStep(record.node(), record.seq(), t, record.hlc(),
-                record.node() + " " + description + " " + Times.clock(t));
+        StringBuilder text = new StringBuilder(record.node().length() + description.length() + 14)
+                .append(record.node()).append(' ').append(description).append(' ');
+        return new CauseStep(record.node(), record.seq(), t, record.hlc(), Times.clock(text, t).toString());
     }
 
     /**
