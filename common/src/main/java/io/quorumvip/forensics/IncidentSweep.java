@@ -851,7 +851,7 @@ final class IncidentSweep {
         int high = window.size();
         while (low < high) {
             int mid = (low + high) >>> 1;
-            int order = MergedJournals.ORDER.compare(window.get(mid), record);
+            int order = MergedJournals.compare(window.get(mid), record);
             if (order == 0) {
                 return window.get(mid) == record ? mid : -1;
             }

@@ -108,7 +108,7 @@ public final class MergedJournals {
      * {@link #ORDER} written out: the merge compares every record once or twice, and the composed comparator's
      * lambdas and boxing cost several times the comparison itself.
      */
-    private static int compare(EventRecord a, EventRecord b) {
+    static int compare(EventRecord a, EventRecord b) {
         if (a.hlc() != b.hlc()) {
             return Long.compare(a.hlc(), b.hlc());
         }
