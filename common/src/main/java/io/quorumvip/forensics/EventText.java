@@ -1,5 +1,6 @@
 package io.quorumvip.forensics;
 
+import io.quorumvip.events.Cause;
 import io.quorumvip.events.CauseKind;
 import io.quorumvip.events.Event;
 import io.quorumvip.events.EventRecord;
@@ -13,8 +14,59 @@ final class EventText {
     }
 
     static CauseStep step(EventRecord record) {
-        return new CauseStep(record.node(), record.seq(), MergedJournals.timeMicros(record), record.hlc(),
-                record.node() + " " + describe(record) + " " + Times.clock(MergedJournals.timeMicros(record)));
+        return step(record, describe(record));
+    }
+
+    private static CauseStep step(EventRecord record, String description) {
+        long t = MergedJournals.timeMicros(record);
+        StringBuilder text = new StringBuilder(record.node().length() + description.length() + 14)
+                .append(record.node()).append(' ').append(description).append(' ');
+        return new CauseStep(record.node(), record.seq(), t, record.hlc(), Times.clock(text, t).toString());
+    }
+
+    /**
+     * Steps with the words of recent events remembered: a history repeats a few events (the same state change, the
+     * same advert) millions of times, and putting their words together was a tenth of forensics' CPU. A slot per
+     * hash of event, cause and (for lease events, which name it) lease epoch, replaced on a miss: bounded, and a
+     * run of events that never repeat costs only misses. One per thread (not shared).
+     */
+    static final class Remembered {
+        private static final int SLOTS = 4096;
+
+        private final Event[] events = new Event[SLOTS];
+        private final Cause[] causes = new Cause[SLOTS];
+        private final long[] epochs = new long[SLOTS];
+        private final String[] descriptions = new String[SLOTS];
+
+        CauseStep step(EventRecord record) {
+            Event event = record.event();
+            Cause cause = record.cause();
+            long epoch = namesEpoch(event) ? record.leaseEpoch() : 0;
+            int hash = (event.hashCode() * 31 + cause.hashCode()) * 31 + Long.hashCode(epoch);
+            int slot = (hash ^ (hash >>> 16)) & (SLOTS - 1);
+            String description = descriptions[slot];
+            if (description == null || epochs[slot] != epoch || !same(causes[slot], cause)
+                    || !events[slot].equals(event)) {
+                description = describe(record);
+                events[slot] = event;
+                causes[slot] = cause;
+                epochs[slot] = epoch;
+                descriptions[slot] = description;
+            }
+            return EventText.step(record, description);
+        }
+
+        /** {@link Cause#equals} written out: the record's generated one is several times slower under C1. */
+        private static boolean same(Cause a, Cause b) {
+            return a.kind() == b.kind() && a.value() == b.value() && a.subject().equals(b.subject());
+        }
+
+        private static boolean namesEpoch(Event event) {
+            return switch (event.type()) {
+                case LEASE_ACQUIRED, LEASE_CONFIRMATION_LAPSED, LEASE_LOST, LEASE_RELEASED -> true;
+                default -> false;
+            };
+        }
     }
 
     static String describe(EventRecord record) {

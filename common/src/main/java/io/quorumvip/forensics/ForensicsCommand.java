@@ -142,9 +142,12 @@ public final class ForensicsCommand implements Callable<Integer> {
     private int streamed(ForensicsSettings settings, Function<Incident, List<String>> wire, PrintWriter out,
                          PrintWriter err) throws IOException {
         List<JournalRecords> journals = new ArrayList<>();
+        List<ReadAhead> inputs = new ArrayList<>();
         try {
             for (Path dir : dirs) {
-                journals.add(open(dir));
+                JournalRecords journal = open(dir);
+                journals.add(journal);
+                inputs.add(new ReadAhead(journal, dir.toString()));
             }
             List<String> names = dirs.stream().map(Path::toString).toList();
             Forensics.Summary summary;
@@ -153,7 +156,7 @@ public final class ForensicsCommand implements Callable<Integer> {
                 Path spool = Path.of(System.getProperty("java.io.tmpdir"));
                 try (JsonReport.Stream report = jsonOut == null ? new JsonReport.Stream(out, settings, spool)
                         : new JsonReport.Stream(jsonOut, settings, spool)) {
-                    summary = Forensics.stream(List.copyOf(journals), names, settings, new Forensics.Listener() {
+                    summary = analyse(inputs, names, settings, new Forensics.Listener() {
                         @Override
                         public void interval(Interval interval) {
                             report.interval(interval);
@@ -175,7 +178,7 @@ public final class ForensicsCommand implements Callable<Integer> {
             } else {
                 TextReport.Stream report = new TextReport.Stream(out, settings,
                         "each once its end is known, so not sorted by start", wire == null ? i -> List.of() : wire);
-                summary = Forensics.stream(List.copyOf(journals), names, settings, new Forensics.Listener() {
+                summary = analyse(inputs, names, settings, new Forensics.Listener() {
                     @Override
                     public void interval(Interval interval) {
                     }
@@ -197,9 +200,25 @@ public final class ForensicsCommand implements Callable<Integer> {
             }
             return summary.splitBrain() ? FINDING : OK;
         } finally {
+            for (ReadAhead input : inputs) {
+                input.close();
+            }
             for (JournalRecords journal : journals) {
                 journal.close();
             }
+        }
+    }
+
+    /**
+     * The streamed analysis on three threads: the journals decoded ahead ({@link ReadAhead}), the sweep on this one,
+     * the report written behind it ({@link WriteBehind}) and finished on this one once all was written.
+     */
+    private static Forensics.Summary analyse(List<ReadAhead> inputs, List<String> names, ForensicsSettings settings,
+                                             Forensics.Listener report) {
+        try (WriteBehind behind = new WriteBehind(report)) {
+            Forensics.Summary summary = Forensics.stream(List.copyOf(inputs), names, settings, behind);
+            behind.finish();
+            return summary;
         }
     }
 

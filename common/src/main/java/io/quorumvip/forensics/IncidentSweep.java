@@ -131,6 +131,7 @@ final class IncidentSweep {
     private final ArrayList<EventRecord> window = new ArrayList<>();
     /** Each kept record's step in a chain, made once: a record is in the chains of several incidents. */
     private final ArrayList<CauseStep> windowSteps = new ArrayList<>();
+    private final EventText.Remembered words = new EventText.Remembered();
     private int windowHead;
     private long evictedReach = Long.MIN_VALUE;
 
@@ -845,7 +846,7 @@ final class IncidentSweep {
         if (dropped != null) {
             dropped.sort(MergedJournals.ORDER);
             for (int k = 0; k < outside; k++) {
-                steps[k] = EventText.step(dropped.get(k));
+                steps[k] = words.step(dropped.get(k));
             }
         }
         for (int k = 0; k < distinct; k++) {
@@ -857,7 +858,7 @@ final class IncidentSweep {
     private CauseStep step(int position) {
         CauseStep step = windowSteps.get(position);
         if (step == null) {
-            step = EventText.step(window.get(position));
+            step = words.step(window.get(position));
             windowSteps.set(position, step);
         }
         return step;
@@ -869,7 +870,7 @@ final class IncidentSweep {
         int high = window.size();
         while (low < high) {
             int mid = (low + high) >>> 1;
-            int order = MergedJournals.ORDER.compare(window.get(mid), record);
+            int order = MergedJournals.compare(window.get(mid), record);
             if (order == 0) {
                 return window.get(mid) == record ? mid : -1;
             }

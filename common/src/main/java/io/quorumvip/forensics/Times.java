@@ -44,12 +44,16 @@ public final class Times {
 
     /** {@code 03:12:04.100}, for chains of causes that stay within one day. */
     public static String clock(long micros) {
+        return clock(new StringBuilder(12), micros).toString();
+    }
+
+    /** {@link #clock(long)} appended to {@code out}. */
+    static StringBuilder clock(StringBuilder out, long micros) {
         long ms = Math.floorMod(Math.floorDiv(micros, 1000), 86_400_000L);
-        StringBuilder out = new StringBuilder(12);
         two(out, ms / 3_600_000).append(':');
         two(out, ms / 60_000 % 60).append(':');
         two(out, ms / 1000 % 60).append('.');
-        return three(out, ms % 1000).toString();
+        return three(out, ms % 1000);
     }
 
     /** {@code 45 ms}, {@code 7.012 s}. */
