@@ -86,6 +86,18 @@ public final class Forensics {
      */
     public static Summary stream(List<Iterator<EventRecord>> journals, List<String> names, ForensicsSettings settings,
                                  Listener listener) {
+        IncidentSweep sweep = streamingSweep(settings, listener);
+        MergedJournals.merge(journals, names, sweep::accept);
+        return summary(settings, sweep.finish());
+    }
+
+    static Summary summary(ForensicsSettings settings, IncidentSweep.Outcome outcome) {
+        return new Summary(settings, outcome.nodes(), outcome.firstMicros(), outcome.lastMicros(), outcome.vips(),
+                outcome.notes(), outcome.splitBrain());
+    }
+
+    /** The sweep of a streamed analysis: records kept for a bounded window, each incident out with its chain. */
+    static IncidentSweep streamingSweep(ForensicsSettings settings, Listener listener) {
         IncidentSweep[] sweep = new IncidentSweep[1];
         sweep[0] = new IncidentSweep(settings, false, new IncidentSweep.Output() {
             @Override
@@ -98,9 +110,6 @@ public final class Forensics {
                 listener.incident(sweep[0].withCauses(incident));
             }
         });
-        MergedJournals.merge(journals, names, sweep[0]::accept);
-        IncidentSweep.Outcome outcome = sweep[0].finish();
-        return new Summary(settings, outcome.nodes(), outcome.firstMicros(), outcome.lastMicros(), outcome.vips(),
-                outcome.notes(), outcome.splitBrain());
+        return sweep[0];
     }
 }
