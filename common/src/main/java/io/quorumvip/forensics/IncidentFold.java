@@ -2,8 +2,11 @@ package io.quorumvip.forensics;
 
 import io.quorumvip.events.EventRecord;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,7 +17,8 @@ import java.util.Map;
  * records since) has one queued at or after it, since no record of any node can then come before it. Intervals and incidents go to the listener as the
  * sweep makes them final, and a final one never changes: whatever the nodes send next comes after it in the merge
  * order. So the listener receives, in the same order, exactly what {@link Forensics#stream} would over the same
- * journals; {@link #finish} folds what is still queued and returns the same summary.
+ * journals; {@link #finish} folds what is still queued and returns the same summary, and {@link #tail} says what
+ * finishing now would add, without ending the fold: settled results plus the tail answer for everything received.
  *
  * <p>"Settled" is therefore bounded by the slowest node: a node that stopped sending (down, or not shipping) holds
  * the others' records in the queue until it sends again or {@link #finish} is called ({@link #queued} says how many
@@ -124,6 +128,25 @@ public final class IncidentFold {
         finished = true;
         drain(true);
         return Forensics.summary(settings, sweep.finish());
+    }
+
+    /**
+     * What {@link #finish} would give now, without ending the fold: the intervals and incidents the listener has not
+     * received yet go to {@code tail} (after what the listener received, they are exactly what
+     * {@link Forensics#stream} gives over the records received so far), and the summary is that analysis'. The fold
+     * goes on unchanged: the tail is computed on a copy of its state, which costs what is not final yet, not the
+     * history.
+     */
+    public Forensics.Summary tail(Forensics.Listener tail) {
+        if (finished) {
+            throw new IllegalStateException("incident fold: tail asked after finish (expected it before)");
+        }
+        IncidentSweep[] copy = new IncidentSweep[1];
+        copy[0] = sweep.copy(Forensics.output(tail, () -> copy[0]));
+        List<Iterator<EventRecord>> waiting = new ArrayList<>();
+        queues.values().forEach(queue -> waiting.add(queue.iterator()));
+        MergedJournals.merge(waiting, List.copyOf(queues.keySet()), copy[0]::accept);
+        return Forensics.summary(settings, copy[0].finish());
     }
 
     private static String describe(EventRecord record) {

@@ -75,6 +75,52 @@ class IncidentFoldTest {
         assertThat(fold.folded() + fold.queued()).isEqualTo(journals.stream().mapToLong(List::size).sum());
     }
 
+    @Property(tries = 30)
+    void shouldAnswerForEverythingReceivedWithTheSettledResultsAndTheTail(
+            @ForAll @IntRange(min = 2, max = 4) int nodes, @ForAll long seed,
+            @ForAll @IntRange(min = 20, max = 2_000) int eventsPerNode,
+            @ForAll @IntRange(min = 1, max = 400) int largestBatch) {
+        List<List<EventRecord>> journals = HistoryGenerator.inMemory(nodes, seed, eventsPerNode);
+        Received folded = new Received();
+        IncidentFold fold = new IncidentFold(nodesOf(journals), ForensicsSettings.DEFAULT, folded);
+        Random random = new Random(seed);
+        int[] received = new int[journals.size()];
+        int tails = 0;
+
+        while (shipOneBatch(journals, random, largestBatch, fold, received)) {
+            if (tails < 6 && random.nextInt(8) == 0) {
+                tails++;
+                Received tail = new Received();
+                Forensics.Summary summary = fold.tail(tail);
+                Received batch = new Received();
+                List<List<EventRecord>> prefixes = new ArrayList<>();
+                for (int i = 0; i < journals.size(); i++) {
+                    prefixes.add(journals.get(i).subList(0, received[i]));
+                }
+                Forensics.Summary expected = Forensics.stream(prefixes.stream().map(List::iterator).toList(),
+                        nodesOf(journals), ForensicsSettings.DEFAULT, batch);
+
+                assertThat(concat(folded.incidents, tail.incidents)).containsExactlyElementsOf(batch.incidents);
+                assertThat(concat(folded.intervals, tail.intervals)).containsExactlyElementsOf(batch.intervals);
+                assertThat(summary).isEqualTo(expected);
+            }
+        }
+        // The tails were computed on copies: the fold itself still gives exactly the batch's results.
+        Received batch = new Received();
+        Forensics.Summary expected = Forensics.stream(journals.stream().map(List::iterator).toList(),
+                nodesOf(journals), ForensicsSettings.DEFAULT, batch);
+        Forensics.Summary summary = fold.finish();
+        assertThat(folded.incidents).containsExactlyElementsOf(batch.incidents);
+        assertThat(folded.intervals).containsExactlyElementsOf(batch.intervals);
+        assertThat(summary).isEqualTo(expected);
+    }
+
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
     @Test
     void shouldHoldRecordsUntilEveryNodeHasPassedThem() {
         List<List<EventRecord>> journals = HistoryGenerator.inMemory(2, 7, 500);
@@ -143,21 +189,32 @@ class IncidentFoldTest {
     /** Ships each node's records in order, a random node's next batch of 1..largestBatch records at a time. */
     private static void shipInterleaved(List<List<EventRecord>> journals, Random random, int largestBatch,
                                         IncidentFold fold) {
-        int[] next = new int[journals.size()];
+        int[] received = new int[journals.size()];
+        while (shipOneBatch(journals, random, largestBatch, fold, received)) {
+            // each call ships one batch
+        }
+    }
+
+    /**
+     * Ships the next batch of a random node that has records left ({@code received[i]}: how many of node i's went);
+     * false when every record was shipped.
+     */
+    private static boolean shipOneBatch(List<List<EventRecord>> journals, Random random, int largestBatch,
+                                        IncidentFold fold, int[] received) {
         List<Integer> left = new ArrayList<>();
         for (int i = 0; i < journals.size(); i++) {
-            left.add(i);
-        }
-        while (!left.isEmpty()) {
-            int pick = random.nextInt(left.size());
-            int node = left.get(pick);
-            List<EventRecord> journal = journals.get(node);
-            int end = Math.min(journal.size(), next[node] + 1 + random.nextInt(largestBatch));
-            journal.subList(next[node], end).forEach(fold::accept);
-            next[node] = end;
-            if (end == journal.size()) {
-                left.remove(pick);
+            if (received[i] < journals.get(i).size()) {
+                left.add(i);
             }
         }
+        if (left.isEmpty()) {
+            return false;
+        }
+        int node = left.get(random.nextInt(left.size()));
+        List<EventRecord> journal = journals.get(node);
+        int end = Math.min(journal.size(), received[node] + 1 + random.nextInt(largestBatch));
+        journal.subList(received[node], end).forEach(fold::accept);
+        received[node] = end;
+        return true;
     }
 }
