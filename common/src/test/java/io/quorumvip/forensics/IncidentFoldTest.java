@@ -7,6 +7,7 @@ import io.quorumvip.events.EventRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.IntStream;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -45,8 +46,7 @@ class IncidentFoldTest {
         List<List<EventRecord>> journals = HistoryGenerator.inMemory(nodes, seed, eventsPerNode);
         ForensicsSettings settings = ForensicsSettings.DEFAULT.withClockUncertaintyMicros(clockUncertaintyMillis * 1000);
         Received batch = new Received();
-        Forensics.Summary expected = Forensics.stream(journals.stream().map(List::iterator).toList(),
-                nodesOf(journals), settings, batch);
+        Forensics.Summary expected = stream(journals, settings, batch);
         Received folded = new Received();
         IncidentFold fold = new IncidentFold(nodesOf(journals), settings, folded);
 
@@ -62,8 +62,7 @@ class IncidentFoldTest {
     void shouldGiveOnlyFinalResultsBeforeTheEnd(@ForAll long seed, @ForAll @IntRange(min = 1, max = 400) int largestBatch) {
         List<List<EventRecord>> journals = HistoryGenerator.inMemory(3, seed, 2_000);
         Received batch = new Received();
-        Forensics.stream(journals.stream().map(List::iterator).toList(), nodesOf(journals),
-                ForensicsSettings.DEFAULT, batch);
+        stream(journals, ForensicsSettings.DEFAULT, batch);
         Received folded = new Received();
         IncidentFold fold = new IncidentFold(nodesOf(journals), ForensicsSettings.DEFAULT, folded);
 
@@ -97,8 +96,7 @@ class IncidentFoldTest {
                 for (int i = 0; i < journals.size(); i++) {
                     prefixes.add(journals.get(i).subList(0, received[i]));
                 }
-                Forensics.Summary expected = Forensics.stream(prefixes.stream().map(List::iterator).toList(),
-                        nodesOf(journals), ForensicsSettings.DEFAULT, batch);
+                Forensics.Summary expected = stream(prefixes, ForensicsSettings.DEFAULT, batch);
 
                 assertThat(concat(folded.incidents, tail.incidents)).containsExactlyElementsOf(batch.incidents);
                 assertThat(concat(folded.intervals, tail.intervals)).containsExactlyElementsOf(batch.intervals);
@@ -107,8 +105,7 @@ class IncidentFoldTest {
         }
         // The tails were computed on copies: the fold itself still gives exactly the batch's results.
         Received batch = new Received();
-        Forensics.Summary expected = Forensics.stream(journals.stream().map(List::iterator).toList(),
-                nodesOf(journals), ForensicsSettings.DEFAULT, batch);
+        Forensics.Summary expected = stream(journals, ForensicsSettings.DEFAULT, batch);
         Forensics.Summary summary = fold.finish();
         assertThat(folded.incidents).containsExactlyElementsOf(batch.incidents);
         assertThat(folded.intervals).containsExactlyElementsOf(batch.intervals);
@@ -180,6 +177,13 @@ class IncidentFoldTest {
 
         assertThatThrownBy(() -> fold.accept(journal.get(1))).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("after finish");
+    }
+
+    /** The batch analysis the fold must equal, over journals given whole (some possibly empty). */
+    private static Forensics.Summary stream(List<List<EventRecord>> journals, ForensicsSettings settings,
+                                            Received received) {
+        return Forensics.stream(journals.stream().map(List::iterator).toList(),
+                IntStream.range(0, journals.size()).mapToObj(i -> "#" + i).toList(), settings, received);
     }
 
     private static List<String> nodesOf(List<List<EventRecord>> journals) {
