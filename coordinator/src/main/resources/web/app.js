@@ -159,7 +159,8 @@ function render() {
   // The load-balancing records are kept in HLC order: the first and the last are the earliest and the latest.
   const lbTimes = state.lb.length ? [state.lb[0].wall_micros, state.lb.at(-1).wall_micros] : [];
   const last = Math.max(latestMicros(), ...report.intervals.map(i => i.end_max_micros), ...lbTimes);
-  const first = Math.min(...report.intervals.map(i => i.start_micros), ...lbTimes, last);
+  // The report has the intervals that overlap its window, some begun long before: the timeline starts at the window.
+  const first = Math.max(Math.min(...report.intervals.map(i => i.start_micros), ...lbTimes, last), state.window.from);
   // The report lists incidents as their ends became known (it is streamed): the page lists them by start.
   const incidents = report.incidents.map(i => ({ ...i, key: incidentKey(i) }))
     .sort((a, b) => a.start_micros - b.start_micros || a.kind.localeCompare(b.kind));
