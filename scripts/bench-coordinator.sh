@@ -2,8 +2,9 @@
 # qvip bench coordinator [--size N] [--data DIR]: the coordinator over the generated journals of
 # `qvip bench forensics` (2 nodes, N events per node, default 1000000; generate them with that benchmark first):
 # ingest through the real HTTP API as agents ship (scripts/lib/ship-journal.py, both nodes at once), then max RSS,
-# GET /v1/state?at= and /v1/forensics latency (a one-hour window, and everything), and the restart time (SIGTERM,
-# start again, until /v1/cluster answers). The coordinator runs with the launcher's options (scripts/qvip).
+# GET /v1/state?at= and /v1/forensics latency (a one-hour window, and everything), the page's first read of the
+# load-balancing records (every record through /v1/events, as the page did before, against /v1/events?types=, as it
+# does now), and the restart time (SIGTERM, start again, until /v1/cluster answers). The coordinator runs with the launcher's options (scripts/qvip).
 # Prints a Markdown table and writes it to lab-runs/bench/coordinator-DATE.md.
 # Exit codes: 0 ok, 1 build or run failure, 2 bad usage.
 set -euo pipefail
@@ -83,6 +84,24 @@ records=$(($(cut -d' ' -f1 "$work/n1.out") + $(cut -d' ' -f1 "$work/n2.out")))
 rate=$(echo "$records / $ingest_s" | bc)
 rss_ingest=$(max_rss_mib)
 
+# page_through QUERY: pages through /v1/events?QUERY as the page does; prints the seconds the coordinator took to
+# answer (curl's time of each request, summed: not the client's parsing) and the number of requests.
+page_through() {
+  local cursor= requests=0 seconds=0 page answer
+  page=$(mktemp "$work/page.XXXXXX")
+  while :; do
+    answer=$(curl -s -o "$page" -w '%{time_total}' --max-time 120 "$url/v1/events?$1&limit=10000${cursor:+&since=$cursor}")
+    seconds=$(echo "$seconds + $answer" | bc)
+    requests=$((requests + 1))
+    cursor=$(jq -r .next "$page")
+    [[ $(jq -r .more "$page") == true ]] || break
+  done
+  echo "$seconds s, $requests requests"
+}
+lb_types=REAL_SERVER_UP,REAL_SERVER_DOWN,POOL_CHANGED,VIRTUAL_SERVER_QUORUM_LOST,VIRTUAL_SERVER_QUORUM_GAINED,SORRY_SERVER_IN,SORRY_SERVER_OUT
+lb_types_answer=$(page_through "types=$lb_types")
+lb_all_answer=$(page_through "")
+
 # A time in the middle of the history, and the hour after it.
 first_ms=$(curl -s "$url/v1/events?limit=1" | jq -r '.events[0].wall_micros / 1000 | floor')
 mid_ms=$((first_ms + size * 5))
@@ -102,9 +121,9 @@ out_dir=$root/lab-runs/bench
 mkdir -p "$out_dir"
 table=$out_dir/coordinator-$(date -u +%Y%m%dT%H%M%SZ).md
 {
-  echo "| events per node | records | ingest s | records/s | max RSS after ingest, MiB | /v1/state?at= | again, an hour later | /v1/forensics, one hour | /v1/forensics, everything | max RSS, MiB | start (empty) s | restart s |"
-  echo "|---:|---:|---:|---:|---:|---|---|---|---|---:|---:|---:|"
-  echo "| $size | $records | $ingest_s | $rate | $rss_ingest | $state | $state_again | $window | $everything | $rss | $first_start | $restart |"
+  echo "| events per node | records | ingest s | records/s | max RSS after ingest, MiB | LB records, every record paged | LB records, types= | /v1/state?at= | again, an hour later | /v1/forensics, one hour | /v1/forensics, everything | max RSS, MiB | start (empty) s | restart s |"
+  echo "|---:|---:|---:|---:|---:|---|---|---|---|---|---|---:|---:|---:|"
+  echo "| $size | $records | $ingest_s | $rate | $rss_ingest | $lb_all_answer | $lb_types_answer | $state | $state_again | $window | $everything | $rss | $first_start | $restart |"
 } >"$table"
 echo
 echo "Coordinator benchmark (also in $table); load average $(cut -d' ' -f1-3 /proc/loadavg) after the run:"

@@ -1,6 +1,7 @@
 // The coordinator's page: who owns each VIP now, the timeline, the incidents with their causes, live events.
-// Data: /v1/forensics (intervals and incidents), /v1/cluster (lease per node) and the load-balancing records (read
-// from /v1/events on each (re)connect, then taken from the stream); /v1/stream says when to refresh.
+// Data: /v1/forensics over the window the timeline shows (intervals and incidents), /v1/cluster (lease per node,
+// each node's latest record) and the load-balancing records (read from /v1/events?types= on each (re)connect, then
+// taken from the stream); /v1/stream says when to refresh.
 
 import { Timeline, ROLE_COLOURS, NO_OWNER, SERVER_COLOURS } from './timeline.js';
 import { el, time, dateTime, duration, durationRange, describe, evidence, members } from './format.js';
@@ -8,19 +9,24 @@ import { LB_TYPES, poolLanes } from './pools.js';
 
 const NODE_COLOURS = ['#2b6cb0', '#7b4fb3', '#1f9e89', '#b7612b', '#b0467a', '#5a7d2a', '#3f5b76', '#a08a1a'];
 const FEED_MAX = 200;
+/** The window asked for before the timeline has one: the hour up to the latest record. */
+const FIRST_SPAN_MICROS = 3600e6;
+/** While records stream in, the report of an unchanged window is asked for again at most this often. */
+const REPORT_EVERY_MS = 10_000;
 
 const state = { cluster: null, report: null, steps: new Map(), selectedKey: null, latestEventMicros: 0, received: 0,
-  lb: [], lbSeen: new Set(), lbLoaded: false };
+  lb: [], lbSeen: new Set(), lbLoaded: false, window: null, reportAt: 0 };
 const $ = id => document.getElementById(id);
 
 const timeline = new Timeline($('timeline'), {
   onFollowChange: on => { $('follow').checked = on; },
   onSelect: key => select(key),
   onSelectRecord: record => { select(null); renderRecordDetail(record); },
+  onViewChange: () => { if (!covers(state.window, wanted(latestMicros()))) scheduleRefresh(); },
 });
 $('zoom-in').addEventListener('click', () => timeline.zoom(0.5));
 $('zoom-out').addEventListener('click', () => timeline.zoom(2));
-$('zoom-fit').addEventListener('click', () => { timeline.setFollow(false); timeline.fit(); });
+$('zoom-fit').addEventListener('click', () => fitEverything().catch(e => setLink('pill-wait', `error: ${e.message}`)));
 $('follow').addEventListener('change', e => timeline.setFollow(e.target.checked));
 $('legend').append(
   ...Object.entries(ROLE_COLOURS).map(([role, colour]) => el('span', {}, el('i', { style: `background:${colour}` }), role)),
@@ -46,11 +52,23 @@ async function refresh() {
   if (refreshing) { refreshAgain = true; return; }
   refreshing = true;
   try {
-    const [cluster, report] = await Promise.all([getJson('v1/cluster'), getJson('v1/forensics'), fetchLbRecords()]);
+    const cluster = await getJson('v1/cluster');
     state.cluster = cluster;
-    state.report = report;
-    // Report format 2: each incident's chain of causes names steps of this table by id (node#seq).
-    state.steps = new Map(report.steps.map(step => [step.id, step]));
+    const latest = Math.max(latestMicros(), ...Object.values(cluster.nodes).map(n => n.lastWallMicros));
+    const window = wanted(latest);
+    const stale = !sameWindow(state.window, window) || Date.now() - state.reportAt >= REPORT_EVERY_MS;
+    const [report] = await Promise.all([stale ? getJson(forensicsPath(window)) : state.report, fetchLbRecords()]);
+    if (stale) {
+      state.report = report;
+      state.window = window;
+      state.reportAt = Date.now();
+      // Report format 2: each incident's chain of causes names steps of this table by id (node#seq).
+      state.steps = new Map(report.steps.map(step => [step.id, step]));
+    } else {
+      // Records came since the report: ask again once it is old enough, so the page ends up showing them.
+      clearTimeout(refreshTimer);
+      refreshTimer = setTimeout(refresh, REPORT_EVERY_MS - (Date.now() - state.reportAt));
+    }
     render();
   } catch (e) {
     setLink('pill-wait', `error: ${e.message}`);
@@ -61,14 +79,50 @@ async function refresh() {
 }
 
 /**
- * Pages through /v1/events once per (re)connect for the load-balancing records (the timeline's pool lanes); between
- * reconnects the stream brings every new record, also a late one whose HLC is below the last cursor.
+ * The window of the report to ask for, in µs: what the timeline shows; while it follows live, its span up to the
+ * latest record, open-ended (to: null) so that what is still held shows as held, its start on a grid of a quarter
+ * span so that records streaming in do not make every window a new one.
+ */
+function wanted(latest) {
+  const view = timeline.view;
+  if (view && !timeline.follow) return { from: Math.floor(view.start), to: Math.ceil(view.end) };
+  const span = view ? view.end - view.start : FIRST_SPAN_MICROS;
+  const grid = Math.max(span / 4, 1e6);
+  return { from: Math.floor((latest - span) / grid) * grid, to: null };
+}
+
+function sameWindow(a, b) {
+  return a !== null && a.from === b.from && a.to === b.to;
+}
+
+/** Whether the report of window {@code have} holds everything of window {@code want}. */
+function covers(have, want) {
+  return have !== null && have.from <= want.from && (have.to === null || (want.to !== null && want.to <= have.to));
+}
+
+function forensicsPath({ from, to }) {
+  const query = [from > 0 ? `from=${Math.floor(from / 1000)}` : '', to === null ? '' : `to=${Math.ceil(to / 1000)}`];
+  return `v1/forensics?${query.filter(Boolean).join('&')}`;
+}
+
+/** "fit": the whole history, from the first record stored (the report of everything costs what the archive does). */
+async function fitEverything() {
+  const first = await getJson('v1/events?limit=1');
+  if (!first.events.length) return;
+  timeline.setFollow(false);
+  timeline.show(first.events[0].wall_micros, latestMicros());
+}
+
+/**
+ * Pages through the load-balancing records (the timeline's pool lanes) once per (re)connect, filtered by the
+ * coordinator (each request reads a bounded part of the archive); between reconnects the stream brings every new
+ * record, also a late one whose HLC is below the last cursor.
  */
 async function fetchLbRecords() {
   if (state.lbLoaded) return;
   let cursor = '';
   for (;;) {
-    const page = await getJson(`v1/events?limit=10000${cursor ? `&since=${encodeURIComponent(cursor)}` : ''}`);
+    const page = await getJson(`v1/events?types=${[...LB_TYPES].join(',')}&limit=10000${cursor ? `&since=${encodeURIComponent(cursor)}` : ''}`);
     page.events.forEach(keepLbRecord);
     cursor = page.next;
     if (!page.more) break;
@@ -105,7 +159,8 @@ function render() {
   // The load-balancing records are kept in HLC order: the first and the last are the earliest and the latest.
   const lbTimes = state.lb.length ? [state.lb[0].wall_micros, state.lb.at(-1).wall_micros] : [];
   const last = Math.max(latestMicros(), ...report.intervals.map(i => i.end_max_micros), ...lbTimes);
-  const first = Math.min(...report.intervals.map(i => i.start_micros), ...lbTimes, last);
+  // The report has the intervals that overlap its window, some begun long before: the timeline starts at the window.
+  const first = Math.max(Math.min(...report.intervals.map(i => i.start_micros), ...lbTimes, last), state.window.from);
   // The report lists incidents as their ends became known (it is streamed): the page lists them by start.
   const incidents = report.incidents.map(i => ({ ...i, key: incidentKey(i) }))
     .sort((a, b) => a.start_micros - b.start_micros || a.kind.localeCompare(b.kind));

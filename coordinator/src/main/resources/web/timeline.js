@@ -15,8 +15,9 @@ const STEPS_MS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 10e3, 15e3,
   900e3, 1800e3, 3600e3, 7200e3, 21600e3, 43200e3, 86400e3];
 
 export class Timeline {
-  constructor(container, { onFollowChange, onSelect, onSelectRecord }) {
+  constructor(container, { onFollowChange, onSelect, onSelectRecord, onViewChange }) {
     this.container = container;
+    this.onViewChange = onViewChange;
     this.onFollowChange = onFollowChange;
     this.onSelect = onSelect;
     this.onSelectRecord = onSelectRecord;
@@ -47,6 +48,7 @@ export class Timeline {
       const pad = Math.max((incident.end_micros - incident.start_micros) * 0.6, 500_000);
       this.setFollow(false);
       this.view = { start: incident.start_micros - pad, end: incident.end_micros + pad };
+      this.onViewChange();
     }
     this.render();
   }
@@ -67,6 +69,15 @@ export class Timeline {
     this.view = { start: pivot - newSpan * at, end: pivot + newSpan * (1 - at) };
     if (this.follow) this.followLive();
     this.render();
+    this.onViewChange();
+  }
+
+  /** Shows [start, end] (µs), as the user asked. */
+  show(start, end) {
+    const span = Math.max(end - start, 10e6);
+    this.view = { start: start - span * 0.03, end: start + span * 1.05 };
+    this.render();
+    this.onViewChange();
   }
 
   fit(draw = true) {
@@ -110,6 +121,7 @@ export class Timeline {
       this.container.removeEventListener('pointermove', move);
       this.container.removeEventListener('pointerup', up);
       this.container.classList.remove('dragging');
+      if (moved) this.onViewChange();
     };
     this.container.addEventListener('pointermove', move);
     this.container.addEventListener('pointerup', up);

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Split-brain forensics over the journals of all nodes. Pure: the caller reads the journals; every time comes from
@@ -86,8 +87,26 @@ public final class Forensics {
      */
     public static Summary stream(List<Iterator<EventRecord>> journals, List<String> names, ForensicsSettings settings,
                                  Listener listener) {
+        IncidentSweep sweep = streamingSweep(settings, listener);
+        MergedJournals.merge(journals, names, sweep::accept);
+        return summary(settings, sweep.finish());
+    }
+
+    static Summary summary(ForensicsSettings settings, IncidentSweep.Outcome outcome) {
+        return new Summary(settings, outcome.nodes(), outcome.firstMicros(), outcome.lastMicros(), outcome.vips(),
+                outcome.notes(), outcome.splitBrain());
+    }
+
+    /** The sweep of a streamed analysis: records kept for a bounded window, each incident out with its chain. */
+    static IncidentSweep streamingSweep(ForensicsSettings settings, Listener listener) {
         IncidentSweep[] sweep = new IncidentSweep[1];
-        sweep[0] = new IncidentSweep(settings, false, new IncidentSweep.Output() {
+        sweep[0] = new IncidentSweep(settings, false, output(listener, () -> sweep[0]));
+        return sweep[0];
+    }
+
+    /** Hands a sweep's results to {@code listener}, each incident with its chain from that sweep's records. */
+    static IncidentSweep.Output output(Listener listener, Supplier<IncidentSweep> sweep) {
+        return new IncidentSweep.Output() {
             @Override
             public void interval(Interval interval) {
                 listener.interval(interval);
@@ -95,12 +114,8 @@ public final class Forensics {
 
             @Override
             public void incident(IncidentSweep.Found incident) {
-                listener.incident(sweep[0].withCauses(incident));
+                listener.incident(sweep.get().withCauses(incident));
             }
-        });
-        MergedJournals.merge(journals, names, sweep[0]::accept);
-        IncidentSweep.Outcome outcome = sweep[0].finish();
-        return new Summary(settings, outcome.nodes(), outcome.firstMicros(), outcome.lastMicros(), outcome.vips(),
-                outcome.notes(), outcome.splitBrain());
+        };
     }
 }

@@ -96,6 +96,19 @@ final class IncidentSweep {
         long coverEndMax;
         int noOwner;
         int dualOwnership;
+
+        AddressState copy() {
+            AddressState copy = new AddressState();
+            copy.unreleased.addAll(unreleased);
+            shares.forEach((node, share) -> copy.shares.put(node, share.clone()));
+            copy.instance = instance;
+            copy.cover = cover;
+            copy.coverEnd = coverEnd;
+            copy.coverEndMax = coverEndMax;
+            copy.noOwner = noOwner;
+            copy.dualOwnership = dualOwnership;
+            return copy;
+        }
     }
 
     /** Per node and instance: LEASE_VRRP_DISAGREEMENT's intervals and quorum runs. */
@@ -105,6 +118,17 @@ final class IncidentSweep {
         final List<Interval> unprocessedMasters = new ArrayList<>();
         final List<Interval> unprocessedLeases = new ArrayList<>();
         final List<long[]> runs = new ArrayList<>();
+
+        /** The runs' arrays are never changed once added: they are shared. */
+        LeaseKey copy() {
+            LeaseKey copy = new LeaseKey();
+            copy.masters.addAll(masters);
+            copy.leases.addAll(leases);
+            copy.unprocessedMasters.addAll(unprocessedMasters);
+            copy.unprocessedLeases.addAll(unprocessedLeases);
+            copy.runs.addAll(runs);
+            return copy;
+        }
     }
 
     private final ForensicsSettings settings;
@@ -156,6 +180,50 @@ final class IncidentSweep {
         this.pools = new PoolIncidents(settings, this::found);
         this.clockNote = "times of different nodes compared within ±" + Times.duration(settings.clockUncertaintyMicros())
                 + " (clock uncertainty)";
+    }
+
+    /**
+     * A sweep that goes on from this one's state on its own, its results to {@code output}: what {@link #finish} would
+     * give now (the tail not out yet), or what more records would, while this one goes on unchanged. Records,
+     * intervals, incidents and steps are immutable and shared; every collection is copied.
+     */
+    IncidentSweep copy(Output output) {
+        return new IncidentSweep(this, output);
+    }
+
+    private IncidentSweep(IncidentSweep from, Output output) {
+        this.settings = from.settings;
+        this.output = output;
+        this.keepAllRecords = from.keepAllRecords;
+        this.folder = from.folder.copy(this::intervalFinal);
+        this.pools = from.pools.copy(this::found);
+        this.clockNote = from.clockNote;
+        floor = from.floor;
+        first = from.first;
+        timeLeadMicros = from.timeLeadMicros;
+        records = from.records;
+        queuedSeq = from.queuedSeq;
+        finished = from.finished;
+        splitBrain = from.splitBrain;
+        nodes.addAll(from.nodes);
+        lastRecords.putAll(from.lastRecords);
+        stepBack.putAll(from.stepBack);
+        lastConfig.putAll(from.lastConfig);
+        from.roleNodes.forEach((instance, of) -> roleNodes.put(instance, new TreeSet<>(of)));
+        window.addAll(from.window);
+        windowSteps.addAll(from.windowSteps);
+        windowHead = from.windowHead;
+        evictedReach = from.evictedReach;
+        from.ownershipPairs.forEach((key, kept) -> ownershipPairs.put(key, new ArrayList<>(kept)));
+        from.masterPairs.forEach((key, kept) -> masterPairs.put(key, new ArrayList<>(kept)));
+        from.addresses.forEach((address, state) -> addresses.put(address, state.copy()));
+        from.leaseKeys.forEach((key, state) -> leaseKeys.put(key, state.copy()));
+        waitingMasterPairs.addAll(from.waitingMasterPairs);
+        vipEvidence.addAll(from.vipEvidence);
+        dualOwnershipEvidence.addAll(from.dualOwnershipEvidence);
+        unsettled.addAll(from.unsettled);
+        runStart.putAll(from.runStart);
+        from.quorumInstancesOfRun.forEach((node, instances) -> quorumInstancesOfRun.put(node, new HashSet<>(instances)));
     }
 
     /** The next record in {@link MergedJournals#ORDER}, without duplicates. */

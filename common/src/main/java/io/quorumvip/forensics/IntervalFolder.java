@@ -89,11 +89,36 @@ final class IntervalFolder {
         NodeTrack(String node) {
             this.node = node;
         }
+
+        NodeTrack copy() {
+            NodeTrack copy = new NodeTrack(node);
+            copy.last = last;
+            copy.running = running;
+            copy.vrids.putAll(vrids);
+            copy.leasedInstances.addAll(leasedInstances);
+            copy.roles.putAll(roles);
+            copy.leases.putAll(leases);
+            copy.vips.putAll(vips);
+            copy.orphans.addAll(orphans);
+            return copy;
+        }
     }
 
     /** {@code closed} receives each interval once its end is final. */
     IntervalFolder(Consumer<Interval> closed) {
         this.closed = closed;
+    }
+
+    /** A folder that goes on from this one's state on its own, its intervals to {@code closed}. */
+    IntervalFolder copy(Consumer<Interval> closed) {
+        IntervalFolder copy = new IntervalFolder(closed);
+        nodes.forEach((name, track) -> copy.nodes.put(name, track.copy()));
+        copy.pending.addAll(pending);
+        copy.masters.addAll(masters);
+        copy.leases.addAll(leases);
+        copy.endOfJournals = endOfJournals;
+        copy.applied = applied;
+        return copy;
     }
 
     /** The next record in {@link MergedJournals#ORDER}. */

@@ -40,6 +40,17 @@ final class PoolIncidents {
         this.found = found;
     }
 
+    /** A copy that goes on from this state on its own, its incidents to {@code found}; pools (sets) are shared. */
+    PoolIncidents copy(Consumer<IncidentSweep.Found> found) {
+        PoolIncidents copy = new PoolIncidents(settings, found);
+        copy.pendingDown.putAll(pendingDown);
+        pools.forEach((vs, byNode) -> copy.pools.put(vs, new TreeMap<>(byNode)));
+        distinct.forEach((vs, counts) -> copy.distinct.put(vs, new HashMap<>(counts)));
+        copy.disagreeingSince.putAll(disagreeingSince);
+        copy.disagreeingNodes.putAll(disagreeingNodes);
+        return copy;
+    }
+
     /** The next record in {@link MergedJournals#ORDER}. */
     void accept(EventRecord record) {
         String node = record.node();

@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -188,12 +189,30 @@ final class ClusterStore implements AutoCloseable {
      * {@link MergedJournals#ORDER}.
      */
     synchronized List<EventRecord> events(Optional<EventCursor> after, int limit) {
+        return events(after, limit, record -> true, Integer.MAX_VALUE).records();
+    }
+
+    /**
+     * A page of the records {@code wanted} among those after {@code after}: where reading stopped (the last record
+     * read, kept when none was), and whether records remain after it.
+     */
+    record Page(List<EventRecord> records, Optional<EventCursor> next, boolean more) {
+    }
+
+    /**
+     * Up to {@code limit} of the records {@code wanted} after {@code after}, in merged order, reading at most
+     * {@code readLimit} records: a filter that matches little must not hold the lock while it reads the whole archive,
+     * so the page may come back short with {@code more} set, and the client goes on from its {@code next}.
+     */
+    synchronized Page events(Optional<EventCursor> after, int limit, Predicate<EventRecord> wanted, int readLimit) {
         List<NodeArchive.Records> heads = new ArrayList<>();
         for (NodeArchive archive : archives.values()) {
             heads.add(after.map(archive::after).orElseGet(() -> archive.from(0)));
         }
         List<EventRecord> page = new ArrayList<>();
-        while (page.size() < limit) {
+        EventRecord last = null;
+        int read = 0;
+        while (page.size() < limit && read < readLimit) {
             NodeArchive.Records best = null;
             for (NodeArchive.Records head : heads) {
                 if (head.hasNext() && (best == null || MergedJournals.ORDER.compare(head.peek(), best.peek()) < 0)) {
@@ -203,9 +222,14 @@ final class ClusterStore implements AutoCloseable {
             if (best == null) {
                 break;
             }
-            page.add(best.next());
+            last = best.next();
+            read++;
+            if (wanted.test(last)) {
+                page.add(last);
+            }
         }
-        return page;
+        boolean more = heads.stream().anyMatch(NodeArchive.Records::hasNext);
+        return new Page(page, last == null ? after : Optional.of(EventCursor.after(last)), more);
     }
 
     /** How many records are stored in all: changes whenever something new is stored. */

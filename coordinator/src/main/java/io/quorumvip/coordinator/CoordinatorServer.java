@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.quorumvip.events.EventRecord;
+import io.quorumvip.events.EventType;
 import io.quorumvip.events.HybridLogicalClock;
 import io.quorumvip.forensics.ForensicsSettings;
 import io.quorumvip.journal.ReplayCommand;
@@ -25,13 +25,17 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.FutureTask;
 import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +51,11 @@ public final class CoordinatorServer {
     static final int MAX_BODY_BYTES = 16 << 20;
     static final int DEFAULT_LIMIT = 1000;
     static final int MAX_LIMIT = 10_000;
+    /**
+     * Records one {@code /v1/events?types=} request reads at most under the store's lock: a page of a rare type may
+     * come back short (then {@code more} is set and the client goes on from {@code next}).
+     */
+    static final int TYPES_READ_LIMIT = 100_000;
     /** Records a stream client may have waiting to be written before it is dropped (and resumes from the store). */
     static final int STREAM_QUEUE_CAPACITY = 10_000;
     /** The longest a {@code /v1/forensics} answer may take before it is cancelled (ask for a window instead). */
@@ -171,24 +180,43 @@ public final class CoordinatorServer {
     private void events(RoutingContext ctx) {
         Optional<EventCursor> since;
         int limit;
+        Set<EventType> types;
         try {
             String sinceParam = ctx.request().getParam("since");
             since = sinceParam == null || sinceParam.isEmpty() ? Optional.empty() : Optional.of(EventCursor.parse(sinceParam));
             limit = limit(ctx.request().getParam("limit"));
+            types = types(ctx.request().getParam("types"));
         } catch (IllegalArgumentException e) {
             error(ctx, 400, e.getMessage());
             return;
         }
         answer(ctx, () -> {
-            List<EventRecord> page = store.events(since, limit);
+            ClusterStore.Page page = types.isEmpty() ? store.events(since, limit, record -> true, Integer.MAX_VALUE)
+                    : store.events(since, limit, record -> types.contains(record.event().type()), TYPES_READ_LIMIT);
             ObjectNode root = JSON.createObjectNode();
             ArrayNode events = root.putArray("events");
-            page.forEach(record -> events.add(ReplayCommand.toJson(JSON, record)));
-            Optional<EventCursor> next = page.isEmpty() ? since : Optional.of(EventCursor.after(page.get(page.size() - 1)));
-            root.put("next", next.map(EventCursor::toString).orElse(""));
-            root.put("more", page.size() == limit);
+            page.records().forEach(record -> events.add(ReplayCommand.toJson(JSON, record)));
+            root.put("next", page.next().map(EventCursor::toString).orElse(""));
+            root.put("more", page.more());
             return root;
         });
+    }
+
+    /** {@code types}: event type names, comma-separated; empty or absent means every type. */
+    private static Set<EventType> types(String value) {
+        Set<EventType> types = EnumSet.noneOf(EventType.class);
+        if (value == null || value.isEmpty()) {
+            return types;
+        }
+        for (String name : value.split(",")) {
+            try {
+                types.add(EventType.valueOf(name));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("types got '" + name + "' (expected event type names, comma-separated: "
+                        + Arrays.stream(EventType.values()).map(Enum::name).collect(Collectors.joining(", ")) + ")");
+            }
+        }
+        return types;
     }
 
     private static int limit(String value) {

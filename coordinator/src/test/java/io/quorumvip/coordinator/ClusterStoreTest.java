@@ -7,6 +7,7 @@ import io.quorumvip.events.Cause;
 import io.quorumvip.events.Event;
 import io.quorumvip.events.EventDraft;
 import io.quorumvip.events.EventRecord;
+import io.quorumvip.events.EventType;
 import io.quorumvip.events.HybridLogicalClock;
 import io.quorumvip.forensics.MergedJournals;
 import io.quorumvip.journal.Journal;
@@ -82,6 +83,34 @@ class ClusterStoreTest {
             assertThat(pageThrough(store, 10_000)).isEqualTo(pagedBefore);
             assertThat(store.version()).isEqualTo(pagedBefore.size());
             assertThat(store.cluster()).isEqualTo(all.view());
+        }
+    }
+
+    @Test
+    void shouldPageThroughTheRecordsOfOneTypeReadingABoundedNumberPerPage() throws IOException {
+        List<byte[]> n1 = history("n1");
+        List<byte[]> n2 = history("n2");
+        try (ClusterStore store = ClusterStore.open(root.resolve("data"), () -> 0)) {
+            store.ingest("n1", RecordBatch.parse(AgentJournals.body(n1, 1, n1.size())));
+            store.ingest("n2", RecordBatch.parse(AgentJournals.body(n2, 1, n2.size())));
+            List<EventRecord> expected = MergedJournals.merge(journals(store)).stream()
+                    .filter(r -> r.event().type() == EventType.VIP_BOUND).toList();
+            assertThat(expected).hasSizeGreaterThan(10);
+
+            List<EventRecord> all = new ArrayList<>();
+            Optional<EventCursor> cursor = Optional.empty();
+            int pages = 0;
+            for (boolean more = true; more; pages++) {
+                ClusterStore.Page page = store.events(cursor, 7, r -> r.event().type() == EventType.VIP_BOUND, 50);
+                assertThat(page.records()).hasSizeLessThanOrEqualTo(7);
+                all.addAll(page.records());
+                cursor = page.next();
+                more = page.more();
+            }
+
+            assertThat(all).isEqualTo(expected);
+            // Reading at most 50 records per page, the pages step through the whole archive, often short.
+            assertThat(pages).isGreaterThanOrEqualTo((n1.size() + n2.size()) / 50);
         }
     }
 

@@ -181,6 +181,15 @@ class CoordinatorPageBrowserTest {
             assertThat(driver.findElement(By.cssSelector("#owners .owner[data-vip='" + VIP + "'] .owner-node")).getText())
                     .isEqualTo("n2");
 
+            // The page asks for a window of the report and only the load-balancing records, never everything.
+            @SuppressWarnings("unchecked")
+            List<String> asked = (List<String>) ((ChromeDriver) driver).executeScript(
+                    "return performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes('/v1/'));");
+            assertThat(asked).filteredOn(url -> url.contains("/v1/forensics")).isNotEmpty()
+                    .allSatisfy(url -> assertThat(url).contains("from="));
+            assertThat(asked).filteredOn(url -> url.contains("/v1/events?")).isNotEmpty()
+                    .allSatisfy(url -> assertThat(url).contains("types="));
+
             Path screenshot = Path.of(System.getProperty("basedir", "."), "target", "browser", "page.png");
             Files.createDirectories(screenshot.getParent());
             Files.write(screenshot, ((ChromeDriver) driver).getScreenshotAs(OutputType.BYTES));

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
@@ -278,6 +279,30 @@ class CoordinatorServerTest {
         assertThat(events).extracting(e -> e.get("hlc").asLong()).isSorted();
         assertThat(events).extracting(e -> e.get("node").asText()).contains("n1", "n2");
         assertThat(events.get(0).get("type").asText()).isEqualTo("AGENT_STARTED");
+    }
+
+    @Test
+    void shouldPageOnlyTheEventsOfTheTypesAsked() throws Exception {
+        List<byte[]> n1 = n1Journal(30);
+        assertThat(shipAs("n1", body(n1, 1, n1.size())).statusCode()).isEqualTo(200);
+
+        List<JsonNode> events = new ArrayList<>();
+        String since = "";
+        for (boolean more = true; more; ) {
+            JsonNode root = json(get("/v1/events?types=VIP_BOUND,LEASE_ACQUIRED&limit=1&since="
+                    + URLEncoder.encode(since, StandardCharsets.UTF_8)));
+            root.get("events").forEach(events::add);
+            since = root.get("next").asText();
+            more = root.get("more").asBoolean();
+        }
+
+        assertThat(events).extracting(e -> e.get("type").asText()).containsExactlyInAnyOrder("LEASE_ACQUIRED", "VIP_BOUND");
+        assertThat(events).extracting(e -> e.get("seq").asLong()).isEqualTo(allEvents(1000).stream()
+                .filter(e -> Set.of("VIP_BOUND", "LEASE_ACQUIRED").contains(e.get("type").asText()))
+                .map(e -> e.get("seq").asLong()).toList());
+        HttpResponse<String> bad = get("/v1/events?types=VIP_BOUND,NO_SUCH_TYPE");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(json(bad).get("error").asText()).contains("types got 'NO_SUCH_TYPE'").contains("VIP_BOUND");
     }
 
     @Test
