@@ -19,7 +19,7 @@ import java.util.OptionalLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-/** The load balancer's metrics per virtual and real server, in the agent's registry, without exemplars as there. */
+/** The load balancer's metrics per virtual and real server, registered in the agent's registry. */
 final class LbMetrics {
 
     private final Gauge realServerUp;
@@ -36,21 +36,19 @@ final class LbMetrics {
         // No exemplars on the series set per check result: sampling one schedules a task on Prometheus' timer
         // thread, and with the gauges' exemplars that was two tasks per result (the steady state's profile at 2,000
         // real servers: the timer queue's work on the checks' loop was a tenth of its samples).
-        realServerUp = Gauge.builder().withoutExemplars().name("qvip_lb_real_server_up")
+        realServerUp = Gauge.builder().name("qvip_lb_real_server_up")
                 .help("1 while the real server's checks (ANDed) say it is alive").withoutExemplars()
                 .labelNames("virtual_server", "real_server").register(registry);
-        realServerWeight = Gauge.builder().withoutExemplars().name("qvip_lb_real_server_weight")
+        realServerWeight = Gauge.builder().name("qvip_lb_real_server_weight")
                 .help("the weight the real server has in the pool now (0: no new connections)").withoutExemplars()
                 .labelNames("virtual_server", "real_server").register(registry);
-        checks = Counter.builder().withoutExemplars()
-                .name("qvip_lb_checks_total").help("probes run, by checker and result")
+        checks = Counter.builder().name("qvip_lb_checks_total").help("probes run, by checker and result")
                 .withoutExemplars().labelNames("virtual_server", "real_server", "checker", "result").register(registry);
-        quorumUp = Gauge.builder().withoutExemplars()
-                .name("qvip_lb_quorum_up").help("1 while the virtual server has quorum")
+        quorumUp = Gauge.builder().name("qvip_lb_quorum_up").help("1 while the virtual server has quorum")
                 .labelNames("virtual_server").register(registry);
-        generation = Gauge.builder().withoutExemplars().name("qvip_lb_nft_generation")
+        generation = Gauge.builder().name("qvip_lb_nft_generation")
                 .help("the nftables transaction the load-balancing tables are at").register(registry);
-        applyFailures = Counter.builder().withoutExemplars().name("qvip_lb_nft_apply_failures_total")
+        applyFailures = Counter.builder().name("qvip_lb_nft_apply_failures_total")
                 .help("load-balancing programs nftables refused, even whole").register(registry);
     }
 
