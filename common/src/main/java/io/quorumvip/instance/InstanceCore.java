@@ -16,6 +16,7 @@ import io.quorumvip.vrrp.VrrpInput;
 import io.quorumvip.vrrp.VrrpOutput;
 import io.quorumvip.vrrp.VrrpState;
 import io.quorumvip.vrrp.VrrpStateMachine;
+import io.quorumvip.vrrp.VrrpTimer;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -63,6 +64,14 @@ public final class InstanceCore {
     static final long RENEWAL_WINDOW_NANOS = 1_000_000_000L;
     /** A failed release is tried again this soon. */
     static final long RELEASE_RETRY_NANOS = 100_000_000L;
+    /**
+     * A master's next advert may go out up to a tenth of the advert interval early (100 ms at 1 s), so that a driver
+     * sends many instances' adverts in one wake-up ({@link DeadlineCalendar}): after a few intervals the instances'
+     * adverts gather into at most about ten groups per interval. Early, never late: no gap between two adverts
+     * grows past the interval, so a backup's master-down timer (3 intervals plus the skew) is as safe as before.
+     * Every other timer (a backup's master-down, the lease's validity, a renewal, a retry) fires at its deadline.
+     */
+    static final long ADVERT_EARLY_DIVISOR = 10;
 
     private static final String QUORUM_FAULT = "quorum";
     private static final long SECOND_NANOS = 1_000_000_000L;
@@ -128,6 +137,7 @@ public final class InstanceCore {
     private boolean stopping;
     private boolean stopped;
     private OptionalLong timerSet = OptionalLong.empty();
+    private long timerEarliest;
 
     private boolean groupOpen = true;
     private OptionalLong groupValidUntil = OptionalLong.empty();
@@ -382,26 +392,41 @@ public final class InstanceCore {
     private void onTimer() {
         for (Timer timer : Timer.values()) {
             Long deadline = deadlines.get(timer);
-            if (deadline != null && now - deadline >= 0) {
+            if (deadline == null) {
+                continue;
+            }
+            if (now - deadline >= 0) {
                 deadlines.remove(timer);
                 fired(timer);
+            } else if (now - (deadline - earlyBy(timer)) >= 0) {
+                deadlines.remove(timer);
+                vrrpTimer(new VrrpInput.AdvertEarly());
             }
+        }
+    }
+
+    /** How much earlier than its deadline {@code timer} may fire: only a master's next advert may. */
+    private long earlyBy(Timer timer) {
+        return timer == Timer.VRRP && machine.state() == VrrpState.MASTER
+                && machine.armedTimer() == VrrpTimer.ADVER_TIMER ? advertIntervalNanos / ADVERT_EARLY_DIVISOR : 0;
+    }
+
+    /** The VRRP timer ran out, or (a master's next advert) its window opened. */
+    private void vrrpTimer(VrrpInput input) {
+        if (groupHold && machine.state() == VrrpState.BACKUP) {
+            wantsMaster = true;
+        } else if (machine.state() == VrrpState.MASTER && latch == Latch.HELD && !validAt(now)) {
+            // Back from a pause (SIGSTOP, a long GC): the lease ran out while this process was frozen. Say so with
+            // priority 0 instead of advertising a mastership it can no longer back.
+            raiseQuorumFault("lease ran out while this process was not running");
+        } else {
+            apply(machine.step(input, now));
         }
     }
 
     private void fired(Timer timer) {
         switch (timer) {
-            case VRRP -> {
-                if (groupHold && machine.state() == VrrpState.BACKUP) {
-                    wantsMaster = true;
-                } else if (machine.state() == VrrpState.MASTER && latch == Latch.HELD && !validAt(now)) {
-                    // Back from a pause (SIGSTOP, a long GC): the lease ran out while this process was frozen. Say
-                    // so with priority 0 instead of advertising a mastership it can no longer back.
-                    raiseQuorumFault("lease ran out while this process was not running");
-                } else {
-                    apply(machine.step(new VrrpInput.TimerFired(), now));
-                }
-            }
+            case VRRP -> vrrpTimer(new VrrpInput.TimerFired());
             case VALIDITY -> validityEnded();
             case GROUP_VALIDITY -> reconcile(new Cause(CauseKind.LEASE_WATCH, "sync group's lease bound passed", 0));
             case RENEWAL -> renewAligned();
@@ -932,18 +957,28 @@ public final class InstanceCore {
         out.add(new InstanceEffect.Stopped());
     }
 
+    /** The timer's window: from the earliest deadline to the earliest instant some deadline must have fired by. */
+    /** The timer's window: from the first instant a firing does something to the earliest deadline. */
     private void syncTimer() {
-        OptionalLong earliest = OptionalLong.empty();
-        for (long deadline : deadlines.values()) {
-            if (earliest.isEmpty() || deadline - earliest.getAsLong() < 0) {
-                earliest = OptionalLong.of(deadline);
+        OptionalLong deadline = OptionalLong.empty();
+        long earliest = 0;
+        for (Map.Entry<Timer, Long> entry : deadlines.entrySet()) {
+            long due = entry.getValue();
+            long from = due - earlyBy(entry.getKey());
+            if (deadline.isEmpty()) {
+                deadline = OptionalLong.of(due);
+                earliest = from;
+            } else {
+                deadline = due - deadline.getAsLong() < 0 ? OptionalLong.of(due) : deadline;
+                earliest = from - earliest < 0 ? from : earliest;
             }
         }
-        if (earliest.equals(timerSet)) {
+        if (deadline.equals(timerSet) && (deadline.isEmpty() || earliest == timerEarliest)) {
             return;
         }
-        timerSet = earliest;
-        out.add(earliest.isPresent() ? new InstanceEffect.SetTimer(earliest.getAsLong())
+        timerSet = deadline;
+        timerEarliest = earliest;
+        out.add(deadline.isPresent() ? new InstanceEffect.SetTimer(earliest, deadline.getAsLong())
                 : new InstanceEffect.CancelTimer());
     }
 

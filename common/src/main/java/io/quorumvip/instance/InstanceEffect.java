@@ -77,8 +77,19 @@ public sealed interface InstanceEffect {
     record Announce() implements InstanceEffect {
     }
 
-    /** Replace the instance's one timer: feed {@link InstanceInput.TimerFired} at or after this deadline. */
-    record SetTimer(long deadlineNanos) implements InstanceEffect {
+    /**
+     * Replace the instance's one timer: feed {@link InstanceInput.TimerFired} no later than {@code deadlineNanos},
+     * and not before {@code earliestNanos} (an earlier firing does nothing). The window lets a driver fire many
+     * instances' timers in one wake-up ({@link DeadlineCalendar}); it is one instant (earliest = deadline) unless
+     * the timer due first may come early (a master's next advert).
+     */
+    record SetTimer(long earliestNanos, long deadlineNanos) implements InstanceEffect {
+        public SetTimer {
+            if (deadlineNanos - earliestNanos < 0) {
+                throw new IllegalArgumentException("timer window: earliest " + earliestNanos
+                        + " ns lies after the deadline " + deadlineNanos + " ns (expected earliest <= deadline)");
+            }
+        }
     }
 
     /** No timer is needed any more. */

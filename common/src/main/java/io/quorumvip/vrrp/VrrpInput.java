@@ -39,6 +39,14 @@ public sealed interface VrrpInput {
     }
 
     /**
+     * A MASTER's Adver_Timer has not run out yet, but its driver sends the advert now, early, so that it shares a
+     * wake-up with other instances' adverts: the advert goes out and the timer restarts from now, so no gap between
+     * two adverts grows past the Advertisement_Interval (it shrinks, once). Ignored in any other state.
+     */
+    record AdvertEarly() implements VrrpInput {
+    }
+
+    /**
      * The trackers changed the total priority (configured priority plus weights); it may be out of range, the state
      * machine clamps it as keepalived does.
      */

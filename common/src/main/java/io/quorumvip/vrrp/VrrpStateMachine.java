@@ -63,6 +63,10 @@ public final class VrrpStateMachine {
             onAdvert(advert, nowNanos);
         } else if (input instanceof VrrpInput.TimerFired) {
             onTimerFired(nowNanos);
+        } else if (input instanceof VrrpInput.AdvertEarly) {
+            if (state == VrrpState.MASTER && armedTimer == VrrpTimer.ADVER_TIMER) {
+                sendAdvertAndRearm(nowNanos);
+            }
         } else if (input instanceof VrrpInput.PriorityChanged change) {
             onPriorityChanged(change);
         } else if (input instanceof VrrpInput.FaultRaised fault) {

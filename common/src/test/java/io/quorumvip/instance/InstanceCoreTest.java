@@ -468,6 +468,58 @@ class InstanceCoreTest {
         return acknowledged;
     }
 
+    @Test
+    void shouldLetAMastersNextAdvertGoOutATenthOfTheIntervalEarlyAndRestartFromThere() {
+        CoreDriver driver = CoreDriver.unleased(150);
+        driver.step(new InstanceInput.Start());
+        driver.step(new InstanceInput.ReleaseDone());
+        driver.advanceBy(5 * SECOND);
+        InstanceEffect.SetTimer window = driver.all(InstanceEffect.SetTimer.class).get(
+                driver.all(InstanceEffect.SetTimer.class).size() - 1);
+        assertThat(window.deadlineNanos() - window.earliestNanos()).isEqualTo(100 * MILLI);
+        driver.clear();
+
+        driver.advanceTo(window.earliestNanos() - 1);
+        driver.step(new InstanceInput.TimerFired());
+        assertThat(driver.all(InstanceEffect.SendAdvert.class)).isEmpty();
+
+        driver.advanceTo(window.earliestNanos());
+        driver.step(new InstanceInput.TimerFired());
+
+        assertThat(driver.all(InstanceEffect.SendAdvert.class)).hasSize(1);
+        assertThat(driver.all(InstanceEffect.SetTimer.class)).last()
+                .satisfies(t -> assertThat(t.deadlineNanos()).isEqualTo(window.earliestNanos() + SECOND));
+    }
+
+    @Test
+    void shouldGiveABackupsMasterDownTimerNoEarlyWindow() {
+        CoreDriver driver = CoreDriver.unleased(100);
+        driver.step(new InstanceInput.Start());
+        driver.step(new InstanceInput.ReleaseDone());
+        driver.step(new InstanceInput.AdvertReceived(CoreDriver.address(12), 150, 100));
+
+        assertThat(driver.core().state()).isEqualTo(VrrpState.BACKUP);
+        assertThat(driver.all(InstanceEffect.SetTimer.class)).isNotEmpty()
+                .allSatisfy(t -> assertThat(t.earliestNanos()).isEqualTo(t.deadlineNanos()));
+    }
+
+    @Test
+    void shouldNeverLetATimerWindowEndAfterTheLeasesValidUntil() {
+        CoreDriver driver = CoreDriver.leased(150);
+        driver.startAsMaster();
+        long sent = driver.now();
+        bindLeased(driver, sent);
+        driver.clear();
+
+        driver.advanceBy(10 * SECOND);
+
+        List<CoreDriver.Timed> whileValid = driver.timed(InstanceEffect.SetTimer.class).stream()
+                .filter(t -> t.atNanos() < sent + VALIDITY).toList();
+        assertThat(whileValid).isNotEmpty().allSatisfy(t -> assertThat(((InstanceEffect.SetTimer) t.effect())
+                .deadlineNanos()).isLessThanOrEqualTo(sent + VALIDITY));
+        assertThat(driver.core().state()).isEqualTo(VrrpState.FAULT);
+    }
+
     private static void bindLeased(CoreDriver driver, long sent) {
         driver.step(new InstanceInput.LatchAcquired(SESSION, 7, sent));
         driver.step(new InstanceInput.WriteAheadDone(true, ""));

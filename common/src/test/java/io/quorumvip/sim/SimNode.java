@@ -1,5 +1,6 @@
 package io.quorumvip.sim;
 
+import io.quorumvip.instance.DeadlineCalendar;
 import io.quorumvip.instance.InstanceCore;
 import io.quorumvip.instance.InstanceEffect;
 import io.quorumvip.instance.InstanceInput;
@@ -45,7 +46,6 @@ final class SimNode implements ZkConnectionListener {
         final SimLatch latch;
         final SimKernel kernel;
         final int advertCentis;
-        SimScheduler.Scheduled timer;
 
         Instance(int index, InstanceSettings settings, SimKernel kernel) {
             this.index = index;
@@ -66,6 +66,9 @@ final class SimNode implements ZkConnectionListener {
     private final SimTrace trace;
     private final Set<SimulationBugs> bugs;
     private final List<Instance> instances = new ArrayList<>();
+    private final DeadlineCalendar<Instance> calendar = new DeadlineCalendar<>();
+    private SimScheduler.Scheduled wake;
+    private long wakeAtLocal;
     private final Deque<Runnable> work = new ArrayDeque<>();
     private final long stallsUntil;
     private boolean stalled;
@@ -237,9 +240,10 @@ final class SimNode implements ZkConnectionListener {
         } else if (effect instanceof InstanceEffect.SendAdvert send) {
             adverts.publish(node, instance.index, send.priority(), instance.advertCentis);
         } else if (effect instanceof InstanceEffect.SetTimer set) {
-            setTimer(instance, OptionalLong.of(set.deadlineNanos()));
+            calendar.schedule(instance, set.earliestNanos(), set.deadlineNanos());
+            armWake();
         } else if (effect instanceof InstanceEffect.CancelTimer) {
-            setTimer(instance, OptionalLong.empty());
+            calendar.cancel(instance);
         } else if (effect instanceof InstanceEffect.Contend) {
             instance.latch.contend();
         } else if (effect instanceof InstanceEffect.Withdraw) {
@@ -315,18 +319,23 @@ final class SimNode implements ZkConnectionListener {
         killed = true;
     }
 
-    private void setTimer(Instance instance, OptionalLong deadline) {
-        if (instance.timer != null) {
-            instance.timer.cancel();
-            instance.timer = null;
+    /** The node's one wake-up for its instances' timers, as the agent's {@code InstanceCalendar} drives it. */
+    private void armWake() {
+        OptionalLong next = calendar.nextWakeNanos();
+        if (next.isEmpty() || wake != null && wakeAtLocal - next.getAsLong() <= 0) {
+            return;
         }
-        if (deadline.isPresent()) {
-            long due = Math.max(scheduler.now(), clock.global(deadline.getAsLong()));
-            instance.timer = scheduler.at(due, node, () -> {
-                instance.timer = null;
-                submit(instance, new InstanceInput.TimerFired());
-            });
+        if (wake != null) {
+            wake.cancel();
         }
+        wakeAtLocal = next.getAsLong();
+        wake = scheduler.at(Math.max(scheduler.now(), clock.global(wakeAtLocal)), node, () -> {
+            wake = null;
+            for (Instance due : calendar.takeDue(now())) {
+                submit(due, new InstanceInput.TimerFired());
+            }
+            armWake();
+        });
     }
 
     private void traceJournal(Instance instance, InstanceEffect.Journal journal) {

@@ -111,6 +111,16 @@ class VrrpStateMachineTest {
     class Backup {
 
         @Test
+        void backupShouldIgnoreAnEarlyAdvert() {
+            VrrpStateMachine machine = started(config(100, 11));
+
+            Outputs out = machine.step(new VrrpInput.AdvertEarly(), clock.advance(Duration.ofNanos(DOWN_100 - 1)));
+
+            assertThat(out.items()).isEmpty();
+            assertThat(machine.state()).isEqualTo(VrrpState.BACKUP);
+        }
+
+        @Test
         void shouldBecomeMasterWhenTheMasterDownTimerFires() {
             VrrpStateMachine machine = started(config(100, 11));
 
@@ -289,6 +299,17 @@ class VrrpStateMachineTest {
             VrrpStateMachine machine = master(config(100, 11));
 
             Outputs out = machine.step(new VrrpInput.TimerFired(), clock.advance(Duration.ofSeconds(1)));
+
+            assertThat(out.items()).containsExactly(
+                    new SendAdvert(100),
+                    new ArmTimer(clock.nanos() + ONE_SECOND, VrrpTimer.ADVER_TIMER));
+        }
+
+        @Test
+        void masterShouldSendAnEarlyAdvertAndRestartItsAdverTimerFromNow() {
+            VrrpStateMachine machine = master(config(100, 11));
+
+            Outputs out = machine.step(new VrrpInput.AdvertEarly(), clock.advance(Duration.ofMillis(930)));
 
             assertThat(out.items()).containsExactly(
                     new SendAdvert(100),

@@ -70,7 +70,8 @@ public final class Agent {
         PacketSocketArpAnnouncer arp = PacketSocketArpAnnouncer.open();
         ExecutorService notifyExecutor = Executors.newCachedThreadPool(daemonThreads("notify"));
         Optional<SessionProver> prover = quorum.map(q -> q.prover(confirmationPeriod(config)));
-        InstanceSet.Edges edges = new InstanceSet.Edges(node, vertx, vertx.getOrCreateContext(), metrics, journal,
+        InstanceSet.Edges edges = new InstanceSet.Edges(node, vertx, vertx.getOrCreateContext(),
+                new InstanceCalendar(vertx, System::nanoTime), metrics, journal,
                 addresses, links, arp, notifyExecutor, ScriptUsers.of(config.globalDefs(), new LocalScriptHost()),
                 quorum, prover);
         InstanceSet set = null;

@@ -50,6 +50,7 @@ final class InstanceRunner {
     private final Notifier notifier;
     private final AgentMetrics metrics;
     private final Vertx vertx;
+    private final InstanceCalendar calendar;
     private final LongSupplier monotonicNanos;
     private final AgentJournal journal;
     private final List<TrackerStatus> trackers = new ArrayList<>();
@@ -59,12 +60,11 @@ final class InstanceRunner {
     private Optional<SyncGroupRunner> group = Optional.empty();
     private InstanceCore core;
     private boolean stepping;
-    private long timerId = -1;
     private CompletableFuture<Void> stopNotified = CompletableFuture.completedFuture(null);
 
     InstanceRunner(InstanceSettings settings, String iface, AdvertPublisher publisher, VipEffector vips,
-                   Notifier notifier, AgentMetrics metrics, Vertx vertx, LongSupplier monotonicNanos,
-                   AgentJournal journal) {
+                   Notifier notifier, AgentMetrics metrics, Vertx vertx, InstanceCalendar calendar,
+                   LongSupplier monotonicNanos, AgentJournal journal) {
         this.name = settings.name();
         this.iface = iface;
         this.settings = settings;
@@ -73,6 +73,7 @@ final class InstanceRunner {
         this.notifier = notifier;
         this.metrics = metrics;
         this.vertx = vertx;
+        this.calendar = calendar;
         this.monotonicNanos = monotonicNanos;
         this.journal = journal;
         metrics.declareInstance(name);
@@ -144,6 +145,11 @@ final class InstanceRunner {
         } else {
             feed(input, now());
         }
+    }
+
+    /** The agent's calendar found the core's timer due. */
+    void timerFired() {
+        feed(new InstanceInput.TimerFired(), now());
     }
 
     /** A tracker's verdict changed. */
@@ -226,9 +232,9 @@ final class InstanceRunner {
         } else if (effect instanceof InstanceEffect.Announce) {
             vips.reannounce();
         } else if (effect instanceof InstanceEffect.SetTimer set) {
-            arm(set.deadlineNanos());
+            calendar.schedule(this, set.earliestNanos(), set.deadlineNanos());
         } else if (effect instanceof InstanceEffect.CancelTimer) {
-            cancelTimer();
+            calendar.cancel(this);
         } else if (effect instanceof InstanceEffect.Contend) {
             latch.ifPresent(LatchAdapter::contend);
         } else if (effect instanceof InstanceEffect.Withdraw) {
@@ -245,7 +251,7 @@ final class InstanceRunner {
             log.atError().setMessage(error.detail()).addKeyValue("instance", name).addKeyValue("what", error.what())
                     .log();
         } else if (effect instanceof InstanceEffect.Stopped) {
-            cancelTimer();
+            calendar.cancel(this);
             stopNotified.whenComplete((v, e) -> stopped.complete(null));
         }
     }
@@ -321,22 +327,6 @@ final class InstanceRunner {
             metrics.error(name, "send");
             log.atWarn().setMessage("advert not sent").addKeyValue("instance", name)
                     .addKeyValue("priority", priority).addKeyValue("error", e.getMessage()).log();
-        }
-    }
-
-    private void arm(long deadlineNanos) {
-        cancelTimer();
-        long delayMillis = Math.max(1, (deadlineNanos - now() + 999_999) / 1_000_000);
-        timerId = vertx.setTimer(delayMillis, id -> {
-            timerId = -1;
-            feed(new InstanceInput.TimerFired(), now());
-        });
-    }
-
-    private void cancelTimer() {
-        if (timerId >= 0) {
-            vertx.cancelTimer(timerId);
-            timerId = -1;
         }
     }
 

@@ -70,8 +70,12 @@ final class InstanceSet {
     /** How often /proc is scanned for a vrrp_track_process (keepalived hears forks and exits at once). */
     private static final long PROCESS_POLL_MILLIS = 1_000;
 
-    /** What every set of one agent shares: the kernel edges, the context, the journal and the lease. */
-    record Edges(String node, Vertx vertx, Context context, AgentMetrics metrics, AgentJournal journal,
+    /**
+     * What every set of one agent shares: the kernel edges, the context and its one calendar of instance timers,
+     * the journal and the lease.
+     */
+    record Edges(String node, Vertx vertx, Context context, InstanceCalendar calendar, AgentMetrics metrics,
+                 AgentJournal journal,
                  NetlinkAddressManager addresses, LinkState links, ArpAnnouncer arp, ExecutorService notifyExecutor,
                  ScriptUsers users, Optional<QuorumClient> quorum, Optional<SessionProver> prover) {
     }
@@ -137,9 +141,7 @@ final class InstanceSet {
                 VrrpTransport socket = openSocket(channelPlan);
                 Map<Integer, InstanceRunner> byVrid = new LinkedHashMap<>();
                 for (InstancePlans.InstancePlan plan : channelPlan.instances()) {
-                    InstanceRunner runner = runner(plan, socket, edges.addresses(), edges.arp(), edges.vertx(),
-                            edges.metrics(), edges.notifyExecutor(), edges.users(), edges.journal(),
-                            edges.quorum().isPresent());
+                    InstanceRunner runner = runner(plan, socket, edges, edges.quorum().isPresent());
                     if (edges.quorum().isPresent()) {
                         Consumer<InstanceInput> onContext = input -> edges.context()
                                 .runOnContext(v -> runner.onLease(input));
@@ -261,16 +263,18 @@ final class InstanceSet {
                 plan.unicastPeers().stream().map(a -> (Inet4Address) a).toList());
     }
 
-    private static InstanceRunner runner(InstancePlans.InstancePlan plan, VrrpTransport socket,
-                                         NetlinkAddressManager addresses, ArpAnnouncer arp, Vertx vertx,
-                                         AgentMetrics metrics, ExecutorService notifyExecutor, ScriptUsers users,
-                                         AgentJournal journal, boolean leased) {
+    private static InstanceRunner runner(InstancePlans.InstancePlan plan, VrrpTransport socket, Edges edges,
+                                         boolean leased) {
+        NetlinkAddressManager addresses = edges.addresses();
+        Vertx vertx = edges.vertx();
+        AgentMetrics metrics = edges.metrics();
+        AgentJournal journal = edges.journal();
         VrrpInstanceConfig config = plan.config();
         AdvertPublisher publisher = new ChannelAdvertPublisher(plan.advertTemplate(), socket, socket.destinations());
-        VipEffector vips = new VipEffector(config.name(), plan.vips(), addresses, arp, config.garp(), vertx, metrics,
-                journal, new VirtualRouting(config.name(), config.virtualRoutes(), config.virtualRules(),
+        VipEffector vips = new VipEffector(config.name(), plan.vips(), addresses, edges.arp(), config.garp(), vertx,
+                metrics, journal, new VirtualRouting(config.name(), config.virtualRoutes(), config.virtualRules(),
                         addresses.routes(), journal));
-        Notifier notifier = new Notifier(config.name(), config.notifyScripts(), users, notifyExecutor,
+        Notifier notifier = new Notifier(config.name(), config.notifyScripts(), edges.users(), edges.notifyExecutor(),
                 NOTIFY_TIMEOUT, (line, outcome) -> {
                     metrics.notifyRun(config.name(), outcome.label());
                     log.atInfo().setMessage("notify script ran").addKeyValue("instance", config.name())
@@ -280,7 +284,7 @@ final class InstanceSet {
                 .toList();
         InstanceSettings settings = new InstanceSettings(config.name(), plan.machineConfig(), leased, cidrs, List.of());
         return new InstanceRunner(settings, config.interfaceName(), publisher, vips, notifier, metrics, vertx,
-                System::nanoTime, journal);
+                edges.calendar(), System::nanoTime, journal);
     }
 
     /** Each vrrp_sync_group joins its members' runners; the group's notify scripts run like an instance's. */

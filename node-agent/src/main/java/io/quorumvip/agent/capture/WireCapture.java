@@ -132,12 +132,19 @@ public final class WireCapture implements AutoCloseable {
         }
     }
 
-    /** Writes every frame waiting in the ring; whether there was any. */
+    /**
+     * Writes every frame waiting in the ring, then flushes them together: the file stays readable by forensics
+     * while it grows, a drain period behind at most, with one write(2) per drain instead of one per frame.
+     * Whether there was any frame.
+     */
     private static boolean drain(PcapHandle handle, RollingFile file) throws Exception {
         boolean any = false;
         for (byte[] frame = handle.getNextRawPacket(); frame != null; frame = handle.getNextRawPacket()) {
             file.write(micros(handle.getTimestamp()), frame, handle.getOriginalLength());
             any = true;
+        }
+        if (any) {
+            file.flush();
         }
         return any;
     }
@@ -167,8 +174,12 @@ public final class WireCapture implements AutoCloseable {
                 rotate(now);
             }
             writer.write(micros, frame, wireLength);
-            // Frames are few (adverts, ARP): flushing each keeps the file readable by forensics while it grows.
-            writer.flush();
+        }
+
+        void flush() throws IOException {
+            if (writer != null) {
+                writer.flush();
+            }
         }
 
         private void rotate(long now) throws IOException {

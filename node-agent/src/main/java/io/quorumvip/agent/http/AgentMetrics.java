@@ -9,7 +9,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 
-/** Every metric the agent exports, in one registry, rendered in the Prometheus text format on {@code /metrics}. */
+/**
+ * Every metric the agent exports, in one registry, rendered in the Prometheus text format on {@code /metrics}. No
+ * metric keeps exemplars: the agent has no traces for them to point to, and the client's exemplar sampler wakes a
+ * thread of its own (the unnamed "Thread-0") to rate-limit its samples, about 0.4 s of CPU per minute with 100
+ * instances counting their adverts (docs/benchmarks.md).
+ */
 public final class AgentMetrics {
 
     private static final List<String> STATES = List.of("INIT", "BACKUP", "MASTER", "FAULT");
@@ -17,66 +22,69 @@ public final class AgentMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = new PrometheusTextFormatWriter(false);
 
-    private final Gauge state = Gauge.builder().name("qvip_vrrp_state")
+    private final Gauge state = Gauge.builder().withoutExemplars().name("qvip_vrrp_state")
             .help("1 for the VRRP state the instance is in, 0 for the others")
             .labelNames("instance", "state").register(registry);
-    private final Gauge effectivePriority = Gauge.builder().name("qvip_vrrp_effective_priority")
+    private final Gauge effectivePriority = Gauge.builder().withoutExemplars().name("qvip_vrrp_effective_priority")
             .help("priority advertised now: configured priority adjusted by tracker weights")
             .labelNames("instance").register(registry);
-    private final Counter advertsSent = Counter.builder().name("qvip_vrrp_adverts_sent_total")
+    private final Counter advertsSent = Counter.builder().withoutExemplars().name("qvip_vrrp_adverts_sent_total")
             .help("VRRP advertisements sent").labelNames("instance").register(registry);
-    private final Counter advertsReceived = Counter.builder().name("qvip_vrrp_adverts_received_total")
+    private final Counter advertsReceived = Counter.builder().withoutExemplars()
+            .name("qvip_vrrp_adverts_received_total")
             .help("valid VRRP advertisements received").labelNames("instance").register(registry);
-    private final Counter packetsDropped = Counter.builder().name("qvip_vrrp_packets_dropped_total")
+    private final Counter packetsDropped = Counter.builder().withoutExemplars().name("qvip_vrrp_packets_dropped_total")
             .help("received VRRP packets dropped, by reason").labelNames("interface", "reason").register(registry);
-    private final Counter transitions = Counter.builder().name("qvip_vrrp_transitions_total")
+    private final Counter transitions = Counter.builder().withoutExemplars().name("qvip_vrrp_transitions_total")
             .help("VRRP state changes").labelNames("instance", "from", "to").register(registry);
-    private final Gauge vipOwned = Gauge.builder().name("qvip_vip_owned")
+    private final Gauge vipOwned = Gauge.builder().withoutExemplars().name("qvip_vip_owned")
             .help("1 while this node has the instance's virtual addresses on its interface").labelNames("instance")
             .register(registry);
-    private final Counter ownershipChanges = Counter.builder().name("qvip_ownership_changes_total")
+    private final Counter ownershipChanges = Counter.builder().withoutExemplars().name("qvip_ownership_changes_total")
             .help("times this node bound or released the instance's virtual addresses")
             .labelNames("instance", "action").register(registry);
-    private final Counter garpSent = Counter.builder().name("qvip_garp_sent_total")
+    private final Counter garpSent = Counter.builder().withoutExemplars().name("qvip_garp_sent_total")
             .help("gratuitous ARP packets sent").labelNames("instance").register(registry);
-    private final Gauge trackerHealthy = Gauge.builder().name("qvip_tracker_healthy")
+    private final Gauge trackerHealthy = Gauge.builder().withoutExemplars().name("qvip_tracker_healthy")
             .help("1 while the tracked script or interface is healthy").labelNames("tracker").register(registry);
-    private final Counter notifyRuns = Counter.builder().name("qvip_notify_runs_total")
+    private final Counter notifyRuns = Counter.builder().withoutExemplars().name("qvip_notify_runs_total")
             .help("notify scripts run, by outcome").labelNames("instance", "outcome").register(registry);
-    private final Counter errors = Counter.builder().name("qvip_errors_total")
+    private final Counter errors = Counter.builder().withoutExemplars().name("qvip_errors_total")
             .help("operations that failed, by kind (send, bind, release, garp, ...)").labelNames("instance", "kind")
             .register(registry);
 
-    private final Gauge journalWritable = Gauge.builder().name("qvip_journal_writable")
+    private final Gauge journalWritable = Gauge.builder().withoutExemplars().name("qvip_journal_writable")
             .help("1 while the journal can be written ahead; 0 means the node refuses to gain a VIP").register(registry);
-    private final Counter journalAppendFailures = Counter.builder().name("qvip_journal_append_failures_total")
+    private final Counter journalAppendFailures = Counter.builder().withoutExemplars()
+            .name("qvip_journal_append_failures_total")
             .help("journal appends that could not be made durable").register(registry);
 
-    private final Gauge leaseHeld = Gauge.builder().name("qvip_lease_held")
+    private final Gauge leaseHeld = Gauge.builder().withoutExemplars().name("qvip_lease_held")
             .help("1 while this node holds the instance's quorum lease and can prove it valid").labelNames("instance")
             .register(registry);
-    private final Gauge leaseValidFor = Gauge.builder().name("qvip_lease_valid_for_seconds")
+    private final Gauge leaseValidFor = Gauge.builder().withoutExemplars().name("qvip_lease_valid_for_seconds")
             .help("how much longer the lease is provably valid, as of the last confirmation").labelNames("instance")
             .register(registry);
-    private final Counter leaseEvents = Counter.builder().name("qvip_lease_events_total")
+    private final Counter leaseEvents = Counter.builder().withoutExemplars().name("qvip_lease_events_total")
             .help("lease events: acquired, confirmed, lapsed, lost, released, connection").labelNames("instance", "event")
             .register(registry);
 
-    private final Gauge shipAcked = Gauge.builder().name("qvip_ship_acked_seq")
+    private final Gauge shipAcked = Gauge.builder().withoutExemplars().name("qvip_ship_acked_seq")
             .help("the highest journal seq of this node the coordinator said it stored").labelNames("coordinator")
             .register(registry);
-    private final Gauge shipLag = Gauge.builder().name("qvip_ship_lag_records")
+    private final Gauge shipLag = Gauge.builder().withoutExemplars().name("qvip_ship_lag_records")
             .help("durable journal records the coordinator has not acknowledged yet").labelNames("coordinator")
             .register(registry);
-    private final Counter shipErrors = Counter.builder().name("qvip_ship_errors_total")
+    private final Counter shipErrors = Counter.builder().withoutExemplars().name("qvip_ship_errors_total")
             .help("failed shipments to a coordinator, by kind (connection, timeout, unavailable, bad_answer,"
                     + " unauthorized, rejected, gap, conflict, journal)").labelNames("coordinator", "kind")
             .register(registry);
 
-    private final Counter mailAlerts = Counter.builder().name("qvip_mail_alerts_total")
+    private final Counter mailAlerts = Counter.builder().withoutExemplars().name("qvip_mail_alerts_total")
             .help("e-mail alerts by outcome: sent, failed (every attempt failed), dropped (queue full)")
             .labelNames("outcome").register(registry);
-    private final Counter mailAttemptsFailed = Counter.builder().name("qvip_mail_attempts_failed_total")
+    private final Counter mailAttemptsFailed = Counter.builder().withoutExemplars()
+            .name("qvip_mail_attempts_failed_total")
             .help("attempts to hand an e-mail alert to the SMTP server that failed (each is retried up to a bound)")
             .register(registry);
 
