@@ -51,18 +51,20 @@ public record NftProgram(List<Table> tables) {
     }
 
     /**
-     * A virtual server's choice: a verdict map keyed by the packet mark, whose element {@code k} is {@code goto
-     * targets[k]} (the chain of the real server owning slot {@code k}); empty while no real server serves. The
-     * rule that fills the mark never changes with the pool, so a pool change is only the elements of the slots that
-     * changed owner.
+     * A virtual server's choice: a data map from the packet mark to the packet mark, whose element {@code k} is
+     * {@code owners[k]}, the member number of the real server owning slot {@code k} (a small verdict map, a {@link
+     * NamedSet}, sends each member number to its real server's chain); empty while no real server serves. The rule
+     * that fills the mark never changes with the pool, so a pool change is only the elements of the slots that
+     * changed owner. Data, not verdicts: the kernel checks every verdict map element reached from a base chain for
+     * loops at each commit that adds one, so a verdict per slot cost a walk of every slot per pool change.
      */
-    public record SlotMap(String name, List<String> targets) {
+    public record SlotMap(String name, List<Integer> owners) {
         public SlotMap {
-            targets = List.copyOf(targets);
+            owners = List.copyOf(owners);
         }
 
         JsonNode element(int slot) {
-            return NftJson.array(F.numberNode(slot), NftJson.gotoChain(targets.get(slot)));
+            return NftJson.array(F.numberNode(slot), F.numberNode(owners.get(slot)));
         }
     }
 
@@ -243,10 +245,10 @@ public record NftProgram(List<Table> tables) {
             }
             List<JsonNode> gone = new ArrayList<>();
             List<JsonNode> added = new ArrayList<>();
-            int slots = Math.max(old.targets().size(), map.targets().size());
+            int slots = Math.max(old.owners().size(), map.owners().size());
             for (int slot = 0; slot < slots; slot++) {
-                String was = slot < old.targets().size() ? old.targets().get(slot) : null;
-                String is = slot < map.targets().size() ? map.targets().get(slot) : null;
+                Integer was = slot < old.owners().size() ? old.owners().get(slot) : null;
+                Integer is = slot < map.owners().size() ? map.owners().get(slot) : null;
                 if (was != null && !was.equals(is)) {
                     gone.add(F.numberNode(slot));
                 }
@@ -318,8 +320,8 @@ public record NftProgram(List<Table> tables) {
 
         /** The map and every slot's element, written token by token: a map can have 16,381 of them. */
         void addSlotMap(String family, SlotMap map) {
-            add("add", family, "map", F.objectNode().put("name", map.name()).put("type", "mark").put("map", "verdict"));
-            if (map.targets().isEmpty()) {
+            add("add", family, "map", F.objectNode().put("name", map.name()).put("type", "mark").put("map", "mark"));
+            if (map.owners().isEmpty()) {
                 return;
             }
             try {
@@ -330,14 +332,10 @@ public record NftProgram(List<Table> tables) {
                 out.writeStringField("table", TABLE);
                 out.writeStringField("name", map.name());
                 out.writeArrayFieldStart("elem");
-                for (int slot = 0; slot < map.targets().size(); slot++) {
+                for (int slot = 0; slot < map.owners().size(); slot++) {
                     out.writeStartArray();
                     out.writeNumber(slot);
-                    out.writeStartObject();
-                    out.writeObjectFieldStart("goto");
-                    out.writeStringField("target", map.targets().get(slot));
-                    out.writeEndObject();
-                    out.writeEndObject();
+                    out.writeNumber(map.owners().get(slot));
                     out.writeEndArray();
                 }
                 out.writeEndArray();

@@ -74,12 +74,20 @@ class NftProgramTest {
                 "[{\"concat\":[\"192.0.2.210\",\"tcp\",80]},{\"goto\":{\"target\":\"vs_192_0_2_210_80_tcp\"}}]");
     }
 
-    /** How many slots of the virtual server's choice map each real server's chain owns. */
+    /**
+     * How many slots of the virtual server's choice map each real server's chain owns, each slot's member number
+     * followed through the members map to its chain.
+     */
     static Map<String, Long> slotShares(NftProgram program, String family) {
-        NftProgram.SlotMap map = program.table(family).orElseThrow().slotMaps().stream()
+        NftProgram.Table table = program.table(family).orElseThrow();
+        NftProgram.SlotMap map = table.slotMaps().stream()
                 .filter(m -> m.name().equals("slots_192_0_2_210_80_tcp")).findFirst().orElseThrow();
-        return map.targets().stream().collect(Collectors.groupingBy(t -> t.substring(t.lastIndexOf("__") + 2),
-                TreeMap::new, Collectors.counting()));
+        Map<Integer, String> chains = table.sets().stream()
+                .filter(s -> s.name().equals("members_192_0_2_210_80_tcp")).findFirst().orElseThrow().elements()
+                .stream().collect(Collectors.toMap(e -> e.get(0).asInt(),
+                        e -> e.get(1).get("goto").get("target").asText()));
+        return map.owners().stream().map(chains::get).collect(Collectors.groupingBy(
+                t -> t.substring(t.lastIndexOf("__") + 2), TreeMap::new, Collectors.counting()));
     }
 
     @Test
@@ -88,8 +96,10 @@ class NftProgramTest {
 
         assertThat(rulesOf(program, "ip", "vs_192_0_2_210_80_tcp")).containsExactly("[{\"counter\":null}]",
                 "[{\"mangle\":{\"key\":{\"meta\":{\"key\":\"mark\"}},\"value\":{\"numgen\":{\"mode\":\"inc\","
-                        + "\"mod\":251}}}},{\"vmap\":{\"key\":{\"meta\":{\"key\":\"mark\"}},"
-                        + "\"data\":\"@slots_192_0_2_210_80_tcp\"}}]");
+                        + "\"mod\":251}}}},{\"mangle\":{\"key\":{\"meta\":{\"key\":\"mark\"}},\"value\":{\"map\":"
+                        + "{\"key\":{\"meta\":{\"key\":\"mark\"}},\"data\":\"@slots_192_0_2_210_80_tcp\"}}}},"
+                        + "{\"vmap\":{\"key\":{\"meta\":{\"key\":\"mark\"}},"
+                        + "\"data\":\"@members_192_0_2_210_80_tcp\"}}]");
         assertThat(slotShares(program, "ip")).containsExactly(entry("192_0_2_51_80", 126L),
                 entry("192_0_2_52_80", 125L));
     }
