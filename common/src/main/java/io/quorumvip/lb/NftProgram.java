@@ -11,14 +11,14 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * The nftables objects the pools become: the agent's own tables ({@value #TABLE} in the families ip, ip6 and
@@ -58,13 +58,42 @@ public record NftProgram(List<Table> tables) {
      * changed owner. Data, not verdicts: the kernel checks every verdict map element reached from a base chain for
      * loops at each commit that adds one, so a verdict per slot cost a walk of every slot per pool change.
      */
-    public record SlotMap(String name, List<Integer> owners) {
+    public record SlotMap(String name, int[] owners) {
         public SlotMap {
-            owners = List.copyOf(owners);
+            owners = owners.clone();
+        }
+
+        /** A copy: the map stays immutable. */
+        @Override
+        public int[] owners() {
+            return owners.clone();
+        }
+
+        public int size() {
+            return owners.length;
+        }
+
+        public int owner(int slot) {
+            return owners[slot];
         }
 
         JsonNode element(int slot) {
-            return NftJson.array(F.numberNode(slot), F.numberNode(owners.get(slot)));
+            return NftJson.array(F.numberNode(slot), F.numberNode(owners[slot]));
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof SlotMap map && name.equals(map.name) && Arrays.equals(owners, map.owners);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * name.hashCode() + Arrays.hashCode(owners);
+        }
+
+        @Override
+        public String toString() {
+            return "SlotMap[name=" + name + ", " + owners.length + " slots]";
         }
     }
 
@@ -245,14 +274,17 @@ public record NftProgram(List<Table> tables) {
             }
             List<JsonNode> gone = new ArrayList<>();
             List<JsonNode> added = new ArrayList<>();
-            int slots = Math.max(old.owners().size(), map.owners().size());
+            int slots = Math.max(old.size(), map.size());
             for (int slot = 0; slot < slots; slot++) {
-                Integer was = slot < old.owners().size() ? old.owners().get(slot) : null;
-                Integer is = slot < map.owners().size() ? map.owners().get(slot) : null;
-                if (was != null && !was.equals(is)) {
+                boolean had = slot < old.size();
+                boolean has = slot < map.size();
+                if (had && has && old.owner(slot) == map.owner(slot)) {
+                    continue;
+                }
+                if (had) {
                     gone.add(F.numberNode(slot));
                 }
-                if (is != null && !is.equals(was)) {
+                if (has) {
                     added.add(map.element(slot));
                 }
             }
@@ -261,8 +293,13 @@ public record NftProgram(List<Table> tables) {
         }
     }
 
+    /** For look-ups only (a diff of 1,000 real servers makes six of these per change: no streams, sized once). */
     private static <T> Map<String, T> byName(List<T> items, Function<T, String> name) {
-        return items.stream().collect(Collectors.toMap(name, Function.identity(), (a, b) -> a, LinkedHashMap::new));
+        Map<String, T> byName = new HashMap<>(2 * items.size());
+        for (T item : items) {
+            byName.putIfAbsent(name.apply(item), item);
+        }
+        return byName;
     }
 
     /**
@@ -321,7 +358,7 @@ public record NftProgram(List<Table> tables) {
         /** The map and every slot's element, written token by token: a map can have 16,381 of them. */
         void addSlotMap(String family, SlotMap map) {
             add("add", family, "map", F.objectNode().put("name", map.name()).put("type", "mark").put("map", "mark"));
-            if (map.owners().isEmpty()) {
+            if (map.size() == 0) {
                 return;
             }
             try {
@@ -332,10 +369,10 @@ public record NftProgram(List<Table> tables) {
                 out.writeStringField("table", TABLE);
                 out.writeStringField("name", map.name());
                 out.writeArrayFieldStart("elem");
-                for (int slot = 0; slot < map.owners().size(); slot++) {
+                for (int slot = 0; slot < map.size(); slot++) {
                     out.writeStartArray();
                     out.writeNumber(slot);
-                    out.writeNumber(map.owners().get(slot));
+                    out.writeNumber(map.owner(slot));
                     out.writeEndArray();
                 }
                 out.writeEndArray();

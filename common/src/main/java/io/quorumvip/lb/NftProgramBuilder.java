@@ -55,8 +55,8 @@ public final class NftProgramBuilder {
     public static final long MASQUERADE_MARK = 0x0001_0000L;
     /**
      * The slots of all virtual servers together, at most (unless a virtual server's own minimum, {@link
-     * Maglev#MIN_SLOTS_PER_MEMBER} per real server, needs more): the kernel walks every element of every verdict map
-     * at each commit, and libnftables parses the whole program at start-up, so 100 virtual servers of 100 real
+     * Maglev#MIN_SLOTS_PER_MEMBER} per real server, needs more): every slot is built, compared and kept in memory,
+     * and libnftables parses the whole program at start-up, so 100 virtual servers of 100 real
      * servers with 16,381 slots each took ~21 CPU s and 3.4 GiB of RSS to start (docs/benchmarks.md). 2^18 leaves
      * every virtual server of a small configuration its 100 slots per real server.
      */
@@ -486,12 +486,13 @@ public final class NftProgramBuilder {
             }
             return Optional.of(array(gotoChain(targets.get(best))));
         }
-        List<Integer> slots = new ArrayList<>(size);
+        int[] slots = new int[0];
         if (!members.isEmpty()) {
             List<Integer> weights = members.stream()
                     .map(m -> choice == LbScheduler.Choice.ROUND_ROBIN ? 1 : m.weight()).toList();
-            for (int owner : Maglev.table(names, weights, size)) {
-                slots.add(numbers.get(owner));
+            slots = Maglev.table(names, weights, size);
+            for (int slot = 0; slot < size; slot++) {
+                slots[slot] = numbers.get(slots[slot]);
             }
         }
         String map = slotMap(vs);

@@ -17,6 +17,7 @@ import io.quorumvip.config.RealServerConfig;
 import io.quorumvip.config.VirtualServerConfig;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -86,7 +87,7 @@ class NftProgramTest {
                 .filter(s -> s.name().equals("members_192_0_2_210_80_tcp")).findFirst().orElseThrow().elements()
                 .stream().collect(Collectors.toMap(e -> e.get(0).asInt(),
                         e -> e.get(1).get("goto").get("target").asText()));
-        return map.owners().stream().map(chains::get).collect(Collectors.groupingBy(
+        return Arrays.stream(map.owners()).mapToObj(chains::get).collect(Collectors.groupingBy(
                 t -> t.substring(t.lastIndexOf("__") + 2), TreeMap::new, Collectors.counting()));
     }
 
