@@ -184,15 +184,16 @@ public final class NftProgramBuilder {
 
     /**
      * The number each configured real server (and the sorry server) goes by in the slot map: its place in the
-     * {@link #canonical} order of them all. It depends on the configuration alone, and not on the order the real
-     * servers are written in, so a pool change moves slots between numbers that stay, the members map changes only
-     * by the real servers that join or leave, and every director with the same real servers numbers them alike.
+     * {@link #canonical} order of their distinct addresses and ports, 0 to n − 1. It depends on the configuration
+     * alone, and not on the order the real servers are written in, so a pool change moves slots between numbers
+     * that stay, the members map changes only by the real servers that join or leave, and every director with the
+     * same real servers numbers them alike.
      */
     private static Map<MemberKey, Integer> memberNumbers(VirtualServerConfig vs) {
         List<PoolMember> configured = canonical(configured(vs), Map.of());
         Map<MemberKey, Integer> numbers = new HashMap<>(2 * configured.size());
-        for (int i = 0; i < configured.size(); i++) {
-            numbers.putIfAbsent(MemberKey.of(configured.get(i)), i);
+        for (PoolMember member : configured) {
+            numbers.putIfAbsent(MemberKey.of(member), numbers.size());
         }
         return numbers;
     }

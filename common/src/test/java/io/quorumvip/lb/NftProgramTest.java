@@ -217,6 +217,38 @@ class NftProgramTest {
         assertThat(NftProgramBuilder.build(List.of(plan(a)))).isEqualTo(NftProgramBuilder.build(List.of(plan(b))));
     }
 
+    /** The members map's elements as text, member number first. */
+    private static List<String> members(NftProgram program) {
+        return program.table("ip").orElseThrow().sets().stream()
+                .filter(s -> s.name().equals("members_192_0_2_210_80_tcp")).findFirst().orElseThrow().elements()
+                .stream().map(JsonNode::toString).sorted().toList();
+    }
+
+    @Test
+    void shouldNumberMembersByAddressWhateverTheOrderWrittenTheSorryServerAmongThem() {
+        RealServerConfig sorry = real("192.0.2.50", 80, 1, false);
+        List<RealServerConfig> written = List.of(real("192.0.2.52", 80, 1, false), real("192.0.2.51", 80, 1, false));
+        VirtualServerConfig vs = virtualServer(1, 0, Optional.of(sorry), written);
+
+        assertThat(members(NftProgramBuilder.build(List.of(plan(vs))))).containsExactly(
+                "[1,{\"goto\":{\"target\":\"rs_192_0_2_210_80_tcp__192_0_2_51_80\"}}]",
+                "[2,{\"goto\":{\"target\":\"rs_192_0_2_210_80_tcp__192_0_2_52_80\"}}]");
+        NftProgram sorryServes = NftProgramBuilder.build(List.of(plan(vs, false, false)));
+        assertThat(members(sorryServes)).containsExactly(
+                "[0,{\"goto\":{\"target\":\"rs_192_0_2_210_80_tcp__192_0_2_50_80\"}}]");
+        assertThat(slotShares(sorryServes, "ip")).containsExactly(entry("192_0_2_50_80", 509L));
+    }
+
+    @Test
+    void shouldGiveASorryServerThatIsAlsoARealServerOneNumber() {
+        RealServerConfig sorry = real("192.0.2.51", 80, 1, false);
+        VirtualServerConfig vs = virtualServer(1, 0, Optional.of(sorry), reals(1, 1));
+
+        assertThat(members(NftProgramBuilder.build(List.of(plan(vs))))).containsExactly(
+                "[0,{\"goto\":{\"target\":\"rs_192_0_2_210_80_tcp__192_0_2_51_80\"}}]",
+                "[1,{\"goto\":{\"target\":\"rs_192_0_2_210_80_tcp__192_0_2_52_80\"}}]");
+    }
+
     @Test
     void shouldSendNothingAnywhereWhenNoRealServerServes() {
         NftProgram program = NftProgramBuilder.build(List.of(plan(nat(LbScheduler.RR, 1, 1), false, false)));
