@@ -98,10 +98,19 @@ final class NftJson {
 
     /** {@code KEY vmap @name}. */
     static ObjectNode vmapNamed(JsonNode key, String map) {
+        return lookup("vmap", key, map);
+    }
+
+    /** {@code KEY map @name}: the value a named data map holds for the key. */
+    static ObjectNode mapNamed(JsonNode key, String map) {
+        return lookup("map", key, map);
+    }
+
+    private static ObjectNode lookup(String kind, JsonNode key, String map) {
         ObjectNode v = F.objectNode();
         v.set("key", key);
         v.put("data", "@" + map);
-        return object("vmap", v);
+        return object(kind, v);
     }
 
     static ObjectNode numgenInc(int mod) {

@@ -11,14 +11,14 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * The nftables objects the pools become: the agent's own tables ({@value #TABLE} in the families ip, ip6 and
@@ -51,18 +51,49 @@ public record NftProgram(List<Table> tables) {
     }
 
     /**
-     * A virtual server's choice: a verdict map keyed by the packet mark, whose element {@code k} is {@code goto
-     * targets[k]} (the chain of the real server owning slot {@code k}); empty while no real server serves. The
-     * rule that fills the mark never changes with the pool, so a pool change is only the elements of the slots that
-     * changed owner.
+     * A virtual server's choice: a data map from the packet mark to the packet mark, whose element {@code k} is
+     * {@code owners[k]}, the member number of the real server owning slot {@code k} (a small verdict map, a {@link
+     * NamedSet}, sends each member number to its real server's chain); empty while no real server serves. The rule
+     * that fills the mark never changes with the pool, so a pool change is only the elements of the slots that
+     * changed owner. Data, not verdicts: the kernel checks every verdict map element reached from a base chain for
+     * loops at each commit that adds one, so a verdict per slot cost a walk of every slot per pool change.
      */
-    public record SlotMap(String name, List<String> targets) {
+    public record SlotMap(String name, int[] owners) {
         public SlotMap {
-            targets = List.copyOf(targets);
+            owners = owners.clone();
+        }
+
+        /** A copy: the map stays immutable. */
+        @Override
+        public int[] owners() {
+            return owners.clone();
+        }
+
+        public int size() {
+            return owners.length;
+        }
+
+        public int owner(int slot) {
+            return owners[slot];
         }
 
         JsonNode element(int slot) {
-            return NftJson.array(F.numberNode(slot), NftJson.gotoChain(targets.get(slot)));
+            return NftJson.array(F.numberNode(slot), F.numberNode(owners[slot]));
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof SlotMap map && name.equals(map.name) && Arrays.equals(owners, map.owners);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * name.hashCode() + Arrays.hashCode(owners);
+        }
+
+        @Override
+        public String toString() {
+            return "SlotMap[name=" + name + ", " + owners.length + " slots]";
         }
     }
 
@@ -243,14 +274,17 @@ public record NftProgram(List<Table> tables) {
             }
             List<JsonNode> gone = new ArrayList<>();
             List<JsonNode> added = new ArrayList<>();
-            int slots = Math.max(old.targets().size(), map.targets().size());
+            int slots = Math.max(old.size(), map.size());
             for (int slot = 0; slot < slots; slot++) {
-                String was = slot < old.targets().size() ? old.targets().get(slot) : null;
-                String is = slot < map.targets().size() ? map.targets().get(slot) : null;
-                if (was != null && !was.equals(is)) {
+                boolean had = slot < old.size();
+                boolean has = slot < map.size();
+                if (had && has && old.owner(slot) == map.owner(slot)) {
+                    continue;
+                }
+                if (had) {
                     gone.add(F.numberNode(slot));
                 }
-                if (is != null && !is.equals(was)) {
+                if (has) {
                     added.add(map.element(slot));
                 }
             }
@@ -259,8 +293,13 @@ public record NftProgram(List<Table> tables) {
         }
     }
 
+    /** For look-ups only (a diff of 1,000 real servers makes six of these per change: no streams, sized once). */
     private static <T> Map<String, T> byName(List<T> items, Function<T, String> name) {
-        return items.stream().collect(Collectors.toMap(name, Function.identity(), (a, b) -> a, LinkedHashMap::new));
+        Map<String, T> byName = new HashMap<>(2 * items.size());
+        for (T item : items) {
+            byName.putIfAbsent(name.apply(item), item);
+        }
+        return byName;
     }
 
     /**
@@ -318,8 +357,8 @@ public record NftProgram(List<Table> tables) {
 
         /** The map and every slot's element, written token by token: a map can have 16,381 of them. */
         void addSlotMap(String family, SlotMap map) {
-            add("add", family, "map", F.objectNode().put("name", map.name()).put("type", "mark").put("map", "verdict"));
-            if (map.targets().isEmpty()) {
+            add("add", family, "map", F.objectNode().put("name", map.name()).put("type", "mark").put("map", "mark"));
+            if (map.size() == 0) {
                 return;
             }
             try {
@@ -330,14 +369,10 @@ public record NftProgram(List<Table> tables) {
                 out.writeStringField("table", TABLE);
                 out.writeStringField("name", map.name());
                 out.writeArrayFieldStart("elem");
-                for (int slot = 0; slot < map.targets().size(); slot++) {
+                for (int slot = 0; slot < map.size(); slot++) {
                     out.writeStartArray();
                     out.writeNumber(slot);
-                    out.writeStartObject();
-                    out.writeObjectFieldStart("goto");
-                    out.writeStringField("target", map.targets().get(slot));
-                    out.writeEndObject();
-                    out.writeEndObject();
+                    out.writeNumber(map.owner(slot));
                     out.writeEndArray();
                 }
                 out.writeEndArray();

@@ -55,8 +55,8 @@ public final class NftProgramBuilder {
     public static final long MASQUERADE_MARK = 0x0001_0000L;
     /**
      * The slots of all virtual servers together, at most (unless a virtual server's own minimum, {@link
-     * Maglev#MIN_SLOTS_PER_MEMBER} per real server, needs more): the kernel walks every element of every verdict map
-     * at each commit, and libnftables parses the whole program at start-up, so 100 virtual servers of 100 real
+     * Maglev#MIN_SLOTS_PER_MEMBER} per real server, needs more): every slot is built, compared and kept in memory,
+     * and libnftables parses the whole program at start-up, so 100 virtual servers of 100 real
      * servers with 16,381 slots each took ~21 CPU s and 3.4 GiB of RSS to start (docs/benchmarks.md). 2^18 leaves
      * every virtual server of a small configuration its 100 slots per real server.
      */
@@ -143,9 +143,10 @@ public final class NftProgramBuilder {
      * One virtual server's piece of its family's table, and the plan it was built from.
      *
      * @param members each serving real server's chain (and affinity set), by address and port, for the next build
+     * @param numbers  each configured real server's member number (see {@link #memberNumbers})
      */
     private record Part(ServicePlan plan, int slots, Map<String, Long> marks, TableDraft draft,
-                        Map<MemberKey, MemberPieces> members) {
+                        Map<MemberKey, MemberPieces> members, Map<MemberKey, Integer> numbers) {
 
         /** The piece of {@code plan}: {@code previous} itself when nothing changed, else built again. */
         static Part of(ServicePlan plan, int slots, Map<String, Long> marks, Part previous) {
@@ -155,15 +156,17 @@ public final class NftProgramBuilder {
             }
             Map<MemberKey, MemberPieces> reusable = previous != null && previous.marks.equals(marks)
                     && samePaths(previous.plan, plan) ? previous.members : Map.of();
+            Map<MemberKey, Integer> numbers = previous != null && previous.plan.config().equals(plan.config())
+                    ? previous.numbers : memberNumbers(plan.config());
             TableDraft draft = new TableDraft(plan.config().method() == ForwardingMethod.DR ? "netdev"
                     : ipv6(plan) ? "ip6" : "ip");
             Map<MemberKey, MemberPieces> members = new HashMap<>(2 * plan.pool().members().size());
             if (plan.config().method() == ForwardingMethod.DR) {
-                addDr(draft, plan, slots, reusable, members);
+                addDr(draft, plan, slots, reusable, members, numbers);
             } else {
-                addNat(draft, plan, slots, marks, reusable, members);
+                addNat(draft, plan, slots, marks, reusable, members, numbers);
             }
-            return new Part(plan, slots, marks, draft, members);
+            return new Part(plan, slots, marks, draft, members, numbers);
         }
 
         /** Everything but the pool is the same: a real server's chain is then the same in both. */
@@ -177,6 +180,41 @@ public final class NftProgramBuilder {
         static MemberKey of(PoolMember member) {
             return new MemberKey(member.address(), member.port());
         }
+    }
+
+    /**
+     * The number each configured real server (and the sorry server) goes by in the slot map: its place in the
+     * {@link #canonical} order of their distinct addresses and ports, 0 to n − 1. It depends on the configuration
+     * alone, and not on the order the real servers are written in, so a pool change moves slots between numbers
+     * that stay, the members map changes only by the real servers that join or leave, and every director with the
+     * same real servers numbers them alike.
+     */
+    private static Map<MemberKey, Integer> memberNumbers(VirtualServerConfig vs) {
+        List<PoolMember> configured = canonical(configured(vs), Map.of());
+        Map<MemberKey, Integer> numbers = new HashMap<>(2 * configured.size());
+        for (PoolMember member : configured) {
+            numbers.putIfAbsent(MemberKey.of(member), numbers.size());
+        }
+        return numbers;
+    }
+
+    /**
+     * The member numbers of {@code members} (in their canonical order); a member the configuration does not have
+     * (none, when the pool comes from {@link PoolFold}) is numbered after every configured one, in that order.
+     */
+    private static List<Integer> numbersOf(List<PoolMember> members, Map<MemberKey, Integer> numbers) {
+        List<Integer> result = new ArrayList<>(members.size());
+        int next = numbers.size();
+        for (PoolMember member : members) {
+            Integer number = numbers.get(MemberKey.of(member));
+            result.add(number != null ? number : next++);
+        }
+        return result;
+    }
+
+    /** The map from member number to real server chain of a virtual server: {@code members_192_0_2_210_80_tcp}. */
+    public static String membersMap(VirtualServerConfig vs) {
+        return "members_" + sanitize(vs.name());
     }
 
     /**
@@ -209,7 +247,8 @@ public final class NftProgramBuilder {
     // ---- NAT: family ip or ip6, nat hook prerouting, dnat per real server ----
 
     private static void addNat(TableDraft table, ServicePlan plan, int slots, Map<String, Long> connMarks,
-                               Map<MemberKey, MemberPieces> reusable, Map<MemberKey, MemberPieces> built) {
+                               Map<MemberKey, MemberPieces> reusable, Map<MemberKey, MemberPieces> built,
+                               Map<MemberKey, Integer> numbers) {
         VirtualServerConfig vs = plan.config();
         boolean ipv6 = table.family.equals("ip6");
         String ip = table.family;
@@ -247,7 +286,8 @@ public final class NftProgramBuilder {
             });
             table.chain(pieces.chain());
         }
-        choice(table, vs, slots, members, names, targets, ip, ipv6, false).ifPresent(rules::add);
+        choice(table, vs, slots, members, names, targets, numbersOf(members, numbers), ip, ipv6, false)
+                .ifPresent(rules::add);
         table.chain(chain, rules);
     }
 
@@ -349,7 +389,7 @@ public final class NftProgramBuilder {
     // ---- DR: family netdev, ingress hook on the VIP's device, MAC rewrite and fwd per real server ----
 
     private static void addDr(TableDraft table, ServicePlan plan, int slots, Map<MemberKey, MemberPieces> reusable,
-                              Map<MemberKey, MemberPieces> built) {
+                              Map<MemberKey, MemberPieces> built, Map<MemberKey, Integer> numbers) {
         VirtualServerConfig vs = plan.config();
         DrPath path = plan.dr().orElseThrow(() -> new IllegalArgumentException("virtual_server " + vs.name()
                 + " forwards with DR but no interface and MAC addresses were given"));
@@ -388,7 +428,8 @@ public final class NftProgramBuilder {
         }
         List<ArrayNode> rules = new ArrayList<>();
         rules.add(array(counter()));
-        choice(table, vs, slots, members, names, targets, ip, ipv6, true).ifPresent(rules::add);
+        choice(table, vs, slots, members, names, targets, numbersOf(members, numbers), ip, ipv6, true)
+                .ifPresent(rules::add);
         table.chain(chain, rules);
     }
 
@@ -420,15 +461,19 @@ public final class NftProgramBuilder {
     /**
      * The rule that picks a real server. fo and ovf: a goto to the heaviest, none when no real server serves (the
      * packet then reaches the host). Every other scheduler: a fixed number of slots per virtual server, filled by
-     * Maglev over the serving real servers and their weights (weight 1 each for rr), in a named map keyed by the
-     * packet mark; the rule sets the mark to the slot ({@code numgen inc} for round robin, {@code jhash} of what the
-     * scheduler hashes otherwise) and looks it up. The slot count depends only on the configuration, so the rule
-     * never changes with the pool; a pool change moves the leaving (or arriving) real server's slots and little
-     * else, and while no real server serves the map is empty and the lookup falls through to the host.
+     * Maglev over the serving real servers and their weights (weight 1 each for rr), in a named data map from the
+     * packet mark to the owner's member number; the rule sets the mark to the slot ({@code numgen inc} for round
+     * robin, {@code jhash} of what the scheduler hashes otherwise), replaces it by the member number found in the
+     * slot map, and jumps through the members map to that real server's chain. The slot count depends only on the
+     * configuration, so the rule never changes with the pool; a pool change moves the leaving (or arriving) real
+     * server's slots and little else, plus its one element of the members map, and while no real server serves the
+     * maps are empty and the lookup falls through to the host.
+     *
+     * @param numbers the member number of each of {@code members}
      */
     private static Optional<ArrayNode> choice(TableDraft table, VirtualServerConfig vs, int size,
                                               List<PoolMember> members, List<String> names, List<String> targets,
-                                              String ip, boolean ipv6, boolean stateless) {
+                                              List<Integer> numbers, String ip, boolean ipv6, boolean stateless) {
         LbScheduler.Choice choice = vs.scheduler().choice();
         if (choice == LbScheduler.Choice.HIGHEST_WEIGHT) {
             if (members.isEmpty()) {
@@ -442,23 +487,33 @@ public final class NftProgramBuilder {
             }
             return Optional.of(array(gotoChain(targets.get(best))));
         }
-        List<String> slots = new ArrayList<>(size);
+        int[] slots = new int[0];
         if (!members.isEmpty()) {
             List<Integer> weights = members.stream()
                     .map(m -> choice == LbScheduler.Choice.ROUND_ROBIN ? 1 : m.weight()).toList();
-            for (int owner : Maglev.table(names, weights, size)) {
-                slots.add(targets.get(owner));
+            slots = Maglev.table(names, weights, size);
+            for (int slot = 0; slot < size; slot++) {
+                slots[slot] = numbers.get(slots[slot]);
             }
         }
         String map = slotMap(vs);
         table.slotMaps.put(map, new NftProgram.SlotMap(map, slots));
+        List<JsonNode> jumps = new ArrayList<>(members.size());
+        for (int i = 0; i < members.size(); i++) {
+            jumps.add(array(F.numberNode(numbers.get(i)), gotoChain(targets.get(i))));
+        }
+        String membersMap = membersMap(vs);
+        table.sets.put(membersMap, new NftProgram.NamedSet(membersMap, true,
+                F.objectNode().put("type", "mark").put("map", "verdict"), jumps));
         boolean hashed = stateless || choice != LbScheduler.Choice.ROUND_ROBIN
                 && choice != LbScheduler.Choice.WEIGHTED_ROUND_ROBIN;
         JsonNode key = !hashed ? NftJson.numgenInc(size)
                 : NftJson.jhash(choice == LbScheduler.Choice.DESTINATION_HASH ? payload(ip, "daddr")
                         : hashKey(vs, ip, ipv6, choice == LbScheduler.Choice.SOURCE_HASH
                                 || choice == LbScheduler.Choice.MAGLEV), size, HASH_SEED);
-        return Optional.of(array(NftJson.mangle(meta("mark"), key), NftJson.vmapNamed(meta("mark"), map)));
+        return Optional.of(array(NftJson.mangle(meta("mark"), key),
+                NftJson.mangle(meta("mark"), NftJson.mapNamed(meta("mark"), map)),
+                NftJson.vmapNamed(meta("mark"), membersMap)));
     }
 
     /**

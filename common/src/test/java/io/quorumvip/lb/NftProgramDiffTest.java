@@ -33,6 +33,9 @@ class NftProgramDiffTest {
         return lines;
     }
 
+    private static final String SLOTS = "slots_192_0_2_210_80_tcp";
+    private static final String MEMBERS = "members_192_0_2_210_80_tcp";
+
     @Test
     void shouldSayNothingWhenNothingChanged() {
         NftProgram program = NftProgramBuilder.build(List.of(plan(nat(LbScheduler.WRR, 3, 1, 1))));
@@ -50,15 +53,18 @@ class NftProgramDiffTest {
 
         assertThat(commands(diff)).containsExactly(
                 "flush chain rs_192_0_2_210_80_tcp__192_0_2_52_80",
+                "delete element members_192_0_2_210_80_tcp",
                 "delete element slots_192_0_2_210_80_tcp",
                 "add element slots_192_0_2_210_80_tcp",
                 "delete chain rs_192_0_2_210_80_tcp__192_0_2_52_80");
-        List<JsonNode> moved = elements(diff, "add");
-        assertThat(elements(diff, "delete")).as("the same slots are deleted as are added")
+        assertThat(elements(diff, "delete", MEMBERS)).extracting(JsonNode::toString).as("rs2 is member 1")
+                .containsExactly("1");
+        List<JsonNode> moved = elements(diff, "add", SLOTS);
+        assertThat(elements(diff, "delete", SLOTS)).as("the same slots are deleted as are added")
                 .isEqualTo(moved.stream().map(e -> e.get(0)).toList());
         assertThat(moved).as("rs2's slots (about a fifth of 509), and no other")
                 .hasSizeBetween(95, 130)
-                .allMatch(e -> !e.toString().contains("192_0_2_52_80"));
+                .allMatch(e -> e.get(1).asInt() != 1);
     }
 
     @Test
@@ -71,13 +77,16 @@ class NftProgramDiffTest {
 
         assertThat(commands(diff)).containsExactly(
                 "add chain rs_192_0_2_210_80_tcp__192_0_2_52_80",
+                "add element members_192_0_2_210_80_tcp",
                 "delete element slots_192_0_2_210_80_tcp",
                 "add element slots_192_0_2_210_80_tcp",
                 "add rule rs_192_0_2_210_80_tcp__192_0_2_52_80");
-        List<JsonNode> added = elements(diff, "add");
-        assertThat(added.stream().filter(e -> e.toString().contains("192_0_2_52_80")).count())
+        assertThat(elements(diff, "add", MEMBERS)).extracting(JsonNode::toString)
+                .containsExactly("[1,{\"goto\":{\"target\":\"rs_192_0_2_210_80_tcp__192_0_2_52_80\"}}]");
+        List<JsonNode> added = elements(diff, "add", SLOTS);
+        assertThat(added.stream().filter(e -> e.get(1).asInt() == 1).count())
                 .as("every slot of rs2").isEqualTo(NftProgramTest.slotShares(after, "ip").get("192_0_2_52_80"));
-        assertThat(added.stream().filter(e -> !e.toString().contains("192_0_2_52_80")).count())
+        assertThat(added.stream().filter(e -> e.get(1).asInt() != 1).count())
                 .as("Maglev moves few others").isLessThan(20);
     }
 
@@ -103,6 +112,7 @@ class NftProgramDiffTest {
 
         assertThat(commands(diff)).containsExactly(
                 "flush chain rs_192_0_2_210_80_tcp__192_0_2_52_80",
+                "delete element members_192_0_2_210_80_tcp",
                 "add element nodest",
                 "delete element slots_192_0_2_210_80_tcp",
                 "add element slots_192_0_2_210_80_tcp",
@@ -122,6 +132,7 @@ class NftProgramDiffTest {
         assertThat(commands(diff)).containsExactly(
                 "add chain rs_192_0_2_210_80_tcp__192_0_2_52_80",
                 "delete element nodest",
+                "add element members_192_0_2_210_80_tcp",
                 "delete element slots_192_0_2_210_80_tcp",
                 "add element slots_192_0_2_210_80_tcp",
                 "add rule rs_192_0_2_210_80_tcp__192_0_2_52_80");
@@ -134,6 +145,18 @@ class NftProgramDiffTest {
         List<JsonNode> elements = new ArrayList<>();
         for (JsonNode command : JSON.readTree(document.orElseThrow()).get("nftables")) {
             command.path(verb).path("element").path("elem").forEach(elements::add);
+        }
+        return elements;
+    }
+
+    /** The elements of the document's add or delete element commands on one set or map. */
+    private static List<JsonNode> elements(Optional<String> document, String verb, String set) throws Exception {
+        List<JsonNode> elements = new ArrayList<>();
+        for (JsonNode command : JSON.readTree(document.orElseThrow()).get("nftables")) {
+            JsonNode element = command.path(verb).path("element");
+            if (element.path("name").asText().equals(set)) {
+                element.path("elem").forEach(elements::add);
+            }
         }
         return elements;
     }
@@ -176,6 +199,8 @@ class NftProgramDiffTest {
                 "add chain rs_192_0_2_211_443_tcp__192_0_2_51_80",
                 "add chain vs_192_0_2_211_443_tcp",
                 "add element services4",
+                "add map members_192_0_2_211_443_tcp",
+                "add element members_192_0_2_211_443_tcp",
                 "add map slots_192_0_2_211_443_tcp",
                 "add element slots_192_0_2_211_443_tcp",
                 "add rule rs_192_0_2_211_443_tcp__192_0_2_51_80",
@@ -185,6 +210,7 @@ class NftProgramDiffTest {
                 "flush chain rs_192_0_2_211_443_tcp__192_0_2_51_80",
                 "flush chain vs_192_0_2_211_443_tcp",
                 "delete element services4",
+                "delete map members_192_0_2_211_443_tcp",
                 "delete map slots_192_0_2_211_443_tcp",
                 "delete chain rs_192_0_2_211_443_tcp__192_0_2_51_80",
                 "delete chain vs_192_0_2_211_443_tcp");

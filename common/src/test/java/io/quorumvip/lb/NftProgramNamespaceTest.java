@@ -107,8 +107,9 @@ class NftProgramNamespaceTest {
 
         assertThat(whole).contains("table ip qvip_lb", "table netdev qvip_lb",
                 "192.0.2.210 . tcp . 80 : goto vs_192_0_2_210_80_tcp",
-                "meta mark set numgen inc mod 509 meta mark vmap @slots_192_0_2_210_80_tcp",
-                "type mark : verdict",
+                "meta mark set numgen inc mod 509 meta mark set meta mark map @slots_192_0_2_210_80_tcp meta mark vmap"
+                        + " @members_192_0_2_210_80_tcp",
+                "type mark : verdict", "type mark : mark",
                 "update @aff_192_0_2_210_80_tcp__192_0_2_51_80 { ip saddr & 255.255.255.0 }",
                 "meta mark & 0x00010000 == 0x00010000 masquerade",
                 "ether daddr set 02:00:00:00:00:52 fwd to \"eth0\"",
@@ -120,7 +121,8 @@ class NftProgramNamespaceTest {
         assertThat(changed).contains(String.format("set nodest {\n\t\ttype mark\n\t\telements = { 0x%08x }",
                 NftProgramBuilder.connMark(RS2)));
         assertThat(changed).doesNotContain("rs_192_0_2_210_80_tcp__192_0_2_52_80")
-                .contains("meta mark set numgen inc mod 509 meta mark vmap @slots_192_0_2_210_80_tcp");
+                .contains("meta mark set numgen inc mod 509 meta mark set meta mark map @slots_192_0_2_210_80_tcp meta mark vmap"
+                        + " @members_192_0_2_210_80_tcp");
         // The kernel lists chains in the order they were made, and a hash map's elements in its hash's order, so
         // compare what is there, not where.
         assertThat(pieces(back)).isEqualTo(pieces(whole));

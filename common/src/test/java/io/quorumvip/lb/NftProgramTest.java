@@ -17,6 +17,7 @@ import io.quorumvip.config.RealServerConfig;
 import io.quorumvip.config.VirtualServerConfig;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -74,12 +75,20 @@ class NftProgramTest {
                 "[{\"concat\":[\"192.0.2.210\",\"tcp\",80]},{\"goto\":{\"target\":\"vs_192_0_2_210_80_tcp\"}}]");
     }
 
-    /** How many slots of the virtual server's choice map each real server's chain owns. */
+    /**
+     * How many slots of the virtual server's choice map each real server's chain owns, each slot's member number
+     * followed through the members map to its chain.
+     */
     static Map<String, Long> slotShares(NftProgram program, String family) {
-        NftProgram.SlotMap map = program.table(family).orElseThrow().slotMaps().stream()
+        NftProgram.Table table = program.table(family).orElseThrow();
+        NftProgram.SlotMap map = table.slotMaps().stream()
                 .filter(m -> m.name().equals("slots_192_0_2_210_80_tcp")).findFirst().orElseThrow();
-        return map.targets().stream().collect(Collectors.groupingBy(t -> t.substring(t.lastIndexOf("__") + 2),
-                TreeMap::new, Collectors.counting()));
+        Map<Integer, String> chains = table.sets().stream()
+                .filter(s -> s.name().equals("members_192_0_2_210_80_tcp")).findFirst().orElseThrow().elements()
+                .stream().collect(Collectors.toMap(e -> e.get(0).asInt(),
+                        e -> e.get(1).get("goto").get("target").asText()));
+        return Arrays.stream(map.owners()).mapToObj(chains::get).collect(Collectors.groupingBy(
+                t -> t.substring(t.lastIndexOf("__") + 2), TreeMap::new, Collectors.counting()));
     }
 
     @Test
@@ -88,8 +97,10 @@ class NftProgramTest {
 
         assertThat(rulesOf(program, "ip", "vs_192_0_2_210_80_tcp")).containsExactly("[{\"counter\":null}]",
                 "[{\"mangle\":{\"key\":{\"meta\":{\"key\":\"mark\"}},\"value\":{\"numgen\":{\"mode\":\"inc\","
-                        + "\"mod\":251}}}},{\"vmap\":{\"key\":{\"meta\":{\"key\":\"mark\"}},"
-                        + "\"data\":\"@slots_192_0_2_210_80_tcp\"}}]");
+                        + "\"mod\":251}}}},{\"mangle\":{\"key\":{\"meta\":{\"key\":\"mark\"}},\"value\":{\"map\":"
+                        + "{\"key\":{\"meta\":{\"key\":\"mark\"}},\"data\":\"@slots_192_0_2_210_80_tcp\"}}}},"
+                        + "{\"vmap\":{\"key\":{\"meta\":{\"key\":\"mark\"}},"
+                        + "\"data\":\"@members_192_0_2_210_80_tcp\"}}]");
         assertThat(slotShares(program, "ip")).containsExactly(entry("192_0_2_51_80", 126L),
                 entry("192_0_2_52_80", 125L));
     }
@@ -204,6 +215,38 @@ class NftProgramTest {
                 Optional.empty(), List.of(reals.get(2), reals.get(0), reals.get(1)));
 
         assertThat(NftProgramBuilder.build(List.of(plan(a)))).isEqualTo(NftProgramBuilder.build(List.of(plan(b))));
+    }
+
+    /** The members map's elements as text, member number first. */
+    private static List<String> members(NftProgram program) {
+        return program.table("ip").orElseThrow().sets().stream()
+                .filter(s -> s.name().equals("members_192_0_2_210_80_tcp")).findFirst().orElseThrow().elements()
+                .stream().map(JsonNode::toString).sorted().toList();
+    }
+
+    @Test
+    void shouldNumberMembersByAddressWhateverTheOrderWrittenTheSorryServerAmongThem() {
+        RealServerConfig sorry = real("192.0.2.50", 80, 1, false);
+        List<RealServerConfig> written = List.of(real("192.0.2.52", 80, 1, false), real("192.0.2.51", 80, 1, false));
+        VirtualServerConfig vs = virtualServer(1, 0, Optional.of(sorry), written);
+
+        assertThat(members(NftProgramBuilder.build(List.of(plan(vs))))).containsExactly(
+                "[1,{\"goto\":{\"target\":\"rs_192_0_2_210_80_tcp__192_0_2_51_80\"}}]",
+                "[2,{\"goto\":{\"target\":\"rs_192_0_2_210_80_tcp__192_0_2_52_80\"}}]");
+        NftProgram sorryServes = NftProgramBuilder.build(List.of(plan(vs, false, false)));
+        assertThat(members(sorryServes)).containsExactly(
+                "[0,{\"goto\":{\"target\":\"rs_192_0_2_210_80_tcp__192_0_2_50_80\"}}]");
+        assertThat(slotShares(sorryServes, "ip")).containsExactly(entry("192_0_2_50_80", 509L));
+    }
+
+    @Test
+    void shouldGiveASorryServerThatIsAlsoARealServerOneNumber() {
+        RealServerConfig sorry = real("192.0.2.51", 80, 1, false);
+        VirtualServerConfig vs = virtualServer(1, 0, Optional.of(sorry), reals(1, 1));
+
+        assertThat(members(NftProgramBuilder.build(List.of(plan(vs))))).containsExactly(
+                "[0,{\"goto\":{\"target\":\"rs_192_0_2_210_80_tcp__192_0_2_51_80\"}}]",
+                "[1,{\"goto\":{\"target\":\"rs_192_0_2_210_80_tcp__192_0_2_52_80\"}}]");
     }
 
     @Test

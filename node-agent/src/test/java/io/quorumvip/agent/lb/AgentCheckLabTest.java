@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -99,12 +101,27 @@ class AgentCheckLabTest {
                 pool -> pool.equals(Optional.of(expected)));
     }
 
-    /** The share of the virtual server's slot map (docs/load-balancing.md) that sends new connections to rs1. */
+    /**
+     * The share of the virtual server's slot map (docs/load-balancing.md) that sends new connections to rs1: the
+     * slots holding rs1's member number, which the members map sends to rs1's chain; 0 while rs1 has none.
+     */
     private static double rs1SlotShare(String ruleset) {
-        String member = "goto rs_192_0_2_240_80_tcp__";
-        int all = ruleset.split(member, -1).length - 1;
-        int rs1 = ruleset.split(member + "198_51_100_51_80", -1).length - 1;
-        return all == 0 ? -1 : (double) rs1 / all;
+        Matcher rs1 = Pattern.compile("(0x[0-9a-f]+) : goto rs_192_0_2_240_80_tcp__198_51_100_51_80")
+                .matcher(ruleset);
+        Matcher map = Pattern.compile("map slots_192_0_2_240_80_tcp \\{(.*?)\n\t}", Pattern.DOTALL)
+                .matcher(ruleset);
+        if (!map.find()) {
+            return -1;
+        }
+        String number = rs1.find() ? rs1.group(1) : null;
+        Matcher slot = Pattern.compile("0x[0-9a-f]+ : (0x[0-9a-f]+)").matcher(map.group(1));
+        int all = 0;
+        int toRs1 = 0;
+        while (slot.find()) {
+            all++;
+            toRs1 += slot.group(1).equals(number) ? 1 : 0;
+        }
+        return all == 0 ? -1 : (double) toRs1 / all;
     }
 
     private static String ruleset(LabHost director) {
