@@ -2,6 +2,8 @@ package io.quorumvip.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ProbeCalendarTest {
@@ -20,6 +22,31 @@ class ProbeCalendarTest {
         assertThat(calendar.takeDue(20 * MS)).containsExactly("a", "b1", "b2");
         assertThat(calendar.size()).isEqualTo(1);
         assertThat(calendar.takeDue(40 * MS)).containsExactly("c");
+    }
+
+    @Test
+    void shouldHandOutABacklogInBoundedBatchesOneMinimumGapApartInDueOrder() {
+        ProbeCalendar<Integer> calendar = new ProbeCalendar<>();
+        int backlog = 2 * ProbeCalendar.MAX_PER_WAKE + 10;
+        for (int i = backlog - 1; i >= 0; i--) {
+            calendar.book(i * MS, i);
+        }
+        long now = 1_000 * MS;
+
+        List<Integer> handedOut = new ArrayList<>();
+        List<Integer> batches = new ArrayList<>();
+        while (calendar.size() > 0) {
+            List<Integer> batch = calendar.takeDue(now);
+            batches.add(batch.size());
+            handedOut.addAll(batch);
+            if (calendar.size() > 0) {
+                assertThat(calendar.nextWakeNanos(now)).hasValue(now + ProbeCalendar.MIN_WAKE_GAP_NANOS);
+            }
+            now += ProbeCalendar.MIN_WAKE_GAP_NANOS;
+        }
+
+        assertThat(batches).containsExactly(ProbeCalendar.MAX_PER_WAKE, ProbeCalendar.MAX_PER_WAKE, 10);
+        assertThat(handedOut).isSortedAccordingTo(Integer::compare).hasSize(backlog);
     }
 
     @Test
