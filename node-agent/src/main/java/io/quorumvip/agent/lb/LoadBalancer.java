@@ -133,7 +133,11 @@ public final class LoadBalancer {
         this.resolver = services.stream().anyMatch(s -> s.device.isPresent()) ? openResolver() : Optional.empty();
         this.metrics = new LbMetrics(registry);
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2)
-                .setInternalBlockingPoolSize(1));
+                .setInternalBlockingPoolSize(1).setPreferNativeTransport(true));
+        if (!vertx.isNativeTransportEnabled()) {
+            log.atWarn().setMessage("the health checks run on Java NIO instead of epoll, at more CPU per probe")
+                    .addKeyValue("reason", String.valueOf(vertx.unavailableNativeTransportCause())).log();
+        }
         this.context = vertx.getOrCreateContext();
         this.journal = journal;
         this.dataPlane = dataPlane;
