@@ -10,13 +10,12 @@
 # Per phase, after a 15 s warm-up (from the agent's "agent started": its start at 10,000 real servers takes tens of
 # seconds), S seconds (default 60) are measured: CPU seconds per minute (utime + stime of the process and its
 # descendants; the target's too, which shows when it, not the checker, is the limit: one core is 60), RSS at the end,
-# and from the server's side per checker: probes per second and the lateness of check periods (interval between two
-# probes of one port minus 1 s; p50/p99/max). MISC_CHECK: the agent's CPU, script runs per second counted by the
+# and from the server's side per checker, over the same S seconds: probes per second and the lateness of check periods
+# (interval between two probes of one port minus 1 s, for the periods that end in the S seconds, and the overrun of
+# those still open at the end; p50/p99/max). MISC_CHECK: the agent's CPU, script runs per second counted by the
 # scripts, and the machine's process creations per second (/proc/stat "processes": machine-wide, so other load on the
-# machine counts too). The machine is shared: its load average is recorded. The agent runs with the launcher's JVM
-# options but a 512 MiB heap (its default 64 MiB is sized for VRRP alone; at 10,000 real servers the first nftables
-# program was 1.6 million slot-map elements, a ~115 MB document that 192 MiB could not start; with the slot budget
-# it is 203,900), or with QVIP_JAVA_OPTS when set.
+# machine counts too). The machine is shared: its load average is recorded. The agent runs as users run it, with the
+# launcher's JVM options (scripts/qvip), or with QVIP_JAVA_OPTS when set.
 #
 # Output: a Markdown table on stdout, and lab-runs/bench/checks-DATE.{json,md}. Lab name default qbck. Exit codes: 0
 # ok, 1 failure, 2 bad usage.
@@ -31,8 +30,6 @@ readonly lab=$root/scripts/lab.sh
 readonly target=198.51.100.51
 readonly first_port=20000
 readonly warmup=15
-export QVIP_JAVA_OPTS=${QVIP_JAVA_OPTS-"-Xms32m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k \
--XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m"}
 
 usage() {
   local code=${1:-2}
@@ -221,6 +218,7 @@ run() {
     esac
   done
   sleep "$warmup"
+  kill -USR1 "$target_pid"
   for checker in "$@"; do start[$checker]=$(tree_ticks "$(checker_pid "$checker")"); done
   target_start=$(tree_ticks "$target_pid")
   sleep "$seconds"
@@ -231,6 +229,7 @@ run() {
   done
   stop_pid "$target_pid"
   for _ in {1..50}; do [[ -s "$result" ]] && break; sleep 0.1; done
+  [[ ! -f "$state/n1/pid" ]] || cp "$state/n1/agent.log" "$out_dir/checks-$stamp-agent-$kind.log" 2>/dev/null || true
   stop_agent
   stop_pid "$haproxy_pid"
   haproxy_pid=""
