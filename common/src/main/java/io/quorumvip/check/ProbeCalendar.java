@@ -20,12 +20,12 @@ public final class ProbeCalendar<T> {
     public static final long MIN_WAKE_GAP_NANOS = 2_000_000;
 
     /**
-     * The most probes one wake-up hands out; the rest stay booked, in order, for the next wake-up
-     * {@link #MIN_WAKE_GAP_NANOS} later. After the loop was held up (a collection pause, a program build, a cold
-     * start), everything due meanwhile came out at once: thousands of connects started in one go kept the loop from
-     * reading the answers of those already sent, until their connect_timeout ran out and they failed as if the real
-     * servers had, which made verdict changes, program builds and more delay. With the bound the loop reads answers
-     * between batches, and still starts up to 32,000 probes a second.
+     * The most probes one {@link #takeDue} hands out; the rest stay booked, in order, for the next batch, which the
+     * loop takes after reading what its sockets have ready ({@link #hasDue}). After the loop was held up (a
+     * collection pause, a program build, a cold start), everything due meanwhile came out at once: thousands of
+     * connects started in one go kept the loop from reading the answers of those already sent, until their
+     * connect_timeout ran out and they failed as if the real servers had, which made verdict changes, program builds
+     * and more delay. With the bound the loop reads answers between batches.
      */
     public static final int MAX_PER_WAKE = 64;
 
@@ -49,6 +49,11 @@ public final class ProbeCalendar<T> {
             due.add(bookings.poll().item);
         }
         return due;
+    }
+
+    /** True when a booking is due by {@code nowNanos}: a batch bounded by {@link #MAX_PER_WAKE} left some. */
+    public boolean hasDue(long nowNanos) {
+        return !bookings.isEmpty() && bookings.peek().dueNanos - nowNanos <= 0;
     }
 
     /**
