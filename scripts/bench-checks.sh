@@ -229,7 +229,11 @@ run() {
   done
   stop_pid "$target_pid"
   for _ in {1..50}; do [[ -s "$result" ]] && break; sleep 0.1; done
-  [[ ! -f "$state/n1/pid" ]] || cp "$state/n1/agent.log" "$out_dir/checks-$stamp-agent-$kind.log" 2>/dev/null || true
+  local scraped='{}'
+  if [[ -f "$state/n1/pid" ]]; then
+    scraped=$(agent_scrape)
+    cp "$state/n1/agent.log" "$out_dir/checks-$stamp-agent-$kind.log" 2>/dev/null || true
+  fi
   stop_agent
   stop_pid "$haproxy_pid"
   haproxy_pid=""
@@ -237,9 +241,10 @@ run() {
   for checker in "$@"; do
     jq -c --arg kind "$kind" --arg checker "$checker" --argjson cpu "$(per_minute $((end[$checker] - start[$checker])))" \
       --argjson rss "${rss[$checker]}" --argjson target_cpu "$target_cpu" --arg with "$*" \
+      --argjson scraped "$(if [[ "$checker" == agent ]]; then echo "$scraped"; else echo '{}'; fi)" \
       '{phase: $kind, checker: (if $checker == "agent" then "quorum-vip agent" else "HAProxy 2.6" end),
         checked_with: $with, cpu_s_per_min: $cpu, rss_mib: $rss, target_cpu_s_per_min: $target_cpu}
-       + (.[if $checker == "agent" then "198.51.100.11" else "198.51.100.12" end] // {})' "$result"
+       + $scraped + (.[if $checker == "agent" then "198.51.100.11" else "198.51.100.12" end] // {})' "$result"
   done
 }
 
@@ -252,6 +257,24 @@ await_agent_started() {
     sleep 0.1
   done
   fail "the agent did not log \"agent started\" within 120 s (see $state/n1/agent.log)"
+}
+
+# After the measured seconds, one scrape of the agent's /metrics as Prometheus would make it: what the agent
+# counted since its start (failed probes: the timeouts of a loop that fell behind show there; real servers held
+# down), how long the scrape took, and the agent's RSS after it (a scrape reads every counter of the nftables
+# tables). JSON fields to merge into the phase's line.
+agent_scrape() {
+  local text started elapsed
+  started=$(date +%s%N)
+  if ! text=$(ip netns exec "$name-n1" curl -sf --max-time 60 "http://127.0.0.1:9110/metrics"); then
+    echo '{"agent_scrape": "failed or over 60 s"}'
+    return
+  fi
+  elapsed=$((($(date +%s%N) - started) / 1000000))
+  awk -v ms="$elapsed" -v rss="$(rss_mib "$(agent_jvm)")" '
+    /^qvip_lb_checks_total\{.*result="failure"/ {failed += $NF}
+    /^qvip_lb_real_server_up\{/ && $NF == 0 {down++}
+    END {printf "{\"agent_failed_probes\": %d, \"agent_real_servers_down\": %d, \"scrape_ms\": %d, \"rss_mib_after_scrape\": %d}\n", failed, down, ms, rss}' <<<"$text"
 }
 
 checker_pid() {
@@ -316,10 +339,10 @@ jq -s --arg servers "$servers" --arg seconds "$seconds" --arg load_before "$load
   '{servers: ($servers | tonumber), seconds: ($seconds | tonumber), together: ($together == 1), load_before: $load_before,
     load_after: $load_after, haproxy: $haproxy, agent_commit: $commit, results: .}' "$work/results.jsonl" >"$json"
 {
-  echo "| phase | checker | servers checked | probes/s | CPU s/min | RSS MiB | lateness p50 / p99 / max (ms) |"
-  echo "| --- | --- | --- | --- | --- | --- | --- |"
+  echo "| phase | checker | servers checked | probes/s | CPU s/min | RSS MiB | lateness p50 / p99 / max (ms) | failed probes, down, scrape ms, RSS after it (agent's /metrics) |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
   jq -r '.results[] | select(.phase != "misc")
-    | "| \(.phase) | \(.checker) | \(.ports // 0) | \(.probes_per_s // 0) | \(.cpu_s_per_min) | \(.rss_mib) | \(.lateness_ms_p50) / \(.lateness_ms_p99) / \(.lateness_ms_max) |"' "$json"
+    | "| \(.phase) | \(.checker) | \(.ports // 0) | \(.probes_per_s // 0) | \(.cpu_s_per_min) | \(.rss_mib) | \(.lateness_ms_p50) / \(.lateness_ms_p99) / \(.lateness_ms_max) | \(.agent_scrape // "\(.agent_failed_probes // "-"), \(.agent_real_servers_down // "-"), \(.scrape_ms // "-"), \(.rss_mib_after_scrape // "-")") |"' "$json"
   echo
   jq -r '.results[] | select(.phase != "misc")
     | "The target\u0027s CPU s/min while \(.checked_with | sub(" "; " and ")) checked \(.phase): \(.target_cpu_s_per_min)."' "$json" | sort -u
