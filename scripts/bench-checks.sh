@@ -10,13 +10,12 @@
 # Per phase, after a 15 s warm-up (from the agent's "agent started": its start at 10,000 real servers takes tens of
 # seconds), S seconds (default 60) are measured: CPU seconds per minute (utime + stime of the process and its
 # descendants; the target's too, which shows when it, not the checker, is the limit: one core is 60), RSS at the end,
-# and from the server's side per checker: probes per second and the lateness of check periods (interval between two
-# probes of one port minus 1 s; p50/p99/max). MISC_CHECK: the agent's CPU, script runs per second counted by the
+# and from the server's side per checker, over the same S seconds: probes per second and the lateness of check periods
+# (interval between two probes of one port minus 1 s, for the periods that end in the S seconds, and the overrun of
+# those still open at the end; p50/p99/max). MISC_CHECK: the agent's CPU, script runs per second counted by the
 # scripts, and the machine's process creations per second (/proc/stat "processes": machine-wide, so other load on the
-# machine counts too). The machine is shared: its load average is recorded. The agent runs with the launcher's JVM
-# options but a 512 MiB heap (its default 64 MiB is sized for VRRP alone; at 10,000 real servers the first nftables
-# program was 1.6 million slot-map elements, a ~115 MB document that 192 MiB could not start; with the slot budget
-# it is 203,900), or with QVIP_JAVA_OPTS when set.
+# machine counts too). The machine is shared: its load average is recorded. The agent runs as users run it, with the
+# launcher's JVM options (scripts/qvip), or with QVIP_JAVA_OPTS when set.
 #
 # Output: a Markdown table on stdout, and lab-runs/bench/checks-DATE.{json,md}. Lab name default qbck. Exit codes: 0
 # ok, 1 failure, 2 bad usage.
@@ -31,8 +30,6 @@ readonly lab=$root/scripts/lab.sh
 readonly target=198.51.100.51
 readonly first_port=20000
 readonly warmup=15
-export QVIP_JAVA_OPTS=${QVIP_JAVA_OPTS-"-Xms32m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k \
--XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m"}
 
 usage() {
   local code=${1:-2}
@@ -221,6 +218,7 @@ run() {
     esac
   done
   sleep "$warmup"
+  kill -USR1 "$target_pid"
   for checker in "$@"; do start[$checker]=$(tree_ticks "$(checker_pid "$checker")"); done
   target_start=$(tree_ticks "$target_pid")
   sleep "$seconds"
@@ -231,6 +229,11 @@ run() {
   done
   stop_pid "$target_pid"
   for _ in {1..50}; do [[ -s "$result" ]] && break; sleep 0.1; done
+  local scraped='{}'
+  if [[ -f "$state/n1/pid" ]]; then
+    scraped=$(agent_scrape)
+    cp "$state/n1/agent.log" "$out_dir/checks-$stamp-agent-$kind.log" 2>/dev/null || true
+  fi
   stop_agent
   stop_pid "$haproxy_pid"
   haproxy_pid=""
@@ -238,9 +241,10 @@ run() {
   for checker in "$@"; do
     jq -c --arg kind "$kind" --arg checker "$checker" --argjson cpu "$(per_minute $((end[$checker] - start[$checker])))" \
       --argjson rss "${rss[$checker]}" --argjson target_cpu "$target_cpu" --arg with "$*" \
+      --argjson scraped "$(if [[ "$checker" == agent ]]; then echo "$scraped"; else echo '{}'; fi)" \
       '{phase: $kind, checker: (if $checker == "agent" then "quorum-vip agent" else "HAProxy 2.6" end),
         checked_with: $with, cpu_s_per_min: $cpu, rss_mib: $rss, target_cpu_s_per_min: $target_cpu}
-       + (.[if $checker == "agent" then "198.51.100.11" else "198.51.100.12" end] // {})' "$result"
+       + $scraped + (.[if $checker == "agent" then "198.51.100.11" else "198.51.100.12" end] // {})' "$result"
   done
 }
 
@@ -253,6 +257,24 @@ await_agent_started() {
     sleep 0.1
   done
   fail "the agent did not log \"agent started\" within 120 s (see $state/n1/agent.log)"
+}
+
+# After the measured seconds, one scrape of the agent's /metrics as Prometheus would make it: what the agent
+# counted since its start (failed probes: the timeouts of a loop that fell behind show there; real servers held
+# down), how long the scrape took, and the agent's RSS after it (a scrape reads every counter of the nftables
+# tables). JSON fields to merge into the phase's line.
+agent_scrape() {
+  local text started elapsed
+  started=$(date +%s%N)
+  if ! text=$(ip netns exec "$name-n1" curl -sf --max-time 60 "http://127.0.0.1:9110/metrics"); then
+    echo '{"agent_scrape": "failed or over 60 s"}'
+    return
+  fi
+  elapsed=$((($(date +%s%N) - started) / 1000000))
+  awk -v ms="$elapsed" -v rss="$(rss_mib "$(agent_jvm)")" '
+    /^qvip_lb_checks_total\{.*result="failure"/ {failed += $NF}
+    /^qvip_lb_real_server_up\{/ && $NF == 0 {down++}
+    END {printf "{\"agent_failed_probes\": %d, \"agent_real_servers_down\": %d, \"scrape_ms\": %d, \"rss_mib_after_scrape\": %d}\n", failed, down, ms, rss}' <<<"$text"
 }
 
 checker_pid() {
@@ -317,10 +339,10 @@ jq -s --arg servers "$servers" --arg seconds "$seconds" --arg load_before "$load
   '{servers: ($servers | tonumber), seconds: ($seconds | tonumber), together: ($together == 1), load_before: $load_before,
     load_after: $load_after, haproxy: $haproxy, agent_commit: $commit, results: .}' "$work/results.jsonl" >"$json"
 {
-  echo "| phase | checker | servers checked | probes/s | CPU s/min | RSS MiB | lateness p50 / p99 / max (ms) |"
-  echo "| --- | --- | --- | --- | --- | --- | --- |"
+  echo "| phase | checker | servers checked | probes/s | CPU s/min | RSS MiB | lateness p50 / p99 / max (ms) | failed probes, down, scrape ms, RSS after it (agent's /metrics) |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
   jq -r '.results[] | select(.phase != "misc")
-    | "| \(.phase) | \(.checker) | \(.ports // 0) | \(.probes_per_s // 0) | \(.cpu_s_per_min) | \(.rss_mib) | \(.lateness_ms_p50) / \(.lateness_ms_p99) / \(.lateness_ms_max) |"' "$json"
+    | "| \(.phase) | \(.checker) | \(.ports // 0) | \(.probes_per_s // 0) | \(.cpu_s_per_min) | \(.rss_mib) | \(.lateness_ms_p50) / \(.lateness_ms_p99) / \(.lateness_ms_max) | \(.agent_scrape // "\(.agent_failed_probes // "-"), \(.agent_real_servers_down // "-"), \(.scrape_ms // "-"), \(.rss_mib_after_scrape // "-")") |"' "$json"
   echo
   jq -r '.results[] | select(.phase != "misc")
     | "The target\u0027s CPU s/min while \(.checked_with | sub(" "; " and ")) checked \(.phase): \(.target_cpu_s_per_min)."' "$json" | sort -u

@@ -19,6 +19,16 @@ public final class ProbeCalendar<T> {
     /** The shortest time between two wake-ups, and so the most a probe waits past its due time for its batch. */
     public static final long MIN_WAKE_GAP_NANOS = 2_000_000;
 
+    /**
+     * The most probes one {@link #takeDue} hands out; the rest stay booked, in order, for the next batch, which the
+     * loop takes after reading what its sockets have ready ({@link #hasDue}). After the loop was held up (a
+     * collection pause, a program build, a cold start), everything due meanwhile came out at once: thousands of
+     * connects started in one go kept the loop from reading the answers of those already sent, until their
+     * connect_timeout ran out and they failed as if the real servers had, which made verdict changes, program builds
+     * and more delay. With the bound the loop reads answers between batches.
+     */
+    public static final int MAX_PER_WAKE = 64;
+
     private record Booking<T>(long dueNanos, long order, T item) {
     }
 
@@ -32,18 +42,24 @@ public final class ProbeCalendar<T> {
         bookings.add(new Booking<>(dueNanos, booked++, item));
     }
 
-    /** Takes out every booking due by {@code nowNanos}, earliest first. */
+    /** Takes out the bookings due by {@code nowNanos}, earliest first, at most {@link #MAX_PER_WAKE}. */
     public List<T> takeDue(long nowNanos) {
         List<T> due = new ArrayList<>();
-        while (!bookings.isEmpty() && bookings.peek().dueNanos - nowNanos <= 0) {
+        while (due.size() < MAX_PER_WAKE && !bookings.isEmpty() && bookings.peek().dueNanos - nowNanos <= 0) {
             due.add(bookings.poll().item);
         }
         return due;
     }
 
+    /** True when a booking is due by {@code nowNanos}: a batch bounded by {@link #MAX_PER_WAKE} left some. */
+    public boolean hasDue(long nowNanos) {
+        return !bookings.isEmpty() && bookings.peek().dueNanos - nowNanos <= 0;
+    }
+
     /**
      * When the loop should wake next, seen at {@code nowNanos} just after a wake-up: the earliest booking, but no
-     * sooner than {@link #MIN_WAKE_GAP_NANOS} from now; empty when nothing is booked.
+     * sooner than {@link #MIN_WAKE_GAP_NANOS} from now (also when bookings are still due: the loop reads answers in
+     * between); empty when nothing is booked.
      */
     public OptionalLong nextWakeNanos(long nowNanos) {
         if (bookings.isEmpty()) {

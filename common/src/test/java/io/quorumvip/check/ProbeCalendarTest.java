@@ -2,6 +2,8 @@ package io.quorumvip.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ProbeCalendarTest {
@@ -16,10 +18,35 @@ class ProbeCalendarTest {
         calendar.book(20 * MS, "b1");
         calendar.book(20 * MS, "b2");
 
+        assertThat(calendar.hasDue(5 * MS)).isFalse();
         assertThat(calendar.takeDue(5 * MS)).isEmpty();
         assertThat(calendar.takeDue(20 * MS)).containsExactly("a", "b1", "b2");
         assertThat(calendar.size()).isEqualTo(1);
         assertThat(calendar.takeDue(40 * MS)).containsExactly("c");
+    }
+
+    @Test
+    void shouldHandOutABacklogInBoundedBatchesInDueOrderAndSayWhenMoreIsDue() {
+        ProbeCalendar<Integer> calendar = new ProbeCalendar<>();
+        int backlog = 2 * ProbeCalendar.MAX_PER_WAKE + 10;
+        for (int i = backlog - 1; i >= 0; i--) {
+            calendar.book(i * MS, i);
+        }
+        calendar.book(2_000 * MS, -1);
+        long now = 1_000 * MS;
+
+        List<Integer> handedOut = new ArrayList<>();
+        List<Integer> batches = new ArrayList<>();
+        while (calendar.hasDue(now)) {
+            List<Integer> batch = calendar.takeDue(now);
+            batches.add(batch.size());
+            handedOut.addAll(batch);
+        }
+
+        assertThat(batches).containsExactly(ProbeCalendar.MAX_PER_WAKE, ProbeCalendar.MAX_PER_WAKE, 10);
+        assertThat(handedOut).isSortedAccordingTo(Integer::compare).hasSize(backlog).doesNotContain(-1);
+        assertThat(calendar.size()).isEqualTo(1);
+        assertThat(calendar.nextWakeNanos(now)).hasValue(2_000 * MS);
     }
 
     @Test

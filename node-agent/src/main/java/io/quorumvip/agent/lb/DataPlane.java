@@ -11,7 +11,10 @@ public interface DataPlane extends AutoCloseable {
 
     void apply(String document) throws NftablesException;
 
-    /** Runs a document of list commands and returns what libnftables printed (its JSON). */
+    /**
+     * Runs a document of list commands and returns what libnftables printed (its JSON), without the elements of sets
+     * and maps: the counters are in the rules.
+     */
     String read(String document) throws NftablesException;
 
     @Override
@@ -20,6 +23,13 @@ public interface DataPlane extends AutoCloseable {
     /** The kernel's, through libnftables in this process (no fork per change). */
     static DataPlane libnftables() throws NftablesException {
         Libnftables nft = Libnftables.open();
+        Libnftables reader;
+        try {
+            reader = Libnftables.openTerse();
+        } catch (NftablesException e) {
+            nft.close();
+            throw e;
+        }
         return new DataPlane() {
             @Override
             public void apply(String document) throws NftablesException {
@@ -28,11 +38,12 @@ public interface DataPlane extends AutoCloseable {
 
             @Override
             public String read(String document) throws NftablesException {
-                return nft.run(document);
+                return reader.run(document);
             }
 
             @Override
             public void close() {
+                reader.close();
                 nft.close();
             }
         };
