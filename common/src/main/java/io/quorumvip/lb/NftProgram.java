@@ -36,6 +36,8 @@ public record NftProgram(List<Table> tables) {
     public static final NftProgram EMPTY = new NftProgram(List.of());
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Up to this many changed elements are looked for one by one rather than through a hash set. */
+    private static final int FEW = 8;
 
     public NftProgram {
         tables = List.copyOf(tables);
@@ -223,14 +225,13 @@ public record NftProgram(List<Table> tables) {
                 c.add("flush", family, "chain", F.objectNode().put("name", old.name()));
             }
         }
-        // 3. Sets and map elements.
+        // 3. Sets and map elements; a set the builder kept (the same object) is passed over without a look inside.
         for (NamedSet old : from.sets()) {
             NamedSet now = newSets.get(old.name());
             if (now == null || now.map() != old.map() || !now.definition().equals(old.definition())) {
                 c.add("delete", family, old.map() ? "map" : "set", F.objectNode().put("name", old.name()));
-            } else if (!now.elements().equals(old.elements())) {
-                Set<JsonNode> kept = new HashSet<>(now.elements());
-                c.deleteElements(family, old.name(), old.elements().stream().filter(e -> !kept.contains(e)).toList());
+            } else if (now != old) {
+                c.deleteElements(family, old.name(), missing(old.elements(), now.elements()));
             }
         }
         for (NamedSet set : to.sets()) {
@@ -238,9 +239,8 @@ public record NftProgram(List<Table> tables) {
             if (old == null || old.map() != set.map() || !old.definition().equals(set.definition())) {
                 c.addSet(family, set);
                 c.addElements(family, set.name(), set.elements());
-            } else if (!set.elements().equals(old.elements())) {
-                Set<JsonNode> had = new HashSet<>(old.elements());
-                c.addElements(family, set.name(), set.elements().stream().filter(e -> !had.contains(e)).toList());
+            } else if (set != old) {
+                c.addElements(family, set.name(), missing(set.elements(), old.elements()));
             }
         }
         slotMapDiff(c, family, from, to);
@@ -252,6 +252,36 @@ public record NftProgram(List<Table> tables) {
                 deletions.add(() -> c.add("delete", family, "chain", F.objectNode().put("name", old.name())));
             }
         }
+    }
+
+    /**
+     * The elements of {@code these} that {@code those} lacks, in their order. Only the run between the common head
+     * and tail is looked up: a pool change leaves a members map the same but for the one real server that joined or
+     * left, and the builder reuses the elements that stayed, so the head and tail compare by identity and hashing
+     * all ~1,000 elements of both sides (as a plain set difference does) would cost more than the rest of the diff.
+     */
+    static List<JsonNode> missing(List<JsonNode> these, List<JsonNode> those) {
+        int head = 0;
+        int shorter = Math.min(these.size(), those.size());
+        while (head < shorter && these.get(head).equals(those.get(head))) {
+            head++;
+        }
+        int end = these.size();
+        int otherEnd = those.size();
+        while (end > head && otherEnd > head && these.get(end - 1).equals(those.get(otherEnd - 1))) {
+            end--;
+            otherEnd--;
+        }
+        List<JsonNode> changed = these.subList(head, end);
+        if (changed.isEmpty()) {
+            return List.of();
+        }
+        // Looked up in the whole of those: an element of the changed run may also sit in the head or tail.
+        if (changed.size() <= FEW) {
+            return changed.stream().filter(e -> !those.contains(e)).toList();
+        }
+        Set<JsonNode> had = new HashSet<>(those);
+        return changed.stream().filter(e -> !had.contains(e)).toList();
     }
 
     /** Slot maps: only the slots whose owner changed are deleted and added again. */

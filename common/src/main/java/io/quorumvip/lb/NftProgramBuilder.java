@@ -156,15 +156,19 @@ public final class NftProgramBuilder {
             }
             Map<MemberKey, MemberPieces> reusable = previous != null && previous.marks.equals(marks)
                     && samePaths(previous.plan, plan) ? previous.members : Map.of();
-            Map<MemberKey, Integer> numbers = previous != null && previous.plan.config().equals(plan.config())
-                    ? previous.numbers : memberNumbers(plan.config());
+            boolean sameConfig = previous != null && previous.plan.config().equals(plan.config());
+            Map<MemberKey, Integer> numbers = sameConfig ? previous.numbers : memberNumbers(plan.config());
+            // Under the same configuration a member number names the same real server chain, so the last members
+            // map's elements still say the same.
+            Optional<NftProgram.NamedSet> previousMembers = sameConfig
+                    ? Optional.ofNullable(previous.draft.sets.get(membersMap(plan.config()))) : Optional.empty();
             TableDraft draft = new TableDraft(plan.config().method() == ForwardingMethod.DR ? "netdev"
                     : ipv6(plan) ? "ip6" : "ip");
             Map<MemberKey, MemberPieces> members = new HashMap<>(2 * plan.pool().members().size());
             if (plan.config().method() == ForwardingMethod.DR) {
-                addDr(draft, plan, slots, reusable, members, numbers);
+                addDr(draft, plan, slots, reusable, members, numbers, previousMembers);
             } else {
-                addNat(draft, plan, slots, marks, reusable, members, numbers);
+                addNat(draft, plan, slots, marks, reusable, members, numbers, previousMembers);
             }
             return new Part(plan, slots, marks, draft, members, numbers);
         }
@@ -248,7 +252,7 @@ public final class NftProgramBuilder {
 
     private static void addNat(TableDraft table, ServicePlan plan, int slots, Map<String, Long> connMarks,
                                Map<MemberKey, MemberPieces> reusable, Map<MemberKey, MemberPieces> built,
-                               Map<MemberKey, Integer> numbers) {
+                               Map<MemberKey, Integer> numbers, Optional<NftProgram.NamedSet> previousMembers) {
         VirtualServerConfig vs = plan.config();
         boolean ipv6 = table.family.equals("ip6");
         String ip = table.family;
@@ -286,7 +290,8 @@ public final class NftProgramBuilder {
             });
             table.chain(pieces.chain());
         }
-        choice(table, vs, slots, members, names, targets, numbersOf(members, numbers), ip, ipv6, false)
+        choice(table, vs, slots, members, names, targets, numbersOf(members, numbers), previousMembers, ip, ipv6,
+                false)
                 .ifPresent(rules::add);
         table.chain(chain, rules);
     }
@@ -389,7 +394,8 @@ public final class NftProgramBuilder {
     // ---- DR: family netdev, ingress hook on the VIP's device, MAC rewrite and fwd per real server ----
 
     private static void addDr(TableDraft table, ServicePlan plan, int slots, Map<MemberKey, MemberPieces> reusable,
-                              Map<MemberKey, MemberPieces> built, Map<MemberKey, Integer> numbers) {
+                              Map<MemberKey, MemberPieces> built, Map<MemberKey, Integer> numbers,
+                              Optional<NftProgram.NamedSet> previousMembers) {
         VirtualServerConfig vs = plan.config();
         DrPath path = plan.dr().orElseThrow(() -> new IllegalArgumentException("virtual_server " + vs.name()
                 + " forwards with DR but no interface and MAC addresses were given"));
@@ -428,7 +434,8 @@ public final class NftProgramBuilder {
         }
         List<ArrayNode> rules = new ArrayList<>();
         rules.add(array(counter()));
-        choice(table, vs, slots, members, names, targets, numbersOf(members, numbers), ip, ipv6, true)
+        choice(table, vs, slots, members, names, targets, numbersOf(members, numbers), previousMembers, ip, ipv6,
+                true)
                 .ifPresent(rules::add);
         table.chain(chain, rules);
     }
@@ -469,11 +476,13 @@ public final class NftProgramBuilder {
      * server's slots and little else, plus its one element of the members map, and while no real server serves the
      * maps are empty and the lookup falls through to the host.
      *
-     * @param numbers the member number of each of {@code members}
+     * @param numbers         the member number of each of {@code members}
+     * @param previousMembers the members map of the last build, when it numbered the real servers alike
      */
     private static Optional<ArrayNode> choice(TableDraft table, VirtualServerConfig vs, int size,
                                               List<PoolMember> members, List<String> names, List<String> targets,
-                                              List<Integer> numbers, String ip, boolean ipv6, boolean stateless) {
+                                              List<Integer> numbers, Optional<NftProgram.NamedSet> previousMembers,
+                                              String ip, boolean ipv6, boolean stateless) {
         LbScheduler.Choice choice = vs.scheduler().choice();
         if (choice == LbScheduler.Choice.HIGHEST_WEIGHT) {
             if (members.isEmpty()) {
@@ -498,13 +507,8 @@ public final class NftProgramBuilder {
         }
         String map = slotMap(vs);
         table.slotMaps.put(map, new NftProgram.SlotMap(map, slots));
-        List<JsonNode> jumps = new ArrayList<>(members.size());
-        for (int i = 0; i < members.size(); i++) {
-            jumps.add(array(F.numberNode(numbers.get(i)), gotoChain(targets.get(i))));
-        }
         String membersMap = membersMap(vs);
-        table.sets.put(membersMap, new NftProgram.NamedSet(membersMap, true,
-                F.objectNode().put("type", "mark").put("map", "verdict"), jumps));
+        table.sets.put(membersMap, membersMap(membersMap, numbers, targets, previousMembers));
         boolean hashed = stateless || choice != LbScheduler.Choice.ROUND_ROBIN
                 && choice != LbScheduler.Choice.WEIGHTED_ROUND_ROBIN;
         JsonNode key = !hashed ? NftJson.numgenInc(size)
@@ -514,6 +518,57 @@ public final class NftProgramBuilder {
         return Optional.of(array(NftJson.mangle(meta("mark"), key),
                 NftJson.mangle(meta("mark"), NftJson.mapNamed(meta("mark"), map)),
                 NftJson.vmapNamed(meta("mark"), membersMap)));
+    }
+
+    /**
+     * The members map, one goto per serving real server by its member number: {@code previous} itself while the same
+     * numbers serve, so that a pool change that only moves slots (a weight) leaves it out of the diff by identity;
+     * else built anew with each element {@code previous} had taken from it, so the diff finds what stayed by
+     * identity too and hashes only what joined or left.
+     */
+    private static NftProgram.NamedSet membersMap(String name, List<Integer> numbers, List<String> targets,
+                                                  Optional<NftProgram.NamedSet> previous) {
+        List<JsonNode> before = previous.map(NftProgram.NamedSet::elements).orElse(List.of());
+        if (previous.isPresent() && sameJumps(before, numbers, targets)) {
+            return previous.get();
+        }
+        int highest = -1;
+        for (JsonNode element : before) {
+            highest = Math.max(highest, element.get(0).intValue());
+        }
+        JsonNode[] byNumber = new JsonNode[highest + 1];
+        for (JsonNode element : before) {
+            byNumber[element.get(0).intValue()] = element;
+        }
+        List<JsonNode> jumps = new ArrayList<>(numbers.size());
+        for (int i = 0; i < numbers.size(); i++) {
+            int number = numbers.get(i);
+            JsonNode kept = number < byNumber.length ? byNumber[number] : null;
+            jumps.add(kept != null && jumpsTo(kept, number, targets.get(i)) ? kept : array(F.numberNode(number), gotoChain(targets.get(i))));
+        }
+        return new NftProgram.NamedSet(name, true, F.objectNode().put("type", "mark").put("map", "verdict"), jumps);
+    }
+
+    /** Whether the elements of a members map send {@code numbers} to {@code targets}, in that order. */
+    private static boolean sameJumps(List<JsonNode> elements, List<Integer> numbers, List<String> targets) {
+        if (elements.size() != numbers.size()) {
+            return false;
+        }
+        for (int i = 0; i < numbers.size(); i++) {
+            if (!jumpsTo(elements.get(i), numbers.get(i), targets.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether a members map element sends {@code number} to {@code target}: checked, not assumed, as a real server
+     * the configuration lacks is numbered by its place among such ones, which a pool change can move.
+     */
+    private static boolean jumpsTo(JsonNode element, int number, String target) {
+        return element.get(0).intValue() == number
+                && element.get(1).get("goto").get("target").textValue().equals(target);
     }
 
     /**

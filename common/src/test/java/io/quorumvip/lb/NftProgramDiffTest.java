@@ -13,6 +13,7 @@ import io.quorumvip.config.VirtualServerConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -138,6 +139,59 @@ class NftProgramDiffTest {
                 "add rule rs_192_0_2_210_80_tcp__192_0_2_52_80");
         assertThat(elements(diff, "delete").get(0).asLong())
                 .isEqualTo(NftProgramBuilder.connMark("rs_192_0_2_210_80_tcp__192_0_2_52_80"));
+    }
+
+    @Test
+    void shouldLeaveTheMembersMapOutWhenOnlyAWeightChanged() throws Exception {
+        VirtualServerConfig vs = nat(LbScheduler.WRR, 3, 1, 1);
+        NftProgramBuilder.Built before = NftProgramBuilder.Built.NONE.next(List.of(plan(vs)));
+        List<RealServerState> states = List.of(RealServerState.of(vs.realServers().get(0), true),
+                new RealServerState(vs.realServers().get(1), true, 4),
+                RealServerState.of(vs.realServers().get(2), true));
+        ServicePlan reweighted = ServicePlan.of(vs, Map.of(), PoolFold.fold(vs, states, true).pool(),
+                Optional.empty(), false);
+
+        NftProgramBuilder.Built after = before.next(List.of(reweighted));
+
+        assertThat(after.program()).isEqualTo(NftProgramBuilder.build(List.of(reweighted)));
+        assertThat(members(after.program())).as("the same serving real servers: the same map object")
+                .isSameAs(members(before.program()));
+        List<String> commands = commands(NftProgram.diff(before.program(), after.program()));
+        assertThat(commands).as("rs2's weight moved slots to it").contains("add element " + SLOTS)
+                .noneMatch(c -> c.contains(MEMBERS));
+    }
+
+    @Test
+    void shouldReuseTheElementsOfRealServersThatStayInTheMembersMap() {
+        VirtualServerConfig vs = nat(LbScheduler.WRR, 3, 1, 1);
+        NftProgramBuilder.Built before = NftProgramBuilder.Built.NONE.next(List.of(plan(vs, true, true, true)));
+
+        NftProgramBuilder.Built after = before.next(List.of(plan(vs, true, false, true)));
+
+        List<JsonNode> was = members(before.program()).elements();
+        List<JsonNode> is = members(after.program()).elements();
+        assertThat(is).hasSize(2);
+        assertThat(is.get(0)).isSameAs(was.get(0));
+        assertThat(is.get(1)).isSameAs(was.get(2));
+    }
+
+    @Test
+    void shouldLookAChangedElementUpAmongAllTheOthers() throws Exception {
+        JsonNode a = JSON.readTree("[0, \"a\"]");
+        JsonNode b = JSON.readTree("[1, \"b\"]");
+        JsonNode c = JSON.readTree("[2, \"c\"]");
+        JsonNode x = JSON.readTree("[3, \"x\"]");
+
+        assertThat(NftProgram.missing(List.of(a, b, c), List.of(a, c))).containsExactly(b);
+        assertThat(NftProgram.missing(List.of(a, b, c), List.of(b, x, c))).as("b is still there, earlier")
+                .containsExactly(a);
+        assertThat(NftProgram.missing(List.of(a, b, c), List.of(a, b, c))).isEmpty();
+        assertThat(NftProgram.missing(List.of(a, x), List.of(c))).containsExactly(a, x);
+    }
+
+    private static NftProgram.NamedSet members(NftProgram program) {
+        return program.table("ip").orElseThrow().sets().stream().filter(s -> s.name().equals(MEMBERS))
+                .findFirst().orElseThrow();
     }
 
     /** The elements of the document's add or delete element commands. */
