@@ -31,13 +31,16 @@ import org.junit.jupiter.api.Test;
 /**
  * Pool-change latency, check verdict → transaction applied: the pool fold, the program, its diff and the
  * libnftables transaction, in a namespace made for the run, for a NAT virtual server of 10 and of 1,000 real
- * servers, one real server going down and up again each time. A benchmark (not in the suite): run it with
+ * servers, one real server going down and up again each time. Each size and scheduler first makes {@code warmup}
+ * changes that are not counted (and says so), so that the first one measured does not carry the JIT's compiling of
+ * the program and diff for that size. A benchmark (not in the suite): run it with
  * {@code mvn -pl node-agent -am test -Dtest=PoolChangeLatencyBench -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 class PoolChangeLatencyBench {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final int CHANGES = Integer.getInteger("changes", 400);
+    private static final int WARMUP = Integer.getInteger("warmup", 20);
     private static final int[] SIZES = Arrays.stream(System.getProperty("reals", "10,1000").split(","))
             .mapToInt(Integer::parseInt).toArray();
     private static final LbScheduler[] SCHEDULERS = Optional.ofNullable(System.getProperty("schedulers"))
@@ -85,8 +88,9 @@ class PoolChangeLatencyBench {
                 long[] runNanos = new long[CHANGES];
                 long[] cpuNanos = new long[CHANGES];
                 long[] runCpuNanos = new long[CHANGES];
-                for (int i = 0; i < CHANGES; i++) {
-                    int flipped = (i / 2 * 7) % count;
+                for (int change = 0; change < WARMUP + CHANGES; change++) {
+                    int i = change - WARMUP;
+                    int flipped = (change / 2 * 7) % count;
                     alive[flipped] = !alive[flipped];
                     long start = System.nanoTime();
                     long cpuStart = THREADS.getCurrentThreadCpuTime();
@@ -96,27 +100,33 @@ class PoolChangeLatencyBench {
                     Optional<String> diff = NftProgram.diff(applied, next);
                     long diffed = System.nanoTime();
                     long computeCpu = THREADS.getCurrentThreadCpuTime() - cpuStart;
+                    long runCpu = 0;
                     if (diff.isPresent()) {
-                        runCpuNanos[i] = inside.call(() -> {
+                        runCpu = inside.call(() -> {
                             long before = THREADS.getCurrentThreadCpuTime();
                             nft.run(diff.get());
                             return THREADS.getCurrentThreadCpuTime() - before;
                         });
                     }
                     long end = System.nanoTime();
-                    cpuNanos[i] = computeCpu + runCpuNanos[i];
+                    applied = next;
+                    if (i < 0) {
+                        continue;
+                    }
+                    runCpuNanos[i] = runCpu;
+                    cpuNanos[i] = computeCpu + runCpu;
                     nanos[i] = end - start;
                     buildNanos[i] = built - start;
                     diffNanos[i] = diffed - built;
                     runNanos[i] = end - diffed;
-                    applied = next;
                 }
-                System.out.printf("pool change → applied, %s, %d real servers, %d changes: p50 %.2f ms, p99 %.2f ms,"
+                System.out.printf("pool change → applied, %s, %d real servers, %d changes (after %d uncounted"
+                                + " warm-up changes): p50 %.2f ms, p99 %.2f ms,"
                                 + " max %.2f ms; fold + program p50 %.2f / p99 %.2f ms, diff + JSON p50 %.2f / p99"
                                 + " %.2f ms, libnftables p50 %.2f / p99 %.2f ms; whole program at start %.1f ms; CPU"
                                 + " time (user + system, both threads) p50 %.2f / p99 %.2f ms, of it libnftables p50"
                                 + " %.2f / p99 %.2f ms; load average %s%n",
-                        scheduler.keepalivedName(), count, CHANGES, p(nanos, 50), p(nanos, 99), p(nanos, 100),
+                        scheduler.keepalivedName(), count, CHANGES, WARMUP, p(nanos, 50), p(nanos, 99), p(nanos, 100),
                         p(buildNanos, 50), p(buildNanos, 99), p(diffNanos, 50), p(diffNanos, 99), p(runNanos, 50),
                         p(runNanos, 99), fullNanos / 1e6, p(cpuNanos, 50), p(cpuNanos, 99), p(runCpuNanos, 50),
                         p(runCpuNanos, 99), loadAverage());
