@@ -158,8 +158,8 @@ public final class NftProgramBuilder {
                     && samePaths(previous.plan, plan) ? previous.members : Map.of();
             boolean sameConfig = previous != null && previous.plan.config().equals(plan.config());
             Map<MemberKey, Integer> numbers = sameConfig ? previous.numbers : memberNumbers(plan.config());
-            // Under the same configuration a member number names the same real server chain, so the last members
-            // map's elements still say the same.
+            // Under the same configuration each configured real server keeps its number and chain name, so the last
+            // members map's elements can serve again (membersMap checks each one it takes).
             Optional<NftProgram.NamedSet> previousMembers = sameConfig
                     ? Optional.ofNullable(previous.draft.sets.get(membersMap(plan.config()))) : Optional.empty();
             TableDraft draft = new TableDraft(plan.config().method() == ForwardingMethod.DR ? "netdev"
