@@ -25,6 +25,7 @@ import io.quorumvip.events.Cause;
 import io.quorumvip.events.Event;
 import io.quorumvip.lb.DrPath;
 import io.quorumvip.lb.LvsStats;
+import io.quorumvip.lb.NeighbourReads;
 import io.quorumvip.lb.NftProgram;
 import io.quorumvip.lb.NftProgramBuilder;
 import io.quorumvip.lb.Pool;
@@ -121,6 +122,8 @@ public final class LoadBalancer {
     private final LbMetrics metrics;
     private final Optional<NeighbourResolver> resolver;
     private long macTimer = -1;
+    /** When a check result or the MAC timer re-reads the neighbour table for DR, on the context. */
+    private final NeighbourReads neighbourReads = new NeighbourReads();
     /** The families the program has a table in: fixed by the configuration, whatever the pools. */
     private volatile List<String> families = List.of();
     private long generation;
@@ -168,6 +171,7 @@ public final class LoadBalancer {
         for (VirtualServerConfig vs : config.loadBalancing().virtualServers()) {
             services.add(new Service(vs, drDevice(config, vs), addresses(config, vs)));
         }
+        readNeighbours(services);
         LoadBalancer lb = new LoadBalancer(config, journal, dataPlane, services, registry);
         try {
             lb.buildReals(services, config, lb.sharing, List.of());
@@ -198,9 +202,7 @@ public final class LoadBalancer {
             service.poolCause = Cause.NONE;
         }
         lb.context.runOnContext(v -> services.forEach(lb::startChecks));
-        if (lb.resolver.isPresent()) {
-            lb.macTimer = lb.vertx.setPeriodic(MAC_RETRY.toMillis(), id -> lb.context.runOnContext(v -> lb.chaseMacs()));
-        }
+        lb.macTimer = lb.vertx.setPeriodic(MAC_RETRY.toMillis(), id -> lb.context.runOnContext(v -> lb.chaseMacs()));
         return lb;
     }
 
@@ -324,6 +326,7 @@ public final class LoadBalancer {
         for (VirtualServerConfig vs : next.loadBalancing().virtualServers()) {
             building.add(new Service(vs, drDevice(next, vs), addresses(next, vs)));
         }
+        readNeighbours(building);
         CheckSharing checks = new CheckSharing(next.loadBalancing().shareChecks());
         Promise<Void> built = Promise.promise();
         context.runOnContext(v -> {
@@ -502,7 +505,17 @@ public final class LoadBalancer {
     /** One result applied to one real server of one virtual server; returns the delay until the next probe. */
     private long apply(Service service, Real real, int checker, ProbeResult result) {
         Recorded recorded = record(service, real, checker, result);
-        boolean macsMoved = service.config.method() == ForwardingMethod.DR && service.refreshMacs();
+        boolean macsMoved = false;
+        if (service.device.isPresent() && neighbourReads.shouldRead(System.nanoTime(),
+                result.success() && !service.macs.containsKey(real.config.address()))) {
+            for (Service moved : readNeighbours(services)) {
+                if (moved == service) {
+                    macsMoved = true;
+                } else {
+                    refold(moved, Cause.NONE, true);
+                }
+            }
+        }
         if (recorded.changed() || macsMoved) {
             refold(service, recorded.cause(), macsMoved);
         }
@@ -579,7 +592,7 @@ public final class LoadBalancer {
                 Thread.currentThread().interrupt();
                 return;
             }
-            services.stream().filter(s -> s.device.isPresent()).forEach(Service::refreshMacs);
+            readNeighbours(services);
         }
         services.forEach(s -> {
             if (!s.missingMacs().isEmpty()) {
@@ -590,17 +603,31 @@ public final class LoadBalancer {
         });
     }
 
-    /** Every {@link #MAC_RETRY}: asks again for missing MACs and programs the ones that arrived. */
+    /**
+     * Every {@link #MAC_RETRY}: asks again for missing MACs, and programs the ones that arrived and any that changed
+     * (when no check result has read the table for {@link NeighbourReads#PERIOD}, as with long delay_loops).
+     */
     private void chaseMacs() {
         if (stopped) {
             return;
         }
         requestMissingMacs();
-        for (Service service : services) {
-            if (service.device.isPresent() && service.refreshMacs()) {
-                refold(service, Cause.NONE, true);
-            }
+        boolean wanted = services.stream().anyMatch(s -> !s.missingMacs().isEmpty());
+        if (neighbourReads.shouldRead(System.nanoTime(), wanted)) {
+            readNeighbours(services).forEach(moved -> refold(moved, Cause.NONE, true));
         }
+    }
+
+    /**
+     * One read of the neighbour table for every DR virtual server of {@code among}, which each follow from it;
+     * returns those whose MACs appeared, changed or went away.
+     */
+    private static List<Service> readNeighbours(List<Service> among) {
+        if (among.stream().noneMatch(s -> s.device.isPresent())) {
+            return List.of();
+        }
+        Map<InetAddress, String> table = Neighbours.arpTable(PROC_NET_ARP);
+        return among.stream().filter(s -> s.device.isPresent() && s.refreshMacs(table)).toList();
     }
 
     private void requestMissingMacs() {
@@ -947,9 +974,6 @@ public final class LoadBalancer {
             this.config = config;
             this.device = device;
             this.addresses = addresses;
-            if (device.isPresent()) {
-                refreshMacs();
-            }
         }
 
         /** The running state of one of this virtual server's real servers. */
@@ -962,9 +986,9 @@ public final class LoadBalancer {
                     r.health.weight(r.config.weight()))).toList();
         }
 
-        /** Re-reads the real servers' MACs; true when one appeared, changed or went away. */
-        boolean refreshMacs() {
-            Map<InetAddress, String> next = Neighbours.follow(macs, Neighbours.arpTable(PROC_NET_ARP), realAddresses());
+        /** Follows the real servers' MACs in {@code table}; true when one appeared, changed or went away. */
+        boolean refreshMacs(Map<InetAddress, String> table) {
+            Map<InetAddress, String> next = Neighbours.follow(macs, table, realAddresses());
             if (next.equals(macs)) {
                 return false;
             }

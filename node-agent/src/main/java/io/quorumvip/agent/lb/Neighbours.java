@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * MAC addresses DR needs, read from the kernel without a fork: the neighbour table ({@code /proc/net/arp}, complete
@@ -19,6 +20,8 @@ import java.util.Optional;
 final class Neighbours {
 
     private static final int ATF_COM = 0x2;
+    /** Compiled once: {@code String.split("\\s+")} compiles its pattern on every line, of 10,000 per read. */
+    private static final Pattern BLANKS = Pattern.compile("\\s+");
 
     private Neighbours() {
     }
@@ -32,7 +35,7 @@ final class Neighbours {
             return table;
         }
         for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
-            String[] fields = line.trim().split("\\s+");
+            String[] fields = BLANKS.split(line.trim());
             if (fields.length < 4) {
                 continue;
             }
