@@ -78,6 +78,12 @@ class LoadBalancerDrLabTest {
         awaitCondition("rs1 out of n1's pool", LEAVE_BOUND, () -> n1.status().path("virtual_servers").path(0)
                 .path("real_servers").path(0).path("in_pool").asBoolean(), inPool -> !inPool);
         Duration left = Duration.ofNanos(System.nanoTime() - stoppedAt);
+        // The status shows the decision; the pool change is journaled once nftables applied it, a moment later.
+        awaitCondition("n1's kernel program without rs1 (its PoolChanged journaled)", Duration.ofSeconds(10),
+                () -> LabAgent.journalRecords(LabAgent.journalDir(lab.node(1))).stream().map(EventRecord::event)
+                        .filter(e -> e instanceof Event.PoolChanged).map(e -> (Event.PoolChanged) e)
+                        .reduce((first, second) -> second).orElseThrow().members().stream()
+                        .noneMatch(m -> m.endpoint().equals("192.0.2.51:80")), applied -> applied);
         Map<String, Integer> afterStop = lab.client().httpAnswers(URL, 50);
         assertThat(afterStop).as("no request fails once rs1 is out").containsOnly(Map.entry("rs2", 50));
 
