@@ -102,16 +102,6 @@ final class ReadAhead implements Iterator<EventRecord>, AutoCloseable {
     @Override
     public void close() {
         reader.interrupt();
-        boolean interrupted = false;
-        while (reader.isAlive()) {
-            try {
-                reader.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Threads.joinUninterruptibly(reader);
     }
 }

@@ -49,7 +49,7 @@ final class WriteBehind implements Forensics.Listener, AutoCloseable {
             finished = true;
             hand(batch);
             hand(END);
-            join();
+            Threads.joinUninterruptibly(writer);
         }
         rethrow();
     }
@@ -58,7 +58,7 @@ final class WriteBehind implements Forensics.Listener, AutoCloseable {
     @Override
     public void close() {
         writer.interrupt();
-        join();
+        Threads.joinUninterruptibly(writer);
     }
 
     private void add(Object item) {
@@ -103,20 +103,6 @@ final class WriteBehind implements Forensics.Listener, AutoCloseable {
                 }
             }
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void join() {
-        boolean interrupted = false;
-        while (writer.isAlive()) {
-            try {
-                writer.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
             Thread.currentThread().interrupt();
         }
     }
