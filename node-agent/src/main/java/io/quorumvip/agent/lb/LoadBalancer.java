@@ -830,8 +830,11 @@ public final class LoadBalancer {
     private VirtualServerStatus status(Service s, Counters counters) {
         LvsStats.ServiceStats stats = LvsStats.of(s.config, counters.chains());
         List<VirtualServerStatus.RealServerStatus> reals = new ArrayList<>();
+        // What nftables has, not what the checks decided: the two differ until the applier's transaction is done,
+        // and a client that reads "out of the pool" must not see a new connection go there afterwards.
+        List<PoolMember> serving = s.journaledPool == null ? List.of() : s.journaledPool.serving();
         for (Real real : s.reals) {
-            boolean inPool = s.pool.serving().stream().anyMatch(m -> m.address().equals(real.config.address())
+            boolean inPool = serving.stream().anyMatch(m -> m.address().equals(real.config.address())
                     && m.port() == real.config.port() && !m.sorry());
             reals.add(new VirtualServerStatus.RealServerStatus(real.config.address().getHostAddress(),
                     real.config.port(), real.health.weight(real.config.weight()), real.health.alive() ? "up" : "down",
@@ -840,7 +843,7 @@ public final class LoadBalancer {
                     real.config.checkers().stream().map(c -> c.kind().keyword()).toList(),
                     VirtualServerStatus.Stats.of(stats.realServer(real.config.endpoint()))));
         }
-        boolean sorryServing = s.pool.serving().stream().anyMatch(PoolMember::sorry);
+        boolean sorryServing = serving.stream().anyMatch(PoolMember::sorry);
         return new VirtualServerStatus(s.config.name(), s.config.scheduler().keepalivedName(),
                 s.config.scheduler().choice().keepalivedName(), s.config.method().name(), s.quorumUp,
                 s.pool.liveWeight(), sorryServing, appliedGeneration, s.suspended,

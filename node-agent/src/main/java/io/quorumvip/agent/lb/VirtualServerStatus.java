@@ -23,7 +23,8 @@ public record VirtualServerStatus(String name, String scheduler, String runsAs, 
 
     /**
      * @param state     "up" or "down" (the checkers ANDed)
-     * @param inPool    gets new connections now
+     * @param inPool    gets new connections now: in the pool nftables has applied, which follows the checks'
+     *                  decision by one transaction
      * @param lastCheck the last probe's evidence, empty before the first
      * @param stats     its member chain's counter, since it last entered the pool
      */

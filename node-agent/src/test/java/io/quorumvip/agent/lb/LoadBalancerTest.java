@@ -16,6 +16,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -123,6 +126,67 @@ class LoadBalancerTest {
             Thread.sleep(20);
         }
         throw new AssertionError("the first checks did not run within 10 s");
+    }
+
+    @Test
+    void shouldShowARealServerInThePoolUntilTheTransactionTakingItOutIsApplied() throws Exception {
+        up(1, true);
+        up(2, true);
+        AtomicBoolean holdReads = new AtomicBoolean();
+        CountDownLatch readHeld = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        DataPlane held = new DataPlane() {
+            @Override
+            public void apply(String document) {
+                applied.add(document);
+            }
+
+            @Override
+            public String read(String document) {
+                if (holdReads.getAndSet(false)) {
+                    readHeld.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return listed;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        lb = start(config(""), held);
+        try {
+            awaitStatusWhileATransactionIsQueued(holdReads, readHeld, release);
+        } finally {
+            release.countDown();
+        }
+    }
+
+    private void awaitStatusWhileATransactionIsQueued(AtomicBoolean holdReads, CountDownLatch readHeld,
+            CountDownLatch release) throws Exception {
+        awaitFirstChecks();
+
+        // A status read holds the applier, so the transaction that takes rs2 out queues behind it.
+        holdReads.set(true);
+        var whileQueued = lb.status().toCompletionStage().toCompletableFuture();
+        assertThat(readHeld.await(10, TimeUnit.SECONDS)).as("the status read reached the applier").isTrue();
+        up(2, false);
+        awaitEvent(e -> e instanceof Event.RealServerDown d && d.realServer().endsWith(".52:80"));
+        release.countDown();
+
+        var rs2 = whileQueued.get(10, TimeUnit.SECONDS).get(0).realServers().get(1);
+        assertThat(rs2.state()).isEqualTo("down");
+        assertThat(rs2.inPool()).as("in_pool while nftables still sends it new connections").isTrue();
+        awaitCondition("rs2 out of the pool once the transaction is applied", Duration.ofSeconds(10),
+                () -> realServer(2), r -> !r.inPool());
+    }
+
+    private VirtualServerStatus.RealServerStatus realServer(int rs) {
+        return lb.status().toCompletionStage().toCompletableFuture().join().get(0).realServers().get(rs - 1);
     }
 
     @Test
