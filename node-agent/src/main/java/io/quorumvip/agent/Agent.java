@@ -17,6 +17,7 @@ import io.quorumvip.script.ScriptUsers;
 import io.quorumvip.vrrp.VrrpExpectations;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.time.Duration;
@@ -70,8 +71,11 @@ public final class Agent {
         PacketSocketArpAnnouncer arp = PacketSocketArpAnnouncer.open();
         ExecutorService notifyExecutor = Executors.newCachedThreadPool(daemonThreads("notify"));
         Optional<SessionProver> prover = quorum.map(q -> q.prover(confirmationPeriod(config)));
-        InstanceSet.Edges edges = new InstanceSet.Edges(node, vertx, vertx.getOrCreateContext(),
-                new InstanceCalendar(vertx, System::nanoTime), metrics, journal,
+        Context context = vertx.getOrCreateContext();
+        InstanceSet.Edges edges = new InstanceSet.Edges(node, vertx, context,
+                new InstanceCalendar(vertx, System::nanoTime), new RenewalBatch(
+                        task -> context.runOnContext(v -> task.run()), addresses, System::nanoTime),
+                metrics, journal,
                 addresses, links, arp, notifyExecutor, ScriptUsers.of(config.globalDefs(), new LocalScriptHost()),
                 quorum, prover);
         InstanceSet set = null;

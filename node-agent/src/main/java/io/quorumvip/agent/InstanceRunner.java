@@ -31,9 +31,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One vrrp_instance at run time: a thin driver of its {@link InstanceCore}. It feeds the core its inputs with the
  * time (adverts with their socket receive time), performs the effects in order, and feeds their outcome back:
- * netlink through the {@link VipEffector}, the latch through its {@link LatchAdapter}, the write-ahead on a worker
- * thread so an fsync never stalls the event loop that also serves HTTP. Everything else happens on the agent's
- * event loop, so the core is never touched by two threads.
+ * netlink through the {@link VipEffector} (renewals together with other instances' through the {@link
+ * RenewalBatch}), the latch through its {@link LatchAdapter}, the write-ahead on a worker thread so an fsync never
+ * stalls the event loop that also serves HTTP. Everything else happens on the agent's event loop, so the core is
+ * never touched by two threads.
  */
 final class InstanceRunner {
 
@@ -51,6 +52,7 @@ final class InstanceRunner {
     private final AgentMetrics metrics;
     private final Vertx vertx;
     private final InstanceCalendar calendar;
+    private final RenewalBatch renewals;
     private final LongSupplier monotonicNanos;
     private final AgentJournal journal;
     private final List<TrackerStatus> trackers = new ArrayList<>();
@@ -64,7 +66,7 @@ final class InstanceRunner {
 
     InstanceRunner(InstanceSettings settings, String iface, AdvertPublisher publisher, VipEffector vips,
                    Notifier notifier, AgentMetrics metrics, Vertx vertx, InstanceCalendar calendar,
-                   LongSupplier monotonicNanos, AgentJournal journal) {
+                   RenewalBatch renewals, LongSupplier monotonicNanos, AgentJournal journal) {
         this.name = settings.name();
         this.iface = iface;
         this.settings = settings;
@@ -74,6 +76,7 @@ final class InstanceRunner {
         this.metrics = metrics;
         this.vertx = vertx;
         this.calendar = calendar;
+        this.renewals = renewals;
         this.monotonicNanos = monotonicNanos;
         this.journal = journal;
         metrics.declareInstance(name);
@@ -305,8 +308,16 @@ final class InstanceRunner {
         });
     }
 
-    /** Reads the clock right before the netlink call and programs the lifetime that still fits the lease. */
+    /**
+     * Reads the clock right before the netlink call and programs the lifetime that still fits the lease. A renewal
+     * of addresses already bound goes out with the other instances' renewals of this task.
+     */
     private void bind(InstanceEffect.Bind bind) {
+        if (!bind.gaining() && vips.owned() && bind.lifetimeSeconds().isPresent()) {
+            renewals.renew(vips, bind, (seconds, all) -> feed(all ? new InstanceInput.BindDone(seconds)
+                    : new InstanceInput.BindFailed("netlink refused to renew an address (see the log)"), now()));
+            return;
+        }
         long seconds = bind.lifetimeSeconds().isPresent() ? bind.lifetimeAt(now()) : 0;
         if (bind.lifetimeSeconds().isPresent() && seconds < 1) {
             ack(new InstanceInput.BindDone(0));

@@ -71,10 +71,11 @@ final class InstanceSet {
     private static final long PROCESS_POLL_MILLIS = 1_000;
 
     /**
-     * What every set of one agent shares: the kernel edges, the context and its one calendar of instance timers,
-     * the journal and the lease.
+     * What every set of one agent shares: the kernel edges, the context with its one calendar of instance timers
+     * and its one batch of address renewals, the journal and the lease.
      */
-    record Edges(String node, Vertx vertx, Context context, InstanceCalendar calendar, AgentMetrics metrics,
+    record Edges(String node, Vertx vertx, Context context, InstanceCalendar calendar, RenewalBatch renewals,
+                 AgentMetrics metrics,
                  AgentJournal journal,
                  NetlinkAddressManager addresses, LinkState links, ArpAnnouncer arp, ExecutorService notifyExecutor,
                  ScriptUsers users, Optional<QuorumClient> quorum, Optional<SessionProver> prover) {
@@ -284,7 +285,7 @@ final class InstanceSet {
                 .toList();
         InstanceSettings settings = new InstanceSettings(config.name(), plan.machineConfig(), leased, cidrs, List.of());
         return new InstanceRunner(settings, config.interfaceName(), publisher, vips, notifier, metrics, vertx,
-                edges.calendar(), System::nanoTime, journal);
+                edges.calendar(), edges.renewals(), System::nanoTime, journal);
     }
 
     /** Each vrrp_sync_group joins its members' runners; the group's notify scripts run like an instance's. */

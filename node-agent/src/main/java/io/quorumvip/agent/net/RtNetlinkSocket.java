@@ -3,6 +3,7 @@ package io.quorumvip.agent.net;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntFunction;
 
@@ -12,7 +13,14 @@ import java.util.function.IntFunction;
  */
 final class RtNetlinkSocket implements AutoCloseable {
     private static final int RECEIVE_SIZE = 65536;
-    private static final int SEND_SIZE = 1024;
+    /** Room for a batch of {@link #BATCH_REQUESTS} address requests (about 100 bytes each). */
+    private static final int SEND_SIZE = 16384;
+    /**
+     * Requests per sendmsg at most. Every request may get an error reply queued on the socket before it is read;
+     * 128 of them (a few hundred bytes of socket memory each) stay well inside the default receive buffer, so no
+     * reply is dropped with ENOBUFS.
+     */
+    static final int BATCH_REQUESTS = 128;
     /** The kernel answers at once; this only bounds a wait that should never happen. */
     private static final int REPLY_TIMEOUT_MILLIS = 5000;
 
@@ -85,6 +93,77 @@ final class RtNetlinkSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends the requests in one sendmsg and returns each one's reply: errno 0 when the kernel did not object. Each
+     * request is built for its own sequence number with {@code ackLast}: true for the last one only, whose reply
+     * (an acknowledgement, or its error) ends the batch; the others are built without NLM_F_ACK, so the kernel
+     * answers them only when they fail. The kernel handles a sendmsg's requests in order, each whatever the
+     * previous one's outcome, and queues their replies before the sendmsg returns: one round trip and one reply
+     * per failed request instead of a round trip per request. Requests that return data (dumps) do not belong
+     * here.
+     *
+     * @param what names the batch in errors, e.g. "RTM_NEWADDR batch"
+     * @throws IOException when the batch could not be sent or its last reply did not come
+     */
+    synchronized List<BatchReply> exchangeBatch(String what, List<BatchRequest> requests) throws IOException {
+        if (closed) {
+            throw new IOException(what + ": the netlink socket is closed");
+        }
+        if (requests.isEmpty() || requests.size() > BATCH_REQUESTS) {
+            throw new IllegalArgumentException(what + ": batch of " + requests.size() + " requests (expected 1.."
+                    + BATCH_REQUESTS + ")");
+        }
+        int first = sequence + 1;
+        int length = 0;
+        sendBuffer.clear();
+        for (int i = 0; i < requests.size(); i++) {
+            byte[] message = requests.get(i).build(++sequence, i == requests.size() - 1);
+            if (length + message.length > SEND_SIZE) {
+                throw new IOException(what + ": batch of " + (length + message.length) + " bytes (expected at most "
+                        + SEND_SIZE + ")");
+            }
+            sendBuffer.put(length, message);
+            length += message.length;
+        }
+        int last = sequence;
+        long sent = LIBC.sendto(fd, sendBuffer, length, 0, kernelAddress, Structs.SOCKADDR_NL_SIZE);
+        if (sent != length) {
+            throw new IOException(what + ": sendto(netlink) failed: " + LibC.lastErrorText());
+        }
+        BatchReply[] replies = new BatchReply[requests.size()];
+        Arrays.fill(replies, BatchReply.OK);
+        while (true) {
+            for (NetlinkMessage message : receive(what)) {
+                int index = message.sequence() - first;
+                if (index < 0 || index >= replies.length || message.type() != Netlink.NLMSG_ERROR) {
+                    continue;
+                }
+                int errno = message.errorCode();
+                if (errno != 0) {
+                    replies[index] = new BatchReply(errno, message.extendedErrorText());
+                }
+                if (message.sequence() == last) {
+                    return List.of(replies);
+                }
+            }
+        }
+    }
+
+    /** The kernel's answer to one request of a batch: errno 0, or the error with the kernel's own text if any. */
+    record BatchReply(int errno, String kernelText) {
+        static final BatchReply OK = new BatchReply(0, "");
+
+        NetlinkErrorException failure(String what) {
+            return RtNetlinkSocket.failure(what, errno, kernelText);
+        }
+    }
+
+    /** One request of a batch, built for its sequence number; {@code ack}: ask for an acknowledgement. */
+    @FunctionalInterface
+    interface BatchRequest {
+        byte[] build(int sequence, boolean ack);
+    }
+
     @Override
     public synchronized void close() {
         if (!closed) {
@@ -105,7 +184,28 @@ final class RtNetlinkSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * The next datagram of replies. The kernel queues rtnetlink replies before sendmsg returns, so a read without
+     * waiting nearly always finds one; poll only when it does not.
+     */
     private List<NetlinkMessage> receive(String what) throws IOException {
+        receiveBuffer.clear();
+        long length = LIBC.recv(fd, receiveBuffer, RECEIVE_SIZE, LibC.MSG_TRUNC | LibC.MSG_DONTWAIT);
+        while (length < 0 && (LibC.errno() == LibC.EAGAIN || LibC.errno() == LibC.EINTR)) {
+            awaitReadable(what);
+            receiveBuffer.clear();
+            length = LIBC.recv(fd, receiveBuffer, RECEIVE_SIZE, LibC.MSG_TRUNC | LibC.MSG_DONTWAIT);
+        }
+        if (length < 0) {
+            throw new IOException(what + ": recv(netlink) failed: " + LibC.lastErrorText());
+        }
+        if (length > RECEIVE_SIZE) {
+            throw new IOException(what + ": netlink reply of " + length + " bytes (expected at most " + RECEIVE_SIZE + ")");
+        }
+        return NetlinkMessage.parseAll(receiveBuffer, (int) length);
+    }
+
+    private void awaitReadable(String what) throws IOException {
         pollFd.putInt(0, fd).putShort(4, LibC.POLLIN).putShort(6, (short) 0);
         int ready;
         do {
@@ -117,15 +217,6 @@ final class RtNetlinkSocket implements AutoCloseable {
         if (ready == 0) {
             throw new IOException(what + ": no reply from the kernel within " + REPLY_TIMEOUT_MILLIS + " ms");
         }
-        receiveBuffer.clear();
-        long length = LIBC.recv(fd, receiveBuffer, RECEIVE_SIZE, LibC.MSG_TRUNC);
-        if (length < 0) {
-            throw new IOException(what + ": recv(netlink) failed: " + LibC.lastErrorText());
-        }
-        if (length > RECEIVE_SIZE) {
-            throw new IOException(what + ": netlink reply of " + length + " bytes (expected at most " + RECEIVE_SIZE + ")");
-        }
-        return NetlinkMessage.parseAll(receiveBuffer, (int) length);
     }
 
     private static NetlinkErrorException failure(String what, int errno, String kernelText) {

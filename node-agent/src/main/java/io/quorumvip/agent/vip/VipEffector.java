@@ -81,18 +81,34 @@ public final class VipEffector {
         if (owned && lifetime.isEmpty()) {
             return true;
         }
+        return applied(addresses.addOrRenewAll(requests(lifetime)), lifetime, cause);
+    }
+
+    /** Every address with {@code lifetime}, for a caller that sends several instances' requests at once. */
+    public List<AddressManager.Request> requests(Optional<Duration> lifetime) {
+        return vips.stream().map(vip -> new AddressManager.Request(vip, lifetime)).toList();
+    }
+
+    /**
+     * What the kernel did with {@link #requests}: as {@link #own} after its netlink calls (journal, log, and on the
+     * first bind the announcements and routes).
+     *
+     * @param outcomes one per address, in the order of {@link #requests}
+     * @return true when every address is on its interface now
+     */
+    public boolean applied(List<AddressManager.Outcome> outcomes, Optional<Duration> lifetime, Cause cause) {
         int lifetimeSeconds = lifetime.map(d -> (int) d.toSeconds()).orElse(FOREVER);
         boolean all = true;
-        for (InterfaceAddress vip : vips) {
-            try {
-                if (addresses.addOrRenew(vip, lifetime) || !owned) {
-                    journal.record(cause, new VipBound(instance, cidr(vip), lifetimeSeconds));
-                }
-            } catch (IOException e) {
+        for (int i = 0; i < vips.size(); i++) {
+            InterfaceAddress vip = vips.get(i);
+            AddressManager.Outcome outcome = outcomes.get(i);
+            if (outcome.error().isPresent()) {
                 all = false;
                 metrics.error(instance, "bind");
                 log.atError().setMessage("could not bind virtual address").addKeyValue("instance", instance)
-                        .addKeyValue("vip", vip).addKeyValue("error", e.getMessage()).log();
+                        .addKeyValue("vip", vip).addKeyValue("error", outcome.error().get().getMessage()).log();
+            } else if (outcome.created() || !owned) {
+                journal.record(cause, new VipBound(instance, cidr(vip), lifetimeSeconds));
             }
         }
         if (!owned && all) {

@@ -140,6 +140,75 @@ class NetlinkAddressManagerTest {
     }
 
     @Test
+    void shouldCreateSomeAndRenewOthersInOneBatchAndReportEachOutcomeApart() throws Exception {
+        InterfaceAddress there = vip("192.0.2.220", 24, null);
+        InterfaceAddress fresh = vip("192.0.2.221", 24, "eth0:vip");
+        InterfaceAddress nowhere = new InterfaceAddress("nosuch0", InetAddress.getByName("192.0.2.222"), 24,
+                Optional.empty());
+        InterfaceAddress another = vip("192.0.2.223", 32, null);
+        lab.inA(() -> addresses.addOrRenew(there, Optional.of(Duration.ofSeconds(5))));
+        Optional<Duration> lifetime = Optional.of(Duration.ofSeconds(100));
+
+        List<AddressManager.Outcome> outcomes = lab.inA(() -> addresses.addOrRenewAll(List.of(
+                new AddressManager.Request(there, lifetime), new AddressManager.Request(fresh, lifetime),
+                new AddressManager.Request(nowhere, lifetime), new AddressManager.Request(another, lifetime))));
+
+        assertThat(outcomes.get(0)).isEqualTo(AddressManager.Outcome.RENEWED);
+        assertThat(outcomes.get(1)).isEqualTo(AddressManager.Outcome.CREATED);
+        assertThat(outcomes.get(2).error()).get().extracting(Throwable::getMessage).asString()
+                .startsWith("interface nosuch0: if_nametoindex failed");
+        assertThat(outcomes.get(3)).isEqualTo(AddressManager.Outcome.CREATED);
+        for (String address : List.of("192.0.2.220", "192.0.2.221", "192.0.2.223")) {
+            assertThat(ipShows(address).getLong("valid_life_time")).as(address).isBetween(90L, 100L);
+        }
+        assertThat(ipShows("192.0.2.221").getString("label")).isEqualTo("eth0:vip");
+    }
+
+    @Test
+    void shouldRenewMoreAddressesThanOneBatchHolds() throws Exception {
+        List<AddressManager.Request> requests = new ArrayList<>();
+        for (int i = 1; i <= 150; i++) {
+            requests.add(new AddressManager.Request(vip("198.51.100." + i, 32, null),
+                    Optional.of(Duration.ofSeconds(50))));
+        }
+
+        List<AddressManager.Outcome> first = lab.inA(() -> addresses.addOrRenewAll(requests));
+        List<AddressManager.Outcome> again = lab.inA(() -> addresses.addOrRenewAll(requests));
+
+        assertThat(first).hasSize(150).containsOnly(AddressManager.Outcome.CREATED);
+        assertThat(again).hasSize(150).containsOnly(AddressManager.Outcome.RENEWED);
+        assertThat(lab.inA(() -> addresses.list("eth0"))).containsAll(requests.stream()
+                .map(AddressManager.Request::address).toList());
+    }
+
+    @Test
+    void shouldFindADeviceCreatedAgainUnderTheSameName() throws Exception {
+        InterfaceAddress vip = new InterfaceAddress("qvdum0", InetAddress.getByName("192.0.2.230"), 32,
+                Optional.empty());
+        try {
+            VethLab.ip("-n", lab.nsA, "link", "add", "qvdum0", "type", "veth", "peer", "name", "qvdum1");
+            boolean addedBefore = lab.inA(() -> addresses.addOrRenew(vip, Optional.of(Duration.ofSeconds(30))));
+            VethLab.ip("-n", lab.nsA, "link", "del", "qvdum0");
+            VethLab.ip("-n", lab.nsA, "link", "add", "qvdum0", "type", "veth", "peer", "name", "qvdum1");
+
+            boolean addedAfter = lab.inA(() -> addresses.addOrRenew(vip, Optional.of(Duration.ofSeconds(30))));
+            List<InterfaceAddress> onNewDevice = lab.inA(() -> addresses.list("qvdum0"));
+            boolean removed = lab.inA(() -> addresses.remove(vip));
+
+            assertThat(addedBefore).isTrue();
+            assertThat(addedAfter).as("created on the new device, not an error on the old index").isTrue();
+            assertThat(onNewDevice).contains(vip);
+            assertThat(removed).isTrue();
+        } finally {
+            try {
+                VethLab.ip("-n", lab.nsA, "link", "del", "qvdum0");
+            } catch (IOException gone) {
+                // Already gone (a failure between the delete and the re-create); the namespace goes after all tests.
+            }
+        }
+    }
+
+    @Test
     void shouldReportThePrimaryIpv4AddressNotASecondary() throws Exception {
         lab.inA(() -> addresses.addOrRenew(vip("192.0.2.206", 24, null), Optional.empty()));
 
