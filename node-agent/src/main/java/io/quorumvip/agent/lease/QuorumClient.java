@@ -76,6 +76,7 @@ public final class QuorumClient implements AutoCloseable {
 
     static QuorumClient start(QuorumConfig config, LongSupplier monotonicNanos) {
         int sessionMs = Math.toIntExact(config.sessionTimeout().toMillis());
+        ZooKeeperTlsDefaults.initialize();
         ServerSwitch servers = new ServerSwitch();
         CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
                 .connectString(config.connectString())
