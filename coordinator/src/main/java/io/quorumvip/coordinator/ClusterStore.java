@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
  * archives are the store: queries read records back from their files through each archive's index, so memory holds
  * the index, the live fold and its checkpoints, not the records. One lock for everything: an ingest's fsync holds
  * queries and other nodes' ingests for its duration, which is simple and enough for a cluster of a few agents.
+ * Each node's index and fold are saved as its {@link RecoveryState} (every {@value #SAVE_EVERY} records and at
+ * close), so a restart reads only the records stored after the saved state.
  */
 final class ClusterStore implements AutoCloseable {
 
