@@ -121,6 +121,8 @@ rss=$(max_rss_mib)
 kill -TERM "$pid"
 wait "$pid" 2>/dev/null || true
 pid=
+# What the stop saved for the restart (docs/coordinator.md, "Restart from the saved state"), per node.
+saved_kib=$(du -k "$work"/data/nodes/*/.qvip-index/coordinator-state.bin 2>/dev/null | cut -f1 | paste -sd/ - || true)
 start
 restart=$start_seconds
 
@@ -128,9 +130,9 @@ out_dir=$root/lab-runs/bench
 mkdir -p "$out_dir"
 table=$out_dir/coordinator-$(date -u +%Y%m%dT%H%M%SZ).md
 {
-  echo "| events per node | records | ingest s | records/s | max RSS after ingest, MiB | LB records, every record paged | LB records, types= | /v1/state?at= | again, an hour later | /v1/forensics, one hour | /v1/forensics, everything | max RSS, MiB | start (empty) s | restart s |"
-  echo "|---:|---:|---:|---:|---:|---|---|---|---|---|---|---:|---:|---:|"
-  echo "| $size | $records | $ingest_s | $rate | $rss_ingest | $lb_all_answer | $lb_types_answer | $state | $state_again | $window | $everything | $rss | $first_start | $restart |"
+  echo "| events per node | records | ingest s | records/s | max RSS after ingest, MiB | LB records, every record paged | LB records, types= | /v1/state?at= | again, an hour later | /v1/forensics, one hour | /v1/forensics, everything | max RSS, MiB | start (empty) s | saved state per node, KiB | restart s |"
+  echo "|---:|---:|---:|---:|---:|---|---|---|---|---|---|---:|---:|---|---:|"
+  echo "| $size | $records | $ingest_s | $rate | $rss_ingest | $lb_all_answer | $lb_types_answer | $state | $state_again | $window | $everything | $rss | $first_start | ${saved_kib:-none} | $restart |"
 } >"$table"
 echo
 echo "Coordinator benchmark (also in $table); load average $(cut -d' ' -f1-3 /proc/loadavg) after the run:"
