@@ -40,6 +40,7 @@ final class ClusterStore implements AutoCloseable {
 
     private final Path nodesDir;
     private final LongSupplier wallMicros;
+    private final long saveEvery;
     private final Map<String, NodeArchive> archives = new TreeMap<>();
     /**
      * Each node's own fold, checkpointed every {@link #CHECKPOINT_EVERY} records for {@link #stateAt}. The replay
@@ -114,14 +115,26 @@ final class ClusterStore implements AutoCloseable {
         }
     }
 
-    private ClusterStore(Path nodesDir, LongSupplier wallMicros) {
+    private ClusterStore(Path nodesDir, LongSupplier wallMicros, long saveEvery) {
         this.nodesDir = nodesDir;
         this.wallMicros = wallMicros;
+        this.saveEvery = saveEvery;
     }
 
     /** Opens every node archive under {@code dataDir}, recovering what each had durably stored. */
     static ClusterStore open(Path dataDir, LongSupplier wallMicros) throws IOException {
-        ClusterStore store = new ClusterStore(dataDir.resolve("nodes"), wallMicros);
+        return open(dataDir, wallMicros, SAVE_EVERY);
+    }
+
+    /**
+     * {@link #open(Path, LongSupplier)}, saving a node's recovery state whenever {@code saveEvery} of its records were
+     * stored since the last save: what a restart after a crash reads at most per node.
+     */
+    static ClusterStore open(Path dataDir, LongSupplier wallMicros, long saveEvery) throws IOException {
+        if (saveEvery < 1) {
+            throw new IllegalArgumentException("saveEvery got " + saveEvery + " (expected at least 1 record)");
+        }
+        ClusterStore store = new ClusterStore(dataDir.resolve("nodes"), wallMicros, saveEvery);
         Files.createDirectories(store.nodesDir);
         List<Path> dirs;
         try (Stream<Path> list = Files.list(store.nodesDir)) {
@@ -223,7 +236,7 @@ final class ClusterStore implements AutoCloseable {
             if (!stored.isEmpty()) {
                 listeners.forEach(listener -> listener.accept(stored));
             }
-            if (fold.applied - fold.savedAt >= SAVE_EVERY) {
+            if (fold.applied - fold.savedAt >= saveEvery) {
                 due = recoveryState(node);
             }
         }

@@ -103,6 +103,30 @@ class ClusterStoreRecoveryTest {
     }
 
     @Test
+    void shouldSaveWhileStoringSoThatARestartAfterACrashResumesFromTheLastSave() throws IOException {
+        Path data = root.resolve("data");
+        Path crashed = root.resolve("crashed");
+        try (ClusterStore store = ClusterStore.open(data, () -> 0, 1_000)) {
+            for (int from = 1; from <= n1.size(); from += 600) {
+                store.ingest("n1", RecordBatch.parse(AgentJournals.body(n1, from, Math.min(n1.size(), from + 599))));
+            }
+            store.ingest("n2", RecordBatch.parse(AgentJournals.body(n2, 1, 999)));
+            // A copy taken while it runs is what a SIGKILL leaves: no state saved at close.
+            copyTree(data, crashed);
+        }
+        long savedAt = RecoveryState.load(crashed.resolve("nodes/n1"), "n1").archive().resume().lastSeq();
+        // Saved after the batch that took it 1,000 or more past the last save; the records after it must be read.
+        assertThat(savedAt).isGreaterThan(n1.size() - 1_600L).isLessThan(n1.size());
+        assertThat(RecoveryState.file(crashed.resolve("nodes/n2"))).doesNotExist();
+        Path whole = copyOf(crashed, "crashed-whole-n1");
+        Files.delete(state(whole, "n1"));
+
+        Answers answers = answers(crashed);
+        assertThat(answers.paged()).hasSize(n1.size() + 999);
+        assertThat(answers).isEqualTo(answers(whole));
+    }
+
+    @Test
     void shouldNotRereadWhatTheSavedStateCoversLeavingThatToReplayVerify() throws IOException {
         Path data = root.resolve("data");
         ingest(data, 1, n1.size(), 1, n2.size());
@@ -150,12 +174,16 @@ class ClusterStoreRecoveryTest {
 
     private Path copyOf(Path data, String name) throws IOException {
         Path copy = root.resolve(name);
-        try (Stream<Path> files = Files.walk(data)) {
+        copyTree(data, copy);
+        return copy;
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
             for (Path file : files.toList()) {
-                Files.copy(file, copy.resolve(data.relativize(file).toString()));
+                Files.copy(file, to.resolve(from.relativize(file).toString()));
             }
         }
-        return copy;
     }
 
     private static void flipByte(Path file, long offset) throws IOException {
