@@ -54,7 +54,7 @@ final class ClusterStore implements AutoCloseable {
     static final int CHECKPOINT_EVERY = 4096;
     /**
      * A node's recovery state is saved whenever this many of its records were stored since the last save (and at
-     * close), so a restart after a crash reads at most about this many records per node: one to two seconds.
+     * close), so a restart after a crash reads at most about this many records per node: a few seconds.
      */
     static final int SAVE_EVERY = 1_000_000;
 

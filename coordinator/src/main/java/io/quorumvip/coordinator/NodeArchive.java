@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * starts, and its HLC stamp (16 bytes per {@value #BLOCK} records: 0.6 MiB for 10 million), lets a reader start
  * near any position or cursor and decode at most {@value #BLOCK} records before it. Not thread-safe:
  * {@link ClusterStore} guards it; a {@link Records} reader taken under its guard may be read outside it, since
- * it reads only what was stored when it was taken, by positional reads that appends do not disturb.
+ * it reads only what was stored when it was taken, by positional reads that appends do not disturb. A restart
+ * resumes from {@link #saved()} (the end, its chain hash and the index) instead of reading the file again.
  */
 final class NodeArchive implements AutoCloseable {
 
@@ -151,10 +152,6 @@ final class NodeArchive implements AutoCloseable {
         int blocks = index.blocks();
         return Optional.of(new RecoveryState.Archive(new Journal.ResumePoint(1, lastOffset, lastSeq, lastHlc, lastHash),
                 index.count, index.firstSeq, Arrays.copyOf(index.offsets, blocks), Arrays.copyOf(index.hlcs, blocks)));
-    }
-
-    Path dir() {
-        return dir;
     }
 
     String node() {
