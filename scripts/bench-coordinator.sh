@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# qvip bench coordinator [--size N] [--data DIR]: the coordinator over the generated journals of
+# qvip bench coordinator [--size N] [--data DIR] [--no-page-read]: the coordinator over the generated journals of
 # `qvip bench forensics` (2 nodes, N events per node, default 1000000; generate them with that benchmark first):
 # ingest through the real HTTP API as agents ship (scripts/lib/ship-journal.py, both nodes at once), then max RSS,
 # GET /v1/state?at= and /v1/forensics latency (a one-hour window, and everything), the page's first read of the
 # load-balancing records (every record through /v1/events, as the page did before, against /v1/events?types=, as it
-# does now), and the restart time (SIGTERM, start again, until /v1/cluster answers). The coordinator runs with the launcher's options (scripts/qvip).
+# does now; --no-page-read skips both: every record paged is the longest part at 10M), and the restart time (SIGTERM,
+# start again, until /v1/cluster answers). The coordinator runs with the launcher's options (scripts/qvip).
 # Prints a Markdown table and writes it to lab-runs/bench/coordinator-DATE.md.
 # Exit codes: 0 ok, 1 build or run failure, 2 bad usage.
 set -euo pipefail
@@ -13,9 +14,10 @@ root=$(dirname "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")")
 readonly root
 size=1000000
 data=$root/lab-runs/bench/forensics-data
+page_read=yes
 
 usage() {
-  sed -n '2,8s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,9s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
   exit "${1:-2}"
 }
 
@@ -23,6 +25,7 @@ while (($# > 0)); do
   case "$1" in
     --size) size=${2:?--size needs a number}; shift 2 ;;
     --data) data=${2:?--data needs a directory}; shift 2 ;;
+    --no-page-read) page_read=no; shift ;;
     -h | --help) usage 0 ;;
     *) echo "bench coordinator: unknown option '$1'" >&2; usage ;;
   esac
@@ -99,8 +102,12 @@ page_through() {
   echo "$seconds s, $requests requests"
 }
 lb_types=REAL_SERVER_UP,REAL_SERVER_DOWN,POOL_CHANGED,VIRTUAL_SERVER_QUORUM_LOST,VIRTUAL_SERVER_QUORUM_GAINED,SORRY_SERVER_IN,SORRY_SERVER_OUT
-lb_types_answer=$(page_through "types=$lb_types")
-lb_all_answer=$(page_through "")
+lb_types_answer=—
+lb_all_answer=—
+if [[ $page_read == yes ]]; then
+  lb_types_answer=$(page_through "types=$lb_types")
+  lb_all_answer=$(page_through "")
+fi
 
 # A time in the middle of the history, and the hour after it.
 first_ms=$(curl -s "$url/v1/events?limit=1" | jq -r '.events[0].wall_micros / 1000 | floor')
@@ -114,6 +121,8 @@ rss=$(max_rss_mib)
 kill -TERM "$pid"
 wait "$pid" 2>/dev/null || true
 pid=
+# What the stop saved for the restart (docs/coordinator.md, "Restart from the saved state"), per node.
+saved_kib=$(du -k "$work"/data/nodes/*/.qvip-index/coordinator-state.bin 2>/dev/null | cut -f1 | paste -sd/ - || true)
 start
 restart=$start_seconds
 
@@ -121,9 +130,9 @@ out_dir=$root/lab-runs/bench
 mkdir -p "$out_dir"
 table=$out_dir/coordinator-$(date -u +%Y%m%dT%H%M%SZ).md
 {
-  echo "| events per node | records | ingest s | records/s | max RSS after ingest, MiB | LB records, every record paged | LB records, types= | /v1/state?at= | again, an hour later | /v1/forensics, one hour | /v1/forensics, everything | max RSS, MiB | start (empty) s | restart s |"
-  echo "|---:|---:|---:|---:|---:|---|---|---|---|---|---|---:|---:|---:|"
-  echo "| $size | $records | $ingest_s | $rate | $rss_ingest | $lb_all_answer | $lb_types_answer | $state | $state_again | $window | $everything | $rss | $first_start | $restart |"
+  echo "| events per node | records | ingest s | records/s | max RSS after ingest, MiB | LB records, every record paged | LB records, types= | /v1/state?at= | again, an hour later | /v1/forensics, one hour | /v1/forensics, everything | max RSS, MiB | start (empty) s | saved state per node, KiB | restart s |"
+  echo "|---:|---:|---:|---:|---:|---|---|---|---|---|---|---:|---:|---|---:|"
+  echo "| $size | $records | $ingest_s | $rate | $rss_ingest | $lb_all_answer | $lb_types_answer | $state | $state_again | $window | $everything | $rss | $first_start | ${saved_kib:-none} | $restart |"
 } >"$table"
 echo
 echo "Coordinator benchmark (also in $table); load average $(cut -d' ' -f1-3 /proc/loadavg) after the run:"

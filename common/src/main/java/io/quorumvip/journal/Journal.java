@@ -96,8 +96,42 @@ public final class Journal implements AutoCloseable {
      * all its records, and where each lies, from that one read instead of decoding the segment a second time.
      */
     public static Journal open(JournalConfig config, RecoveredRecord lastSegmentRecords) throws IOException {
+        return open(config, Optional.empty(), lastSegmentRecords);
+    }
+
+    /**
+     * Where an earlier read of the last segment ended: the frame of the last record it read, and that record's
+     * sequence, stamp and hash (the SHA-256 of its payload, which the next record chains from).
+     */
+    public record ResumePoint(long segmentIndex, long lastRecordOffset, long lastSeq, long lastHlc, Hash256 lastHash) {
+    }
+
+    /** The journal on disk does not hold the record a {@link ResumePoint} names: the point is stale or foreign. */
+    public static final class ResumeMismatchException extends IOException {
+        ResumeMismatchException(Path segment, ResumePoint point, String problem) {
+            super(segment + ": the saved point (seq " + point.lastSeq() + " at byte " + point.lastRecordOffset()
+                    + ") does not match: " + problem);
+        }
+    }
+
+    /**
+     * {@link #open(JournalConfig, RecoveredRecord)} from {@code resume}: recovery checks that the record at the point
+     * is intact and is the one named (node, sequence, stamp, and its payload's SHA-256 is the point's hash), then
+     * reads and checks the records after it exactly as a full open does (CRC, decoding, sequence, the chain from the
+     * point's hash, torn tail), handing only those to {@code newRecords}. The records before the point are not read:
+     * the caller vouches for them (it read them when it took the point); {@code qvip replay --verify} checks them.
+     *
+     * @throws ResumeMismatchException when the last segment is not the point's or does not hold the named record at
+     *                                 its offset; nothing was changed on disk, a full open may follow
+     */
+    public static Journal open(JournalConfig config, ResumePoint resume, RecoveredRecord newRecords) throws IOException {
+        return open(config, Optional.of(resume), newRecords);
+    }
+
+    private static Journal open(JournalConfig config, Optional<ResumePoint> resume, RecoveredRecord lastSegmentRecords)
+            throws IOException {
         Files.createDirectories(config.dir());
-        Journal journal = new Journal(config, Recovery.run(config, lastSegmentRecords));
+        Journal journal = new Journal(config, Recovery.run(config, resume, lastSegmentRecords));
         journal.writer.start();
         return journal;
     }
@@ -429,9 +463,18 @@ public final class Journal implements AutoCloseable {
         Hash256 lastHash;
         Optional<TornTail> tornTail = Optional.empty();
 
-        static Recovery run(JournalConfig config, RecoveredRecord lastSegmentRecords) throws IOException {
+        static Recovery run(JournalConfig config, Optional<ResumePoint> resume, RecoveredRecord lastSegmentRecords)
+                throws IOException {
             Recovery r = new Recovery();
             List<Path> segments = new ArrayList<>(JournalReader.segmentFiles(config.dir()));
+            if (resume.isPresent()) {
+                // Checked before anything on disk changes, so a stale point leaves the journal as it was.
+                Path last = segments.isEmpty() ? config.dir() : segments.get(segments.size() - 1);
+                if (segments.isEmpty() || SegmentHeader.indexOf(last) != resume.get().segmentIndex()) {
+                    throw new ResumeMismatchException(last, resume.get(), segments.isEmpty() ? "the journal has no segment"
+                            : "the last segment is " + SegmentHeader.indexOf(last) + " (expected " + resume.get().segmentIndex() + ")");
+                }
+            }
             if (!segments.isEmpty()) {
                 r.dropUnfinishedRoll(segments);
             }
@@ -456,12 +499,13 @@ public final class Journal implements AutoCloseable {
                 }
             }
             Path last = segments.get(segments.size() - 1);
-            ScanResult tail = scan(config, last, true, lastSegmentRecords);
+            ScanResult tail = scan(config, last, true, resume, lastSegmentRecords);
             r.lastHash = tail.lastHash;
             r.lastSeq = tail.lastSeq;
             r.lastHlc = tail.lastHlc;
             if (tail.records == 0 && segments.size() > 1) {
-                ScanResult previous = scan(config, segments.get(segments.size() - 2), false, (record, offset) -> { });
+                ScanResult previous = scan(config, segments.get(segments.size() - 2), false, Optional.empty(),
+                        (record, offset) -> { });
                 if (!previous.lastHash.equals(tail.lastHash)) {
                     throw new JournalDamageException(last, 0, "segment chains from " + tail.lastHash
                             + " but the previous segment ends with " + previous.lastHash);
@@ -514,7 +558,7 @@ public final class Journal implements AutoCloseable {
         }
 
         private static ScanResult scan(JournalConfig config, Path segment, boolean lastSegment,
-                                       RecoveredRecord visitor) throws IOException {
+                                       Optional<ResumePoint> resume, RecoveredRecord visitor) throws IOException {
             MessageDigest digest = sha256();
             EventCodec codec = new EventCodec();
             try (SegmentCursor cursor = SegmentCursor.open(segment)) {
@@ -522,6 +566,14 @@ public final class Journal implements AutoCloseable {
                 long records = 0;
                 long seq = 0;
                 long hlcStamp = 0;
+                if (resume.isPresent()) {
+                    ResumePoint point = resume.get();
+                    checkResumePoint(config, cursor, codec, digest, point);
+                    hash = point.lastHash();
+                    records = 1;
+                    seq = point.lastSeq();
+                    hlcStamp = point.lastHlc();
+                }
                 while (true) {
                     SegmentCursor.Frame frame = cursor.next();
                     if (frame == SegmentCursor.Frame.END) {
@@ -551,6 +603,37 @@ public final class Journal implements AutoCloseable {
                     hlcStamp = record.hlc();
                     records++;
                 }
+            }
+        }
+
+        /** Reads the record at the point (leaving the cursor after it) and checks it is the one the point names. */
+        private static void checkResumePoint(JournalConfig config, SegmentCursor cursor, EventCodec codec,
+                                             MessageDigest digest, ResumePoint point) throws IOException {
+            long at = point.lastRecordOffset();
+            if (at < SegmentHeader.SIZE || at >= cursor.size()) {
+                throw new ResumeMismatchException(cursor.file(), point, "the segment has " + cursor.size() + " bytes");
+            }
+            cursor.seek(at);
+            SegmentCursor.Frame frame = cursor.next();
+            if (frame != SegmentCursor.Frame.RECORD) {
+                throw new ResumeMismatchException(cursor.file(), point, SegmentCursor.describe(frame) + " there");
+            }
+            EventRecord record;
+            try {
+                record = codec.decode(cursor.payload(), cursor.payloadOffset(), cursor.payloadLength());
+            } catch (MalformedRecordException e) {
+                throw new ResumeMismatchException(cursor.file(), point, "the frame there does not decode: " + e.getMessage());
+            }
+            if (!record.node().equals(config.nodeId()) || record.seq() != point.lastSeq() || record.hlc() != point.lastHlc()) {
+                throw new ResumeMismatchException(cursor.file(), point, "the record there is seq " + record.seq()
+                        + " of node '" + record.node() + "' stamped " + record.hlc() + " (expected seq " + point.lastSeq()
+                        + " of node '" + config.nodeId() + "' stamped " + point.lastHlc() + ")");
+            }
+            digest.update(cursor.payload(), cursor.payloadOffset(), cursor.payloadLength());
+            Hash256 hash = new Hash256(digest.digest());
+            if (!hash.equals(point.lastHash())) {
+                throw new ResumeMismatchException(cursor.file(), point, "the record there hashes to " + hash.toHex()
+                        + " (expected " + point.lastHash().toHex() + ")");
             }
         }
     }

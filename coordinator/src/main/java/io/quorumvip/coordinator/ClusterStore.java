@@ -7,6 +7,7 @@ import io.quorumvip.replay.NodeView;
 import io.quorumvip.replay.ReplayState;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,17 +23,24 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every node's archive under {@code <data>/nodes/<node>/}, plus the live cluster state folded from them. The
  * archives are the store: queries read records back from their files through each archive's index, so memory holds
  * the index, the live fold and its checkpoints, not the records. One lock for everything: an ingest's fsync holds
  * queries and other nodes' ingests for its duration, which is simple and enough for a cluster of a few agents.
+ * Each node's index and fold are saved as its {@link RecoveryState} (every {@value #SAVE_EVERY} records and at
+ * close), so a restart reads only the records stored after the saved state.
  */
 final class ClusterStore implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(ClusterStore.class);
+
     private final Path nodesDir;
     private final LongSupplier wallMicros;
+    private final long saveEvery;
     private final Map<String, NodeArchive> archives = new TreeMap<>();
     /**
      * Each node's own fold, checkpointed every {@link #CHECKPOINT_EVERY} records for {@link #stateAt}. The replay
@@ -44,16 +52,45 @@ final class ClusterStore implements AutoCloseable {
 
     /** How many records {@link #stateAt} folds per node at most, under the lock: a few milliseconds. */
     static final int CHECKPOINT_EVERY = 4096;
+    /**
+     * A node's recovery state is saved whenever this many of its records were stored since the last save (and at
+     * close), so a restart after a crash reads at most about this many records per node: a few seconds.
+     */
+    static final int SAVE_EVERY = 1_000_000;
 
     /** The state after a node's first {@code position} records, the last of which has stamp {@code hlc}. */
-    private record Checkpoint(long position, long hlc, ClusterView state) {
+    record Checkpoint(long position, long hlc, ClusterView state) {
     }
 
     /** One node's fold and its checkpoints, in record order. */
     private static final class NodeFold {
-        final ReplayState state = new ReplayState();
-        final List<Checkpoint> checkpoints = new ArrayList<>();
+        final ReplayState state;
+        final List<Checkpoint> checkpoints;
         long applied;
+        /** {@link #applied} when the recovery state was last saved. */
+        long savedAt;
+        /** Held while the recovery state is written: one writer per archive. */
+        final Object saving = new Object();
+
+        NodeFold() {
+            this(new ReplayState(), new ArrayList<>(), 0);
+        }
+
+        private NodeFold(ReplayState state, List<Checkpoint> checkpoints, long applied) {
+            this.state = state;
+            this.checkpoints = checkpoints;
+            this.applied = applied;
+            this.savedAt = applied;
+        }
+
+        static NodeFold of(RecoveryState.Fold saved) {
+            return new NodeFold(ReplayState.of(saved.state()), new ArrayList<>(saved.checkpoints()), saved.applied());
+        }
+
+        RecoveryState.Fold saved() {
+            savedAt = applied;
+            return new RecoveryState.Fold(applied, state.view(), List.copyOf(checkpoints));
+        }
 
         void apply(EventRecord record) {
             state.apply(record);
@@ -78,14 +115,26 @@ final class ClusterStore implements AutoCloseable {
         }
     }
 
-    private ClusterStore(Path nodesDir, LongSupplier wallMicros) {
+    private ClusterStore(Path nodesDir, LongSupplier wallMicros, long saveEvery) {
         this.nodesDir = nodesDir;
         this.wallMicros = wallMicros;
+        this.saveEvery = saveEvery;
     }
 
     /** Opens every node archive under {@code dataDir}, recovering what each had durably stored. */
     static ClusterStore open(Path dataDir, LongSupplier wallMicros) throws IOException {
-        ClusterStore store = new ClusterStore(dataDir.resolve("nodes"), wallMicros);
+        return open(dataDir, wallMicros, SAVE_EVERY);
+    }
+
+    /**
+     * {@link #open(Path, LongSupplier)}, saving a node's recovery state whenever {@code saveEvery} of its records were
+     * stored since the last save: what a restart after a crash reads at most per node.
+     */
+    static ClusterStore open(Path dataDir, LongSupplier wallMicros, long saveEvery) throws IOException {
+        if (saveEvery < 1) {
+            throw new IllegalArgumentException("saveEvery got " + saveEvery + " (expected at least 1 record)");
+        }
+        ClusterStore store = new ClusterStore(dataDir.resolve("nodes"), wallMicros, saveEvery);
         Files.createDirectories(store.nodesDir);
         List<Path> dirs;
         try (Stream<Path> list = Files.list(store.nodesDir)) {
@@ -96,16 +145,16 @@ final class ClusterStore implements AutoCloseable {
                 Math.max(1, Math.min(dirs.size(), Runtime.getRuntime().availableProcessors())));
         Throwable failure = null;
         try {
-            Map<String, Future<NodeArchive>> opening = new TreeMap<>();
+            Map<String, Future<Opened>> opening = new TreeMap<>();
             for (Path dir : dirs) {
                 String node = dir.getFileName().toString();
-                NodeFold fold = new NodeFold();
-                store.folds.put(node, fold);
-                opening.put(node, readers.submit(() -> NodeArchive.open(dir, node, wallMicros, fold::apply)));
+                opening.put(node, readers.submit(() -> openNode(dir, node, wallMicros)));
             }
-            for (Map.Entry<String, Future<NodeArchive>> entry : opening.entrySet()) {
+            for (Map.Entry<String, Future<Opened>> entry : opening.entrySet()) {
                 try {
-                    store.archives.put(entry.getKey(), entry.getValue().get());
+                    Opened opened = entry.getValue().get();
+                    store.archives.put(entry.getKey(), opened.archive());
+                    store.folds.put(entry.getKey(), opened.fold());
                 } catch (ExecutionException e) {
                     failure = failure == null ? e.getCause() : failure;
                 }
@@ -129,27 +178,90 @@ final class ClusterStore implements AutoCloseable {
         return store;
     }
 
+    private record Opened(NodeArchive archive, NodeFold fold) {
+    }
+
+    /**
+     * Opens one node's archive from its saved recovery state, checking and folding only the records stored after
+     * it; without a usable state (none, stale, damaged, another node's), from the start, as the log line says.
+     */
+    private static Opened openNode(Path dir, String node, LongSupplier wallMicros) throws IOException {
+        String why;
+        boolean unusable = false;
+        try {
+            RecoveryState saved = RecoveryState.load(dir, node);
+            NodeFold fold = NodeFold.of(saved.fold());
+            NodeArchive archive = NodeArchive.resume(dir, node, wallMicros, saved.archive(), fold::apply);
+            log.info("archive of node {}: resumed from its saved state at seq {}; checked and folded the {} records after it",
+                    node, saved.archive().resume().lastSeq(), archive.lastSeq() - saved.archive().resume().lastSeq());
+            return new Opened(archive, fold);
+        } catch (NoSuchFileException e) {
+            why = "no saved state in " + RecoveryState.file(dir);
+        } catch (IOException | RuntimeException e) {
+            why = "saved state not used: " + e.getMessage();
+            unusable = true;
+        }
+        NodeFold fold = new NodeFold();
+        NodeArchive archive = NodeArchive.open(dir, node, wallMicros, fold::apply);
+        if (unusable) {
+            log.warn("archive of node {}: read and checked whole ({} records), {}", node, archive.count(), why);
+        } else {
+            log.info("archive of node {}: read and checked whole ({} records), {}", node, archive.count(), why);
+        }
+        return new Opened(archive, fold);
+    }
+
     /**
      * Stores what continues {@code node}'s chain. The caller has checked that every record is of {@code node}.
      *
      * @throws IOException when the records could not be made durable (none of them counts as stored)
      */
-    synchronized IngestOutcome ingest(String node, List<ReceivedRecord> batch) throws IOException {
-        NodeArchive archive = archives.get(node);
-        if (archive == null) {
-            archive = NodeArchive.open(nodesDir.resolve(node), node, wallMicros, record -> { });
-            archives.put(node, archive);
+    IngestOutcome ingest(String node, List<ReceivedRecord> batch) throws IOException {
+        IngestOutcome outcome;
+        NodeFold fold;
+        Optional<RecoveryState> due = Optional.empty();
+        synchronized (this) {
+            NodeArchive archive = archives.get(node);
+            if (archive == null) {
+                archive = NodeArchive.open(nodesDir.resolve(node), node, wallMicros, record -> { });
+                archives.put(node, archive);
+            }
+            fold = folds.computeIfAbsent(node, n -> new NodeFold());
+            List<EventRecord> stored = new ArrayList<>();
+            NodeFold folding = fold;
+            outcome = archive.append(batch, record -> {
+                folding.apply(record);
+                stored.add(record);
+            });
+            if (!stored.isEmpty()) {
+                listeners.forEach(listener -> listener.accept(stored));
+            }
+            if (fold.applied - fold.savedAt >= saveEvery) {
+                due = recoveryState(node);
+            }
         }
-        NodeFold fold = folds.computeIfAbsent(node, n -> new NodeFold());
-        List<EventRecord> stored = new ArrayList<>();
-        IngestOutcome outcome = archive.append(batch, record -> {
-            fold.apply(record);
-            stored.add(record);
-        });
-        if (!stored.isEmpty()) {
-            listeners.forEach(listener -> listener.accept(stored));
+        // Written outside the lock: ingest and queries go on while it is written (it is taken whole under the lock).
+        if (due.isPresent()) {
+            save(due.get(), fold);
         }
         return outcome;
+    }
+
+    /** The node's recovery state as stored now; empty when nothing is stored. Called under the lock. */
+    private Optional<RecoveryState> recoveryState(String node) {
+        return archives.get(node).saved().map(archive ->
+                new RecoveryState(RecoveryState.SCHEMA, node, archive, folds.get(node).saved()));
+    }
+
+    private void save(RecoveryState state, NodeFold fold) {
+        synchronized (fold.saving) {
+            try {
+                state.save(nodesDir.resolve(state.node()));
+            } catch (IOException | RuntimeException e) {
+                log.warn("saving the recovery state of node {} failed: {} (a restart reads the archive after the last"
+                        + " saved state, or whole)", state.node(), e.toString());
+            }
+        }
     }
 
     /**
@@ -287,8 +399,10 @@ final class ClusterStore implements AutoCloseable {
     record Snapshot(long version, Map<String, NodeArchive.Records> journals) {
     }
 
+    /** Saves every node's recovery state, then closes the archives. */
     @Override
     public synchronized void close() throws IOException {
+        archives.keySet().forEach(node -> recoveryState(node).ifPresent(state -> save(state, folds.get(node))));
         IOException failure = null;
         for (NodeArchive archive : archives.values()) {
             try {

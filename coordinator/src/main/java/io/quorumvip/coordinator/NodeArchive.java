@@ -23,6 +23,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -41,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * starts, and its HLC stamp (16 bytes per {@value #BLOCK} records: 0.6 MiB for 10 million), lets a reader start
  * near any position or cursor and decode at most {@value #BLOCK} records before it. Not thread-safe:
  * {@link ClusterStore} guards it; a {@link Records} reader taken under its guard may be read outside it, since
- * it reads only what was stored when it was taken, by positional reads that appends do not disturb.
+ * it reads only what was stored when it was taken, by positional reads that appends do not disturb. A restart
+ * resumes from {@link #saved()} (the end, its chain hash and the index) instead of reading the file again.
  */
 final class NodeArchive implements AutoCloseable {
 
@@ -56,20 +58,18 @@ final class NodeArchive implements AutoCloseable {
     private long size;
     private long lastSeq;
     private Hash256 lastHash;
+    private long lastHlc;
+    private long lastOffset;
 
     /** Where a reader starts: every {@value #BLOCK}th record is in the index. */
     static final int BLOCK = 256;
 
-    private NodeArchive(String node, Path dir, LongSupplier wallMicros, BlockIndex index, FileChannel segment,
-                        long lastSeq, Hash256 lastHash) throws IOException {
+    private NodeArchive(String node, Path dir, LongSupplier wallMicros, BlockIndex index, FileChannel segment) {
         this.node = node;
         this.dir = dir;
         this.wallMicros = wallMicros;
         this.index = index;
         this.segment = segment;
-        this.size = segment == null ? 0 : segment.size();
-        this.lastSeq = lastSeq;
-        this.lastHash = lastHash;
     }
 
     /**
@@ -78,25 +78,49 @@ final class NodeArchive implements AutoCloseable {
      */
     static NodeArchive open(Path dir, String node, LongSupplier wallMicros, Consumer<EventRecord> recovered)
             throws IOException {
+        return open(dir, node, wallMicros, null, recovered);
+    }
+
+    /**
+     * Opens the archive from a saved state: recovery checks that the file still holds the record the state ends at,
+     * with the state's chain hash, and then reads and checks only the records after it, handing those to
+     * {@code recovered} (see {@link Journal#open(JournalConfig, Journal.ResumePoint, Journal.RecoveredRecord)}).
+     *
+     * @throws Journal.ResumeMismatchException when the file does not hold that record (a stale or foreign state)
+     */
+    static NodeArchive resume(Path dir, String node, LongSupplier wallMicros, RecoveryState.Archive saved,
+                              Consumer<EventRecord> recovered) throws IOException {
+        return open(dir, node, wallMicros, saved, recovered);
+    }
+
+    private static NodeArchive open(Path dir, String node, LongSupplier wallMicros, RecoveryState.Archive saved,
+                                    Consumer<EventRecord> recovered) throws IOException {
         Files.createDirectories(dir);
         List<Path> segments = JournalReader.segmentFiles(dir);
-        if (segments.isEmpty()) {
+        if (segments.isEmpty() && saved == null) {
             // An anchor.json without a segment is left by a crash while creating the segment: nothing was stored.
             Files.deleteIfExists(dir.resolve(Anchor.FILE_NAME));
-            return new NodeArchive(node, dir, wallMicros, new BlockIndex(), null, 0, null);
+            RecoveryState.remove(dir);
+            return new NodeArchive(node, dir, wallMicros, new BlockIndex(), null);
         }
         if (segments.size() > 1) {
             throw new IOException("archive of node '" + node + "' in " + dir + " has " + segments.size()
                     + " segments (expected 1: the coordinator writes one segment per node)");
         }
+        // The archive is one segment: recovery's own checked read of it (or of what follows the saved state) is the
+        // only time it is decoded.
+        BlockIndex index = saved == null ? new BlockIndex() : BlockIndex.of(saved);
+        long[] last = saved == null ? new long[] {0, 0} : new long[] {saved.resume().lastRecordOffset(), saved.resume().lastHlc()};
+        Journal.RecoveredRecord read = (record, offset) -> {
+            index.stored(record, offset);
+            last[0] = offset;
+            last[1] = record.hlc();
+            recovered.accept(record);
+        };
+        JournalConfig config = JournalConfig.of(dir, node).withWallClock(wallMicros);
         long lastSeq;
         Hash256 lastHash;
-        // The archive is one segment: recovery's own checked read of it is the only time it is decoded.
-        BlockIndex index = new BlockIndex();
-        try (Journal journal = Journal.open(JournalConfig.of(dir, node).withWallClock(wallMicros), (record, offset) -> {
-            index.stored(record, offset);
-            recovered.accept(record);
-        })) {
+        try (Journal journal = saved == null ? Journal.open(config, read) : Journal.open(config, saved.resume(), read)) {
             journal.recoveredTornTail().ifPresent(torn ->
                     log.warn("archive of node {}: cut {} (it was never acknowledged)", node, torn));
             lastSeq = journal.lastDurableSeq();
@@ -107,10 +131,27 @@ final class NodeArchive implements AutoCloseable {
             // the header's anchor must come from whatever record arrives first next time.
             Files.delete(segments.get(0));
             Files.deleteIfExists(dir.resolve(Anchor.FILE_NAME));
-            return new NodeArchive(node, dir, wallMicros, new BlockIndex(), null, 0, null);
+            RecoveryState.remove(dir);
+            return new NodeArchive(node, dir, wallMicros, new BlockIndex(), null);
         }
         FileChannel channel = FileChannel.open(segments.get(0), StandardOpenOption.READ, StandardOpenOption.WRITE);
-        return new NodeArchive(node, dir, wallMicros, index, channel, lastSeq, lastHash);
+        NodeArchive archive = new NodeArchive(node, dir, wallMicros, index, channel);
+        archive.size = channel.size();
+        archive.lastSeq = lastSeq;
+        archive.lastHash = lastHash;
+        archive.lastOffset = last[0];
+        archive.lastHlc = last[1];
+        return archive;
+    }
+
+    /** What a restart needs to resume from here; empty while nothing is stored. */
+    Optional<RecoveryState.Archive> saved() {
+        if (index.count == 0) {
+            return Optional.empty();
+        }
+        int blocks = index.blocks();
+        return Optional.of(new RecoveryState.Archive(new Journal.ResumePoint(1, lastOffset, lastSeq, lastHlc, lastHash),
+                index.count, index.firstSeq, Arrays.copyOf(index.offsets, blocks), Arrays.copyOf(index.hlcs, blocks)));
     }
 
     String node() {
@@ -213,6 +254,8 @@ final class NodeArchive implements AutoCloseable {
             long at = write(accepted);
             for (ReceivedRecord received : accepted) {
                 index.stored(received.record(), at);
+                lastOffset = at;
+                lastHlc = received.record().hlc();
                 at += received.frame().length;
                 stored.accept(received.record());
             }
@@ -284,6 +327,16 @@ final class NodeArchive implements AutoCloseable {
         long[] hlcs = new long[64];
         long count;
         long firstSeq;
+
+        static BlockIndex of(RecoveryState.Archive saved) {
+            BlockIndex index = new BlockIndex();
+            int blocks = saved.offsets().length;
+            index.offsets = Arrays.copyOf(saved.offsets(), Math.max(64, 2 * blocks));
+            index.hlcs = Arrays.copyOf(saved.hlcs(), Math.max(64, 2 * blocks));
+            index.count = saved.count();
+            index.firstSeq = saved.firstSeq();
+            return index;
+        }
 
         int blocks() {
             return (int) ((count + BLOCK - 1) / BLOCK);

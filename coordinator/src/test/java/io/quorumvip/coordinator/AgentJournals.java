@@ -4,6 +4,7 @@ import io.quorumvip.events.Cause;
 import io.quorumvip.events.CauseKind;
 import io.quorumvip.events.Event;
 import io.quorumvip.events.EventDraft;
+import io.quorumvip.events.EventRecord;
 import io.quorumvip.journal.Journal;
 import io.quorumvip.journal.JournalConfig;
 import io.quorumvip.journal.JournalReader;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Agents' journals written by the real {@link Journal} writer, and their record frames cut from the segment files
@@ -64,6 +66,28 @@ final class AgentJournals {
                     new Event.EffectivePriorityChanged(INSTANCE, 100, 100 - 10 * ((i + 1) % 2), 100 - 10 * (i % 2))));
         }
         return drafts;
+    }
+
+    /**
+     * A journal of at least {@code records} records in {@code dir}, written by the real writer: the node owns and
+     * releases the VIP again and again, with a varying number of priority changes in between. Returns its frames.
+     */
+    static List<byte[]> history(Path dir, String node, int records) throws IOException {
+        List<EventDraft> drafts = new ArrayList<>();
+        for (int round = 0; drafts.size() < records; round++) {
+            long ms = round * 1_000L;
+            drafts.addAll(owner(node, ms, round + 1));
+            drafts.addAll(filler(ms + 100, 1 + round % 7));
+            drafts.add(released(ms + 900));
+        }
+        try (Journal journal = Journal.open(JournalConfig.of(dir, node))) {
+            CompletableFuture<EventRecord> last = null;
+            for (EventDraft draft : drafts) {
+                last = journal.append(draft);
+            }
+            last.join();
+        }
+        return frames(dir);
     }
 
     /** Writes the drafts to {@code node}'s journal in {@code dir} and returns its frames in order (index 0 = seq 1). */

@@ -10,8 +10,6 @@ import io.quorumvip.events.EventRecord;
 import io.quorumvip.events.EventType;
 import io.quorumvip.events.HybridLogicalClock;
 import io.quorumvip.forensics.MergedJournals;
-import io.quorumvip.journal.Journal;
-import io.quorumvip.journal.JournalConfig;
 import io.quorumvip.journal.SegmentHeader;
 import io.quorumvip.replay.ReplayState;
 import java.io.IOException;
@@ -21,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,22 +29,7 @@ class ClusterStoreTest {
 
     /** Several checkpoints' worth of records: the node owns and releases the VIP again and again. */
     private List<byte[]> history(String node) throws IOException {
-        List<EventDraft> drafts = new ArrayList<>();
-        for (int round = 0; drafts.size() < 3 * ClusterStore.CHECKPOINT_EVERY + 100; round++) {
-            long ms = round * 1_000L;
-            drafts.addAll(AgentJournals.owner(node, ms, round + 1));
-            drafts.addAll(AgentJournals.filler(ms + 100, 1 + round % 7));
-            drafts.add(AgentJournals.released(ms + 900));
-        }
-        Path dir = root.resolve("agent-" + node);
-        try (Journal journal = Journal.open(JournalConfig.of(dir, node))) {
-            CompletableFuture<EventRecord> last = null;
-            for (EventDraft draft : drafts) {
-                last = journal.append(draft);
-            }
-            last.join();
-        }
-        return AgentJournals.frames(dir);
+        return AgentJournals.history(root.resolve("agent-" + node), node, 3 * ClusterStore.CHECKPOINT_EVERY + 100);
     }
 
     /** Every node's stored records, read back from the archives. */
