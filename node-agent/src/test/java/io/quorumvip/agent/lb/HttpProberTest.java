@@ -41,7 +41,7 @@ class HttpProberTest {
     @BeforeEach
     void serve() throws Exception {
         vertx = Vertx.vertx();
-        clients = new CheckClients(vertx);
+        clients = new CheckClients(vertx, vertx.getOrCreateContext());
         server = vertx.createNetServer().connectHandler(HttpProberTest::answer).listen(0, "127.0.0.1")
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
@@ -77,7 +77,7 @@ class HttpProberTest {
         assertThat(parsed.errors()).isEmpty();
         CheckerConfig checker = parsed.config().loadBalancing().virtualServers().get(0).realServers().get(0)
                 .checkers().get(0);
-        HttpProber prober = new HttpProber(clients.http(checker), checker, Optional.empty());
+        HttpProber prober = new HttpProber(clients, checker, Optional.empty());
         return prober.probe().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
