@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # qvip bench checks [--servers N] [--seconds S] [--misc M] [--name L] [--checks tcp,http,misc]
 #   [--together | --only agent|haproxy]: the health checks' cost at scale. N real servers (default 10000) are one
-# process on rs1 listening on N ports of 198.51.100.51 (scripts/lib/check-target.py); the agent on n1 checks them every second with TCP_CHECK, then with HTTP_GET, and
-# HAProxy 2.6 on n2 checks the same N servers (inter 1s; tcp-check, then option httpchk): one after the other, each
-# against a fresh target, or both at once with --together (on 2 cores the target then serves twice the connections
-# and the three processes share the CPU), or only one of them with --only. Then MISC_CHECK (sh -c 'echo >> FILE') on
+# process on rs1 listening on N ports of 198.51.100.51 (scripts/lib/check-target.py); the agent on n1 checks them
+# every second with TCP_CHECK, then with HTTP_GET, and HAProxy 2.6 on n2 checks the same N servers (inter 1s;
+# tcp-check, then option httpchk): one after the other, each against a fresh target, or both at once with --together
+# (on 2 cores the target then serves twice the connections and the three processes share the CPU), or only one of
+# them with --only. Then MISC_CHECK (sh -c 'echo >> FILE') on
 # M real servers (default 100). --checks runs only the phases named (default all three), so one checker type fits in a
 # short locked run.
 #
