@@ -233,13 +233,16 @@ run() {
   for checker in "$@"; do
     if [[ "$checker" == agent ]]; then rss[$checker]=$(rss_mib "$(agent_jvm)"); else rss[$checker]=$(rss_mib "$haproxy_pid"); fi
   done
-  stop_pid "$target_pid"
+  # The figures first, then the agent's counters with the target still answering: scraped after the target
+  # stopped, they counted the refused probes of the seconds in between and the real servers those took down.
+  kill -USR2 "$target_pid"
   for _ in {1..50}; do [[ -s "$result" ]] && break; sleep 0.1; done
   local scraped='{}'
   if [[ -f "$state/n1/pid" ]]; then
     scraped=$(agent_scrape)
     cp "$state/n1/agent.log" "$out_dir/checks-$stamp-agent-$kind.log" 2>/dev/null || true
   fi
+  stop_pid "$target_pid"
   stop_agent
   stop_pid "$haproxy_pid"
   haproxy_pid=""
