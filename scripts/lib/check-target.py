@@ -5,8 +5,9 @@ closes it (TCP_CHECK). Every accepted connection is timestamped per (peer addres
 which also ends it) it writes, per peer, the probes per second and the lateness of check periods (interval between
 two probes of one port minus the period) as JSON to the file given, once; after SIGUSR2 it goes on answering.
 SIGUSR1 marks the start of the measured window: from then on only probes in the window are counted, and only
-periods that end in it, so a checker's start (its first wave of connections) is left out for every checker alike; without the mark, probes per second count from the peer's first probe. One epoll loop, no threads,
-on select.epoll itself (the selectors module adds objects and calls per event, and an unregister per connection that
+periods that end in it, so a checker's start (its first wave of connections) is left out for every checker alike;
+without the mark, probes per second count from the peer's first probe. One epoll loop, no threads, on select.epoll
+itself (the selectors module adds objects and calls per event, and an unregister per connection that
 the close makes needless): the server must not be what makes checks late. The benchmark reports its CPU beside the
 checkers', so a saturated server shows.
 usage: check-target.py ADDRESS FIRST_PORT PORTS PERIOD_SECONDS OUT_JSON
