@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# qvip bench checks [--servers N] [--seconds S] [--misc M] [--name L] [--together | --only agent|haproxy]: the health
-# checks' cost at scale. N real servers (default 10000) are one process on rs1 listening on N ports of 198.51.100.51
-# (scripts/lib/check-target.py); the agent on n1 checks them every second with TCP_CHECK, then with HTTP_GET, and
-# HAProxy 2.6 on n2 checks the same N servers (inter 1s; tcp-check, then option httpchk): one after the other, each
-# against a fresh target, or both at once with --together (on 2 cores the target then serves twice the connections
-# and the three processes share the CPU), or only one of them with --only. Then MISC_CHECK (sh -c 'echo >> FILE') on
-# M real servers (default 100).
+# qvip bench checks [--servers N] [--seconds S] [--misc M] [--name L] [--checks tcp,http,misc]
+#   [--together | --only agent|haproxy]: the health checks' cost at scale. N real servers (default 10000) are one
+# process on rs1 listening on N ports of 198.51.100.51 (scripts/lib/check-target.py); the agent on n1 checks them
+# every second with TCP_CHECK, then with HTTP_GET, and HAProxy 2.6 on n2 checks the same N servers (inter 1s;
+# tcp-check, then option httpchk): one after the other, each against a fresh target, or both at once with --together
+# (on 2 cores the target then serves twice the connections and the three processes share the CPU), or only one of
+# them with --only. Then MISC_CHECK (sh -c 'echo >> FILE') on
+# M real servers (default 100). --checks runs only the phases named (default all three), so one checker type fits in a
+# short locked run.
 #
 # Per phase, after a 15 s warm-up (from the agent's "agent started": its start at 10,000 real servers takes tens of
 # seconds), S seconds (default 60) are measured: CPU seconds per minute (utime + stime of the process and its
@@ -34,7 +36,7 @@ readonly warmup=15
 usage() {
   local code=${1:-2}
   ((code == 0)) || exec 1>&2
-  sed -n '2,22s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,25s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
   exit "$code"
 }
 
@@ -49,6 +51,7 @@ misc=100
 name=qbck
 together=0
 only=""
+checks=tcp,http,misc
 while (($# > 0)); do
   case "$1" in
     --servers) (($# >= 2)) || usage; servers=$2; shift 2 ;;
@@ -57,6 +60,7 @@ while (($# > 0)); do
     --name) (($# >= 2)) || usage; name=$2; shift 2 ;;
     --together) together=1; shift ;;
     --only) (($# >= 2)) || usage; only=$2; shift 2 ;;
+    --checks) (($# >= 2)) || usage; checks=$2; shift 2 ;;
     -h | --help) usage 0 ;;
     *) echo "bench checks: unknown argument '$1'" >&2; usage ;;
   esac
@@ -67,6 +71,8 @@ done
 [[ "$misc" =~ ^[1-9][0-9]{0,3}$ ]] || { echo "bench checks: --misc got '$misc' (expected 1-9999)" >&2; usage; }
 [[ "$name" =~ ^qb[a-z0-9]{0,5}$ ]] || { echo "bench checks: --name got '$name' (expected qb + up to 5 chars [a-z0-9])" >&2; usage; }
 [[ "$only" =~ ^(|agent|haproxy)$ ]] || { echo "bench checks: --only got '$only' (expected agent or haproxy)" >&2; usage; }
+[[ "$checks" =~ ^(tcp|http|misc)(,(tcp|http|misc))*$ ]] \
+  || { echo "bench checks: --checks got '$checks' (expected a comma-separated list of tcp, http, misc)" >&2; usage; }
 [[ -z "$only" ]] || ((together == 0)) || { echo "bench checks: --only and --together exclude each other" >&2; usage; }
 ((EUID == 0)) || fail "needs root (network namespaces); run it as root"
 for tool in haproxy jq ip /usr/bin/python3; do
@@ -227,13 +233,16 @@ run() {
   for checker in "$@"; do
     if [[ "$checker" == agent ]]; then rss[$checker]=$(rss_mib "$(agent_jvm)"); else rss[$checker]=$(rss_mib "$haproxy_pid"); fi
   done
-  stop_pid "$target_pid"
+  # The figures first, then the agent's counters with the target still answering: scraped after the target
+  # stopped, they counted the refused probes of the seconds in between and the real servers those took down.
+  kill -USR2 "$target_pid"
   for _ in {1..50}; do [[ -s "$result" ]] && break; sleep 0.1; done
   local scraped='{}'
   if [[ -f "$state/n1/pid" ]]; then
     scraped=$(agent_scrape)
     cp "$state/n1/agent.log" "$out_dir/checks-$stamp-agent-$kind.log" 2>/dev/null || true
   fi
+  stop_pid "$target_pid"
   stop_agent
   stop_pid "$haproxy_pid"
   haproxy_pid=""
@@ -325,9 +334,9 @@ misc_phase() {
 "$root/scripts/qvip" build >&2
 "$lab" up --name "$name" --nodes 2 --zk 0 --real-servers 1 --backend >&2
 {
-  phase tcp
-  phase http
-  [[ "$only" == haproxy ]] || misc_phase
+  [[ ",$checks," != *,tcp,* ]] || phase tcp
+  [[ ",$checks," != *,http,* ]] || phase http
+  [[ "$only" == haproxy || ",$checks," != *,misc,* ]] || misc_phase
 } >"$work/results.jsonl"
 
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -1,12 +1,13 @@
 """The benchmark's real servers: one process listening on PORTS ports of one address, answering every connection.
 
 A connection that sends a request gets "HTTP/1.0 200 OK" and "ok"; one that sends nothing is closed when the peer
-closes it (TCP_CHECK). Every accepted connection is timestamped per (peer address, port); on SIGTERM it writes, per
-peer, the probes per second and the lateness of check periods (interval between two probes of one port minus the
-period) as JSON to the file given. SIGUSR1 marks the start of the measured window: from then on only probes in the
-window are counted, and only periods that end in it, so a checker's start (its first wave of connections) is left
-out for every checker alike; without the mark, probes per second count from the peer's first probe. One epoll loop, no threads,
-on select.epoll itself (the selectors module adds objects and calls per event, and an unregister per connection that
+closes it (TCP_CHECK). Every accepted connection is timestamped per (peer address, port); on SIGUSR2 (or SIGTERM,
+which also ends it) it writes, per peer, the probes per second and the lateness of check periods (interval between
+two probes of one port minus the period) as JSON to the file given, once; after SIGUSR2 it goes on answering.
+SIGUSR1 marks the start of the measured window: from then on only probes in the window are counted, and only
+periods that end in it, so a checker's start (its first wave of connections) is left out for every checker alike;
+without the mark, probes per second count from the peer's first probe. One epoll loop, no threads, on select.epoll
+itself (the selectors module adds objects and calls per event, and an unregister per connection that
 the close makes needless): the server must not be what makes checks late. The benchmark reports its CPU beside the
 checkers', so a saturated server shows.
 usage: check-target.py ADDRESS FIRST_PORT PORTS PERIOD_SECONDS OUT_JSON
@@ -44,6 +45,10 @@ def mark(*_):
 
 
 def summary():
+    global written
+    if written:
+        return
+    written = True
     result = {}
     now = time.monotonic()
     for peer, ports in arrivals.items():
@@ -69,10 +74,18 @@ def summary():
                         "lateness_ms_max": pick(1.0)}
     with open(out, "w") as f:
         json.dump(result, f)
+
+
+def stop(*_):
+    summary()
     sys.exit(0)
 
 
-signal.signal(signal.SIGTERM, lambda *_: summary())
+written = False
+signal.signal(signal.SIGTERM, stop)
+# SIGUSR2 ends the measured window and writes the figures, and the server goes on answering: the checker's own
+# counters are read after it, while its real servers are still up.
+signal.signal(signal.SIGUSR2, lambda *_: summary())
 signal.signal(signal.SIGUSR1, mark)
 monotonic = time.monotonic
 while True:

@@ -1,8 +1,17 @@
 package io.quorumvip.agent.lb;
 
-import io.quorumvip.config.CheckKind;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.SingleThreadEventLoop;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.quorumvip.config.CheckerConfig;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.impl.ContextInternal;
+import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.SocketAddress;
@@ -11,23 +20,49 @@ import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLException;
 
 /**
- * The Vert.x TCP clients TCP_CHECK and HTTP_GET/SSL_GET probe through: one per distinct client configuration (connect
- * timeout, bindto, and TLS for SSL_GET), shared by every checker that has it. A client per checker cost 10,000
- * clients' options, pools and buffers at 10,000 real servers. Sharing changes nothing on the wire: each probe opens its
- * own connection and closes it after the answer, as keepalived's do.
+ * What the checks connect through, one per distinct client configuration, shared by every checker that has it: a
+ * client per checker cost 10,000 clients' options, pools and buffers at 10,000 real servers. Sharing changes nothing
+ * on the wire: each probe opens its own connection and closes it after the answer, as keepalived's do.
+ *
+ * <p>TCP_CHECK and HTTP_GET/SSL_GET connect through a bare Netty {@link Bootstrap} on the checks' event loop (one per
+ * bindto), timed by {@link LoopDeadline} rather than Netty's connect timeout. A Vert.x connection around each probe
+ * (its socket object, handler, channel group and futures) was most of the Java work per probe at 10,000 probes a
+ * second, and its connect timeout fired without looking at the sockets the loop had not read yet. AGENT_CHECK, a
+ * line read from a connection, keeps a Vert.x client (one per connect_timeout and bindto).
  */
 final class CheckClients implements AutoCloseable {
 
-    private record Key(long connectTimeoutMillis, Optional<InetAddress> bindAddress, boolean tls) {
+    private record Key(long connectTimeoutMillis, Optional<InetAddress> bindAddress) {
     }
 
-    private final Vertx vertx;
-    private final Map<Key, NetClient> clients = new HashMap<>();
+    /** A connection's handlers are added once it is open, by its probe. */
+    @ChannelHandler.Sharable
+    private static final class Nothing extends ChannelInboundHandlerAdapter {
+    }
 
-    CheckClients(Vertx vertx) {
+    private static final ChannelHandler NOTHING = new Nothing();
+
+    private final Vertx vertx;
+    private final ContextInternal context;
+    private final Map<Key, NetClient> clients = new HashMap<>();
+    private final Map<Optional<InetAddress>, Bootstrap> connectors = new HashMap<>();
+    private SslContext tls;
+
+    /** @param context where the probes run and complete: the checks' event loop */
+    CheckClients(Vertx vertx, Context context) {
         this.vertx = vertx;
+        this.context = (ContextInternal) context;
+    }
+
+    ContextInternal context() {
+        return context;
+    }
+
+    static SingleThreadEventLoop loop(ContextInternal context) {
+        return (SingleThreadEventLoop) context.nettyEventLoop();
     }
 
     static long connectTimeoutMillis(CheckerConfig checker) {
@@ -44,29 +79,39 @@ final class CheckClients implements AutoCloseable {
     }
 
     NetClient tcp(CheckerConfig checker) {
-        return client(new Key(connectTimeoutMillis(checker), checker.target().bindAddress(), false));
-    }
-
-    /** SSL_GET's trusts any certificate, as keepalived does; its SNI is chosen per connection. */
-    NetClient http(CheckerConfig checker) {
-        return client(new Key(connectTimeoutMillis(checker), checker.target().bindAddress(),
-                ((CheckKind.Http) checker.kind()).tls()));
-    }
-
-    private NetClient client(Key key) {
-        return clients.computeIfAbsent(key, k -> {
+        return clients.computeIfAbsent(new Key(connectTimeoutMillis(checker), checker.target().bindAddress()), k -> {
             NetClientOptions options = new NetClientOptions().setConnectTimeout((int) k.connectTimeoutMillis());
-            if (k.tls()) {
-                options.setSsl(true).setTrustAll(true).setHostnameVerificationAlgorithm("");
-            }
             k.bindAddress().ifPresent(a -> options.setLocalAddress(a.getHostAddress()));
             return vertx.createNetClient(options);
         });
+    }
+
+    /** A bare connector on the checks' event loop, without a connect timeout of its own: the probe times it. */
+    Bootstrap connector(CheckerConfig checker) {
+        return connectors.computeIfAbsent(checker.target().bindAddress(), bind -> {
+            Bootstrap bootstrap = new Bootstrap().group(context.nettyEventLoop())
+                    .channelFactory(((VertxInternal) vertx).transport().channelFactory(false)).handler(NOTHING);
+            bind.ifPresent(a -> bootstrap.localAddress(new InetSocketAddress(a, 0)));
+            return bootstrap;
+        });
+    }
+
+    /** SSL_GET's: trusts any certificate and checks no name, as keepalived does; its SNI is chosen per connection. */
+    SslContext tls() {
+        if (tls == null) {
+            try {
+                tls = SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE).build();
+            } catch (SSLException e) {
+                throw new IllegalStateException("cannot make SSL_GET's TLS client context: " + e.getMessage(), e);
+            }
+        }
+        return tls;
     }
 
     @Override
     public void close() {
         clients.values().forEach(NetClient::close);
         clients.clear();
+        connectors.clear();
     }
 }

@@ -1,8 +1,14 @@
 package io.quorumvip.agent.lb;
 
+import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
@@ -15,7 +21,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
 import io.quorumvip.check.ProbeResult;
 import io.quorumvip.check.UrlCycle;
@@ -25,11 +31,9 @@ import io.quorumvip.config.HttpUrl;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetSocket;
-import io.vertx.core.net.SocketAddress;
-import io.vertx.core.net.impl.NetSocketInternal;
+import io.vertx.core.impl.ContextInternal;
 import java.net.Inet6Address;
+import java.net.InetSocketAddress;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -40,20 +44,21 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLException;
 
 /**
  * HTTP_GET (and SSL_GET): one {@code url} per probe, as keepalived does (one per delay_loop, the next after a
  * success, the same one retried after a failure: {@link UrlCycle}); it must answer with an accepted status (and the
  * digest and regex when set) within connect_timeout, which bounds the connect and then each wait for the answer's
- * next bytes. Each probe is a connection of its own, closed after the answer, as keepalived's are.
+ * next bytes ({@link LoopDeadline}). Each probe is a connection of its own, closed after the answer, as keepalived's
+ * are.
  *
- * <p>It runs on the TCP client shared by the checks of its client configuration ({@link CheckClients}), with Netty's
- * HTTP codec for the request (encoded once) and for the answer, in the connection's own pipeline. Vert.x's HttpClient
- * was tried and left: with a thousand real servers checked every second its pool stalled (a connection acquired took
- * seconds, then the probes timed out), where the same exchange on a NetClient kept up. The answer's decoder was
- * first a channel of its own beside the connection (an {@code EmbeddedChannel} per probe, its bytes copied into it):
- * in the pipeline it costs no second channel, and Netty's read timeout replaces a Vert.x timer set again on every
- * read.
+ * <p>It runs on the bare connector shared by the checks of its bindto ({@link CheckClients#connector}), with Netty's
+ * TLS (SSL_GET) and HTTP codec in the connection's own pipeline; the request is encoded once. Vert.x's HttpClient was
+ * tried and left: with a thousand real servers checked every second its pool stalled (a connection acquired took
+ * seconds, then the probes timed out). A Vert.x NetClient under the same pipeline was left too: its connection
+ * objects cost more CPU than the exchange, and its connect timeout fired without looking at sockets the loop had not
+ * read yet, which failed healthy real servers whenever the loop fell behind.
  */
 final class HttpProber implements Prober {
 
@@ -62,29 +67,28 @@ final class HttpProber implements Prober {
     /** The largest body read (for digest and regex); a longer answer is a failure. */
     static final int MAX_BODY_BYTES = 4 << 20;
 
-    /** The name Vert.x gives its own handler, last in a connection's pipeline: the answer's decoder goes before it. */
-    private static final String VERTX_HANDLER = "handler";
-
-    private final NetClient client;
-    private final SocketAddress target;
-    private final boolean sni;
+    private final ContextInternal context;
+    private final Bootstrap connector;
+    private final Optional<SslContext> tls;
+    private final InetSocketAddress target;
     private final List<HttpUrl> urls;
     private final List<Request> requests;
-    private final long timeoutMillis;
+    private final long timeoutNanos;
     private UrlCycle cycle;
 
     /** A url's request bytes, built once, and the name its TLS handshake sends (SNI), if any. */
     private record Request(byte[] bytes, Optional<String> serverName) {
     }
 
-    HttpProber(NetClient client, CheckerConfig checker, Optional<String> defaultVirtualhost) {
+    HttpProber(CheckClients clients, CheckerConfig checker, Optional<String> defaultVirtualhost) {
         CheckKind.Http http = (CheckKind.Http) checker.kind();
-        this.client = client;
-        this.timeoutMillis = CheckClients.connectTimeoutMillis(checker);
-        this.target = CheckClients.target(checker);
+        this.context = clients.context();
+        this.connector = clients.connector(checker);
+        this.tls = http.tls() ? Optional.of(clients.tls()) : Optional.empty();
+        this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(CheckClients.connectTimeoutMillis(checker));
+        this.target = new InetSocketAddress(checker.target().address(), checker.target().port());
         String host = checker.target().address().getHostAddress();
         int port = checker.target().port();
-        this.sni = http.sni();
         this.urls = http.urls();
         this.cycle = UrlCycle.start(urls.size());
         HttpVersion version = http.protocolVersion().startsWith("1.0") ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1;
@@ -95,7 +99,7 @@ final class HttpProber implements Prober {
         for (HttpUrl url : urls) {
             Optional<String> virtualhost = url.virtualhost().or(() -> http.virtualhost()).or(() -> defaultVirtualhost);
             built.add(new Request(encode(version, url.path(), virtualhost.orElse(authority)),
-                    sni ? virtualhost : Optional.empty()));
+                    http.sni() ? virtualhost : Optional.empty()));
         }
         this.requests = List.copyOf(built);
     }
@@ -115,65 +119,71 @@ final class HttpProber implements Prober {
         return ByteBufUtil.getBytes(all);
     }
 
+    /** Completes on the checks' context, where the load balancer takes the result without another hop. */
     @Override
     public Future<ProbeResult> probe() {
-        // Probes of one checker never overlap (the next is scheduled after this result), so the cycle is safe here.
-        int index = cycle.current();
-        return get(urls.get(index), requests.get(index), System.nanoTime())
-                .onSuccess(r -> cycle = cycle.after(r.success()));
-    }
-
-    private Future<ProbeResult> get(HttpUrl url, Request request, long start) {
         Promise<ProbeResult> promise = Promise.promise();
-        Future<NetSocket> connected = request.serverName().isPresent()
-                ? client.connect(target, request.serverName().get()) : client.connect(target);
-        connected.onComplete(ar -> {
-            if (ar.failed()) {
-                promise.complete(failure(url, ProbeErrors.describe(ar.cause()), start));
-            } else {
-                new Exchange(url, ar.result(), start, promise).begin(request.bytes());
-            }
+        context.execute(() -> {
+            // Probes of one checker never overlap (the next is scheduled after this result): the cycle is safe here.
+            int index = cycle.current();
+            new Exchange(urls.get(index), requests.get(index), promise).start();
         });
-        return promise.future();
+        return promise.future().onSuccess(r -> cycle = cycle.after(r.success()));
     }
 
-    private static ProbeResult failure(HttpUrl url, String error, long start) {
+    private ProbeResult failure(HttpUrl url, String error, long start) {
         return ProbeResult.failure(url.path() + ": " + error, TcpProber.since(start));
     }
 
     /**
-     * One request and its answer on one connection: done once, by the answer, its end, an error or the read timeout
-     * (connect_timeout without a byte of the answer).
+     * One request and its answer on one connection: done once, by the answer, its end, an error or the deadline. It
+     * sits last in the pipeline and takes the whole answer; {@link Activity}, first, tells the deadline of each read.
      */
-    private final class Exchange {
+    private final class Exchange extends ChannelInboundHandlerAdapter implements ChannelFutureListener, Runnable {
         private final HttpUrl url;
-        private final NetSocketInternal socket;
-        private final long start;
+        private final Request request;
         private final Promise<ProbeResult> promise;
+        private final long start = System.nanoTime();
+        private final LoopDeadline deadline;
+        private Channel channel;
         private boolean done;
 
-        Exchange(HttpUrl url, NetSocket socket, long start, Promise<ProbeResult> promise) {
+        Exchange(HttpUrl url, Request request, Promise<ProbeResult> promise) {
             this.url = url;
-            this.socket = (NetSocketInternal) socket;
-            this.start = start;
+            this.request = request;
             this.promise = promise;
+            this.deadline = new LoopDeadline(CheckClients.loop(context), timeoutNanos, this);
         }
 
-        /** The decoder goes between TLS (if any) and Vert.x's handler, which then hands on whole answers. */
-        void begin(byte[] request) {
-            ChannelPipeline pipeline = socket.channelHandlerContext().pipeline();
-            pipeline.addBefore(VERTX_HANDLER, "check-timeout", new ReadTimeoutHandler(timeoutMillis,
-                    TimeUnit.MILLISECONDS));
-            pipeline.addBefore(VERTX_HANDLER, "check-decoder", new HttpResponseDecoder());
-            pipeline.addBefore(VERTX_HANDLER, "check-aggregator", new HttpObjectAggregator(MAX_BODY_BYTES));
-            socket.messageHandler(this::received);
-            socket.exceptionHandler(e -> finish(failure(url, (e instanceof DecoderException ? "bad answer: " : "")
-                    + ProbeErrors.describe(e), start)));
-            socket.endHandler(v -> finish(failure(url, "connection closed before a whole answer", start)));
-            socket.writeMessage(Unpooled.wrappedBuffer(request));
+        void start() {
+            deadline.start();
+            ChannelFuture connecting = connector.connect(target);
+            channel = connecting.channel();
+            connecting.addListener(this);
         }
 
-        private void received(Object message) {
+        /** Connected (or not): the answer's handlers go in, TLS first, and the request is written. */
+        @Override
+        public void operationComplete(ChannelFuture connected) {
+            if (done) {
+                return;
+            }
+            if (!connected.isSuccess()) {
+                finish(failure(url, ProbeErrors.describe(connected.cause()), start));
+                return;
+            }
+            deadline.touch();
+            ChannelPipeline pipeline = channel.pipeline();
+            pipeline.addLast(new Activity(deadline));
+            tls.ifPresent(t -> pipeline.addLast(request.serverName()
+                    .map(name -> t.newHandler(channel.alloc(), name, target.getPort()))
+                    .orElseGet(() -> t.newHandler(channel.alloc()))));
+            pipeline.addLast(new HttpResponseDecoder(), new HttpObjectAggregator(MAX_BODY_BYTES), this);
+            channel.writeAndFlush(Unpooled.wrappedBuffer(request.bytes()));
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object message) {
             try {
                 if (message instanceof FullHttpResponse response) {
                     finish(response.decoderResult().isFailure()
@@ -186,13 +196,48 @@ final class HttpProber implements Prober {
             }
         }
 
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable e) {
+            String error = e instanceof DecoderException && e.getCause() instanceof SSLException tlsError
+                    ? "TLS: " + ProbeErrors.describe(tlsError)
+                    : (e instanceof DecoderException ? "bad answer: " : "") + ProbeErrors.describe(e);
+            finish(failure(url, error, start));
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            finish(failure(url, "connection closed before a whole answer", start));
+        }
+
+        /** The deadline passed without a connection, or without the answer's next bytes. */
+        @Override
+        public void run() {
+            finish(failure(url, "timed out", start));
+        }
+
         private void finish(ProbeResult result) {
             if (done) {
                 return;
             }
             done = true;
-            socket.close();
-            promise.complete(result);
+            deadline.cancel();
+            channel.close();
+            context.emit(result, promise::complete);
+        }
+    }
+
+    /** First in the pipeline: every read, TLS records included, gives the answer another connect_timeout. */
+    private static final class Activity extends ChannelInboundHandlerAdapter {
+        private final LoopDeadline deadline;
+
+        Activity(LoopDeadline deadline) {
+            this.deadline = deadline;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object message) {
+            deadline.touch();
+            ctx.fireChannelRead(message);
         }
     }
 

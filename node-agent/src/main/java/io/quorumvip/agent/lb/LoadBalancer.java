@@ -155,7 +155,7 @@ public final class LoadBalancer {
         this.notifications = Executors.newSingleThreadExecutor(daemon("lb-notify"));
         this.applier = Executors.newSingleThreadExecutor(daemon("lb-nft"));
         this.otherProbers = new CheckerProbers(vertx);
-        this.clients = new CheckClients(vertx);
+        this.clients = new CheckClients(vertx, context);
         this.sharing = new CheckSharing(config.loadBalancing().shareChecks());
         this.users = ScriptUsers.of(config.globalDefs(), new LocalScriptHost());
     }
@@ -223,9 +223,9 @@ public final class LoadBalancer {
             if (shared.isPresent()) {
                 probers.add(shared.get());
             } else if (kind instanceof CheckKind.Tcp) {
-                probers.add(new TcpProber(clients.tcp(checker), checker));
+                probers.add(new TcpProber(clients, checker));
             } else if (kind instanceof CheckKind.Http) {
-                probers.add(new HttpProber(clients.http(checker), checker, service.config.virtualhost()));
+                probers.add(new HttpProber(clients, checker, service.config.virtualhost()));
             } else if (kind instanceof CheckKind.Misc) {
                 probers.add(new MiscProber(checker, users, scripts));
             } else if (kind instanceof CheckKind.Agent) {

@@ -1,33 +1,87 @@
 package io.quorumvip.agent.lb;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.quorumvip.check.ProbeResult;
 import io.quorumvip.config.CheckerConfig;
 import io.vertx.core.Future;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.SocketAddress;
+import io.vertx.core.Promise;
+import io.vertx.core.impl.ContextInternal;
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
- * TCP_CHECK on a Vert.x client shared with the other TCP_CHECKs of its connect_timeout and bindto
- * ({@link CheckClients}): a connection that completes within connect_timeout is a success.
+ * TCP_CHECK on the bare connector shared with the other TCP_CHECKs of its bindto ({@link CheckClients#connector}): a
+ * connection that completes within connect_timeout ({@link LoopDeadline}) is a success, and is closed at once (an
+ * orderly close, as keepalived's).
  */
 final class TcpProber implements Prober {
 
-    private final NetClient client;
-    private final SocketAddress target;
+    private final ContextInternal context;
+    private final Bootstrap connector;
+    private final InetSocketAddress target;
+    private final long timeoutNanos;
 
-    TcpProber(NetClient client, CheckerConfig checker) {
-        this.client = client;
-        this.target = CheckClients.target(checker);
+    TcpProber(CheckClients clients, CheckerConfig checker) {
+        this.context = clients.context();
+        this.connector = clients.connector(checker);
+        this.target = new InetSocketAddress(checker.target().address(), checker.target().port());
+        this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(CheckClients.connectTimeoutMillis(checker));
     }
 
+    /** Completes on the checks' context, where the load balancer takes the result without another hop. */
     @Override
     public Future<ProbeResult> probe() {
-        long start = System.nanoTime();
-        return client.connect(target).map(socket -> {
-            socket.close();
-            return ProbeResult.success("connected", since(start));
-        }).otherwise(e -> ProbeResult.failure(ProbeErrors.describe(e), since(start)));
+        Promise<ProbeResult> promise = Promise.promise();
+        context.execute(v -> new Attempt(promise).start());
+        return promise.future();
+    }
+
+    /** One connect: done once, by its outcome or by the deadline. */
+    private final class Attempt implements ChannelFutureListener, Runnable {
+        private final Promise<ProbeResult> promise;
+        private final long start = System.nanoTime();
+        private final LoopDeadline deadline;
+        private Channel channel;
+        private boolean done;
+
+        Attempt(Promise<ProbeResult> promise) {
+            this.promise = promise;
+            this.deadline = new LoopDeadline(CheckClients.loop(context), timeoutNanos, this);
+        }
+
+        void start() {
+            deadline.start();
+            ChannelFuture connecting = connector.connect(target);
+            channel = connecting.channel();
+            connecting.addListener(this);
+        }
+
+        @Override
+        public void operationComplete(ChannelFuture connected) {
+            if (!done) {
+                finish(connected.isSuccess() ? ProbeResult.success("connected", since(start))
+                        : ProbeResult.failure(ProbeErrors.describe(connected.cause()), since(start)));
+            }
+        }
+
+        /** The deadline passed without a connection. */
+        @Override
+        public void run() {
+            if (!done) {
+                finish(ProbeResult.failure("timed out", since(start)));
+            }
+        }
+
+        private void finish(ProbeResult result) {
+            done = true;
+            deadline.cancel();
+            channel.close();
+            context.emit(result, promise::complete);
+        }
     }
 
     static Duration since(long startNanos) {

@@ -9,10 +9,16 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,7 +47,7 @@ class HttpProberTest {
     @BeforeEach
     void serve() throws Exception {
         vertx = Vertx.vertx();
-        clients = new CheckClients(vertx);
+        clients = new CheckClients(vertx, vertx.getOrCreateContext());
         server = vertx.createNetServer().connectHandler(HttpProberTest::answer).listen(0, "127.0.0.1")
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
@@ -69,16 +75,20 @@ class HttpProberTest {
     }
 
     private ProbeResult probe(String url) throws Exception {
+        return prober(server.actualPort(), url, 1).probe().toCompletionStage().toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+    }
+
+    private HttpProber prober(int port, String url, int connectTimeoutSeconds) throws Exception {
         Path file = dir.resolve("keepalived.conf");
-        Files.writeString(file, "virtual_server 192.0.2.20 80 {\n lb_kind NAT\n real_server 127.0.0.1 "
-                + server.actualPort() + " {\n  HTTP_GET {\n   url {\n" + url + "\n   }\n   connect_timeout 1\n  }\n"
-                + " }\n}\n");
+        Files.writeString(file, "virtual_server 192.0.2.20 80 {\n lb_kind NAT\n real_server 127.0.0.1 " + port
+                + " {\n  HTTP_GET {\n   url {\n" + url + "\n   }\n   connect_timeout " + connectTimeoutSeconds
+                + "\n  }\n }\n}\n");
         var parsed = KeepalivedConfigParser.parse(file);
         assertThat(parsed.errors()).isEmpty();
         CheckerConfig checker = parsed.config().loadBalancing().virtualServers().get(0).realServers().get(0)
                 .checkers().get(0);
-        HttpProber prober = new HttpProber(clients.http(checker), checker, Optional.empty());
-        return prober.probe().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return new HttpProber(clients, checker, Optional.empty());
     }
 
     @Test
@@ -113,5 +123,67 @@ class HttpProberTest {
         ProbeResult hang = probe("path /hang");
         assertThat(hang.success()).isFalse();
         assertThat(hang.detail()).isEqualTo("/hang: timed out");
+    }
+
+    /**
+     * The checks' loop busy past a probe's deadline (here one read handler that takes 3 s, at 10,000 real servers one
+     * pass over thousands of ready sockets) while the answer came: the answer is read before the deadline is judged.
+     * Before, the timer ran right after the busy pass, ahead of the read, and failed a healthy real server.
+     */
+    @Test
+    void shouldReadAnAnswerThatCameWhileTheLoopWasBusyPastTheDeadline() throws Exception {
+        CountDownLatch requested = new CountDownLatch(1);
+        try (ServerSocket slow = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+             ServerSocket busy = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Thread answering = serveOnce(slow, socket -> {
+                socket.getInputStream().read(new byte[4096]);
+                requested.countDown();
+                Thread.sleep(2000);
+                socket.getOutputStream().write(ANSWERS.get("/ok").getBytes(StandardCharsets.US_ASCII));
+            });
+            Thread keepingBusy = serveOnce(busy, socket -> {
+                requested.await(10, TimeUnit.SECONDS);
+                Thread.sleep(1000);
+                socket.getOutputStream().write('x');
+                Thread.sleep(5000);
+            });
+            CompletableFuture<Void> blocking = new CompletableFuture<>();
+            clients.context().runOnContext(v -> vertx.createNetClient().connect(busy.getLocalPort(), "127.0.0.1")
+                    .onSuccess(s -> s.handler(b -> sleep(3000)))
+                    .onComplete(ar -> blocking.complete(null)));
+            blocking.get(10, TimeUnit.SECONDS);
+
+            ProbeResult result = prober(slow.getLocalPort(), "path /ok", 3).probe().toCompletionStage()
+                    .toCompletableFuture().get(20, TimeUnit.SECONDS);
+
+            assertThat(result.success()).as(result.detail()).isTrue();
+            answering.join(10_000);
+            keepingBusy.interrupt();
+        }
+    }
+
+    private interface Exchange {
+        void run(Socket socket) throws Exception;
+    }
+
+    private static Thread serveOnce(ServerSocket listener, Exchange exchange) {
+        Thread thread = new Thread(() -> {
+            try (Socket socket = listener.accept()) {
+                exchange.run(socket);
+            } catch (Exception e) {
+                // The test's own end (interrupt, listener closed): the probe's result is what the test asserts.
+            }
+        });
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
