@@ -798,21 +798,21 @@ public final class LoadBalancer {
         return promise.future();
     }
 
-    /** The counters of every owned table by chain, or why they could not be read. */
-    private record Counters(Map<String, LvsStats.Counter> chains, String error) {
+    /** The named counters of every owned table by name, or why they could not be read. */
+    private record Counters(Map<String, LvsStats.Counter> named, String error) {
     }
 
     private Counters readCounters() {
-        Map<String, LvsStats.Counter> chains = new HashMap<>();
+        Map<String, LvsStats.Counter> named = new HashMap<>();
         for (String family : families) {
             try {
-                chains.putAll(LvsStats.chainCounters(dataPlane.read(NftProgram.listTable(family))));
+                named.putAll(LvsStats.counters(dataPlane.read(NftProgram.listCounters(family))));
             } catch (NftablesException | IllegalArgumentException e) {
                 return new Counters(Map.of(), "cannot read the counters of table " + family + " "
                         + NftProgram.TABLE + ": " + e.getMessage());
             }
         }
-        return new Counters(chains, "");
+        return new Counters(named, "");
     }
 
     /**
@@ -824,11 +824,11 @@ public final class LoadBalancer {
         if (!counters.error().isEmpty()) {
             return List.of();
         }
-        return services.stream().map(s -> LvsStats.of(s.config, counters.chains())).toList();
+        return services.stream().map(s -> LvsStats.of(s.config, counters.named())).toList();
     }
 
     private VirtualServerStatus status(Service s, Counters counters) {
-        LvsStats.ServiceStats stats = LvsStats.of(s.config, counters.chains());
+        LvsStats.ServiceStats stats = LvsStats.of(s.config, counters.named());
         List<VirtualServerStatus.RealServerStatus> reals = new ArrayList<>();
         for (Real real : s.reals) {
             boolean inPool = s.pool.serving().stream().anyMatch(m -> m.address().equals(real.config.address())
