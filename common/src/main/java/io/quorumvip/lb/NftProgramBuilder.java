@@ -220,7 +220,7 @@ public final class NftProgramBuilder {
             List<String> leading = new ArrayList<>();
             leading.add(array(NftJson.counterNamed(F.textNode(serviceCounter(vs)))).toString());
             if (dr) {
-                DrPath path = plan.dr().orElseThrow();
+                DrPath path = drPath(plan);
                 List<JsonNode> macs = new ArrayList<>();
                 for (PoolMember member : configured) {
                     String mac = path.memberMacs().get(member.address());
@@ -383,12 +383,7 @@ public final class NftProgramBuilder {
         boolean dr = vs.method() == ForwardingMethod.DR;
         List<PoolMember> members;
         if (dr) {
-            DrPath path = plan.dr().orElseThrow(() -> new IllegalArgumentException("virtual_server " + vs.name()
-                    + " forwards with DR but no interface and MAC addresses were given"));
-            if (!plan.fwmarks().isEmpty()) {
-                throw new IllegalArgumentException("virtual_server " + vs.name() + " matches fwmarks, which DR "
-                        + "cannot see (marks are set after the ingress hook)");
-            }
+            DrPath path = drPath(plan);
             String base = "ingress_" + sanitize(path.device());
             table.baseChain(base, hook("filter", "ingress", 0, Optional.of(path.device())));
             dispatch(table, plan, serviceChain(vs), ipv6, "_" + sanitize(path.device()));
@@ -424,6 +419,17 @@ public final class NftProgramBuilder {
         NftProgram.Chain chain = new NftProgram.Chain(serviceChain(vs), Optional.empty(), rules);
         table.chain(previous.map(p -> p.chains.get(chain.name())).filter(chain::equals).orElse(chain));
         table.chain(fixed.forward());
+    }
+
+    private static DrPath drPath(ServicePlan plan) {
+        VirtualServerConfig vs = plan.config();
+        DrPath path = plan.dr().orElseThrow(() -> new IllegalArgumentException("virtual_server " + vs.name()
+                + " forwards with DR but no interface and MAC addresses were given"));
+        if (!plan.fwmarks().isEmpty()) {
+            throw new IllegalArgumentException("virtual_server " + vs.name() + " matches fwmarks, which DR "
+                    + "cannot see (marks are set after the ingress hook)");
+        }
+        return path;
     }
 
     /**
