@@ -61,8 +61,8 @@ public record NftProgram(List<Table> tables) {
 
     /**
      * A virtual server's choice: a data map from the packet mark to the packet mark, whose element {@code k} is
-     * {@code owners[k]}, the member number of the real server owning slot {@code k} (a small verdict map, a {@link
-     * NamedSet}, sends each member number to its real server's chain); empty while no real server serves. The rule
+     * {@code owners[k]}, the member mark of the real server owning slot {@code k} (the forward chain's maps, {@link
+     * NamedSet}s, take it from there to its address or MAC and its counter); empty while no real server serves. The rule
      * that fills the mark never changes with the pool, so a pool change is only the elements of the slots that
      * changed owner. Data, not verdicts: the kernel checks every verdict map element reached from a base chain for
      * loops at each commit that adds one, so a verdict per slot cost a walk of every slot per pool change.
@@ -278,8 +278,8 @@ public record NftProgram(List<Table> tables) {
 
     /**
      * The elements of {@code these} that {@code those} lacks, in their order. Only the run between the common head
-     * and tail is looked up: a pool change leaves a members map the same but for the one real server that joined or
-     * left, and the builder reuses the elements that stayed, so the head and tail compare by identity and hashing
+     * and tail is looked up: a change of configuration or MAC leaves a map the same but for the one real server that
+     * joined, left or moved, and the builder reuses the elements that stayed, so the head and tail compare by identity and hashing
      * all ~1,000 elements of both sides (as a plain set difference does) would cost more than the rest of the diff.
      */
     static List<JsonNode> missing(List<JsonNode> these, List<JsonNode> those) {
