@@ -279,8 +279,8 @@ public record NftProgram(List<Table> tables) {
     /**
      * The elements of {@code these} that {@code those} lacks, in their order. Only the run between the common head
      * and tail is looked up: a change of configuration or MAC leaves a map the same but for the one real server that
-     * joined, left or moved, and the builder reuses the elements that stayed, so the head and tail compare by identity and hashing
-     * all ~1,000 elements of both sides (as a plain set difference does) would cost more than the rest of the diff.
+     * joined, left or moved, so the head and tail compare cheaply, and hashing all ~1,000 elements of both sides (as
+     * a plain set difference does) would cost more than the rest of the diff.
      */
     static List<JsonNode> missing(List<JsonNode> these, List<JsonNode> those) {
         int head = 0;
