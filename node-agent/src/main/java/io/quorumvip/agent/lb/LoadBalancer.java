@@ -806,8 +806,8 @@ public final class LoadBalancer {
         Map<String, LvsStats.Counter> named = new HashMap<>();
         for (String family : families) {
             try {
-                named.putAll(LvsStats.counters(dataPlane.read(NftProgram.listCounters(family))));
-            } catch (NftablesException | IllegalArgumentException e) {
+                named.putAll(dataPlane.counters(family));
+            } catch (IOException e) {
                 return new Counters(Map.of(), "cannot read the counters of table " + family + " "
                         + NftProgram.TABLE + ": " + e.getMessage());
             }

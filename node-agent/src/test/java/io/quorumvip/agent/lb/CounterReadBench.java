@@ -1,6 +1,7 @@
 package io.quorumvip.agent.lb;
 
 import io.quorumvip.agent.net.NamespaceThread;
+import io.quorumvip.agent.net.NftCounterDump;
 import io.quorumvip.agent.nft.Libnftables;
 import io.quorumvip.config.ForwardingMethod;
 import io.quorumvip.config.L4Protocol;
@@ -30,9 +31,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * What one read of the counters costs at scale (a /metrics scrape or {@code /v1/status}): the agent's read, {@code
- * list counters} of the table, against {@code list table}, which the agent used before the counters were named, on
- * the same program of {@code reals} real servers in {@code services} NAT virtual servers, in a namespace made for
+ * What one read of the counters costs at scale (a /metrics scrape or {@code /v1/status}): the agent's read, a netlink
+ * dump of the counter objects ({@link NftCounterDump}), against libnftables' {@code list counters} and {@code list
+ * table} (what the agent used before), on the same program of {@code reals} real servers in {@code services} NAT virtual servers, in a namespace made for
  * the run. Prints wall and CPU time per read and the process's resident memory after the reads of each kind. A
  * benchmark (not in the suite): run it with {@code mvn -pl node-agent -am test -Dtest=CounterReadBench
  * -Dsurefire.failIfNoSpecifiedTests=false [-Dreals=10000 -Dservices=100 -Dreads=5]}.
@@ -75,6 +76,7 @@ class CounterReadBench {
                 inside.call(() -> nft.run(program.fullTransaction()));
                 System.out.printf("%d real servers in %d NAT virtual servers; RSS after applying %d MiB; load"
                         + " average %s%n", REALS, SERVICES, rssMiB(), loadAverage());
+                dump(inside);
                 read(inside, reader, "list counters", NftProgram.listCounters("ip"), true);
                 read(inside, reader, "list table", "{\"nftables\":[{\"list\":{\"table\":{\"family\":\"ip\","
                         + "\"name\":\"" + NftProgram.TABLE + "\"}}}]}", false);
@@ -88,6 +90,32 @@ class CounterReadBench {
         } finally {
             HostCommand.run("ip", "netns", "del", namespace).requireSuccess();
         }
+    }
+
+    private static void dump(NamespaceThread inside) throws Exception {
+        long[] wall = new long[READS];
+        long[] cpu = new long[READS];
+        int found = 0;
+        try (NftCounterDump dump = inside.call(NftCounterDump::open)) {
+            for (int i = 0; i < READS; i++) {
+                long start = System.nanoTime();
+                long[] readCpu = new long[1];
+                Map<String, LvsStats.Counter> counters = inside.call(() -> {
+                    long before = THREADS.getCurrentThreadCpuTime();
+                    Map<String, LvsStats.Counter> read = dump.counters("ip", NftProgram.TABLE);
+                    readCpu[0] = THREADS.getCurrentThreadCpuTime() - before;
+                    return read;
+                });
+                found = counters.size();
+                cpu[i] = readCpu[0];
+                wall[i] = System.nanoTime() - start;
+            }
+        }
+        Arrays.sort(wall);
+        Arrays.sort(cpu);
+        System.out.printf("netlink dump (the agent's read): %d reads, wall p50 %.1f ms / max %.1f ms, CPU p50 %.1f ms,"
+                        + " %d counters; RSS after %d MiB; load average %s%n", READS, wall[READS / 2] / 1e6,
+                wall[READS - 1] / 1e6, cpu[READS / 2] / 1e6, found, rssMiB(), loadAverage());
     }
 
     private static void read(NamespaceThread inside, Libnftables nft, String what, String command, boolean decode)

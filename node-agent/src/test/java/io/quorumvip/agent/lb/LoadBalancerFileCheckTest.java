@@ -2,12 +2,13 @@ package io.quorumvip.agent.lb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.quorumvip.agent.nft.NftablesException;
 import io.quorumvip.config.KeepalivedConfig;
 import io.quorumvip.config.KeepalivedConfigParser;
 import io.quorumvip.events.Cause;
 import io.quorumvip.events.Event;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.quorumvip.lb.LvsStats;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,8 +44,8 @@ class LoadBalancerFileCheckTest {
         }
 
         @Override
-        public String read(String document) {
-            return "{\"nftables\":[]}";
+        public Map<String, LvsStats.Counter> counters(String family) {
+            return Map.of();
         }
 
         @Override
