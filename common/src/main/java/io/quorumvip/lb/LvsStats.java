@@ -15,9 +15,9 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * {@code ipvsadm -Ln --stats} from the counters the program puts first in every virtual server's chain and every
- * real server's member chain, read back with a libnftables {@code list table}. Which columns a counter can answer
- * depends on where the chain hooks:
+ * {@code ipvsadm -Ln --stats} from the named counters the program gives every virtual server (counted first in its
+ * chain) and every configured real server (counted in the forward chain, selected by member mark), read back with a
+ * libnftables {@code list counters}. Which columns a counter can answer depends on where the chain hooks:
  * <ul>
  *   <li>NAT (nat prerouting) sees only the first packet of each connection: its packets are connections (Conns);
  *       the bytes of first packets mean nothing to an operator, and later packets never pass.</li>
@@ -27,8 +27,8 @@ import java.util.OptionalLong;
  * OutPkts and OutBytes are never known: NAT replies are un-NATed by conntrack without passing the chain, and DR
  * replies go from the real server straight to the client. Unknown stays empty, never zero.
  *
- * <p>A counter lives with its chain: a real server's counts start at 0 when it enters the pool and go with it when it
- * leaves, and a virtual server's chain is rewritten (its counter restarts) with every pool change.
+ * <p>A counter lives as long as its virtual server's configuration keeps it: pool changes leave it alone, so a real
+ * server's counts survive its leaving and rejoining the pool, and a virtual server's survive every pool change.
  */
 public final class LvsStats {
 
@@ -46,7 +46,7 @@ public final class LvsStats {
 
         public static final Stats UNKNOWN = new Stats(OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty());
 
-        /** What one chain's counter says, for a virtual server forwarding with {@code method}. */
+        /** What one counter says, for a virtual server forwarding with {@code method}. */
         public static Stats of(ForwardingMethod method, Counter counter) {
             return method == ForwardingMethod.DR
                     ? new Stats(OptionalLong.empty(), OptionalLong.of(counter.packets()), OptionalLong.of(counter.bytes()))
@@ -57,7 +57,7 @@ public final class LvsStats {
     /**
      * One virtual server's figures.
      *
-     * @param realServers by endpoint ({@code 192.0.2.51:80}), only those whose member chain exists (in the pool now)
+     * @param realServers by endpoint ({@code 192.0.2.51:80}), those whose counter was read (every configured one)
      */
     public record ServiceStats(String virtualServer, Stats service, Map<String, Stats> realServers) {
         public ServiceStats {
@@ -70,12 +70,12 @@ public final class LvsStats {
     }
 
     /**
-     * The counter of each chain in the output of one libnftables JSON {@code list table} (the first counter in the
-     * chain's rules, where the program puts it).
+     * Each named counter in the output of one libnftables JSON {@code list counters} ({@link
+     * NftProgram#listCounters}), by name.
      *
      * @throws IllegalArgumentException the text is not libnftables JSON output, naming what was wrong
      */
-    public static Map<String, Counter> chainCounters(String listOutput) {
+    public static Map<String, Counter> counters(String listOutput) {
         JsonNode root;
         try {
             root = JSON.readTree(listOutput);
@@ -89,41 +89,35 @@ public final class LvsStats {
         }
         Map<String, Counter> counters = new LinkedHashMap<>();
         for (JsonNode object : root.path("nftables")) {
-            JsonNode rule = object.path("rule");
-            String chain = rule.path("chain").asText();
-            if (chain.isEmpty() || counters.containsKey(chain)) {
+            JsonNode counter = object.path("counter");
+            String name = counter.path("name").asText();
+            if (name.isEmpty()) {
                 continue;
             }
-            for (JsonNode expression : rule.path("expr")) {
-                JsonNode counter = expression.path("counter");
-                if (counter.isObject()) {
-                    if (!counter.path("packets").canConvertToExactIntegral()
-                            || !counter.path("bytes").canConvertToExactIntegral()) {
-                        throw new IllegalArgumentException("counter in chain " + chain + " has no integral packets"
-                                + " and bytes: got " + counter + " (expected {\"packets\":N,\"bytes\":N})");
-                    }
-                    counters.put(chain, new Counter(counter.path("packets").asLong(), counter.path("bytes").asLong()));
-                    break;
-                }
+            if (!counter.path("packets").canConvertToExactIntegral()
+                    || !counter.path("bytes").canConvertToExactIntegral()) {
+                throw new IllegalArgumentException("counter " + name + " has no integral packets and bytes: got "
+                        + counter + " (expected {\"packets\":N,\"bytes\":N})");
             }
+            counters.put(name, new Counter(counter.path("packets").asLong(), counter.path("bytes").asLong()));
         }
         return counters;
     }
 
     /**
-     * Maps chains back to one virtual server and its real servers (the sorry server too), by the names {@link
+     * Maps named counters back to one virtual server and its real servers (the sorry server too), by the names {@link
      * NftProgramBuilder} gives them.
      */
-    public static ServiceStats of(VirtualServerConfig vs, Map<String, Counter> chains) {
+    public static ServiceStats of(VirtualServerConfig vs, Map<String, Counter> counters) {
         ForwardingMethod method = vs.method();
-        Stats service = Optional.ofNullable(chains.get(NftProgramBuilder.serviceChain(vs)))
+        Stats service = Optional.ofNullable(counters.get(NftProgramBuilder.serviceCounter(vs)))
                 .map(c -> Stats.of(method, c)).orElse(Stats.UNKNOWN);
         List<RealServerConfig> reals = new ArrayList<>(vs.realServers());
         vs.sorryServer().ifPresent(reals::add);
         Map<String, Stats> byEndpoint = new HashMap<>();
         for (RealServerConfig real : reals) {
             PoolMember member = new PoolMember(real.address(), real.port(), 0, false);
-            Counter counter = chains.get(NftProgramBuilder.memberChain(vs, member));
+            Counter counter = counters.get(NftProgramBuilder.memberCounter(vs, member));
             if (counter != null) {
                 byEndpoint.put(member.endpoint(), Stats.of(method, counter));
             }

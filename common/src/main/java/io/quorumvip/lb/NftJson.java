@@ -84,6 +84,11 @@ final class NftJson {
         return object("counter", F.nullNode());
     }
 
+    /** {@code counter name EXPR}: the named counter the expression names (a string, or a map lookup). */
+    static ObjectNode counterNamed(JsonNode name) {
+        return object("counter", name);
+    }
+
     static ObjectNode range(int from, int to) {
         return object("range", array(F.numberNode(from), F.numberNode(to)));
     }

@@ -43,19 +43,26 @@ public record NftProgram(List<Table> tables) {
         tables = List.copyOf(tables);
     }
 
-    /** One family's table. */
-    public record Table(String family, List<Chain> chains, List<NamedSet> sets, List<SlotMap> slotMaps) {
+    /**
+     * One family's table.
+     *
+     * @param counters the names of its named counters, which maps and rules refer to: what {@link #listCounters}
+     *                 reads without listing the rest of the table
+     */
+    public record Table(String family, List<Chain> chains, List<NamedSet> sets, List<SlotMap> slotMaps,
+                        List<String> counters) {
         public Table {
             chains = List.copyOf(chains);
             sets = List.copyOf(sets);
             slotMaps = List.copyOf(slotMaps);
+            counters = List.copyOf(counters);
         }
     }
 
     /**
      * A virtual server's choice: a data map from the packet mark to the packet mark, whose element {@code k} is
-     * {@code owners[k]}, the member number of the real server owning slot {@code k} (a small verdict map, a {@link
-     * NamedSet}, sends each member number to its real server's chain); empty while no real server serves. The rule
+     * {@code owners[k]}, the member mark of the real server owning slot {@code k} (the forward chain's maps, {@link
+     * NamedSet}s, take it from there to its address or MAC and its counter); empty while no real server serves. The rule
      * that fills the mark never changes with the pool, so a pool change is only the elements of the slots that
      * changed owner. Data, not verdicts: the kernel checks every verdict map element reached from a base chain for
      * loops at each commit that adds one, so a verdict per slot cost a walk of every slot per pool change.
@@ -139,6 +146,7 @@ public record NftProgram(List<Table> tables) {
         for (Table table : tables) {
             c.add("add", table.family(), "table", F.objectNode());
             table.chains().forEach(chain -> c.addChain(table.family(), chain));
+            table.counters().forEach(counter -> c.addCounter(table.family(), counter));
             c.addSetsAndElements(table);
             table.chains().forEach(chain -> c.addRules(table.family(), chain));
         }
@@ -155,10 +163,13 @@ public record NftProgram(List<Table> tables) {
         return c.document();
     }
 
-    /** Lists one owned table with its rules' counters, for {@link LvsStats#chainCounters}. */
-    public static String listTable(String family) {
+    /**
+     * Lists the named counters of one owned table, for {@link LvsStats#counters}: only the counter objects, not the
+     * chains and maps (at 10,000 real servers listing the whole table took seconds and hundreds of MiB).
+     */
+    public static String listCounters(String family) {
         Commands c = new Commands();
-        c.add("list", family, "table", F.objectNode());
+        c.add("list", family, "counters", F.objectNode());
         return c.document();
     }
 
@@ -183,6 +194,7 @@ public record NftProgram(List<Table> tables) {
             if (from.isEmpty()) {
                 c.add("add", to.family(), "table", F.objectNode());
                 to.chains().forEach(chain -> c.addChain(to.family(), chain));
+                to.counters().forEach(counter -> c.addCounter(to.family(), counter));
                 c.addSetsAndElements(to);
                 to.chains().forEach(chain -> c.addRules(to.family(), chain));
             } else {
@@ -225,7 +237,12 @@ public record NftProgram(List<Table> tables) {
                 c.add("flush", family, "chain", F.objectNode().put("name", old.name()));
             }
         }
-        // 3. Sets and map elements; a set the builder kept (the same object) is passed over without a look inside.
+        // 3. New counters, then sets and map elements (which may name counters); a set the builder kept (the same
+        // object) is passed over without a look inside.
+        if (!from.counters().equals(to.counters())) {
+            Set<String> had = new HashSet<>(from.counters());
+            to.counters().stream().filter(name -> !had.contains(name)).forEach(name -> c.addCounter(family, name));
+        }
         for (NamedSet old : from.sets()) {
             NamedSet now = newSets.get(old.name());
             if (now == null || now.map() != old.map() || !now.definition().equals(old.definition())) {
@@ -246,19 +263,24 @@ public record NftProgram(List<Table> tables) {
         slotMapDiff(c, family, from, to);
         // 4. Rules of new and changed chains.
         refill.forEach(chain -> c.addRules(family, chain));
-        // 5. Removed chains go last, once nothing refers to them.
+        // 5. Removed chains and counters go last, once nothing refers to them.
         for (Chain old : from.chains()) {
             if (!newChains.containsKey(old.name())) {
                 deletions.add(() -> c.add("delete", family, "chain", F.objectNode().put("name", old.name())));
             }
         }
+        if (!from.counters().equals(to.counters())) {
+            Set<String> has = new HashSet<>(to.counters());
+            from.counters().stream().filter(name -> !has.contains(name)).forEach(name -> deletions.add(
+                    () -> c.add("delete", family, "counter", F.objectNode().put("name", name))));
+        }
     }
 
     /**
      * The elements of {@code these} that {@code those} lacks, in their order. Only the run between the common head
-     * and tail is looked up: a pool change leaves a members map the same but for the one real server that joined or
-     * left, and the builder reuses the elements that stayed, so the head and tail compare by identity and hashing
-     * all ~1,000 elements of both sides (as a plain set difference does) would cost more than the rest of the diff.
+     * and tail is looked up: a change of configuration or MAC leaves a map the same but for the one real server that
+     * joined, left or moved, so the head and tail compare cheaply, and hashing all ~1,000 elements of both sides (as
+     * a plain set difference does) would cost more than the rest of the diff.
      */
     static List<JsonNode> missing(List<JsonNode> these, List<JsonNode> those) {
         int head = 0;
@@ -371,6 +393,10 @@ public record NftProgram(List<Table> tables) {
             ObjectNode body = F.objectNode().put("name", chain.name());
             chain.hook().ifPresent(body::setAll);
             add("add", family, "chain", body);
+        }
+
+        void addCounter(String family, String name) {
+            add("add", family, "counter", F.objectNode().put("name", name));
         }
 
         void addSet(String family, NamedSet set) {

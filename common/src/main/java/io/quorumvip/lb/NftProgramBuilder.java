@@ -38,20 +38,22 @@ import java.util.zip.CRC32;
 
 /**
  * Turns the service plans into the nftables program (the shapes docs/load-balancing.md draws): per family one
- * dispatch verdict map on {@code daddr . l4proto . dport} reached only where the address is local, a chain per
- * virtual server that chooses, a chain per real server that forwards (NAT: {@code dnat}; DR: rewrite both MAC
- * addresses and {@code fwd}). Pure: the same plans give the same program, on every director.
+ * dispatch verdict map on {@code daddr . l4proto . dport} reached only where the address is local, and two chains
+ * per virtual server whatever its pool: one that chooses a real server (its member mark, in the packet mark) and one
+ * that forwards to it through maps keyed by that mark (NAT: {@code dnat} to its address and port; DR: rewrite both
+ * MAC addresses and {@code fwd}), counting it in its named counter. Pure: the same plans give the same program, on
+ * every director.
  *
  * <p>A pool change rebuilds only its own virtual server: {@link Built#next} keeps each virtual server's piece of the
- * program while its plan is unchanged, and inside a changed one each real server's chain while it stays, so the
- * pieces of the program that did not change are the same objects as before and {@link NftProgram#diff} passes over
- * them by identity.
+ * program while its plan is unchanged, and inside a changed one what depends on the configuration alone (counters,
+ * maps, forward chain), so the pieces of the program that did not change are the same objects as before and {@link
+ * NftProgram#diff} passes over them by identity.
  */
 public final class NftProgramBuilder {
 
     /** The jhash seed: the same on every director, so a flow hashes to the same real server on each. */
     public static final long HASH_SEED = 0x71766970L;
-    /** The meta mark bit a NAT member chain sets when masquerade is on, and postrouting masquerades on. */
+    /** The meta mark bit NAT member marks carry when masquerade is on, and postrouting masquerades on. */
     public static final long MASQUERADE_MARK = 0x0001_0000L;
     /**
      * The slots of all virtual servers together, at most (unless a virtual server's own minimum, {@link
@@ -142,11 +144,9 @@ public final class NftProgramBuilder {
     /**
      * One virtual server's piece of its family's table, and the plan it was built from.
      *
-     * @param members each serving real server's chain (and affinity set), by address and port, for the next build
-     * @param numbers  each configured real server's member number (see {@link #memberNumbers})
+     * @param fixed the pieces that depend on the configuration and paths alone, reused while those stay
      */
-    private record Part(ServicePlan plan, int slots, Map<String, Long> marks, TableDraft draft,
-                        Map<MemberKey, MemberPieces> members, Map<MemberKey, Integer> numbers) {
+    private record Part(ServicePlan plan, int slots, Map<String, Long> marks, TableDraft draft, Fixed fixed) {
 
         /** The piece of {@code plan}: {@code previous} itself when nothing changed, else built again. */
         static Part of(ServicePlan plan, int slots, Map<String, Long> marks, Part previous) {
@@ -154,26 +154,16 @@ public final class NftProgramBuilder {
                     && previous.marks.equals(marks)) {
                 return previous;
             }
-            Map<MemberKey, MemberPieces> reusable = previous != null && previous.marks.equals(marks)
-                    && samePaths(previous.plan, plan) ? previous.members : Map.of();
-            boolean sameConfig = previous != null && previous.plan.config().equals(plan.config());
-            Map<MemberKey, Integer> numbers = sameConfig ? previous.numbers : memberNumbers(plan.config());
-            // Under the same configuration each configured real server keeps its number and chain name, so the last
-            // members map's elements can serve again (membersMap checks each one it takes).
-            Optional<NftProgram.NamedSet> previousMembers = sameConfig
-                    ? Optional.ofNullable(previous.draft.sets.get(membersMap(plan.config()))) : Optional.empty();
+            Fixed fixed = previous != null && previous.marks.equals(marks) && samePaths(previous.plan, plan)
+                    ? previous.fixed : Fixed.of(plan, marks);
             TableDraft draft = new TableDraft(plan.config().method() == ForwardingMethod.DR ? "netdev"
                     : ipv6(plan) ? "ip6" : "ip");
-            Map<MemberKey, MemberPieces> members = new HashMap<>(2 * plan.pool().members().size());
-            if (plan.config().method() == ForwardingMethod.DR) {
-                addDr(draft, plan, slots, reusable, members, numbers, previousMembers);
-            } else {
-                addNat(draft, plan, slots, marks, reusable, members, numbers, previousMembers);
-            }
-            return new Part(plan, slots, marks, draft, members, numbers);
+            addService(draft, plan, slots, marks, fixed, previous == null ? Optional.empty()
+                    : Optional.of(previous.draft));
+            return new Part(plan, slots, marks, draft, fixed);
         }
 
-        /** Everything but the pool is the same: a real server's chain is then the same in both. */
+        /** Everything but the pool is the same: the fixed pieces are then the same in both. */
         private static boolean samePaths(ServicePlan a, ServicePlan b) {
             return a.config().equals(b.config()) && a.endpoints().equals(b.endpoints())
                     && a.fwmarks().equals(b.fwmarks()) && a.dr().equals(b.dr()) && a.masquerade() == b.masquerade();
@@ -187,10 +177,151 @@ public final class NftProgramBuilder {
     }
 
     /**
+     * What a virtual server's piece holds whatever its pool: a named counter per configured real server (and one for
+     * the virtual server), the maps from member mark to counter, address, port, conntrack mark or MAC, the forward
+     * chain, and with persistence one lookup rule per configured real server. None of it changes when a real server
+     * joins or leaves, so a pool change is the slot map's elements (and the serving set's with persistence).
+     *
+     * @param marks   each configured real server's member mark (see {@link #memberNumbers}), by address and port
+     * @param orders  each configured real server's sort key (see {@link #canonical})
+     * @param leading the service chain's rules before the choice: its counter, then the persistence lookups
+     */
+    private record Fixed(Map<MemberKey, Long> marks, Map<MemberKey, String> orders, List<String> counters,
+                         List<NftProgram.NamedSet> sets, NftProgram.Chain forward, List<String> leading) {
+
+        static Fixed of(ServicePlan plan, Map<String, Long> connMarks) {
+            VirtualServerConfig vs = plan.config();
+            boolean dr = vs.method() == ForwardingMethod.DR;
+            long flags = !dr && plan.masquerade() ? MASQUERADE_MARK : 0;
+            Map<MemberKey, Integer> numbers = memberNumbers(vs);
+            List<PoolMember> configured = new ArrayList<>(numbers.size());
+            for (PoolMember member : canonical(configured(vs), Map.of())) {
+                if (numbers.get(MemberKey.of(member)) == configured.size()) {
+                    configured.add(member);
+                }
+            }
+            Map<MemberKey, Long> marks = new HashMap<>(2 * configured.size());
+            Map<MemberKey, String> orders = new HashMap<>(2 * configured.size());
+            List<String> counters = new ArrayList<>(configured.size() + 1);
+            counters.add(serviceCounter(vs));
+            List<JsonNode> counterElements = new ArrayList<>(configured.size());
+            for (PoolMember member : configured) {
+                long mark = numbers.get(MemberKey.of(member)) | flags;
+                marks.put(MemberKey.of(member), mark);
+                orders.put(MemberKey.of(member), order(member));
+                counters.add(memberCounter(vs, member));
+                counterElements.add(array(F.numberNode(mark), F.textNode(memberCounter(vs, member))));
+            }
+            List<NftProgram.NamedSet> sets = new ArrayList<>();
+            sets.add(dataMap(counterMap(vs), "counter", counterElements));
+            String name = sanitize(vs.name());
+            List<JsonNode> forward = new ArrayList<>();
+            forward.add(array(NftJson.counterNamed(NftJson.mapNamed(meta("mark"), counterMap(vs)))));
+            List<String> leading = new ArrayList<>();
+            leading.add(array(NftJson.counterNamed(F.textNode(serviceCounter(vs)))).toString());
+            if (dr) {
+                DrPath path = drPath(plan);
+                List<JsonNode> macs = new ArrayList<>();
+                for (PoolMember member : configured) {
+                    String mac = path.memberMacs().get(member.address());
+                    if (mac != null) {
+                        macs.add(array(F.numberNode(marks.get(MemberKey.of(member))), F.textNode(mac)));
+                    }
+                }
+                sets.add(dataMap("macs_" + name, "ether_addr", macs));
+                forward.add(array(NftJson.mangle(payload("ether", "saddr"), F.textNode(path.directorMac())),
+                        NftJson.mangle(payload("ether", "daddr"), NftJson.mapNamed(meta("mark"), "macs_" + name)),
+                        NftJson.object("fwd", F.objectNode().put("dev", path.device()))));
+            } else {
+                natForward(plan, connMarks, configured, marks, sets, forward, leading);
+            }
+            return new Fixed(marks, orders, List.copyOf(counters), List.copyOf(sets),
+                    new NftProgram.Chain(forwardChain(vs), Optional.empty(),
+                            forward.stream().map(JsonNode::toString).toList()), List.copyOf(leading));
+        }
+    }
+
+    /**
+     * NAT's maps and forward chain: the counter, with persistence the client's entry in the affinity set, with
+     * expire_nodest_conn the real server's conntrack mark, then dnat to the address (and port) the member mark maps
+     * to. The persistence lookups try each configured real server's mark in turn against the affinity set and the
+     * serving set, so a client sticks to a real server only while it serves.
+     */
+    private static void natForward(ServicePlan plan, Map<String, Long> connMarks, List<PoolMember> configured,
+                                   Map<MemberKey, Long> marks, List<NftProgram.NamedSet> sets, List<JsonNode> forward,
+                                   List<String> leading) {
+        VirtualServerConfig vs = plan.config();
+        boolean ipv6 = ipv6(plan);
+        String ip = ipv6 ? "ip6" : "ip";
+        String name = sanitize(vs.name());
+        List<JsonNode> addresses = new ArrayList<>();
+        List<JsonNode> ports = new ArrayList<>();
+        List<JsonNode> conntrack = new ArrayList<>();
+        boolean portless = false;
+        for (PoolMember member : configured) {
+            JsonNode mark = F.numberNode(marks.get(MemberKey.of(member)));
+            addresses.add(array(mark, F.textNode(member.address().getHostAddress())));
+            if (member.port() != 0) {
+                ports.add(array(mark, F.numberNode(member.port())));
+            } else {
+                portless = true;
+            }
+            Long connMark = connMarks.get(memberCounter(vs, member));
+            if (connMark != null) {
+                conntrack.add(array(mark, F.numberNode(connMark)));
+            }
+        }
+        String addressMap = "dst_" + name;
+        sets.add(dataMap(addressMap, ipv6 ? "ipv6_addr" : "ipv4_addr", addresses));
+        vs.persistence().ifPresent(p -> {
+            String affinity = affinitySet(vs);
+            ObjectNode definition = F.objectNode();
+            definition.set("type", array(F.textNode(ipv6 ? "ipv6_addr" : "ipv4_addr"), F.textNode("mark")));
+            definition.set("flags", array(F.textNode("timeout")));
+            definition.put("timeout", p.timeout().toSeconds());
+            definition.put("size", AFFINITY_SIZE);
+            sets.add(new NftProgram.NamedSet(affinity, false, definition, List.of()));
+            JsonNode entry = NftJson.concat(List.of(clientKey(ip, p, ipv6), meta("mark")));
+            forward.add(array(NftJson.updateSet(entry, affinity)));
+            for (PoolMember member : configured) {
+                leading.add(array(NftJson.mangle(meta("mark"), F.numberNode(marks.get(MemberKey.of(member)))),
+                        match(entry, F.textNode("@" + affinity)),
+                        match(meta("mark"), F.textNode("@" + servingSet(vs))),
+                        gotoChain(forwardChain(vs))).toString());
+            }
+        });
+        if (!conntrack.isEmpty()) {
+            sets.add(dataMap("cmark_" + name, "mark", conntrack));
+            forward.add(array(NftJson.mangle(NftJson.ct("mark"), NftJson.mapNamed(meta("mark"), "cmark_" + name))));
+        }
+        JsonNode address = NftJson.mapNamed(meta("mark"), addressMap);
+        if (!ports.isEmpty()) {
+            sets.add(dataMap("dport_" + name, "inet_service", ports));
+            ObjectNode dnat = F.objectNode().put("family", ip);
+            dnat.set("addr", address);
+            dnat.set("port", NftJson.mapNamed(meta("mark"), "dport_" + name));
+            forward.add(array(match(meta("l4proto"), F.textNode(vs.protocol().nftName())),
+                    NftJson.object("dnat", dnat)));
+        }
+        if (portless) {
+            ObjectNode dnat = F.objectNode().put("family", ip);
+            dnat.set("addr", address);
+            forward.add(array(NftJson.object("dnat", dnat)));
+        }
+    }
+
+    /** Dynamic persistence entries a virtual server may hold: clients × real servers they were sent to. */
+    static final int AFFINITY_SIZE = 1 << 20;
+
+    private static NftProgram.NamedSet dataMap(String name, String data, List<JsonNode> elements) {
+        return new NftProgram.NamedSet(name, true, F.objectNode().put("type", "mark").put("map", data), elements);
+    }
+
+    /**
      * The number each configured real server (and the sorry server) goes by in the slot map: its place in the
-     * {@link #canonical} order of their distinct addresses and ports, 0 to n − 1. It depends on the configuration
-     * alone, and not on the order the real servers are written in, so a pool change moves slots between numbers
-     * that stay, the members map changes only by the real servers that join or leave, and every director with the
+     * {@link #canonical} order of their distinct addresses and ports, 0 to n − 1 (with masquerade, its member mark
+     * also carries {@link #MASQUERADE_MARK}). It depends on the configuration alone, and not on the order the real
+     * servers are written in, so a pool change moves slots between numbers that stay, and every director with the
      * same real servers numbers them alike.
      */
     private static Map<MemberKey, Integer> memberNumbers(VirtualServerConfig vs) {
@@ -202,45 +333,39 @@ public final class NftProgramBuilder {
         return numbers;
     }
 
-    /**
-     * The member numbers of {@code members} (in their canonical order); a member the configuration does not have
-     * (none, when the pool comes from {@link PoolFold}) is numbered after every configured one, in that order.
-     */
-    private static List<Integer> numbersOf(List<PoolMember> members, Map<MemberKey, Integer> numbers) {
-        List<Integer> result = new ArrayList<>(members.size());
-        int next = numbers.size();
-        for (PoolMember member : members) {
-            Integer number = numbers.get(MemberKey.of(member));
-            result.add(number != null ? number : next++);
-        }
-        return result;
-    }
-
-    /** The map from member number to real server chain of a virtual server: {@code members_192_0_2_210_80_tcp}. */
-    public static String membersMap(VirtualServerConfig vs) {
-        return "members_" + sanitize(vs.name());
-    }
-
-    /**
-     * A serving real server's chain, its affinity set with persistence, and the texts each build needs of it.
-     *
-     * @param order    its address's sort key (see {@link #canonical})
-     * @param endpoint its Maglev name, {@link PoolMember#endpoint}
-     */
-    private record MemberPieces(String order, String endpoint, NftProgram.Chain chain,
-                                Optional<NftProgram.NamedSet> affinity) {
-    }
-
-    /** The chain of a virtual server: {@code vs_192_0_2_210_80_tcp}. */
+    /** The chain of a virtual server, and its named counter: {@code vs_192_0_2_210_80_tcp}. */
     public static String serviceChain(VirtualServerConfig vs) {
         return "vs_" + sanitize(vs.name());
     }
 
-    /** Compiled once: the builder names 10,000 member chains per program at scale. */
+    /** The virtual server's named counter: its chain's name. */
+    public static String serviceCounter(VirtualServerConfig vs) {
+        return serviceChain(vs);
+    }
+
+    /** The chain that forwards to the real server the member mark names: {@code fwd_192_0_2_210_80_tcp}. */
+    public static String forwardChain(VirtualServerConfig vs) {
+        return "fwd_" + sanitize(vs.name());
+    }
+
+    /** The map from member mark to real server counter: {@code ctr_192_0_2_210_80_tcp}. */
+    public static String counterMap(VirtualServerConfig vs) {
+        return "ctr_" + sanitize(vs.name());
+    }
+
+    /** The set of the serving real servers' member marks, which persistence checks: {@code serving_…}. */
+    public static String servingSet(VirtualServerConfig vs) {
+        return "serving_" + sanitize(vs.name());
+    }
+
+    /** Compiled once: the builder names 10,000 member counters per program at scale. */
     private static final Pattern NOT_NAME_CHARACTER = Pattern.compile("[^A-Za-z0-9]");
 
-    /** The chain of one real server of a virtual server: {@code rs_192_0_2_210_80_tcp__192_0_2_51_80}. */
-    public static String memberChain(VirtualServerConfig vs, PoolMember member) {
+    /**
+     * The named counter of one real server of a virtual server: {@code rs_192_0_2_210_80_tcp__192_0_2_51_80}. Also
+     * what its expire_nodest_conn conntrack mark is hashed from, so the marks stay those of earlier programs.
+     */
+    public static String memberCounter(VirtualServerConfig vs, PoolMember member) {
         return "rs_" + sanitize(vs.name()) + "__" + sanitize(member.endpoint());
     }
 
@@ -248,92 +373,82 @@ public final class NftProgramBuilder {
         return NOT_NAME_CHARACTER.matcher(text).replaceAll("_");
     }
 
-    // ---- NAT: family ip or ip6, nat hook prerouting, dnat per real server ----
+    // ---- NAT: family ip or ip6, nat hook prerouting; DR: family netdev, ingress hook on the VIP's device ----
 
-    private static void addNat(TableDraft table, ServicePlan plan, int slots, Map<String, Long> connMarks,
-                               Map<MemberKey, MemberPieces> reusable, Map<MemberKey, MemberPieces> built,
-                               Map<MemberKey, Integer> numbers, Optional<NftProgram.NamedSet> previousMembers) {
+    private static void addService(TableDraft table, ServicePlan plan, int slots, Map<String, Long> connMarks,
+                                   Fixed fixed, Optional<TableDraft> previous) {
         VirtualServerConfig vs = plan.config();
-        boolean ipv6 = table.family.equals("ip6");
-        String ip = table.family;
-        table.baseChain("prerouting", hook("nat", "prerouting", -100, Optional.empty()));
-        if (plan.masquerade()) {
-            table.baseChain("postrouting", hook("nat", "postrouting", 100, Optional.empty()));
-            table.postroutingMasquerade = true;
-        }
-        String chain = serviceChain(vs);
-        dispatch(table, plan, chain, ipv6, "");
-        if (vs.expireNodestConn()) {
-            expireNodestConn(table, plan, connMarks);
-        }
-        List<PoolMember> members = canonical(plan.pool().serving(), reusable);
-        List<ArrayNode> rules = new ArrayList<>();
-        rules.add(array(counter()));
-        Optional<Persistence> persistence = vs.persistence();
-        String prefix = "rs_" + sanitize(vs.name()) + "__";
-        List<String> targets = new ArrayList<>(members.size());
-        List<String> names = new ArrayList<>(members.size());
-        for (PoolMember member : members) {
-            MemberKey key = MemberKey.of(member);
-            MemberPieces pieces = reusable.get(key);
-            if (pieces == null) {
-                pieces = natMember(plan, member, prefix, connMarks, ipv6);
+        boolean ipv6 = ipv6(plan);
+        String ip = ipv6 ? "ip6" : "ip";
+        boolean dr = vs.method() == ForwardingMethod.DR;
+        List<PoolMember> members;
+        if (dr) {
+            DrPath path = drPath(plan);
+            String base = "ingress_" + sanitize(path.device());
+            table.baseChain(base, hook("filter", "ingress", 0, Optional.of(path.device())));
+            dispatch(table, plan, serviceChain(vs), ipv6, "_" + sanitize(path.device()));
+            table.ingressChains.put(base, path.device());
+            members = canonical(plan.pool().serving().stream()
+                    .filter(m -> path.memberMacs().containsKey(m.address())).toList(), fixed.orders());
+        } else {
+            table.baseChain("prerouting", hook("nat", "prerouting", -100, Optional.empty()));
+            if (plan.masquerade()) {
+                table.baseChain("postrouting", hook("nat", "postrouting", 100, Optional.empty()));
+                table.postroutingMasquerade = true;
             }
-            built.put(key, pieces);
-            String memberChain = pieces.chain().name();
-            targets.add(memberChain);
-            names.add(pieces.endpoint());
-            pieces.affinity().ifPresent(set -> {
-                table.sets.put(set.name(), set);
-                rules.add(array(match(clientKey(ip, persistence.orElseThrow(), ipv6), F.textNode("@" + set.name())),
-                        gotoChain(memberChain)));
-            });
-            table.chain(pieces.chain());
+            dispatch(table, plan, serviceChain(vs), ipv6, "");
+            if (vs.expireNodestConn()) {
+                expireNodestConn(table, plan, connMarks);
+            }
+            members = canonical(plan.pool().serving(), fixed.orders());
         }
-        choice(table, vs, slots, members, names, targets, numbersOf(members, numbers), previousMembers, ip, ipv6,
-                false)
-                .ifPresent(rules::add);
-        table.chain(chain, rules);
+        table.counters.addAll(fixed.counters());
+        fixed.sets().forEach(set -> table.sets.put(set.name(), set));
+        List<Long> marks = marksOf(members, fixed.marks());
+        if (vs.persistence().isPresent() && !dr) {
+            String serving = servingSet(vs);
+            List<JsonNode> elements = marks.stream().map(m -> (JsonNode) F.numberNode(m)).toList();
+            NftProgram.NamedSet set = previous.map(p -> p.sets.get(serving))
+                    .filter(s -> s.elements().equals(elements))
+                    .orElseGet(() -> new NftProgram.NamedSet(serving, false, F.objectNode().put("type", "mark"),
+                            elements));
+            table.sets.put(serving, set);
+        }
+        List<String> rules = new ArrayList<>(fixed.leading());
+        choice(table, vs, slots, members, marks, ip, ipv6, dr).ifPresent(rule -> rules.add(rule.toString()));
+        NftProgram.Chain chain = new NftProgram.Chain(serviceChain(vs), Optional.empty(), rules);
+        table.chain(previous.map(p -> p.chains.get(chain.name())).filter(chain::equals).orElse(chain));
+        table.chain(fixed.forward());
     }
 
-    private static MemberPieces natMember(ServicePlan plan, PoolMember member, String chainPrefix,
-                                          Map<String, Long> connMarks, boolean ipv6) {
+    private static DrPath drPath(ServicePlan plan) {
         VirtualServerConfig vs = plan.config();
-        String endpoint = member.endpoint();
-        String memberChain = chainPrefix + sanitize(endpoint);
-        String ip = ipv6 ? "ip6" : "ip";
-        List<JsonNode> forward = new ArrayList<>();
-        forward.add(counter());
-        Optional<NftProgram.NamedSet> affinity = vs.persistence().map(p -> {
-            String set = affinitySet(vs, member);
-            ObjectNode definition = F.objectNode();
-            definition.put("type", ipv6 ? "ipv6_addr" : "ipv4_addr");
-            definition.set("flags", array(F.textNode("timeout")));
-            definition.put("timeout", p.timeout().toSeconds());
-            forward.add(NftJson.updateSet(clientKey(ip, p, ipv6), set));
-            return new NftProgram.NamedSet(set, false, definition, List.of());
-        });
-        Long connMark = connMarks.get(memberChain);
-        if (connMark != null) {
-            forward.add(NftJson.mangle(NftJson.ct("mark"), F.numberNode(connMark)));
+        DrPath path = plan.dr().orElseThrow(() -> new IllegalArgumentException("virtual_server " + vs.name()
+                + " forwards with DR but no interface and MAC addresses were given"));
+        if (!plan.fwmarks().isEmpty()) {
+            throw new IllegalArgumentException("virtual_server " + vs.name() + " matches fwmarks, which DR "
+                    + "cannot see (marks are set after the ingress hook)");
         }
-        // The choice used the packet mark as its slot number: leave it clean (or the masquerade bit) for
-        // routing and postrouting.
-        forward.add(NftJson.mangle(meta("mark"), F.numberNode(plan.masquerade() ? MASQUERADE_MARK : 0)));
-        ObjectNode dnat = F.objectNode();
-        dnat.put("addr", member.address().getHostAddress());
-        if (member.port() != 0) {
-            forward.add(match(meta("l4proto"), F.textNode(vs.protocol().nftName())));
-            dnat.put("port", member.port());
+        return path;
+    }
+
+    /**
+     * The member marks of {@code members}; a member the configuration does not have (none, when the pool comes from
+     * {@link PoolFold}) is given a number after every configured one, which no map holds: it gets no connection.
+     */
+    private static List<Long> marksOf(List<PoolMember> members, Map<MemberKey, Long> marks) {
+        List<Long> result = new ArrayList<>(members.size());
+        long next = marks.size();
+        for (PoolMember member : members) {
+            Long mark = marks.get(MemberKey.of(member));
+            result.add(mark != null ? mark : next++);
         }
-        forward.add(NftJson.object("dnat", dnat));
-        return new MemberPieces(order(member), endpoint, new NftProgram.Chain(memberChain, Optional.empty(),
-                List.of(array(forward).toString())), affinity);
+        return result;
     }
 
     /**
      * expire_nodest_conn: every real server the virtual server may have (its sorry server too) gets a conntrack mark
-     * of its own, which its chain sets when it takes a connection; the marks of those not in the pool now (weight-0
+     * of its own, which the forward chain sets when it takes a connection; the marks of those not in the pool now (weight-0
      * members are in it, as IPVS keeps a weight-0 destination) go in the {@value #NODEST_SET} set, whose
      * packets a forward chain resets (TCP) or drops.
      */
@@ -345,30 +460,30 @@ public final class NftProgramBuilder {
                 .collect(Collectors.toSet());
         for (PoolMember member : configured(vs)) {
             if (!inPool.contains(member)) {
-                table.nodestMarks.add(F.numberNode(marks.get(memberChain(vs, member))));
+                table.nodestMarks.add(F.numberNode(marks.get(memberCounter(vs, member))));
             }
         }
     }
 
     /**
-     * The marks of a virtual server's real servers: a mark is a hash of the member's chain name, so it stays the same
+     * The marks of a virtual server's real servers: a mark is a hash of the member's counter name (once its chain's name), so it stays the same
      * across pool changes, reloads that keep the real server, and restarts: connections marked by an earlier program
      * are still recognised. Two hashes that collide are told apart by taking the next free value, in configuration
      * order.
      *
      * @param taken the marks of the family's earlier virtual servers; this one's are added
-     * @return each member chain's mark
+     * @return each member counter's mark
      */
     private static Map<String, Long> connMarks(VirtualServerConfig vs, Map<Long, String> taken) {
         Map<String, Long> marks = new LinkedHashMap<>();
         for (PoolMember member : configured(vs)) {
-            String memberChain = memberChain(vs, member);
-            long mark = connMark(memberChain);
+            String counter = memberCounter(vs, member);
+            long mark = connMark(counter);
             while (mark == 0 || taken.containsKey(mark)) {
                 mark = mark + 1 & 0xFFFF_FFFFL;
             }
-            taken.put(mark, memberChain);
-            marks.put(memberChain, mark);
+            taken.put(mark, counter);
+            marks.put(counter, mark);
         }
         return marks;
     }
@@ -389,55 +504,6 @@ public final class NftProgramBuilder {
         CRC32 crc = new CRC32();
         crc.update(memberChain.getBytes(StandardCharsets.UTF_8));
         return crc.getValue();
-    }
-
-    // ---- DR: family netdev, ingress hook on the VIP's device, MAC rewrite and fwd per real server ----
-
-    private static void addDr(TableDraft table, ServicePlan plan, int slots, Map<MemberKey, MemberPieces> reusable,
-                              Map<MemberKey, MemberPieces> built, Map<MemberKey, Integer> numbers,
-                              Optional<NftProgram.NamedSet> previousMembers) {
-        VirtualServerConfig vs = plan.config();
-        DrPath path = plan.dr().orElseThrow(() -> new IllegalArgumentException("virtual_server " + vs.name()
-                + " forwards with DR but no interface and MAC addresses were given"));
-        if (!plan.fwmarks().isEmpty()) {
-            throw new IllegalArgumentException("virtual_server " + vs.name() + " matches fwmarks, which DR cannot "
-                    + "see (marks are set after the ingress hook)");
-        }
-        boolean ipv6 = ipv6(plan);
-        String ip = ipv6 ? "ip6" : "ip";
-        String base = "ingress_" + sanitize(path.device());
-        table.baseChain(base, hook("filter", "ingress", 0, Optional.of(path.device())));
-        String chain = serviceChain(vs);
-        dispatch(table, plan, chain, ipv6, "_" + sanitize(path.device()));
-        table.ingressChains.put(base, path.device());
-        List<PoolMember> members = canonical(plan.pool().serving().stream()
-                .filter(m -> path.memberMacs().containsKey(m.address())).toList(), reusable);
-        List<String> targets = new ArrayList<>(members.size());
-        List<String> names = new ArrayList<>(members.size());
-        for (PoolMember member : members) {
-            MemberKey key = MemberKey.of(member);
-            MemberPieces pieces = reusable.get(key);
-            if (pieces == null) {
-                pieces = new MemberPieces(order(member), member.endpoint(), new NftProgram.Chain(
-                        memberChain(vs, member), Optional.empty(),
-                        List.of(array(counter(),
-                                NftJson.mangle(payload("ether", "saddr"), F.textNode(path.directorMac())),
-                                NftJson.mangle(payload("ether", "daddr"),
-                                        F.textNode(path.memberMacs().get(member.address()))),
-                                NftJson.object("fwd", F.objectNode().put("dev", path.device()))).toString())),
-                        Optional.empty());
-            }
-            built.put(key, pieces);
-            targets.add(pieces.chain().name());
-            names.add(pieces.endpoint());
-            table.chain(pieces.chain());
-        }
-        List<ArrayNode> rules = new ArrayList<>();
-        rules.add(array(counter()));
-        choice(table, vs, slots, members, names, targets, numbersOf(members, numbers), previousMembers, ip, ipv6,
-                true)
-                .ifPresent(rules::add);
-        table.chain(chain, rules);
     }
 
     // ---- shared pieces ----
@@ -466,23 +532,21 @@ public final class NftProgramBuilder {
     }
 
     /**
-     * The rule that picks a real server. fo and ovf: a goto to the heaviest, none when no real server serves (the
-     * packet then reaches the host). Every other scheduler: a fixed number of slots per virtual server, filled by
-     * Maglev over the serving real servers and their weights (weight 1 each for rr), in a named data map from the
-     * packet mark to the owner's member number; the rule sets the mark to the slot ({@code numgen inc} for round
-     * robin, {@code jhash} of what the scheduler hashes otherwise), replaces it by the member number found in the
-     * slot map, and jumps through the members map to that real server's chain. The slot count depends only on the
+     * The rule that picks a real server. fo and ovf: the heaviest one's member mark, none when no real server serves
+     * (the packet then reaches the host). Every other scheduler: a fixed number of slots per virtual server, filled
+     * by Maglev over the serving real servers and their weights (weight 1 each for rr), in a named data map from the
+     * packet mark to the owner's member mark; the rule sets the mark to the slot ({@code numgen inc} for round
+     * robin, {@code jhash} of what the scheduler hashes otherwise), replaces it by the member mark found in the slot
+     * map, and goes to the forward chain, which looks that mark up in its maps. The slot count depends only on the
      * configuration, so the rule never changes with the pool; a pool change moves the leaving (or arriving) real
-     * server's slots and little else, plus its one element of the members map, and while no real server serves the
-     * maps are empty and the lookup falls through to the host.
+     * server's slots and little else, and while no real server serves the map is empty and the lookup falls through
+     * to the host.
      *
-     * @param numbers         the member number of each of {@code members}
-     * @param previousMembers the members map of the last build, when it numbered the real servers alike
+     * @param marks the member mark of each of {@code members}
      */
     private static Optional<ArrayNode> choice(TableDraft table, VirtualServerConfig vs, int size,
-                                              List<PoolMember> members, List<String> names, List<String> targets,
-                                              List<Integer> numbers, Optional<NftProgram.NamedSet> previousMembers,
-                                              String ip, boolean ipv6, boolean stateless) {
+                                              List<PoolMember> members, List<Long> marks, String ip, boolean ipv6,
+                                              boolean stateless) {
         LbScheduler.Choice choice = vs.scheduler().choice();
         if (choice == LbScheduler.Choice.HIGHEST_WEIGHT) {
             if (members.isEmpty()) {
@@ -494,21 +558,20 @@ public final class NftProgramBuilder {
                     best = i;
                 }
             }
-            return Optional.of(array(gotoChain(targets.get(best))));
+            return Optional.of(array(NftJson.mangle(meta("mark"), F.numberNode(marks.get(best))),
+                    gotoChain(forwardChain(vs))));
         }
         int[] slots = new int[0];
         if (!members.isEmpty()) {
             List<Integer> weights = members.stream()
                     .map(m -> choice == LbScheduler.Choice.ROUND_ROBIN ? 1 : m.weight()).toList();
-            slots = Maglev.table(names, weights, size);
+            slots = Maglev.table(members.stream().map(PoolMember::endpoint).toList(), weights, size);
             for (int slot = 0; slot < size; slot++) {
-                slots[slot] = numbers.get(slots[slot]);
+                slots[slot] = (int) (long) marks.get(slots[slot]);
             }
         }
         String map = slotMap(vs);
         table.slotMaps.put(map, new NftProgram.SlotMap(map, slots));
-        String membersMap = membersMap(vs);
-        table.sets.put(membersMap, membersMap(membersMap, numbers, targets, previousMembers));
         boolean hashed = stateless || choice != LbScheduler.Choice.ROUND_ROBIN
                 && choice != LbScheduler.Choice.WEIGHTED_ROUND_ROBIN;
         JsonNode key = !hashed ? NftJson.numgenInc(size)
@@ -517,58 +580,7 @@ public final class NftProgramBuilder {
                                 || choice == LbScheduler.Choice.MAGLEV), size, HASH_SEED);
         return Optional.of(array(NftJson.mangle(meta("mark"), key),
                 NftJson.mangle(meta("mark"), NftJson.mapNamed(meta("mark"), map)),
-                NftJson.vmapNamed(meta("mark"), membersMap)));
-    }
-
-    /**
-     * The members map, one goto per serving real server by its member number: {@code previous} itself while the same
-     * numbers serve, so that a pool change that only moves slots (a weight) leaves it out of the diff by identity;
-     * else built anew with each element {@code previous} had taken from it, so the diff finds what stayed by
-     * identity too and hashes only what joined or left.
-     */
-    private static NftProgram.NamedSet membersMap(String name, List<Integer> numbers, List<String> targets,
-                                                  Optional<NftProgram.NamedSet> previous) {
-        List<JsonNode> before = previous.map(NftProgram.NamedSet::elements).orElse(List.of());
-        if (previous.isPresent() && sameJumps(before, numbers, targets)) {
-            return previous.get();
-        }
-        int highest = -1;
-        for (JsonNode element : before) {
-            highest = Math.max(highest, element.get(0).intValue());
-        }
-        JsonNode[] byNumber = new JsonNode[highest + 1];
-        for (JsonNode element : before) {
-            byNumber[element.get(0).intValue()] = element;
-        }
-        List<JsonNode> jumps = new ArrayList<>(numbers.size());
-        for (int i = 0; i < numbers.size(); i++) {
-            int number = numbers.get(i);
-            JsonNode kept = number < byNumber.length ? byNumber[number] : null;
-            jumps.add(kept != null && jumpsTo(kept, number, targets.get(i)) ? kept : array(F.numberNode(number), gotoChain(targets.get(i))));
-        }
-        return new NftProgram.NamedSet(name, true, F.objectNode().put("type", "mark").put("map", "verdict"), jumps);
-    }
-
-    /** Whether the elements of a members map send {@code numbers} to {@code targets}, in that order. */
-    private static boolean sameJumps(List<JsonNode> elements, List<Integer> numbers, List<String> targets) {
-        if (elements.size() != numbers.size()) {
-            return false;
-        }
-        for (int i = 0; i < numbers.size(); i++) {
-            if (!jumpsTo(elements.get(i), numbers.get(i), targets.get(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * Whether a members map element sends {@code number} to {@code target}: checked, not assumed, as a real server
-     * the configuration lacks is numbered by its place among such ones, which a pool change can move.
-     */
-    private static boolean jumpsTo(JsonNode element, int number, String target) {
-        return element.get(0).intValue() == number
-                && element.get(1).get("goto").get("target").textValue().equals(target);
+                gotoChain(forwardChain(vs))));
     }
 
     /**
@@ -639,12 +651,12 @@ public final class NftProgramBuilder {
      * director): by {@link #order} of their address, then port. Each key is made once (or taken from the last build),
      * not at every comparison.
      */
-    private static List<PoolMember> canonical(List<PoolMember> members, Map<MemberKey, MemberPieces> built) {
+    private static List<PoolMember> canonical(List<PoolMember> members, Map<MemberKey, String> orders) {
         record Keyed(String order, PoolMember member) {
         }
         return members.stream().map(m -> {
-            MemberPieces pieces = built.get(MemberKey.of(m));
-            return new Keyed(pieces != null ? pieces.order() : order(m), m);
+            String known = orders.get(MemberKey.of(m));
+            return new Keyed(known != null ? known : order(m), m);
         }).sorted(Comparator.comparing(Keyed::order).thenComparingInt(k -> k.member().port()))
                 .map(Keyed::member).toList();
     }
@@ -663,8 +675,9 @@ public final class NftProgramBuilder {
                 .map(a -> a instanceof Inet6Address).orElse(false);
     }
 
-    private static String affinitySet(VirtualServerConfig vs, PoolMember member) {
-        return "aff_" + sanitize(vs.name()) + "__" + sanitize(member.endpoint());
+    /** The persistence set of a virtual server: client (masked) and member mark, with the timeout. */
+    private static String affinitySet(VirtualServerConfig vs) {
+        return "aff_" + sanitize(vs.name());
     }
 
     private static ObjectNode hook(String type, String hook, int priority, Optional<String> device) {
@@ -687,6 +700,7 @@ public final class NftProgramBuilder {
         final Map<String, NftProgram.Chain> chains = new LinkedHashMap<>();
         final Map<String, NftProgram.NamedSet> sets = new LinkedHashMap<>();
         final Map<String, NftProgram.SlotMap> slotMaps = new LinkedHashMap<>();
+        final List<String> counters = new ArrayList<>();
         final Map<String, DispatchMap> dispatch = new LinkedHashMap<>();
         final List<JsonNode> fwmarks = new ArrayList<>();
         final Map<String, String> ingressChains = new LinkedHashMap<>();
@@ -725,6 +739,7 @@ public final class NftProgramBuilder {
             });
             sets.putAll(part.sets);
             slotMaps.putAll(part.slotMaps);
+            counters.addAll(part.counters);
             part.dispatch.forEach((name, map) -> dispatchMap(name, map.ip, map.types, map.key).addAll(map.elements));
             fwmarks.addAll(part.fwmarks);
             ingressChains.putAll(part.ingressChains);
@@ -778,7 +793,7 @@ public final class NftProgramBuilder {
                 built.add(chain.hook().isEmpty() ? chain
                         : new NftProgram.Chain(chain.name(), chain.hook(), baseRules.get(chain.name())));
             }
-            return new NftProgram.Table(family, built, named, List.copyOf(slotMaps.values()));
+            return new NftProgram.Table(family, built, named, List.copyOf(slotMaps.values()), counters);
         }
 
         private String ingressChainFor(String map) {

@@ -23,12 +23,12 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * The decoder on {@code nft -j list table} output captured from the kernel (nftables 1.0.6): the programs of
- * {@link NftProgramBuilder} applied in a scratch namespace with the counters preset, then listed.
+ * The decoder on {@code nft -j list counters table} output captured from the kernel (nftables 1.0.6): the programs
+ * of {@link NftProgramBuilder} applied in a scratch namespace with the counters preset, then listed.
  */
 class LvsStatsTest {
 
-    /** Captured: wrr NAT with persistence, rs1..rs3 weights 3:1:1, rs3 down (so no member chain). */
+    /** Captured: wrr NAT with persistence, rs1..rs3 weights 3:1:1, rs3 down (its counter stays, at 5). */
     private static final VirtualServerConfig NAT = LbFixtures.virtualServer(LbScheduler.WRR, ForwardingMethod.NAT, 1,
             0, Optional.empty(), false, Optional.of(new Persistence(Duration.ofSeconds(50), 32)), reals(3, 1, 1));
     /** Captured: mh DR, rs1 and rs2 up. */
@@ -41,20 +41,20 @@ class LvsStatsTest {
     }
 
     @Test
-    void shouldCountConnectionsOfANatVirtualServerAndOfEachRealServerInThePool() throws Exception {
-        LvsStats.ServiceStats stats = LvsStats.of(NAT, LvsStats.chainCounters(captured("list-table-ip-nat.json")));
+    void shouldCountConnectionsOfANatVirtualServerAndOfEachConfiguredRealServer() throws Exception {
+        LvsStats.ServiceStats stats = LvsStats.of(NAT, LvsStats.counters(captured("list-counters-ip-nat.json")));
 
         assertThat(stats.virtualServer()).isEqualTo("192.0.2.210:80/tcp");
         assertThat(stats.service()).isEqualTo(new LvsStats.Stats(OptionalLong.of(301), OptionalLong.empty(),
                 OptionalLong.empty()));
         assertThat(stats.realServer("192.0.2.51:80").conns()).hasValue(101);
         assertThat(stats.realServer("192.0.2.52:80").conns()).hasValue(201);
-        assertThat(stats.realServer("192.0.2.53:80")).as("down, so no member chain").isEqualTo(LvsStats.Stats.UNKNOWN);
+        assertThat(stats.realServer("192.0.2.53:80").conns()).as("down, its counts kept").hasValue(5);
     }
 
     @Test
     void shouldCountInboundPacketsAndBytesOfADrVirtualServerButNoConnections() throws Exception {
-        LvsStats.ServiceStats stats = LvsStats.of(DR, LvsStats.chainCounters(captured("list-table-netdev-dr.json")));
+        LvsStats.ServiceStats stats = LvsStats.of(DR, LvsStats.counters(captured("list-counters-netdev-dr.json")));
 
         assertThat(stats.service()).isEqualTo(new LvsStats.Stats(OptionalLong.empty(), OptionalLong.of(301),
                 OptionalLong.of(18040)));
@@ -64,50 +64,49 @@ class LvsStatsTest {
     }
 
     @Test
-    void shouldTakeOnlyTheCountersOfChainsItWasAskedAbout() throws Exception {
-        Map<String, LvsStats.Counter> chains = LvsStats.chainCounters(captured("list-table-ip-nat.json"));
+    void shouldTakeEveryNamedCounterAndNothingElse() throws Exception {
+        Map<String, LvsStats.Counter> counters = LvsStats.counters(captured("list-counters-ip-nat.json"));
 
-        assertThat(chains).containsOnlyKeys("vs_192_0_2_210_80_tcp", "rs_192_0_2_210_80_tcp__192_0_2_51_80",
-                "rs_192_0_2_210_80_tcp__192_0_2_52_80");
+        assertThat(counters).containsOnlyKeys("vs_192_0_2_210_80_tcp", "rs_192_0_2_210_80_tcp__192_0_2_51_80",
+                "rs_192_0_2_210_80_tcp__192_0_2_52_80", "rs_192_0_2_210_80_tcp__192_0_2_53_80");
         assertThat(LvsStats.of(NftProgramTest.nat(LbScheduler.RR, 1), Map.of()).service())
                 .isEqualTo(LvsStats.Stats.UNKNOWN);
     }
 
     @Test
-    void shouldFindTheChainOfEveryMemberTheBuilderProgramsIncludingTheSorryServer() {
+    void shouldFindTheCounterOfEveryMemberTheBuilderProgramsIncludingTheSorryServer() {
         RealServerConfig sorry = real("192.0.2.60", 80, 1, false);
         VirtualServerConfig vs = LbFixtures.virtualServer(2, 0, Optional.of(sorry), reals(1, 1));
         ServicePlan plan = NftProgramTest.plan(vs, false, true);
         NftProgram program = NftProgramBuilder.build(List.of(plan));
-        String listed = program.table("ip").orElseThrow().chains().stream()
-                .filter(c -> c.rules().stream().anyMatch(r -> r.toString().contains("\"counter\"")))
-                .map(c -> "{\"rule\":{\"family\":\"ip\",\"table\":\"qvip_lb\",\"chain\":\"" + c.name()
-                        + "\",\"handle\":9,\"expr\":[{\"counter\":{\"packets\":7,\"bytes\":420}}]}}")
+        String listed = program.table("ip").orElseThrow().counters().stream()
+                .map(name -> "{\"counter\":{\"family\":\"ip\",\"name\":\"" + name
+                        + "\",\"table\":\"qvip_lb\",\"handle\":9,\"packets\":7,\"bytes\":420}}")
                 .collect(Collectors.joining(",", "{\"nftables\":[", "]}"));
 
-        LvsStats.ServiceStats stats = LvsStats.of(vs, LvsStats.chainCounters(listed));
+        LvsStats.ServiceStats stats = LvsStats.of(vs, LvsStats.counters(listed));
 
         assertThat(plan.pool().serving()).extracting(PoolMember::endpoint).containsExactly("192.0.2.60:80");
-        assertThat(stats.realServers()).containsOnlyKeys("192.0.2.60:80");
+        assertThat(stats.realServers()).containsOnlyKeys("192.0.2.51:80", "192.0.2.52:80", "192.0.2.60:80");
         assertThat(stats.realServer("192.0.2.60:80").conns()).hasValue(7);
         assertThat(stats.service().conns()).hasValue(7);
     }
 
     @Test
-    void shouldAskLibnftablesForOneOwnedTable() throws Exception {
-        assertThat(new ObjectMapper().readTree(NftProgram.listTable("netdev")))
-                .hasToString("{\"nftables\":[{\"list\":{\"table\":{\"family\":\"netdev\",\"name\":\"qvip_lb\"}}}]}");
+    void shouldAskLibnftablesForTheCountersOfOneOwnedTableOnly() throws Exception {
+        assertThat(new ObjectMapper().readTree(NftProgram.listCounters("netdev")))
+                .hasToString("{\"nftables\":[{\"list\":{\"counters\":{\"family\":\"netdev\",\"table\":\"qvip_lb\"}}}]}");
     }
 
     @Test
     void shouldRejectOutputThatIsNotLibnftablesJsonNamingWhatWasWrong() {
-        assertThatThrownBy(() -> LvsStats.chainCounters("Error: syntax error"))
+        assertThatThrownBy(() -> LvsStats.counters("Error: syntax error"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not JSON");
-        assertThatThrownBy(() -> LvsStats.chainCounters("{\"rules\":[]}"))
+        assertThatThrownBy(() -> LvsStats.counters("{\"rules\":[]}"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got '{\"rules\":[]}'");
-        assertThatThrownBy(() -> LvsStats.chainCounters("""
-                {"nftables":[{"rule":{"chain":"vs_x","expr":[{"counter":{"packets":"many","bytes":1}}]}}]}"""))
+        assertThatThrownBy(() -> LvsStats.counters("""
+                {"nftables":[{"counter":{"name":"vs_x","packets":"many","bytes":1}}]}"""))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("counter in chain vs_x").hasMessageContaining("\"many\"");
+                .hasMessageContaining("counter vs_x").hasMessageContaining("\"many\"");
     }
 }

@@ -35,7 +35,7 @@ class NftProgramDiffTest {
     }
 
     private static final String SLOTS = "slots_192_0_2_210_80_tcp";
-    private static final String MEMBERS = "members_192_0_2_210_80_tcp";
+    private static final String COUNTERS = "ctr_192_0_2_210_80_tcp";
 
     @Test
     void shouldSayNothingWhenNothingChanged() {
@@ -45,31 +45,26 @@ class NftProgramDiffTest {
     }
 
     @Test
-    void shouldMoveOnlyTheLeavingRealServersSlotsAndDropItsChain() throws Exception {
+    void shouldMoveOnlyTheLeavingRealServersSlots() throws Exception {
         VirtualServerConfig vs = nat(LbScheduler.WRR, 3, 1, 1);
         NftProgram before = NftProgramBuilder.build(List.of(plan(vs, true, true, true)));
         NftProgram after = NftProgramBuilder.build(List.of(plan(vs, true, false, true)));
 
         Optional<String> diff = NftProgram.diff(before, after);
 
-        assertThat(commands(diff)).containsExactly(
-                "flush chain rs_192_0_2_210_80_tcp__192_0_2_52_80",
-                "delete element members_192_0_2_210_80_tcp",
+        assertThat(commands(diff)).as("no chain, counter or other map: only the slot map's elements").containsExactly(
                 "delete element slots_192_0_2_210_80_tcp",
-                "add element slots_192_0_2_210_80_tcp",
-                "delete chain rs_192_0_2_210_80_tcp__192_0_2_52_80");
-        assertThat(elements(diff, "delete", MEMBERS)).extracting(JsonNode::toString).as("rs2 is member 1")
-                .containsExactly("1");
+                "add element slots_192_0_2_210_80_tcp");
         List<JsonNode> moved = elements(diff, "add", SLOTS);
         assertThat(elements(diff, "delete", SLOTS)).as("the same slots are deleted as are added")
                 .isEqualTo(moved.stream().map(e -> e.get(0)).toList());
-        assertThat(moved).as("rs2's slots (about a fifth of 509), and no other")
+        assertThat(moved).as("rs2's slots (about a fifth of 509), and no other; rs2 is member 1")
                 .hasSizeBetween(95, 130)
                 .allMatch(e -> e.get(1).asInt() != 1);
     }
 
     @Test
-    void shouldCreateTheReturningRealServersChainBeforeJumpingToIt() throws Exception {
+    void shouldGiveTheReturningRealServerItsSlotsBack() throws Exception {
         VirtualServerConfig vs = nat(LbScheduler.WRR, 3, 1, 1);
         NftProgram before = NftProgramBuilder.build(List.of(plan(vs, true, false, true)));
         NftProgram after = NftProgramBuilder.build(List.of(plan(vs, true, true, true)));
@@ -77,13 +72,8 @@ class NftProgramDiffTest {
         Optional<String> diff = NftProgram.diff(before, after);
 
         assertThat(commands(diff)).containsExactly(
-                "add chain rs_192_0_2_210_80_tcp__192_0_2_52_80",
-                "add element members_192_0_2_210_80_tcp",
                 "delete element slots_192_0_2_210_80_tcp",
-                "add element slots_192_0_2_210_80_tcp",
-                "add rule rs_192_0_2_210_80_tcp__192_0_2_52_80");
-        assertThat(elements(diff, "add", MEMBERS)).extracting(JsonNode::toString)
-                .containsExactly("[1,{\"goto\":{\"target\":\"rs_192_0_2_210_80_tcp__192_0_2_52_80\"}}]");
+                "add element slots_192_0_2_210_80_tcp");
         List<JsonNode> added = elements(diff, "add", SLOTS);
         assertThat(added.stream().filter(e -> e.get(1).asInt() == 1).count())
                 .as("every slot of rs2").isEqualTo(NftProgramTest.slotShares(after, "ip").get("192_0_2_52_80"));
@@ -112,12 +102,9 @@ class NftProgramDiffTest {
         Optional<String> diff = NftProgram.diff(before, after);
 
         assertThat(commands(diff)).containsExactly(
-                "flush chain rs_192_0_2_210_80_tcp__192_0_2_52_80",
-                "delete element members_192_0_2_210_80_tcp",
                 "add element nodest",
                 "delete element slots_192_0_2_210_80_tcp",
-                "add element slots_192_0_2_210_80_tcp",
-                "delete chain rs_192_0_2_210_80_tcp__192_0_2_52_80");
+                "add element slots_192_0_2_210_80_tcp");
         assertThat(elements(diff, "add").get(0).asLong())
                 .isEqualTo(NftProgramBuilder.connMark("rs_192_0_2_210_80_tcp__192_0_2_52_80"));
     }
@@ -131,18 +118,15 @@ class NftProgramDiffTest {
         Optional<String> diff = NftProgram.diff(before, after);
 
         assertThat(commands(diff)).containsExactly(
-                "add chain rs_192_0_2_210_80_tcp__192_0_2_52_80",
                 "delete element nodest",
-                "add element members_192_0_2_210_80_tcp",
                 "delete element slots_192_0_2_210_80_tcp",
-                "add element slots_192_0_2_210_80_tcp",
-                "add rule rs_192_0_2_210_80_tcp__192_0_2_52_80");
+                "add element slots_192_0_2_210_80_tcp");
         assertThat(elements(diff, "delete").get(0).asLong())
                 .isEqualTo(NftProgramBuilder.connMark("rs_192_0_2_210_80_tcp__192_0_2_52_80"));
     }
 
     @Test
-    void shouldLeaveTheMembersMapOutWhenOnlyAWeightChanged() throws Exception {
+    void shouldMoveOnlySlotsWhenOnlyAWeightChanged() throws Exception {
         VirtualServerConfig vs = nat(LbScheduler.WRR, 3, 1, 1);
         NftProgramBuilder.Built before = NftProgramBuilder.Built.NONE.next(List.of(plan(vs)));
         List<RealServerState> states = List.of(RealServerState.of(vs.realServers().get(0), true),
@@ -154,25 +138,29 @@ class NftProgramDiffTest {
         NftProgramBuilder.Built after = before.next(List.of(reweighted));
 
         assertThat(after.program()).isEqualTo(NftProgramBuilder.build(List.of(reweighted)));
-        assertThat(members(after.program())).as("the same serving real servers: the same map object")
-                .isSameAs(members(before.program()));
-        List<String> commands = commands(NftProgram.diff(before.program(), after.program()));
-        assertThat(commands).as("rs2's weight moved slots to it").contains("add element " + SLOTS)
-                .noneMatch(c -> c.contains(MEMBERS));
+        assertThat(commands(NftProgram.diff(before.program(), after.program())))
+                .as("rs2's weight moved slots to it").containsExactly("delete element " + SLOTS, "add element " + SLOTS);
     }
 
     @Test
-    void shouldReuseTheElementsOfRealServersThatStayInTheMembersMap() {
+    void shouldKeepTheConfiguredPiecesAsTheSameObjectsAcrossAPoolChange() {
         VirtualServerConfig vs = nat(LbScheduler.WRR, 3, 1, 1);
         NftProgramBuilder.Built before = NftProgramBuilder.Built.NONE.next(List.of(plan(vs, true, true, true)));
 
         NftProgramBuilder.Built after = before.next(List.of(plan(vs, true, false, true)));
 
-        List<JsonNode> was = members(before.program()).elements();
-        List<JsonNode> is = members(after.program()).elements();
-        assertThat(is).hasSize(2);
-        assertThat(is.get(0)).isSameAs(was.get(0));
-        assertThat(is.get(1)).isSameAs(was.get(2));
+        NftProgram.Table was = before.program().table("ip").orElseThrow();
+        NftProgram.Table is = after.program().table("ip").orElseThrow();
+        for (String map : List.of(COUNTERS, "dst_192_0_2_210_80_tcp", "dport_192_0_2_210_80_tcp")) {
+            assertThat(NftProgramTest.set(after.program(), "ip", map)).as(map)
+                    .isSameAs(NftProgramTest.set(before.program(), "ip", map));
+        }
+        assertThat(is.chains()).hasSameSizeAs(was.chains());
+        for (int i = 0; i < is.chains().size(); i++) {
+            if (is.chains().get(i).hook().isEmpty()) {
+                assertThat(is.chains().get(i)).as(is.chains().get(i).name()).isSameAs(was.chains().get(i));
+            }
+        }
     }
 
     @Test
@@ -187,11 +175,6 @@ class NftProgramDiffTest {
                 .containsExactly(a);
         assertThat(NftProgram.missing(List.of(a, b, c), List.of(a, b, c))).isEmpty();
         assertThat(NftProgram.missing(List.of(a, x), List.of(c))).containsExactly(a, x);
-    }
-
-    private static NftProgram.NamedSet members(NftProgram program) {
-        return program.table("ip").orElseThrow().sets().stream().filter(s -> s.name().equals(MEMBERS))
-                .findFirst().orElseThrow();
     }
 
     /** The elements of the document's add or delete element commands. */
@@ -224,20 +207,21 @@ class NftProgramDiffTest {
     }
 
     @Test
-    void shouldKeepTheAffinitySetsOfRealServersThatStay() throws Exception {
+    void shouldChangeOnlyTheServingSetAndSlotsOfAPersistentVirtualServer() throws Exception {
         VirtualServerConfig vs = LbFixtures.virtualServer(LbScheduler.RR, ForwardingMethod.NAT, 1, 0,
                 Optional.empty(), false, Optional.of(new Persistence(Duration.ofSeconds(50), 32)),
                 LbFixtures.reals(1, 1, 1));
         NftProgram before = NftProgramBuilder.build(List.of(plan(vs, true, true, true)));
         NftProgram after = NftProgramBuilder.build(List.of(plan(vs, true, false, true)));
 
-        List<String> commands = commands(NftProgram.diff(before, after));
+        Optional<String> diff = NftProgram.diff(before, after);
 
-        assertThat(commands).contains("delete set aff_192_0_2_210_80_tcp__192_0_2_52_80")
-                .noneMatch(c -> c.contains("set aff_192_0_2_210_80_tcp__192_0_2_51_80"))
-                .noneMatch(c -> c.contains("set aff_192_0_2_210_80_tcp__192_0_2_53_80"));
-        assertThat(commands.indexOf("flush chain vs_192_0_2_210_80_tcp"))
-                .isLessThan(commands.indexOf("delete set aff_192_0_2_210_80_tcp__192_0_2_52_80"));
+        assertThat(commands(diff)).as("the affinity set and its entries are left alone").containsExactly(
+                "delete element serving_192_0_2_210_80_tcp",
+                "delete element slots_192_0_2_210_80_tcp",
+                "add element slots_192_0_2_210_80_tcp");
+        assertThat(elements(diff, "delete", "serving_192_0_2_210_80_tcp")).extracting(JsonNode::asLong)
+                .containsExactly(1L);
     }
 
     @Test
@@ -249,25 +233,38 @@ class NftProgramDiffTest {
         NftProgram one = NftProgramBuilder.build(List.of(plan(a)));
         NftProgram two = NftProgramBuilder.build(List.of(plan(a), plan(other)));
 
-        assertThat(commands(NftProgram.diff(one, two))).containsExactly(
-                "add chain rs_192_0_2_211_443_tcp__192_0_2_51_80",
+        assertThat(commands(NftProgram.diff(one, two))).as("chains and counters before what refers to them")
+                .containsExactly(
                 "add chain vs_192_0_2_211_443_tcp",
+                "add chain fwd_192_0_2_211_443_tcp",
+                "add counter vs_192_0_2_211_443_tcp",
+                "add counter rs_192_0_2_211_443_tcp__192_0_2_51_80",
                 "add element services4",
-                "add map members_192_0_2_211_443_tcp",
-                "add element members_192_0_2_211_443_tcp",
+                "add map ctr_192_0_2_211_443_tcp",
+                "add element ctr_192_0_2_211_443_tcp",
+                "add map dst_192_0_2_211_443_tcp",
+                "add element dst_192_0_2_211_443_tcp",
+                "add map dport_192_0_2_211_443_tcp",
+                "add element dport_192_0_2_211_443_tcp",
                 "add map slots_192_0_2_211_443_tcp",
                 "add element slots_192_0_2_211_443_tcp",
-                "add rule rs_192_0_2_211_443_tcp__192_0_2_51_80",
                 "add rule vs_192_0_2_211_443_tcp",
-                "add rule vs_192_0_2_211_443_tcp");
-        assertThat(commands(NftProgram.diff(two, one))).containsExactly(
-                "flush chain rs_192_0_2_211_443_tcp__192_0_2_51_80",
+                "add rule vs_192_0_2_211_443_tcp",
+                "add rule fwd_192_0_2_211_443_tcp",
+                "add rule fwd_192_0_2_211_443_tcp");
+        assertThat(commands(NftProgram.diff(two, one))).as("counters and chains once nothing refers to them")
+                .containsExactly(
                 "flush chain vs_192_0_2_211_443_tcp",
+                "flush chain fwd_192_0_2_211_443_tcp",
                 "delete element services4",
-                "delete map members_192_0_2_211_443_tcp",
+                "delete map ctr_192_0_2_211_443_tcp",
+                "delete map dst_192_0_2_211_443_tcp",
+                "delete map dport_192_0_2_211_443_tcp",
                 "delete map slots_192_0_2_211_443_tcp",
-                "delete chain rs_192_0_2_211_443_tcp__192_0_2_51_80",
-                "delete chain vs_192_0_2_211_443_tcp");
+                "delete chain vs_192_0_2_211_443_tcp",
+                "delete chain fwd_192_0_2_211_443_tcp",
+                "delete counter vs_192_0_2_211_443_tcp",
+                "delete counter rs_192_0_2_211_443_tcp__192_0_2_51_80");
     }
 
     @Test

@@ -107,22 +107,31 @@ class NftProgramNamespaceTest {
 
         assertThat(whole).contains("table ip qvip_lb", "table netdev qvip_lb",
                 "192.0.2.210 . tcp . 80 : goto vs_192_0_2_210_80_tcp",
-                "meta mark set numgen inc mod 509 meta mark set meta mark map @slots_192_0_2_210_80_tcp meta mark vmap"
-                        + " @members_192_0_2_210_80_tcp",
-                "type mark : verdict", "type mark : mark",
-                "update @aff_192_0_2_210_80_tcp__192_0_2_51_80 { ip saddr & 255.255.255.0 }",
+                "counter name \"vs_192_0_2_210_80_tcp\"",
+                "meta mark set numgen inc mod 509 meta mark set meta mark map @slots_192_0_2_210_80_tcp goto"
+                        + " fwd_192_0_2_210_80_tcp",
+                "type mark : counter", "type mark : mark", "type mark : ipv4_addr", "type mark : inet_service",
+                "type mark : ether_addr", "type ipv4_addr . mark",
+                "meta mark set 0x00000001 ip saddr & 255.255.255.0 . meta mark @aff_192_0_2_210_80_tcp meta mark"
+                        + " @serving_192_0_2_210_80_tcp goto fwd_192_0_2_210_80_tcp",
+                "counter name meta mark map @ctr_192_0_2_210_80_tcp",
+                "update @aff_192_0_2_210_80_tcp { ip saddr & 255.255.255.0 . meta mark }",
+                "ct mark set meta mark map @cmark_192_0_2_210_80_tcp",
+                "meta l4proto tcp dnat to meta mark map @dst_192_0_2_210_80_tcp:meta mark map"
+                        + " @dport_192_0_2_210_80_tcp",
                 "meta mark & 0x00010000 == 0x00010000 masquerade",
-                "ether daddr set 02:00:00:00:00:52 fwd to \"eth0\"",
-                String.format("ct mark set 0x%08x", NftProgramBuilder.connMark(RS2)),
+                "ether daddr set meta mark map @macs_192_0_2_210_80_tcp fwd to \"eth0\"",
+                String.format("0x00000001 : 0x%08x", NftProgramBuilder.connMark(RS2)),
+                "counter " + RS2 + " {",
                 "type filter hook forward priority filter; policy accept;",
                 "meta l4proto tcp ct mark @nodest counter packets 0 bytes 0 reject with tcp reset",
                 "ct mark @nodest counter packets 0 bytes 0 drop");
+        assertThat(whole).as("no chain per real server").doesNotContain("chain rs_", "vmap @members");
         assertThat(whole).as("no real server left the pool yet").contains("set nodest {\n\t\ttype mark\n\t}");
         assertThat(changed).contains(String.format("set nodest {\n\t\ttype mark\n\t\telements = { 0x%08x }",
                 NftProgramBuilder.connMark(RS2)));
-        assertThat(changed).doesNotContain("rs_192_0_2_210_80_tcp__192_0_2_52_80")
-                .contains("meta mark set numgen inc mod 509 meta mark set meta mark map @slots_192_0_2_210_80_tcp meta mark vmap"
-                        + " @members_192_0_2_210_80_tcp");
+        assertThat(changed).as("rs2 keeps its counter and maps; only who serves changed")
+                .contains("counter " + RS2 + " {", "elements = { 0x00000000, 0x00000002 }");
         // The kernel lists chains in the order they were made, and a hash map's elements in its hash's order, so
         // compare what is there, not where.
         assertThat(pieces(back)).isEqualTo(pieces(whole));
@@ -145,8 +154,10 @@ class NftProgramNamespaceTest {
 
         assertThat(ruleset()).contains("table ip6 qvip_lb",
                 "meta l4proto tcp ct mark @nodest counter packets 0 bytes 0 reject with tcp reset",
+                "dnat to meta mark map @dst__2001_db8_0_0_0_0_0_210__80_tcp:meta mark map"
+                        + " @dport__2001_db8_0_0_0_0_0_210__80_tcp",
                 String.format("elements = { 0x%08x }",
-                        NftProgramBuilder.connMark(NftProgramBuilder.memberChain(v6,
+                        NftProgramBuilder.connMark(NftProgramBuilder.memberCounter(v6,
                                 new PoolMember(LbFixtures.ip("2001:db8::52"), 80, 1, false)))));
     }
 

@@ -76,31 +76,39 @@ class NftProgramTest {
     }
 
     /**
-     * How many slots of the virtual server's choice map each real server's chain owns, each slot's member number
-     * followed through the members map to its chain.
+     * How many slots of the virtual server's choice map each real server owns, each slot's member mark followed
+     * through the counter map to its real server's counter.
      */
     static Map<String, Long> slotShares(NftProgram program, String family) {
         NftProgram.Table table = program.table(family).orElseThrow();
         NftProgram.SlotMap map = table.slotMaps().stream()
                 .filter(m -> m.name().equals("slots_192_0_2_210_80_tcp")).findFirst().orElseThrow();
-        Map<Integer, String> chains = table.sets().stream()
-                .filter(s -> s.name().equals("members_192_0_2_210_80_tcp")).findFirst().orElseThrow().elements()
-                .stream().collect(Collectors.toMap(e -> e.get(0).asInt(),
-                        e -> e.get(1).get("goto").get("target").asText()));
-        return Arrays.stream(map.owners()).mapToObj(chains::get).collect(Collectors.groupingBy(
+        Map<Integer, String> counters = set(program, family, "ctr_192_0_2_210_80_tcp").elements().stream()
+                .collect(Collectors.toMap(e -> e.get(0).asInt(), e -> e.get(1).asText()));
+        return Arrays.stream(map.owners()).mapToObj(counters::get).collect(Collectors.groupingBy(
                 t -> t.substring(t.lastIndexOf("__") + 2), TreeMap::new, Collectors.counting()));
     }
+
+    static NftProgram.NamedSet set(NftProgram program, String family, String name) {
+        return program.table(family).orElseThrow().sets().stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow();
+    }
+
+    private static final String CHOOSE_BY_SLOT = "{\"mangle\":{\"key\":{\"meta\":{\"key\":\"mark\"}},\"value\":"
+            + "{\"map\":{\"key\":{\"meta\":{\"key\":\"mark\"}},\"data\":\"@slots_192_0_2_210_80_tcp\"}}}},"
+            + "{\"goto\":{\"target\":\"fwd_192_0_2_210_80_tcp\"}}]";
+    private static final String COUNT_VS = "[{\"counter\":\"vs_192_0_2_210_80_tcp\"}]";
+    private static final String COUNT_MEMBER = "[{\"counter\":{\"map\":{\"key\":{\"meta\":{\"key\":\"mark\"}},"
+            + "\"data\":\"@ctr_192_0_2_210_80_tcp\"}}}]";
+    private static final String FORWARD = "fwd_192_0_2_210_80_tcp";
 
     @Test
     void shouldGiveRoundRobinEqualSlotsWhateverTheWeightsAndPickThemInTurn() {
         NftProgram program = NftProgramBuilder.build(List.of(plan(nat(LbScheduler.RR, 3, 1))));
 
-        assertThat(rulesOf(program, "ip", "vs_192_0_2_210_80_tcp")).containsExactly("[{\"counter\":null}]",
+        assertThat(rulesOf(program, "ip", "vs_192_0_2_210_80_tcp")).containsExactly(COUNT_VS,
                 "[{\"mangle\":{\"key\":{\"meta\":{\"key\":\"mark\"}},\"value\":{\"numgen\":{\"mode\":\"inc\","
-                        + "\"mod\":251}}}},{\"mangle\":{\"key\":{\"meta\":{\"key\":\"mark\"}},\"value\":{\"map\":"
-                        + "{\"key\":{\"meta\":{\"key\":\"mark\"}},\"data\":\"@slots_192_0_2_210_80_tcp\"}}}},"
-                        + "{\"vmap\":{\"key\":{\"meta\":{\"key\":\"mark\"}},"
-                        + "\"data\":\"@members_192_0_2_210_80_tcp\"}}]");
+                        + "\"mod\":251}}}}," + CHOOSE_BY_SLOT);
         assertThat(slotShares(program, "ip")).containsExactly(entry("192_0_2_51_80", 126L),
                 entry("192_0_2_52_80", 125L));
     }
@@ -128,13 +136,32 @@ class NftProgramTest {
     }
 
     @Test
-    void shouldDnatToTheRealServerAndPort() {
-        NftProgram program = NftProgramBuilder.build(List.of(plan(nat(LbScheduler.RR, 1))));
+    void shouldDnatToTheRealServerAndPortTheMemberMarkMapsTo() {
+        NftProgram program = NftProgramBuilder.build(List.of(plan(nat(LbScheduler.RR, 1, 1), true, false)));
 
-        assertThat(rulesOf(program, "ip", "rs_192_0_2_210_80_tcp__192_0_2_51_80")).containsExactly(
-                "[{\"counter\":null},{\"mangle\":{\"key\":{\"meta\":{\"key\":\"mark\"}},\"value\":0}},"
-                        + "{\"match\":{\"op\":\"==\",\"left\":{\"meta\":{\"key\":\"l4proto\"}},"
-                        + "\"right\":\"tcp\"}},{\"dnat\":{\"addr\":\"192.0.2.51\",\"port\":80}}]");
+        assertThat(rulesOf(program, "ip", FORWARD)).containsExactly(COUNT_MEMBER,
+                "[{\"match\":{\"op\":\"==\",\"left\":{\"meta\":{\"key\":\"l4proto\"}},\"right\":\"tcp\"}},"
+                        + "{\"dnat\":{\"family\":\"ip\",\"addr\":{\"map\":{\"key\":{\"meta\":{\"key\":\"mark\"}},"
+                        + "\"data\":\"@dst_192_0_2_210_80_tcp\"}},\"port\":{\"map\":{\"key\":{\"meta\":{\"key\":"
+                        + "\"mark\"}},\"data\":\"@dport_192_0_2_210_80_tcp\"}}}}]");
+        assertThat(set(program, "ip", "dst_192_0_2_210_80_tcp").elements()).extracting(JsonNode::toString)
+                .as("every configured real server, serving or not: a pool change leaves the map alone")
+                .containsExactly("[0,\"192.0.2.51\"]", "[1,\"192.0.2.52\"]");
+        assertThat(set(program, "ip", "dport_192_0_2_210_80_tcp").elements()).extracting(JsonNode::toString)
+                .containsExactly("[0,80]", "[1,80]");
+        assertThat(program.table("ip").orElseThrow().counters()).containsExactly("vs_192_0_2_210_80_tcp",
+                "rs_192_0_2_210_80_tcp__192_0_2_51_80", "rs_192_0_2_210_80_tcp__192_0_2_52_80");
+    }
+
+    @Test
+    void shouldDnatAPortlessRealServerToItsAddressAlone() {
+        VirtualServerConfig vs = virtualServer(LbScheduler.RR, ForwardingMethod.NAT, 1, 0, Optional.empty(), false,
+                Optional.empty(), List.of(real("192.0.2.51", 0, 1, false)));
+
+        NftProgram program = NftProgramBuilder.build(List.of(plan(vs)));
+
+        assertThat(rulesOf(program, "ip", FORWARD).get(1)).isEqualTo("[{\"dnat\":{\"family\":\"ip\",\"addr\":"
+                + "{\"map\":{\"key\":{\"meta\":{\"key\":\"mark\"}},\"data\":\"@dst_192_0_2_210_80_tcp\"}}}}]");
     }
 
     @Test
@@ -153,28 +180,31 @@ class NftProgramTest {
     void shouldSendEverythingToTheHighestWeightForFo() {
         NftProgram program = NftProgramBuilder.build(List.of(plan(nat(LbScheduler.FO, 1, 5, 2))));
 
-        assertThat(rulesOf(program, "ip", "vs_192_0_2_210_80_tcp").get(1))
-                .isEqualTo("[{\"goto\":{\"target\":\"rs_192_0_2_210_80_tcp__192_0_2_52_80\"}}]");
+        assertThat(rulesOf(program, "ip", "vs_192_0_2_210_80_tcp").get(1)).isEqualTo("[{\"mangle\":{\"key\":"
+                + "{\"meta\":{\"key\":\"mark\"}},\"value\":1}},{\"goto\":{\"target\":\"fwd_192_0_2_210_80_tcp\"}}]");
     }
 
     @Test
-    void shouldKeepPersistenceInADynamicSetPerRealServerWithTheTimeout() {
+    void shouldKeepPersistenceInOneDynamicSetOfClientAndMemberWithTheTimeout() {
         VirtualServerConfig vs = virtualServer(LbScheduler.RR, ForwardingMethod.NAT, 1, 0, Optional.empty(), false,
                 Optional.of(new Persistence(Duration.ofSeconds(50), 24)), reals(1, 1));
 
-        NftProgram program = NftProgramBuilder.build(List.of(plan(vs)));
+        NftProgram program = NftProgramBuilder.build(List.of(plan(vs, false, true)));
 
-        NftProgram.NamedSet affinity = program.table("ip").orElseThrow().sets().stream()
-                .filter(s -> s.name().startsWith("aff_")).findFirst().orElseThrow();
-        assertThat(affinity.definition().toString())
-                .isEqualTo("{\"type\":\"ipv4_addr\",\"flags\":[\"timeout\"],\"timeout\":50}");
-        assertThat(rulesOf(program, "ip", "vs_192_0_2_210_80_tcp").get(1)).isEqualTo("[{\"match\":{\"op\":\"==\","
-                + "\"left\":{\"&\":[{\"payload\":{\"protocol\":\"ip\",\"field\":\"saddr\"}},\"255.255.255.0\"]},"
-                + "\"right\":\"@aff_192_0_2_210_80_tcp__192_0_2_51_80\"}},{\"goto\":{\"target\":"
-                + "\"rs_192_0_2_210_80_tcp__192_0_2_51_80\"}}]");
-        assertThat(rulesOf(program, "ip", "rs_192_0_2_210_80_tcp__192_0_2_51_80").get(0))
-                .contains("{\"set\":{\"op\":\"update\",\"elem\":{\"&\":[{\"payload\":{\"protocol\":\"ip\","
-                        + "\"field\":\"saddr\"}},\"255.255.255.0\"]},\"set\":\"@aff_192_0_2_210_80_tcp__192_0_2_51_80\"}}");
+        assertThat(set(program, "ip", "aff_192_0_2_210_80_tcp").definition().toString()).isEqualTo(
+                "{\"type\":[\"ipv4_addr\",\"mark\"],\"flags\":[\"timeout\"],\"timeout\":50,\"size\":1048576}");
+        String client = "{\"concat\":[{\"&\":[{\"payload\":{\"protocol\":\"ip\",\"field\":\"saddr\"}},"
+                + "\"255.255.255.0\"]},{\"meta\":{\"key\":\"mark\"}}]}";
+        List<String> rules = rulesOf(program, "ip", "vs_192_0_2_210_80_tcp");
+        assertThat(rules).as("one lookup per configured real server, then the choice").hasSize(4);
+        assertThat(rules.get(2)).isEqualTo("[{\"mangle\":{\"key\":{\"meta\":{\"key\":\"mark\"}},\"value\":1}},"
+                + "{\"match\":{\"op\":\"==\",\"left\":" + client + ",\"right\":\"@aff_192_0_2_210_80_tcp\"}},"
+                + "{\"match\":{\"op\":\"==\",\"left\":{\"meta\":{\"key\":\"mark\"}},"
+                + "\"right\":\"@serving_192_0_2_210_80_tcp\"}},{\"goto\":{\"target\":\"fwd_192_0_2_210_80_tcp\"}}]");
+        assertThat(rulesOf(program, "ip", FORWARD).get(1))
+                .isEqualTo("[{\"set\":{\"op\":\"update\",\"elem\":" + client + ",\"set\":\"@aff_192_0_2_210_80_tcp\"}}]");
+        assertThat(set(program, "ip", "serving_192_0_2_210_80_tcp").elements()).extracting(JsonNode::asLong)
+                .as("a client sticks only to a real server that serves").containsExactly(1L);
     }
 
     @Test
@@ -186,10 +216,13 @@ class NftProgramTest {
         assertThat(ingress.name()).isEqualTo("ingress_eth0");
         assertThat(ingress.hook().orElseThrow().toString())
                 .isEqualTo("{\"type\":\"filter\",\"hook\":\"ingress\",\"dev\":\"eth0\",\"prio\":0,\"policy\":\"accept\"}");
-        assertThat(rulesOf(program, "netdev", "rs_192_0_2_210_80_tcp__192_0_2_52_80")).containsExactly(
-                "[{\"counter\":null},{\"mangle\":{\"key\":{\"payload\":{\"protocol\":\"ether\",\"field\":\"saddr\"}},"
+        assertThat(rulesOf(program, "netdev", FORWARD)).containsExactly(COUNT_MEMBER,
+                "[{\"mangle\":{\"key\":{\"payload\":{\"protocol\":\"ether\",\"field\":\"saddr\"}},"
                         + "\"value\":\"02:00:00:00:00:11\"}},{\"mangle\":{\"key\":{\"payload\":{\"protocol\":"
-                        + "\"ether\",\"field\":\"daddr\"}},\"value\":\"02:00:00:00:00:52\"}},{\"fwd\":{\"dev\":\"eth0\"}}]");
+                        + "\"ether\",\"field\":\"daddr\"}},\"value\":{\"map\":{\"key\":{\"meta\":{\"key\":\"mark\"}},"
+                        + "\"data\":\"@macs_192_0_2_210_80_tcp\"}}}},{\"fwd\":{\"dev\":\"eth0\"}}]");
+        assertThat(set(program, "netdev", "macs_192_0_2_210_80_tcp").elements()).extracting(JsonNode::toString)
+                .containsExactly("[0,\"02:00:00:00:00:51\"]", "[1,\"02:00:00:00:00:52\"]");
         assertThat(rulesOf(program, "netdev", "vs_192_0_2_210_80_tcp").get(1))
                 .as("stateless forwarding hashes the flow, never numgen per packet")
                 .contains("\"jhash\":{\"mod\":251").contains("\"th\",\"field\":\"sport\"").doesNotContain("numgen");
@@ -203,7 +236,10 @@ class NftProgramTest {
         NftProgram program = NftProgramBuilder.build(List.of(plan(vs)));
 
         assertThat(program.table("netdev").orElseThrow().chains()).extracting(NftProgram.Chain::name)
-                .containsExactly("ingress_eth0", "rs_192_0_2_210_80_tcp__192_0_2_51_80", "vs_192_0_2_210_80_tcp");
+                .containsExactly("ingress_eth0", "vs_192_0_2_210_80_tcp", FORWARD);
+        assertThat(set(program, "netdev", "macs_192_0_2_210_80_tcp").elements()).extracting(JsonNode::toString)
+                .containsExactly("[0,\"02:00:00:00:00:51\"]");
+        assertThat(slotShares(program, "netdev")).containsExactly(entry("192_0_2_51_80", 251L));
     }
 
     @Test
@@ -217,11 +253,10 @@ class NftProgramTest {
         assertThat(NftProgramBuilder.build(List.of(plan(a)))).isEqualTo(NftProgramBuilder.build(List.of(plan(b))));
     }
 
-    /** The members map's elements as text, member number first. */
+    /** The counter map's elements as text, member mark first. */
     private static List<String> members(NftProgram program) {
-        return program.table("ip").orElseThrow().sets().stream()
-                .filter(s -> s.name().equals("members_192_0_2_210_80_tcp")).findFirst().orElseThrow().elements()
-                .stream().map(JsonNode::toString).sorted().toList();
+        return set(program, "ip", "ctr_192_0_2_210_80_tcp").elements().stream().map(JsonNode::toString).sorted()
+                .toList();
     }
 
     @Test
@@ -231,11 +266,9 @@ class NftProgramTest {
         VirtualServerConfig vs = virtualServer(1, 0, Optional.of(sorry), written);
 
         assertThat(members(NftProgramBuilder.build(List.of(plan(vs))))).containsExactly(
-                "[1,{\"goto\":{\"target\":\"rs_192_0_2_210_80_tcp__192_0_2_51_80\"}}]",
-                "[2,{\"goto\":{\"target\":\"rs_192_0_2_210_80_tcp__192_0_2_52_80\"}}]");
+                "[0,\"rs_192_0_2_210_80_tcp__192_0_2_50_80\"]", "[1,\"rs_192_0_2_210_80_tcp__192_0_2_51_80\"]",
+                "[2,\"rs_192_0_2_210_80_tcp__192_0_2_52_80\"]");
         NftProgram sorryServes = NftProgramBuilder.build(List.of(plan(vs, false, false)));
-        assertThat(members(sorryServes)).containsExactly(
-                "[0,{\"goto\":{\"target\":\"rs_192_0_2_210_80_tcp__192_0_2_50_80\"}}]");
         assertThat(slotShares(sorryServes, "ip")).containsExactly(entry("192_0_2_50_80", 509L));
     }
 
@@ -245,8 +278,7 @@ class NftProgramTest {
         VirtualServerConfig vs = virtualServer(1, 0, Optional.of(sorry), reals(1, 1));
 
         assertThat(members(NftProgramBuilder.build(List.of(plan(vs))))).containsExactly(
-                "[0,{\"goto\":{\"target\":\"rs_192_0_2_210_80_tcp__192_0_2_51_80\"}}]",
-                "[1,{\"goto\":{\"target\":\"rs_192_0_2_210_80_tcp__192_0_2_52_80\"}}]");
+                "[0,\"rs_192_0_2_210_80_tcp__192_0_2_51_80\"]", "[1,\"rs_192_0_2_210_80_tcp__192_0_2_52_80\"]");
     }
 
     @Test
@@ -270,8 +302,9 @@ class NftProgramTest {
 
         assertThat(rulesOf(program, "ip", "postrouting")).containsExactly("[{\"match\":{\"op\":\"==\",\"left\":"
                 + "{\"&\":[{\"meta\":{\"key\":\"mark\"}},65536]},\"right\":65536}},{\"masquerade\":null}]");
-        assertThat(rulesOf(program, "ip", "rs_192_0_2_210_80_tcp__192_0_2_51_80").get(0))
-                .contains("{\"mangle\":{\"key\":{\"meta\":{\"key\":\"mark\"}},\"value\":65536}}");
+        assertThat(members(program)).as("the member marks carry the masquerade bit")
+                .containsExactly("[65536,\"rs_192_0_2_210_80_tcp__192_0_2_51_80\"]");
+        assertThat(program.table("ip").orElseThrow().slotMaps().get(0).owner(0)).isEqualTo(65536);
     }
 
     private static final String RS1 = "rs_192_0_2_210_80_tcp__192_0_2_51_80";
@@ -284,10 +317,12 @@ class NftProgramTest {
         NftProgram program = NftProgramBuilder.build(List.of(plan(vs, true, false, true)));
 
         long rs1 = NftProgramBuilder.connMark(RS1);
-        assertThat(rulesOf(program, "ip", RS1)).containsExactly("[{\"counter\":null},{\"mangle\":{\"key\":"
-                + "{\"ct\":{\"key\":\"mark\"}},\"value\":" + rs1 + "}},{\"mangle\":{\"key\":{\"meta\":{\"key\":"
-                + "\"mark\"}},\"value\":0}},{\"match\":{\"op\":\"==\",\"left\":{\"meta\":{\"key\":\"l4proto\"}},"
-                + "\"right\":\"tcp\"}},{\"dnat\":{\"addr\":\"192.0.2.51\",\"port\":80}}]");
+        assertThat(rulesOf(program, "ip", FORWARD).get(1)).isEqualTo("[{\"mangle\":{\"key\":{\"ct\":{\"key\":"
+                + "\"mark\"}},\"value\":{\"map\":{\"key\":{\"meta\":{\"key\":\"mark\"}},"
+                + "\"data\":\"@cmark_192_0_2_210_80_tcp\"}}}}]");
+        assertThat(set(program, "ip", "cmark_192_0_2_210_80_tcp").elements()).extracting(e -> e.get(1).asLong())
+                .containsExactly(rs1, NftProgramBuilder.connMark(RS2), NftProgramBuilder.connMark(
+                        "rs_192_0_2_210_80_tcp__192_0_2_53_80"));
         NftProgram.NamedSet nodest = program.table("ip").orElseThrow().sets().stream()
                 .filter(s -> s.name().equals("nodest")).findFirst().orElseThrow();
         assertThat(nodest.definition().toString()).isEqualTo("{\"type\":\"mark\"}");
@@ -312,7 +347,7 @@ class NftProgramTest {
         NftProgram.Table ip = program.table("ip").orElseThrow();
         assertThat(ip.chains()).extracting(NftProgram.Chain::name).doesNotContain("forward");
         assertThat(ip.sets()).extracting(NftProgram.NamedSet::name).doesNotContain("nodest");
-        assertThat(String.join("", rulesOf(program, "ip", RS1))).doesNotContain("\"ct\"");
+        assertThat(String.join("", rulesOf(program, "ip", FORWARD))).doesNotContain("\"ct\"");
     }
 
     @Test

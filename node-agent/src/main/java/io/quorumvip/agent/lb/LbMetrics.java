@@ -94,9 +94,9 @@ final class LbMetrics {
     }
 
     /**
-     * Per real server, what its member chain's counter can say (docs/load-balancing.md): NAT connections, DR inbound
-     * packets and bytes. Read from the kernel once per scrape; a real server out of the pool has no series, and one
-     * that comes back starts again from 0 (a counter reset to Prometheus).
+     * Per real server, what its named counter can say (docs/load-balancing.md): NAT connections, DR inbound packets
+     * and bytes. Read from the kernel once per scrape; every configured real server has its series, which pool
+     * changes do not reset.
      */
     void countersFrom(Supplier<List<LvsStats.ServiceStats>> stats) {
         counters = new MultiCollector() {

@@ -798,21 +798,21 @@ public final class LoadBalancer {
         return promise.future();
     }
 
-    /** The counters of every owned table by chain, or why they could not be read. */
-    private record Counters(Map<String, LvsStats.Counter> chains, String error) {
+    /** The named counters of every owned table by name, or why they could not be read. */
+    private record Counters(Map<String, LvsStats.Counter> named, String error) {
     }
 
     private Counters readCounters() {
-        Map<String, LvsStats.Counter> chains = new HashMap<>();
+        Map<String, LvsStats.Counter> named = new HashMap<>();
         for (String family : families) {
             try {
-                chains.putAll(LvsStats.chainCounters(dataPlane.read(NftProgram.listTable(family))));
-            } catch (NftablesException | IllegalArgumentException e) {
+                named.putAll(dataPlane.counters(family));
+            } catch (IOException e) {
                 return new Counters(Map.of(), "cannot read the counters of table " + family + " "
                         + NftProgram.TABLE + ": " + e.getMessage());
             }
         }
-        return new Counters(chains, "");
+        return new Counters(named, "");
     }
 
     /**
@@ -824,11 +824,11 @@ public final class LoadBalancer {
         if (!counters.error().isEmpty()) {
             return List.of();
         }
-        return services.stream().map(s -> LvsStats.of(s.config, counters.chains())).toList();
+        return services.stream().map(s -> LvsStats.of(s.config, counters.named())).toList();
     }
 
     private VirtualServerStatus status(Service s, Counters counters) {
-        LvsStats.ServiceStats stats = LvsStats.of(s.config, counters.chains());
+        LvsStats.ServiceStats stats = LvsStats.of(s.config, counters.named());
         List<VirtualServerStatus.RealServerStatus> reals = new ArrayList<>();
         // What nftables has, not what the checks decided: the two differ until the applier's transaction is done,
         // and a client that reads "out of the pool" must not see a new connection go there afterwards.

@@ -26,7 +26,7 @@ public record VirtualServerStatus(String name, String scheduler, String runsAs, 
      * @param inPool    gets new connections now: in the pool nftables has applied, which follows the checks'
      *                  decision by one transaction
      * @param lastCheck the last probe's evidence, empty before the first
-     * @param stats     its member chain's counter, since it last entered the pool
+     * @param stats     its named counter, since the configuration gave it one (pool changes do not reset it)
      */
     public record RealServerStatus(String address, int port, int weight, String state, boolean inPool,
                                    String lastCheck, double lastLatencyMs, long lastCheckEpochMillis,

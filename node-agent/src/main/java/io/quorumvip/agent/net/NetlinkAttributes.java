@@ -74,6 +74,12 @@ final class NetlinkAttributes {
         return value == null ? Optional.empty() : Optional.of(Integer.toUnsignedLong(value.getInt(0)));
     }
 
+    /** A 64-bit attribute in network byte order, as nf_tables writes its counters. */
+    Optional<Long> u64BigEndian(int type) throws NetlinkFormatException {
+        ByteBuffer value = sized(type, 8);
+        return value == null ? Optional.empty() : Optional.of(value.order(ByteOrder.BIG_ENDIAN).getLong(0));
+    }
+
     /** The {@code index}-th native-order 32-bit word of an attribute such as struct ifa_cacheinfo. */
     Optional<Long> u32At(int type, int index) throws NetlinkFormatException {
         ByteBuffer value = sized(type, 4 * (index + 1));

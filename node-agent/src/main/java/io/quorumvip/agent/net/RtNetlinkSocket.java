@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.function.IntFunction;
 
 /**
- * A NETLINK_ROUTE socket that sends one request at a time and reads the replies that carry its sequence number,
+ * A NETLINK_ROUTE socket (or, through {@link #open(int)}, one of another netlink protocol) that sends one request at a time and reads the replies that carry its sequence number,
  * skipping any others (late replies to a request that failed half-way). Thread-safe: requests are serialised.
  */
 final class RtNetlinkSocket implements AutoCloseable {
@@ -39,9 +39,13 @@ final class RtNetlinkSocket implements AutoCloseable {
     }
 
     static RtNetlinkSocket open() throws IOException {
-        int fd = LIBC.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, LibC.NETLINK_ROUTE);
+        return open(LibC.NETLINK_ROUTE);
+    }
+
+    static RtNetlinkSocket open(int protocol) throws IOException {
+        int fd = LIBC.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, protocol);
         if (fd < 0) {
-            throw new IOException("socket(AF_NETLINK, NETLINK_ROUTE) failed: " + LibC.lastErrorText());
+            throw new IOException("socket(AF_NETLINK, protocol " + protocol + ") failed: " + LibC.lastErrorText());
         }
         if (LIBC.bind(fd, Structs.sockaddrNl(), Structs.SOCKADDR_NL_SIZE) < 0) {
             String error = LibC.lastErrorText();

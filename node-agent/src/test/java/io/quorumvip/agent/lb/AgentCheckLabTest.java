@@ -103,10 +103,10 @@ class AgentCheckLabTest {
 
     /**
      * The share of the virtual server's slot map (docs/load-balancing.md) that sends new connections to rs1: the
-     * slots holding rs1's member number, which the members map sends to rs1's chain; 0 while rs1 has none.
+     * slots holding rs1's member mark, which the counter map names rs1's counter by; 0 while rs1 has none.
      */
     private static double rs1SlotShare(String ruleset) {
-        Matcher rs1 = Pattern.compile("(0x[0-9a-f]+) : goto rs_192_0_2_240_80_tcp__198_51_100_51_80")
+        Matcher rs1 = Pattern.compile("(0x[0-9a-f]+) : \"rs_192_0_2_240_80_tcp__198_51_100_51_80\"")
                 .matcher(ruleset);
         Matcher map = Pattern.compile("map slots_192_0_2_240_80_tcp \\{(.*?)\n\t}", Pattern.DOTALL)
                 .matcher(ruleset);

@@ -2,12 +2,13 @@ package io.quorumvip.agent.lb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.quorumvip.agent.nft.NftablesException;
 import io.quorumvip.config.KeepalivedConfig;
 import io.quorumvip.config.KeepalivedConfigParser;
 import io.quorumvip.events.Cause;
 import io.quorumvip.events.Event;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.quorumvip.lb.LvsStats;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,8 +44,8 @@ class LoadBalancerFileCheckTest {
         }
 
         @Override
-        public String read(String document) {
-            return "{\"nftables\":[]}";
+        public Map<String, LvsStats.Counter> counters(String family) {
+            return Map.of();
         }
 
         @Override
@@ -140,11 +141,11 @@ class LoadBalancerFileCheckTest {
                 .contains("= +10 to the weight");
         assertThat(raised.cause().value()).as("the new weight").isEqualTo(20);
         assertThat(applied.get(applied.size() - 1))
-                .as("wrr 20:3 after 10:3: slots move to rs1 (member 0), no chain or member is rewritten")
+                .as("wrr 20:3 after 10:3: slots move to rs1 (member 0), no chain or other map is rewritten")
                 .contains("\"add\":{\"element\":{\"family\":\"ip\",\"table\":\"qvip_lb\","
                         + "\"name\":\"slots_192_0_2_220_80_tcp\"")
                 .containsPattern("\\[\\d+,0\\]")
-                .doesNotContain("\"flush\"").doesNotContain("members_");
+                .doesNotContain("\"flush\"").doesNotContain("dst_");
 
         write("rs1.weight", "-3\n");
         Journaled lowered = await(pool(p -> weights(p).get("198.51.100.51:80") == 0));

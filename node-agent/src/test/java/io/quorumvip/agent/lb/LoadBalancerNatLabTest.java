@@ -53,7 +53,7 @@ class LoadBalancerNatLabTest {
         assertThat(shares).containsOnlyKeys("rs1", "rs2", "rs3");
         assertThat(shares.get("rs1")).as("weight 3 of 5: %s", shares).isBetween(275, 325);
         assertThat(shares.get("rs2")).as("weight 1 of 5: %s", shares).isBetween(75, 125);
-        // rs1's member chain counted each connection it answered (its checks go to it directly, not through
+        // rs1's counter counted each connection it answered (its checks go to it directly, not through
         // the VIP); the director without the VIP counted none.
         JsonNode rs1 = n1.status().path("virtual_servers").path(0).path("real_servers").path(0);
         assertThat(rs1.path("stats").path("conns").asLong() - rs1Before).as("rs1's Conns on n1: %s", rs1)

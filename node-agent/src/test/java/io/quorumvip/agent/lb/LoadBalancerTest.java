@@ -4,17 +4,20 @@ import static io.quorumvip.lab.Await.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.quorumvip.agent.nft.NftablesException;
 import io.quorumvip.config.KeepalivedConfig;
 import io.quorumvip.config.KeepalivedConfigParser;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.quorumvip.events.Cause;
 import io.quorumvip.events.Event;
+import io.quorumvip.lb.LvsStats;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +39,8 @@ class LoadBalancerTest {
     private final List<Event> events = new CopyOnWriteArrayList<>();
     private final List<String> applied = new CopyOnWriteArrayList<>();
     private final PrometheusRegistry registry = new PrometheusRegistry();
-    private volatile String listed = "{\"nftables\":[]}";
+    private volatile Map<String, LvsStats.Counter> listed = Map.of();
+    private volatile IOException unreadable;
     private LoadBalancer lb;
 
     private final DataPlane recording = new DataPlane() {
@@ -46,7 +50,10 @@ class LoadBalancerTest {
         }
 
         @Override
-        public String read(String document) {
+        public Map<String, LvsStats.Counter> counters(String family) throws IOException {
+            if (unreadable != null) {
+                throw unreadable;
+            }
             return listed;
         }
 
@@ -210,7 +217,8 @@ class LoadBalancerTest {
         Event.PoolChanged pool = (Event.PoolChanged) events.stream()
                 .filter(e -> e instanceof Event.PoolChanged p && p.generation() > 1).findFirst().orElseThrow();
         assertThat(pool.members()).extracting(Event.PoolMemberEntry::endpoint).containsExactly("198.51.100.51:80");
-        assertThat(applied.get(applied.size() - 1)).contains("\"flush\":{\"chain\"")
+        assertThat(applied.get(applied.size() - 1)).as("a diff of the slot map, no chain rewritten")
+                .contains("\"delete\":{\"element\"").doesNotContain("\"flush\"")
                 .doesNotContain("\"delete\":{\"table\"");
 
         up(2, true);
@@ -271,8 +279,8 @@ class LoadBalancerTest {
             }
 
             @Override
-            public String read(String document) throws NftablesException {
-                throw new NftablesException("list refused", "Error: Operation not permitted");
+            public Map<String, LvsStats.Counter> counters(String family) throws IOException {
+                throw new IOException("NFT_MSG_GETOBJ refused: Operation not permitted");
             }
 
             @Override
@@ -316,16 +324,12 @@ class LoadBalancerTest {
     }
 
     @Test
-    void shouldShowTheChainCountersAsConnectionsOfANatVirtualServerInStatusAndMetrics() throws Exception {
+    void shouldShowTheNamedCountersAsConnectionsOfANatVirtualServerInStatusAndMetrics() throws Exception {
         up(1, true);
         up(2, true);
         lb = start(config(""), recording);
-        listed = """
-                {"nftables":[{"metainfo":{"version":"1.0.6"}},
-                  {"rule":{"family":"ip","table":"qvip_lb","chain":"rs_192_0_2_220_80_tcp__198_51_100_51_80",
-                           "handle":7,"expr":[{"counter":{"packets":30,"bytes":1800}},{"dnat":{"addr":"198.51.100.51"}}]}},
-                  {"rule":{"family":"ip","table":"qvip_lb","chain":"vs_192_0_2_220_80_tcp",
-                           "handle":9,"expr":[{"counter":{"packets":40,"bytes":2400}}]}}]}""";
+        listed = Map.of("rs_192_0_2_220_80_tcp__198_51_100_51_80", new LvsStats.Counter(30, 1800),
+                "vs_192_0_2_220_80_tcp", new LvsStats.Counter(40, 2400));
 
         var status = lb.status().toCompletionStage().toCompletableFuture().join().get(0);
 
@@ -350,13 +354,13 @@ class LoadBalancerTest {
         up(1, true);
         up(2, true);
         lb = start(config(""), recording);
-        listed = "Error: No such file or directory";
+        unreadable = new IOException("NFT_MSG_GETOBJ counters of table ip qvip_lb failed: No such file or directory");
 
         var status = lb.status().toCompletionStage().toCompletableFuture().join().get(0);
 
         assertThat(status.stats()).isEqualTo(VirtualServerStatus.Stats.UNKNOWN);
-        assertThat(status.statsError()).startsWith("cannot read the counters of table ip qvip_lb: libnftables list"
-                + " output is not JSON");
+        assertThat(status.statsError()).isEqualTo("cannot read the counters of table ip qvip_lb: NFT_MSG_GETOBJ"
+                + " counters of table ip qvip_lb failed: No such file or directory");
         assertThat(registry.scrape().stream().map(m -> m.getMetadata().getName()))
                 .doesNotContain("qvip_lb_real_server_connections");
     }

@@ -1,5 +1,8 @@
 package io.quorumvip.agent.lb;
 
+import io.quorumvip.lb.LvsStats;
+import java.util.Map;
+
 /** A data plane that takes every program and lists no table: for tests about checks and the journal, not nftables. */
 public final class NoDataPlane implements DataPlane {
 
@@ -8,8 +11,8 @@ public final class NoDataPlane implements DataPlane {
     }
 
     @Override
-    public String read(String document) {
-        return "{\"nftables\":[]}";
+    public Map<String, LvsStats.Counter> counters(String family) {
+        return Map.of();
     }
 
     @Override
