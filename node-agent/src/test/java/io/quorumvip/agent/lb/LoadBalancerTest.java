@@ -149,7 +149,7 @@ class LoadBalancerTest {
             }
 
             @Override
-            public String read(String document) {
+            public Map<String, LvsStats.Counter> counters(String family) {
                 if (holdReads.getAndSet(false)) {
                     readHeld.countDown();
                     try {
