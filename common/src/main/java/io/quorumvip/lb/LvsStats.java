@@ -1,14 +1,10 @@
 package io.quorumvip.lb;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quorumvip.config.ForwardingMethod;
 import io.quorumvip.config.RealServerConfig;
 import io.quorumvip.config.VirtualServerConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,8 +27,6 @@ import java.util.OptionalLong;
  * server's counts survive its leaving and rejoining the pool, and a virtual server's survive every pool change.
  */
 public final class LvsStats {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private LvsStats() {
     }
@@ -70,41 +64,6 @@ public final class LvsStats {
     }
 
     /**
-     * Each named counter in the output of one libnftables JSON {@code list counters} ({@link
-     * NftProgram#listCounters}), by name.
-     *
-     * @throws IllegalArgumentException the text is not libnftables JSON output, naming what was wrong
-     */
-    public static Map<String, Counter> counters(String listOutput) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(listOutput);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("libnftables list output is not JSON: " + e.getOriginalMessage()
-                    + " (expected {\"nftables\":[...]}, libnftables-json(5))");
-        }
-        if (root == null || !root.path("nftables").isArray()) {
-            throw new IllegalArgumentException("libnftables list output has no top-level \"nftables\" array: got "
-                    + abbreviate(listOutput) + " (expected {\"nftables\":[...]}, libnftables-json(5))");
-        }
-        Map<String, Counter> counters = new LinkedHashMap<>();
-        for (JsonNode object : root.path("nftables")) {
-            JsonNode counter = object.path("counter");
-            String name = counter.path("name").asText();
-            if (name.isEmpty()) {
-                continue;
-            }
-            if (!counter.path("packets").canConvertToExactIntegral()
-                    || !counter.path("bytes").canConvertToExactIntegral()) {
-                throw new IllegalArgumentException("counter " + name + " has no integral packets and bytes: got "
-                        + counter + " (expected {\"packets\":N,\"bytes\":N})");
-            }
-            counters.put(name, new Counter(counter.path("packets").asLong(), counter.path("bytes").asLong()));
-        }
-        return counters;
-    }
-
-    /**
      * Maps named counters back to one virtual server and its real servers (the sorry server too), by the names {@link
      * NftProgramBuilder} gives them.
      */
@@ -123,10 +82,5 @@ public final class LvsStats {
             }
         }
         return new ServiceStats(vs.name(), service, byEndpoint);
-    }
-
-    private static String abbreviate(String text) {
-        String line = text.strip();
-        return line.length() <= 80 ? "'" + line + "'" : "'" + line.substring(0, 80) + "…'";
     }
 }

@@ -46,8 +46,8 @@ public record NftProgram(List<Table> tables) {
     /**
      * One family's table.
      *
-     * @param counters the names of its named counters, which maps and rules refer to: what {@link #listCounters}
-     *                 reads without listing the rest of the table
+     * @param counters the names of its named counters, which maps and rules refer to (the agent reads them with a
+     *                 netlink dump of the counter objects alone)
      */
     public record Table(String family, List<Chain> chains, List<NamedSet> sets, List<SlotMap> slotMaps,
                         List<String> counters) {
@@ -160,16 +160,6 @@ public record NftProgram(List<Table> tables) {
             c.add("add", family, "table", F.objectNode());
             c.add("delete", family, "table", F.objectNode());
         }
-        return c.document();
-    }
-
-    /**
-     * Lists the named counters of one owned table, for {@link LvsStats#counters}: only the counter objects, not the
-     * chains and maps (at 10,000 real servers listing the whole table took seconds and hundreds of MiB).
-     */
-    public static String listCounters(String family) {
-        Commands c = new Commands();
-        c.add("list", family, "counters", F.objectNode());
         return c.document();
     }
 

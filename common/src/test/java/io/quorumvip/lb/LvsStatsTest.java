@@ -5,7 +5,6 @@ import static io.quorumvip.lb.LbFixtures.reals;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quorumvip.config.ForwardingMethod;
 import io.quorumvip.config.LbScheduler;
 import io.quorumvip.config.Persistence;
@@ -42,7 +41,7 @@ class LvsStatsTest {
 
     @Test
     void shouldCountConnectionsOfANatVirtualServerAndOfEachConfiguredRealServer() throws Exception {
-        LvsStats.ServiceStats stats = LvsStats.of(NAT, LvsStats.counters(captured("list-counters-ip-nat.json")));
+        LvsStats.ServiceStats stats = LvsStats.of(NAT, ListedCounters.parse(captured("list-counters-ip-nat.json")));
 
         assertThat(stats.virtualServer()).isEqualTo("192.0.2.210:80/tcp");
         assertThat(stats.service()).isEqualTo(new LvsStats.Stats(OptionalLong.of(301), OptionalLong.empty(),
@@ -54,7 +53,7 @@ class LvsStatsTest {
 
     @Test
     void shouldCountInboundPacketsAndBytesOfADrVirtualServerButNoConnections() throws Exception {
-        LvsStats.ServiceStats stats = LvsStats.of(DR, LvsStats.counters(captured("list-counters-netdev-dr.json")));
+        LvsStats.ServiceStats stats = LvsStats.of(DR, ListedCounters.parse(captured("list-counters-netdev-dr.json")));
 
         assertThat(stats.service()).isEqualTo(new LvsStats.Stats(OptionalLong.empty(), OptionalLong.of(301),
                 OptionalLong.of(18040)));
@@ -65,7 +64,7 @@ class LvsStatsTest {
 
     @Test
     void shouldTakeEveryNamedCounterAndNothingElse() throws Exception {
-        Map<String, LvsStats.Counter> counters = LvsStats.counters(captured("list-counters-ip-nat.json"));
+        Map<String, LvsStats.Counter> counters = ListedCounters.parse(captured("list-counters-ip-nat.json"));
 
         assertThat(counters).containsOnlyKeys("vs_192_0_2_210_80_tcp", "rs_192_0_2_210_80_tcp__192_0_2_51_80",
                 "rs_192_0_2_210_80_tcp__192_0_2_52_80", "rs_192_0_2_210_80_tcp__192_0_2_53_80");
@@ -84,7 +83,7 @@ class LvsStatsTest {
                         + "\",\"table\":\"qvip_lb\",\"handle\":9,\"packets\":7,\"bytes\":420}}")
                 .collect(Collectors.joining(",", "{\"nftables\":[", "]}"));
 
-        LvsStats.ServiceStats stats = LvsStats.of(vs, LvsStats.counters(listed));
+        LvsStats.ServiceStats stats = LvsStats.of(vs, ListedCounters.parse(listed));
 
         assertThat(plan.pool().serving()).extracting(PoolMember::endpoint).containsExactly("192.0.2.60:80");
         assertThat(stats.realServers()).containsOnlyKeys("192.0.2.51:80", "192.0.2.52:80", "192.0.2.60:80");
@@ -93,18 +92,12 @@ class LvsStatsTest {
     }
 
     @Test
-    void shouldAskLibnftablesForTheCountersOfOneOwnedTableOnly() throws Exception {
-        assertThat(new ObjectMapper().readTree(NftProgram.listCounters("netdev")))
-                .hasToString("{\"nftables\":[{\"list\":{\"counters\":{\"family\":\"netdev\",\"table\":\"qvip_lb\"}}}]}");
-    }
-
-    @Test
     void shouldRejectOutputThatIsNotLibnftablesJsonNamingWhatWasWrong() {
-        assertThatThrownBy(() -> LvsStats.counters("Error: syntax error"))
+        assertThatThrownBy(() -> ListedCounters.parse("Error: syntax error"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not JSON");
-        assertThatThrownBy(() -> LvsStats.counters("{\"rules\":[]}"))
+        assertThatThrownBy(() -> ListedCounters.parse("{\"rules\":[]}"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got '{\"rules\":[]}'");
-        assertThatThrownBy(() -> LvsStats.counters("""
+        assertThatThrownBy(() -> ListedCounters.parse("""
                 {"nftables":[{"counter":{"name":"vs_x","packets":"many","bytes":1}}]}"""))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("counter vs_x").hasMessageContaining("\"many\"");

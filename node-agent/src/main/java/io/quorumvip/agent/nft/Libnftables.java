@@ -58,19 +58,6 @@ public final class Libnftables implements AutoCloseable {
      *                                      kernel has no nf_tables netlink family
      */
     public static Libnftables open() throws NftablesUnavailableException {
-        return open(0);
-    }
-
-    /**
-     * The same, but list output leaves out the elements of sets and maps ({@code nft -t}): reading counters needs the
-     * rules only, and at 10,000 real servers the load balancer's slot maps are ~200,000 elements, whose JSON, read
-     * on every /metrics scrape, ran a 192 MiB heap out of memory.
-     */
-    public static Libnftables openTerse() throws NftablesUnavailableException {
-        return open(NftablesLibrary.NFT_CTX_OUTPUT_TERSE);
-    }
-
-    private static Libnftables open(int extraOutputFlags) throws NftablesUnavailableException {
         NftablesLibrary nft = library();
         // libnftables exit()s the whole process when it cannot open its netlink socket: find out first.
         requireNetfilterNetlink();
@@ -81,7 +68,7 @@ public final class Libnftables implements AutoCloseable {
                 throw new NftablesUnavailableException("nft_ctx_new returned no context (out of memory?)");
             }
             nft.nft_ctx_output_set_flags(context,
-                    NftablesLibrary.NFT_CTX_OUTPUT_JSON | NftablesLibrary.NFT_CTX_OUTPUT_HANDLE | extraOutputFlags);
+                    NftablesLibrary.NFT_CTX_OUTPUT_JSON | NftablesLibrary.NFT_CTX_OUTPUT_HANDLE);
             if (nft.nft_ctx_buffer_output(context) != 0 || nft.nft_ctx_buffer_error(context) != 0) {
                 nft.nft_ctx_free(context);
                 throw new NftablesUnavailableException("libnftables could not buffer its output (fopencookie failed)");

@@ -20,8 +20,6 @@ public interface NftablesLibrary {
     int NFT_CTX_OUTPUT_HANDLE = 1 << 3;
     /** NFT_CTX_OUTPUT_JSON: output is JSON, and (up to 1.0.6) input is parsed as JSON first. */
     int NFT_CTX_OUTPUT_JSON = 1 << 4;
-    /** NFT_CTX_OUTPUT_TERSE: list output leaves out the elements of sets and maps ({@code nft -t}). */
-    int NFT_CTX_OUTPUT_TERSE = 1 << 11;
 
     Pointer nft_ctx_new(int flags);
 

@@ -12,6 +12,7 @@ import io.quorumvip.config.VirtualServerConfig;
 import io.quorumvip.config.VirtualService;
 import io.quorumvip.lab.HostCommand;
 import io.quorumvip.lab.LabPreconditions;
+import io.quorumvip.lb.ListedCounters;
 import io.quorumvip.lb.LvsStats;
 import io.quorumvip.lb.NftProgram;
 import io.quorumvip.lb.NftProgramBuilder;
@@ -70,14 +71,14 @@ class CounterReadBench {
         HostCommand.run("ip", "netns", "add", namespace).requireSuccess();
         try (NamespaceThread inside = NamespaceThread.enter(namespace)) {
             Libnftables nft = inside.call(Libnftables::open);
-            // The agent reads through a terse context of its own (DataPlane): no sets' elements in listings.
-            Libnftables reader = inside.call(Libnftables::openTerse);
+            // A second context, as the agent's terse one was: libnftables fills its cache at every list.
+            Libnftables reader = inside.call(Libnftables::open);
             try {
                 inside.call(() -> nft.run(program.fullTransaction()));
                 System.out.printf("%d real servers in %d NAT virtual servers; RSS after applying %d MiB; load"
                         + " average %s%n", REALS, SERVICES, rssMiB(), loadAverage());
                 dump(inside);
-                read(inside, reader, "list counters", NftProgram.listCounters("ip"), true);
+                read(inside, reader, "list counters", ListedCounters.command("ip"), true);
                 read(inside, reader, "list table", "{\"nftables\":[{\"list\":{\"table\":{\"family\":\"ip\","
                         + "\"name\":\"" + NftProgram.TABLE + "\"}}}]}", false);
             } finally {
@@ -134,7 +135,7 @@ class CounterReadBench {
                 return text;
             });
             if (decode) {
-                found = LvsStats.counters(listed).size();
+                found = ListedCounters.parse(listed).size();
             }
             cpu[i] = THREADS.getCurrentThreadCpuTime() - cpuStart + readCpu[0];
             wall[i] = System.nanoTime() - start;

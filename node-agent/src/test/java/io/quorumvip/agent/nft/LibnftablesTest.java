@@ -98,24 +98,6 @@ class LibnftablesTest {
     }
 
     @Test
-    void shouldListRulesAndMapsButNoElementsThroughATerseContext() throws Exception {
-        inside.call(() -> nft.run(addTableChainMap(TABLE)));
-        Libnftables terse = inside.call(Libnftables::openTerse);
-        try {
-            JsonNode listed = JSON.readTree(inside.call(() -> terse.run("""
-                    {"nftables":[{"list":{"table":{"family":"ip","name":"%s"}}}]}""".formatted(TABLE))));
-
-            assertThat(objects(listed, "chain")).extracting(c -> c.path("name").asText()).contains("prerouting");
-            JsonNode map = objects(listed, "map").get(0);
-            assertThat(map.path("name").asText()).isEqualTo("backends");
-            assertThat(map.has("elem")).as("the map's elements are left out").isFalse();
-            assertThat(listed.toString()).doesNotContain("198.51.100.51");
-        } finally {
-            terse.close();
-        }
-    }
-
-    @Test
     void shouldResolveDeviceNamesInTheNamespaceForNetdevChains() throws Exception {
         inside.call(() -> nft.run("""
                 {"nftables":[
