@@ -283,6 +283,20 @@ final class ClusterStore implements AutoCloseable {
         return new Snapshot(version(), journals);
     }
 
+    /**
+     * For each node that stored records, a reader of those after its first {@code positions.get(node)} (0 when absent),
+     * to the end stored now: for the incident fold, which follows the archives.
+     */
+    synchronized Map<String, NodeArchive.Records> readers(Map<String, Long> positions) {
+        Map<String, NodeArchive.Records> readers = new TreeMap<>();
+        archives.forEach((node, archive) -> {
+            if (archive.count() > 0) {
+                readers.put(node, archive.from(positions.getOrDefault(node, 0L)));
+            }
+        });
+        return readers;
+    }
+
     /** The stored records of every node at one {@link #version()}. */
     record Snapshot(long version, Map<String, NodeArchive.Records> journals) {
     }
