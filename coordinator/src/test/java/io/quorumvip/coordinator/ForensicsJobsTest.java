@@ -105,14 +105,12 @@ class ForensicsJobsTest {
         }
     }
 
-    /**
-     * Asks {@code jobs} for the window {from, to} in ms (-1: open) and checks the answer is what
-     * {@code qvip forensics --json} says over the archives of n1 and n2 in {@code data}, with incidents in it.
-     */
-    static void assertAnswersAsTheCommandLine(ForensicsJobs jobs, Path data, long[] window) throws Exception {
-        ForensicsSettings settings = ForensicsSettings.DEFAULT.withWindow(
-                window[0] < 0 ? Long.MIN_VALUE : window[0] * 1000,
-                window[1] < 0 ? Long.MAX_VALUE : window[1] * 1000 + 999);
+    /** What {@code qvip forensics --json} printed and exited with, and its arguments. */
+    record CommandLineAnswer(JsonNode json, int exit, List<String> args) {
+    }
+
+    /** {@code qvip forensics --json} over the archives of n1 and n2 in {@code data}, for the window {from, to} in ms (-1: open). */
+    static CommandLineAnswer commandLine(Path data, long[] window) throws IOException {
         List<String> args = new ArrayList<>(List.of("--json"));
         if (window[0] >= 0) {
             args.addAll(List.of("--from", Long.toString(window[0])));
@@ -125,6 +123,18 @@ class ForensicsJobsTest {
         StringWriter cli = new StringWriter();
         int exit = new CommandLine(new ForensicsCommand()).setOut(new PrintWriter(cli))
                 .setErr(new PrintWriter(new StringWriter())).execute(args.toArray(String[]::new));
+        return new CommandLineAnswer(JSON.readTree(cli.toString()), exit, args);
+    }
+
+    /**
+     * Asks {@code jobs} for the window {from, to} in ms (-1: open) and checks the answer is what
+     * {@code qvip forensics --json} says over the archives of n1 and n2 in {@code data}, with incidents in it.
+     */
+    static void assertAnswersAsTheCommandLine(ForensicsJobs jobs, Path data, long[] window) throws Exception {
+        ForensicsSettings settings = ForensicsSettings.DEFAULT.withWindow(
+                window[0] < 0 ? Long.MIN_VALUE : window[0] * 1000,
+                window[1] < 0 ? Long.MAX_VALUE : window[1] * 1000 + 999);
+        CommandLineAnswer cli = commandLine(data, window);
         LinkedBlockingQueue<ForensicsJobs.Outcome> outcomes = new LinkedBlockingQueue<>();
 
         jobs.submit(settings, outcomes::add);
@@ -132,9 +142,9 @@ class ForensicsJobsTest {
 
         assertThat(outcome).isInstanceOf(ForensicsJobs.Outcome.Done.class);
         JsonNode answer = JSON.readTree(((ForensicsJobs.Outcome.Done) outcome).json().toFile());
-        assertThat(answer).as("window %s", args).isEqualTo(JSON.readTree(cli.toString()));
-        assertThat(answer.get("incidents").size()).as("window %s", args).isPositive();
-        assertThat(exit).as("qvip forensics exit for %s", args)
+        assertThat(answer).as("window %s", cli.args()).isEqualTo(cli.json());
+        assertThat(answer.get("incidents").size()).as("window %s", cli.args()).isPositive();
+        assertThat(cli.exit()).as("qvip forensics exit for %s", cli.args())
                 .isEqualTo(answer.get("split_brain").asBoolean() ? 1 : 0);
     }
 
