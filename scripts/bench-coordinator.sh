@@ -2,9 +2,13 @@
 # qvip bench coordinator [--size N] [--data DIR]: the coordinator over the generated journals of
 # `qvip bench forensics` (2 nodes, N events per node, default 1000000; generate them with that benchmark first):
 # ingest through the real HTTP API as agents ship (scripts/lib/ship-journal.py, both nodes at once), then max RSS,
-# GET /v1/state?at= and /v1/forensics latency (a one-hour window, and everything), the page's first read of the
-# load-balancing records (every record through /v1/events, as the page did before, against /v1/events?types=, as it
-# does now), and the restart time (SIGTERM, start again, until /v1/cluster answers). The coordinator runs with the launcher's options (scripts/qvip).
+# the incident fold's lag (records it had not folded when ingest ended, and the seconds until it had folded all;
+# these include the 10 s it holds the last records of the node whose journal ends later), GET /v1/state?at= and
+# /v1/forensics latency (one-hour and one-minute windows, answered from the fold, and everything), the page's first
+# read of the load-balancing records (every record through /v1/events, as the page did before, against
+# /v1/events?types=, as it does now), the restart time (SIGTERM, start again, until /v1/cluster answers), the fold's
+# time to fold the archives again after the restart, and the one-hour window then. The coordinator runs with the
+# launcher's options (scripts/qvip).
 # Prints a Markdown table and writes it to lab-runs/bench/coordinator-DATE.md.
 # Exit codes: 0 ok, 1 build or run failure, 2 bad usage.
 set -euo pipefail
@@ -15,7 +19,7 @@ size=1000000
 data=$root/lab-runs/bench/forensics-data
 
 usage() {
-  sed -n '2,8s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,12s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
   exit "${1:-2}"
 }
 
@@ -84,6 +88,21 @@ records=$(($(cut -d' ' -f1 "$work/n1.out") + $(cut -d' ' -f1 "$work/n2.out")))
 rate=$(echo "$records / $ingest_s" | bc)
 rss_ingest=$(max_rss_mib)
 
+# fold_caught_up: seconds until GET /v1/forensics/fold says no record is left unread (at most 600 s).
+fold_caught_up() {
+  local started=$EPOCHREALTIME fold
+  while :; do
+    fold=$(curl -s "$url/v1/forensics/fold")
+    [[ $(jq -r .unread <<<"$fold") == 0 ]] && break
+    [[ $(jq -r '.failure // empty' <<<"$fold") == "" ]] || { echo "failed: $(jq -r .failure <<<"$fold")"; return; }
+    (($(echo "$EPOCHREALTIME - $started > 600" | bc))) && { echo "not caught up in 600 s: $fold"; return; }
+    sleep 0.2
+  done
+  echo "$(echo "$EPOCHREALTIME - $started" | bc) s"
+}
+fold_unread=$(curl -s "$url/v1/forensics/fold" | jq -r .unread)
+fold_lag=$(fold_caught_up)
+
 # page_through QUERY: pages through /v1/events?QUERY as the page does; prints the seconds the coordinator took to
 # answer (curl's time of each request, summed: not the client's parsing) and the number of requests.
 page_through() {
@@ -108,6 +127,8 @@ mid_ms=$((first_ms + size * 5))
 state=$(latency "/v1/state?at=$mid_ms")
 state_again=$(latency "/v1/state?at=$((mid_ms + 3600000))")
 window=$(latency "/v1/forensics?from=$mid_ms&to=$((mid_ms + 3600000))")
+window_again=$(latency "/v1/forensics?from=$((mid_ms + 7200000))&to=$((mid_ms + 10800000))")
+minute=$(latency "/v1/forensics?from=$((mid_ms + 60000))&to=$((mid_ms + 120000))")
 everything=$(latency "/v1/forensics")
 rss=$(max_rss_mib)
 
@@ -116,14 +137,17 @@ wait "$pid" 2>/dev/null || true
 pid=
 start
 restart=$start_seconds
+refold=$(fold_caught_up)
+window_restarted=$(latency "/v1/forensics?from=$mid_ms&to=$((mid_ms + 3600000))")
+rss_restarted=$(max_rss_mib)
 
 out_dir=$root/lab-runs/bench
 mkdir -p "$out_dir"
 table=$out_dir/coordinator-$(date -u +%Y%m%dT%H%M%SZ).md
 {
-  echo "| events per node | records | ingest s | records/s | max RSS after ingest, MiB | LB records, every record paged | LB records, types= | /v1/state?at= | again, an hour later | /v1/forensics, one hour | /v1/forensics, everything | max RSS, MiB | start (empty) s | restart s |"
-  echo "|---:|---:|---:|---:|---:|---|---|---|---|---|---|---:|---:|---:|"
-  echo "| $size | $records | $ingest_s | $rate | $rss_ingest | $lb_all_answer | $lb_types_answer | $state | $state_again | $window | $everything | $rss | $first_start | $restart |"
+  echo "| events per node | records | ingest s | records/s | max RSS after ingest, MiB | fold: unread at ingest end | fold: caught up after | LB records, every record paged | LB records, types= | /v1/state?at= | again, an hour later | /v1/forensics, one hour | another hour | one minute | /v1/forensics, everything | max RSS, MiB | start (empty) s | restart s | fold again after restart | one hour after restart | max RSS after restart, MiB |"
+  echo "|---:|---:|---:|---:|---:|---:|---|---|---|---|---|---|---|---|---|---:|---:|---:|---|---|---:|"
+  echo "| $size | $records | $ingest_s | $rate | $rss_ingest | $fold_unread | $fold_lag | $lb_all_answer | $lb_types_answer | $state | $state_again | $window | $window_again | $minute | $everything | $rss | $first_start | $restart | $refold | $window_restarted | $rss_restarted |"
 } >"$table"
 echo
 echo "Coordinator benchmark (also in $table); load average $(cut -d' ' -f1-3 /proc/loadavg) after the run:"
