@@ -230,6 +230,12 @@ final class IncidentFollower implements AutoCloseable {
             log.error("incident fold: stopped ({}); windows of /v1/forensics fall back to the batch analysis until "
                     + "the coordinator restarts", e.getMessage(), e);
             publish(Optional.of(String.valueOf(e.getMessage())));
+        } catch (OutOfMemoryError e) {
+            // The fold's state is what does not fit: dropping it gives the heap back to ingest and the queries.
+            fold = null;
+            log.error("incident fold: stopped, out of memory; windows of /v1/forensics fall back to the batch analysis "
+                    + "(give the coordinator more heap with QVIP_JAVA_OPTS=-Xmx... and restart it)");
+            publish(Optional.of("out of memory: give the coordinator more heap (QVIP_JAVA_OPTS=-Xmx...) and restart it"));
         }
     }
 
