@@ -3,8 +3,8 @@
 # `qvip bench forensics` (2 nodes, N events per node, default 1000000; generate them with that benchmark first):
 # ingest through the real HTTP API as agents ship (scripts/lib/ship-journal.py, both nodes at once), then max RSS,
 # the incident fold's lag (records it had not folded when ingest ended, and the seconds until it had folded all;
-# these include the 10 s it holds the last records of the node whose journal ends later), GET /v1/state?at= and
-# /v1/forensics latency (one-hour and one-minute windows, answered from the fold, and everything), the page's first
+# these include the 10 s it holds the last records of the node whose journal ends later) and the size of its store,
+# GET /v1/state?at= and /v1/forensics latency (one-hour and one-minute windows, answered from the fold, and everything), the page's first
 # read of the load-balancing records (every record through /v1/events, as the page did before, against
 # /v1/events?types=, as it does now), the restart time (SIGTERM, start again, until /v1/cluster answers), the fold's
 # time to fold the archives again after the restart, and the one-hour window then. The coordinator runs with the
@@ -19,7 +19,7 @@ size=1000000
 data=$root/lab-runs/bench/forensics-data
 
 usage() {
-  sed -n '2,12s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,14s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
   exit "${1:-2}"
 }
 
@@ -102,6 +102,7 @@ fold_caught_up() {
 }
 fold_unread=$(curl -s "$url/v1/forensics/fold" | jq -r .unread)
 fold_lag=$(fold_caught_up)
+store_mib="$(du -sm "$work/data/incidents" | cut -f1) MiB ($(du -sm "$work/data/nodes" | cut -f1) MiB of archives)"
 
 # page_through QUERY: pages through /v1/events?QUERY as the page does; prints the seconds the coordinator took to
 # answer (curl's time of each request, summed: not the client's parsing) and the number of requests.
@@ -145,9 +146,9 @@ out_dir=$root/lab-runs/bench
 mkdir -p "$out_dir"
 table=$out_dir/coordinator-$(date -u +%Y%m%dT%H%M%SZ).md
 {
-  echo "| events per node | records | ingest s | records/s | max RSS after ingest, MiB | fold: unread at ingest end | fold: caught up after | LB records, every record paged | LB records, types= | /v1/state?at= | again, an hour later | /v1/forensics, one hour | another hour | one minute | /v1/forensics, everything | max RSS, MiB | start (empty) s | restart s | fold again after restart | one hour after restart | max RSS after restart, MiB |"
-  echo "|---:|---:|---:|---:|---:|---:|---|---|---|---|---|---|---|---|---|---:|---:|---:|---|---|---:|"
-  echo "| $size | $records | $ingest_s | $rate | $rss_ingest | $fold_unread | $fold_lag | $lb_all_answer | $lb_types_answer | $state | $state_again | $window | $window_again | $minute | $everything | $rss | $first_start | $restart | $refold | $window_restarted | $rss_restarted |"
+  echo "| events per node | records | ingest s | records/s | max RSS after ingest, MiB | fold: unread at ingest end | fold: caught up after | incident store | LB records, every record paged | LB records, types= | /v1/state?at= | again, an hour later | /v1/forensics, one hour | another hour | one minute | /v1/forensics, everything | max RSS, MiB | start (empty) s | restart s | fold again after restart | one hour after restart | max RSS after restart, MiB |"
+  echo "|---:|---:|---:|---:|---:|---:|---|---|---|---|---|---|---|---|---|---|---:|---:|---:|---|---|---:|"
+  echo "| $size | $records | $ingest_s | $rate | $rss_ingest | $fold_unread | $fold_lag | $store_mib | $lb_all_answer | $lb_types_answer | $state | $state_again | $window | $window_again | $minute | $everything | $rss | $first_start | $restart | $refold | $window_restarted | $rss_restarted |"
 } >"$table"
 echo
 echo "Coordinator benchmark (also in $table); load average $(cut -d' ' -f1-3 /proc/loadavg) after the run:"
