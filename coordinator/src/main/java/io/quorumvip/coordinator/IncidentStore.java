@@ -23,7 +23,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
 
@@ -45,6 +47,12 @@ final class IncidentStore implements AutoCloseable {
 
     private final Part intervals;
     private final Part incidents;
+    /**
+     * The steps of chains written in the incidents' current block, by number: a step named again in the same block
+     * is written as its number. Incidents close in time share most of their chains, and a reader always reads a
+     * block from its start, so it knows every number it meets.
+     */
+    private final Map<CauseStep, Integer> blockSteps = new HashMap<>();
 
     /** What a reader may read: each file's flushed entries and their blocks. */
     record View(Part.Extent intervals, Part.Extent incidents) {
@@ -77,6 +85,9 @@ final class IncidentStore implements AutoCloseable {
     }
 
     void add(Incident incident) throws IOException {
+        if (incidents.count % BLOCK == 0) {
+            blockSteps.clear();
+        }
         DataOutputStream out = incidents.entry();
         out.writeByte(incident.kind().ordinal());
         out.writeLong(incident.startMicros());
@@ -90,6 +101,12 @@ final class IncidentStore implements AutoCloseable {
         text(out, incident.summary());
         out.writeInt(incident.causes().size());
         for (CauseStep step : incident.causes()) {
+            Integer known = blockSteps.putIfAbsent(step, blockSteps.size());
+            if (known != null) {
+                out.writeInt(known);
+                continue;
+            }
+            out.writeInt(-1);
             text(out, step.node());
             out.writeLong(step.seq());
             out.writeLong(step.timeMicros());
@@ -122,6 +139,7 @@ final class IncidentStore implements AutoCloseable {
     void clear() throws IOException {
         intervals.clear();
         incidents.clear();
+        blockSteps.clear();
     }
 
     /**
@@ -130,10 +148,11 @@ final class IncidentStore implements AutoCloseable {
      */
     void read(View view, ForensicsSettings window, Consumer<IntervalRow> intervalOut, Consumer<Incident> incidentOut)
             throws IOException {
-        intervals.read(view.intervals(), window, in -> intervalOut.accept(new IntervalRow(
+        intervals.read(view.intervals(), window, () -> { }, in -> intervalOut.accept(new IntervalRow(
                 IntervalKind.values()[in.readByte()], text(in), text(in), in.readInt(), text(in), in.readLong(),
                 in.readLong(), in.readLong(), EndReason.values()[in.readByte()])));
-        incidents.read(view.incidents(), window, in -> {
+        List<CauseStep> steps = new ArrayList<>();
+        incidents.read(view.incidents(), window, steps::clear, in -> {
             IncidentKind kind = IncidentKind.values()[in.readByte()];
             long start = in.readLong();
             long end = in.readLong();
@@ -144,10 +163,17 @@ final class IncidentStore implements AutoCloseable {
             int vrid = in.readInt();
             String address = text(in);
             String summary = text(in);
-            int steps = in.readInt();
-            List<CauseStep> causes = new ArrayList<>(steps);
-            for (int i = 0; i < steps; i++) {
-                causes.add(new CauseStep(text(in), in.readLong(), in.readLong(), in.readLong(), text(in)));
+            int count = in.readInt();
+            List<CauseStep> causes = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                int known = in.readInt();
+                if (known >= 0) {
+                    causes.add(steps.get(known));
+                } else {
+                    CauseStep step = new CauseStep(text(in), in.readLong(), in.readLong(), in.readLong(), text(in));
+                    steps.add(step);
+                    causes.add(step);
+                }
             }
             incidentOut.accept(new Incident(kind, start, end, min, max, nodes, instance, vrid, address, summary, causes,
                     texts(in)));
@@ -267,7 +293,8 @@ final class IncidentStore implements AutoCloseable {
             bytes = 0;
         }
 
-        void read(Extent extent, ForensicsSettings window, Decoder decoder) throws IOException {
+        /** {@code blockStart} is run before the first entry of each block read. */
+        void read(Extent extent, ForensicsSettings window, Runnable blockStart, Decoder decoder) throws IOException {
             if (extent.count() == 0) {
                 return;
             }
@@ -287,6 +314,7 @@ final class IncidentStore implements AutoCloseable {
                         InputStream bytesIn = Channels.newInputStream(reader.position(position));
                         in = new DataInputStream(new BufferedInputStream(bytesIn, 1 << 16));
                     }
+                    blockStart.run();
                     long entries = Math.min(BLOCK, extent.count() - (long) block * BLOCK);
                     for (long i = 0; i < entries; i++) {
                         try {
