@@ -2,7 +2,8 @@
 # qvip bench coordinator [--size N] [--data DIR] [--skip-whole]: the coordinator over the generated journals of
 # `qvip bench forensics` (2 nodes, N events per node, default 1000000; generate them with that benchmark first):
 # ingest through the real HTTP API as agents ship (scripts/lib/ship-journal.py, both nodes at once), then max RSS,
-# the incident fold's lag (records it had not folded when ingest ended, and the seconds until it had folded all;
+# the incident fold's lag (records it had not folded when ingest ended, and the seconds until it had folded all, with
+# the coordinator's CPU seconds, as for ingest;
 # these include the 10 s it holds the last records of the node whose journal ends later) and the size of its store,
 # GET /v1/state?at= and /v1/forensics latency (one-hour and one-minute windows, answered from the fold, and everything), the page's first
 # read of the load-balancing records (every record through /v1/events, as the page did before, against
@@ -21,7 +22,7 @@ skip_whole=
 data=$root/lab-runs/bench/forensics-data
 
 usage() {
-  sed -n '2,16s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,17s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
   exit "${1:-2}"
 }
 
@@ -82,6 +83,7 @@ echo "bench coordinator: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/lo
 start
 first_start=$start_seconds
 started=$EPOCHREALTIME
+cpu_start=$(cpu_seconds)
 "$root/scripts/lib/ship-journal.py" "$url" n1 "$(sed -n 's/^n1=//p' "$work/tokens")" "$journals/n1" >"$work/n1.out" &
 ship1=$!
 "$root/scripts/lib/ship-journal.py" "$url" n2 "$(sed -n 's/^n2=//p' "$work/tokens")" "$journals/n2" >"$work/n2.out"
@@ -89,11 +91,19 @@ wait "$ship1"
 ingest_s=$(echo "$EPOCHREALTIME - $started" | bc)
 records=$(($(cut -d' ' -f1 "$work/n1.out") + $(cut -d' ' -f1 "$work/n2.out")))
 rate=$(echo "$records / $ingest_s" | bc)
+ingest_cpu=$(echo "$(cpu_seconds) - $cpu_start" | bc)
 rss_ingest=$(max_rss_mib)
 
-# fold_caught_up: seconds until GET /v1/forensics/fold says no record is left unread (at most 600 s).
+# cpu_seconds: the coordinator's CPU time so far (user + system, all threads).
+cpu_seconds() {
+  awk -v tick="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / tick}' "/proc/$pid/stat"
+}
+
+# fold_caught_up: seconds until GET /v1/forensics/fold says no record is left unread (at most 600 s), and the
+# coordinator's CPU seconds meanwhile.
 fold_caught_up() {
-  local started=$EPOCHREALTIME fold
+  local started=$EPOCHREALTIME fold cpu_before
+  cpu_before=$(cpu_seconds)
   while :; do
     fold=$(curl -s "$url/v1/forensics/fold")
     [[ $(jq -r .unread <<<"$fold") == 0 ]] && break
@@ -101,7 +111,7 @@ fold_caught_up() {
     (($(echo "$EPOCHREALTIME - $started > 600" | bc))) && { echo "not caught up in 600 s: $fold"; return; }
     sleep 0.2
   done
-  echo "$(echo "$EPOCHREALTIME - $started" | bc) s"
+  echo "$(echo "$EPOCHREALTIME - $started" | bc) s, $(echo "$(cpu_seconds) - $cpu_before" | bc) s CPU"
 }
 fold_unread=$(curl -s "$url/v1/forensics/fold" | jq -r .unread)
 fold_lag=$(fold_caught_up)
@@ -151,7 +161,7 @@ table=$out_dir/coordinator-$(date -u +%Y%m%dT%H%M%SZ).md
 {
   echo "| events per node | records | ingest s | records/s | max RSS after ingest, MiB | fold: unread at ingest end | fold: caught up after | incident store | LB records, every record paged | LB records, types= | /v1/state?at= | again, an hour later | /v1/forensics, one hour | another hour | one minute | /v1/forensics, everything | max RSS, MiB | start (empty) s | restart s | fold again after restart | one hour after restart | max RSS after restart, MiB |"
   echo "|---:|---:|---:|---:|---:|---:|---|---|---|---|---|---|---|---|---|---|---:|---:|---:|---|---|---:|"
-  echo "| $size | $records | $ingest_s | $rate | $rss_ingest | $fold_unread | $fold_lag | $store_mib | $lb_all_answer | $lb_types_answer | $state | $state_again | $window | $window_again | $minute | $everything | $rss | $first_start | $restart | $refold | $window_restarted | $rss_restarted |"
+  echo "| $size | $records | $ingest_s ($ingest_cpu s CPU) | $rate | $rss_ingest | $fold_unread | $fold_lag | $store_mib | $lb_all_answer | $lb_types_answer | $state | $state_again | $window | $window_again | $minute | $everything | $rss | $first_start | $restart | $refold | $window_restarted | $rss_restarted |"
 } >"$table"
 echo
 echo "Coordinator benchmark (also in $table); load average $(cut -d' ' -f1-3 /proc/loadavg) after the run:"
