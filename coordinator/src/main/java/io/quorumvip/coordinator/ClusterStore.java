@@ -275,11 +275,20 @@ final class ClusterStore implements AutoCloseable {
 
     /**
      * Every node's records as stored now, each a reader in HLC order for forensics to read outside the lock (records
-     * stored later are not in it), and the version they are of.
+     * stored later are not in it), and the version they are of. Each reader reads through a channel of its own
+     * ({@link NodeArchive#readerOfItsOwn}), so a job cancelled by an interrupt cannot close the archives' channels:
+     * close the snapshot after use.
      */
-    synchronized Snapshot snapshot() {
+    synchronized Snapshot snapshot() throws IOException {
         Map<String, NodeArchive.Records> journals = new TreeMap<>();
-        archives.forEach((node, archive) -> journals.put(node, archive.from(0)));
+        try {
+            for (Map.Entry<String, NodeArchive> entry : archives.entrySet()) {
+                journals.put(entry.getKey(), entry.getValue().readerOfItsOwn());
+            }
+        } catch (IOException e) {
+            new Snapshot(0, journals).close();
+            throw e;
+        }
         return new Snapshot(version(), journals);
     }
 
@@ -298,7 +307,13 @@ final class ClusterStore implements AutoCloseable {
     }
 
     /** The stored records of every node at one {@link #version()}. */
-    record Snapshot(long version, Map<String, NodeArchive.Records> journals) {
+    record Snapshot(long version, Map<String, NodeArchive.Records> journals) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            for (NodeArchive.Records records : journals.values()) {
+                records.close();
+            }
+        }
     }
 
     @Override

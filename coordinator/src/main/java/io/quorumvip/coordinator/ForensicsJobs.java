@@ -113,10 +113,11 @@ final class ForensicsJobs implements AutoCloseable {
     FutureTask<Path> submit(ForensicsSettings settings, Consumer<Outcome> done) {
         boolean windowed = settings.fromMicros() != Long.MIN_VALUE || settings.toMicros() != Long.MAX_VALUE;
         Callable<Path> analysis = () -> {
-            ClusterStore.Snapshot snapshot = store.snapshot();
-            Path json = analyze(snapshot, settings);
-            last.set(new Cached(snapshot.version(), settings, json));
-            return json;
+            try (ClusterStore.Snapshot snapshot = store.snapshot()) {
+                Path json = analyze(snapshot, settings);
+                last.set(new Cached(snapshot.version(), settings, json));
+                return json;
+            }
         };
         Callable<Path> work = !windowed ? analysis : () -> {
             Optional<IncidentFollower.Window> window = follower.window(settings).get();

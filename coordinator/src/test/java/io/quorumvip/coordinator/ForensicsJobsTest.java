@@ -1,6 +1,7 @@
 package io.quorumvip.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,11 +11,13 @@ import io.quorumvip.forensics.ForensicsSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -162,6 +165,27 @@ class ForensicsJobsTest {
             n2Drafts.add(AgentJournals.released(ms + 9_000));
         }
         return List.of(n1Drafts, n2Drafts);
+    }
+
+    @Test
+    void shouldLeaveTheArchivesOpenForIngestWhenAJobReadingThemIsInterrupted() throws Exception {
+        List<byte[]> n1 = AgentJournals.write(root.resolve("agent-n1"), "n1", handOvers().get(0));
+        try (ClusterStore store = ClusterStore.open(root.resolve("data"), () -> 0)) {
+            store.ingest("n1", RecordBatch.parse(AgentJournals.body(n1, 1, 100)));
+            // A cancelled job: its thread is interrupted while it reads the archive (as a job's reads do, unchecked).
+            try (ClusterStore.Snapshot snapshot = store.snapshot()) {
+                Thread.currentThread().interrupt();
+                assertThatThrownBy(() -> snapshot.journals().get("n1").next()).hasRootCauseInstanceOf(
+                        ClosedByInterruptException.class);
+            } finally {
+                Thread.interrupted();
+            }
+
+            // The interrupt closed the job's own channel, not the archive's: ingest and queries go on.
+            assertThat(store.ingest("n1", RecordBatch.parse(AgentJournals.body(n1, 101, n1.size()))))
+                    .isInstanceOf(IngestOutcome.Stored.class);
+            assertThat(store.events(Optional.empty(), 10_000)).hasSize(n1.size());
+        }
     }
 
     @Test
