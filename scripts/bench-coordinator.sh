@@ -70,6 +70,11 @@ start() {
   start_seconds=$(echo "$EPOCHREALTIME - $started" | bc)
 }
 
+# cpu_seconds: the coordinator's CPU time so far (user + system, all threads).
+cpu_seconds() {
+  awk -v tick="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / tick}' "/proc/$pid/stat"
+}
+
 max_rss_mib() {
   awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status"
 }
@@ -93,11 +98,6 @@ records=$(($(cut -d' ' -f1 "$work/n1.out") + $(cut -d' ' -f1 "$work/n2.out")))
 rate=$(echo "$records / $ingest_s" | bc)
 ingest_cpu=$(echo "$(cpu_seconds) - $cpu_start" | bc)
 rss_ingest=$(max_rss_mib)
-
-# cpu_seconds: the coordinator's CPU time so far (user + system, all threads).
-cpu_seconds() {
-  awk -v tick="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / tick}' "/proc/$pid/stat"
-}
 
 # fold_caught_up: seconds until GET /v1/forensics/fold says no record is left unread (at most 600 s), and the
 # coordinator's CPU seconds meanwhile.
