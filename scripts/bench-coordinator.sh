@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# qvip bench coordinator [--size N] [--data DIR] [--no-page-read]: the coordinator over the generated journals of
-# `qvip bench forensics` (2 nodes, N events per node, default 1000000; generate them with that benchmark first):
-# ingest through the real HTTP API as agents ship (scripts/lib/ship-journal.py, both nodes at once), then max RSS,
-# GET /v1/state?at= and /v1/forensics latency (a one-hour window, and everything), the page's first read of the
-# load-balancing records (every record through /v1/events, as the page did before, against /v1/events?types=, as it
-# does now; --no-page-read skips both: every record paged is the longest part at 10M), and the restart time (SIGTERM,
-# start again, until /v1/cluster answers). The coordinator runs with the launcher's options (scripts/qvip).
+# qvip bench coordinator [--size N] [--data DIR] [--skip-whole] [--no-page-read]: the coordinator over the generated
+# journals of `qvip bench forensics` (2 nodes, N events per node, default 1000000; generate them with that benchmark
+# first): ingest through the real HTTP API as agents ship (scripts/lib/ship-journal.py, both nodes at once), then max
+# RSS, the incident fold's lag (records it had not folded when ingest ended, and the seconds until it had folded all,
+# with the coordinator's CPU seconds, as for ingest; these include the 10 s it holds the last records of the node
+# whose journal ends later) and the size of its store, GET /v1/state?at= and /v1/forensics latency (one-hour and
+# one-minute windows, answered from the fold, and everything), the page's first read of the load-balancing records
+# (every record through /v1/events, as the page did before, against /v1/events?types=, as it does now), the restart
+# time (SIGTERM, start again, until /v1/cluster answers) with the size of the recovery state the stop saved, the
+# fold's time to fold the archives again after the restart, and the one-hour window then. The coordinator runs with
+# the launcher's options (scripts/qvip). --skip-whole leaves out the two reads of the whole history (every record
+# paged, /v1/forensics of everything), which take minutes at 2 x 10M; --no-page-read leaves out both reads of the
+# load-balancing records.
 # Prints a Markdown table and writes it to lab-runs/bench/coordinator-DATE.md.
 # Exit codes: 0 ok, 1 build or run failure, 2 bad usage.
 set -euo pipefail
@@ -13,11 +19,12 @@ set -euo pipefail
 root=$(dirname "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")")
 readonly root
 size=1000000
+skip_whole=
 data=$root/lab-runs/bench/forensics-data
 page_read=yes
 
 usage() {
-  sed -n '2,9s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,14s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
   exit "${1:-2}"
 }
 
@@ -25,6 +32,7 @@ while (($# > 0)); do
   case "$1" in
     --size) size=${2:?--size needs a number}; shift 2 ;;
     --data) data=${2:?--data needs a directory}; shift 2 ;;
+    --skip-whole) skip_whole=1; shift ;;
     --no-page-read) page_read=no; shift ;;
     -h | --help) usage 0 ;;
     *) echo "bench coordinator: unknown option '$1'" >&2; usage ;;
@@ -65,6 +73,11 @@ start() {
   start_seconds=$(echo "$EPOCHREALTIME - $started" | bc)
 }
 
+# cpu_seconds: the coordinator's CPU time so far (user + system, all threads).
+cpu_seconds() {
+  awk -v tick="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / tick}' "/proc/$pid/stat"
+}
+
 max_rss_mib() {
   awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status"
 }
@@ -78,6 +91,7 @@ echo "bench coordinator: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/lo
 start
 first_start=$start_seconds
 started=$EPOCHREALTIME
+cpu_start=$(cpu_seconds)
 "$root/scripts/lib/ship-journal.py" "$url" n1 "$(sed -n 's/^n1=//p' "$work/tokens")" "$journals/n1" >"$work/n1.out" &
 ship1=$!
 "$root/scripts/lib/ship-journal.py" "$url" n2 "$(sed -n 's/^n2=//p' "$work/tokens")" "$journals/n2" >"$work/n2.out"
@@ -85,7 +99,26 @@ wait "$ship1"
 ingest_s=$(echo "$EPOCHREALTIME - $started" | bc)
 records=$(($(cut -d' ' -f1 "$work/n1.out") + $(cut -d' ' -f1 "$work/n2.out")))
 rate=$(echo "$records / $ingest_s" | bc)
+ingest_cpu=$(echo "$(cpu_seconds) - $cpu_start" | bc)
 rss_ingest=$(max_rss_mib)
+
+# fold_caught_up: seconds until GET /v1/forensics/fold says no record is left unread (at most 600 s), and the
+# coordinator's CPU seconds meanwhile.
+fold_caught_up() {
+  local started=$EPOCHREALTIME fold cpu_before
+  cpu_before=$(cpu_seconds)
+  while :; do
+    fold=$(curl -s "$url/v1/forensics/fold")
+    [[ $(jq -r .unread <<<"$fold") == 0 ]] && break
+    [[ $(jq -r '.failure // empty' <<<"$fold") == "" ]] || { echo "failed: $(jq -r .failure <<<"$fold")"; return; }
+    (($(echo "$EPOCHREALTIME - $started > 600" | bc))) && { echo "not caught up in 600 s: $fold"; return; }
+    sleep 0.2
+  done
+  echo "$(echo "$EPOCHREALTIME - $started" | bc) s, $(echo "$(cpu_seconds) - $cpu_before" | bc) s CPU"
+}
+fold_unread=$(curl -s "$url/v1/forensics/fold" | jq -r .unread)
+fold_lag=$(fold_caught_up)
+store_mib="$(du -sm "$work/data/incidents" | cut -f1) MiB ($(du -sm "$work/data/nodes" | cut -f1) MiB of archives)"
 
 # page_through QUERY: pages through /v1/events?QUERY as the page does; prints the seconds the coordinator took to
 # answer (curl's time of each request, summed: not the client's parsing) and the number of requests.
@@ -106,7 +139,7 @@ lb_types_answer=—
 lb_all_answer=—
 if [[ $page_read == yes ]]; then
   lb_types_answer=$(page_through "types=$lb_types")
-  lb_all_answer=$(page_through "")
+  if [[ -n "$skip_whole" ]]; then lb_all_answer="skipped"; else lb_all_answer=$(page_through ""); fi
 fi
 
 # A time in the middle of the history, and the hour after it.
@@ -115,7 +148,9 @@ mid_ms=$((first_ms + size * 5))
 state=$(latency "/v1/state?at=$mid_ms")
 state_again=$(latency "/v1/state?at=$((mid_ms + 3600000))")
 window=$(latency "/v1/forensics?from=$mid_ms&to=$((mid_ms + 3600000))")
-everything=$(latency "/v1/forensics")
+window_again=$(latency "/v1/forensics?from=$((mid_ms + 7200000))&to=$((mid_ms + 10800000))")
+minute=$(latency "/v1/forensics?from=$((mid_ms + 60000))&to=$((mid_ms + 120000))")
+if [[ -n "$skip_whole" ]]; then everything="skipped"; else everything=$(latency "/v1/forensics"); fi
 rss=$(max_rss_mib)
 
 kill -TERM "$pid"
@@ -125,14 +160,17 @@ pid=
 saved_kib=$(du -k "$work"/data/nodes/*/.qvip-index/coordinator-state.bin 2>/dev/null | cut -f1 | paste -sd/ - || true)
 start
 restart=$start_seconds
+refold=$(fold_caught_up)
+window_restarted=$(latency "/v1/forensics?from=$mid_ms&to=$((mid_ms + 3600000))")
+rss_restarted=$(max_rss_mib)
 
 out_dir=$root/lab-runs/bench
 mkdir -p "$out_dir"
 table=$out_dir/coordinator-$(date -u +%Y%m%dT%H%M%SZ).md
 {
-  echo "| events per node | records | ingest s | records/s | max RSS after ingest, MiB | LB records, every record paged | LB records, types= | /v1/state?at= | again, an hour later | /v1/forensics, one hour | /v1/forensics, everything | max RSS, MiB | start (empty) s | saved state per node, KiB | restart s |"
-  echo "|---:|---:|---:|---:|---:|---|---|---|---|---|---|---:|---:|---|---:|"
-  echo "| $size | $records | $ingest_s | $rate | $rss_ingest | $lb_all_answer | $lb_types_answer | $state | $state_again | $window | $everything | $rss | $first_start | ${saved_kib:-none} | $restart |"
+  echo "| events per node | records | ingest s | records/s | max RSS after ingest, MiB | fold: unread at ingest end | fold: caught up after | incident store | LB records, every record paged | LB records, types= | /v1/state?at= | again, an hour later | /v1/forensics, one hour | another hour | one minute | /v1/forensics, everything | max RSS, MiB | start (empty) s | saved state per node, KiB | restart s | fold again after restart | one hour after restart | max RSS after restart, MiB |"
+  echo "|---:|---:|---:|---:|---:|---:|---|---|---|---|---|---|---|---|---|---|---:|---:|---|---:|---|---|---:|"
+  echo "| $size | $records | $ingest_s ($ingest_cpu s CPU) | $rate | $rss_ingest | $fold_unread | $fold_lag | $store_mib | $lb_all_answer | $lb_types_answer | $state | $state_again | $window | $window_again | $minute | $everything | $rss | $first_start | ${saved_kib:-none} | $restart | $refold | $window_restarted | $rss_restarted |"
 } >"$table"
 echo
 echo "Coordinator benchmark (also in $table); load average $(cut -d' ' -f1-3 /proc/loadavg) after the run:"

@@ -107,6 +107,18 @@ public final class IncidentFold {
         folded++;
     }
 
+    /**
+     * Folds every queued record now, as if the nodes with nothing queued had nothing earlier to send: for a caller
+     * that feeds the records in merge order already, or that decided a silent node lags and is not waited for. A record
+     * of such a node that comes later and before what was folded is refused by {@link #accept}.
+     */
+    public void foldQueued() {
+        if (finished) {
+            throw new IllegalStateException("incident fold: foldQueued called after finish (expected it before)");
+        }
+        drain(true);
+    }
+
     /** Records received and not folded yet: they wait for a node that has sent nothing as recent. */
     public long queued() {
         return queued;
@@ -138,6 +150,20 @@ public final class IncidentFold {
      * history.
      */
     public Forensics.Summary tail(Forensics.Listener tail) {
+        return tail(List.of(), List.of(), tail);
+    }
+
+    /**
+     * The same for the records received plus {@code unread}: per node, records after those it received, in its order,
+     * which the caller holds elsewhere (a store it reads the fold's input from) and has not handed in; {@code names}
+     * name them for errors. Costs what is queued and unread, on top of what is not final.
+     */
+    public Forensics.Summary tail(List<? extends Iterator<EventRecord>> unread, List<String> names,
+                                  Forensics.Listener tail) {
+        if (unread.size() != names.size()) {
+            throw new IllegalArgumentException("incident fold: got " + unread.size() + " unread inputs and "
+                    + names.size() + " names (expected one name per input)");
+        }
         if (finished) {
             throw new IllegalStateException("incident fold: tail asked after finish (expected it before)");
         }
@@ -145,7 +171,10 @@ public final class IncidentFold {
         copy[0] = sweep.copy(Forensics.output(tail, () -> copy[0]));
         List<Iterator<EventRecord>> waiting = new ArrayList<>();
         queues.values().forEach(queue -> waiting.add(queue.iterator()));
-        MergedJournals.merge(waiting, List.copyOf(queues.keySet()), copy[0]::accept);
+        waiting.addAll(unread);
+        List<String> waitingNames = new ArrayList<>(queues.keySet());
+        waitingNames.addAll(names);
+        MergedJournals.merge(waiting, waitingNames, copy[0]::accept);
         return Forensics.summary(settings, copy[0].finish());
     }
 

@@ -535,11 +535,19 @@ final class IncidentSweep {
         if (state.instance == null) {
             state.instance = vip.instance();
         }
+        share(state.shares.computeIfAbsent(vip.node(), k -> new long[2]), settings, vip.startMicros(),
+                vip.endMinMicros());
+    }
+
+    /**
+     * Adds a holding from {@code start} to {@code endMin} to a node's share of an address ({owned µs, binds}) within
+     * the report's window: the time inside it, and a bind when it began inside it.
+     */
+    static void share(long[] share, ForensicsSettings settings, long start, long endMin) {
         long from = settings.fromMicros();
         long to = settings.toMicros();
-        long[] share = state.shares.computeIfAbsent(vip.node(), k -> new long[2]);
-        long clipped = Math.min(vip.endMinMicros(), to) - Math.max(vip.startMicros(), from);
-        boolean startsInside = vip.startMicros() >= from && vip.startMicros() <= to;
+        long clipped = Math.min(endMin, to) - Math.max(start, from);
+        boolean startsInside = start >= from && start <= to;
         if (clipped > 0 || startsInside) {
             share[0] += Math.max(0, clipped);
             share[1] += startsInside ? 1 : 0;

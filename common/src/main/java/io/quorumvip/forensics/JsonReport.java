@@ -196,6 +196,11 @@ public final class JsonReport {
 
         /** One interval, to its spool. */
         public void interval(Interval interval) {
+            interval(IntervalRow.of(interval));
+        }
+
+        /** One interval as a store keeps it, to its spool. */
+        public void interval(IntervalRow interval) {
             JsonGenerator out = intervals.json;
             try {
                 out.writeStartObject();

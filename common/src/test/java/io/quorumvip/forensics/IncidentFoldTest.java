@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quorumvip.events.EventRecord;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class IncidentFoldTest {
 
     /** What a listener received, in order. */
-    private static final class Received implements Forensics.Listener {
+    static final class Received implements Forensics.Listener {
         final List<Interval> intervals = new ArrayList<>();
         final List<Incident> incidents = new ArrayList<>();
 
@@ -118,6 +119,36 @@ class IncidentFoldTest {
         return all;
     }
 
+    @Property(tries = 30)
+    void shouldAnswerForRecordsTheCallerHoldsUnreadAsForRecordsHandedIn(
+            @ForAll @IntRange(min = 2, max = 4) int nodes, @ForAll long seed,
+            @ForAll @IntRange(min = 20, max = 2_000) int eventsPerNode, @ForAll @IntRange(min = 0, max = 100) int cutPercent) {
+        List<List<EventRecord>> journals = HistoryGenerator.inMemory(nodes, seed, eventsPerNode);
+        List<EventRecord> merged = MergedJournals.merge(journals);
+        int cut = merged.size() * cutPercent / 100;
+        Received folded = new Received();
+        IncidentFold fold = new IncidentFold(List.of(), ForensicsSettings.DEFAULT, folded);
+        // As a follower of stored journals feeds it: in merge order, folding at once; the rest stays unread.
+        merged.subList(0, cut).forEach(fold::accept);
+        fold.foldQueued();
+        List<Iterator<EventRecord>> unread = new ArrayList<>();
+        for (List<EventRecord> journal : journals) {
+            unread.add(journal.stream().filter(r -> MergedJournals.ORDER.compare(r, merged.get(Math.max(0, cut - 1))) > 0
+                    || cut == 0).iterator());
+        }
+
+        Received tail = new Received();
+        Forensics.Summary summary = fold.tail(unread, IntStream.range(0, nodes).mapToObj(i -> "unread " + i).toList(),
+                tail);
+
+        Received batch = new Received();
+        Forensics.Summary expected = stream(journals, ForensicsSettings.DEFAULT, batch);
+        assertThat(fold.queued()).isZero();
+        assertThat(concat(folded.incidents, tail.incidents)).containsExactlyElementsOf(batch.incidents);
+        assertThat(concat(folded.intervals, tail.intervals)).containsExactlyElementsOf(batch.intervals);
+        assertThat(summary).isEqualTo(expected);
+    }
+
     @Test
     void shouldHoldRecordsUntilEveryNodeHasPassedThem() {
         List<List<EventRecord>> journals = HistoryGenerator.inMemory(2, 7, 500);
@@ -180,13 +211,13 @@ class IncidentFoldTest {
     }
 
     /** The batch analysis the fold must equal, over journals given whole (some possibly empty). */
-    private static Forensics.Summary stream(List<List<EventRecord>> journals, ForensicsSettings settings,
+    static Forensics.Summary stream(List<List<EventRecord>> journals, ForensicsSettings settings,
                                             Received received) {
         return Forensics.stream(journals.stream().map(List::iterator).toList(),
                 IntStream.range(0, journals.size()).mapToObj(i -> "#" + i).toList(), settings, received);
     }
 
-    private static List<String> nodesOf(List<List<EventRecord>> journals) {
+    static List<String> nodesOf(List<List<EventRecord>> journals) {
         return journals.stream().map(j -> j.get(0).node()).toList();
     }
 
@@ -203,7 +234,7 @@ class IncidentFoldTest {
      * Ships the next batch of a random node that has records left ({@code received[i]}: how many of node i's went);
      * false when every record was shipped.
      */
-    private static boolean shipOneBatch(List<List<EventRecord>> journals, Random random, int largestBatch,
+    static boolean shipOneBatch(List<List<EventRecord>> journals, Random random, int largestBatch,
                                         IncidentFold fold, int[] received) {
         List<Integer> left = new ArrayList<>();
         for (int i = 0; i < journals.size(); i++) {

@@ -387,16 +387,45 @@ final class ClusterStore implements AutoCloseable {
 
     /**
      * Every node's records as stored now, each a reader in HLC order for forensics to read outside the lock (records
-     * stored later are not in it), and the version they are of.
+     * stored later are not in it), and the version they are of. Each reader reads through a channel of its own
+     * ({@link NodeArchive#readerOfItsOwn}), so a job cancelled by an interrupt cannot close the archives' channels:
+     * close the snapshot after use.
      */
-    synchronized Snapshot snapshot() {
+    synchronized Snapshot snapshot() throws IOException {
         Map<String, NodeArchive.Records> journals = new TreeMap<>();
-        archives.forEach((node, archive) -> journals.put(node, archive.from(0)));
+        try {
+            for (Map.Entry<String, NodeArchive> entry : archives.entrySet()) {
+                journals.put(entry.getKey(), entry.getValue().readerOfItsOwn());
+            }
+        } catch (IOException e) {
+            new Snapshot(0, journals).close();
+            throw e;
+        }
         return new Snapshot(version(), journals);
     }
 
+    /**
+     * For each node that stored records, a reader of those after its first {@code positions.get(node)} (0 when absent),
+     * to the end stored now: for the incident fold, which follows the archives.
+     */
+    synchronized Map<String, NodeArchive.Records> readers(Map<String, Long> positions) {
+        Map<String, NodeArchive.Records> readers = new TreeMap<>();
+        archives.forEach((node, archive) -> {
+            if (archive.count() > 0) {
+                readers.put(node, archive.from(positions.getOrDefault(node, 0L)));
+            }
+        });
+        return readers;
+    }
+
     /** The stored records of every node at one {@link #version()}. */
-    record Snapshot(long version, Map<String, NodeArchive.Records> journals) {
+    record Snapshot(long version, Map<String, NodeArchive.Records> journals) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            for (NodeArchive.Records records : journals.values()) {
+                records.close();
+            }
+        }
     }
 
     /** Saves every node's recovery state, then closes the archives. */

@@ -66,12 +66,14 @@ public final class CoordinatorServer {
     private final NodeTokens tokens;
     private final EventStream stream;
     private final ForensicsJobs forensicsJobs;
+    private final IncidentFollower follower;
     private HttpServer server;
 
     private CoordinatorServer(Vertx vertx, ClusterStore store, NodeTokens tokens, int streamQueueCapacity,
-                              ForensicsJobs forensicsJobs) {
+                              IncidentFollower follower, ForensicsJobs forensicsJobs) {
         this.vertx = vertx;
         this.store = store;
+        this.follower = follower;
         this.tokens = tokens;
         this.stream = new EventStream(vertx, store, streamQueueCapacity);
         this.forensicsJobs = forensicsJobs;
@@ -90,10 +92,15 @@ public final class CoordinatorServer {
                                            LongSupplier wallMicros, int streamQueueCapacity) {
         return vertx.executeBlocking(() -> {
                     ClusterStore store = ClusterStore.open(dataDir, wallMicros);
+                    IncidentFollower follower = null;
                     try {
-                        return new CoordinatorServer(vertx, store, tokens, streamQueueCapacity,
-                                new ForensicsJobs(store, FORENSICS_DEADLINE, dataDir.resolve("forensics")));
+                        follower = IncidentFollower.start(store, dataDir.resolve("incidents"), System::nanoTime);
+                        return new CoordinatorServer(vertx, store, tokens, streamQueueCapacity, follower,
+                                new ForensicsJobs(store, follower, FORENSICS_DEADLINE, dataDir.resolve("forensics")));
                     } catch (IOException | RuntimeException e) {
+                        if (follower != null) {
+                            follower.close();
+                        }
                         store.close();
                         throw e;
                     }
@@ -111,6 +118,7 @@ public final class CoordinatorServer {
     public Future<Void> close() {
         return server.close().compose(v -> vertx.executeBlocking(() -> {
             forensicsJobs.close();
+            follower.close();
             store.close();
             return null;
         }, false));
@@ -124,11 +132,12 @@ public final class CoordinatorServer {
         router.get("/v1/cluster").handler(ctx -> answer(ctx, () -> clusterJson(store.cluster())));
         router.get("/v1/state").handler(this::state);
         router.get("/v1/forensics").handler(this::forensics);
+        router.get("/v1/forensics/fold").handler(ctx -> send(ctx, 200, foldJson(follower.status())));
         router.get("/v1/stream").handler(stream::handle);
         router.get("/*").handler(StaticHandler.create("web").setCachingEnabled(false).setDefaultContentEncoding("UTF-8"));
         router.route().last().handler(ctx -> error(ctx, 404, "no such resource: " + ctx.request().method() + " "
                 + ctx.request().path() + " (try GET / for the page, POST /v1/nodes/NODE/records, GET /v1/events, /v1/cluster,"
-                + " /v1/state, /v1/forensics, /v1/stream)"));
+                + " /v1/state, /v1/forensics, /v1/forensics/fold, /v1/stream)"));
         server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port));
         return server.requestHandler(router).listen().mapEmpty();
     }
@@ -294,6 +303,19 @@ public final class CoordinatorServer {
                 .onFailure(e -> log.warn("sending the forensics answer {} failed", json, e));
     }
 
+    private static ObjectNode foldJson(IncidentFollower.Status status) {
+        ObjectNode root = JSON.createObjectNode()
+                .put("folded", status.folded())
+                .put("unread", status.unread())
+                .put("refolds", status.refolds())
+                .put("intervals", status.intervals())
+                .put("incidents", status.incidents());
+        status.waitingFor().forEach(root.putArray("waiting_for")::add);
+        status.lagging().forEach(root.putArray("lagging")::add);
+        status.failure().ifPresent(failure -> root.put("failure", failure));
+        return root;
+    }
+
     /** The fold's view per node and instance, plus which nodes hold each VIP now (two owners is a split brain). */
     private static ObjectNode clusterJson(ClusterView view) {
         ObjectNode root = JSON.createObjectNode();
@@ -340,6 +362,11 @@ public final class CoordinatorServer {
 
     private Future<Void> closeQuietly() {
         forensicsJobs.close();
+        try {
+            follower.close();
+        } catch (IOException e) {
+            log.warn("closing the incident fold after a failed start failed", e);
+        }
         try {
             store.close();
         } catch (IOException e) {

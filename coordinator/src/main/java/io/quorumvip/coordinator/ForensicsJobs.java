@@ -6,6 +6,7 @@ import io.quorumvip.forensics.ForensicsSettings;
 import io.quorumvip.forensics.Incident;
 import io.quorumvip.forensics.Interval;
 import io.quorumvip.forensics.JsonReport;
+import io.quorumvip.forensics.WindowReport;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,12 +18,15 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -34,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * and never all of the workers: each request's job is cancelled (its thread interrupted, which forensics checks)
  * when its client goes away or its deadline passes; a job still queued then never starts.
  *
- * <p>A job is the streamed analysis of {@code qvip forensics --json} ({@link Forensics#stream}) over the archives'
+ * <p>A window ({@code from} or {@code to} given) is answered from the {@link IncidentFollower}'s fold when it is near
+ * the end of the archives: the stored entries that touch the window and the fold's tail ({@link WindowReport}), on
+ * a thread of their own so they do not queue behind an analysis of everything. Otherwise, a job is the streamed analysis of {@code qvip forensics --json} ({@link Forensics#stream}) over the archives'
  * files as stored when it starts, read record by record: its memory is bounded by what is open, not by the
  * archive's size. Its JSON goes to a file in a directory of its own (a whole history's report is gigabytes), which
  * the server sends; files left there by a coordinator that was killed are removed when the next one starts; the last answer is cached by the number of records stored and the window, so the page asking
@@ -62,21 +68,23 @@ final class ForensicsJobs implements AutoCloseable {
     }
 
     private final ClusterStore store;
+    private final IncidentFollower follower;
     private final Duration deadline;
     private final Path dir;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-        Thread thread = new Thread(r, "qvip-forensics");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService worker = worker("qvip-forensics");
+    private final ExecutorService windowWorker = worker("qvip-forensics-window");
     private final AtomicReference<Cached> last = new AtomicReference<>();
-    /** The answers' files, oldest first; only the worker changes it. */
+    /** The answers' files, oldest first; guarded by itself. */
     private final Deque<Path> files = new ArrayDeque<>();
-    private long made;
+    private final AtomicLong made = new AtomicLong();
 
-    /** {@code dir}: where the answers' files go; anything in it is left from an earlier run and removed. */
-    ForensicsJobs(ClusterStore store, Duration deadline, Path dir) throws IOException {
+    /**
+     * {@code dir}: where the answers' files go; anything in it is left from an earlier run and removed.
+     * {@code follower}: the fold windows are answered from.
+     */
+    ForensicsJobs(ClusterStore store, IncidentFollower follower, Duration deadline, Path dir) throws IOException {
         this.store = store;
+        this.follower = follower;
         this.deadline = deadline;
         this.dir = dir;
         Files.createDirectories(dir);
@@ -103,12 +111,19 @@ final class ForensicsJobs implements AutoCloseable {
      * cancel with {@code cancel(true)}.
      */
     FutureTask<Path> submit(ForensicsSettings settings, Consumer<Outcome> done) {
-        FutureTask<Path> job = new FutureTask<>(() -> {
-            ClusterStore.Snapshot snapshot = store.snapshot();
-            Path json = analyze(snapshot, settings);
-            last.set(new Cached(snapshot.version(), settings, json));
-            return json;
-        }) {
+        boolean windowed = settings.fromMicros() != Long.MIN_VALUE || settings.toMicros() != Long.MAX_VALUE;
+        Callable<Path> analysis = () -> {
+            try (ClusterStore.Snapshot snapshot = store.snapshot()) {
+                Path json = analyze(snapshot, settings);
+                last.set(new Cached(snapshot.version(), settings, json));
+                return json;
+            }
+        };
+        Callable<Path> work = !windowed ? analysis : () -> {
+            Optional<IncidentFollower.Window> window = follower.window(settings).get();
+            return window.isPresent() ? report(window.get(), settings) : analysis.call();
+        };
+        FutureTask<Path> job = new FutureTask<>(work) {
             @Override
             protected void done() {
                 try {
@@ -124,13 +139,48 @@ final class ForensicsJobs implements AutoCloseable {
                 }
             }
         };
-        worker.execute(job);
+        (windowed ? windowWorker : worker).execute(job);
         return job;
+    }
+
+    /** A window's report from the fold: its settled entries that touch the window, then its tail's. */
+    private Path report(IncidentFollower.Window window, ForensicsSettings settings) throws IOException {
+        Path json = dir.resolve("forensics-" + made.incrementAndGet() + ".json");
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(json), 1 << 16);
+             WindowReport report = new WindowReport(out, settings, dir)) {
+            follower.read(window.settled(), settings, report::interval, report::incident);
+            window.tailIntervals().forEach(report::interval);
+            window.tailIncidents().forEach(report::incident);
+            report.finish(window.whole());
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(json);
+            throw e;
+        }
+        return kept(json);
+    }
+
+    /** Keeps {@code json} among the last {@value #KEEP} answers' files, deleting the oldest. */
+    private Path kept(Path json) throws IOException {
+        synchronized (files) {
+            files.addLast(json);
+            while (files.size() > KEEP) {
+                Files.deleteIfExists(files.removeFirst());
+            }
+        }
+        return json;
+    }
+
+    private static ExecutorService worker(String name) {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread thread = new Thread(r, name);
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /** The report of {@code qvip forensics --json} over the snapshot, written to a new file of {@link #dir}. */
     private Path analyze(ClusterStore.Snapshot snapshot, ForensicsSettings settings) throws IOException {
-        Path json = dir.resolve("forensics-" + (++made) + ".json");
+        Path json = dir.resolve("forensics-" + made.incrementAndGet() + ".json");
         List<Iterator<EventRecord>> journals = new ArrayList<>(snapshot.journals().values());
         List<String> names = snapshot.journals().keySet().stream().map(node -> "the archive of node " + node).toList();
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(json), 1 << 16);
@@ -151,24 +201,23 @@ final class ForensicsJobs implements AutoCloseable {
             Files.deleteIfExists(json);
             throw e;
         }
-        files.addLast(json);
-        while (files.size() > KEEP) {
-            Files.deleteIfExists(files.removeFirst());
-        }
-        return json;
+        return kept(json);
     }
 
     /** Stops the job running (waiting up to 5 s for it to see that) and removes the answers' files. */
     @Override
     public void close() {
         worker.shutdownNow();
+        windowWorker.shutdownNow();
         try {
-            if (!worker.awaitTermination(5, TimeUnit.SECONDS)) {
+            if (!worker.awaitTermination(5, TimeUnit.SECONDS) || !windowWorker.awaitTermination(5, TimeUnit.SECONDS)) {
                 log.warn("the forensics job did not stop within 5 s; its answers stay in {} until the next start", dir);
                 return;
             }
-            for (Path file : files) {
-                Files.deleteIfExists(file);
+            synchronized (files) {
+                for (Path file : files) {
+                    Files.deleteIfExists(file);
+                }
             }
         } catch (IOException e) {
             log.warn("removing the forensics answers in {} failed", dir, e);

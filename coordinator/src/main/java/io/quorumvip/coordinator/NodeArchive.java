@@ -187,6 +187,19 @@ final class NodeArchive implements AutoCloseable {
         return records;
     }
 
+    /**
+     * All stored records, as {@link #from from(0)}, read through a channel of their own that {@link Records#close}
+     * closes. For a reader on a thread that is interrupted to cancel it (a forensics job): an interrupt during a read,
+     * or a read after one, closes the channel read through, and the archive's own is the one ingest appends to.
+     */
+    Records readerOfItsOwn() throws IOException {
+        if (index.count == 0) {
+            return new Records(null, 0, 0, 0);
+        }
+        FileChannel own = FileChannel.open(JournalReader.segmentFiles(dir).get(0), StandardOpenOption.READ);
+        return new Records(own, index.offsets[0], size, index.count, true);
+    }
+
     /** The stored records that come after {@code cursor} in the merged order, to the end stored now. */
     Records after(EventCursor cursor) {
         // The last block whose first record is not after the cursor holds the first record that is, if any does.
@@ -363,9 +376,10 @@ final class NodeArchive implements AutoCloseable {
      * Records read from the archive's file, front to back, up to what was stored when the reader was taken. The
      * frames were checked when stored (or by recovery on start), so only their lengths are read here.
      */
-    static final class Records implements Iterator<EventRecord> {
+    static final class Records implements Iterator<EventRecord>, AutoCloseable {
 
         private static final int FRAME_HEADER = 8;
+        private final boolean own;
         private final FileChannel channel;
         private final long end;
         private final EventCodec codec = new EventCodec();
@@ -376,6 +390,12 @@ final class NodeArchive implements AutoCloseable {
         private EventRecord next;
 
         private Records(FileChannel channel, long offset, long end, long remaining) {
+            this(channel, offset, end, remaining, false);
+        }
+
+        /** {@code own}: the channel is this reader's, closed by {@link #close}. */
+        private Records(FileChannel channel, long offset, long end, long remaining, boolean own) {
+            this.own = own;
             this.channel = channel;
             this.offset = offset;
             this.bufferStart = offset;
@@ -422,6 +442,14 @@ final class NodeArchive implements AutoCloseable {
                 throw new UncheckedIOException(new IOException("reading the coordinator's archive failed at byte "
                         + offset + ": " + e.getMessage() + " (restart the coordinator: its recovery checks the file)",
                         e));
+            }
+        }
+
+        /** Closes the channel of a reader {@link #readerOfItsOwn of its own}; others share the archive's and do nothing. */
+        @Override
+        public void close() throws IOException {
+            if (channel != null && own) {
+                channel.close();
             }
         }
 

@@ -33,12 +33,14 @@ class ClusterStoreTest {
     }
 
     /** Every node's stored records, read back from the archives. */
-    private static List<List<EventRecord>> journals(ClusterStore store) {
+    private static List<List<EventRecord>> journals(ClusterStore store) throws IOException {
         List<List<EventRecord>> journals = new ArrayList<>();
-        for (Iterator<EventRecord> records : store.snapshot().journals().values()) {
-            List<EventRecord> list = new ArrayList<>();
-            records.forEachRemaining(list::add);
-            journals.add(list);
+        try (ClusterStore.Snapshot snapshot = store.snapshot()) {
+            for (Iterator<EventRecord> records : snapshot.journals().values()) {
+                List<EventRecord> list = new ArrayList<>();
+                records.forEachRemaining(list::add);
+                journals.add(list);
+            }
         }
         return journals;
     }

@@ -356,6 +356,33 @@ class CoordinatorServerTest {
     }
 
     @Test
+    void shouldAnswerWindowsFromTheIncidentFoldAsQvipForensicsDoesAlsoAfterARestart() throws Exception {
+        List<List<EventDraft>> drafts = ForensicsJobsTest.handOvers();
+        List<byte[]> n1 = AgentJournals.write(tmp.resolve("agent-n1"), "n1", drafts.get(0));
+        List<byte[]> n2 = AgentJournals.write(tmp.resolve("agent-n2"), "n2", drafts.get(1));
+        shipAs("n1", body(n1, 1, n1.size()));
+        shipAs("n2", body(n2, 1, n2.size()));
+        long start = AgentJournals.START_MILLIS;
+        long[][] windows = {{start + 95_000, start + 185_000}, {start + 390_000, -1}, {-1, start + 30_000}};
+
+        for (int round = 0; round < 2; round++) {
+            for (long[] window : windows) {
+                HttpResponse<String> response = get("/v1/forensics?from=" + (window[0] < 0 ? "" : window[0])
+                        + "&to=" + (window[1] < 0 ? "" : window[1]));
+                ForensicsJobsTest.CommandLineAnswer cli = ForensicsJobsTest.commandLine(tmp.resolve("coordinator"), window);
+
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                assertThat(json(response)).as("round %d, %s", round, cli.args()).isEqualTo(cli.json());
+                assertThat(json(response).get("incidents").size()).as("window %s", cli.args()).isPositive();
+            }
+            JsonNode fold = json(get("/v1/forensics/fold"));
+            assertThat(fold.get("folded").asLong() + fold.get("unread").asLong()).isEqualTo(n1.size() + n2.size());
+            assertThat(fold.has("failure")).as(fold.toString()).isFalse();
+            restart();
+        }
+    }
+
+    @Test
     void shouldAnswer400ForBadQueryValues() throws Exception {
         Map<String, String> expected = Map.of(
                 "/v1/events?limit=0", "limit got '0'",

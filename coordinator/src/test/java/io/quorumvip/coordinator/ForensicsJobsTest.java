@@ -1,6 +1,7 @@
 package io.quorumvip.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,11 +11,13 @@ import io.quorumvip.forensics.ForensicsSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -39,7 +42,8 @@ class ForensicsJobsTest {
 
     @Test
     void shouldAnswerFromTheCacheUntilSomethingNewIsStored() throws Exception {
-        try (ClusterStore store = storeWithOneOwner(); ForensicsJobs jobs = new ForensicsJobs(store, Duration.ofSeconds(30), root.resolve("answers"))) {
+        try (ClusterStore store = storeWithOneOwner(); IncidentFollower follower = follower(store);
+             ForensicsJobs jobs = new ForensicsJobs(store, follower, Duration.ofSeconds(30), root.resolve("answers"))) {
             LinkedBlockingQueue<ForensicsJobs.Outcome> outcomes = new LinkedBlockingQueue<>();
             jobs.submit(ForensicsSettings.DEFAULT, outcomes::add);
             ForensicsJobs.Outcome outcome = outcomes.poll(30, TimeUnit.SECONDS);
@@ -56,19 +60,25 @@ class ForensicsJobsTest {
 
     @Test
     void shouldNeverStartAJobCancelledWhileQueued() throws Exception {
-        try (ClusterStore store = storeWithOneOwner(); ForensicsJobs jobs = new ForensicsJobs(store, Duration.ofSeconds(30), root.resolve("answers"))) {
+        try (ClusterStore store = storeWithOneOwner(); IncidentFollower follower = follower(store);
+             ForensicsJobs jobs = new ForensicsJobs(store, follower, Duration.ofSeconds(30), root.resolve("answers"))) {
             CountDownLatch release = new CountDownLatch(1);
             LinkedBlockingQueue<ForensicsJobs.Outcome> outcomes = new LinkedBlockingQueue<>();
             // The worker is busy with a first job whose caller holds it in its completion.
             jobs.submit(ForensicsSettings.DEFAULT, outcome -> awaitQuietly(release));
-            FutureTask<Path> queued = jobs.submit(ForensicsSettings.DEFAULT.withWindow(0, 1), outcomes::add);
+            ForensicsSettings other = ForensicsSettings.DEFAULT.withClockUncertaintyMicros(1);
+            FutureTask<Path> queued = jobs.submit(other, outcomes::add);
 
             queued.cancel(true);
             release.countDown();
 
             assertThat(outcomes.poll(30, TimeUnit.SECONDS)).isInstanceOf(ForensicsJobs.Outcome.Cancelled.class);
-            assertThat(jobs.cached(ForensicsSettings.DEFAULT.withWindow(0, 1))).isNull();
+            assertThat(jobs.cached(other)).isNull();
         }
+    }
+
+    private IncidentFollower follower(ClusterStore store) throws IOException {
+        return IncidentFollower.start(store, root.resolve("incidents"), System::nanoTime);
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
@@ -81,6 +91,68 @@ class ForensicsJobsTest {
 
     @Test
     void shouldAnswerWhatQvipForensicsJsonSaysOverTheArchivesForEveryWindow() throws Exception {
+        List<List<EventDraft>> drafts = handOvers();
+        List<byte[]> n1 = AgentJournals.write(root.resolve("agent-n1"), "n1", drafts.get(0));
+        List<byte[]> n2 = AgentJournals.write(root.resolve("agent-n2"), "n2", drafts.get(1));
+        try (ClusterStore store = ClusterStore.open(root.resolve("data"), () -> 0);
+             IncidentFollower follower = follower(store);
+             ForensicsJobs jobs = new ForensicsJobs(store, follower, Duration.ofSeconds(30), root.resolve("answers"))) {
+            store.ingest("n1", RecordBatch.parse(AgentJournals.body(n1, 1, n1.size())));
+            store.ingest("n2", RecordBatch.parse(AgentJournals.body(n2, 1, n2.size())));
+            long start = AgentJournals.START_MILLIS;
+            for (long[] window : new long[][]{{-1, -1}, {start + 95_000, start + 185_000}, {start + 390_000, -1}}) {
+                assertAnswersAsTheCommandLine(jobs, root.resolve("data"), window);
+            }
+            // The windows were the fold's answers (not the batch analysis it falls back to when it cannot answer).
+            assertThat(follower.status().failure()).isEmpty();
+        }
+    }
+
+    /** What {@code qvip forensics --json} printed and exited with, and its arguments. */
+    record CommandLineAnswer(JsonNode json, int exit, List<String> args) {
+    }
+
+    /** {@code qvip forensics --json} over the archives of n1 and n2 in {@code data}, for the window {from, to} in ms (-1: open). */
+    static CommandLineAnswer commandLine(Path data, long[] window) throws IOException {
+        List<String> args = new ArrayList<>(List.of("--json"));
+        if (window[0] >= 0) {
+            args.addAll(List.of("--from", Long.toString(window[0])));
+        }
+        if (window[1] >= 0) {
+            args.addAll(List.of("--to", Long.toString(window[1])));
+        }
+        args.add(data.resolve("nodes/n1").toString());
+        args.add(data.resolve("nodes/n2").toString());
+        StringWriter cli = new StringWriter();
+        int exit = new CommandLine(new ForensicsCommand()).setOut(new PrintWriter(cli))
+                .setErr(new PrintWriter(new StringWriter())).execute(args.toArray(String[]::new));
+        return new CommandLineAnswer(JSON.readTree(cli.toString()), exit, args);
+    }
+
+    /**
+     * Asks {@code jobs} for the window {from, to} in ms (-1: open) and checks the answer is what
+     * {@code qvip forensics --json} says over the archives of n1 and n2 in {@code data}, with incidents in it.
+     */
+    static void assertAnswersAsTheCommandLine(ForensicsJobs jobs, Path data, long[] window) throws Exception {
+        ForensicsSettings settings = ForensicsSettings.DEFAULT.withWindow(
+                window[0] < 0 ? Long.MIN_VALUE : window[0] * 1000,
+                window[1] < 0 ? Long.MAX_VALUE : window[1] * 1000 + 999);
+        CommandLineAnswer cli = commandLine(data, window);
+        LinkedBlockingQueue<ForensicsJobs.Outcome> outcomes = new LinkedBlockingQueue<>();
+
+        jobs.submit(settings, outcomes::add);
+        ForensicsJobs.Outcome outcome = outcomes.poll(30, TimeUnit.SECONDS);
+
+        assertThat(outcome).isInstanceOf(ForensicsJobs.Outcome.Done.class);
+        JsonNode answer = JSON.readTree(((ForensicsJobs.Outcome.Done) outcome).json().toFile());
+        assertThat(answer).as("window %s", cli.args()).isEqualTo(cli.json());
+        assertThat(answer.get("incidents").size()).as("window %s", cli.args()).isPositive();
+        assertThat(cli.exit()).as("qvip forensics exit for %s", cli.args())
+                .isEqualTo(answer.get("split_brain").asBoolean() ? 1 : 0);
+    }
+
+    /** Two nodes binding one address in turns for 40 rounds of 10 s: dual ownership, gaps and hand-overs. */
+    static List<List<EventDraft>> handOvers() {
         List<EventDraft> n1Drafts = new ArrayList<>();
         List<EventDraft> n2Drafts = new ArrayList<>();
         for (int round = 0; round < 40; round++) {
@@ -92,41 +164,27 @@ class ForensicsJobsTest {
             n2Drafts.addAll(AgentJournals.owner("n2", ms + 4_200, 0));
             n2Drafts.add(AgentJournals.released(ms + 9_000));
         }
-        List<byte[]> n1 = AgentJournals.write(root.resolve("agent-n1"), "n1", n1Drafts);
-        List<byte[]> n2 = AgentJournals.write(root.resolve("agent-n2"), "n2", n2Drafts);
-        try (ClusterStore store = ClusterStore.open(root.resolve("data"), () -> 0);
-             ForensicsJobs jobs = new ForensicsJobs(store, Duration.ofSeconds(30), root.resolve("answers"))) {
-            store.ingest("n1", RecordBatch.parse(AgentJournals.body(n1, 1, n1.size())));
-            store.ingest("n2", RecordBatch.parse(AgentJournals.body(n2, 1, n2.size())));
-            long start = AgentJournals.START_MILLIS;
-            for (long[] window : new long[][]{{-1, -1}, {start + 95_000, start + 185_000}, {start + 390_000, -1}}) {
-                ForensicsSettings settings = ForensicsSettings.DEFAULT.withWindow(
-                        window[0] < 0 ? Long.MIN_VALUE : window[0] * 1000,
-                        window[1] < 0 ? Long.MAX_VALUE : window[1] * 1000 + 999);
-                List<String> args = new ArrayList<>(List.of("--json"));
-                if (window[0] >= 0) {
-                    args.addAll(List.of("--from", Long.toString(window[0])));
-                }
-                if (window[1] >= 0) {
-                    args.addAll(List.of("--to", Long.toString(window[1])));
-                }
-                args.add(root.resolve("data/nodes/n1").toString());
-                args.add(root.resolve("data/nodes/n2").toString());
-                StringWriter cli = new StringWriter();
-                int exit = new CommandLine(new ForensicsCommand()).setOut(new PrintWriter(cli))
-                        .setErr(new PrintWriter(new StringWriter())).execute(args.toArray(String[]::new));
-                LinkedBlockingQueue<ForensicsJobs.Outcome> outcomes = new LinkedBlockingQueue<>();
+        return List.of(n1Drafts, n2Drafts);
+    }
 
-                jobs.submit(settings, outcomes::add);
-                ForensicsJobs.Outcome outcome = outcomes.poll(30, TimeUnit.SECONDS);
-
-                assertThat(outcome).isInstanceOf(ForensicsJobs.Outcome.Done.class);
-                JsonNode answer = JSON.readTree(((ForensicsJobs.Outcome.Done) outcome).json().toFile());
-                assertThat(answer).as("window %s", args).isEqualTo(JSON.readTree(cli.toString()));
-                assertThat(answer.get("incidents").size()).as("window %s", args).isPositive();
-                assertThat(exit).as("qvip forensics exit for %s", args)
-                        .isEqualTo(answer.get("split_brain").asBoolean() ? 1 : 0);
+    @Test
+    void shouldLeaveTheArchivesOpenForIngestWhenAJobReadingThemIsInterrupted() throws Exception {
+        List<byte[]> n1 = AgentJournals.write(root.resolve("agent-n1"), "n1", handOvers().get(0));
+        try (ClusterStore store = ClusterStore.open(root.resolve("data"), () -> 0)) {
+            store.ingest("n1", RecordBatch.parse(AgentJournals.body(n1, 1, 100)));
+            // A cancelled job: its thread is interrupted while it reads the archive (as a job's reads do, unchecked).
+            try (ClusterStore.Snapshot snapshot = store.snapshot()) {
+                Thread.currentThread().interrupt();
+                assertThatThrownBy(() -> snapshot.journals().get("n1").next()).hasRootCauseInstanceOf(
+                        ClosedByInterruptException.class);
+            } finally {
+                Thread.interrupted();
             }
+
+            // The interrupt closed the job's own channel, not the archive's: ingest and queries go on.
+            assertThat(store.ingest("n1", RecordBatch.parse(AgentJournals.body(n1, 101, n1.size()))))
+                    .isInstanceOf(IngestOutcome.Stored.class);
+            assertThat(store.events(Optional.empty(), 10_000)).hasSize(n1.size());
         }
     }
 
@@ -134,8 +192,8 @@ class ForensicsJobsTest {
     void shouldRemoveTheAnswersAKilledCoordinatorLeftWhenTheNextOneStarts() throws Exception {
         Path answers = Files.createDirectories(root.resolve("answers"));
         Files.writeString(answers.resolve("forensics-7.json"), "{}");
-        try (ClusterStore store = storeWithOneOwner();
-             ForensicsJobs jobs = new ForensicsJobs(store, Duration.ofSeconds(30), answers)) {
+        try (ClusterStore store = storeWithOneOwner(); IncidentFollower follower = follower(store);
+             ForensicsJobs jobs = new ForensicsJobs(store, follower, Duration.ofSeconds(30), answers)) {
             assertThat(answers).isEmptyDirectory();
         }
     }

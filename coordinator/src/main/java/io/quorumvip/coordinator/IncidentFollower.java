@@ -1,0 +1,325 @@
+package io.quorumvip.coordinator;
+
+import io.quorumvip.events.EventRecord;
+import io.quorumvip.forensics.Forensics;
+import io.quorumvip.forensics.ForensicsSettings;
+import io.quorumvip.forensics.Incident;
+import io.quorumvip.forensics.IncidentFold;
+import io.quorumvip.forensics.Interval;
+import io.quorumvip.forensics.IntervalRow;
+import io.quorumvip.forensics.MergedJournals;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The incident fold ({@link IncidentFold}, no window) run over the archives as they grow, on a thread of its own: it
+ * reads each node's archive from where it stopped, folds the records in the merge order, and appends what becomes
+ * final to the {@link IncidentStore}; a window's report ({@link #window}) is then the stored entries that touch the
+ * window plus the fold's tail over what is not final or not read yet. It follows the archives rather than taking
+ * records from ingest, so it never holds records in memory: those not folded yet stay in the archives.
+ *
+ * <p>A record can be folded once every node has a record at or after it. A node with nothing unread holds the fold
+ * while the others' records wait, up to {@link #LAG_BOUND} of the coordinator's time; then it counts as lagging and
+ * the fold goes on without it (its records the others' were folded past would be older than the fold). When a
+ * lagging node ships again, its records that come after the fold's place are folded as usual; one that comes
+ * before it (the node shipped a backlog late) cannot be placed, and the fold starts again from the beginning of the
+ * archives (a refold: about 6 s per million records on this machine). Until the fold is near the end of the archives
+ * ({@link #TAIL_LIMIT}), windows are left to the batch analysis.
+ *
+ * <p>The fold is not saved: a coordinator that starts folds the archives from the beginning. Memory: the fold's
+ * state (what is open and the records of the chain window), not the history.
+ */
+final class IncidentFollower implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(IncidentFollower.class);
+
+    /** How long a node with nothing unread may hold the others' records before the fold goes on without it. */
+    static final Duration LAG_BOUND = Duration.ofSeconds(10);
+    /** Records folded per turn of the fold's thread: a window asked meanwhile waits for at most one turn. */
+    static final int STEP = 4096;
+    /** Unread records beyond which a window is left to the batch analysis: the tail would read them all. */
+    static final long TAIL_LIMIT = 200_000;
+
+    /**
+     * How far the fold is, for {@code /v1/forensics/fold}: records folded and not yet, the nodes it waits for (silent
+     * for less than {@link #LAG_BOUND}) and those it went on without, how often it started again, what it stored.
+     */
+    record Status(long folded, long unread, Set<String> waitingFor, Set<String> lagging, long refolds, long intervals,
+                  long incidents, Optional<String> failure) {
+    }
+
+    /** What a window's report needs: the settled entries to read, the tail's entries in the window, the summary. */
+    record Window(IncidentStore.View settled, List<IntervalRow> tailIntervals, List<Incident> tailIncidents,
+                  Forensics.Summary whole) {
+    }
+
+    private final ClusterStore store;
+    private final IncidentStore settled;
+    private final LongSupplier nanos;
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "qvip-incident-fold");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicBoolean stepQueued = new AtomicBoolean();
+    private final Consumer<List<EventRecord>> wake = records -> wake();
+    /** Per node: how many of its archive's records were folded. Only the fold's thread uses the fields below. */
+    private final Map<String, Long> positions = new TreeMap<>();
+    /** Per node with nothing unread while others had: since when (the {@link #nanos} clock). */
+    private final Map<String, Long> silentSince = new TreeMap<>();
+    private final Set<String> lagging = new TreeSet<>();
+    private final Set<String> waitingFor = new TreeSet<>();
+    private IncidentFold fold;
+    private EventRecord lastFolded;
+    private long folded;
+    private long refolds;
+    private volatile Status status = new Status(0, 0, Set.of(), Set.of(), 0, 0, 0, Optional.empty());
+
+    private IncidentFollower(ClusterStore store, IncidentStore settled, LongSupplier nanos) {
+        this.store = store;
+        this.settled = settled;
+        this.nanos = nanos;
+        this.fold = newFold();
+    }
+
+    /** Starts following {@code store}, keeping the settled results in {@code dir} (emptied: the fold starts anew). */
+    static IncidentFollower start(ClusterStore store, Path dir, LongSupplier nanos) throws IOException {
+        IncidentFollower follower = new IncidentFollower(store, new IncidentStore(dir), nanos);
+        store.subscribe(Optional.empty(), 0, follower.wake);
+        follower.wake();
+        return follower;
+    }
+
+    Status status() {
+        return status;
+    }
+
+    /**
+     * What the report of {@code window} needs, taken on the fold's thread between two turns; empty when the fold is
+     * too far behind the archives (more than {@link #TAIL_LIMIT} records unread) or failed.
+     */
+    CompletableFuture<Optional<Window>> window(ForensicsSettings window) {
+        return CompletableFuture.supplyAsync(() -> {
+            if (status.failure().isPresent() || unread() > TAIL_LIMIT) {
+                return Optional.empty();
+            }
+            Map<String, NodeArchive.Records> readers = store.readers(positions);
+            List<IntervalRow> intervals = new ArrayList<>();
+            List<Incident> incidents = new ArrayList<>();
+            Forensics.Summary whole = fold.tail(new ArrayList<>(readers.values()),
+                    readers.keySet().stream().map(node -> "the archive of node " + node).toList(),
+                    new Forensics.Listener() {
+                        @Override
+                        public void interval(Interval interval) {
+                            if (interval.endMaxMicros() >= window.fromMicros()
+                                    && interval.startMicros() <= window.toMicros()) {
+                                intervals.add(IntervalRow.of(interval));
+                            }
+                        }
+
+                        @Override
+                        public void incident(Incident incident) {
+                            if (incident.endMicros() >= window.fromMicros()
+                                    && incident.startMicros() <= window.toMicros()) {
+                                incidents.add(incident);
+                            }
+                        }
+                    });
+            return Optional.of(new Window(settled.view(), intervals, incidents, whole));
+        }, thread);
+    }
+
+    /** The settled entries of {@code view} that touch {@code window}'s blocks, in their order. */
+    void read(IncidentStore.View view, ForensicsSettings window, Consumer<IntervalRow> intervals,
+              Consumer<Incident> incidents) throws IOException {
+        settled.read(view, window, intervals, incidents);
+    }
+
+    private long unread() {
+        return store.version() - folded;
+    }
+
+    /** Queues a turn of the fold, unless one is queued: for new records, or a silent node's bound that may have passed. */
+    void wake() {
+        if (stepQueued.compareAndSet(false, true)) {
+            try {
+                thread.execute(this::step);
+            } catch (RejectedExecutionException e) {
+                stepQueued.set(false);
+            }
+        }
+    }
+
+    /** One turn: folds up to {@link #STEP} records, then queues the next turn if more are ready. */
+    private void step() {
+        stepQueued.set(false);
+        if (status.failure().isPresent()) {
+            return;
+        }
+        try {
+            Map<String, NodeArchive.Records> readers = store.readers(positions);
+            long held = -1;
+            int turn = 0;
+            while (turn < STEP) {
+                String nextNode = null;
+                EventRecord next = null;
+                List<String> silent = new ArrayList<>();
+                for (Map.Entry<String, NodeArchive.Records> entry : readers.entrySet()) {
+                    NodeArchive.Records records = entry.getValue();
+                    if (records.hasNext()) {
+                        EventRecord head = records.peek();
+                        if (next == null || MergedJournals.ORDER.compare(head, next) < 0) {
+                            next = head;
+                            nextNode = entry.getKey();
+                        }
+                    } else if (!lagging.contains(entry.getKey())) {
+                        silent.add(entry.getKey());
+                    }
+                }
+                if (next == null) {
+                    break;
+                }
+                if (lastFolded != null && MergedJournals.ORDER.compare(next, lastFolded) < 0) {
+                    refold(nextNode + " shipped seq " + next.seq() + ", which comes before what was folded");
+                    wake();
+                    return;
+                }
+                held = holdFor(silent);
+                if (held >= 0) {
+                    break;
+                }
+                silentSince.remove(nextNode);
+                if (lagging.remove(nextNode)) {
+                    log.info("incident fold: node {} ships again", nextNode);
+                }
+                readers.get(nextNode).next();
+                fold.accept(next);
+                lastFolded = next;
+                folded++;
+                positions.merge(nextNode, 1L, Long::sum);
+                turn++;
+            }
+            fold.foldQueued();
+            settled.flush();
+            publish(Optional.empty());
+            if (turn == STEP) {
+                wake();
+            } else if (held >= 0) {
+                thread.schedule(this::wake, held, TimeUnit.NANOSECONDS);
+            }
+        } catch (IOException | RuntimeException e) {
+            log.error("incident fold: stopped ({}); windows of /v1/forensics fall back to the batch analysis until "
+                    + "the coordinator restarts", e.getMessage(), e);
+            publish(Optional.of(String.valueOf(e.getMessage())));
+        } catch (OutOfMemoryError e) {
+            // The fold's state is what does not fit: dropping it gives the heap back to ingest and the queries.
+            fold = null;
+            log.error("incident fold: stopped, out of memory; windows of /v1/forensics fall back to the batch analysis "
+                    + "(give the coordinator more heap with QVIP_JAVA_OPTS=-Xmx... and restart it)");
+            publish(Optional.of("out of memory: give the coordinator more heap (QVIP_JAVA_OPTS=-Xmx...) and restart it"));
+        }
+    }
+
+    /**
+     * How long the silent nodes may still hold the fold (nanoseconds), or -1 when none does: a node silent for
+     * {@link #LAG_BOUND} becomes lagging.
+     */
+    private long holdFor(List<String> silent) {
+        long hold = -1;
+        waitingFor.clear();
+        if (silent.isEmpty()) {
+            return hold;
+        }
+        long now = nanos.getAsLong();
+        for (String node : silent) {
+            long since = silentSince.computeIfAbsent(node, n -> now);
+            long left = since + LAG_BOUND.toNanos() - now;
+            if (left <= 0) {
+                lagging.add(node);
+                log.warn("incident fold: node {} shipped nothing for {} s while others did; folding on without it "
+                        + "(if it later ships older records, the fold starts again from the beginning)", node,
+                        LAG_BOUND.toSeconds());
+            } else {
+                waitingFor.add(node);
+                hold = hold < 0 ? left : Math.min(hold, left);
+            }
+        }
+        return hold;
+    }
+
+    /** Starts the fold again from the beginning of the archives. */
+    private void refold(String why) throws IOException {
+        refolds++;
+        log.warn("incident fold: {}; folding the {} stored records again from the beginning", why, store.version());
+        settled.clear();
+        positions.clear();
+        silentSince.clear();
+        lagging.clear();
+        waitingFor.clear();
+        folded = 0;
+        lastFolded = null;
+        fold = newFold();
+        publish(Optional.empty());
+    }
+
+    private IncidentFold newFold() {
+        return new IncidentFold(List.of(), ForensicsSettings.DEFAULT, new Forensics.Listener() {
+            @Override
+            public void interval(Interval interval) {
+                try {
+                    settled.add(IntervalRow.of(interval));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+
+            @Override
+            public void incident(Incident incident) {
+                try {
+                    settled.add(incident);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        });
+    }
+
+    private void publish(Optional<String> failure) {
+        status = new Status(folded, unread(), Set.copyOf(waitingFor), Set.copyOf(lagging), refolds, settled.intervals(), settled.incidents(),
+                failure);
+    }
+
+    /** Stops the fold's thread (waiting up to 5 s for its turn to end) and closes the store. */
+    @Override
+    public void close() throws IOException {
+        store.unsubscribe(wake);
+        thread.shutdownNow();
+        try {
+            if (!thread.awaitTermination(5, TimeUnit.SECONDS)) {
+                log.warn("the incident fold did not stop within 5 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        settled.close();
+    }
+}
