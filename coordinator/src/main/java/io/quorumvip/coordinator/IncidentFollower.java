@@ -109,8 +109,14 @@ final class IncidentFollower implements AutoCloseable {
         return follower;
     }
 
+    /**
+     * The last turn's status, with what is unread counted against what is stored now: before the first turn (after a
+     * restart, everything) and whatever was stored since the last turn is unread, not the 0 of a turn not yet run.
+     */
     Status status() {
-        return status;
+        Status last = status;
+        return new Status(last.folded(), store.version() - last.folded(), last.waitingFor(), last.lagging(),
+                last.refolds(), last.intervals(), last.incidents(), last.failure());
     }
 
     /**

@@ -36,6 +36,26 @@ class IncidentFollowerTest {
         }
     }
 
+    @Test
+    void shouldCountEveryStoredRecordAsUnreadUntilTheFoldHasReadIt() throws Exception {
+        List<List<EventDraft>> drafts = ForensicsJobsTest.handOvers();
+        List<byte[]> n1 = AgentJournals.write(root.resolve("agent-n1"), "n1", drafts.get(0));
+        List<byte[]> n2 = AgentJournals.write(root.resolve("agent-n2"), "n2", drafts.get(1));
+        try (ClusterStore store = ClusterStore.open(root.resolve("data"), () -> 0)) {
+            store.ingest("n1", RecordBatch.parse(AgentJournals.body(n1, 1, n1.size())));
+            store.ingest("n2", RecordBatch.parse(AgentJournals.body(n2, 1, n2.size())));
+            // As after a restart: the archives hold records the fold has not read. Read at once, before its first
+            // turn has ended, the status must not say there is nothing left to fold.
+            try (IncidentFollower follower = IncidentFollower.start(store, root.resolve("incidents"), () -> 0)) {
+                IncidentFollower.Status first = follower.status();
+                assertThat(first.folded() + first.unread()).as("folded + unread at start").isEqualTo(store.version());
+                await(() -> follower.status().folded() > 0);
+                IncidentFollower.Status later = follower.status();
+                assertThat(later.folded() + later.unread()).as("folded + unread later").isEqualTo(store.version());
+            }
+        }
+    }
+
     private void follow(ClusterStore store, List<byte[]> n2, AtomicLong nanos) throws Exception {
         try (IncidentFollower follower = IncidentFollower.start(store, root.resolve("incidents"), nanos::get);
              ForensicsJobs jobs = new ForensicsJobs(store, follower, Duration.ofSeconds(30), root.resolve("answers"))) {
