@@ -24,11 +24,15 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
     static final String PATTERN =
             "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%logger{0}] %msg%replace( %kvp){'^ $', ''}%n";
     static final String LEVEL_VARIABLE = "QVIP_LOG_LEVEL";
-    /** Chatty libraries at INFO: their connection and start-up lines would drown the agent's own. */
+    /**
+     * Chatty libraries at INFO: their connection and start-up lines would drown the agent's own (pcap4j says
+     * "Starting dispatch." at every drain of the capture).
+     */
     static final Map<String, Level> LIBRARY_LEVELS = Map.of(
             "org.apache.zookeeper", Level.WARN,
             "org.apache.curator", Level.WARN,
             "io.netty", Level.WARN,
+            "org.pcap4j", Level.WARN,
             "io.vertx", Level.INFO);
 
     private final UnaryOperator<String> settings;
