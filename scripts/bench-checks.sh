@@ -3,9 +3,9 @@
 #   [--together | --only agent|haproxy]: the health checks' cost at scale. N real servers (default 10000) are one
 # process on rs1 listening on N ports of 198.51.100.51 (scripts/lib/check-target.py); the agent on n1 checks them
 # every second with TCP_CHECK, then with HTTP_GET, and HAProxy 2.6 on n2 checks the same N servers (inter 1s;
-# tcp-check, then option httpchk): one after the other, each against a fresh target, or both at once with --together
-# (on 2 cores the target then serves twice the connections and the three processes share the CPU), or only one of
-# them with --only. Then MISC_CHECK (sh -c 'echo >> FILE') on
+# tcp-check connect and one byte, then option httpchk): one after the other, each against a fresh target, or both
+# at once with --together (on 2 cores the target then serves twice the connections and the three processes share the
+# CPU), or only one of them with --only. Then MISC_CHECK (sh -c 'echo >> FILE') on
 # M real servers (default 100). --checks runs only the phases named (default all three), so one checker type fits in a
 # short locked run.
 #
@@ -191,7 +191,14 @@ defaults
 listen checked
     bind 192.0.2.12:18080
 CONF
-  [[ "$kind" == http ]] && echo "    option httpchk GET /"
+  # HAProxy's plain check (no tcp-check rules) never completes the handshake: it delays the ACK of the SYN-ACK and
+  # aborts with a RST once connect() returns, so the server application never accepts it and the target counts
+  # nothing. One byte sent after the connect carries the ACK: a full connection the target accepts, as
+  # keepalived's TCP_CHECK and the agent's make.
+  case "$kind" in
+    tcp) printf '    option tcp-check\n    tcp-check connect\n    tcp-check send-binary 0a\n' ;;
+    http) echo "    option httpchk GET /" ;;
+  esac
   for ((port = first_port; port < first_port + servers; port++)); do
     echo "    server s$port $target:$port check inter 1s"
   done
