@@ -216,19 +216,24 @@ public final class LoadBalancer {
      * without conntrack loaded here (no /proc/sys/net/netfilter/nf_conntrack_max) they hold nothing.
      */
     private static void warnOfConntrack(KeepalivedConfig config) {
-        Path sysctls = Path.of("/proc/sys/net/netfilter");
         try {
-            long max = Long.parseLong(Files.readString(sysctls.resolve("nf_conntrack_max")).trim());
-            Duration timeWait = Duration.ofSeconds(Long.parseLong(Files.readString(
-                    sysctls.resolve("nf_conntrack_tcp_timeout_time_wait")).trim()));
-            Duration close = Duration.ofSeconds(Long.parseLong(Files.readString(
-                    sysctls.resolve("nf_conntrack_tcp_timeout_close")).trim()));
-            ConntrackBudget.of(config.loadBalancing()).warning(max, timeWait, close)
+            ConntrackBudget.of(config.loadBalancing()).warning(netfilterSysctl("nf_conntrack_max"),
+                            Duration.ofSeconds(netfilterSysctl("nf_conntrack_tcp_timeout_time_wait")),
+                            Duration.ofSeconds(netfilterSysctl("nf_conntrack_tcp_timeout_close")))
                     .ifPresent(w -> log.atWarn().setMessage(w).log());
         } catch (IOException | NumberFormatException e) {
             log.atDebug().setMessage("conntrack's sysctls not read: the checks' conntrack entries are not counted")
                     .addKeyValue("reason", e.toString()).log();
         }
+    }
+
+    /**
+     * Read by lines: a /proc/sys file reports size 0, and Files.readString of one returned its first byte only
+     * ("2" of 262144, on JDK 17).
+     */
+    private static long netfilterSysctl(String name) throws IOException {
+        List<String> lines = Files.readAllLines(Path.of("/proc/sys/net/netfilter", name));
+        return Long.parseLong(lines.isEmpty() ? "" : lines.get(0).trim());
     }
 
     private List<Prober> probers(Service service, RealServerConfig real, CheckSharing sharing,
