@@ -35,7 +35,9 @@ final class CheckerKeywords {
             .notSupported(REGEX_NOT_SUPPORTED)
             .build();
 
-    private static final KeywordTable<LbDrafts.Checker> TCP = common("TCP_CHECK").build();
+    private static final KeywordTable<LbDrafts.Checker> TCP = common("TCP_CHECK")
+            .keyword("close_with_reset", CheckerKeywords::closeWithReset)
+            .build();
     private static final KeywordTable<LbDrafts.Checker> HTTP = http("HTTP_GET").build();
     private static final KeywordTable<LbDrafts.Checker> SSL = http("SSL_GET")
             .keyword("enable_sni", (s, c, d) -> Values.optionalBoolean(s, d).ifPresent(x -> c.sni = x))
@@ -107,6 +109,7 @@ final class CheckerKeywords {
         return common(name)
                 .repeatable("url", CheckerKeywords::url)
                 .keyword("http_protocol", CheckerKeywords::httpProtocol)
+                .keyword("close_with_reset", CheckerKeywords::closeWithReset)
                 .keyword("fast_recovery", (s, c, d) -> Values.optionalBoolean(s, d)
                         .ifPresent(x -> c.fastRecovery = x))
                 .keyword("virtualhost", (s, c, d) -> Values.word(s, "virtualhost HOST", d)
@@ -128,6 +131,17 @@ final class CheckerKeywords {
                                 .ifPresent(x -> target.apply(v).fwmark = x.mark());
                     }
                 });
+    }
+
+    /**
+     * Ours (HAProxy's checks always do it), so a word after it is an error rather than ignored: each check
+     * connection ends with an RST instead of keepalived's FIN, which leaves the director neither a TIME_WAIT socket
+     * nor a conntrack entry held 120 s; the real server then sees a reset instead of an orderly close.
+     */
+    private static void closeWithReset(Statement s, LbDrafts.Checker c, Diagnostics d) {
+        if (Values.exactArguments(s, 0, 0, "close_with_reset", d)) {
+            c.target.closeWithReset = true;
+        }
     }
 
     private static java.util.OptionalInt port(Statement s, Diagnostics d) {

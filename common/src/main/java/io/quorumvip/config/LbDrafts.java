@@ -120,6 +120,7 @@ final class LbDrafts {
         Integer bindPort;
         String bindInterface;
         Long fwmark;
+        boolean closeWithReset;
     }
 
     static final class Url {

@@ -284,7 +284,8 @@ final class VirtualServerCompleter {
                         .orElse(OptionalInt.empty()),
                 Optional.ofNullable(first(t.bindInterface, c.target.bindInterface, null)),
                 Optional.ofNullable(first(t.fwmark, c.target.fwmark, null)).map(OptionalLong::of)
-                        .orElse(OptionalLong.empty())));
+                        .orElse(OptionalLong.empty()),
+                c.target.closeWithReset));
     }
 
     private static <T> T first(T a, T b, T c) {

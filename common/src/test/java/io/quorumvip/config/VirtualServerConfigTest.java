@@ -206,6 +206,24 @@ class VirtualServerConfigTest {
     }
 
     @Test
+    void shouldCloseCheckConnectionsWithAFinUnlessCloseWithResetIsWritten() {
+        VirtualServerConfig vs = onlyVirtualServer(parseVirtualServer("real_server 192.0.2.51 80 {",
+                "TCP_CHECK {", "}", "HTTP_GET {", "url { path / }", "close_with_reset", "}", "}"));
+
+        assertThat(vs.realServers().get(0).checkers()).extracting(c -> c.target().closeWithReset())
+                .containsExactly(false, true);
+    }
+
+    @Test
+    void shouldRefuseAValueAfterCloseWithReset() {
+        ParseResult result = parseVirtualServer("real_server 192.0.2.51 80 {", "TCP_CHECK {", "close_with_reset no",
+                "}", "}");
+
+        assertThat(result.errors()).extracting(Finding::line, Finding::message).containsExactly(tuple(4,
+                "`close_with_reset` takes no value, got 1: `close_with_reset no`"));
+    }
+
+    @Test
     void shouldRefuseAValueAfterExpireNodestConn() {
         ParseResult result = parseVirtualServer("lb_algo rr", "expire_nodest_conn 0");
 

@@ -23,6 +23,7 @@ import io.quorumvip.config.VrrpInstanceConfig;
 import io.quorumvip.config.VrrpTrackFile;
 import io.quorumvip.events.Cause;
 import io.quorumvip.events.Event;
+import io.quorumvip.lb.ConntrackBudget;
 import io.quorumvip.lb.DrPath;
 import io.quorumvip.lb.LvsStats;
 import io.quorumvip.lb.NeighbourReads;
@@ -45,6 +46,7 @@ import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.io.IOException;
 import java.net.SocketException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -201,12 +203,38 @@ public final class LoadBalancer {
             service.journaledPool = service.pool;
             service.poolCause = Cause.NONE;
         }
+        warnOfConntrack(config);
         lb.context.runOnContext(v -> services.forEach(lb::startChecks));
         lb.macTimer = lb.vertx.setPeriodic(MAC_RETRY.toMillis(), id -> lb.context.runOnContext(v -> lb.chaseMacs()));
         return lb;
     }
 
     // ---- checks ----
+
+    /**
+     * Warns when the TCP checks would hold over half of this namespace's conntrack table ({@link ConntrackBudget});
+     * without conntrack loaded here (no /proc/sys/net/netfilter/nf_conntrack_max) they hold nothing.
+     */
+    private static void warnOfConntrack(KeepalivedConfig config) {
+        try {
+            ConntrackBudget.of(config.loadBalancing()).warning(netfilterSysctl("nf_conntrack_max"),
+                            Duration.ofSeconds(netfilterSysctl("nf_conntrack_tcp_timeout_time_wait")),
+                            Duration.ofSeconds(netfilterSysctl("nf_conntrack_tcp_timeout_close")))
+                    .ifPresent(w -> log.atWarn().setMessage(w).log());
+        } catch (IOException | NumberFormatException e) {
+            log.atDebug().setMessage("conntrack's sysctls not read: the checks' conntrack entries are not counted")
+                    .addKeyValue("reason", e.toString()).log();
+        }
+    }
+
+    /**
+     * Read by lines: a /proc/sys file reports size 0, and Files.readString of one returned its first byte only
+     * ("2" of 262144, on JDK 17).
+     */
+    private static long netfilterSysctl(String name) throws IOException {
+        List<String> lines = Files.readAllLines(Path.of("/proc/sys/net/netfilter", name));
+        return Long.parseLong(lines.isEmpty() ? "" : lines.get(0).trim());
+    }
 
     private List<Prober> probers(Service service, RealServerConfig real, CheckSharing sharing,
                                  KeepalivedConfig config) {

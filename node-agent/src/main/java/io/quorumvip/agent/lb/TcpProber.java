@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * TCP_CHECK on the bare connector shared with the other TCP_CHECKs of its bindto ({@link CheckClients#connector}): a
  * connection that completes within connect_timeout ({@link LoopDeadline}) is a success, and is closed at once (an
- * orderly close, as keepalived's).
+ * orderly close, as keepalived's, or an RST with close_with_reset: {@link CheckClients#connector}).
  */
 final class TcpProber implements Prober {
 

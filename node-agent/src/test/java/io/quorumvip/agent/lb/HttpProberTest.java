@@ -11,6 +11,7 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.SocketException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -75,15 +76,15 @@ class HttpProberTest {
     }
 
     private ProbeResult probe(String url) throws Exception {
-        return prober(server.actualPort(), url, 1).probe().toCompletionStage().toCompletableFuture()
+        return prober(server.actualPort(), url, 1, "").probe().toCompletionStage().toCompletableFuture()
                 .get(10, TimeUnit.SECONDS);
     }
 
-    private HttpProber prober(int port, String url, int connectTimeoutSeconds) throws Exception {
+    private HttpProber prober(int port, String url, int connectTimeoutSeconds, String keywords) throws Exception {
         Path file = dir.resolve("keepalived.conf");
         Files.writeString(file, "virtual_server 192.0.2.20 80 {\n lb_kind NAT\n real_server 127.0.0.1 " + port
                 + " {\n  HTTP_GET {\n   url {\n" + url + "\n   }\n   connect_timeout " + connectTimeoutSeconds
-                + "\n  }\n }\n}\n");
+                + "\n" + keywords + "  }\n }\n}\n");
         var parsed = KeepalivedConfigParser.parse(file);
         assertThat(parsed.errors()).isEmpty();
         CheckerConfig checker = parsed.config().loadBalancing().virtualServers().get(0).realServers().get(0)
@@ -153,12 +154,37 @@ class HttpProberTest {
                     .onComplete(ar -> blocking.complete(null)));
             blocking.get(10, TimeUnit.SECONDS);
 
-            ProbeResult result = prober(slow.getLocalPort(), "path /ok", 3).probe().toCompletionStage()
+            ProbeResult result = prober(slow.getLocalPort(), "path /ok", 3, "").probe().toCompletionStage()
                     .toCompletableFuture().get(20, TimeUnit.SECONDS);
 
             assertThat(result.success()).as(result.detail()).isTrue();
             answering.join(10_000);
             keepingBusy.interrupt();
+        }
+    }
+
+    /** The answer read, the connection is reset: the server, which had not closed, reads the RST (issue 12). */
+    @Test
+    void shouldResetTheConnectionAfterTheAnswerWithCloseWithReset() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<Exception> afterAnswer = new CompletableFuture<>();
+            serveOnce(listener, socket -> {
+                socket.setSoTimeout(5000);
+                socket.getInputStream().read(new byte[4096]);
+                socket.getOutputStream().write(ANSWERS.get("/ok").getBytes(StandardCharsets.US_ASCII));
+                try {
+                    afterAnswer.complete(new IllegalStateException("read " + socket.getInputStream().read()));
+                } catch (Exception e) {
+                    afterAnswer.complete(e);
+                }
+            });
+
+            ProbeResult result = prober(listener.getLocalPort(), "path /ok", 3, "   close_with_reset\n").probe()
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+            assertThat(result.success()).as(result.detail()).isTrue();
+            assertThat(afterAnswer.get(10, TimeUnit.SECONDS)).isInstanceOf(SocketException.class)
+                    .hasMessageContaining("reset");
         }
     }
 

@@ -1,6 +1,7 @@
 package io.quorumvip.agent.lb;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quorumvip.check.ProbeResult;
 import io.quorumvip.config.CheckerConfig;
@@ -8,6 +9,7 @@ import io.quorumvip.config.KeepalivedConfigParser;
 import io.vertx.core.Vertx;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -38,9 +40,13 @@ class TcpProberTest {
     }
 
     private ProbeResult probe(int port) throws Exception {
+        return probe(port, "");
+    }
+
+    private ProbeResult probe(int port, String keywords) throws Exception {
         Path file = dir.resolve("keepalived.conf");
         Files.writeString(file, "virtual_server 192.0.2.20 80 {\n lb_kind NAT\n real_server 127.0.0.1 " + port
-                + " {\n  TCP_CHECK {\n   connect_timeout 1\n  }\n }\n}\n");
+                + " {\n  TCP_CHECK {\n   connect_timeout 1\n" + keywords + "  }\n }\n}\n");
         var parsed = KeepalivedConfigParser.parse(file);
         assertThat(parsed.errors()).isEmpty();
         CheckerConfig checker = parsed.config().loadBalancing().virtualServers().get(0).realServers().get(0)
@@ -59,6 +65,21 @@ class TcpProberTest {
             try (var accepted = listener.accept()) {
                 accepted.setSoTimeout(5000);
                 assertThat(accepted.getInputStream().read()).as("the probe closes its connection").isEqualTo(-1);
+            }
+        }
+    }
+
+    /** Without TIME_WAIT a NAT director's conntrack holds each check 10 s, not 120 s (issue 12). */
+    @Test
+    void shouldResetTheConnectionWithCloseWithReset() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            ProbeResult result = probe(listener.getLocalPort(), "   close_with_reset\n");
+
+            assertThat(result.success()).as(result.detail()).isTrue();
+            try (var accepted = listener.accept()) {
+                accepted.setSoTimeout(5000);
+                assertThatThrownBy(() -> accepted.getInputStream().read()).as("the probe resets its connection")
+                        .isInstanceOf(SocketException.class).hasMessageContaining("reset");
             }
         }
     }
