@@ -3,6 +3,7 @@ package io.quorumvip.agent.lb;
 import io.quorumvip.script.LocalScriptHost;
 import io.quorumvip.script.ScriptUsers;
 import io.quorumvip.agent.net.NeighbourResolver;
+import io.quorumvip.agent.net.Sysctl;
 import io.quorumvip.agent.nft.NftablesException;
 import io.quorumvip.check.CheckRules;
 import io.quorumvip.check.FileCheck;
@@ -221,19 +222,14 @@ public final class LoadBalancer {
                             Duration.ofSeconds(netfilterSysctl("nf_conntrack_tcp_timeout_time_wait")),
                             Duration.ofSeconds(netfilterSysctl("nf_conntrack_tcp_timeout_close")))
                     .ifPresent(w -> log.atWarn().setMessage(w).log());
-        } catch (IOException | NumberFormatException e) {
+        } catch (IOException e) {
             log.atDebug().setMessage("conntrack's sysctls not read: the checks' conntrack entries are not counted")
                     .addKeyValue("reason", e.toString()).log();
         }
     }
 
-    /**
-     * Read by lines: a /proc/sys file reports size 0, and Files.readString of one returned its first byte only
-     * ("2" of 262144, on JDK 17).
-     */
     private static long netfilterSysctl(String name) throws IOException {
-        List<String> lines = Files.readAllLines(Path.of("/proc/sys/net/netfilter", name));
-        return Long.parseLong(lines.isEmpty() ? "" : lines.get(0).trim());
+        return Sysctl.read(Path.of("/proc/sys/net/netfilter", name));
     }
 
     private List<Prober> probers(Service service, RealServerConfig real, CheckSharing sharing,

@@ -1,8 +1,6 @@
 package io.quorumvip.agent.net;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -143,12 +141,6 @@ public final class MacvlanManager implements AutoCloseable {
 
     /** net.ipv4.conf.DEV.KEY of the agent's network namespace (/proc/sys/net follows the reader's namespace). */
     private static int readConf(String device, String key) throws IOException {
-        Path file = IPV4_CONF.resolve(device).resolve(key);
-        String text = Files.readString(file, StandardCharsets.US_ASCII).trim();
-        try {
-            return Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            throw new IOException(file + " holds `" + text + "` (expected a number)", e);
-        }
+        return Math.toIntExact(Sysctl.read(IPV4_CONF.resolve(device).resolve(key)));
     }
 }
