@@ -610,9 +610,10 @@ public final class LoadBalancer {
     }
 
     /**
-     * Before the first program: asks for every DR real server's MAC and waits (at most {@link #MAC_WAIT}) until the
-     * neighbour table has them, so the hash starts with every member instead of gaining one when its first check
-     * runs — which would move the flows already on the others, on every director differently.
+     * Before the first program, and before a reload's: asks for every DR real server of {@code among} its MAC and
+     * waits (at most {@link #MAC_WAIT}) until the neighbour table has them, so the hash starts with every member
+     * instead of gaining one when its first check runs — which would move the flows already on the others, on every
+     * director differently.
      */
     private void awaitMacs(List<Service> among) {
         long deadline = System.nanoTime() + MAC_WAIT.toNanos();
