@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# qvip bench lb [--seconds S] [--connections C] [--detection-trials T] [--name L]: new TCP connections/s and HTTP
-# requests/s from the lab's client to real nginx servers: straight to them, through HAProxy 2.6 (TCP mode, health
-# checks) on director n1, and through the quorum-vip agent on n1 running the LVS samples (shared/lb-samples:
+# qvip bench lb [--seconds S] [--connections C] [--rounds R] [--detection-trials T] [--name L]: new TCP connections/s
+# and HTTP requests/s from the lab's client to real nginx servers: straight to them, through HAProxy 2.6 (TCP mode,
+# health checks) on director n1, and through the quorum-vip agent on n1 running the LVS samples (shared/lb-samples:
 # lvs-dr-node1.conf, its checks at delay_loop 1 / retry 1; lvs-nat-node1.conf unchanged), its nftables program
 # applied through libnftables. Then T times (default 3, 0: none) for HAProxy and for the agent's DR service, rs1's
 # nginx is killed (SIGKILL) while the client asks the director every 10 ms: detection is the time from the kill to
@@ -14,8 +14,11 @@
 # kernel's softirq, which no process is charged for, so every setup also gets the whole machine's softirq and total
 # busy CPU seconds (/proc/stat) during its new-connections phase: what a director adds is that figure minus the
 # direct one. The machine is shared: its load average is recorded.
+# Rounds: every setup runs once per round, in turn (direct, HAProxy, DR, NAT, direct, ...; default R 1), so a
+# change in the machine's speed falls on all of them; the tables give each figure's median over the rounds with its
+# range, and each setup's share of direct as the median of its share in each round (against that round's direct).
 # Labs: Ld (DR: real servers on the nodes' bridge) for direct, HAProxy and DR; Ln (NAT: backend network, rs1..rs3
-# weighted 3:1:1 and a sorry server, as the sample says) for NAT.
+# weighted 3:1:1 and a sorry server, as the sample says) for NAT; both up for the whole run.
 #
 # Output: Markdown tables on stdout, and lab-runs/bench/lb-DATE.{json,md}. Lab name default qblb.
 # Exit codes: 0 ok, 1 failure, 2 bad usage.
@@ -35,7 +38,7 @@ readonly haproxy_address=192.0.2.11
 usage() {
   local code=${1:-2}
   ((code == 0)) || exec 1>&2
-  sed -n '2,21s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,24s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
   exit "$code"
 }
 
@@ -46,12 +49,14 @@ fail() {
 
 seconds=10
 connections=32
+rounds=1
 detection_trials=3
 name=qblb
 while (($# > 0)); do
   case "$1" in
     --seconds) (($# >= 2)) || usage; seconds=$2; shift 2 ;;
     --connections) (($# >= 2)) || usage; connections=$2; shift 2 ;;
+    --rounds) (($# >= 2)) || usage; rounds=$2; shift 2 ;;
     --detection-trials) (($# >= 2)) || usage; detection_trials=$2; shift 2 ;;
     --name) (($# >= 2)) || usage; name=$2; shift 2 ;;
     -h | --help) usage 0 ;;
@@ -61,6 +66,7 @@ done
 [[ "$seconds" =~ ^[1-9][0-9]{0,2}$ ]] || { echo "bench lb: --seconds got '$seconds' (expected 1-999)" >&2; usage; }
 [[ "$connections" =~ ^[1-9][0-9]{0,3}$ ]] && ((connections % 2 == 0)) \
   || { echo "bench lb: --connections got '$connections' (expected an even number 2-9998)" >&2; usage; }
+[[ "$rounds" =~ ^[1-9]$ ]] || { echo "bench lb: --rounds got '$rounds' (expected 1-9)" >&2; usage; }
 [[ "$detection_trials" =~ ^[0-9]$ ]] \
   || { echo "bench lb: --detection-trials got '$detection_trials' (expected 0-9)" >&2; usage; }
 [[ "$name" =~ ^qb[a-z0-9]{0,5}$ ]] || { echo "bench lb: --name got '$name' (expected qb + up to 5 chars [a-z0-9])" >&2; usage; }
@@ -120,7 +126,7 @@ wrk_run() {
   rm -f "$work"/wrk."$mode".*
 }
 
-# measure SETUP NS DIRECTOR_PID URL...: both phases, one JSON line into $work/results.jsonl.
+# measure SETUP NS DIRECTOR_PID URL...: both phases, one JSON line (of round $round) into $work/results.jsonl.
 measure() {
   local setup=$1 ns=$2 director_pid=$3 before after p0 p1 new_requests new_errors requests errors
   shift 3
@@ -132,12 +138,12 @@ measure() {
   p1=0
   if [[ -n "$director_pid" ]]; then p1=$(process_ticks "$director_pid"); fi
   read -r requests errors < <(wrk_run "$ns" keepalive "$@")
-  jq -cn --arg setup "$setup" --argjson seconds "$seconds" --argjson hz "$clock_ticks" \
+  jq -cn --arg setup "$setup" --argjson round "$round" --argjson seconds "$seconds" --argjson hz "$clock_ticks" \
     --argjson new "$new_requests" --argjson new_errors "$new_errors" --argjson requests "$requests" \
     --argjson errors "$errors" --argjson busy "$((after[0] - before[0]))" --argjson softirq "$((after[1] - before[1]))" \
     --argjson director "$((p1 - p0))" --arg has_director "${director_pid:+yes}" '
     def per100k(ticks): if $new > 0 then (ticks / $hz / $new * 100000 * 100 | round / 100) else null end;
-    {setup: $setup, new_connections_per_s: ($new / $seconds | round), new_connection_errors: $new_errors,
+    {setup: $setup, round: $round, new_connections_per_s: ($new / $seconds | round), new_connection_errors: $new_errors,
      requests_per_s: ($requests / $seconds | round), request_errors: $errors,
      director_process_cpu_s_per_100k: (if $has_director == "yes" then per100k($director) else null end),
      machine_softirq_cpu_s_per_100k: per100k($softirq), machine_busy_cpu_s_per_100k: per100k($busy)}' \
@@ -211,12 +217,12 @@ agent_jvm() {
   echo "$pid"
 }
 
-# --- DR lab: direct, HAProxy, the agent with the DR sample -------------------------------------------------------------------------
+# --- both labs, HAProxy and the agents ------------------------------------------------------------------------------
 
 "$lab" up --name "${name}d" --nodes 1 --zk 0 --real-servers 2 >&2
+"$lab" up --name "${name}n" --nodes 1 --zk 0 --real-servers 3 --backend --smtp >&2
 client=${name}d-client
 director=${name}d-n1
-measure direct "$client" "" http://192.0.2.51/ http://192.0.2.52/
 
 cat >"$work/haproxy.cfg" <<CFG
 global
@@ -242,7 +248,31 @@ for _ in {1..50}; do
   sleep 0.1
 done
 is_running "$haproxy_pid" || { cat "$work/haproxy.log" >&2; fail "haproxy exited (config $work/haproxy.cfg)"; }
-measure "haproxy (tcp mode)" "$client" "$haproxy_pid" "http://$haproxy_address/" "http://$haproxy_address/"
+
+# The agent on n1 with the DR sample, its checks made as quick as HAProxy's (a check every second, down after two
+# failures: delay_loop 1, retry 1, delay_before_retry 1, connect_timeout 1); the sample's quorum-free single
+# director is enough here (fail-over is the fail-over bench's job). HAProxy listens on n1's own address beside it,
+# which the agent's rules (the VIP only) leave alone.
+sed -e 's/delay_loop 6/delay_loop 1/' -e 's/nb_get_retry 3/nb_get_retry 1/' \
+  -e 's/delay_before_retry 3/delay_before_retry 1/' -e 's/connect_timeout 3/connect_timeout 1/' \
+  "$shared/lb-samples/lvs-dr-node1.conf" >"$work/lvs-dr.conf"
+start_agent "${name}d" "$work/lvs-dr.conf" "$dr_vip" rs1 rs2
+start_agent "${name}n" "$shared/lb-samples/lvs-nat-node1.conf" "$nat_vip" rs1 rs2 rs3
+dr_agent=$(agent_jvm "${name}d")
+nat_agent=$(agent_jvm "${name}n")
+
+# --- the rounds ---------------------------------------------------------------------------------------------------
+
+for ((round = 1; round <= rounds; round++)); do
+  measure direct "$client" "" http://192.0.2.51/ http://192.0.2.52/
+  measure "haproxy (tcp mode)" "$client" "$haproxy_pid" "http://$haproxy_address/" "http://$haproxy_address/"
+  measure "quorum-vip DR" "$client" "$dr_agent" "http://$dr_vip/" "http://$dr_vip/"
+  measure "quorum-vip NAT" "${name}n-client" "$nat_agent" "http://$nat_vip/" "http://$nat_vip/"
+done
+"$lab" down --name "${name}n" >&2
+
+# --- detection ----------------------------------------------------------------------------------------------------
+
 : >"$work/detection.jsonl"
 : >"$work/agent_detection.jsonl"
 for ((trial = 1; trial <= detection_trials; trial++)); do
@@ -251,44 +281,56 @@ done
 kill -TERM "$haproxy_pid"
 await_exit 50 "$haproxy_pid" || kill -KILL "$haproxy_pid"
 haproxy_pid=""
-
-# The agent on n1 with the DR sample, its checks made as quick as HAProxy's (a check every second, down after two
-# failures: delay_loop 1, retry 1, delay_before_retry 1, connect_timeout 1); the sample's quorum-free single
-# director is enough here (fail-over is the fail-over bench's job).
-sed -e 's/delay_loop 6/delay_loop 1/' -e 's/nb_get_retry 3/nb_get_retry 1/' \
-  -e 's/delay_before_retry 3/delay_before_retry 1/' -e 's/connect_timeout 3/connect_timeout 1/' \
-  "$shared/lb-samples/lvs-dr-node1.conf" >"$work/lvs-dr.conf"
-start_agent "${name}d" "$work/lvs-dr.conf" "$dr_vip" rs1 rs2
-measure "quorum-vip DR" "$client" "$(agent_jvm "${name}d")" "http://$dr_vip/" "http://$dr_vip/"
 for ((trial = 1; trial <= detection_trials; trial++)); do
-  detection_trial "$trial" "http://$dr_vip/" agent_detection.jsonl
   await_answers "$client" "http://$dr_vip/" rs1 rs2
+  detection_trial "$trial" "http://$dr_vip/" agent_detection.jsonl
 done
 "$lab" down --name "${name}d" >&2
-
-# --- NAT lab: the agent with the NAT sample -----------------------------------------------------------------------
-
-"$lab" up --name "${name}n" --nodes 1 --zk 0 --real-servers 3 --backend --smtp >&2
-client=${name}n-client
-start_agent "${name}n" "$shared/lb-samples/lvs-nat-node1.conf" "$nat_vip" rs1 rs2 rs3
-measure "quorum-vip NAT" "$client" "$(agent_jvm "${name}n")" "http://$nat_vip/" "http://$nat_vip/"
-"$lab" down --name "${name}n" >&2
 
 # --- report -------------------------------------------------------------------------------------------------------
 
 json=$out_dir/lb-$stamp.json
 table=$out_dir/lb-$stamp.md
-jq -s --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg command "qvip bench lb --seconds $seconds --connections $connections" \
+jq -s --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+  --arg command "qvip bench lb --seconds $seconds --connections $connections --rounds $rounds" \
   --arg load "$load_before" --arg cpus "$(nproc)" --arg wrk "$(wrk --version 2>&1 | head -n 1 | cut -d' ' -f2)" \
-  --arg haproxy "$(haproxy -v | head -n 1 | cut -d' ' -f3)" --arg nginx "$(nginx -v 2>&1 | cut -d/ -f2)" \
-  '{benchmark: "lb", date: $date, command: $command, cpus: ($cpus | tonumber), load_average_before: $load,
-    versions: {wrk: $wrk, haproxy: $haproxy, nginx: $nginx}, results: .,
-    haproxy_detection: $detection, agent_detection: $agent_detection}' --slurpfile detection "$work/detection.jsonl" \
+  --arg haproxy "$(haproxy -v | head -n 1 | cut -d' ' -f3)" --arg nginx "$(nginx -v 2>&1 | cut -d/ -f2)" '
+  def median: sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+  def spread(f): [.[] | f | select(. != null)] | if length == 0 then null
+    else {median: median, min: min, max: max} | map_values(. * 1000 | round / 1000) end;
+  (map(select(.setup == "direct")) | map({key: (.round | tostring), value: .}) | from_entries) as $direct
+  | (reduce .[].setup as $s ([]; if any(.[]; . == $s) then . else . + [$s] end)) as $setups
+  | {benchmark: "lb", date: $date, command: $command, cpus: ($cpus | tonumber), load_average_before: $load,
+     versions: {wrk: $wrk, haproxy: $haproxy, nginx: $nginx}, results: .,
+     summary: [$setups[] as $s | [.[] | select(.setup == $s)] | {setup: $s, rounds: length,
+       new_connections_per_s: spread(.new_connections_per_s),
+       new_connections_share_of_direct: spread(.new_connections_per_s
+         / $direct[.round | tostring].new_connections_per_s),
+       new_connection_errors: (map(.new_connection_errors) | add),
+       requests_per_s: spread(.requests_per_s),
+       requests_share_of_direct: spread(.requests_per_s / $direct[.round | tostring].requests_per_s),
+       request_errors: (map(.request_errors) | add),
+       director_process_cpu_s_per_100k: spread(.director_process_cpu_s_per_100k),
+       machine_softirq_cpu_s_per_100k: spread(.machine_softirq_cpu_s_per_100k),
+       machine_busy_cpu_s_per_100k: spread(.machine_busy_cpu_s_per_100k)}],
+     haproxy_detection: $detection, agent_detection: $agent_detection}' --slurpfile detection "$work/detection.jsonl" \
   --slurpfile agent_detection "$work/agent_detection.jsonl" "$work/results.jsonl" >"$json"
 {
-  echo "| setup | new connections/s | errors | HTTP requests/s (keep-alive) | errors | director process CPU s / 100k conns | machine softirq CPU s / 100k conns | machine busy CPU s / 100k conns |"
-  echo "|---|---|---|---|---|---|---|---|"
-  jq -r '.results[] | "| \(.setup) | \(.new_connections_per_s) | \(.new_connection_errors) | \(.requests_per_s) | \(.request_errors) | \(.director_process_cpu_s_per_100k // "— (kernel)") | \(.machine_softirq_cpu_s_per_100k) | \(.machine_busy_cpu_s_per_100k) |"' "$json"
+  echo "Median over $rounds round(s) (min–max); share of direct: the median of each round's share."
+  echo
+  echo "| setup | new connections/s | share of direct | errors | HTTP requests/s (keep-alive) | share of direct | errors | director process CPU s / 100k conns | machine softirq CPU s / 100k conns | machine busy CPU s / 100k conns |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
+  jq -r '
+    def fig: if . == null then "—" elif .min == .max then "\(.median)" else "\(.median) (\(.min)–\(.max))" end;
+    def pct: if . == null then "—" elif .min == .max then "\(.median * 100 | round) %"
+      else "\(.median * 100 | round) % (\(.min * 100 | round)–\(.max * 100 | round))" end;
+    .summary[] | "| \(.setup) | \(.new_connections_per_s | fig) | \(if .setup == "direct" then "—" else (.new_connections_share_of_direct | pct) end) | \(.new_connection_errors) | \(.requests_per_s | fig) | \(if .setup == "direct" then "—" else (.requests_share_of_direct | pct) end) | \(.request_errors) | \(.director_process_cpu_s_per_100k | if . == null then "— (kernel)" else fig end) | \(.machine_softirq_cpu_s_per_100k | fig) | \(.machine_busy_cpu_s_per_100k | fig) |"' "$json"
+  if ((rounds > 1)); then
+    echo
+    echo "| round | setup | new connections/s | HTTP requests/s (keep-alive) | machine softirq CPU s / 100k conns |"
+    echo "|---|---|---|---|---|"
+    jq -r '.results[] | "| \(.round) | \(.setup) | \(.new_connections_per_s) | \(.requests_per_s) | \(.machine_softirq_cpu_s_per_100k) |"' "$json"
+  fi
   if ((detection_trials > 0)); then
     echo
     echo "| detection (rs1 killed) | trials | ms from the kill to the last request sent to rs1 | failed requests |"

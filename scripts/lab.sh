@@ -422,6 +422,12 @@ cmd_up() {
   ip netns add "$name-sw"
   ip -n "$name-sw" link set lo up
   ip netns exec "$name-sw" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+  # The switch is a switch: with the kernel's bridge netfilter (built in here) every bridged frame also went
+  # through the switch namespace's IP hooks, a cost per bridge crossing that no real switch charges the hosts and
+  # that weighed most on the paths with the most crossings (NAT's four per round trip against direct's two;
+  # docs/benchmarks.md). -e: a kernel without bridge netfilter has none of these keys.
+  ip netns exec "$name-sw" sysctl -qew net.bridge.bridge-nf-call-iptables=0 net.bridge.bridge-nf-call-ip6tables=0 \
+    net.bridge.bridge-nf-call-arptables=0
   # No STP, no forwarding delay, no IGMP snooping: VRRP multicast (224.0.0.18) must flood to every port at once.
   ip -n "$name-sw" link add br0 type bridge stp_state 0 forward_delay 0 mcast_snooping 0
   ip -n "$name-sw" link set br0 up

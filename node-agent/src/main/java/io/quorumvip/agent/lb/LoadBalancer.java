@@ -123,7 +123,11 @@ public final class LoadBalancer {
     private CheckSharing sharing;
     private KeepalivedConfig config;
     private final LbMetrics metrics;
-    private final Optional<NeighbourResolver> resolver;
+    /**
+     * Opened by the first configuration with a DR virtual server, at start or at a reload (see {@link
+     * #resolverFor}); guarded by this object, as a reload prepares off the context.
+     */
+    private Optional<NeighbourResolver> resolver = Optional.empty();
     private long macTimer = -1;
     /** When a check result or the MAC timer re-reads the neighbour table for DR, on the context. */
     private final NeighbourReads neighbourReads = new NeighbourReads();
@@ -141,7 +145,6 @@ public final class LoadBalancer {
     private LoadBalancer(KeepalivedConfig config, BiConsumer<Cause, Event> journal, DataPlane dataPlane,
                          List<Service> services, PrometheusRegistry registry) {
         this.config = config;
-        this.resolver = services.stream().anyMatch(s -> s.device.isPresent()) ? openResolver() : Optional.empty();
         this.metrics = new LbMetrics(registry);
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2)
                 .setInternalBlockingPoolSize(1).setPreferNativeTransport(true));
@@ -182,7 +185,7 @@ public final class LoadBalancer {
             lb.abandonStart();
             throw e;
         }
-        lb.awaitMacs();
+        lb.awaitMacs(services);
         lb.built = NftProgramBuilder.Built.NONE.next(lb.plans());
         NftProgram program = lb.built.program();
         try {
@@ -351,6 +354,7 @@ public final class LoadBalancer {
             building.add(new Service(vs, drDevice(next, vs), addresses(next, vs)));
         }
         readNeighbours(building);
+        awaitMacs(building);
         CheckSharing checks = new CheckSharing(next.loadBalancing().shareChecks());
         Promise<Void> built = Promise.promise();
         context.runOnContext(v -> {
@@ -602,23 +606,24 @@ public final class LoadBalancer {
     }
 
     /**
-     * Before the first program: asks for every DR real server's MAC and waits (at most {@link #MAC_WAIT}) until the
-     * neighbour table has them, so the hash starts with every member instead of gaining one when its first check
-     * runs — which would move the flows already on the others, on every director differently.
+     * Before the first program, and before a reload's: asks for every DR real server of {@code among} its MAC and
+     * waits (at most {@link #MAC_WAIT}) until the neighbour table has them, so the hash starts with every member
+     * instead of gaining one when its first check runs — which would move the flows already on the others, on every
+     * director differently.
      */
-    private void awaitMacs() {
+    private void awaitMacs(List<Service> among) {
         long deadline = System.nanoTime() + MAC_WAIT.toNanos();
-        requestMissingMacs();
-        while (services.stream().anyMatch(s -> !s.missingMacs().isEmpty()) && System.nanoTime() < deadline) {
+        requestMissingMacs(among);
+        while (among.stream().anyMatch(s -> !s.missingMacs().isEmpty()) && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
-            readNeighbours(services);
+            readNeighbours(among);
         }
-        services.forEach(s -> {
+        among.forEach(s -> {
             if (!s.missingMacs().isEmpty()) {
                 log.atWarn().setMessage("DR real servers without a MAC yet: left out of the program until the "
                         + "neighbour table has them").addKeyValue("virtual_server", s.config.name())
@@ -635,7 +640,7 @@ public final class LoadBalancer {
         if (stopped) {
             return;
         }
-        requestMissingMacs();
+        requestMissingMacs(services);
         boolean wanted = services.stream().anyMatch(s -> !s.missingMacs().isEmpty());
         if (neighbourReads.shouldRead(System.nanoTime(), wanted)) {
             readNeighbours(services).forEach(moved -> refold(moved, Cause.NONE, true));
@@ -654,8 +659,19 @@ public final class LoadBalancer {
         return among.stream().filter(s -> s.device.isPresent() && s.refreshMacs(table)).toList();
     }
 
-    private void requestMissingMacs() {
-        resolver.ifPresent(r -> services.forEach(service -> service.device.ifPresent(device -> {
+    /**
+     * The resolver, opened now if {@code among} has a DR virtual server and none is open yet: a DR virtual server
+     * that a reload adds to an agent that started without one needs it as much as one configured at start.
+     */
+    private synchronized Optional<NeighbourResolver> resolverFor(List<Service> among) {
+        if (resolver.isEmpty() && !stopped && among.stream().anyMatch(s -> s.device.isPresent())) {
+            resolver = openResolver();
+        }
+        return resolver;
+    }
+
+    private void requestMissingMacs(List<Service> among) {
+        resolverFor(among).ifPresent(r -> among.forEach(service -> service.device.ifPresent(device -> {
             for (InetAddress address : service.missingMacs()) {
                 try {
                     r.resolve(device, address);
@@ -933,7 +949,10 @@ public final class LoadBalancer {
     }
 
     private void shutDownThreads() {
-        resolver.ifPresent(NeighbourResolver::close);
+        synchronized (this) {
+            resolver.ifPresent(NeighbourResolver::close);
+            resolver = Optional.empty();
+        }
         otherProbers.close();
         scripts.shutdownNow();
         notifications.shutdown();
