@@ -102,6 +102,8 @@ final class IncidentFollower implements AutoCloseable {
     private final Consumer<List<EventRecord>> wake = records -> wake();
     /** Per node: how many of its archive's records were folded. Only the fold's thread uses the fields below. */
     private final Map<String, Long> positions = new TreeMap<>();
+    /** Per node: the reader of its archive at its position, kept from turn to turn and extended as records arrive. */
+    private final Map<String, NodeArchive.Records> readers = new TreeMap<>();
     /** Per node: the last of its records folded, which a saved state names to check the archive still holds it. */
     private final Map<String, EventRecord> lastOfNode = new TreeMap<>();
     /** Per node with nothing unread while others had: since when (the {@link #nanos} clock). */
@@ -309,11 +311,11 @@ final class IncidentFollower implements AutoCloseable {
             if (status.failure().isPresent() || unread() > TAIL_LIMIT) {
                 return Optional.empty();
             }
-            Map<String, NodeArchive.Records> readers = store.readers(positions);
+            Map<String, NodeArchive.Records> unread = store.readers(positions);
             List<IntervalRow> intervals = new ArrayList<>();
             List<Incident> incidents = new ArrayList<>();
-            Forensics.Summary whole = fold.tail(new ArrayList<>(readers.values()),
-                    readers.keySet().stream().map(node -> "the archive of node " + node).toList(),
+            Forensics.Summary whole = fold.tail(new ArrayList<>(unread.values()),
+                    unread.keySet().stream().map(node -> "the archive of node " + node).toList(),
                     new Forensics.Listener() {
                         @Override
                         public void interval(Interval interval) {
@@ -363,7 +365,7 @@ final class IncidentFollower implements AutoCloseable {
             return;
         }
         try {
-            Map<String, NodeArchive.Records> readers = store.readers(positions);
+            store.follow(readers, positions);
             long held = -1;
             int turn = 0;
             while (turn < STEP) {
@@ -473,6 +475,7 @@ final class IncidentFollower implements AutoCloseable {
         savedAt = 0;
         settled.clear();
         positions.clear();
+        readers.clear();
         lastOfNode.clear();
         silentSince.clear();
         lagging.clear();
