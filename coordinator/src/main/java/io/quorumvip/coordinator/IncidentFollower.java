@@ -150,9 +150,13 @@ final class IncidentFollower implements AutoCloseable {
             log.info("incident fold: resumed from {} at {} records folded; {} stored records to fold after them",
                     file, follower.folded, store.version() - follower.folded);
         } catch (IOException | RuntimeException e) {
-            String why = e instanceof NoSuchFileException ? "no saved state in " + file
-                    : "saved state not used: " + e.getMessage();
-            log.info("incident fold: folding the {} stored records from the beginning ({})", store.version(), why);
+            if (e instanceof NoSuchFileException missing && file.toString().equals(missing.getFile())) {
+                log.info("incident fold: folding the {} stored records from the beginning (no saved state in {})",
+                        store.version(), file);
+            } else {
+                log.warn("incident fold: folding the {} stored records from the beginning (saved state not used: {})",
+                        store.version(), e.getMessage());
+            }
             Files.deleteIfExists(file);
             follower = new IncidentFollower(store, new IncidentStore(dir), nanos, file, saveEvery);
         }
@@ -206,7 +210,7 @@ final class IncidentFollower implements AutoCloseable {
         IncidentFollower follower = new IncidentFollower(store, settled, nanos, file, saveEvery);
         try {
             follower.fold = IncidentFold.restore(foldState, ForensicsSettings.DEFAULT, follower.listener());
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             settled.close();
             throw e;
         }
