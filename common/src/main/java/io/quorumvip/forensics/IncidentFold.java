@@ -1,6 +1,13 @@
 package io.quorumvip.forensics;
 
 import io.quorumvip.events.EventRecord;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -47,6 +54,100 @@ public final class IncidentFold {
         this.settings = settings;
         nodes.forEach(node -> queues.put(node, new ArrayDeque<>()));
         this.sweep = Forensics.streamingSweep(settings, listener);
+    }
+
+    private IncidentFold(ForensicsSettings settings, IncidentSweep sweep) {
+        this.settings = settings;
+        this.sweep = sweep;
+    }
+
+    /**
+     * The fold's state in bytes: what {@link #restore} needs to go on exactly as this fold would (the records queued,
+     * the sweep's open intervals, pairs, evidence and records of the chain window), not the history. Folding A, saving,
+     * restoring and folding B gives what folding A and B in one go gives, byte for byte. The bytes carry no version or
+     * checksum: the caller's file does.
+     *
+     * @throws IllegalStateException after {@link #finish}
+     */
+    public byte[] save() {
+        if (finished) {
+            throw new IllegalStateException("incident fold: save called after finish (expected it before)");
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
+        try (DataOutputStream data = new DataOutputStream(bytes)) {
+            FoldState.Writer out = new FoldState.Writer(data);
+            saveSettings(out, settings);
+            out.count(queues.size());
+            for (Map.Entry<String, ArrayDeque<EventRecord>> queue : queues.entrySet()) {
+                out.text(queue.getKey());
+                out.records(queue.getValue());
+            }
+            out.count(lastReceived.size());
+            for (EventRecord record : lastReceived.values()) {
+                out.record(record);
+            }
+            out.record(lastFolded);
+            out.number(queued);
+            out.number(folded);
+            sweep.save(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("incident fold: writing its state in memory failed", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * The fold {@link #save} saved, going on with {@code settings} (those it was saved with) and its results to
+     * {@code listener}.
+     *
+     * @throws IOException naming what does not decode, or the settings it was saved with when they differ
+     */
+    public static IncidentFold restore(byte[] state, ForensicsSettings settings, Forensics.Listener listener)
+            throws IOException {
+        try (DataInputStream data = new DataInputStream(new ByteArrayInputStream(state))) {
+            FoldState.Reader in = new FoldState.Reader(data);
+            ForensicsSettings saved = new ForensicsSettings(in.number(), in.number(), in.number(), in.number(),
+                    in.number());
+            if (!saved.equals(settings)) {
+                throw new FoldState.CorruptException("incident fold: the state was saved with " + saved
+                        + " (expected " + settings + ")");
+            }
+            IncidentSweep[] sweep = new IncidentSweep[1];
+            Map<String, ArrayDeque<EventRecord>> queues = new LinkedHashMap<>();
+            int nodes = in.count();
+            for (int i = 0; i < nodes; i++) {
+                queues.put(in.text(), new ArrayDeque<>(in.records()));
+            }
+            List<EventRecord> lastReceived = in.records();
+            EventRecord lastFolded = in.record();
+            long queued = in.number();
+            long folded = in.number();
+            sweep[0] = new IncidentSweep(settings, in, Forensics.output(listener, () -> sweep[0]));
+            if (data.read() != -1) {
+                throw new FoldState.CorruptException("incident fold: the state goes on after its end ("
+                        + state.length + " bytes)");
+            }
+            IncidentFold fold = new IncidentFold(settings, sweep[0]);
+            fold.queues.putAll(queues);
+            lastReceived.forEach(record -> fold.lastReceived.put(record.node(), record));
+            fold.lastFolded = lastFolded;
+            fold.queued = queued;
+            fold.folded = folded;
+            return fold;
+        } catch (EOFException e) {
+            throw new FoldState.CorruptException("incident fold: the state of " + state.length
+                    + " bytes ends early (cut short)");
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new FoldState.CorruptException("incident fold: the state does not decode: " + e.getMessage());
+        }
+    }
+
+    private static void saveSettings(FoldState.Writer out, ForensicsSettings settings) throws IOException {
+        out.number(settings.clockUncertaintyMicros());
+        out.number(settings.leaseGraceMicros());
+        out.number(settings.causeLookbackMicros());
+        out.number(settings.fromMicros());
+        out.number(settings.toMicros());
     }
 
     /**

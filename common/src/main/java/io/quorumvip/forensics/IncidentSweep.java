@@ -5,6 +5,7 @@ import io.quorumvip.events.EventRecord;
 import io.quorumvip.events.EventType;
 import io.quorumvip.events.HybridLogicalClock;
 import io.quorumvip.ownership.RoleInput;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -20,6 +21,7 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 
@@ -224,6 +226,223 @@ final class IncidentSweep {
         unsettled.addAll(from.unsettled);
         runStart.putAll(from.runStart);
         from.quorumInstancesOfRun.forEach((node, instances) -> quorumInstancesOfRun.put(node, new HashSet<>(instances)));
+    }
+
+    /**
+     * Writes the state (not the output) for {@link #IncidentSweep(ForensicsSettings, FoldState.Reader, Output)}: a
+     * streaming sweep's, since one that keeps every record would write the whole history.
+     */
+    void save(FoldState.Writer out) throws IOException {
+        if (keepAllRecords || finished) {
+            throw new IllegalStateException("incident sweep: state asked of a sweep that "
+                    + (finished ? "finished" : "keeps every record") + " (expected a streaming one, not finished)");
+        }
+        folder.save(out);
+        pools.save(out);
+        out.number(floor);
+        out.number(first);
+        out.number(timeLeadMicros);
+        out.number(records);
+        out.number(queuedSeq);
+        out.flag(splitBrain);
+        out.texts(nodes);
+        saveRecords(out, lastRecords);
+        out.count(stepBack.size());
+        for (Map.Entry<String, Long> step : stepBack.entrySet()) {
+            out.text(step.getKey());
+            out.number(step.getValue());
+        }
+        saveRecords(out, lastConfig);
+        saveTexts(out, roleNodes);
+        out.records(window.subList(windowHead, window.size()));
+        out.number(evictedReach);
+        savePairs(out, ownershipPairs);
+        savePairs(out, masterPairs);
+        out.count(addresses.size());
+        for (Map.Entry<String, AddressState> entry : addresses.entrySet()) {
+            AddressState state = entry.getValue();
+            out.text(entry.getKey());
+            out.intervals(state.unreleased);
+            out.count(state.shares.size());
+            for (Map.Entry<String, long[]> share : state.shares.entrySet()) {
+                out.text(share.getKey());
+                out.longs(share.getValue());
+            }
+            out.maybeText(state.instance);
+            out.interval(state.cover);
+            out.number(state.coverEnd);
+            out.number(state.coverEndMax);
+            out.count(state.noOwner);
+            out.count(state.dualOwnership);
+        }
+        out.count(leaseKeys.size());
+        for (Map.Entry<String, LeaseKey> entry : leaseKeys.entrySet()) {
+            LeaseKey key = entry.getValue();
+            out.text(entry.getKey());
+            out.intervals(key.masters);
+            out.intervals(key.leases);
+            out.intervals(key.unprocessedMasters);
+            out.intervals(key.unprocessedLeases);
+            out.count(key.runs.size());
+            for (long[] run : key.runs) {
+                out.longs(run);
+            }
+        }
+        out.count(waitingMasterPairs.size());
+        for (MasterPair pair : waitingMasterPairs) {
+            out.interval(pair.a());
+            out.interval(pair.b());
+            out.number(pair.bounds().min());
+            out.number(pair.bounds().max());
+            out.number(pair.start());
+            out.number(pair.end());
+        }
+        out.intervals(vipEvidence);
+        out.count(dualOwnershipEvidence.size());
+        for (Incident incident : dualOwnershipEvidence) {
+            out.incident(incident);
+        }
+        // A priority queue's iteration order is its heap's array, which adding in that order rebuilds as it was.
+        out.count(unsettled.size());
+        for (Queued queued : unsettled) {
+            out.found(queued.found());
+            out.number(queued.seq());
+        }
+        out.count(runStart.size());
+        for (Map.Entry<String, Long> start : runStart.entrySet()) {
+            out.text(start.getKey());
+            out.number(start.getValue());
+        }
+        saveTexts(out, quorumInstancesOfRun);
+    }
+
+    /** A streaming sweep with the state {@link #save} wrote, its results to {@code output}. */
+    IncidentSweep(ForensicsSettings settings, FoldState.Reader in, Output output) throws IOException {
+        this.settings = settings;
+        this.output = output;
+        this.keepAllRecords = false;
+        this.folder = new IntervalFolder(in, this::intervalFinal);
+        this.pools = new PoolIncidents(settings, in, this::found);
+        this.clockNote = "times of different nodes compared within ±" + Times.duration(settings.clockUncertaintyMicros())
+                + " (clock uncertainty)";
+        floor = in.number();
+        first = in.number();
+        timeLeadMicros = in.number();
+        records = in.number();
+        queuedSeq = in.number();
+        splitBrain = in.flag();
+        nodes.addAll(in.texts());
+        readRecords(in, lastRecords);
+        int count = in.count();
+        for (int i = 0; i < count; i++) {
+            stepBack.put(in.text(), in.number());
+        }
+        readRecords(in, lastConfig);
+        readTexts(in, roleNodes, TreeSet::new);
+        window.addAll(in.records());
+        window.forEach(record -> windowSteps.add(null));
+        evictedReach = in.number();
+        readPairs(in, ownershipPairs);
+        readPairs(in, masterPairs);
+        count = in.count();
+        for (int i = 0; i < count; i++) {
+            String address = in.text();
+            AddressState state = new AddressState();
+            state.unreleased.addAll(in.intervals());
+            int shares = in.count();
+            for (int k = 0; k < shares; k++) {
+                state.shares.put(in.text(), in.longs());
+            }
+            state.instance = in.maybeText();
+            state.cover = in.interval();
+            state.coverEnd = in.number();
+            state.coverEndMax = in.number();
+            state.noOwner = in.signed();
+            state.dualOwnership = in.signed();
+            addresses.put(address, state);
+        }
+        count = in.count();
+        for (int i = 0; i < count; i++) {
+            String name = in.text();
+            LeaseKey key = new LeaseKey();
+            key.masters.addAll(in.intervals());
+            key.leases.addAll(in.intervals());
+            key.unprocessedMasters.addAll(in.intervals());
+            key.unprocessedLeases.addAll(in.intervals());
+            int runs = in.count();
+            for (int k = 0; k < runs; k++) {
+                key.runs.add(in.longs());
+            }
+            leaseKeys.put(name, key);
+        }
+        count = in.count();
+        for (int i = 0; i < count; i++) {
+            waitingMasterPairs.add(new MasterPair(in.interval(), in.interval(),
+                    new OverlapBounds.Bounds(in.number(), in.number()), in.number(), in.number()));
+        }
+        vipEvidence.addAll(in.intervals());
+        count = in.count();
+        for (int i = 0; i < count; i++) {
+            dualOwnershipEvidence.add(in.incident());
+        }
+        count = in.count();
+        for (int i = 0; i < count; i++) {
+            unsettled.add(new Queued(in.found(), in.number()));
+        }
+        count = in.count();
+        for (int i = 0; i < count; i++) {
+            runStart.put(in.text(), in.number());
+        }
+        readTexts(in, quorumInstancesOfRun, HashSet::new);
+    }
+
+    private static void saveRecords(FoldState.Writer out, Map<String, EventRecord> map) throws IOException {
+        out.count(map.size());
+        for (Map.Entry<String, EventRecord> entry : map.entrySet()) {
+            out.text(entry.getKey());
+            out.record(entry.getValue());
+        }
+    }
+
+    private static void readRecords(FoldState.Reader in, Map<String, EventRecord> map) throws IOException {
+        int count = in.count();
+        for (int i = 0; i < count; i++) {
+            map.put(in.text(), in.record());
+        }
+    }
+
+    private static void saveTexts(FoldState.Writer out, Map<String, Set<String>> map) throws IOException {
+        out.count(map.size());
+        for (Map.Entry<String, Set<String>> entry : map.entrySet()) {
+            out.text(entry.getKey());
+            out.texts(entry.getValue());
+        }
+    }
+
+    private static void readTexts(FoldState.Reader in, Map<String, Set<String>> map,
+                                  Supplier<Set<String>> newSet) throws IOException {
+        int count = in.count();
+        for (int i = 0; i < count; i++) {
+            String key = in.text();
+            Set<String> set = newSet.get();
+            set.addAll(in.texts());
+            map.put(key, set);
+        }
+    }
+
+    private static void savePairs(FoldState.Writer out, Map<String, List<Interval>> pairs) throws IOException {
+        out.count(pairs.size());
+        for (Map.Entry<String, List<Interval>> entry : pairs.entrySet()) {
+            out.text(entry.getKey());
+            out.intervals(entry.getValue());
+        }
+    }
+
+    private static void readPairs(FoldState.Reader in, Map<String, List<Interval>> pairs) throws IOException {
+        int count = in.count();
+        for (int i = 0; i < count; i++) {
+            pairs.put(in.text(), in.intervals());
+        }
     }
 
     /** The next record in {@link MergedJournals#ORDER}, without duplicates. */

@@ -5,6 +5,7 @@ import io.quorumvip.events.EventRecord;
 import io.quorumvip.events.HybridLogicalClock;
 import io.quorumvip.lease.LeaseTiming;
 import io.quorumvip.ownership.RoleInput;
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -119,6 +120,109 @@ final class IntervalFolder {
         copy.endOfJournals = endOfJournals;
         copy.applied = applied;
         return copy;
+    }
+
+    /** Writes the state (not {@code closed}) for {@link #IntervalFolder(FoldState.Reader, Consumer)}. */
+    void save(FoldState.Writer out) throws IOException {
+        out.count(nodes.size());
+        for (NodeTrack track : nodes.values()) {
+            out.text(track.node);
+            out.record(track.last);
+            out.flag(track.running);
+            out.count(track.vrids.size());
+            for (Map.Entry<String, Integer> vrid : track.vrids.entrySet()) {
+                out.text(vrid.getKey());
+                out.count(vrid.getValue());
+            }
+            out.texts(track.leasedInstances);
+            for (Map<String, Open> opens : List.of(track.roles, track.leases, track.vips)) {
+                out.count(opens.size());
+                for (Map.Entry<String, Open> open : opens.entrySet()) {
+                    out.text(open.getKey());
+                    save(out, open.getValue());
+                }
+            }
+            save(out, track.orphans);
+        }
+        save(out, pending);
+        for (ArrayDeque<Takeover> list : List.of(masters, leases)) {
+            out.count(list.size());
+            for (Takeover takeover : list) {
+                out.text(takeover.node());
+                out.text(takeover.instance());
+                out.number(takeover.time());
+            }
+        }
+        out.number(endOfJournals);
+        out.number(applied);
+    }
+
+    /** A folder with the state {@link #save} wrote, its intervals to {@code closed}. */
+    IntervalFolder(FoldState.Reader in, Consumer<Interval> closed) throws IOException {
+        this.closed = closed;
+        int tracks = in.count();
+        for (int i = 0; i < tracks; i++) {
+            NodeTrack track = new NodeTrack(in.text());
+            track.last = in.record();
+            track.running = in.flag();
+            int vrids = in.count();
+            for (int k = 0; k < vrids; k++) {
+                track.vrids.put(in.text(), in.signed());
+            }
+            track.leasedInstances.addAll(in.texts());
+            for (Map<String, Open> opens : List.of(track.roles, track.leases, track.vips)) {
+                int count = in.count();
+                for (int k = 0; k < count; k++) {
+                    opens.put(in.text(), open(in));
+                }
+            }
+            track.orphans.addAll(pendings(in));
+            nodes.put(track.node, track);
+        }
+        pending.addAll(pendings(in));
+        for (ArrayDeque<Takeover> list : List.of(masters, leases)) {
+            int count = in.count();
+            for (int k = 0; k < count; k++) {
+                list.add(new Takeover(in.text(), in.text(), in.number()));
+            }
+        }
+        endOfJournals = in.number();
+        applied = in.number();
+    }
+
+    private static void save(FoldState.Writer out, Open open) throws IOException {
+        out.count(open.kind().ordinal());
+        out.text(open.instance());
+        out.text(open.subject());
+        out.count(open.lifetimeSeconds());
+        out.number(open.start());
+        out.record(open.opening());
+    }
+
+    private static Open open(FoldState.Reader in) throws IOException {
+        return new Open(in.choice(IntervalKind.values(), "interval kind"), in.text(), in.text(), in.signed(),
+                in.number(), in.record());
+    }
+
+    private static void save(FoldState.Writer out, List<Pending> list) throws IOException {
+        out.count(list.size());
+        for (Pending p : list) {
+            save(out, p.open());
+            out.text(p.node());
+            out.number(p.lastSeen());
+            out.number(p.latest());
+            out.flag(p.restarted());
+            out.flag(p.leased());
+        }
+    }
+
+    private static List<Pending> pendings(FoldState.Reader in) throws IOException {
+        int count = in.count();
+        List<Pending> list = new ArrayList<>(Math.min(count, 1024));
+        for (int i = 0; i < count; i++) {
+            list.add(new Pending(open(in), in.text(), in.number(), in.number(), in.flag(), in.flag()));
+        }
+        return list;
     }
 
     /** The next record in {@link MergedJournals#ORDER}. */

@@ -2,6 +2,7 @@ package io.quorumvip.forensics;
 
 import io.quorumvip.events.Event;
 import io.quorumvip.events.EventRecord;
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,6 +50,81 @@ final class PoolIncidents {
         copy.disagreeingSince.putAll(disagreeingSince);
         copy.disagreeingNodes.putAll(disagreeingNodes);
         return copy;
+    }
+
+    /** Writes the state (not {@code found}) for {@link #PoolIncidents(ForensicsSettings, FoldState.Reader, Consumer)}. */
+    void save(FoldState.Writer out) throws IOException {
+        out.count(pendingDown.size());
+        for (Map.Entry<String, EventRecord> down : pendingDown.entrySet()) {
+            out.text(down.getKey());
+            out.record(down.getValue());
+        }
+        out.count(pools.size());
+        for (Map.Entry<String, Map<String, TreeSet<String>>> vs : pools.entrySet()) {
+            out.text(vs.getKey());
+            out.count(vs.getValue().size());
+            for (Map.Entry<String, TreeSet<String>> node : vs.getValue().entrySet()) {
+                out.text(node.getKey());
+                out.texts(node.getValue());
+            }
+        }
+        out.count(distinct.size());
+        for (Map.Entry<String, Map<TreeSet<String>, Integer>> vs : distinct.entrySet()) {
+            out.text(vs.getKey());
+            out.count(vs.getValue().size());
+            for (Map.Entry<TreeSet<String>, Integer> pool : vs.getValue().entrySet()) {
+                out.texts(pool.getKey());
+                out.count(pool.getValue());
+            }
+        }
+        out.count(disagreeingSince.size());
+        for (Map.Entry<String, EventRecord> since : disagreeingSince.entrySet()) {
+            out.text(since.getKey());
+            out.record(since.getValue());
+        }
+        out.count(disagreeingNodes.size());
+        for (Map.Entry<String, List<String>> nodes : disagreeingNodes.entrySet()) {
+            out.text(nodes.getKey());
+            out.texts(nodes.getValue());
+        }
+    }
+
+    /** The state {@link #save} wrote, its incidents to {@code found}. */
+    PoolIncidents(ForensicsSettings settings, FoldState.Reader in, Consumer<IncidentSweep.Found> found)
+            throws IOException {
+        this(settings, found);
+        int count = in.count();
+        for (int i = 0; i < count; i++) {
+            pendingDown.put(in.text(), in.record());
+        }
+        count = in.count();
+        for (int i = 0; i < count; i++) {
+            Map<String, TreeSet<String>> byNode = new TreeMap<>();
+            String vs = in.text();
+            int nodes = in.count();
+            for (int k = 0; k < nodes; k++) {
+                byNode.put(in.text(), new TreeSet<>(in.texts()));
+            }
+            pools.put(vs, byNode);
+        }
+        count = in.count();
+        for (int i = 0; i < count; i++) {
+            Map<TreeSet<String>, Integer> counts = new HashMap<>();
+            String vs = in.text();
+            int kinds = in.count();
+            for (int k = 0; k < kinds; k++) {
+                counts.put(new TreeSet<>(in.texts()), in.signed());
+            }
+            distinct.put(vs, counts);
+        }
+        count = in.count();
+        for (int i = 0; i < count; i++) {
+            disagreeingSince.put(in.text(), in.record());
+        }
+        count = in.count();
+        for (int i = 0; i < count; i++) {
+            disagreeingNodes.put(in.text(), List.copyOf(in.texts()));
+        }
     }
 
     /** The next record in {@link MergedJournals#ORDER}. */

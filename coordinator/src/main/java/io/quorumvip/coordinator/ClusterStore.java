@@ -405,6 +405,22 @@ final class ClusterStore implements AutoCloseable {
     }
 
     /**
+     * Brings the incident fold's {@code readers} to the end stored now: a node's reader read to its end goes on from
+     * where it is ({@code positions.get(node)} records read), a node that had none gets one; a reader with records
+     * left is kept as it is.
+     */
+    synchronized void follow(Map<String, NodeArchive.Records> readers, Map<String, Long> positions) {
+        archives.forEach((node, archive) -> {
+            NodeArchive.Records reader = readers.get(node);
+            long position = positions.getOrDefault(node, 0L);
+            if (archive.count() == 0 || (reader != null && reader.hasNext())) {
+                return;
+            }
+            readers.put(node, reader == null ? archive.from(position) : archive.extend(reader, position));
+        });
+    }
+
+    /**
      * For each node that stored records, a reader of those after its first {@code positions.get(node)} (0 when absent),
      * to the end stored now: for the incident fold, which follows the archives.
      */

@@ -37,8 +37,9 @@ import java.util.function.Consumer;
  * span touches its window. Settling follows time closely (an entry is settled soon after its end), so a window's
  * entries lie in few blocks; one long entry widens only its own block.
  *
- * <p>The files are the fold's output, not its state: the fold is not saved, so they are emptied when a fold starts
- * from the beginning. Not thread-safe for writing (the fold's thread writes); {@link #view()} is taken on that thread
+ * <p>The files are the fold's output; the fold's saved state names how far they went ({@link #writeView}), and a
+ * fold resumed from it cuts off what was appended after ({@link #resume}). They are emptied when a fold starts from
+ * the beginning. Not thread-safe for writing (the fold's thread writes); {@link #view()} is taken on that thread
  * and may then be read from any thread, since it covers only what was flushed and never changes.
  */
 final class IncidentStore implements AutoCloseable {
@@ -58,16 +59,93 @@ final class IncidentStore implements AutoCloseable {
     record View(Part.Extent intervals, Part.Extent incidents) {
     }
 
+    /** An empty store in {@code dir}: whatever its files held is dropped. */
     IncidentStore(Path dir) throws IOException {
+        this(dir, true);
+    }
+
+    private IncidentStore(Path dir, boolean empty) throws IOException {
         Files.createDirectories(dir);
-        Part opened = new Part(dir.resolve("intervals"));
+        Part opened = new Part(dir.resolve("intervals"), empty);
         try {
-            incidents = new Part(dir.resolve("incidents"));
+            incidents = new Part(dir.resolve("incidents"), empty);
         } catch (IOException | RuntimeException e) {
             opened.close();
             throw e;
         }
         intervals = opened;
+    }
+
+    /**
+     * The store in {@code dir} as it was when {@code saved} was taken: what was appended after it is cut off (the fold
+     * resumed from that point settles it again).
+     *
+     * @throws IOException when a file holds less than {@code saved} covers, naming it and both lengths
+     */
+    static IncidentStore resume(Path dir, View saved) throws IOException {
+        IncidentStore store = new IncidentStore(dir, false);
+        try {
+            store.intervals.resume(saved.intervals());
+            store.incidents.resume(saved.incidents());
+            long count = store.incidents.count;
+            if (count % BLOCK != 0) {
+                // The current block names the steps it wrote before by number: learn them from the block's start.
+                int block = (int) (count / BLOCK);
+                Part.Extent last = new Part.Extent(saved.incidents().file(), count - (long) block * BLOCK,
+                        saved.incidents().bytes(), new long[] {saved.incidents().offsets()[block]},
+                        new long[] {Long.MIN_VALUE}, new long[] {Long.MAX_VALUE});
+                List<CauseStep> steps = new ArrayList<>();
+                store.readIncidents(last, ForensicsSettings.DEFAULT, incident -> { }, steps);
+                steps.forEach(step -> store.blockSteps.put(step, store.blockSteps.size()));
+            }
+            return store;
+        } catch (IOException | RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /** Writes {@code view}'s counts and blocks, for {@link #readView}. */
+    static void writeView(DataOutputStream out, View view) throws IOException {
+        for (Part.Extent extent : List.of(view.intervals(), view.incidents())) {
+            out.writeLong(extent.count());
+            out.writeLong(extent.bytes());
+            out.writeInt(extent.offsets().length);
+            for (int block = 0; block < extent.offsets().length; block++) {
+                out.writeLong(extent.offsets()[block]);
+                out.writeLong(extent.earliestStart()[block]);
+                out.writeLong(extent.latestEnd()[block]);
+            }
+        }
+    }
+
+    /**
+     * The view {@link #writeView} wrote, of the store in {@code dir}.
+     *
+     * @throws IOException when the counts disagree with the blocks
+     */
+    static View readView(DataInputStream in, Path dir) throws IOException {
+        Part.Extent[] extents = new Part.Extent[2];
+        String[] names = {"intervals", "incidents"};
+        for (int part = 0; part < 2; part++) {
+            long count = in.readLong();
+            long bytes = in.readLong();
+            int blocks = in.readInt();
+            if (count < 0 || bytes < 0 || blocks != (count + BLOCK - 1) / BLOCK) {
+                throw new IOException("saved incident store: " + names[part] + " has " + count + " entries in "
+                        + bytes + " bytes and " + blocks + " blocks (expected one block per " + BLOCK + " entries)");
+            }
+            long[] offsets = new long[blocks];
+            long[] earliest = new long[blocks];
+            long[] latest = new long[blocks];
+            for (int block = 0; block < blocks; block++) {
+                offsets[block] = in.readLong();
+                earliest[block] = in.readLong();
+                latest[block] = in.readLong();
+            }
+            extents[part] = new Part.Extent(dir.resolve(names[part]), count, bytes, offsets, earliest, latest);
+        }
+        return new View(extents[0], extents[1]);
     }
 
     void add(IntervalRow row) throws IOException {
@@ -151,8 +229,13 @@ final class IncidentStore implements AutoCloseable {
         intervals.read(view.intervals(), window, () -> { }, in -> intervalOut.accept(new IntervalRow(
                 IntervalKind.values()[in.readByte()], text(in), text(in), in.readInt(), text(in), in.readLong(),
                 in.readLong(), in.readLong(), EndReason.values()[in.readByte()])));
-        List<CauseStep> steps = new ArrayList<>();
-        incidents.read(view.incidents(), window, steps::clear, in -> {
+        readIncidents(view.incidents(), window, incidentOut, new ArrayList<>());
+    }
+
+    /** The incidents of {@code extent}'s blocks that touch {@code window}; {@code steps}: the current block's. */
+    private void readIncidents(Part.Extent extent, ForensicsSettings window, Consumer<Incident> incidentOut,
+                               List<CauseStep> steps) throws IOException {
+        incidents.read(extent, window, steps::clear, in -> {
             IncidentKind kind = IncidentKind.values()[in.readByte()];
             long start = in.readLong();
             long end = in.readLong();
@@ -240,10 +323,30 @@ final class IncidentStore implements AutoCloseable {
         private long flushedCount;
         private long bytes;
 
-        Part(Path file) throws IOException {
+        Part(Path file, boolean empty) throws IOException {
             this.file = file;
-            this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING);
+            this.channel = empty
+                    ? FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                            StandardOpenOption.TRUNCATE_EXISTING)
+                    : FileChannel.open(file, StandardOpenOption.WRITE);
+        }
+
+        /** Goes back to {@code saved}: the file cut to its length, the blocks as they were. */
+        void resume(Extent saved) throws IOException {
+            long size = channel.size();
+            if (size < saved.bytes()) {
+                throw new IOException(file + " holds " + size + " bytes, less than the " + saved.bytes()
+                        + " its saved state covers (the file was cut or replaced)");
+            }
+            channel.truncate(saved.bytes());
+            int room = Math.max(64, saved.offsets().length + 1);
+            offsets = Arrays.copyOf(saved.offsets(), room);
+            earliestStart = Arrays.copyOf(saved.earliestStart(), room);
+            latestEnd = Arrays.copyOf(saved.latestEnd(), room);
+            count = saved.count();
+            flushedCount = saved.count();
+            bytes = saved.bytes();
+            pending.reset();
         }
 
         DataOutputStream entry() {

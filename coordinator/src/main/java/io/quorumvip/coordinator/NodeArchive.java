@@ -188,6 +188,24 @@ final class NodeArchive implements AutoCloseable {
     }
 
     /**
+     * {@code reader}, read to its end after {@code position} records, going on to the end stored now: the same reader
+     * where it can, rather than a new one that decodes up to {@value #BLOCK} records again to reach the position; a new
+     * one for a reader taken when nothing was left to read.
+     */
+    Records extend(Records reader, long position) {
+        if (reader.hasNext() || position > index.count) {
+            throw new IllegalArgumentException("archive of node '" + node + "': a reader extended at position "
+                    + position + (reader.hasNext() ? " before it was read to its end" : " beyond the "
+                    + index.count + " records stored") + " (expected a reader read to its end)");
+        }
+        if (reader.channel == null) {
+            return from(position);
+        }
+        reader.extend(size, index.count - position);
+        return reader;
+    }
+
+    /**
      * All stored records, as {@link #from from(0)}, read through a channel of their own that {@link Records#close}
      * closes. For a reader on a thread that is interrupted to cancel it (a forensics job): an interrupt during a read,
      * or a read after one, closes the channel read through, and the archive's own is the one ingest appends to.
@@ -381,7 +399,7 @@ final class NodeArchive implements AutoCloseable {
         private static final int FRAME_HEADER = 8;
         private final boolean own;
         private final FileChannel channel;
-        private final long end;
+        private long end;
         private final EventCodec codec = new EventCodec();
         private ByteBuffer buffer = ByteBuffer.allocate(1 << 16).limit(0);
         private long bufferStart;
@@ -443,6 +461,12 @@ final class NodeArchive implements AutoCloseable {
                         + offset + ": " + e.getMessage() + " (restart the coordinator: its recovery checks the file)",
                         e));
             }
+        }
+
+        /** Reads on to {@code end}, {@code remaining} more records; the file before the old end is unchanged. */
+        private void extend(long newEnd, long more) {
+            end = newEnd;
+            remaining = more;
         }
 
         /** Closes the channel of a reader {@link #readerOfItsOwn of its own}; others share the archive's and do nothing. */

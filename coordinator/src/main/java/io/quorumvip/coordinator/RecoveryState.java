@@ -1,19 +1,11 @@
 package io.quorumvip.coordinator;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.quorumvip.events.Hash256;
 import io.quorumvip.journal.Journal;
 import io.quorumvip.replay.ClusterView;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -34,7 +26,6 @@ record RecoveryState(int schema, String node, Archive archive, Fold fold) {
     static final String DIR_NAME = ".qvip-index";
     static final String FILE_NAME = "coordinator-state.bin";
     private static final byte[] MAGIC = {'Q', 'V', 'C', 'R'};
-    private static final int HEADER = MAGIC.length + Integer.BYTES + Integer.BYTES + Hash256.LENGTH;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
@@ -70,31 +61,10 @@ record RecoveryState(int schema, String node, Archive archive, Fold fold) {
      */
     static RecoveryState load(Path archiveDir, String node) throws IOException {
         Path file = file(archiveDir);
-        byte[] bytes = Files.readAllBytes(file);
-        if (bytes.length < HEADER || !Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
-            throw new IOException(file + " is not a saved coordinator state (expected " + HEADER
-                    + " bytes or more starting with QVCR, got " + bytes.length + " bytes)");
-        }
-        ByteBuffer header = ByteBuffer.wrap(bytes, MAGIC.length, HEADER - MAGIC.length);
-        int schema = header.getInt();
-        if (schema != SCHEMA) {
-            throw new IOException(file + ": saved state format " + schema + " (expected " + SCHEMA + ")");
-        }
-        int length = header.getInt();
-        if (length != bytes.length - HEADER) {
-            throw new IOException(file + ": body of " + (bytes.length - HEADER) + " bytes (its header says " + length
-                    + "): the file was cut or extended");
-        }
-        byte[] expected = new byte[Hash256.LENGTH];
-        header.get(expected);
-        MessageDigest digest = sha256();
-        digest.update(bytes, HEADER, length);
-        if (!Arrays.equals(digest.digest(), expected)) {
-            throw new IOException(file + ": body does not match its SHA-256 (the file was altered or damaged)");
-        }
+        byte[] body = SavedFile.read(file, MAGIC, SCHEMA);
         RecoveryState state;
         try {
-            state = JSON.readValue(bytes, HEADER, length, RecoveryState.class);
+            state = JSON.readValue(body, RecoveryState.class);
         } catch (IOException | RuntimeException e) {
             throw new IOException(file + ": body does not decode: " + e.getMessage(), e);
         }
@@ -125,39 +95,11 @@ record RecoveryState(int schema, String node, Archive archive, Fold fold) {
      * for two threads at once on one archive (they share the temporary file).
      */
     void save(Path archiveDir) throws IOException {
-        Path file = file(archiveDir);
-        Files.createDirectories(file.getParent());
-        byte[] body = JSON.writeValueAsBytes(this);
-        ByteBuffer bytes = ByteBuffer.allocate(HEADER + body.length);
-        bytes.put(MAGIC).putInt(SCHEMA).putInt(body.length).put(sha256().digest(body)).put(body).flip();
-        Path tmp = file.resolveSibling(FILE_NAME + ".tmp");
-        try {
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE)) {
-                while (bytes.hasRemaining()) {
-                    channel.write(bytes);
-                }
-                channel.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-        try (FileChannel directory = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-            directory.force(true);
-        }
+        SavedFile.write(file(archiveDir), MAGIC, SCHEMA, JSON.writeValueAsBytes(this));
     }
 
     /** Removes the saved state of the archive in {@code archiveDir}, if any. */
     static void remove(Path archiveDir) throws IOException {
         Files.deleteIfExists(file(archiveDir));
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JVM has no SHA-256 (every Java SE runtime must)", e);
-        }
     }
 }

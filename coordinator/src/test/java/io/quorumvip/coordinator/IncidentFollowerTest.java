@@ -3,7 +3,9 @@ package io.quorumvip.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quorumvip.events.EventDraft;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -52,6 +54,105 @@ class IncidentFollowerTest {
                 await(() -> follower.status().folded() > 0);
                 IncidentFollower.Status later = follower.status();
                 assertThat(later.folded() + later.unread()).as("folded + unread later").isEqualTo(store.version());
+            }
+        }
+    }
+
+    @Test
+    void shouldResumeAfterARestartMidHistoryAndAnswerWindowsAsTheCommandLineRightAway() throws Exception {
+        List<List<EventDraft>> drafts = ForensicsJobsTest.handOvers();
+        List<byte[]> n1 = AgentJournals.write(root.resolve("agent-n1"), "n1", drafts.get(0));
+        List<byte[]> n2 = AgentJournals.write(root.resolve("agent-n2"), "n2", drafts.get(1));
+        Path incidents = root.resolve("incidents");
+        long start = AgentJournals.START_MILLIS;
+        long[][] windows = {{start, -1}, {start + 95_000, start + 185_000}};
+        long savedFolded;
+        try (ClusterStore store = ClusterStore.open(root.resolve("data"), () -> 0)) {
+            store.ingest("n1", RecordBatch.parse(AgentJournals.body(n1, 1, n1.size() / 2)));
+            store.ingest("n2", RecordBatch.parse(AgentJournals.body(n2, 1, n2.size() / 2)));
+            try (IncidentFollower follower = IncidentFollower.start(store, incidents, () -> 0, 1_000_000)) {
+                await(() -> !follower.status().waitingFor().isEmpty());
+                savedFolded = follower.status().folded();
+            }
+        }
+        assertThat(incidents.resolve(IncidentFollower.STATE_FILE)).exists();
+        // A restart of the whole coordinator: the archives reopen from their own saved states, the fold from its.
+        try (ClusterStore store = ClusterStore.open(root.resolve("data"), () -> 0);
+             IncidentFollower follower = IncidentFollower.start(store, incidents, () -> 0, 1_000_000);
+             ForensicsJobs jobs = new ForensicsJobs(store, follower, Duration.ofSeconds(30), root.resolve("answers"))) {
+            assertThat(follower.status().folded()).as("folded right after start").isEqualTo(savedFolded);
+            for (long[] window : windows) {
+                ForensicsJobsTest.assertAnswersAsTheCommandLine(jobs, root.resolve("data"), window);
+            }
+            store.ingest("n1", RecordBatch.parse(AgentJournals.body(n1, n1.size() / 2 + 1, n1.size())));
+            store.ingest("n2", RecordBatch.parse(AgentJournals.body(n2, n2.size() / 2 + 1, n2.size())));
+            await(() -> follower.status().folded() > savedFolded);
+            for (long[] window : windows) {
+                ForensicsJobsTest.assertAnswersAsTheCommandLine(jobs, root.resolve("data"), window);
+            }
+            assertThat(follower.status().refolds()).isZero();
+        }
+    }
+
+    @Test
+    void shouldResumeFromAnOlderSaveCuttingOffWhatWasSettledAfterIt() throws Exception {
+        List<List<EventDraft>> drafts = ForensicsJobsTest.handOvers();
+        List<byte[]> n1 = AgentJournals.write(root.resolve("agent-n1"), "n1", drafts.get(0));
+        List<byte[]> n2 = AgentJournals.write(root.resolve("agent-n2"), "n2", drafts.get(1));
+        Path incidents = root.resolve("incidents");
+        Path stateFile = incidents.resolve(IncidentFollower.STATE_FILE);
+        Path older = root.resolve("older-state");
+        try (ClusterStore store = ClusterStore.open(root.resolve("data"), () -> 0)) {
+            store.ingest("n1", RecordBatch.parse(AgentJournals.body(n1, 1, n1.size() / 3)));
+            store.ingest("n2", RecordBatch.parse(AgentJournals.body(n2, 1, n2.size() / 3)));
+            // Saved every 50 records: a crash after a save and before the next leaves the files ahead of the state.
+            try (IncidentFollower follower = IncidentFollower.start(store, incidents, () -> 0, 50)) {
+                await(() -> Files.exists(stateFile));
+                Files.copy(stateFile, older);
+                store.ingest("n1", RecordBatch.parse(AgentJournals.body(n1, n1.size() / 3 + 1, n1.size())));
+                store.ingest("n2", RecordBatch.parse(AgentJournals.body(n2, n2.size() / 3 + 1, n2.size())));
+                await(() -> follower.status().intervals() > 0 && follower.status().waitingFor().equals(Set.of("n1")));
+            }
+            Files.copy(older, stateFile, StandardCopyOption.REPLACE_EXISTING);
+            long[] olderFolded = new long[1];
+            try (IncidentFollower follower = IncidentFollower.start(store, incidents, () -> 0, 50);
+                 ForensicsJobs jobs = new ForensicsJobs(store, follower, Duration.ofSeconds(30),
+                         root.resolve("answers"))) {
+                olderFolded[0] = follower.status().folded();
+                assertThat(olderFolded[0]).as("folded right after start").isPositive().isLessThan(store.version());
+                await(() -> follower.status().waitingFor().equals(Set.of("n1")));
+                long start = AgentJournals.START_MILLIS;
+                for (long[] window : new long[][] {{start, -1}, {start + 95_000, start + 185_000}}) {
+                    ForensicsJobsTest.assertAnswersAsTheCommandLine(jobs, root.resolve("data"), window);
+                }
+                assertThat(follower.status().refolds()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void shouldFoldFromTheBeginningWhenTheSavedStateIsDamaged() throws Exception {
+        List<List<EventDraft>> drafts = ForensicsJobsTest.handOvers();
+        List<byte[]> n1 = AgentJournals.write(root.resolve("agent-n1"), "n1", drafts.get(0));
+        List<byte[]> n2 = AgentJournals.write(root.resolve("agent-n2"), "n2", drafts.get(1));
+        Path incidents = root.resolve("incidents");
+        Path stateFile = incidents.resolve(IncidentFollower.STATE_FILE);
+        try (ClusterStore store = ClusterStore.open(root.resolve("data"), () -> 0)) {
+            store.ingest("n1", RecordBatch.parse(AgentJournals.body(n1, 1, n1.size())));
+            store.ingest("n2", RecordBatch.parse(AgentJournals.body(n2, 1, n2.size() / 2)));
+            try (IncidentFollower follower = IncidentFollower.start(store, incidents, () -> 0)) {
+                await(() -> follower.status().waitingFor().equals(Set.of("n2")));
+            }
+            byte[] bytes = Files.readAllBytes(stateFile);
+            bytes[bytes.length - 1] ^= 1;
+            Files.write(stateFile, bytes);
+            try (IncidentFollower follower = IncidentFollower.start(store, incidents, () -> 0);
+                 ForensicsJobs jobs = new ForensicsJobs(store, follower, Duration.ofSeconds(30),
+                         root.resolve("answers"))) {
+                assertThat(follower.status().folded()).as("folded right after start").isZero();
+                await(() -> follower.status().waitingFor().equals(Set.of("n2")));
+                ForensicsJobsTest.assertAnswersAsTheCommandLine(jobs, root.resolve("data"),
+                        new long[] {AgentJournals.START_MILLIS, -1});
             }
         }
     }

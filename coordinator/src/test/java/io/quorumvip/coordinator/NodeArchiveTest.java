@@ -2,6 +2,7 @@ package io.quorumvip.coordinator;
 
 import static io.quorumvip.coordinator.AgentJournals.body;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quorumvip.events.EventRecord;
 import io.quorumvip.journal.JournalReader;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.stream.LongStream;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,6 +58,27 @@ class NodeArchiveTest {
         JournalVerifier.Result verified = JournalVerifier.verify(List.of(tmp.resolve("archive")));
         assertThat(verified.findings()).isEmpty();
         assertThat(verified.records()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldExtendAReaderReadToItsEndToTheRecordsStoredSince() throws IOException {
+        List<byte[]> frames = agentFrames(2 * NodeArchive.BLOCK + 10);
+        try (NodeArchive archive = NodeArchive.open(tmp.resolve("archive"), "n1", CLOCK, record -> { })) {
+            NodeArchive.Records empty = archive.from(0);
+            append(archive, frames, 1, 5);
+            NodeArchive.Records reader = archive.extend(empty, 0);
+            assertThat(read(reader)).extracting(EventRecord::seq).containsExactly(1L, 2L, 3L, 4L, 5L);
+            append(archive, frames, 6, frames.size());
+
+            NodeArchive.Records extended = archive.extend(reader, 5);
+
+            assertThat(extended).isSameAs(reader);
+            assertThat(read(extended)).extracting(EventRecord::seq)
+                    .containsExactlyElementsOf(LongStream.rangeClosed(6, frames.size()).boxed().toList());
+            NodeArchive.Records atStart = archive.from(0);
+            assertThatThrownBy(() -> archive.extend(atStart, 0)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("before it was read to its end");
+        }
     }
 
     @Test
