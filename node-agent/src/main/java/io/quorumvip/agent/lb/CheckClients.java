@@ -21,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
 /**
@@ -28,11 +29,12 @@ import javax.net.ssl.SSLException;
  * client per checker cost 10,000 clients' options, pools and buffers at 10,000 real servers. Sharing changes nothing
  * on the wire: each probe opens its own connection and closes it after the answer, as keepalived's do.
  *
- * <p>TCP_CHECK and HTTP_GET/SSL_GET connect through a bare Netty {@link Bootstrap} on the checks' event loop (one per
- * bindto), timed by {@link LoopDeadline} rather than Netty's connect timeout. A Vert.x connection around each probe
- * (its socket object, handler, channel group and futures) was most of the Java work per probe at 10,000 probes a
- * second, and its connect timeout fired without looking at the sockets the loop had not read yet. AGENT_CHECK, a
- * line read from a connection, keeps a Vert.x client (one per connect_timeout and bindto).
+ * <p>TCP_CHECK connects through a {@link TcpConnector}, HTTP_GET/SSL_GET through a bare Netty {@link Bootstrap}, both
+ * on the checks' event loop, timed by {@link ConnectDeadlines} and {@link LoopDeadline} rather than Netty's connect
+ * timeout. A Vert.x connection around each probe (its socket object, handler, channel group and futures) was most of
+ * the Java work per probe at 10,000 probes a second, and its connect timeout fired without looking at the sockets the
+ * loop had not read yet. AGENT_CHECK, a line read from a connection, keeps a Vert.x client (one per connect_timeout
+ * and bindto).
  */
 final class CheckClients implements AutoCloseable {
 
@@ -40,6 +42,9 @@ final class CheckClients implements AutoCloseable {
     }
 
     private record ConnectorKey(Optional<InetAddress> bindAddress, boolean closeWithReset) {
+    }
+
+    private record TcpKey(Optional<InetAddress> bindAddress, boolean closeWithReset, long connectTimeoutMillis) {
     }
 
     /** A connection's handlers are added once it is open, by its probe. */
@@ -53,6 +58,7 @@ final class CheckClients implements AutoCloseable {
     private final ContextInternal context;
     private final Map<Key, NetClient> clients = new HashMap<>();
     private final Map<ConnectorKey, Bootstrap> connectors = new HashMap<>();
+    private final Map<TcpKey, TcpConnector> tcpConnectors = new HashMap<>();
     private SslContext tls;
 
     /** @param context where the probes run and complete: the checks' event loop */
@@ -105,8 +111,19 @@ final class CheckClients implements AutoCloseable {
                     if (k.closeWithReset()) {
                         bootstrap.option(ChannelOption.SO_LINGER, 0);
                     }
+                    // Netty's default (30 s) put a timer of its own into the loop's heap at every connect.
+                    bootstrap.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0);
                     return bootstrap;
                 });
+    }
+
+    /** TCP_CHECK's connector, shared by the TCP_CHECKs of its bindto, close_with_reset and connect_timeout. */
+    TcpConnector tcpConnector(CheckerConfig checker) {
+        return tcpConnectors.computeIfAbsent(new TcpKey(checker.target().bindAddress(),
+                checker.target().closeWithReset(), connectTimeoutMillis(checker)), k -> new TcpConnector(
+                        loop(context), ((VertxInternal) vertx).transport().channelFactory(false),
+                        k.bindAddress().map(a -> new InetSocketAddress(a, 0)).orElse(null), k.closeWithReset(),
+                        TimeUnit.MILLISECONDS.toNanos(k.connectTimeoutMillis())));
     }
 
     /** SSL_GET's: trusts any certificate and checks no name, as keepalived does; its SNI is chosen per connection. */
@@ -126,5 +143,6 @@ final class CheckClients implements AutoCloseable {
         clients.values().forEach(NetClient::close);
         clients.clear();
         connectors.clear();
+        tcpConnectors.clear();
     }
 }

@@ -1,7 +1,7 @@
 package io.quorumvip.agent.lb;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.quorumvip.check.ProbeResult;
@@ -11,76 +11,77 @@ import io.vertx.core.Promise;
 import io.vertx.core.impl.ContextInternal;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
- * TCP_CHECK on the bare connector shared with the other TCP_CHECKs of its bindto ({@link CheckClients#connector}): a
- * connection that completes within connect_timeout ({@link LoopDeadline}) is a success, and is closed at once (an
- * orderly close, as keepalived's, or an RST with close_with_reset: {@link CheckClients#connector}).
+ * TCP_CHECK on the connector shared with the other TCP_CHECKs of its bindto, close_with_reset and connect_timeout
+ * ({@link TcpConnector}): a connection that completes within connect_timeout ({@link ConnectDeadlines}) is a success,
+ * and is closed at once (an orderly close, as keepalived's, or an RST with close_with_reset).
  */
 final class TcpProber implements Prober {
 
     private final ContextInternal context;
-    private final Bootstrap connector;
+    private final TcpConnector connector;
     private final InetSocketAddress target;
-    private final long timeoutNanos;
 
     TcpProber(CheckClients clients, CheckerConfig checker) {
         this.context = clients.context();
-        this.connector = clients.connector(checker);
+        this.connector = clients.tcpConnector(checker);
         this.target = new InetSocketAddress(checker.target().address(), checker.target().port());
-        this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(CheckClients.connectTimeoutMillis(checker));
     }
 
     /** Completes on the checks' context, where the load balancer takes the result without another hop. */
     @Override
     public Future<ProbeResult> probe() {
         Promise<ProbeResult> promise = Promise.promise();
-        context.execute(v -> new Attempt(promise).start());
+        context.execute(promise, p -> new Attempt(p).start());
         return promise.future();
     }
 
-    /** One connect: done once, by its outcome or by the deadline. */
-    private final class Attempt implements ChannelFutureListener, Runnable {
-        private final Promise<ProbeResult> promise;
-        private final long start = System.nanoTime();
-        private final LoopDeadline deadline;
+    /** One connect: settled once, by its outcome or by the deadline. */
+    private final class Attempt extends ConnectDeadlines.Wait implements ChannelFutureListener {
+        private Promise<ProbeResult> promise;
         private Channel channel;
-        private boolean done;
 
         Attempt(Promise<ProbeResult> promise) {
             this.promise = promise;
-            this.deadline = new LoopDeadline(CheckClients.loop(context), timeoutNanos, this);
         }
 
         void start() {
-            deadline.start();
-            ChannelFuture connecting = connector.connect(target);
-            channel = connecting.channel();
-            connecting.addListener(this);
+            connector.deadlines().add(this);
+            try {
+                channel = connector.open();
+            } catch (ChannelException e) {
+                if (settle()) {
+                    finish(ProbeResult.failure(ProbeErrors.describe(e.getCause() == null ? e : e.getCause()),
+                            since(startNanos())));
+                }
+                return;
+            }
+            connector.connect(channel, target).addListener(this);
         }
 
         @Override
         public void operationComplete(ChannelFuture connected) {
-            if (!done) {
-                finish(connected.isSuccess() ? ProbeResult.success("connected", since(start))
-                        : ProbeResult.failure(ProbeErrors.describe(connected.cause()), since(start)));
+            if (settle()) {
+                finish(connected.isSuccess() ? ProbeResult.success("connected", since(startNanos()))
+                        : ProbeResult.failure(ProbeErrors.describe(connected.cause()), since(startNanos())));
             }
         }
 
-        /** The deadline passed without a connection. */
         @Override
-        public void run() {
-            if (!done) {
-                finish(ProbeResult.failure("timed out", since(start)));
-            }
+        void expire() {
+            finish(ProbeResult.failure("timed out", since(startNanos())));
         }
 
+        /** Lets go of the channel and the promise: the deadlines' queue may hold this wait until its timer looks. */
         private void finish(ProbeResult result) {
-            done = true;
-            deadline.cancel();
-            channel.close();
-            context.emit(result, promise::complete);
+            if (channel != null) {
+                channel.close();
+                channel = null;
+            }
+            Promise<ProbeResult> completing = promise;
+            promise = null;
+            context.emit(result, completing::complete);
         }
     }
 

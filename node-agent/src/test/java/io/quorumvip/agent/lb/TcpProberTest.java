@@ -85,6 +85,18 @@ class TcpProberTest {
     }
 
     @Test
+    void shouldConnectFromTheBindtoAddressToTheConnectPort() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            ProbeResult result = probe(1, "   bindto 127.0.0.2\n   connect_port " + listener.getLocalPort() + "\n");
+
+            assertThat(result.success()).as(result.detail()).isTrue();
+            try (var accepted = listener.accept()) {
+                assertThat(accepted.getInetAddress().getHostAddress()).isEqualTo("127.0.0.2");
+            }
+        }
+    }
+
+    @Test
     void shouldFailAPortNobodyListensOn() throws Exception {
         int port;
         try (ServerSocket gone = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
