@@ -196,7 +196,10 @@ final class HttpProber implements Prober {
             try {
                 if (message instanceof ByteBuf bytes && !done) {
                     deadline.touch();
-                    answer.read(bytes.nioBuffer());
+                    // A read is one pooled buffer: its internal view is reused, where nioBuffer() made one per read.
+                    answer.read(bytes.nioBufferCount() == 1
+                            ? bytes.internalNioBuffer(bytes.readerIndex(), bytes.readableBytes())
+                            : bytes.nioBuffer());
                     if (answer.done()) {
                         judgeAnswer();
                     }
