@@ -215,8 +215,11 @@ public final class HttpAnswer {
         }
         if (nameIs(CONTENT_LENGTH, end)) {
             String value = value(colon, length);
-            long parsed = value.isEmpty() || value.length() > 18 || !value.chars().allMatch(c -> c >= '0' && c <= '9')
-                    ? -1 : Long.parseLong(value);
+            long parsed = value.isEmpty() || value.length() > 18 ? -1 : 0;
+            for (int i = 0; i < value.length() && parsed >= 0; i++) {
+                char c = value.charAt(i);
+                parsed = c >= '0' && c <= '9' ? parsed * 10 + c - '0' : -1;
+            }
             if (parsed < 0 || (contentLength >= 0 && contentLength != parsed)) {
                 fail("bad answer: Content-Length '" + value + "'");
                 return;

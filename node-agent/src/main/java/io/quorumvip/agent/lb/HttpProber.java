@@ -26,6 +26,7 @@ import io.quorumvip.config.CheckKind;
 import io.quorumvip.config.CheckerConfig;
 import io.quorumvip.config.HttpUrl;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.impl.ContextInternal;
@@ -35,6 +36,7 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +76,8 @@ final class HttpProber implements Prober {
     private final List<HttpUrl> urls;
     private final List<Request> requests;
     private final long timeoutNanos;
+    private final String[] evidence;
+    private final int[] evidenceStatus;
     private UrlCycle cycle;
 
     /**
@@ -106,6 +110,9 @@ final class HttpProber implements Prober {
                     http.sni() ? virtualhost : Optional.empty()));
         }
         this.requests = List.copyOf(built);
+        this.evidence = new String[urls.size()];
+        this.evidenceStatus = new int[urls.size()];
+        Arrays.fill(evidenceStatus, -1);
     }
 
     private static ByteBuf encode(HttpVersion version, String path, String hostHeader) {
@@ -130,12 +137,9 @@ final class HttpProber implements Prober {
     @Override
     public Future<ProbeResult> probe() {
         Promise<ProbeResult> promise = Promise.promise();
-        context.execute(() -> {
-            // Probes of one checker never overlap (the next is scheduled after this result): the cycle is safe here.
-            int index = cycle.current();
-            new Exchange(urls.get(index), requests.get(index), promise).start();
-        });
-        return promise.future().onSuccess(r -> cycle = cycle.after(r.success()));
+        // Probes of one checker never overlap (the next is scheduled after this result): the cycle is safe here.
+        context.execute(() -> new Exchange(cycle.current(), promise).start());
+        return promise.future();
     }
 
     private ProbeResult failure(HttpUrl url, String error, long start) {
@@ -147,7 +151,9 @@ final class HttpProber implements Prober {
      * deadline. It sits last in the pipeline (after TLS, when SSL_GET) and reads the answer's bytes itself ({@link
      * HttpAnswer}); the body is kept only for a digest or regex.
      */
-    private final class Exchange extends ChannelInboundHandlerAdapter implements ChannelFutureListener, Runnable {
+    private final class Exchange extends ChannelInboundHandlerAdapter implements ChannelFutureListener, Runnable,
+            Handler<ProbeResult> {
+        private final int index;
         private final HttpUrl url;
         private final Request request;
         private final Promise<ProbeResult> promise;
@@ -157,9 +163,10 @@ final class HttpProber implements Prober {
         private Channel channel;
         private boolean done;
 
-        Exchange(HttpUrl url, Request request, Promise<ProbeResult> promise) {
-            this.url = url;
-            this.request = request;
+        Exchange(int index, Promise<ProbeResult> promise) {
+            this.index = index;
+            this.url = urls.get(index);
+            this.request = requests.get(index);
             this.promise = promise;
             this.deadline = new LoopDeadline(CheckClients.loop(context), timeoutNanos, this);
             this.answer = new HttpAnswer(url.digest().isPresent() || url.regex().isPresent(), MAX_BODY_BYTES);
@@ -226,7 +233,8 @@ final class HttpProber implements Prober {
         }
 
         private void judgeAnswer() {
-            finish(answer.complete() ? judge(url, answer.status(), answer.body(), start)
+            finish(answer.complete() ? judge(url, answer.status(), evidence(index, answer.status()), answer.body(),
+                    start)
                     : failure(url, answer.error().orElseThrow(), start));
         }
 
@@ -243,7 +251,14 @@ final class HttpProber implements Prober {
             done = true;
             deadline.cancel();
             channel.close();
-            context.emit(result, promise::complete);
+            context.emit(result, this);
+        }
+
+        /** The result, on the checks' context: the next url is chosen before the load balancer sees it. */
+        @Override
+        public void handle(ProbeResult result) {
+            cycle = cycle.after(result.success());
+            promise.complete(result);
         }
     }
 
@@ -262,8 +277,16 @@ final class HttpProber implements Prober {
         }
     }
 
-    static ProbeResult judge(HttpUrl url, int status, byte[] body, long start) {
-        String what = "HTTP " + status + " on " + url.path();
+    /** "HTTP 200 on /path": the same string for every answer of a url while its status holds. */
+    private String evidence(int index, int status) {
+        if (evidenceStatus[index] != status) {
+            evidence[index] = "HTTP " + status + " on " + urls.get(index).path();
+            evidenceStatus[index] = status;
+        }
+        return evidence[index];
+    }
+
+    static ProbeResult judge(HttpUrl url, int status, String what, byte[] body, long start) {
         if (!url.accepts(status)) {
             return ProbeResult.http(status, false, what + " (expected " + url.statusCodes() + ")",
                     TcpProber.since(start));
