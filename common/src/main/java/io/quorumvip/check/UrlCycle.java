@@ -23,6 +23,7 @@ public record UrlCycle(int size, int current) {
 
     /** After a probe of {@link #current}: the next url on success, the same one on failure. */
     public UrlCycle after(boolean success) {
-        return success ? new UrlCycle(size, (current + 1) % size) : this;
+        int next = success ? (current + 1) % size : current;
+        return next == current ? this : new UrlCycle(size, next);
     }
 }

@@ -18,8 +18,14 @@ public record HttpUrl(String path, List<StatusCodeRange> statusCodes, Optional<S
         statusCodes = List.copyOf(statusCodes);
     }
 
+    /** A loop, not a stream: it runs for every HTTP_GET answer, 10,000 a second at scale. */
     public boolean accepts(int status) {
-        return statusCodes.stream().anyMatch(r -> r.contains(status));
+        for (StatusCodeRange range : statusCodes) {
+            if (range.contains(status)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code status_code 200} or {@code 200-299}. */

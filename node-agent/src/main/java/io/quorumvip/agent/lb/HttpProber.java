@@ -2,7 +2,6 @@ package io.quorumvip.agent.lb;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -13,30 +12,31 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequestEncoder;
-import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
+import io.quorumvip.check.HttpAnswer;
 import io.quorumvip.check.ProbeResult;
 import io.quorumvip.check.UrlCycle;
 import io.quorumvip.config.CheckKind;
 import io.quorumvip.config.CheckerConfig;
 import io.quorumvip.config.HttpUrl;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.impl.ContextInternal;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +54,9 @@ import javax.net.ssl.SSLException;
  * are.
  *
  * <p>It runs on the bare connector shared by the checks of its bindto ({@link CheckClients#connector}), with Netty's
- * TLS (SSL_GET) and HTTP codec in the connection's own pipeline; the request is encoded once. Vert.x's HttpClient was
+ * TLS (SSL_GET) in the connection's own pipeline; the request is encoded once, and the answer is read by {@link
+ * HttpAnswer}, not Netty's HTTP decoder and aggregator (their objects per answer were garbage a status check never
+ * read, and the young collections it made delayed every check on the loop). Vert.x's HttpClient was
  * tried and left: with a thousand real servers checked every second its pool stalled (a connection acquired took
  * seconds, then the probes timed out). A Vert.x NetClient under the same pipeline was left too: its connection
  * objects cost more CPU than the exchange, and its connect timeout fired without looking at sockets the loop had not
@@ -74,10 +76,16 @@ final class HttpProber implements Prober {
     private final List<HttpUrl> urls;
     private final List<Request> requests;
     private final long timeoutNanos;
+    private final String[] evidence;
+    private final int[] evidenceStatus;
     private UrlCycle cycle;
 
-    /** A url's request bytes, built once, and the name its TLS handshake sends (SNI), if any. */
-    private record Request(byte[] bytes, Optional<String> serverName) {
+    /**
+     * A url's request, encoded once into direct memory that each probe writes a duplicate of (a heap buffer was copied
+     * into a direct one per write), and the name its TLS handshake sends (SNI), if any. The memory is the JDK's,
+     * freed with the prober: Netty's release of a duplicate leaves it alone.
+     */
+    private record Request(ByteBuf bytes, Optional<String> serverName) {
     }
 
     HttpProber(CheckClients clients, CheckerConfig checker, Optional<String> defaultVirtualhost) {
@@ -102,9 +110,12 @@ final class HttpProber implements Prober {
                     http.sni() ? virtualhost : Optional.empty()));
         }
         this.requests = List.copyOf(built);
+        this.evidence = new String[urls.size()];
+        this.evidenceStatus = new int[urls.size()];
+        Arrays.fill(evidenceStatus, -1);
     }
 
-    private static byte[] encode(HttpVersion version, String path, String hostHeader) {
+    private static ByteBuf encode(HttpVersion version, String path, String hostHeader) {
         DefaultFullHttpRequest request = new DefaultFullHttpRequest(version, HttpMethod.GET, path);
         request.headers().set(HttpHeaderNames.HOST, hostHeader).set(HttpHeaderNames.CONNECTION,
                 HttpHeaderValues.CLOSE);
@@ -116,19 +127,19 @@ final class HttpProber implements Prober {
             part.release();
         }
         encoder.finishAndReleaseAll();
-        return ByteBufUtil.getBytes(all);
+        ByteBuffer direct = ByteBuffer.allocateDirect(all.readableBytes());
+        all.readBytes(direct);
+        all.release();
+        return Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct.flip()));
     }
 
     /** Completes on the checks' context, where the load balancer takes the result without another hop. */
     @Override
     public Future<ProbeResult> probe() {
         Promise<ProbeResult> promise = Promise.promise();
-        context.execute(() -> {
-            // Probes of one checker never overlap (the next is scheduled after this result): the cycle is safe here.
-            int index = cycle.current();
-            new Exchange(urls.get(index), requests.get(index), promise).start();
-        });
-        return promise.future().onSuccess(r -> cycle = cycle.after(r.success()));
+        // Probes of one checker never overlap (the next is scheduled after this result): the cycle is safe here.
+        context.execute(() -> new Exchange(cycle.current(), promise).start());
+        return promise.future();
     }
 
     private ProbeResult failure(HttpUrl url, String error, long start) {
@@ -136,23 +147,29 @@ final class HttpProber implements Prober {
     }
 
     /**
-     * One request and its answer on one connection: done once, by the answer, its end, an error or the deadline. It
-     * sits last in the pipeline and takes the whole answer; {@link Activity}, first, tells the deadline of each read.
+     * One request and its answer on one connection: done once, by the answer's end, an error, the close or the
+     * deadline. It sits last in the pipeline (after TLS, when SSL_GET) and reads the answer's bytes itself ({@link
+     * HttpAnswer}); the body is kept only for a digest or regex.
      */
-    private final class Exchange extends ChannelInboundHandlerAdapter implements ChannelFutureListener, Runnable {
+    private final class Exchange extends ChannelInboundHandlerAdapter implements ChannelFutureListener, Runnable,
+            Handler<ProbeResult> {
+        private final int index;
         private final HttpUrl url;
         private final Request request;
         private final Promise<ProbeResult> promise;
         private final long start = System.nanoTime();
         private final LoopDeadline deadline;
+        private final HttpAnswer answer;
         private Channel channel;
         private boolean done;
 
-        Exchange(HttpUrl url, Request request, Promise<ProbeResult> promise) {
-            this.url = url;
-            this.request = request;
+        Exchange(int index, Promise<ProbeResult> promise) {
+            this.index = index;
+            this.url = urls.get(index);
+            this.request = requests.get(index);
             this.promise = promise;
             this.deadline = new LoopDeadline(CheckClients.loop(context), timeoutNanos, this);
+            this.answer = new HttpAnswer(url.digest().isPresent() || url.regex().isPresent(), MAX_BODY_BYTES);
         }
 
         void start() {
@@ -162,7 +179,7 @@ final class HttpProber implements Prober {
             connecting.addListener(this);
         }
 
-        /** Connected (or not): the answer's handlers go in, TLS first, and the request is written. */
+        /** Connected (or not): TLS goes in first when SSL_GET, then this, and the request is written. */
         @Override
         public void operationComplete(ChannelFuture connected) {
             if (done) {
@@ -174,22 +191,25 @@ final class HttpProber implements Prober {
             }
             deadline.touch();
             ChannelPipeline pipeline = channel.pipeline();
-            pipeline.addLast(new Activity(deadline));
-            tls.ifPresent(t -> pipeline.addLast(request.serverName()
+            tls.ifPresent(t -> pipeline.addLast(new Activity(deadline), request.serverName()
                     .map(name -> t.newHandler(channel.alloc(), name, target.getPort()))
                     .orElseGet(() -> t.newHandler(channel.alloc()))));
-            pipeline.addLast(new HttpResponseDecoder(), new HttpObjectAggregator(MAX_BODY_BYTES), this);
-            channel.writeAndFlush(Unpooled.wrappedBuffer(request.bytes()));
+            pipeline.addLast(this);
+            channel.writeAndFlush(request.bytes().duplicate());
         }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object message) {
             try {
-                if (message instanceof FullHttpResponse response) {
-                    finish(response.decoderResult().isFailure()
-                            ? failure(url, "bad answer: " + ProbeErrors.describe(response.decoderResult().cause()),
-                                    start)
-                            : judge(url, response.status().code(), ByteBufUtil.getBytes(response.content()), start));
+                if (message instanceof ByteBuf bytes && !done) {
+                    deadline.touch();
+                    // A read is one pooled buffer: its internal view is reused, where nioBuffer() made one per read.
+                    answer.read(bytes.nioBufferCount() == 1
+                            ? bytes.internalNioBuffer(bytes.readerIndex(), bytes.readableBytes())
+                            : bytes.nioBuffer());
+                    if (answer.done()) {
+                        judgeAnswer();
+                    }
                 }
             } finally {
                 ReferenceCountUtil.release(message);
@@ -200,13 +220,22 @@ final class HttpProber implements Prober {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable e) {
             String error = e instanceof DecoderException && e.getCause() instanceof SSLException tlsError
                     ? "TLS: " + ProbeErrors.describe(tlsError)
-                    : (e instanceof DecoderException ? "bad answer: " : "") + ProbeErrors.describe(e);
+                    : ProbeErrors.describe(e);
             finish(failure(url, error, start));
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            finish(failure(url, "connection closed before a whole answer", start));
+            if (!done) {
+                answer.closed();
+                judgeAnswer();
+            }
+        }
+
+        private void judgeAnswer() {
+            finish(answer.complete() ? judge(url, answer.status(), evidence(index, answer.status()), answer.body(),
+                    start)
+                    : failure(url, answer.error().orElseThrow(), start));
         }
 
         /** The deadline passed without a connection, or without the answer's next bytes. */
@@ -222,11 +251,18 @@ final class HttpProber implements Prober {
             done = true;
             deadline.cancel();
             channel.close();
-            context.emit(result, promise::complete);
+            context.emit(result, this);
+        }
+
+        /** The result, on the checks' context: the next url is chosen before the load balancer sees it. */
+        @Override
+        public void handle(ProbeResult result) {
+            cycle = cycle.after(result.success());
+            promise.complete(result);
         }
     }
 
-    /** First in the pipeline: every read, TLS records included, gives the answer another connect_timeout. */
+    /** First in an SSL_GET's pipeline: every read, TLS records included, gives the answer another connect_timeout. */
     private static final class Activity extends ChannelInboundHandlerAdapter {
         private final LoopDeadline deadline;
 
@@ -241,8 +277,16 @@ final class HttpProber implements Prober {
         }
     }
 
-    static ProbeResult judge(HttpUrl url, int status, byte[] body, long start) {
-        String what = "HTTP " + status + " on " + url.path();
+    /** "HTTP 200 on /path": the same string for every answer of a url while its status holds. */
+    private String evidence(int index, int status) {
+        if (evidenceStatus[index] != status) {
+            evidence[index] = "HTTP " + status + " on " + urls.get(index).path();
+            evidenceStatus[index] = status;
+        }
+        return evidence[index];
+    }
+
+    static ProbeResult judge(HttpUrl url, int status, String what, byte[] body, long start) {
         if (!url.accepts(status)) {
             return ProbeResult.http(status, false, what + " (expected " + url.statusCodes() + ")",
                     TcpProber.since(start));
