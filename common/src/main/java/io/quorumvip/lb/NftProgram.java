@@ -38,6 +38,8 @@ public record NftProgram(List<Table> tables) {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Up to this many changed elements are looked for one by one rather than through a hash set. */
     private static final int FEW = 8;
+    /** The definition of a plain set of marks, whose element changes {@link #elementChanges} carries. */
+    private static final ObjectNode MARK_SET = F.objectNode().put("type", "mark");
 
     public NftProgram {
         tables = List.copyOf(tables);
@@ -84,10 +86,6 @@ public record NftProgram(List<Table> tables) {
 
         public int owner(int slot) {
             return owners[slot];
-        }
-
-        JsonNode element(int slot) {
-            return NftJson.array(F.numberNode(slot), F.numberNode(owners[slot]));
         }
 
         @Override
@@ -193,6 +191,105 @@ public record NftProgram(List<Table> tables) {
         }
         deletions.forEach(Runnable::run);
         return Optional.of(c.document());
+    }
+
+    /**
+     * The change from {@code applied} to {@code next} as element changes alone, when that is all it is: the same
+     * tables, chains, counters, set definitions and slot maps, and only the elements of slot maps and of plain sets
+     * of marks differing (a pool change: the slots that changed owner, the persistence and expire_nodest_conn
+     * marks). Empty when anything else differs, which needs {@link #diff}; an empty list when nothing differs. Each
+     * change names its deleted keys before its added ones, as the {@link #diff} does.
+     */
+    public static Optional<List<ElementChange>> elementChanges(NftProgram applied, NftProgram next) {
+        if (applied.tables().size() != next.tables().size()) {
+            return Optional.empty();
+        }
+        List<ElementChange> changes = new ArrayList<>();
+        for (int t = 0; t < next.tables().size(); t++) {
+            Table from = applied.tables().get(t);
+            Table to = next.tables().get(t);
+            if (!from.family().equals(to.family()) || from.sets().size() != to.sets().size()
+                    || from.slotMaps().size() != to.slotMaps().size() || !from.counters().equals(to.counters())
+                    || !from.chains().equals(to.chains())) {
+                return Optional.empty();
+            }
+            for (int i = 0; i < to.sets().size(); i++) {
+                NamedSet old = from.sets().get(i);
+                NamedSet now = to.sets().get(i);
+                if (old == now) {
+                    continue;
+                }
+                if (!old.name().equals(now.name()) || old.map() != now.map()
+                        || !old.definition().equals(now.definition())) {
+                    return Optional.empty();
+                }
+                if (old.elements().equals(now.elements())) {
+                    continue;
+                }
+                if (old.map() || !now.definition().equals(MARK_SET)) {
+                    return Optional.empty();
+                }
+                Optional<List<Integer>> deleted = marks(missing(old.elements(), now.elements()));
+                Optional<List<Integer>> added = marks(missing(now.elements(), old.elements()));
+                if (deleted.isEmpty() || added.isEmpty()) {
+                    return Optional.empty();
+                }
+                changes.add(new ElementChange(to.family(), now.name(), false, deleted.get(), added.get(), List.of()));
+            }
+            for (int i = 0; i < to.slotMaps().size(); i++) {
+                SlotMap old = from.slotMaps().get(i);
+                SlotMap now = to.slotMaps().get(i);
+                if (!old.name().equals(now.name())) {
+                    return Optional.empty();
+                }
+                if (old != now && !old.equals(now)) {
+                    changes.add(slotChange(to.family(), old, now));
+                }
+            }
+        }
+        return Optional.of(changes);
+    }
+
+    /** Element changes as one libnftables transaction: what {@link #diff} would write for them. */
+    public static String elementDocument(List<ElementChange> changes) {
+        Commands c = new Commands();
+        changes.forEach(c::elementChange);
+        return c.document();
+    }
+
+    /** Mark values as the 32 bits nftables keeps; empty if one is not a mark. */
+    private static Optional<List<Integer>> marks(List<JsonNode> elements) {
+        List<Integer> marks = new ArrayList<>(elements.size());
+        for (JsonNode element : elements) {
+            if (!element.isIntegralNumber() || element.asLong() < 0 || element.asLong() > 0xFFFF_FFFFL) {
+                return Optional.empty();
+            }
+            marks.add((int) element.asLong());
+        }
+        return Optional.of(marks);
+    }
+
+    /** The slots whose owner changed, as the slot map diff names them. */
+    private static ElementChange slotChange(String family, SlotMap old, SlotMap map) {
+        List<Integer> gone = new ArrayList<>();
+        List<Integer> keys = new ArrayList<>();
+        List<Integer> owners = new ArrayList<>();
+        int slots = Math.max(old.size(), map.size());
+        for (int slot = 0; slot < slots; slot++) {
+            boolean had = slot < old.size();
+            boolean has = slot < map.size();
+            if (had && has && old.owner(slot) == map.owner(slot)) {
+                continue;
+            }
+            if (had) {
+                gone.add(slot);
+            }
+            if (has) {
+                keys.add(slot);
+                owners.add(map.owner(slot));
+            }
+        }
+        return new ElementChange(family, map.name(), true, gone, keys, owners);
     }
 
     private static void tableDiff(Commands c, String family, Table from, Table to, List<Runnable> deletions) {
@@ -314,24 +411,7 @@ public record NftProgram(List<Table> tables) {
             if (old.equals(map)) {
                 continue;
             }
-            List<JsonNode> gone = new ArrayList<>();
-            List<JsonNode> added = new ArrayList<>();
-            int slots = Math.max(old.size(), map.size());
-            for (int slot = 0; slot < slots; slot++) {
-                boolean had = slot < old.size();
-                boolean has = slot < map.size();
-                if (had && has && old.owner(slot) == map.owner(slot)) {
-                    continue;
-                }
-                if (had) {
-                    gone.add(F.numberNode(slot));
-                }
-                if (has) {
-                    added.add(map.element(slot));
-                }
-            }
-            c.deleteElements(family, map.name(), gone);
-            c.addElements(family, map.name(), added);
+            c.elementChange(slotChange(family, old, map));
         }
     }
 
@@ -436,6 +516,18 @@ public record NftProgram(List<Table> tables) {
                 body.set("elem", NftJson.array(elements));
                 add("add", family, "element", body);
             }
+        }
+
+        void elementChange(ElementChange change) {
+            deleteElements(change.family(), change.set(), change.deleted().stream()
+                    .map(key -> (JsonNode) F.numberNode(Integer.toUnsignedLong(key))).toList());
+            List<JsonNode> added = new ArrayList<>(change.addedKeys().size());
+            for (int i = 0; i < change.addedKeys().size(); i++) {
+                JsonNode key = F.numberNode(Integer.toUnsignedLong(change.addedKeys().get(i)));
+                added.add(change.map() ? NftJson.array(key,
+                        F.numberNode(Integer.toUnsignedLong(change.addedValues().get(i)))) : key);
+            }
+            addElements(change.family(), change.set(), added);
         }
 
         void deleteElements(String family, String set, List<JsonNode> elements) {

@@ -184,9 +184,12 @@ public final class NftProgramBuilder {
      *
      * @param marks   each configured real server's member mark (see {@link #memberNumbers}), by address and port
      * @param orders  each configured real server's sort key (see {@link #canonical})
+     * @param names   each configured real server's Maglev name, its endpoint: made once, not at every pool change,
+     *                where building and hashing a thousand new strings was a tenth of the build
      * @param leading the service chain's rules before the choice: its counter, then the persistence lookups
      */
-    private record Fixed(Map<MemberKey, Long> marks, Map<MemberKey, String> orders, List<String> counters,
+    private record Fixed(Map<MemberKey, Long> marks, Map<MemberKey, String> orders, Map<MemberKey, String> names,
+                         List<String> counters,
                          List<NftProgram.NamedSet> sets, NftProgram.Chain forward, List<String> leading) {
 
         static Fixed of(ServicePlan plan, Map<String, Long> connMarks) {
@@ -202,6 +205,7 @@ public final class NftProgramBuilder {
             }
             Map<MemberKey, Long> marks = new HashMap<>(2 * configured.size());
             Map<MemberKey, String> orders = new HashMap<>(2 * configured.size());
+            Map<MemberKey, String> names = new HashMap<>(2 * configured.size());
             List<String> counters = new ArrayList<>(configured.size() + 1);
             counters.add(serviceCounter(vs));
             List<JsonNode> counterElements = new ArrayList<>(configured.size());
@@ -209,6 +213,7 @@ public final class NftProgramBuilder {
                 long mark = numbers.get(MemberKey.of(member)) | flags;
                 marks.put(MemberKey.of(member), mark);
                 orders.put(MemberKey.of(member), order(member));
+                names.put(MemberKey.of(member), member.endpoint());
                 counters.add(memberCounter(vs, member));
                 counterElements.add(array(F.numberNode(mark), F.textNode(memberCounter(vs, member))));
             }
@@ -235,7 +240,7 @@ public final class NftProgramBuilder {
             } else {
                 natForward(plan, connMarks, configured, marks, sets, forward, leading);
             }
-            return new Fixed(marks, orders, List.copyOf(counters), List.copyOf(sets),
+            return new Fixed(marks, orders, names, List.copyOf(counters), List.copyOf(sets),
                     new NftProgram.Chain(forwardChain(vs), Optional.empty(),
                             forward.stream().map(JsonNode::toString).toList()), List.copyOf(leading));
         }
@@ -415,7 +420,7 @@ public final class NftProgramBuilder {
             table.sets.put(serving, set);
         }
         List<String> rules = new ArrayList<>(fixed.leading());
-        choice(table, vs, slots, members, marks, ip, ipv6, dr).ifPresent(rule -> rules.add(rule.toString()));
+        choice(table, vs, slots, members, marks, fixed.names(), ip, ipv6, dr).ifPresent(rule -> rules.add(rule.toString()));
         NftProgram.Chain chain = new NftProgram.Chain(serviceChain(vs), Optional.empty(), rules);
         table.chain(previous.map(p -> p.chains.get(chain.name())).filter(chain::equals).orElse(chain));
         table.chain(fixed.forward());
@@ -543,9 +548,11 @@ public final class NftProgramBuilder {
      * to the host.
      *
      * @param marks the member mark of each of {@code members}
+     * @param names the configured real servers' endpoints (a sorry server's is made here)
      */
     private static Optional<ArrayNode> choice(TableDraft table, VirtualServerConfig vs, int size,
-                                              List<PoolMember> members, List<Long> marks, String ip, boolean ipv6,
+                                              List<PoolMember> members, List<Long> marks,
+                                              Map<MemberKey, String> names, String ip, boolean ipv6,
                                               boolean stateless) {
         LbScheduler.Choice choice = vs.scheduler().choice();
         if (choice == LbScheduler.Choice.HIGHEST_WEIGHT) {
@@ -565,7 +572,12 @@ public final class NftProgramBuilder {
         if (!members.isEmpty()) {
             List<Integer> weights = members.stream()
                     .map(m -> choice == LbScheduler.Choice.ROUND_ROBIN ? 1 : m.weight()).toList();
-            slots = Maglev.table(members.stream().map(PoolMember::endpoint).toList(), weights, size);
+            List<String> endpoints = new ArrayList<>(members.size());
+            for (PoolMember member : members) {
+                String known = names.get(MemberKey.of(member));
+                endpoints.add(known != null ? known : member.endpoint());
+            }
+            slots = Maglev.table(endpoints, weights, size);
             for (int slot = 0; slot < size; slot++) {
                 slots[slot] = (int) (long) marks.get(slots[slot]);
             }

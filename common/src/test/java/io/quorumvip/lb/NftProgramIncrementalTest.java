@@ -5,6 +5,9 @@ import static io.quorumvip.lb.LbFixtures.ip;
 import static io.quorumvip.lb.LbFixtures.real;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quorumvip.config.ForwardingMethod;
 import io.quorumvip.config.L4Protocol;
 import io.quorumvip.config.LbScheduler;
@@ -15,6 +18,7 @@ import io.quorumvip.config.VirtualService;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,6 +99,132 @@ class NftProgramIncrementalTest {
 
             assertThat(built.program()).isEqualTo(NftProgramBuilder.build(plans));
         }
+    }
+
+    @Property(tries = 200)
+    void shouldTurnThePoolIntoTheNextOneByItsElementChangesWhenTheyAreAllThatDiffers(@ForAll long seed) {
+        Random random = new Random(seed);
+        List<VirtualServerConfig> configs = configuration(random);
+        Map<String, boolean[]> alive = new HashMap<>();
+        configs.forEach(vs -> alive.put(vs.name(), new boolean[vs.realServers().size()]));
+        NftProgramBuilder.Built built = NftProgramBuilder.Built.NONE.next(plans(configs, alive, false));
+        for (int step = 0; step < 12; step++) {
+            if (random.nextInt(6) == 0) {
+                configs = configuration(random);
+                configs.forEach(vs -> alive.put(vs.name(), new boolean[vs.realServers().size()]));
+            }
+            for (int flips = random.nextInt(3); flips >= 0; flips--) {
+                boolean[] up = alive.get(configs.get(random.nextInt(configs.size())).name());
+                up[random.nextInt(up.length)] ^= true;
+            }
+            NftProgram applied = built.program();
+            built = built.next(plans(configs, alive, false));
+
+            Optional<List<ElementChange>> changes = NftProgram.elementChanges(applied, built.program());
+
+            if (changes.isPresent()) {
+                Map<String, Map<Long, Long>> elements = elements(applied);
+                for (ElementChange change : changes.get()) {
+                    Map<Long, Long> set = elements.get(change.family() + " " + change.set());
+                    change.deleted().forEach(key -> assertThat(set.remove(Integer.toUnsignedLong(key)))
+                            .as("deleted key %s of %s", key, change.set()).isNotNull());
+                    for (int i = 0; i < change.addedKeys().size(); i++) {
+                        assertThat(set.put(Integer.toUnsignedLong(change.addedKeys().get(i)), change.map()
+                                ? Integer.toUnsignedLong(change.addedValues().get(i)) : 0L)).isNull();
+                    }
+                }
+                assertThat(elements).isEqualTo(elements(built.program()));
+                assertThat(new NftProgram(applied.tables().stream().map(NftProgramIncrementalTest::withoutElements)
+                        .toList())).isEqualTo(new NftProgram(built.program().tables().stream()
+                        .map(NftProgramIncrementalTest::withoutElements).toList()));
+            }
+        }
+    }
+
+    @Test
+    void shouldMakeAPoolChangeOfAThousandRealServersOnlyElementsAndWriteThemAsTheDiffDoes() {
+        List<RealServerConfig> reals = new ArrayList<>();
+        for (int r = 0; r < 1000; r++) {
+            reals.add(real("198.51.100." + (r % 250 + 1), 1000 + r, 1 + r % 3, false));
+        }
+        VirtualServerConfig vs = new VirtualServerConfig(new VirtualService.Endpoint(ip("192.0.2.220"), 80), HERE,
+                L4Protocol.TCP, LbScheduler.RR, ForwardingMethod.NAT,
+                Optional.of(new Persistence(Duration.ofSeconds(50), 32)), 1, 0, Optional.empty(), Optional.empty(),
+                false, false, false, false, false, Optional.empty(), Optional.empty(), false, true, reals);
+        boolean[] up = new boolean[reals.size()];
+        Arrays.fill(up, true);
+        NftProgram before = NftProgramBuilder.build(plans(List.of(vs), Map.of(vs.name(), up), false));
+        up[417] = false;
+        NftProgram after = NftProgramBuilder.build(plans(List.of(vs), Map.of(vs.name(), up), false));
+
+        List<ElementChange> changes = NftProgram.elementChanges(before, after).orElseThrow();
+
+        assertThat(changes).extracting(ElementChange::set).containsExactly("nodest", "serving_192_0_2_220_80_tcp",
+                "slots_192_0_2_220_80_tcp");
+        assertThat(changes.get(0).addedKeys()).as("expire_nodest_conn: its connection mark").hasSize(1);
+        assertThat(changes.get(0).deleted()).isEmpty();
+        assertThat(changes.get(1).deleted()).as("persistence: its member mark").hasSize(1);
+        assertThat(changes.get(1).addedKeys()).isEmpty();
+        assertThat(changes.get(2).deleted()).as("the slots that changed owner: the leaving member's and a few more, not the table")
+                .hasSizeBetween(1, 16_381 / 20).isEqualTo(changes.get(2).addedKeys());
+        assertThat(commands(NftProgram.elementDocument(changes)))
+                .containsExactlyInAnyOrderElementsOf(commands(NftProgram.diff(before, after).orElseThrow()));
+        assertThat(NftProgram.elementChanges(after, after)).contains(List.of());
+    }
+
+    @Test
+    void shouldLeaveAChangeOfStructureToTheDiff() {
+        VirtualServerConfig three = NftProgramTest.nat(LbScheduler.RR, 1, 1, 1);
+        VirtualServerConfig four = NftProgramTest.nat(LbScheduler.RR, 1, 1, 1, 1);
+        NftProgram before = NftProgramBuilder.build(plans(List.of(three), Map.of(three.name(),
+                new boolean[]{true, true, true}), false));
+        NftProgram after = NftProgramBuilder.build(plans(List.of(four), Map.of(four.name(),
+                new boolean[]{true, true, true, true}), false));
+
+        assertThat(NftProgram.elementChanges(before, after)).as("a real server configured: its counter and maps")
+                .isEmpty();
+        assertThat(NftProgram.elementChanges(before, NftProgram.EMPTY)).isEmpty();
+    }
+
+    private static List<JsonNode> commands(String document) {
+        try {
+            List<JsonNode> commands = new ArrayList<>();
+            new ObjectMapper().readTree(document).get("nftables").forEach(commands::add);
+            return commands;
+        } catch (JsonProcessingException e) {
+            throw new AssertionError(document, e);
+        }
+    }
+
+    /** Every slot map's and plain mark set's elements, by family and name: key to value (0 for a set). */
+    private static Map<String, Map<Long, Long>> elements(NftProgram program) {
+        Map<String, Map<Long, Long>> elements = new HashMap<>();
+        for (NftProgram.Table table : program.tables()) {
+            for (NftProgram.SlotMap map : table.slotMaps()) {
+                Map<Long, Long> slots = new HashMap<>();
+                for (int slot = 0; slot < map.size(); slot++) {
+                    slots.put((long) slot, Integer.toUnsignedLong(map.owner(slot)));
+                }
+                elements.put(table.family() + " " + map.name(), slots);
+            }
+            for (NftProgram.NamedSet set : table.sets()) {
+                if (!set.map() && set.definition().equals(NftJson.F.objectNode().put("type", "mark"))) {
+                    Map<Long, Long> marks = new HashMap<>();
+                    set.elements().forEach(e -> marks.put(e.asLong(), 0L));
+                    elements.put(table.family() + " " + set.name(), marks);
+                }
+            }
+        }
+        return elements;
+    }
+
+    /** The table with its slot maps and plain mark sets emptied: what element changes must leave alone. */
+    private static NftProgram.Table withoutElements(NftProgram.Table table) {
+        return new NftProgram.Table(table.family(), table.chains(), table.sets().stream()
+                .map(s -> !s.map() && s.definition().equals(NftJson.F.objectNode().put("type", "mark"))
+                        ? new NftProgram.NamedSet(s.name(), false, s.definition(), List.of()) : s).toList(),
+                table.slotMaps().stream().map(m -> new NftProgram.SlotMap(m.name(), new int[0])).toList(),
+                table.counters());
     }
 
     @Test

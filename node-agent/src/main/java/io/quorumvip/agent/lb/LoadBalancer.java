@@ -26,6 +26,7 @@ import io.quorumvip.events.Cause;
 import io.quorumvip.events.Event;
 import io.quorumvip.lb.ConntrackBudget;
 import io.quorumvip.lb.DrPath;
+import io.quorumvip.lb.ElementChange;
 import io.quorumvip.lb.LvsStats;
 import io.quorumvip.lb.NeighbourReads;
 import io.quorumvip.lb.NftProgram;
@@ -744,15 +745,25 @@ public final class LoadBalancer {
         });
     }
 
-    /** On the applier thread: the diff, or the whole program when the diff is refused or the state unknown. */
+    /**
+     * On the applier thread: the element changes when a change is only that (a pool change), else the diff, or the
+     * whole program when either is refused or the state is unknown.
+     */
     private String apply(NftProgram next) {
         try {
             if (appliedOnApplier == null) {
                 dataPlane.apply(next.fullTransaction());
             } else {
-                Optional<String> diff = NftProgram.diff(appliedOnApplier, next);
-                if (diff.isPresent()) {
-                    dataPlane.apply(diff.get());
+                Optional<List<ElementChange>> elements = NftProgram.elementChanges(appliedOnApplier, next);
+                if (elements.isPresent()) {
+                    if (!elements.get().isEmpty()) {
+                        dataPlane.applyElements(elements.get());
+                    }
+                } else {
+                    Optional<String> diff = NftProgram.diff(appliedOnApplier, next);
+                    if (diff.isPresent()) {
+                        dataPlane.apply(diff.get());
+                    }
                 }
             }
             appliedOnApplier = next;

@@ -153,6 +153,58 @@ final class RtNetlinkSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends one nfnetlink batch, which the kernel applies whole or not at all, and returns the replies of its
+     * {@code acked} messages (those between the begin and end messages, each built with NLM_F_ACK) once every one
+     * has come: the kernel answers each after it has handled the whole batch, errno 0 for each when it committed.
+     * {@code batch} builds the bytes for the begin message's sequence number; the acked messages take the ones after
+     * it.
+     *
+     * @param what names the batch in errors, e.g. "nf_tables element batch"
+     * @throws NetlinkErrorException the kernel refused the batch itself (its begin or end message)
+     * @throws IOException the batch could not be sent or a reply did not come
+     */
+    synchronized List<BatchReply> exchangeTransaction(String what, int acked, IntFunction<byte[]> batch)
+            throws IOException {
+        if (closed) {
+            throw new IOException(what + ": the netlink socket is closed");
+        }
+        int first = sequence + 1;
+        byte[] bytes = batch.apply(first);
+        sequence = first + acked + 1;
+        ByteBuffer out = bytes.length <= SEND_SIZE ? sendBuffer : Structs.allocate(bytes.length);
+        out.clear();
+        out.put(0, bytes);
+        long sent = LIBC.sendto(fd, out, bytes.length, 0, kernelAddress, Structs.SOCKADDR_NL_SIZE);
+        if (sent != bytes.length) {
+            throw new IOException(what + ": sendto(netlink) of " + bytes.length + " bytes failed: "
+                    + LibC.lastErrorText());
+        }
+        BatchReply[] replies = new BatchReply[acked];
+        int answered = 0;
+        while (answered < acked) {
+            for (NetlinkMessage message : receive(what)) {
+                int index = message.sequence() - first - 1;
+                if (message.type() != Netlink.NLMSG_ERROR || index < -1 || index > acked) {
+                    continue;
+                }
+                int errno = message.errorCode();
+                if (index == -1 || index == acked) {
+                    if (errno != 0) {
+                        throw failure(what + (index == -1 ? " (its begin message)" : " (its end message)"), errno,
+                                message.extendedErrorText());
+                    }
+                    continue;
+                }
+                if (replies[index] == null) {
+                    answered++;
+                }
+                replies[index] = errno == 0 ? BatchReply.OK : new BatchReply(errno, message.extendedErrorText());
+            }
+        }
+        return List.of(replies);
+    }
+
     /** The kernel's answer to one request of a batch: errno 0, or the error with the kernel's own text if any. */
     record BatchReply(int errno, String kernelText) {
         static final BatchReply OK = new BatchReply(0, "");

@@ -1,7 +1,6 @@
 package io.quorumvip.agent.lb;
 
 import io.quorumvip.agent.net.NamespaceThread;
-import io.quorumvip.agent.nft.Libnftables;
 import io.quorumvip.config.ForwardingMethod;
 import io.quorumvip.config.L4Protocol;
 import io.quorumvip.config.LbScheduler;
@@ -11,12 +10,14 @@ import io.quorumvip.config.VirtualServerConfig;
 import io.quorumvip.config.VirtualService;
 import io.quorumvip.lab.HostCommand;
 import io.quorumvip.lab.LabPreconditions;
+import io.quorumvip.lb.ElementChange;
 import io.quorumvip.lb.NftProgram;
 import io.quorumvip.lb.NftProgramBuilder;
 import io.quorumvip.lb.Pool;
 import io.quorumvip.lb.PoolFold;
 import io.quorumvip.lb.RealServerState;
 import io.quorumvip.lb.ServicePlan;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
@@ -29,12 +30,16 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * Pool-change latency, check verdict → transaction applied: the pool fold, the program, its diff and the
- * libnftables transaction, in a namespace made for the run, for a NAT virtual server of 10 and of 1,000 real
+ * Pool-change latency, check verdict → transaction applied: the pool fold, the program, its element changes (or
+ * its diff, when the change is more than elements) and the data plane's transaction (an nf_tables netlink batch, or
+ * libnftables), as the agent makes them, in a namespace made for the run, for a NAT virtual server of 10 and of 1,000 real
  * servers, one real server going down and up again each time. Each size and scheduler first makes {@code warmup}
  * changes that are not counted (and says so), so that the first one measured does not carry the JIT's compiling of
  * the program and diff for that size. A benchmark (not in the suite): run it with
- * {@code mvn -pl node-agent -am test -Dtest=PoolChangeLatencyBench -Dsurefire.failIfNoSpecifiedTests=false}.
+ * {@code mvn -pl node-agent -am test -Dtest=PoolChangeLatencyBench -Dsurefire.failIfNoSpecifiedTests=false}, and
+ * like the agent's launcher runs the agent with {@code '-DargLine=-Xms16m -Xmx192m -XX:NewRatio=1
+ * -XX:SurvivorRatio=4 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k'} (it prints the options in force and the
+ * collections in the counted changes).
  */
 class PoolChangeLatencyBench {
 
@@ -51,6 +56,8 @@ class PoolChangeLatencyBench {
     @Test
     void printPoolChangeLatency() throws Exception {
         LabPreconditions.assumeLabCanRun();
+        System.out.println("JVM options: " + ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(option -> option.startsWith("-X")).toList());
         for (int reals : SIZES) {
             for (LbScheduler scheduler : SCHEDULERS) {
                 measure(reals, scheduler);
@@ -72,7 +79,7 @@ class PoolChangeLatencyBench {
         String namespace = "qvlbb-" + ProcessHandle.current().pid();
         HostCommand.run("ip", "netns", "add", namespace).requireSuccess();
         try (NamespaceThread inside = NamespaceThread.enter(namespace)) {
-            Libnftables nft = inside.call(Libnftables::open);
+            DataPlane plane = inside.call(DataPlane::libnftables);
             try {
                 boolean[] alive = new boolean[count];
                 Arrays.fill(alive, true);
@@ -80,7 +87,10 @@ class PoolChangeLatencyBench {
                 NftProgram applied = program.program();
                 String full = applied.fullTransaction();
                 long fullStart = System.nanoTime();
-                inside.call(() -> nft.run(full));
+                inside.call(() -> {
+                    plane.apply(full);
+                    return null;
+                });
                 long fullNanos = System.nanoTime() - fullStart;
                 long[] nanos = new long[CHANGES];
                 long[] buildNanos = new long[CHANGES];
@@ -88,8 +98,15 @@ class PoolChangeLatencyBench {
                 long[] runNanos = new long[CHANGES];
                 long[] cpuNanos = new long[CHANGES];
                 long[] runCpuNanos = new long[CHANGES];
+                int batches = 0;
+                long gcCount = 0;
+                long gcMillis = 0;
                 for (int change = 0; change < WARMUP + CHANGES; change++) {
                     int i = change - WARMUP;
+                    if (i == 0) {
+                        gcCount = -gcCount();
+                        gcMillis = -gcMillis();
+                    }
                     int flipped = (change / 2 * 7) % count;
                     alive[flipped] = !alive[flipped];
                     long start = System.nanoTime();
@@ -97,22 +114,25 @@ class PoolChangeLatencyBench {
                     program = program.next(plans(vs, alive));
                     NftProgram next = program.program();
                     long built = System.nanoTime();
-                    Optional<String> diff = NftProgram.diff(applied, next);
+                    Optional<List<ElementChange>> elements = NftProgram.elementChanges(applied, next);
+                    Optional<String> diff = elements.isPresent() ? Optional.empty() : NftProgram.diff(applied, next);
                     long diffed = System.nanoTime();
                     long computeCpu = THREADS.getCurrentThreadCpuTime() - cpuStart;
-                    long runCpu = 0;
-                    if (diff.isPresent()) {
-                        runCpu = inside.call(() -> {
-                            long before = THREADS.getCurrentThreadCpuTime();
-                            nft.run(diff.get());
-                            return THREADS.getCurrentThreadCpuTime() - before;
-                        });
-                    }
+                    long runCpu = inside.call(() -> {
+                        long before = THREADS.getCurrentThreadCpuTime();
+                        if (elements.isPresent() && !elements.get().isEmpty()) {
+                            plane.applyElements(elements.get());
+                        } else if (diff.isPresent()) {
+                            plane.apply(diff.get());
+                        }
+                        return THREADS.getCurrentThreadCpuTime() - before;
+                    });
                     long end = System.nanoTime();
                     applied = next;
                     if (i < 0) {
                         continue;
                     }
+                    batches += elements.isPresent() ? 1 : 0;
                     runCpuNanos[i] = runCpu;
                     cpuNanos[i] = computeCpu + runCpu;
                     nanos[i] = end - start;
@@ -120,25 +140,38 @@ class PoolChangeLatencyBench {
                     diffNanos[i] = diffed - built;
                     runNanos[i] = end - diffed;
                 }
+                gcCount += gcCount();
+                gcMillis += gcMillis();
                 System.out.printf("pool change → applied, %s, %d real servers, %d changes (after %d uncounted"
-                                + " warm-up changes): p50 %.2f ms, p99 %.2f ms,"
-                                + " max %.2f ms; fold + program p50 %.2f / p99 %.2f ms, diff + JSON p50 %.2f / p99"
-                                + " %.2f ms, libnftables p50 %.2f / p99 %.2f ms; whole program at start %.1f ms; CPU"
-                                + " time (user + system, both threads) p50 %.2f / p99 %.2f ms, of it libnftables p50"
-                                + " %.2f / p99 %.2f ms; load average %s%n",
-                        scheduler.keepalivedName(), count, CHANGES, WARMUP, p(nanos, 50), p(nanos, 99), p(nanos, 100),
-                        p(buildNanos, 50), p(buildNanos, 99), p(diffNanos, 50), p(diffNanos, 99), p(runNanos, 50),
-                        p(runNanos, 99), fullNanos / 1e6, p(cpuNanos, 50), p(cpuNanos, 99), p(runCpuNanos, 50),
-                        p(runCpuNanos, 99), loadAverage());
+                                + " warm-up changes), %d of them element changes alone: p50 %.2f ms, p99 %.2f ms,"
+                                + " max %.2f ms; fold + program p50 %.2f / p99 %.2f ms, element changes or diff p50"
+                                + " %.2f / p99 %.2f ms, applying p50 %.2f / p99 %.2f ms; whole program at start"
+                                + " %.1f ms; CPU time (user + system, both threads) p50 %.2f / p99 %.2f ms, of it"
+                                + " applying p50 %.2f / p99 %.2f ms; %d collections, %d ms of GC in the counted"
+                                + " changes; load average %s%n",
+                        scheduler.keepalivedName(), count, CHANGES, WARMUP, batches, p(nanos, 50), p(nanos, 99),
+                        p(nanos, 100), p(buildNanos, 50), p(buildNanos, 99), p(diffNanos, 50), p(diffNanos, 99),
+                        p(runNanos, 50), p(runNanos, 99), fullNanos / 1e6, p(cpuNanos, 50), p(cpuNanos, 99),
+                        p(runCpuNanos, 50), p(runCpuNanos, 99), gcCount, gcMillis, loadAverage());
             } finally {
                 inside.call(() -> {
-                    nft.close();
+                    plane.close();
                     return null;
                 });
             }
         } finally {
             HostCommand.run("ip", "netns", "del", namespace).requireSuccess();
         }
+    }
+
+    private static long gcCount() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(GarbageCollectorMXBean::getCollectionCount).sum();
+    }
+
+    private static long gcMillis() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(GarbageCollectorMXBean::getCollectionTime).sum();
     }
 
     private static String loadAverage() throws java.io.IOException {

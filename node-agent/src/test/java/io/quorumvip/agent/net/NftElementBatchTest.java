@@ -1,0 +1,81 @@
+package io.quorumvip.agent.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.quorumvip.lb.ElementChange;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** The nf_tables element batch on bytes in memory: what the kernel will read, field by field. */
+class NftElementBatchTest {
+
+    @Test
+    void shouldWriteASlotThatChangesOwnerAsADeleteAndAnAddBetweenBatchBeginAndEnd() {
+        assumeTrue(ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN, "the expected bytes are a little-endian host's");
+
+        NftElementBatch.Encoded batch = NftElementBatch.encode("qvip_lb",
+                List.of(new ElementChange("ip", "slots_x", true, List.of(3), List.of(3), List.of(7))), 100);
+
+        assertThat(HexFormat.of().formatHex(batch.bytes())).isEqualTo(String.join("",
+                // NFNL_MSG_BATCH_BEGIN, NLM_F_REQUEST, seq 100; nfgenmsg AF_UNSPEC, res_id NFNL_SUBSYS_NFTABLES
+                "14000000", "1000", "0100", "64000000", "00000000", "0000000a",
+                // NFT_MSG_DELSETELEM, NLM_F_REQUEST | NLM_F_ACK, seq 101; nfgenmsg NFPROTO_IPV4
+                "40000000", "0e0a", "0500", "65000000", "00000000", "02000000",
+                "0c000100", "717669705f6c6200", "0c000200", "736c6f74735f7800",
+                // elements (nested) > element (nested) > key (nested) > NFTA_DATA_VALUE 3 in host order
+                "14000380", "10000180", "0c000180", "08000100", "03000000",
+                // NFT_MSG_NEWSETELEM, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE, seq 102
+                "4c000000", "0c0a", "0504", "66000000", "00000000", "02000000",
+                "0c000100", "717669705f6c6200", "0c000200", "736c6f74735f7800",
+                "20000380", "1c000180", "0c000180", "08000100", "03000000", "0c000280", "08000100", "07000000",
+                // NFNL_MSG_BATCH_END, seq 103
+                "14000000", "1100", "0100", "67000000", "00000000", "0000000a"));
+        assertThat(batch.messages()).containsExactly("NFT_MSG_DELSETELEM ip qvip_lb slots_x element 3",
+                "NFT_MSG_NEWSETELEM ip qvip_lb slots_x element 3");
+        assertThat(NftElementBatch.estimate("qvip_lb", List.of(new ElementChange("ip", "slots_x", true, List.of(3),
+                List.of(3), List.of(7))))).isEqualTo(batch.bytes().length);
+    }
+
+    @Test
+    void shouldSplitALargeChangeIntoMessagesWhoseElementListsFitSixteenBitLengths() throws Exception {
+        List<Integer> slots = IntStream.range(0, 4_500).boxed().toList();
+        ElementChange change = new ElementChange("ip6", "slots_y", true, List.of(), slots, slots);
+        ElementChange serving = new ElementChange("ip6", "serving_y", false, List.of(5, 6), List.of(), List.of());
+
+        NftElementBatch.Encoded batch = NftElementBatch.encode("qvip_lb", List.of(serving, change), 1);
+
+        List<NetlinkMessage> messages = NetlinkMessage.parseAll(ByteBuffer.wrap(batch.bytes()), batch.bytes().length);
+        assertThat(messages).extracting(NetlinkMessage::type).containsExactly(NftElementBatch.NFNL_MSG_BATCH_BEGIN,
+                10 << 8 | NftElementBatch.NFT_MSG_DELSETELEM, 10 << 8 | NftElementBatch.NFT_MSG_NEWSETELEM,
+                10 << 8 | NftElementBatch.NFT_MSG_NEWSETELEM, 10 << 8 | NftElementBatch.NFT_MSG_NEWSETELEM,
+                NftElementBatch.NFNL_MSG_BATCH_END);
+        assertThat(messages).extracting(NetlinkMessage::sequence).containsExactly(1, 2, 3, 4, 5, 6);
+        assertThat(NftElementBatch.messages(List.of(serving, change))).isEqualTo(4);
+        int elements = 0;
+        for (NetlinkMessage message : messages.subList(2, 5)) {
+            NetlinkAttributes list = NetlinkAttributes.parse(message.payload(), 4);
+            assertThat(list.string(NftElementBatch.NFTA_SET_ELEM_LIST_SET)).contains("slots_y");
+            assertThat(message.payload().get(0)).as("NFPROTO_IPV6").isEqualTo((byte) 10);
+            int bytes = message.payload().capacity() - 4 - 12 - 12;
+            assertThat(bytes).isLessThan(65_536);
+            elements += (bytes - 4) / 28;
+        }
+        assertThat(elements).isEqualTo(4_500);
+        assertThat(batch.messages().get(1)).isEqualTo("NFT_MSG_NEWSETELEM ip6 qvip_lb slots_y elements 0, 1, 2, 3, 4,"
+                + " 5, 6, 7 and 1992 more");
+        assertThat(NftElementBatch.estimate("qvip_lb", List.of(serving, change))).isEqualTo(batch.bytes().length);
+    }
+
+    @Test
+    void shouldRefuseAFamilyNfTablesDoesNotHave() {
+        assertThatThrownBy(() -> NftElementBatch.encode("qvip_lb",
+                List.of(new ElementChange("bridge", "slots_x", false, List.of(1), List.of(), List.of())), 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("family bridge of set slots_x");
+    }
+}
