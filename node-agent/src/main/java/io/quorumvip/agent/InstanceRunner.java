@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * stalls the event loop that also serves HTTP. Everything else happens on the agent's event loop, so the core is
  * never touched by two threads.
  */
-final class InstanceRunner {
+final class InstanceRunner implements InstanceCalendar.Timed {
 
     private static final Logger log = LoggerFactory.getLogger(InstanceRunner.class);
 
@@ -52,7 +52,7 @@ final class InstanceRunner {
     private final AgentMetrics metrics;
     private final AgentMetrics.InstanceSeries series;
     private final Vertx vertx;
-    private final InstanceCalendar calendar;
+    private final InstanceCalendar<InstanceRunner> calendar;
     private final RenewalBatch renewals;
     private final LongSupplier monotonicNanos;
     private final AgentJournal journal;
@@ -66,7 +66,7 @@ final class InstanceRunner {
     private CompletableFuture<Void> stopNotified = CompletableFuture.completedFuture(null);
 
     InstanceRunner(InstanceSettings settings, String iface, AdvertPublisher publisher, VipEffector vips,
-                   Notifier notifier, AgentMetrics metrics, Vertx vertx, InstanceCalendar calendar,
+                   Notifier notifier, AgentMetrics metrics, Vertx vertx, InstanceCalendar<InstanceRunner> calendar,
                    RenewalBatch renewals, LongSupplier monotonicNanos, AgentJournal journal) {
         this.name = settings.name();
         this.iface = iface;
@@ -152,7 +152,8 @@ final class InstanceRunner {
     }
 
     /** The agent's calendar found the core's timer due. */
-    void timerFired() {
+    @Override
+    public void timerFired() {
         feed(new InstanceInput.TimerFired(), now());
     }
 
@@ -232,7 +233,7 @@ final class InstanceRunner {
             ack(removed ? new InstanceInput.ReleaseDone()
                     : new InstanceInput.ReleaseFailed("netlink refused to remove an address (see the log)"));
         } else if (effect instanceof InstanceEffect.SendAdvert send) {
-            send(send.priority());
+            calendar.advert(() -> send(send.priority()));
         } else if (effect instanceof InstanceEffect.Announce) {
             vips.reannounce();
         } else if (effect instanceof InstanceEffect.SetTimer set) {
