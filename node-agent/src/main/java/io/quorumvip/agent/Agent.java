@@ -73,7 +73,7 @@ public final class Agent {
         Optional<SessionProver> prover = quorum.map(q -> q.prover(confirmationPeriod(config)));
         Context context = vertx.getOrCreateContext();
         InstanceSet.Edges edges = new InstanceSet.Edges(node, vertx, context,
-                new InstanceCalendar<>(vertx, System::nanoTime), new RenewalBatch(
+                new InstanceCalendar(vertx, System::nanoTime), new RenewalBatch(
                         task -> context.runOnContext(v -> task.run()), addresses, System::nanoTime),
                 metrics, journal,
                 addresses, links, arp, notifyExecutor, ScriptUsers.of(config.globalDefs(), new LocalScriptHost()),

@@ -2,8 +2,6 @@ package io.quorumvip.agent;
 
 import io.quorumvip.instance.DeadlineCalendar;
 import io.vertx.core.Vertx;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.OptionalLong;
 import java.util.function.LongSupplier;
 
@@ -11,25 +9,12 @@ import java.util.function.LongSupplier;
  * Every instance's core timer behind one Vert.x timer of the agent's event loop: the {@link DeadlineCalendar} says
  * when to wake and which instances are due then. With one Vert.x timer per instance, 1,000 instances' adverts woke
  * the loop 1,000 times a second (docs/benchmarks.md). Used on the agent's context only.
- *
- * <p>The adverts of one wake-up go out together once every instance due in it has stepped ({@link #advert}): sent
- * back to back, they reach a backup's socket together, and its receive thread wakes once for them instead of once
- * for each (sent between the steps, each arrived after the receiver had gone back to sleep).
- *
- * @param <T> what is due: an {@link InstanceRunner}
  */
-final class InstanceCalendar<T extends InstanceCalendar.Timed> {
-
-    /** Something with a timer on the calendar. */
-    interface Timed {
-        void timerFired();
-    }
+final class InstanceCalendar {
 
     private final Vertx vertx;
     private final LongSupplier monotonicNanos;
-    private final DeadlineCalendar<T> calendar = new DeadlineCalendar<>();
-    private final List<Runnable> heldAdverts = new ArrayList<>();
-    private boolean waking;
+    private final DeadlineCalendar<InstanceRunner> calendar = new DeadlineCalendar<>();
     private long timerId = -1;
     private long wakeNanos;
 
@@ -38,27 +23,15 @@ final class InstanceCalendar<T extends InstanceCalendar.Timed> {
         this.monotonicNanos = monotonicNanos;
     }
 
-    /** {@code timed}'s timer fires at a wake-up in {@code [earliestNanos, deadlineNanos]}. */
-    void schedule(T timed, long earliestNanos, long deadlineNanos) {
-        calendar.schedule(timed, earliestNanos, deadlineNanos);
+    /** {@code runner}'s timer fires at a wake-up in {@code [earliestNanos, deadlineNanos]}. */
+    void schedule(InstanceRunner runner, long earliestNanos, long deadlineNanos) {
+        calendar.schedule(runner, earliestNanos, deadlineNanos);
         arm();
     }
 
     /** A timer cancelled leaves the loop's wake-up in place: it finds nothing due and re-arms, which is cheaper. */
-    void cancel(T timed) {
-        calendar.cancel(timed);
-    }
-
-    /**
-     * Sends an advert: at once, or, during a wake-up, right after the last instance due in it stepped (in the order
-     * asked for). Only a timer's adverts wait; those of adverts received, of the lease and of a shutdown go at once.
-     */
-    void advert(Runnable send) {
-        if (waking) {
-            heldAdverts.add(send);
-        } else {
-            send.run();
-        }
+    void cancel(InstanceRunner runner) {
+        calendar.cancel(runner);
     }
 
     private void arm() {
@@ -76,17 +49,8 @@ final class InstanceCalendar<T extends InstanceCalendar.Timed> {
 
     private void wake() {
         timerId = -1;
-        waking = true;
-        try {
-            for (T timed : calendar.takeDue(monotonicNanos.getAsLong())) {
-                timed.timerFired();
-            }
-        } finally {
-            waking = false;
-            for (Runnable send : heldAdverts) {
-                send.run();
-            }
-            heldAdverts.clear();
+        for (InstanceRunner runner : calendar.takeDue(monotonicNanos.getAsLong())) {
+            runner.timerFired();
         }
         arm();
     }

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * stalls the event loop that also serves HTTP. Everything else happens on the agent's event loop, so the core is
  * never touched by two threads.
  */
-final class InstanceRunner implements InstanceCalendar.Timed {
+final class InstanceRunner {
 
     private static final Logger log = LoggerFactory.getLogger(InstanceRunner.class);
 
@@ -52,7 +52,7 @@ final class InstanceRunner implements InstanceCalendar.Timed {
     private final AgentMetrics metrics;
     private final AgentMetrics.InstanceSeries series;
     private final Vertx vertx;
-    private final InstanceCalendar<InstanceRunner> calendar;
+    private final InstanceCalendar calendar;
     private final RenewalBatch renewals;
     private final LongSupplier monotonicNanos;
     private final AgentJournal journal;
@@ -66,7 +66,7 @@ final class InstanceRunner implements InstanceCalendar.Timed {
     private CompletableFuture<Void> stopNotified = CompletableFuture.completedFuture(null);
 
     InstanceRunner(InstanceSettings settings, String iface, AdvertPublisher publisher, VipEffector vips,
-                   Notifier notifier, AgentMetrics metrics, Vertx vertx, InstanceCalendar<InstanceRunner> calendar,
+                   Notifier notifier, AgentMetrics metrics, Vertx vertx, InstanceCalendar calendar,
                    RenewalBatch renewals, LongSupplier monotonicNanos, AgentJournal journal) {
         this.name = settings.name();
         this.iface = iface;
@@ -152,8 +152,7 @@ final class InstanceRunner implements InstanceCalendar.Timed {
     }
 
     /** The agent's calendar found the core's timer due. */
-    @Override
-    public void timerFired() {
+    void timerFired() {
         feed(new InstanceInput.TimerFired(), now());
     }
 
@@ -233,7 +232,7 @@ final class InstanceRunner implements InstanceCalendar.Timed {
             ack(removed ? new InstanceInput.ReleaseDone()
                     : new InstanceInput.ReleaseFailed("netlink refused to remove an address (see the log)"));
         } else if (effect instanceof InstanceEffect.SendAdvert send) {
-            calendar.advert(() -> send(send.priority()));
+            send(send.priority());
         } else if (effect instanceof InstanceEffect.Announce) {
             vips.reannounce();
         } else if (effect instanceof InstanceEffect.SetTimer set) {

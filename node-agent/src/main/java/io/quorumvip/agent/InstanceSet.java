@@ -74,8 +74,8 @@ final class InstanceSet {
      * What every set of one agent shares: the kernel edges, the context with its one calendar of instance timers
      * and its one batch of address renewals, the journal and the lease.
      */
-    record Edges(String node, Vertx vertx, Context context, InstanceCalendar<InstanceRunner> calendar,
-                 RenewalBatch renewals, AgentMetrics metrics,
+    record Edges(String node, Vertx vertx, Context context, InstanceCalendar calendar, RenewalBatch renewals,
+                 AgentMetrics metrics,
                  AgentJournal journal,
                  NetlinkAddressManager addresses, LinkState links, ArpAnnouncer arp, ExecutorService notifyExecutor,
                  ScriptUsers users, Optional<QuorumClient> quorum, Optional<SessionProver> prover) {
