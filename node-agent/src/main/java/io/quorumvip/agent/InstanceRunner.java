@@ -50,6 +50,7 @@ final class InstanceRunner {
     private final VipEffector vips;
     private final Notifier notifier;
     private final AgentMetrics metrics;
+    private final AgentMetrics.InstanceSeries series;
     private final Vertx vertx;
     private final InstanceCalendar calendar;
     private final RenewalBatch renewals;
@@ -79,7 +80,7 @@ final class InstanceRunner {
         this.renewals = renewals;
         this.monotonicNanos = monotonicNanos;
         this.journal = journal;
-        metrics.declareInstance(name);
+        this.series = metrics.declareInstance(name, settings.quorum());
         metrics.effectivePriority(name, settings.vrrp().priority());
     }
 
@@ -126,7 +127,7 @@ final class InstanceRunner {
 
     /** An advert, stepped at the time the socket received it. */
     void onAdvert(InetAddress sender, int priority, int advertIntervalCentis, long receivedNanos) {
-        metrics.advertReceived(name);
+        series.advertReceived();
         feed(new InstanceInput.AdvertReceived(sender, priority, advertIntervalCentis), receivedNanos);
     }
 
@@ -209,7 +210,7 @@ final class InstanceRunner {
         group.ifPresent(SyncGroupRunner::drain);
         if (settings.quorum()) {
             InstanceCore.View view = core.view(now());
-            metrics.lease(name, view.validForNanos() > 0, view.validForNanos() / 1e9);
+            series.lease(view.validForNanos() > 0, view.validForNanos() / 1e9);
         }
     }
 
@@ -333,7 +334,7 @@ final class InstanceRunner {
     private void send(int priority) {
         try {
             publisher.publish(priority);
-            metrics.advertSent(name);
+            series.advertSent();
         } catch (IOException e) {
             metrics.error(name, "send");
             log.atWarn().setMessage("advert not sent").addKeyValue("instance", name)

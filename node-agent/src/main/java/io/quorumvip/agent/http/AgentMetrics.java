@@ -1,5 +1,7 @@
 package io.quorumvip.agent.http;
 
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -109,10 +111,6 @@ public final class AgentMetrics {
         leaseEvents.labelValues(instance, event).inc();
     }
 
-    public void lease(String instance, boolean held, double validForSeconds) {
-        leaseHeld.labelValues(instance).set(held ? 1 : 0);
-        leaseValidFor.labelValues(instance).set(validForSeconds);
-    }
 
     public void journalWritable(boolean writable) {
         journalWritable.set(writable ? 1 : 0);
@@ -135,14 +133,6 @@ public final class AgentMetrics {
 
     public void effectivePriority(String instance, int priority) {
         effectivePriority.labelValues(instance).set(priority);
-    }
-
-    public void advertSent(String instance) {
-        advertsSent.labelValues(instance).inc();
-    }
-
-    public void advertReceived(String instance) {
-        advertsReceived.labelValues(instance).inc();
     }
 
     public void packetDropped(String iface, String reason) {
@@ -170,12 +160,51 @@ public final class AgentMetrics {
         errors.labelValues(instance, kind).inc();
     }
 
-    /** Registers the instance's series at zero so a scrape shows them before anything happened. */
-    public void declareInstance(String instance) {
+    /**
+     * Registers the instance's series at zero so a scrape shows them before anything happened, and returns those
+     * that change with every advert or step; its lease series only when it is {@code leased}.
+     */
+    public InstanceSeries declareInstance(String instance, boolean leased) {
         state(instance, "INIT");
         vipOwned.labelValues(instance).set(0);
-        advertsSent.labelValues(instance);
-        advertsReceived.labelValues(instance);
+        return new InstanceSeries(advertsSent.labelValues(instance), advertsReceived.labelValues(instance),
+                leased ? leaseHeld.labelValues(instance) : null, leased ? leaseValidFor.labelValues(instance) : null);
+    }
+
+    /**
+     * One instance's series updated with every advert or step, looked up once: a lookup by label value searches a
+     * map keyed by a list of strings, and 100 instances made about 500 of them a second (docs/benchmarks.md).
+     */
+    public static final class InstanceSeries {
+        private final CounterDataPoint advertsSent;
+        private final CounterDataPoint advertsReceived;
+        private final GaugeDataPoint leaseHeld;
+        private final GaugeDataPoint leaseValidFor;
+
+        private InstanceSeries(CounterDataPoint advertsSent, CounterDataPoint advertsReceived,
+                               GaugeDataPoint leaseHeld, GaugeDataPoint leaseValidFor) {
+            this.advertsSent = advertsSent;
+            this.advertsReceived = advertsReceived;
+            this.leaseHeld = leaseHeld;
+            this.leaseValidFor = leaseValidFor;
+        }
+
+        public void advertSent() {
+            advertsSent.inc();
+        }
+
+        public void advertReceived() {
+            advertsReceived.inc();
+        }
+
+        /** @throws IllegalStateException when the instance was declared without a lease */
+        public void lease(boolean held, double validForSeconds) {
+            if (leaseHeld == null) {
+                throw new IllegalStateException("lease metrics of an instance declared without a quorum lease");
+            }
+            leaseHeld.set(held ? 1 : 0);
+            leaseValidFor.set(validForSeconds);
+        }
     }
 
     public PrometheusRegistry registry() {

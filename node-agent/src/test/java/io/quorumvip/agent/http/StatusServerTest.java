@@ -63,9 +63,14 @@ class StatusServerTest {
 
     @Test
     void shouldServeMetricsInPrometheusText() throws Exception {
-        metrics.declareInstance("VI_1");
+        AgentMetrics.InstanceSeries series = metrics.declareInstance("VI_1", true);
+        metrics.declareInstance("VI_2", false);
         metrics.transition("VI_1", "BACKUP", "MASTER");
         metrics.packetDropped("eth0", "BAD_CHECKSUM");
+        series.advertSent();
+        series.advertSent();
+        series.advertReceived();
+        series.lease(true, 4.5);
 
         HttpResponse<String> response = send("GET", "/metrics");
 
@@ -74,7 +79,13 @@ class StatusServerTest {
         assertThat(response.body())
                 .contains("qvip_vrrp_state{instance=\"VI_1\",state=\"MASTER\"} 1.0")
                 .contains("qvip_vrrp_transitions_total{from=\"BACKUP\",instance=\"VI_1\",to=\"MASTER\"} 1.0")
-                .contains("qvip_vrrp_packets_dropped_total{interface=\"eth0\",reason=\"BAD_CHECKSUM\"} 1.0");
+                .contains("qvip_vrrp_packets_dropped_total{interface=\"eth0\",reason=\"BAD_CHECKSUM\"} 1.0")
+                .contains("qvip_vrrp_adverts_sent_total{instance=\"VI_1\"} 2.0")
+                .contains("qvip_vrrp_adverts_received_total{instance=\"VI_1\"} 1.0")
+                .contains("qvip_vrrp_adverts_sent_total{instance=\"VI_2\"} 0.0")
+                .contains("qvip_lease_held{instance=\"VI_1\"} 1.0")
+                .contains("qvip_lease_valid_for_seconds{instance=\"VI_1\"} 4.5")
+                .doesNotContain("qvip_lease_held{instance=\"VI_2\"}");
     }
 
     @Test
