@@ -11,7 +11,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.apache.curator.framework.CuratorFramework;
@@ -24,9 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node's one proof that its ZooKeeper session lives, for every instance at once (docs/safety.md): every
- * period it sends {@code sync} (answered only through the ZooKeeper leader) and right behind it {@code exists} on
- * the base path, reading the monotonic clock before; the exists answered after a successful sync, on the same
- * session, is an
+ * period it sends {@code sync} (answered only through the ZooKeeper leader) then {@code exists} on the base path,
+ * reading the monotonic clock before; an answer on the same session is an
  * {@link InstanceInput.ConfirmationAnswered} for every instance. It also reports the session itself:
  * CONNECTED/RECONNECTED as {@link InstanceInput.SessionStarted}, LOST as {@link InstanceInput.SessionLost}.
  * ZooKeeper requests per node stay two per period whatever the number of instances.
@@ -160,26 +158,25 @@ public final class SessionProver implements AutoCloseable {
             leaveSilentServer(session);
             return;
         }
-        // Both requests go out together: ZooKeeper serves a session's requests in order, so the exists is answered
-        // only after the sync went through the leader, and its callback comes after the sync's. Sending the exists
-        // from the sync's callback instead cost a second round of wake-ups of the client's threads per confirmation.
-        AtomicBoolean synced = new AtomicBoolean();
         try {
-            curator.sync().inBackground((client, event) ->
-                    synced.set(event.getResultCode() == KeeperException.Code.OK.intValue())).forPath(probePath);
-            curator.checkExists().inBackground((client, event) -> {
-                int code = event.getResultCode();
-                boolean answered = synced.get() && (code == KeeperException.Code.OK.intValue()
-                        || code == KeeperException.Code.NONODE.intValue());
-                if (answered) {
-                    synchronized (silence) {
-                        silence.answered(sent);
+            curator.sync().inBackground((client, synced) -> {
+                if (synced.getResultCode() != KeeperException.Code.OK.intValue()) {
+                    return;
+                }
+                curator.checkExists().inBackground((c, event) -> {
+                    int code = event.getResultCode();
+                    boolean answered = code == KeeperException.Code.OK.intValue()
+                            || code == KeeperException.Code.NONODE.intValue();
+                    if (answered) {
+                        synchronized (silence) {
+                            silence.answered(sent);
+                        }
                     }
-                }
-                // Read on the thread of the ZooKeeper handle that answered: a replaced handle has a new id.
-                if (answered && currentSessionId() == session) {
-                    broadcast(new InstanceInput.ConfirmationAnswered(session, sent));
-                }
+                    // Read on the thread of the ZooKeeper handle that answered: a replaced handle has a new id.
+                    if (answered && currentSessionId() == session) {
+                        broadcast(new InstanceInput.ConfirmationAnswered(session, sent));
+                    }
+                }).forPath(probePath);
             }).forPath(probePath);
         } catch (Exception e) {
             log.warn("cannot send a session confirmation: {}", e.toString());
