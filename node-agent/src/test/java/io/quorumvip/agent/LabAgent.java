@@ -32,6 +32,8 @@ public final class LabAgent {
      * agent becomes MASTER, at start-up or after the master it heard fell silent.
      */
     public static final Duration MASTER_BOUND = Duration.ofSeconds(30);
+    /** How long a read of the agent's HTTP API waits for its server to be up. */
+    private static final Duration HTTP_UP_BOUND = Duration.ofSeconds(20);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -177,11 +179,26 @@ public final class LabAgent {
         return instance.path("state").asText() + " vip_owned=" + instance.path("vip_owned").asBoolean();
     }
 
+    /**
+     * The body of {@code path}, waiting up to {@link #HTTP_UP_BOUND} for an answer: the agent starts its HTTP server
+     * last, so on a loaded machine its VIP can serve, and a test read its status, before the server is up.
+     */
     private String get(String path) {
+        long deadline = System.nanoTime() + HTTP_UP_BOUND.toNanos();
         String body = tryGet(path);
+        while (body == null && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for GET " + path + " on " + HTTP, e);
+            }
+            body = tryGet(path);
+        }
         if (body == null) {
             throw new IllegalStateException("agent on " + host.name() + " did not answer GET " + path + " on " + HTTP
-                    + " (expected an answer once started); its log " + process.log() + ":\n" + process.logText());
+                    + " within " + HTTP_UP_BOUND.toSeconds() + " s (expected an answer once started); its log "
+                    + process.log() + ":\n" + process.logText());
         }
         return body;
     }
