@@ -89,7 +89,7 @@ write_config() {
   local file=$1 pair=$2 priority=$3 initial=$4 i
   {
     printf 'global_defs {\n    router_id fleet%s-%s\n}\n' "$pair" "$priority"
-    printf '\nquorum {\n    connect 192.0.2.21:2181,192.0.2.22:2181,192.0.2.23:2181\n    session_timeout %s\n    path /quorum-vip/fleet%s\n}\n' \
+    printf '\nquorum {\n    connect 192.0.2.21:2181,192.0.2.22:2181,192.0.2.23:2181\n    session_timeout %s\n    zk_tick_time 200\n    path /quorum-vip/fleet%s\n}\n' \
       "$session_timeout" "$pair"
     for ((i = 1; i <= instances; i++)); do
       cat <<CONF

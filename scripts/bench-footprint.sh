@@ -131,7 +131,7 @@ write_config() {
   {
     printf 'global_defs {\n    router_id %s\n}\n' "$router_id"
     if ((lease)); then
-      printf '\nquorum {\n    connect 192.0.2.21:2181,192.0.2.22:2181,192.0.2.23:2181\n    session_timeout 6000\n    path /quorum-vip/bench\n}\n'
+      printf '\nquorum {\n    connect 192.0.2.21:2181,192.0.2.22:2181,192.0.2.23:2181\n    session_timeout 6000\n    zk_tick_time 200\n    path /quorum-vip/bench\n}\n'
     fi
     for ((i = 1; i <= count; i++)); do
       read -r interface vrid vip < <(placement_of "$i")

@@ -144,6 +144,7 @@ demo_blocks() {
 quorum {
     connect 192.0.2.21:2181,192.0.2.22:2181,192.0.2.23:2181
     session_timeout 6000
+    zk_tick_time 200
     path /quorum-vip/demo
     digest qvip:demo-secret
 }

@@ -3,8 +3,9 @@
 # and watching its daemons, a client sending to the VIP, timing. Shared by bench-failover.sh and chaos.sh. Sourced,
 # not run; needs lib/processes.sh and these globals from the caller: lab (scripts/lab.sh), name (the lab), state
 # (/run/qvip-lab/NAME), vip, agent_http, shared (the shared/ directory), work (a scratch directory),
-# session_timeout (ms, for the quorum block), settle_timeout_s. Optional: vip2 (a second VIP, on eth1, that a sync
-# group moves with vip) and sample_prefix (the configs, default shared/keepalived-samples/pair-node: + 1.conf, 2.conf).
+# session_timeout (ms, for the quorum block), settle_timeout_s. Optional: zk_tick (the lab's tickTime, default
+# 200), vip2 (a second VIP, on eth1, that a sync group moves with vip) and sample_prefix (the configs, default
+# shared/keepalived-samples/pair-node: + 1.conf, 2.conf).
 # A setup is keepalived, agent (no quorum block) or a leased agent: leased, quorum-vip or sync-group.
 
 # Prints the items of the comma-separated list $1 in the order of $2 (space-separated); 1 if one is not in $2.
@@ -90,6 +91,7 @@ config_of() {
 quorum {
     connect 192.0.2.21:2181,192.0.2.22:2181,192.0.2.23:2181
     session_timeout $session_timeout
+    zk_tick_time ${zk_tick:-200}
     path /quorum-vip/$name
     digest qvip:bench
 }

@@ -1,5 +1,6 @@
 package io.quorumvip.config;
 
+import io.quorumvip.lease.LeaseTiming;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.net.InetAddress;
@@ -590,8 +591,20 @@ final class ConfigCompleter {
                     "add `connect 192.0.2.21:2181,192.0.2.22:2181,192.0.2.23:2181`");
             return Optional.empty();
         }
-        return Optional.of(new QuorumConfig(q.servers,
-                q.sessionTimeout != null ? q.sessionTimeout : QuorumConfig.DEFAULT_SESSION_TIMEOUT,
+        Duration sessionTimeout = q.sessionTimeout != null ? q.sessionTimeout : QuorumConfig.DEFAULT_SESSION_TIMEOUT;
+        Duration tickTime = q.tickTime != null ? q.tickTime : QuorumConfig.DEFAULT_TICK_TIME;
+        Duration shortest = LeaseTiming.shortestSessionTimeout(tickTime);
+        if (sessionTimeout.compareTo(shortest) < 0) {
+            diagnostics.error(q.position, "quorum session_timeout " + sessionTimeout.toMillis() + " ms leaves less than"
+                            + " 1 s of lease after its margin at zk_tick_time " + tickTime.toMillis() + " ms (expected"
+                            + " session_timeout " + shortest.toMillis() + " ms or more): the VIP could never be bound",
+                    "a ZooKeeper leader cut off from its followers answers for up to 1.5 ticks after its successor"
+                            + " started, and the lease gives that up; raise session_timeout (the servers'"
+                            + " maxSessionTimeout, 20 ticks by default, must allow it) or set zk_tick_time to the"
+                            + " ensemble's real tickTime");
+            return Optional.empty();
+        }
+        return Optional.of(new QuorumConfig(q.servers, sessionTimeout, tickTime,
                 q.path != null ? q.path : QuorumConfig.DEFAULT_PATH,
                 Optional.ofNullable(q.digest),
                 q.onLoss != null ? q.onLoss : OnLoss.RELEASE,

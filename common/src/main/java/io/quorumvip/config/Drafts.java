@@ -204,6 +204,7 @@ final class Drafts {
         final SourcePosition position;
         List<ZooKeeperServer> servers;
         Duration sessionTimeout;
+        Duration tickTime;
         String path;
         DigestCredentials digest;
         OnLoss onLoss;

@@ -10,6 +10,7 @@ final class QuorumKeywords {
     static final KeywordTable<Drafts.Quorum> TABLE = KeywordTable.<Drafts.Quorum>forBlock("quorum")
             .keyword("connect", QuorumKeywords::connect)
             .keyword("session_timeout", QuorumKeywords::sessionTimeout)
+            .keyword("zk_tick_time", QuorumKeywords::tickTime)
             .keyword("path", QuorumKeywords::path)
             .keyword("digest", QuorumKeywords::digest)
             .keyword("on_loss", QuorumKeywords::onLoss)
@@ -17,6 +18,7 @@ final class QuorumKeywords {
             .build();
 
     private static final int MAX_SESSION_TIMEOUT_MS = 600_000;
+    private static final int MAX_TICK_TIME_MS = 60_000;
 
     private QuorumKeywords() {
     }
@@ -72,6 +74,13 @@ final class QuorumKeywords {
         }
         Values.integer("session_timeout", value, 3000, MAX_SESSION_TIMEOUT_MS, d)
                 .ifPresent(ms -> q.sessionTimeout = java.time.Duration.ofMillis(ms));
+    }
+
+    private static void tickTime(Statement s, Drafts.Quorum q, Diagnostics d) {
+        if (Values.exactArguments(s, 1, 1, "zk_tick_time MILLISECONDS (the ensemble's tickTime)", d)) {
+            Values.integer("zk_tick_time", s.arguments().get(0), 1, MAX_TICK_TIME_MS, d)
+                    .ifPresent(ms -> q.tickTime = java.time.Duration.ofMillis(ms));
+        }
     }
 
     private static void path(Statement s, Drafts.Quorum q, Diagnostics d) {

@@ -578,11 +578,11 @@ public final class InstanceCore {
         if (started.sessionId() != sessionId) {
             LeaseTiming next;
             try {
-                next = new LeaseTiming(started.timeoutNanos());
+                next = new LeaseTiming(started.timeoutNanos(), started.ensembleTickNanos());
             } catch (IllegalArgumentException e) {
                 report("session", "ZooKeeper negotiated a session timeout the lease cannot work with: "
                         + e.getMessage() + "; raise the servers' minSessionTimeout/maxSessionTimeout or"
-                        + " session_timeout");
+                        + " session_timeout, or check zk_tick_time");
                 loseSession(LeaseLossCause.SESSION_CHANGED);
                 return;
             }

@@ -53,8 +53,11 @@ public sealed interface InstanceInput {
         }
     }
 
-    /** The node's ZooKeeper client is connected on this session, with this negotiated timeout. */
-    record SessionStarted(long sessionId, long timeoutNanos) implements InstanceInput {
+    /**
+     * The node's ZooKeeper client is connected on this session, with this negotiated timeout; the ensemble's
+     * tickTime ({@code zk_tick_time}) bounds how long a stale ZooKeeper leader may still answer (the lease's margin).
+     */
+    record SessionStarted(long sessionId, long timeoutNanos, long ensembleTickNanos) implements InstanceInput {
     }
 
     /** The node's ZooKeeper session is gone (Curator's LOST): nothing it proved counts any more. */

@@ -56,7 +56,7 @@ public final class SilentServer {
      * with a 250 ms period; 0.5 s at S = 3 s.
      */
     public static long boundNanos(LeaseTiming timing, long periodNanos) {
-        long validity = timing.sessionTimeoutNanos() - timing.marginNanos();
+        long validity = timing.validityNanos();
         long latest = validity - periodNanos - RECONNECT_BUDGET.toNanos();
         return Math.max(2 * periodNanos, Math.min(LONGEST_BOUND.toNanos(), latest));
     }

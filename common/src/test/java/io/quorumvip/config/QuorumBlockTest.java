@@ -25,6 +25,7 @@ class QuorumBlockTest {
         ParseResult result = parseQuorum(
                 "connect 192.0.2.21:2181,192.0.2.22:2181,192.0.2.23:2181",
                 "session_timeout 4000        # ms",
+                "zk_tick_time 200",
                 "path /quorum-vip/lab",
                 "digest qvip:secret",
                 "on_loss release");
@@ -34,6 +35,7 @@ class QuorumBlockTest {
                 new ZooKeeperServer("192.0.2.22", 2181), new ZooKeeperServer("192.0.2.23", 2181));
         assertThat(quorum.connectString()).isEqualTo("192.0.2.21:2181,192.0.2.22:2181,192.0.2.23:2181");
         assertThat(quorum.sessionTimeout()).isEqualTo(Duration.ofMillis(4000));
+        assertThat(quorum.tickTime()).isEqualTo(Duration.ofMillis(200));
         assertThat(quorum.path()).isEqualTo("/quorum-vip/lab");
         assertThat(quorum.digest()).contains(new DigestCredentials("qvip", "secret"));
         assertThat(quorum.digest().orElseThrow().toString()).doesNotContain("secret");
@@ -46,6 +48,7 @@ class QuorumBlockTest {
         QuorumConfig quorum = parseQuorum("connect zk1:2181").configOrThrow().quorum().orElseThrow();
 
         assertThat(quorum.sessionTimeout()).isEqualTo(QuorumConfig.DEFAULT_SESSION_TIMEOUT);
+        assertThat(quorum.tickTime()).isEqualTo(Duration.ofMillis(2000));
         assertThat(quorum.path()).isEqualTo("/quorum-vip");
         assertThat(quorum.digest()).isEmpty();
         assertThat(quorum.onLoss()).isEqualTo(OnLoss.RELEASE);
@@ -62,8 +65,25 @@ class QuorumBlockTest {
         });
     }
 
+    @Test
+    void shouldRejectASessionTimeoutThatLeavesNoLeaseAfterTheStaleLeaderMarginOfTheEnsemblesTick() {
+        ParseResult atZooKeepersUsualTick = parseQuorum("connect 192.0.2.21:2181", "session_timeout 4000");
+
+        assertThat(atZooKeepersUsualTick.errors()).singleElement().satisfies(f -> {
+            assertThat(f.message()).isEqualTo("quorum session_timeout 4000 ms leaves less than 1 s of lease after"
+                    + " its margin at zk_tick_time 2000 ms (expected session_timeout 5061 ms or more): the VIP"
+                    + " could never be bound");
+            assertThat(f.hint()).contains("1.5 ticks", "zk_tick_time");
+        });
+        assertThat(parseQuorum("connect 192.0.2.21:2181", "session_timeout 5061").errors()).isEmpty();
+        assertThat(parseQuorum("connect 192.0.2.21:2181", "session_timeout 5060").errors()).hasSize(1);
+        assertThat(parseQuorum("connect 192.0.2.21:2181", "session_timeout 4000", "zk_tick_time 200").errors())
+                .isEmpty();
+    }
+
     @ParameterizedTest
     @CsvSource(delimiterString = "=>", value = {
+        "zk_tick_time 0               => zk_tick_time 0 is out of range (expected 1..60000)",
         "connect 192.0.2.21           => connect entry `192.0.2.21` is not host:port (expected e.g. 192.0.2.21:2181)",
         "connect 192.0.2.21:99999     => connect port 99999 is out of range (expected 1..65535)",
         "connect zk:2181/chroot       => connect zk:2181/chroot has a chroot path",

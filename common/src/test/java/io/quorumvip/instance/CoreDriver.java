@@ -18,6 +18,8 @@ final class CoreDriver {
     static final long MILLI = 1_000_000L;
     static final long SESSION = 0x51L;
     static final long SESSION_TIMEOUT = 6 * SECOND;
+    /** The lab ensemble's tickTime. */
+    static final long ENSEMBLE_TICK = 200 * MILLI;
 
     record Timed(long atNanos, InstanceEffect effect) {
     }
@@ -82,7 +84,7 @@ final class CoreDriver {
     long startAsMaster() {
         step(new InstanceInput.Start());
         step(new InstanceInput.ReleaseDone());
-        step(new InstanceInput.SessionStarted(SESSION, SESSION_TIMEOUT));
+        step(new InstanceInput.SessionStarted(SESSION, SESSION_TIMEOUT, ENSEMBLE_TICK));
         advanceBy(5 * SECOND);
         return now;
     }

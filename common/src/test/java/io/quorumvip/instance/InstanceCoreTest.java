@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 class InstanceCoreTest {
 
-    private static final long VALIDITY = LeaseTiming.of(Duration.ofNanos(CoreDriver.SESSION_TIMEOUT))
+    private static final long VALIDITY = LeaseTiming.of(Duration.ofNanos(CoreDriver.SESSION_TIMEOUT),
+            Duration.ofNanos(CoreDriver.ENSEMBLE_TICK))
             .validUntil(0);
 
     @Test
@@ -269,7 +270,7 @@ class InstanceCoreTest {
         CoreDriver driver = CoreDriver.leased(100);
         driver.step(new InstanceInput.Start());
         driver.step(new InstanceInput.ReleaseDone());
-        driver.step(new InstanceInput.SessionStarted(SESSION, CoreDriver.SESSION_TIMEOUT));
+        driver.step(new InstanceInput.SessionStarted(SESSION, CoreDriver.SESSION_TIMEOUT, CoreDriver.ENSEMBLE_TICK));
         driver.step(new InstanceInput.AdvertReceived(CoreDriver.address(12), 150, 100));
         driver.advanceBy(SECOND);
 
@@ -451,7 +452,7 @@ class InstanceCoreTest {
         CoreDriver backup = CoreDriver.leased(100);
         backup.step(new InstanceInput.Start());
         backup.step(new InstanceInput.ReleaseDone());
-        backup.step(new InstanceInput.SessionStarted(SESSION, CoreDriver.SESSION_TIMEOUT));
+        backup.step(new InstanceInput.SessionStarted(SESSION, CoreDriver.SESSION_TIMEOUT, CoreDriver.ENSEMBLE_TICK));
         backup.step(new InstanceInput.AdvertReceived(CoreDriver.address(12), 150, 100));
         assertThat(backup.core().state()).isEqualTo(VrrpState.BACKUP);
         assertThat(backup.core().confirmationUrgent(backup.now())).isFalse();

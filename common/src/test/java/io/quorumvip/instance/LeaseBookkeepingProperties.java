@@ -21,7 +21,8 @@ import net.jqwik.api.Provide;
  */
 class LeaseBookkeepingProperties {
 
-    private static final LeaseTiming TIMING = LeaseTiming.of(Duration.ofNanos(CoreDriver.SESSION_TIMEOUT));
+    private static final LeaseTiming TIMING = LeaseTiming.of(Duration.ofNanos(CoreDriver.SESSION_TIMEOUT),
+            Duration.ofNanos(CoreDriver.ENSEMBLE_TICK));
 
     /** An answered confirmation: on the latch's session or not, sent this long after (or before) the acquisition. */
     record Answer(boolean sameSession, long sentAfterAcquisitionNanos) {

@@ -3,6 +3,7 @@ package io.quorumvip.instance;
 import static io.quorumvip.instance.CoreDriver.MILLI;
 import static io.quorumvip.instance.CoreDriver.SECOND;
 import static io.quorumvip.instance.CoreDriver.SESSION;
+import static io.quorumvip.instance.CoreDriver.ENSEMBLE_TICK;
 import static io.quorumvip.instance.CoreDriver.SESSION_TIMEOUT;
 import static io.quorumvip.instance.CoreDriver.address;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -64,7 +65,7 @@ class SyncGroupCoreTest {
         }
         for (String name : members.keySet()) {
             step(name, new InstanceInput.Start());
-            step(name, new InstanceInput.SessionStarted(SESSION, SESSION_TIMEOUT));
+            step(name, new InstanceInput.SessionStarted(SESSION, SESSION_TIMEOUT, ENSEMBLE_TICK));
         }
     }
 

@@ -9,8 +9,9 @@ import org.junit.jupiter.api.Test;
 class SilentServerTest {
 
     private static final long MS = 1_000_000L;
+    private static final Duration LAB_TICK = Duration.ofMillis(200);
     private static final Duration PERIOD = Duration.ofMillis(250);
-    private static final LeaseTiming S6 = LeaseTiming.of(Duration.ofSeconds(6));
+    private static final LeaseTiming S6 = LeaseTiming.of(Duration.ofSeconds(6), LAB_TICK);
 
     private final SilentServer silence = new SilentServer(PERIOD);
 
@@ -19,17 +20,17 @@ class SilentServerTest {
         long period = PERIOD.toNanos();
 
         assertThat(SilentServer.boundNanos(S6, period)).isEqualTo(1_000 * MS);
-        assertThat(SilentServer.boundNanos(LeaseTiming.of(Duration.ofSeconds(4)), period)).isEqualTo(1_000 * MS);
-        assertThat(SilentServer.boundNanos(LeaseTiming.of(Duration.ofSeconds(3)), period)).isEqualTo(500 * MS);
+        assertThat(SilentServer.boundNanos(LeaseTiming.of(Duration.ofSeconds(4), LAB_TICK), period)).isEqualTo(1_000 * MS);
+        assertThat(SilentServer.boundNanos(LeaseTiming.of(Duration.ofSeconds(3), LAB_TICK), period)).isEqualTo(500 * MS);
         assertThat(SilentServer.boundNanos(S6, 1_000 * MS)).as("never under two periods").isEqualTo(2_000 * MS);
     }
 
     @Test
     void shouldLeaveTimeToReconnectWithinTheValidityOfTheLastAnswer() {
         for (long seconds = 3; seconds <= 10; seconds++) {
-            LeaseTiming timing = LeaseTiming.of(Duration.ofSeconds(seconds));
+            LeaseTiming timing = LeaseTiming.of(Duration.ofSeconds(seconds), LAB_TICK);
             long bound = SilentServer.boundNanos(timing, PERIOD.toNanos());
-            long validity = timing.sessionTimeoutNanos() - timing.marginNanos();
+            long validity = timing.validityNanos();
             if (bound > 2 * PERIOD.toNanos()) {
                 assertThat(bound + PERIOD.toNanos() + SilentServer.RECONNECT_BUDGET.toNanos())
                         .as("S = %d s", seconds).isLessThanOrEqualTo(validity);

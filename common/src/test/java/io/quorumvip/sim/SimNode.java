@@ -121,7 +121,8 @@ final class SimNode implements ZkConnectionListener {
                 long id = client.sessionId();
                 newSession = id != sessionId;
                 sessionId = id;
-                InstanceInput started = new InstanceInput.SessionStarted(id, client.timeoutNanos());
+                InstanceInput started = new InstanceInput.SessionStarted(id, client.timeoutNanos(),
+                        SimZooKeeper.TICK_NANOS);
                 instances.forEach(instance -> deliver(instance, started));
             }
             case LOST -> {

@@ -19,7 +19,7 @@ import java.util.Map;
  */
 final class SimZooKeeper {
 
-    private static final long TICK_NANOS = 100_000_000L;
+    static final long TICK_NANOS = 100_000_000L;
 
     private static final class Session {
         final long id;

@@ -237,7 +237,8 @@ public final class AgentMain implements Callable<Integer> {
             QuorumConfig q = keepalived.quorum().get();
             log.atInfo().setMessage("quorum lease on: an address is owned only with VRRP MASTER and a lease provably"
                     + " valid").addKeyValue("zookeeper", q.connectString()).addKeyValue("path", q.path())
-                    .addKeyValue("session_timeout_ms", q.sessionTimeout().toMillis()).log();
+                    .addKeyValue("session_timeout_ms", q.sessionTimeout().toMillis())
+                    .addKeyValue("zk_tick_time_ms", q.tickTime().toMillis()).log();
         }
         StatusServer server = new StatusServer(vertx, () -> agent.status()
                 .compose(status -> Optional.ofNullable(balancer.get())

@@ -108,6 +108,7 @@ public final class LabAgent {
         return "\nquorum {\n"
                 + "    connect " + lab.zkConnectString() + "\n"
                 + "    session_timeout " + sessionTimeout.toMillis() + "\n"
+                + "    zk_tick_time 200\n"
                 + "    path /quorum-vip/" + lab.name() + "\n"
                 + "    digest qvip:secret\n"
                 + "}\n";

@@ -104,7 +104,7 @@ public final class QuorumClient implements AutoCloseable {
 
     /** The node's one session prover, confirming every {@code period} (docs/lease.md: advert_int / 4). */
     public SessionProver prover(Duration period) {
-        return new SessionProver(curator, config.path(), period, monotonicNanos, thread, servers);
+        return new SessionProver(curator, config.path(), config.tickTime(), period, monotonicNanos, thread, servers);
     }
 
     /** The ACL for every znode created with {@code digest}: its identity may do anything, the world may read. */

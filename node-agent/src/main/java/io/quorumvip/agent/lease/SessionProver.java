@@ -40,6 +40,7 @@ public final class SessionProver implements AutoCloseable {
 
     private final CuratorFramework curator;
     private final String probePath;
+    private final Duration ensembleTick;
     private final Duration period;
     private final LongSupplier monotonicNanos;
     private final ScheduledExecutorService thread;
@@ -50,9 +51,10 @@ public final class SessionProver implements AutoCloseable {
     private final ConnectionStateListener connectionListener = (client, state) -> connectionChanged(state);
     private volatile ScheduledFuture<?> ticks;
 
-    SessionProver(CuratorFramework curator, String probePath, Duration period, LongSupplier monotonicNanos,
-                  ScheduledExecutorService thread, ServerSwitch servers) {
+    SessionProver(CuratorFramework curator, String probePath, Duration ensembleTick, Duration period,
+                  LongSupplier monotonicNanos, ScheduledExecutorService thread, ServerSwitch servers) {
         this.curator = curator;
+        this.ensembleTick = ensembleTick;
         this.servers = servers;
         this.silence = new SilentServer(period);
         this.probePath = probePath;
@@ -109,7 +111,7 @@ public final class SessionProver implements AutoCloseable {
     private void watchSilence(Duration negotiated) {
         synchronized (silence) {
             try {
-                silence.connected(LeaseTiming.of(negotiated));
+                silence.connected(LeaseTiming.of(negotiated, ensembleTick));
             } catch (IllegalArgumentException e) {
                 // The core refuses such a session too; with no validity there is nothing to move for.
                 silence.disconnected();
@@ -135,7 +137,7 @@ public final class SessionProver implements AutoCloseable {
             return;
         }
         negotiatedTimeout().ifPresent(timeout -> {
-            InstanceInput started = new InstanceInput.SessionStarted(id, timeout.toNanos());
+            InstanceInput started = new InstanceInput.SessionStarted(id, timeout.toNanos(), ensembleTick.toNanos());
             to.forEach(listener -> listener.accept(started));
         });
     }

@@ -289,7 +289,7 @@ class QuorumLeaseTest {
         }
 
         Contender(String node, QuorumConfig config) {
-            timing = LeaseTiming.of(config.sessionTimeout());
+            timing = LeaseTiming.of(config.sessionTimeout(), config.tickTime());
             QuorumClient client = QuorumClient.start(config);
             opened.add(client);
             SessionProver prover = client.prover(ADVERT_INTERVAL);
@@ -346,7 +346,7 @@ class QuorumLeaseTest {
     private QuorumConfig config(Optional<DigestCredentials> digest, Duration sessionTimeout) {
         List<ZooKeeperServer> servers = ensemble.servers().stream()
                 .map(s -> new ZooKeeperServer("127.0.0.1", s.clientPort)).toList();
-        return new QuorumConfig(servers, sessionTimeout, basePath, digest, OnLoss.RELEASE, new SourcePosition(Path.of("test"), 1, 1));
+        return new QuorumConfig(servers, sessionTimeout, Duration.ofMillis(LocalEnsemble.TICK_MS), basePath, digest, OnLoss.RELEASE, new SourcePosition(Path.of("test"), 1, 1));
     }
 
     private String latchPath() {
