@@ -35,6 +35,9 @@ import java.util.stream.Stream;
  */
 public final class Lab implements AutoCloseable {
 
+    /** The tickTime of the lab's ZooKeeper servers unless {@link #up(int, int, Duration)} says otherwise. */
+    public static final Duration DEFAULT_ZK_TICK = Duration.ofMillis(200);
+
     public static final Path STATE_ROOT = Path.of("/run/qvip-lab");
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -117,6 +120,11 @@ public final class Lab implements AutoCloseable {
      */
     public static Lab upWithSmtp(int nodes, int zkServers) {
         return up(nodes, zkServers, List.of("--smtp"));
+    }
+
+    /** The same with a ZooKeeper tickTime other than {@link #DEFAULT_ZK_TICK} (lab.sh up --zk-tick, 100-3000 ms). */
+    public static Lab up(int nodes, int zkServers, Duration zkTick) {
+        return up(nodes, zkServers, List.of("--zk-tick", Long.toString(zkTick.toMillis())));
     }
 
     /** The same with IPv6 on every host's eth0: link-local, and 2001:db8::X/64 for 192.0.2.X (lab.sh up --ipv6). */

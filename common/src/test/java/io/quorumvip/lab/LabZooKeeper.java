@@ -73,6 +73,23 @@ public final class LabZooKeeper {
                 lab.stateDir().resolve(name()).resolve("zookeeper.log")));
     }
 
+    /**
+     * Cuts this server off from {@code peers} (nftables in its namespace drops every packet from or to them) while
+     * its clients still reach it: a leader cut off this way keeps answering them until it notices it has lost its
+     * quorum. The lab's teardown removes the namespace and the rule with it.
+     */
+    public void cutOffFrom(List<LabZooKeeper> peers) {
+        String addresses = String.join(", ", peers.stream().map(LabZooKeeper::address).toList());
+        String script = "table ip qvip_fault_peers {\n"
+                + "    chain input { type filter hook input priority 0; policy accept; ip saddr { " + addresses
+                + " } drop; }\n"
+                + "    chain output { type filter hook output priority 0; policy accept; ip daddr { " + addresses
+                + " } drop; }\n"
+                + "}\n";
+        HostCommand.run(HostCommand.DEFAULT_TIMEOUT, script, List.of("ip", "netns", "exec", namespace, "nft", "-f", "-"))
+                .requireSuccess();
+    }
+
     /** leader, follower or standalone, from the four-letter word {@code srvr}; empty while it does not serve. */
     public Optional<String> mode() {
         if (!isAlive()) {

@@ -103,12 +103,17 @@ public final class LabAgent {
         }
     }
 
-    /** A quorum block for the lab's ZooKeeper ensemble, with a znode path of the lab's own. */
+    /** A quorum block for the lab's ZooKeeper ensemble (its default tick, 200 ms), with a znode path of the lab's own. */
     public static String quorumBlock(Lab lab, Duration sessionTimeout) {
+        return quorumBlock(lab, sessionTimeout, lab.zkConnectString(), Lab.DEFAULT_ZK_TICK);
+    }
+
+    /** The same with only the servers of {@code connect}, for a lab whose ensemble ticks every {@code zkTick}. */
+    public static String quorumBlock(Lab lab, Duration sessionTimeout, String connect, Duration zkTick) {
         return "\nquorum {\n"
-                + "    connect " + lab.zkConnectString() + "\n"
+                + "    connect " + connect + "\n"
                 + "    session_timeout " + sessionTimeout.toMillis() + "\n"
-                + "    zk_tick_time 200\n"
+                + "    zk_tick_time " + zkTick.toMillis() + "\n"
                 + "    path /quorum-vip/" + lab.name() + "\n"
                 + "    digest qvip:secret\n"
                 + "}\n";
