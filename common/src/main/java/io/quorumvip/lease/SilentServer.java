@@ -52,8 +52,8 @@ public final class SilentServer {
     /**
      * How long a confirmation may stay unanswered before the session moves: as late as still leaves a period and
      * {@link #RECONNECT_BUDGET} of the validity one answer gives ({@code S − margin}), at most
-     * {@link #LONGEST_BOUND}, and never under two periods (one late answer is not silence). 1 s at S = 4 and 6 s
-     * with a 250 ms period; 0.5 s at S = 3 s.
+     * {@link #LONGEST_BOUND}, and never under two periods (one late answer is not silence). With a 250 ms period on
+     * a 200 ms tick: 1 s at S = 4 and 6 s, 0.5 s at S = 3 s; on a 2 s tick, 0.59 s at S = 6 s.
      */
     public static long boundNanos(LeaseTiming timing, long periodNanos) {
         long validity = timing.validityNanos();

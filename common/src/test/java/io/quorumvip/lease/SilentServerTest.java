@@ -23,6 +23,8 @@ class SilentServerTest {
         assertThat(SilentServer.boundNanos(LeaseTiming.of(Duration.ofSeconds(4), LAB_TICK), period)).isEqualTo(1_000 * MS);
         assertThat(SilentServer.boundNanos(LeaseTiming.of(Duration.ofSeconds(3), LAB_TICK), period)).isEqualTo(500 * MS);
         assertThat(SilentServer.boundNanos(S6, 1_000 * MS)).as("never under two periods").isEqualTo(2_000 * MS);
+        assertThat(SilentServer.boundNanos(LeaseTiming.of(Duration.ofSeconds(6), Duration.ofSeconds(2)), period))
+                .as("a 2 s tick: 1.938 s of validity less a period and the reconnection").isEqualTo(588 * MS);
     }
 
     @Test
