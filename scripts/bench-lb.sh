@@ -21,16 +21,17 @@
 # Labs: Ld (DR: real servers on the nodes' bridge) for direct, HAProxy and DR; Ln (NAT: backend network, rs1..rs3
 # weighted 3:1:1 and a sorry server, as the sample says) for NAT; both up for the whole run.
 #
-# --isolate-director: a lab model of a director with a CPU of its own (2-core machine: CPU 1 the director's, CPU 0
-# everyone else's), for every setup alike. Processes: wrk and the real servers' nginx pinned to CPU 0, HAProxy
+# --isolate-director: a lab model of a director on a machine of its own (2-core machine: CPU 0 the hosts', CPU 1
+# the network's), for every setup alike. Processes: wrk and the real servers' nginx pinned to CPU 0, HAProxy
 # (started on CPU 1, so it sizes itself to one thread) and the agent (every thread) to CPU 1. Packet work: a veth
-# hands a frame to its peer on the sending CPU, so RPS steers it: frames received on the director's (n1's)
-# interfaces are processed on CPU 1, on the client's, the switch's and the real servers' on CPU 0, except on the
-# switch's ports facing the director: a frame the director sends arrives there, and the switch's pass for it (a
-# hop direct does not have) runs on CPU 1, as the director's cost, not the client's. Each setup also gets CPU 1's
-# busy and softirq seconds (/proc/stat) per 100k connections: near 0 in direct; in the others, the director's
-# work. Still one machine: other processes and the machine's own work run on either CPU. Without the option
-# everything shares both CPUs.
+# hands a frame to its peer on the sending CPU, so RPS steers it: frames received by the client and the real
+# servers are processed on CPU 0, by the switch and the director n1 on CPU 1. CPU 0 then does the same per
+# connection in every setup (the two hosts' TCP, every frame arriving from CPU 1), and the hops a director adds,
+# its own and the switch's extra passes, fall on CPU 1, as a real network's switch and director cost the hosts
+# nothing. Each setup also gets CPU 0's and CPU 1's softirq and CPU 1's busy seconds (/proc/stat) per 100k
+# connections: direct's CPU 1 softirq is the switch's; what a director adds is its CPU 1 softirq minus that.
+# Still one machine: other processes and the machine's own work run on either CPU. Without the option everything
+# shares both CPUs.
 # Output: Markdown tables on stdout, and lab-runs/bench/lb-DATE.{json,md}. Lab name default qblb.
 # Exit codes: 0 ok, 1 failure, 2 bad usage.
 set -euo pipefail
@@ -49,7 +50,7 @@ readonly haproxy_address=192.0.2.11
 usage() {
   local code=${1:-2}
   ((code == 0)) || exec 1>&2
-  sed -n '2,35s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,36s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
   exit "$code"
 }
 
@@ -117,10 +118,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# BUSY SOFTIRQ CPU1_BUSY CPU1_SOFTIRQ: jiffies from /proc/stat's cpu and cpu1 lines (busy = everything but idle and
-# iowait); a machine with one CPU has no cpu1 line.
+# BUSY SOFTIRQ CPU0_BUSY CPU0_SOFTIRQ CPU1_BUSY CPU1_SOFTIRQ: jiffies from /proc/stat's cpu, cpu0 and cpu1 lines
+# (busy = everything but idle and iowait); a machine with one CPU has no cpu1 line.
 machine_cpu() {
-  awk '$1 == "cpu" || $1 == "cpu1" {printf "%d %d ", $2 + $3 + $4 + $7 + $8 + $9, $8} END {print ""}' /proc/stat
+  awk '$1 ~ /^cpu[01]?$/ {printf "%d %d ", $2 + $3 + $4 + $7 + $8 + $9, $8} END {print ""}' /proc/stat
 }
 
 process_ticks() {
@@ -146,18 +147,17 @@ pin_real_servers() {
   done <"/run/qvip-lab/$1/real-servers"
 }
 
-# steer_lab LAB: RPS on every veth of the lab's namespaces: frames the director n1 receives, and frames it sends as
-# far as the switch (its switch ports: LAB-n1, and LAB-bn1 on the backend bridge), are processed on CPU 1 (mask 2);
-# every other frame the switch, the client and the real servers receive on CPU 0 (mask 1). The switch's pass for a
-# frame the director sent exists only because of the director's hop (direct has no such pass); on CPU 0 it would
-# charge the client's and the servers' CPU for it, which is what the model is to remove. ip netns exec mounts the
-# namespace's own /sys; the setting goes with the devices when the lab is torn down.
+# steer_lab LAB: RPS on every veth of the lab's namespaces: frames received by the director n1 and by the switch
+# are processed on CPU 1 (mask 2), by the client and the real servers on CPU 0 (mask 1). So every setup asks the same
+# of CPU 0 per connection: the client's and the servers' own TCP, each frame they receive coming from the other CPU;
+# the hops a director adds, its own and the switch's passes, are CPU 1's. ip netns exec mounts the namespace's own
+# /sys; the setting goes with the devices when the lab is torn down.
 steer_lab() {
   local ns mask dev queue
   for ns in $(ip netns list | awk -v prefix="$1-" 'index($1, prefix) == 1 {print $1}'); do
+    mask=1
+    if [[ "$ns" == "$1-n1" || "$ns" == "$1-sw" ]]; then mask=2; fi
     for dev in $(ip -n "$ns" -o link show type veth | awk -F': ' '{sub(/@.*/, "", $2); print $2}'); do
-      mask=1
-      if [[ "$ns" == "$1-n1" || "$ns/$dev" == "$1-sw/$1-n1" || "$ns/$dev" == "$1-sw/$1-bn1" ]]; then mask=2; fi
       for queue in $(ip netns exec "$ns" sh -c "ls -d /sys/class/net/$dev/queues/rx-*"); do
         ip netns exec "$ns" sh -c "echo $mask >$queue/rps_cpus" \
           || fail "could not set RPS of $dev in $ns ($queue/rps_cpus)"
@@ -204,15 +204,16 @@ measure() {
   jq -cn --arg setup "$setup" --argjson round "$round" --argjson seconds "$seconds" --argjson hz "$clock_ticks" \
     --argjson new "$new_requests" --argjson new_errors "$new_errors" --argjson requests "$requests" \
     --argjson errors "$errors" --argjson busy "$((after[0] - before[0]))" --argjson softirq "$((after[1] - before[1]))" \
-    --argjson cpu1_busy "$((${after[2]:-0} - ${before[2]:-0}))" \
-    --argjson cpu1_softirq "$((${after[3]:-0} - ${before[3]:-0}))" \
+    --argjson cpu0_softirq "$((after[3] - before[3]))" --argjson cpu1_busy "$((${after[4]:-0} - ${before[4]:-0}))" \
+    --argjson cpu1_softirq "$((${after[5]:-0} - ${before[5]:-0}))" \
     --argjson director "$((p1 - p0))" --arg has_director "${director_pid:+yes}" '
     def per100k(ticks): if $new > 0 then (ticks / $hz / $new * 100000 * 100 | round / 100) else null end;
     {setup: $setup, round: $round, new_connections_per_s: ($new / $seconds | round), new_connection_errors: $new_errors,
      requests_per_s: ($requests / $seconds | round), request_errors: $errors,
      director_process_cpu_s_per_100k: (if $has_director == "yes" then per100k($director) else null end),
      machine_softirq_cpu_s_per_100k: per100k($softirq), machine_busy_cpu_s_per_100k: per100k($busy),
-     cpu1_busy_cpu_s_per_100k: per100k($cpu1_busy), cpu1_softirq_cpu_s_per_100k: per100k($cpu1_softirq)}' \
+     cpu0_softirq_cpu_s_per_100k: per100k($cpu0_softirq), cpu1_softirq_cpu_s_per_100k: per100k($cpu1_softirq),
+     cpu1_busy_cpu_s_per_100k: per100k($cpu1_busy)}' \
     | tee -a "$work/results.jsonl" >&2
 }
 
@@ -389,32 +390,32 @@ jq -s --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
        director_process_cpu_s_per_100k: spread(.director_process_cpu_s_per_100k),
        machine_softirq_cpu_s_per_100k: spread(.machine_softirq_cpu_s_per_100k),
        machine_busy_cpu_s_per_100k: spread(.machine_busy_cpu_s_per_100k),
-       cpu1_busy_cpu_s_per_100k: spread(.cpu1_busy_cpu_s_per_100k),
-       cpu1_softirq_cpu_s_per_100k: spread(.cpu1_softirq_cpu_s_per_100k)}],
+       cpu0_softirq_cpu_s_per_100k: spread(.cpu0_softirq_cpu_s_per_100k),
+       cpu1_softirq_cpu_s_per_100k: spread(.cpu1_softirq_cpu_s_per_100k),
+       cpu1_busy_cpu_s_per_100k: spread(.cpu1_busy_cpu_s_per_100k)}],
      haproxy_detection: $detection, agent_detection: $agent_detection}' --slurpfile detection "$work/detection.jsonl" \
   --slurpfile agent_detection "$work/agent_detection.jsonl" "$work/results.jsonl" >"$json"
 {
   if [[ "$isolate" == true ]]; then
-    echo "Director isolated: CPU 1 the director's (HAProxy, the agent; RPS of n1's interfaces and of its switch ports),"
-    echo "CPU 0 the client's, the rest of the switch's and the real servers' (wrk, nginx; RPS of their interfaces); the"
-    echo "same for every setup."
+    echo "Director isolated: CPU 0 the hosts' (wrk, nginx; RPS of the client's and the real servers' interfaces), CPU 1"
+    echo "the network's (HAProxy, the agent; RPS of the switch's and the director's); the same for every setup."
   else
     echo "Shared CPUs: client, director, real servers and the kernel's packet work on every CPU."
   fi
   echo "Median over $rounds round(s) (min–max); share of direct: the median of each round's share."
   echo
-  echo "| setup | new connections/s | share of direct | errors | HTTP requests/s (keep-alive) | share of direct | errors | director process CPU s / 100k conns | machine softirq CPU s / 100k conns | machine busy CPU s / 100k conns |${isolate_flag:+ CPU 1 busy CPU s / 100k conns | CPU 1 softirq CPU s / 100k conns |}"
-  echo "|---|---|---|---|---|---|---|---|---|---|${isolate_flag:+---|---|}"
+  echo "| setup | new connections/s | share of direct | errors | HTTP requests/s (keep-alive) | share of direct | errors | director process CPU s / 100k conns | machine softirq CPU s / 100k conns | machine busy CPU s / 100k conns |${isolate_flag:+ CPU 0 softirq CPU s / 100k conns | CPU 1 softirq CPU s / 100k conns | CPU 1 busy CPU s / 100k conns |}"
+  echo "|---|---|---|---|---|---|---|---|---|---|${isolate_flag:+---|---|---|}"
   jq -r --argjson isolate "$isolate" '
     def fig: if . == null then "—" elif .min == .max then "\(.median)" else "\(.median) (\(.min)–\(.max))" end;
     def pct: if . == null then "—" elif .min == .max then "\(.median * 100 | round) %"
       else "\(.median * 100 | round) % (\(.min * 100 | round)–\(.max * 100 | round))" end;
-    .summary[] | "| \(.setup) | \(.new_connections_per_s | fig) | \(if .setup == "direct" then "—" else (.new_connections_share_of_direct | pct) end) | \(.new_connection_errors) | \(.requests_per_s | fig) | \(if .setup == "direct" then "—" else (.requests_share_of_direct | pct) end) | \(.request_errors) | \(.director_process_cpu_s_per_100k | if . == null then "— (kernel)" else fig end) | \(.machine_softirq_cpu_s_per_100k | fig) | \(.machine_busy_cpu_s_per_100k | fig) |\(if $isolate then " \(.cpu1_busy_cpu_s_per_100k | fig) | \(.cpu1_softirq_cpu_s_per_100k | fig) |" else "" end)"' "$json"
+    .summary[] | "| \(.setup) | \(.new_connections_per_s | fig) | \(if .setup == "direct" then "—" else (.new_connections_share_of_direct | pct) end) | \(.new_connection_errors) | \(.requests_per_s | fig) | \(if .setup == "direct" then "—" else (.requests_share_of_direct | pct) end) | \(.request_errors) | \(.director_process_cpu_s_per_100k | if . == null then "— (kernel)" else fig end) | \(.machine_softirq_cpu_s_per_100k | fig) | \(.machine_busy_cpu_s_per_100k | fig) |\(if $isolate then " \(.cpu0_softirq_cpu_s_per_100k | fig) | \(.cpu1_softirq_cpu_s_per_100k | fig) | \(.cpu1_busy_cpu_s_per_100k | fig) |" else "" end)"' "$json"
   if ((rounds > 1)); then
     echo
-    echo "| round | setup | new connections/s | HTTP requests/s (keep-alive) | machine softirq CPU s / 100k conns |${isolate_flag:+ CPU 1 busy CPU s / 100k conns |}"
-    echo "|---|---|---|---|---|${isolate_flag:+---|}"
-    jq -r --argjson isolate "$isolate" '.results[] | "| \(.round) | \(.setup) | \(.new_connections_per_s) | \(.requests_per_s) | \(.machine_softirq_cpu_s_per_100k) |\(if $isolate then " \(.cpu1_busy_cpu_s_per_100k) |" else "" end)"' "$json"
+    echo "| round | setup | new connections/s | HTTP requests/s (keep-alive) | machine softirq CPU s / 100k conns |${isolate_flag:+ CPU 0 softirq CPU s / 100k conns | CPU 1 softirq CPU s / 100k conns |}"
+    echo "|---|---|---|---|---|${isolate_flag:+---|---|}"
+    jq -r --argjson isolate "$isolate" '.results[] | "| \(.round) | \(.setup) | \(.new_connections_per_s) | \(.requests_per_s) | \(.machine_softirq_cpu_s_per_100k) |\(if $isolate then " \(.cpu0_softirq_cpu_s_per_100k) | \(.cpu1_softirq_cpu_s_per_100k) |" else "" end)"' "$json"
   fi
   if ((detection_trials > 0)); then
     echo
