@@ -21,17 +21,18 @@
 # Labs: Ld (DR: real servers on the nodes' bridge) for direct, HAProxy and DR; Ln (NAT: backend network, rs1..rs3
 # weighted 3:1:1 and a sorry server, as the sample says) for NAT; both up for the whole run.
 #
-# --isolate-director: a lab model of a director on a machine of its own (2-core machine: CPU 0 the hosts', CPU 1
-# the network's), for every setup alike. Processes: wrk and the real servers' nginx pinned to CPU 0, HAProxy
+# --isolate-director: a lab model of a director with a CPU of its own (2-core machine: CPU 1 the director's, CPU 0
+# everyone else's), for every setup alike. Processes: wrk and the real servers' nginx pinned to CPU 0, HAProxy
 # (started on CPU 1, so it sizes itself to one thread) and the agent (every thread) to CPU 1. Packet work: a veth
-# hands a frame to its peer on the sending CPU, so RPS steers it: frames received by the client and the real
-# servers are processed on CPU 0, by the switch and the director n1 on CPU 1. CPU 0 then does the same per
-# connection in every setup (the two hosts' TCP, every frame arriving from CPU 1), and the hops a director adds,
-# its own and the switch's extra passes, fall on CPU 1, as a real network's switch and director cost the hosts
-# nothing. Each setup also gets CPU 0's and CPU 1's softirq and CPU 1's busy seconds (/proc/stat) per 100k
-# connections: direct's CPU 1 softirq is the switch's; what a director adds is its CPU 1 softirq minus that.
-# Still one machine: other processes and the machine's own work run on either CPU. Without the option everything
-# shares both CPUs.
+# hands a frame to its peer on the sending CPU, so RPS steers it: frames received on the director's (n1's)
+# interfaces are processed on CPU 1, on the client's, the switch's and the real servers' on CPU 0, except on the
+# switch's ports facing the director: a frame the director sends arrives there, and the switch's pass for it (a
+# hop direct does not have) runs on CPU 1, as the director's cost, not the client's. Each setup also gets CPU 0's
+# and CPU 1's softirq and CPU 1's busy seconds (/proc/stat) per 100k connections: CPU 1's softirq is near 0 in
+# direct and the director's packet work in the others. Every frame through a director crosses from one CPU to the
+# other and back, which direct's never do; on this machine that costs CPU 0 more than the director's work costs
+# CPU 1 (docs/benchmarks.md), so the shares understate a separate machine's. Still one machine: other processes
+# and the machine's own work run on either CPU. Without the option everything shares both CPUs.
 # Output: Markdown tables on stdout, and lab-runs/bench/lb-DATE.{json,md}. Lab name default qblb.
 # Exit codes: 0 ok, 1 failure, 2 bad usage.
 set -euo pipefail
@@ -50,7 +51,7 @@ readonly haproxy_address=192.0.2.11
 usage() {
   local code=${1:-2}
   ((code == 0)) || exec 1>&2
-  sed -n '2,36s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,37s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
   exit "$code"
 }
 
@@ -147,17 +148,18 @@ pin_real_servers() {
   done <"/run/qvip-lab/$1/real-servers"
 }
 
-# steer_lab LAB: RPS on every veth of the lab's namespaces: frames received by the director n1 and by the switch
-# are processed on CPU 1 (mask 2), by the client and the real servers on CPU 0 (mask 1). So every setup asks the same
-# of CPU 0 per connection: the client's and the servers' own TCP, each frame they receive coming from the other CPU;
-# the hops a director adds, its own and the switch's passes, are CPU 1's. ip netns exec mounts the namespace's own
-# /sys; the setting goes with the devices when the lab is torn down.
+# steer_lab LAB: RPS on every veth of the lab's namespaces: frames the director n1 receives, and frames it sends as
+# far as the switch (its switch ports: LAB-n1, and LAB-bn1 on the backend bridge), are processed on CPU 1 (mask 2);
+# every other frame the switch, the client and the real servers receive on CPU 0 (mask 1). The switch's pass for a
+# frame the director sent exists only because of the director's hop (direct has no such pass); on CPU 0 it would
+# charge the client's and the servers' CPU for it, which is what the model is to remove. ip netns exec mounts the
+# namespace's own /sys; the setting goes with the devices when the lab is torn down.
 steer_lab() {
   local ns mask dev queue
   for ns in $(ip netns list | awk -v prefix="$1-" 'index($1, prefix) == 1 {print $1}'); do
-    mask=1
-    if [[ "$ns" == "$1-n1" || "$ns" == "$1-sw" ]]; then mask=2; fi
     for dev in $(ip -n "$ns" -o link show type veth | awk -F': ' '{sub(/@.*/, "", $2); print $2}'); do
+      mask=1
+      if [[ "$ns" == "$1-n1" || "$ns/$dev" == "$1-sw/$1-n1" || "$ns/$dev" == "$1-sw/$1-bn1" ]]; then mask=2; fi
       for queue in $(ip netns exec "$ns" sh -c "ls -d /sys/class/net/$dev/queues/rx-*"); do
         ip netns exec "$ns" sh -c "echo $mask >$queue/rps_cpus" \
           || fail "could not set RPS of $dev in $ns ($queue/rps_cpus)"
@@ -397,8 +399,9 @@ jq -s --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
   --slurpfile agent_detection "$work/agent_detection.jsonl" "$work/results.jsonl" >"$json"
 {
   if [[ "$isolate" == true ]]; then
-    echo "Director isolated: CPU 0 the hosts' (wrk, nginx; RPS of the client's and the real servers' interfaces), CPU 1"
-    echo "the network's (HAProxy, the agent; RPS of the switch's and the director's); the same for every setup."
+    echo "Director isolated: CPU 1 the director's (HAProxy, the agent; RPS of n1's interfaces and of its switch ports),"
+    echo "CPU 0 the client's, the rest of the switch's and the real servers' (wrk, nginx; RPS of their interfaces); the"
+    echo "same for every setup."
   else
     echo "Shared CPUs: client, director, real servers and the kernel's packet work on every CPU."
   fi
