@@ -98,7 +98,8 @@ director_cpu=()
 isolate_flag=""
 if [[ "$isolate" == true ]]; then
   isolate_flag=" --isolate-director"
-  (($(nproc) >= 2)) || fail "--isolate-director needs 2 CPUs (CPU 1 the director's, CPU 0 the rest); this machine has $(nproc)"
+  (($(nproc) >= 2)) \
+    || fail "--isolate-director needs 2 CPUs (CPU 1 the director's, CPU 0 the rest); this machine has $(nproc)"
   client_cpu=(taskset -c 0)
   director_cpu=(taskset -c 1)
 fi
@@ -176,7 +177,8 @@ wrk_run() {
   local per=$((connections / $#))
   if [[ "$mode" == close ]]; then header=(-H "Connection: close"); fi
   for url in "$@"; do
-    ip netns exec "$ns" "${client_cpu[@]}" wrk -t1 -c"$per" -d"${seconds}s" --timeout 2s "${header[@]}" "$url" >"$work/wrk.$mode.$i" 2>&1 &
+    ip netns exec "$ns" "${client_cpu[@]}" wrk -t1 -c"$per" -d"${seconds}s" --timeout 2s "${header[@]}" "$url" \
+      >"$work/wrk.$mode.$i" 2>&1 &
     pids+=($!)
     i=$((i + 1))
   done
@@ -224,7 +226,8 @@ measure() {
 # last one is the last that the director still sent to rs1.
 detection_trial() {
   local trial=$1 url=$2 out=$work/$3 loop_pid rs_pid kill_ns log=$work/detect.$1
-  ip netns exec "$client" "${client_cpu[@]}" bash -c "while :; do t=\$(date +%s%N); r=\$(curl -s --max-time 1 $url); \
+  ip netns exec "$client" "${client_cpu[@]}" bash -c "while :; do t=\$(date +%s%N); \
+    r=\$(curl -s --max-time 1 $url); \
     echo \"\$t \${r:-FAILED}\"; sleep 0.01; done" >"$log" 2>/dev/null &
   loop_pid=$!
   sleep 3
@@ -311,7 +314,8 @@ backend real_servers
     server rs1 192.0.2.51:80 check inter 1s fall 2 rise 1
     server rs2 192.0.2.52:80 check inter 1s fall 2 rise 1
 CFG
-setsid ip netns exec "$director" "${director_cpu[@]}" haproxy -db -f "$work/haproxy.cfg" </dev/null >"$work/haproxy.log" 2>&1 &
+setsid ip netns exec "$director" "${director_cpu[@]}" haproxy -db -f "$work/haproxy.cfg" </dev/null \
+  >"$work/haproxy.log" 2>&1 &
 haproxy_pid=$!
 for _ in {1..50}; do
   ip netns exec "$client" curl -s -o /dev/null --max-time 1 "http://$haproxy_address/" && break
