@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# qvip bench lb [--seconds S] [--connections C] [--rounds R] [--detection-trials T] [--name L]: new TCP connections/s
+# qvip bench lb [--seconds S] [--connections C] [--rounds R] [--detection-trials T] [--name L] [--isolate-director]:
+# new TCP connections/s
 # and HTTP requests/s from the lab's client to real nginx servers: straight to them, through HAProxy 2.6 (TCP mode,
 # health checks) on director n1, and through the quorum-vip agent on n1 running the LVS samples (shared/lb-samples:
 # lvs-dr-node1.conf, its checks at delay_loop 1 / retry 1; lvs-nat-node1.conf unchanged), its nftables program
@@ -20,6 +21,18 @@
 # Labs: Ld (DR: real servers on the nodes' bridge) for direct, HAProxy and DR; Ln (NAT: backend network, rs1..rs3
 # weighted 3:1:1 and a sorry server, as the sample says) for NAT; both up for the whole run.
 #
+# --isolate-director: a lab model of a director with a CPU of its own (2-core machine: CPU 1 the director's, CPU 0
+# everyone else's), for every setup alike. Processes: wrk and the real servers' nginx pinned to CPU 0, HAProxy
+# (started on CPU 1, so it sizes itself to one thread) and the agent (every thread) to CPU 1. Packet work: a veth
+# hands a frame to its peer on the sending CPU, so RPS steers it: frames received on the director's (n1's)
+# interfaces are processed on CPU 1, on the client's, the switch's and the real servers' on CPU 0, except on the
+# switch's ports facing the director: a frame the director sends arrives there, and the switch's pass for it (a
+# hop direct does not have) runs on CPU 1, as the director's cost, not the client's. Each setup also gets CPU 0's
+# and CPU 1's softirq and CPU 1's busy seconds (/proc/stat) per 100k connections: CPU 1's softirq is near 0 in
+# direct and the director's packet work in the others. Every frame through a director crosses from one CPU to the
+# other and back, which direct's never do; on this machine that costs CPU 0 more than the director's work costs
+# CPU 1 (docs/benchmarks.md), so the shares understate a separate machine's. Still one machine: other processes
+# and the machine's own work run on either CPU. Without the option everything shares both CPUs.
 # Output: Markdown tables on stdout, and lab-runs/bench/lb-DATE.{json,md}. Lab name default qblb.
 # Exit codes: 0 ok, 1 failure, 2 bad usage.
 set -euo pipefail
@@ -38,7 +51,7 @@ readonly haproxy_address=192.0.2.11
 usage() {
   local code=${1:-2}
   ((code == 0)) || exec 1>&2
-  sed -n '2,24s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,37s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
   exit "$code"
 }
 
@@ -52,6 +65,7 @@ connections=32
 rounds=1
 detection_trials=3
 name=qblb
+isolate=false
 while (($# > 0)); do
   case "$1" in
     --seconds) (($# >= 2)) || usage; seconds=$2; shift 2 ;;
@@ -59,6 +73,7 @@ while (($# > 0)); do
     --rounds) (($# >= 2)) || usage; rounds=$2; shift 2 ;;
     --detection-trials) (($# >= 2)) || usage; detection_trials=$2; shift 2 ;;
     --name) (($# >= 2)) || usage; name=$2; shift 2 ;;
+    --isolate-director) isolate=true; shift ;;
     -h | --help) usage 0 ;;
     *) echo "bench lb: unknown argument '$1'" >&2; usage ;;
   esac
@@ -74,9 +89,20 @@ done
 shared=${QVIP_SHARED:-$root/../shared}
 [[ -f "$shared/lb-samples/lvs-dr-node1.conf" && -f "$shared/lb-samples/lvs-nat-node1.conf" ]] \
   || fail "samples not found in $shared/lb-samples (put shared/ beside the repository or set QVIP_SHARED)"
-for tool in wrk nginx haproxy nft jq ip curl; do
+for tool in wrk nginx haproxy nft jq ip curl taskset; do
   command -v "$tool" >/dev/null || fail "$tool not found (run scripts/install-deps as root)"
 done
+# What the client's and the director's processes are started under: nothing, or their CPU (--isolate-director).
+client_cpu=()
+director_cpu=()
+isolate_flag=""
+if [[ "$isolate" == true ]]; then
+  isolate_flag=" --isolate-director"
+  (($(nproc) >= 2)) \
+    || fail "--isolate-director needs 2 CPUs (CPU 1 the director's, CPU 0 the rest); this machine has $(nproc)"
+  client_cpu=(taskset -c 0)
+  director_cpu=(taskset -c 1)
+fi
 
 out_dir=$root/lab-runs/bench
 mkdir -p "$out_dir"
@@ -94,13 +120,53 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# busy SOFTIRQ: jiffies from /proc/stat's cpu line (busy = everything but idle and iowait).
+# BUSY SOFTIRQ CPU0_BUSY CPU0_SOFTIRQ CPU1_BUSY CPU1_SOFTIRQ: jiffies from /proc/stat's cpu, cpu0 and cpu1 lines
+# (busy = everything but idle and iowait); a machine with one CPU has no cpu1 line.
 machine_cpu() {
-  awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9, $8}' /proc/stat
+  awk '$1 ~ /^cpu[01]?$/ {printf "%d %d ", $2 + $3 + $4 + $7 + $8 + $9, $8} END {print ""}' /proc/stat
 }
 
 process_ticks() {
   awk '{print $14 + $15}' "/proc/$1/stat"
+}
+
+# pin CPU PID...: every thread of each PID and of its descendants on CPU; threads and children made later inherit it.
+pin() {
+  local cpu=$1 pid child
+  shift
+  for pid in "$@"; do
+    taskset -a -p -c "$cpu" "$pid" >/dev/null || fail "could not pin process $pid to CPU $cpu (taskset -a -p)"
+    # A descendant may be a check script that ended meanwhile.
+    for child in $(descendants "$pid"); do taskset -a -p -c "$cpu" "$child" >/dev/null 2>&1 || true; done
+  done
+}
+
+# pin_real_servers LAB: the lab's nginx servers (real servers and the sorry server) on CPU 0.
+pin_real_servers() {
+  local host _
+  while read -r host _; do
+    pin 0 "$(cat "/run/qvip-lab/$1/$host/pid")"
+  done <"/run/qvip-lab/$1/real-servers"
+}
+
+# steer_lab LAB: RPS on every veth of the lab's namespaces: frames the director n1 receives, and frames it sends as
+# far as the switch (its switch ports: LAB-n1, and LAB-bn1 on the backend bridge), are processed on CPU 1 (mask 2);
+# every other frame the switch, the client and the real servers receive on CPU 0 (mask 1). The switch's pass for a
+# frame the director sent exists only because of the director's hop (direct has no such pass); on CPU 0 it would
+# charge the client's and the servers' CPU for it, which is what the model is to remove. ip netns exec mounts the
+# namespace's own /sys; the setting goes with the devices when the lab is torn down.
+steer_lab() {
+  local ns mask dev queue
+  for ns in $(ip netns list | awk -v prefix="$1-" 'index($1, prefix) == 1 {print $1}'); do
+    for dev in $(ip -n "$ns" -o link show type veth | awk -F': ' '{sub(/@.*/, "", $2); print $2}'); do
+      mask=1
+      if [[ "$ns" == "$1-n1" || "$ns/$dev" == "$1-sw/$1-n1" || "$ns/$dev" == "$1-sw/$1-bn1" ]]; then mask=2; fi
+      for queue in $(ip netns exec "$ns" sh -c "ls -d /sys/class/net/$dev/queues/rx-*"); do
+        ip netns exec "$ns" sh -c "echo $mask >$queue/rps_cpus" \
+          || fail "could not set RPS of $dev in $ns ($queue/rps_cpus)"
+      done
+    done
+  done
 }
 
 # wrk_run NS MODE URL...: one wrk (1 thread, C/n connections) per URL at once, S seconds; prints
@@ -111,7 +177,8 @@ wrk_run() {
   local per=$((connections / $#))
   if [[ "$mode" == close ]]; then header=(-H "Connection: close"); fi
   for url in "$@"; do
-    ip netns exec "$ns" wrk -t1 -c"$per" -d"${seconds}s" --timeout 2s "${header[@]}" "$url" >"$work/wrk.$mode.$i" 2>&1 &
+    ip netns exec "$ns" "${client_cpu[@]}" wrk -t1 -c"$per" -d"${seconds}s" --timeout 2s "${header[@]}" "$url" \
+      >"$work/wrk.$mode.$i" 2>&1 &
     pids+=($!)
     i=$((i + 1))
   done
@@ -141,12 +208,16 @@ measure() {
   jq -cn --arg setup "$setup" --argjson round "$round" --argjson seconds "$seconds" --argjson hz "$clock_ticks" \
     --argjson new "$new_requests" --argjson new_errors "$new_errors" --argjson requests "$requests" \
     --argjson errors "$errors" --argjson busy "$((after[0] - before[0]))" --argjson softirq "$((after[1] - before[1]))" \
+    --argjson cpu0_softirq "$((after[3] - before[3]))" --argjson cpu1_busy "$((${after[4]:-0} - ${before[4]:-0}))" \
+    --argjson cpu1_softirq "$((${after[5]:-0} - ${before[5]:-0}))" \
     --argjson director "$((p1 - p0))" --arg has_director "${director_pid:+yes}" '
     def per100k(ticks): if $new > 0 then (ticks / $hz / $new * 100000 * 100 | round / 100) else null end;
     {setup: $setup, round: $round, new_connections_per_s: ($new / $seconds | round), new_connection_errors: $new_errors,
      requests_per_s: ($requests / $seconds | round), request_errors: $errors,
      director_process_cpu_s_per_100k: (if $has_director == "yes" then per100k($director) else null end),
-     machine_softirq_cpu_s_per_100k: per100k($softirq), machine_busy_cpu_s_per_100k: per100k($busy)}' \
+     machine_softirq_cpu_s_per_100k: per100k($softirq), machine_busy_cpu_s_per_100k: per100k($busy),
+     cpu0_softirq_cpu_s_per_100k: per100k($cpu0_softirq), cpu1_softirq_cpu_s_per_100k: per100k($cpu1_softirq),
+     cpu1_busy_cpu_s_per_100k: per100k($cpu1_busy)}' \
     | tee -a "$work/results.jsonl" >&2
 }
 
@@ -155,7 +226,8 @@ measure() {
 # last one is the last that the director still sent to rs1.
 detection_trial() {
   local trial=$1 url=$2 out=$work/$3 loop_pid rs_pid kill_ns log=$work/detect.$1
-  ip netns exec "$client" bash -c "while :; do t=\$(date +%s%N); r=\$(curl -s --max-time 1 $url); \
+  ip netns exec "$client" "${client_cpu[@]}" bash -c "while :; do t=\$(date +%s%N); \
+    r=\$(curl -s --max-time 1 $url); \
     echo \"\$t \${r:-FAILED}\"; sleep 0.01; done" >"$log" 2>/dev/null &
   loop_pid=$!
   sleep 3
@@ -168,6 +240,7 @@ detection_trial() {
   kill -TERM $(descendants "$loop_pid") "$loop_pid" 2>/dev/null || true
   await_exit 30 "$loop_pid" || true
   "$lab" start --name "${name}d" --real-server rs1 >/dev/null
+  if [[ "$isolate" == true ]]; then pin_real_servers "${name}d"; fi
   sleep 3 # the director sees it up again (a check every second, one success)
   awk -v kill="$kill_ns" -v trial="$trial" '
     $1 > kill && $2 != "rs1" && $2 != "rs2" {failed++; last = $1}
@@ -241,7 +314,8 @@ backend real_servers
     server rs1 192.0.2.51:80 check inter 1s fall 2 rise 1
     server rs2 192.0.2.52:80 check inter 1s fall 2 rise 1
 CFG
-setsid ip netns exec "$director" haproxy -db -f "$work/haproxy.cfg" </dev/null >"$work/haproxy.log" 2>&1 &
+setsid ip netns exec "$director" "${director_cpu[@]}" haproxy -db -f "$work/haproxy.cfg" </dev/null \
+  >"$work/haproxy.log" 2>&1 &
 haproxy_pid=$!
 for _ in {1..50}; do
   ip netns exec "$client" curl -s -o /dev/null --max-time 1 "http://$haproxy_address/" && break
@@ -260,6 +334,13 @@ start_agent "${name}d" "$work/lvs-dr.conf" "$dr_vip" rs1 rs2
 start_agent "${name}n" "$shared/lb-samples/lvs-nat-node1.conf" "$nat_vip" rs1 rs2 rs3
 dr_agent=$(agent_jvm "${name}d")
 nat_agent=$(agent_jvm "${name}n")
+if [[ "$isolate" == true ]]; then
+  for lab_name in "${name}d" "${name}n"; do
+    steer_lab "$lab_name"
+    pin_real_servers "$lab_name"
+    pin 1 "$(cat "/run/qvip-lab/$lab_name/n1/pid")"
+  done
+fi
 
 # --- the rounds ---------------------------------------------------------------------------------------------------
 
@@ -292,7 +373,8 @@ done
 json=$out_dir/lb-$stamp.json
 table=$out_dir/lb-$stamp.md
 jq -s --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
-  --arg command "qvip bench lb --seconds $seconds --connections $connections --rounds $rounds" \
+  --arg command "qvip bench lb --seconds $seconds --connections $connections --rounds $rounds$isolate_flag" \
+  --argjson isolate "$isolate" \
   --arg load "$load_before" --arg cpus "$(nproc)" --arg wrk "$(wrk --version 2>&1 | head -n 1 | cut -d' ' -f2)" \
   --arg haproxy "$(haproxy -v | head -n 1 | cut -d' ' -f3)" --arg nginx "$(nginx -v 2>&1 | cut -d/ -f2)" '
   def median: sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
@@ -301,6 +383,7 @@ jq -s --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
   (map(select(.setup == "direct")) | map({key: (.round | tostring), value: .}) | from_entries) as $direct
   | (reduce .[].setup as $s ([]; if any(.[]; . == $s) then . else . + [$s] end)) as $setups
   | {benchmark: "lb", date: $date, command: $command, cpus: ($cpus | tonumber), load_average_before: $load,
+     director_isolated: $isolate,
      versions: {wrk: $wrk, haproxy: $haproxy, nginx: $nginx}, results: .,
      summary: [$setups[] as $s | [.[] | select(.setup == $s)] | {setup: $s, rounds: length,
        new_connections_per_s: spread(.new_connections_per_s),
@@ -312,24 +395,34 @@ jq -s --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
        request_errors: (map(.request_errors) | add),
        director_process_cpu_s_per_100k: spread(.director_process_cpu_s_per_100k),
        machine_softirq_cpu_s_per_100k: spread(.machine_softirq_cpu_s_per_100k),
-       machine_busy_cpu_s_per_100k: spread(.machine_busy_cpu_s_per_100k)}],
+       machine_busy_cpu_s_per_100k: spread(.machine_busy_cpu_s_per_100k),
+       cpu0_softirq_cpu_s_per_100k: spread(.cpu0_softirq_cpu_s_per_100k),
+       cpu1_softirq_cpu_s_per_100k: spread(.cpu1_softirq_cpu_s_per_100k),
+       cpu1_busy_cpu_s_per_100k: spread(.cpu1_busy_cpu_s_per_100k)}],
      haproxy_detection: $detection, agent_detection: $agent_detection}' --slurpfile detection "$work/detection.jsonl" \
   --slurpfile agent_detection "$work/agent_detection.jsonl" "$work/results.jsonl" >"$json"
 {
+  if [[ "$isolate" == true ]]; then
+    echo "Director isolated: CPU 1 the director's (HAProxy, the agent; RPS of n1's interfaces and of its switch ports),"
+    echo "CPU 0 the client's, the rest of the switch's and the real servers' (wrk, nginx; RPS of their interfaces); the"
+    echo "same for every setup."
+  else
+    echo "Shared CPUs: client, director, real servers and the kernel's packet work on every CPU."
+  fi
   echo "Median over $rounds round(s) (min–max); share of direct: the median of each round's share."
   echo
-  echo "| setup | new connections/s | share of direct | errors | HTTP requests/s (keep-alive) | share of direct | errors | director process CPU s / 100k conns | machine softirq CPU s / 100k conns | machine busy CPU s / 100k conns |"
-  echo "|---|---|---|---|---|---|---|---|---|---|"
-  jq -r '
+  echo "| setup | new connections/s | share of direct | errors | HTTP requests/s (keep-alive) | share of direct | errors | director process CPU s / 100k conns | machine softirq CPU s / 100k conns | machine busy CPU s / 100k conns |${isolate_flag:+ CPU 0 softirq CPU s / 100k conns | CPU 1 softirq CPU s / 100k conns | CPU 1 busy CPU s / 100k conns |}"
+  echo "|---|---|---|---|---|---|---|---|---|---|${isolate_flag:+---|---|---|}"
+  jq -r --argjson isolate "$isolate" '
     def fig: if . == null then "—" elif .min == .max then "\(.median)" else "\(.median) (\(.min)–\(.max))" end;
     def pct: if . == null then "—" elif .min == .max then "\(.median * 100 | round) %"
       else "\(.median * 100 | round) % (\(.min * 100 | round)–\(.max * 100 | round))" end;
-    .summary[] | "| \(.setup) | \(.new_connections_per_s | fig) | \(if .setup == "direct" then "—" else (.new_connections_share_of_direct | pct) end) | \(.new_connection_errors) | \(.requests_per_s | fig) | \(if .setup == "direct" then "—" else (.requests_share_of_direct | pct) end) | \(.request_errors) | \(.director_process_cpu_s_per_100k | if . == null then "— (kernel)" else fig end) | \(.machine_softirq_cpu_s_per_100k | fig) | \(.machine_busy_cpu_s_per_100k | fig) |"' "$json"
+    .summary[] | "| \(.setup) | \(.new_connections_per_s | fig) | \(if .setup == "direct" then "—" else (.new_connections_share_of_direct | pct) end) | \(.new_connection_errors) | \(.requests_per_s | fig) | \(if .setup == "direct" then "—" else (.requests_share_of_direct | pct) end) | \(.request_errors) | \(.director_process_cpu_s_per_100k | if . == null then "— (kernel)" else fig end) | \(.machine_softirq_cpu_s_per_100k | fig) | \(.machine_busy_cpu_s_per_100k | fig) |\(if $isolate then " \(.cpu0_softirq_cpu_s_per_100k | fig) | \(.cpu1_softirq_cpu_s_per_100k | fig) | \(.cpu1_busy_cpu_s_per_100k | fig) |" else "" end)"' "$json"
   if ((rounds > 1)); then
     echo
-    echo "| round | setup | new connections/s | HTTP requests/s (keep-alive) | machine softirq CPU s / 100k conns |"
-    echo "|---|---|---|---|---|"
-    jq -r '.results[] | "| \(.round) | \(.setup) | \(.new_connections_per_s) | \(.requests_per_s) | \(.machine_softirq_cpu_s_per_100k) |"' "$json"
+    echo "| round | setup | new connections/s | HTTP requests/s (keep-alive) | machine softirq CPU s / 100k conns |${isolate_flag:+ CPU 0 softirq CPU s / 100k conns | CPU 1 softirq CPU s / 100k conns |}"
+    echo "|---|---|---|---|---|${isolate_flag:+---|---|}"
+    jq -r --argjson isolate "$isolate" '.results[] | "| \(.round) | \(.setup) | \(.new_connections_per_s) | \(.requests_per_s) | \(.machine_softirq_cpu_s_per_100k) |\(if $isolate then " \(.cpu0_softirq_cpu_s_per_100k) | \(.cpu1_softirq_cpu_s_per_100k) |" else "" end)"' "$json"
   fi
   if ((detection_trials > 0)); then
     echo

@@ -157,7 +157,15 @@ public final class NftElementBatch {
         out.put((byte) resourceId);
     }
 
-    /** A mark in NFTA_DATA_VALUE: nftables keeps marks in the host's byte order. */
+    /**
+     * A mark in NFTA_DATA_VALUE, in the host's byte order. Every key and value here is a {@code meta mark} or
+     * {@code ct mark} (sets and maps of type {@code mark}): the kernel loads {@code skb->mark} into its register as
+     * a host integer, and a set lookup compares the register's bytes with the element's, so the element must hold
+     * the same bytes. nft's own {@code mark} type is host-endian for that reason: {@code nft --debug=mnl} on
+     * x86_64 sends element {@code 3 : 7} of a {@code type mark : mark} map as {@code 03 00 00 00} and {@code 07 00
+     * 00 00}, and {@code 0.0.0.3} of a {@code type ipv4_addr} set as {@code 00 00 00 03}. A set keyed by an
+     * address or a port would need network order; none goes through this batch.
+     */
     private static void value(ByteBuffer out, int type, int mark) {
         int nest = begin(out, type);
         out.putShort((short) (Netlink.ATTRIBUTE_HEADER_SIZE + 4));
