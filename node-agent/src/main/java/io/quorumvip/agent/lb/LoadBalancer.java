@@ -955,6 +955,7 @@ public final class LoadBalancer {
 
     /** A start that throws leaves no thread behind. */
     private void abandonStart() {
+        clients.close();
         shutDownThreads();
         vertx.close();
     }
