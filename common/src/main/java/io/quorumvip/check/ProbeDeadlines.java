@@ -4,12 +4,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 
 /**
  * The connect_timeouts of the probes one loop has in flight. Deadlines of one length pass in the order their probes
  * started, so each length is a queue (a probe joins at the tail, and the loop looks only at the heads), not a heap
- * with an insert and a removal per probe; a loop sees a handful of lengths. A probe settled by its outcome stays in
+ * with an insert and a removal per probe; a loop sees a handful of lengths. A probe settled by its outcome, or
+ * whose deadline was moved on (bytes came: it waits a whole timeout again, and joins its queue's tail anew), stays in
  * its queue until it reaches the head, where it is dropped.
  *
  * <p>A deadline expires only when the loop has read its sockets after it passed ({@link #expire}): a loop held up
@@ -27,24 +27,33 @@ public final class ProbeDeadlines<T> {
     private record Queue<T>(long timeoutNanos, ArrayDeque<Wait<T>> waits) {
     }
 
-    private final Predicate<T> settled;
+    /** Whether a probe still waits for one of its deadlines. */
+    public interface Waiting<T> {
+        /** @return false once the probe's outcome came, or once it waits for a later deadline */
+        boolean waitsFor(T probe, long deadlineNanos);
+    }
+
+    private final Waiting<T> waiting;
     private final List<Queue<T>> queues = new ArrayList<>();
 
-    /** @param settled true for a probe whose outcome came: its deadline no longer counts */
-    public ProbeDeadlines(Predicate<T> settled) {
-        this.settled = settled;
+    public ProbeDeadlines(Waiting<T> waiting) {
+        this.waiting = waiting;
     }
 
     /**
-     * Starts {@code probe}'s timeout at {@code startNanos}; a probe of each length must start no earlier than the
-     * one added before it.
+     * Starts {@code probe}'s timeout at {@code startNanos} (again, after bytes came); a probe of each length must
+     * start no earlier than the one added before it.
+     *
+     * @return the deadline, for the probe's {@link Waiting#waitsFor}
      */
-    public void add(T probe, long startNanos, long timeoutNanos) {
+    public long add(T probe, long startNanos, long timeoutNanos) {
         if (timeoutNanos <= 0) {
             throw new IllegalArgumentException("a probe's connect_timeout must be positive, not " + timeoutNanos
                     + " ns");
         }
-        queueOf(timeoutNanos).waits.addLast(new Wait<>(probe, startNanos + timeoutNanos));
+        long deadline = startNanos + timeoutNanos;
+        queueOf(timeoutNanos).waits.addLast(new Wait<>(probe, deadline));
+        return deadline;
     }
 
     /**
@@ -83,7 +92,7 @@ public final class ProbeDeadlines<T> {
         }
     }
 
-    /** The probes waiting, settled ones still queued included. */
+    /** The deadlines queued, those no longer waited for included. */
     public int size() {
         int size = 0;
         for (Queue<T> queue : queues) {
@@ -94,7 +103,7 @@ public final class ProbeDeadlines<T> {
 
     private Wait<T> pendingHead(Queue<T> queue) {
         Wait<T> head = queue.waits.peekFirst();
-        while (head != null && settled.test(head.probe)) {
+        while (head != null && !waiting.waitsFor(head.probe, head.deadlineNanos)) {
             queue.waits.pollFirst();
             head = queue.waits.peekFirst();
         }

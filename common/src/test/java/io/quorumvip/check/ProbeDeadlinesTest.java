@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -15,8 +17,14 @@ class ProbeDeadlinesTest {
     private static final long MS = 1_000_000;
 
     private final Set<String> settled = new HashSet<>();
-    private final ProbeDeadlines<String> deadlines = new ProbeDeadlines<>(settled::contains);
+    private final Map<String, Long> latest = new HashMap<>();
+    private final ProbeDeadlines<String> deadlines = new ProbeDeadlines<>((probe, deadline) -> !settled.contains(probe)
+            && latest.get(probe) == deadline);
     private final List<String> expired = new ArrayList<>();
+
+    private void add(String probe, long startNanos, long timeoutNanos) {
+        latest.put(probe, deadlines.add(probe, startNanos, timeoutNanos));
+    }
 
     @Test
     void shouldTellTheLoopToWaitForeverWithNothingInFlight() {
@@ -25,8 +33,8 @@ class ProbeDeadlinesTest {
 
     @Test
     void shouldWaitUntilTheEarliestDeadlineOfAnyLengthRoundedUpToAMillisecond() {
-        deadlines.add("slow", 0, 3000 * MS);
-        deadlines.add("fast", 10 * MS, 1000 * MS);
+        add("slow", 0, 3000 * MS);
+        add("fast", 10 * MS, 1000 * MS);
 
         assertThat(deadlines.waitMillis(500 * MS + 1)).isEqualTo(510);
         assertThat(deadlines.waitMillis(1010 * MS)).isEqualTo(0);
@@ -34,8 +42,8 @@ class ProbeDeadlinesTest {
 
     @Test
     void shouldExpireOnlyWhatHadPassedWhenTheLastReadBegan() {
-        deadlines.add("first", 0, 1000 * MS);
-        deadlines.add("second", 5 * MS, 1000 * MS);
+        add("first", 0, 1000 * MS);
+        add("second", 5 * MS, 1000 * MS);
 
         deadlines.expire(1000 * MS - 1, expired::add);
         assertThat(expired).isEmpty();
@@ -48,8 +56,8 @@ class ProbeDeadlinesTest {
     /** A connect read in the pass that began after its deadline passed is a success, not a timeout. */
     @Test
     void shouldNeverExpireAProbeSettledByItsOutcome() {
-        deadlines.add("answered", 0, 1000 * MS);
-        deadlines.add("silent", 0, 1000 * MS);
+        add("answered", 0, 1000 * MS);
+        add("silent", 0, 1000 * MS);
         settled.add("answered");
 
         deadlines.expire(2000 * MS, expired::add);
@@ -61,8 +69,8 @@ class ProbeDeadlinesTest {
 
     @Test
     void shouldNotWakeTheLoopForADeadlineWhoseProbeIsSettled() {
-        deadlines.add("answered", 0, 100 * MS);
-        deadlines.add("waiting", 0, 1000 * MS);
+        add("answered", 0, 100 * MS);
+        add("waiting", 0, 1000 * MS);
         settled.add("answered");
 
         assertThat(deadlines.waitMillis(0)).isEqualTo(1000);
@@ -70,9 +78,9 @@ class ProbeDeadlinesTest {
 
     @Test
     void shouldExpireEachLengthInItsOwnOrder() {
-        deadlines.add("long", 0, 2000 * MS);
-        deadlines.add("short", 100 * MS, 500 * MS);
-        deadlines.add("short2", 200 * MS, 500 * MS);
+        add("long", 0, 2000 * MS);
+        add("short", 100 * MS, 500 * MS);
+        add("short2", 200 * MS, 500 * MS);
 
         deadlines.expire(700 * MS, expired::add);
         assertThat(expired).containsExactly("short", "short2");
@@ -84,7 +92,7 @@ class ProbeDeadlinesTest {
     @Test
     void shouldCompareAcrossTheNanoTimeWrap() {
         long start = Long.MAX_VALUE - 100 * MS;
-        deadlines.add("wrapping", start, 1000 * MS);
+        add("wrapping", start, 1000 * MS);
 
         deadlines.expire(start + 999 * MS, expired::add);
         assertThat(expired).isEmpty();
@@ -92,6 +100,21 @@ class ProbeDeadlinesTest {
 
         deadlines.expire(start + 1000 * MS, expired::add);
         assertThat(expired).containsExactly("wrapping");
+    }
+
+    /** Bytes came at 800 ms: the answer's next wait gets a whole timeout again, so 1000 ms is not its deadline. */
+    @Test
+    void shouldHoldAProbeToItsLatestDeadlineOnly() {
+        add("reading", 0, 1000 * MS);
+        add("other", 100 * MS, 1000 * MS);
+        add("reading", 800 * MS, 1000 * MS);
+
+        deadlines.expire(1500 * MS, expired::add);
+        assertThat(expired).containsExactly("other");
+        assertThat(deadlines.waitMillis(1500 * MS)).isEqualTo(300);
+
+        deadlines.expire(1800 * MS, expired::add);
+        assertThat(expired).containsExactly("other", "reading");
     }
 
     @Test

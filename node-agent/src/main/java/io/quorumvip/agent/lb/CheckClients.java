@@ -120,9 +120,9 @@ final class CheckClients implements AutoCloseable {
     TcpProbeLoop tcpProbeLoop() {
         if (tcpProbeLoop == null) {
             try {
-                tcpProbeLoop = TcpProbeLoop.start(task -> context.runOnContext(v -> task.run()), "lb-tcp-check");
+                tcpProbeLoop = TcpProbeLoop.start(task -> context.runOnContext(v -> task.run()), "lb-tcp-probes");
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot start the TCP_CHECK loop: " + e.getMessage()
+                throw new UncheckedIOException("cannot start the TCP probe loop: " + e.getMessage()
                         + "; the agent needs epoll and eventfd (Linux)", e);
             }
         }

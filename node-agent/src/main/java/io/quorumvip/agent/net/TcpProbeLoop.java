@@ -23,10 +23,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One thread that runs every TCP_CHECK connect on descriptors it owns, with an epoll set of its own: per probe
- * socket, (SO_LINGER 0 for close_with_reset, bind for bindto,) connect, one one-shot epoll_ctl, getsockopt(SO_ERROR)
- * and close, and no object beyond the probe's own. A Netty channel per probe (its object, config, pipeline and six
- * more syscalls) was the floor of the JVM's cost per TCP_CHECK, a third of the agent's CPU at 10,000 real servers.
+ * One thread that runs every TCP_CHECK connect, and every plain HTTP_GET exchange, on descriptors it owns, with an
+ * epoll set of its own: per probe socket, (SO_LINGER 0 for close_with_reset, bind for bindto,) connect, one one-shot
+ * epoll_ctl, getsockopt(SO_ERROR) and close, and no object beyond the probe's own; an HTTP_GET adds its request's
+ * write, an epoll_ctl to wait for the answer and its reads. A Netty channel per probe (its object, config, pipeline
+ * and six more syscalls) was the floor of the JVM's cost per TCP_CHECK, a third of the agent's CPU at 10,000 real
+ * servers.
  *
  * <p>Each pass: wait in epoll_wait until the earliest connect_timeout ({@link ProbeDeadlines}) or a wake-up, settle
  * the connects that ended, expire the deadlines passed before the wait began (so every connect that completed by then
@@ -40,6 +42,7 @@ public final class TcpProbeLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TcpProbeLoop.class);
     private static final LibC LIBC = LibC.INSTANCE;
     private static final int MAX_EVENTS = 1024;
+    private static final int READ_BUFFER_BYTES = 64 << 10;
     private static final long WAKE = -1L;
     private static final long SOCKET_WARNING_GAP_NANOS = TimeUnit.MINUTES.toNanos(1);
 
@@ -87,12 +90,20 @@ public final class TcpProbeLoop implements AutoCloseable {
         return new Target(remote, bindto, closeWithReset, timeout);
     }
 
-    /** One connect, submitted once; the loop settles it and hands its result to {@link #completed}. */
+    /**
+     * One connect, submitted once; the loop settles it and hands its result to {@link #completed}. As it stands a
+     * probe is a TCP_CHECK: connected is a success. One with a {@link #request} is an exchange: the request is written
+     * once connected, and the answer read until {@link #read} says it is whole or the peer closes; connect_timeout
+     * then bounds each wait for the answer's next bytes. The hooks run on the loop's thread.
+     */
     public abstract static class Probe {
         private final Target target;
         private long startNanos;
+        private long deadlineNanos;
         private int fd = -1;
         private int sequence;
+        private int written;
+        private boolean connected;
         private ProbeResult result;
 
         protected Probe(Target target) {
@@ -101,6 +112,31 @@ public final class TcpProbeLoop implements AutoCloseable {
 
         /** On the loop's results executor, once. */
         protected abstract void completed(ProbeResult result);
+
+        /** The bytes to send once connected, from position to limit, which the loop leaves as they are; or null. */
+        protected ByteBuffer request() {
+            return null;
+        }
+
+        /** Without a request: the connection completed. */
+        protected ProbeResult connected(Duration took) {
+            return TcpConnectResults.connected(took);
+        }
+
+        /** The connect or the exchange failed, or timed out, as {@code why} says. */
+        protected ProbeResult failed(ProbeResult why) {
+            return why;
+        }
+
+        /** With a request: answer bytes came (position to limit, a buffer the loop reuses); true once it is whole. */
+        protected boolean read(ByteBuffer bytes) {
+            throw new IllegalStateException("a probe without a request reads nothing");
+        }
+
+        /** With a request: the answer, once {@link #read} said it is whole or the peer closed ({@code closed}). */
+        protected ProbeResult answer(boolean closed, Duration took) {
+            throw new IllegalStateException("a probe without a request has no answer");
+        }
     }
 
     private final int epollFd;
@@ -111,7 +147,9 @@ public final class TcpProbeLoop implements AutoCloseable {
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final AtomicLong socketFailures = new AtomicLong();
-    private final ProbeDeadlines<Probe> deadlines = new ProbeDeadlines<>(p -> p.result != null);
+    private final ProbeDeadlines<Probe> deadlines = new ProbeDeadlines<>((p, deadline) -> p.result == null
+            && p.deadlineNanos == deadline);
+    private final ByteBuffer readBuffer = Structs.allocate(READ_BUFFER_BYTES);
     private final ByteBuffer events = Structs.allocate(MAX_EVENTS * Structs.EPOLL_EVENT_SIZE);
     private final ByteBuffer event = Structs.allocate(Structs.EPOLL_EVENT_SIZE);
     private final ByteBuffer soError = Structs.allocate(4);
@@ -143,19 +181,19 @@ public final class TcpProbeLoop implements AutoCloseable {
      */
     public static TcpProbeLoop start(Executor results, String name) throws IOException {
         int epollFd = LIBC.epoll_create1(LibC.EPOLL_CLOEXEC);
-        PolledSocket.check(epollFd, "epoll_create1() for the TCP_CHECK loop", "");
+        PolledSocket.check(epollFd, "epoll_create1() for the TCP probe loop", "");
         int wakeFd = LIBC.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
         if (wakeFd < 0) {
             String error = LibC.lastErrorText();
             LIBC.close(epollFd);
-            throw new IOException("eventfd() for the TCP_CHECK loop failed: " + error);
+            throw new IOException("eventfd() for the TCP probe loop failed: " + error);
         }
         TcpProbeLoop loop = new TcpProbeLoop(epollFd, wakeFd, results, name);
         if (!loop.register(wakeFd, LibC.EPOLLIN, WAKE)) {
             String error = LibC.lastErrorText();
             LIBC.close(wakeFd);
             LIBC.close(epollFd);
-            throw new IOException("epoll_ctl() adding the TCP_CHECK loop's eventfd failed: " + error);
+            throw new IOException("epoll_ctl() adding the TCP probe loop's eventfd failed: " + error);
         }
         loop.thread.start();
         return loop;
@@ -167,7 +205,8 @@ public final class TcpProbeLoop implements AutoCloseable {
         // Taken back when the loop stopped meanwhile: its last drain of the queue may have come before the add.
         if (stopping.get()) {
             if (submitted.remove(probe)) {
-                probe.result = TcpConnectResults.notTried("the TCP_CHECK loop is stopped", Duration.ZERO);
+                probe.result = probe.failed(TcpConnectResults.notTried("the TCP probe loop is stopped",
+                        Duration.ZERO));
                 results.execute(() -> probe.completed(probe.result));
             }
             return;
@@ -191,7 +230,7 @@ public final class TcpProbeLoop implements AutoCloseable {
         return socketFailures.get();
     }
 
-    /** Stops the thread and waits for it: the probes in flight fail ("the TCP_CHECK loop stopped"). */
+    /** Stops the thread and waits for it: the probes in flight fail ("the TCP probe loop stopped"). */
     @Override
     public void close() {
         if (!stopping.compareAndSet(false, true)) {
@@ -214,7 +253,7 @@ public final class TcpProbeLoop implements AutoCloseable {
                     if (LibC.errno() == LibC.EINTR) {
                         continue;
                     }
-                    log.atError().setMessage("the TCP_CHECK loop stops: epoll_wait() failed; TCP_CHECKs fail from now")
+                    log.atError().setMessage("the TCP probe loop stops: epoll_wait() failed; TCP_CHECKs and HTTP_GETs fail from now")
                             .addKeyValue("error", LibC.lastErrorText()).log();
                     break;
                 }
@@ -251,16 +290,85 @@ public final class TcpProbeLoop implements AutoCloseable {
         if (probe == null || probe.sequence != (int) (data >>> 32)) {
             return;
         }
+        if (probe.connected) {
+            if (probe.written < probe.request().remaining()) {
+                write(probe);
+            } else {
+                read(probe);
+            }
+            return;
+        }
         soErrorLength.putInt(0, 4);
         int errno = LIBC.getsockopt(fd, LibC.SOL_SOCKET, LibC.SO_ERROR, soError, soErrorLength) < 0 ? LibC.errno()
                 : soError.getInt(0);
-        Duration took = since(probe);
-        settle(probe, errno == 0 ? TcpConnectResults.connected(took)
-                : TcpConnectResults.failed(errno, LIBC.strerror(errno), took));
+        if (errno != 0) {
+            connectFailed(probe, errno);
+        } else if (probe.request() == null) {
+            settle(probe, probe.connected(since(probe)));
+        } else {
+            probe.connected = true;
+            write(probe);
+        }
+    }
+
+    /** Writes what is left of the request, then waits for the answer (or for room to write the rest). */
+    private void write(Probe probe) {
+        ByteBuffer request = probe.request();
+        int left = request.remaining() - probe.written;
+        ByteBuffer from = probe.written == 0 ? request : request.slice(request.position() + probe.written, left);
+        long sent = LIBC.write(probe.fd, from, left);
+        if (sent < 0 && LibC.errno() != LibC.EAGAIN) {
+            exchangeFailed(probe);
+            return;
+        }
+        probe.written += (int) Math.max(0, sent);
+        rearm(probe, probe.written < request.remaining() ? LibC.EPOLLOUT : LibC.EPOLLIN);
+    }
+
+    private void read(Probe probe) {
+        long n = LIBC.read(probe.fd, readBuffer.clear(), READ_BUFFER_BYTES);
+        if (n < 0) {
+            int errno = LibC.errno();
+            if (errno == LibC.EAGAIN) {
+                rearm(probe, LibC.EPOLLIN);
+            } else {
+                exchangeFailed(probe);
+            }
+            return;
+        }
+        if (n == 0) {
+            settle(probe, probe.answer(true, since(probe)));
+        } else if (probe.read(readBuffer.limit((int) n))) {
+            settle(probe, probe.answer(false, since(probe)));
+        } else {
+            rearm(probe, LibC.EPOLLIN);
+        }
+    }
+
+    /** Waits for the probe's next readiness, a whole connect_timeout from now (bytes moved). */
+    private void rearm(Probe probe, int readiness) {
+        event.putInt(0, readiness | LibC.EPOLLONESHOT).putLong(Structs.EPOLL_EVENT_DATA,
+                ((long) probe.sequence << 32) | probe.fd);
+        if (LIBC.epoll_ctl(epollFd, LibC.EPOLL_CTL_MOD, probe.fd, event) != 0) {
+            settle(probe, probe.failed(TcpConnectResults.notTried("epoll_ctl(): " + LibC.lastErrorText(),
+                    since(probe))));
+            return;
+        }
+        probe.deadlineNanos = deadlines.add(probe, System.nanoTime(), probe.target.timeoutNanos);
+    }
+
+    private void connectFailed(Probe probe, int errno) {
+        settle(probe, probe.failed(TcpConnectResults.failed(errno, LIBC.strerror(errno), since(probe))));
+    }
+
+    /** The connection broke after the connect: the errno's text, as the Netty-based prober's exception said it. */
+    private void exchangeFailed(Probe probe) {
+        int errno = LibC.errno();
+        settle(probe, probe.failed(ProbeResult.failure(LIBC.strerror(errno), since(probe))));
     }
 
     private void expire(Probe probe) {
-        settle(probe, TcpConnectResults.timedOut(since(probe)));
+        settle(probe, probe.failed(TcpConnectResults.timedOut(since(probe))));
     }
 
     private void connect(Probe probe) {
@@ -284,13 +392,8 @@ public final class TcpProbeLoop implements AutoCloseable {
             notTried(probe, "bind() to bindto " + target.bindto + ": " + LibC.lastErrorText());
             return;
         }
-        if (LIBC.connect(fd, target.remote, target.remoteLength) == 0) {
-            settle(probe, TcpConnectResults.connected(since(probe)));
-            return;
-        }
-        int errno = LibC.errno();
-        if (errno != LibC.EINPROGRESS) {
-            settle(probe, TcpConnectResults.failed(errno, LIBC.strerror(errno), since(probe)));
+        if (LIBC.connect(fd, target.remote, target.remoteLength) != 0 && LibC.errno() != LibC.EINPROGRESS) {
+            connectFailed(probe, LibC.errno());
             return;
         }
         nextSequence = (nextSequence + 1) & Integer.MAX_VALUE;
@@ -303,7 +406,7 @@ public final class TcpProbeLoop implements AutoCloseable {
             open = Arrays.copyOf(open, Math.max(fd + 1, open.length * 2));
         }
         open[fd] = probe;
-        deadlines.add(probe, probe.startNanos, target.timeoutNanos);
+        probe.deadlineNanos = deadlines.add(probe, probe.startNanos, target.timeoutNanos);
     }
 
     private boolean register(int fd, int eventMask, long data) {
@@ -319,11 +422,11 @@ public final class TcpProbeLoop implements AutoCloseable {
             log.atWarn().setMessage("a TCP_CHECK got no socket; it fails without a connect")
                     .addKeyValue("error", what).addKeyValue("failuresSinceStart", failures).log();
         }
-        settle(probe, TcpConnectResults.notTried(what, since(probe)));
+        notTried(probe, what);
     }
 
     private void notTried(Probe probe, String what) {
-        settle(probe, TcpConnectResults.notTried(what, since(probe)));
+        settle(probe, probe.failed(TcpConnectResults.notTried(what, since(probe))));
     }
 
     /** Closes the probe's descriptor, if it has one, and queues its result for this pass's hand-over. */
@@ -355,11 +458,12 @@ public final class TcpProbeLoop implements AutoCloseable {
     private void failAll() {
         for (Probe probe : open) {
             if (probe != null) {
-                settle(probe, TcpConnectResults.notTried("the TCP_CHECK loop stopped", since(probe)));
+                notTried(probe, "the TCP probe loop stopped");
             }
         }
         for (Probe probe = submitted.poll(); probe != null; probe = submitted.poll()) {
-            settle(probe, TcpConnectResults.notTried("the TCP_CHECK loop stopped", Duration.ZERO));
+            probe.startNanos = System.nanoTime();
+            notTried(probe, "the TCP probe loop stopped");
         }
         deliver();
     }

@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The TCP_CHECK loop against listeners on the loopback (no root): outcomes, timeouts, descriptors, the stop. */
+/** The TCP probe loop against listeners on the loopback (no root): outcomes, timeouts, descriptors, the stop. */
 class TcpProbeLoopTest {
 
     private final ExecutorService results = Executors.newSingleThreadExecutor(r -> new Thread(r, "results"));
@@ -159,8 +159,8 @@ class TcpProbeLoopTest {
             loop.close();
             Recorded late = probe(address, Duration.ofSeconds(30));
 
-            assertThat(inFlight.get().detail()).isEqualTo("no connect tried: the TCP_CHECK loop stopped");
-            assertThat(late.get().detail()).isEqualTo("no connect tried: the TCP_CHECK loop is stopped");
+            assertThat(inFlight.get().detail()).isEqualTo("no connect tried: the TCP probe loop stopped");
+            assertThat(late.get().detail()).isEqualTo("no connect tried: the TCP probe loop is stopped");
             assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("tcp-check-test"));
         } finally {
             for (SocketChannel filler : fillers) {
