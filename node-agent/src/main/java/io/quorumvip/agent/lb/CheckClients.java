@@ -31,8 +31,8 @@ import javax.net.ssl.SSLException;
  * client per checker cost 10,000 clients' options, pools and buffers at 10,000 real servers. Sharing changes nothing
  * on the wire: each probe opens its own connection and closes it after the answer, as keepalived's do.
  *
- * <p>TCP_CHECK connects on the {@link TcpProbeLoop}, a thread of its own with descriptors it owns, started with the
- * first TCP_CHECK; HTTP_GET/SSL_GET through a bare Netty {@link Bootstrap} on the checks' event loop, timed by
+ * <p>TCP_CHECK and HTTP_GET connect on the {@link TcpProbeLoop}, a thread of its own with descriptors it owns, started
+ * with the first of them; SSL_GET through a bare Netty {@link Bootstrap} on the checks' event loop, timed by
  * {@link LoopDeadline} rather than Netty's connect timeout. A Vert.x connection around each probe (its socket object,
  * handler, channel group and futures) was most of the Java work per probe at 10,000 probes a second, and its connect
  * timeout fired without looking at the sockets the loop had not read yet. AGENT_CHECK, a line read from a connection,
@@ -116,7 +116,10 @@ final class CheckClients implements AutoCloseable {
                 });
     }
 
-    /** The loop every TCP_CHECK connects on, started by the first; its results come back on the checks' context. */
+    /**
+     * The loop every TCP_CHECK and HTTP_GET connects on, started by the first; its results come back on the checks'
+     * context.
+     */
     TcpProbeLoop tcpProbeLoop() {
         if (tcpProbeLoop == null) {
             try {

@@ -74,6 +74,7 @@ final class HttpProber implements Prober {
     static final int MAX_BODY_BYTES = 4 << 20;
 
     private final ContextInternal context;
+    /** SSL_GET's; null for HTTP_GET. */
     private final Bootstrap connector;
     /** HTTP_GET's; null for SSL_GET. */
     private final TcpProbeLoop plain;
@@ -98,7 +99,7 @@ final class HttpProber implements Prober {
     HttpProber(CheckClients clients, CheckerConfig checker, Optional<String> defaultVirtualhost) {
         CheckKind.Http http = (CheckKind.Http) checker.kind();
         this.context = clients.context();
-        this.connector = clients.connector(checker);
+        this.connector = http.tls() ? clients.connector(checker) : null;
         this.tls = http.tls() ? Optional.of(clients.tls()) : Optional.empty();
         this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(CheckClients.connectTimeoutMillis(checker));
         this.target = new InetSocketAddress(checker.target().address(), checker.target().port());

@@ -9,9 +9,10 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 
 /**
- * TCP_CHECK on the agent's TCP probe loop ({@link TcpProbeLoop}, shared by every TCP_CHECK and HTTP_GET): a connection that
- * completes within connect_timeout is a success, and is closed at once (an orderly close, as keepalived's, or an RST
- * with close_with_reset). Results come back on the checks' context, a loop pass's results in one task.
+ * TCP_CHECK on the agent's TCP probe loop ({@link TcpProbeLoop}, shared by every TCP_CHECK and HTTP_GET): a
+ * connection that completes within connect_timeout is a success, and is closed at once (an orderly close, as
+ * keepalived's, or an RST with close_with_reset). Results come back on the checks' context, a loop pass's results in
+ * one task.
  */
 final class TcpProber implements Prober {
 

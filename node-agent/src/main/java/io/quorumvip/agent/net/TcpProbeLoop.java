@@ -225,7 +225,7 @@ public final class TcpProbeLoop implements AutoCloseable {
         }
     }
 
-    /** The probes that got no socket (too many open files, a bindto not on this machine) since the start. */
+    /** The probes socket(2) refused a descriptor (too many open files) since the start. */
     public long socketFailures() {
         return socketFailures.get();
     }
@@ -253,8 +253,9 @@ public final class TcpProbeLoop implements AutoCloseable {
                     if (LibC.errno() == LibC.EINTR) {
                         continue;
                     }
-                    log.atError().setMessage("the TCP probe loop stops: epoll_wait() failed; TCP_CHECKs and HTTP_GETs fail from now")
-                            .addKeyValue("error", LibC.lastErrorText()).log();
+                    log.atError().setMessage("the TCP probe loop stops: epoll_wait() failed; every TCP_CHECK and "
+                            + "HTTP_GET fails from now; restart the agent").addKeyValue("error", LibC.lastErrorText())
+                            .log();
                     break;
                 }
                 for (int i = 0; i < ready; i++) {

@@ -82,19 +82,24 @@ class TcpProbeLoopTest {
         }
     }
 
-    /** A listener whose accept queue is full drops SYNs: the connect neither completes nor fails. */
+    /** A listener whose accept queue is full drops SYNs: a connect to it neither completes nor fails. */
+    private static void fillAcceptQueue(InetSocketAddress listener, List<SocketChannel> fillers) throws Exception {
+        for (int i = 0; i < 4; i++) {
+            SocketChannel filler = SocketChannel.open();
+            filler.configureBlocking(false);
+            filler.connect(listener);
+            fillers.add(filler);
+        }
+    }
+
+
     @Test
     void shouldTimeOutAConnectThatDoesNotComplete() throws Exception {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         List<SocketChannel> fillers = new ArrayList<>();
         try (ServerSocket listener = new ServerSocket(0, 1, loopback)) {
             InetSocketAddress address = new InetSocketAddress(loopback, listener.getLocalPort());
-            for (int i = 0; i < 4; i++) {
-                SocketChannel filler = SocketChannel.open();
-                filler.configureBlocking(false);
-                filler.connect(address);
-                fillers.add(filler);
-            }
+            fillAcceptQueue(address, fillers);
             Recorded probe = probe(address, Duration.ofMillis(300));
 
             ProbeResult result = probe.get();
@@ -147,12 +152,7 @@ class TcpProbeLoopTest {
         List<SocketChannel> fillers = new ArrayList<>();
         try (ServerSocket listener = new ServerSocket(0, 1, loopback)) {
             InetSocketAddress address = new InetSocketAddress(loopback, listener.getLocalPort());
-            for (int i = 0; i < 4; i++) {
-                SocketChannel filler = SocketChannel.open();
-                filler.configureBlocking(false);
-                filler.connect(address);
-                fillers.add(filler);
-            }
+            fillAcceptQueue(address, fillers);
             Recorded inFlight = probe(address, Duration.ofSeconds(30));
             Thread.sleep(100);
 
