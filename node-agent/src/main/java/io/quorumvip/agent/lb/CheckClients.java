@@ -8,6 +8,7 @@ import io.netty.channel.SingleThreadEventLoop;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.quorumvip.agent.net.TcpProbeLoop;
 import io.quorumvip.config.CheckerConfig;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -16,12 +17,13 @@ import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.SocketAddress;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
 /**
@@ -29,12 +31,12 @@ import javax.net.ssl.SSLException;
  * client per checker cost 10,000 clients' options, pools and buffers at 10,000 real servers. Sharing changes nothing
  * on the wire: each probe opens its own connection and closes it after the answer, as keepalived's do.
  *
- * <p>TCP_CHECK connects through a {@link TcpConnector}, HTTP_GET/SSL_GET through a bare Netty {@link Bootstrap}, both
- * on the checks' event loop, timed by {@link ConnectDeadlines} and {@link LoopDeadline} rather than Netty's connect
- * timeout. A Vert.x connection around each probe (its socket object, handler, channel group and futures) was most of
- * the Java work per probe at 10,000 probes a second, and its connect timeout fired without looking at the sockets the
- * loop had not read yet. AGENT_CHECK, a line read from a connection, keeps a Vert.x client (one per connect_timeout
- * and bindto).
+ * <p>TCP_CHECK and HTTP_GET connect on the {@link TcpProbeLoop}, a thread of its own with descriptors it owns, started
+ * with the first of them; SSL_GET through a bare Netty {@link Bootstrap} on the checks' event loop, timed by
+ * {@link LoopDeadline} rather than Netty's connect timeout. A Vert.x connection around each probe (its socket object,
+ * handler, channel group and futures) was most of the Java work per probe at 10,000 probes a second, and its connect
+ * timeout fired without looking at the sockets the loop had not read yet. AGENT_CHECK, a line read from a connection,
+ * keeps a Vert.x client (one per connect_timeout and bindto).
  */
 final class CheckClients implements AutoCloseable {
 
@@ -42,9 +44,6 @@ final class CheckClients implements AutoCloseable {
     }
 
     private record ConnectorKey(Optional<InetAddress> bindAddress, boolean closeWithReset) {
-    }
-
-    private record TcpKey(Optional<InetAddress> bindAddress, boolean closeWithReset, long connectTimeoutMillis) {
     }
 
     /** A connection's handlers are added once it is open, by its probe. */
@@ -58,7 +57,7 @@ final class CheckClients implements AutoCloseable {
     private final ContextInternal context;
     private final Map<Key, NetClient> clients = new HashMap<>();
     private final Map<ConnectorKey, Bootstrap> connectors = new HashMap<>();
-    private final Map<TcpKey, TcpConnector> tcpConnectors = new HashMap<>();
+    private TcpProbeLoop tcpProbeLoop;
     private SslContext tls;
 
     /** @param context where the probes run and complete: the checks' event loop */
@@ -117,13 +116,20 @@ final class CheckClients implements AutoCloseable {
                 });
     }
 
-    /** TCP_CHECK's connector, shared by the TCP_CHECKs of its bindto, close_with_reset and connect_timeout. */
-    TcpConnector tcpConnector(CheckerConfig checker) {
-        return tcpConnectors.computeIfAbsent(new TcpKey(checker.target().bindAddress(),
-                checker.target().closeWithReset(), connectTimeoutMillis(checker)), k -> new TcpConnector(
-                        loop(context), ((VertxInternal) vertx).transport().channelFactory(false),
-                        k.bindAddress().map(a -> new InetSocketAddress(a, 0)).orElse(null), k.closeWithReset(),
-                        TimeUnit.MILLISECONDS.toNanos(k.connectTimeoutMillis())));
+    /**
+     * The loop every TCP_CHECK and HTTP_GET connects on, started by the first; its results come back on the checks'
+     * context.
+     */
+    TcpProbeLoop tcpProbeLoop() {
+        if (tcpProbeLoop == null) {
+            try {
+                tcpProbeLoop = TcpProbeLoop.start(task -> context.runOnContext(v -> task.run()), "lb-tcp-probes");
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start the TCP probe loop: " + e.getMessage()
+                        + "; the agent needs epoll and eventfd (Linux)", e);
+            }
+        }
+        return tcpProbeLoop;
     }
 
     /** SSL_GET's: trusts any certificate and checks no name, as keepalived does; its SNI is chosen per connection. */
@@ -143,6 +149,9 @@ final class CheckClients implements AutoCloseable {
         clients.values().forEach(NetClient::close);
         clients.clear();
         connectors.clear();
-        tcpConnectors.clear();
+        if (tcpProbeLoop != null) {
+            tcpProbeLoop.close();
+            tcpProbeLoop = null;
+        }
     }
 }

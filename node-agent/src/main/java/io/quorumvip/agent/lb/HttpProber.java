@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
+import io.quorumvip.agent.net.TcpProbeLoop;
 import io.quorumvip.check.HttpAnswer;
 import io.quorumvip.check.ProbeResult;
 import io.quorumvip.check.UrlCycle;
@@ -34,6 +35,7 @@ import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -53,8 +55,10 @@ import javax.net.ssl.SSLException;
  * next bytes ({@link LoopDeadline}). Each probe is a connection of its own, closed after the answer, as keepalived's
  * are.
  *
- * <p>It runs on the bare connector shared by the checks of its bindto ({@link CheckClients#connector}), with Netty's
- * TLS (SSL_GET) in the connection's own pipeline; the request is encoded once, and the answer is read by {@link
+ * <p>HTTP_GET runs on the TCP probe loop ({@link TcpProbeLoop}), as TCP_CHECK does: the request written from
+ * direct memory, the answer read into the loop's one buffer, no Netty channel. SSL_GET runs on the bare connector
+ * shared by the checks of its bindto ({@link CheckClients#connector}), with Netty's TLS in the connection's own
+ * pipeline. Both encode the request once, and read the answer with {@link
  * HttpAnswer}, not Netty's HTTP decoder and aggregator (their objects per answer were garbage a status check never
  * read, and the young collections it made delayed every check on the loop). Vert.x's HttpClient was
  * tried and left: with a thousand real servers checked every second its pool stalled (a connection acquired took
@@ -70,7 +74,11 @@ final class HttpProber implements Prober {
     static final int MAX_BODY_BYTES = 4 << 20;
 
     private final ContextInternal context;
+    /** SSL_GET's; null for HTTP_GET. */
     private final Bootstrap connector;
+    /** HTTP_GET's; null for SSL_GET. */
+    private final TcpProbeLoop plain;
+    private final TcpProbeLoop.Target plainTarget;
     private final Optional<SslContext> tls;
     private final InetSocketAddress target;
     private final List<HttpUrl> urls;
@@ -85,16 +93,19 @@ final class HttpProber implements Prober {
      * into a direct one per write), and the name its TLS handshake sends (SNI), if any. The memory is the JDK's,
      * freed with the prober: Netty's release of a duplicate leaves it alone.
      */
-    private record Request(ByteBuf bytes, Optional<String> serverName) {
+    private record Request(ByteBuffer direct, ByteBuf bytes, Optional<String> serverName) {
     }
 
     HttpProber(CheckClients clients, CheckerConfig checker, Optional<String> defaultVirtualhost) {
         CheckKind.Http http = (CheckKind.Http) checker.kind();
         this.context = clients.context();
-        this.connector = clients.connector(checker);
+        this.connector = http.tls() ? clients.connector(checker) : null;
         this.tls = http.tls() ? Optional.of(clients.tls()) : Optional.empty();
         this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(CheckClients.connectTimeoutMillis(checker));
         this.target = new InetSocketAddress(checker.target().address(), checker.target().port());
+        this.plain = http.tls() ? null : clients.tcpProbeLoop();
+        this.plainTarget = http.tls() ? null : TcpProbeLoop.target(target, checker.target().bindAddress(),
+                checker.target().closeWithReset(), Duration.ofNanos(timeoutNanos));
         String host = checker.target().address().getHostAddress();
         int port = checker.target().port();
         this.urls = http.urls();
@@ -106,7 +117,8 @@ final class HttpProber implements Prober {
         List<Request> built = new ArrayList<>();
         for (HttpUrl url : urls) {
             Optional<String> virtualhost = url.virtualhost().or(() -> http.virtualhost()).or(() -> defaultVirtualhost);
-            built.add(new Request(encode(version, url.path(), virtualhost.orElse(authority)),
+            ByteBuffer direct = encode(version, url.path(), virtualhost.orElse(authority));
+            built.add(new Request(direct, Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct.duplicate())),
                     http.sni() ? virtualhost : Optional.empty()));
         }
         this.requests = List.copyOf(built);
@@ -115,7 +127,7 @@ final class HttpProber implements Prober {
         Arrays.fill(evidenceStatus, -1);
     }
 
-    private static ByteBuf encode(HttpVersion version, String path, String hostHeader) {
+    private static ByteBuffer encode(HttpVersion version, String path, String hostHeader) {
         DefaultFullHttpRequest request = new DefaultFullHttpRequest(version, HttpMethod.GET, path);
         request.headers().set(HttpHeaderNames.HOST, hostHeader).set(HttpHeaderNames.CONNECTION,
                 HttpHeaderValues.CLOSE);
@@ -130,7 +142,7 @@ final class HttpProber implements Prober {
         ByteBuffer direct = ByteBuffer.allocateDirect(all.readableBytes());
         all.readBytes(direct);
         all.release();
-        return Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct.flip()));
+        return direct.flip();
     }
 
     /** Completes on the checks' context, where the load balancer takes the result without another hop. */
@@ -138,8 +150,61 @@ final class HttpProber implements Prober {
     public Future<ProbeResult> probe() {
         Promise<ProbeResult> promise = Promise.promise();
         // Probes of one checker never overlap (the next is scheduled after this result): the cycle is safe here.
-        context.execute(() -> new Exchange(cycle.current(), promise).start());
+        if (plain != null) {
+            plain.submit(new PlainExchange(cycle.current(), promise));
+        } else {
+            context.execute(() -> new Exchange(cycle.current(), promise).start());
+        }
         return promise.future();
+    }
+
+    /** An HTTP_GET on the TCP probe loop: its hooks run on the loop's thread, its completion on the checks' context. */
+    private final class PlainExchange extends TcpProbeLoop.Probe {
+        private final int index;
+        private final HttpUrl url;
+        private final Promise<ProbeResult> promise;
+        private final long start = System.nanoTime();
+        private final HttpAnswer answer;
+
+        PlainExchange(int index, Promise<ProbeResult> promise) {
+            super(plainTarget);
+            this.index = index;
+            this.url = urls.get(index);
+            this.promise = promise;
+            this.answer = new HttpAnswer(url.digest().isPresent() || url.regex().isPresent(), MAX_BODY_BYTES);
+        }
+
+        @Override
+        protected ByteBuffer request() {
+            return requests.get(index).direct();
+        }
+
+        @Override
+        protected ProbeResult failed(ProbeResult why) {
+            return ProbeResult.failure(url.path() + ": " + why.detail(), why.latency());
+        }
+
+        @Override
+        protected boolean read(ByteBuffer bytes) {
+            answer.read(bytes);
+            return answer.done();
+        }
+
+        @Override
+        protected ProbeResult answer(boolean closed, Duration took) {
+            if (closed) {
+                answer.closed();
+            }
+            return answer.complete() ? judge(url, answer.status(), evidence(index, answer.status()), answer.body(),
+                    start) : failure(url, answer.error().orElseThrow(), start);
+        }
+
+        /** On the checks' context: the next url is chosen before the load balancer sees the result. */
+        @Override
+        protected void completed(ProbeResult result) {
+            cycle = cycle.after(result.success());
+            promise.complete(result);
+        }
     }
 
     private ProbeResult failure(HttpUrl url, String error, long start) {

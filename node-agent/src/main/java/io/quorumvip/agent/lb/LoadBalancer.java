@@ -71,12 +71,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's load balancer: runs the checks of every real server (TCP_CHECK, HTTP_GET/SSL_GET, SMTP_CHECK,
- * DNS_CHECK, UDP_CHECK and AGENT_CHECK on Vert.x clients, PING_CHECK on one shared raw socket, MISC_CHECK on a
- * bounded script pool, FILE_CHECK by reading its track_file), feeds their results to the pure checker core and pool fold, and
- * applies the resulting nftables program through libnftables, only what changed, one transaction per change. Every
- * verdict, pool, quorum and sorry-server change is journaled. All state lives on one Vert.x context; the kernel is
- * written from one applier thread, in order.
+ * The agent's load balancer: runs the checks of every real server (TCP_CHECK and HTTP_GET on one probe thread,
+ * SSL_GET, SMTP_CHECK, DNS_CHECK, UDP_CHECK and AGENT_CHECK on Vert.x clients, PING_CHECK on one shared raw socket,
+ * MISC_CHECK on a bounded script pool, FILE_CHECK by reading its track_file), feeds their results to the pure
+ * checker core and pool fold, and applies the resulting nftables program through libnftables, only what changed,
+ * one transaction per change. Every verdict, pool, quorum and sorry-server change is journaled. All state lives on
+ * one Vert.x context; the kernel is written from one applier thread, in order.
  *
  * <p>The checks run on an event loop of their own (a Vert.x instance the load balancer owns), never on the agent's:
  * 10,000 checks a second keep that thread busy, and a VRRP advert must not queue behind them. The two threads share
@@ -955,6 +955,7 @@ public final class LoadBalancer {
 
     /** A start that throws leaves no thread behind. */
     private void abandonStart() {
+        clients.close();
         shutDownThreads();
         vertx.close();
     }

@@ -25,9 +25,13 @@ public interface LibC {
     int AF_INET6 = 10;
     int AF_NETLINK = 16;
     int AF_PACKET = 17;
+    int SOCK_STREAM = 1;
     int SOCK_RAW = 3;
+    int SOCK_NONBLOCK = 0x800;
     int SOCK_CLOEXEC = 0x80000;
     int SOL_SOCKET = 1;
+    int SO_ERROR = 4;
+    int SO_LINGER = 13;
     int SO_BINDTODEVICE = 25;
     int MSG_TRUNC = 0x20;
     int MSG_DONTWAIT = 0x40;
@@ -70,8 +74,19 @@ public interface LibC {
     int EFD_NONBLOCK = 0x800;
     int EFD_CLOEXEC = 0x80000;
 
+    // sys/epoll.h
+    int EPOLL_CLOEXEC = 0x80000;
+    int EPOLL_CTL_ADD = 1;
+    int EPOLL_CTL_MOD = 3;
+    int EPOLLIN = 0x1;
+    int EPOLLOUT = 0x4;
+    int EPOLLONESHOT = 1 << 30;
+
     // asm-generic/errno-base.h, asm-generic/errno.h
     int EINTR = 4;
+    int ENFILE = 23;
+    int EMFILE = 24;
+    int EINPROGRESS = 115;
     int ENODEV = 19;
     int EAGAIN = 11;
     int EEXIST = 17;
@@ -82,6 +97,13 @@ public interface LibC {
 
     @SaveError
     int bind(int fd, @In ByteBuffer address, int addressLength);
+
+    @SaveError
+    int connect(int fd, @In ByteBuffer address, int addressLength);
+
+    /** {@code valueLength} is a socklen_t in and out: the room in {@code value}, then what the kernel wrote. */
+    @SaveError
+    int getsockopt(int fd, int level, int option, @Out ByteBuffer value, @In @Out ByteBuffer valueLength);
 
     @SaveError
     int setsockopt(int fd, int level, int option, @In ByteBuffer value, int valueLength);
@@ -105,6 +127,20 @@ public interface LibC {
 
     @SaveError
     int eventfd(int initialValue, int flags);
+
+    @SaveError
+    int epoll_create1(int flags);
+
+    /** {@code event} is one struct epoll_event, laid out as {@link Structs#EPOLL_EVENT_SIZE} says. */
+    @SaveError
+    int epoll_ctl(int epollFd, int operation, int fd, @In ByteBuffer event);
+
+    /** {@code events} has room for {@code maxEvents} struct epoll_event. */
+    @SaveError
+    int epoll_wait(int epollFd, @Out ByteBuffer events, int maxEvents, int timeoutMillis);
+
+    @SaveError
+    long read(int fd, @Out ByteBuffer into, long length);
 
     @SaveError
     long write(int fd, @In ByteBuffer data, long length);

@@ -2,6 +2,8 @@ package io.quorumvip.agent.net;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +22,16 @@ final class Structs {
     /** struct msghdr on LP64: name, namelen (+4 padding), iov, iovlen, control, controllen, flags (+4). */
     static final int MSGHDR_SIZE = 56;
     static final int IOVEC_SIZE = 16;
+    /**
+     * struct epoll_event: a uint32 of events, then the uint64 of data. x86_64's header packs it (12 bytes, data at
+     * 4); elsewhere, aarch64 included, the data is aligned (16 bytes, data at 8).
+     */
+    static final boolean EPOLL_EVENT_PACKED = "amd64".equals(System.getProperty("os.arch"))
+            || "x86_64".equals(System.getProperty("os.arch"));
+    static final int EPOLL_EVENT_SIZE = EPOLL_EVENT_PACKED ? 12 : 16;
+    static final int EPOLL_EVENT_DATA = EPOLL_EVENT_PACKED ? 4 : 8;
+    /** struct linger: int l_onoff, int l_linger. */
+    static final int LINGER_SIZE = 8;
 
     private Structs() {
     }
@@ -51,6 +63,22 @@ final class Structs {
         b.put(0, group.getAddress());
         b.putInt(16, ifindex);
         return b;
+    }
+
+    /** A TCP or UDP endpoint: struct sockaddr_in or sockaddr_in6 (scope id 0), the port in network order. */
+    static ByteBuffer sockaddr(InetSocketAddress endpoint) {
+        ByteBuffer b;
+        if (endpoint.getAddress() instanceof Inet6Address v6) {
+            b = sockaddrIn6(v6, v6.getScopeId());
+        } else {
+            b = sockaddrIn((Inet4Address) endpoint.getAddress());
+        }
+        return b.order(ByteOrder.BIG_ENDIAN).putShort(2, (short) endpoint.getPort()).order(ByteOrder.nativeOrder());
+    }
+
+    /** The length of {@link #sockaddr}'s struct for {@code address}. */
+    static int sockaddrLength(InetAddress address) {
+        return address instanceof Inet6Address ? SOCKADDR_IN6_SIZE : SOCKADDR_IN_SIZE;
     }
 
     /** The native address of a direct buffer's first byte, for the pointers inside a struct msghdr. */

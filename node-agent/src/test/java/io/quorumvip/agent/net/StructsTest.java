@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HexFormat;
@@ -54,5 +55,15 @@ class StructsTest {
     @Test
     void shouldLayOutSockaddrNl() {
         assertThat(HEX.formatHex(bytes(Structs.sockaddrNl()))).isEqualTo("1000" + "0000" + "00000000" + "00000000");
+    }
+
+    @Test
+    void shouldLayOutATcpEndpointWithItsPortInNetworkOrder() throws Exception {
+        assertThat(HEX.formatHex(bytes(Structs.sockaddr(new InetSocketAddress("198.51.100.51", 20001)))))
+                .isEqualTo("0200" + "4e21" + "c6336433" + "0000000000000000");
+        assertThat(HEX.formatHex(bytes(Structs.sockaddr(new InetSocketAddress("2001:db8::12", 443)))))
+                .isEqualTo("0a00" + "01bb" + "00000000" + "20010db8000000000000000000000012" + "00000000");
+        assertThat(Structs.sockaddrLength(InetAddress.getByName("2001:db8::12"))).isEqualTo(28);
+        assertThat(Structs.sockaddrLength(InetAddress.getByName("198.51.100.51"))).isEqualTo(16);
     }
 }

@@ -1,0 +1,475 @@
+package io.quorumvip.agent.net;
+
+import io.quorumvip.check.ProbeDeadlines;
+import io.quorumvip.check.ProbeResult;
+import io.quorumvip.check.TcpConnectResults;
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One thread that runs every TCP_CHECK connect, and every plain HTTP_GET exchange, on descriptors it owns, with an
+ * epoll set of its own: per probe socket, (SO_LINGER 0 for close_with_reset, bind for bindto,) connect, one one-shot
+ * epoll_ctl, getsockopt(SO_ERROR) and close, and no object beyond the probe's own; an HTTP_GET adds its request's
+ * write, an epoll_ctl to wait for the answer and its reads. A Netty channel per probe (its object, config, pipeline
+ * and six more syscalls) was the floor of the JVM's cost per TCP_CHECK, a third of the agent's CPU at 10,000 real
+ * servers.
+ *
+ * <p>Each pass: wait in epoll_wait until the earliest connect_timeout ({@link ProbeDeadlines}) or a wake-up, settle
+ * the connects that ended, expire the deadlines passed before the wait began (so every connect that completed by then
+ * was read), then open the probes submitted meanwhile, and hand the pass's results to {@code results} in one task.
+ * A descriptor is closed only on this thread and new ones are opened only after a pass's events are all handled, so
+ * no event can name a descriptor that was closed and handed out again; each registration carries a sequence number
+ * beside the descriptor, checked anyway.
+ */
+public final class TcpProbeLoop implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TcpProbeLoop.class);
+    private static final LibC LIBC = LibC.INSTANCE;
+    private static final int MAX_EVENTS = 1024;
+    private static final int READ_BUFFER_BYTES = 64 << 10;
+    private static final long WAKE = -1L;
+    private static final long SOCKET_WARNING_GAP_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+    /** Where a TCP_CHECK connects from and to, and how: its socket addresses laid out once, not per probe. */
+    public static final class Target {
+        private final int family;
+        private final ByteBuffer remote;
+        private final int remoteLength;
+        private final ByteBuffer local;
+        private final int localLength;
+        private final boolean closeWithReset;
+        private final long timeoutNanos;
+        private final String bindto;
+
+        private Target(InetSocketAddress remote, Optional<InetAddress> bindto, boolean closeWithReset,
+                Duration timeout) {
+            this.family = remote.getAddress() instanceof Inet6Address ? LibC.AF_INET6 : LibC.AF_INET;
+            this.remote = Structs.sockaddr(remote);
+            this.remoteLength = Structs.sockaddrLength(remote.getAddress());
+            this.local = bindto.map(a -> Structs.sockaddr(new InetSocketAddress(a, 0))).orElse(null);
+            this.localLength = bindto.map(Structs::sockaddrLength).orElse(0);
+            this.closeWithReset = closeWithReset;
+            this.timeoutNanos = timeout.toNanos();
+            this.bindto = bindto.map(InetAddress::getHostAddress).orElse("");
+        }
+    }
+
+    /**
+     * @param remote the real server's resolved address and port
+     * @param bindto the source address to bind, or empty for the kernel's choice
+     * @param closeWithReset close with an RST (SO_LINGER 0) instead of a FIN
+     * @param timeout connect_timeout, positive
+     */
+    public static Target target(InetSocketAddress remote, Optional<InetAddress> bindto, boolean closeWithReset,
+            Duration timeout) {
+        if (remote.isUnresolved() || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("a TCP_CHECK needs a resolved address and a positive connect_timeout, "
+                    + "not " + remote + " and " + timeout);
+        }
+        if (bindto.isPresent() && (bindto.get() instanceof Inet6Address)
+                != (remote.getAddress() instanceof Inet6Address)) {
+            throw new IllegalArgumentException("a TCP_CHECK of " + remote + " cannot bind to "
+                    + bindto.get().getHostAddress() + ": bindto must be of the real server's address family");
+        }
+        return new Target(remote, bindto, closeWithReset, timeout);
+    }
+
+    /**
+     * One connect, submitted once; the loop settles it and hands its result to {@link #completed}. As it stands a
+     * probe is a TCP_CHECK: connected is a success. One with a {@link #request} is an exchange: the request is written
+     * once connected, and the answer read until {@link #read} says it is whole or the peer closes; connect_timeout
+     * then bounds each wait for the answer's next bytes. The hooks run on the loop's thread.
+     */
+    public abstract static class Probe {
+        private final Target target;
+        private long startNanos;
+        private long deadlineNanos;
+        private int fd = -1;
+        private int sequence;
+        private int written;
+        private boolean connected;
+        private ProbeResult result;
+
+        protected Probe(Target target) {
+            this.target = target;
+        }
+
+        /** On the loop's results executor, once. */
+        protected abstract void completed(ProbeResult result);
+
+        /** The bytes to send once connected, from position to limit, which the loop leaves as they are; or null. */
+        protected ByteBuffer request() {
+            return null;
+        }
+
+        /** Without a request: the connection completed. */
+        protected ProbeResult connected(Duration took) {
+            return TcpConnectResults.connected(took);
+        }
+
+        /** The connect or the exchange failed, or timed out, as {@code why} says. */
+        protected ProbeResult failed(ProbeResult why) {
+            return why;
+        }
+
+        /** With a request: answer bytes came (position to limit, a buffer the loop reuses); true once it is whole. */
+        protected boolean read(ByteBuffer bytes) {
+            throw new IllegalStateException("a probe without a request reads nothing");
+        }
+
+        /** With a request: the answer, once {@link #read} said it is whole or the peer closed ({@code closed}). */
+        protected ProbeResult answer(boolean closed, Duration took) {
+            throw new IllegalStateException("a probe without a request has no answer");
+        }
+    }
+
+    private final int epollFd;
+    private final int wakeFd;
+    private final Executor results;
+    private final Thread thread;
+    private final Queue<Probe> submitted = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean wakePending = new AtomicBoolean();
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final AtomicLong socketFailures = new AtomicLong();
+    private final ProbeDeadlines<Probe> deadlines = new ProbeDeadlines<>((p, deadline) -> p.result == null
+            && p.deadlineNanos == deadline);
+    private final ByteBuffer readBuffer = Structs.allocate(READ_BUFFER_BYTES);
+    private final ByteBuffer events = Structs.allocate(MAX_EVENTS * Structs.EPOLL_EVENT_SIZE);
+    private final ByteBuffer event = Structs.allocate(Structs.EPOLL_EVENT_SIZE);
+    private final ByteBuffer soError = Structs.allocate(4);
+    private final ByteBuffer soErrorLength = Structs.allocate(4);
+    private final ByteBuffer linger = Structs.allocate(Structs.LINGER_SIZE).putInt(0, 1).putInt(4, 0);
+    private final ByteBuffer wakeValue = Structs.allocate(8).putLong(0, 1);
+    private final ByteBuffer drained = Structs.allocate(8);
+    /** The probe in flight on each descriptor, indexed by descriptor number. */
+    private Probe[] open = new Probe[1024];
+    private List<Probe> finished = new ArrayList<>();
+    private int nextSequence;
+    private long lastSocketWarningNanos;
+    /** Guarded by {@code wakeValue}. */
+    private boolean wakeClosed;
+
+    private TcpProbeLoop(int epollFd, int wakeFd, Executor results, String name) {
+        this.epollFd = epollFd;
+        this.wakeFd = wakeFd;
+        this.results = results;
+        this.thread = new Thread(this::run, name);
+        thread.setDaemon(true);
+    }
+
+    /**
+     * Starts the loop's thread.
+     *
+     * @param results where each pass's results are handed, in one task: the checks' event loop
+     * @param name the thread's name
+     */
+    public static TcpProbeLoop start(Executor results, String name) throws IOException {
+        int epollFd = LIBC.epoll_create1(LibC.EPOLL_CLOEXEC);
+        PolledSocket.check(epollFd, "epoll_create1() for the TCP probe loop", "");
+        int wakeFd = LIBC.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
+        if (wakeFd < 0) {
+            String error = LibC.lastErrorText();
+            LIBC.close(epollFd);
+            throw new IOException("eventfd() for the TCP probe loop failed: " + error);
+        }
+        TcpProbeLoop loop = new TcpProbeLoop(epollFd, wakeFd, results, name);
+        if (!loop.register(wakeFd, LibC.EPOLLIN, WAKE)) {
+            String error = LibC.lastErrorText();
+            LIBC.close(wakeFd);
+            LIBC.close(epollFd);
+            throw new IOException("epoll_ctl() adding the TCP probe loop's eventfd failed: " + error);
+        }
+        loop.thread.start();
+        return loop;
+    }
+
+    /** Any thread: the probe starts on the loop's next pass. After {@link #close} it fails at once. */
+    public void submit(Probe probe) {
+        submitted.add(probe);
+        // Taken back when the loop stopped meanwhile: its last drain of the queue may have come before the add.
+        if (stopping.get()) {
+            if (submitted.remove(probe)) {
+                probe.result = probe.failed(TcpConnectResults.notTried("the TCP probe loop is stopped",
+                        Duration.ZERO));
+                results.execute(() -> probe.completed(probe.result));
+            }
+            return;
+        }
+        if (!wakePending.getAndSet(true)) {
+            wake();
+        }
+    }
+
+    /** Writes the eventfd unless the loop closed it: its number could belong to another descriptor by then. */
+    private void wake() {
+        synchronized (wakeValue) {
+            if (!wakeClosed) {
+                LIBC.write(wakeFd, wakeValue, 8);
+            }
+        }
+    }
+
+    /** The probes socket(2) refused a descriptor (too many open files) since the start. */
+    public long socketFailures() {
+        return socketFailures.get();
+    }
+
+    /** Stops the thread and waits for it: the probes in flight fail ("the TCP probe loop stopped"). */
+    @Override
+    public void close() {
+        if (!stopping.compareAndSet(false, true)) {
+            return;
+        }
+        wake();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        try {
+            while (!stopping.get()) {
+                long readStart = System.nanoTime();
+                int ready = LIBC.epoll_wait(epollFd, events, MAX_EVENTS, deadlines.waitMillis(readStart));
+                if (ready < 0) {
+                    if (LibC.errno() == LibC.EINTR) {
+                        continue;
+                    }
+                    log.atError().setMessage("the TCP probe loop stops: epoll_wait() failed; every TCP_CHECK and "
+                            + "HTTP_GET fails from now; restart the agent").addKeyValue("error", LibC.lastErrorText())
+                            .log();
+                    break;
+                }
+                for (int i = 0; i < ready; i++) {
+                    handle(events.getLong(i * Structs.EPOLL_EVENT_SIZE + Structs.EPOLL_EVENT_DATA));
+                }
+                if (ready < MAX_EVENTS) {
+                    deadlines.expire(readStart, this::expire);
+                }
+                for (Probe probe = submitted.poll(); probe != null; probe = submitted.poll()) {
+                    connect(probe);
+                }
+                deliver();
+            }
+        } finally {
+            stopping.set(true);
+            failAll();
+            synchronized (wakeValue) {
+                wakeClosed = true;
+                LIBC.close(wakeFd);
+            }
+            LIBC.close(epollFd);
+        }
+    }
+
+    private void handle(long data) {
+        if (data == WAKE) {
+            LIBC.read(wakeFd, drained, 8);
+            wakePending.set(false);
+            return;
+        }
+        int fd = (int) data;
+        Probe probe = fd < open.length ? open[fd] : null;
+        if (probe == null || probe.sequence != (int) (data >>> 32)) {
+            return;
+        }
+        if (probe.connected) {
+            if (probe.written < probe.request().remaining()) {
+                write(probe);
+            } else {
+                read(probe);
+            }
+            return;
+        }
+        soErrorLength.putInt(0, 4);
+        int errno = LIBC.getsockopt(fd, LibC.SOL_SOCKET, LibC.SO_ERROR, soError, soErrorLength) < 0 ? LibC.errno()
+                : soError.getInt(0);
+        if (errno != 0) {
+            connectFailed(probe, errno);
+        } else if (probe.request() == null) {
+            settle(probe, probe.connected(since(probe)));
+        } else {
+            probe.connected = true;
+            write(probe);
+        }
+    }
+
+    /** Writes what is left of the request, then waits for the answer (or for room to write the rest). */
+    private void write(Probe probe) {
+        ByteBuffer request = probe.request();
+        int left = request.remaining() - probe.written;
+        ByteBuffer from = probe.written == 0 ? request : request.slice(request.position() + probe.written, left);
+        long sent = LIBC.write(probe.fd, from, left);
+        if (sent < 0 && LibC.errno() != LibC.EAGAIN) {
+            exchangeFailed(probe);
+            return;
+        }
+        probe.written += (int) Math.max(0, sent);
+        rearm(probe, probe.written < request.remaining() ? LibC.EPOLLOUT : LibC.EPOLLIN);
+    }
+
+    private void read(Probe probe) {
+        long n = LIBC.read(probe.fd, readBuffer.clear(), READ_BUFFER_BYTES);
+        if (n < 0) {
+            int errno = LibC.errno();
+            if (errno == LibC.EAGAIN) {
+                rearm(probe, LibC.EPOLLIN);
+            } else {
+                exchangeFailed(probe);
+            }
+            return;
+        }
+        if (n == 0) {
+            settle(probe, probe.answer(true, since(probe)));
+        } else if (probe.read(readBuffer.limit((int) n))) {
+            settle(probe, probe.answer(false, since(probe)));
+        } else {
+            rearm(probe, LibC.EPOLLIN);
+        }
+    }
+
+    /** Waits for the probe's next readiness, a whole connect_timeout from now (bytes moved). */
+    private void rearm(Probe probe, int readiness) {
+        event.putInt(0, readiness | LibC.EPOLLONESHOT).putLong(Structs.EPOLL_EVENT_DATA,
+                ((long) probe.sequence << 32) | probe.fd);
+        if (LIBC.epoll_ctl(epollFd, LibC.EPOLL_CTL_MOD, probe.fd, event) != 0) {
+            settle(probe, probe.failed(TcpConnectResults.notTried("epoll_ctl(): " + LibC.lastErrorText(),
+                    since(probe))));
+            return;
+        }
+        probe.deadlineNanos = deadlines.add(probe, System.nanoTime(), probe.target.timeoutNanos);
+    }
+
+    private void connectFailed(Probe probe, int errno) {
+        settle(probe, probe.failed(TcpConnectResults.failed(errno, LIBC.strerror(errno), since(probe))));
+    }
+
+    /** The connection broke after the connect: the errno's text, as the Netty-based prober's exception said it. */
+    private void exchangeFailed(Probe probe) {
+        int errno = LibC.errno();
+        settle(probe, probe.failed(ProbeResult.failure(LIBC.strerror(errno), since(probe))));
+    }
+
+    private void expire(Probe probe) {
+        settle(probe, probe.failed(TcpConnectResults.timedOut(since(probe))));
+    }
+
+    private void connect(Probe probe) {
+        Target target = probe.target;
+        probe.startNanos = System.nanoTime();
+        int fd = LIBC.socket(target.family, LibC.SOCK_STREAM | LibC.SOCK_NONBLOCK | LibC.SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            int errno = LibC.errno();
+            noSocket(probe, "socket(): " + LIBC.strerror(errno) + " (errno " + errno + ")"
+                    + (errno == LibC.EMFILE || errno == LibC.ENFILE
+                    ? "; raise the agent's LimitNOFILE, or check fewer real servers at once" : ""));
+            return;
+        }
+        probe.fd = fd;
+        if (target.closeWithReset
+                && LIBC.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_LINGER, linger, Structs.LINGER_SIZE) < 0) {
+            notTried(probe, "setsockopt(SO_LINGER 0) for close_with_reset: " + LibC.lastErrorText());
+            return;
+        }
+        if (target.local != null && LIBC.bind(fd, target.local, target.localLength) < 0) {
+            notTried(probe, "bind() to bindto " + target.bindto + ": " + LibC.lastErrorText());
+            return;
+        }
+        if (LIBC.connect(fd, target.remote, target.remoteLength) != 0 && LibC.errno() != LibC.EINPROGRESS) {
+            connectFailed(probe, LibC.errno());
+            return;
+        }
+        nextSequence = (nextSequence + 1) & Integer.MAX_VALUE;
+        probe.sequence = nextSequence;
+        if (!register(fd, LibC.EPOLLOUT | LibC.EPOLLONESHOT, ((long) probe.sequence << 32) | fd)) {
+            notTried(probe, "epoll_ctl(): " + LibC.lastErrorText());
+            return;
+        }
+        if (fd >= open.length) {
+            open = Arrays.copyOf(open, Math.max(fd + 1, open.length * 2));
+        }
+        open[fd] = probe;
+        probe.deadlineNanos = deadlines.add(probe, probe.startNanos, target.timeoutNanos);
+    }
+
+    private boolean register(int fd, int eventMask, long data) {
+        event.putInt(0, eventMask).putLong(Structs.EPOLL_EVENT_DATA, data);
+        return LIBC.epoll_ctl(epollFd, LibC.EPOLL_CTL_ADD, fd, event) == 0;
+    }
+
+    private void noSocket(Probe probe, String what) {
+        long failures = socketFailures.incrementAndGet();
+        long now = System.nanoTime();
+        if (failures == 1 || now - lastSocketWarningNanos >= SOCKET_WARNING_GAP_NANOS) {
+            lastSocketWarningNanos = now;
+            log.atWarn().setMessage("a TCP_CHECK got no socket; it fails without a connect")
+                    .addKeyValue("error", what).addKeyValue("failuresSinceStart", failures).log();
+        }
+        notTried(probe, what);
+    }
+
+    private void notTried(Probe probe, String what) {
+        settle(probe, probe.failed(TcpConnectResults.notTried(what, since(probe))));
+    }
+
+    /** Closes the probe's descriptor, if it has one, and queues its result for this pass's hand-over. */
+    private void settle(Probe probe, ProbeResult result) {
+        if (probe.fd >= 0) {
+            if (probe.fd < open.length && open[probe.fd] == probe) {
+                open[probe.fd] = null;
+            }
+            LIBC.close(probe.fd);
+            probe.fd = -1;
+        }
+        probe.result = result;
+        finished.add(probe);
+    }
+
+    private void deliver() {
+        if (finished.isEmpty()) {
+            return;
+        }
+        List<Probe> batch = finished;
+        finished = new ArrayList<>();
+        results.execute(() -> {
+            for (Probe probe : batch) {
+                probe.completed(probe.result);
+            }
+        });
+    }
+
+    private void failAll() {
+        for (Probe probe : open) {
+            if (probe != null) {
+                notTried(probe, "the TCP probe loop stopped");
+            }
+        }
+        for (Probe probe = submitted.poll(); probe != null; probe = submitted.poll()) {
+            probe.startNanos = System.nanoTime();
+            notTried(probe, "the TCP probe loop stopped");
+        }
+        deliver();
+    }
+
+    private static Duration since(Probe probe) {
+        return Duration.ofNanos(System.nanoTime() - probe.startNanos);
+    }
+}

@@ -1,0 +1,194 @@
+package io.quorumvip.agent.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.quorumvip.check.ProbeResult;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The TCP probe loop against listeners on the loopback (no root): outcomes, timeouts, descriptors, the stop. */
+class TcpProbeLoopTest {
+
+    private final ExecutorService results = Executors.newSingleThreadExecutor(r -> new Thread(r, "results"));
+    private final AtomicInteger tasks = new AtomicInteger();
+    private final TcpProbeLoop loop = TcpProbeLoop.start(task -> {
+        tasks.incrementAndGet();
+        results.execute(task);
+    }, "tcp-check-test");
+
+    TcpProbeLoopTest() throws Exception {
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        loop.close();
+        results.shutdown();
+        assertThat(results.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+    }
+
+    /** Completes with the result and the thread it was handed on. */
+    private static final class Recorded extends TcpProbeLoop.Probe {
+        final CompletableFuture<ProbeResult> result = new CompletableFuture<>();
+        volatile String thread;
+
+        Recorded(TcpProbeLoop.Target target) {
+            super(target);
+        }
+
+        @Override
+        protected void completed(ProbeResult outcome) {
+            thread = Thread.currentThread().getName();
+            result.complete(outcome);
+        }
+
+        ProbeResult get() throws Exception {
+            return result.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private Recorded probe(InetSocketAddress target, Duration timeout) {
+        Recorded probe = new Recorded(TcpProbeLoop.target(target, Optional.empty(), false, timeout));
+        loop.submit(probe);
+        return probe;
+    }
+
+    @Test
+    void shouldConnectToAnIpv6Listener() throws Exception {
+        InetAddress loopback6 = InetAddress.getByName("::1");
+        try (ServerSocket listener = new ServerSocket(0, 5, loopback6)) {
+            Recorded probe = probe(new InetSocketAddress(loopback6, listener.getLocalPort()), Duration.ofSeconds(1));
+
+            assertThat(probe.get().detail()).isEqualTo("connected");
+            assertThat(probe.thread).as("handed to the results' executor").isEqualTo("results");
+            try (Socket accepted = listener.accept()) {
+                accepted.setSoTimeout(5000);
+                assertThat(accepted.getInputStream().read()).as("closed after the connect").isEqualTo(-1);
+            }
+        }
+    }
+
+    /** A listener whose accept queue is full drops SYNs: a connect to it neither completes nor fails. */
+    private static void fillAcceptQueue(InetSocketAddress listener, List<SocketChannel> fillers) throws Exception {
+        for (int i = 0; i < 4; i++) {
+            SocketChannel filler = SocketChannel.open();
+            filler.configureBlocking(false);
+            filler.connect(listener);
+            fillers.add(filler);
+        }
+    }
+
+
+    @Test
+    void shouldTimeOutAConnectThatDoesNotComplete() throws Exception {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        List<SocketChannel> fillers = new ArrayList<>();
+        try (ServerSocket listener = new ServerSocket(0, 1, loopback)) {
+            InetSocketAddress address = new InetSocketAddress(loopback, listener.getLocalPort());
+            fillAcceptQueue(address, fillers);
+            Recorded probe = probe(address, Duration.ofMillis(300));
+
+            ProbeResult result = probe.get();
+            assertThat(result.success()).isFalse();
+            assertThat(result.detail()).isEqualTo("timed out");
+            assertThat(result.latency()).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+        } finally {
+            for (SocketChannel filler : fillers) {
+                filler.close();
+            }
+        }
+    }
+
+    /** Descriptors are closed and handed out again hundreds of times; every probe gets its own outcome. */
+    @Test
+    void shouldSettleEveryProbeOfABurstOnReusedDescriptors() throws Exception {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        int refusedPort;
+        try (ServerSocket gone = new ServerSocket(0, 5, loopback)) {
+            refusedPort = gone.getLocalPort();
+        }
+        try (ServerSocket listener = new ServerSocket(0, 1000, loopback)) {
+            List<Recorded> connected = new ArrayList<>();
+            List<Recorded> refused = new ArrayList<>();
+            for (int round = 0; round < 5; round++) {
+                for (int i = 0; i < 100; i++) {
+                    connected.add(probe(new InetSocketAddress(loopback, listener.getLocalPort()),
+                            Duration.ofSeconds(5)));
+                    refused.add(probe(new InetSocketAddress(loopback, refusedPort), Duration.ofSeconds(5)));
+                }
+                for (Recorded probe : connected.subList(round * 100, connected.size())) {
+                    probe.get();
+                    listener.accept().close();
+                }
+            }
+
+            for (Recorded probe : connected) {
+                assertThat(probe.get().detail()).isEqualTo("connected");
+            }
+            for (Recorded probe : refused) {
+                assertThat(probe.get().detail()).isEqualTo("connect refused");
+            }
+            assertThat(tasks.get()).as("results handed over per loop pass, not per probe").isLessThan(1000);
+        }
+    }
+
+    @Test
+    void shouldFailTheProbesInFlightAndThoseSubmittedAfterTheStop() throws Exception {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        List<SocketChannel> fillers = new ArrayList<>();
+        try (ServerSocket listener = new ServerSocket(0, 1, loopback)) {
+            InetSocketAddress address = new InetSocketAddress(loopback, listener.getLocalPort());
+            fillAcceptQueue(address, fillers);
+            Recorded inFlight = probe(address, Duration.ofSeconds(30));
+            Thread.sleep(100);
+
+            loop.close();
+            Recorded late = probe(address, Duration.ofSeconds(30));
+
+            assertThat(inFlight.get().detail()).isEqualTo("no connect tried: the TCP probe loop stopped");
+            assertThat(late.get().detail()).isEqualTo("no connect tried: the TCP probe loop is stopped");
+            assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("tcp-check-test"));
+        } finally {
+            for (SocketChannel filler : fillers) {
+                filler.close();
+            }
+        }
+    }
+
+    @Test
+    void shouldSayWhenBindtoIsNotOnThisMachine() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Recorded probe = new Recorded(TcpProbeLoop.target(
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.getLocalPort()),
+                    Optional.of(InetAddress.getByName("192.0.2.99")), false, Duration.ofSeconds(1)));
+            loop.submit(probe);
+
+            ProbeResult result = probe.get();
+            assertThat(result.success()).isFalse();
+            assertThat(result.detail()).startsWith("no connect tried: bind() to bindto 192.0.2.99: ")
+                    .contains("errno 99");
+            assertThat(loop.socketFailures()).isZero();
+        }
+    }
+
+    @Test
+    void shouldRefuseABindtoOfTheOtherAddressFamily() {
+        assertThatThrownBy(() -> TcpProbeLoop.target(new InetSocketAddress(InetAddress.getByName("::1"), 80),
+                Optional.of(InetAddress.getByName("127.0.0.1")), false, Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("address family");
+    }
+}
