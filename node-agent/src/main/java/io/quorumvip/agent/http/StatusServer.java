@@ -7,8 +7,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.function.Supplier;
 
 /**
@@ -37,9 +40,7 @@ public final class StatusServer {
     public Future<Integer> listen(String host, int port) {
         Router router = Router.router(vertx);
         router.get("/v1/status").handler(this::status);
-        router.get("/metrics").handler(ctx -> ctx.response()
-                .putHeader("content-type", metrics.contentType())
-                .end(metrics.scrape()));
+        router.get("/metrics").handler(this::metrics);
         router.route("/v1/status").handler(ctx -> error(ctx, 405, "method " + ctx.request().method()
                 + " not allowed on /v1/status (use GET)"));
         router.route("/metrics").handler(ctx -> error(ctx, 405, "method " + ctx.request().method()
@@ -67,6 +68,27 @@ public final class StatusServer {
                 error(ctx, 500, "status could not be rendered: " + e.getOriginalMessage());
             }
         });
+    }
+
+    /**
+     * The exposition streamed into the response as it is rendered ({@link AgentMetrics#scrape(OutputStream)} says
+     * why). A failure before the first chunk is a 500 with the cause; after it, the connection is closed, so the
+     * client sees a cut chunked body, never a part taken for the whole.
+     */
+    private void metrics(RoutingContext ctx) {
+        HttpServerResponse response = ctx.response().setChunked(true)
+                .putHeader("content-type", metrics.contentType());
+        try (ResponseChunks body = new ResponseChunks(response)) {
+            metrics.scrape(body);
+        } catch (IOException | RuntimeException e) {
+            if (response.headWritten()) {
+                ctx.request().connection().close();
+            } else {
+                error(ctx, 500, "metrics could not be rendered: " + e.getMessage());
+            }
+            return;
+        }
+        response.end();
     }
 
     private static void error(RoutingContext ctx, int code, String message) {

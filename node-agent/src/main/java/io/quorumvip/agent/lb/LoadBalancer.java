@@ -7,6 +7,7 @@ import io.quorumvip.agent.net.Sysctl;
 import io.quorumvip.agent.nft.NftablesException;
 import io.quorumvip.check.CheckRules;
 import io.quorumvip.check.FileCheck;
+import io.quorumvip.check.ProbeCadence;
 import io.quorumvip.check.ProbeCalendar;
 import io.quorumvip.check.ProbeResult;
 import io.quorumvip.check.RealServerHealth;
@@ -433,10 +434,19 @@ public final class LoadBalancer {
 
     /** On the context (the wake-up timer set there fires there). */
     private void schedule(Service service, Real real, int checker, long delayNanos) {
+        book(service, real, checker, System.nanoTime() + Math.max(0, delayNanos));
+    }
+
+    /** The next probe after one that was due at {@code lastDueNanos}, in the cadence {@link ProbeCadence} keeps. */
+    private void scheduleAfter(Service service, Real real, int checker, long lastDueNanos, long delayNanos) {
+        book(service, real, checker, ProbeCadence.nextDueNanos(lastDueNanos, System.nanoTime(), delayNanos));
+    }
+
+    private void book(Service service, Real real, int checker, long dueNanos) {
         if (stopped) {
             return;
         }
-        calendar.book(System.nanoTime() + Math.max(0, delayNanos), new Due(service, real, checker));
+        calendar.book(dueNanos, new Due(service, real, checker, dueNanos));
         armWake();
     }
 
@@ -470,7 +480,7 @@ public final class LoadBalancer {
             return;
         }
         for (Due due : calendar.takeDue(System.nanoTime())) {
-            probe(due.service(), due.real(), due.checker());
+            probe(due);
         }
         if (calendar.hasDue(System.nanoTime())) {
             if (!batchQueued) {
@@ -485,22 +495,27 @@ public final class LoadBalancer {
         }
     }
 
-    private void probe(Service service, Real real, int checker) {
+    private void probe(Due due) {
+        Service service = due.service();
+        Real real = due.real();
+        int checker = due.checker();
         if (stopped || service.retired) {
             return;
         }
         if (service.config.haSuspend() && !service.addressLocal()) {
             service.suspended = true;
-            schedule(service, real, checker, real.health.rules().get(checker).delayLoopNanos());
+            scheduleAfter(service, real, checker, due.dueNanos(), real.health.rules().get(checker).delayLoopNanos());
             return;
         }
         service.suspended = false;
         if (probesInFlight >= MAX_PROBES_IN_FLIGHT) {
-            waitingProbes.add(() -> probe(service, real, checker));
+            metrics.probeQueued();
+            waitingProbes.add(() -> probe(due));
             return;
         }
         probesInFlight++;
-        real.probers.get(checker).probe().onComplete(result -> onContext(() -> onResult(service, real, checker,
+        metrics.probeStarted(System.nanoTime() - due.dueNanos());
+        real.probers.get(checker).probe().onComplete(result -> onContext(() -> onResult(due,
                 result.succeeded() ? result.result()
                         : ProbeResult.failure(ProbeErrors.describe(result.cause()), Duration.ZERO))));
     }
@@ -514,7 +529,10 @@ public final class LoadBalancer {
         }
     }
 
-    private void onResult(Service service, Real real, int checker, ProbeResult result) {
+    private void onResult(Due due, ProbeResult result) {
+        Service service = due.service();
+        Real real = due.real();
+        int checker = due.checker();
         probesInFlight--;
         Runnable next = waitingProbes.poll();
         if (next != null) {
@@ -528,7 +546,7 @@ public final class LoadBalancer {
             Service s = (Service) other.service();
             apply(s, s.realOf(other.real()), other.checker(), result);
         }
-        schedule(service, real, checker, delay);
+        scheduleAfter(service, real, checker, due.dueNanos(), delay);
     }
 
     /** One result applied to one real server of one virtual server; returns the delay until the next probe. */
@@ -551,8 +569,8 @@ public final class LoadBalancer {
         return recorded.delayNanos();
     }
 
-    /** One checker of one real server, booked in the calendar. */
-    private record Due(Service service, Real real, int checker) {
+    /** One checker of one real server, booked in the calendar for {@code dueNanos}. */
+    private record Due(Service service, Real real, int checker, long dueNanos) {
     }
 
     /** What one result did: the cause to journal the pool change with, if it changed anything. */
