@@ -437,9 +437,9 @@ public final class LoadBalancer {
         book(service, real, checker, System.nanoTime() + Math.max(0, delayNanos));
     }
 
-    /** The next probe after one that was due at {@code lastDueNanos}, in the cadence {@link ProbeCadence} keeps. */
-    private void scheduleAfter(Service service, Real real, int checker, long lastDueNanos, long delayNanos) {
-        book(service, real, checker, ProbeCadence.nextDueNanos(lastDueNanos, System.nanoTime(), delayNanos));
+    /** The next probe after one that started at {@code startedNanos}, in the cadence {@link ProbeCadence} keeps. */
+    private void scheduleAfter(Service service, Real real, int checker, long startedNanos, long delayNanos) {
+        book(service, real, checker, ProbeCadence.nextDueNanos(startedNanos, System.nanoTime(), delayNanos));
     }
 
     private void book(Service service, Real real, int checker, long dueNanos) {
@@ -504,7 +504,7 @@ public final class LoadBalancer {
         }
         if (service.config.haSuspend() && !service.addressLocal()) {
             service.suspended = true;
-            scheduleAfter(service, real, checker, due.dueNanos(), real.health.rules().get(checker).delayLoopNanos());
+            schedule(service, real, checker, real.health.rules().get(checker).delayLoopNanos());
             return;
         }
         service.suspended = false;
@@ -514,8 +514,9 @@ public final class LoadBalancer {
             return;
         }
         probesInFlight++;
-        metrics.probeStarted(System.nanoTime() - due.dueNanos());
-        real.probers.get(checker).probe().onComplete(result -> onContext(() -> onResult(due,
+        long startedNanos = System.nanoTime();
+        metrics.probeStarted(startedNanos - due.dueNanos());
+        real.probers.get(checker).probe().onComplete(result -> onContext(() -> onResult(due, startedNanos,
                 result.succeeded() ? result.result()
                         : ProbeResult.failure(ProbeErrors.describe(result.cause()), Duration.ZERO))));
     }
@@ -529,7 +530,7 @@ public final class LoadBalancer {
         }
     }
 
-    private void onResult(Due due, ProbeResult result) {
+    private void onResult(Due due, long startedNanos, ProbeResult result) {
         Service service = due.service();
         Real real = due.real();
         int checker = due.checker();
@@ -546,7 +547,7 @@ public final class LoadBalancer {
             Service s = (Service) other.service();
             apply(s, s.realOf(other.real()), other.checker(), result);
         }
-        scheduleAfter(service, real, checker, due.dueNanos(), delay);
+        scheduleAfter(service, real, checker, startedNanos, delay);
     }
 
     /** One result applied to one real server of one virtual server; returns the delay until the next probe. */
