@@ -7,7 +7,6 @@ import io.quorumvip.agent.net.Sysctl;
 import io.quorumvip.agent.nft.NftablesException;
 import io.quorumvip.check.CheckRules;
 import io.quorumvip.check.FileCheck;
-import io.quorumvip.check.ProbeCadence;
 import io.quorumvip.check.ProbeCalendar;
 import io.quorumvip.check.ProbeResult;
 import io.quorumvip.check.RealServerHealth;
@@ -434,18 +433,10 @@ public final class LoadBalancer {
 
     /** On the context (the wake-up timer set there fires there). */
     private void schedule(Service service, Real real, int checker, long delayNanos) {
-        book(service, real, checker, System.nanoTime() + Math.max(0, delayNanos));
-    }
-
-    /** The next probe after one that started at {@code startedNanos}, in the cadence {@link ProbeCadence} keeps. */
-    private void scheduleAfter(Service service, Real real, int checker, long startedNanos, long delayNanos) {
-        book(service, real, checker, ProbeCadence.nextDueNanos(startedNanos, System.nanoTime(), delayNanos));
-    }
-
-    private void book(Service service, Real real, int checker, long dueNanos) {
         if (stopped) {
             return;
         }
+        long dueNanos = System.nanoTime() + Math.max(0, delayNanos);
         calendar.book(dueNanos, new Due(service, real, checker, dueNanos));
         armWake();
     }
@@ -514,9 +505,8 @@ public final class LoadBalancer {
             return;
         }
         probesInFlight++;
-        long startedNanos = System.nanoTime();
-        metrics.probeStarted(startedNanos - due.dueNanos());
-        real.probers.get(checker).probe().onComplete(result -> onContext(() -> onResult(due, startedNanos,
+        metrics.probeStarted(System.nanoTime() - due.dueNanos());
+        real.probers.get(checker).probe().onComplete(result -> onContext(() -> onResult(due,
                 result.succeeded() ? result.result()
                         : ProbeResult.failure(ProbeErrors.describe(result.cause()), Duration.ZERO))));
     }
@@ -530,7 +520,7 @@ public final class LoadBalancer {
         }
     }
 
-    private void onResult(Due due, long startedNanos, ProbeResult result) {
+    private void onResult(Due due, ProbeResult result) {
         Service service = due.service();
         Real real = due.real();
         int checker = due.checker();
@@ -547,7 +537,7 @@ public final class LoadBalancer {
             Service s = (Service) other.service();
             apply(s, s.realOf(other.real()), other.checker(), result);
         }
-        scheduleAfter(service, real, checker, startedNanos, delay);
+        schedule(service, real, checker, delay);
     }
 
     /** One result applied to one real server of one virtual server; returns the delay until the next probe. */
