@@ -16,8 +16,11 @@
 # (interval between two probes of one port minus 1 s, for the periods that end in the S seconds, and the overrun of
 # those still open at the end; p50/p99/max). MISC_CHECK: the agent's CPU, script runs per second counted by the
 # scripts, and the machine's process creations per second (/proc/stat "processes": machine-wide, so other load on the
-# machine counts too). The machine is shared: its load average is recorded. The agent runs as users run it, with the
-# launcher's JVM options (scripts/qvip), or with QVIP_JAVA_OPTS when set.
+# machine counts too). The machine is shared: its load average is recorded. From the agent's /metrics after the
+# window: its own count of how late probes started after their due time (the buckets of
+# qvip_lb_probe_start_lateness_seconds its p50 and p99 fall in, since its start) and of the probes that waited for
+# the bound on probes in flight. The agent runs as users run it, with the launcher's JVM options (scripts/qvip), or
+# with QVIP_JAVA_OPTS when set.
 #
 # Output: a Markdown table on stdout, and lab-runs/bench/checks-DATE.{json,md}. Lab name default qbck. Exit codes: 0
 # ok, 1 failure, 2 bad usage.
@@ -36,7 +39,7 @@ readonly warmup=15
 usage() {
   local code=${1:-2}
   ((code == 0)) || exec 1>&2
-  sed -n '2,25s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,28s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
   exit "$code"
 }
 

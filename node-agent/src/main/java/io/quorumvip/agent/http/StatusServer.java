@@ -47,7 +47,10 @@ public final class StatusServer {
                 + " not allowed on /metrics (use GET)"));
         router.route().last().handler(ctx -> error(ctx, 404, "no such resource: " + ctx.request().path()
                 + " (try /v1/status or /metrics)"));
-        server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port));
+        // HTTP/1.1 only: a client asking to upgrade to cleartext HTTP/2 (Java's HttpClient does by default) got, now
+        // and then, the streamed /metrics chunks as raw bytes on the upgraded connection, which it read as a frame.
+        server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
+                .setHttp2ClearTextEnabled(false));
         return server.requestHandler(router).listen().map(HttpServer::actualPort);
     }
 
