@@ -16,8 +16,11 @@
 # (interval between two probes of one port minus 1 s, for the periods that end in the S seconds, and the overrun of
 # those still open at the end; p50/p99/max). MISC_CHECK: the agent's CPU, script runs per second counted by the
 # scripts, and the machine's process creations per second (/proc/stat "processes": machine-wide, so other load on the
-# machine counts too). The machine is shared: its load average is recorded. The agent runs as users run it, with the
-# launcher's JVM options (scripts/qvip), or with QVIP_JAVA_OPTS when set.
+# machine counts too). The machine is shared: its load average is recorded. From the agent's /metrics after the
+# window: its own count of how late probes started after their due time (the buckets of
+# qvip_lb_probe_start_lateness_seconds its p50 and p99 fall in, since its start) and of the probes that waited for
+# the bound on probes in flight. The agent runs as users run it, with the launcher's JVM options (scripts/qvip), or
+# with QVIP_JAVA_OPTS when set.
 #
 # Output: a Markdown table on stdout, and lab-runs/bench/checks-DATE.{json,md}. Lab name default qbck. Exit codes: 0
 # ok, 1 failure, 2 bad usage.
@@ -36,7 +39,7 @@ readonly warmup=15
 usage() {
   local code=${1:-2}
   ((code == 0)) || exec 1>&2
-  sed -n '2,25s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,28s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
   exit "$code"
 }
 
@@ -292,7 +295,16 @@ agent_scrape() {
   awk -v ms="$elapsed" -v rss="$(rss_mib "$(agent_jvm)")" '
     /^qvip_lb_checks_total\{.*result="failure"/ {failed += $NF}
     /^qvip_lb_real_server_up\{/ && $NF == 0 {down++}
-    END {printf "{\"agent_failed_probes\": %d, \"agent_real_servers_down\": %d, \"scrape_ms\": %d, \"rss_mib_after_scrape\": %d}\n", failed, down, ms, rss}' <<<"$text"
+    /^qvip_lb_probes_queued_total / {queued = $NF}
+    /^qvip_lb_probe_start_lateness_seconds_bucket\{/ {
+      le = $1; sub(/.*le="/, "", le); sub(/".*/, "", le); n++; bound[n] = le; cumulative[n] = $NF
+    }
+    # The bucket a quantile falls in, by its upper bound in ms: the agent counts since its start, warm-up included.
+    function quantile(q,   i) {
+      for (i = 1; i <= n; i++) if (cumulative[i] >= q * cumulative[n]) return bound[i] == "+Inf" ? "\"+Inf\"" : bound[i] * 1000
+      return "null"
+    }
+    END {printf "{\"agent_failed_probes\": %d, \"agent_real_servers_down\": %d, \"scrape_ms\": %d, \"rss_mib_after_scrape\": %d, \"agent_probes_queued\": %d, \"agent_start_lateness_ms_p50_le\": %s, \"agent_start_lateness_ms_p99_le\": %s}\n", failed, down, ms, rss, queued, quantile(0.5), quantile(0.99)}' <<<"$text"
 }
 
 checker_pid() {
@@ -362,6 +374,8 @@ jq -s --arg servers "$servers" --arg seconds "$seconds" --arg load_before "$load
   jq -r '.results[] | select(.phase != "misc")
     | "| \(.phase) | \(.checker) | \(.ports // 0) | \(.probes_per_s // 0) | \(.cpu_s_per_min) | \(.rss_mib) | \(.lateness_ms_p50) / \(.lateness_ms_p99) / \(.lateness_ms_max) | \(.agent_scrape // "\(.agent_failed_probes // "-"), \(.agent_real_servers_down // "-"), \(.scrape_ms // "-"), \(.rss_mib_after_scrape // "-")") |"' "$json"
   echo
+  jq -r '.results[] | select(.agent_start_lateness_ms_p50_le != null)
+    | "The agent\u0027s own count in \(.phase) (since its start): probes started after their due time by at most \(.agent_start_lateness_ms_p50_le) ms (p50) and \(.agent_start_lateness_ms_p99_le) ms (p99), the bucket bounds of qvip_lb_probe_start_lateness_seconds; \(.agent_probes_queued) probes waited for the bound on probes in flight."' "$json"
   jq -r '.results[] | select(.phase != "misc")
     | "The target\u0027s CPU s/min while \(.checked_with | sub(" "; " and ")) checked \(.phase): \(.target_cpu_s_per_min)."' "$json" | sort -u
   jq -r '.results[] | select(.phase == "misc") | "\nMISC_CHECK on \(.servers) real servers every second: \(.cpu_s_per_min) CPU s/min, \(.rss_mib) MiB RSS, \(.runs_per_s) script runs/s, \(.machine_forks_per_s) process creations/s on the whole machine."' "$json"

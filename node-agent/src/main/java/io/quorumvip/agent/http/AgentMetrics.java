@@ -8,7 +8,9 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -211,14 +213,24 @@ public final class AgentMetrics {
         return registry;
     }
 
+    /** The whole exposition as one string: for tests and small registries ({@link #scrape(OutputStream)} streams). */
     public String scrape() {
         ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
         try {
-            writer.write(out, registry.scrape());
+            scrape(out);
         } catch (IOException e) {
             throw new UncheckedIOException("rendering metrics failed", e);
         }
-        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Renders every metric into {@code out} as it goes. At 10,000 real servers the text is megabytes: rendered whole
+     * into a growing array, copied into a string and again into the response, a scrape needed ~30 MiB more heap at
+     * once, and the collection that followed grew the heap for good (docs/benchmarks.md, issue 12).
+     */
+    public void scrape(OutputStream out) throws IOException {
+        writer.write(out, registry.scrape());
     }
 
     public String contentType() {

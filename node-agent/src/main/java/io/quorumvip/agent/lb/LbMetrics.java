@@ -4,6 +4,7 @@ import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -22,12 +23,18 @@ import java.util.function.Supplier;
 /** The load balancer's metrics per virtual and real server, registered in the agent's registry. */
 final class LbMetrics {
 
+    /** From the 2 ms the calendar's wake-ups allow to a whole delay_loop of 1 s and beyond. */
+    private static final double[] LATENESS_BUCKETS_SECONDS =
+            {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5};
+
     private final Gauge realServerUp;
     private final Gauge realServerWeight;
     private final Counter checks;
     private final Gauge quorumUp;
     private final Gauge generation;
     private final Counter applyFailures;
+    private final Histogram probeStartLateness;
+    private final Counter probesQueued;
     private final PrometheusRegistry registry;
     private MultiCollector counters;
 
@@ -50,6 +57,24 @@ final class LbMetrics {
                 .help("the nftables transaction the load-balancing tables are at").register(registry);
         applyFailures = Counter.builder().name("qvip_lb_nft_apply_failures_total")
                 .help("load-balancing programs nftables refused, even whole").register(registry);
+        // Classic buckets only: a native histogram's sparse buckets cost more per observation, at 10,000 a second.
+        probeStartLateness = Histogram.builder().name("qvip_lb_probe_start_lateness_seconds")
+                .help("how long after its due time each probe started: the checks' loop running behind (its queue,"
+                        + " a collection pause) and the wait for the bound on probes in flight")
+                .classicOnly().classicUpperBounds(LATENESS_BUCKETS_SECONDS).withoutExemplars().register(registry);
+        probesQueued = Counter.builder().name("qvip_lb_probes_queued_total")
+                .help("probes that waited, when due, for one of the probes in flight to end (the bound on sockets)")
+                .withoutExemplars().register(registry);
+    }
+
+    /** A probe started {@code latenessNanos} after it was due. */
+    void probeStarted(long latenessNanos) {
+        probeStartLateness.observe(Math.max(0, latenessNanos) / 1e9);
+    }
+
+    /** A due probe waits for the bound on probes in flight. */
+    void probeQueued() {
+        probesQueued.inc();
     }
 
     /** One real server's series in one virtual server, its checkers' in their order. */

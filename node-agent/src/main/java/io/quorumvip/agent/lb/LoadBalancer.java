@@ -436,7 +436,8 @@ public final class LoadBalancer {
         if (stopped) {
             return;
         }
-        calendar.book(System.nanoTime() + Math.max(0, delayNanos), new Due(service, real, checker));
+        long dueNanos = System.nanoTime() + Math.max(0, delayNanos);
+        calendar.book(dueNanos, new Due(service, real, checker, dueNanos));
         armWake();
     }
 
@@ -470,7 +471,7 @@ public final class LoadBalancer {
             return;
         }
         for (Due due : calendar.takeDue(System.nanoTime())) {
-            probe(due.service(), due.real(), due.checker());
+            probe(due);
         }
         if (calendar.hasDue(System.nanoTime())) {
             if (!batchQueued) {
@@ -485,7 +486,10 @@ public final class LoadBalancer {
         }
     }
 
-    private void probe(Service service, Real real, int checker) {
+    private void probe(Due due) {
+        Service service = due.service();
+        Real real = due.real();
+        int checker = due.checker();
         if (stopped || service.retired) {
             return;
         }
@@ -496,11 +500,13 @@ public final class LoadBalancer {
         }
         service.suspended = false;
         if (probesInFlight >= MAX_PROBES_IN_FLIGHT) {
-            waitingProbes.add(() -> probe(service, real, checker));
+            metrics.probeQueued();
+            waitingProbes.add(() -> probe(due));
             return;
         }
         probesInFlight++;
-        real.probers.get(checker).probe().onComplete(result -> onContext(() -> onResult(service, real, checker,
+        metrics.probeStarted(System.nanoTime() - due.dueNanos());
+        real.probers.get(checker).probe().onComplete(result -> onContext(() -> onResult(due,
                 result.succeeded() ? result.result()
                         : ProbeResult.failure(ProbeErrors.describe(result.cause()), Duration.ZERO))));
     }
@@ -514,7 +520,10 @@ public final class LoadBalancer {
         }
     }
 
-    private void onResult(Service service, Real real, int checker, ProbeResult result) {
+    private void onResult(Due due, ProbeResult result) {
+        Service service = due.service();
+        Real real = due.real();
+        int checker = due.checker();
         probesInFlight--;
         Runnable next = waitingProbes.poll();
         if (next != null) {
@@ -551,8 +560,8 @@ public final class LoadBalancer {
         return recorded.delayNanos();
     }
 
-    /** One checker of one real server, booked in the calendar. */
-    private record Due(Service service, Real real, int checker) {
+    /** One checker of one real server, booked in the calendar for {@code dueNanos}. */
+    private record Due(Service service, Real real, int checker, long dueNanos) {
     }
 
     /** What one result did: the cause to journal the pool change with, if it changed anything. */

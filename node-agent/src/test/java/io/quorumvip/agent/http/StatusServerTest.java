@@ -89,6 +89,19 @@ class StatusServerTest {
     }
 
     @Test
+    void shouldStreamAnExpositionOfManyChunksByteForByteAsRenderedWhole() throws Exception {
+        for (int i = 0; i < 2000; i++) {
+            metrics.declareInstance("VI_" + i, true).advertSent();
+        }
+
+        HttpResponse<String> response = send("GET", "/metrics");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body().length()).as("several chunks").isGreaterThan(3 * ResponseChunks.CHUNK_BYTES);
+        assertThat(response.body()).isEqualTo(metrics.scrape());
+    }
+
+    @Test
     void shouldAnswerAnUnknownPathWith404AndAMessage() throws Exception {
         HttpResponse<String> response = send("GET", "/v2/nothing");
         assertThat(response.statusCode()).isEqualTo(404);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.quorumvip.agent.nft.NftablesException;
 import io.quorumvip.config.KeepalivedConfig;
 import io.quorumvip.config.KeepalivedConfigParser;
@@ -321,6 +322,24 @@ class LoadBalancerTest {
         assertThatThrownBy(() -> start(config, recording)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("lb_kind DR over IPv6");
         assertThat(applied).isEmpty();
+    }
+
+    @Test
+    void shouldCountEveryStartedProbeInTheLatenessHistogramAndNoneAsQueuedBelowTheBound() throws Exception {
+        up(1, true);
+        up(2, true);
+        lb = start(config(""), recording);
+        awaitFirstChecks();
+
+        HistogramSnapshot.HistogramDataPointSnapshot lateness = registry.scrape().stream()
+                .filter(m -> m.getMetadata().getName().equals("qvip_lb_probe_start_lateness_seconds"))
+                .map(m -> (HistogramSnapshot.HistogramDataPointSnapshot) m.getDataPoints().get(0))
+                .findFirst().orElseThrow();
+        assertThat(lateness.getCount()).as("both real servers' first probes").isGreaterThanOrEqualTo(2);
+        assertThat(lateness.getClassicBuckets().getUpperBound(0)).isEqualTo(0.001);
+        assertThat(registry.scrape().stream().filter(m -> m.getMetadata().getName().equals("qvip_lb_probes_queued"))
+                .map(m -> ((CounterSnapshot.CounterDataPointSnapshot) m.getDataPoints().get(0)).getValue()))
+                .containsExactly(0.0);
     }
 
     @Test
