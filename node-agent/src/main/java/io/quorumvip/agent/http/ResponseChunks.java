@@ -1,26 +1,26 @@
 package io.quorumvip.agent.http;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerResponse;
 import java.io.OutputStream;
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
- * A response body written as it is produced, in chunks of {@link #CHUNK_BYTES}: what a large body needs in memory at
- * once is one chunk, not the whole body. Call on the response's context. The response must be chunked; this stream
- * does not end it.
+ * A response body handed on as it is produced, in chunks of {@link #CHUNK_BYTES}: what a large body needs in memory at
+ * once is a chunk, not the whole body. Each chunk is a buffer of its own, so the writer may run on another thread than
+ * the one that sends it. This stream does not end the response.
  */
 final class ResponseChunks extends OutputStream {
 
     /** Large enough that the syscalls per chunk do not matter, small enough to be young garbage. */
     static final int CHUNK_BYTES = 64 * 1024;
 
-    private final HttpServerResponse response;
+    private final Consumer<Buffer> send;
     private final byte[] chunk = new byte[CHUNK_BYTES];
     private int filled;
 
-    ResponseChunks(HttpServerResponse response) {
-        this.response = response;
+    ResponseChunks(Consumer<Buffer> send) {
+        this.send = send;
     }
 
     @Override
@@ -60,7 +60,7 @@ final class ResponseChunks extends OutputStream {
 
     private void send() {
         // A copy: the response may still hold the buffer when the next chunk is rendered.
-        response.write(Buffer.buffer(Arrays.copyOf(chunk, filled)));
+        send.accept(Buffer.buffer(Arrays.copyOf(chunk, filled)));
         filled = 0;
     }
 }

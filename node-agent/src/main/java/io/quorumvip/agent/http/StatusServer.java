@@ -3,7 +3,9 @@ package io.quorumvip.agent.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -12,6 +14,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -58,40 +61,60 @@ public final class StatusServer {
         return server == null ? Future.succeededFuture() : server.close();
     }
 
+    /**
+     * The status is produced on the agent's context; it is rendered on a worker: at 10,000 real servers the JSON is
+     * megabytes, and the agent's only event loop also sends the adverts. The answer goes out on the response's context.
+     */
     private void status(RoutingContext ctx) {
-        status.get().onComplete(result -> {
-            if (result.failed()) {
-                error(ctx, 500, "status unavailable: " + result.cause().getMessage());
-                return;
-            }
-            try {
-                ctx.response().putHeader("content-type", "application/json")
-                        .end(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result.result()));
-            } catch (JsonProcessingException e) {
-                error(ctx, 500, "status could not be rendered: " + e.getOriginalMessage());
-            }
-        });
+        Context context = vertx.getOrCreateContext();
+        status.get()
+                .compose(snapshot -> vertx.executeBlocking(
+                        () -> JSON.writerWithDefaultPrettyPrinter().writeValueAsString(snapshot), false))
+                .onComplete(result -> context.runOnContext(v -> {
+                    if (result.succeeded()) {
+                        ctx.response().putHeader("content-type", "application/json").end(result.result());
+                    } else if (result.cause() instanceof JsonProcessingException e) {
+                        error(ctx, 500, "status could not be rendered: " + e.getOriginalMessage());
+                    } else {
+                        error(ctx, 500, "status unavailable: " + result.cause().getMessage());
+                    }
+                }));
     }
 
     /**
-     * The exposition streamed into the response as it is rendered ({@link AgentMetrics#scrape(OutputStream)} says
-     * why). A failure before the first chunk is a 500 with the cause; after it, the connection is closed, so the
-     * client sees a cut chunked body, never a part taken for the whole.
+     * The exposition rendered on a worker and streamed into the response as it is rendered ({@link
+     * AgentMetrics#scrape(OutputStream)} says why it streams). Not on the event loop: at 10,000 real servers a scrape
+     * took 0.6–3.3 s, and the agent's only event loop also sends the adverts (docs/benchmarks.md, issue 12). The
+     * worker hands every step to the response's context, so chunks, end and error arrive there in the order made
+     * (a completion handler may run on the worker itself and overtake them). A failure before the first chunk is a
+     * 500 with the cause; after it, the connection is closed, so the client sees a cut chunked body, never a part
+     * taken for the whole. A client gone mid-scrape gets nothing more.
      */
     private void metrics(RoutingContext ctx) {
+        Context context = vertx.getOrCreateContext();
         HttpServerResponse response = ctx.response().setChunked(true)
                 .putHeader("content-type", metrics.contentType());
-        try (ResponseChunks body = new ResponseChunks(response)) {
-            metrics.scrape(body);
-        } catch (IOException | RuntimeException e) {
-            if (response.headWritten()) {
-                ctx.request().connection().close();
-            } else {
-                error(ctx, 500, "metrics could not be rendered: " + e.getMessage());
+        Consumer<Handler<Void>> onResponse = step -> context.runOnContext(v -> {
+            if (!response.closed()) {
+                step.handle(null);
             }
-            return;
-        }
-        response.end();
+        });
+        vertx.executeBlocking(() -> {
+            try (ResponseChunks body = new ResponseChunks(chunk -> onResponse.accept(v -> response.write(chunk)))) {
+                metrics.scrape(body);
+            } catch (IOException | RuntimeException e) {
+                onResponse.accept(v -> {
+                    if (response.headWritten()) {
+                        ctx.request().connection().close();
+                    } else {
+                        error(ctx, 500, "metrics could not be rendered: " + e.getMessage());
+                    }
+                });
+                return null;
+            }
+            onResponse.accept(v -> response.end());
+            return null;
+        }, false);
     }
 
     private static void error(RoutingContext ctx, int code, String message) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.URI;
@@ -12,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -99,6 +102,20 @@ class StatusServerTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body().length()).as("several chunks").isGreaterThan(3 * ResponseChunks.CHUNK_BYTES);
         assertThat(response.body()).isEqualTo(metrics.scrape());
+    }
+
+    @Test
+    void shouldRenderMetricsOffTheEventLoopThatAlsoSendsTheAdverts() throws Exception {
+        AtomicReference<Boolean> onEventLoop = new AtomicReference<>();
+        metrics.registry().register(() -> {
+            onEventLoop.set(Context.isOnEventLoopThread());
+            return new MetricSnapshots();
+        });
+
+        HttpResponse<String> response = send("GET", "/metrics");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(onEventLoop.get()).as("rendered on an event-loop thread").isFalse();
     }
 
     @Test
