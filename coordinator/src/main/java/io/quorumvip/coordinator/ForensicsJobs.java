@@ -24,8 +24,11 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -45,12 +48,15 @@ import org.slf4j.LoggerFactory;
  * archive's size. Its JSON goes to a file in a directory of its own (a whole history's report is gigabytes), which
  * the server sends; files left there by a coordinator that was killed are removed when the next one starts; the last answer is cached by the number of records stored and the window, so the page asking
  * again before anything new arrived costs nothing. The last {@value #KEEP} answers' files are kept, so one being
- * sent while newer ones are made is not deleted under it.
+ * sent while newer ones are made is not deleted under it. A start answers one window and discards it before the
+ * server listens ({@link #warmUp}), so the first request does not pay for a fresh JVM's cold code.
  */
 final class ForensicsJobs implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ForensicsJobs.class);
     private static final int KEEP = 4;
+    private static final long WARM_UP_SPAN_MICROS = 3_600_000_000L;
+    private static final long WARM_UP_GRID_MICROS = WARM_UP_SPAN_MICROS / 4;
 
     /** What a job ended with: the JSON's file, or why there is none. */
     sealed interface Outcome {
@@ -61,6 +67,18 @@ final class ForensicsJobs implements AutoCloseable {
         }
 
         record Failed(Throwable cause) implements Outcome {
+        }
+    }
+
+    /** How a {@link #warmUp} ended: answered (and how long it took), skipped or stopped, and why. */
+    sealed interface WarmUp {
+        record Answered(Duration took) implements WarmUp {
+        }
+
+        record Skipped(String why) implements WarmUp {
+        }
+
+        record Stopped(String why) implements WarmUp {
         }
     }
 
@@ -143,8 +161,61 @@ final class ForensicsJobs implements AutoCloseable {
         return job;
     }
 
-    /** A window's report from the fold: its settled entries that touch the window, then its tail's. */
+    /**
+     * Answers {@code window} from the fold as a request for it would be, on the windows' thread, and deletes the
+     * answer. Why: a fresh JVM runs that code (the fold's tail, the store's reads, the report) interpreted and loads
+     * its classes on first use, so the first window after a start took 300-500 ms where the next took 35-100. Waits
+     * at most {@code bound}, then cancels it. It never falls back to the batch analysis: with the fold far behind the
+     * archives there is nothing quick to warm up, so it is skipped.
+     */
+    WarmUp warmUp(ForensicsSettings window, Duration bound) {
+        long started = System.nanoTime();
+        FutureTask<Boolean> job = new FutureTask<>(() -> {
+            Optional<IncidentFollower.Window> answer = follower.window(window).get();
+            if (answer.isPresent()) {
+                Files.delete(write(answer.get(), window));
+            }
+            return answer.isPresent();
+        });
+        try {
+            windowWorker.execute(job);
+            return job.get(bound.toNanos(), TimeUnit.NANOSECONDS)
+                    ? new WarmUp.Answered(Duration.ofNanos(System.nanoTime() - started))
+                    : new WarmUp.Skipped("the incident fold is more than " + IncidentFollower.TAIL_LIMIT
+                            + " records behind the archives, or failed");
+        } catch (TimeoutException e) {
+            job.cancel(true);
+            return new WarmUp.Stopped("not done within " + bound.toMillis() + " ms");
+        } catch (RejectedExecutionException | CancellationException e) {
+            return new WarmUp.Stopped("the forensics jobs were closed");
+        } catch (ExecutionException e) {
+            return new WarmUp.Skipped("it failed: " + e.getCause());
+        } catch (InterruptedException e) {
+            job.cancel(true);
+            Thread.currentThread().interrupt();
+            return new WarmUp.Stopped("interrupted");
+        }
+    }
+
+    /**
+     * The window a start warms up with ({@link #warmUp}): the page's first question, the hour up to the newest record
+     * stored (its start on the page's quarter-hour grid), open-ended.
+     */
+    static ForensicsSettings warmUpWindow(long newestWallMicros) {
+        long from = Math.floorDiv(newestWallMicros - WARM_UP_SPAN_MICROS, WARM_UP_GRID_MICROS) * WARM_UP_GRID_MICROS;
+        return ForensicsSettings.DEFAULT.withWindow(from, Long.MAX_VALUE);
+    }
+
+    /** A window's report from the fold, kept among the answers' files. */
     private Path report(IncidentFollower.Window window, ForensicsSettings settings) throws IOException {
+        return kept(write(window, settings));
+    }
+
+    /**
+     * A window's report from the fold, written to a new file of {@link #dir}: its settled entries that touch the
+     * window, then its tail's.
+     */
+    private Path write(IncidentFollower.Window window, ForensicsSettings settings) throws IOException {
         Path json = dir.resolve("forensics-" + made.incrementAndGet() + ".json");
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(json), 1 << 16);
              WindowReport report = new WindowReport(out, settings, dir)) {
@@ -156,7 +227,7 @@ final class ForensicsJobs implements AutoCloseable {
             Files.deleteIfExists(json);
             throw e;
         }
-        return kept(json);
+        return json;
     }
 
     /** Keeps {@code json} among the last {@value #KEEP} answers' files, deleting the oldest. */
@@ -204,11 +275,15 @@ final class ForensicsJobs implements AutoCloseable {
         return kept(json);
     }
 
-    /** Stops the job running (waiting up to 5 s for it to see that) and removes the answers' files. */
+    /**
+     * Stops the job running (waiting up to 5 s for it to see that), cancels those queued and removes the answers'
+     * files.
+     */
     @Override
     public void close() {
-        worker.shutdownNow();
-        windowWorker.shutdownNow();
+        // Jobs still queued never start; cancelled, their callers (a request, a warm-up) hear so instead of waiting.
+        worker.shutdownNow().forEach(job -> ((Future<?>) job).cancel(false));
+        windowWorker.shutdownNow().forEach(job -> ((Future<?>) job).cancel(false));
         try {
             if (!worker.awaitTermination(5, TimeUnit.SECONDS) || !windowWorker.awaitTermination(5, TimeUnit.SECONDS)) {
                 log.warn("the forensics job did not stop within 5 s; its answers stay in {} until the next start", dir);

@@ -26,6 +26,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.AfterEach;
@@ -355,13 +356,26 @@ class CoordinatorServerTest {
         assertThat(report.get("incidents")).extracting(i -> i.get("kind").asText()).contains("DUAL_OWNERSHIP");
     }
 
-    @Test
-    void shouldAnswerWindowsFromTheIncidentFoldAsQvipForensicsDoesAlsoAfterARestart() throws Exception {
+    /** Ships {@link ForensicsJobsTest#handOvers()} as n1's and n2's agents would; returns how many records. */
+    private int shipHandOvers() throws IOException, InterruptedException {
         List<List<EventDraft>> drafts = ForensicsJobsTest.handOvers();
         List<byte[]> n1 = AgentJournals.write(tmp.resolve("agent-n1"), "n1", drafts.get(0));
         List<byte[]> n2 = AgentJournals.write(tmp.resolve("agent-n2"), "n2", drafts.get(1));
         shipAs("n1", body(n1, 1, n1.size()));
         shipAs("n2", body(n2, 1, n2.size()));
+        return n1.size() + n2.size();
+    }
+
+    /** The incident fold has not failed, and every record stored is folded or counted unread. */
+    private void assertFoldHasEveryRecord(int records) throws IOException, InterruptedException {
+        JsonNode fold = json(get("/v1/forensics/fold"));
+        assertThat(fold.get("folded").asLong() + fold.get("unread").asLong()).isEqualTo(records);
+        assertThat(fold.has("failure")).as(fold.toString()).isFalse();
+    }
+
+    @Test
+    void shouldAnswerWindowsFromTheIncidentFoldAsQvipForensicsDoesAlsoAfterARestart() throws Exception {
+        int records = shipHandOvers();
         long start = AgentJournals.START_MILLIS;
         long[][] windows = {{start + 95_000, start + 185_000}, {start + 390_000, -1}, {-1, start + 30_000}};
 
@@ -375,11 +389,32 @@ class CoordinatorServerTest {
                 assertThat(json(response)).as("round %d, %s", round, cli.args()).isEqualTo(cli.json());
                 assertThat(json(response).get("incidents").size()).as("window %s", cli.args()).isPositive();
             }
-            JsonNode fold = json(get("/v1/forensics/fold"));
-            assertThat(fold.get("folded").asLong() + fold.get("unread").asLong()).isEqualTo(n1.size() + n2.size());
-            assertThat(fold.has("failure")).as(fold.toString()).isFalse();
+            assertFoldHasEveryRecord(records);
             restart();
         }
+    }
+
+    @Test
+    void shouldWarmUpForensicsAtStartWithoutChangingAnyAnswer() throws Exception {
+        assertThat(server.warmedUp()).isEqualTo(new ForensicsJobs.WarmUp.Skipped("nothing is stored"));
+        int records = shipHandOvers();
+        long start = AgentJournals.START_MILLIS;
+        List<String> asked = List.of("/v1/cluster", "/v1/state?at=" + (start + 200_000), "/v1/forensics",
+                "/v1/forensics?from=" + (start + 95_000) + "&to=" + (start + 185_000),
+                "/v1/forensics?from=" + (start + 390_000));
+        Map<String, JsonNode> before = new TreeMap<>();
+        for (String path : asked) {
+            before.put(path, json(get(path)));
+        }
+
+        restart();
+
+        assertThat(server.warmedUp()).isInstanceOf(ForensicsJobs.WarmUp.Answered.class);
+        assertThat(tmp.resolve("coordinator/forensics")).isEmptyDirectory();
+        for (String path : asked) {
+            assertThat(json(get(path))).as(path).isEqualTo(before.get(path));
+        }
+        assertFoldHasEveryRecord(records);
     }
 
     @Test

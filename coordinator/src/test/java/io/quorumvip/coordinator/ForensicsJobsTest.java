@@ -22,6 +22,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -165,6 +166,100 @@ class ForensicsJobsTest {
             n2Drafts.add(AgentJournals.released(ms + 9_000));
         }
         return List.of(n1Drafts, n2Drafts);
+    }
+
+    /** A store holding {@link #handOvers()} of n1 and n2, as their agents shipped them. */
+    private ClusterStore storeWithHandOvers() throws IOException {
+        List<List<EventDraft>> drafts = handOvers();
+        List<byte[]> n1 = AgentJournals.write(root.resolve("agent-n1"), "n1", drafts.get(0));
+        List<byte[]> n2 = AgentJournals.write(root.resolve("agent-n2"), "n2", drafts.get(1));
+        ClusterStore store = ClusterStore.open(root.resolve("data"), () -> 0);
+        store.ingest("n1", RecordBatch.parse(AgentJournals.body(n1, 1, n1.size())));
+        store.ingest("n2", RecordBatch.parse(AgentJournals.body(n2, 1, n2.size())));
+        return store;
+    }
+
+    private static ForensicsSettings lastHour(ClusterStore store) {
+        return ForensicsJobs.warmUpWindow(store.cluster().nodes().values().stream()
+                .mapToLong(node -> node.lastWallMicros()).max().orElseThrow());
+    }
+
+    @Test
+    void shouldWarmUpWithoutChangingAnyAnswerOrLeavingAFile() throws Exception {
+        Path answers = root.resolve("answers");
+        try (ClusterStore store = storeWithHandOvers(); IncidentFollower follower = follower(store);
+             ForensicsJobs jobs = new ForensicsJobs(store, follower, Duration.ofSeconds(30), answers)) {
+            ForensicsJobs.WarmUp warmUp = jobs.warmUp(lastHour(store), Duration.ofSeconds(30));
+
+            assertThat(warmUp).isInstanceOf(ForensicsJobs.WarmUp.Answered.class);
+            assertThat(answers).isEmptyDirectory();
+            assertThat(jobs.cached(lastHour(store))).isNull();
+            long start = AgentJournals.START_MILLIS;
+            for (long[] window : new long[][]{{-1, -1}, {start + 95_000, start + 185_000}, {start + 390_000, -1}}) {
+                assertAnswersAsTheCommandLine(jobs, root.resolve("data"), window);
+            }
+            assertThat(follower.status().failure()).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldStopAWarmUpAtItsBoundAndNeverRunItAfter() throws Exception {
+        Path answers = root.resolve("answers");
+        try (ClusterStore store = storeWithHandOvers(); IncidentFollower follower = follower(store);
+             ForensicsJobs jobs = new ForensicsJobs(store, follower, Duration.ofSeconds(30), answers)) {
+            CountDownLatch release = new CountDownLatch(1);
+            LinkedBlockingQueue<ForensicsJobs.Outcome> outcomes = new LinkedBlockingQueue<>();
+            // The windows' thread is busy with a window whose caller holds it in its completion.
+            jobs.submit(lastHour(store), outcome -> {
+                outcomes.add(outcome);
+                awaitQuietly(release);
+            });
+
+            ForensicsJobs.WarmUp warmUp = jobs.warmUp(lastHour(store), Duration.ofMillis(200));
+            release.countDown();
+
+            assertThat(warmUp).isInstanceOf(ForensicsJobs.WarmUp.Stopped.class);
+            assertThat(((ForensicsJobs.WarmUp.Stopped) warmUp).why()).contains("200 ms");
+            assertThat(outcomes.poll(30, TimeUnit.SECONDS)).isInstanceOf(ForensicsJobs.Outcome.Done.class);
+            // The warm-up was cancelled while queued and never ran: the held window's answer is the only file.
+            try (Stream<Path> files = Files.list(answers)) {
+                assertThat(files).hasSize(1);
+            }
+            assertAnswersAsTheCommandLine(jobs, root.resolve("data"), new long[]{-1, AgentJournals.START_MILLIS + 30_000});
+        }
+    }
+
+    @Test
+    void shouldStopAWarmUpWhenTheJobsAreClosed() throws Exception {
+        try (ClusterStore store = storeWithHandOvers(); IncidentFollower follower = follower(store);
+             ForensicsJobs jobs = new ForensicsJobs(store, follower, Duration.ofSeconds(30), root.resolve("answers"))) {
+            CountDownLatch release = new CountDownLatch(1);
+            jobs.submit(lastHour(store), outcome -> awaitQuietly(release));
+            LinkedBlockingQueue<ForensicsJobs.WarmUp> warmUps = new LinkedBlockingQueue<>();
+            Thread warming = new Thread(() -> warmUps.add(jobs.warmUp(lastHour(store), Duration.ofMinutes(10))));
+            warming.start();
+            while (warming.getState() != Thread.State.TIMED_WAITING) {
+                Thread.onSpinWait();
+            }
+
+            jobs.close();
+
+            assertThat(warmUps.poll(30, TimeUnit.SECONDS)).isInstanceOf(ForensicsJobs.WarmUp.Stopped.class);
+            assertThat(jobs.warmUp(lastHour(store), Duration.ofMinutes(10)))
+                    .isEqualTo(new ForensicsJobs.WarmUp.Stopped("the forensics jobs were closed"));
+            release.countDown();
+        }
+    }
+
+    @Test
+    void shouldWarmUpWithTheHourUpToTheNewestRecordOnTheQuarterHourGridOpenEnded() {
+        long newest = 1_763_700_000_123_456L;
+
+        ForensicsSettings window = ForensicsJobs.warmUpWindow(newest);
+
+        assertThat(window.fromMicros() % 900_000_000L).isZero();
+        assertThat(window.fromMicros()).isBetween(newest - 4_500_000_000L, newest - 3_600_000_000L);
+        assertThat(window.toMicros()).isEqualTo(Long.MAX_VALUE);
     }
 
     @Test
