@@ -104,7 +104,7 @@ public final class LinkNotifications implements AutoCloseable {
                     return messages;
                 }
                 if (errno == LibC.ENOBUFS) {
-                    messages.add(new LinkMessage.Lost("the socket's receive buffer overflowed (ENOBUFS)"));
+                    messages.add(lost("the socket's receive buffer overflowed (ENOBUFS)"));
                     continue;
                 }
                 if (errno != LibC.EINTR) {
@@ -113,7 +113,7 @@ public final class LinkNotifications implements AutoCloseable {
                 continue;
             }
             if (length > RECEIVE_SIZE) {
-                messages.add(new LinkMessage.Lost("a datagram of " + length + " bytes was cut to " + RECEIVE_SIZE));
+                messages.add(lost("a datagram of " + length + " bytes was cut to " + RECEIVE_SIZE));
                 continue;
             }
             try {
@@ -121,9 +121,15 @@ public final class LinkNotifications implements AutoCloseable {
                     RtNetlinkMessages.decodeLinkNotification(message).ifPresent(messages::add);
                 }
             } catch (NetlinkFormatException e) {
-                messages.add(new LinkMessage.Lost(e.getMessage()));
+                messages.add(lost(e.getMessage()));
             }
         }
+    }
+
+    private static LinkMessage lost(String why) {
+        log.atWarn().setMessage("link notifications lost; the trackers read their links again").addKeyValue("why", why)
+                .log();
+        return new LinkMessage.Lost(why);
     }
 
     private void publish(LinkMessage message) {
