@@ -5,6 +5,7 @@ import io.quorumvip.agent.http.AgentStatus;
 import io.quorumvip.agent.journal.AgentJournal;
 import io.quorumvip.agent.lease.QuorumClient;
 import io.quorumvip.agent.lease.SessionProver;
+import io.quorumvip.agent.net.LinkNotifications;
 import io.quorumvip.agent.net.NetlinkAddressManager;
 import io.quorumvip.agent.net.NetlinkLinkState;
 import io.quorumvip.agent.net.PacketSocketArpAnnouncer;
@@ -68,6 +69,7 @@ public final class Agent {
                               AgentJournal journal, Optional<QuorumClient> quorum) throws IOException {
         NetlinkAddressManager addresses = NetlinkAddressManager.open();
         NetlinkLinkState links = NetlinkLinkState.open();
+        LinkNotifications linkNotifications = LinkNotifications.open();
         PacketSocketArpAnnouncer arp = PacketSocketArpAnnouncer.open();
         ExecutorService notifyExecutor = Executors.newCachedThreadPool(daemonThreads("notify"));
         Optional<SessionProver> prover = quorum.map(q -> q.prover(confirmationPeriod(config)));
@@ -76,7 +78,7 @@ public final class Agent {
                 new InstanceCalendar(vertx, System::nanoTime), new RenewalBatch(
                         task -> context.runOnContext(v -> task.run()), addresses, System::nanoTime),
                 metrics, journal,
-                addresses, links, arp, notifyExecutor, ScriptUsers.of(config.globalDefs(), new LocalScriptHost()),
+                addresses, links, linkNotifications, arp, notifyExecutor, ScriptUsers.of(config.globalDefs(), new LocalScriptHost()),
                 quorum, prover);
         InstanceSet set = null;
         try {
@@ -95,6 +97,7 @@ public final class Agent {
                 set.close();
             }
             arp.close();
+            linkNotifications.close();
             links.close();
             addresses.close();
             notifyExecutor.shutdownNow();
@@ -197,6 +200,7 @@ public final class Agent {
         sets.forEach(InstanceSet::close);
         edges.quorum().ifPresent(QuorumClient::close);
         edges.arp().close();
+        edges.linkNotifications().close();
         edges.links().close();
         edges.addresses().close();
     }

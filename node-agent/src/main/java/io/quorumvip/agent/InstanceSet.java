@@ -6,6 +6,7 @@ import io.quorumvip.agent.lease.LatchAdapter;
 import io.quorumvip.agent.lease.QuorumClient;
 import io.quorumvip.agent.lease.SessionProver;
 import io.quorumvip.agent.net.ArpAnnouncer;
+import io.quorumvip.agent.net.LinkNotifications;
 import io.quorumvip.agent.net.LinkState;
 import io.quorumvip.agent.net.NetlinkAddressManager;
 import io.quorumvip.agent.net.RawVrrp6Socket;
@@ -64,7 +65,11 @@ final class InstanceSet {
 
     private static final Logger log = LoggerFactory.getLogger(InstanceSet.class);
     private static final Duration NOTIFY_TIMEOUT = Duration.ofSeconds(60);
-    private static final long LINK_POLL_MILLIS = 100;
+    /**
+     * How often a tracked link is read although notifications tell its changes: only in case one was lost without the
+     * kernel saying so (ENOBUFS is told, and re-read at once).
+     */
+    private static final long LINK_REREAD_MILLIS = 5_000;
     /** How often a vrrp_track_file is read: keepalived's inotify reacts at once, a second is close enough. */
     private static final long FILE_POLL_MILLIS = 1_000;
     /** How often /proc is scanned for a vrrp_track_process (keepalived hears forks and exits at once). */
@@ -77,7 +82,8 @@ final class InstanceSet {
     record Edges(String node, Vertx vertx, Context context, InstanceCalendar calendar, RenewalBatch renewals,
                  AgentMetrics metrics,
                  AgentJournal journal,
-                 NetlinkAddressManager addresses, LinkState links, ArpAnnouncer arp, ExecutorService notifyExecutor,
+                 NetlinkAddressManager addresses, LinkState links, LinkNotifications linkNotifications,
+                 ArpAnnouncer arp, ExecutorService notifyExecutor,
                  ScriptUsers users, Optional<QuorumClient> quorum, Optional<SessionProver> prover) {
     }
 
@@ -167,7 +173,7 @@ final class InstanceSet {
                             edges.journal()),
                     scriptTrackers(config, plans, runners, edges.vertx(), edges.metrics(), edges.journal(),
                             edges.users()),
-                    linkTrackers(plans, runners, edges.links(), edges.vertx(), edges.metrics(), edges.journal()),
+                    linkTrackers(plans, runners, edges, edges.metrics(), edges.journal()),
                     fileTrackers(config, plans, runners, edges.vertx(), edges.metrics(), edges.journal()),
                     processTrackers(config, plans, runners, edges.vertx(), edges.metrics(), edges.journal()));
         } catch (IOException | RuntimeException e) {
@@ -393,8 +399,8 @@ final class InstanceSet {
         return trackers;
     }
 
-    private static List<LinkTracker> linkTrackers(InstancePlans plans, List<InstanceRunner> runners, LinkState links,
-                                                  Vertx vertx, AgentMetrics metrics, AgentJournal journal) {
+    private static List<LinkTracker> linkTrackers(InstancePlans plans, List<InstanceRunner> runners, Edges edges,
+                                                  AgentMetrics metrics, AgentJournal journal) {
         Map<String, List<InstanceRunner>> byDevice = new LinkedHashMap<>();
         for (InstanceRunner runner : runners) {
             plans.interfaceWeightings(runner.name()).keySet()
@@ -403,12 +409,13 @@ final class InstanceSet {
         List<LinkTracker> trackers = new ArrayList<>();
         byDevice.forEach((device, tracking) -> {
             String trackerName = "interface " + device;
-            LinkTracker tracker = new LinkTracker(device, links, vertx, LINK_POLL_MILLIS, up -> {
-                metrics.trackerHealthy(trackerName, up);
-                journal.record(new Cause(CauseKind.LINK, device, 0), new Event.TrackerResultChanged(trackerName, up,
-                        up ? "link up" : "link down"));
-                tracking.forEach(r -> r.onTracker(trackerName, up));
-            });
+            LinkTracker tracker = new LinkTracker(device, edges.links(), edges.linkNotifications(), edges.vertx(),
+                    LINK_REREAD_MILLIS, up -> {
+                        metrics.trackerHealthy(trackerName, up);
+                        journal.record(new Cause(CauseKind.LINK, device, 0),
+                                new Event.TrackerResultChanged(trackerName, up, up ? "link up" : "link down"));
+                        tracking.forEach(r -> r.onTracker(trackerName, up));
+                    });
             metrics.trackerHealthy(trackerName, tracker.up());
             for (InstanceRunner runner : tracking) {
                 runner.track(plans.interfaceWeightings(runner.name()).get(device).status(trackerName, tracker.up()));

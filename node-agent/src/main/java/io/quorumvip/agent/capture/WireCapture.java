@@ -13,6 +13,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.pcap4j.core.BpfProgram.BpfCompileMode;
 import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapHandle.BlockingMode;
@@ -24,8 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The agent's rolling capture of VRRP, ARP and IPv6 Neighbour Advertisements on each VRRP interface, for
  * {@code qvip forensics --captures}: libpcap (pcap4j) with a kernel filter, one thread per interface that drains
- * the ring every {@value #DRAIN_PERIOD_MILLIS} ms (the kernel stamps each frame when it arrives, so the wait costs no
- * precision), files
+ * the ring every {@value #IDLE_WAIT_MILLIS} ms, or every {@value #BUSY_WAIT_MILLIS} ms while frames come fast (the
+ * kernel stamps each frame when it arrives, so the wait costs no precision), files
  * {@code NODE@INTERFACE-STARTMICROS.pcap} written by the pure {@link PcapWriter}, rotated by size and age and kept
  * within {@link CaptureSettings}' bounds. Evidence only: a capture that cannot start or fails (no libpcap, no
  * permission, a full disk) is logged once and stops; the agent goes on.
@@ -42,16 +44,22 @@ public final class WireCapture implements AutoCloseable {
     /** The kernel ring: about 500 slots of {@link #SNAP_LENGTH}, room for a take-over of 100 addresses' announcements. */
     private static final int RING_BYTES = 1 << 20;
     /**
-     * How long the thread sleeps once the ring is empty; it bounds close(). Non-blocking reads, because a blocking
-     * read on an idle interface never returns at libpcap 1.10's read timeout; immediate mode, so that a frame is
-     * readable as soon as it is captured and the last drain at close() finds the frames of the agent's stop.
+     * How long the thread waits once the ring is empty. Each drain costs far more than its frames (pcap4j makes a
+     * new JNA call-back, a native closure, for every {@code pcap_dispatch}), so an idle interface is drained once a
+     * second. Non-blocking reads, because a blocking read on an idle interface never returns at libpcap 1.10's read
+     * timeout; immediate mode, so that a frame is readable as soon as it is captured and the last drain at close()
+     * finds the frames of the agent's stop.
      */
-    static final int DRAIN_PERIOD_MILLIS = 250;
+    static final int IDLE_WAIT_MILLIS = 1_000;
+    /** The wait while frames come fast, so that a wait leaves most of the ring free for a take-over's burst. */
+    static final int BUSY_WAIT_MILLIS = 250;
+    /** More frames than this (a quarter of the ring) since the last wait: the next wait is the busy one. */
+    static final int BUSY_FRAMES = 125;
 
     private static final Logger log = LoggerFactory.getLogger(WireCapture.class);
 
     private final List<Thread> threads;
-    private volatile boolean running = true;
+    private final CountDownLatch stopping = new CountDownLatch(1);
 
     private WireCapture(List<Thread> threads) {
         this.threads = threads;
@@ -72,7 +80,7 @@ public final class WireCapture implements AutoCloseable {
             PcapHandle opened = null;
             try {
                 opened = new PcapHandle.Builder(device).snaplen(SNAP_LENGTH)
-                        .promiscuousMode(PromiscuousMode.NONPROMISCUOUS).timeoutMillis(DRAIN_PERIOD_MILLIS)
+                        .promiscuousMode(PromiscuousMode.NONPROMISCUOUS).timeoutMillis(BUSY_WAIT_MILLIS)
                         .bufferSize(RING_BYTES).immediateMode(true).build();
                 opened.setFilter(FILTER, BpfCompileMode.OPTIMIZE);
                 opened.setBlockingMode(BlockingMode.NONBLOCKING);
@@ -99,13 +107,13 @@ public final class WireCapture implements AutoCloseable {
         return threads.stream().anyMatch(Thread::isAlive);
     }
 
-    /** Stops every capture within about one drain period and closes its file. */
+    /** Stops every capture after one last drain and closes its file. */
     @Override
     public void close() {
-        running = false;
+        stopping.countDown();
         for (Thread thread : threads) {
             try {
-                thread.join(4L * DRAIN_PERIOD_MILLIS);
+                thread.join(4L * BUSY_WAIT_MILLIS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -117,9 +125,13 @@ public final class WireCapture implements AutoCloseable {
         RollingFile file = new RollingFile(node, device, settings);
         Drain drain = new Drain(handle, file);
         try {
-            while (running) {
-                if (!drain.drain()) {
-                    Thread.sleep(DRAIN_PERIOD_MILLIS);
+            int framesSinceWait = 0;
+            while (stopping.getCount() > 0) {
+                int frames = drain.drain();
+                framesSinceWait += frames;
+                if (frames == 0) {
+                    stopping.await(waitMillis(framesSinceWait), TimeUnit.MILLISECONDS);
+                    framesSinceWait = 0;
                 }
             }
             drain.drain();
@@ -153,8 +165,8 @@ public final class WireCapture implements AutoCloseable {
             this.file = file;
         }
 
-        /** Writes the frames waiting in the ring and flushes them; whether there was any. */
-        boolean drain() throws Exception {
+        /** Writes the frames waiting in the ring and flushes them; how many there were. */
+        int drain() throws Exception {
             int frames = handle.dispatch(BATCH, this);
             if (failed != null) {
                 throw failed;
@@ -162,7 +174,7 @@ public final class WireCapture implements AutoCloseable {
             if (frames > 0) {
                 file.flush();
             }
-            return frames > 0;
+            return frames;
         }
 
         /**
@@ -180,6 +192,11 @@ public final class WireCapture implements AutoCloseable {
                 failed = e;
             }
         }
+    }
+
+    /** The wait once the ring is empty, after {@code framesSinceWait} frames were drained since the last one. */
+    static long waitMillis(int framesSinceWait) {
+        return framesSinceWait > BUSY_FRAMES ? BUSY_WAIT_MILLIS : IDLE_WAIT_MILLIS;
     }
 
     private static long micros(Timestamp timestamp) {

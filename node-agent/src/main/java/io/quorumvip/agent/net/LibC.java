@@ -21,6 +21,7 @@ public interface LibC {
     LibC INSTANCE = LibraryLoader.create(LibC.class).load("c");
 
     // sys/socket.h, bits/socket_type.h
+    int AF_UNSPEC = 0;
     int AF_INET = 2;
     int AF_INET6 = 10;
     int AF_NETLINK = 16;
@@ -91,6 +92,7 @@ public interface LibC {
     int EAGAIN = 11;
     int EEXIST = 17;
     int EADDRNOTAVAIL = 99;
+    int ENOBUFS = 105;
 
     @SaveError
     int socket(int domain, int type, int protocol);

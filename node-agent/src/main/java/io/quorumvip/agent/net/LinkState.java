@@ -2,10 +2,11 @@ package io.quorumvip.agent.net;
 
 import java.io.IOException;
 
-/** Whether an interface can carry traffic: administratively up and with carrier (operstate UP or UNKNOWN). */
+/** What the kernel says about an interface now (RTM_GETLINK); {@link LinkStatus#isUp} says whether it can carry traffic. */
 public interface LinkState extends AutoCloseable {
 
-    boolean isUp(String device) throws IOException;
+    /** @throws IOException naming the device when there is no such interface or it cannot be read */
+    LinkStatus status(String device) throws IOException;
 
     @Override
     void close();

@@ -23,6 +23,8 @@ final class Netlink {
     static final int NLM_F_ACK_TLVS = 0x200;
     static final int NLMSGERR_ATTR_MSG = 1;
 
+    /** linux/rtnetlink.h: the multicast group of link notifications (RTM_NEWLINK, RTM_DELLINK). */
+    static final int RTMGRP_LINK = 0x1;
     static final int RTM_NEWLINK = 16;
     static final int RTM_DELLINK = 17;
     static final int RTM_GETLINK = 18;

@@ -15,12 +15,12 @@ public final class NetlinkLinkState implements LinkState {
         return new NetlinkLinkState(RtNetlinkSocket.open());
     }
 
-    @Override
     public boolean isUp(String device) throws IOException {
         return status(device).isUp();
     }
 
     /** @throws IOException naming the device when there is no such interface (ENODEV) */
+    @Override
     public LinkStatus status(String device) throws IOException {
         if (device.isEmpty() || device.length() > Netlink.MAX_NAME_LENGTH) {
             throw new IOException("interface name '" + device + "' has " + device.length()

@@ -184,10 +184,35 @@ final class RtNetlinkMessages {
     }
 
     static LinkStatus decodeLink(NetlinkMessage message) throws NetlinkFormatException {
+        if (message.type() != Netlink.RTM_NEWLINK) {
+            throw new NetlinkFormatException("link message of type " + message.type() + " (expected RTM_NEWLINK "
+                    + Netlink.RTM_NEWLINK + ")");
+        }
+        return linkStatus(message);
+    }
+
+    /**
+     * A link notification, or empty for what says nothing about an interface's own state: other message types, and
+     * the bridge's per-port messages (family AF_BRIDGE), whose RTM_DELLINK means a port left its bridge, not that the
+     * interface is gone.
+     */
+    static Optional<LinkMessage> decodeLinkNotification(NetlinkMessage message) throws NetlinkFormatException {
+        boolean added = message.type() == Netlink.RTM_NEWLINK;
+        if (!added && message.type() != Netlink.RTM_DELLINK) {
+            return Optional.empty();
+        }
+        if (message.payload().capacity() >= 1 && message.payload().get(0) != LibC.AF_UNSPEC) {
+            return Optional.empty();
+        }
+        LinkStatus status = linkStatus(message);
+        return Optional.of(added ? new LinkMessage.Changed(status) : new LinkMessage.Removed(status));
+    }
+
+    private static LinkStatus linkStatus(NetlinkMessage message) throws NetlinkFormatException {
         var payload = message.payload();
-        if (message.type() != Netlink.RTM_NEWLINK || payload.capacity() < Netlink.IFINFOMSG_SIZE) {
+        if (payload.capacity() < Netlink.IFINFOMSG_SIZE) {
             throw new NetlinkFormatException("link message of type " + message.type() + " and "
-                    + payload.capacity() + " bytes (expected RTM_NEWLINK with at least " + Netlink.IFINFOMSG_SIZE + ")");
+                    + payload.capacity() + " bytes (expected at least " + Netlink.IFINFOMSG_SIZE + ")");
         }
         int index = payload.getInt(4);
         int flags = payload.getInt(8);

@@ -111,8 +111,14 @@ final class Structs {
 
     /** struct sockaddr_nl with port id 0 (the kernel picks one) and no multicast groups. */
     static ByteBuffer sockaddrNl() {
+        return sockaddrNl(0);
+    }
+
+    /** struct sockaddr_nl with port id 0 and the multicast {@code groups} (a bit mask) to join when bound. */
+    static ByteBuffer sockaddrNl(int groups) {
         ByteBuffer b = allocate(SOCKADDR_NL_SIZE);
         b.putShort(0, (short) LibC.AF_NETLINK);
+        b.putInt(8, groups);
         return b;
     }
 

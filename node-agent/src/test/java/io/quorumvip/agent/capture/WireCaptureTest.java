@@ -38,6 +38,14 @@ class WireCaptureTest {
     }
 
     @Test
+    void anIdleInterfaceShouldBeDrainedOnceASecondAndABusyOneEveryQuarterSecond() {
+        assertThat(WireCapture.waitMillis(0)).isEqualTo(1_000);
+        assertThat(WireCapture.waitMillis(100)).isEqualTo(1_000);
+        assertThat(WireCapture.waitMillis(WireCapture.BUSY_FRAMES)).isEqualTo(1_000);
+        assertThat(WireCapture.waitMillis(WireCapture.BUSY_FRAMES + 1)).isEqualTo(250);
+    }
+
+    @Test
     void boundsSmallerThanOneFileOrWithoutAgeShouldBeRefusedByName() {
         assertThatThrownBy(() -> new CaptureSettings(dir, 16 << 20, Duration.ofHours(1), 1 << 20, Duration.ofDays(1)))
                 .hasMessageContaining("capture retention got 1048576 bytes (expected at least 16777216");

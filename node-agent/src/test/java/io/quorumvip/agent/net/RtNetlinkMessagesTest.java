@@ -161,6 +161,38 @@ class RtNetlinkMessagesTest {
     }
 
     @Test
+    void shouldDecodeLinkNotificationsOfTheInterfaceItself() throws Exception {
+        LinkStatus down = new LinkStatus("eth0", 7, false, false, OperState.DOWN,
+                new MacAddress(HEX.parseHex("0242c000020b")));
+
+        Optional<LinkMessage> changed = RtNetlinkMessages.decodeLinkNotification(linkNotification("1000", "00"));
+        Optional<LinkMessage> removed = RtNetlinkMessages.decodeLinkNotification(linkNotification("1100", "00"));
+
+        assertThat(changed).contains(new LinkMessage.Changed(down));
+        assertThat(removed).contains(new LinkMessage.Removed(down));
+    }
+
+    @Test
+    void shouldIgnoreTheBridgesPortMessagesAndOtherTypes() throws Exception {
+        Optional<LinkMessage> portLeftBridge = RtNetlinkMessages.decodeLinkNotification(linkNotification("1100", "07"));
+        Optional<LinkMessage> newAddress = RtNetlinkMessages.decodeLinkNotification(linkNotification("1400", "00"));
+
+        assertThat(portLeftBridge).isEmpty();
+        assertThat(newAddress).isEmpty();
+    }
+
+    /** A notification (sequence 0, port 0) of {@code type} and {@code family}: ifindex 7 "eth0", down, operstate DOWN. */
+    private static NetlinkMessage linkNotification(String type, String family) throws NetlinkFormatException {
+        ByteBuffer datagram = ByteBuffer.wrap(HEX.parseHex(
+                "40000000" + type + "0000" + "00000000" + "00000000"
+                        + family + "000100" + "07000000" + "02100000" + "00000000" // ifindex 7, BROADCAST|MULTICAST
+                        + "09000300" + "6574683000" + "000000"
+                        + "0a000100" + "0242c000020b" + "0000"
+                        + "05001000" + "02" + "000000"));                        // IFLA_OPERSTATE DOWN
+        return NetlinkMessage.parseAll(datagram, datagram.capacity()).get(0);
+    }
+
+    @Test
     void shouldSayLinkIsDownWithoutCarrierOrWhenAdministrativelyDown() {
         MacAddress mac = new MacAddress(new byte[6]);
         assertThat(new LinkStatus("eth0", 2, true, false, OperState.LOWER_LAYER_DOWN, mac).isUp()).isFalse();
