@@ -149,7 +149,8 @@ class IncidentFollowerTest {
             try (IncidentFollower follower = IncidentFollower.start(store, incidents, () -> 0);
                  ForensicsJobs jobs = new ForensicsJobs(store, follower, Duration.ofSeconds(30),
                          root.resolve("answers"))) {
-                assertThat(follower.status().folded()).as("folded right after start").isZero();
+                // Not "nothing folded right after start": the fold's thread may have folded all of it by then.
+                assertThat(stateFile).as("the damaged state, deleted instead of resumed from").doesNotExist();
                 await(() -> follower.status().waitingFor().equals(Set.of("n2")));
                 ForensicsJobsTest.assertAnswersAsTheCommandLine(jobs, root.resolve("data"),
                         new long[] {AgentJournals.START_MILLIS, -1});
