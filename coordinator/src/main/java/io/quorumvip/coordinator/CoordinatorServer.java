@@ -34,7 +34,10 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -63,6 +66,9 @@ public final class CoordinatorServer {
     static final Duration FORENSICS_DEADLINE = Duration.ofSeconds(30);
     /** The longest a start spends warming up forensics (a few hundred ms on this machine at 2 x 10M records). */
     static final Duration WARM_UP_BOUND = Duration.ofSeconds(3);
+    /** The longest a start spends warming up {@code /v1/state?at=} (it folds at most 4,096 records per node). */
+    static final Duration STATE_WARM_UP_BOUND = Duration.ofSeconds(1);
+    private static final WarmUp NOTHING_STORED = new WarmUp.Skipped("nothing is stored");
 
     private final Vertx vertx;
     private final ClusterStore store;
@@ -70,13 +76,16 @@ public final class CoordinatorServer {
     private final EventStream stream;
     private final ForensicsJobs forensicsJobs;
     private final IncidentFollower follower;
-    private final ForensicsJobs.WarmUp warmedUp;
+    private final WarmUp warmedUp;
+    private final WarmUp stateWarmedUp;
     private HttpServer server;
 
     private CoordinatorServer(Vertx vertx, ClusterStore store, NodeTokens tokens, int streamQueueCapacity,
-                              IncidentFollower follower, ForensicsJobs forensicsJobs, ForensicsJobs.WarmUp warmedUp) {
+                              IncidentFollower follower, ForensicsJobs forensicsJobs, WarmUp warmedUp,
+                              WarmUp stateWarmedUp) {
         this.vertx = vertx;
         this.warmedUp = warmedUp;
+        this.stateWarmedUp = stateWarmedUp;
         this.store = store;
         this.follower = follower;
         this.tokens = tokens;
@@ -102,9 +111,16 @@ public final class CoordinatorServer {
                         follower = IncidentFollower.start(store, dataDir.resolve("incidents"), System::nanoTime);
                         ForensicsJobs jobs = new ForensicsJobs(store, follower, FORENSICS_DEADLINE,
                                 dataDir.resolve("forensics"));
-                        ForensicsJobs.WarmUp warmedUp = warmUp(store, jobs);
+                        OptionalLong newest = store.cluster().nodes().values().stream()
+                                .mapToLong(NodeView::lastWallMicros).max();
+                        WarmUp warmedUp = logged("forensics", "the page's first window", "the first window asked",
+                                newest.isEmpty() ? NOTHING_STORED
+                                        : jobs.warmUp(ForensicsJobs.warmUpWindow(newest.getAsLong()), WARM_UP_BOUND));
+                        WarmUp stateWarmedUp = logged("/v1/state?at=", "the newest record's time", "the first state asked",
+                                newest.isEmpty() ? NOTHING_STORED
+                                        : warmUpState(store, newest.getAsLong(), STATE_WARM_UP_BOUND));
                         return new CoordinatorServer(vertx, store, tokens, streamQueueCapacity, follower, jobs,
-                                warmedUp);
+                                warmedUp, stateWarmedUp);
                     } catch (IOException | RuntimeException e) {
                         if (follower != null) {
                             follower.close();
@@ -119,29 +135,56 @@ public final class CoordinatorServer {
     }
 
     /**
-     * Answers the page's first window once before the server listens ({@link ForensicsJobs#warmUp}), so that the
-     * first {@code /v1/forensics} after a start runs warm code; nothing stored, nothing to warm.
+     * Logs how a warm-up at start ended: {@code what} was warmed up by answering {@code question} once before the
+     * server listens ({@link ForensicsJobs#warmUp}, {@link #warmUpState}), so that {@code first} after a start runs
+     * warm code; nothing stored, nothing to warm.
      */
-    private static ForensicsJobs.WarmUp warmUp(ClusterStore store, ForensicsJobs jobs) {
-        OptionalLong newest = store.cluster().nodes().values().stream().mapToLong(NodeView::lastWallMicros).max();
-        ForensicsJobs.WarmUp outcome = newest.isEmpty() ? new ForensicsJobs.WarmUp.Skipped("nothing is stored")
-                : jobs.warmUp(ForensicsJobs.warmUpWindow(newest.getAsLong()), WARM_UP_BOUND);
-        if (outcome instanceof ForensicsJobs.WarmUp.Answered answered) {
-            log.info("forensics warmed up: the page's first window answered in {} ms and discarded",
-                    answered.took().toMillis());
-        } else if (outcome instanceof ForensicsJobs.WarmUp.Skipped skipped) {
-            log.info("forensics not warmed up: {}; the first window asked may take a few hundred ms more",
-                    skipped.why());
-        } else if (outcome instanceof ForensicsJobs.WarmUp.Stopped stopped) {
-            log.warn("forensics warm-up stopped: {}; the first window asked may take a few hundred ms more",
-                    stopped.why());
+    private static WarmUp logged(String what, String question, String first, WarmUp outcome) {
+        if (outcome instanceof WarmUp.Answered answered) {
+            log.info("{} warmed up: {} answered in {} ms and discarded", what, question, answered.took().toMillis());
+        } else if (outcome instanceof WarmUp.Skipped skipped) {
+            log.info("{} not warmed up: {}; {} may take a few hundred ms more", what, skipped.why(), first);
+        } else if (outcome instanceof WarmUp.Stopped stopped) {
+            log.warn("{} warm-up stopped: {}; {} may take a few hundred ms more", what, stopped.why(), first);
         }
         return outcome;
     }
 
+    /**
+     * Answers {@code /v1/state?at=} for {@code atWallMicros} (its millisecond) as a request would, on a thread of its
+     * own, and discards the answer. Why: a fresh JVM runs that code (the checkpoint's copy, the archive's reader, the
+     * replay fold, the JSON) interpreted and loads its classes on first use, so the first state asked after a start
+     * paid for that. Waits at most {@code bound}; it is not interrupted then, since it reads the archives through
+     * their shared channels, which an interrupt would close: it ends on its own, having changed nothing.
+     */
+    static WarmUp warmUpState(ClusterStore store, long atWallMicros, Duration bound) {
+        long started = System.nanoTime();
+        long hlcLimit = HybridLogicalClock.endOfMillis(Math.floorDiv(atWallMicros, 1000));
+        FutureTask<String> job = new FutureTask<>(() -> JSON.writeValueAsString(stateJson(store, hlcLimit)));
+        Thread thread = new Thread(job, "state-warm-up");
+        thread.setDaemon(true);
+        thread.start();
+        try {
+            job.get(bound.toNanos(), TimeUnit.NANOSECONDS);
+            return new WarmUp.Answered(Duration.ofNanos(System.nanoTime() - started));
+        } catch (TimeoutException e) {
+            return new WarmUp.Stopped("not done within " + bound.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            return new WarmUp.Skipped("it failed: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new WarmUp.Stopped("interrupted");
+        }
+    }
+
     /** How the warm-up of forensics at start ended. */
-    ForensicsJobs.WarmUp warmedUp() {
+    WarmUp warmedUp() {
         return warmedUp;
+    }
+
+    /** How the warm-up of {@code /v1/state?at=} at start ended. */
+    WarmUp stateWarmedUp() {
+        return stateWarmedUp;
     }
 
     public int port() {
@@ -287,11 +330,14 @@ public final class CoordinatorServer {
             error(ctx, 400, e.getMessage());
             return;
         }
-        answer(ctx, () -> {
-            ObjectNode root = clusterJson(store.stateAt(hlcLimit));
-            root.put("at", Instant.ofEpochMilli(HybridLogicalClock.physicalMillis(hlcLimit)).toString());
-            return root;
-        });
+        answer(ctx, () -> stateJson(store, hlcLimit));
+    }
+
+    /** {@code /v1/state?at=}'s answer: the cluster as of the HLC stamp {@code hlcLimit}. */
+    private static ObjectNode stateJson(ClusterStore store, long hlcLimit) {
+        ObjectNode root = clusterJson(store.stateAt(hlcLimit));
+        root.put("at", Instant.ofEpochMilli(HybridLogicalClock.physicalMillis(hlcLimit)).toString());
+        return root;
     }
 
     private void forensics(RoutingContext ctx) {

@@ -70,18 +70,6 @@ final class ForensicsJobs implements AutoCloseable {
         }
     }
 
-    /** How a {@link #warmUp} ended: answered (and how long it took), skipped or stopped, and why. */
-    sealed interface WarmUp {
-        record Answered(Duration took) implements WarmUp {
-        }
-
-        record Skipped(String why) implements WarmUp {
-        }
-
-        record Stopped(String why) implements WarmUp {
-        }
-    }
-
     private record Cached(long version, ForensicsSettings settings, Path json) {
     }
 

@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quorumvip.events.EventDraft;
 import io.quorumvip.events.EventRecord;
+import io.quorumvip.events.HybridLogicalClock;
 import io.quorumvip.journal.EventCodec;
 import io.quorumvip.journal.Journal;
 import io.quorumvip.journal.JournalConfig;
 import io.quorumvip.journal.JournalVerifier;
+import io.quorumvip.replay.ClusterView;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.URI;
@@ -21,12 +23,14 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.AfterEach;
@@ -395,11 +399,14 @@ class CoordinatorServerTest {
     }
 
     @Test
-    void shouldWarmUpForensicsAtStartWithoutChangingAnyAnswer() throws Exception {
-        assertThat(server.warmedUp()).isEqualTo(new ForensicsJobs.WarmUp.Skipped("nothing is stored"));
+    void shouldWarmUpForensicsAndStateAtStartWithoutChangingAnyAnswer() throws Exception {
+        assertThat(server.warmedUp()).isEqualTo(new WarmUp.Skipped("nothing is stored"));
+        assertThat(server.stateWarmedUp()).isEqualTo(new WarmUp.Skipped("nothing is stored"));
         int records = shipHandOvers();
         long start = AgentJournals.START_MILLIS;
-        List<String> asked = List.of("/v1/cluster", "/v1/state?at=" + (start + 200_000), "/v1/forensics",
+        // The state warm-up asks for the newest record's time; the states before it, at it and after must not move.
+        List<String> asked = List.of("/v1/cluster", "/v1/state?at=" + (start + 15), "/v1/state?at=" + (start + 200_000),
+                "/v1/state?at=" + (start + 86_400_000), "/v1/forensics",
                 "/v1/forensics?from=" + (start + 95_000) + "&to=" + (start + 185_000),
                 "/v1/forensics?from=" + (start + 390_000));
         Map<String, JsonNode> before = new TreeMap<>();
@@ -409,12 +416,57 @@ class CoordinatorServerTest {
 
         restart();
 
-        assertThat(server.warmedUp()).isInstanceOf(ForensicsJobs.WarmUp.Answered.class);
+        assertThat(server.warmedUp()).isInstanceOf(WarmUp.Answered.class);
+        assertThat(server.stateWarmedUp()).isInstanceOf(WarmUp.Answered.class);
         assertThat(tmp.resolve("coordinator/forensics")).isEmptyDirectory();
         for (String path : asked) {
             assertThat(json(get(path))).as(path).isEqualTo(before.get(path));
         }
         assertFoldHasEveryRecord(records);
+    }
+
+    @Test
+    void shouldStopAStateWarmUpAtItsBoundWithoutInterruptingItsReads() throws Exception {
+        shipHandOvers();
+        long at = AgentJournals.START_MILLIS + 200_000;
+        server.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        server = null;
+        try (ClusterStore store = ClusterStore.open(tmp.resolve("coordinator"), () -> AgentJournals.START_MILLIS * 1000)) {
+            ClusterView expected = store.stateAt(HybridLogicalClock.endOfMillis(at));
+            CountDownLatch held = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            // Ingest holding the store's lock for longer than the bound.
+            Thread ingest = new Thread(() -> {
+                synchronized (store) {
+                    held.countDown();
+                    awaitQuietly(release);
+                }
+            });
+            ingest.start();
+            held.await();
+
+            WarmUp warmUp = CoordinatorServer.warmUpState(store, at * 1000, Duration.ofMillis(200));
+            release.countDown();
+            ingest.join();
+
+            assertThat(warmUp).isEqualTo(new WarmUp.Stopped("not done within 200 ms"));
+            for (Thread thread : Thread.getAllStackTraces().keySet()) {
+                if (thread.getName().equals("state-warm-up")) {
+                    thread.join(30_000);
+                }
+            }
+            // An interrupt would have closed the archives' shared channels under the warm-up's reads.
+            assertThat(store.stateAt(HybridLogicalClock.endOfMillis(at))).isEqualTo(expected);
+            assertThat(store.stateAt(HybridLogicalClock.endOfMillis(AgentJournals.START_MILLIS + 15))).isNotEqualTo(expected);
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test

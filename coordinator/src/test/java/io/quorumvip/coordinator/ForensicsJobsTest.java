@@ -189,9 +189,9 @@ class ForensicsJobsTest {
         Path answers = root.resolve("answers");
         try (ClusterStore store = storeWithHandOvers(); IncidentFollower follower = follower(store);
              ForensicsJobs jobs = new ForensicsJobs(store, follower, Duration.ofSeconds(30), answers)) {
-            ForensicsJobs.WarmUp warmUp = jobs.warmUp(lastHour(store), Duration.ofSeconds(30));
+            WarmUp warmUp = jobs.warmUp(lastHour(store), Duration.ofSeconds(30));
 
-            assertThat(warmUp).isInstanceOf(ForensicsJobs.WarmUp.Answered.class);
+            assertThat(warmUp).isInstanceOf(WarmUp.Answered.class);
             assertThat(answers).isEmptyDirectory();
             assertThat(jobs.cached(lastHour(store))).isNull();
             long start = AgentJournals.START_MILLIS;
@@ -215,11 +215,11 @@ class ForensicsJobsTest {
                 awaitQuietly(release);
             });
 
-            ForensicsJobs.WarmUp warmUp = jobs.warmUp(lastHour(store), Duration.ofMillis(200));
+            WarmUp warmUp = jobs.warmUp(lastHour(store), Duration.ofMillis(200));
             release.countDown();
 
-            assertThat(warmUp).isInstanceOf(ForensicsJobs.WarmUp.Stopped.class);
-            assertThat(((ForensicsJobs.WarmUp.Stopped) warmUp).why()).contains("200 ms");
+            assertThat(warmUp).isInstanceOf(WarmUp.Stopped.class);
+            assertThat(((WarmUp.Stopped) warmUp).why()).contains("200 ms");
             assertThat(outcomes.poll(30, TimeUnit.SECONDS)).isInstanceOf(ForensicsJobs.Outcome.Done.class);
             // The warm-up was cancelled while queued and never ran: the held window's answer is the only file.
             try (Stream<Path> files = Files.list(answers)) {
@@ -235,7 +235,7 @@ class ForensicsJobsTest {
              ForensicsJobs jobs = new ForensicsJobs(store, follower, Duration.ofSeconds(30), root.resolve("answers"))) {
             CountDownLatch release = new CountDownLatch(1);
             jobs.submit(lastHour(store), outcome -> awaitQuietly(release));
-            LinkedBlockingQueue<ForensicsJobs.WarmUp> warmUps = new LinkedBlockingQueue<>();
+            LinkedBlockingQueue<WarmUp> warmUps = new LinkedBlockingQueue<>();
             Thread warming = new Thread(() -> warmUps.add(jobs.warmUp(lastHour(store), Duration.ofMinutes(10))));
             warming.start();
             while (warming.getState() != Thread.State.TIMED_WAITING) {
@@ -244,9 +244,9 @@ class ForensicsJobsTest {
 
             jobs.close();
 
-            assertThat(warmUps.poll(30, TimeUnit.SECONDS)).isInstanceOf(ForensicsJobs.WarmUp.Stopped.class);
+            assertThat(warmUps.poll(30, TimeUnit.SECONDS)).isInstanceOf(WarmUp.Stopped.class);
             assertThat(jobs.warmUp(lastHour(store), Duration.ofMinutes(10)))
-                    .isEqualTo(new ForensicsJobs.WarmUp.Stopped("the forensics jobs were closed"));
+                    .isEqualTo(new WarmUp.Stopped("the forensics jobs were closed"));
             release.countDown();
         }
     }
