@@ -7,9 +7,10 @@
 # whose journal ends later) and the size of its store, GET /v1/state?at= and /v1/forensics latency (one-hour and
 # one-minute windows, answered from the fold, and everything), the page's first read of the load-balancing records
 # (every record through /v1/events, as the page did before, against /v1/events?types=, as it does now), the restart
-# time (SIGTERM, start again, until /v1/cluster answers; it includes the forensics warm-up, whose time the table gives
-# from the coordinator's log) with the sizes of the recovery state and of the incident fold's state the stop saved,
-# the fold's time to catch up after the restart, and the one-hour window then. The coordinator runs with
+# time (SIGTERM, start again, until /v1/cluster answers; it includes the warm-ups of forensics and of /v1/state?at=,
+# whose times the table gives from the coordinator's log) with the sizes of the recovery state and of the incident
+# fold's state the stop saved, the fold's time to catch up after the restart, and the one-hour window and the
+# /v1/state?at= then (the state after /v1/cluster was asked, which shares its JSON). The coordinator runs with
 # the launcher's options (scripts/qvip). --skip-whole leaves out the two reads of the whole history (every record
 # paged, /v1/forensics of everything), which take minutes at 2 x 10M; --no-page-read leaves out both reads of the
 # load-balancing records.
@@ -25,7 +26,7 @@ data=$root/lab-runs/bench/forensics-data
 page_read=yes
 
 usage() {
-  sed -n '2,15s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,16s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
   exit "${1:-2}"
 }
 
@@ -166,16 +167,18 @@ restart=$start_seconds
 # The restart's warm-up of forensics (docs/coordinator.md, "Warm at the first request"), as the coordinator logged it.
 warm_up=$(grep -o "first window answered in [0-9]* ms" "$work/coordinator.log" | tail -1 | grep -o "[0-9]* ms" || echo "none")
 refold=$(fold_caught_up)
+state_warm_up=$(grep -o "newest record's time answered in [0-9]* ms" "$work/coordinator.log" | tail -1 | grep -o "[0-9]* ms" || echo "none")
 window_restarted=$(latency "/v1/forensics?from=$mid_ms&to=$((mid_ms + 3600000))")
+state_restarted=$(latency "/v1/state?at=$mid_ms")
 rss_restarted=$(max_rss_mib)
 
 out_dir=$root/lab-runs/bench
 mkdir -p "$out_dir"
 table=$out_dir/coordinator-$(date -u +%Y%m%dT%H%M%SZ).md
 {
-  echo "| events per node | records | ingest s | records/s | max RSS after ingest, MiB | fold: unread at ingest end | fold: caught up after | incident store | LB records, every record paged | LB records, types= | /v1/state?at= | again, an hour later | /v1/forensics, one hour | another hour | one minute | /v1/forensics, everything | max RSS, MiB | start (empty) s | saved state per node, KiB | saved fold state, KiB | restart s | warm-up at restart | fold again after restart | one hour after restart | max RSS after restart, MiB |"
-  echo "|---:|---:|---:|---:|---:|---:|---|---|---|---|---|---|---|---|---|---|---:|---:|---|---:|---:|---|---|---|---:|"
-  echo "| $size | $records | $ingest_s ($ingest_cpu s CPU) | $rate | $rss_ingest | $fold_unread | $fold_lag | $store_mib | $lb_all_answer | $lb_types_answer | $state | $state_again | $window | $window_again | $minute | $everything | $rss | $first_start | ${saved_kib:-none} | ${fold_kib:-none} | $restart | $warm_up | $refold | $window_restarted | $rss_restarted |"
+  echo "| events per node | records | ingest s | records/s | max RSS after ingest, MiB | fold: unread at ingest end | fold: caught up after | incident store | LB records, every record paged | LB records, types= | /v1/state?at= | again, an hour later | /v1/forensics, one hour | another hour | one minute | /v1/forensics, everything | max RSS, MiB | start (empty) s | saved state per node, KiB | saved fold state, KiB | restart s | warm-up at restart | state warm-up at restart | fold again after restart | one hour after restart | /v1/state?at= after restart | max RSS after restart, MiB |"
+  echo "|---:|---:|---:|---:|---:|---:|---|---|---|---|---|---|---|---|---|---|---:|---:|---|---:|---:|---|---|---|---|---|---:|"
+  echo "| $size | $records | $ingest_s ($ingest_cpu s CPU) | $rate | $rss_ingest | $fold_unread | $fold_lag | $store_mib | $lb_all_answer | $lb_types_answer | $state | $state_again | $window | $window_again | $minute | $everything | $rss | $first_start | ${saved_kib:-none} | ${fold_kib:-none} | $restart | $warm_up | $state_warm_up | $refold | $window_restarted | $state_restarted | $rss_restarted |"
 } >"$table"
 echo
 echo "Coordinator benchmark (also in $table); load average $(cut -d' ' -f1-3 /proc/loadavg) after the run:"
