@@ -116,7 +116,8 @@ public final class CoordinatorServer {
                         WarmUp warmedUp = logged("forensics", "the page's first window", "the first window asked",
                                 newest.isEmpty() ? NOTHING_STORED
                                         : jobs.warmUp(ForensicsJobs.warmUpWindow(newest.getAsLong()), WARM_UP_BOUND));
-                        WarmUp stateWarmedUp = logged("/v1/state?at=", "the newest record's time", "the first state asked",
+                        WarmUp stateWarmedUp = logged("/v1/state?at=", "the state at the newest record's time",
+                                "the first state asked",
                                 newest.isEmpty() ? NOTHING_STORED
                                         : warmUpState(store, newest.getAsLong(), STATE_WARM_UP_BOUND));
                         return new CoordinatorServer(vertx, store, tokens, streamQueueCapacity, follower, jobs,
