@@ -3,7 +3,9 @@ package io.quorumvip.check;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class ProbeCalendarTest {
@@ -69,5 +71,36 @@ class ProbeCalendarTest {
         calendar.book(now + MS, "before the wrap");
 
         assertThat(calendar.takeDue(now + 20 * MS)).containsExactly("before the wrap", "after the wrap");
+    }
+
+    @Test
+    void shouldHandOutInterleavedBookingsEachOnceAndEachBatchInDueThenBookingOrder() {
+        ProbeCalendar<long[]> calendar = new ProbeCalendar<>();
+        Comparator<long[]> dueThenBooking = Comparator.<long[]>comparingLong(b -> b[0]).thenComparingLong(b -> b[1]);
+        List<long[]> booked = new ArrayList<>();
+        List<long[]> handedOut = new ArrayList<>();
+        Random random = new Random(12);
+        long now = 0;
+        for (int round = 0; round < 3_000; round++) {
+            for (int i = random.nextInt(8); i > 0; i--) {
+                long[] booking = {now + random.nextInt(50) * MS, booked.size()};
+                calendar.book(booking[0], booking);
+                booked.add(booking);
+            }
+            now += random.nextInt(20) * MS;
+            long at = now;
+            List<long[]> batch = calendar.takeDue(at);
+            assertThat(batch).isSortedAccordingTo(dueThenBooking).allMatch(b -> b[0] <= at);
+            if (batch.size() < ProbeCalendar.MAX_PER_WAKE) {
+                assertThat(calendar.hasDue(at)).isFalse();
+            }
+            handedOut.addAll(batch);
+        }
+        while (calendar.size() > 0) {
+            handedOut.addAll(calendar.takeDue(now + 100 * MS));
+        }
+
+        assertThat(calendar.size()).isZero();
+        assertThat(handedOut).containsExactlyInAnyOrderElementsOf(booked);
     }
 }

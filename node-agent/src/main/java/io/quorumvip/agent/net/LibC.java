@@ -81,6 +81,8 @@ public interface LibC {
     int EPOLL_CTL_MOD = 3;
     int EPOLLIN = 0x1;
     int EPOLLOUT = 0x4;
+    int EPOLLERR = 0x8;
+    int EPOLLHUP = 0x10;
     int EPOLLONESHOT = 1 << 30;
 
     // asm-generic/errno-base.h, asm-generic/errno.h

@@ -259,7 +259,8 @@ public final class TcpProbeLoop implements AutoCloseable {
                     break;
                 }
                 for (int i = 0; i < ready; i++) {
-                    handle(events.getLong(i * Structs.EPOLL_EVENT_SIZE + Structs.EPOLL_EVENT_DATA));
+                    int at = i * Structs.EPOLL_EVENT_SIZE;
+                    handle(events.getInt(at), events.getLong(at + Structs.EPOLL_EVENT_DATA));
                 }
                 if (ready < MAX_EVENTS) {
                     deadlines.expire(readStart, this::expire);
@@ -280,7 +281,7 @@ public final class TcpProbeLoop implements AutoCloseable {
         }
     }
 
-    private void handle(long data) {
+    private void handle(int readiness, long data) {
         if (data == WAKE) {
             LIBC.read(wakeFd, drained, 8);
             wakePending.set(false);
@@ -299,9 +300,7 @@ public final class TcpProbeLoop implements AutoCloseable {
             }
             return;
         }
-        soErrorLength.putInt(0, 4);
-        int errno = LIBC.getsockopt(fd, LibC.SOL_SOCKET, LibC.SO_ERROR, soError, soErrorLength) < 0 ? LibC.errno()
-                : soError.getInt(0);
+        int errno = connectError(fd, readiness);
         if (errno != 0) {
             connectFailed(probe, errno);
         } else if (probe.request() == null) {
@@ -310,6 +309,20 @@ public final class TcpProbeLoop implements AutoCloseable {
             probe.connected = true;
             write(probe);
         }
+    }
+
+    /**
+     * The connect's errno, 0 once connected. The kernel reports a connecting socket writable only once it is
+     * connected, and a failed connect with EPOLLERR (or EPOLLHUP), so SO_ERROR is read only then: a syscall fewer per
+     * connect that succeeds.
+     */
+    private int connectError(int fd, int readiness) {
+        if ((readiness & (LibC.EPOLLERR | LibC.EPOLLHUP)) == 0) {
+            return 0;
+        }
+        soErrorLength.putInt(0, 4);
+        return LIBC.getsockopt(fd, LibC.SOL_SOCKET, LibC.SO_ERROR, soError, soErrorLength) < 0 ? LibC.errno()
+                : soError.getInt(0);
     }
 
     /** Writes what is left of the request, then waits for the answer (or for room to write the rest). */
