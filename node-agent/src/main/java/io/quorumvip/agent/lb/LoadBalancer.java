@@ -7,6 +7,7 @@ import io.quorumvip.agent.net.Sysctl;
 import io.quorumvip.agent.nft.NftablesException;
 import io.quorumvip.check.CheckRules;
 import io.quorumvip.check.FileCheck;
+import io.quorumvip.check.ProbeCadence;
 import io.quorumvip.check.ProbeCalendar;
 import io.quorumvip.check.ProbeResult;
 import io.quorumvip.check.RealServerHealth;
@@ -433,10 +434,18 @@ public final class LoadBalancer {
 
     /** On the context (the wake-up timer set there fires there). */
     private void schedule(Service service, Real real, int checker, long delayNanos) {
+        book(service, real, checker, System.nanoTime() + Math.max(0, delayNanos));
+    }
+
+    /** The next probe after one that started at {@code startedNanos}, in the cadence {@link ProbeCadence} keeps. */
+    private void scheduleAfter(Service service, Real real, int checker, long startedNanos, long delayNanos) {
+        book(service, real, checker, ProbeCadence.nextDueNanos(startedNanos, System.nanoTime(), delayNanos));
+    }
+
+    private void book(Service service, Real real, int checker, long dueNanos) {
         if (stopped) {
             return;
         }
-        long dueNanos = System.nanoTime() + Math.max(0, delayNanos);
         calendar.book(dueNanos, new Due(service, real, checker, dueNanos));
         armWake();
     }
@@ -505,8 +514,9 @@ public final class LoadBalancer {
             return;
         }
         probesInFlight++;
-        metrics.probeStarted(System.nanoTime() - due.dueNanos());
-        real.probers.get(checker).probe().onComplete(result -> onContext(() -> onResult(due,
+        long startedNanos = System.nanoTime();
+        metrics.probeStarted(startedNanos - due.dueNanos());
+        real.probers.get(checker).probe().onComplete(result -> onContext(() -> onResult(due, startedNanos,
                 result.succeeded() ? result.result()
                         : ProbeResult.failure(ProbeErrors.describe(result.cause()), Duration.ZERO))));
     }
@@ -520,7 +530,7 @@ public final class LoadBalancer {
         }
     }
 
-    private void onResult(Due due, ProbeResult result) {
+    private void onResult(Due due, long startedNanos, ProbeResult result) {
         Service service = due.service();
         Real real = due.real();
         int checker = due.checker();
@@ -537,7 +547,7 @@ public final class LoadBalancer {
             Service s = (Service) other.service();
             apply(s, s.realOf(other.real()), other.checker(), result);
         }
-        schedule(service, real, checker, delay);
+        scheduleAfter(service, real, checker, startedNanos, delay);
     }
 
     /** One result applied to one real server of one virtual server; returns the delay until the next probe. */
