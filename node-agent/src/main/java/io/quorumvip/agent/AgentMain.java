@@ -30,6 +30,7 @@ import io.quorumvip.script.ScriptAudit;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -187,8 +188,11 @@ public final class AgentMain implements Callable<Integer> {
                 new Event.ConfigLoaded(config.toString(), sha256(config)));
 
         keepalived.trackFiles().values().forEach(FileTracker::writeInitValue);
+        // No class-path file resolving: the agent serves no files, and its cache directory (/tmp/vertx-cache-*) is
+        // left behind by every agent that is killed rather than stopped.
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(4)
-                .setInternalBlockingPoolSize(2));
+                .setInternalBlockingPoolSize(2).setFileSystemOptions(new FileSystemOptions()
+                        .setClassPathResolvingEnabled(false).setFileCachingEnabled(false)));
         Optional<QuorumClient> quorum = keepalived.quorum().map(QuorumClient::start);
         Optional<WireCapture> capture;
         try {

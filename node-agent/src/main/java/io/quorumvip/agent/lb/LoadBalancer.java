@@ -44,6 +44,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
 import io.vertx.core.impl.ContextInternal;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -148,8 +149,10 @@ public final class LoadBalancer {
                          List<Service> services, PrometheusRegistry registry) {
         this.config = config;
         this.metrics = new LbMetrics(registry);
+        // No class-path file resolving, as for the agent's own Vert.x (AgentMain says why).
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2)
-                .setInternalBlockingPoolSize(1).setPreferNativeTransport(true));
+                .setInternalBlockingPoolSize(1).setPreferNativeTransport(true).setFileSystemOptions(
+                        new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false)));
         if (!vertx.isNativeTransportEnabled()) {
             log.atWarn().setMessage("the health checks run on Java NIO instead of epoll, at more CPU per probe")
                     .addKeyValue("reason", String.valueOf(vertx.unavailableNativeTransportCause())).log();
