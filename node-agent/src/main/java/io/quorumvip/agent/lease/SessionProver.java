@@ -2,6 +2,7 @@ package io.quorumvip.agent.lease;
 
 import io.quorumvip.instance.InstanceInput;
 import io.quorumvip.lease.LeaseTiming;
+import io.quorumvip.lease.PipelinedConfirmation;
 import io.quorumvip.lease.SilentServer;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.function.LongSupplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
+import org.apache.zookeeper.AsyncCallback;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooKeeper;
 import org.slf4j.Logger;
@@ -23,9 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node's one proof that its ZooKeeper session lives, for every instance at once (docs/safety.md): every
- * period it sends {@code sync} (answered only through the ZooKeeper leader) then {@code exists} on the base path,
- * reading the monotonic clock before; an answer on the same session is an
- * {@link InstanceInput.ConfirmationAnswered} for every instance. It also reports the session itself:
+ * period it sends {@code sync} (answered only through the ZooKeeper leader) and {@code exists} on the base path,
+ * back to back ({@link PipelinedConfirmation}), reading the monotonic clock before; an {@code exists} answered after
+ * an OK {@code sync}, on the same session, is an {@link InstanceInput.ConfirmationAnswered} for every instance. It also reports the session itself:
  * CONNECTED/RECONNECTED as {@link InstanceInput.SessionStarted}, LOST as {@link InstanceInput.SessionLost}.
  * ZooKeeper requests per node stay two per period whatever the number of instances.
  *
@@ -49,6 +51,10 @@ public final class SessionProver implements AutoCloseable {
     private final SilentServer silence;
     private final List<Consumer<InstanceInput>> instances = new CopyOnWriteArrayList<>();
     private final ConnectionStateListener connectionListener = (client, state) -> connectionChanged(state);
+    private final AsyncCallback.VoidCallback syncAnswered = (code, path, confirmation) ->
+            ((PipelinedConfirmation) confirmation).syncAnswered(code == KeeperException.Code.OK.intValue());
+    private final AsyncCallback.StatCallback existsAnswered = (code, path, confirmation, stat) ->
+            existsAnswered((PipelinedConfirmation) confirmation, code);
     private volatile ScheduledFuture<?> ticks;
 
     SessionProver(CuratorFramework curator, String probePath, Duration ensembleTick, Duration period,
@@ -142,9 +148,19 @@ public final class SessionProver implements AutoCloseable {
         });
     }
 
-    /** One confirmation: the answer must come through the leader and on the session it was sent on. */
+    /**
+     * One confirmation: {@code sync} and {@code exists} back to back on ZooKeeper's own asynchronous API (no Curator
+     * builders, tracers or retries: a confirmation lost with its connection is simply not answered, and the next
+     * period sends afresh). The answer must come through the leader and on the session it was sent on.
+     */
     private void confirm() {
-        long session = currentSessionId();
+        ZooKeeper zooKeeper;
+        try {
+            zooKeeper = curator.getZookeeperClient().getZooKeeper();
+        } catch (Exception e) {
+            return;
+        }
+        long session = zooKeeper.getSessionId();
         if (session == 0) {
             return;
         }
@@ -160,28 +176,24 @@ public final class SessionProver implements AutoCloseable {
             leaveSilentServer(session);
             return;
         }
-        try {
-            curator.sync().inBackground((client, synced) -> {
-                if (synced.getResultCode() != KeeperException.Code.OK.intValue()) {
-                    return;
-                }
-                curator.checkExists().inBackground((c, event) -> {
-                    int code = event.getResultCode();
-                    boolean answered = code == KeeperException.Code.OK.intValue()
-                            || code == KeeperException.Code.NONODE.intValue();
-                    if (answered) {
-                        synchronized (silence) {
-                            silence.answered(sent);
-                        }
-                    }
-                    // Read on the thread of the ZooKeeper handle that answered: a replaced handle has a new id.
-                    if (answered && currentSessionId() == session) {
-                        broadcast(new InstanceInput.ConfirmationAnswered(session, sent));
-                    }
-                }).forPath(probePath);
-            }).forPath(probePath);
-        } catch (Exception e) {
-            log.warn("cannot send a session confirmation: {}", e.toString());
+        PipelinedConfirmation confirmation = new PipelinedConfirmation(session, sent);
+        zooKeeper.sync(probePath, syncAnswered, confirmation);
+        zooKeeper.exists(probePath, false, existsAnswered, confirmation);
+    }
+
+    /** On ZooKeeper's event thread, after the same confirmation's {@code sync} answer. */
+    private void existsAnswered(PipelinedConfirmation confirmation, int code) {
+        boolean existsAnswered = code == KeeperException.Code.OK.intValue()
+                || code == KeeperException.Code.NONODE.intValue();
+        if (!confirmation.answered(existsAnswered)) {
+            return;
+        }
+        synchronized (silence) {
+            silence.answered(confirmation.sentNanos());
+        }
+        // Read on the thread of the ZooKeeper handle that answered: a replaced handle has a new id.
+        if (confirmation.proves(currentSessionId())) {
+            broadcast(new InstanceInput.ConfirmationAnswered(confirmation.session(), confirmation.sentNanos()));
         }
     }
 
