@@ -6,6 +6,7 @@ import io.quorumvip.instance.InstanceEffect;
 import io.quorumvip.instance.InstanceInput;
 import io.quorumvip.instance.InstanceSettings;
 import io.quorumvip.events.Event;
+import io.quorumvip.lease.PipelinedConfirmation;
 import java.net.InetAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -23,9 +24,10 @@ import java.util.Set;
  * between the clock read and the netlink call (a GC pause, a slow syscall): the whole loop waits, and the kernel
  * starts the lifetime only then.
  *
- * <p>One session prover per node: every advert_int / 4 it sends {@code sync} then {@code exists}, reading the
- * clock before, and an answer on the same session is a {@link InstanceInput.ConfirmationAnswered} for every
- * instance at once: stepped into a core that needs it now, offered to the others, as the agent does.
+ * <p>One session prover per node: every advert_int / 4 it sends {@code sync} and {@code exists} back to back
+ * ({@link PipelinedConfirmation}, the agent's own), reading the clock before, and an {@code exists} answered after
+ * an OK {@code sync}, on the same session, is a {@link InstanceInput.ConfirmationAnswered} for every instance at
+ * once: stepped into a core that needs it now, offered to the others, as the agent does.
  */
 final class SimNode implements ZkConnectionListener {
 
@@ -157,15 +159,14 @@ final class SimNode implements ZkConnectionListener {
             if (bugs.contains(SimulationBugs.NO_LEASE_CHECK)) {
                 confirmed(session, sent);
             } else {
-                client.send(new ZkRequest.Sync(), synced -> {
-                    if (synced.code() != ZkReply.Code.OK) {
-                        return;
+                PipelinedConfirmation confirmation = new PipelinedConfirmation(session, sent);
+                client.send(new ZkRequest.Sync(),
+                        synced -> confirmation.syncAnswered(synced.code() == ZkReply.Code.OK));
+                client.send(new ZkRequest.Exists(0), exists -> {
+                    if (confirmation.answered(exists.code() != ZkReply.Code.CONNECTION_LOSS)
+                            && confirmation.proves(client.sessionId())) {
+                        confirmed(session, sent);
                     }
-                    client.send(new ZkRequest.Exists(0), exists -> {
-                        if (exists.code() != ZkReply.Code.CONNECTION_LOSS && client.sessionId() == session) {
-                            confirmed(session, sent);
-                        }
-                    });
                 });
             }
         }

@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * The node's one proof that its ZooKeeper session lives, for every instance at once (docs/safety.md): every
  * period it sends {@code sync} (answered only through the ZooKeeper leader) and {@code exists} on the base path,
  * back to back ({@link PipelinedConfirmation}), reading the monotonic clock before; an {@code exists} answered after
- * an OK {@code sync}, on the same session, is an {@link InstanceInput.ConfirmationAnswered} for every instance. It also reports the session itself:
- * CONNECTED/RECONNECTED as {@link InstanceInput.SessionStarted}, LOST as {@link InstanceInput.SessionLost}.
+ * an OK {@code sync}, on the same session, is an {@link InstanceInput.ConfirmationAnswered} for every instance. It
+ * also reports the session itself: CONNECTED/RECONNECTED as {@link InstanceInput.SessionStarted}, LOST as
+ * {@link InstanceInput.SessionLost}.
  * ZooKeeper requests per node stay two per period whatever the number of instances.
  *
  * <p>When the server the client is connected to leaves a confirmation unanswered for long
