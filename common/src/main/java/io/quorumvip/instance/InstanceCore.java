@@ -55,13 +55,6 @@ public final class InstanceCore {
     static final long LATCH_FREE_RETRY_NANOS = 50_000_000L;
     /** The priority-0 advert waits this long at most for the latch node to be gone; the lease stays safe anyway. */
     static final long PRIORITY_ZERO_BOUND_NANOS = 250_000_000L;
-    /**
-     * Answers are stepped, not offered, this long before a renewal ({@link #confirmationUrgent}). The aligned
-     * renewal instant lies within the last whole second before its latest allowed instant, and an answer moves it
-     * by less than a second: from a second before it on, an answer can never move it into the past, so the renewal
-     * comes at the instant and with the lifetime that stepping every answer gives.
-     */
-    static final long RENEWAL_WINDOW_NANOS = 1_000_000_000L;
     /** A failed release is tried again this soon. */
     static final long RELEASE_RETRY_NANOS = 100_000_000L;
     /**
@@ -194,18 +187,40 @@ public final class InstanceCore {
     }
 
     /**
-     * Whether a confirmation at {@code nowNanos} may change what the instance does now, so its driver must step it
-     * at once rather than {@link #offer} it: a quorum fault that it clears, a lease that lapsed, a held lease whose
-     * addresses are not bound (being gained, renewed or released), or a kernel-lifetime renewal due within
-     * {@link #RENEWAL_WINDOW_NANOS}: each answer moves that renewal to the whole second that ends the lifetime just
-     * before the newest validUntil ({@link KernelLifetime#renewalAt}), which is what carries the address through a
-     * ZooKeeper leader election. Otherwise (a backup without the lease, an owner whose next renewal is further
-     * away) it changes only deadlines the core already waits for.
+     * Whether {@code answered}, arriving at {@code nowNanos}, may change what the instance does now, so its driver
+     * must step it at once rather than {@link #offer} it: a quorum fault that it clears, a lapsed lease, a held
+     * lease whose addresses are not bound (being gained, renewed or released), or a kernel-lifetime renewal that
+     * it makes due now or brings forward ({@link #renewalBroughtForward}). Otherwise (a backup without the lease,
+     * an owner whose renewal it only pushes later) it changes only deadlines the core already waits for: the
+     * earlier deadline fires, the core takes the offer first and waits on, so every renewal still comes at the
+     * instant and with the lifetime that stepping every answer gives.
      */
-    public boolean confirmationUrgent(long nowNanos) {
-        Long renewal = deadlines.get(Timer.RENEWAL);
+    public boolean confirmationUrgent(InstanceInput.ConfirmationAnswered answered, long nowNanos) {
         return quorumFaultSource != null || lapsed || latch == Latch.HELD && address != Address.BOUND
-                || renewal != null && renewal - nowNanos <= RENEWAL_WINDOW_NANOS;
+                || renewalBroughtForward(answered, nowNanos);
+    }
+
+    /**
+     * Whether stepping {@code answered} at {@code nowNanos} would renew the lifetime at once or set the renewal
+     * earlier than the deadline the core has: an answer moves the aligned instant ({@link KernelLifetime#renewalAt})
+     * later by its gain in validity, or back by a whole second less that gain when it passes the latest allowed
+     * instant, and only that step back must not wait for the old deadline. True as well when no renewal was set;
+     * false for an answer the core would ignore (another session, not newer than the proof it has) and when it
+     * holds no bound lease, where an answer moves no renewal.
+     */
+    private boolean renewalBroughtForward(InstanceInput.ConfirmationAnswered answered, long nowNanos) {
+        if (latch != Latch.HELD || address != Address.BOUND || timing == null || answered.sessionId() != sessionId
+                || answered.sendNanos() - provenSendNanos <= 0) {
+            return false;
+        }
+        long until = timing.validUntil(answered.sendNanos());
+        if (groupValidUntil.isPresent() && groupValidUntil.getAsLong() - until < 0) {
+            until = groupValidUntil.getAsLong();
+        }
+        OptionalLong renewAt = KernelLifetime.renewalAt(until, nowNanos, kernelLifetimeEndNanos);
+        Long scheduled = deadlines.get(Timer.RENEWAL);
+        return renewAt.isPresent() && (renewAt.getAsLong() - nowNanos <= 0 || scheduled == null
+                || renewAt.getAsLong() - scheduled < 0);
     }
 
     /** The instance as the status page shows it at {@code nowNanos}. */
@@ -957,7 +972,6 @@ public final class InstanceCore {
         out.add(new InstanceEffect.Stopped());
     }
 
-    /** The timer's window: from the earliest deadline to the earliest instant some deadline must have fired by. */
     /** The timer's window: from the first instant a firing does something to the earliest deadline. */
     private void syncTimer() {
         OptionalLong deadline = OptionalLong.empty();

@@ -6,12 +6,14 @@ import static io.quorumvip.instance.CoreDriver.SESSION;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quorumvip.events.Event;
+import io.quorumvip.lease.KernelLifetime;
 import io.quorumvip.lease.LeaseTiming;
 import io.quorumvip.track.TrackerStatus;
 import io.quorumvip.vrrp.VrrpState;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -394,7 +396,7 @@ class InstanceCoreTest {
             driver.advanceBy(250 * MILLI);
             acknowledged = acknowledgeBinds(driver, acknowledged);
             InstanceInput.ConfirmationAnswered answered = new InstanceInput.ConfirmationAnswered(SESSION, sent);
-            if (driver.core().confirmationUrgent(driver.now())) {
+            if (driver.core().confirmationUrgent(answered, driver.now())) {
                 driver.step(answered);
                 acknowledged = acknowledgeBinds(driver, acknowledged);
             } else {
@@ -407,8 +409,8 @@ class InstanceCoreTest {
 
         // Deadlines (adverts, renewals, validity) took the offers: no lapse, and every lifetime ended within the
         // validity of an answer the core had been given.
-        // Answers within a second of a renewal are stepped (the renewal instant follows them); the rest offered.
-        assertThat(offered).isBetween(30, 60);
+        // Only answers that renew at once or bring the renewal forward are stepped; the rest offered.
+        assertThat(offered).isBetween(40, 70);
         assertThat(driver.core().state()).isEqualTo(VrrpState.MASTER);
         assertThat(driver.core().view(driver.now()).bound()).isTrue();
         assertThat(driver.all(InstanceEffect.Journal.class))
@@ -436,18 +438,31 @@ class InstanceCoreTest {
     @Test
     void shouldNeedAnAnswerAtOnceOnlyWhenItCanChangeWhatTheInstanceDoesNow() {
         CoreDriver owner = CoreDriver.leased(150);
-        owner.startAsMaster();
-        owner.step(new InstanceInput.LatchAcquired(SESSION, 7, owner.now()));
-        assertThat(owner.core().confirmationUrgent(owner.now())).isTrue();
+        long acquired = owner.startAsMaster();
+        owner.step(new InstanceInput.LatchAcquired(SESSION, 7, acquired));
+        assertThat(owner.core().confirmationUrgent(answer(acquired + MILLI), owner.now())).isTrue();
         owner.step(new InstanceInput.WriteAheadDone(true, ""));
         owner.step(new InstanceInput.BindDone(4));
-        assertThat(owner.core().confirmationUrgent(owner.now())).isFalse();
-        // Bound for 4 s of a lease valid 4.74 s: renewed 1.64 s after, so answers count again from 0.64 s on.
-        owner.advanceBy(700 * MILLI);
-        assertThat(owner.core().confirmationUrgent(owner.now())).isTrue();
+        // Bound for 4 s of a lease valid VALIDITY: the renewal is set at the whole second that ends a lifetime
+        // 100 ms before validUntil, 1.5 s or more before the 4 s run out.
+        long renewal = acquired + VALIDITY - KernelLifetime.RENEWAL_CUSHION_NANOS - 3 * SECOND;
+        // Answers that only push the renewal later wait for the core's next step.
+        assertThat(owner.core().confirmationUrgent(answer(acquired + 250 * MILLI), acquired + 250 * MILLI))
+                .isFalse();
+        assertThat(owner.core().confirmationUrgent(answer(acquired + 500 * MILLI), acquired + SECOND)).isFalse();
+        // Sent 990 ms after the proof: its aligned instant passes the latest allowed one (1.5 s before the 4 s end)
+        // and steps a whole second back, 10 ms before the renewal set, so it is stepped; later it renews at once.
+        long stepBack = acquired + 990 * MILLI;
+        assertThat(owner.core().confirmationUrgent(answer(stepBack), acquired + SECOND)).isTrue();
+        assertThat(owner.core().confirmationUrgent(answer(stepBack), renewal - 5 * MILLI)).isTrue();
+        assertThat(owner.core().confirmationUrgent(answer(acquired + SECOND), acquired + SECOND)).isFalse();
+        // Answers on another session, or not newer than the proof, change nothing.
+        assertThat(owner.core().confirmationUrgent(new InstanceInput.ConfirmationAnswered(SESSION + 1, stepBack),
+                acquired + SECOND)).isFalse();
+        assertThat(owner.core().confirmationUrgent(answer(acquired), acquired + SECOND)).isFalse();
 
         owner.step(new InstanceInput.SessionLost());
-        assertThat(owner.core().confirmationUrgent(owner.now())).isTrue();
+        assertThat(owner.core().confirmationUrgent(answer(acquired + SECOND), owner.now())).isTrue();
 
         CoreDriver backup = CoreDriver.leased(100);
         backup.step(new InstanceInput.Start());
@@ -455,10 +470,62 @@ class InstanceCoreTest {
         backup.step(new InstanceInput.SessionStarted(SESSION, CoreDriver.SESSION_TIMEOUT, CoreDriver.ENSEMBLE_TICK));
         backup.step(new InstanceInput.AdvertReceived(CoreDriver.address(12), 150, 100));
         assertThat(backup.core().state()).isEqualTo(VrrpState.BACKUP);
-        assertThat(backup.core().confirmationUrgent(backup.now())).isFalse();
+        assertThat(backup.core().confirmationUrgent(answer(backup.now()), backup.now())).isFalse();
     }
 
-    /** Answers, with the lifetime asked for, every bind after the first {@code acknowledged}; returns their count. */
+    /**
+     * Two owners fed the same answers (every 250 ms, each 2-9 ms after it was sent, sometimes a second of silence):
+     * one steps every answer, the other only those {@link InstanceCore#confirmationUrgent} asks for and is offered
+     * the rest. They renew at the same instants with the same lifetimes.
+     */
+    @Test
+    void shouldRenewAsIfEveryAnswerWereSteppedWhenOnlyUrgentOnesAre() {
+        CoreDriver stepped = CoreDriver.leased(150);
+        CoreDriver offered = CoreDriver.leased(150);
+        long sent = stepped.startAsMaster();
+        offered.startAsMaster();
+        bindLeased(stepped, sent);
+        bindLeased(offered, sent);
+        Random random = new Random(11);
+        int steppedAcks = stepped.timed(InstanceEffect.Bind.class).size();
+        int offeredAcks = offered.timed(InstanceEffect.Bind.class).size();
+        int offers = 0;
+
+        for (int answer = 0; answer < 400; answer++) {
+            sent += random.nextInt(20) == 0 ? SECOND : 250 * MILLI;
+            long arrives = sent + (2 + random.nextInt(8)) * MILLI;
+            stepped.advanceTo(arrives);
+            offered.advanceTo(arrives);
+            steppedAcks = acknowledgeBinds(stepped, steppedAcks);
+            offeredAcks = acknowledgeBinds(offered, offeredAcks);
+            InstanceInput.ConfirmationAnswered answered = answer(sent);
+            stepped.step(answered);
+            if (offered.core().confirmationUrgent(answered, offered.now())) {
+                offered.step(answered);
+            } else {
+                offered.core().offer(answered);
+                offers++;
+            }
+            steppedAcks = acknowledgeBinds(stepped, steppedAcks);
+            offeredAcks = acknowledgeBinds(offered, offeredAcks);
+        }
+
+        assertThat(offers).isGreaterThan(200);
+        assertThat(renewals(offered)).hasSizeGreaterThan(40).isEqualTo(renewals(stepped));
+        assertThat(offered.core().view(offered.now()).bound()).isTrue();
+    }
+
+    private static List<String> renewals(CoreDriver driver) {
+        return driver.timed(InstanceEffect.Bind.class).stream()
+                .map(t -> t.atNanos() + " ns: " + ((InstanceEffect.Bind) t.effect()).lifetimeSeconds().getAsLong()
+                        + " s")
+                .toList();
+    }
+
+    private static InstanceInput.ConfirmationAnswered answer(long sent) {
+        return new InstanceInput.ConfirmationAnswered(SESSION, sent);
+    }
+
     private static int acknowledgeBinds(CoreDriver driver, int acknowledged) {
         List<CoreDriver.Timed> binds = driver.timed(InstanceEffect.Bind.class);
         while (acknowledged < binds.size()) {

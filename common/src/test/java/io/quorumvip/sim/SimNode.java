@@ -182,7 +182,7 @@ final class SimNode implements ZkConnectionListener {
         InstanceInput.ConfirmationAnswered answered = new InstanceInput.ConfirmationAnswered(session, sent);
         scheduler.after(0, node, () -> {
             work.addLast(() -> instances.forEach(instance -> {
-                if (instance.core.confirmationUrgent(now())) {
+                if (instance.core.confirmationUrgent(answered, now())) {
                     work.addLast(() -> step(instance, answered));
                 } else {
                     instance.core.offer(answered);

@@ -144,7 +144,7 @@ final class InstanceRunner {
      */
     void onProver(InstanceInput input) {
         if (input instanceof InstanceInput.ConfirmationAnswered answered && core != null && group.isEmpty()
-                && !core.confirmationUrgent(now())) {
+                && !core.confirmationUrgent(answered, now())) {
             core.offer(answered);
         } else {
             feed(input, now());
