@@ -519,9 +519,7 @@ public final class LoadBalancer {
         probesInFlight++;
         long startedNanos = System.nanoTime();
         metrics.probeStarted(startedNanos - due.dueNanos());
-        real.probers.get(checker).probe().onComplete(result -> onContext(due, startedNanos,
-                result.succeeded() ? result.result()
-                        : ProbeResult.failure(ProbeErrors.describe(result.cause()), Duration.ZERO)));
+        real.probers.get(checker).probe(result -> onContext(due, startedNanos, result));
     }
 
     /**
