@@ -85,7 +85,7 @@ public record RealServerHealth(List<CheckRules> rules, List<CheckerState> checke
         CheckerState.Step step = checkers.get(checker).next(result, rules.get(checker));
         // Straight into an immutable list, which the constructor's copy keeps as it is: an ArrayList here was copied
         // twice more on every result.
-        CheckerState[] states = checkers.toArray(new CheckerState[0]);
+        CheckerState[] states = checkers.toArray(new CheckerState[checkers.size()]);
         states[checker] = step.state();
         RealServerHealth next = new RealServerHealth(rules, List.of(states));
         boolean aliveNow = next.alive();
