@@ -2,10 +2,13 @@ package io.quorumvip.agent.lb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -44,7 +47,7 @@ class LbMetricsTest {
     }
 
     @Test
-    void shouldExposeTheCounterUnderItsNameWithTotal() {
+    void shouldExposeTheCountsAsACounterWithItsNameAndHelp() {
         metrics.realServer("web", "198.51.100.51:80", List.of("TCP_CHECK"));
 
         MetricSnapshot snapshot = snapshot();
@@ -52,6 +55,19 @@ class LbMetricsTest {
         assertThat(snapshot).isInstanceOf(CounterSnapshot.class);
         assertThat(snapshot.getMetadata().getPrometheusName()).isEqualTo("qvip_lb_checks");
         assertThat(snapshot.getMetadata().getHelp()).isEqualTo("probes run, by checker and result");
+    }
+
+    @Test
+    void shouldRenderTheCountsAsTheClientsCounterWasRendered() throws Exception {
+        metrics.realServer("web", "198.51.100.51:80", List.of("TCP_CHECK")).check(0, false);
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+
+        new PrometheusTextFormatWriter(false).write(text, registry.scrape());
+
+        assertThat(text.toString(StandardCharsets.UTF_8))
+                .contains("# TYPE qvip_lb_checks_total counter\n")
+                .contains("qvip_lb_checks_total{checker=\"TCP_CHECK\",real_server=\"198.51.100.51:80\","
+                        + "result=\"failure\",virtual_server=\"web\"} 1.0\n");
     }
 
     private MetricSnapshot snapshot() {
