@@ -110,8 +110,10 @@ public final class ProbeDeadlines<T> {
         return head;
     }
 
+    /** On every probe: an indexed loop, not an iterator per call (the agent's C1 allocates it). */
     private Queue<T> queueOf(long timeoutNanos) {
-        for (Queue<T> queue : queues) {
+        for (int i = 0; i < queues.size(); i++) {
+            Queue<T> queue = queues.get(i);
             if (queue.timeoutNanos == timeoutNanos) {
                 return queue;
             }

@@ -1,6 +1,5 @@
 package io.quorumvip.check;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -84,9 +83,11 @@ public record RealServerHealth(List<CheckRules> rules, List<CheckerState> checke
     public Step next(int checker, ProbeResult result) {
         boolean wasAlive = alive();
         CheckerState.Step step = checkers.get(checker).next(result, rules.get(checker));
-        List<CheckerState> states = new ArrayList<>(checkers);
-        states.set(checker, step.state());
-        RealServerHealth next = new RealServerHealth(rules, states);
+        // Straight into an immutable list, which the constructor's copy keeps as it is: an ArrayList here was copied
+        // twice more on every result.
+        CheckerState[] states = checkers.toArray(new CheckerState[checkers.size()]);
+        states[checker] = step.state();
+        RealServerHealth next = new RealServerHealth(rules, List.of(states));
         boolean aliveNow = next.alive();
         Optional<Transition> transition = aliveNow == wasAlive ? Optional.empty()
                 : step.change().map(change -> new Transition(aliveNow, checker, change));

@@ -45,6 +45,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 
@@ -151,26 +152,35 @@ final class HttpProber implements Prober {
         Promise<ProbeResult> promise = Promise.promise();
         // Probes of one checker never overlap (the next is scheduled after this result): the cycle is safe here.
         if (plain != null) {
-            plain.submit(new PlainExchange(cycle.current(), promise));
+            plain.submit(new PlainExchange(cycle.current(), promise::complete));
         } else {
             context.execute(() -> new Exchange(cycle.current(), promise).start());
         }
         return promise.future();
     }
 
+    @Override
+    public void probe(Consumer<ProbeResult> done) {
+        if (plain != null) {
+            plain.submit(new PlainExchange(cycle.current(), done));
+        } else {
+            Prober.super.probe(done);
+        }
+    }
+
     /** An HTTP_GET on the TCP probe loop: its hooks run on the loop's thread, its completion on the checks' context. */
     private final class PlainExchange extends TcpProbeLoop.Probe {
         private final int index;
         private final HttpUrl url;
-        private final Promise<ProbeResult> promise;
+        private final Consumer<ProbeResult> done;
         private final long start = System.nanoTime();
         private final HttpAnswer answer;
 
-        PlainExchange(int index, Promise<ProbeResult> promise) {
+        PlainExchange(int index, Consumer<ProbeResult> done) {
             super(plainTarget);
             this.index = index;
             this.url = urls.get(index);
-            this.promise = promise;
+            this.done = done;
             this.answer = new HttpAnswer(url.digest().isPresent() || url.regex().isPresent(), MAX_BODY_BYTES);
         }
 
@@ -203,7 +213,7 @@ final class HttpProber implements Prober {
         @Override
         protected void completed(ProbeResult result) {
             cycle = cycle.after(result.success());
-            promise.complete(result);
+            done.accept(result);
         }
     }
 

@@ -519,17 +519,18 @@ public final class LoadBalancer {
         probesInFlight++;
         long startedNanos = System.nanoTime();
         metrics.probeStarted(startedNanos - due.dueNanos());
-        real.probers.get(checker).probe().onComplete(result -> onContext(() -> onResult(due, startedNanos,
-                result.succeeded() ? result.result()
-                        : ProbeResult.failure(ProbeErrors.describe(result.cause()), Duration.ZERO))));
+        real.probers.get(checker).probe(result -> onContext(due, startedNanos, result));
     }
 
-    /** Vert.x clients complete on the context already; scripts and file reads complete on worker threads. */
-    private void onContext(Runnable action) {
+    /**
+     * Vert.x clients and the TCP probe loop complete on the context already, and the result is taken at once, with
+     * no task made for it; scripts and file reads complete on worker threads.
+     */
+    private void onContext(Due due, long startedNanos, ProbeResult result) {
         if (Vertx.currentContext() == context) {
-            action.run();
+            onResult(due, startedNanos, result);
         } else {
-            context.runOnContext(v -> action.run());
+            context.runOnContext(v -> onResult(due, startedNanos, result));
         }
     }
 
@@ -546,7 +547,9 @@ public final class LoadBalancer {
             return;
         }
         long delay = apply(service, real, checker, result);
-        for (CheckSharing.Sharer other : sharing.others(real.probers.get(checker))) {
+        List<CheckSharing.Sharer> others = sharing.others(real.probers.get(checker));
+        for (int i = 0; i < others.size(); i++) {
+            CheckSharing.Sharer other = others.get(i);
             Service s = (Service) other.service();
             apply(s, s.realOf(other.real()), other.checker(), result);
         }

@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * TCP_CHECK on the agent's TCP probe loop ({@link TcpProbeLoop}, shared by every TCP_CHECK and HTTP_GET): a
@@ -28,21 +29,27 @@ final class TcpProber implements Prober {
 
     @Override
     public Future<ProbeResult> probe() {
-        Attempt attempt = new Attempt(target);
-        loop.submit(attempt);
-        return attempt.promise.future();
+        Promise<ProbeResult> promise = Promise.promise();
+        probe(promise::complete);
+        return promise.future();
+    }
+
+    @Override
+    public void probe(Consumer<ProbeResult> done) {
+        loop.submit(new Attempt(target, done));
     }
 
     private static final class Attempt extends TcpProbeLoop.Probe {
-        private final Promise<ProbeResult> promise = Promise.promise();
+        private final Consumer<ProbeResult> done;
 
-        Attempt(TcpProbeLoop.Target target) {
+        Attempt(TcpProbeLoop.Target target, Consumer<ProbeResult> done) {
             super(target);
+            this.done = done;
         }
 
         @Override
         protected void completed(ProbeResult result) {
-            promise.complete(result);
+            done.accept(result);
         }
     }
 

@@ -49,7 +49,9 @@ public final class TcpProbeLoop implements AutoCloseable {
     /** Where a TCP_CHECK connects from and to, and how: its socket addresses laid out once, not per probe. */
     public static final class Target {
         private final int family;
+        /** Held for {@link #remoteAddress}: the native memory is the buffer's. */
         private final ByteBuffer remote;
+        private final long remoteAddress;
         private final int remoteLength;
         private final ByteBuffer local;
         private final int localLength;
@@ -61,6 +63,7 @@ public final class TcpProbeLoop implements AutoCloseable {
                 Duration timeout) {
             this.family = remote.getAddress() instanceof Inet6Address ? LibC.AF_INET6 : LibC.AF_INET;
             this.remote = Structs.sockaddr(remote);
+            this.remoteAddress = Structs.address(this.remote);
             this.remoteLength = Structs.sockaddrLength(remote.getAddress());
             this.local = bindto.map(a -> Structs.sockaddr(new InetSocketAddress(a, 0))).orElse(null);
             this.localLength = bindto.map(Structs::sockaddrLength).orElse(0);
@@ -149,14 +152,20 @@ public final class TcpProbeLoop implements AutoCloseable {
     private final AtomicLong socketFailures = new AtomicLong();
     private final ProbeDeadlines<Probe> deadlines = new ProbeDeadlines<>((p, deadline) -> p.result == null
             && p.deadlineNanos == deadline);
+    // The buffers the calls per probe take, with their native addresses (LibC says why).
     private final ByteBuffer readBuffer = Structs.allocate(READ_BUFFER_BYTES);
+    private final long readBufferAddress = Structs.address(readBuffer);
     private final ByteBuffer events = Structs.allocate(MAX_EVENTS * Structs.EPOLL_EVENT_SIZE);
+    private final long eventsAddress = Structs.address(events);
     private final ByteBuffer event = Structs.allocate(Structs.EPOLL_EVENT_SIZE);
+    private final long eventAddress = Structs.address(event);
     private final ByteBuffer soError = Structs.allocate(4);
     private final ByteBuffer soErrorLength = Structs.allocate(4);
     private final ByteBuffer linger = Structs.allocate(Structs.LINGER_SIZE).putInt(0, 1).putInt(4, 0);
+    private final long lingerAddress = Structs.address(linger);
     private final ByteBuffer wakeValue = Structs.allocate(8).putLong(0, 1);
     private final ByteBuffer drained = Structs.allocate(8);
+    private final long drainedAddress = Structs.address(drained);
     /** The probe in flight on each descriptor, indexed by descriptor number. */
     private Probe[] open = new Probe[1024];
     private List<Probe> finished = new ArrayList<>();
@@ -248,7 +257,7 @@ public final class TcpProbeLoop implements AutoCloseable {
         try {
             while (!stopping.get()) {
                 long readStart = System.nanoTime();
-                int ready = LIBC.epoll_wait(epollFd, events, MAX_EVENTS, deadlines.waitMillis(readStart));
+                int ready = LIBC.epoll_wait(epollFd, eventsAddress, MAX_EVENTS, deadlines.waitMillis(readStart));
                 if (ready < 0) {
                     if (LibC.errno() == LibC.EINTR) {
                         continue;
@@ -283,7 +292,7 @@ public final class TcpProbeLoop implements AutoCloseable {
 
     private void handle(int readiness, long data) {
         if (data == WAKE) {
-            LIBC.read(wakeFd, drained, 8);
+            LIBC.read(wakeFd, drainedAddress, 8);
             wakePending.set(false);
             return;
         }
@@ -340,7 +349,7 @@ public final class TcpProbeLoop implements AutoCloseable {
     }
 
     private void read(Probe probe) {
-        long n = LIBC.read(probe.fd, readBuffer.clear(), READ_BUFFER_BYTES);
+        long n = LIBC.read(probe.fd, readBufferAddress, READ_BUFFER_BYTES);
         if (n < 0) {
             int errno = LibC.errno();
             if (errno == LibC.EAGAIN) {
@@ -352,7 +361,7 @@ public final class TcpProbeLoop implements AutoCloseable {
         }
         if (n == 0) {
             settle(probe, probe.answer(true, since(probe)));
-        } else if (probe.read(readBuffer.limit((int) n))) {
+        } else if (probe.read(readBuffer.clear().limit((int) n))) {
             settle(probe, probe.answer(false, since(probe)));
         } else {
             rearm(probe, LibC.EPOLLIN);
@@ -363,7 +372,7 @@ public final class TcpProbeLoop implements AutoCloseable {
     private void rearm(Probe probe, int readiness) {
         event.putInt(0, readiness | LibC.EPOLLONESHOT).putLong(Structs.EPOLL_EVENT_DATA,
                 ((long) probe.sequence << 32) | probe.fd);
-        if (LIBC.epoll_ctl(epollFd, LibC.EPOLL_CTL_MOD, probe.fd, event) != 0) {
+        if (LIBC.epoll_ctl(epollFd, LibC.EPOLL_CTL_MOD, probe.fd, eventAddress) != 0) {
             settle(probe, probe.failed(TcpConnectResults.notTried("epoll_ctl(): " + LibC.lastErrorText(),
                     since(probe))));
             return;
@@ -398,7 +407,7 @@ public final class TcpProbeLoop implements AutoCloseable {
         }
         probe.fd = fd;
         if (target.closeWithReset
-                && LIBC.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_LINGER, linger, Structs.LINGER_SIZE) < 0) {
+                && LIBC.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_LINGER, lingerAddress, Structs.LINGER_SIZE) < 0) {
             notTried(probe, "setsockopt(SO_LINGER 0) for close_with_reset: " + LibC.lastErrorText());
             return;
         }
@@ -406,7 +415,7 @@ public final class TcpProbeLoop implements AutoCloseable {
             notTried(probe, "bind() to bindto " + target.bindto + ": " + LibC.lastErrorText());
             return;
         }
-        if (LIBC.connect(fd, target.remote, target.remoteLength) != 0 && LibC.errno() != LibC.EINPROGRESS) {
+        if (LIBC.connect(fd, target.remoteAddress, target.remoteLength) != 0 && LibC.errno() != LibC.EINPROGRESS) {
             connectFailed(probe, LibC.errno());
             return;
         }
@@ -425,7 +434,7 @@ public final class TcpProbeLoop implements AutoCloseable {
 
     private boolean register(int fd, int eventMask, long data) {
         event.putInt(0, eventMask).putLong(Structs.EPOLL_EVENT_DATA, data);
-        return LIBC.epoll_ctl(epollFd, LibC.EPOLL_CTL_ADD, fd, event) == 0;
+        return LIBC.epoll_ctl(epollFd, LibC.EPOLL_CTL_ADD, fd, eventAddress) == 0;
     }
 
     private void noSocket(Probe probe, String what) {
