@@ -173,8 +173,8 @@ agent_config() {
       printf 'virtual_server 192.0.2.230 %d {\n    lb_algo rr\n    lb_kind NAT\n' $((1000 + (port - first_port) / 100))
     fi
     case "$kind" in
-      tcp) checker=$'TCP_CHECK {\n connect_timeout 1\n close_with_reset\n}' ;;
-      http) checker=$'HTTP_GET {\n url {\n path /\n }\n connect_timeout 1\n close_with_reset\n}' ;;
+      tcp) checker=$'TCP_CHECK {\n connect_timeout 1\n close_with_reset\n untracked\n}' ;;
+      http) checker=$'HTTP_GET {\n url {\n path /\n }\n connect_timeout 1\n close_with_reset\n untracked\n}' ;;
       misc) checker=$'MISC_CHECK {\n misc_path "sh -c \'echo >> '"$work"$'/misc-runs\'"\n misc_timeout 1\n}' ;;
     esac
     printf '    real_server %s %d {\n        delay_loop 1\n%s\n    }\n' "$target" "$port" "$checker"
