@@ -26,6 +26,12 @@ class NftProgramUntrackedChecksTest {
 
     private VirtualServerConfig virtualServer(String vip, String kind, String real, String checker)
             throws IOException {
+        return parsed(dir, vip, kind, real, checker);
+    }
+
+    /** One virtual server on port 80 with one real server on port 80 and its one checker, read from a file. */
+    static VirtualServerConfig parsed(Path dir, String vip, String kind, String real, String checker)
+            throws IOException {
         Path file = dir.resolve("keepalived.conf");
         Files.writeString(file, "virtual_server " + vip + " 80 {\n lb_kind " + kind + "\n real_server " + real
                 + " 80 {\n  " + checker + "\n }\n}\n");
