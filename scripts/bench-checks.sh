@@ -163,7 +163,8 @@ CONF
 # agent_config KIND COUNT: COUNT real servers on consecutive ports, 100 per virtual server (a PoolChanged record of
 # 10,000 members is over the journal's 64 KiB record limit), each checked every second. TCP_CHECK and HTTP_GET close
 # with close_with_reset, as docs/operations.md says to at this rate: closed with a FIN, 10,000 checks a second held
-# 1.2 million TIME_WAIT conntrack entries in n1 (NAT), the table (262,144) filled and dropped SYNs and adverts.
+# 1.2 million TIME_WAIT conntrack entries in n1 (NAT), the table (262,144) filled and dropped SYNs and adverts. And
+# untracked (since 2026-12-04, issue 12): n1's conntrack then tracks no check, as n2's HAProxy has none to track.
 agent_config() {
   local kind=$1 count=$2 port checker
   vrrp_block
@@ -173,8 +174,8 @@ agent_config() {
       printf 'virtual_server 192.0.2.230 %d {\n    lb_algo rr\n    lb_kind NAT\n' $((1000 + (port - first_port) / 100))
     fi
     case "$kind" in
-      tcp) checker=$'TCP_CHECK {\n connect_timeout 1\n close_with_reset\n}' ;;
-      http) checker=$'HTTP_GET {\n url {\n path /\n }\n connect_timeout 1\n close_with_reset\n}' ;;
+      tcp) checker=$'TCP_CHECK {\n connect_timeout 1\n close_with_reset\n untracked\n}' ;;
+      http) checker=$'HTTP_GET {\n url {\n path /\n }\n connect_timeout 1\n close_with_reset\n untracked\n}' ;;
       misc) checker=$'MISC_CHECK {\n misc_path "sh -c \'echo >> '"$work"$'/misc-runs\'"\n misc_timeout 1\n}' ;;
     esac
     printf '    real_server %s %d {\n        delay_loop 1\n%s\n    }\n' "$target" "$port" "$checker"

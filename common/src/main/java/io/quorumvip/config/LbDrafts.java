@@ -121,6 +121,7 @@ final class LbDrafts {
         String bindInterface;
         Long fwmark;
         boolean closeWithReset;
+        boolean untracked;
     }
 
     static final class Url {

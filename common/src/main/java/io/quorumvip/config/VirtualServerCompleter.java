@@ -285,7 +285,7 @@ final class VirtualServerCompleter {
                 Optional.ofNullable(first(t.bindInterface, c.target.bindInterface, null)),
                 Optional.ofNullable(first(t.fwmark, c.target.fwmark, null)).map(OptionalLong::of)
                         .orElse(OptionalLong.empty()),
-                c.target.closeWithReset));
+                c.target.closeWithReset, c.target.untracked));
     }
 
     private static <T> T first(T a, T b, T c) {

@@ -31,7 +31,8 @@ public record ConntrackBudget(double finsPerSecond, double resetsPerSecond) {
 
     /**
      * Each TCP checker once a delay_loop (a failing one retries sooner; a few do not change the sum). A checker that
-     * several virtual servers share (the same kind, timing and target) runs once, as the agent shares it.
+     * several virtual servers share (the same kind, timing and target) runs once, as the agent shares it. One with
+     * {@code untracked} holds none: its connections skip conntrack where the agent makes it run (NAT).
      */
     public static ConntrackBudget of(LoadBalancingConfig config) {
         Set<Shared> seen = new HashSet<>();
@@ -40,7 +41,7 @@ public record ConntrackBudget(double finsPerSecond, double resetsPerSecond) {
         for (VirtualServerConfig vs : config.virtualServers()) {
             for (CheckerConfig checker : vs.realServers().stream().map(RealServerConfig::checkers)
                     .flatMap(List::stream).toList()) {
-                if (!connectsOverTcp(checker.kind())
+                if (!connectsOverTcp(checker.kind()) || checker.target().untracked()
                         || !seen.add(new Shared(checker.kind(), checker.timing(), checker.target()))) {
                     continue;
                 }
@@ -90,6 +91,8 @@ public record ConntrackBudget(double finsPerSecond, double resetsPerSecond) {
             text.append("add close_with_reset to the TCP_CHECK, HTTP_GET and SSL_GET blocks (held ")
                     .append(close.toSeconds()).append(" s each), ");
         }
-        return Optional.of(text.append("raise net.netfilter.nf_conntrack_max, or lengthen delay_loop").toString());
+        return Optional.of(text.append("add untracked to the TCP_CHECK and HTTP_GET blocks (none held, unless the "
+                + "director's firewall needs them tracked), raise net.netfilter.nf_conntrack_max, or lengthen delay_loop")
+                .toString());
     }
 }

@@ -63,6 +63,16 @@ public final class NftProgramBuilder {
      * every virtual server of a small configuration its 100 slots per real server.
      */
     static final int SLOT_BUDGET = 262_144;
+    /**
+     * The socket mark of the probes of checkers with {@code untracked} ("qvch"), which a NAT family's table exempts
+     * from conntrack; it lacks {@link #MASQUERADE_MARK}'s bit.
+     */
+    public static final long CHECK_MARK = 0x7176_6368L;
+    /** The priority of the exemption's chains: raw, before conntrack (-200) looks at the packet. */
+    static final int RAW_PRIORITY = -300;
+    /** The chain that exempts the untracked checks' own packets, and the one that exempts their replies. */
+    static final String CHECKS_OUT_CHAIN = "checks_out";
+    static final String CHECKS_IN_CHAIN = "checks_in";
     /** The set of conntrack marks of real servers whose NAT flows are cut (expire_nodest_conn). */
     private static final String NODEST_SET = "nodest";
     /** The forward chain that cuts them. */
@@ -402,6 +412,7 @@ public final class NftProgramBuilder {
                 table.postroutingMasquerade = true;
             }
             dispatch(table, plan, serviceChain(vs), ipv6, "");
+            table.untrackedChecks |= hasUntrackedChecker(vs);
             if (vs.expireNodestConn()) {
                 expireNodestConn(table, plan, connMarks);
             }
@@ -424,6 +435,10 @@ public final class NftProgramBuilder {
         NftProgram.Chain chain = new NftProgram.Chain(serviceChain(vs), Optional.empty(), rules);
         table.chain(previous.map(p -> p.chains.get(chain.name())).filter(chain::equals).orElse(chain));
         table.chain(fixed.forward());
+    }
+
+    private static boolean hasUntrackedChecker(VirtualServerConfig vs) {
+        return vs.realServers().stream().flatMap(r -> r.checkers().stream()).anyMatch(c -> c.target().untracked());
     }
 
     private static DrPath drPath(ServicePlan plan) {
@@ -719,6 +734,7 @@ public final class NftProgramBuilder {
         final List<JsonNode> nodestMarks = new ArrayList<>();
         boolean postroutingMasquerade;
         boolean nodest;
+        boolean untrackedChecks;
 
         TableDraft(String family) {
             this.family = family;
@@ -758,9 +774,15 @@ public final class NftProgramBuilder {
             nodestMarks.addAll(part.nodestMarks);
             postroutingMasquerade |= part.postroutingMasquerade;
             nodest |= part.nodest;
+            untrackedChecks |= part.untrackedChecks;
         }
 
         NftProgram.Table build() {
+            boolean exemptChecks = untrackedChecks && !postroutingMasquerade;
+            if (exemptChecks) {
+                baseChain(CHECKS_OUT_CHAIN, hook("filter", "output", RAW_PRIORITY, Optional.empty()));
+                baseChain(CHECKS_IN_CHAIN, hook("filter", "prerouting", RAW_PRIORITY, Optional.empty()));
+            }
             Map<String, List<String>> baseRules = new LinkedHashMap<>();
             chains.values().stream().filter(c -> c.hook().isPresent())
                     .forEach(c -> baseRules.put(c.name(), new ArrayList<>()));
@@ -799,6 +821,9 @@ public final class NftProgramBuilder {
                 baseRules.get(NODEST_CHAIN).add(array(cut, counter(), NftJson.object("drop", F.nullNode()))
                         .toString());
             }
+            if (exemptChecks) {
+                exemptChecks(baseRules);
+            }
             named.addAll(sets.values());
             List<NftProgram.Chain> built = new ArrayList<>(chains.size());
             for (NftProgram.Chain chain : chains.values()) {
@@ -806,6 +831,22 @@ public final class NftProgramBuilder {
                         : new NftProgram.Chain(chain.name(), chain.hook(), baseRules.get(chain.name())));
             }
             return new NftProgram.Table(family, built, named, List.copyOf(slotMaps.values()), counters);
+        }
+
+        /**
+         * The probes of untracked checkers leave with {@link #CHECK_MARK} and skip conntrack; their replies carry no
+         * mark, so they are told by the socket the kernel finds for them, which is one of those probes' only when its
+         * addresses and ports are: a real server's answer to a NAT'd client goes to the client's address, not a local
+         * socket, and stays tracked. The director's checks are not NAT'd (director to real server and back), so
+         * conntrack has nothing to do for them. Not with masquerade: it picks source ports among those conntrack
+         * knows, so an untracked probe could share a tuple with a masqueraded client's flow.
+         */
+        private static void exemptChecks(Map<String, List<String>> baseRules) {
+            JsonNode mark = F.numberNode(CHECK_MARK);
+            JsonNode notrack = NftJson.object("notrack", F.nullNode());
+            baseRules.get(CHECKS_OUT_CHAIN).add(array(match(meta("mark"), mark), notrack).toString());
+            baseRules.get(CHECKS_IN_CHAIN).add(array(match(meta("l4proto"), F.textNode("tcp")),
+                    match(NftJson.object("socket", F.objectNode().put("key", "mark")), mark), notrack).toString());
         }
 
         private String ingressChainFor(String map) {

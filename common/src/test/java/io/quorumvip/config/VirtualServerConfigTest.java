@@ -215,6 +215,25 @@ class VirtualServerConfigTest {
     }
 
     @Test
+    void shouldTrackCheckConnectionsUnlessUntrackedIsWrittenInTcpCheckOrHttpGet() {
+        VirtualServerConfig vs = onlyVirtualServer(parseVirtualServer("real_server 192.0.2.51 80 {",
+                "TCP_CHECK {", "untracked", "}", "HTTP_GET {", "url { path / }", "untracked", "}",
+                "HTTP_GET {", "url { path / }", "}", "}"));
+
+        assertThat(vs.realServers().get(0).checkers()).extracting(c -> c.target().untracked())
+                .containsExactly(true, true, false);
+    }
+
+    @Test
+    void shouldRefuseUntrackedInSslGetWhoseConnectionsAreNetty() {
+        ParseResult result = parseVirtualServer("real_server 192.0.2.51 80 {", "SSL_GET {", "url { path / }",
+                "untracked", "}", "}");
+
+        assertThat(result.errors()).extracting(Finding::line).containsExactly(5);
+        assertThat(result.errors().get(0).message()).contains("untracked");
+    }
+
+    @Test
     void shouldRefuseAValueAfterCloseWithReset() {
         ParseResult result = parseVirtualServer("real_server 192.0.2.51 80 {", "TCP_CHECK {", "close_with_reset no",
                 "}", "}");

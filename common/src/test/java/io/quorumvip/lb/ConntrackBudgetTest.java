@@ -44,7 +44,8 @@ class ConntrackBudgetTest {
         assertThat(budget.entries(TIME_WAIT, CLOSE)).isEqualTo(360_000);
         assertThat(budget.warning(MAX, TIME_WAIT, CLOSE)).hasValueSatisfying(w -> assertThat(w)
                 .startsWith("the health checks hold about 360,000 conntrack entries (3,000 TCP check connections")
-                .contains("nf_conntrack_max 262,144").contains("add close_with_reset"));
+                .contains("nf_conntrack_max 262,144").contains("add close_with_reset")
+                .contains("add untracked to the TCP_CHECK and HTTP_GET blocks"));
     }
 
     @Test
@@ -62,6 +63,15 @@ class ConntrackBudgetTest {
 
         assertThat(budget.entries(TIME_WAIT, CLOSE)).isEqualTo(20_000);
         assertThat(budget.warning(MAX, TIME_WAIT, CLOSE)).isEmpty();
+    }
+
+    @Test
+    void shouldLeaveOutUntrackedChecksButNotTheOthers() throws IOException {
+        ConntrackBudget untracked = ConntrackBudget.of(config(3_000, "1", "TCP_CHECK { untracked }"));
+        ConntrackBudget ssl = ConntrackBudget.of(config(3_000, "1", "SSL_GET { url { path / } }"));
+
+        assertThat(untracked.entries(TIME_WAIT, CLOSE)).isZero();
+        assertThat(ssl.entries(TIME_WAIT, CLOSE)).isEqualTo(360_000);
     }
 
     @Test

@@ -162,6 +162,25 @@ class NftProgramNamespaceTest {
     }
 
     @Test
+    void shouldTakeTheUntrackedChecksChainsInBothFamilies() throws Exception {
+        VirtualServerConfig v4 = NftProgramUntrackedChecksTest.parsed(dir, "192.0.2.210", "NAT", "198.51.100.51",
+                "TCP_CHECK { untracked }");
+        VirtualServerConfig v6 = NftProgramUntrackedChecksTest.parsed(dir, "2001:db8::210", "NAT", "2001:db8:1::51",
+                "HTTP_GET { url { path / } untracked }");
+
+        apply(NftProgramBuilder.build(List.of(plan(v4), plan(v6))).fullTransaction()).requireSuccess();
+
+        String ruleset = ruleset();
+        int ip6 = ruleset.indexOf("table ip6 qvip_lb");
+        assertThat(ruleset.indexOf("table ip qvip_lb")).as("the ip table, listed first").isBetween(0, ip6);
+        for (String table : List.of(ruleset.substring(0, ip6), ruleset.substring(ip6))) {
+            assertThat(table).contains("type filter hook output priority raw; policy accept;",
+                    "meta mark 0x71766368 notrack", "type filter hook prerouting priority raw; policy accept;",
+                    "meta l4proto tcp socket mark 0x71766368 notrack");
+        }
+    }
+
+    @Test
     void shouldLeaveNothingHalfAppliedWhenTheKernelRefusesPartOfATransaction() throws Exception {
         apply(NftProgramBuilder.build(List.of(plan(nat(LbScheduler.RR, 1, 1)))).fullTransaction()).requireSuccess();
         String before = ruleset();

@@ -26,6 +26,7 @@ import io.quorumvip.check.UrlCycle;
 import io.quorumvip.config.CheckKind;
 import io.quorumvip.config.CheckerConfig;
 import io.quorumvip.config.HttpUrl;
+import io.quorumvip.lb.NftProgramBuilder;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -106,7 +107,8 @@ final class HttpProber implements Prober {
         this.target = new InetSocketAddress(checker.target().address(), checker.target().port());
         this.plain = http.tls() ? null : clients.tcpProbeLoop();
         this.plainTarget = http.tls() ? null : TcpProbeLoop.target(target, checker.target().bindAddress(),
-                checker.target().closeWithReset(), Duration.ofNanos(timeoutNanos));
+                checker.target().closeWithReset(), checker.target().untracked() ? NftProgramBuilder.CHECK_MARK : 0,
+                Duration.ofNanos(timeoutNanos));
         String host = checker.target().address().getHostAddress();
         int port = checker.target().port();
         this.urls = http.urls();

@@ -3,6 +3,7 @@ package io.quorumvip.agent.lb;
 import io.quorumvip.agent.net.TcpProbeLoop;
 import io.quorumvip.check.ProbeResult;
 import io.quorumvip.config.CheckerConfig;
+import io.quorumvip.lb.NftProgramBuilder;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.net.InetSocketAddress;
@@ -24,6 +25,7 @@ final class TcpProber implements Prober {
         this.loop = clients.tcpProbeLoop();
         this.target = TcpProbeLoop.target(new InetSocketAddress(checker.target().address(), checker.target().port()),
                 checker.target().bindAddress(), checker.target().closeWithReset(),
+                checker.target().untracked() ? NftProgramBuilder.CHECK_MARK : 0,
                 Duration.ofMillis(CheckClients.connectTimeoutMillis(checker)));
     }
 

@@ -37,6 +37,7 @@ public interface LibC {
     int SOL_SOCKET = 1;
     int SO_ERROR = 4;
     int SO_LINGER = 13;
+    int SO_MARK = 36;
     int SO_BINDTODEVICE = 25;
     int MSG_TRUNC = 0x20;
     int MSG_DONTWAIT = 0x40;

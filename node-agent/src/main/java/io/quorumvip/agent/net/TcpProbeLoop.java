@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One thread that runs every TCP_CHECK connect, and every plain HTTP_GET exchange, on descriptors it owns, with an
- * epoll set of its own: per probe socket, (SO_LINGER 0 for close_with_reset, bind for bindto,) connect, one one-shot
+ * epoll set of its own: per probe socket, (SO_LINGER 0 for close_with_reset, SO_MARK for untracked, bind for bindto,)
+ * connect, one one-shot
  * epoll_ctl, getsockopt(SO_ERROR) and close, and no object beyond the probe's own; an HTTP_GET adds its request's
  * write, an epoll_ctl to wait for the answer and its reads. A Netty channel per probe (its object, config, pipeline
  * and six more syscalls) was the floor of the JVM's cost per TCP_CHECK, a third of the agent's CPU at 10,000 real
@@ -56,10 +57,11 @@ public final class TcpProbeLoop implements AutoCloseable {
         private final ByteBuffer local;
         private final int localLength;
         private final boolean closeWithReset;
+        private final ByteBuffer mark;
         private final long timeoutNanos;
         private final String bindto;
 
-        private Target(InetSocketAddress remote, Optional<InetAddress> bindto, boolean closeWithReset,
+        private Target(InetSocketAddress remote, Optional<InetAddress> bindto, boolean closeWithReset, long mark,
                 Duration timeout) {
             this.family = remote.getAddress() instanceof Inet6Address ? LibC.AF_INET6 : LibC.AF_INET;
             this.remote = Structs.sockaddr(remote);
@@ -68,6 +70,7 @@ public final class TcpProbeLoop implements AutoCloseable {
             this.local = bindto.map(a -> Structs.sockaddr(new InetSocketAddress(a, 0))).orElse(null);
             this.localLength = bindto.map(Structs::sockaddrLength).orElse(0);
             this.closeWithReset = closeWithReset;
+            this.mark = mark == 0 ? null : Structs.allocate(Integer.BYTES).putInt(0, (int) mark);
             this.timeoutNanos = timeout.toNanos();
             this.bindto = bindto.map(InetAddress::getHostAddress).orElse("");
         }
@@ -77,10 +80,11 @@ public final class TcpProbeLoop implements AutoCloseable {
      * @param remote the real server's resolved address and port
      * @param bindto the source address to bind, or empty for the kernel's choice
      * @param closeWithReset close with an RST (SO_LINGER 0) instead of a FIN
+     * @param mark the sockets' SO_MARK (32 bits), or 0 for none, the kernel's own default
      * @param timeout connect_timeout, positive
      */
     public static Target target(InetSocketAddress remote, Optional<InetAddress> bindto, boolean closeWithReset,
-            Duration timeout) {
+            long mark, Duration timeout) {
         if (remote.isUnresolved() || timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("a TCP_CHECK needs a resolved address and a positive connect_timeout, "
                     + "not " + remote + " and " + timeout);
@@ -90,7 +94,11 @@ public final class TcpProbeLoop implements AutoCloseable {
             throw new IllegalArgumentException("a TCP_CHECK of " + remote + " cannot bind to "
                     + bindto.get().getHostAddress() + ": bindto must be of the real server's address family");
         }
-        return new Target(remote, bindto, closeWithReset, timeout);
+        if (mark < 0 || mark > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException("a TCP_CHECK of " + remote + " cannot mark its sockets with " + mark
+                    + ": a socket mark is 32 bits, 0 to 4294967295");
+        }
+        return new Target(remote, bindto, closeWithReset, mark, timeout);
     }
 
     /**
@@ -409,6 +417,12 @@ public final class TcpProbeLoop implements AutoCloseable {
         if (target.closeWithReset
                 && LIBC.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_LINGER, lingerAddress, Structs.LINGER_SIZE) < 0) {
             notTried(probe, "setsockopt(SO_LINGER 0) for close_with_reset: " + LibC.lastErrorText());
+            return;
+        }
+        if (target.mark != null
+                && LIBC.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_MARK, target.mark, Integer.BYTES) < 0) {
+            notTried(probe, "setsockopt(SO_MARK) for untracked: " + LibC.lastErrorText()
+                    + "; the agent needs CAP_NET_ADMIN for it, or drop untracked from the checker");
             return;
         }
         if (target.local != null && LIBC.bind(fd, target.local, target.localLength) < 0) {

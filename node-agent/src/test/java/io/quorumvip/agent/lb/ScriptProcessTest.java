@@ -124,7 +124,7 @@ class ScriptProcessTest {
             CheckerConfig checker = new CheckerConfig(kind, new SourcePosition(Path.of("t.conf"), 1, 1),
                     new CheckTiming(Duration.ofSeconds(1), Duration.ofSeconds(1), 0, Duration.ZERO, Duration.ZERO, false),
                     new CheckTarget(InetAddress.getByName("192.0.2.51"), 0, Optional.empty(), OptionalInt.empty(),
-                            Optional.empty(), OptionalLong.empty(), false));
+                            Optional.empty(), OptionalLong.empty(), false, false));
             return new MiscProber(checker, ScriptUsers.AGENT, pool).probe().toCompletionStage().toCompletableFuture()
                     .join();
         } finally {

@@ -62,7 +62,7 @@ class TcpProbeLoopTest {
     }
 
     private Recorded probe(InetSocketAddress target, Duration timeout) {
-        Recorded probe = new Recorded(TcpProbeLoop.target(target, Optional.empty(), false, timeout));
+        Recorded probe = new Recorded(TcpProbeLoop.target(target, Optional.empty(), false, 0, timeout));
         loop.submit(probe);
         return probe;
     }
@@ -174,7 +174,7 @@ class TcpProbeLoopTest {
         try (ServerSocket listener = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             Recorded probe = new Recorded(TcpProbeLoop.target(
                     new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.getLocalPort()),
-                    Optional.of(InetAddress.getByName("192.0.2.99")), false, Duration.ofSeconds(1)));
+                    Optional.of(InetAddress.getByName("192.0.2.99")), false, 0, Duration.ofSeconds(1)));
             loop.submit(probe);
 
             ProbeResult result = probe.get();
@@ -186,9 +186,38 @@ class TcpProbeLoopTest {
     }
 
     @Test
+    void shouldConnectWithItsSocketsMarkedOrSayWhyNot() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Recorded probe = new Recorded(TcpProbeLoop.target(
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.getLocalPort()),
+                    Optional.empty(), true, 0x7176_6368L, Duration.ofSeconds(1)));
+            loop.submit(probe);
+
+            ProbeResult result = probe.get();
+            if (isRoot()) {
+                assertThat(result.success()).as(result.detail()).isTrue();
+            } else {
+                assertThat(result.detail()).startsWith("no connect tried: setsockopt(SO_MARK) for untracked: ")
+                        .contains("CAP_NET_ADMIN");
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseAMarkOver32Bits() {
+        assertThatThrownBy(() -> TcpProbeLoop.target(new InetSocketAddress(InetAddress.getLoopbackAddress(), 80),
+                Optional.empty(), false, 1L << 32, Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("32 bits");
+    }
+
+    private static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    @Test
     void shouldRefuseABindtoOfTheOtherAddressFamily() {
         assertThatThrownBy(() -> TcpProbeLoop.target(new InetSocketAddress(InetAddress.getByName("::1"), 80),
-                Optional.of(InetAddress.getByName("127.0.0.1")), false, Duration.ofSeconds(1)))
+                Optional.of(InetAddress.getByName("127.0.0.1")), false, 0, Duration.ofSeconds(1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("address family");
     }
 }
