@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# qvip bench footprint [--seconds S] [--only keepalived|agent|agent-lease] [--counts "1 100"] [--name L]: idle memory and CPU of
+# qvip bench footprint [--seconds S] [--settle S] [--only keepalived|agent|agent-lease] [--counts "1 100"] [--name L]: idle memory and CPU of
 # keepalived and of the quorum-vip agent without and with the quorum lease, with 1 and with 100 vrrp_instance
 # blocks (--counts: any of 1-1000), two nodes per lab (n1 priority 150 sends the adverts, n2 priority 100 with the same config receives them).
 # agent-lease adds a quorum block (the lab's 3 ZooKeeper servers, session_timeout 6000) and records ZooKeeper
 # packets per second received by the ensemble (sum of mntr's zk_packets_received over the servers; both nodes).
 #
-# Per case: start both nodes, wait until n1 holds every VIP and n2 none, let them idle 15 s (JVM start-up and JIT
-# out of the way), then measure over S seconds (default 60): CPU time (utime + stime from /proc/PID/stat) and RSS
+# Per case: start both nodes, wait until n1 holds every VIP and n2 none, let them idle --settle seconds (default 15:
+# JVM start-up out of the way; a JVM still compiles the methods that run a few times a second for about two minutes,
+# so --settle 120 gives the steady state), then measure over S seconds (default 60): CPU time (utime + stime from /proc/PID/stat) and RSS
 # (VmRSS from /proc/PID/status, largest of one sample every 5 s), both summed over every process of the daemon
 # (keepalived: parent + VRRP child; agent: its JVM). The agent runs with the launcher's JVM options, or
 # QVIP_JAVA_OPTS when set (recorded in the output).
@@ -25,7 +26,6 @@ root=$(dirname "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")")
 source "$root/scripts/lib/processes.sh"
 readonly root
 readonly lab=$root/scripts/lab.sh
-readonly idle_before_s=15
 readonly settle_timeout_s=90
 readonly rss_sample_s=5
 # Instances past this many go to the extra interfaces, this many to each.
@@ -37,7 +37,7 @@ readonly max_instances=$((eth0_instances + 4 * per_extra_interface))
 usage() {
   local code=${1:-2}
   ((code == 0)) || exec 1>&2
-  sed -n '2,19s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,20s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
   exit "$code"
 }
 
@@ -47,6 +47,7 @@ fail() {
 }
 
 seconds=60
+idle_before_s=15
 instance_counts=(1 100)
 daemons=(keepalived agent agent-lease)
 name=qbp
@@ -54,6 +55,7 @@ only=""
 while (($# > 0)); do
   case "$1" in
     --seconds) (($# >= 2)) || usage; seconds=$2; shift 2 ;;
+    --settle) (($# >= 2)) || usage; idle_before_s=$2; shift 2 ;;
     --only) (($# >= 2)) || usage; daemons=("$2"); only=$2; shift 2 ;;
     --name) (($# >= 2)) || usage; name=$2; shift 2 ;;
     --counts) (($# >= 2)) || usage; read -r -a instance_counts <<<"$2"; shift 2 ;;
@@ -62,6 +64,7 @@ while (($# > 0)); do
   esac
 done
 [[ "$seconds" =~ ^[1-9][0-9]{0,3}$ ]] || { echo "bench footprint: --seconds got '$seconds' (expected 1-9999)" >&2; usage; }
+[[ "$idle_before_s" =~ ^[0-9]{1,4}$ ]] || { echo "bench footprint: --settle got '$idle_before_s' (expected 0-9999 seconds)" >&2; usage; }
 [[ "${daemons[*]}" =~ ^(keepalived|agent|agent-lease)( agent agent-lease)?$ ]] || { echo "bench footprint: --only got '${daemons[*]}' (expected keepalived, agent or agent-lease)" >&2; usage; }
 for count in "${instance_counts[@]}"; do
   [[ "$count" =~ ^[1-9][0-9]{0,3}$ ]] && ((count <= max_instances)) \
@@ -292,7 +295,7 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 json=$out_dir/footprint-$stamp.json
 table=$out_dir/footprint-$stamp.md
-jq -s --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg command "qvip bench footprint --seconds $seconds --counts '${instance_counts[*]}'${only:+ --only $only}" \
+jq -s --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg command "qvip bench footprint --seconds $seconds --settle $idle_before_s --counts '${instance_counts[*]}'${only:+ --only $only}" \
   --argjson cores "$(nproc)" --arg kernel "$(uname -r)" --arg load_before "$load_before" --arg load_after "$load_after" \
   --arg keepalived "$(keepalived --version 2>&1 | head -n 1)" --arg java_opts "${QVIP_JAVA_OPTS-launcher default}" \
   --arg agent "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)" '
@@ -306,7 +309,7 @@ jq -r '
   "$json" >"$table"
 {
   echo
-  echo "Idle footprint over ${seconds} s; $(nproc) cores, load average $load_before before, $load_after after."
+  echo "Idle footprint over ${seconds} s after ${idle_before_s} s of settling; $(nproc) cores, load average $load_before before, $load_after after."
   cat "$table"
   echo "(raw: $json)"
 }

@@ -82,6 +82,14 @@ class BenchScriptsTest {
     }
 
     @Test
+    void footprintRefusesASettleThatIsNotSeconds() {
+        CommandResult result = script("bench-footprint.sh", "--settle", "2m");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains("--settle got '2m' (expected 0-9999 seconds)");
+    }
+
+    @Test
     void shouldRefuseMoreFleetPairsThanTheVethAddressesAllow() {
         CommandResult result = script("bench-fleet.sh", "--pairs", "20");
 
