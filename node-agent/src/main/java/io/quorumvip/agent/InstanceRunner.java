@@ -210,8 +210,9 @@ final class InstanceRunner implements InstanceCalendar.Due {
         }
         group.ifPresent(SyncGroupRunner::drain);
         if (settings.quorum()) {
-            InstanceCore.View view = core.view(now());
-            series.lease(view.validForNanos() > 0, view.validForNanos() / 1e9);
+            long at = now();
+            long validFor = core.view(at).validForNanos();
+            series.lease(validFor > 0, at + validFor);
         }
     }
 
