@@ -101,6 +101,12 @@ public record VrrpPacket(
                 source, destination, ttl);
     }
 
+    /** The same advert to another destination: a unicast peer, whose address version 3's checksum covers. */
+    public VrrpPacket withDestination(InetAddress newDestination) {
+        return new VrrpPacket(version, vrid, priority, advertIntervalCentis, addresses, authType, authPassword,
+                source, newDestination, ttl);
+    }
+
     /** The checks shared with {@link VridExpectation}: what one VRID's configuration must satisfy to be sent. */
     static void requireInstanceFields(VrrpVersion version, int vrid, int advertIntervalCentis, int addressCount,
             AuthType authType, String authPassword) {

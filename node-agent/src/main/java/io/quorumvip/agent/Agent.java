@@ -30,6 +30,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -74,9 +75,10 @@ public final class Agent {
         ExecutorService notifyExecutor = Executors.newCachedThreadPool(daemonThreads("notify"));
         Optional<SessionProver> prover = quorum.map(q -> q.prover(confirmationPeriod(config)));
         Context context = vertx.getOrCreateContext();
+        Executor endOfTask = task -> context.runOnContext(v -> task.run());
         InstanceSet.Edges edges = new InstanceSet.Edges(node, vertx, context,
-                new InstanceCalendar(vertx, System::nanoTime), new RenewalBatch(
-                        task -> context.runOnContext(v -> task.run()), addresses, System::nanoTime),
+                new InstanceCalendar(new VertxTimers(vertx), endOfTask, System::nanoTime),
+                new RenewalBatch(endOfTask, addresses, System::nanoTime),
                 metrics, journal,
                 addresses, links, linkNotifications, arp, notifyExecutor, ScriptUsers.of(config.globalDefs(), new LocalScriptHost()),
                 quorum, prover);

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * stalls the event loop that also serves HTTP. Everything else happens on the agent's event loop, so the core is
  * never touched by two threads.
  */
-final class InstanceRunner {
+final class InstanceRunner implements InstanceCalendar.Due {
 
     private static final Logger log = LoggerFactory.getLogger(InstanceRunner.class);
 
@@ -152,7 +152,8 @@ final class InstanceRunner {
     }
 
     /** The agent's calendar found the core's timer due. */
-    void timerFired() {
+    @Override
+    public void timerFired() {
         feed(new InstanceInput.TimerFired(), now());
     }
 
@@ -209,8 +210,9 @@ final class InstanceRunner {
         }
         group.ifPresent(SyncGroupRunner::drain);
         if (settings.quorum()) {
-            InstanceCore.View view = core.view(now());
-            series.lease(view.validForNanos() > 0, view.validForNanos() / 1e9);
+            long at = now();
+            long validFor = core.view(at).validForNanos();
+            series.lease(validFor > 0, at + validFor);
         }
     }
 

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 class StatusServerTest {
 
     private final Vertx vertx = Vertx.vertx();
-    private final AgentMetrics metrics = new AgentMetrics();
+    private long nowNanos = 7_000_000_000L;
+    private final AgentMetrics metrics = new AgentMetrics(() -> nowNanos);
     private final HttpClient client = HttpClient.newHttpClient();
     private int port;
 
@@ -73,7 +74,8 @@ class StatusServerTest {
         series.advertSent();
         series.advertSent();
         series.advertReceived();
-        series.lease(true, 4.5);
+        series.lease(true, nowNanos + 6_000_000_000L);
+        nowNanos += 1_500_000_000L;
 
         HttpResponse<String> response = send("GET", "/metrics");
 
