@@ -2,16 +2,20 @@ package io.quorumvip.check;
 
 /**
  * When a probe loop hands the results it settled to the checks' loop: once the batch is full, or once its first
- * result has waited {@code intervalNanos}, not after every pass. Each hand-over is a task on the checks' loop and
- * mostly a wake-up of its thread, about 20 µs of CPU whatever the batch holds, and a pass at 10,000 probes a second
- * settles a handful of results. A result's latency is measured when it settles, so waiting here moves only the
- * instant its verdict is taken, by at most the interval plus the millisecond the loop's wait is rounded up to.
+ * result has waited {@code intervalNanos}, not after every pass. Each hand-over is a task on the checks' loop, and
+ * one that finds the loop asleep wakes its thread, a cost whatever the batch holds. A result's latency is measured
+ * when it settles, so waiting here moves only the instant its verdict is taken, by at most the interval plus the
+ * millisecond the loop's wait is rounded up to.
  * Not thread-safe: one probe loop owns it. Time is passed in, on the caller's {@code System.nanoTime} scale.
  */
 public final class ResultHandOver {
 
-    /** Two milliseconds: the checks' loop wakes at most that often for its calendar anyway. */
-    public static final long INTERVAL_NANOS = 2_000_000;
+    /**
+     * Five milliseconds: at 10,000 probes a second the calendar's batches wake the probe thread every 2 ms, so a batch
+     * goes on one of those passes, without a wake-up of its own; 2 ms added one per batch and saved nothing
+     * (benchmarks.md, issue 12: results handed over in batches).
+     */
+    public static final long INTERVAL_NANOS = 5_000_000;
 
     /** A batch this large goes at once: its results' work on the checks' loop outweighs a wake-up many times. */
     public static final int FULL_BATCH = 256;

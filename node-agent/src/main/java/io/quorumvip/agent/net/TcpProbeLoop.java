@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * <p>Each pass: wait in epoll_wait until the earliest connect_timeout ({@link ProbeDeadlines}) or a wake-up, settle
  * the connects that ended, expire the deadlines passed before the wait began (so every connect that completed by then
  * was read), then open the probes submitted meanwhile. The results settled go to {@code results} in one task once
- * {@link ResultHandOver} says the batch is due (full, or its first result 2 ms old; the wait is cut to that), not
- * after every pass: a pass at 10,000 probes a second settles a handful, and each task wakes the checks' loop.
+ * {@link ResultHandOver} says the batch is due (full, or its first result 5 ms old; the wait is cut to that), not
+ * after every pass: each task may wake the checks' loop, whatever it carries.
  * A descriptor is closed only on this thread and new ones are opened only after a pass's events are all handled, so
  * no event can name a descriptor that was closed and handed out again; each registration carries a sequence number
  * beside the descriptor, checked anyway.
