@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-/** When a probe loop hands its results over, with time passed in: a full batch at once, a small one after the interval. */
+/** When a probe loop hands its results over, with time passed in: a full batch at once, a small one later. */
 class ResultHandOverTest {
 
     private static final long MS = 1_000_000;
