@@ -2,6 +2,7 @@ package io.quorumvip.agent.net;
 
 import io.quorumvip.check.ProbeDeadlines;
 import io.quorumvip.check.ProbeResult;
+import io.quorumvip.check.ResultHandOver;
 import io.quorumvip.check.TcpConnectResults;
 import java.io.IOException;
 import java.net.Inet6Address;
@@ -33,7 +34,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each pass: wait in epoll_wait until the earliest connect_timeout ({@link ProbeDeadlines}) or a wake-up, settle
  * the connects that ended, expire the deadlines passed before the wait began (so every connect that completed by then
- * was read), then open the probes submitted meanwhile, and hand the pass's results to {@code results} in one task.
+ * was read), then open the probes submitted meanwhile. The results settled go to {@code results} in one task once
+ * {@link ResultHandOver} says the batch is due (full, or its first result 5 ms old; the wait is cut to that), not
+ * after every pass: each task may wake the checks' loop, whatever it carries.
  * A descriptor is closed only on this thread and new ones are opened only after a pass's events are all handled, so
  * no event can name a descriptor that was closed and handed out again; each registration carries a sequence number
  * beside the descriptor, checked anyway.
@@ -177,6 +180,8 @@ public final class TcpProbeLoop implements AutoCloseable {
     /** The probe in flight on each descriptor, indexed by descriptor number. */
     private Probe[] open = new Probe[1024];
     private List<Probe> finished = new ArrayList<>();
+    private final ResultHandOver handOver = new ResultHandOver(ResultHandOver.INTERVAL_NANOS,
+            ResultHandOver.FULL_BATCH);
     private int nextSequence;
     private long lastSocketWarningNanos;
     /** Guarded by {@code wakeValue}. */
@@ -265,7 +270,8 @@ public final class TcpProbeLoop implements AutoCloseable {
         try {
             while (!stopping.get()) {
                 long readStart = System.nanoTime();
-                int ready = LIBC.epoll_wait(epollFd, eventsAddress, MAX_EVENTS, deadlines.waitMillis(readStart));
+                int ready = LIBC.epoll_wait(epollFd, eventsAddress, MAX_EVENTS,
+                        handOver.waitMillis(readStart, deadlines.waitMillis(readStart)));
                 if (ready < 0) {
                     if (LibC.errno() == LibC.EINTR) {
                         continue;
@@ -285,7 +291,9 @@ public final class TcpProbeLoop implements AutoCloseable {
                 for (Probe probe = submitted.poll(); probe != null; probe = submitted.poll()) {
                     connect(probe);
                 }
-                deliver();
+                if (handOver.due(System.nanoTime())) {
+                    deliver();
+                }
             }
         } finally {
             stopping.set(true);
@@ -466,7 +474,7 @@ public final class TcpProbeLoop implements AutoCloseable {
         settle(probe, probe.failed(TcpConnectResults.notTried(what, since(probe))));
     }
 
-    /** Closes the probe's descriptor, if it has one, and queues its result for this pass's hand-over. */
+    /** Closes the probe's descriptor, if it has one, and queues its result for the next hand-over. */
     private void settle(Probe probe, ProbeResult result) {
         if (probe.fd >= 0) {
             if (probe.fd < open.length && open[probe.fd] == probe) {
@@ -477,6 +485,7 @@ public final class TcpProbeLoop implements AutoCloseable {
         }
         probe.result = result;
         finished.add(probe);
+        handOver.settled(System.nanoTime());
     }
 
     private void deliver() {
@@ -485,6 +494,7 @@ public final class TcpProbeLoop implements AutoCloseable {
         }
         List<Probe> batch = finished;
         finished = new ArrayList<>();
+        handOver.handedOver();
         results.execute(() -> {
             for (Probe probe : batch) {
                 probe.completed(probe.result);
