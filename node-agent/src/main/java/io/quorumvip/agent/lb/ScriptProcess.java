@@ -1,10 +1,14 @@
 package io.quorumvip.agent.lb;
 
 import io.quorumvip.script.ScriptCommand;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,18 +42,24 @@ final class ScriptProcess {
         Path output = null;
         try {
             output = Files.createTempFile("qvip-check", ".out");
-            Process process = new ProcessBuilder(command(commandLine, runAs))
-                    .redirectErrorStream(true).redirectOutput(output.toFile()).start();
-            boolean exited = process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            if (!exited) {
-                killGroup(process.pid());
-                process.waitFor(1, TimeUnit.SECONDS);
-            } else {
-                // Children it left behind in its group are killed too: a check leaves nothing running.
-                killGroup(process.pid());
+            try (FileChannel captured = FileChannel.open(output, StandardOpenOption.READ)) {
+                Process process = new ProcessBuilder(command(commandLine, runAs))
+                        .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+                // The script writes through its descriptor and the output is read back through ours, so the name
+                // can go now: an agent killed while a script runs leaves no file in the temp directory.
+                Files.deleteIfExists(output);
+                output = null;
+                boolean exited = process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS);
+                if (!exited) {
+                    killGroup(process.pid());
+                    process.waitFor(1, TimeUnit.SECONDS);
+                } else {
+                    // Children it left behind in its group are killed too: a check leaves nothing running.
+                    killGroup(process.pid());
+                }
+                return new Outcome(exited ? process.exitValue() : -1, !exited, firstLine(captured),
+                        Duration.ofNanos(System.nanoTime() - start));
             }
-            return new Outcome(exited ? process.exitValue() : -1, !exited, firstLine(output),
-                    Duration.ofNanos(System.nanoTime() - start));
         } catch (IOException e) {
             return new Outcome(-1, false, "cannot run: " + e.getMessage(), Duration.ofNanos(System.nanoTime() - start));
         } catch (InterruptedException e) {
@@ -79,11 +89,9 @@ final class ScriptProcess {
         kill.waitFor(5, TimeUnit.SECONDS);
     }
 
-    private static String firstLine(Path output) throws IOException {
-        List<String> lines;
-        try (var reader = Files.newBufferedReader(output, StandardCharsets.UTF_8)) {
-            lines = reader.lines().limit(1).toList();
-        }
-        return lines.isEmpty() ? "" : lines.get(0).strip();
+    private static String firstLine(FileChannel output) throws IOException {
+        BufferedReader reader = new BufferedReader(Channels.newReader(output, StandardCharsets.UTF_8));
+        String line = reader.readLine();
+        return line == null ? "" : line.strip();
     }
 }

@@ -79,6 +79,19 @@ class ScriptProcessTest {
         awaitNoneRunning(marker);
     }
 
+    /**
+     * The script's own stdout names the file it writes to: once the run has started, that name is gone, so an agent
+     * killed mid-script leaves nothing in the temp directory. The script waits a second first, far longer than
+     * removing a name takes.
+     */
+    @Test
+    void shouldRemoveTheOutputFilesNameWhileTheScriptStillRuns() {
+        ScriptProcess.Outcome outcome = ScriptProcess.run("sleep 1; readlink /proc/$$/fd/1", Duration.ofSeconds(10));
+
+        assertThat(outcome.exitCode()).isZero();
+        assertThat(outcome.firstLine()).contains("qvip-check").endsWith("(deleted)");
+    }
+
     @Test
     void shouldRunAScriptAsTheUserKeepalivedsSyntaxNames() {
         assertThat(ScriptProcess.command("check.sh", Optional.of("nobody nogroup"))).containsExactly("setsid",
