@@ -1,5 +1,6 @@
 package io.quorumvip.agent.net;
 
+import io.quorumvip.check.ConnectProgress;
 import io.quorumvip.check.ProbeDeadlines;
 import io.quorumvip.check.ProbeResult;
 import io.quorumvip.check.ResultHandOver;
@@ -26,11 +27,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One thread that runs every TCP_CHECK connect, and every plain HTTP_GET exchange, on descriptors it owns, with an
  * epoll set of its own: per probe socket, (SO_LINGER 0 for close_with_reset, SO_MARK for untracked, bind for bindto,)
- * connect, one one-shot
- * epoll_ctl, getsockopt(SO_ERROR) and close, and no object beyond the probe's own; an HTTP_GET adds its request's
- * write, an epoll_ctl to wait for the answer and its reads. A Netty channel per probe (its object, config, pipeline
- * and six more syscalls) was the floor of the JVM's cost per TCP_CHECK, a third of the agent's CPU at 10,000 real
- * servers.
+ * connect, a second connect that says whether the first one has completed ({@link ConnectProgress}), and only while it
+ * has not, one one-shot epoll_ctl (and getsockopt(SO_ERROR) when it fails), then close; no object beyond the probe's
+ * own. An HTTP_GET adds its request's write, an epoll_ctl to wait for the answer and its reads. A Netty channel per
+ * probe (its object, config, pipeline and six more syscalls) was the floor of the JVM's cost per TCP_CHECK, a third of
+ * the agent's CPU at 10,000 real servers.
  *
  * <p>Each pass: wait in epoll_wait until the earliest connect_timeout ({@link ProbeDeadlines}) or a wake-up, settle
  * the connects that ended, expire the deadlines passed before the wait began (so every connect that completed by then
@@ -117,6 +118,7 @@ public final class TcpProbeLoop implements AutoCloseable {
         private int fd = -1;
         private int sequence;
         private int written;
+        private boolean registered;
         private boolean connected;
         private ProbeResult result;
 
@@ -328,7 +330,14 @@ public final class TcpProbeLoop implements AutoCloseable {
         int errno = connectError(fd, readiness);
         if (errno != 0) {
             connectFailed(probe, errno);
-        } else if (probe.request() == null) {
+        } else {
+            connected(probe);
+        }
+    }
+
+    /** A TCP_CHECK succeeded; an exchange writes its request. */
+    private void connected(Probe probe) {
+        if (probe.request() == null) {
             settle(probe, probe.connected(since(probe)));
         } else {
             probe.connected = true;
@@ -386,14 +395,20 @@ public final class TcpProbeLoop implements AutoCloseable {
 
     /** Waits for the probe's next readiness, a whole connect_timeout from now (bytes moved). */
     private void rearm(Probe probe, int readiness) {
+        await(probe, readiness, System.nanoTime());
+    }
+
+    /** Waits for the probe's readiness until connect_timeout after {@code fromNanos}, in the epoll set from now on. */
+    private void await(Probe probe, int readiness, long fromNanos) {
         event.putInt(0, readiness | LibC.EPOLLONESHOT).putLong(Structs.EPOLL_EVENT_DATA,
                 ((long) probe.sequence << 32) | probe.fd);
-        if (LIBC.epoll_ctl(epollFd, LibC.EPOLL_CTL_MOD, probe.fd, eventAddress) != 0) {
-            settle(probe, probe.failed(TcpConnectResults.notTried("epoll_ctl(): " + LibC.lastErrorText(),
-                    since(probe))));
+        int operation = probe.registered ? LibC.EPOLL_CTL_MOD : LibC.EPOLL_CTL_ADD;
+        if (LIBC.epoll_ctl(epollFd, operation, probe.fd, eventAddress) != 0) {
+            notTried(probe, "epoll_ctl(): " + LibC.lastErrorText());
             return;
         }
-        probe.deadlineNanos = deadlines.add(probe, System.nanoTime(), probe.target.timeoutNanos);
+        probe.registered = true;
+        probe.deadlineNanos = deadlines.add(probe, fromNanos, probe.target.timeoutNanos);
     }
 
     private void connectFailed(Probe probe, int errno) {
@@ -437,21 +452,26 @@ public final class TcpProbeLoop implements AutoCloseable {
             notTried(probe, "bind() to bindto " + target.bindto + ": " + LibC.lastErrorText());
             return;
         }
-        if (LIBC.connect(fd, target.remoteAddress, target.remoteLength) != 0 && LibC.errno() != LibC.EINPROGRESS) {
+        int started = LIBC.connect(fd, target.remoteAddress, target.remoteLength);
+        if (started != 0 && LibC.errno() != LibC.EINPROGRESS) {
             connectFailed(probe, LibC.errno());
             return;
         }
         nextSequence = (nextSequence + 1) & Integer.MAX_VALUE;
         probe.sequence = nextSequence;
-        if (!register(fd, LibC.EPOLLOUT | LibC.EPOLLONESHOT, ((long) probe.sequence << 32) | fd)) {
-            notTried(probe, "epoll_ctl(): " + LibC.lastErrorText());
-            return;
-        }
         if (fd >= open.length) {
             open = Arrays.copyOf(open, Math.max(fd + 1, open.length * 2));
         }
         open[fd] = probe;
-        probe.deadlineNanos = deadlines.add(probe, probe.startNanos, target.timeoutNanos);
+        // Asked once more: a real server on this machine has answered inside the first call, which only said the
+        // connect started; settled now, the probe needs no epoll registration, and its socket is closed at once.
+        int again = started == 0 ? 0 : LIBC.connect(fd, target.remoteAddress, target.remoteLength);
+        int errno = again == 0 ? 0 : LibC.errno();
+        switch (ConnectProgress.of(again, errno)) {
+            case CONNECTED -> connected(probe);
+            case FAILED -> connectFailed(probe, errno);
+            case IN_PROGRESS -> await(probe, LibC.EPOLLOUT, probe.startNanos);
+        }
     }
 
     private boolean register(int fd, int eventMask, long data) {
