@@ -1,6 +1,7 @@
 package io.quorumvip.agent.net;
 
 import io.quorumvip.check.ConnectProgress;
+import io.quorumvip.check.ConnectShortcut;
 import io.quorumvip.check.ProbeDeadlines;
 import io.quorumvip.check.ProbeResult;
 import io.quorumvip.check.ResultHandOver;
@@ -27,9 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One thread that runs every TCP_CHECK connect, and every plain HTTP_GET exchange, on descriptors it owns, with an
  * epoll set of its own: per probe socket, (SO_LINGER 0 for close_with_reset, SO_MARK for untracked, bind for bindto,)
- * connect, a second connect that says whether the first one has completed ({@link ConnectProgress}), and only while it
- * has not, one one-shot epoll_ctl (and getsockopt(SO_ERROR) when it fails), then close; no object beyond the probe's
- * own. An HTTP_GET adds its request's write, an epoll_ctl to wait for the answer and its reads. A Netty channel per
+ * connect, a second connect that says whether the first one has completed ({@link ConnectProgress}; skipped for a
+ * while after one that found it underway, {@link ConnectShortcut}), and only while it has not, one one-shot epoll_ctl
+ * (and getsockopt(SO_ERROR) when it fails), then close; no object beyond the probe's own. An HTTP_GET adds its request's write, an epoll_ctl to wait for the answer and its reads. A Netty channel per
  * probe (its object, config, pipeline and six more syscalls) was the floor of the JVM's cost per TCP_CHECK, a third of
  * the agent's CPU at 10,000 real servers.
  *
@@ -64,6 +65,8 @@ public final class TcpProbeLoop implements AutoCloseable {
         private final ByteBuffer mark;
         private final long timeoutNanos;
         private final String bindto;
+        /** The probe loop's thread alone uses it. */
+        private final ConnectShortcut shortcut = new ConnectShortcut();
 
         private Target(InetSocketAddress remote, Optional<InetAddress> bindto, boolean closeWithReset, long mark,
                 Duration timeout) {
@@ -463,11 +466,21 @@ public final class TcpProbeLoop implements AutoCloseable {
             open = Arrays.copyOf(open, Math.max(fd + 1, open.length * 2));
         }
         open[fd] = probe;
+        if (started == 0) {
+            connected(probe);
+            return;
+        }
+        if (!target.shortcut.ask()) {
+            await(probe, LibC.EPOLLOUT, probe.startNanos);
+            return;
+        }
         // Asked once more: a real server on this machine has answered inside the first call, which only said the
         // connect started; settled now, the probe needs no epoll registration, and its socket is closed at once.
-        int again = started == 0 ? 0 : LIBC.connect(fd, target.remoteAddress, target.remoteLength);
+        int again = LIBC.connect(fd, target.remoteAddress, target.remoteLength);
         int errno = again == 0 ? 0 : LibC.errno();
-        switch (ConnectProgress.of(again, errno)) {
+        ConnectProgress progress = ConnectProgress.of(again, errno);
+        target.shortcut.answered(progress);
+        switch (progress) {
             case CONNECTED -> connected(probe);
             case FAILED -> connectFailed(probe, errno);
             case IN_PROGRESS -> await(probe, LibC.EPOLLOUT, probe.startNanos);

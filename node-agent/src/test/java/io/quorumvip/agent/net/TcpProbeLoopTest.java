@@ -113,6 +113,43 @@ class TcpProbeLoopTest {
         }
     }
 
+    /**
+     * A connect still underway after the second connect(2) turns that call off for the target's next probes
+     * (ConnectShortcut): they connect through the epoll set, as every probe of a real server across a network does.
+     */
+    @Test
+    void shouldConnectThroughTheEpollSetOnceTheSecondConnectFoundAHandshakeUnderway() throws Exception {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        List<SocketChannel> fillers = new ArrayList<>();
+        try (ServerSocket listener = new ServerSocket(0, 1, loopback)) {
+            InetSocketAddress address = new InetSocketAddress(loopback, listener.getLocalPort());
+            TcpProbeLoop.Target target = TcpProbeLoop.target(address, Optional.empty(), false, 0,
+                    Duration.ofMillis(300));
+            fillAcceptQueue(address, fillers);
+            Recorded dropped = new Recorded(target);
+            loop.submit(dropped);
+            assertThat(dropped.get().detail()).isEqualTo("timed out");
+            for (SocketChannel filler : fillers) {
+                filler.close();
+            }
+            listener.setSoTimeout(1000);
+            for (int i = 0; i < 2; i++) {
+                listener.accept().close();
+            }
+
+            for (int i = 0; i < 3; i++) {
+                Recorded probe = new Recorded(target);
+                loop.submit(probe);
+                assertThat(probe.get().detail()).as("probe %d after the timeout", i).isEqualTo("connected");
+                listener.accept().close();
+            }
+        } finally {
+            for (SocketChannel filler : fillers) {
+                filler.close();
+            }
+        }
+    }
+
     /** Descriptors are closed and handed out again hundreds of times; every probe gets its own outcome. */
     @Test
     void shouldSettleEveryProbeOfABurstOnReusedDescriptors() throws Exception {
