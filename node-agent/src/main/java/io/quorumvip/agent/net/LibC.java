@@ -52,6 +52,10 @@ public interface LibC {
     int IP_MULTICAST_LOOP = 34;
     int IP_ADD_MEMBERSHIP = 35;
 
+    // netinet/in.h, linux/tcp.h
+    int IPPROTO_TCP = 6;
+    int TCP_QUICKACK = 12;
+
     // linux/in6.h (IPv6 socket options, level IPPROTO_IPV6)
     int IPPROTO_IPV6 = 41;
     int IPV6_UNICAST_HOPS = 16;
@@ -156,6 +160,9 @@ public interface LibC {
 
     @SaveError
     long write(int fd, @In ByteBuffer data, long length);
+
+    @SaveError
+    long write(int fd, long data, long length);
 
     @SaveError
     int close(int fd);

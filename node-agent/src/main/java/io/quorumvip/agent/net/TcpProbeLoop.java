@@ -105,6 +105,33 @@ public final class TcpProbeLoop implements AutoCloseable {
     }
 
     /**
+     * The bytes an exchange sends once connected, copied once into direct memory whose native address is taken once:
+     * a write from a buffer made jnr-ffi look its address up per call.
+     */
+    public static final class Request {
+        /** Held for {@link #address}: the native memory is the buffer's. */
+        private final ByteBuffer bytes;
+        private final long address;
+        private final int length;
+
+        private Request(ByteBuffer bytes) {
+            this.bytes = bytes;
+            this.address = Structs.address(bytes);
+            this.length = bytes.capacity();
+        }
+    }
+
+    /** A request of the bytes from {@code bytes}' position to its limit (copied; the buffer is left as it is). */
+    public static Request request(ByteBuffer bytes) {
+        if (!bytes.hasRemaining()) {
+            throw new IllegalArgumentException("an exchange's request needs at least one byte to send");
+        }
+        ByteBuffer copy = Structs.allocate(bytes.remaining());
+        copy.put(bytes.duplicate()).clear();
+        return new Request(copy);
+    }
+
+    /**
      * One connect, submitted once; the loop settles it and hands its result to {@link #completed}. As it stands a
      * probe is a TCP_CHECK: connected is a success. One with a {@link #request} is an exchange: the request is written
      * once connected, and the answer read until {@link #read} says it is whole or the peer closes; connect_timeout
@@ -127,8 +154,8 @@ public final class TcpProbeLoop implements AutoCloseable {
         /** On the loop's results executor, once. */
         protected abstract void completed(ProbeResult result);
 
-        /** The bytes to send once connected, from position to limit, which the loop leaves as they are; or null. */
-        protected ByteBuffer request() {
+        /** The bytes to send once connected, or null. */
+        protected Request request() {
             return null;
         }
 
@@ -174,6 +201,8 @@ public final class TcpProbeLoop implements AutoCloseable {
     private final ByteBuffer soErrorLength = Structs.allocate(4);
     private final ByteBuffer linger = Structs.allocate(Structs.LINGER_SIZE).putInt(0, 1).putInt(4, 0);
     private final long lingerAddress = Structs.address(linger);
+    private final ByteBuffer zero = Structs.allocate(Integer.BYTES);
+    private final long zeroAddress = Structs.address(zero);
     private final ByteBuffer wakeValue = Structs.allocate(8).putLong(0, 1);
     private final ByteBuffer drained = Structs.allocate(8);
     private final long drainedAddress = Structs.address(drained);
@@ -318,7 +347,7 @@ public final class TcpProbeLoop implements AutoCloseable {
             return;
         }
         if (probe.connected) {
-            if (probe.written < probe.request().remaining()) {
+            if (probe.written < probe.request().length) {
                 write(probe);
             } else {
                 read(probe);
@@ -352,16 +381,14 @@ public final class TcpProbeLoop implements AutoCloseable {
 
     /** Writes what is left of the request, then waits for the answer (or for room to write the rest). */
     private void write(Probe probe) {
-        ByteBuffer request = probe.request();
-        int left = request.remaining() - probe.written;
-        ByteBuffer from = probe.written == 0 ? request : request.slice(request.position() + probe.written, left);
-        long sent = LIBC.write(probe.fd, from, left);
+        Request request = probe.request();
+        long sent = LIBC.write(probe.fd, request.address + probe.written, request.length - probe.written);
         if (sent < 0 && LibC.errno() != LibC.EAGAIN) {
             exchangeFailed(probe);
             return;
         }
         probe.written += (int) Math.max(0, sent);
-        rearm(probe, probe.written < request.remaining() ? LibC.EPOLLOUT : LibC.EPOLLIN);
+        rearm(probe, probe.written < request.length ? LibC.EPOLLOUT : LibC.EPOLLIN);
     }
 
     private void read(Probe probe) {
@@ -432,6 +459,13 @@ public final class TcpProbeLoop implements AutoCloseable {
             notTried(probe, "setsockopt(SO_MARK) for untracked: " + LibC.lastErrorText()
                     + "; the agent needs CAP_NET_ADMIN for it, or drop untracked from the checker");
             return;
+        }
+        // An exchange writes its request as soon as it is connected: with quick ACKs off (as HAProxy connects when it
+        // has data to send) the handshake's last ACK rides on the request's first segment, and the answer's ACK waits
+        // for the close that follows it: two segments fewer per exchange, each handled by both ends' stacks. Left on
+        // for a TCP_CHECK, whose handshake must complete without data. Its failure only costs those segments.
+        if (probe.request() != null) {
+            LIBC.setsockopt(fd, LibC.IPPROTO_TCP, LibC.TCP_QUICKACK, zeroAddress, Integer.BYTES);
         }
         if (target.local != null && LIBC.bind(fd, target.local, target.localLength) < 0) {
             notTried(probe, "bind() to bindto " + target.bindto + ": " + LibC.lastErrorText());
