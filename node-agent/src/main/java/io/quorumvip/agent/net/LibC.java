@@ -93,6 +93,7 @@ public interface LibC {
     int EPOLLERR = 0x8;
     int EPOLLHUP = 0x10;
     int EPOLLONESHOT = 1 << 30;
+    int EPOLLET = 1 << 31;
 
     // asm-generic/errno-base.h, asm-generic/errno.h
     int EINTR = 4;

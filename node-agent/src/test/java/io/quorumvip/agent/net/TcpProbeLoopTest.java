@@ -221,6 +221,24 @@ class TcpProbeLoopTest {
         }
     }
 
+    /** Edge-triggered: the answer's second part, after the socket was read empty, is reported and read too. */
+    @Test
+    void shouldReadAnAnswerThatComesInParts() throws Exception {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        try (ServerSocket listener = new ServerSocket(0, 5, loopback)) {
+            Ping probe = new Ping(TcpProbeLoop.target(new InetSocketAddress(loopback, listener.getLocalPort()),
+                    Optional.empty(), false, 0, Duration.ofSeconds(5)));
+            loop.submit(probe);
+            try (Socket accepted = listener.accept()) {
+                accepted.getOutputStream().write("po".getBytes(StandardCharsets.US_ASCII));
+                Thread.sleep(200);
+                accepted.getOutputStream().write("ng".getBytes(StandardCharsets.US_ASCII));
+            }
+
+            assertThat(probe.get().detail()).isEqualTo("pong");
+        }
+    }
+
     @Test
     void shouldSayWhenBindtoIsNotOnThisMachine() throws Exception {
         try (ServerSocket listener = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
