@@ -91,12 +91,11 @@ final class HttpProber implements Prober {
     private UrlCycle cycle;
 
     /**
-     * A url's request, encoded once: into direct memory that each SSL_GET writes a duplicate of (a heap buffer was
-     * copied into a direct one per write), and as the probe loop's request for HTTP_GET; and the name its TLS
-     * handshake sends (SNI), if any. The memory is the JDK's, freed with the prober: Netty's release of a duplicate
-     * leaves it alone.
+     * A url's request, encoded once into direct memory that each probe writes a duplicate of (a heap buffer was copied
+     * into a direct one per write), and the name its TLS handshake sends (SNI), if any. The memory is the JDK's,
+     * freed with the prober: Netty's release of a duplicate leaves it alone.
      */
-    private record Request(ByteBuf bytes, TcpProbeLoop.Request plain, Optional<String> serverName) {
+    private record Request(ByteBuffer direct, ByteBuf bytes, Optional<String> serverName) {
     }
 
     HttpProber(CheckClients clients, CheckerConfig checker, Optional<String> defaultVirtualhost) {
@@ -122,8 +121,8 @@ final class HttpProber implements Prober {
         for (HttpUrl url : urls) {
             Optional<String> virtualhost = url.virtualhost().or(() -> http.virtualhost()).or(() -> defaultVirtualhost);
             ByteBuffer direct = encode(version, url.path(), virtualhost.orElse(authority));
-            built.add(new Request(Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct.duplicate())),
-                    TcpProbeLoop.request(direct), http.sni() ? virtualhost : Optional.empty()));
+            built.add(new Request(direct, Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct.duplicate())),
+                    http.sni() ? virtualhost : Optional.empty()));
         }
         this.requests = List.copyOf(built);
         this.evidence = new String[urls.size()];
@@ -188,8 +187,8 @@ final class HttpProber implements Prober {
         }
 
         @Override
-        protected TcpProbeLoop.Request request() {
-            return requests.get(index).plain();
+        protected ByteBuffer request() {
+            return requests.get(index).direct();
         }
 
         @Override

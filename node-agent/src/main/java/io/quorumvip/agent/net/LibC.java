@@ -163,9 +163,6 @@ public interface LibC {
     long write(int fd, @In ByteBuffer data, long length);
 
     @SaveError
-    long write(int fd, long data, long length);
-
-    @SaveError
     int close(int fd);
 
     /** @return the index, or 0 with errno set (ENODEV) when there is no such device */

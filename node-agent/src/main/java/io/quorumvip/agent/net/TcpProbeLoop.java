@@ -26,12 +26,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One thread that runs every TCP_CHECK connect, and every plain HTTP_GET exchange, on descriptors it owns, with an
  * epoll set of its own: per probe socket, (SO_LINGER 0 for close_with_reset, SO_MARK for untracked, bind for bindto,)
- * connect, one one-shot
- * epoll_ctl, getsockopt(SO_ERROR) and close, and no object beyond the probe's own; an HTTP_GET adds
- * setsockopt(TCP_QUICKACK 0), its request's write and its reads (its one epoll_ctl registers the descriptor
- * edge-triggered for both directions, so waiting for the answer takes no other). A Netty channel per probe (its object, config, pipeline
- * and six more syscalls) was the floor of the JVM's cost per TCP_CHECK, a third of the agent's CPU at 10,000 real
- * servers.
+ * connect, one one-shot epoll_ctl, getsockopt(SO_ERROR) and close, and no object beyond the probe's own; an HTTP_GET
+ * adds setsockopt(TCP_QUICKACK 0), its request's write and its reads, and registers its descriptor edge-triggered for
+ * both directions instead of one-shot, so waiting for the answer takes no second epoll_ctl. A Netty channel per probe
+ * (its object, config, pipeline and six more syscalls) was the floor of the JVM's cost per TCP_CHECK, a third of the
+ * agent's CPU at 10,000 real servers.
  *
  * <p>Each pass: wait in epoll_wait until the earliest connect_timeout ({@link ProbeDeadlines}) or a wake-up, settle
  * the connects that ended, expire the deadlines passed before the wait began (so every connect that completed by then
@@ -106,33 +105,6 @@ public final class TcpProbeLoop implements AutoCloseable {
     }
 
     /**
-     * The bytes an exchange sends once connected, copied once into direct memory whose native address is taken once:
-     * a write from a buffer made jnr-ffi look its address up per call.
-     */
-    public static final class Request {
-        /** Held for {@link #address}: the native memory is the buffer's. */
-        private final ByteBuffer bytes;
-        private final long address;
-        private final int length;
-
-        private Request(ByteBuffer bytes) {
-            this.bytes = bytes;
-            this.address = Structs.address(bytes);
-            this.length = bytes.capacity();
-        }
-    }
-
-    /** A request of the bytes from {@code bytes}' position to its limit (copied; the buffer is left as it is). */
-    public static Request request(ByteBuffer bytes) {
-        if (!bytes.hasRemaining()) {
-            throw new IllegalArgumentException("an exchange's request needs at least one byte to send");
-        }
-        ByteBuffer copy = Structs.allocate(bytes.remaining());
-        copy.put(bytes.duplicate()).clear();
-        return new Request(copy);
-    }
-
-    /**
      * One connect, submitted once; the loop settles it and hands its result to {@link #completed}. As it stands a
      * probe is a TCP_CHECK: connected is a success. One with a {@link #request} is an exchange: the request is written
      * once connected, and the answer read until {@link #read} says it is whole or the peer closes; connect_timeout
@@ -155,8 +127,8 @@ public final class TcpProbeLoop implements AutoCloseable {
         /** On the loop's results executor, once. */
         protected abstract void completed(ProbeResult result);
 
-        /** The bytes to send once connected, or null. */
-        protected Request request() {
+        /** The bytes to send once connected, from position to limit, which the loop leaves as they are; or null. */
+        protected ByteBuffer request() {
             return null;
         }
 
@@ -359,11 +331,11 @@ public final class TcpProbeLoop implements AutoCloseable {
             }
             probe.connected = true;
         }
-        if (probe.written < probe.request().length) {
+        if (probe.written < probe.request().remaining()) {
             write(probe);
         }
         // Room to write alone says nothing of the answer: a read then would find the socket empty.
-        if (probe.fd == fd && probe.written == probe.request().length
+        if (probe.fd == fd && probe.written == probe.request().remaining()
                 && (readiness & (LibC.EPOLLIN | LibC.EPOLLERR | LibC.EPOLLHUP)) != 0) {
             read(probe);
         }
@@ -388,9 +360,11 @@ public final class TcpProbeLoop implements AutoCloseable {
      * so the kernel reports room again only once a write found none.
      */
     private void write(Probe probe) {
-        Request request = probe.request();
-        while (probe.written < request.length) {
-            long sent = LIBC.write(probe.fd, request.address + probe.written, request.length - probe.written);
+        ByteBuffer request = probe.request();
+        while (probe.written < request.remaining()) {
+            int left = request.remaining() - probe.written;
+            ByteBuffer from = probe.written == 0 ? request : request.slice(request.position() + probe.written, left);
+            long sent = LIBC.write(probe.fd, from, left);
             if (sent < 0) {
                 if (LibC.errno() != LibC.EAGAIN) {
                     exchangeFailed(probe);

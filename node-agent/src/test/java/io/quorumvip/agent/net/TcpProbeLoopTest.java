@@ -173,8 +173,8 @@ class TcpProbeLoopTest {
 
     /** Sends "ping" once connected and takes the answer whole at its close. */
     private static final class Ping extends Recorded {
-        private static final TcpProbeLoop.Request PING = TcpProbeLoop.request(
-                ByteBuffer.wrap("ping".getBytes(StandardCharsets.US_ASCII)));
+        private static final ByteBuffer PING = ByteBuffer.allocateDirect(4)
+                .put("ping".getBytes(StandardCharsets.US_ASCII)).flip();
         private final StringBuilder answer = new StringBuilder();
 
         Ping(TcpProbeLoop.Target target) {
@@ -182,7 +182,7 @@ class TcpProbeLoopTest {
         }
 
         @Override
-        protected TcpProbeLoop.Request request() {
+        protected ByteBuffer request() {
             return PING;
         }
 
