@@ -200,24 +200,29 @@ class TcpProbeLoopTest {
 
     /**
      * With quick ACKs off the handshake's last ACK rides on the request: the listener's connection exists only once
-     * the request is in it. A separate ACK queues the connection first, and an accept then often finds nothing to read.
+     * the request is in it. A separate ACK queues the connection first, and an accept then finds nothing to read about
+     * half the time.
      */
     @Test
     void shouldSendTheHandshakesLastAckWithTheRequest() throws Exception {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         try (ServerSocket listener = new ServerSocket(0, 5, loopback)) {
+            int withRequest = 0;
             for (int i = 0; i < 20; i++) {
                 Ping probe = new Ping(TcpProbeLoop.target(new InetSocketAddress(loopback, listener.getLocalPort()),
                         Optional.empty(), false, 0, Duration.ofSeconds(5)));
                 loop.submit(probe);
                 try (Socket accepted = listener.accept()) {
-                    assertThat(accepted.getInputStream().available()).as("request bytes there at the accept")
-                            .isEqualTo(4);
+                    withRequest += accepted.getInputStream().available() == 4 ? 1 : 0;
                     accepted.getOutputStream().write("pong".getBytes(StandardCharsets.US_ASCII));
                 }
 
                 assertThat(probe.get().detail()).isEqualTo("pong");
             }
+            // With quick ACKs on, 10 or 11 of 20 here; the margin is for a loop held up past the 200 ms the kernel
+            // holds the handshake's ACK for data.
+            assertThat(withRequest).as("accepted connections with the request already in them, of 20")
+                    .isGreaterThanOrEqualTo(18);
         }
     }
 
