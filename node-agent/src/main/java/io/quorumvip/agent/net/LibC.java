@@ -87,7 +87,6 @@ public interface LibC {
     // sys/epoll.h
     int EPOLL_CLOEXEC = 0x80000;
     int EPOLL_CTL_ADD = 1;
-    int EPOLL_CTL_MOD = 3;
     int EPOLLIN = 0x1;
     int EPOLLOUT = 0x4;
     int EPOLLERR = 0x8;
