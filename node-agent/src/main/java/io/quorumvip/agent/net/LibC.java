@@ -52,6 +52,10 @@ public interface LibC {
     int IP_MULTICAST_LOOP = 34;
     int IP_ADD_MEMBERSHIP = 35;
 
+    // netinet/in.h, linux/tcp.h
+    int IPPROTO_TCP = 6;
+    int TCP_QUICKACK = 12;
+
     // linux/in6.h (IPv6 socket options, level IPPROTO_IPV6)
     int IPPROTO_IPV6 = 41;
     int IPV6_UNICAST_HOPS = 16;
@@ -83,12 +87,12 @@ public interface LibC {
     // sys/epoll.h
     int EPOLL_CLOEXEC = 0x80000;
     int EPOLL_CTL_ADD = 1;
-    int EPOLL_CTL_MOD = 3;
     int EPOLLIN = 0x1;
     int EPOLLOUT = 0x4;
     int EPOLLERR = 0x8;
     int EPOLLHUP = 0x10;
     int EPOLLONESHOT = 1 << 30;
+    int EPOLLET = 1 << 31;
 
     // asm-generic/errno-base.h, asm-generic/errno.h
     int EINTR = 4;
