@@ -71,6 +71,11 @@ public record RealServerHealth(List<CheckRules> rules, List<CheckerState> checke
         return (int) Math.max(0, Math.min(io.quorumvip.config.RealServerConfig.MAX_WEIGHT, weight));
     }
 
+    /** {@link CheckerState#steady()} of checker {@code checker}: a plain success of it gives back this health. */
+    public boolean steady(int checker) {
+        return checkers.get(checker).steady();
+    }
+
     /**
      * One result of checker {@code checker}. When its checker's state does not change (a success after a success,
      * no weight asked), the step's health is this one: its caller can tell by identity that neither {@link #alive()}

@@ -15,8 +15,9 @@ import net.jqwik.api.constraints.IntRange;
 
 /**
  * The steady step (a success to an up checker that asks for no other weight) gives back the state and the health it
- * was given, which the load balancer reads as "nothing moved": these hold it to changing nothing that a rebuilt state
- * would have changed.
+ * was given, which the load balancer reads as "nothing moved", and {@link RealServerHealth#steady} says beforehand
+ * when a plain success will, which the load balancer takes without the step: these hold both to changing nothing
+ * that a rebuilt state would have changed.
  */
 class SteadyStepProperties {
 
@@ -42,6 +43,7 @@ class SteadyStepProperties {
 
         RealServerHealth.Step step = health.next(0, OK);
 
+        assertThat(health.steady(0)).isTrue();
         assertThat(step.health()).isSameAs(health);
         assertThat(step.transition()).isEmpty();
         assertThat(step.delayNanos()).isEqualTo(LOOP);
@@ -62,9 +64,16 @@ class SteadyStepProperties {
         OptionalInt[] percent = {OptionalInt.empty(), OptionalInt.empty()};
         for (Probe probe : probes) {
             RealServerHealth before = health;
+            boolean steady = health.steady(probe.checker());
             RealServerHealth.Step step = health.next(probe.checker(), probe.result());
             health = step.health();
             ProbeResult result = probe.result();
+            if (result.plainSuccess()) {
+                assertThat(health == before).as("a plain success gives the health back").isEqualTo(steady);
+                if (steady) {
+                    assertThat(step.delayNanos()).isEqualTo(LOOP);
+                }
+            }
             if (result.success()) {
                 dynamic[probe.checker()] = result.dynamicWeight();
             }

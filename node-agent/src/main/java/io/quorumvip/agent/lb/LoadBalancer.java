@@ -438,8 +438,9 @@ public final class LoadBalancer {
                     Service s = (Service) other.service();
                     return new Receiver(s, s.realOf(other.real()), other.checker());
                 }).toList();
-                Booking booking = new Booking(service, real, i, prober, receivers);
                 CheckRules rules = real.health.rules().get(i);
+                Booking booking = new Booking(service, real, i, prober, receivers, real.series.counts(i),
+                        new Recorded(false, Cause.NONE, rules.delayLoopNanos()));
                 schedule(booking, rules.firstProbeDelayNanos(ThreadLocalRandom.current().nextLong()));
             }
         }
@@ -557,7 +558,13 @@ public final class LoadBalancer {
         if (stopped || service.retired) {
             return;
         }
-        long delay = apply(service, due.real, due.checker, result);
+        long delay;
+        if (due.steady && result.plainSuccess()) {
+            delay = settle(service, due.real, result, recordSteady(due, result));
+        } else {
+            delay = apply(service, due.real, due.checker, result);
+            due.steady = due.real.health.steady(due.checker);
+        }
         for (int i = 0; i < due.receivers.size(); i++) {
             Receiver other = due.receivers.get(i);
             apply(other.service(), other.real(), other.checker(), result);
@@ -567,7 +574,11 @@ public final class LoadBalancer {
 
     /** One result applied to one real server of one virtual server; returns the delay until the next probe. */
     private long apply(Service service, Real real, int checker, ProbeResult result) {
-        Recorded recorded = record(service, real, checker, result);
+        return settle(service, real, result, record(service, real, checker, result));
+    }
+
+    /** What follows a result once recorded: DR's neighbour reads and the pool; returns the delay until the next probe. */
+    private long settle(Service service, Real real, ProbeResult result, Recorded recorded) {
         boolean macsMoved = false;
         if (service.device.isPresent() && neighbourReads.shouldRead(System.nanoTime(),
                 result.success() && !service.macs.containsKey(real.config.address()))) {
@@ -597,15 +608,26 @@ public final class LoadBalancer {
         final Prober prober;
         /** The other virtual servers' real servers that take this check's results (lb_share_checks). */
         final List<Receiver> receivers;
+        final LbMetrics.CheckCounts counts;
+        /** What a plain success to a steady checker records: no change, delay_loop. */
+        final Recorded steadyRecorded;
+        /**
+         * The checker's state is {@link RealServerHealth#steady steady}, as the core said after the last result that
+         * was not a plain success to it; only this check's results change that state.
+         */
+        boolean steady;
         /** When the probe now booked is due, on the {@code System.nanoTime} scale. */
         long dueNanos;
 
-        Booking(Service service, Real real, int checker, Prober prober, List<Receiver> receivers) {
+        Booking(Service service, Real real, int checker, Prober prober, List<Receiver> receivers,
+                LbMetrics.CheckCounts counts, Recorded steadyRecorded) {
             this.service = service;
             this.real = real;
             this.checker = checker;
             this.prober = prober;
             this.receivers = receivers;
+            this.counts = counts;
+            this.steadyRecorded = steadyRecorded;
         }
     }
 
@@ -622,6 +644,18 @@ public final class LoadBalancer {
      * (misc_dynamic, FILE_CHECK) has no event of its own: its cause names the result, the value read among it, and
      * the new weight, and the pool change it leads to is journaled with that cause.
      */
+    /**
+     * A plain success to a steady checker: what {@link #record} does when the core gives the health back unchanged,
+     * without reading the health (at 10,000 real servers its objects are cold in the cache, a second after their
+     * last result).
+     */
+    private static Recorded recordSteady(Booking due, ProbeResult result) {
+        due.real.last = result;
+        due.real.lastCheckEpochMillis = System.currentTimeMillis();
+        due.counts.count(true);
+        return due.steadyRecorded;
+    }
+
     private Recorded record(Service service, Real real, int checker, ProbeResult result) {
         real.last = result;
         real.lastCheckEpochMillis = System.currentTimeMillis();
