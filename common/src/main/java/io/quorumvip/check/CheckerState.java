@@ -57,7 +57,6 @@ public record CheckerState(boolean up, boolean hasRun, int retryIt, int failures
      * result) gives back this state itself, with nothing allocated but the step, so that its real server's health
      * need not be rebuilt either.
      */
-
     public Step next(ProbeResult result, CheckRules rules) {
         if (result.success()) {
             OptionalInt weight = result.dynamicWeight();

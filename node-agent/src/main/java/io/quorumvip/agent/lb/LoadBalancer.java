@@ -640,11 +640,6 @@ public final class LoadBalancer {
     }
 
     /**
-     * One result into the checker core, its verdict change journaled with the evidence. A change of weight alone
-     * (misc_dynamic, FILE_CHECK) has no event of its own: its cause names the result, the value read among it, and
-     * the new weight, and the pool change it leads to is journaled with that cause.
-     */
-    /**
      * A plain success to a steady checker: what {@link #record} does when the core gives the health back unchanged,
      * without reading the health (at 10,000 real servers its objects are cold in the cache, a second after their
      * last result).
@@ -656,6 +651,11 @@ public final class LoadBalancer {
         return due.steadyRecorded;
     }
 
+    /**
+     * One result into the checker core, its verdict change journaled with the evidence. A change of weight alone
+     * (misc_dynamic, FILE_CHECK) has no event of its own: its cause names the result, the value read among it, and
+     * the new weight, and the pool change it leads to is journaled with that cause.
+     */
     private Recorded record(Service service, Real real, int checker, ProbeResult result) {
         real.last = result;
         real.lastCheckEpochMillis = System.currentTimeMillis();
