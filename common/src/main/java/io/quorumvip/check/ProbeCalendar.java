@@ -1,7 +1,6 @@
 package io.quorumvip.check;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -30,25 +29,22 @@ public final class ProbeCalendar<T> {
     public static final int MAX_PER_WAKE = 64;
 
     /**
-     * A binary heap over parallel arrays, earliest booking at 0: every result books its checker's next probe, and a
-     * {@code PriorityQueue} of booking records with a comparator was a fifth of the checks' loop's samples at 10,000
-     * real servers (an object per booking and a comparator call per level, which the agent's C1 does not inline).
+     * Nearly every booking is a delay_loop ahead, and goes to the wheel; the heap holds the rest (a delay_loop past
+     * the wheel's horizon, a booking before its current slot as at a start, when the first probes come in random
+     * order). Either hands out its earliest; the calendar takes the earlier of the two. The binary heap that held
+     * everything was still a seventh of the checks' loop's samples at 10,000 real servers (issue 12), waiting for
+     * memory: a take walked 14 levels down three arrays of 10,000 entries, cold a second after their last take.
      */
-    private long[] dues = new long[64];
-    private long[] orders = new long[64];
-    private Object[] items = new Object[64];
-    private int size;
+    private final BookingWheel near = new BookingWheel();
+    private final BookingHeap far = new BookingHeap();
     private long booked;
 
     /** Books {@code item} for {@code dueNanos} (on the caller's {@code System.nanoTime} scale). */
     public void book(long dueNanos, T item) {
-        if (size == items.length) {
-            int grown = size * 2;
-            dues = Arrays.copyOf(dues, grown);
-            orders = Arrays.copyOf(orders, grown);
-            items = Arrays.copyOf(items, grown);
+        long order = booked++;
+        if (!near.book(dueNanos, order, item)) {
+            far.book(dueNanos, order, item);
         }
-        siftUp(size++, dueNanos, booked++, item);
     }
 
     /** Takes out the bookings due by {@code nowNanos}, earliest first, at most {@link #MAX_PER_WAKE}. */
@@ -62,7 +58,7 @@ public final class ProbeCalendar<T> {
 
     /** True when a booking is due by {@code nowNanos}: a batch bounded by {@link #MAX_PER_WAKE} left some. */
     public boolean hasDue(long nowNanos) {
-        return size > 0 && dues[0] - nowNanos <= 0;
+        return size() > 0 && firstDue() - nowNanos <= 0;
     }
 
     /**
@@ -71,75 +67,32 @@ public final class ProbeCalendar<T> {
      * between); empty when nothing is booked.
      */
     public OptionalLong nextWakeNanos(long nowNanos) {
-        if (size == 0) {
+        if (size() == 0) {
             return OptionalLong.empty();
         }
-        long earliest = dues[0];
+        long earliest = firstDue();
         return OptionalLong.of(earliest - (nowNanos + MIN_WAKE_GAP_NANOS) > 0 ? earliest : nowNanos + MIN_WAKE_GAP_NANOS);
     }
 
     public int size() {
-        return size;
+        return near.size() + far.size();
+    }
+
+    private long firstDue() {
+        return nearFirst() ? near.firstDue() : far.firstDue();
     }
 
     @SuppressWarnings("unchecked")
     private T takeFirst() {
-        T first = (T) items[0];
-        size--;
-        long lastDue = dues[size];
-        long lastOrder = orders[size];
-        Object last = items[size];
-        items[size] = null;
-        if (size > 0) {
-            siftDown(lastDue, lastOrder, last);
+        return (T) (nearFirst() ? near.takeFirst() : far.takeFirst());
+    }
+
+    /** The wheel's earliest booking comes before the heap's: by due time (compared by difference), then order. */
+    private boolean nearFirst() {
+        if (near.size() == 0 || far.size() == 0) {
+            return near.size() > 0;
         }
-        return first;
-    }
-
-    /** Puts the booking at the hole {@code at} or above it, moving later parents down. */
-    private void siftUp(int at, long due, long order, Object item) {
-        while (at > 0) {
-            int parent = (at - 1) >>> 1;
-            if (!before(due, order, dues[parent], orders[parent])) {
-                break;
-            }
-            move(parent, at);
-            at = parent;
-        }
-        put(at, due, order, item);
-    }
-
-    /** Puts the booking at the hole at the root or below it, moving earlier children up. */
-    private void siftDown(long due, long order, Object item) {
-        int at = 0;
-        int half = size >>> 1;
-        while (at < half) {
-            int child = 2 * at + 1;
-            int right = child + 1;
-            if (right < size && before(dues[right], orders[right], dues[child], orders[child])) {
-                child = right;
-            }
-            if (!before(dues[child], orders[child], due, order)) {
-                break;
-            }
-            move(child, at);
-            at = child;
-        }
-        put(at, due, order, item);
-    }
-
-    /** Compared by difference, as nanoTime values must be: they may wrap; the same instant in booking order. */
-    private static boolean before(long due, long order, long otherDue, long otherOrder) {
-        return due != otherDue ? due - otherDue < 0 : order < otherOrder;
-    }
-
-    private void move(int from, int to) {
-        put(to, dues[from], orders[from], items[from]);
-    }
-
-    private void put(int at, long due, long order, Object item) {
-        dues[at] = due;
-        orders[at] = order;
-        items[at] = item;
+        long byDue = near.firstDue() - far.firstDue();
+        return byDue < 0 || byDue == 0 && near.firstOrder() < far.firstOrder();
     }
 }

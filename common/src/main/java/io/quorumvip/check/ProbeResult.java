@@ -38,6 +38,11 @@ public record ProbeResult(boolean success, String detail, OptionalInt statusCode
         this(success, detail, statusCode, exitCode, latency, dynamicWeight, OptionalInt.empty());
     }
 
+    /** A success that asks nothing of the weight: what TCP_CHECK, HTTP_GET and most checkers report. */
+    public boolean plainSuccess() {
+        return success && dynamicWeight.isEmpty() && weightOffset.isEmpty() && weightPercent.isEmpty();
+    }
+
     public static ProbeResult success(String detail, Duration latency) {
         return new ProbeResult(true, detail, OptionalInt.empty(), OptionalInt.empty(), latency, OptionalInt.empty());
     }

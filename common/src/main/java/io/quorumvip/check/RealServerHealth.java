@@ -59,14 +59,10 @@ public record RealServerHealth(List<CheckRules> rules, List<CheckerState> checke
             if (asked.isPresent()) {
                 weight += asked.getAsInt() - configured;
             }
-            ProbeResult last = lastSuccess(state);
-            if (last != null) {
-                weight += last.weightOffset().orElse(0);
-            }
+            weight += state.weightOffset().orElse(0);
         }
         for (int i = 0; i < checkers.size(); i++) {
-            ProbeResult last = lastSuccess(checkers.get(i));
-            OptionalInt percent = last == null ? OptionalInt.empty() : last.weightPercent();
+            OptionalInt percent = checkers.get(i).weightPercent();
             if (percent.isPresent()) {
                 weight = Math.max(0, Math.min(io.quorumvip.config.RealServerConfig.MAX_WEIGHT, weight))
                         * percent.getAsInt() / 100;
@@ -75,14 +71,23 @@ public record RealServerHealth(List<CheckRules> rules, List<CheckerState> checke
         return (int) Math.max(0, Math.min(io.quorumvip.config.RealServerConfig.MAX_WEIGHT, weight));
     }
 
-    private static ProbeResult lastSuccess(CheckerState state) {
-        ProbeResult last = state.last().orElse(null);
-        return last != null && last.success() ? last : null;
+    /** {@link CheckerState#steady()} of checker {@code checker}: a plain success of it gives back this health. */
+    public boolean steady(int checker) {
+        return checkers.get(checker).steady();
     }
 
+    /**
+     * One result of checker {@code checker}. When its checker's state does not change (a success after a success,
+     * no weight asked), the step's health is this one: its caller can tell by identity that neither {@link #alive()}
+     * nor {@link #weight} moved, without computing them.
+     */
     public Step next(int checker, ProbeResult result) {
+        CheckerState before = checkers.get(checker);
+        CheckerState.Step step = before.next(result, rules.get(checker));
+        if (step.state() == before) {
+            return new Step(this, Optional.empty(), step.delayNanos());
+        }
         boolean wasAlive = alive();
-        CheckerState.Step step = checkers.get(checker).next(result, rules.get(checker));
         // Straight into an immutable list, which the constructor's copy keeps as it is: an ArrayList here was copied
         // twice more on every result.
         CheckerState[] states = checkers.toArray(new CheckerState[checkers.size()]);

@@ -102,9 +102,18 @@ class CheckerCycleProperties {
     }
 
     @Property
-    void shouldNeedRiseSuccessesInARowWhenRiseIsSet(@ForAll @IntRange(min = 1, max = 6) int rise) {
+    void shouldNeedRiseSuccessesInARowWhenRiseIsSet(@ForAll @IntRange(min = 1, max = 6) int rise,
+                                                    @ForAll @IntRange(max = 30) int successesWhileUp) {
         CheckRules rules = new CheckRules(0, rise, LOOP, RETRY_DELAY, LOOP, true);
         CheckerState state = CheckerState.initial(rules);
+        if (successesWhileUp > 0) {
+            // Up for a while, then down (retry 0): an up checker stops counting, and the count starts again at 0.
+            for (int i = 0; i < rise + successesWhileUp; i++) {
+                state = state.next(OK, rules).state();
+            }
+            state = state.next(REFUSED, rules).state();
+            assertThat(state.up()).isFalse();
+        }
         for (int i = 1; i < rise; i++) {
             CheckerState.Step step = state.next(OK, rules);
             assertThat(step.change()).isEmpty();

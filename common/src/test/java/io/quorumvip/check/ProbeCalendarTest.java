@@ -103,4 +103,23 @@ class ProbeCalendarTest {
         assertThat(calendar.size()).isZero();
         assertThat(handedOut).containsExactlyInAnyOrderElementsOf(booked);
     }
+
+    @Test
+    void shouldHandOutTenThousandBookingsWithTiesInDueThenBookingOrder() {
+        ProbeCalendar<long[]> calendar = new ProbeCalendar<>();
+        Random random = new Random(4);
+        List<long[]> booked = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            long[] booking = {random.nextInt(1_000) * MS, i};
+            calendar.book(booking[0], booking);
+            booked.add(booking);
+        }
+        List<long[]> handedOut = new ArrayList<>();
+        while (calendar.hasDue(1_000 * MS)) {
+            handedOut.addAll(calendar.takeDue(1_000 * MS));
+        }
+
+        booked.sort(Comparator.<long[]>comparingLong(b -> b[0]).thenComparingLong(b -> b[1]));
+        assertThat(handedOut).containsExactlyElementsOf(booked);
+    }
 }

@@ -56,15 +56,10 @@ final class CheckSharing {
         return sharers.get(prober).get(0).equals(sharer);
     }
 
-    /** Every sharer but the one that runs it. */
+    /** Every sharer but the one that runs it: asked once per check when it starts, not per result. */
     List<Sharer> others(Prober prober) {
-        // Asked on every result: without sharing every prober has one sharer, so no lookup is needed to say so.
-        if (!enabled) {
-            return List.of();
-        }
         List<Sharer> all = sharers.get(prober);
-        // A check that no other virtual server lists, as most are: the empty list, not a sub-list made per result.
-        return all.size() == 1 ? List.of() : all.subList(1, all.size());
+        return all.subList(1, all.size());
     }
 
     private static Key key(VirtualServerConfig vs, CheckerConfig checker) {

@@ -168,6 +168,10 @@ final class LbMetrics {
             counts[checker].count(success);
         }
 
+        CheckCounts counts(int checker) {
+            return counts[checker];
+        }
+
         void state(boolean alive, int weightNow) {
             int upNow = alive ? 1 : 0;
             if (upNow != upSet) {

@@ -113,7 +113,7 @@ public final class LoadBalancer {
     private final CheckClients clients;
     private final ArrayDeque<Runnable> waitingProbes = new ArrayDeque<>();
     /** Every checker's next probe, woken by one timer ({@link ProbeCalendar} says why), on the context. */
-    private final ProbeCalendar<Due> calendar = new ProbeCalendar<>();
+    private final ProbeCalendar<Booking> calendar = new ProbeCalendar<>();
     private long wakeTimer = -1;
     private long wakeAtNanos;
     /** The context's Netty loop, which runs a due batch after its next pass over the ready sockets. */
@@ -398,6 +398,10 @@ public final class LoadBalancer {
             config = reload.config;
             sharing = reload.sharing;
             services.forEach(service -> fold(service, cause));
+            // A real server whose health the reload kept may see no change for as long as it stays healthy, and
+            // record() sets the gauges only on a change: its new series shows the state now, as a start does.
+            services.forEach(s -> s.reals.forEach(r -> r.series.state(r.health.alive(),
+                    r.health.weight(r.config.weight()))));
             reprogram();
             services.forEach(this::startChecks);
             applied.complete();
@@ -426,36 +430,48 @@ public final class LoadBalancer {
     private void startChecks(Service service) {
         for (Real real : service.reals) {
             for (int i = 0; i < real.probers.size(); i++) {
-                if (!sharing.runs(real.probers.get(i), new CheckSharing.Sharer(service, real.config, i))) {
+                Prober prober = real.probers.get(i);
+                if (!sharing.runs(prober, new CheckSharing.Sharer(service, real.config, i))) {
                     continue;
                 }
+                List<Receiver> receivers = sharing.others(prober).stream().map(other -> {
+                    Service s = (Service) other.service();
+                    return new Receiver(s, s.realOf(other.real()), other.checker());
+                }).toList();
                 CheckRules rules = real.health.rules().get(i);
-                schedule(service, real, i, rules.firstProbeDelayNanos(ThreadLocalRandom.current().nextLong()));
+                Booking booking = new Booking(service, real, i, prober, receivers, real.series.counts(i),
+                        new Recorded(false, Cause.NONE, rules.delayLoopNanos()));
+                schedule(booking, rules.firstProbeDelayNanos(ThreadLocalRandom.current().nextLong()));
             }
         }
     }
 
     /** On the context (the wake-up timer set there fires there). */
-    private void schedule(Service service, Real real, int checker, long delayNanos) {
-        book(service, real, checker, System.nanoTime() + Math.max(0, delayNanos));
+    private void schedule(Booking booking, long delayNanos) {
+        long now = System.nanoTime();
+        book(booking, now + Math.max(0, delayNanos), now);
     }
 
     /** The next probe after one that started at {@code startedNanos}, in the cadence {@link ProbeCadence} keeps. */
-    private void scheduleAfter(Service service, Real real, int checker, long startedNanos, long delayNanos) {
-        book(service, real, checker, ProbeCadence.nextDueNanos(startedNanos, System.nanoTime(), delayNanos));
+    private void scheduleAfter(Booking booking, long startedNanos, long delayNanos) {
+        long now = System.nanoTime();
+        book(booking, ProbeCadence.nextDueNanos(startedNanos, now, delayNanos), now);
     }
 
-    private void book(Service service, Real real, int checker, long dueNanos) {
+    private void book(Booking booking, long dueNanos, long nowNanos) {
         if (stopped) {
             return;
         }
-        calendar.book(dueNanos, new Due(service, real, checker, dueNanos));
-        armWake();
+        booking.dueNanos = dueNanos;
+        calendar.book(dueNanos, booking);
+        // Nearly every result books a probe a delay_loop away, after the wake-up already set: that timer stays.
+        if (wakeTimer < 0 || dueNanos - wakeAtNanos < 0) {
+            armWake(nowNanos);
+        }
     }
 
     /** Sets the one wake-up timer for the earliest booking, unless one is set for then or sooner already. */
-    private void armWake() {
-        long now = System.nanoTime();
+    private void armWake(long now) {
         OptionalLong next = calendar.nextWakeNanos(now);
         if (next.isEmpty() || (wakeTimer >= 0 && wakeAtNanos - next.getAsLong() <= 0)) {
             return;
@@ -482,7 +498,7 @@ public final class LoadBalancer {
         if (stopped) {
             return;
         }
-        for (Due due : calendar.takeDue(System.nanoTime())) {
+        for (Booking due : calendar.takeDue(System.nanoTime())) {
             probe(due);
         }
         if (calendar.hasDue(System.nanoTime())) {
@@ -494,20 +510,18 @@ public final class LoadBalancer {
                 });
             }
         } else {
-            armWake();
+            armWake(System.nanoTime());
         }
     }
 
-    private void probe(Due due) {
-        Service service = due.service();
-        Real real = due.real();
-        int checker = due.checker();
+    private void probe(Booking due) {
+        Service service = due.service;
         if (stopped || service.retired) {
             return;
         }
         if (service.config.haSuspend() && !service.addressLocal()) {
             service.suspended = true;
-            schedule(service, real, checker, real.health.rules().get(checker).delayLoopNanos());
+            schedule(due, due.real.health.rules().get(due.checker).delayLoopNanos());
             return;
         }
         service.suspended = false;
@@ -518,15 +532,15 @@ public final class LoadBalancer {
         }
         probesInFlight++;
         long startedNanos = System.nanoTime();
-        metrics.probeStarted(startedNanos - due.dueNanos());
-        real.probers.get(checker).probe(result -> onContext(due, startedNanos, result));
+        metrics.probeStarted(startedNanos - due.dueNanos);
+        due.prober.probe(result -> onContext(due, startedNanos, result));
     }
 
     /**
      * Vert.x clients and the TCP probe loop complete on the context already, and the result is taken at once, with
      * no task made for it; scripts and file reads complete on worker threads.
      */
-    private void onContext(Due due, long startedNanos, ProbeResult result) {
+    private void onContext(Booking due, long startedNanos, ProbeResult result) {
         if (Vertx.currentContext() == context) {
             onResult(due, startedNanos, result);
         } else {
@@ -534,31 +548,37 @@ public final class LoadBalancer {
         }
     }
 
-    private void onResult(Due due, long startedNanos, ProbeResult result) {
-        Service service = due.service();
-        Real real = due.real();
-        int checker = due.checker();
+    private void onResult(Booking due, long startedNanos, ProbeResult result) {
         probesInFlight--;
         Runnable next = waitingProbes.poll();
         if (next != null) {
             next.run();
         }
+        Service service = due.service;
         if (stopped || service.retired) {
             return;
         }
-        long delay = apply(service, real, checker, result);
-        List<CheckSharing.Sharer> others = sharing.others(real.probers.get(checker));
-        for (int i = 0; i < others.size(); i++) {
-            CheckSharing.Sharer other = others.get(i);
-            Service s = (Service) other.service();
-            apply(s, s.realOf(other.real()), other.checker(), result);
+        long delay;
+        if (due.steady && result.plainSuccess()) {
+            delay = settle(service, due.real, result, recordSteady(due, result));
+        } else {
+            delay = apply(service, due.real, due.checker, result);
+            due.steady = due.real.health.steady(due.checker);
         }
-        scheduleAfter(service, real, checker, startedNanos, delay);
+        for (int i = 0; i < due.receivers.size(); i++) {
+            Receiver other = due.receivers.get(i);
+            apply(other.service(), other.real(), other.checker(), result);
+        }
+        scheduleAfter(due, startedNanos, delay);
     }
 
     /** One result applied to one real server of one virtual server; returns the delay until the next probe. */
     private long apply(Service service, Real real, int checker, ProbeResult result) {
-        Recorded recorded = record(service, real, checker, result);
+        return settle(service, real, result, record(service, real, checker, result));
+    }
+
+    /** What follows a result once recorded: DR's neighbour reads and the pool; returns the delay until the next probe. */
+    private long settle(Service service, Real real, ProbeResult result, Recorded recorded) {
         boolean macsMoved = false;
         if (service.device.isPresent() && neighbourReads.shouldRead(System.nanoTime(),
                 result.success() && !service.macs.containsKey(real.config.address()))) {
@@ -576,12 +596,59 @@ public final class LoadBalancer {
         return recorded.delayNanos();
     }
 
-    /** One checker of one real server, booked in the calendar for {@code dueNanos}. */
-    private record Due(Service service, Real real, int checker, long dueNanos) {
+    /**
+     * One checker of one real server that runs its probes, with what it needs per probe and per result at hand
+     * rather than looked up: in the calendar once at a time (booked again only from its own result, or from a probe
+     * that ha_suspend skips), so one object serves every booking instead of one per result.
+     */
+    private static final class Booking {
+        final Service service;
+        final Real real;
+        final int checker;
+        final Prober prober;
+        /** The other virtual servers' real servers that take this check's results (lb_share_checks). */
+        final List<Receiver> receivers;
+        final LbMetrics.CheckCounts counts;
+        /** What a plain success to a steady checker records: no change, delay_loop. */
+        final Recorded steadyRecorded;
+        /**
+         * The checker's state is {@link RealServerHealth#steady steady}, as the core said after the last result that
+         * was not a plain success to it; only this check's results change that state.
+         */
+        boolean steady;
+        /** When the probe now booked is due, on the {@code System.nanoTime} scale. */
+        long dueNanos;
+
+        Booking(Service service, Real real, int checker, Prober prober, List<Receiver> receivers,
+                LbMetrics.CheckCounts counts, Recorded steadyRecorded) {
+            this.service = service;
+            this.real = real;
+            this.checker = checker;
+            this.prober = prober;
+            this.receivers = receivers;
+            this.counts = counts;
+            this.steadyRecorded = steadyRecorded;
+        }
+    }
+
+    /** A checker of a real server that takes the results of a check another virtual server's real server runs. */
+    private record Receiver(Service service, Real real, int checker) {
     }
 
     /** What one result did: the cause to journal the pool change with, if it changed anything. */
     private record Recorded(boolean changed, Cause cause, long delayNanos) {
+    }
+
+    /**
+     * A plain success to a steady checker: what {@link #record} does when the core gives the health back unchanged,
+     * without reading the health (at 10,000 real servers its objects are cold in the cache, a second after their
+     * last result).
+     */
+    private static Recorded recordSteady(Booking due, ProbeResult result) {
+        due.real.last = result;
+        due.real.lastCheckEpochMillis = System.currentTimeMillis();
+        due.counts.count(true);
+        return due.steadyRecorded;
     }
 
     /**
@@ -592,10 +659,16 @@ public final class LoadBalancer {
     private Recorded record(Service service, Real real, int checker, ProbeResult result) {
         real.last = result;
         real.lastCheckEpochMillis = System.currentTimeMillis();
-        int weightBefore = real.health.weight(real.config.weight());
-        RealServerHealth.Step step = real.health.next(checker, result);
-        real.health = step.health();
+        RealServerHealth before = real.health;
+        RealServerHealth.Step step = before.next(checker, result);
         real.series.check(checker, result.success());
+        if (step.health() == before) {
+            // Nothing moved (RealServerHealth.next says so by identity): neither alive() nor the weight, so the
+            // gauges already show them, and their checkers' states need not be read again.
+            return new Recorded(false, Cause.NONE, step.delayNanos());
+        }
+        int weightBefore = before.weight(real.config.weight());
+        real.health = step.health();
         int weightAfter = real.health.weight(real.config.weight());
         real.series.state(real.health.alive(), weightAfter);
         boolean reweighed = step.transition().isEmpty() && weightBefore != weightAfter;
