@@ -12,7 +12,7 @@ import java.util.Arrays;
  */
 final class BookingWheel {
 
-    /** 2^20 ns, about 1.05 ms: under the calendar's 2 ms wake-up gap. */
+    /** 2^20 ns, about 1.05 ms: well under the calendar's 5 ms wake-up gap. */
     static final int SLOT_SHIFT = 20;
     static final long SLOT_NANOS = 1L << SLOT_SHIFT;
     /** 2,048 slots: a horizon of about 2.15 s, past the common delay_loop of 1 or 2 s. */

@@ -11,8 +11,9 @@ package io.quorumvip.check;
 public final class ResultHandOver {
 
     /**
-     * Five milliseconds: at 10,000 probes a second the calendar's batches wake the probe thread every 2 ms, so a batch
-     * goes on one of those passes, without a wake-up of its own; 2 ms added one per batch and saved nothing
+     * Five milliseconds: at 10,000 probes a second the calendar's batches wake the probe thread every 5 ms (every 2 ms
+     * when this was chosen), so a batch goes on one of those passes, without a wake-up of its own; 2 ms added one per
+     * batch and saved nothing
      * (benchmarks.md, issue 12: results handed over in batches).
      */
     public static final long INTERVAL_NANOS = 5_000_000;

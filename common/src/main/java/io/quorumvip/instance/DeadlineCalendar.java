@@ -17,7 +17,7 @@ import java.util.TreeSet;
  * move (a lease's validity, a renewal) has a window of one instant and fires at its deadline as it would alone;
  * one that may come early (a master's next advert) goes out with an earlier wake-up.
  *
- * <p>Not {@link io.quorumvip.check.ProbeCalendar}: that one books each probe once and may run it up to 2 ms late;
+ * <p>Not {@link io.quorumvip.check.ProbeCalendar}: that one books each probe once and may run it up to 5 ms late;
  * an instance's one timer is replaced and cancelled at every step, and must never be late because of grouping.
  *
  * <p>Pure: the driver passes the time in and performs the wake-ups. Not thread-safe.

@@ -27,7 +27,7 @@ final class LbMetrics {
     private static final String CHECKS = "qvip_lb_checks";
     private static final String CHECKS_HELP = "probes run, by checker and result";
 
-    /** From the 2 ms the calendar's wake-ups allow to a whole delay_loop of 1 s and beyond. */
+    /** From the 5 ms the calendar's wake-ups allow to a whole delay_loop of 1 s and beyond. */
     private static final double[] LATENESS_BUCKETS_SECONDS =
             {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5};
 
