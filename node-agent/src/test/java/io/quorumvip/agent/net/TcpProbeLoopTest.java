@@ -152,6 +152,53 @@ class TcpProbeLoopTest {
         }
     }
 
+    /**
+     * An exchange whose connect is still underway after the second connect(2) waits for it in the epoll set,
+     * registered once for both directions: it writes its request once connected and reads the answer, as every
+     * HTTP_GET to a real server across a network does.
+     */
+    @Test
+    void shouldExchangeThroughTheEpollSetOnceTheSecondConnectFoundAHandshakeUnderway() throws Exception {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        List<SocketChannel> fillers = new ArrayList<>();
+        try (ServerSocket listener = new ServerSocket(0, 1, loopback)) {
+            InetSocketAddress address = new InetSocketAddress(loopback, listener.getLocalPort());
+            TcpProbeLoop.Target target = TcpProbeLoop.target(address, Optional.empty(), false, 0,
+                    Duration.ofMillis(300));
+            fillAcceptQueue(address, fillers);
+            Ping dropped = new Ping(target);
+            loop.submit(dropped);
+            assertThat(dropped.get().detail()).isEqualTo("timed out");
+            for (SocketChannel filler : fillers) {
+                filler.close();
+            }
+            listener.setSoTimeout(1000);
+            for (int i = 0; i < 2; i++) {
+                listener.accept().close();
+            }
+
+            for (int i = 0; i < 3; i++) {
+                Ping probe = new Ping(target);
+                loop.submit(probe);
+                answerPong(listener);
+                assertThat(probe.get().detail()).as("probe %d after the timeout", i).isEqualTo("pong");
+            }
+        } finally {
+            for (SocketChannel filler : fillers) {
+                filler.close();
+            }
+        }
+    }
+
+    /** Accepts one connection, reads its "ping" whole, answers "pong" and closes. */
+    private static void answerPong(ServerSocket listener) throws Exception {
+        try (Socket accepted = listener.accept()) {
+            assertThat(new String(accepted.getInputStream().readNBytes(4), StandardCharsets.US_ASCII))
+                    .isEqualTo("ping");
+            accepted.getOutputStream().write("pong".getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
     /** Descriptors are closed and handed out again hundreds of times; every probe gets its own outcome. */
     @Test
     void shouldSettleEveryProbeOfABurstOnReusedDescriptors() throws Exception {
