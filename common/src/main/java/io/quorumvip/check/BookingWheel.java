@@ -20,7 +20,9 @@ final class BookingWheel {
     private static final long HORIZON_NANOS = SLOTS * SLOT_NANOS;
 
     private final Slot[] slots = new Slot[SLOTS];
-    /** The start of the current slot, a multiple of {@link #SLOT_NANOS}; the current slot is not empty unless all are. */
+    /**
+     * The start of the current slot, a multiple of {@link #SLOT_NANOS}; the current slot is not empty unless all are.
+     */
     private long base;
     private int size;
 

@@ -76,7 +76,8 @@ public final class ProbeCalendar<T> {
             return OptionalLong.empty();
         }
         long earliest = firstDue();
-        return OptionalLong.of(earliest - (nowNanos + MIN_WAKE_GAP_NANOS) > 0 ? earliest : nowNanos + MIN_WAKE_GAP_NANOS);
+        long soonest = nowNanos + MIN_WAKE_GAP_NANOS;
+        return OptionalLong.of(earliest - soonest > 0 ? earliest : soonest);
     }
 
     public int size() {

@@ -92,8 +92,8 @@ final class HttpProber implements Prober {
 
     /**
      * A url's request, encoded once into direct memory whose native address a plain probe's write passes (a heap
-     * buffer was copied into a direct one per write), and the name its TLS handshake sends (SNI), if any. The memory is the JDK's,
-     * freed with the prober: Netty's release of a duplicate leaves it alone.
+     * buffer was copied into a direct one per write), and the name its TLS handshake sends (SNI), if any. The memory
+     * is the JDK's, freed with the prober: Netty's release of a duplicate leaves it alone.
      */
     private record Request(TcpProbeLoop.Request direct, ByteBuf bytes, Optional<String> serverName) {
     }
@@ -121,7 +121,8 @@ final class HttpProber implements Prober {
         for (HttpUrl url : urls) {
             Optional<String> virtualhost = url.virtualhost().or(() -> http.virtualhost()).or(() -> defaultVirtualhost);
             ByteBuffer direct = encode(version, url.path(), virtualhost.orElse(authority));
-            built.add(new Request(TcpProbeLoop.Request.of(direct), Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct.duplicate())),
+            built.add(new Request(TcpProbeLoop.Request.of(direct),
+                    Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct.duplicate())),
                     http.sni() ? virtualhost : Optional.empty()));
         }
         this.requests = List.copyOf(built);

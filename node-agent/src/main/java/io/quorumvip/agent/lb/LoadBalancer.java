@@ -577,7 +577,9 @@ public final class LoadBalancer {
         return settle(service, real, result, record(service, real, checker, result));
     }
 
-    /** What follows a result once recorded: DR's neighbour reads and the pool; returns the delay until the next probe. */
+    /**
+     * What follows a result once recorded: DR's neighbour reads and the pool; returns the delay until the next probe.
+     */
     private long settle(Service service, Real real, ProbeResult result, Recorded recorded) {
         boolean macsMoved = false;
         if (service.device.isPresent() && neighbourReads.shouldRead(System.nanoTime(),
