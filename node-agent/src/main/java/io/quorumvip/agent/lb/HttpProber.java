@@ -91,11 +91,11 @@ final class HttpProber implements Prober {
     private UrlCycle cycle;
 
     /**
-     * A url's request, encoded once into direct memory whose native address a plain probe's write passes (a heap
-     * buffer was copied into a direct one per write), and the name its TLS handshake sends (SNI), if any. The memory
-     * is the JDK's, freed with the prober: Netty's release of a duplicate leaves it alone.
+     * A url's request, encoded once into direct memory that each probe writes a duplicate of (a heap buffer was copied
+     * into a direct one per write), and the name its TLS handshake sends (SNI), if any. The memory is the JDK's,
+     * freed with the prober: Netty's release of a duplicate leaves it alone.
      */
-    private record Request(TcpProbeLoop.Request direct, ByteBuf bytes, Optional<String> serverName) {
+    private record Request(ByteBuffer direct, ByteBuf bytes, Optional<String> serverName) {
     }
 
     HttpProber(CheckClients clients, CheckerConfig checker, Optional<String> defaultVirtualhost) {
@@ -121,8 +121,7 @@ final class HttpProber implements Prober {
         for (HttpUrl url : urls) {
             Optional<String> virtualhost = url.virtualhost().or(() -> http.virtualhost()).or(() -> defaultVirtualhost);
             ByteBuffer direct = encode(version, url.path(), virtualhost.orElse(authority));
-            built.add(new Request(TcpProbeLoop.Request.of(direct),
-                    Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct.duplicate())),
+            built.add(new Request(direct, Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct.duplicate())),
                     http.sni() ? virtualhost : Optional.empty()));
         }
         this.requests = List.copyOf(built);
@@ -188,7 +187,7 @@ final class HttpProber implements Prober {
         }
 
         @Override
-        protected TcpProbeLoop.Request request() {
+        protected ByteBuffer request() {
             return requests.get(index).direct();
         }
 

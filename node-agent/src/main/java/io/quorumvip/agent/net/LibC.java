@@ -161,10 +161,6 @@ public interface LibC {
     @SaveError
     long write(int fd, @In ByteBuffer data, long length);
 
-    /** {@code data}: the native address of the bytes, taken once, not looked up per call as a buffer's is. */
-    @SaveError
-    long write(int fd, long data, long length);
-
     @SaveError
     int close(int fd);
 

@@ -86,32 +86,6 @@ public final class TcpProbeLoop implements AutoCloseable {
     }
 
     /**
-     * An exchange's request: its bytes in direct memory, encoded once, and their native address, taken once (jnr-ffi
-     * looked a buffer's up on every write: 2 % of the probe thread's samples at 10,000 HTTP_GETs a second).
-     */
-    public static final class Request {
-        /** Held for {@link #address}: the native memory is the buffer's. */
-        private final ByteBuffer bytes;
-        private final long address;
-        private final int length;
-
-        private Request(ByteBuffer bytes) {
-            this.bytes = bytes;
-            this.address = Structs.address(bytes);
-            this.length = bytes.remaining();
-        }
-
-        /** @param direct the request from position to limit, in a direct buffer nobody changes from now on */
-        public static Request of(ByteBuffer direct) {
-            if (!direct.isDirect()) {
-                throw new IllegalArgumentException("a TCP probe's request must be in direct memory, not in a heap "
-                        + "buffer of " + direct.remaining() + " bytes: allocate it with ByteBuffer.allocateDirect");
-            }
-            return new Request(direct.slice());
-        }
-    }
-
-    /**
      * @param remote the real server's resolved address and port
      * @param bindto the source address to bind, or empty for the kernel's choice
      * @param closeWithReset close with an RST (SO_LINGER 0) instead of a FIN
@@ -159,8 +133,8 @@ public final class TcpProbeLoop implements AutoCloseable {
         /** On the loop's results executor, once. */
         protected abstract void completed(ProbeResult result);
 
-        /** The bytes to send once connected, or null. */
-        protected Request request() {
+        /** The bytes to send once connected, from position to limit, which the loop leaves as they are; or null. */
+        protected ByteBuffer request() {
             return null;
         }
 
@@ -363,11 +337,11 @@ public final class TcpProbeLoop implements AutoCloseable {
             }
             probe.connected = true;
         }
-        if (probe.written < probe.request().length) {
+        if (probe.written < probe.request().remaining()) {
             write(probe);
         }
         // Room to write alone says nothing of the answer: a read then would find the socket empty.
-        if (probe.fd == fd && probe.written == probe.request().length
+        if (probe.fd == fd && probe.written == probe.request().remaining()
                 && (readiness & (LibC.EPOLLIN | LibC.EPOLLERR | LibC.EPOLLHUP)) != 0) {
             read(probe);
         }
@@ -392,9 +366,11 @@ public final class TcpProbeLoop implements AutoCloseable {
      * so the kernel reports room again only once a write found none.
      */
     private void write(Probe probe) {
-        Request request = probe.request();
-        while (probe.written < request.length) {
-            long sent = LIBC.write(probe.fd, request.address + probe.written, request.length - probe.written);
+        ByteBuffer request = probe.request();
+        while (probe.written < request.remaining()) {
+            int left = request.remaining() - probe.written;
+            ByteBuffer from = probe.written == 0 ? request : request.slice(request.position() + probe.written, left);
+            long sent = LIBC.write(probe.fd, from, left);
             if (sent < 0) {
                 if (LibC.errno() != LibC.EAGAIN) {
                     exchangeFailed(probe);
@@ -546,7 +522,7 @@ public final class TcpProbeLoop implements AutoCloseable {
         if (probe.fd < 0) {
             return;
         }
-        boolean rest = probe.written < probe.request().length;
+        boolean rest = probe.written < probe.request().remaining();
         if (!register(probe.fd, LibC.EPOLLIN | LibC.EPOLLET | (rest ? LibC.EPOLLOUT : 0),
                 ((long) probe.sequence << 32) | probe.fd)) {
             notTried(probe, "epoll_ctl(): " + LibC.lastErrorText());

@@ -257,8 +257,8 @@ class TcpProbeLoopTest {
 
     /** Sends "ping" once connected and takes the answer whole at its close. */
     private static final class Ping extends Recorded {
-        private static final TcpProbeLoop.Request PING = TcpProbeLoop.Request.of(ByteBuffer.allocateDirect(4)
-                .put("ping".getBytes(StandardCharsets.US_ASCII)).flip());
+        private static final ByteBuffer PING = ByteBuffer.allocateDirect(4)
+                .put("ping".getBytes(StandardCharsets.US_ASCII)).flip();
         private final StringBuilder answer = new StringBuilder();
 
         Ping(TcpProbeLoop.Target target) {
@@ -266,7 +266,7 @@ class TcpProbeLoopTest {
         }
 
         @Override
-        protected TcpProbeLoop.Request request() {
+        protected ByteBuffer request() {
             return PING;
         }
 
