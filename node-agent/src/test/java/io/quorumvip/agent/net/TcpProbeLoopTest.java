@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -121,33 +122,14 @@ class TcpProbeLoopTest {
      */
     @Test
     void shouldConnectThroughTheEpollSetOnceTheSecondConnectFoundAHandshakeUnderway() throws Exception {
-        InetAddress loopback = InetAddress.getLoopbackAddress();
-        List<SocketChannel> fillers = new ArrayList<>();
-        try (ServerSocket listener = new ServerSocket(0, 1, loopback)) {
-            InetSocketAddress address = new InetSocketAddress(loopback, listener.getLocalPort());
-            TcpProbeLoop.Target target = TcpProbeLoop.target(address, Optional.empty(), false, 0,
-                    Duration.ofMillis(300));
-            fillAcceptQueue(address, fillers);
-            Recorded dropped = new Recorded(target);
-            loop.submit(dropped);
-            assertThat(dropped.get().detail()).isEqualTo("timed out");
-            for (SocketChannel filler : fillers) {
-                filler.close();
-            }
-            listener.setSoTimeout(1000);
-            for (int i = 0; i < 2; i++) {
-                listener.accept().close();
-            }
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            TcpProbeLoop.Target target = secondConnectTurnedOff(listener, Recorded::new);
 
             for (int i = 0; i < 3; i++) {
                 Recorded probe = new Recorded(target);
                 loop.submit(probe);
                 assertThat(probe.get().detail()).as("probe %d after the timeout", i).isEqualTo("connected");
                 listener.accept().close();
-            }
-        } finally {
-            for (SocketChannel filler : fillers) {
-                filler.close();
             }
         }
     }
@@ -159,23 +141,8 @@ class TcpProbeLoopTest {
      */
     @Test
     void shouldExchangeThroughTheEpollSetOnceTheSecondConnectFoundAHandshakeUnderway() throws Exception {
-        InetAddress loopback = InetAddress.getLoopbackAddress();
-        List<SocketChannel> fillers = new ArrayList<>();
-        try (ServerSocket listener = new ServerSocket(0, 1, loopback)) {
-            InetSocketAddress address = new InetSocketAddress(loopback, listener.getLocalPort());
-            TcpProbeLoop.Target target = TcpProbeLoop.target(address, Optional.empty(), false, 0,
-                    Duration.ofMillis(300));
-            fillAcceptQueue(address, fillers);
-            Ping dropped = new Ping(target);
-            loop.submit(dropped);
-            assertThat(dropped.get().detail()).isEqualTo("timed out");
-            for (SocketChannel filler : fillers) {
-                filler.close();
-            }
-            listener.setSoTimeout(1000);
-            for (int i = 0; i < 2; i++) {
-                listener.accept().close();
-            }
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            TcpProbeLoop.Target target = secondConnectTurnedOff(listener, Ping::new);
 
             for (int i = 0; i < 3; i++) {
                 Ping probe = new Ping(target);
@@ -183,11 +150,33 @@ class TcpProbeLoopTest {
                 answerPong(listener);
                 assertThat(probe.get().detail()).as("probe %d after the timeout", i).isEqualTo("pong");
             }
+        }
+    }
+
+    /**
+     * A target of {@code listener} (connect_timeout 300 ms) whose second connect is turned off: a probe of it made by
+     * {@code probe} times out while the listener's full accept queue drops its SYN; the queue is emptied after it.
+     */
+    private TcpProbeLoop.Target secondConnectTurnedOff(ServerSocket listener,
+            Function<TcpProbeLoop.Target, Recorded> probe) throws Exception {
+        InetSocketAddress address = new InetSocketAddress(listener.getInetAddress(), listener.getLocalPort());
+        TcpProbeLoop.Target target = TcpProbeLoop.target(address, Optional.empty(), false, 0, Duration.ofMillis(300));
+        List<SocketChannel> fillers = new ArrayList<>();
+        try {
+            fillAcceptQueue(address, fillers);
+            Recorded dropped = probe.apply(target);
+            loop.submit(dropped);
+            assertThat(dropped.get().detail()).isEqualTo("timed out");
         } finally {
             for (SocketChannel filler : fillers) {
                 filler.close();
             }
         }
+        listener.setSoTimeout(1000);
+        for (int i = 0; i < 2; i++) {
+            listener.accept().close();
+        }
+        return target;
     }
 
     /** Accepts one connection, reads its "ping" whole, answers "pong" and closes. */
