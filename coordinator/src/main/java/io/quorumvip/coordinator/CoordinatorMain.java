@@ -2,6 +2,7 @@ package io.quorumvip.coordinator;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -40,6 +41,16 @@ public final class CoordinatorMain implements Callable<Integer> {
         System.exit(new CommandLine(new CoordinatorMain()).setExitCodeExceptionMapper(e -> 2).execute(args));
     }
 
+    /**
+     * One event loop; the page's files are unpacked from the jar into a directory Vert.x removes when it stops, made
+     * under the data directory rather than /tmp, so one left by a coordinator killed before its shutdown hook ran
+     * stays with that coordinator's data.
+     */
+    static VertxOptions vertxOptions(Path data) {
+        return new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(4)
+                .setFileSystemOptions(new FileSystemOptions().setFileCacheDir(data.resolve("page-cache").toString()));
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         int colon = listen.lastIndexOf(':');
@@ -58,7 +69,7 @@ public final class CoordinatorMain implements Callable<Integer> {
             System.err.println("qvip coordinator: cannot use --tokens " + tokensFile + ": " + e.getMessage());
             return 2;
         }
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(4));
+        Vertx vertx = Vertx.vertx(vertxOptions(data));
         CoordinatorServer server;
         try {
             server = CoordinatorServer.start(vertx, data, tokens, listen.substring(0, colon),
