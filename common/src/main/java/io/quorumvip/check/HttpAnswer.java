@@ -11,7 +11,8 @@ import java.util.Optional;
  * {@code regex} reads it. Netty's decoder and aggregator made a headers map, a string per header, a response object
  * and a composite buffer per answer, none of which a status check reads: at 10,000 probes a second that garbage
  * filled the young generation every second or so, and each collection held up every check on the loop. Here the
- * headers other than the two that frame the body are skipped byte by byte, without a string.
+ * headers other than the two that frame the body are skipped (a scan for the line's end and one copy), without a
+ * string.
  *
  * <p>Bytes after the end of the answer are ignored. One instance per answer; not thread-safe.
  */
