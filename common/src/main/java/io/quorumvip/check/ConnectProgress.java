@@ -14,6 +14,7 @@ public enum ConnectProgress {
 
     /** asm-generic/errno.h (the same on x86_64 and aarch64). */
     static final int EALREADY = 114;
+    static final int EAGAIN = 11;
 
     /**
      * @param returned what the second connect(2) returned
@@ -24,5 +25,20 @@ public enum ConnectProgress {
             return CONNECTED;
         }
         return errno == EALREADY ? IN_PROGRESS : FAILED;
+    }
+
+    /**
+     * An exchange asks with its request's first write instead of a second connect: a connected socket takes bytes
+     * (connected), a connecting one refuses them with EAGAIN (underway), and a failed connect's error (ECONNREFUSED
+     * for a reset) comes back as the write's errno, which clears it as the connect would.
+     *
+     * @param written what write(2) returned: the bytes taken, or -1
+     * @param errno its errno when it returned -1 (ignored otherwise)
+     */
+    public static ConnectProgress ofWrite(long written, int errno) {
+        if (written >= 0) {
+            return CONNECTED;
+        }
+        return errno == EAGAIN ? IN_PROGRESS : FAILED;
     }
 }

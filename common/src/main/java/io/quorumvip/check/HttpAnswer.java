@@ -11,7 +11,8 @@ import java.util.Optional;
  * {@code regex} reads it. Netty's decoder and aggregator made a headers map, a string per header, a response object
  * and a composite buffer per answer, none of which a status check reads: at 10,000 probes a second that garbage
  * filled the young generation every second or so, and each collection held up every check on the loop. Here the
- * headers other than the two that frame the body are skipped byte by byte, without a string.
+ * headers other than the two that frame the body are skipped (a scan for the line's end and one copy), without a
+ * string.
  *
  * <p>Bytes after the end of the answer are ignored. One instance per answer; not thread-safe.
  */
@@ -23,6 +24,7 @@ public final class HttpAnswer {
     private static final byte[] CONTENT_LENGTH = "content-length".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] TRANSFER_ENCODING = "transfer-encoding".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NO_BODY = new byte[0];
+    private static final int COPY_BYTES = 4 << 10;
 
     private enum State { STATUS, HEADERS, BODY_LENGTH, BODY_UNTIL_CLOSE, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS,
         DONE, FAILED }
@@ -40,6 +42,8 @@ public final class HttpAnswer {
     private byte[] body = NO_BODY;
     private int bodyLength;
     private String error;
+    /** A direct buffer's bytes on the heap; made on the first such read. */
+    private byte[] copied;
 
     /**
      * @param keepBody     whether the body is kept for {@link #body()} (a digest or regex reads it)
@@ -50,27 +54,54 @@ public final class HttpAnswer {
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    /** Reads the bytes from the buffer's position to its limit (and moves its position there). */
+    /**
+     * Reads the bytes from the buffer's position to its limit (and moves its position there). A direct buffer's bytes
+     * are copied to the heap first, in one bulk copy per part: read one by one through the buffer, a byte cost a call
+     * under C1, which the agent runs.
+     */
     public void read(ByteBuffer bytes) {
-        while (bytes.hasRemaining() && state != State.DONE && state != State.FAILED) {
+        if (bytes.hasArray()) {
+            read(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.arrayOffset() + bytes.limit());
+        } else {
+            while (bytes.hasRemaining() && !done()) {
+                if (copied == null) {
+                    copied = new byte[COPY_BYTES];
+                }
+                int n = Math.min(COPY_BYTES, bytes.remaining());
+                bytes.get(copied, 0, n);
+                read(copied, 0, n);
+            }
+        }
+        bytes.position(bytes.limit());
+    }
+
+    /** Reads {@code bytes[from]} up to {@code bytes[to]} (excluded). */
+    public void read(byte[] bytes, int from, int to) {
+        int at = from;
+        while (at < to && state != State.DONE && state != State.FAILED) {
             switch (state) {
                 case BODY_LENGTH, CHUNK_DATA -> {
-                    int n = (int) Math.min(remaining, bytes.remaining());
+                    int n = (int) Math.min(remaining, to - at);
                     remaining -= n;
-                    take(bytes, n);
+                    take(bytes, at, n);
+                    at += n;
                     if (remaining == 0 && state != State.FAILED) {
                         state = state == State.BODY_LENGTH ? State.DONE : State.CHUNK_END;
                     }
                 }
-                case BODY_UNTIL_CLOSE -> take(bytes, bytes.remaining());
+                case BODY_UNTIL_CLOSE -> {
+                    take(bytes, at, to - at);
+                    at = to;
+                }
                 default -> {
-                    if (readLine(bytes)) {
+                    int end = lineEnd(bytes, at, to);
+                    if (readLine(bytes, at, end, end < to)) {
                         onLine();
                     }
+                    at = end < to ? end + 1 : to;
                 }
             }
         }
-        bytes.position(bytes.limit());
     }
 
     /** The connection closed: it ends an answer framed by the close, and fails any other not yet whole. */
@@ -107,9 +138,8 @@ public final class HttpAnswer {
         return bodyLength == body.length ? body : Arrays.copyOf(body, bodyLength);
     }
 
-    private void take(ByteBuffer bytes, int n) {
+    private void take(byte[] bytes, int from, int n) {
         if (!keepBody) {
-            bytes.position(bytes.position() + n);
             return;
         }
         if ((long) bodyLength + n > maxBodyBytes) {
@@ -119,36 +149,47 @@ public final class HttpAnswer {
         if (bodyLength + n > body.length) {
             body = Arrays.copyOf(body, Math.min(maxBodyBytes, Math.max(bodyLength + n, 2 * body.length)));
         }
-        bytes.get(body, bodyLength, n);
+        System.arraycopy(bytes, from, body, bodyLength, n);
         bodyLength += n;
     }
 
-    /** Adds bytes to the current line; true once its LF came (the line is then without its CR and LF). */
-    private boolean readLine(ByteBuffer bytes) {
-        while (bytes.hasRemaining()) {
-            byte b = bytes.get();
-            if (state == State.STATUS || state == State.HEADERS || state == State.TRAILERS) {
-                if (++headBytes > MAX_HEAD_BYTES) {
-                    fail("bad answer: a head over " + MAX_HEAD_BYTES + " bytes");
-                    return false;
-                }
+    /** Where the line's LF is, or {@code to} when it is not among these bytes. */
+    private static int lineEnd(byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] == '\n') {
+                return i;
             }
-            if (b == '\n') {
-                if (lineLength > 0 && line[lineLength - 1] == '\r') {
-                    lineLength--;
-                }
-                return true;
-            }
-            if (lineLength == line.length) {
-                if (lineLength >= MAX_HEAD_BYTES) {
-                    fail("bad answer: a line over " + MAX_HEAD_BYTES + " bytes");
-                    return false;
-                }
-                line = Arrays.copyOf(line, 2 * line.length);
-            }
-            line[lineLength++] = b;
         }
-        return false;
+        return to;
+    }
+
+    /**
+     * Adds {@code bytes[from]} up to {@code bytes[to]} to the current line; true when {@code lf} says the line's LF
+     * comes next (the line is then without its CR and LF). The head's bytes count their LF; a line outside the head
+     * (a chunk's size or its end) is bounded alone.
+     */
+    private boolean readLine(byte[] bytes, int from, int to, boolean lf) {
+        int n = to - from;
+        if (state == State.STATUS || state == State.HEADERS || state == State.TRAILERS) {
+            headBytes += n + (lf ? 1 : 0);
+            if (headBytes > MAX_HEAD_BYTES) {
+                fail("bad answer: a head over " + MAX_HEAD_BYTES + " bytes");
+                return false;
+            }
+        }
+        if (lineLength + n > line.length) {
+            if (lineLength + n > MAX_HEAD_BYTES) {
+                fail("bad answer: a line over " + MAX_HEAD_BYTES + " bytes");
+                return false;
+            }
+            line = Arrays.copyOf(line, Math.min(MAX_HEAD_BYTES, Math.max(lineLength + n, 2 * line.length)));
+        }
+        System.arraycopy(bytes, from, line, lineLength, n);
+        lineLength += n;
+        if (lf && lineLength > 0 && line[lineLength - 1] == '\r') {
+            lineLength--;
+        }
+        return lf;
     }
 
     private void onLine() {
@@ -214,14 +255,22 @@ public final class HttpAnswer {
             end--;
         }
         if (nameIs(CONTENT_LENGTH, end)) {
-            String value = value(colon, length);
-            long parsed = value.isEmpty() || value.length() > 18 ? -1 : 0;
-            for (int i = 0; i < value.length() && parsed >= 0; i++) {
-                char c = value.charAt(i);
+            // Parsed in place: the value's string is made only for the error that quotes it.
+            int from = colon + 1;
+            int to = length;
+            while (from < to && (line[from] & 0xff) <= ' ') {
+                from++;
+            }
+            while (to > from && (line[to - 1] & 0xff) <= ' ') {
+                to--;
+            }
+            long parsed = from == to || to - from > 18 ? -1 : 0;
+            for (int i = from; i < to && parsed >= 0; i++) {
+                byte c = line[i];
                 parsed = c >= '0' && c <= '9' ? parsed * 10 + c - '0' : -1;
             }
             if (parsed < 0 || (contentLength >= 0 && contentLength != parsed)) {
-                fail("bad answer: Content-Length '" + value + "'");
+                fail("bad answer: Content-Length '" + value(colon, length) + "'");
                 return;
             }
             contentLength = parsed;

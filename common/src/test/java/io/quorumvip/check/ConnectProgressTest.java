@@ -24,4 +24,12 @@ class ConnectProgressTest {
         assertThat(ConnectProgress.of(-1, TcpConnectResults.ECONNREFUSED)).isEqualTo(ConnectProgress.FAILED);
         assertThat(ConnectProgress.of(-1, TcpConnectResults.EHOSTUNREACH)).isEqualTo(ConnectProgress.FAILED);
     }
+
+    @Test
+    void shouldReadTheRequestsFirstWriteAsTheConnectsProgress() {
+        assertThat(ConnectProgress.ofWrite(64, ConnectProgress.EAGAIN)).as("errno is stale when the write took bytes")
+                .isEqualTo(ConnectProgress.CONNECTED);
+        assertThat(ConnectProgress.ofWrite(-1, ConnectProgress.EAGAIN)).isEqualTo(ConnectProgress.IN_PROGRESS);
+        assertThat(ConnectProgress.ofWrite(-1, TcpConnectResults.ECONNREFUSED)).isEqualTo(ConnectProgress.FAILED);
+    }
 }

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
 class HttpAnswerTest {
@@ -112,5 +115,93 @@ class HttpAnswerTest {
         assertThat(answer.complete()).isTrue();
         assertThat(answer.status()).isEqualTo(200);
         assertThat(new String(answer.body(), StandardCharsets.US_ASCII)).isEqualTo("hello");
+    }
+
+    private static final List<String> BAD = List.of(
+            "SSH-2.0-OpenSSH_9.2\r\n",
+            "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nContent-Length:\t 12x \r\n\r\n",
+            "HTTP/1.1 200 OK\r\nno colon\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nab\r\n",
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + "1".repeat(HttpAnswer.MAX_HEAD_BYTES + 1),
+            "HTTP/1.1 204 No Content\r\nX: " + "a".repeat(HttpAnswer.MAX_HEAD_BYTES - 31) + "\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nhello");
+
+    /** How the agent reads: into an array it reuses, the answer from offset 0. */
+    private enum Feed { ARRAY, DIRECT_BUFFER, HEAP_BUFFER_SLICE }
+
+    private record Outcome(boolean complete, int status, String body, Optional<String> error) {
+        static Outcome of(HttpAnswer answer) {
+            answer.closed();
+            return new Outcome(answer.complete(), answer.status(),
+                    new String(answer.body(), StandardCharsets.ISO_8859_1), answer.error());
+        }
+    }
+
+    /** Any answer, whole or bad, cut anywhere into reads of any kind, reads as one read of it does. */
+    @Property
+    void shouldReadAnyAnswerAsOneReadHoweverItIsCutAndFed(@ForAll @IntRange(min = 0, max = 11) int which,
+            @ForAll @Size(max = 8) List<@IntRange(min = 0, max = 100_000) Integer> cuts, @ForAll Feed feed) {
+        byte[] whole = (which < WHOLE.size() ? WHOLE.get(which) : BAD.get(which - WHOLE.size()))
+                .getBytes(StandardCharsets.ISO_8859_1);
+        HttpAnswer once = new HttpAnswer(true, 1 << 20);
+        once.read(whole, 0, whole.length);
+        TreeSet<Integer> at = new TreeSet<>();
+        for (int cut : cuts) {
+            at.add(cut % (whole.length + 1));
+        }
+        at.add(whole.length);
+        HttpAnswer split = new HttpAnswer(true, 1 << 20);
+        int from = 0;
+        for (int to : at) {
+            feed(split, feed, whole, from, to);
+            from = to;
+        }
+
+        assertThat(Outcome.of(split)).isEqualTo(Outcome.of(once));
+    }
+
+    private static void feed(HttpAnswer answer, Feed feed, byte[] whole, int from, int to) {
+        switch (feed) {
+            case ARRAY -> {
+                byte[] reused = new byte[whole.length + 7];
+                System.arraycopy(whole, from, reused, 0, to - from);
+                answer.read(reused, 0, to - from);
+            }
+            case DIRECT_BUFFER -> {
+                ByteBuffer direct = ByteBuffer.allocateDirect(to - from).put(whole, from, to - from).flip();
+                answer.read(direct);
+                assertThat(direct.hasRemaining()).isFalse();
+            }
+            case HEAP_BUFFER_SLICE -> {
+                ByteBuffer slice = ByteBuffer.wrap(whole, from, whole.length - from).slice().limit(to - from);
+                answer.read(slice);
+                assertThat(slice.hasRemaining()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void shouldTakeAContentLengthBetweenBlanksAndQuoteABadOneTrimmed() {
+        HttpAnswer spaced = read(true, "HTTP/1.1 200 OK\r\nContent-Length:\t 5 \t\r\n\r\nhello");
+
+        assertThat(spaced.complete()).isTrue();
+        assertThat(new String(spaced.body(), StandardCharsets.US_ASCII)).isEqualTo("hello");
+        assertThat(read(false, "HTTP/1.1 200 OK\r\nContent-Length:\t 12x \r\n\r\n").error())
+                .contains("bad answer: Content-Length '12x'");
+        assertThat(read(false, "HTTP/1.1 200 OK\r\nContent-Length: \r\n\r\n").error())
+                .contains("bad answer: Content-Length ''");
+        assertThat(read(false, "HTTP/1.1 200 OK\r\nContent-Length: 1234567890123456789\r\n\r\n").error())
+                .contains("bad answer: Content-Length '1234567890123456789'");
+    }
+
+    @Test
+    void shouldBoundTheHeadWithItsLineEndsAndALineOutsideItAlone() {
+        assertThat(read(false, BAD.get(5)).error()).contains("bad answer: a line over " + HttpAnswer.MAX_HEAD_BYTES
+                + " bytes");
+        assertThat(read(false, BAD.get(6)).error()).as("a head a byte over the most")
+                .contains("bad answer: a head over " + HttpAnswer.MAX_HEAD_BYTES + " bytes");
+        assertThat(read(false, "HTTP/1.1 204 No Content\r\nX: " + "a".repeat(HttpAnswer.MAX_HEAD_BYTES - 32)
+                + "\r\n\r\n").complete()).as("a head of exactly the most bytes").isTrue();
     }
 }

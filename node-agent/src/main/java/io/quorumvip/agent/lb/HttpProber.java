@@ -174,6 +174,8 @@ final class HttpProber implements Prober {
     private final class PlainExchange extends TcpProbeLoop.Probe {
         private final int index;
         private final HttpUrl url;
+        /** Taken once: the loop asks for it several times per probe. */
+        private final ByteBuffer request;
         private final Consumer<ProbeResult> done;
         private final long start = System.nanoTime();
         private final HttpAnswer answer;
@@ -182,13 +184,14 @@ final class HttpProber implements Prober {
             super(plainTarget);
             this.index = index;
             this.url = urls.get(index);
+            this.request = requests.get(index).direct();
             this.done = done;
             this.answer = new HttpAnswer(url.digest().isPresent() || url.regex().isPresent(), MAX_BODY_BYTES);
         }
 
         @Override
         protected ByteBuffer request() {
-            return requests.get(index).direct();
+            return request;
         }
 
         @Override
@@ -197,8 +200,8 @@ final class HttpProber implements Prober {
         }
 
         @Override
-        protected boolean read(ByteBuffer bytes) {
-            answer.read(bytes);
+        protected boolean read(byte[] bytes, int length) {
+            answer.read(bytes, 0, length);
             return answer.done();
         }
 

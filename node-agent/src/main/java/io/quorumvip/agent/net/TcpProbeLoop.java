@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * connect, a second connect that says whether the first one has completed ({@link ConnectProgress}; skipped for a
  * while after one that found it underway, {@link ConnectShortcut}), and only while it has not, one one-shot epoll_ctl
  * (and getsockopt(SO_ERROR) when it fails), then close; no object beyond the probe's own. An HTTP_GET adds
- * setsockopt(TCP_QUICKACK 0), its request's write and its reads, and registers its descriptor once, edge-triggered for
- * both directions, so waiting for the answer takes no second epoll_ctl. A Netty channel per probe
+ * setsockopt(TCP_QUICKACK 0), its request's write (made in the second connect's place: a connecting socket refuses it
+ * with EAGAIN) and its reads, and registers its descriptor once, edge-triggered for both directions, so waiting for the
+ * answer takes no second epoll_ctl. A Netty channel per probe
  * (its object, config, pipeline and six more syscalls) was the floor of the JVM's cost per TCP_CHECK, a third of the
  * agent's CPU at 10,000 real servers.
  *
@@ -64,7 +65,9 @@ public final class TcpProbeLoop implements AutoCloseable {
         private final ByteBuffer local;
         private final int localLength;
         private final boolean closeWithReset;
+        /** Held for {@link #markAddress}: the native memory is the buffer's; null for no mark. */
         private final ByteBuffer mark;
+        private final long markAddress;
         private final long timeoutNanos;
         private final String bindto;
         /** The probe loop's thread alone uses it. */
@@ -80,6 +83,7 @@ public final class TcpProbeLoop implements AutoCloseable {
             this.localLength = bindto.map(Structs::sockaddrLength).orElse(0);
             this.closeWithReset = closeWithReset;
             this.mark = mark == 0 ? null : Structs.allocate(Integer.BYTES).putInt(0, (int) mark);
+            this.markAddress = mark == 0 ? 0 : Structs.address(this.mark);
             this.timeoutNanos = timeout.toNanos();
             this.bindto = bindto.map(InetAddress::getHostAddress).orElse("");
         }
@@ -148,8 +152,11 @@ public final class TcpProbeLoop implements AutoCloseable {
             return why;
         }
 
-        /** With a request: answer bytes came (position to limit, a buffer the loop reuses); true once it is whole. */
-        protected boolean read(ByteBuffer bytes) {
+        /**
+         * With a request: answer bytes came ({@code bytes[0]} up to {@code length}, an array the loop reuses, so the
+         * answer is parsed on the heap); true once it is whole.
+         */
+        protected boolean read(byte[] bytes, int length) {
             throw new IllegalStateException("a probe without a request reads nothing");
         }
 
@@ -172,6 +179,8 @@ public final class TcpProbeLoop implements AutoCloseable {
     // The buffers the calls per probe take, with their native addresses (LibC says why).
     private final ByteBuffer readBuffer = Structs.allocate(READ_BUFFER_BYTES);
     private final long readBufferAddress = Structs.address(readBuffer);
+    /** What a read got, copied in one bulk copy for the probe to parse on the heap. */
+    private final byte[] readBytes = new byte[READ_BUFFER_BYTES];
     private final ByteBuffer events = Structs.allocate(MAX_EVENTS * Structs.EPOLL_EVENT_SIZE);
     private final long eventsAddress = Structs.address(events);
     private final ByteBuffer event = Structs.allocate(Structs.EPOLL_EVENT_SIZE);
@@ -399,7 +408,8 @@ public final class TcpProbeLoop implements AutoCloseable {
                 settle(probe, probe.answer(true, since(probe)));
                 return;
             }
-            if (probe.read(readBuffer.clear().limit((int) n))) {
+            readBuffer.get(0, readBytes, 0, (int) n);
+            if (probe.read(readBytes, (int) n)) {
                 settle(probe, probe.answer(false, since(probe)));
                 return;
             }
@@ -444,7 +454,7 @@ public final class TcpProbeLoop implements AutoCloseable {
             return;
         }
         if (target.mark != null
-                && LIBC.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_MARK, target.mark, Integer.BYTES) < 0) {
+                && LIBC.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_MARK, target.markAddress, Integer.BYTES) < 0) {
             notTried(probe, "setsockopt(SO_MARK) for untracked: " + LibC.lastErrorText()
                     + "; the agent needs CAP_NET_ADMIN for it, or drop untracked from the checker");
             return;
@@ -481,9 +491,23 @@ public final class TcpProbeLoop implements AutoCloseable {
         }
         // Asked once more: a real server on this machine has answered inside the first call, which only said the
         // connect started; settled now, the probe needs no epoll registration, and its socket is closed at once.
-        int again = LIBC.connect(fd, target.remoteAddress, target.remoteLength);
-        int errno = again == 0 ? 0 : LibC.errno();
-        ConnectProgress progress = ConnectProgress.of(again, errno);
+        // An exchange asks with its request's first write, which it makes once connected anyway: a call fewer.
+        ByteBuffer request = probe.request();
+        int errno = 0;
+        ConnectProgress progress;
+        if (request == null) {
+            int again = LIBC.connect(fd, target.remoteAddress, target.remoteLength);
+            errno = again == 0 ? 0 : LibC.errno();
+            progress = ConnectProgress.of(again, errno);
+        } else {
+            long sent = LIBC.write(fd, request, request.remaining());
+            errno = sent < 0 ? LibC.errno() : 0;
+            progress = ConnectProgress.ofWrite(sent, errno);
+            if (sent > 0) {
+                probe.written = (int) sent;
+                bytesMoved(probe);
+            }
+        }
         target.shortcut.answered(progress);
         switch (progress) {
             case CONNECTED -> connectedAtOnce(probe);

@@ -135,9 +135,9 @@ class TcpProbeLoopTest {
     }
 
     /**
-     * An exchange whose connect is still underway after the second connect(2) waits for it in the epoll set,
-     * registered once for both directions: it writes its request once connected and reads the answer, as every
-     * HTTP_GET to a real server across a network does.
+     * An exchange whose connect is still underway when its request's first write is tried (in the second connect's
+     * place: EAGAIN) waits for it in the epoll set, registered once for both directions: it writes its request once
+     * connected and reads the answer, as every HTTP_GET to a real server across a network does.
      */
     @Test
     void shouldExchangeThroughTheEpollSetOnceTheSecondConnectFoundAHandshakeUnderway() throws Exception {
@@ -188,14 +188,18 @@ class TcpProbeLoopTest {
         }
     }
 
+    /** A port nothing listens on: a connect to it is refused. */
+    private static int closedPort(InetAddress address) throws Exception {
+        try (ServerSocket gone = new ServerSocket(0, 5, address)) {
+            return gone.getLocalPort();
+        }
+    }
+
     /** Descriptors are closed and handed out again hundreds of times; every probe gets its own outcome. */
     @Test
     void shouldSettleEveryProbeOfABurstOnReusedDescriptors() throws Exception {
         InetAddress loopback = InetAddress.getLoopbackAddress();
-        int refusedPort;
-        try (ServerSocket gone = new ServerSocket(0, 5, loopback)) {
-            refusedPort = gone.getLocalPort();
-        }
+        int refusedPort = closedPort(loopback);
         try (ServerSocket listener = new ServerSocket(0, 1000, loopback)) {
             List<Recorded> connected = new ArrayList<>();
             List<Recorded> refused = new ArrayList<>();
@@ -260,8 +264,8 @@ class TcpProbeLoopTest {
         }
 
         @Override
-        protected boolean read(ByteBuffer bytes) {
-            answer.append(StandardCharsets.US_ASCII.decode(bytes));
+        protected boolean read(byte[] bytes, int length) {
+            answer.append(new String(bytes, 0, length, StandardCharsets.US_ASCII));
             return false;
         }
 
@@ -296,6 +300,24 @@ class TcpProbeLoopTest {
             // holds the handshake's ACK for data.
             assertThat(withRequest).as("accepted connections with the request already in them, of 20")
                     .isGreaterThanOrEqualTo(18);
+        }
+    }
+
+    /**
+     * An exchange asks whether its connect completed with its request's first write: a refused connect comes back as
+     * that write's error, and fails the probe as a TCP_CHECK's does.
+     */
+    @Test
+    void shouldFailAnExchangeWhoseConnectIsRefusedAsATcpCheckFails() throws Exception {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        TcpProbeLoop.Target target = TcpProbeLoop.target(new InetSocketAddress(loopback, closedPort(loopback)),
+                Optional.empty(), false, 0, Duration.ofSeconds(5));
+
+        for (int i = 0; i < 3; i++) {
+            Ping probe = new Ping(target);
+            loop.submit(probe);
+            assertThat(probe.get().success()).isFalse();
+            assertThat(probe.get().detail()).as("probe %d", i).isEqualTo("connect refused");
         }
     }
 
