@@ -37,8 +37,9 @@ import org.junit.jupiter.api.Test;
  * changes that are not counted (and says so), so that the first one measured does not carry the JIT's compiling of
  * the program and diff for that size. A benchmark (not in the suite): run it with
  * {@code mvn -pl node-agent -am test -Dtest=PoolChangeLatencyBench -Dsurefire.failIfNoSpecifiedTests=false}, and
- * like the agent's launcher runs the agent with {@code '-DargLine=-Xms16m -Xmx192m -XX:NewRatio=1
- * -XX:SurvivorRatio=4 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k'} (it prints the options in force and the
+ * like the agent's launcher runs the agent with {@code '-DargLine=-Xms16m -Xmx192m -XX:NewRatio=1 -XX:MaxNewSize=48m
+ * -XX:SurvivorRatio=3 -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40 -XX:+UseSerialGC -XX:TieredStopAtLevel=1
+ * -Xss512k'} (it prints the options in force and the
  * collections in the counted changes).
  */
 class PoolChangeLatencyBench {
