@@ -132,6 +132,13 @@ final class CheckClients implements AutoCloseable {
         return tcpProbeLoop;
     }
 
+    /** On the checks' context: takes the results the TCP probe loop posted, if it was started. */
+    void collectResults() {
+        if (tcpProbeLoop != null) {
+            tcpProbeLoop.collect();
+        }
+    }
+
     /** SSL_GET's: trusts any certificate and checks no name, as keepalived does; its SNI is chosen per connection. */
     SslContext tls() {
         if (tls == null) {

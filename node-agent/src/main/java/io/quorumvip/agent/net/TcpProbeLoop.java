@@ -39,9 +39,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each pass: wait in epoll_wait until the earliest connect_timeout ({@link ProbeDeadlines}) or a wake-up, settle
  * the connects that ended, expire the deadlines passed before the wait began (so every connect that completed by then
- * was read), then open the probes submitted meanwhile. The results settled go to {@code results} in one task once
- * {@link ResultHandOver} says the batch is due (full, or its first result 5 ms old; the wait is cut to that), not
- * after every pass: each task may wake the checks' loop, whatever it carries.
+ * was read), then open the probes submitted meanwhile, then post the results settled in the pass. The checks' loop
+ * collects them ({@link #collect}) when its calendar wakes it, which also submits the next probes; a task that collects
+ * goes to {@code results} only when {@link ResultHandOver} says it did not come in time (the batch is full, or its first
+ * result 10 ms old; the wait is cut to that): each task may wake the checks' loop, whatever it carries.
  * A descriptor is closed only on this thread and new ones are opened only after a pass's events are all handled, so
  * no event can name a descriptor that was closed and handed out again; each registration carries a sequence number
  * beside the descriptor, checked anyway.
@@ -196,9 +197,18 @@ public final class TcpProbeLoop implements AutoCloseable {
     private final long drainedAddress = Structs.address(drained);
     /** The probe in flight on each descriptor, indexed by descriptor number. */
     private Probe[] open = new Probe[1024];
-    private List<Probe> finished = new ArrayList<>();
+    /** The results settled in the current pass; the loop's thread alone uses it. */
+    private final List<Probe> finished = new ArrayList<>();
+    /**
+     * Guards {@code posted} and {@code handOver}. Two lists pass between the threads by swapping, so a batch makes no
+     * list and no task when the checks' loop collects it: each side clears the one it holds.
+     */
+    private final Object mailbox = new Object();
+    private List<Probe> posted = new ArrayList<>();
     private final ResultHandOver handOver = new ResultHandOver(ResultHandOver.INTERVAL_NANOS,
             ResultHandOver.FULL_BATCH);
+    /** The list {@link #collect} read last, empty; only the results' thread uses it. */
+    private List<Probe> collecting = new ArrayList<>();
     private int nextSequence;
     private long lastSocketWarningNanos;
     /** Guarded by {@code wakeValue}. */
@@ -215,7 +225,8 @@ public final class TcpProbeLoop implements AutoCloseable {
     /**
      * Starts the loop's thread.
      *
-     * @param results where each pass's results are handed, in one task: the checks' event loop
+     * @param results where a task that collects the results goes when {@link #collect} was not called in time: the
+     *        checks' event loop, which should call it
      * @param name the thread's name
      */
     public static TcpProbeLoop start(Executor results, String name) throws IOException {
@@ -287,8 +298,7 @@ public final class TcpProbeLoop implements AutoCloseable {
         try {
             while (!stopping.get()) {
                 long readStart = System.nanoTime();
-                int ready = LIBC.epoll_wait(epollFd, eventsAddress, MAX_EVENTS,
-                        handOver.waitMillis(readStart, deadlines.waitMillis(readStart)));
+                int ready = LIBC.epoll_wait(epollFd, eventsAddress, MAX_EVENTS, waitMillis(readStart));
                 if (ready < 0) {
                     if (LibC.errno() == LibC.EINTR) {
                         continue;
@@ -308,9 +318,7 @@ public final class TcpProbeLoop implements AutoCloseable {
                 for (Probe probe = submitted.poll(); probe != null; probe = submitted.poll()) {
                     connect(probe);
                 }
-                if (handOver.due(System.nanoTime())) {
-                    deliver();
-                }
+                post();
             }
         } finally {
             stopping.set(true);
@@ -577,7 +585,7 @@ public final class TcpProbeLoop implements AutoCloseable {
         settle(probe, probe.failed(TcpConnectResults.notTried(what, since(probe))));
     }
 
-    /** Closes the probe's descriptor, if it has one, and queues its result for the next hand-over. */
+    /** Closes the probe's descriptor, if it has one, and queues its result for the pass's post. */
     private void settle(Probe probe, ProbeResult result) {
         if (probe.fd >= 0) {
             if (probe.fd < open.length && open[probe.fd] == probe) {
@@ -588,21 +596,57 @@ public final class TcpProbeLoop implements AutoCloseable {
         }
         probe.result = result;
         finished.add(probe);
-        handOver.settled(System.nanoTime());
     }
 
-    private void deliver() {
-        if (finished.isEmpty()) {
-            return;
+    private int waitMillis(long nowNanos) {
+        int socketsWaitMillis = deadlines.waitMillis(nowNanos);
+        synchronized (mailbox) {
+            return handOver.waitMillis(nowNanos, socketsWaitMillis);
         }
-        List<Probe> batch = finished;
-        finished = new ArrayList<>();
-        handOver.handedOver();
-        results.execute(() -> {
-            for (Probe probe : batch) {
+    }
+
+    /** Posts the pass's results for {@link #collect}, and sends a task that collects if it is due. */
+    private void post() {
+        long now = System.nanoTime();
+        boolean call;
+        synchronized (mailbox) {
+            posted.addAll(finished);
+            handOver.posted(now, finished.size());
+            call = handOver.due(now);
+            if (call) {
+                handOver.called();
+            }
+        }
+        finished.clear();
+        if (call) {
+            results.execute(this::collect);
+        }
+    }
+
+    /**
+     * On the results' thread alone, the checks' loop: completes every probe whose result was posted, in the order
+     * they settled. Called at each wake-up of its calendar, and by the task this loop sends when that did not come in
+     * time.
+     */
+    public void collect() {
+        List<Probe> batch;
+        synchronized (mailbox) {
+            if (posted.isEmpty()) {
+                return;
+            }
+            batch = posted;
+            posted = collecting;
+            handOver.collected();
+        }
+        collecting = batch;
+        try {
+            for (int i = 0; i < batch.size(); i++) {
+                Probe probe = batch.get(i);
                 probe.completed(probe.result);
             }
-        });
+        } finally {
+            batch.clear();
+        }
     }
 
     private void failAll() {
@@ -615,7 +659,11 @@ public final class TcpProbeLoop implements AutoCloseable {
             probe.startNanos = System.nanoTime();
             notTried(probe, "the TCP probe loop stopped");
         }
-        deliver();
+        synchronized (mailbox) {
+            posted.addAll(finished);
+        }
+        finished.clear();
+        results.execute(this::collect);
     }
 
     private static Duration since(Probe probe) {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -222,6 +223,58 @@ class TcpProbeLoopTest {
                 assertThat(probe.get().detail()).isEqualTo("connect refused");
             }
             assertThat(tasks.get()).as("results handed over per loop pass, not per probe").isLessThan(1000);
+        }
+    }
+
+    /**
+     * The results' thread collecting the posted results itself, as the checks' loop does at every calendar wake-up,
+     * while the loop still calls when a batch waits too long: each probe completes once, on the results' thread.
+     */
+    @Test
+    void shouldCompleteEachProbeOnceWhenTheResultsThreadCollectsBesideTheLoopsCalls() throws Exception {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        ScheduledExecutorService collector = Executors.newSingleThreadScheduledExecutor();
+        try (ServerSocket listener = new ServerSocket(0, 1000, loopback)) {
+            collector.scheduleWithFixedDelay(() -> results.execute(loop::collect), 0, 1, TimeUnit.MILLISECONDS);
+            List<Counted> probes = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                Counted probe = new Counted(TcpProbeLoop.target(new InetSocketAddress(loopback,
+                        listener.getLocalPort()), Optional.empty(), false, 0, Duration.ofSeconds(5)));
+                probes.add(probe);
+                loop.submit(probe);
+                if (i % 50 == 49) {
+                    for (Counted done : probes.subList(i - 49, i + 1)) {
+                        done.get();
+                        listener.accept().close();
+                    }
+                }
+            }
+            collector.shutdown();
+            assertThat(collector.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+            results.submit(loop::collect).get(5, TimeUnit.SECONDS);
+
+            for (Counted probe : probes) {
+                assertThat(probe.get().detail()).isEqualTo("connected");
+                assertThat(probe.completions.get()).isEqualTo(1);
+                assertThat(probe.thread).isEqualTo("results");
+            }
+        } finally {
+            collector.shutdownNow();
+        }
+    }
+
+    /** A probe that counts how often it was completed. */
+    private static final class Counted extends Recorded {
+        final AtomicInteger completions = new AtomicInteger();
+
+        Counted(TcpProbeLoop.Target target) {
+            super(target);
+        }
+
+        @Override
+        protected void completed(ProbeResult outcome) {
+            completions.incrementAndGet();
+            super.completed(outcome);
         }
     }
 
