@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # qvip bench checks [--servers N] [--seconds S] [--misc M] [--name L] [--checks tcp,http,misc]
-#   [--together | --only agent|haproxy]: the health checks' cost at scale. N real servers (default 10000) are one
-# process on rs1 listening on N ports of 198.51.100.51 (scripts/lib/check-target.py); the agent on n1 checks them
-# every second with TCP_CHECK, then with HTTP_GET, and HAProxy 2.6 on n2 checks the same N servers (inter 1s;
-# tcp-check connect and one byte, then option httpchk): one after the other, each against a fresh target, or both
-# at once with --together (on 2 cores the target then serves twice the connections and the three processes share the
-# CPU), or only one of them with --only. Then MISC_CHECK (sh -c 'echo >> FILE') on
-# M real servers (default 100). --checks runs only the phases named (default all three), so one checker type fits in a
-# short locked run.
+#   [--together | --only agent|haproxy] [--scrape-every E]: the health checks' cost at scale. N real servers
+# (default 10000) are one process on rs1 listening on N ports of 198.51.100.51 (scripts/lib/check-target.py); the
+# agent on n1 checks them every second with TCP_CHECK, then with HTTP_GET, and HAProxy 2.6 on n2 checks the same N
+# servers (inter 1s; tcp-check connect and one byte, then option httpchk): one after the other, each against a fresh
+# target, or both at once with --together (on 2 cores the target then serves twice the connections and the three
+# processes share the CPU), or only one of them with --only. Then MISC_CHECK (sh -c 'echo >> FILE') on M real servers
+# (default 100). --checks runs only the phases named (default all three), so one checker type fits in a short locked
+# run.
 #
 # Per phase, after a 15 s warm-up (from the agent's "agent started": its start at 10,000 real servers takes tens of
 # seconds), S seconds (default 60) are measured: CPU seconds per minute (utime + stime of the process and its
@@ -20,7 +20,12 @@
 # window: its own count of how late probes started after their due time (the buckets of
 # qvip_lb_probe_start_lateness_seconds its p50 and p99 fall in, since its start) and of the probes that waited for
 # the bound on probes in flight. The agent runs as users run it, with the launcher's JVM options (scripts/qvip), or
-# with QVIP_JAVA_OPTS when set.
+# with QVIP_JAVA_OPTS when set. With --scrape-every E (off by default), the agent's /metrics is also scraped every E
+# seconds inside the TCP_CHECK and HTTP_GET phases' measured window (at E, 2E, ... before its end; not in MISC_CHECK's,
+# whose process creations a scrape's curl would add to), as Prometheus scrapes it, from n1 like the scrape after the
+# window: per scrape its duration, its bytes, the agent's RSS after it, and the worst lateness of the check periods
+# that ended from its start to one second after its end (the target's per-second worst; the median over the window's
+# seconds beside it).
 #
 # Output: a Markdown table on stdout, and lab-runs/bench/checks-DATE.{json,md}. Lab name default qbck. Exit codes: 0
 # ok, 1 failure, 2 bad usage.
@@ -39,7 +44,7 @@ readonly warmup=15
 usage() {
   local code=${1:-2}
   ((code == 0)) || exec 1>&2
-  sed -n '2,28s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,34s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
   exit "$code"
 }
 
@@ -55,6 +60,7 @@ name=qbck
 together=0
 only=""
 checks=tcp,http,misc
+scrape_every=0
 while (($# > 0)); do
   case "$1" in
     --servers) (($# >= 2)) || usage; servers=$2; shift 2 ;;
@@ -64,6 +70,7 @@ while (($# > 0)); do
     --together) together=1; shift ;;
     --only) (($# >= 2)) || usage; only=$2; shift 2 ;;
     --checks) (($# >= 2)) || usage; checks=$2; shift 2 ;;
+    --scrape-every) (($# >= 2)) || usage; scrape_every=$2; shift 2 ;;
     -h | --help) usage 0 ;;
     *) echo "bench checks: unknown argument '$1'" >&2; usage ;;
   esac
@@ -76,6 +83,10 @@ done
 [[ "$only" =~ ^(|agent|haproxy)$ ]] || { echo "bench checks: --only got '$only' (expected agent or haproxy)" >&2; usage; }
 [[ "$checks" =~ ^(tcp|http|misc)(,(tcp|http|misc))*$ ]] \
   || { echo "bench checks: --checks got '$checks' (expected a comma-separated list of tcp, http, misc)" >&2; usage; }
+[[ "$scrape_every" =~ ^[0-9]{1,3}$ ]] && ((scrape_every == 0 || scrape_every < seconds)) \
+  || { echo "bench checks: --scrape-every got '$scrape_every' (expected seconds, 1 to less than --seconds $seconds)" >&2; usage; }
+((scrape_every == 0)) || [[ "$only" != haproxy ]] \
+  || { echo "bench checks: --scrape-every scrapes the agent, which --only haproxy does not run" >&2; usage; }
 [[ -z "$only" ]] || ((together == 0)) || { echo "bench checks: --only and --together exclude each other" >&2; usage; }
 ((EUID == 0)) || fail "needs root (network namespaces); run it as root"
 for tool in haproxy jq ip /usr/bin/python3; do
@@ -240,7 +251,9 @@ run() {
   kill -USR1 "$target_pid"
   for checker in "$@"; do start[$checker]=$(tree_ticks "$(checker_pid "$checker")"); done
   target_start=$(tree_ticks "$target_pid")
-  sleep "$seconds"
+  local scrapes=$work/scrapes-$tag.jsonl
+  : >"$scrapes"
+  if [[ " $* " == *" agent "* ]]; then measured_window "$scrapes"; else sleep "$seconds"; fi
   for checker in "$@"; do end[$checker]=$(tree_ticks "$(checker_pid "$checker")"); done
   target_end=$(tree_ticks "$target_pid")
   for checker in "$@"; do
@@ -249,7 +262,9 @@ run() {
   # The figures first, then the agent's counters with the target still answering: scraped after the target
   # stopped, they counted the refused probes of the seconds in between and the real servers those took down.
   kill -USR2 "$target_pid"
-  for _ in {1..50}; do [[ -s "$result" ]] && break; sleep 0.1; done
+  # The target sorts a minute's periods in about a second, three minutes' in several (on a shared core, more).
+  for _ in {1..300}; do [[ -s "$result" ]] && break; sleep 0.1; done
+  [[ -s "$result" ]] || fail "the check target wrote no figures within 30 s of the window's end"
   local scraped='{}'
   if [[ -f "$state/n1/pid" ]]; then
     scraped=$(agent_scrape)
@@ -264,10 +279,50 @@ run() {
     jq -c --arg kind "$kind" --arg checker "$checker" --argjson cpu "$(per_minute $((end[$checker] - start[$checker])))" \
       --argjson rss "${rss[$checker]}" --argjson target_cpu "$target_cpu" --arg with "$*" \
       --argjson scraped "$(if [[ "$checker" == agent ]]; then echo "$scraped"; else echo '{}'; fi)" \
-      '{phase: $kind, checker: (if $checker == "agent" then "quorum-vip agent" else "HAProxy 2.6" end),
+      --slurpfile scrapes "$(if [[ "$checker" == agent ]]; then echo "$scrapes"; else echo /dev/null; fi)" \
+      'def with_late_scrapes:
+         (.lateness_ms_max_by_second // []) as $worst
+         | .lateness_ms_worst_of_a_second_median = ($worst | sort | .[length / 2 | floor])
+         | .scrapes |= map(if .scrape_ms == null then . else
+             . + {worst_lateness_ms: ($worst[(.at_s | floor):((.at_s + .scrape_ms / 1000) | floor) + 2] | max)} end);
+       {phase: $kind, checker: (if $checker == "agent" then "quorum-vip agent" else "HAProxy 2.6" end),
         checked_with: $with, cpu_s_per_min: $cpu, rss_mib: $rss, target_cpu_s_per_min: $target_cpu}
-       + $scraped + (.[if $checker == "agent" then "198.51.100.11" else "198.51.100.12" end] // {})' "$result"
+       + $scraped + (.[if $checker == "agent" then "198.51.100.11" else "198.51.100.12" end] // {})
+       | if ($scrapes | length) > 0 then . + {scrapes: $scrapes} | with_late_scrapes else . end' "$result"
   done
+}
+
+# measured_window SERIES: the measured seconds; with --scrape-every, the agent's /metrics scraped every E seconds in
+# them, one JSON line per scrape appended to SERIES (at_s: seconds into the window).
+measured_window() {
+  local series=$1 started at
+  started=$(date +%s%N)
+  if ((scrape_every > 0)); then
+    for ((at = scrape_every; at < seconds; at += scrape_every)); do
+      sleep_until $((started + at * 1000000000))
+      window_scrape $((($(date +%s%N) - started) / 1000000)) >>"$series"
+    done
+  fi
+  sleep_until $((started + seconds * 1000000000))
+}
+
+# sleep_until NANOS: sleeps until the wall clock (date +%s%N) reaches NANOS; at once when it has.
+sleep_until() {
+  local left=$(($1 - $(date +%s%N)))
+  ((left <= 0)) || sleep "$((left / 1000000000)).$(printf '%09d' $((left % 1000000000)))"
+}
+
+# window_scrape AT_MS: one scrape of the agent's /metrics, as Prometheus makes it, inside the window.
+window_scrape() {
+  local at_ms=$1 measured bytes total
+  if ! measured=$(ip netns exec "$name-n1" curl -sf --max-time 60 -o /dev/null -w '%{size_download} %{time_total}' \
+    "http://127.0.0.1:9110/metrics"); then
+    jq -cn --argjson at "$at_ms" '{at_s: ($at / 1000), scrape: "failed or over 60 s"}'
+    return
+  fi
+  read -r bytes total <<<"$measured"
+  jq -cn --argjson at "$at_ms" --argjson bytes "$bytes" --argjson total "$total" --argjson rss "$(rss_mib "$(agent_jvm)")" \
+    '{at_s: ($at / 1000), scrape_ms: ($total * 1000 | round), bytes: $bytes, rss_mib_after: $rss}'
 }
 
 # The agent logs "agent started" once its load balancer has applied the first program and started the checks: at
@@ -380,6 +435,11 @@ jq -s --arg servers "$servers" --arg seconds "$seconds" --arg load_before "$load
   jq -r '.results[] | select(.phase != "misc")
     | "The target\u0027s CPU s/min while \(.checked_with | sub(" "; " and ")) checked \(.phase): \(.target_cpu_s_per_min)."' "$json" | sort -u
   jq -r '.results[] | select(.phase == "misc") | "\nMISC_CHECK on \(.servers) real servers every second: \(.cpu_s_per_min) CPU s/min, \(.rss_mib) MiB RSS, \(.runs_per_s) script runs/s, \(.machine_forks_per_s) process creations/s on the whole machine."' "$json"
+  jq -r '.results[] | select(.scrapes != null)
+    | "\nThe agent\u0027s /metrics scraped every '"$scrape_every"' s in \(.phase) (the worst lateness of a second in the window: \(.lateness_ms_worst_of_a_second_median) ms in the median second):\n",
+      "| at s | scrape ms | MB | agent RSS MiB after it | worst lateness (ms) from its start to a second after its end |",
+      "| --- | --- | --- | --- | --- |",
+      (.scrapes[] | "| \(.at_s | round) | \(.scrape_ms // .scrape) | \(if .bytes then (.bytes / 1e4 | round / 100) else "-" end) | \(.rss_mib_after // "-") | \(.worst_lateness_ms // "-") |")' "$json"
   echo
   echo "Load average before: $load_before; after: $load_after."
 } | tee "$md"

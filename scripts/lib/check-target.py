@@ -3,7 +3,8 @@
 A connection that sends a request gets "HTTP/1.0 200 OK" and "ok"; one that sends nothing is closed when the peer
 closes it (TCP_CHECK). Every accepted connection is timestamped per (peer address, port); on SIGUSR2 (or SIGTERM,
 which also ends it) it writes, per peer, the probes per second and the lateness of check periods (interval between
-two probes of one port minus the period) as JSON to the file given, once; after SIGUSR2 it goes on answering.
+two probes of one port minus the period; after the mark also the worst of each second of the window) as JSON to the
+file given, once; after SIGUSR2 it goes on answering.
 SIGUSR1 marks the start of the measured window: from then on only probes in the window are counted, and only
 periods that end in it, so a checker's start (its first wave of connections) is left out for every checker alike;
 without the mark, probes per second count from the peer's first probe. One epoll loop, no threads, on select.epoll
@@ -53,6 +54,9 @@ def summary():
     now = time.monotonic()
     for peer, ports in arrivals.items():
         late = []
+        # The worst lateness of the periods that ended in each second of the window: a stall of the checker (a
+        # collection, a scrape) shows as the seconds it made late.
+        worst_by_second = []
         probes = 0
         first = now
         for times in ports.values():
@@ -60,8 +64,13 @@ def summary():
             if counted:
                 first = min(first, counted[0])
             probes += len(counted)
-            late.extend(max(0.0, b - a - period) for a, b in zip(times, times[1:])
-                        if window_start is None or b >= window_start)
+            for a, b in zip(times, times[1:]):
+                if window_start is None or b >= window_start:
+                    late.append(max(0.0, b - a - period))
+                    if window_start is not None:
+                        second = int(b - window_start)
+                        worst_by_second.extend([0.0] * (second + 1 - len(worst_by_second)))
+                        worst_by_second[second] = max(worst_by_second[second], late[-1])
             # A period still open at the end is late by at least its overrun: a port the checker stopped probing
             # must not drop out of the figures.
             if times and now - times[-1] > period:
@@ -71,7 +80,8 @@ def summary():
         elapsed = now - (first if window_start is None else window_start)
         result[peer] = {"ports": len(ports), "probes": probes, "probes_per_s": round(probes / max(elapsed, 1e-3), 1),
                         "lateness_ms_p50": pick(0.50), "lateness_ms_p99": pick(0.99),
-                        "lateness_ms_max": pick(1.0)}
+                        "lateness_ms_max": pick(1.0),
+                        "lateness_ms_max_by_second": [round(w * 1000, 1) for w in worst_by_second]}
     with open(out, "w") as f:
         json.dump(result, f)
 

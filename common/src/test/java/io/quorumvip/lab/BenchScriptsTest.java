@@ -130,6 +130,22 @@ class BenchScriptsTest {
     }
 
     @Test
+    void shouldRejectAScrapeIntervalNotShorterThanTheMeasuredWindow() {
+        CommandResult result = script("bench-checks.sh", "--seconds", "60", "--scrape-every", "60");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains("--scrape-every got '60' (expected seconds, 1 to less than --seconds 60)");
+    }
+
+    @Test
+    void shouldRefuseToScrapeAnAgentTheRunDoesNotStart() {
+        CommandResult result = script("bench-checks.sh", "--only", "haproxy", "--scrape-every", "15");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains("--scrape-every scrapes the agent, which --only haproxy does not run");
+    }
+
+    @Test
     void shouldNameTheKnownBenchmarksWhenAskedForAnUnknownOne() {
         CommandResult result = script("qvip", "bench", "latency");
 
