@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
@@ -14,7 +16,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -25,6 +29,9 @@ public final class StatusServer {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+
+    /** Three times Prometheus' default scrape timeout (10 s): a client that took no chunk for this long has stopped. */
+    private static final Duration CLIENT_PATIENCE = Duration.ofSeconds(30);
 
     private final Vertx vertx;
     private final Supplier<Future<AgentStatus>> status;
@@ -88,7 +95,9 @@ public final class StatusServer {
      * worker hands every step to the response's context, so chunks, end and error arrive there in the order made
      * (a completion handler may run on the worker itself and overtake them). A failure before the first chunk is a
      * 500 with the cause; after it, the connection is closed, so the client sees a cut chunked body, never a part
-     * taken for the whole. A client gone mid-scrape gets nothing more.
+     * taken for the whole. The worker renders no further ahead than {@link ResponseChunks#IN_FLIGHT} chunks the
+     * connection has not taken; a client gone mid-scrape ends the rendering, one that reads nothing for {@link
+     * #CLIENT_PATIENCE} has its connection closed.
      */
     private void metrics(RoutingContext ctx) {
         Context context = vertx.getOrCreateContext();
@@ -99,8 +108,19 @@ public final class StatusServer {
                 step.handle(null);
             }
         });
+        Function<Buffer, Future<Void>> send = chunk -> {
+            Promise<Void> written = Promise.promise();
+            context.runOnContext(v -> {
+                if (response.closed()) {
+                    written.fail("the client closed the connection");
+                } else {
+                    response.write(chunk).onComplete(written);
+                }
+            });
+            return written.future();
+        };
         vertx.executeBlocking(() -> {
-            try (ResponseChunks body = new ResponseChunks(chunk -> onResponse.accept(v -> response.write(chunk)))) {
+            try (ResponseChunks body = new ResponseChunks(send, CLIENT_PATIENCE)) {
                 metrics.scrape(body);
             } catch (IOException | RuntimeException e) {
                 onResponse.accept(v -> {
